@@ -1,0 +1,39 @@
+// The `mara` command line (DESIGN.md §5). Each group of subcommands lives in
+// its own file and registers itself on the shared CLI11 app.
+//
+// Contract: a Register* function adds subcommands to `app`; each subcommand's
+// CLI11 callback stores the work to do in `ctx.run`. main() parses, then
+// calls ctx.run once and maps the returned Status to the exit code
+// (ExitCodeFor) and a one-line error on stderr. Commands write results to
+// stdout (or --out) and diagnostics and progress to stderr only. Commands
+// call the service layer (src/service/) and never the storage layer's SQL.
+#ifndef MARA_CLI_COMMANDS_H_
+#define MARA_CLI_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "storage/store.h"
+
+namespace mara::cli {
+
+struct Context {
+  std::string db = "./mara.db";  // --db: a path (SQLite) or postgresql:// URL
+  std::function<Status()> run;   // set by the chosen subcommand
+
+  // Opens the store named by --db. `create` is false for commands that only
+  // read, so a mistyped path is reported instead of silently created.
+  Result<std::unique_ptr<Store>> OpenDb(bool create) const;
+};
+
+// init, import, export, generate, stats
+void RegisterCoreCommands(CLI::App& app, Context& ctx);
+// assess, decide, petition, case
+void RegisterPolicyCommands(CLI::App& app, Context& ctx);
+
+}  // namespace mara::cli
+
+#endif  // MARA_CLI_COMMANDS_H_

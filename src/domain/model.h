@@ -1,0 +1,230 @@
+// The entities of DESIGN.md §1 as plain value types, and the Bundle that
+// holds a set of them (the in-memory form of a mara-bundle/1 document).
+//
+// Contract: these are passive data; they carry no I/O and enforce nothing by
+// themselves. validate.h checks them; json_codec.h converts them to and from
+// the bundle format. Optional fields are std::optional; an empty optional is
+// "absent" and is omitted on export. Ids are strings matching kIdPattern.
+// Values are not thread-safe to mutate concurrently.
+#ifndef MARA_DOMAIN_MODEL_H_
+#define MARA_DOMAIN_MODEL_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/date.h"
+#include "domain/enums.h"
+
+namespace mara {
+
+// Ids: 1..64 bytes of [A-Za-z0-9._-], starting with a letter or digit. The
+// CSV form uses ';' and ':' as separators, so ids never contain them.
+inline constexpr size_t kMaxIdLength = 64;
+// Longest accepted free-text field (names, titles, narratives, rationales).
+inline constexpr size_t kMaxTextLength = 1 << 20;  // 1 MiB
+bool IsValidId(std::string_view id);
+
+struct Situation {
+  std::string id;
+  std::string name;
+  bool on_council_agenda = false;
+};
+
+struct NameOverTime {
+  std::string name;
+  std::optional<Date> from;
+  std::optional<Date> to;
+};
+
+struct Party {
+  std::string id;
+  std::string name;
+  std::vector<std::string> aliases;
+  PartyKind kind = PartyKind::kNonState;
+  std::string situation;
+  std::optional<std::string> parent;
+  std::optional<std::string> splinter_of;
+  std::vector<NameOverTime> names_over_time;
+};
+
+struct Location {
+  std::string name;
+  std::optional<std::string> admin1;
+  std::optional<double> lat;  // -90..90
+  std::optional<double> lon;  // -180..180
+};
+
+struct Victims {
+  int64_t women = 0;
+  int64_t girls = 0;
+  int64_t men = 0;
+  int64_t boys = 0;
+  int64_t unknown = 0;
+  int64_t Total() const { return women + girls + men + boys + unknown; }
+};
+
+struct Attribution {
+  std::string party;
+  Standard standard = Standard::kCredibleInformation;
+};
+
+struct Incident {
+  std::string id;
+  std::string situation;
+  Date date;
+  DatePrecision date_precision = DatePrecision::kDay;
+  Location location;
+  std::vector<Violation> violations;  // at least one
+  Victims victims;
+  Context context = Context::kOther;
+  std::vector<Nexus> nexus;
+  IncidentStatus status = IncidentStatus::kReported;
+  std::optional<Date> verified_on;
+  std::vector<Attribution> perpetrators;
+  std::vector<std::string> sources;
+  std::optional<std::string> narrative;  // confidential
+  Consent consent = Consent::kAggregateReporting;
+
+  int cycle() const { return date.year(); }
+};
+
+struct Source {
+  std::string id;
+  SourceKind kind = SourceKind::kNgo;
+  std::string title;
+  std::string publisher;
+  std::optional<Date> date;
+  std::optional<std::string> url;
+  char reliability = 'F';  // 'A'..'F' (F: cannot be judged)
+  int credibility = 6;     // 1..6 (6: cannot be judged)
+  bool confidential = false;
+};
+
+// Metadata of a stored evidence file; the content lives in the evidence
+// store, addressed by sha256.
+struct EvidenceItem {
+  std::string id;
+  std::string sha256;  // 64 lowercase hex
+  int64_t size = 0;
+  std::string media_type;  // e.g. "application/pdf"
+  std::optional<std::string> source;
+  std::optional<std::string> incident;
+  std::optional<std::string> description;
+  std::optional<Date> added;
+};
+
+struct Finding {
+  std::string party;
+  int cycle = 0;
+  std::string source;
+  int level = 0;  // 0 none, 1 isolated, 2 numerous, 3 massive/systematic
+  std::vector<Violation> forms;
+};
+
+struct Measure {
+  std::string id;
+  std::string text;
+  std::optional<Date> due;
+  MeasureStatus status = MeasureStatus::kPending;
+  std::optional<Date> verified_on;
+};
+
+struct Commitment {
+  std::string id;
+  std::string party;
+  CommitmentKind kind = CommitmentKind::kUnilateral;
+  std::optional<Date> signed_on;  // "signed" in the bundle
+  std::vector<Measure> measures;
+};
+
+// Key: (party, cycle).
+struct Decision {
+  std::string party;
+  int cycle = 0;
+  PartyStatus status = PartyStatus::kNone;
+  std::string decided_by;
+  Date date;
+  std::string rationale;  // required, non-empty
+};
+
+// Key: (party, authority, program, listed_on).
+struct Designation {
+  std::string party;
+  std::string authority;
+  std::string program;
+  DesignationKind kind = DesignationKind::kSanctions;
+  Date listed_on;
+  std::optional<Date> ended_on;
+  std::optional<std::string> source;
+};
+
+struct Statement {
+  std::string id;
+  std::string by;
+  Date date;
+  StatementKind kind = StatementKind::kStatement;
+  std::vector<std::string> incidents;
+  std::string text;
+};
+
+// Key: (party, date, kind).
+struct Engagement {
+  std::string party;
+  Date date;
+  EngagementKind kind = EngagementKind::kContact;
+  std::string note;
+};
+
+// Key: (party, filed).
+struct Petition {
+  std::string party;
+  Date filed;
+  std::optional<int> cycle;  // the cycle whose status the petition contests
+  std::string grounds;
+  bool new_material = false;
+  PetitionOutcome outcome = PetitionOutcome::kPending;
+  std::optional<Date> decided;
+  std::optional<std::string> decided_by;
+  std::optional<std::string> reason;  // why granted, rejected or inadmissible
+};
+
+// A set of records, e.g. one bundle file or a whole store's contents.
+struct Bundle {
+  std::vector<Situation> situations;
+  std::vector<Party> parties;
+  std::vector<Source> sources;
+  std::vector<Incident> incidents;
+  std::vector<EvidenceItem> evidence;
+  std::vector<Finding> findings;
+  std::vector<Commitment> commitments;
+  std::vector<Decision> decisions;
+  std::vector<Designation> designations;
+  std::vector<Statement> statements;
+  std::vector<Engagement> engagements;
+  std::vector<Petition> petitions;
+};
+
+// Collection names as they appear in the bundle, in canonical export order.
+enum class Collection {
+  kSituations,
+  kParties,
+  kSources,
+  kIncidents,
+  kEvidence,
+  kFindings,
+  kCommitments,
+  kDecisions,
+  kDesignations,
+  kStatements,
+  kEngagements,
+  kPetitions,
+};
+inline constexpr std::array<std::string_view, 12> kCollectionNames = {
+    "situations", "parties",     "sources",   "incidents",    "evidence",    "findings",
+    "commitments", "decisions", "designations", "statements", "engagements", "petitions"};
+
+}  // namespace mara
+
+#endif  // MARA_DOMAIN_MODEL_H_
