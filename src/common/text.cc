@@ -2,6 +2,7 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 
@@ -137,12 +138,17 @@ std::string Sha256Hex(std::string_view bytes) {
 
 std::string QuoteForMessage(std::string_view s) {
   static constexpr size_t kMax = 60;
+  static constexpr char kHex[] = "0123456789abcdef";
+  // Bytes of invalid UTF-8 are shown escaped so the message itself stays valid.
+  const bool valid = IsValidUtf8(s);
+  size_t cut = std::min(s.size(), kMax);
+  if (valid) {
+    while (cut < s.size() && cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  }
   std::string out = "'";
-  size_t i = 0;
-  for (; i < s.size() && i < kMax; ++i) {
+  for (size_t i = 0; i < cut; ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == 0x7F || c == '\'' || c == '\\') {
-      static constexpr char kHex[] = "0123456789abcdef";
+    if (c < 0x20 || c == 0x7F || c == '\'' || c == '\\' || (!valid && c >= 0x80)) {
       out += "\\x";
       out.push_back(kHex[c >> 4]);
       out.push_back(kHex[c & 0xF]);
@@ -150,7 +156,7 @@ std::string QuoteForMessage(std::string_view s) {
       out.push_back(static_cast<char>(c));
     }
   }
-  if (i < s.size()) out += "...";
+  if (cut < s.size()) out += "...";
   out += "'";
   return out;
 }
