@@ -45,6 +45,7 @@ struct ImportRecord {
   std::string started_at;   // ISO 8601 UTC
   int64_t accepted = 0;
   int64_t rejected = 0;
+  std::string principal;  // who ran the import ("" when unknown)
 };
 
 enum class PutOutcome {

@@ -1,0 +1,218 @@
+#include "storage/sqlite/migrations.h"
+
+#include <array>
+#include <charconv>
+#include <string>
+
+#include "common/text.h"
+
+namespace mara::sqlite {
+namespace {
+
+// Version 1. Incidents have real columns (the import and the assessment
+// read them in bulk); every other collection is small and stores its
+// canonical JSON document beside the key columns used for order and
+// references. Foreign keys guard the small collections only and are
+// deferred to COMMIT, because the records of one bundle arrive in any order;
+// incidents carry none, so the import hot path pays for no lookups, and the
+// validation layer checks their references.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE meta(
+  key TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL
+);
+INSERT INTO meta(key, value) VALUES ('data_version', '0');
+
+CREATE TABLE imports(
+  id INTEGER PRIMARY KEY,
+  file TEXT NOT NULL,
+  format TEXT NOT NULL,
+  file_digest TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  accepted INTEGER NOT NULL DEFAULT 0,
+  rejected INTEGER NOT NULL DEFAULT 0,
+  principal TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE situations(
+  id TEXT PRIMARY KEY NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE TABLE parties(
+  id TEXT PRIMARY KEY NOT NULL,
+  situation TEXT NOT NULL REFERENCES situations(id) DEFERRABLE INITIALLY DEFERRED,
+  parent TEXT REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  doc TEXT NOT NULL
+);
+CREATE TABLE sources(
+  id TEXT PRIMARY KEY NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE TABLE evidence(
+  id TEXT PRIMARY KEY NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE TABLE findings(
+  party TEXT NOT NULL REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  cycle INTEGER NOT NULL,
+  source TEXT NOT NULL REFERENCES sources(id) DEFERRABLE INITIALLY DEFERRED,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (party, cycle, source)
+);
+CREATE TABLE commitments(
+  id TEXT PRIMARY KEY NOT NULL,
+  party TEXT NOT NULL REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  doc TEXT NOT NULL
+);
+CREATE TABLE decisions(
+  party TEXT NOT NULL REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  cycle INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (party, cycle)
+);
+CREATE TABLE designations(
+  party TEXT NOT NULL REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  authority TEXT NOT NULL,
+  program TEXT NOT NULL,
+  listed_on TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (party, authority, program, listed_on)
+);
+CREATE TABLE statements(
+  id TEXT PRIMARY KEY NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE TABLE engagements(
+  party TEXT NOT NULL REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  date TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (party, date, kind)
+);
+CREATE TABLE petitions(
+  party TEXT NOT NULL REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  filed TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (party, filed)
+);
+
+CREATE TABLE incidents(
+  id TEXT PRIMARY KEY NOT NULL,
+  situation TEXT NOT NULL,
+  date TEXT NOT NULL,
+  date_precision TEXT NOT NULL,
+  location_name TEXT NOT NULL,
+  admin1 TEXT,
+  lat REAL,
+  lon REAL,
+  violations TEXT NOT NULL,
+  women INTEGER NOT NULL,
+  girls INTEGER NOT NULL,
+  men INTEGER NOT NULL,
+  boys INTEGER NOT NULL,
+  unknown INTEGER NOT NULL,
+  context TEXT NOT NULL,
+  nexus TEXT NOT NULL,
+  status TEXT NOT NULL,
+  verified_on TEXT,
+  perpetrators TEXT NOT NULL,
+  sources TEXT NOT NULL,
+  narrative TEXT,
+  consent TEXT NOT NULL,
+  import_id INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 1> kMigrations = {{
+    {1, "initial schema", kSchemaV1},
+}};
+
+}  // namespace
+
+std::span<const Migration> Migrations() { return kMigrations; }
+
+Result<int> RecordedSchemaVersion(Db& db) {
+  MARA_ASSIGN_OR_RETURN(
+      auto has_table,
+      db.QueryText("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = "
+                   "'schema_version'"));
+  if (has_table.value_or("0") == "0") {
+    MARA_ASSIGN_OR_RETURN(
+        auto other_tables,
+        db.QueryText("SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' "
+                     "ESCAPE '\\'"));
+    if (other_tables.value_or("0") != "0") {
+      return Status::InvalidArgument("database " + QuotePath(db.path()) +
+                                     " is a SQLite database of another application (it has no "
+                                     "schema_version table)");
+    }
+    return 0;
+  }
+  MARA_ASSIGN_OR_RETURN(auto version,
+                        db.QueryText("SELECT coalesce(max(version), 0) FROM schema_version"));
+  const std::string text = version.value_or("0");
+  int parsed = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return Status::Corruption("database " + QuotePath(db.path()) + ": schema_version holds " +
+                              QuoteForMessage(text) + ", not a version number");
+  }
+  return parsed;
+}
+
+namespace {
+
+Status CheckNotNewer(const Db& db, int version) {
+  if (version > kLatestSchemaVersion) {
+    return Status::InvalidArgument("database " + QuotePath(db.path()) + " has schema version " +
+                                   std::to_string(version) + ", newer than the version " +
+                                   std::to_string(kLatestSchemaVersion) +
+                                   " this mara understands; upgrade mara to open it");
+  }
+  return Status::Ok();
+}
+
+Status ApplyMissing(Db& db, int from) {
+  if (from == 0) {
+    MARA_RETURN_IF_ERROR(
+        db.Exec("CREATE TABLE schema_version(version INTEGER PRIMARY KEY, description TEXT NOT "
+                "NULL, applied_at TEXT NOT NULL)"));
+  }
+  for (const Migration& m : Migrations()) {
+    if (m.version <= from) continue;
+    MARA_RETURN_IF_ERROR(db.Exec(m.sql));
+    MARA_ASSIGN_OR_RETURN(StmtRef record,
+                          db.Prepare("INSERT INTO schema_version(version, description, applied_at) "
+                                     "VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"));
+    record->BindInt(1, m.version);
+    record->BindText(2, m.description);
+    MARA_RETURN_IF_ERROR(record->Run());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<int> Migrate(Db& db) {
+  // A read first, so opening an up-to-date database never waits for the
+  // write lock another process may be holding during a long import.
+  MARA_ASSIGN_OR_RETURN(int version, RecordedSchemaVersion(db));
+  MARA_RETURN_IF_ERROR(CheckNotNewer(db, version));
+  if (version == kLatestSchemaVersion) return version;
+
+  MARA_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  Status s = [&]() -> Status {
+    // Another process may have migrated while this one waited for the lock.
+    MARA_ASSIGN_OR_RETURN(version, RecordedSchemaVersion(db));
+    MARA_RETURN_IF_ERROR(CheckNotNewer(db, version));
+    if (version < kLatestSchemaVersion) MARA_RETURN_IF_ERROR(ApplyMissing(db, version));
+    return db.Exec("COMMIT");
+  }();
+  if (!s.ok()) {
+    if (db.InTransaction()) (void)db.Exec("ROLLBACK");
+    return s;
+  }
+  return kLatestSchemaVersion;
+}
+
+}  // namespace mara::sqlite

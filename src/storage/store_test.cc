@@ -1,0 +1,1092 @@
+// Conformance tests of the Store contract (storage/store.h), run against
+// every backend through a factory, followed by tests specific to SQLite.
+#include "storage/store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <random>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "storage/sqlite/migrations.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace mara {
+namespace {
+
+namespace fs = std::filesystem;
+
+// ---------------------------------------------------------------- fixtures
+
+// A directory removed at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "mara-store-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// A backend under test: opens the store named by `location` (a path inside a
+// fresh temporary directory; a server backend maps it to its own database).
+struct Backend {
+  std::string name;
+  std::function<Result<std::unique_ptr<Store>>(const std::string& location,
+                                               const StoreOptions& options)>
+      open;
+};
+
+std::ostream& operator<<(std::ostream& os, const Backend& b) { return os << b.name; }
+
+class StoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    location_ = (dir_.path() / "mara.db").string();
+    Reopen();
+  }
+
+  void Reopen() {
+    store_.reset();
+    auto opened = GetParam().open(location_, StoreOptions{});
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(opened).value();
+  }
+
+  Store& store() { return *store_; }
+
+  TempDir dir_;
+  std::string location_;
+  std::unique_ptr<Store> store_;
+};
+
+// ---------------------------------------------------------------- sample data
+
+Date D(int y, int m, int d) { return Date::FromYmd(y, m, d); }
+
+Situation MakeSituation(std::string id) {
+  return {std::move(id), "Country " + std::string(1, 'A'), true};
+}
+
+Party MakeParty(std::string id, std::string situation) {
+  Party p;
+  p.id = std::move(id);
+  p.name = "Army of A";
+  p.aliases = {"AA", "Forces armées"};
+  p.kind = PartyKind::kState;
+  p.situation = std::move(situation);
+  p.names_over_time = {{"Old Army", D(2001, 1, 1), D(2010, 12, 31)},
+                       {"Army of A", D(2011, 1, 1), {}}};
+  return p;
+}
+
+Source MakeSource(std::string id) {
+  Source s;
+  s.id = std::move(id);
+  s.kind = SourceKind::kUnMonitoring;
+  s.title = "Monthly report";
+  s.publisher = "Mission";
+  s.date = D(2025, 2, 1);
+  s.url = "https://example.org/r/1";
+  s.reliability = 'B';
+  s.credibility = 2;
+  s.confidential = true;
+  return s;
+}
+
+Incident MakeIncident(std::string id) {
+  Incident v;
+  v.id = std::move(id);
+  v.situation = "SIT-A";
+  v.date = D(2025, 1, 10);
+  v.date_precision = DatePrecision::kWeek;
+  v.location = {"Town X", "North", 1.5, -30.25};
+  v.violations = {Violation::kRape, Violation::kForcedMarriage};
+  v.victims = {2, 1, 0, 3, 4};
+  v.context = Context::kDetention;
+  v.nexus = {Nexus::kPerpetratorAffiliation, Nexus::kCrossBorder};
+  v.status = IncidentStatus::kVerified;
+  v.verified_on = D(2025, 3, 1);
+  v.perpetrators = {{"P-1", Standard::kReasonableGrounds}, {"P-2", Standard::kClearAndConvincing}};
+  v.sources = {"S-1", "S-2"};
+  v.narrative = "Confidential; text: with separators\nand a new line";
+  v.consent = Consent::kIdentifiedSharing;
+  return v;
+}
+
+// An incident with every optional absent and every list as short as allowed.
+Incident MinimalIncident(std::string id) {
+  Incident v;
+  v.id = std::move(id);
+  v.situation = "SIT-A";
+  v.date = D(2024, 12, 31);
+  v.location.name = "Village";
+  v.violations = {Violation::kOtherComparableGravity};
+  return v;
+}
+
+struct Registry {
+  Situation situation = MakeSituation("SIT-A");
+  Party party = MakeParty("P-1", "SIT-A");
+  Party unit = [] {
+    Party p = MakeParty("P-2", "SIT-A");
+    p.kind = PartyKind::kNonState;
+    p.aliases.clear();
+    p.names_over_time.clear();
+    p.parent = "P-1";
+    p.splinter_of = "P-1";
+    return p;
+  }();
+  Source source = MakeSource("S-1");
+  EvidenceItem evidence = [] {
+    EvidenceItem e;
+    e.id = "E-1";
+    e.sha256 = std::string(64, 'a');
+    e.size = 1234;
+    e.media_type = "application/pdf";
+    e.source = "S-1";
+    e.incident = "I-1";
+    e.description = "Scan";
+    e.added = D(2025, 2, 3);
+    return e;
+  }();
+  Finding finding{"P-1", 2024, "S-1", 2, {Violation::kRape, Violation::kSexualSlavery}};
+  Commitment commitment = [] {
+    Commitment c;
+    c.id = "C-1";
+    c.party = "P-1";
+    c.kind = CommitmentKind::kJointCommunique;
+    c.signed_on = D(2023, 5, 1);
+    c.measures = {
+        {"M-1", "Orders", D(2024, 5, 1), MeasureStatus::kVerifiedImplemented, D(2024, 6, 1)},
+        {"M-2", "Access", {}, MeasureStatus::kPending, {}}};
+    return c;
+  }();
+  Decision decision{"P-1", 2025, PartyStatus::kListed, "Office", D(2026, 4, 1), "Pattern"};
+  Designation designation{"P-1",         "EU",          "Sanctions", DesignationKind::kSanctions,
+                          D(2020, 1, 2), D(2022, 3, 4), "S-1"};
+  Statement statement{"ST-1",         "Mission",   D(2025, 3, 1), StatementKind::kCondemnation,
+                      {"I-1", "I-2"}, "We condemn"};
+  Engagement engagement{"P-1", D(2025, 6, 1), EngagementKind::kAccessDenied, "Refused entry"};
+  Petition petition{"P-1",         D(2026, 5, 1), 2025,
+                    "New facts",   true,          PetitionOutcome::kRejected,
+                    D(2026, 7, 1), "Panel",       "Not enough"};
+};
+
+Status PutAll(Store& s, const Registry& r) {
+  MARA_RETURN_IF_ERROR(s.Put(r.situation));
+  // Children before parents: references are checked at commit, not per row.
+  MARA_RETURN_IF_ERROR(s.Put(r.unit));
+  MARA_RETURN_IF_ERROR(s.Put(r.party));
+  MARA_RETURN_IF_ERROR(s.Put(r.source));
+  MARA_RETURN_IF_ERROR(s.Put(r.evidence));
+  MARA_RETURN_IF_ERROR(s.Put(r.finding));
+  MARA_RETURN_IF_ERROR(s.Put(r.commitment));
+  MARA_RETURN_IF_ERROR(s.Put(r.decision));
+  MARA_RETURN_IF_ERROR(s.Put(r.designation));
+  MARA_RETURN_IF_ERROR(s.Put(r.statement));
+  MARA_RETURN_IF_ERROR(s.Put(r.engagement));
+  return s.Put(r.petition);
+}
+
+// ---------------------------------------------------------------- field-by-field equality
+
+auto Tie(const Situation& v) { return std::tie(v.id, v.name, v.on_council_agenda); }
+auto Tie(const NameOverTime& v) { return std::tie(v.name, v.from, v.to); }
+auto Tie(const Party& v) {
+  return std::tie(v.id, v.name, v.aliases, v.kind, v.situation, v.parent, v.splinter_of);
+}
+auto Tie(const Source& v) {
+  return std::tie(v.id, v.kind, v.title, v.publisher, v.date, v.url, v.reliability, v.credibility,
+                  v.confidential);
+}
+auto Tie(const Attribution& v) { return std::tie(v.party, v.standard); }
+auto Tie(const Incident& v) {
+  return std::tie(v.id, v.situation, v.date, v.date_precision, v.location.name, v.location.admin1,
+                  v.location.lat, v.location.lon, v.violations, v.victims.women, v.victims.girls,
+                  v.victims.men, v.victims.boys, v.victims.unknown, v.context, v.nexus, v.status,
+                  v.verified_on, v.sources, v.narrative, v.consent);
+}
+auto Tie(const EvidenceItem& v) {
+  return std::tie(v.id, v.sha256, v.size, v.media_type, v.source, v.incident, v.description,
+                  v.added);
+}
+auto Tie(const Finding& v) { return std::tie(v.party, v.cycle, v.source, v.level, v.forms); }
+auto Tie(const Measure& v) { return std::tie(v.id, v.text, v.due, v.status, v.verified_on); }
+auto Tie(const Commitment& v) { return std::tie(v.id, v.party, v.kind, v.signed_on); }
+auto Tie(const Decision& v) {
+  return std::tie(v.party, v.cycle, v.status, v.decided_by, v.date, v.rationale);
+}
+auto Tie(const Designation& v) {
+  return std::tie(v.party, v.authority, v.program, v.kind, v.listed_on, v.ended_on, v.source);
+}
+auto Tie(const Statement& v) { return std::tie(v.id, v.by, v.date, v.kind, v.incidents, v.text); }
+auto Tie(const Engagement& v) { return std::tie(v.party, v.date, v.kind, v.note); }
+auto Tie(const Petition& v) {
+  return std::tie(v.party, v.filed, v.cycle, v.grounds, v.new_material, v.outcome, v.decided,
+                  v.decided_by, v.reason);
+}
+
+template <typename T>
+auto Ties(const std::vector<T>& values) {
+  std::vector<decltype(Tie(values.front()))> out;
+  for (const T& v : values) out.push_back(Tie(v));
+  return out;
+}
+
+template <typename T>
+void ExpectSame(const T& a, const T& b) {
+  EXPECT_TRUE(Tie(a) == Tie(b));
+  if constexpr (std::is_same_v<T, Party>) {
+    EXPECT_TRUE(Ties(a.names_over_time) == Ties(b.names_over_time));
+  }
+  if constexpr (std::is_same_v<T, Incident>) {
+    EXPECT_TRUE(Ties(a.perpetrators) == Ties(b.perpetrators));
+  }
+  if constexpr (std::is_same_v<T, Commitment>) {
+    EXPECT_TRUE(Ties(a.measures) == Ties(b.measures));
+  }
+}
+
+template <typename T>
+void ExpectOne(const std::vector<T>& loaded, const T& expected, const char* collection) {
+  SCOPED_TRACE(collection);
+  ASSERT_EQ(loaded.size(), 1u);
+  ExpectSame(loaded[0], expected);
+}
+
+std::vector<std::string> ScanIds(Store& s) {
+  std::vector<std::string> ids;
+  Status st = s.ScanIncidents([&](const Incident& v) {
+    ids.push_back(v.id);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return ids;
+}
+
+int64_t Version(Store& s) {
+  auto v = s.DataVersion();
+  EXPECT_TRUE(v.ok()) << v.status().ToString();
+  return v.ok() ? *v : -1;
+}
+
+ImportRecord MakeImport(std::string file) {
+  return {0, std::move(file), "incidents-csv", std::string(64, 'd'), "2025-01-01T00:00:00Z", 0,
+          0, "analyst"};
+}
+
+// ---------------------------------------------------------------- conformance
+
+TEST_P(StoreTest, NewStoreIsEmptyAndCurrent) {
+  EXPECT_EQ(store().SchemaVersion(), sqlite::kLatestSchemaVersion);
+  EXPECT_FALSE(store().InTransaction());
+  auto counts = store().Counts();
+  ASSERT_TRUE(counts.ok());
+  for (int64_t c : counts->counts) EXPECT_EQ(c, 0);
+  EXPECT_EQ(Version(store()), 0);
+  auto imports = store().ListImports();
+  ASSERT_TRUE(imports.ok());
+  EXPECT_TRUE(imports->empty());
+}
+
+TEST_P(StoreTest, EveryRegistryEntityRoundTripsFieldByField) {
+  Registry r;
+  ASSERT_TRUE(store().Begin().ok());
+  Status put = PutAll(store(), r);
+  ASSERT_TRUE(put.ok()) << put.ToString();
+  Status commit = store().Commit();
+  ASSERT_TRUE(commit.ok()) << commit.ToString();
+  Reopen();
+
+  auto loaded = store().LoadRegistry();
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  const Bundle& b = *loaded;
+  ExpectOne(b.situations, r.situation, "situations");
+  ASSERT_EQ(b.parties.size(), 2u);
+  ExpectSame(b.parties[0], r.party);
+  ExpectSame(b.parties[1], r.unit);
+  ExpectOne(b.sources, r.source, "sources");
+  ExpectOne(b.evidence, r.evidence, "evidence");
+  ExpectOne(b.findings, r.finding, "findings");
+  ExpectOne(b.commitments, r.commitment, "commitments");
+  ExpectOne(b.decisions, r.decision, "decisions");
+  ExpectOne(b.designations, r.designation, "designations");
+  ExpectOne(b.statements, r.statement, "statements");
+  ExpectOne(b.engagements, r.engagement, "engagements");
+  ExpectOne(b.petitions, r.petition, "petitions");
+  EXPECT_TRUE(b.incidents.empty());
+
+  auto counts = store().Counts();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->Of(Collection::kSituations), 1);
+  EXPECT_EQ(counts->Of(Collection::kParties), 2);
+  EXPECT_EQ(counts->Of(Collection::kIncidents), 0);
+  for (Collection c : {Collection::kSources, Collection::kEvidence, Collection::kFindings,
+                       Collection::kCommitments, Collection::kDecisions, Collection::kDesignations,
+                       Collection::kStatements, Collection::kEngagements, Collection::kPetitions}) {
+    EXPECT_EQ(counts->Of(c), 1) << kCollectionNames[static_cast<size_t>(c)];
+  }
+}
+
+TEST_P(StoreTest, RegistryComesBackInCanonicalOrder) {
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(store().Put(MakeSituation("SIT-A")).ok());
+  for (const char* id : {"P-2", "P-10", "P-1"}) {
+    ASSERT_TRUE(store().Put(MakeParty(id, "SIT-A")).ok());
+  }
+  ASSERT_TRUE(store().Put(MakeSource("S-1")).ok());
+  // Parties compare as strings (P-10 before P-2), then cycles.
+  for (auto [party, cycle] : std::vector<std::pair<const char*, int>>{
+           {"P-2", 2025}, {"P-1", 2025}, {"P-1", 2024}, {"P-10", 2000}}) {
+    ASSERT_TRUE(
+        store().Put(Decision{party, cycle, PartyStatus::kNone, "x", D(2026, 1, 1), "r"}).ok());
+  }
+  for (const char* date : {"2025-06-02", "2025-06-01"}) {
+    for (EngagementKind kind : {EngagementKind::kSevered, EngagementKind::kContact}) {
+      ASSERT_TRUE(store().Put(Engagement{"P-1", *Date::Parse(date), kind, ""}).ok());
+    }
+  }
+  ASSERT_TRUE(store().Put(Finding{"P-1", 2025, "S-1", 1, {}}).ok());
+  ASSERT_TRUE(store().Put(Finding{"P-1", 2024, "S-1", 1, {}}).ok());
+  ASSERT_TRUE(store().Commit().ok());
+
+  auto b = store().LoadRegistry();
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  std::vector<std::string> parties;
+  for (const Party& p : b->parties) parties.push_back(p.id);
+  EXPECT_EQ(parties, (std::vector<std::string>{"P-1", "P-10", "P-2"}));
+  std::vector<std::pair<std::string, int>> decisions;
+  for (const Decision& d : b->decisions) decisions.emplace_back(d.party, d.cycle);
+  EXPECT_EQ(decisions, (std::vector<std::pair<std::string, int>>{
+                           {"P-1", 2024}, {"P-1", 2025}, {"P-10", 2000}, {"P-2", 2025}}));
+  std::vector<std::string> engagements;
+  for (const Engagement& e : b->engagements) {
+    engagements.push_back(e.date.ToString() + "/" + std::string(ToString(e.kind)));
+  }
+  EXPECT_EQ(engagements, (std::vector<std::string>{"2025-06-01/contact", "2025-06-01/severed",
+                                                   "2025-06-02/contact", "2025-06-02/severed"}));
+  ASSERT_EQ(b->findings.size(), 2u);
+  EXPECT_EQ(b->findings[0].cycle, 2024);
+}
+
+TEST_P(StoreTest, PutReplacesTheWholeRecord) {
+  Registry r;
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(PutAll(store(), r).ok());
+  ASSERT_TRUE(store().Commit().ok());
+
+  Party unit = r.unit;
+  unit.name = "Renamed unit";
+  unit.parent.reset();
+  unit.splinter_of.reset();
+  unit.aliases = {"U"};
+  Commitment commitment = r.commitment;
+  commitment.measures.pop_back();
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(store().Put(unit).ok());
+  ASSERT_TRUE(store().Put(commitment).ok());
+  ASSERT_TRUE(store().Commit().ok());
+
+  auto b = store().LoadRegistry();
+  ASSERT_TRUE(b.ok());
+  ASSERT_EQ(b->parties.size(), 2u);
+  ExpectSame(b->parties[1], unit);
+  ExpectOne(b->commitments, commitment, "commitments");
+}
+
+TEST_P(StoreTest, IncidentRoundTripsWithAndWithoutOptionals) {
+  const Incident full = MakeIncident("I-1");
+  const Incident minimal = MinimalIncident("I-2");
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(store().PutIncident(full, 0).ok());
+  ASSERT_TRUE(store().PutIncident(minimal, 0).ok());
+  ASSERT_TRUE(store().Commit().ok());
+  Reopen();
+
+  auto got = store().GetIncident("I-1");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_TRUE(got->has_value());
+  ExpectSame(**got, full);
+  got = store().GetIncident("I-2");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  ExpectSame(**got, minimal);
+  EXPECT_FALSE((*got)->narrative.has_value());
+  EXPECT_FALSE((*got)->location.lat.has_value());
+  EXPECT_TRUE((*got)->nexus.empty());
+  EXPECT_TRUE((*got)->perpetrators.empty());
+
+  auto missing = store().GetIncident("I-3");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+  EXPECT_TRUE(*store().HasIncident("I-1"));
+  EXPECT_FALSE(*store().HasIncident("I-3"));
+}
+
+TEST_P(StoreTest, PutIncidentInsertsUpdatesAndSeesDuplicatesWithinAnImport) {
+  ASSERT_TRUE(store().Begin().ok());
+  auto first = store().StartImport(MakeImport("a.csv"));
+  ASSERT_TRUE(first.ok());
+  Incident v = MakeIncident("I-1");
+  auto put = store().PutIncident(v, *first);
+  ASSERT_TRUE(put.ok());
+  EXPECT_EQ(*put, PutOutcome::kInserted);
+
+  Incident again = v;
+  again.location.name = "Other town";
+  put = store().PutIncident(again, *first);
+  ASSERT_TRUE(put.ok());
+  EXPECT_EQ(*put, PutOutcome::kDuplicateInImport);
+  ASSERT_TRUE(store().Commit().ok());
+  EXPECT_EQ((*store().GetIncident("I-1"))->location.name, "Town X");  // the first one stays
+
+  ASSERT_TRUE(store().Begin().ok());
+  auto second = store().StartImport(MakeImport("b.csv"));
+  ASSERT_TRUE(second.ok());
+  EXPECT_NE(*first, *second);
+  put = store().PutIncident(again, *second);
+  ASSERT_TRUE(put.ok());
+  EXPECT_EQ(*put, PutOutcome::kUpdated);
+  put = store().PutIncident(v, *second);
+  ASSERT_TRUE(put.ok());
+  EXPECT_EQ(*put, PutOutcome::kDuplicateInImport);
+  ASSERT_TRUE(store().Commit().ok());
+
+  EXPECT_EQ((*store().GetIncident("I-1"))->location.name, "Other town");
+  EXPECT_EQ(store().Counts()->Of(Collection::kIncidents), 1);
+}
+
+TEST_P(StoreTest, ImportZeroAlwaysUpdates) {
+  ASSERT_TRUE(store().Begin().ok());
+  Incident v = MakeIncident("I-1");
+  EXPECT_EQ(*store().PutIncident(v, 0), PutOutcome::kInserted);
+  v.status = IncidentStatus::kNotVerified;
+  EXPECT_EQ(*store().PutIncident(v, 0), PutOutcome::kUpdated);
+  v.status = IncidentStatus::kUnderVerification;
+  EXPECT_EQ(*store().PutIncident(v, 0), PutOutcome::kUpdated);
+  ASSERT_TRUE(store().Commit().ok());
+  EXPECT_EQ((*store().GetIncident("I-1"))->status, IncidentStatus::kUnderVerification);
+}
+
+TEST_P(StoreTest, RollbackLeavesTheStoreExactlyAsBefore) {
+  Registry r;
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(PutAll(store(), r).ok());
+  auto import_id = store().StartImport(MakeImport("base.csv"));
+  ASSERT_TRUE(import_id.ok());
+  ASSERT_TRUE(store().PutIncident(MakeIncident("I-1"), *import_id).ok());
+  ASSERT_TRUE(store().FinishImport(*import_id, 1, 0).ok());
+  ASSERT_TRUE(store().Commit().ok());
+
+  const CollectionCounts counts_before = *store().Counts();
+  const auto imports_before = *store().ListImports();
+  const int64_t version_before = Version(store());
+
+  ASSERT_TRUE(store().Begin().ok());
+  auto rolled = store().StartImport(MakeImport("rolled.csv"));
+  ASSERT_TRUE(rolled.ok());
+  Incident changed = MakeIncident("I-1");
+  changed.location.name = "Changed";
+  ASSERT_TRUE(store().PutIncident(changed, *rolled).ok());
+  ASSERT_TRUE(store().PutIncident(MakeIncident("I-2"), *rolled).ok());
+  Situation sit = r.situation;
+  sit.name = "Changed";
+  ASSERT_TRUE(store().Put(sit).ok());
+  ASSERT_TRUE(store().Put(MakeSituation("SIT-B")).ok());
+  ASSERT_TRUE(store().DeleteDecision("P-1", 2025).ok());
+  ASSERT_TRUE(store().FinishImport(*rolled, 2, 0).ok());
+  EXPECT_EQ(store().Counts()->Of(Collection::kIncidents), 2);  // visible inside
+  store().Rollback();
+  EXPECT_FALSE(store().InTransaction());
+
+  const CollectionCounts counts_after = *store().Counts();
+  for (size_t i = 0; i < 12; ++i) EXPECT_EQ(counts_after.counts[i], counts_before.counts[i]) << i;
+  const auto imports_after = *store().ListImports();
+  ASSERT_EQ(imports_after.size(), imports_before.size());
+  EXPECT_EQ(imports_after[0].file, "base.csv");
+  EXPECT_EQ(imports_after[0].accepted, 1);
+  EXPECT_EQ(Version(store()), version_before);
+  EXPECT_EQ((*store().GetIncident("I-1"))->location.name, "Town X");
+  EXPECT_FALSE(*store().HasIncident("I-2"));
+  auto b = store().LoadRegistry();
+  ASSERT_TRUE(b.ok());
+  ExpectOne(b->situations, r.situation, "situations");
+  ExpectOne(b->decisions, r.decision, "decisions");
+
+  // The rolled-back import left nothing behind that could make a later
+  // import's rows look like duplicates.
+  ASSERT_TRUE(store().Begin().ok());
+  auto next = store().StartImport(MakeImport("next.csv"));
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(*store().PutIncident(MakeIncident("I-2"), *next), PutOutcome::kInserted);
+  store().Rollback();
+  store().Rollback();  // harmless without a transaction
+}
+
+TEST_P(StoreTest, TransactionObjectRollsBackUnlessCommitted) {
+  {
+    Transaction txn(&store());
+    ASSERT_TRUE(txn.Begin().ok());
+    ASSERT_TRUE(store().PutIncident(MakeIncident("I-1"), 0).ok());
+  }
+  EXPECT_FALSE(store().InTransaction());
+  EXPECT_FALSE(*store().HasIncident("I-1"));
+  {
+    Transaction txn(&store());
+    ASSERT_TRUE(txn.Begin().ok());
+    ASSERT_TRUE(store().PutIncident(MakeIncident("I-1"), 0).ok());
+    ASSERT_TRUE(txn.Commit().ok());
+  }
+  EXPECT_TRUE(*store().HasIncident("I-1"));
+}
+
+TEST_P(StoreTest, ClosingWithAnOpenTransactionKeepsNothing) {
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(store().Put(MakeSituation("SIT-A")).ok());
+  ASSERT_TRUE(store().PutIncident(MakeIncident("I-1"), 0).ok());
+  Reopen();
+  EXPECT_FALSE(*store().HasIncident("I-1"));
+  EXPECT_EQ(store().Counts()->Of(Collection::kSituations), 0);
+  EXPECT_EQ(Version(store()), 0);
+}
+
+TEST_P(StoreTest, CommitBumpsDataVersionOnlyWhenSomethingWasWritten) {
+  const int64_t v0 = Version(store());
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(store().Commit().ok());
+  EXPECT_EQ(Version(store()), v0);
+
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(store().PutIncident(MakeIncident("I-1"), 0).ok());
+  ASSERT_TRUE(store().Commit().ok());
+  const int64_t v1 = Version(store());
+  EXPECT_GT(v1, v0);
+
+  // A duplicate within an import writes nothing; a missing decision neither.
+  ASSERT_TRUE(store().Begin().ok());
+  auto import_id = store().StartImport(MakeImport("a.csv"));
+  ASSERT_TRUE(import_id.ok());
+  ASSERT_TRUE(store().Commit().ok());
+  const int64_t v2 = Version(store());
+  EXPECT_GT(v2, v1);  // the import log is data too
+
+  ASSERT_TRUE(store().Begin().ok());
+  Status missing = store().DeleteDecision("P-9", 2025);
+  EXPECT_EQ(missing.code(), StatusCode::kNotFound);
+  ASSERT_TRUE(store().Commit().ok());
+  EXPECT_EQ(Version(store()), v2);
+
+  // Meta holds caches: writing it does not make the data newer.
+  ASSERT_TRUE(store().PutMeta("digest_cache", "abc").ok());
+  EXPECT_EQ(Version(store()), v2);
+
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(store().Put(MakeSituation("SIT-A")).ok());
+  store().Rollback();
+  EXPECT_EQ(Version(store()), v2);
+  Reopen();
+  EXPECT_EQ(Version(store()), v2);
+}
+
+TEST_P(StoreTest, WritesOutsideATransactionAreRefused) {
+  EXPECT_EQ(store().PutIncident(MakeIncident("I-1"), 0).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store().Put(MakeSituation("SIT-A")).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store().StartImport(MakeImport("a.csv")).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store().Commit().code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(store().Begin().ok());
+  EXPECT_EQ(store().Begin().code(), StatusCode::kInvalidArgument);
+  store().Rollback();
+  EXPECT_EQ(store().Counts()->Of(Collection::kIncidents), 0);
+}
+
+TEST_P(StoreTest, ScansAreInIdOrder) {
+  ASSERT_TRUE(store().Begin().ok());
+  for (const char* id : {"I-3", "I-10", "I-1", "A-9", "I-2"}) {
+    ASSERT_TRUE(store().PutIncident(MakeIncident(id), 0).ok());
+  }
+  ASSERT_TRUE(store().Commit().ok());
+  const std::vector<std::string> expected = {"A-9", "I-1", "I-10", "I-2", "I-3"};
+  EXPECT_EQ(ScanIds(store()), expected);
+  std::vector<std::string> facts_ids;
+  ASSERT_TRUE(store()
+                  .ScanIncidentFacts([&](const IncidentFacts& f) {
+                    facts_ids.emplace_back(f.id);
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(facts_ids, expected);
+
+  // A scan decodes every field, like GetIncident.
+  Status s = store().ScanIncidents([&](const Incident& v) {
+    ExpectSame(v, MakeIncident(v.id));
+    return Status::Ok();
+  });
+  EXPECT_TRUE(s.ok());
+}
+
+TEST_P(StoreTest, ScanStopsAtTheCallbacksError) {
+  ASSERT_TRUE(store().Begin().ok());
+  for (const char* id : {"I-1", "I-2", "I-3"}) {
+    ASSERT_TRUE(store().PutIncident(MakeIncident(id), 0).ok());
+  }
+  ASSERT_TRUE(store().Commit().ok());
+  int seen = 0;
+  Status s = store().ScanIncidentFacts(
+      [&](const IncidentFacts&) { return ++seen == 2 ? Status::Conflict("stop") : Status::Ok(); });
+  EXPECT_EQ(s.code(), StatusCode::kConflict);
+  EXPECT_EQ(seen, 2);
+  // The store stays usable, and a scan nested in a scan works.
+  int outer = 0, inner = 0;
+  s = store().ScanIncidents([&](const Incident&) {
+    ++outer;
+    return store().ScanIncidents([&](const Incident&) {
+      ++inner;
+      return Status::Ok();
+    });
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(outer, 3);
+  EXPECT_EQ(inner, 9);
+}
+
+TEST_P(StoreTest, ScanIncidentFactsProjectsTheAssessmentFields) {
+  Incident a = MakeIncident("I-1");
+  a.perpetrators = {{"P-1", Standard::kCredibleInformation},
+                    {"P-2.unit_x", Standard::kReasonableGrounds},
+                    {"P-3", Standard::kClearAndConvincing}};
+  a.consent = Consent::kWithdrawn;
+  Incident b = MinimalIncident("I-2");
+  b.status = IncidentStatus::kUnderVerification;
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(store().PutIncident(a, 0).ok());
+  ASSERT_TRUE(store().PutIncident(b, 0).ok());
+  ASSERT_TRUE(store().Commit().ok());
+
+  struct Seen {
+    std::string id, situation, location;
+    Date date;
+    IncidentStatus status;
+    Consent consent;
+    size_t violations, nexus;
+    std::vector<std::pair<std::string, Standard>> perpetrators;
+  };
+  std::vector<Seen> seen;
+  ASSERT_TRUE(store()
+                  .ScanIncidentFacts([&](const IncidentFacts& f) {
+                    Seen s{std::string(f.id),
+                           std::string(f.situation),
+                           std::string(f.location_name),
+                           f.date,
+                           f.status,
+                           f.consent,
+                           f.violation_count,
+                           f.nexus_count,
+                           {}};
+                    for (const FactAttribution& p : f.perpetrators) {
+                      s.perpetrators.emplace_back(std::string(p.party), p.standard);
+                    }
+                    seen.push_back(std::move(s));
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].id, "I-1");
+  EXPECT_EQ(seen[0].situation, "SIT-A");
+  EXPECT_EQ(seen[0].location, "Town X");
+  EXPECT_EQ(seen[0].date, D(2025, 1, 10));
+  EXPECT_EQ(seen[0].status, IncidentStatus::kVerified);
+  EXPECT_EQ(seen[0].consent, Consent::kWithdrawn);
+  EXPECT_EQ(seen[0].violations, 2u);
+  EXPECT_EQ(seen[0].nexus, 2u);
+  const std::vector<std::pair<std::string, Standard>> perps = {
+      {"P-1", Standard::kCredibleInformation},
+      {"P-2.unit_x", Standard::kReasonableGrounds},
+      {"P-3", Standard::kClearAndConvincing}};
+  EXPECT_EQ(seen[0].perpetrators, perps);
+  EXPECT_EQ(seen[1].id, "I-2");
+  EXPECT_EQ(seen[1].status, IncidentStatus::kUnderVerification);
+  EXPECT_EQ(seen[1].consent, Consent::kAggregateReporting);
+  EXPECT_EQ(seen[1].violations, 1u);
+  EXPECT_EQ(seen[1].nexus, 0u);
+  EXPECT_TRUE(seen[1].perpetrators.empty());
+
+  // FactsOf() on the stored incident agrees with the scan.
+  const Incident stored = **store().GetIncident("I-1");
+  const IncidentFacts direct = FactsOf(stored);
+  EXPECT_EQ(direct.violation_count, seen[0].violations);
+  EXPECT_EQ(direct.perpetrators.size(), seen[0].perpetrators.size());
+}
+
+TEST_P(StoreTest, ReopenKeepsEverything) {
+  Registry r;
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(PutAll(store(), r).ok());
+  auto import_id = store().StartImport(MakeImport("a.csv"));
+  ASSERT_TRUE(import_id.ok());
+  ASSERT_TRUE(store().PutIncident(MakeIncident("I-1"), *import_id).ok());
+  ASSERT_TRUE(store().FinishImport(*import_id, 1, 2).ok());
+  ASSERT_TRUE(store().Commit().ok());
+  ASSERT_TRUE(store().PutMeta("k", "v").ok());
+  const int64_t version = Version(store());
+  const int schema = store().SchemaVersion();
+  Reopen();
+  EXPECT_EQ(Version(store()), version);
+  EXPECT_EQ(store().SchemaVersion(), schema);
+  EXPECT_EQ(*store().GetMeta("k"), std::optional<std::string>("v"));
+  EXPECT_TRUE(*store().HasIncident("I-1"));
+  auto imports = store().ListImports();
+  ASSERT_TRUE(imports.ok());
+  ASSERT_EQ(imports->size(), 1u);
+  const ImportRecord& rec = (*imports)[0];
+  EXPECT_EQ(rec.id, *import_id);
+  EXPECT_EQ(rec.file, "a.csv");
+  EXPECT_EQ(rec.format, "incidents-csv");
+  EXPECT_EQ(rec.file_digest, std::string(64, 'd'));
+  EXPECT_EQ(rec.started_at, "2025-01-01T00:00:00Z");
+  EXPECT_EQ(rec.accepted, 1);
+  EXPECT_EQ(rec.rejected, 2);
+  EXPECT_EQ(rec.principal, "analyst");
+  EXPECT_EQ(store().LoadRegistry()->parties.size(), 2u);
+}
+
+TEST_P(StoreTest, ImportLog) {
+  ASSERT_TRUE(store().Begin().ok());
+  auto a = store().StartImport(MakeImport("a.csv"));
+  auto b = store().StartImport(MakeImport("b.csv"));
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_GT(*a, 0);
+  EXPECT_GT(*b, *a);
+  ASSERT_TRUE(store().FinishImport(*b, 5, 1).ok());
+  EXPECT_EQ(store().FinishImport(*b + 100, 1, 1).code(), StatusCode::kNotFound);
+  ASSERT_TRUE(store().Commit().ok());
+  auto list = store().ListImports();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].file, "a.csv");
+  EXPECT_EQ((*list)[0].accepted, 0);
+  EXPECT_EQ((*list)[1].accepted, 5);
+  EXPECT_EQ((*list)[1].rejected, 1);
+}
+
+TEST_P(StoreTest, DeleteDecision) {
+  Registry r;
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(PutAll(store(), r).ok());
+  ASSERT_TRUE(store().Commit().ok());
+  ASSERT_TRUE(store().Begin().ok());
+  EXPECT_EQ(store().DeleteDecision("P-1", 2024).code(), StatusCode::kNotFound);
+  ASSERT_TRUE(store().DeleteDecision("P-1", 2025).ok());
+  ASSERT_TRUE(store().Commit().ok());
+  EXPECT_TRUE(store().LoadRegistry()->decisions.empty());
+}
+
+TEST_P(StoreTest, Meta) {
+  auto missing = store().GetMeta("nothing");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+  ASSERT_TRUE(store().PutMeta("k", "one").ok());
+  ASSERT_TRUE(store().PutMeta("k", "two").ok());
+  EXPECT_EQ(*store().GetMeta("k"), std::optional<std::string>("two"));
+  ASSERT_TRUE(store().PutMeta("empty", "").ok());
+  EXPECT_EQ(*store().GetMeta("empty"), std::optional<std::string>(""));
+  EXPECT_EQ(store().PutMeta("data_version", "7").code(), StatusCode::kInvalidArgument);
+}
+
+TEST_P(StoreTest, IntegrityCheckIsOk) {
+  Registry r;
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(PutAll(store(), r).ok());
+  ASSERT_TRUE(store().PutIncident(MakeIncident("I-1"), 0).ok());
+  ASSERT_TRUE(store().Commit().ok());
+  auto check = store().IntegrityCheck();
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  EXPECT_EQ(*check, "ok");
+}
+
+TEST_P(StoreTest, TenThousandIncidentsInOneTransaction) {
+  constexpr int kCount = 10000;
+  ASSERT_TRUE(store().Begin().ok());
+  auto import_id = store().StartImport(MakeImport("big.csv"));
+  ASSERT_TRUE(import_id.ok());
+  Incident v = MakeIncident("");
+  char id[32];
+  for (int i = kCount; i > 0; --i) {  // reverse order: the store sorts
+    std::snprintf(id, sizeof id, "I-%06d", i);
+    v.id = id;
+    v.victims.women = i;
+    auto put = store().PutIncident(v, *import_id);
+    ASSERT_TRUE(put.ok()) << put.status().ToString();
+    ASSERT_EQ(*put, PutOutcome::kInserted);
+  }
+  ASSERT_TRUE(store().FinishImport(*import_id, kCount, 0).ok());
+  ASSERT_TRUE(store().Commit().ok());
+  EXPECT_EQ(store().Counts()->Of(Collection::kIncidents), kCount);
+  int n = 0;
+  std::string last;
+  Status s = store().ScanIncidents([&](const Incident& got) {
+    ++n;
+    EXPECT_LT(last, got.id);
+    EXPECT_EQ(got.victims.women, n);
+    last = got.id;
+    return Status::Ok();
+  });
+  EXPECT_TRUE(s.ok());
+  EXPECT_EQ(n, kCount);
+}
+
+std::vector<Backend> Backends() {
+  return {{"sqlite", [](const std::string& location, const StoreOptions& options) {
+             return OpenSqliteStore(location, options);
+           }}};
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(Backends()),
+                         [](const ::testing::TestParamInfo<Backend>& info) {
+                           return info.param.name;
+                         });
+
+// ---------------------------------------------------------------- SQLite only
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  std::string PathOf(const std::string& name) { return (dir_.path() / name).string(); }
+
+  // Runs SQL on the file directly, behind the store's back.
+  void RawExec(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    std::string message = error != nullptr ? error : "";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK) << message;
+  }
+
+  std::string RawQuery(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    std::string out;
+    if (sqlite3_open(path.c_str(), &db) == SQLITE_OK) {
+      sqlite3_stmt* stmt = nullptr;
+      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
+        while (sqlite3_step(stmt) == SQLITE_ROW) {
+          if (!out.empty()) out += "|";
+          const unsigned char* text = sqlite3_column_text(stmt, 0);
+          out += text != nullptr ? reinterpret_cast<const char*>(text) : "NULL";
+        }
+      }
+      sqlite3_finalize(stmt);
+    }
+    sqlite3_close(db);
+    return out;
+  }
+
+  std::unique_ptr<Store> MustOpen(const std::string& path) {
+    auto s = OpenSqliteStore(path, {});
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? std::move(s).value() : nullptr;
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(SqliteStoreTest, MissingFileWithoutCreateIsNotFound) {
+  const std::string path = PathOf("absent.db");
+  auto s = OpenSqliteStore(path, StoreOptions{.create_if_missing = false});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(s.status().message(), "database '" + path + "' does not exist (run `mara init`)");
+  EXPECT_FALSE(fs::exists(path));
+
+  ASSERT_NE(MustOpen(path), nullptr);  // creates it
+  EXPECT_TRUE(OpenSqliteStore(path, StoreOptions{.create_if_missing = false}).ok());
+}
+
+TEST_F(SqliteStoreTest, FilesThatAreNotDatabasesAreCorruption) {
+  std::mt19937 rng(42);
+  for (size_t size : {1u, 99u, 100u, 4096u, 65536u, 300000u}) {
+    SCOPED_TRACE(size);
+    const std::string path = PathOf("garbage-" + std::to_string(size) + ".db");
+    std::string bytes(size, '\0');
+    for (char& c : bytes) c = static_cast<char>(rng());
+    std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(size));
+    for (bool create : {true, false}) {
+      auto s = OpenSqliteStore(path, StoreOptions{.create_if_missing = create});
+      ASSERT_FALSE(s.ok());
+      EXPECT_EQ(s.status().code(), StatusCode::kCorruption) << s.status().ToString();
+      EXPECT_NE(s.status().message().find(path), std::string::npos) << s.status().message();
+    }
+    std::ifstream in(path, std::ios::binary);
+    const std::string after((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(after, bytes);  // left untouched
+  }
+}
+
+TEST_F(SqliteStoreTest, SchemaVersionIsRecordedAndNewerVersionsAreRefused) {
+  const std::string path = PathOf("v.db");
+  ASSERT_NE(MustOpen(path), nullptr);
+  EXPECT_EQ(RawQuery(path, "SELECT version FROM schema_version ORDER BY version"),
+            std::to_string(sqlite::kLatestSchemaVersion));
+  EXPECT_EQ(RawQuery(path, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(static_cast<int>(sqlite::Migrations().size()), sqlite::kLatestSchemaVersion);
+
+  // Opening again applies nothing twice.
+  ASSERT_NE(MustOpen(path), nullptr);
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM schema_version"),
+            std::to_string(sqlite::kLatestSchemaVersion));
+
+  RawExec(path,
+          "INSERT INTO schema_version(version, description, applied_at) "
+          "VALUES (999, 'future', '2100-01-01T00:00:00Z')");
+  auto s = OpenSqliteStore(path, {});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.status().message().find("schema version 999"), std::string::npos)
+      << s.status().message();
+}
+
+TEST_F(SqliteStoreTest, AnotherApplicationsDatabaseIsRefused) {
+  const std::string path = PathOf("other.db");
+  RawExec(path, "CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT)");
+  auto s = OpenSqliteStore(path, {});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM sqlite_schema"), "1");  // untouched
+}
+
+TEST_F(SqliteStoreTest, DamagedStoredRecordsAreCorruption) {
+  const std::string path = PathOf("damaged.db");
+  {
+    auto store = MustOpen(path);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->Begin().ok());
+    ASSERT_TRUE(store->Put(MakeSituation("SIT-A")).ok());
+    ASSERT_TRUE(store->PutIncident(MakeIncident("I-1"), 0).ok());
+    ASSERT_TRUE(store->Commit().ok());
+  }
+  RawExec(path, "UPDATE situations SET doc = '{\"id\": ' WHERE id = 'SIT-A'");
+  RawExec(path, "UPDATE incidents SET perpetrators = 'P-1:beyond_doubt' WHERE id = 'I-1'");
+  auto store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  auto registry = store->LoadRegistry();
+  EXPECT_EQ(registry.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(registry.status().message().find("SIT-A"), std::string::npos);
+  auto incident = store->GetIncident("I-1");
+  EXPECT_EQ(incident.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(incident.status().message().find("beyond_doubt"), std::string::npos)
+      << incident.status().message();
+  EXPECT_EQ(store->ScanIncidentFacts([](const IncidentFacts&) { return Status::Ok(); }).code(),
+            StatusCode::kCorruption);
+
+  RawExec(path, "UPDATE situations SET doc = '{\"id\": \"SIT-A\", \"bogus\": 1}'");
+  EXPECT_EQ(store->LoadRegistry().status().code(), StatusCode::kCorruption);
+  RawExec(path, "UPDATE incidents SET perpetrators = '', date = '2025-02-30'");
+  EXPECT_EQ(store->GetIncident("I-1").status().code(), StatusCode::kCorruption);
+}
+
+TEST_F(SqliteStoreTest, BrokenReferencesAreRefusedAtCommitWithTheRecordNamed) {
+  auto store = MustOpen(PathOf("fk.db"));
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->Put(MakeParty("P-1", "SIT-NOWHERE")).ok());  // deferred
+  Status commit = store->Commit();
+  EXPECT_EQ(commit.code(), StatusCode::kConflict);
+  EXPECT_NE(commit.message().find("parties 'P-1': situation 'SIT-NOWHERE'"), std::string::npos)
+      << commit.message();
+  EXPECT_FALSE(store->InTransaction());
+  EXPECT_EQ(store->Counts()->Of(Collection::kParties), 0);
+  EXPECT_EQ(*store->IntegrityCheck(), "ok");
+}
+
+TEST_F(SqliteStoreTest, IntegrityCheckReportsBrokenReferences) {
+  const std::string path = PathOf("fk2.db");
+  ASSERT_NE(MustOpen(path), nullptr);
+  RawExec(path,
+          "INSERT INTO parties(id, situation, parent, doc) VALUES ('P-1', 'SIT-X', NULL, '{}')");
+  auto store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  auto check = store->IntegrityCheck();
+  ASSERT_TRUE(check.ok());
+  EXPECT_NE(check->find("parties 'P-1': situation 'SIT-X' does not exist in situations"),
+            std::string::npos)
+      << *check;
+}
+
+TEST_F(SqliteStoreTest, TwoWritersQueueInsteadOfFailing) {
+  const std::string path = PathOf("queue.db");
+  auto first = MustOpen(path);
+  auto second = MustOpen(path);
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  ASSERT_TRUE(first->Begin().ok());
+  ASSERT_TRUE(first->PutIncident(MakeIncident("I-1"), 0).ok());
+  std::atomic<bool> began{false};
+  Status second_begin;
+  std::thread waiter([&] {
+    second_begin = second->Begin();
+    began = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_FALSE(began.load());  // waiting for the first writer
+  ASSERT_TRUE(first->Commit().ok());
+  waiter.join();
+  ASSERT_TRUE(second_begin.ok()) << second_begin.ToString();
+  EXPECT_TRUE(*second->HasIncident("I-1"));  // sees the first writer's commit
+  EXPECT_EQ(*second->PutIncident(MakeIncident("I-1"), 0), PutOutcome::kUpdated);
+  ASSERT_TRUE(second->Commit().ok());
+  EXPECT_EQ(*first->DataVersion(), 2);
+}
+
+// Not a test: `--gtest_also_run_disabled_tests --gtest_filter=*Million*`
+// measures one million PutIncident calls in one transaction.
+TEST_F(SqliteStoreTest, DISABLED_MillionIncidentsTiming) {
+  auto store = MustOpen(PathOf("million.db"));
+  ASSERT_NE(store, nullptr);
+  Incident v = MinimalIncident("");
+  v.perpetrators = {{"P-1", Standard::kReasonableGrounds}};
+  v.sources = {"S-1"};
+  v.nexus = {Nexus::kVictimProfile};
+  char id[32];
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(store->Begin().ok());
+  for (int i = 0; i < 1000000; ++i) {
+    std::snprintf(id, sizeof id, "I-%08d", i);
+    v.id = id;
+    ASSERT_TRUE(store->PutIncident(v, 1).ok());
+  }
+  ASSERT_TRUE(store->Commit().ok());
+  const auto put_done = std::chrono::steady_clock::now();
+  int64_t n = 0;
+  ASSERT_TRUE(store
+                  ->ScanIncidentFacts([&](const IncidentFacts&) {
+                    ++n;
+                    return Status::Ok();
+                  })
+                  .ok());
+  const auto scan_done = std::chrono::steady_clock::now();
+  std::printf("1M PutIncident + Commit: %.2f s; ScanIncidentFacts: %.2f s (%lld rows)\n",
+              std::chrono::duration<double>(put_done - start).count(),
+              std::chrono::duration<double>(scan_done - put_done).count(),
+              static_cast<long long>(n));
+}
+
+}  // namespace
+}  // namespace mara
