@@ -71,7 +71,14 @@ enum class MeasureStatus { kPending, kInProgress, kVerifiedImplemented, kNotImpl
 enum class PartyStatus { kNone = 0, kOnNotice = 1, kListed = 2 };
 enum class DesignationKind { kTerrorist, kSanctions, kCriminalCharge };
 enum class StatementKind { kCondemnation, kStatement, kReport, kDispute };
-enum class EngagementKind { kContact, kRefused, kSevered, kRestored, kAccessDenied, kPersonaNonGrata };
+enum class EngagementKind {
+  kContact,
+  kRefused,
+  kSevered,
+  kRestored,
+  kAccessDenied,
+  kPersonaNonGrata
+};
 enum class PetitionOutcome { kPending, kGranted, kRejected, kInadmissible };
 
 inline constexpr std::string_view kTaxonomyVersion = "un-crsv-2019";
@@ -79,10 +86,10 @@ inline constexpr std::string_view kTaxonomyVersion = "un-crsv-2019";
 template <typename E>
 struct EnumNames;  // specialised below: static constexpr std::array<std::string_view, N> kNames
 
-#define MARA_ENUM_NAMES(E, ...)                                              \
-  template <>                                                                \
-  struct EnumNames<E> {                                                      \
-    static constexpr std::array kNames = {__VA_ARGS__};                      \
+#define MARA_ENUM_NAMES(E, ...)                         \
+  template <>                                           \
+  struct EnumNames<E> {                                 \
+    static constexpr std::array kNames = {__VA_ARGS__}; \
   };
 
 using namespace std::string_view_literals;
@@ -90,10 +97,10 @@ MARA_ENUM_NAMES(PartyKind, "state"sv, "non_state"sv)
 MARA_ENUM_NAMES(DatePrecision, "day"sv, "week"sv, "month"sv, "year"sv)
 MARA_ENUM_NAMES(Violation, "rape"sv, "sexual_slavery"sv, "forced_prostitution"sv,
                 "forced_pregnancy"sv, "forced_abortion"sv, "enforced_sterilization"sv,
-                "forced_marriage"sv, "sexual_torture"sv, "sexual_mutilation"sv,
-                "forced_nudity"sv, "trafficking_sexual"sv, "other_comparable_gravity"sv)
-MARA_ENUM_NAMES(Context, "detention"sv, "attack"sv, "displacement"sv, "checkpoint"sv,
-                "abduction"sv, "home"sv, "other"sv)
+                "forced_marriage"sv, "sexual_torture"sv, "sexual_mutilation"sv, "forced_nudity"sv,
+                "trafficking_sexual"sv, "other_comparable_gravity"sv)
+MARA_ENUM_NAMES(Context, "detention"sv, "attack"sv, "displacement"sv, "checkpoint"sv, "abduction"sv,
+                "home"sv, "other"sv)
 MARA_ENUM_NAMES(Nexus, "perpetrator_affiliation"sv, "victim_profile"sv, "climate_of_impunity"sv,
                 "cross_border"sv, "ceasefire_violation"sv, "temporal_geographic"sv)
 MARA_ENUM_NAMES(IncidentStatus, "reported"sv, "under_verification"sv, "verified"sv,

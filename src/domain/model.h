@@ -222,7 +222,7 @@ enum class Collection {
   kPetitions,
 };
 inline constexpr std::array<std::string_view, 12> kCollectionNames = {
-    "situations", "parties",     "sources",   "incidents",    "evidence",    "findings",
+    "situations",  "parties",   "sources",      "incidents",  "evidence",    "findings",
     "commitments", "decisions", "designations", "statements", "engagements", "petitions"};
 
 }  // namespace mara

@@ -1,0 +1,556 @@
+#include "domain/validate.h"
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "common/text.h"
+
+namespace mara {
+namespace {
+
+using Check = std::optional<FieldError>;
+
+#define MARA_RETURN_IF_FIELD_ERROR(expr) \
+  do {                                   \
+    if (Check e_ = (expr)) return e_;    \
+  } while (0)
+
+Check Fail(std::string field, std::string message) {
+  return FieldError{std::move(field), std::move(message)};
+}
+
+std::string Idx(std::string_view base, size_t i) {
+  return std::string(base) + "/" + std::to_string(i);
+}
+
+Check CheckId(std::string_view field, std::string_view id) {
+  if (id.empty()) return Fail(std::string(field), "an id is required");
+  if (!IsValidId(id)) {
+    return Fail(std::string(field),
+                "invalid id " + QuoteForMessage(id) +
+                    " (expected 1 to 64 of A-Z a-z 0-9 . _ -, starting with a letter or digit)");
+  }
+  return std::nullopt;
+}
+
+Check CheckOptId(std::string_view field, const std::optional<std::string>& id) {
+  if (!id) return std::nullopt;
+  return CheckId(field, *id);
+}
+
+Check CheckText(std::string_view field, std::string_view text, bool required) {
+  size_t bad = 0;
+  if (!IsValidUtf8(text, &bad)) {
+    return Fail(std::string(field),
+                "invalid UTF-8 at byte " + std::to_string(bad) + " of the text");
+  }
+  if (text.size() > kMaxTextLength) {
+    return Fail(std::string(field), "text of " + std::to_string(text.size()) +
+                                        " bytes is longer than the limit of " +
+                                        std::to_string(kMaxTextLength));
+  }
+  if (required && text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return Fail(std::string(field), "must not be empty");
+  }
+  return std::nullopt;
+}
+
+Check CheckOptText(std::string_view field, const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  return CheckText(field, *text, false);
+}
+
+Check CheckCount(std::string_view field, int64_t n) {
+  if (n < 0) {
+    return Fail(std::string(field), "expected a non-negative integer, got " + std::to_string(n));
+  }
+  return std::nullopt;
+}
+
+Check CheckCycle(std::string_view field, int64_t cycle) {
+  if (cycle < 1000 || cycle > 9999) {
+    return Fail(std::string(field),
+                "expected a cycle (year) from 1000 to 9999, got " + std::to_string(cycle));
+  }
+  return std::nullopt;
+}
+
+Check CheckCoordinate(std::string_view field, const std::optional<double>& v, double limit) {
+  if (!v) return std::nullopt;
+  if (!std::isfinite(*v) || *v < -limit || *v > limit) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", *v);
+    return Fail(std::string(field), "expected a number from " + std::to_string(int(-limit)) +
+                                        " to " + std::to_string(int(limit)) + ", got " + buf);
+  }
+  return std::nullopt;
+}
+
+Check CheckOrder(std::string_view field, const std::optional<Date>& from,
+                 const std::optional<Date>& to, std::string_view from_name) {
+  if (from && to && *to < *from) {
+    return Fail(std::string(field),
+                to->ToString() + " is before " + std::string(from_name) + " " + from->ToString());
+  }
+  return std::nullopt;
+}
+
+std::string JoinKey(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  bool first = true;
+  for (std::string_view p : parts) {
+    if (!first) out.push_back('\x1f');
+    out.append(p);
+    first = false;
+  }
+  return out;
+}
+
+}  // namespace
+
+Check CheckRecord(const Situation& v) {
+  MARA_RETURN_IF_FIELD_ERROR(CheckId("/id", v.id));
+  return CheckText("/name", v.name, true);
+}
+
+Check CheckRecord(const Party& v) {
+  MARA_RETURN_IF_FIELD_ERROR(CheckId("/id", v.id));
+  MARA_RETURN_IF_FIELD_ERROR(CheckText("/name", v.name, true));
+  for (size_t i = 0; i < v.aliases.size(); ++i) {
+    MARA_RETURN_IF_FIELD_ERROR(CheckText(Idx("/aliases", i), v.aliases[i], true));
+  }
+  MARA_RETURN_IF_FIELD_ERROR(CheckId("/situation", v.situation));
+  MARA_RETURN_IF_FIELD_ERROR(CheckOptId("/parent", v.parent));
+  if (v.parent && *v.parent == v.id) return Fail("/parent", "a party cannot be its own parent");
+  MARA_RETURN_IF_FIELD_ERROR(CheckOptId("/splinter_of", v.splinter_of));
+  if (v.splinter_of && *v.splinter_of == v.id) {
+    return Fail("/splinter_of", "a party cannot be a splinter of itself");
+  }
+  for (size_t i = 0; i < v.names_over_time.size(); ++i) {
+    const std::string base = Idx("/names_over_time", i);
+    const NameOverTime& n = v.names_over_time[i];
+    MARA_RETURN_IF_FIELD_ERROR(CheckText(base + "/name", n.name, true));
+    MARA_RETURN_IF_FIELD_ERROR(CheckOrder(base + "/to", n.from, n.to, "from"));
+  }
+  return std::nullopt;
+}
+
+Check CheckRecord(const Source& v) {
+  MARA_RETURN_IF_FIELD_ERROR(CheckId("/id", v.id));
+  MARA_RETURN_IF_FIELD_ERROR(CheckText("/title", v.title, true));
+  MARA_RETURN_IF_FIELD_ERROR(CheckText("/publisher", v.publisher, false));
+  MARA_RETURN_IF_FIELD_ERROR(CheckOptText("/url", v.url));
+  if (v.reliability < 'A' || v.reliability > 'F') {
+    return Fail("/reliability", "expected one letter from A to F, got " +
+                                    QuoteForMessage(std::string_view(&v.reliability, 1)));
+  }
+  if (v.credibility < 1 || v.credibility > 6) {
+    return Fail("/credibility",
+                "expected a grade from 1 to 6, got " + std::to_string(v.credibility));
+  }
+  return std::nullopt;
+}
+
+Check CheckRecord(const Incident& v) {
+  MARA_RETURN_IF_FIELD_ERROR(CheckId("/id", v.id));
+  MARA_RETURN_IF_FIELD_ERROR(CheckId("/situation", v.situation));
+  MARA_RETURN_IF_FIELD_ERROR(CheckText("/location/name", v.location.name, true));
+  MARA_RETURN_IF_FIELD_ERROR(CheckOptText("/location/admin1", v.location.admin1));
+  MARA_RETURN_IF_FIELD_ERROR(CheckCoordinate("/location/lat", v.location.lat, 90));
+  MARA_RETURN_IF_FIELD_ERROR(CheckCoordinate("/location/lon", v.location.lon, 180));
+  if (v.violations.empty()) return Fail("/violations", "at least one violation is required");
+  MARA_RETURN_IF_FIELD_ERROR(CheckCount("/victims/women", v.victims.women));
+  MARA_RETURN_IF_FIELD_ERROR(CheckCount("/victims/girls", v.victims.girls));
+  MARA_RETURN_IF_FIELD_ERROR(CheckCount("/victims/men", v.victims.men));
+  MARA_RETURN_IF_FIELD_ERROR(CheckCount("/victims/boys", v.victims.boys));
+  MARA_RETURN_IF_FIELD_ERROR(CheckCount("/victims/unknown", v.victims.unknown));
+  for (size_t i = 0; i < v.perpetrators.size(); ++i) {
+    MARA_RETURN_IF_FIELD_ERROR(
+        CheckId(Idx("/perpetrators", i) + "/party", v.perpetrators[i].party));
+  }
+  for (size_t i = 0; i < v.sources.size(); ++i) {
+    MARA_RETURN_IF_FIELD_ERROR(CheckId(Idx("/sources", i), v.sources[i]));
+  }
+  return CheckOptText("/narrative", v.narrative);
+}
+
+Check CheckRecord(const EvidenceItem& v) {
+  MARA_RETURN_IF_FIELD_ERROR(CheckId("/id", v.id));
+  bool hex = v.sha256.size() == 64;
+  for (char c : v.sha256) hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+  if (!hex) {
+    return Fail("/sha256",
+                "expected 64 lowercase hexadecimal digits, got " + QuoteForMessage(v.sha256));
+  }
+  MARA_RETURN_IF_FIELD_ERROR(CheckCount("/size", v.size));
+  MARA_RETURN_IF_FIELD_ERROR(CheckText("/media_type", v.media_type, true));
+  MARA_RETURN_IF_FIELD_ERROR(CheckOptId("/source", v.source));
+  MARA_RETURN_IF_FIELD_ERROR(CheckOptId("/incident", v.incident));
+  return CheckOptText("/description", v.description);
+}
+
+Check CheckRecord(const Finding& v) {
+  MARA_RETURN_IF_FIELD_ERROR(CheckId("/party", v.party));
+  MARA_RETURN_IF_FIELD_ERROR(CheckCycle("/cycle", v.cycle));
+  MARA_RETURN_IF_FIELD_ERROR(CheckId("/source", v.source));
+  if (v.level < 0 || v.level > 3) {
+    return Fail("/level", "expected a level from 0 to 3, got " + std::to_string(v.level));
+  }
+  return std::nullopt;
+}
+
+Check CheckRecord(const Commitment& v) {
+  MARA_RETURN_IF_FIELD_ERROR(CheckId("/id", v.id));
+  MARA_RETURN_IF_FIELD_ERROR(CheckId("/party", v.party));
+  std::unordered_set<std::string_view> ids;
+  for (size_t i = 0; i < v.measures.size(); ++i) {
+    const std::string base = Idx("/measures", i);
+    const Measure& m = v.measures[i];
+    MARA_RETURN_IF_FIELD_ERROR(CheckId(base + "/id", m.id));
+    if (!ids.insert(m.id).second) {
+      return Fail(base + "/id", "duplicate measure id " + QuoteForMessage(m.id));
+    }
+    MARA_RETURN_IF_FIELD_ERROR(CheckText(base + "/text", m.text, true));
+  }
+  return std::nullopt;
+}
+
+Check CheckRecord(const Decision& v) {
+  MARA_RETURN_IF_FIELD_ERROR(CheckId("/party", v.party));
+  MARA_RETURN_IF_FIELD_ERROR(CheckCycle("/cycle", v.cycle));
+  MARA_RETURN_IF_FIELD_ERROR(CheckText("/decided_by", v.decided_by, true));
+  if (v.rationale.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Fail("/rationale", "a decision requires a rationale");
+  }
+  return CheckText("/rationale", v.rationale, true);
+}
+
+Check CheckRecord(const Designation& v) {
+  MARA_RETURN_IF_FIELD_ERROR(CheckId("/party", v.party));
+  MARA_RETURN_IF_FIELD_ERROR(CheckText("/authority", v.authority, true));
+  MARA_RETURN_IF_FIELD_ERROR(CheckText("/program", v.program, false));
+  MARA_RETURN_IF_FIELD_ERROR(CheckOrder("/ended_on", v.listed_on, v.ended_on, "listed_on"));
+  return CheckOptId("/source", v.source);
+}
+
+Check CheckRecord(const Statement& v) {
+  MARA_RETURN_IF_FIELD_ERROR(CheckId("/id", v.id));
+  MARA_RETURN_IF_FIELD_ERROR(CheckText("/by", v.by, true));
+  for (size_t i = 0; i < v.incidents.size(); ++i) {
+    MARA_RETURN_IF_FIELD_ERROR(CheckId(Idx("/incidents", i), v.incidents[i]));
+  }
+  return CheckText("/text", v.text, false);
+}
+
+Check CheckRecord(const Engagement& v) {
+  MARA_RETURN_IF_FIELD_ERROR(CheckId("/party", v.party));
+  return CheckText("/note", v.note, false);
+}
+
+Check CheckRecord(const Petition& v) {
+  MARA_RETURN_IF_FIELD_ERROR(CheckId("/party", v.party));
+  if (v.cycle) MARA_RETURN_IF_FIELD_ERROR(CheckCycle("/cycle", *v.cycle));
+  MARA_RETURN_IF_FIELD_ERROR(CheckText("/grounds", v.grounds, true));
+  MARA_RETURN_IF_FIELD_ERROR(CheckOrder("/decided", v.filed, v.decided, "filed"));
+  MARA_RETURN_IF_FIELD_ERROR(CheckOptText("/decided_by", v.decided_by));
+  return CheckOptText("/reason", v.reason);
+}
+
+std::string RecordKey(const Situation& v) { return v.id; }
+std::string RecordKey(const Party& v) { return v.id; }
+std::string RecordKey(const Source& v) { return v.id; }
+std::string RecordKey(const Incident& v) { return v.id; }
+std::string RecordKey(const EvidenceItem& v) { return v.id; }
+std::string RecordKey(const Finding& v) {
+  return JoinKey({v.party, std::to_string(v.cycle), v.source});
+}
+std::string RecordKey(const Commitment& v) { return v.id; }
+std::string RecordKey(const Decision& v) { return JoinKey({v.party, std::to_string(v.cycle)}); }
+std::string RecordKey(const Designation& v) {
+  return JoinKey({v.party, v.authority, v.program, v.listed_on.ToString()});
+}
+std::string RecordKey(const Statement& v) { return v.id; }
+std::string RecordKey(const Engagement& v) {
+  return JoinKey({v.party, v.date.ToString(), ToString(v.kind)});
+}
+std::string RecordKey(const Petition& v) { return JoinKey({v.party, v.filed.ToString()}); }
+
+std::string ValidationError::Pointer() const {
+  return "/" + std::string(kCollectionNames[static_cast<size_t>(collection)]) + "/" +
+         std::to_string(index) + field;
+}
+
+Status ValidationError::ToStatus() const {
+  return Status::InvalidArgument(Pointer() + ": " + message);
+}
+
+namespace {
+
+std::string_view Singular(Collection c) {
+  switch (c) {
+    case Collection::kSituations:
+      return "situation";
+    case Collection::kParties:
+      return "party";
+    case Collection::kSources:
+      return "source";
+    case Collection::kIncidents:
+      return "incident";
+    case Collection::kEvidence:
+      return "evidence item";
+    case Collection::kFindings:
+      return "finding";
+    case Collection::kCommitments:
+      return "commitment";
+    case Collection::kDecisions:
+      return "decision";
+    case Collection::kDesignations:
+      return "designation";
+    case Collection::kStatements:
+      return "statement";
+    case Collection::kEngagements:
+      return "engagement";
+    case Collection::kPetitions:
+      return "petition";
+  }
+  return "record";
+}
+
+// Resolves a reference or reports it as unknown.
+Result<Check> Resolve(ReferenceLookup& lookup, Collection c, std::string field,
+                      std::string_view id) {
+  MARA_ASSIGN_OR_RETURN(bool found, lookup.Exists(c, id));
+  if (found) return Check();
+  return Check(FieldError{std::move(field),
+                          "unknown " + std::string(Singular(c)) + " " + QuoteForMessage(id)});
+}
+
+#define MARA_RESOLVE(lookup, c, field, id)                                 \
+  do {                                                                     \
+    MARA_ASSIGN_OR_RETURN(Check resolved_, Resolve(lookup, c, field, id)); \
+    if (resolved_) return resolved_;                                       \
+  } while (0)
+
+Result<Check> PartyRef(ReferenceLookup& l, std::string field, std::string_view id) {
+  return Resolve(l, Collection::kParties, std::move(field), id);
+}
+
+class Validator : public ReferenceLookup {
+ public:
+  Validator(const Bundle& bundle, ReferenceLookup& stored, bool stop)
+      : b_(bundle), stored_(stored), stop_(stop) {}
+
+  Result<std::vector<ValidationError>> Run() {
+    MARA_RETURN_IF_ERROR(Own(Collection::kSituations, b_.situations));
+    MARA_RETURN_IF_ERROR(Own(Collection::kParties, b_.parties));
+    if (!done()) MARA_RETURN_IF_ERROR(Parties());
+    MARA_RETURN_IF_ERROR(Own(Collection::kSources, b_.sources));
+    MARA_RETURN_IF_ERROR(Own(Collection::kIncidents, b_.incidents));
+    MARA_RETURN_IF_ERROR(Refs(Collection::kIncidents, b_.incidents,
+                              [&](const Incident& v) { return CheckReferences(v, *this); }));
+    MARA_RETURN_IF_ERROR(Own(Collection::kEvidence, b_.evidence));
+    MARA_RETURN_IF_ERROR(
+        Refs(Collection::kEvidence, b_.evidence, [&](const EvidenceItem& v) -> Result<Check> {
+          if (v.source) {
+            MARA_RESOLVE(*this, Collection::kSources, "/source", *v.source);
+          }
+          if (v.incident) {
+            MARA_RESOLVE(*this, Collection::kIncidents, "/incident", *v.incident);
+          }
+          return Check();
+        }));
+    MARA_RETURN_IF_ERROR(Own(Collection::kFindings, b_.findings));
+    MARA_RETURN_IF_ERROR(
+        Refs(Collection::kFindings, b_.findings, [&](const Finding& v) -> Result<Check> {
+          MARA_RESOLVE(*this, Collection::kParties, "/party", v.party);
+          MARA_RESOLVE(*this, Collection::kSources, "/source", v.source);
+          return Check();
+        }));
+    MARA_RETURN_IF_ERROR(Own(Collection::kCommitments, b_.commitments));
+    MARA_RETURN_IF_ERROR(PartyOnly(Collection::kCommitments, b_.commitments));
+    MARA_RETURN_IF_ERROR(Own(Collection::kDecisions, b_.decisions));
+    MARA_RETURN_IF_ERROR(PartyOnly(Collection::kDecisions, b_.decisions));
+    MARA_RETURN_IF_ERROR(Own(Collection::kDesignations, b_.designations));
+    MARA_RETURN_IF_ERROR(Refs(Collection::kDesignations, b_.designations,
+                              [&](const Designation& v) -> Result<Check> {
+                                MARA_RESOLVE(*this, Collection::kParties, "/party", v.party);
+                                if (v.source) {
+                                  MARA_RESOLVE(*this, Collection::kSources, "/source", *v.source);
+                                }
+                                return Check();
+                              }));
+    MARA_RETURN_IF_ERROR(Own(Collection::kStatements, b_.statements));
+    MARA_RETURN_IF_ERROR(
+        Refs(Collection::kStatements, b_.statements, [&](const Statement& v) -> Result<Check> {
+          for (size_t i = 0; i < v.incidents.size(); ++i) {
+            MARA_RESOLVE(*this, Collection::kIncidents, Idx("/incidents", i), v.incidents[i]);
+          }
+          return Check();
+        }));
+    MARA_RETURN_IF_ERROR(Own(Collection::kEngagements, b_.engagements));
+    MARA_RETURN_IF_ERROR(PartyOnly(Collection::kEngagements, b_.engagements));
+    MARA_RETURN_IF_ERROR(Own(Collection::kPetitions, b_.petitions));
+    MARA_RETURN_IF_ERROR(PartyOnly(Collection::kPetitions, b_.petitions));
+    return std::move(errors_);
+  }
+
+  // The input's accepted records first, then what is stored.
+  Result<bool> Exists(Collection c, std::string_view id) override {
+    if (Accepted(c, id)) return true;
+    return stored_.Exists(c, id);
+  }
+  Result<std::optional<std::string>> ParentOf(std::string_view party) override {
+    if (const Party* p = AcceptedParty(party)) return p->parent;
+    // A rejected input party keeps its stored version.
+    return stored_.ParentOf(party);
+  }
+
+ private:
+  bool done() const { return stop_ && !errors_.empty(); }
+
+  void Reject(Collection c, size_t index, FieldError e) {
+    rejected_[static_cast<size_t>(c)][index] = true;
+    errors_.push_back({c, index, std::move(e.field), std::move(e.message)});
+  }
+  bool IsRejected(Collection c, size_t index) const {
+    return rejected_[static_cast<size_t>(c)][index];
+  }
+
+  bool Accepted(Collection c, std::string_view key) const {
+    const auto& m = first_[static_cast<size_t>(c)];
+    auto it = m.find(std::string(key));
+    return it != m.end() && !IsRejected(c, it->second);
+  }
+  const Party* AcceptedParty(std::string_view id) const {
+    const auto& m = first_[static_cast<size_t>(Collection::kParties)];
+    auto it = m.find(std::string(id));
+    if (it == m.end() || IsRejected(Collection::kParties, it->second)) return nullptr;
+    return &b_.parties[it->second];
+  }
+
+  // Own rules and duplicate keys.
+  template <typename T>
+  Status Own(Collection c, const std::vector<T>& records) {
+    auto& rejected = rejected_[static_cast<size_t>(c)];
+    rejected.assign(records.size(), false);
+    auto& first = first_[static_cast<size_t>(c)];
+    if (done()) return Status::Ok();
+    for (size_t i = 0; i < records.size(); ++i) {
+      if (Check e = CheckRecord(records[i])) {
+        Reject(c, i, std::move(*e));
+        if (done()) return Status::Ok();
+        continue;
+      }
+      auto [it, inserted] = first.emplace(RecordKey(records[i]), i);
+      if (!inserted) {
+        Reject(c, i, Duplicate(c, records[i], it->second));
+        if (done()) return Status::Ok();
+      }
+    }
+    return Status::Ok();
+  }
+
+  template <typename T>
+  FieldError Duplicate(Collection c, const T& v, size_t first_index) {
+    const std::string where = "/" + std::string(kCollectionNames[static_cast<size_t>(c)]) + "/" +
+                              std::to_string(first_index);
+    if constexpr (requires { v.id; }) {
+      return {"/id", "duplicate id " + QuoteForMessage(v.id) + " (first at " + where + ")"};
+    } else {
+      return {"", "duplicate " + std::string(Singular(c)) + ": same key as " + where};
+    }
+  }
+
+  template <typename T, typename F>
+  Status Refs(Collection c, const std::vector<T>& records, F&& check) {
+    if (done()) return Status::Ok();
+    for (size_t i = 0; i < records.size(); ++i) {
+      if (IsRejected(c, i)) continue;
+      MARA_ASSIGN_OR_RETURN(Check e, check(records[i]));
+      if (e) {
+        Reject(c, i, std::move(*e));
+        if (done()) return Status::Ok();
+      }
+    }
+    return Status::Ok();
+  }
+
+  template <typename T>
+  Status PartyOnly(Collection c, const std::vector<T>& records) {
+    return Refs(c, records, [&](const T& v) { return PartyRef(*this, "/party", v.party); });
+  }
+
+  // Parties refer to each other, so rejecting one can break another: repeat
+  // until nothing changes.
+  Status Parties() {
+    bool changed = true;
+    while (changed) {
+      changed = false;
+      for (size_t i = 0; i < b_.parties.size(); ++i) {
+        if (IsRejected(Collection::kParties, i)) continue;
+        MARA_ASSIGN_OR_RETURN(Check e, OneParty(b_.parties[i]));
+        if (e) {
+          Reject(Collection::kParties, i, std::move(*e));
+          if (done()) return Status::Ok();
+          changed = true;
+        }
+      }
+    }
+    return Status::Ok();
+  }
+
+  Result<Check> OneParty(const Party& p) {
+    MARA_RESOLVE(*this, Collection::kSituations, "/situation", p.situation);
+    if (p.parent) MARA_RESOLVE(*this, Collection::kParties, "/parent", *p.parent);
+    if (p.splinter_of) MARA_RESOLVE(*this, Collection::kParties, "/splinter_of", *p.splinter_of);
+    if (!p.parent) return Check();
+    std::string chain = p.id;
+    std::unordered_set<std::string> seen = {p.id};
+    std::optional<std::string> cur = p.parent;
+    size_t steps = 0;
+    while (cur) {
+      if (steps < 8) chain += " -> " + *cur;
+      if (steps == 8) chain += " -> ...";
+      ++steps;
+      if (*cur == p.id) {
+        return Check(FieldError{"/parent", "the parent chain returns to " + QuoteForMessage(p.id) +
+                                               " (" + chain + ")"});
+      }
+      if (!seen.insert(*cur).second) break;  // a loop elsewhere, reported on its own members
+      MARA_ASSIGN_OR_RETURN(cur, ParentOf(*cur));
+    }
+    return Check();
+  }
+
+  const Bundle& b_;
+  ReferenceLookup& stored_;
+  bool stop_;
+  std::vector<ValidationError> errors_;
+  std::vector<bool> rejected_[kCollectionNames.size()];
+  std::unordered_map<std::string, size_t> first_[kCollectionNames.size()];
+};
+
+}  // namespace
+
+Result<std::optional<FieldError>> CheckReferences(const Incident& v, ReferenceLookup& lookup) {
+  MARA_RESOLVE(lookup, Collection::kSituations, "/situation", v.situation);
+  for (size_t i = 0; i < v.perpetrators.size(); ++i) {
+    MARA_RESOLVE(lookup, Collection::kParties, Idx("/perpetrators", i) + "/party",
+                 v.perpetrators[i].party);
+  }
+  for (size_t i = 0; i < v.sources.size(); ++i) {
+    MARA_RESOLVE(lookup, Collection::kSources, Idx("/sources", i), v.sources[i]);
+  }
+  return Check();
+}
+
+Result<std::vector<ValidationError>> ValidateBundle(const Bundle& bundle, ReferenceLookup& stored,
+                                                    bool stop_at_first) {
+  Validator validator(bundle, stored, stop_at_first);
+  return validator.Run();
+}
+
+}  // namespace mara

@@ -1,0 +1,284 @@
+#include "ingest/bundle.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "common/text.h"
+
+namespace mara {
+namespace {
+
+Status Invalid(std::string_view name, const std::string& message) {
+  return Status::InvalidArgument(std::string(name) + ": " + message);
+}
+
+// Linear scan for the deepest nesting outside strings, so that the parser
+// (which recurses) never sees a document deeper than the limit.
+Status CheckDepth(std::string_view text, std::string_view name) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxBundleDepth) {
+        return Invalid(name, "byte " + std::to_string(i + 1) + ": nesting deeper than " +
+                                 std::to_string(kMaxBundleDepth) + " levels");
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return Status::Ok();
+}
+
+// nlohmann's "[json.exception.parse_error.101] parse error at line 1, column
+// 9: syntax error while parsing object - unexpected end of input; expected
+// string literal" becomes "unexpected end of input; expected string literal".
+std::string ParseErrorDetail(const char* what) {
+  std::string s(what);
+  size_t at = s.find(" - ");
+  if (at != std::string::npos) return s.substr(at + 3);
+  at = s.find("column ");
+  if (at != std::string::npos) {
+    at = s.find(": ", at);
+    if (at != std::string::npos) return s.substr(at + 2);
+  }
+  return s;
+}
+
+template <typename T>
+Status DecodeCollection(const Json& doc, Collection c, bool keep_going, std::vector<T>* out,
+                        DecodedBundle* decoded) {
+  const std::string_view name = kCollectionNames[static_cast<size_t>(c)];
+  auto it = doc.find(std::string(name));
+  if (it == doc.end() || it->is_null()) return Status::Ok();
+  const std::string base = "/" + std::string(name);
+  if (!it->is_array()) {
+    return Status::InvalidArgument(base + ": expected an array, got " +
+                                   std::string(it->is_object() ? "an object" : it->type_name()));
+  }
+  out->reserve(it->size());
+  auto& origin = decoded->origin[static_cast<size_t>(c)];
+  for (size_t i = 0; i < it->size(); ++i) {
+    const Json& element = (*it)[i];
+    T record;
+    const std::string pointer = base + "/" + std::to_string(i);
+    Status s = FromJson(element, &record);
+    if (!s.ok()) {
+      Status located = PrefixPointer(s, pointer);
+      if (!keep_going) return located;
+      decoded->rejects.push_back({c, i, pointer, located.message(), element});
+      continue;
+    }
+    out->push_back(std::move(record));
+    origin.push_back(i);
+  }
+  return Status::Ok();
+}
+
+class Writer {
+ public:
+  explicit Writer(std::ostream& out) : out_(out) {
+    buffer_.append("{\"format\":\"");
+    buffer_.append(kBundleFormat);
+    buffer_.append("\"");
+  }
+
+  void StartCollection(Collection c) {
+    buffer_.append(",\n\"");
+    buffer_.append(kCollectionNames[static_cast<size_t>(c)]);
+    buffer_.append("\":[");
+    count_ = 0;
+  }
+
+  template <typename T>
+  Status Record(const T& v) {
+    buffer_.append(count_++ == 0 ? "\n" : ",\n");
+    try {
+      buffer_.append(ToJson(v).dump(-1, ' ', false, Json::error_handler_t::strict));
+    } catch (const nlohmann::json::exception& e) {
+      return Status::Corruption("a stored record cannot be written as JSON: " +
+                                std::string(e.what()));
+    }
+    if (buffer_.size() >= (size_t{1} << 16)) return Flush();
+    return Status::Ok();
+  }
+
+  template <typename T>
+  Status All(Collection c, const std::vector<T>& records) {
+    StartCollection(c);
+    for (const T& r : records) MARA_RETURN_IF_ERROR(Record(r));
+    EndCollection();
+    return Status::Ok();
+  }
+
+  void EndCollection() { buffer_.append(count_ == 0 ? "]" : "\n]"); }
+
+  Status Finish() {
+    buffer_.append("\n}\n");
+    MARA_RETURN_IF_ERROR(Flush());
+    out_.flush();
+    if (!out_) return Status::IOError("writing the bundle failed");
+    return Status::Ok();
+  }
+
+ private:
+  Status Flush() {
+    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
+    if (!out_) return Status::IOError("writing the bundle failed");
+    return Status::Ok();
+  }
+
+  std::ostream& out_;
+  std::string buffer_;
+  size_t count_ = 0;
+};
+
+// Everything after incidents, shared by both WriteBundle overloads.
+Status WriteRest(Writer& w, const Bundle& b) {
+  MARA_RETURN_IF_ERROR(w.All(Collection::kEvidence, b.evidence));
+  MARA_RETURN_IF_ERROR(w.All(Collection::kFindings, b.findings));
+  MARA_RETURN_IF_ERROR(w.All(Collection::kCommitments, b.commitments));
+  MARA_RETURN_IF_ERROR(w.All(Collection::kDecisions, b.decisions));
+  MARA_RETURN_IF_ERROR(w.All(Collection::kDesignations, b.designations));
+  MARA_RETURN_IF_ERROR(w.All(Collection::kStatements, b.statements));
+  MARA_RETURN_IF_ERROR(w.All(Collection::kEngagements, b.engagements));
+  MARA_RETURN_IF_ERROR(w.All(Collection::kPetitions, b.petitions));
+  return w.Finish();
+}
+
+Status WriteHead(Writer& w, const Bundle& b) {
+  MARA_RETURN_IF_ERROR(w.All(Collection::kSituations, b.situations));
+  MARA_RETURN_IF_ERROR(w.All(Collection::kParties, b.parties));
+  return w.All(Collection::kSources, b.sources);
+}
+
+}  // namespace
+
+Result<Json> ParseBundleText(std::string_view text, std::string_view name) {
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return Invalid(name, "empty file, expected a " + std::string(kBundleFormat) + " JSON document");
+  }
+  size_t bad = 0;
+  if (!IsValidUtf8(text, &bad)) {
+    return Invalid(name, "byte " + std::to_string(bad + 1) + ": invalid UTF-8");
+  }
+  MARA_RETURN_IF_ERROR(CheckDepth(text, name));
+  Json doc;
+  try {
+    doc = Json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    // At the end of input nlohmann counts one byte past the last.
+    const size_t byte = std::min<size_t>(e.byte, text.size());
+    return Invalid(name, "byte " + std::to_string(byte) + ": " + ParseErrorDetail(e.what()));
+  } catch (const nlohmann::json::exception& e) {
+    return Invalid(name, ParseErrorDetail(e.what()));
+  }
+  if (!doc.is_object()) {
+    return Invalid(name, "expected a JSON object at the top level, got " +
+                             std::string(doc.is_array() ? "an array" : doc.type_name()));
+  }
+  std::string allowed = "format";
+  for (std::string_view c : kCollectionNames) allowed += ", " + std::string(c);
+  for (const auto& [key, value] : doc.items()) {
+    bool known = key == "format";
+    for (std::string_view c : kCollectionNames) known = known || key == c;
+    if (!known) {
+      return Invalid(name, "/" + QuoteForMessage(key) + ": unknown top-level field (expected " +
+                               allowed + ")");
+    }
+  }
+  auto format = doc.find("format");
+  if (format == doc.end()) {
+    return Invalid(name, "/format: missing; a bundle starts with \"format\": \"" +
+                             std::string(kBundleFormat) + "\"");
+  }
+  if (!format->is_string() || format->get_ref<const std::string&>() != kBundleFormat) {
+    const std::string got = format->is_string()
+                                ? QuoteForMessage(format->get_ref<const std::string&>())
+                                : format->dump();
+    return Invalid(name, "/format: unsupported format " + got + " (expected '" +
+                             std::string(kBundleFormat) + "')");
+  }
+  return doc;
+}
+
+Result<Json> ReadBundleFile(const std::string& path, std::string* bytes) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return Status::NotFound(path + ": no such file");
+    return Status::IOError(path + ": " + std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) return Status::InvalidArgument(path + ": is a directory, not a file");
+  struct Closer {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  std::unique_ptr<std::FILE, Closer> file(std::fopen(path.c_str(), "rb"));
+  if (!file) return Status::IOError(path + ": cannot open: " + std::strerror(errno));
+  bytes->clear();
+  bytes->reserve(static_cast<size_t>(st.st_size));
+  char chunk[1 << 16];
+  size_t n;
+  while ((n = std::fread(chunk, 1, sizeof chunk, file.get())) > 0) bytes->append(chunk, n);
+  if (std::ferror(file.get()))
+    return Status::IOError(path + ": read failed: " + std::strerror(errno));
+  return ParseBundleText(*bytes, path);
+}
+
+Result<DecodedBundle> DecodeBundle(const Json& doc, bool keep_going) {
+  DecodedBundle d;
+  Bundle& b = d.bundle;
+  MARA_RETURN_IF_ERROR(
+      DecodeCollection(doc, Collection::kSituations, keep_going, &b.situations, &d));
+  MARA_RETURN_IF_ERROR(DecodeCollection(doc, Collection::kParties, keep_going, &b.parties, &d));
+  MARA_RETURN_IF_ERROR(DecodeCollection(doc, Collection::kSources, keep_going, &b.sources, &d));
+  MARA_RETURN_IF_ERROR(DecodeCollection(doc, Collection::kIncidents, keep_going, &b.incidents, &d));
+  MARA_RETURN_IF_ERROR(DecodeCollection(doc, Collection::kEvidence, keep_going, &b.evidence, &d));
+  MARA_RETURN_IF_ERROR(DecodeCollection(doc, Collection::kFindings, keep_going, &b.findings, &d));
+  MARA_RETURN_IF_ERROR(
+      DecodeCollection(doc, Collection::kCommitments, keep_going, &b.commitments, &d));
+  MARA_RETURN_IF_ERROR(DecodeCollection(doc, Collection::kDecisions, keep_going, &b.decisions, &d));
+  MARA_RETURN_IF_ERROR(
+      DecodeCollection(doc, Collection::kDesignations, keep_going, &b.designations, &d));
+  MARA_RETURN_IF_ERROR(
+      DecodeCollection(doc, Collection::kStatements, keep_going, &b.statements, &d));
+  MARA_RETURN_IF_ERROR(
+      DecodeCollection(doc, Collection::kEngagements, keep_going, &b.engagements, &d));
+  MARA_RETURN_IF_ERROR(DecodeCollection(doc, Collection::kPetitions, keep_going, &b.petitions, &d));
+  return d;
+}
+
+Status WriteBundle(const Bundle& bundle, std::ostream& out) {
+  Writer w(out);
+  MARA_RETURN_IF_ERROR(WriteHead(w, bundle));
+  MARA_RETURN_IF_ERROR(w.All(Collection::kIncidents, bundle.incidents));
+  return WriteRest(w, bundle);
+}
+
+Status WriteBundle(Store& store, std::ostream& out) {
+  MARA_ASSIGN_OR_RETURN(Bundle registry, store.LoadRegistry());
+  Writer w(out);
+  MARA_RETURN_IF_ERROR(WriteHead(w, registry));
+  w.StartCollection(Collection::kIncidents);
+  MARA_RETURN_IF_ERROR(store.ScanIncidents([&](const Incident& v) { return w.Record(v); }));
+  w.EndCollection();
+  return WriteRest(w, registry);
+}
+
+}  // namespace mara

@@ -1,0 +1,70 @@
+// Reading and writing mara-bundle/1 documents (docs/formats.md).
+//
+// Contract:
+// - ParseBundleText() checks a document's bytes before and while parsing:
+//   empty input, invalid UTF-8 (with the byte), nesting deeper than
+//   kMaxBundleDepth (found by a linear pre-scan, without recursion, so a
+//   document nested 100,000 deep fails fast), JSON syntax ("byte 1234:
+//   unexpected end of input"), a top level that is not an object, a
+//   "format" other than kBundleFormat and unknown top-level keys. Messages
+//   start with `name` (the file path). nlohmann exceptions never escape.
+// - ReadBundleFile() reads a file whole (kNotFound naming it when missing)
+//   and parses it; bundles are parsed in memory, so very large incident sets
+//   go by the incidents CSV instead.
+// - DecodeBundle() decodes every record with FromJson. Without keep_going
+//   the first bad record's error is returned, its message starting with the
+//   record's pointer ("/incidents/3/date: ..."); with keep_going bad records
+//   are collected as BundleRejects and the rest decoded.
+// - WriteBundle() writes the canonical layout: the format line, then every
+//   collection in kCollectionNames order (empty ones too), one record per
+//   line, each record as ToJson().dump(). The same records give the same
+//   bytes. The Store overload streams incidents with ScanIncidents. A
+//   failing stream gives kIOError.
+// Thread-safe as far as the Store and stream arguments are.
+#ifndef MARA_INGEST_BUNDLE_H_
+#define MARA_INGEST_BUNDLE_H_
+
+#include <array>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "domain/json_codec.h"
+#include "domain/model.h"
+#include "storage/store.h"
+
+namespace mara {
+
+inline constexpr std::string_view kBundleFormat = "mara-bundle/1";
+inline constexpr int kMaxBundleDepth = 64;
+
+Result<Json> ParseBundleText(std::string_view text, std::string_view name);
+
+// Reads `path` whole into *bytes (the caller digests them) and parses it.
+Result<Json> ReadBundleFile(const std::string& path, std::string* bytes);
+
+struct BundleReject {
+  Collection collection = Collection::kSituations;
+  size_t index = 0;     // position in the document's array
+  std::string pointer;  // "/incidents/3"
+  std::string reason;   // "/incidents/3/date: no such calendar date '2025-02-30'"
+  Json record;
+};
+
+struct DecodedBundle {
+  Bundle bundle;
+  // For each collection, the document index of each decoded record.
+  std::array<std::vector<size_t>, kCollectionNames.size()> origin;
+  std::vector<BundleReject> rejects;
+};
+
+Result<DecodedBundle> DecodeBundle(const Json& document, bool keep_going);
+
+Status WriteBundle(const Bundle& bundle, std::ostream& out);
+Status WriteBundle(Store& store, std::ostream& out);
+
+}  // namespace mara
+
+#endif  // MARA_INGEST_BUNDLE_H_

@@ -1,0 +1,31 @@
+// Exporting a whole Store as a mara-bundle/1 document or an incidents CSV
+// (docs/formats.md). The one export path for the CLI and the HTTP API.
+//
+// Contract: the output is canonical and byte-stable: the same stored data
+// always gives the same bytes, and import -> export -> import into a fresh
+// store -> export reproduces them exactly. Memory stays constant in the
+// number of incidents (they are streamed). A stream failure is kIOError;
+// store failures come back unchanged. An unknown format name is
+// kInvalidArgument. The Store is used from the calling thread only.
+#ifndef MARA_SERVICE_EXPORT_H_
+#define MARA_SERVICE_EXPORT_H_
+
+#include <ostream>
+#include <string_view>
+
+#include "common/status.h"
+#include "storage/store.h"
+
+namespace mara {
+
+enum class ExportFormat { kBundle, kIncidentsCsv };
+
+// "bundle" or "incidents-csv".
+Result<ExportFormat> ParseExportFormat(std::string_view name);
+
+Status ExportStore(Store& store, ExportFormat format, std::ostream& out);
+Status ExportStore(Store& store, std::string_view format, std::ostream& out);
+
+}  // namespace mara
+
+#endif  // MARA_SERVICE_EXPORT_H_

@@ -1,0 +1,433 @@
+#include "service/import.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "common/text.h"
+#include "domain/json_codec.h"
+#include "domain/validate.h"
+#include "ingest/bundle.h"
+#include "ingest/csv_reader.h"
+#include "ingest/incidents_csv.h"
+#include "ingest/store_lookup.h"
+
+namespace mara {
+namespace {
+
+constexpr std::string_view kBundle = "bundle";
+constexpr std::string_view kIncidentsCsv = "incidents-csv";
+
+std::string StartedAt(const ImportOptions& options) {
+  const auto now = options.clock ? options.clock() : std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+bool HasExtension(const std::string& path, std::string_view ext) {
+  if (path.size() < ext.size()) return false;
+  for (size_t i = 0; i < ext.size(); ++i) {
+    char c = path[path.size() - ext.size() + i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != ext[i]) return false;
+  }
+  return true;
+}
+
+Result<std::string> FileDigest(const std::string& path) {
+  struct Closer {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  std::unique_ptr<std::FILE, Closer> file(std::fopen(path.c_str(), "rb"));
+  if (!file) return Status::IOError(path + ": cannot open: " + std::strerror(errno));
+  Digest digest;
+  std::vector<char> chunk(size_t{1} << 20);
+  size_t n;
+  while ((n = std::fread(chunk.data(), 1, chunk.size(), file.get())) > 0) {
+    digest.Update(std::string_view(chunk.data(), n));
+  }
+  if (std::ferror(file.get()))
+    return Status::IOError(path + ": read failed: " + std::strerror(errno));
+  return digest.HexFinal();
+}
+
+// "<file>.rejects.csv", truncated when opened.
+class RejectsFile {
+ public:
+  Status Open(const std::string& path) {
+    path_ = path;
+    out_.open(path, std::ios::binary | std::ios::trunc);
+    if (!out_) return Status::IOError(path + ": cannot open for writing");
+    return Status::Ok();
+  }
+
+  void Row(const std::vector<std::string_view>& fields) {
+    line_.clear();
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i > 0) line_.push_back(',');
+      AppendCsvField(fields[i], &line_);
+    }
+    line_.push_back('\n');
+    out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
+  }
+
+  Status Close() {
+    out_.close();
+    if (out_.fail()) return Status::IOError(path_ + ": write failed");
+    return Status::Ok();
+  }
+
+ private:
+  std::string path_;
+  std::ofstream out_;
+  std::string line_;
+};
+
+void Count(ImportReport* report, Collection c, bool existed) {
+  (existed ? report->updated : report->inserted).counts[static_cast<size_t>(c)]++;
+}
+
+// ---------------------------------------------------------------- CSV
+
+class CsvImport {
+ public:
+  CsvImport(Store& store, const std::string& path, const ImportOptions& options,
+            ImportReport* report)
+      : store_(store), path_(path), options_(options), report_(*report) {}
+
+  Status Run() {
+    MARA_ASSIGN_OR_RETURN(report_.file_digest, FileDigest(path_));
+    CsvReader::Options reader_options;
+    reader_options.max_record_bytes = options_.max_csv_record_bytes;
+    MARA_ASSIGN_OR_RETURN(std::unique_ptr<CsvReader> reader,
+                          CsvReader::Open(path_, reader_options));
+    Result<bool> header = reader->Next();
+    if (!header.ok()) return At(header.status());
+    if (!*header) return Status::InvalidArgument(path_ + ": empty file, expected a header row");
+    Result<IncidentCsvLayout> layout = IncidentCsvLayout::FromHeader(reader->fields());
+    if (!layout.ok())
+      return At(layout.status().WithPrefix("line " + std::to_string(reader->line())));
+    const std::vector<std::string> header_fields(reader->fields().begin(), reader->fields().end());
+    reader->SetFieldNames(header_fields);
+
+    Transaction tx(&store_);
+    MARA_RETURN_IF_ERROR(tx.Begin());
+    MARA_ASSIGN_OR_RETURN(lookup_, StoreLookup::Load(store_));
+    ImportRecord record;
+    record.file = path_;
+    record.format = std::string(kIncidentsCsv);
+    record.file_digest = report_.file_digest;
+    record.started_at = StartedAt(options_);
+    record.principal = options_.principal;
+    MARA_ASSIGN_OR_RETURN(report_.import_id, store_.StartImport(record));
+
+    RejectsFile rejects;
+    if (options_.skip_invalid) {
+      report_.rejects_path = path_ + ".rejects.csv";
+      MARA_RETURN_IF_ERROR(rejects.Open(report_.rejects_path));
+      std::vector<std::string_view> row(header_fields.begin(), header_fields.end());
+      row.push_back("reject_reason");
+      rejects.Row(row);
+    }
+
+    const uint64_t total = reader->file_size();
+    uint64_t last_progress = 0;
+    if (options_.progress) options_.progress(0, total);
+    std::vector<std::string_view> reject_row;
+    for (;;) {
+      Result<bool> next = reader->Next();
+      Status row_status;
+      if (!next.ok()) {
+        if (!options_.skip_invalid || !reader->recoverable()) return At(next.status());
+        row_status = next.status();
+      } else if (!*next) {
+        break;
+      } else {
+        row_status = Row(reader->fields(), reader->line(), layout.value());
+        if (!row_status.ok() &&
+            (row_status.code() != StatusCode::kInvalidArgument || !options_.skip_invalid)) {
+          return At(row_status);
+        }
+      }
+      if (!row_status.ok()) {
+        ++report_.rejected;
+        reject_row.assign(reader->fields().begin(), reader->fields().end());
+        reject_row.push_back(row_status.message());
+        rejects.Row(reject_row);
+      }
+      if (options_.progress && reader->bytes_consumed() - last_progress >= (uint64_t{1} << 20)) {
+        last_progress = reader->bytes_consumed();
+        options_.progress(last_progress, total);
+      }
+    }
+    MARA_RETURN_IF_ERROR(
+        store_.FinishImport(report_.import_id, report_.Accepted(), report_.rejected));
+    if (options_.skip_invalid) MARA_RETURN_IF_ERROR(rejects.Close());
+    MARA_RETURN_IF_ERROR(tx.Commit());
+    if (options_.progress) options_.progress(total, total);
+    return Status::Ok();
+  }
+
+ private:
+  Status At(const Status& s) const { return s.WithPrefix(path_); }
+
+  static Status FieldFailure(uint64_t line, std::string_view pointer, const std::string& message) {
+    return Status::InvalidArgument("line " + std::to_string(line) + ": field '" +
+                                   std::string(ColumnForPointer(pointer)) + "': " + message);
+  }
+
+  Status Row(const std::vector<std::string_view>& fields, uint64_t line,
+             const IncidentCsvLayout& layout) {
+    if (fields.size() != layout.width()) {
+      return Status::InvalidArgument(
+          "line " + std::to_string(line) + ": expected " + std::to_string(layout.width()) +
+          " fields as in the header, got " + std::to_string(fields.size()));
+    }
+    Status decoded = layout.Decode(fields, &incident_);
+    if (!decoded.ok()) return decoded.WithPrefix("line " + std::to_string(line));
+    if (std::optional<FieldError> e = CheckRecord(incident_)) {
+      return FieldFailure(line, e->field, e->message);
+    }
+    MARA_ASSIGN_OR_RETURN(std::optional<FieldError> ref, CheckReferences(incident_, *lookup_));
+    if (ref) return FieldFailure(line, ref->field, ref->message);
+    MARA_ASSIGN_OR_RETURN(PutOutcome outcome, store_.PutIncident(incident_, report_.import_id));
+    switch (outcome) {
+      case PutOutcome::kInserted:
+        Count(&report_, Collection::kIncidents, false);
+        break;
+      case PutOutcome::kUpdated:
+        Count(&report_, Collection::kIncidents, true);
+        break;
+      case PutOutcome::kDuplicateInImport:
+        return FieldFailure(line, "/id",
+                            "duplicate id " + QuoteForMessage(incident_.id) +
+                                ": an earlier row of this file has the same id");
+    }
+    return Status::Ok();
+  }
+
+  Store& store_;
+  const std::string& path_;
+  const ImportOptions& options_;
+  ImportReport& report_;
+  std::unique_ptr<StoreLookup> lookup_;
+  Incident incident_;  // reused across rows
+};
+
+// ---------------------------------------------------------------- bundle
+
+class BundleImport {
+ public:
+  BundleImport(Store& store, const std::string& path, const ImportOptions& options,
+               ImportReport* report)
+      : store_(store), path_(path), options_(options), report_(*report) {}
+
+  Status Run() {
+    std::string bytes;
+    MARA_ASSIGN_OR_RETURN(Json doc, ReadBundleFile(path_, &bytes));
+    const uint64_t total = bytes.size();
+    if (options_.progress) options_.progress(0, total);
+    report_.file_digest = Blake2bHex(bytes);
+    std::string().swap(bytes);
+    Result<DecodedBundle> decoded = DecodeBundle(doc, options_.skip_invalid);
+    if (!decoded.ok()) return decoded.status().WithPrefix(path_);
+    DecodedBundle& d = decoded.value();
+
+    Transaction tx(&store_);
+    MARA_RETURN_IF_ERROR(tx.Begin());
+    MARA_ASSIGN_OR_RETURN(lookup_, StoreLookup::Load(store_));
+    MARA_ASSIGN_OR_RETURN(std::vector<ValidationError> errors,
+                          ValidateBundle(d.bundle, *lookup_, !options_.skip_invalid));
+    for (size_t c = 0; c < kCollectionNames.size(); ++c) {
+      rejected_[c].assign(d.origin[c].size(), false);
+    }
+    for (const ValidationError& e : errors) {
+      const size_t c = static_cast<size_t>(e.collection);
+      rejected_[c][e.index] = true;
+      const size_t doc_index = d.origin[c][e.index];
+      const std::string pointer =
+          "/" + std::string(kCollectionNames[c]) + "/" + std::to_string(doc_index);
+      const std::string reason = pointer + e.field + ": " + e.message;
+      if (!options_.skip_invalid) return Status::InvalidArgument(path_ + ": " + reason);
+      d.rejects.push_back({e.collection, doc_index, pointer, reason,
+                           doc[std::string(kCollectionNames[c])][doc_index]});
+    }
+
+    ImportRecord record;
+    record.file = path_;
+    record.format = std::string(kBundle);
+    record.file_digest = report_.file_digest;
+    record.started_at = StartedAt(options_);
+    record.principal = options_.principal;
+    MARA_ASSIGN_OR_RETURN(report_.import_id, store_.StartImport(record));
+
+    const Bundle& b = d.bundle;
+    MARA_RETURN_IF_ERROR(PutAll(Collection::kSituations, b.situations));
+    MARA_RETURN_IF_ERROR(PutParties(b.parties));
+    MARA_RETURN_IF_ERROR(PutAll(Collection::kSources, b.sources));
+    for (size_t i = 0; i < b.incidents.size(); ++i) {
+      if (rejected_[static_cast<size_t>(Collection::kIncidents)][i]) continue;
+      MARA_ASSIGN_OR_RETURN(PutOutcome outcome,
+                            store_.PutIncident(b.incidents[i], report_.import_id));
+      if (outcome == PutOutcome::kDuplicateInImport) {
+        // ValidateBundle already rejected duplicates; reaching this is a bug.
+        return Status::Conflict(path_ + ": duplicate incident id " +
+                                QuoteForMessage(b.incidents[i].id));
+      }
+      Count(&report_, Collection::kIncidents, outcome == PutOutcome::kUpdated);
+    }
+    MARA_RETURN_IF_ERROR(PutAll(Collection::kEvidence, b.evidence));
+    MARA_RETURN_IF_ERROR(PutAll(Collection::kFindings, b.findings));
+    MARA_RETURN_IF_ERROR(PutAll(Collection::kCommitments, b.commitments));
+    MARA_RETURN_IF_ERROR(PutAll(Collection::kDecisions, b.decisions));
+    MARA_RETURN_IF_ERROR(PutAll(Collection::kDesignations, b.designations));
+    MARA_RETURN_IF_ERROR(PutAll(Collection::kStatements, b.statements));
+    MARA_RETURN_IF_ERROR(PutAll(Collection::kEngagements, b.engagements));
+    MARA_RETURN_IF_ERROR(PutAll(Collection::kPetitions, b.petitions));
+
+    report_.rejected = static_cast<int64_t>(d.rejects.size());
+    if (options_.skip_invalid) MARA_RETURN_IF_ERROR(WriteRejects(&d.rejects));
+    MARA_RETURN_IF_ERROR(
+        store_.FinishImport(report_.import_id, report_.Accepted(), report_.rejected));
+    MARA_RETURN_IF_ERROR(tx.Commit());
+    if (options_.progress) options_.progress(total, total);
+    return Status::Ok();
+  }
+
+ private:
+  template <typename T>
+  Status PutAll(Collection c, const std::vector<T>& records) {
+    for (size_t i = 0; i < records.size(); ++i) {
+      if (rejected_[static_cast<size_t>(c)][i]) continue;
+      MARA_RETURN_IF_ERROR(PutOne(c, records[i]));
+    }
+    return Status::Ok();
+  }
+
+  template <typename T>
+  Status PutOne(Collection c, const T& v) {
+    const bool existed = lookup_->Stored(c, RecordKey(v));
+    MARA_RETURN_IF_ERROR(store_.Put(v).WithPrefix(path_));
+    Count(&report_, c, existed);
+    return Status::Ok();
+  }
+
+  // Parents and the parties split from go before the parties naming them, so
+  // a store that checks references on each write sees them in order.
+  Status PutParties(const std::vector<Party>& parties) {
+    const auto& rejected = rejected_[static_cast<size_t>(Collection::kParties)];
+    std::unordered_map<std::string_view, size_t> by_id;
+    for (size_t i = 0; i < parties.size(); ++i) {
+      if (!rejected[i]) by_id.emplace(parties[i].id, i);
+    }
+    std::vector<int> state(parties.size(), 0);  // 0 new, 1 in progress, 2 written
+    std::function<Status(size_t)> visit = [&](size_t i) -> Status {
+      if (state[i] != 0) return Status::Ok();
+      state[i] = 1;
+      for (const auto& ref : {parties[i].parent, parties[i].splinter_of}) {
+        if (!ref) continue;
+        auto it = by_id.find(*ref);
+        if (it != by_id.end()) MARA_RETURN_IF_ERROR(visit(it->second));
+      }
+      state[i] = 2;
+      return PutOne(Collection::kParties, parties[i]);
+    };
+    for (size_t i = 0; i < parties.size(); ++i) {
+      if (!rejected[i]) MARA_RETURN_IF_ERROR(visit(i));
+    }
+    return Status::Ok();
+  }
+
+  Status WriteRejects(std::vector<BundleReject>* rejects) {
+    std::sort(rejects->begin(), rejects->end(), [](const BundleReject& a, const BundleReject& b) {
+      if (a.collection != b.collection) return a.collection < b.collection;
+      return a.index < b.index;
+    });
+    report_.rejects_path = path_ + ".rejects.csv";
+    RejectsFile file;
+    MARA_RETURN_IF_ERROR(file.Open(report_.rejects_path));
+    file.Row({"pointer", "reason", "record"});
+    for (const BundleReject& r : *rejects) {
+      const std::string json = r.record.dump(-1, ' ', false, Json::error_handler_t::replace);
+      file.Row({r.pointer, r.reason, json});
+    }
+    return file.Close();
+  }
+
+  Store& store_;
+  const std::string& path_;
+  const ImportOptions& options_;
+  ImportReport& report_;
+  std::unique_ptr<StoreLookup> lookup_;
+  std::vector<bool> rejected_[kCollectionNames.size()];
+};
+
+}  // namespace
+
+int64_t ImportReport::Accepted() const {
+  int64_t n = 0;
+  for (size_t i = 0; i < kCollectionNames.size(); ++i) n += inserted.counts[i] + updated.counts[i];
+  return n;
+}
+
+Result<ImportReport> ImportFile(Store& store, const std::string& path,
+                                const ImportOptions& options) {
+  std::string format = options.format;
+  if (format.empty()) {
+    if (HasExtension(path, ".json")) {
+      format = kBundle;
+    } else if (HasExtension(path, ".csv")) {
+      format = kIncidentsCsv;
+    } else {
+      return Status::InvalidArgument(path +
+                                     ": cannot tell the format from the file name; give "
+                                     "--format bundle or --format incidents-csv");
+    }
+  } else if (format != kBundle && format != kIncidentsCsv) {
+    return Status::InvalidArgument(path + ": unknown import format " + QuoteForMessage(format) +
+                                   " (expected bundle or incidents-csv)");
+  }
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return Status::NotFound(path + ": no such file");
+    return Status::IOError(path + ": " + std::strerror(errno));
+  }
+  ImportReport report;
+  report.file = path;
+  report.format = format;
+  if (format == kBundle) {
+    BundleImport job(store, path, options, &report);
+    MARA_RETURN_IF_ERROR(job.Run());
+  } else {
+    CsvImport job(store, path, options, &report);
+    MARA_RETURN_IF_ERROR(job.Run());
+  }
+  return report;
+}
+
+std::string FormatImportSummary(const ImportReport& r) {
+  std::string out = "Imported " + r.file + " (" + r.format + "): " + std::to_string(r.Accepted()) +
+                    " records accepted, " + std::to_string(r.rejected) + " rejected\n";
+  for (size_t i = 0; i < kCollectionNames.size(); ++i) {
+    if (r.inserted.counts[i] == 0 && r.updated.counts[i] == 0) continue;
+    out += "  " + std::string(kCollectionNames[i]) + ": " + std::to_string(r.inserted.counts[i]) +
+           " inserted, " + std::to_string(r.updated.counts[i]) + " updated\n";
+  }
+  if (!r.rejects_path.empty()) out += "Rejected records and reasons: " + r.rejects_path + "\n";
+  return out;
+}
+
+}  // namespace mara
