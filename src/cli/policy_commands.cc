@@ -1,0 +1,252 @@
+// assess, decide, petition file|decide and case (DESIGN.md §5, issue 3).
+// Each command parses its options, calls one service, and prints the
+// outcome on stdout; errors travel back to main() as a Status.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli/commands.h"
+#include "policy/assessment_output.h"
+#include "policy/policy.h"
+#include "service/assess.h"
+#include "service/case.h"
+#include "service/decisions.h"
+
+namespace mara::cli {
+namespace {
+
+Date Today() {
+  auto days = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  return Date::FromDays(days.time_since_epoch().count());
+}
+
+std::string DefaultDecider() {
+  const char* user = std::getenv("USER");
+  return user != nullptr && *user != '\0' ? user : "unknown";
+}
+
+Result<Policy> PolicyFrom(const std::string& path) {
+  if (path.empty()) return DefaultPolicy();
+  return LoadPolicyFile(path);
+}
+
+Result<Date> DateOption(std::string_view option, const std::string& text) {
+  Result<Date> d = Date::Parse(text);
+  if (!d.ok()) return d.status().WithPrefix(option);
+  return d;
+}
+
+void Print(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+
+struct AssessArgs {
+  int cycle = 0;
+  std::string policy;
+  bool json = false;
+};
+
+void RegisterAssess(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<AssessArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "assess",
+      "Assess every party for a cycle under a policy: status, evidence, criteria, consistency "
+      "audit and sensitivity");
+  cmd->add_option("--cycle", args->cycle, "The cycle (year) to assess")->required();
+  cmd->add_option("--policy", args->policy,
+                  "Policy file (TOML); default: the built-in policies/default.toml");
+  cmd->add_flag("--json", args->json, "Print the assessment as one JSON object");
+  cmd->callback([&ctx, args] {
+    ctx.run = [&ctx, args]() -> Status {
+      MARA_ASSIGN_OR_RETURN(Policy policy, PolicyFrom(args->policy));
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.OpenDb(/*create=*/false));
+      MARA_ASSIGN_OR_RETURN(Assessment a, AssessCycle(*store, policy, args->cycle));
+      Print(args->json ? AssessmentToJson(a).dump(2) + "\n" : AssessmentToText(a));
+      return Status::Ok();
+    };
+  });
+}
+
+struct DecideArgs {
+  std::string party;
+  int cycle = 0;
+  std::string status;
+  std::string rationale;
+  std::string by;
+  std::string date;
+};
+
+void RegisterDecide(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<DecideArgs>();
+  CLI::App* cmd =
+      app.add_subcommand("decide",
+                         "Record a human decision on a party's status for a cycle (it replaces the "
+                         "recommendation; later cycles follow from it)");
+  cmd->add_option("--party", args->party, "Party id")->required();
+  cmd->add_option("--cycle", args->cycle, "Cycle (year)")->required();
+  cmd->add_option("--status", args->status, "none, on_notice or listed")
+      ->required()
+      ->check(CLI::IsMember({"none", "on_notice", "listed"}));
+  cmd->add_option("--rationale", args->rationale, "Why (required)")->required();
+  cmd->add_option("--by", args->by, "Who decides (default: $USER)");
+  cmd->add_option("--date", args->date, "Date of the decision (default: today)");
+  cmd->callback([&ctx, args] {
+    ctx.run = [&ctx, args]() -> Status {
+      Decision d;
+      d.party = args->party;
+      d.cycle = args->cycle;
+      d.status = *ParseEnum<PartyStatus>(args->status);
+      d.rationale = args->rationale;
+      d.decided_by = args->by.empty() ? DefaultDecider() : args->by;
+      if (args->date.empty()) {
+        d.date = Today();
+      } else {
+        MARA_ASSIGN_OR_RETURN(d.date, DateOption("--date", args->date));
+      }
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.OpenDb(/*create=*/false));
+      MARA_RETURN_IF_ERROR(RecordDecision(*store, d));
+      std::printf("Recorded decision: %s is %s in cycle %d (by %s on %s)\n", d.party.c_str(),
+                  args->status.c_str(), d.cycle, d.decided_by.c_str(), d.date.ToString().c_str());
+      return Status::Ok();
+    };
+  });
+}
+
+struct PetitionArgs {
+  std::string party;
+  std::string grounds;
+  bool new_material = false;
+  std::optional<int> cycle;
+  std::string filed;
+  std::string outcome;
+  std::string reason;
+  std::string by;
+  std::string policy;
+};
+
+void RegisterPetition(CLI::App& app, Context& ctx) {
+  CLI::App* petition =
+      app.add_subcommand("petition", "A party's petitions for review or delisting");
+  petition->require_subcommand(1);
+
+  auto f = std::make_shared<PetitionArgs>();
+  CLI::App* file = petition->add_subcommand(
+      "file",
+      "File a petition; a repeat without new material since the party's last decided "
+      "petition is recorded as inadmissible and refused");
+  file->add_option("--party", f->party, "Party id")->required();
+  file->add_option("--grounds", f->grounds, "The grounds of the petition")->required();
+  file->add_flag("--new-material", f->new_material, "The petition brings new material");
+  file->add_option("--cycle", f->cycle, "The cycle whose status it contests");
+  file->add_option("--filed", f->filed, "Filing date (default: today)");
+  file->callback([&ctx, f] {
+    ctx.run = [&ctx, f]() -> Status {
+      PetitionFiling filing;
+      filing.party = f->party;
+      filing.grounds = f->grounds;
+      filing.new_material = f->new_material;
+      filing.cycle = f->cycle;
+      if (f->filed.empty()) {
+        filing.filed = Today();
+      } else {
+        MARA_ASSIGN_OR_RETURN(filing.filed, DateOption("--filed", f->filed));
+      }
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.OpenDb(/*create=*/false));
+      MARA_ASSIGN_OR_RETURN(Petition p, FilePetition(*store, filing));
+      if (p.outcome == PetitionOutcome::kInadmissible) {
+        return Status::Conflict("petition of " + p.party + " filed on " + p.filed.ToString() +
+                                " refused: " + p.reason.value_or("inadmissible"));
+      }
+      std::printf("Filed petition of %s on %s (pending)\n", p.party.c_str(),
+                  p.filed.ToString().c_str());
+      return Status::Ok();
+    };
+  });
+
+  auto d = std::make_shared<PetitionArgs>();
+  CLI::App* decide = petition->add_subcommand(
+      "decide",
+      "Rule on a pending petition; granting one on a listed or on-notice party records "
+      "a decision with status none for the cycle it names");
+  decide->add_option("--party", d->party, "Party id")->required();
+  decide->add_option("--filed", d->filed, "Filing date of the petition")->required();
+  decide->add_option("--outcome", d->outcome, "granted or rejected")
+      ->required()
+      ->check(CLI::IsMember({"granted", "rejected"}));
+  decide->add_option("--reason", d->reason, "Why");
+  decide->add_option("--by", d->by, "Who decides (default: $USER)");
+  decide->add_option("--cycle", d->cycle, "The cycle it applies to (default: as filed)");
+  decide->add_option("--policy", d->policy,
+                     "Policy used to see the party's status (default: built-in)");
+  decide->callback([&ctx, d] {
+    ctx.run = [&ctx, d]() -> Status {
+      PetitionRuling ruling;
+      ruling.party = d->party;
+      MARA_ASSIGN_OR_RETURN(ruling.filed, DateOption("--filed", d->filed));
+      ruling.outcome = *ParseEnum<PetitionOutcome>(d->outcome);
+      if (!d->reason.empty()) ruling.reason = d->reason;
+      ruling.decided_by = d->by.empty() ? DefaultDecider() : d->by;
+      ruling.decided = Today();
+      ruling.cycle = d->cycle;
+      MARA_ASSIGN_OR_RETURN(Policy policy, PolicyFrom(d->policy));
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.OpenDb(/*create=*/false));
+      MARA_ASSIGN_OR_RETURN(PetitionRulingResult r, DecidePetition(*store, policy, ruling));
+      std::printf("Petition of %s filed on %s: %s\n", r.petition.party.c_str(),
+                  r.petition.filed.ToString().c_str(),
+                  std::string(ToString(r.petition.outcome)).c_str());
+      if (r.decision) {
+        std::printf("Recorded decision: %s is none in cycle %d\n", r.decision->party.c_str(),
+                    r.decision->cycle);
+      }
+      return Status::Ok();
+    };
+  });
+}
+
+struct CaseArgs {
+  std::string party;
+  int cycle = 0;
+  bool json = false;
+  std::string policy;
+  std::string edition = "confidential";
+};
+
+void RegisterCase(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<CaseArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "case",
+      "Statement of case for a party and cycle: criteria, counted incidents, findings, "
+      "commitments, designations, engagements and status history");
+  cmd->add_option("--party", args->party, "Party id")->required();
+  cmd->add_option("--cycle", args->cycle, "Cycle (year)")->required();
+  cmd->add_flag("--json", args->json, "Print JSON");
+  cmd->add_option("--policy", args->policy, "Policy file (default: built-in)");
+  cmd->add_option("--edition", args->edition,
+                  "public omits confidential sources, narratives and small victim counts")
+      ->check(CLI::IsMember({"public", "confidential"}));
+  cmd->callback([&ctx, args] {
+    ctx.run = [&ctx, args]() -> Status {
+      MARA_ASSIGN_OR_RETURN(Policy policy, PolicyFrom(args->policy));
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.OpenDb(/*create=*/false));
+      MARA_ASSIGN_OR_RETURN(StatementOfCase s,
+                            BuildStatementOfCase(*store, policy, args->party, args->cycle));
+      bool public_edition = args->edition == "public";
+      Print(args->json ? StatementOfCaseToJson(s, public_edition).dump(2) + "\n"
+                       : StatementOfCaseToText(s, public_edition));
+      return Status::Ok();
+    };
+  });
+}
+
+}  // namespace
+
+void RegisterPolicyCommands(CLI::App& app, Context& ctx) {
+  RegisterAssess(app, ctx);
+  RegisterDecide(app, ctx);
+  RegisterPetition(app, ctx);
+  RegisterCase(app, ctx);
+}
+
+}  // namespace mara::cli

@@ -1,0 +1,28 @@
+// Renderings of an Assessment: the JSON object of DESIGN.md §5 (`mara
+// assess --json`, also served by the API) and the readable table.
+//
+// Contract: pure and thread-safe. The JSON keeps the documented fields with
+// their names and in their order, then extra fields; equal Assessments give
+// byte-identical dumps.
+#ifndef MARA_POLICY_ASSESSMENT_OUTPUT_H_
+#define MARA_POLICY_ASSESSMENT_OUTPUT_H_
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "policy/engine.h"
+
+namespace mara {
+
+nlohmann::ordered_json ParamValueToJson(const ParamValue& value);
+nlohmann::ordered_json CriterionToJson(const Criterion& c);
+nlohmann::ordered_json PartyAssessmentToJson(const PartyAssessment& p);
+nlohmann::ordered_json AssessmentToJson(const Assessment& a);
+
+// The text form: one line per party with status, change and evidence, then
+// the audit and the sensitivity summaries.
+std::string AssessmentToText(const Assessment& a);
+
+}  // namespace mara
+
+#endif  // MARA_POLICY_ASSESSMENT_OUTPUT_H_

@@ -1,0 +1,778 @@
+#include "policy/engine.h"
+
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <functional>
+#include <map>
+#include <unordered_map>
+#include <utility>
+
+#include "common/text.h"
+
+namespace mara {
+namespace {
+
+// Status classes of the evidence: listing evidence takes verified incidents
+// only, notice evidence verified or under verification.
+constexpr int kVerified = 0;
+constexpr int kVerifiedOrPending = 1;
+constexpr int kClasses = 2;
+constexpr int kLevels = static_cast<int>(EnumCount<Standard>());
+// Cycles before the first one have no evidence, so they are clean for the
+// delisting test; a run this long satisfies any valid delisting.clean_cycles.
+constexpr int kCleanBeforeHistory = 1 << 20;
+
+// Flat open-addressing map from strings to ids, for the per-incident
+// lookups of party ids and location names: node-based maps cost a cache
+// miss per probe, which dominated the scan.
+class StringIndex {
+ public:
+  StringIndex() : slots_(64) {}
+
+  std::optional<uint32_t> Find(std::string_view s) const {
+    uint64_t h = Hash(s);
+    size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      const Slot& slot = slots_[i];
+      if (slot.len == kEmpty) return std::nullopt;
+      if (slot.hash == h && Key(slot) == s) return slot.id;
+    }
+  }
+
+  // Inserts `s` with `id` unless present; returns the id it maps to.
+  uint32_t Emplace(std::string_view s, uint32_t id) {
+    if ((size_ + 1) * 2 > slots_.size()) Grow();
+    uint64_t h = Hash(s);
+    size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.len == kEmpty) {
+        slot = {h, id, static_cast<uint32_t>(s.size()), arena_.size()};
+        arena_.append(s);
+        ++size_;
+        return id;
+      }
+      if (slot.hash == h && Key(slot) == s) return slot.id;
+    }
+  }
+
+  size_t size() const { return size_; }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t id = 0;
+    uint32_t len = kEmpty;
+    size_t offset = 0;
+  };
+  static uint64_t Hash(std::string_view s) { return std::hash<std::string_view>{}(s); }
+  std::string_view Key(const Slot& slot) const {
+    return std::string_view(arena_).substr(slot.offset, slot.len);
+  }
+  void Grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    size_t mask = slots_.size() - 1;
+    for (const Slot& slot : old) {
+      if (slot.len == kEmpty) continue;
+      size_t i = slot.hash & mask;
+      while (slots_[i].len != kEmpty) i = (i + 1) & mask;
+      slots_[i] = slot;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::string arena_;
+  size_t size_ = 0;
+};
+
+// Per (party, cycle): for each status class and minimum standard level, the
+// number of incidents and their first and last day. An incident of standard
+// s counts at every level <= s.
+struct SlotStats {
+  uint32_t count[kClasses][kLevels] = {};
+  int32_t min_day[kClasses][kLevels];
+  int32_t max_day[kClasses][kLevels];
+  SlotStats() {
+    for (auto& row : min_day) std::fill(std::begin(row), std::end(row), INT32_MAX);
+    for (auto& row : max_day) std::fill(std::begin(row), std::end(row), INT32_MIN);
+  }
+};
+using SlotLocations = std::array<std::array<uint32_t, kLevels>, kClasses>;
+
+// Open-addressing map from (slot, location) to the highest standard seen at
+// that location, per status class (a nibble each, standard + 1, 0 = none).
+// Distinct locations at level l are then the keys whose nibble is > l.
+class LocationTable {
+ public:
+  LocationTable() : keys_(1024, 0), values_(1024, 0) {}
+
+  void Merge(uint64_t key, uint8_t bits) {
+    if ((size_ + 1) * 2 > keys_.size()) Grow();
+    InsertOrMerge(key + 1, bits);
+  }
+
+  template <typename Fn>
+  void ForEach(Fn fn) const {
+    for (size_t i = 0; i < keys_.size(); ++i) {
+      if (keys_[i] != 0) fn(keys_[i] - 1, values_[i]);
+    }
+  }
+
+ private:
+  static uint64_t Mix(uint64_t x) {
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+  }
+
+  static uint8_t MaxNibbles(uint8_t a, uint8_t b) {
+    uint8_t lo = std::max<uint8_t>(a & 0x0f, b & 0x0f);
+    uint8_t hi = std::max<uint8_t>(a & 0xf0, b & 0xf0);
+    return lo | hi;
+  }
+
+  void InsertOrMerge(uint64_t stored_key, uint8_t bits) {
+    size_t mask = keys_.size() - 1;
+    size_t i = Mix(stored_key) & mask;
+    while (true) {
+      if (keys_[i] == stored_key) {
+        values_[i] = MaxNibbles(values_[i], bits);
+        return;
+      }
+      if (keys_[i] == 0) {
+        keys_[i] = stored_key;
+        values_[i] = bits;
+        ++size_;
+        return;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
+  void Grow() {
+    std::vector<uint64_t> old_keys(keys_.size() * 2, 0);
+    std::vector<uint8_t> old_values(values_.size() * 2, 0);
+    old_keys.swap(keys_);
+    old_values.swap(values_);
+    size_ = 0;
+    for (size_t i = 0; i < old_keys.size(); ++i) {
+      if (old_keys[i] != 0) InsertOrMerge(old_keys[i], old_values[i]);
+    }
+  }
+
+  std::vector<uint64_t> keys_;
+  std::vector<uint8_t> values_;
+  size_t size_ = 0;
+};
+
+struct Target {
+  uint32_t party;
+  int standard;
+};
+
+// A party that has something to assess, with its data in cycle order.
+struct ActiveParty {
+  uint32_t party = 0;
+  std::vector<std::pair<int, uint32_t>> slots;  // (cycle, slot)
+  // (cycle, number of distinct sources whose highest level is >= L, L=0..3)
+  std::vector<std::pair<int, std::array<int64_t, 4>>> findings;
+  std::vector<std::pair<int, PartyStatus>> decisions;
+  bool attributed = false;
+};
+
+struct CycleResult {
+  PartyStatus recommended = PartyStatus::kNone;
+  PartyStatus status = PartyStatus::kNone;
+  uint8_t rule = 5;
+  bool decided = false;
+  bool delisted = false;
+  bool commitments_fulfilled = false;
+  int32_t listed_run = 0;
+  int32_t notice_run = 0;
+  int32_t clean_run = 0;
+};
+
+// What the rules read for one party in one cycle.
+struct CycleData {
+  const SlotStats* stats = nullptr;
+  const SlotLocations* locations = nullptr;
+  const std::array<int64_t, 4>* findings = nullptr;
+  std::optional<PartyStatus> decision;
+};
+
+int64_t Count(const CycleData& d, int cls, int level) {
+  return d.stats ? d.stats->count[cls][level] : 0;
+}
+int64_t Locations(const CycleData& d, int cls, int level) {
+  return d.locations ? (*d.locations)[cls][level] : 0;
+}
+int64_t Span(const CycleData& d, int cls, int level) {
+  if (Count(d, cls, level) == 0) return 0;
+  return static_cast<int64_t>(d.stats->max_day[cls][level]) - d.stats->min_day[cls][level];
+}
+int64_t SourcesAtLeast(const CycleData& d, int level) {
+  return d.findings ? (*d.findings)[level] : 0;
+}
+
+bool Pattern(const CycleData& d, int cls, int level, const Policy& p) {
+  return Count(d, cls, level) >= p.pattern_min_incidents &&
+         (Locations(d, cls, level) >= p.pattern_min_locations ||
+          Span(d, cls, level) >= p.pattern_min_span_days);
+}
+
+int Level(Standard s) { return static_cast<int>(s); }
+
+}  // namespace
+
+struct Assessor::Impl {
+  const Bundle& registry;
+  Policy policy;
+  int cycle;
+
+  std::vector<const Party*> parties;  // sorted by id
+  StringIndex party_index;
+  std::vector<std::vector<uint32_t>> chains;  // self, parent, grandparent...
+  std::vector<bool> in_scope;
+  std::vector<std::vector<const Commitment*>> commitments;
+
+  std::vector<std::vector<std::pair<int, uint32_t>>> party_slots;
+  std::vector<bool> attributed;
+  std::vector<SlotStats> slots;
+  LocationTable location_table;
+  StringIndex raw_locations;
+  StringIndex folded_locations;
+  int min_year = INT_MAX;
+  std::vector<Target> targets;  // scratch
+
+  Impl(const Bundle& r, const Policy& p, int y) : registry(r), policy(p), cycle(y) {
+    for (const Party& party : registry.parties) parties.push_back(&party);
+    std::sort(parties.begin(), parties.end(),
+              [](const Party* a, const Party* b) { return a->id < b->id; });
+    for (uint32_t i = 0; i < parties.size(); ++i) party_index.Emplace(parties[i]->id, i);
+    std::unordered_map<std::string_view, bool> agenda;
+    for (const Situation& s : registry.situations) agenda[s.id] = s.on_council_agenda;
+    chains.resize(parties.size());
+    in_scope.resize(parties.size());
+    commitments.resize(parties.size());
+    party_slots.resize(parties.size());
+    attributed.resize(parties.size());
+    for (uint32_t i = 0; i < parties.size(); ++i) {
+      auto it = agenda.find(parties[i]->situation);
+      in_scope[i] = it != agenda.end() && it->second;
+      std::vector<uint32_t>& chain = chains[i];
+      chain.push_back(i);
+      const Party* cur = parties[i];
+      // Validation refuses parent cycles; the bound keeps bad data finite.
+      while (cur->parent && chain.size() <= parties.size()) {
+        std::optional<uint32_t> p = party_index.Find(*cur->parent);
+        if (!p) break;
+        if (std::find(chain.begin(), chain.end(), *p) != chain.end()) break;
+        chain.push_back(*p);
+        cur = parties[*p];
+      }
+    }
+    for (const Commitment& c : registry.commitments) {
+      if (std::optional<uint32_t> p = party_index.Find(c.party)) commitments[*p].push_back(&c);
+    }
+  }
+
+  // Fills `targets` with each party the incident counts for and the highest
+  // standard among its attributions to that party or its units.
+  void CollectTargets(const IncidentFacts& f) {
+    targets.clear();
+    for (const FactAttribution& a : f.perpetrators) {
+      std::optional<uint32_t> party = party_index.Find(a.party);
+      if (!party) continue;
+      int level = Level(a.standard);
+      const std::vector<uint32_t>& chain = chains[*party];
+      size_t n = policy.roll_up_to_parent ? chain.size() : 1;
+      for (size_t k = 0; k < n; ++k) {
+        uint32_t p = chain[k];
+        auto t = std::find_if(targets.begin(), targets.end(),
+                              [p](const Target& x) { return x.party == p; });
+        if (t == targets.end()) {
+          targets.push_back({p, level});
+        } else {
+          t->standard = std::max(t->standard, level);
+        }
+      }
+    }
+  }
+
+  bool Counts(const IncidentFacts& f) const {
+    return f.consent != Consent::kWithdrawn && f.violation_count > 0 &&
+           (!policy.require_nexus || f.nexus_count > 0);
+  }
+
+  // Folds each distinct raw name once.
+  uint32_t InternLocation(std::string_view raw) {
+    if (std::optional<uint32_t> id = raw_locations.Find(raw)) return *id;
+    uint32_t id =
+        folded_locations.Emplace(Fold(raw), static_cast<uint32_t>(folded_locations.size()));
+    raw_locations.Emplace(raw, id);
+    return id;
+  }
+
+  uint32_t SlotFor(uint32_t party, int year) {
+    auto& list = party_slots[party];
+    for (const auto& [y, s] : list) {
+      if (y == year) return s;
+    }
+    uint32_t s = static_cast<uint32_t>(slots.size());
+    slots.emplace_back();
+    list.emplace_back(year, s);
+    return s;
+  }
+
+  void Add(const IncidentFacts& f) {
+    if (f.consent == Consent::kWithdrawn) return;
+    int year = f.date.year();
+    min_year = std::min(min_year, year);
+    if (year > cycle) return;
+    CollectTargets(f);
+    if (targets.empty()) return;
+    for (const Target& t : targets) attributed[t.party] = true;
+    if (!Counts(f)) return;
+    int first_class;
+    if (f.status == IncidentStatus::kVerified) {
+      first_class = kVerified;
+    } else if (f.status == IncidentStatus::kUnderVerification) {
+      first_class = kVerifiedOrPending;
+    } else {
+      return;
+    }
+    uint32_t location = InternLocation(f.location_name);
+    int32_t day = static_cast<int32_t>(f.date.DaysSinceEpoch());
+    for (const Target& t : targets) {
+      uint32_t slot = SlotFor(t.party, year);
+      SlotStats& st = slots[slot];
+      for (int c = first_class; c < kClasses; ++c) {
+        for (int l = 0; l <= t.standard; ++l) {
+          ++st.count[c][l];
+          st.min_day[c][l] = std::min(st.min_day[c][l], day);
+          st.max_day[c][l] = std::max(st.max_day[c][l], day);
+        }
+      }
+      uint8_t nibble = static_cast<uint8_t>(t.standard + 1);
+      uint8_t bits = first_class == kVerified ? static_cast<uint8_t>(nibble | (nibble << 4))
+                                              : static_cast<uint8_t>(nibble << 4);
+      location_table.Merge((static_cast<uint64_t>(slot) << 32) | location, bits);
+    }
+  }
+
+  // Rule 2's commitment test: at least one commitment in force by the end of
+  // `year`, and every measure of those verified implemented by then.
+  bool CommitmentsFulfilled(uint32_t party, int year) const {
+    Date end = Date::FromYmd(year, 12, 31);
+    bool any = false;
+    for (const Commitment* c : commitments[party]) {
+      // A commitment signed after the cycle did not exist in it.
+      if (c->signed_on && *c->signed_on > end) continue;
+      any = true;
+      for (const Measure& m : c->measures) {
+        if (m.status != MeasureStatus::kVerifiedImplemented) return false;
+        if (m.verified_on && *m.verified_on > end) return false;
+      }
+    }
+    return any;
+  }
+
+  struct Prepared {
+    int first_cycle = 0;
+    std::vector<ActiveParty> active;
+    std::vector<SlotLocations> locations;
+  };
+
+  Prepared Prepare() const {
+    Prepared out;
+    out.locations.assign(slots.size(), SlotLocations{});
+    location_table.ForEach([&](uint64_t key, uint8_t bits) {
+      SlotLocations& loc = out.locations[key >> 32];
+      int verified_max = bits & 0x0f;
+      int pending_max = bits >> 4;
+      for (int l = 0; l < verified_max; ++l) ++loc[kVerified][l];
+      for (int l = 0; l < pending_max; ++l) ++loc[kVerifiedOrPending][l];
+    });
+
+    int first = min_year;
+    // (party, cycle) -> source -> highest level
+    std::map<std::pair<uint32_t, int>, std::map<std::string_view, int>> finding_levels;
+    for (const Finding& f : registry.findings) {
+      std::optional<uint32_t> party = party_index.Find(f.party);
+      if (!party) continue;
+      first = std::min(first, f.cycle);
+      if (f.cycle > cycle) continue;
+      int& level = finding_levels[{*party, f.cycle}][f.source];
+      level = std::max(level, f.level);
+    }
+    std::vector<std::vector<std::pair<int, PartyStatus>>> decisions(parties.size());
+    for (const Decision& d : registry.decisions) {
+      std::optional<uint32_t> party = party_index.Find(d.party);
+      if (!party) continue;
+      first = std::min(first, d.cycle);
+      if (d.cycle > cycle) continue;
+      decisions[*party].emplace_back(d.cycle, d.status);
+    }
+    out.first_cycle = first;
+
+    std::vector<std::vector<std::pair<int, std::array<int64_t, 4>>>> findings(parties.size());
+    for (const auto& [key, by_source] : finding_levels) {
+      std::array<int64_t, 4> at_least{};
+      for (const auto& [source, level] : by_source) {
+        for (int l = 0; l <= std::clamp(level, 0, 3); ++l) ++at_least[l];
+      }
+      findings[key.first].emplace_back(key.second, at_least);
+    }
+
+    for (uint32_t p = 0; p < parties.size(); ++p) {
+      if (party_slots[p].empty() && findings[p].empty() && decisions[p].empty() && !attributed[p]) {
+        continue;
+      }
+      ActiveParty a;
+      a.party = p;
+      a.slots = party_slots[p];
+      std::sort(a.slots.begin(), a.slots.end());
+      a.findings = std::move(findings[p]);  // already in cycle order
+      a.decisions = std::move(decisions[p]);
+      // Stable: of two decisions for one cycle the later record wins.
+      std::stable_sort(a.decisions.begin(), a.decisions.end(),
+                       [](const auto& x, const auto& y) { return x.first < y.first; });
+      a.attributed = attributed[p];
+      out.active.push_back(std::move(a));
+    }
+    return out;
+  }
+
+  // Runs rules 1-5 for one party from the first cycle to `cycle`; keeps every
+  // cycle's result in `history` when given, and returns the last.
+  CycleResult Evaluate(const Prepared& prep, const ActiveParty& a, const Policy& p,
+                       std::vector<CycleResult>* history) const {
+    CycleResult prev;
+    prev.clean_run = kCleanBeforeHistory;
+    size_t si = 0, fi = 0, di = 0;
+    const int list_level = Level(p.listing_min_standard);
+    const int notice_level = Level(p.notice_min_standard);
+    const bool scope = in_scope[a.party];
+    for (int year = prep.first_cycle; year <= cycle; ++year) {
+      CycleData d = DataAt(prep, a, year, &si, &fi, &di);
+      CycleResult r;
+      const PartyStatus s = prev.status;
+      const bool clean = Count(d, kVerified, list_level) == 0 && SourcesAtLeast(d, 1) == 0;
+      r.clean_run = clean ? std::min(prev.clean_run + 1, kCleanBeforeHistory) : 0;
+      const bool list_pattern =
+          Pattern(d, kVerified, list_level, p) ||
+          SourcesAtLeast(d, p.findings_list_level) >= p.findings_list_min_sources;
+      if (list_pattern && (scope || s == PartyStatus::kListed)) {
+        r.recommended = PartyStatus::kListed;
+        r.rule = 1;
+      } else if (s == PartyStatus::kListed) {
+        r.rule = 2;
+        r.commitments_fulfilled = CommitmentsFulfilled(a.party, year);
+        bool eligible = r.clean_run >= p.delisting_clean_cycles &&
+                        prev.listed_run >= p.listing_min_cycles &&
+                        (!p.delisting_requires_commitments || r.commitments_fulfilled);
+        r.recommended = eligible ? PartyStatus::kNone : PartyStatus::kListed;
+        r.delisted = eligible;
+      } else if (scope &&
+                 (Pattern(d, kVerifiedOrPending, notice_level, p) ||
+                  SourcesAtLeast(d, p.findings_notice_level) >= p.findings_notice_min_sources)) {
+        r.recommended = PartyStatus::kOnNotice;
+        r.rule = 3;
+      } else if (s == PartyStatus::kOnNotice && prev.notice_run < p.notice_min_cycles) {
+        r.recommended = PartyStatus::kOnNotice;
+        r.rule = 4;
+      } else {
+        r.recommended = PartyStatus::kNone;
+        r.rule = 5;
+      }
+      r.status = r.recommended;
+      if (d.decision) {
+        r.status = *d.decision;
+        r.decided = true;
+      }
+      r.listed_run = r.status == PartyStatus::kListed ? prev.listed_run + 1 : 0;
+      r.notice_run = r.status == PartyStatus::kOnNotice ? prev.notice_run + 1 : 0;
+      if (history) history->push_back(r);
+      prev = r;
+    }
+    return prev;
+  }
+
+  // The data of `a` for `year`; the cursors advance through its sorted lists.
+  CycleData DataAt(const Prepared& prep, const ActiveParty& a, int year, size_t* si, size_t* fi,
+                   size_t* di) const {
+    CycleData d;
+    while (*si < a.slots.size() && a.slots[*si].first < year) ++*si;
+    if (*si < a.slots.size() && a.slots[*si].first == year) {
+      d.stats = &slots[a.slots[*si].second];
+      d.locations = &prep.locations[a.slots[*si].second];
+    }
+    while (*fi < a.findings.size() && a.findings[*fi].first < year) ++*fi;
+    if (*fi < a.findings.size() && a.findings[*fi].first == year)
+      d.findings = &a.findings[*fi].second;
+    while (*di < a.decisions.size() && a.decisions[*di].first < year) ++*di;
+    while (*di < a.decisions.size() && a.decisions[*di].first == year) {
+      d.decision = a.decisions[*di].second;
+      ++*di;
+    }
+    return d;
+  }
+
+  PartyAssessment Describe(const Prepared& prep, const ActiveParty& a,
+                           const std::vector<CycleResult>& history) const {
+    const Party& party = *parties[a.party];
+    PartyAssessment out;
+    out.id = party.id;
+    out.name = party.name;
+    out.situation = party.situation;
+    out.kind = party.kind;
+    out.parent = party.parent;
+    out.splinter_of = party.splinter_of;
+    out.in_scope = in_scope[a.party];
+    const CycleResult& r = history.back();
+    const CycleResult* prev = history.size() > 1 ? &history[history.size() - 2] : nullptr;
+    out.previous_status = prev ? prev->status : PartyStatus::kNone;
+    out.recommended_status = r.recommended;
+    out.status = r.status;
+    out.decided = r.decided;
+    out.override = r.decided && r.status != r.recommended;
+    out.consecutive_listed_cycles = r.listed_run;
+    out.persistent = r.listed_run >= policy.persistent_cycles;
+    out.rule = r.rule;
+    out.delisted = r.delisted;
+    for (size_t i = 0; i < history.size(); ++i) {
+      out.history.push_back({prep.first_cycle + static_cast<int>(i), history[i].recommended,
+                             history[i].status, history[i].decided, history[i].rule});
+    }
+
+    size_t si = 0, fi = 0, di = 0;
+    CycleData d = DataAt(prep, a, cycle, &si, &fi, &di);
+    const int ll = Level(policy.listing_min_standard);
+    const int nl = Level(policy.notice_min_standard);
+    Evidence& e = out.evidence;
+    e.listing_incidents = Count(d, kVerified, ll);
+    e.locations = Locations(d, kVerified, ll);
+    e.span_days = Span(d, kVerified, ll);
+    e.notice_incidents = Count(d, kVerifiedOrPending, nl);
+    e.notice_locations = Locations(d, kVerifiedOrPending, nl);
+    e.notice_span_days = Span(d, kVerifiedOrPending, nl);
+    for (int l = kLevels - 1; l >= 0; --l) {
+      if (Count(d, kVerified, l) > 0) {
+        e.max_standard = static_cast<Standard>(l);
+        break;
+      }
+    }
+    for (int l = 3; l >= 1; --l) {
+      if (SourcesAtLeast(d, l) > 0) {
+        e.findings_level = l;
+        break;
+      }
+    }
+    e.findings_list_sources = SourcesAtLeast(d, policy.findings_list_level);
+    e.findings_notice_sources = SourcesAtLeast(d, policy.findings_notice_level);
+
+    const Policy& p = policy;
+    auto add = [&out](std::string rule, std::string evidence, ParamValue threshold,
+                      ParamValue observed, bool met) {
+      out.criteria.push_back(
+          {std::move(rule), std::move(evidence), std::move(threshold), std::move(observed), met});
+    };
+    auto i64 = [](int64_t v) { return ParamValue(v); };
+    add("pattern.min_incidents", "listing", i64(p.pattern_min_incidents), i64(e.listing_incidents),
+        e.listing_incidents >= p.pattern_min_incidents);
+    add("pattern.min_locations", "listing", i64(p.pattern_min_locations), i64(e.locations),
+        e.locations >= p.pattern_min_locations);
+    add("pattern.min_span_days", "listing", i64(p.pattern_min_span_days), i64(e.span_days),
+        e.span_days >= p.pattern_min_span_days);
+    add("findings.list_min_sources", "findings", i64(p.findings_list_min_sources),
+        i64(e.findings_list_sources), e.findings_list_sources >= p.findings_list_min_sources);
+    add("situation.on_council_agenda", "scope", ParamValue(true), ParamValue(out.in_scope),
+        out.in_scope);
+    add("pattern.min_incidents", "notice", i64(p.pattern_min_incidents), i64(e.notice_incidents),
+        e.notice_incidents >= p.pattern_min_incidents);
+    add("pattern.min_locations", "notice", i64(p.pattern_min_locations), i64(e.notice_locations),
+        e.notice_locations >= p.pattern_min_locations);
+    add("pattern.min_span_days", "notice", i64(p.pattern_min_span_days), i64(e.notice_span_days),
+        e.notice_span_days >= p.pattern_min_span_days);
+    add("findings.notice_min_sources", "findings", i64(p.findings_notice_min_sources),
+        i64(e.findings_notice_sources), e.findings_notice_sources >= p.findings_notice_min_sources);
+    if (out.previous_status == PartyStatus::kListed) {
+      int64_t span = static_cast<int64_t>(history.size());
+      int64_t clean =
+          std::min<int64_t>(r.clean_run, std::max<int64_t>(p.delisting_clean_cycles, span));
+      add("delisting.clean_cycles", "delisting", i64(p.delisting_clean_cycles), i64(clean),
+          r.clean_run >= p.delisting_clean_cycles);
+      add("listing.min_cycles", "delisting", i64(p.listing_min_cycles), i64(prev->listed_run),
+          prev->listed_run >= p.listing_min_cycles);
+      bool fulfilled = CommitmentsFulfilled(a.party, cycle);
+      add("delisting.requires_commitments", "delisting",
+          ParamValue(p.delisting_requires_commitments), ParamValue(fulfilled),
+          !p.delisting_requires_commitments || fulfilled);
+    }
+    if (out.previous_status == PartyStatus::kOnNotice) {
+      add("notice.min_cycles", "notice period", i64(p.notice_min_cycles), i64(prev->notice_run),
+          prev->notice_run >= p.notice_min_cycles);
+    }
+    add("persistent.cycles", "persistence", i64(p.persistent_cycles), i64(r.listed_run),
+        out.persistent);
+    return out;
+  }
+
+  static bool AtLeast(const Evidence& a, const Evidence& b) {
+    int as = a.max_standard ? Level(*a.max_standard) : -1;
+    int bs = b.max_standard ? Level(*b.max_standard) : -1;
+    return a.listing_incidents >= b.listing_incidents && a.locations >= b.locations &&
+           a.span_days >= b.span_days && as >= bs && a.findings_level >= b.findings_level;
+  }
+
+  static std::string Reason(const PartyAssessment& a, const PartyAssessment& b) {
+    if (a.override || b.override) return "override";
+    // Rules 2 and 4, and rule 1 out of scope, keep a status because of the
+    // status before it.
+    if (b.rule == 2 || b.rule == 4 || (b.rule == 1 && !b.in_scope)) return "history";
+    if (!a.in_scope) return "scope";
+    // Measures the audit does not compare: the number of finding sources
+    // and the notice evidence.
+    return "evidence";
+  }
+
+  std::vector<ConsistencyFinding> Audit(const std::vector<PartyAssessment>& parties_out) const {
+    std::vector<ConsistencyFinding> out;
+    for (const PartyAssessment& a : parties_out) {
+      std::map<std::string, std::vector<std::string>> by_reason;
+      for (const PartyAssessment& b : parties_out) {
+        if (a.status >= b.status) continue;
+        if (!AtLeast(a.evidence, b.evidence)) continue;
+        by_reason[Reason(a, b)].push_back(b.id);
+      }
+      for (auto& [reason, ids] : by_reason) {
+        out.push_back({a.id, a.status, reason, std::move(ids)});
+      }
+    }
+    return out;
+  }
+
+  std::vector<SensitivityRun> Sensitivity(const Prepared& prep,
+                                          const std::vector<size_t>& shown) const {
+    std::vector<CycleResult> base(prep.active.size());
+    for (size_t i : shown) base[i] = Evaluate(prep, prep.active[i], policy, nullptr);
+    std::vector<SensitivityRun> out;
+    for (const ParamSpec& spec : PolicyParams()) {
+      if (!spec.is_threshold) continue;
+      for (int step : {-1, 1}) {
+        Policy variant = policy;
+        ParamValue value = GetParam(policy, spec);
+        if (spec.type == ParamType::kInt) {
+          int64_t v = std::get<int64_t>(value) + step;
+          if (v < spec.min || v > spec.max) continue;
+          variant.*spec.int_field = static_cast<int>(v);
+        } else {
+          int v = Level(policy.*spec.standard_field) + step;
+          if (v < 0 || v >= kLevels) continue;
+          variant.*spec.standard_field = static_cast<Standard>(v);
+        }
+        SensitivityRun run;
+        run.parameter = std::string(spec.key);
+        run.direction = step < 0 ? "down" : "up";
+        run.value = value;
+        run.new_value = GetParam(variant, spec);
+        for (size_t i : shown) {
+          CycleResult r = Evaluate(prep, prep.active[i], variant, nullptr);
+          bool was = base[i].listed_run >= policy.persistent_cycles;
+          bool now = r.listed_run >= variant.persistent_cycles;
+          if (r.status != base[i].status || was != now) {
+            run.changes.push_back(
+                {parties[prep.active[i].party]->id, base[i].status, r.status, was, now});
+          }
+        }
+        out.push_back(std::move(run));
+      }
+    }
+    return out;
+  }
+
+  Assessment Finish(std::string data_digest) const {
+    Assessment out;
+    out.cycle = cycle;
+    out.policy_name = policy.name;
+    out.policy_version = policy.version;
+    out.policy_digest = PolicyDigest(policy);
+    out.data_digest = std::move(data_digest);
+    Prepared prep = Prepare();
+    if (prep.first_cycle != INT_MAX) out.first_cycle = prep.first_cycle;
+    std::vector<size_t> shown;
+    if (prep.first_cycle <= cycle) {
+      std::vector<CycleResult> history;
+      for (size_t i = 0; i < prep.active.size(); ++i) {
+        const ActiveParty& a = prep.active[i];
+        history.clear();
+        Evaluate(prep, a, policy, &history);
+        bool any_status = std::any_of(history.begin(), history.end(), [](const CycleResult& r) {
+          return r.status != PartyStatus::kNone;
+        });
+        if (!a.attributed && a.findings.empty() && !any_status) continue;
+        shown.push_back(i);
+        out.parties.push_back(Describe(prep, a, history));
+      }
+    }
+    out.consistency = Audit(out.parties);
+    out.sensitivity = Sensitivity(prep, shown);
+    return out;
+  }
+
+  std::optional<Standard> CountedStandard(const IncidentFacts& f, std::string_view party) const {
+    if (!Counts(f)) return std::nullopt;
+    std::optional<uint32_t> target = party_index.Find(party);
+    if (!target) return std::nullopt;
+    int best = -1;
+    for (const FactAttribution& a : f.perpetrators) {
+      std::optional<uint32_t> named = party_index.Find(a.party);
+      if (!named) continue;
+      const std::vector<uint32_t>& chain = chains[*named];
+      size_t n = policy.roll_up_to_parent ? chain.size() : 1;
+      if (std::find(chain.begin(), chain.begin() + n, *target) != chain.begin() + n) {
+        best = std::max(best, Level(a.standard));
+      }
+    }
+    if (best < 0) return std::nullopt;
+    return static_cast<Standard>(best);
+  }
+};
+
+const PartyAssessment* Assessment::Find(std::string_view party_id) const {
+  auto it =
+      std::lower_bound(parties.begin(), parties.end(), party_id,
+                       [](const PartyAssessment& p, std::string_view id) { return p.id < id; });
+  if (it == parties.end() || it->id != party_id) return nullptr;
+  return &*it;
+}
+
+Assessor::Assessor(const Bundle& registry, const Policy& policy, int cycle)
+    : impl_(std::make_unique<Impl>(registry, policy, cycle)) {}
+Assessor::~Assessor() = default;
+
+void Assessor::Add(const IncidentFacts& facts) { impl_->Add(facts); }
+
+Assessment Assessor::Finish(std::string data_digest) const {
+  return impl_->Finish(std::move(data_digest));
+}
+
+std::optional<Standard> Assessor::CountedStandard(const IncidentFacts& facts,
+                                                  std::string_view party_id) const {
+  return impl_->CountedStandard(facts, party_id);
+}
+
+Assessment AssessBundle(const Bundle& bundle, const Policy& policy, int cycle,
+                        std::string data_digest) {
+  Assessor assessor(bundle, policy, cycle);
+  for (const Incident& incident : bundle.incidents) assessor.Add(FactsOf(incident));
+  return assessor.Finish(std::move(data_digest));
+}
+
+}  // namespace mara

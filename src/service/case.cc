@@ -1,0 +1,270 @@
+#include "service/case.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "common/text.h"
+#include "domain/json_codec.h"
+#include "policy/assessment_output.h"
+#include "service/assess.h"
+#include "service/digest.h"
+
+namespace mara {
+namespace {
+
+using OJson = nlohmann::ordered_json;
+
+template <typename T>
+std::vector<T> OfParty(const std::vector<T>& all, std::string_view party) {
+  std::vector<T> out;
+  for (const T& v : all) {
+    if (v.party == party) out.push_back(v);
+  }
+  return out;
+}
+
+OJson VictimCount(int64_t n, bool public_edition, int min_cell) {
+  if (public_edition && n < min_cell) return "<" + std::to_string(min_cell);
+  return n;
+}
+
+OJson IncidentToCaseJson(const CaseIncident& c, bool public_edition, int min_cell) {
+  const Incident& i = c.incident;
+  OJson j;
+  j["id"] = i.id;
+  j["date"] = i.date.ToString();
+  j["date_precision"] = ToString(i.date_precision);
+  j["location"] = {{"name", i.location.name}};
+  if (i.location.admin1) j["location"]["admin1"] = *i.location.admin1;
+  OJson violations = OJson::array();
+  for (Violation v : i.violations) violations.push_back(ToString(v));
+  j["violations"] = std::move(violations);
+  j["status"] = ToString(i.status);
+  j["standard"] = ToString(c.standard);
+  j["listing_evidence"] = c.listing_evidence;
+  j["notice_evidence"] = c.notice_evidence;
+  j["context"] = ToString(i.context);
+  j["victims"] = {{"women", VictimCount(i.victims.women, public_edition, min_cell)},
+                  {"girls", VictimCount(i.victims.girls, public_edition, min_cell)},
+                  {"men", VictimCount(i.victims.men, public_edition, min_cell)},
+                  {"boys", VictimCount(i.victims.boys, public_edition, min_cell)},
+                  {"unknown", VictimCount(i.victims.unknown, public_edition, min_cell)}};
+  OJson sources = OJson::array();
+  for (const Source& s : c.sources) {
+    if (public_edition && s.confidential) continue;
+    sources.push_back({{"id", s.id},
+                       {"kind", ToString(s.kind)},
+                       {"publisher", s.publisher},
+                       {"title", s.title},
+                       {"confidential", s.confidential}});
+  }
+  j["sources"] = std::move(sources);
+  if (!public_edition && i.narrative) j["narrative"] = *i.narrative;
+  return j;
+}
+
+template <typename T>
+OJson ArrayOf(const std::vector<T>& values) {
+  OJson out = OJson::array();
+  for (const T& v : values) out.push_back(ToJson(v));
+  return out;
+}
+
+}  // namespace
+
+Result<StatementOfCase> BuildStatementOfCase(Store& store, const Policy& policy,
+                                             std::string_view party_id, int cycle) {
+  MARA_RETURN_IF_ERROR(CheckCycle(cycle));
+  MARA_ASSIGN_OR_RETURN(Bundle registry, store.LoadRegistry());
+  auto party_it = std::find_if(registry.parties.begin(), registry.parties.end(),
+                               [&](const Party& p) { return p.id == party_id; });
+  if (party_it == registry.parties.end()) {
+    return Status::NotFound("party " + QuoteForMessage(party_id) + ": no such party");
+  }
+  MARA_ASSIGN_OR_RETURN(std::string data_digest, DataDigest(store));
+  Assessor assessor(registry, policy, cycle);
+  MARA_RETURN_IF_ERROR(store.ScanIncidentFacts([&assessor](const IncidentFacts& facts) {
+    assessor.Add(facts);
+    return Status::Ok();
+  }));
+  Assessment assessment = assessor.Finish(data_digest);
+
+  StatementOfCase s;
+  s.cycle = cycle;
+  s.policy_name = policy.name;
+  s.policy_version = policy.version;
+  s.policy_digest = assessment.policy_digest;
+  s.data_digest = data_digest;
+  s.publication_min_cell = policy.publication_min_cell;
+  s.party = *party_it;
+  for (const Party& p : registry.parties) {
+    if (party_it->splinter_of && p.id == *party_it->splinter_of) s.splinter_origin = p;
+    if (party_it->parent && p.id == *party_it->parent) s.parent = p;
+  }
+  if (const PartyAssessment* pa = assessment.Find(party_id)) {
+    s.assessment = *pa;
+  } else {
+    s.assessment.id = party_it->id;
+    s.assessment.name = party_it->name;
+    s.assessment.situation = party_it->situation;
+    s.assessment.kind = party_it->kind;
+    s.assessment.parent = party_it->parent;
+    s.assessment.splinter_of = party_it->splinter_of;
+  }
+
+  std::map<std::string_view, const Source*> sources;
+  for (const Source& src : registry.sources) sources[src.id] = &src;
+  MARA_RETURN_IF_ERROR(store.ScanIncidents([&](const Incident& incident) {
+    if (incident.cycle() != cycle) return Status::Ok();
+    bool verified = incident.status == IncidentStatus::kVerified;
+    if (!verified && incident.status != IncidentStatus::kUnderVerification) return Status::Ok();
+    std::optional<Standard> standard = assessor.CountedStandard(FactsOf(incident), party_id);
+    if (!standard) return Status::Ok();
+    CaseIncident c;
+    c.incident = incident;
+    c.standard = *standard;
+    c.listing_evidence = verified && *standard >= policy.listing_min_standard;
+    c.notice_evidence = *standard >= policy.notice_min_standard;
+    for (const std::string& id : incident.sources) {
+      auto it = sources.find(id);
+      if (it != sources.end()) c.sources.push_back(*it->second);
+    }
+    s.incidents.push_back(std::move(c));
+    return Status::Ok();
+  }));
+  std::sort(s.incidents.begin(), s.incidents.end(),
+            [](const CaseIncident& a, const CaseIncident& b) {
+              if (a.incident.date != b.incident.date) return a.incident.date < b.incident.date;
+              return a.incident.id < b.incident.id;
+            });
+
+  for (const Finding& f : OfParty(registry.findings, party_id)) {
+    if (f.cycle <= cycle) s.findings.push_back(f);
+  }
+  s.commitments = OfParty(registry.commitments, party_id);
+  s.designations = OfParty(registry.designations, party_id);
+  s.engagements = OfParty(registry.engagements, party_id);
+  for (const Decision& d : OfParty(registry.decisions, party_id)) {
+    if (d.cycle <= cycle) s.decisions.push_back(d);
+  }
+  s.petitions = OfParty(registry.petitions, party_id);
+  return s;
+}
+
+OJson StatementOfCaseToJson(const StatementOfCase& s, bool public_edition) {
+  OJson j;
+  j["party"] = s.party.id;
+  j["name"] = s.party.name;
+  j["cycle"] = s.cycle;
+  j["edition"] = public_edition ? "public" : "confidential";
+  j["policy"] = {
+      {"name", s.policy_name}, {"version", s.policy_version}, {"digest", s.policy_digest}};
+  j["data_digest"] = s.data_digest;
+  j["status"] = ToString(s.assessment.status);
+  j["recommended_status"] = ToString(s.assessment.recommended_status);
+  j["previous_status"] = ToString(s.assessment.previous_status);
+  j["decided"] = s.assessment.decided;
+  j["override"] = s.assessment.override;
+  j["persistent"] = s.assessment.persistent;
+  OJson record = ToJson(s.party);
+  j["party_record"] = std::move(record);
+  j["splinter_of"] = s.splinter_origin
+                         ? OJson{{"id", s.splinter_origin->id}, {"name", s.splinter_origin->name}}
+                         : OJson(nullptr);
+  j["parent"] = s.parent ? OJson{{"id", s.parent->id}, {"name", s.parent->name}} : OJson(nullptr);
+  OJson party_json = PartyAssessmentToJson(s.assessment);
+  j["evidence"] = party_json["evidence"];
+  j["criteria"] = party_json["criteria"];
+  j["history"] = party_json["history"];
+  OJson incidents = OJson::array();
+  for (const CaseIncident& c : s.incidents) {
+    incidents.push_back(IncidentToCaseJson(c, public_edition, s.publication_min_cell));
+  }
+  j["incidents"] = std::move(incidents);
+  j["findings"] = ArrayOf(s.findings);
+  j["commitments"] = ArrayOf(s.commitments);
+  j["designations"] = ArrayOf(s.designations);
+  j["engagements"] = ArrayOf(s.engagements);
+  j["decisions"] = ArrayOf(s.decisions);
+  j["petitions"] = ArrayOf(s.petitions);
+  return j;
+}
+
+std::string StatementOfCaseToText(const StatementOfCase& s, bool public_edition) {
+  const PartyAssessment& a = s.assessment;
+  std::string out =
+      fmt::format("Statement of case: {} ({}), cycle {}\n", s.party.name, s.party.id, s.cycle);
+  out += fmt::format("Situation {}, {} party{}\n", s.party.situation, ToString(s.party.kind),
+                     a.in_scope ? "" : " (situation not on the Council's agenda)");
+  if (s.splinter_origin) {
+    out += fmt::format("Split from {} ({}); its history is not carried over.\n",
+                       s.splinter_origin->name, s.splinter_origin->id);
+  }
+  if (s.parent) out += fmt::format("Unit of {} ({}).\n", s.parent->name, s.parent->id);
+  for (const NameOverTime& n : s.party.names_over_time) {
+    out += fmt::format("Also known as {} ({} to {})\n", n.name, n.from ? n.from->ToString() : "?",
+                       n.to ? n.to->ToString() : "?");
+  }
+  out += fmt::format("Status {} (recommended {}, previous {}){}{}{}\n", ToString(a.status),
+                     ToString(a.recommended_status), ToString(a.previous_status),
+                     a.decided ? ", decided" : "", a.override ? ", override" : "",
+                     a.persistent ? ", persistent perpetrator" : "");
+  out += fmt::format("Policy {} {} ({})\n\nCriteria:\n", s.policy_name, s.policy_version,
+                     s.policy_digest.substr(0, 16));
+  for (const Criterion& c : a.criteria) {
+    out += fmt::format("  [{}] {:<32} {:<14} threshold {:<22} observed {}\n", c.met ? "x" : " ",
+                       c.rule, c.evidence, ParamValueToString(c.threshold),
+                       ParamValueToString(c.observed));
+  }
+  out += fmt::format("\nCounted incidents in {} ({}):\n", s.cycle, s.incidents.size());
+  for (const CaseIncident& c : s.incidents) {
+    std::string violations;
+    for (Violation v : c.incident.violations) {
+      if (!violations.empty()) violations += ",";
+      violations += ToString(v);
+    }
+    std::string sources;
+    for (const Source& src : c.sources) {
+      if (public_edition && src.confidential) continue;
+      if (!sources.empty()) sources += "; ";
+      sources += fmt::format("{} ({})", ToString(src.kind), src.publisher);
+    }
+    out += fmt::format("  {} {} {} [{}] {} {}{} sources: {}\n", c.incident.id,
+                       c.incident.date.ToString(), c.incident.location.name, violations,
+                       ToString(c.incident.status), ToString(c.standard),
+                       c.listing_evidence ? " listing" : (c.notice_evidence ? " notice" : ""),
+                       sources.empty() ? "-" : sources);
+  }
+  out += fmt::format("\nFindings ({}):\n", s.findings.size());
+  for (const Finding& f : s.findings) {
+    out += fmt::format("  cycle {} source {} level {}\n", f.cycle, f.source, f.level);
+  }
+  out += fmt::format("\nCommitments ({}):\n", s.commitments.size());
+  for (const Commitment& c : s.commitments) {
+    out += fmt::format("  {} {} signed {}\n", c.id, ToString(c.kind),
+                       c.signed_on ? c.signed_on->ToString() : "-");
+    for (const Measure& m : c.measures) {
+      out += fmt::format("    {} {}{}: {}\n", m.id, ToString(m.status),
+                         m.verified_on ? " on " + m.verified_on->ToString() : "", m.text);
+    }
+  }
+  out += fmt::format("\nDesignations ({}):\n", s.designations.size());
+  for (const Designation& d : s.designations) {
+    out += fmt::format("  {} {} {} from {}{}\n", d.authority, d.program, ToString(d.kind),
+                       d.listed_on.ToString(), d.ended_on ? " to " + d.ended_on->ToString() : "");
+  }
+  out += fmt::format("\nEngagements ({}):\n", s.engagements.size());
+  for (const Engagement& e : s.engagements) {
+    out += fmt::format("  {} {} {}\n", e.date.ToString(), ToString(e.kind), e.note);
+  }
+  out += "\nStatus history:\n";
+  for (const CycleStatus& h : a.history) {
+    out += fmt::format("  {} {}{} (rule {})\n", h.cycle, ToString(h.status),
+                       h.decided ? " decided" : "", h.rule);
+  }
+  return out;
+}
+
+}  // namespace mara

@@ -1,0 +1,69 @@
+// The statement of case (DESIGN.md §3) for one party and cycle: why the
+// party has its status, with the evidence cited. `mara case`, the reports
+// and the API reuse it.
+//
+// Contract:
+// - BuildStatementOfCase assesses the cycle (service/assess.h), then reads
+//   the party's counted incidents of that cycle with one scan of the store.
+//   Counted incidents are those that count for the party under the policy
+//   (consent, violations, nexus, attribution with roll-up) and are verified
+//   or under verification; each says whether it is listing or notice
+//   evidence. kNotFound for an unknown party; store failures unchanged.
+// - The JSON and text renderings are deterministic. A public edition omits
+//   confidential sources and narratives and shows any victim count below
+//   policy.publication_min_cell as "<N".
+// A Store is used from one thread; the renderers are pure.
+#ifndef MARA_SERVICE_CASE_H_
+#define MARA_SERVICE_CASE_H_
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "domain/model.h"
+#include "policy/engine.h"
+#include "policy/policy.h"
+#include "storage/store.h"
+
+namespace mara {
+
+struct CaseIncident {
+  Incident incident;
+  Standard standard = Standard::kCredibleInformation;  // for this party
+  bool listing_evidence = false;
+  bool notice_evidence = false;
+  std::vector<Source> sources;  // resolved; unknown ids are left out
+};
+
+struct StatementOfCase {
+  int cycle = 0;
+  std::string policy_name;
+  std::string policy_version;
+  std::string policy_digest;
+  std::string data_digest;
+  int publication_min_cell = 3;
+  Party party;
+  std::optional<Party> splinter_origin;  // the party it split from
+  std::optional<Party> parent;
+  PartyAssessment assessment;           // criteria, evidence and status history
+  std::vector<CaseIncident> incidents;  // by date, then id
+  std::vector<Finding> findings;        // about the party, cycles up to Y
+  std::vector<Commitment> commitments;
+  std::vector<Designation> designations;
+  std::vector<Engagement> engagements;
+  std::vector<Decision> decisions;  // cycles up to Y
+  std::vector<Petition> petitions;
+};
+
+Result<StatementOfCase> BuildStatementOfCase(Store& store, const Policy& policy,
+                                             std::string_view party_id, int cycle);
+
+nlohmann::ordered_json StatementOfCaseToJson(const StatementOfCase& s, bool public_edition);
+std::string StatementOfCaseToText(const StatementOfCase& s, bool public_edition);
+
+}  // namespace mara
+
+#endif  // MARA_SERVICE_CASE_H_

@@ -1,0 +1,68 @@
+// Human decisions and petitions (DESIGN.md §1, §3): the system recommends,
+// a person decides; parties may petition for review or delisting.
+//
+// Contract:
+// - RecordDecision stores a Decision for (party, cycle), replacing any
+//   earlier one for that key. kInvalidArgument for an empty rationale or
+//   decided_by, text that is not valid UTF-8 or too long, or a cycle outside
+//   1000..9999; kNotFound for an unknown party.
+// - FilePetition stores a new petition. A party with a pending petition gets
+//   kConflict (nothing stored), as does a second petition on the same filing
+//   date. A repeat petition without new material since the party's last
+//   decided (granted or rejected) petition is stored with outcome
+//   inadmissible and the reason, and returned normally: the caller reports
+//   the refusal (the CLI exits with the conflict code).
+// - DecidePetition rules on a pending petition (kNotFound if there is none
+//   for that party and filing date, kConflict if it is already decided).
+//   A granted petition must name a cycle (at filing or here); when the
+//   party's status in that cycle, assessed under `policy`, is listed or on
+//   notice, a Decision with status none is recorded for that cycle in the
+//   same transaction.
+// Store failures come back unchanged. A Store is used from one thread.
+#ifndef MARA_SERVICE_DECISIONS_H_
+#define MARA_SERVICE_DECISIONS_H_
+
+#include <optional>
+#include <string>
+
+#include "common/date.h"
+#include "common/status.h"
+#include "domain/model.h"
+#include "policy/policy.h"
+#include "storage/store.h"
+
+namespace mara {
+
+Status RecordDecision(Store& store, const Decision& decision);
+
+struct PetitionFiling {
+  std::string party;
+  std::string grounds;
+  bool new_material = false;
+  std::optional<int> cycle;
+  Date filed;
+};
+
+Result<Petition> FilePetition(Store& store, const PetitionFiling& filing);
+
+struct PetitionRuling {
+  std::string party;
+  Date filed;
+  PetitionOutcome outcome = PetitionOutcome::kRejected;  // granted or rejected
+  std::optional<std::string> reason;
+  std::string decided_by;
+  Date decided;
+  std::optional<int> cycle;  // overrides the cycle named at filing
+};
+
+struct PetitionRulingResult {
+  Petition petition;
+  std::optional<Decision> decision;  // recorded for a granted petition
+};
+
+Result<PetitionRulingResult> DecidePetition(Store& store, const Policy& policy,
+                                            const PetitionRuling& ruling);
+
+}  // namespace mara
+
+#endif  // MARA_SERVICE_DECISIONS_H_
