@@ -56,7 +56,8 @@ Date Date::FromDays(int64_t z) {
 Result<Date> Date::Parse(std::string_view t) {
   auto digit = [&](size_t i) { return t[i] >= '0' && t[i] <= '9'; };
   if (t.size() != 10 || t[4] != '-' || t[7] != '-') {
-    return Status::InvalidArgument("expected a date as YYYY-MM-DD, got '" + std::string(t.substr(0, 40)) + "'");
+    return Status::InvalidArgument("expected a date as YYYY-MM-DD, got '" +
+                                   std::string(t.substr(0, 40)) + "'");
   }
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
     if (!digit(i)) {

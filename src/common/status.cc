@@ -6,13 +6,20 @@ namespace mara {
 
 std::string_view StatusCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "ok";
-    case StatusCode::kInvalidArgument: return "invalid argument";
-    case StatusCode::kNotFound: return "not found";
-    case StatusCode::kConflict: return "conflict";
-    case StatusCode::kPermissionDenied: return "permission denied";
-    case StatusCode::kCorruption: return "corruption";
-    case StatusCode::kIOError: return "I/O error";
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kInvalidArgument:
+      return "invalid argument";
+    case StatusCode::kNotFound:
+      return "not found";
+    case StatusCode::kConflict:
+      return "conflict";
+    case StatusCode::kPermissionDenied:
+      return "permission denied";
+    case StatusCode::kCorruption:
+      return "corruption";
+    case StatusCode::kIOError:
+      return "I/O error";
   }
   return "unknown";
 }
@@ -35,13 +42,20 @@ Status Status::WithPrefix(std::string_view prefix) const {
 
 int ExitCodeFor(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kOk: return 0;
-    case StatusCode::kInvalidArgument: return 2;
-    case StatusCode::kNotFound: return 3;
-    case StatusCode::kConflict: return 4;
-    case StatusCode::kPermissionDenied: return 5;
-    case StatusCode::kCorruption: return 6;
-    case StatusCode::kIOError: return 7;
+    case StatusCode::kOk:
+      return 0;
+    case StatusCode::kInvalidArgument:
+      return 2;
+    case StatusCode::kNotFound:
+      return 3;
+    case StatusCode::kConflict:
+      return 4;
+    case StatusCode::kPermissionDenied:
+      return 5;
+    case StatusCode::kCorruption:
+      return 6;
+    case StatusCode::kIOError:
+      return 7;
   }
   return 1;
 }

@@ -84,9 +84,9 @@ std::string Fold(std::string_view s) {
     return out;
   }
   utf8proc_uint8_t* folded = nullptr;
-  const auto options = static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                                                      UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
-                                                      UTF8PROC_IGNORE | UTF8PROC_LUMP);
+  const auto options =
+      static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                                     UTF8PROC_STRIPMARK | UTF8PROC_IGNORE | UTF8PROC_LUMP);
   utf8proc_ssize_t len = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
                                       static_cast<utf8proc_ssize_t>(s.size()), &folded, options);
   if (len < 0) {
@@ -94,8 +94,8 @@ std::string Fold(std::string_view s) {
     return out;
   }
   std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> guard(folded, &std::free);
-  append_collapsed(std::string_view(reinterpret_cast<const char*>(folded), static_cast<size_t>(len)),
-                   false);
+  append_collapsed(
+      std::string_view(reinterpret_cast<const char*>(folded), static_cast<size_t>(len)), false);
   return out;
 }
 

@@ -7,12 +7,12 @@
 #ifndef MARA_COMMON_TEXT_H_
 #define MARA_COMMON_TEXT_H_
 
+#include <sodium.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <sodium.h>
 
 namespace mara {
 

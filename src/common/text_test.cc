@@ -19,12 +19,12 @@ TEST(Utf8Test, RejectsMalformedSequencesAndReportsOffset) {
     size_t offset;
   };
   const Case cases[] = {
-      {std::string("ab\xff"), 2},              // invalid lead byte
-      {std::string("a\xc3"), 1},               // truncated sequence
-      {std::string("\xc0\xaf"), 0},            // overlong
-      {std::string("x\xed\xa0\x80"), 1},       // surrogate
-      {std::string("\xf4\x90\x80\x80"), 0},    // above U+10FFFF
-      {std::string("ok\xe2\x82z"), 2},         // bad continuation
+      {std::string("ab\xff"), 2},            // invalid lead byte
+      {std::string("a\xc3"), 1},             // truncated sequence
+      {std::string("\xc0\xaf"), 0},          // overlong
+      {std::string("x\xed\xa0\x80"), 1},     // surrogate
+      {std::string("\xf4\x90\x80\x80"), 0},  // above U+10FFFF
+      {std::string("ok\xe2\x82z"), 2},       // bad continuation
   };
   for (const auto& c : cases) {
     size_t offset = 99;

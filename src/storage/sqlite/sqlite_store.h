@@ -12,7 +12,8 @@
 
 namespace mara {
 
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const StoreOptions& options);
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const StoreOptions& options);
 
 }  // namespace mara
 
