@@ -1,0 +1,107 @@
+// Principals, roles and the permission rules (issue 5) as one pure function.
+//
+// Roles:
+//   viewer          the public edition only.
+//   monitor         creates and edits incidents, and adds and views their
+//                   evidence, in the situations assigned to them; reads the
+//                   confidential record there (they wrote it).
+//   analyst         reads everything in the assigned situations, runs
+//                   assessments, imports and exports there, adds evidence.
+//   reviewer        verifies incidents (never one they created or last
+//                   edited: the four-eyes rule); reads confidential records
+//                   and evidence.
+//   decision_maker  records decisions (with a rationale) and petition
+//                   outcomes; runs assessments and reads confidential records
+//                   to do so.
+//   admin           users, keys, imports and exports, assessments, the audit
+//                   log; reads everything. Not a super-user: an admin neither
+//                   verifies, decides nor edits incidents without also holding
+//                   the role that does.
+// Monitor and analyst are situation-scoped: they act only where Scope names a
+// situation assigned to them. An operation over all situations (an empty
+// Scope::situation) is refused to a principal whose only applicable roles are
+// situation-scoped; the service layer then asks once per situation. A
+// principal with several roles may do what any of them allows. A disabled
+// principal may do nothing.
+//
+// Authorize returns Ok, kPermissionDenied with the reason (disabled; no role
+// allows it, naming the roles that would; not assigned to the situation;
+// four eyes), or kInvalidArgument for a decision without a rationale. Pure and
+// thread-safe.
+#ifndef MARA_SECURITY_ROLES_H_
+#define MARA_SECURITY_ROLES_H_
+
+#include <array>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace mara::security {
+
+enum class Role { kViewer, kMonitor, kAnalyst, kReviewer, kDecisionMaker, kAdmin };
+
+inline constexpr std::array<Role, 6> kAllRoles = {Role::kViewer,        Role::kMonitor,
+                                                  Role::kAnalyst,       Role::kReviewer,
+                                                  Role::kDecisionMaker, Role::kAdmin};
+
+std::string_view ToString(Role role);
+// kInvalidArgument naming the allowed values.
+Result<Role> ParseRole(std::string_view text);
+bool IsSituationScoped(Role role);
+
+enum class Operation {
+  kReadPublic,        // the public edition of reports and data
+  kReadConfidential,  // narratives, confidential sources, full reports
+  kCreateIncident,
+  kEditIncident,
+  kVerifyIncident,
+  kRunAssessment,
+  kRecordDecision,
+  kDecidePetition,
+  kImport,
+  kExport,
+  kManageUsers,
+  kManageKeys,
+  kReadAuditLog,
+  kAddEvidence,
+  kViewEvidence,
+};
+
+inline constexpr std::array<Operation, 15> kAllOperations = {
+    Operation::kReadPublic,     Operation::kReadConfidential, Operation::kCreateIncident,
+    Operation::kEditIncident,   Operation::kVerifyIncident,   Operation::kRunAssessment,
+    Operation::kRecordDecision, Operation::kDecidePetition,   Operation::kImport,
+    Operation::kExport,         Operation::kManageUsers,      Operation::kManageKeys,
+    Operation::kReadAuditLog,   Operation::kAddEvidence,      Operation::kViewEvidence,
+};
+
+std::string_view ToString(Operation op);  // "verify_incident", ...
+
+struct Principal {
+  std::string name;
+  std::set<Role> roles;
+  std::set<std::string> situations;  // for monitor and analyst
+  bool disabled = false;
+};
+
+// What the operation touches; fields an operation does not need stay empty.
+struct Scope {
+  std::string situation;       // empty: every situation / not situation-bound
+  std::string target;          // record id, for messages ("incident I-7")
+  std::string created_by;      // kVerifyIncident: who created the incident
+  std::string last_edited_by;  // kVerifyIncident: who last edited it
+  std::string rationale;       // kRecordDecision: the decision's rationale
+};
+
+Status Authorize(const Principal& principal, Operation op, const Scope& scope = {});
+
+// A principal's name must be an id (domain IsValidId) and its situations
+// ids too: kInvalidArgument otherwise. A principal without roles is valid (it
+// may do nothing until roles are assigned).
+Status ValidatePrincipal(const Principal& principal);
+
+}  // namespace mara::security
+
+#endif  // MARA_SECURITY_ROLES_H_
