@@ -173,7 +173,7 @@ TEST_F(ImportTest, WrongColumnCount) {
 TEST_F(ImportTest, InvalidUtf8InCsvAndJson) {
   EXPECT_EQ(Fails("in.csv", std::string(kHeader) + Row("I-1", "location=Bad \xC3\x28 town"),
                   StatusCode::kInvalidArgument),
-            "line 2, field 5: invalid UTF-8 at byte 5 of the field");
+            "line 2, field 'location': invalid UTF-8 at byte 5 of the field");
   EXPECT_EQ(Fails("in.json", "{\"format\":\"mara-bundle/1\",\"situations\":[{\"id\":\"\xFF\"}]}",
                   StatusCode::kInvalidArgument),
             "byte 48: invalid UTF-8");
@@ -334,7 +334,8 @@ TEST_F(ImportTest, SkipInvalidCsvWritesRejectsAndCommitsTheRest) {
       row4.size() - 1,
       ",line 5: field 'id': duplicate id 'I-1': an earlier row of this file has the same id");
   std::string row6 = Row("I-4", "location=\xC3\x28");
-  row6.insert(row6.size() - 1, ",\"line 7, field 5: invalid UTF-8 at byte 1 of the field\"");
+  row6.insert(row6.size() - 1,
+              ",\"line 7, field 'location': invalid UTF-8 at byte 1 of the field\"");
   expected +=
       row2 + row4 + "short,row,\"line 6: expected 22 fields as in the header, got 2\"\n" + row6;
   EXPECT_EQ(rejects, expected);
