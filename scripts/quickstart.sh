@@ -27,10 +27,11 @@ main_job() {
   step "mara stats"
   "$mara" --db "$db" stats
 
-  if "$mara" assess --help >/dev/null 2>&1; then
-    step "mara assess --cycle 2025 (the annex)"
-    "$mara" --db "$db" assess --cycle 2025
-  fi
+  step "mara assess --cycle 2025 (the annex)"
+  "$mara" --db "$db" assess --cycle 2025
+
+  step "mara case --party P-TDF --cycle 2025 (a statement of case)"
+  "$mara" --db "$db" case --party P-TDF --cycle 2025
 }
 
 rm -rf "$demo_dir"
