@@ -25,7 +25,6 @@ using sqlite::StmtRef;
 // B-tree, so it needs the interior pages, not the whole table, in memory.
 constexpr int kPageCacheKiB = 32 * 1024;
 constexpr int kBusyTimeoutMs = 5000;
-constexpr int64_t kScanMmapBytes = int64_t{16} << 30;
 // Large pages: the store's work is bulk appends and full scans, where 64 KiB
 // pages took markedly less CPU than 4 KiB ones (fewer page reads, splits and
 // B-tree levels) for 1M incidents; the small collections do not notice.
@@ -654,14 +653,6 @@ Status SqliteStore::ScanIncidents(const std::function<Status(const Incident&)>& 
 }
 
 Status SqliteStore::ScanIncidentFacts(const std::function<Status(const IncidentFacts&)>& fn) {
-  // The whole-table scan of an assessment reads pages through a memory map
-  // rather than copying each into the page cache; imports keep mmap off so
-  // their memory stays flat.
-  MARA_RETURN_IF_ERROR(db_->Exec("PRAGMA mmap_size = " + std::to_string(kScanMmapBytes)));
-  struct MmapOff {
-    sqlite::Db* db;
-    ~MmapOff() { (void)db->Exec("PRAGMA mmap_size = 0"); }
-  } mmap_off{db_.get()};
   MARA_ASSIGN_OR_RETURN(
       StmtRef stmt, db_->Prepare("SELECT id, situation, date, status, consent, violations, nexus, "
                                  "location_name, perpetrators FROM incidents ORDER BY id"));
