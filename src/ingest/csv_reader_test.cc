@@ -8,17 +8,19 @@
 #include <string>
 #include <vector>
 
+#include "common/temp_dir.h"
+
 namespace mara {
 namespace {
 
 class CsvReaderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "mara-csv-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    auto tmp = ScopedTempDir::Create("mara-csv");
+    ASSERT_TRUE(tmp.ok()) << tmp.status().message();
+    tmp_ = std::move(tmp).value();
+    dir_ = tmp_.path();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::string Write(const std::string& bytes) {
     const std::string path = dir_ + "/f" + std::to_string(n_++) + ".csv";
@@ -46,6 +48,7 @@ class CsvReaderTest : public ::testing::Test {
     }
   }
 
+  ScopedTempDir tmp_;
   std::string dir_;
   int n_ = 0;
   std::vector<uint64_t> lines_;

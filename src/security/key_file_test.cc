@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/temp_dir.h"
 #include "security/encoding.h"
 
 namespace mara::security {
@@ -19,12 +20,12 @@ namespace fs = std::filesystem;
 class KeyFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "mara-keys-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    auto tmp = ScopedTempDir::Create("mara-keys");
+    ASSERT_TRUE(tmp.ok()) << tmp.status().message();
+    tmp_ = std::move(tmp).value();
+    dir_ = tmp_.path();
     path_ = (dir_ / "mara.keys").string();
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::string ReadText(const std::string& p) {
     std::ifstream in(p, std::ios::binary);
@@ -37,6 +38,7 @@ class KeyFileTest : public ::testing::Test {
     ASSERT_EQ(::chmod(p.c_str(), mode), 0);
   }
 
+  ScopedTempDir tmp_;
   fs::path dir_;
   std::string path_;
   SeededRandom random_{7};

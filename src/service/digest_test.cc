@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "common/temp_dir.h"
 #include "common/text.h"
 #include "service/export.h"
 
@@ -15,17 +16,15 @@ namespace {
 class DigestTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "mara-digest-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    auto tmp = ScopedTempDir::Create("mara-digest");
+    ASSERT_TRUE(tmp.ok()) << tmp.status().message();
+    tmp_ = std::move(tmp).value();
+    dir_ = tmp_.path();
     auto store = OpenStore(dir_ + "/mara.db");
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(store).value();
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { store_.reset(); }
   std::string ExportText() {
     std::ostringstream out;
     EXPECT_TRUE(ExportStore(*store_, ExportFormat::kBundle, out).ok());
@@ -37,6 +36,7 @@ class DigestTest : public ::testing::Test {
     MARA_RETURN_IF_ERROR(store_->Put(Situation{id, "Name", false}));
     return tx.Commit();
   }
+  ScopedTempDir tmp_;
   std::string dir_;
   std::unique_ptr<Store> store_;
 };

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "common/temp_dir.h"
 #include "domain/model.h"
 
 namespace mara {
@@ -14,17 +15,16 @@ namespace {
 class ExportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "mara-export-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    auto tmp = ScopedTempDir::Create("mara-export");
+    ASSERT_TRUE(tmp.ok()) << tmp.status().message();
+    tmp_ = std::move(tmp).value();
+    dir_ = tmp_.path();
     auto store = OpenStore(dir_ + "/mara.db");
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(store).value();
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { store_.reset(); }
+  ScopedTempDir tmp_;
   std::string dir_;
   std::unique_ptr<Store> store_;
 };

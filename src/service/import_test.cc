@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/temp_dir.h"
 #include "service/digest.h"
 #include "service/export.h"
 #include "storage/store.h"
@@ -88,16 +89,14 @@ std::string Row(const std::string& id, const std::string& overrides = "") {
 class ImportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "mara-import-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    auto tmp = ScopedTempDir::Create("mara-import");
+    ASSERT_TRUE(tmp.ok()) << tmp.status().message();
+    tmp_ = std::move(tmp).value();
+    dir_ = tmp_.path();
     store_ = Open("mara.db");
     ASSERT_TRUE(ImportFile(*store_, Write("registry.json", kRegistry), {}).ok());
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { store_.reset(); }
 
   std::unique_ptr<Store> Open(const std::string& name) {
     auto store = OpenStore(dir_ + "/" + name);
@@ -142,6 +141,7 @@ class ImportTest : public ::testing::Test {
     return m.substr(path.size() + 2);
   }
 
+  ScopedTempDir tmp_;
   std::string dir_;
   std::unique_ptr<Store> store_;
 };
