@@ -31,6 +31,13 @@ if [ ${#unformatted[@]} -gt 0 ]; then
 fi
 echo "$checked files formatted as .clang-format says"
 
+echo "==> PostgreSQL cluster for the tests (scripts/pg-cluster.sh)"
+# The conformance suite runs every storage test against PostgreSQL too; a
+# cluster that cannot start fails the run. It is stopped on every exit.
+pg_env="$(bash "$root/scripts/pg-cluster.sh" start)"
+eval "$pg_env"
+trap 'bash "$root/scripts/pg-cluster.sh" stop "$MARA_PG_CLUSTER"' EXIT
+
 echo "==> ctest"
 cd "${MARA_BUILD_DIR:-$root/build}"
 ctest --output-on-failure -j2

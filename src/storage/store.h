@@ -33,6 +33,8 @@
 #include "common/status.h"
 #include "domain/facts.h"
 #include "domain/model.h"
+#include "security/audit_log.h"
+#include "security/key_file.h"
 
 namespace mara {
 
@@ -59,6 +61,41 @@ enum class PutOutcome {
 struct CollectionCounts {
   int64_t counts[12] = {};  // indexed by Collection
   int64_t Of(Collection c) const { return counts[static_cast<size_t>(c)]; }
+};
+
+// One entry of the name-review queue: a name an importer met in some data
+// set and could not match to a party with confidence (ingest/party_matcher.h,
+// `mara names review`). Key: (origin, query).
+struct NameReview {
+  int64_t id = 0;      // assigned by the store, kept when the entry is updated
+  std::string origin;  // the importer that met the name: "acled", "hxl", "ucdp-actors"
+  std::string query;   // the name as the data spells it
+  // The party the import attributed the name to while it waits (a party
+  // created for the name, or the record that could not be merged).
+  std::string provisional_party;
+  std::string candidates;  // JSON array, best first: [{"party", "name", "score", "features"}]
+  std::string reason;      // why it is in review, one line
+  std::string status = "pending";  // pending | accepted | rejected | created
+  std::string resolved_party;      // the party chosen when accepted or created, else ""
+  std::string decided_by;          // "" while pending
+  std::string decided_at;          // ISO 8601 UTC, "" while pending
+};
+
+// A principal as stored (src/security/roles.h gives the meaning of roles).
+struct UserRecord {
+  std::string name;                     // an id (domain IsValidId)
+  std::string password_hash;            // Argon2id PHC string; "" when no password is set
+  std::vector<std::string> roles;       // role names, sorted
+  std::vector<std::string> situations;  // assigned situation ids, sorted
+  bool disabled = false;
+  std::string created_at;  // ISO 8601 UTC
+};
+
+// Who created an incident and who last changed it, for the four-eyes rule.
+// An import attributes the incidents it writes to the import's principal.
+struct IncidentProvenance {
+  std::string created_by;
+  std::string last_edited_by;
 };
 
 class Store {
@@ -105,7 +142,8 @@ class Store {
   virtual Result<bool> HasIncident(std::string_view id) = 0;
   // All incidents in id order, one at a time (constant memory).
   virtual Status ScanIncidents(const std::function<Status(const Incident&)>& fn) = 0;
-  // The assessment's projection of every incident, in id order.
+  // The assessment's projection of every incident (domain/facts.h), in no
+  // particular order; names may carry codes.
   virtual Status ScanIncidentFacts(const std::function<Status(const IncidentFacts&)>& fn) = 0;
   virtual Result<CollectionCounts> Counts() = 0;
 
@@ -114,6 +152,55 @@ class Store {
   virtual Status PutMeta(std::string_view key, std::string_view value) = 0;
   virtual Result<int64_t> DataVersion() = 0;
 
+  // Name-review queue. PutNameReview upserts by (origin, query), replacing
+  // every other field, inside a transaction, and returns the entry's id
+  // (the same id when it already existed). kInvalidArgument for a status
+  // outside the four values. GetNameReview: nullopt for an unknown id.
+  virtual Result<int64_t> PutNameReview(const NameReview& v) = 0;
+  virtual Result<std::optional<NameReview>> GetNameReview(int64_t id) = 0;
+  // Every entry, in id order.
+  virtual Result<std::vector<NameReview>> ListNameReviews() = 0;
+
+  // Principals (issue 5). PutUser upserts by name inside a transaction;
+  // GetUser: nullopt for an unknown name; ListUsers: by name.
+  virtual Status PutUser(const UserRecord& user) = 0;
+  virtual Result<std::optional<UserRecord>> GetUser(std::string_view name) = 0;
+  virtual Result<std::vector<UserRecord>> ListUsers() = 0;
+
+  // Four-eyes provenance. PutIncident records the principal of the import
+  // that writes an incident (StartImport's ImportRecord::principal) as its
+  // creator (on insert) and last editor; SetIncidentEditor, inside a
+  // transaction, records an in-application edit (kNotFound for an unknown
+  // incident) and sets the creator too when none is known.
+  virtual Result<std::optional<IncidentProvenance>> GetIncidentProvenance(std::string_view id) = 0;
+  virtual Status SetIncidentEditor(std::string_view id, std::string_view principal) = 0;
+
+  // The audit chain's storage (security/audit_log.h, AuditSink contract):
+  // AppendAuditRecord stores the record and moves the head atomically, and
+  // refuses with kConflict a record whose seq is not head+1 or whose
+  // prev_hash is not the head's hash. Works inside or outside a transaction
+  // (inside, it commits or rolls back with it). Audit writes do not bump
+  // DataVersion. ScanAuditRecords: in seq order.
+  virtual Status AppendAuditRecord(const security::AuditRecord& record) = 0;
+  virtual Status AppendAuditCheckpoint(const security::AuditCheckpoint& checkpoint) = 0;
+  virtual Result<security::AuditHead> GetAuditHead() = 0;
+  virtual Status ScanAuditRecords(
+      const std::function<Status(const security::AuditRecord&)>& fn) = 0;
+  virtual Result<std::vector<security::AuditCheckpoint>> ListAuditCheckpoints() = 0;
+
+  // Encryption at rest (docs/security.md). A store opened with
+  // StoreOptions::keys seals, with security::FieldCipher, incident
+  // narratives (table "incidents", column "narrative") and the documents of
+  // sealed sources (SourceIsSealed; table "sources", column "doc"), and
+  // unseals them on read. Opened without keys it writes plain text and a
+  // read of a sealed field fails with kPermissionDenied.
+  virtual bool HasDataKey() const = 0;
+  // Inside a transaction: re-seals every sealed field under the current
+  // data key (a field already under it is left alone), and seals plain text
+  // left by a store opened without keys. Returns the number of fields
+  // rewritten. kPermissionDenied without keys.
+  virtual Result<int64_t> ResealFields() = 0;
+
   // SQLite: PRAGMA integrity_check and foreign_key_check; "ok" or a list.
   virtual Result<std::string> IntegrityCheck() = 0;
 };
@@ -121,7 +208,13 @@ class Store {
 struct StoreOptions {
   // Create the database when it does not exist (`mara init`, imports).
   bool create_if_missing = true;
+  // The data keys for sealed fields (see Store::HasDataKey); none: plain.
+  std::shared_ptr<const security::KeyMaterial> keys;
 };
+
+// Sources whose whole document is sealed at rest: confidential ones and
+// testimony, witness and medical records, whatever their flag says.
+bool SourceIsSealed(const Source& source);
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const StoreOptions& options = {});
 

@@ -123,8 +123,95 @@ CREATE TABLE incidents(
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations = {{
+// Version 2. The assessment's projection of the incidents (facts_projection.h):
+// names coded as integers, and the incidents' facts packed into buckets by a
+// hash of the incident id, so the assessment reads a few hundred blobs
+// instead of decoding a million rows. It is derived data, maintained in the
+// same transaction as the incidents it projects; meta 'facts_projection'
+// records that it is complete, and the store rebuilds it when that is
+// missing (as after this migration on a database that already has
+// incidents).
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE fact_names(
+  code INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE fact_buckets(
+  bucket INTEGER PRIMARY KEY,
+  records BLOB NOT NULL
+);
+DELETE FROM meta WHERE key = 'facts_projection';
+)sql";
+
+// Version 3. The name-review queue (`mara names review`): names that an
+// importer could not match to a party with confidence, with the candidates
+// it found, until a person accepts, rejects or creates. Keyed by (origin,
+// query) so that importing the same file again updates an entry instead of
+// queueing the name twice.
+constexpr std::string_view kSchemaNameReviews = R"sql(
+CREATE TABLE name_reviews(
+  id INTEGER PRIMARY KEY,
+  origin TEXT NOT NULL,
+  query TEXT NOT NULL,
+  provisional_party TEXT NOT NULL,
+  candidates TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected', 'created')),
+  resolved_party TEXT NOT NULL,
+  decided_by TEXT NOT NULL,
+  decided_at TEXT NOT NULL,
+  UNIQUE (origin, query)
+);
+)sql";
+
+// Version 4. Protection of survivors and of the record (issue 5,
+// docs/security.md): principals with their roles, who created and last
+// edited each incident (the four-eyes rule), and the tamper-evident audit
+// chain (docs/audit_log_format.md) with its head and signed checkpoints.
+// Sealed fields need no schema: they are text columns holding mara-enc1.
+constexpr std::string_view kSchemaSecurity = R"sql(
+CREATE TABLE users(
+  name TEXT PRIMARY KEY NOT NULL,
+  password_hash TEXT NOT NULL,
+  roles TEXT NOT NULL,
+  situations TEXT NOT NULL,
+  disabled INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
+ALTER TABLE incidents ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE incidents ADD COLUMN edited_by TEXT NOT NULL DEFAULT '';
+CREATE TABLE audit_records(
+  seq INTEGER PRIMARY KEY,
+  time_ms INTEGER NOT NULL,
+  principal TEXT NOT NULL,
+  action TEXT NOT NULL,
+  collection TEXT NOT NULL,
+  target_id TEXT NOT NULL,
+  before_digest TEXT NOT NULL,
+  after_digest TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TABLE audit_checkpoints(
+  id INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  signature TEXT NOT NULL
+);
+CREATE TABLE audit_head(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+INSERT INTO audit_head(id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations = {{
     {1, "initial schema", kSchemaV1},
+    {2, "facts projection for the assessment", kSchemaV2},
+    {3, "name-review queue", kSchemaNameReviews},
+    {4, "principals, incident editors and the audit chain", kSchemaSecurity},
 }};
 
 }  // namespace

@@ -56,6 +56,11 @@ void Stmt::BindText(int index, std::string_view value) {
   NoteBind(sqlite3_bind_text64(stmt_, index, data, value.size(), SQLITE_STATIC, SQLITE_UTF8));
 }
 
+void Stmt::BindBlob(int index, std::string_view bytes) {
+  const char* data = bytes.data() != nullptr ? bytes.data() : "";
+  NoteBind(sqlite3_bind_blob64(stmt_, index, data, bytes.size(), SQLITE_STATIC));
+}
+
 void Stmt::BindNull(int index) { NoteBind(sqlite3_bind_null(stmt_, index)); }
 
 void Stmt::BindOptionalText(int index, const std::optional<std::string>& value) {

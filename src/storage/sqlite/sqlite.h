@@ -59,6 +59,8 @@ class Stmt {
   void BindInt(int index, int64_t value);
   void BindDouble(int index, double value);
   void BindText(int index, std::string_view value);
+  // Binds bytes as a BLOB (never NULL, even when empty).
+  void BindBlob(int index, std::string_view bytes);
   void BindNull(int index);
   void BindOptionalText(int index, const std::optional<std::string>& value);
   void BindOptionalDouble(int index, const std::optional<double>& value);

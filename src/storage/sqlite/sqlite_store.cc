@@ -10,7 +10,9 @@
 
 #include "common/text.h"
 #include "domain/json_codec.h"
+#include "storage/sqlite/facts_projection.h"
 #include "storage/sqlite/migrations.h"
+#include "storage/sqlite/security_tables.h"
 #include "storage/sqlite/sqlite.h"
 
 namespace mara {
@@ -43,13 +45,14 @@ constexpr int kPageSize = 65536;
 // file), and import 0 (no import) always overwrites.
 constexpr std::string_view kInsertIncident =
     "INSERT INTO incidents(" MARA_INCIDENT_COLUMNS
-    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-    "?19, ?20, ?21, ?22, ?23) ON CONFLICT(id) DO NOTHING";
+    ", created_by, edited_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+    "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?24) ON CONFLICT(id) DO NOTHING";
 constexpr std::string_view kUpdateIncident =
     "UPDATE incidents SET situation = ?2, date = ?3, date_precision = ?4, location_name = ?5, "
     "admin1 = ?6, lat = ?7, lon = ?8, violations = ?9, women = ?10, girls = ?11, men = ?12, "
     "boys = ?13, unknown = ?14, context = ?15, nexus = ?16, status = ?17, verified_on = ?18, "
-    "perpetrators = ?19, sources = ?20, narrative = ?21, consent = ?22, import_id = ?23 "
+    "perpetrators = ?19, sources = ?20, narrative = ?21, consent = ?22, import_id = ?23, "
+    "edited_by = CASE WHEN ?24 = '' THEN edited_by ELSE ?24 END "
     "WHERE id = ?1 AND (?23 = 0 OR import_id <> ?23)";
 constexpr std::string_view kSelectIncidents =
     "SELECT " MARA_INCIDENT_COLUMNS " FROM incidents ORDER BY id";
@@ -107,7 +110,17 @@ void JoinPerpetrators(const std::vector<Attribution>& values, std::string* out) 
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(std::unique_ptr<Db> db, int version) : db_(std::move(db)), version_(version) {}
+  SqliteStore(std::unique_ptr<Db> db, int version,
+              std::shared_ptr<const security::KeyMaterial> keys)
+      : db_(std::move(db)),
+        version_(version),
+        sealer_(std::move(keys)),
+        facts_(std::make_unique<sqlite::FactsProjection>(*db_)) {}
+
+  // Builds the facts projection when it is missing (a database migrated
+  // from schema version 1). If another process holds the write lock, the
+  // projection stays missing and scans read the incident rows instead.
+  Status EnsureFactsProjection();
 
   std::string_view Backend() const override { return "sqlite"; }
   int SchemaVersion() const override { return version_; }
@@ -149,6 +162,42 @@ class SqliteStore final : public Store {
 
   Result<std::string> IntegrityCheck() override;
 
+  Status PutUser(const UserRecord& user) override { return sqlite::PutUser(*db_, user); }
+  Result<std::optional<UserRecord>> GetUser(std::string_view name) override {
+    return sqlite::GetUser(*db_, name);
+  }
+  Result<std::vector<UserRecord>> ListUsers() override { return sqlite::ListUsers(*db_); }
+  Result<std::optional<IncidentProvenance>> GetIncidentProvenance(std::string_view id) override {
+    return sqlite::GetIncidentProvenance(*db_, id);
+  }
+  Status SetIncidentEditor(std::string_view id, std::string_view principal) override {
+    return sqlite::SetIncidentEditor(*db_, id, principal);
+  }
+  Status AppendAuditRecord(const security::AuditRecord& record) override {
+    return sqlite::AppendAuditRecord(*db_, record);
+  }
+  Status AppendAuditCheckpoint(const security::AuditCheckpoint& checkpoint) override {
+    return sqlite::AppendAuditCheckpoint(*db_, checkpoint);
+  }
+  Result<security::AuditHead> GetAuditHead() override { return sqlite::GetAuditHead(*db_); }
+  Status ScanAuditRecords(const std::function<Status(const security::AuditRecord&)>& fn) override {
+    return sqlite::ScanAuditRecords(*db_, fn);
+  }
+  Result<std::vector<security::AuditCheckpoint>> ListAuditCheckpoints() override {
+    return sqlite::ListAuditCheckpoints(*db_);
+  }
+  bool HasDataKey() const override { return sealer_.enabled(); }
+  Result<int64_t> ResealFields() override {
+    MARA_RETURN_IF_ERROR(RequireTransaction("ResealFields"));
+    MARA_ASSIGN_OR_RETURN(int64_t n, sqlite::ResealFields(*db_, sealer_));
+    if (n > 0) dirty_ = true;
+    return n;
+  }
+
+  Result<int64_t> PutNameReview(const NameReview& v) override;
+  Result<std::optional<NameReview>> GetNameReview(int64_t id) override;
+  Result<std::vector<NameReview>> ListNameReviews() override;
+
  private:
   std::string Where() const { return "database " + sqlite::QuotePath(db_->path()); }
   Status RequireTransaction(std::string_view operation) const;
@@ -164,6 +213,9 @@ class SqliteStore final : public Store {
   Status DecodeIncident(const Stmt& stmt, Incident* out) const;
   Status CorruptIncident(std::string_view id, std::string_view column,
                          std::string_view value) const;
+  // The facts of every incident decoded from its row, in id order: the
+  // source of the projection and the fallback when it is missing.
+  Status ScanFactRows(const std::function<Status(const IncidentFacts&)>& fn);
   // Each row of PRAGMA foreign_key_check, as "parties 'P-2': situation
   // 'SIT-9' does not exist in situations".
   Result<std::vector<std::string>> ForeignKeyProblems();
@@ -171,6 +223,15 @@ class SqliteStore final : public Store {
   std::unique_ptr<Db> db_;
   int version_;
   bool dirty_ = false;
+  sqlite::Sealer sealer_;
+  // The principal of the import being written (StartImport), recorded as
+  // the creator and editor of the incidents it writes.
+  int64_t import_principal_id_ = 0;
+  std::string import_principal_;
+  std::optional<std::string> sealed_narrative_;
+  std::unique_ptr<sqlite::FactsProjection> facts_;
+  // Read at Begin(): whether this transaction maintains the projection.
+  bool facts_ready_ = false;
 
   // Kept for the store's lifetime and reused row after row: the import and
   // the assessment each run them a million times.
@@ -205,7 +266,14 @@ Status SqliteStore::Begin() {
     return Status::IOError(Where() + " is locked by another writer (waited " +
                            std::to_string(kBusyTimeoutMs / 1000) + " s); try again when it ends");
   }
-  return s;
+  if (!s.ok()) return s;
+  Result<bool> ready = facts_->Ready();
+  if (!ready.ok()) {
+    Rollback();
+    return ready.status();
+  }
+  facts_ready_ = *ready;
+  return Status::Ok();
 }
 
 Status SqliteStore::Commit() {
@@ -213,7 +281,8 @@ Status SqliteStore::Commit() {
     return Status::InvalidArgument(Where() + ": Commit() without an open transaction");
   }
   Status s;
-  if (dirty_) {
+  if (facts_ready_) s = facts_->Flush();
+  if (s.ok() && dirty_) {
     s = db_->Exec(
         "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
         "WHERE key = 'data_version'");
@@ -236,7 +305,11 @@ Status SqliteStore::Commit() {
       s = Status::Conflict(std::move(message));
     }
   }
-  if (!s.ok()) Rollback();
+  if (!s.ok()) {
+    Rollback();
+  } else {
+    facts_->Committed();
+  }
   dirty_ = false;
   return s;
 }
@@ -244,6 +317,7 @@ Status SqliteStore::Commit() {
 void SqliteStore::Rollback() {
   // ROLLBACK can fail only when there is nothing to roll back.
   if (db_->InTransaction()) (void)db_->Exec("ROLLBACK");
+  facts_->Discard();
   dirty_ = false;
 }
 
@@ -263,7 +337,9 @@ Result<int64_t> SqliteStore::StartImport(const ImportRecord& record) {
   stmt->BindInt(6, record.rejected);
   stmt->BindText(7, record.principal);
   MARA_RETURN_IF_ERROR(Write(stmt));
-  return db_->LastInsertRowid();
+  import_principal_id_ = db_->LastInsertRowid();
+  import_principal_ = record.principal;
+  return import_principal_id_;
 }
 
 Status SqliteStore::FinishImport(int64_t import_id, int64_t accepted, int64_t rejected) {
@@ -351,6 +427,9 @@ Status SqliteStore::Put(const Party& v) {
 Status SqliteStore::Put(const Source& v) {
   MARA_RETURN_IF_ERROR(RequireTransaction("Put(source)"));
   MARA_ASSIGN_OR_RETURN(std::string doc, Encode(v, "source", v.id));
+  if (SourceIsSealed(v)) {
+    MARA_ASSIGN_OR_RETURN(doc, sealer_.Seal(doc, "sources", v.id, "doc"));
+  }
   return PutById(
       "INSERT INTO sources(id, doc) VALUES (?1, ?2) "
       "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
@@ -507,9 +586,13 @@ void SqliteStore::BindIncident(Stmt& stmt, const Incident& v, int64_t import_id)
   }
   stmt.BindText(19, perpetrators_);
   stmt.BindText(20, sources_);
-  stmt.BindOptionalText(21, v.narrative);
+  stmt.BindOptionalText(21, sealed_narrative_);
   stmt.BindText(22, ToString(v.consent));
   stmt.BindInt(23, import_id);
+  // Bound text is not copied, so bind a member, never a temporary.
+  stmt.BindText(24, import_id != 0 && import_id == import_principal_id_
+                        ? std::string_view(import_principal_)
+                        : std::string_view());
 }
 
 Result<PutOutcome> SqliteStore::PutIncident(const Incident& v, int64_t import_id) {
@@ -518,6 +601,11 @@ Result<PutOutcome> SqliteStore::PutIncident(const Incident& v, int64_t import_id
     MARA_ASSIGN_OR_RETURN(insert_incident_, db_->PrepareUncached(kInsertIncident));
     MARA_ASSIGN_OR_RETURN(update_incident_, db_->PrepareUncached(kUpdateIncident));
   }
+  sealed_narrative_.reset();
+  if (v.narrative) {
+    MARA_ASSIGN_OR_RETURN(sealed_narrative_,
+                          sealer_.Seal(*v.narrative, "incidents", v.id, "narrative"));
+  }
   {
     StmtRef stmt(insert_incident_.get());
     BindIncident(*stmt, v, import_id);
@@ -525,6 +613,7 @@ Result<PutOutcome> SqliteStore::PutIncident(const Incident& v, int64_t import_id
   }
   if (db_->Changes() > 0) {
     dirty_ = true;
+    if (facts_ready_) MARA_RETURN_IF_ERROR(facts_->Stage(FactsOf(v)));
     return PutOutcome::kInserted;
   }
   {
@@ -534,6 +623,7 @@ Result<PutOutcome> SqliteStore::PutIncident(const Incident& v, int64_t import_id
   }
   if (db_->Changes() > 0) {
     dirty_ = true;
+    if (facts_ready_) MARA_RETURN_IF_ERROR(facts_->Stage(FactsOf(v)));
     return PutOutcome::kUpdated;
   }
   return PutOutcome::kDuplicateInImport;
@@ -618,7 +708,11 @@ Status SqliteStore::DecodeIncident(const Stmt& stmt, Incident* out) const {
     v.sources.emplace_back(part);
     return Status::Ok();
   }));
-  v.narrative = stmt.ColumnOptionalText(20);
+  v.narrative.reset();
+  if (!stmt.IsNull(20)) {
+    MARA_ASSIGN_OR_RETURN(v.narrative,
+                          sealer_.Unseal(stmt.ColumnText(20), "incidents", v.id, "narrative"));
+  }
   if (!ParseStored(stmt.ColumnText(21), &v.consent).ok()) {
     return bad("consent", stmt.ColumnText(21));
   }
@@ -653,6 +747,34 @@ Status SqliteStore::ScanIncidents(const std::function<Status(const Incident&)>& 
 }
 
 Status SqliteStore::ScanIncidentFacts(const std::function<Status(const IncidentFacts&)>& fn) {
+  bool ready = facts_ready_;
+  if (!db_->InTransaction()) {
+    MARA_ASSIGN_OR_RETURN(ready, facts_->Ready());
+  }
+  if (ready) return facts_->Scan(fn);
+  return ScanFactRows(fn);
+}
+
+Status SqliteStore::EnsureFactsProjection() {
+  MARA_ASSIGN_OR_RETURN(bool ready, facts_->Ready());
+  if (ready) return Status::Ok();
+  if (!db_->Exec("BEGIN IMMEDIATE").ok()) return Status::Ok();
+  // Another process may have built it while this one waited for the lock.
+  Result<bool> again = facts_->Ready();
+  Status s = again.ok() ? Status::Ok() : again.status();
+  if (s.ok() && !*again) {
+    s = facts_->Rebuild([this](const auto& fn) { return ScanFactRows(fn); });
+  }
+  if (s.ok()) s = db_->Exec("COMMIT");
+  if (!s.ok()) {
+    Rollback();
+    return s;
+  }
+  facts_->Committed();
+  return Status::Ok();
+}
+
+Status SqliteStore::ScanFactRows(const std::function<Status(const IncidentFacts&)>& fn) {
   MARA_ASSIGN_OR_RETURN(
       StmtRef stmt, db_->Prepare("SELECT id, situation, date, status, consent, violations, nexus, "
                                  "location_name, perpetrators FROM incidents ORDER BY id"));
@@ -699,7 +821,12 @@ Status SqliteStore::LoadDocs(std::string_view sql, std::string_view collection,
     MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) return Status::Ok();
     const std::string_view key = stmt->ColumnText(0);
-    const std::string_view doc = stmt->ColumnText(1);
+    std::string_view doc = stmt->ColumnText(1);
+    std::string unsealed;
+    if (security::IsEncryptedField(doc)) {
+      MARA_ASSIGN_OR_RETURN(unsealed, sealer_.Unseal(doc, collection, key, "doc"));
+      doc = unsealed;
+    }
     auto corrupt = [&](std::string_view why) {
       return Status::Corruption(Where() + ": stored " + std::string(collection) + " record " +
                                 QuoteForMessage(key) + " cannot be read: " + std::string(why));
@@ -803,6 +930,88 @@ Result<int64_t> SqliteStore::DataVersion() {
   return version;
 }
 
+// ---------------------------------------------------------------- name reviews
+
+namespace {
+
+constexpr std::string_view kNameReviewColumns =
+    "id, origin, query, provisional_party, candidates, reason, status, resolved_party, "
+    "decided_by, decided_at";
+
+NameReview ReadNameReview(const Stmt& stmt) {
+  NameReview v;
+  v.id = stmt.ColumnInt(0);
+  v.origin = stmt.ColumnText(1);
+  v.query = stmt.ColumnText(2);
+  v.provisional_party = stmt.ColumnText(3);
+  v.candidates = stmt.ColumnText(4);
+  v.reason = stmt.ColumnText(5);
+  v.status = stmt.ColumnText(6);
+  v.resolved_party = stmt.ColumnText(7);
+  v.decided_by = stmt.ColumnText(8);
+  v.decided_at = stmt.ColumnText(9);
+  return v;
+}
+
+}  // namespace
+
+Result<int64_t> SqliteStore::PutNameReview(const NameReview& v) {
+  MARA_RETURN_IF_ERROR(RequireTransaction("PutNameReview"));
+  if (v.status != "pending" && v.status != "accepted" && v.status != "rejected" &&
+      v.status != "created") {
+    return Status::InvalidArgument(Where() + ": name review status " + QuoteForMessage(v.status) +
+                                   " (expected pending, accepted, rejected or created)");
+  }
+  MARA_ASSIGN_OR_RETURN(
+      StmtRef stmt,
+      db_->Prepare("INSERT INTO name_reviews(origin, query, provisional_party, candidates, reason, "
+                   "status, resolved_party, decided_by, decided_at) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                   "ON CONFLICT(origin, query) DO UPDATE SET "
+                   "provisional_party = excluded.provisional_party, "
+                   "candidates = excluded.candidates, reason = excluded.reason, "
+                   "status = excluded.status, resolved_party = excluded.resolved_party, "
+                   "decided_by = excluded.decided_by, decided_at = excluded.decided_at "
+                   "RETURNING id"));
+  stmt->BindText(1, v.origin);
+  stmt->BindText(2, v.query);
+  stmt->BindText(3, v.provisional_party);
+  stmt->BindText(4, v.candidates);
+  stmt->BindText(5, v.reason);
+  stmt->BindText(6, v.status);
+  stmt->BindText(7, v.resolved_party);
+  stmt->BindText(8, v.decided_by);
+  stmt->BindText(9, v.decided_at);
+  MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) return Status::IOError(Where() + ": upsert of a name review returned no id");
+  const int64_t id = stmt->ColumnInt(0);
+  MARA_ASSIGN_OR_RETURN(bool more, stmt->Step());
+  (void)more;
+  dirty_ = true;
+  return id;
+}
+
+Result<std::optional<NameReview>> SqliteStore::GetNameReview(int64_t id) {
+  MARA_ASSIGN_OR_RETURN(StmtRef stmt, db_->Prepare("SELECT " + std::string(kNameReviewColumns) +
+                                                   " FROM name_reviews WHERE id = ?1"));
+  stmt->BindInt(1, id);
+  MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) return std::optional<NameReview>();
+  return std::optional<NameReview>(ReadNameReview(*stmt));
+}
+
+Result<std::vector<NameReview>> SqliteStore::ListNameReviews() {
+  MARA_ASSIGN_OR_RETURN(StmtRef stmt, db_->Prepare("SELECT " + std::string(kNameReviewColumns) +
+                                                   " FROM name_reviews ORDER BY id"));
+  std::vector<NameReview> out;
+  while (true) {
+    MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.push_back(ReadNameReview(*stmt));
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- integrity
 
 Result<std::vector<std::string>> SqliteStore::ForeignKeyProblems() {
@@ -856,6 +1065,11 @@ Result<std::string> SqliteStore::IntegrityCheck() {
   }
   MARA_ASSIGN_OR_RETURN(std::vector<std::string> fk, ForeignKeyProblems());
   problems.insert(problems.end(), fk.begin(), fk.end());
+  MARA_ASSIGN_OR_RETURN(bool facts_ready, facts_->Ready());
+  if (facts_ready) {
+    MARA_RETURN_IF_ERROR(
+        facts_->Check([this](const auto& fn) { return ScanFactRows(fn); }, &problems));
+  }
   if (problems.empty()) return std::string("ok");
   std::string out;
   for (const std::string& p : problems) {
@@ -917,7 +1131,9 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                "PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -" +
                std::to_string(kPageCacheKiB)));
   MARA_ASSIGN_OR_RETURN(int version, sqlite::Migrate(*db));
-  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db), version));
+  auto store = std::make_unique<SqliteStore>(std::move(db), version, options.keys);
+  MARA_RETURN_IF_ERROR(store->EnsureFactsProjection());
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace mara

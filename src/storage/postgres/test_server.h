@@ -1,0 +1,53 @@
+// Test support, for test binaries only: scratch databases on the PostgreSQL
+// server named by the environment variable MARA_TEST_PG_URL, which
+// scripts/pg-cluster.sh exports (scripts/test.sh starts the cluster before
+// ctest and stops it afterwards, also on failure).
+//
+// Contract: ScratchDatabaseUrl(key) creates (once) the database named after
+// a digest of `key` and returns its URL; DropScratchDatabase(key) drops it
+// with any session still attached. Without MARA_TEST_PG_URL both return
+// kIOError saying how to start a server, so a test that needs PostgreSQL
+// fails rather than being skipped. Thread-safe (each call opens its own
+// connection).
+#ifndef MARA_STORAGE_POSTGRES_TEST_SERVER_H_
+#define MARA_STORAGE_POSTGRES_TEST_SERVER_H_
+
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "common/text.h"
+#include "storage/postgres/pg.h"
+
+namespace mara::pg::testing {
+
+inline Result<std::string> ServerUrl() {
+  const char* url = std::getenv("MARA_TEST_PG_URL");
+  if (url == nullptr || *url == '\0') {
+    return Status::IOError(
+        "MARA_TEST_PG_URL is not set: the PostgreSQL tests need a server; run them through "
+        "scripts/test.sh, or eval \"$(bash scripts/pg-cluster.sh start)\" first");
+  }
+  return std::string(url);
+}
+
+inline std::string DatabaseNameFor(std::string_view key) {
+  return "mara_t_" + Blake2bHex(key).substr(0, 24);
+}
+
+inline Result<std::string> ScratchDatabaseUrl(std::string_view key) {
+  MARA_ASSIGN_OR_RETURN(std::string server, ServerUrl());
+  const std::string name = DatabaseNameFor(key);
+  MARA_RETURN_IF_ERROR(CreateDatabase(server, name));
+  return WithDatabase(server, name);
+}
+
+inline Status DropScratchDatabase(std::string_view key) {
+  MARA_ASSIGN_OR_RETURN(std::string server, ServerUrl());
+  return DropDatabase(server, DatabaseNameFor(key));
+}
+
+}  // namespace mara::pg::testing
+
+#endif  // MARA_STORAGE_POSTGRES_TEST_SERVER_H_

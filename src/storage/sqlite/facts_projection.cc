@@ -1,0 +1,464 @@
+#include "storage/sqlite/facts_projection.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "common/text.h"
+
+namespace mara::sqlite {
+namespace {
+
+// A bucket blob is its records followed by an 8-byte little-endian checksum
+// of them, so damage is found rather than decoded into plausible facts.
+// Record layout (records sorted by id, no separators):
+//   varint id length, id bytes, varint zigzag(day since 1970-01-01),
+//   byte status | consent << 4, varint violation count, varint nexus count,
+//   varint situation code, varint location code, varint perpetrator count,
+//   then per perpetrator: varint party code, byte standard.
+
+void PutVarint(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+bool GetVarint(std::string_view& in, uint64_t* v) {
+  uint64_t result = 0;
+  for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
+    const auto byte = static_cast<uint8_t>(in.front());
+    in.remove_prefix(1);
+    result |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) {
+      *v = result;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool GetByte(std::string_view& in, uint8_t* b) {
+  if (in.empty()) return false;
+  *b = static_cast<uint8_t>(in.front());
+  in.remove_prefix(1);
+  return true;
+}
+
+uint64_t ZigZag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+
+struct Perpetrator {
+  uint32_t party = 0;
+  uint8_t standard = 0;
+};
+
+// One decoded record; `whole` spans its bytes in the blob.
+struct Raw {
+  std::string_view whole;
+  std::string_view id;
+  int64_t day = 0;
+  uint8_t status = 0;
+  uint8_t consent = 0;
+  uint64_t violations = 0;
+  uint64_t nexus = 0;
+  uint64_t situation = 0;
+  uint64_t location = 0;
+  std::vector<Perpetrator> perpetrators;
+};
+
+bool Decode(std::string_view& in, Raw* r) {
+  const std::string_view start = in;
+  uint64_t len = 0, day = 0, n = 0;
+  uint8_t flags = 0;
+  if (!GetVarint(in, &len) || len == 0 || len > in.size()) return false;
+  r->id = in.substr(0, len);
+  in.remove_prefix(len);
+  if (!GetVarint(in, &day) || !GetByte(in, &flags) || !GetVarint(in, &r->violations) ||
+      !GetVarint(in, &r->nexus) || !GetVarint(in, &r->situation) || !GetVarint(in, &r->location) ||
+      !GetVarint(in, &n) || n > in.size()) {
+    return false;
+  }
+  r->day = UnZigZag(day);
+  r->status = flags & 0x0f;
+  r->consent = flags >> 4;
+  r->perpetrators.clear();
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t party = 0;
+    uint8_t standard = 0;
+    if (!GetVarint(in, &party) || party > UINT32_MAX || !GetByte(in, &standard)) return false;
+    r->perpetrators.push_back({static_cast<uint32_t>(party), standard});
+  }
+  r->whole = start.substr(0, start.size() - in.size());
+  return true;
+}
+
+// FNV-1a: the integrity check's per-record fingerprint (not adversarial).
+class Fingerprint {
+ public:
+  void Add(std::string_view s) {
+    Add(static_cast<uint64_t>(s.size()));
+    for (char c : s) Mix(static_cast<uint8_t>(c));
+  }
+  void Add(uint64_t v) {
+    for (int i = 0; i < 8; ++i) Mix(static_cast<uint8_t>(v >> (8 * i)));
+  }
+  uint64_t value() const { return h_; }
+
+ private:
+  void Mix(uint8_t b) { h_ = (h_ ^ b) * 0x100000001b3ULL; }
+  uint64_t h_ = 0xcbf29ce484222325ULL;
+};
+
+uint64_t FingerprintOf(const IncidentFacts& f) {
+  Fingerprint fp;
+  fp.Add(f.id);
+  fp.Add(f.situation);
+  fp.Add(static_cast<uint64_t>(f.date.DaysSinceEpoch()));
+  fp.Add(static_cast<uint64_t>(f.status));
+  fp.Add(static_cast<uint64_t>(f.consent));
+  fp.Add(static_cast<uint64_t>(f.violation_count));
+  fp.Add(static_cast<uint64_t>(f.nexus_count));
+  fp.Add(f.location_name);
+  fp.Add(static_cast<uint64_t>(f.perpetrators.size()));
+  for (const FactAttribution& a : f.perpetrators) {
+    fp.Add(a.party);
+    fp.Add(static_cast<uint64_t>(a.standard));
+  }
+  return fp.value();
+}
+
+// A word at a time: the scan checks every blob, and bytewise hashing of the
+// whole projection would cost more than decoding it.
+uint64_t Checksum(std::string_view bytes) {
+  uint64_t h = 0x9e3779b97f4a7c15ULL ^ bytes.size();
+  size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, bytes.data() + i, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+  }
+  for (; i < bytes.size(); ++i) h = (h ^ static_cast<uint8_t>(bytes[i])) * 0x100000001b3ULL;
+  h ^= h >> 29;
+  return h;
+}
+
+constexpr size_t kChecksumBytes = 8;
+
+void AppendChecksum(std::string& blob) {
+  uint64_t sum = Checksum(blob);
+  for (size_t i = 0; i < kChecksumBytes; ++i) blob.push_back(static_cast<char>(sum >> (8 * i)));
+}
+
+// The records of a stored blob, or false when its checksum does not match.
+bool RecordsOf(std::string_view blob, std::string_view* records) {
+  if (blob.size() < kChecksumBytes) return false;
+  *records = blob.substr(0, blob.size() - kChecksumBytes);
+  uint64_t stored = 0;
+  for (size_t i = 0; i < kChecksumBytes; ++i) {
+    stored |= static_cast<uint64_t>(static_cast<uint8_t>(blob[records->size() + i])) << (8 * i);
+  }
+  return stored == Checksum(*records);
+}
+
+struct BucketSummary {
+  uint64_t count = 0;
+  uint64_t sum = 0;
+};
+
+}  // namespace
+
+uint32_t FactsProjection::BucketOf(std::string_view id) {
+  // FNV-1a over the bytes, then a finalizer so that ids differing only in
+  // their last characters spread over every bucket. Part of the stored
+  // format: changing it needs a rebuild of every projection.
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (char c : id) h = (h ^ static_cast<uint8_t>(c)) * 0x100000001b3ULL;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return static_cast<uint32_t>(h % kBuckets);
+}
+
+Result<bool> FactsProjection::Ready() {
+  MARA_ASSIGN_OR_RETURN(StmtRef stmt, db_.Prepare("SELECT value FROM meta WHERE key = ?1"));
+  stmt->BindText(1, kMetaKey);
+  MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  return row && stmt->ColumnText(0) == kFormat;
+}
+
+Result<uint32_t> FactsProjection::CodeFor(std::string_view name) {
+  if (auto it = codes_.find(name); it != codes_.end()) return it->second;
+  int64_t code = 0;
+  {
+    MARA_ASSIGN_OR_RETURN(StmtRef stmt, db_.Prepare("SELECT code FROM fact_names WHERE name = ?1"));
+    stmt->BindText(1, name);
+    MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (row) code = stmt->ColumnInt(0);
+  }
+  if (code == 0) {
+    MARA_ASSIGN_OR_RETURN(StmtRef stmt, db_.Prepare("INSERT INTO fact_names(name) VALUES (?1)"));
+    stmt->BindText(1, name);
+    MARA_RETURN_IF_ERROR(stmt->Run());
+    code = db_.LastInsertRowid();
+    names_added_.emplace_back(name);
+  }
+  if (code <= 0 || code > UINT32_MAX) {
+    return Status::Corruption("database " + QuotePath(db_.path()) + ": fact_names code " +
+                              std::to_string(code) + " for " + QuoteForMessage(name) +
+                              " is out of range");
+  }
+  codes_.emplace(std::string(name), static_cast<uint32_t>(code));
+  return static_cast<uint32_t>(code);
+}
+
+Status FactsProjection::Stage(const IncidentFacts& f) {
+  if (staged_.empty()) staged_.resize(kBuckets);
+  MARA_ASSIGN_OR_RETURN(uint32_t situation, CodeFor(f.situation));
+  MARA_ASSIGN_OR_RETURN(uint32_t location, CodeFor(f.location_name));
+  std::string& out = staged_[BucketOf(f.id)];
+  const size_t before = out.size();
+  PutVarint(out, f.id.size());
+  out.append(f.id);
+  PutVarint(out, ZigZag(f.date.DaysSinceEpoch()));
+  out.push_back(
+      static_cast<char>(static_cast<uint8_t>(f.status) | static_cast<uint8_t>(f.consent) << 4));
+  PutVarint(out, f.violation_count);
+  PutVarint(out, f.nexus_count);
+  PutVarint(out, situation);
+  PutVarint(out, location);
+  PutVarint(out, f.perpetrators.size());
+  for (const FactAttribution& a : f.perpetrators) {
+    MARA_ASSIGN_OR_RETURN(uint32_t party, CodeFor(a.party));
+    PutVarint(out, party);
+    out.push_back(static_cast<char>(a.standard));
+  }
+  staged_bytes_ += out.size() - before;
+  if (staged_bytes_ > flush_bytes_) return Flush();
+  return Status::Ok();
+}
+
+Status FactsProjection::Flush() {
+  if (staged_bytes_ == 0) return Status::Ok();
+  for (uint32_t b = 0; b < staged_.size(); ++b) {
+    if (staged_[b].empty()) continue;
+    MARA_RETURN_IF_ERROR(MergeBucket(b, staged_[b]));
+    std::string().swap(staged_[b]);
+  }
+  staged_bytes_ = 0;
+  return Status::Ok();
+}
+
+void FactsProjection::Discard() {
+  for (std::string& s : staged_) std::string().swap(s);
+  staged_bytes_ = 0;
+  for (const std::string& name : names_added_) {
+    if (auto it = codes_.find(name); it != codes_.end()) codes_.erase(it);
+  }
+  names_added_.clear();
+}
+
+Status FactsProjection::MergeBucket(uint32_t bucket, std::string_view staged) {
+  auto damaged = [&](std::string_view what) {
+    return Status::Corruption("database " + QuotePath(db_.path()) + ": facts projection bucket " +
+                              std::to_string(bucket) + " is damaged (" + std::string(what) +
+                              "); `PRAGMA integrity_check` and a restore from backup may help");
+  };
+  // Staged records in id order; a later write of the same id wins.
+  std::vector<std::pair<std::string_view, std::string_view>> fresh;
+  Raw raw;
+  for (std::string_view in = staged; !in.empty();) {
+    if (!Decode(in, &raw)) return damaged("a staged record does not decode");
+    fresh.emplace_back(raw.id, raw.whole);
+  }
+  std::stable_sort(fresh.begin(), fresh.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string merged;
+  std::string existing;
+  {
+    MARA_ASSIGN_OR_RETURN(StmtRef stmt,
+                          db_.Prepare("SELECT records FROM fact_buckets WHERE bucket = ?1"));
+    stmt->BindInt(1, bucket);
+    MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (row) {
+      std::string_view records;
+      if (!RecordsOf(stmt->ColumnText(0), &records)) return damaged("its checksum does not match");
+      existing.assign(records);
+    }
+  }
+  merged.reserve(existing.size() + staged.size());
+  std::string_view old = existing;
+  bool have_old = false;
+  auto next_old = [&]() -> Status {
+    have_old = !old.empty();
+    if (have_old && !Decode(old, &raw)) return damaged("a stored record does not decode");
+    return Status::Ok();
+  };
+  MARA_RETURN_IF_ERROR(next_old());
+  for (size_t i = 0; i < fresh.size(); ++i) {
+    if (i + 1 < fresh.size() && fresh[i + 1].first == fresh[i].first) continue;
+    while (have_old && raw.id < fresh[i].first) {
+      merged.append(raw.whole);
+      MARA_RETURN_IF_ERROR(next_old());
+    }
+    if (have_old && raw.id == fresh[i].first) MARA_RETURN_IF_ERROR(next_old());
+    merged.append(fresh[i].second);
+  }
+  while (have_old) {
+    merged.append(raw.whole);
+    MARA_RETURN_IF_ERROR(next_old());
+  }
+  MARA_ASSIGN_OR_RETURN(
+      StmtRef stmt,
+      db_.Prepare("INSERT OR REPLACE INTO fact_buckets(bucket, records) VALUES (?1, ?2)"));
+  stmt->BindInt(1, bucket);
+  AppendChecksum(merged);
+  stmt->BindBlob(2, merged);
+  return stmt->Run();
+}
+
+Status FactsProjection::Rebuild(const ScanFn& scan_rows) {
+  Discard();
+  MARA_RETURN_IF_ERROR(db_.Exec("DELETE FROM fact_buckets"));
+  MARA_RETURN_IF_ERROR(scan_rows([this](const IncidentFacts& f) { return Stage(f); }));
+  MARA_RETURN_IF_ERROR(Flush());
+  MARA_ASSIGN_OR_RETURN(StmtRef stmt,
+                        db_.Prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)"));
+  stmt->BindText(1, kMetaKey);
+  stmt->BindText(2, kFormat);
+  return stmt->Run();
+}
+
+Status FactsProjection::LoadNames(std::vector<std::string>* names) {
+  names->clear();
+  MARA_ASSIGN_OR_RETURN(StmtRef stmt,
+                        db_.Prepare("SELECT code, name FROM fact_names ORDER BY code"));
+  while (true) {
+    MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) return Status::Ok();
+    const int64_t code = stmt->ColumnInt(0);
+    // Codes are dense unless a rollback left gaps; a huge gap means damage.
+    if (code <= 0 || code > static_cast<int64_t>(names->size()) + (1 << 20)) {
+      return Status::Corruption("database " + QuotePath(db_.path()) + ": fact_names code " +
+                                std::to_string(code) + " is out of range");
+    }
+    names->resize(std::max<size_t>(names->size(), static_cast<size_t>(code) + 1));
+    (*names)[static_cast<size_t>(code)] = std::string(stmt->ColumnText(1));
+  }
+}
+
+Status FactsProjection::DecodeBucket(uint32_t bucket, std::string_view blob,
+                                     const std::vector<std::string>& names, const FactsFn& fn) {
+  auto damaged = [&](std::string_view what) {
+    return Status::Corruption("database " + QuotePath(db_.path()) + ": facts projection bucket " +
+                              std::to_string(bucket) + " is damaged (" + std::string(what) +
+                              "); `PRAGMA integrity_check` and a restore from backup may help");
+  };
+  auto name = [&](uint64_t code, std::string_view* out) {
+    if (code == 0 || code >= names.size()) return false;
+    *out = names[code];
+    return true;
+  };
+  if (!RecordsOf(blob, &blob)) return damaged("its checksum does not match");
+  IncidentFacts f;
+  Raw raw;
+  while (!blob.empty()) {
+    if (!Decode(blob, &raw)) return damaged("a record does not decode");
+    f.id = raw.id;
+    if (!name(raw.situation, &f.situation) || !name(raw.location, &f.location_name)) {
+      return damaged("incident " + QuoteForMessage(raw.id) + " has an unknown name code");
+    }
+    f.situation_code = static_cast<uint32_t>(raw.situation);
+    f.location_code = static_cast<uint32_t>(raw.location);
+    if (raw.status >= EnumCount<IncidentStatus>() || raw.consent >= EnumCount<Consent>()) {
+      return damaged("incident " + QuoteForMessage(raw.id) + " has an invalid status or consent");
+    }
+    f.status = static_cast<IncidentStatus>(raw.status);
+    f.consent = static_cast<Consent>(raw.consent);
+    f.date = Date::FromDays(raw.day);
+    f.violation_count = raw.violations;
+    f.nexus_count = raw.nexus;
+    f.perpetrators.clear();
+    for (const Perpetrator& p : raw.perpetrators) {
+      FactAttribution a;
+      if (!name(p.party, &a.party) || p.standard >= EnumCount<Standard>()) {
+        return damaged("incident " + QuoteForMessage(raw.id) + " has an invalid perpetrator");
+      }
+      a.party_code = p.party;
+      a.standard = static_cast<Standard>(p.standard);
+      f.perpetrators.push_back(a);
+    }
+    MARA_RETURN_IF_ERROR(fn(f));
+  }
+  return Status::Ok();
+}
+
+Status FactsProjection::Scan(const FactsFn& fn) {
+  MARA_RETURN_IF_ERROR(Flush());
+  // Each blob is read once: a small page cache recycles its pages instead of
+  // faulting in fresh memory for the whole projection.
+  MARA_ASSIGN_OR_RETURN(std::optional<std::string> cache, db_.QueryText("PRAGMA cache_size"));
+  MARA_RETURN_IF_ERROR(db_.Exec("PRAGMA cache_size = -2048"));
+  Status s = ScanBuckets(fn);
+  Status restored = db_.Exec("PRAGMA cache_size = " + cache.value_or("-2000"));
+  return s.ok() ? restored : s;
+}
+
+Status FactsProjection::ScanBuckets(const FactsFn& fn) {
+  std::vector<std::string> names;
+  MARA_RETURN_IF_ERROR(LoadNames(&names));
+  MARA_ASSIGN_OR_RETURN(StmtRef stmt,
+                        db_.Prepare("SELECT bucket, records FROM fact_buckets ORDER BY bucket"));
+  while (true) {
+    MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) return Status::Ok();
+    MARA_RETURN_IF_ERROR(
+        DecodeBucket(static_cast<uint32_t>(stmt->ColumnInt(0)), stmt->ColumnText(1), names, fn));
+  }
+}
+
+Status FactsProjection::Check(const ScanFn& scan_rows, std::vector<std::string>* problems) {
+  std::vector<BucketSummary> stored(kBuckets), projected(kBuckets);
+  Status rows = scan_rows([&](const IncidentFacts& f) {
+    BucketSummary& s = stored[BucketOf(f.id)];
+    ++s.count;
+    s.sum += FingerprintOf(f);
+    return Status::Ok();
+  });
+  if (!rows.ok()) {
+    problems->push_back(rows.message());
+    return Status::Ok();
+  }
+  Status scanned = Scan([&](const IncidentFacts& f) {
+    BucketSummary& s = projected[BucketOf(f.id)];
+    ++s.count;
+    s.sum += FingerprintOf(f);
+    return Status::Ok();
+  });
+  if (!scanned.ok()) {
+    problems->push_back(scanned.message());
+    return Status::Ok();
+  }
+  size_t differing = 0;
+  for (uint32_t b = 0; b < kBuckets; ++b) {
+    if (stored[b].count == projected[b].count && stored[b].sum == projected[b].sum) continue;
+    if (++differing <= 5) {
+      problems->push_back("facts projection bucket " + std::to_string(b) +
+                          " differs from the incidents (" + std::to_string(projected[b].count) +
+                          " projected, " + std::to_string(stored[b].count) + " stored)");
+    }
+  }
+  if (differing > 5) {
+    problems->push_back("and " + std::to_string(differing - 5) +
+                        " more facts projection buckets differ");
+  }
+  return Status::Ok();
+}
+
+}  // namespace mara::sqlite

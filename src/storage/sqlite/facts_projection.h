@@ -1,0 +1,100 @@
+// FactsProjection: the SQLite store's compact copy of what the assessment
+// reads of each incident (domain/facts.h), kept in tables fact_names and
+// fact_buckets (schema version 2).
+//
+// Why: the assessment of a million incidents spent most of its time decoding
+// wide incident rows. The projection codes every party, situation and
+// location name as an integer (fact_names, codes never change or get reused)
+// and packs the facts of all incidents into kBuckets blobs chosen by a hash
+// of the incident id, each sorted by id, so a full scan reads a few hundred
+// blobs and hands the engine name codes it can cache on.
+//
+// Contract: derived data in the same database and the same transactions as
+// the incidents. The store calls Stage() for every incident it writes,
+// Flush() before COMMIT (and before a scan inside its own transaction), and
+// Discard() after ROLLBACK. Staged records are held in memory up to
+// kFlushBytes, then merged into their buckets. meta 'facts_projection'
+// records that the projection is complete; without it (a database migrated
+// from version 1) the store rebuilds it from the incidents table. Check()
+// compares the projection with the incidents for IntegrityCheck. A damaged
+// blob comes back as kCorruption naming the bucket. Not thread-safe: one
+// per store, used from the store's thread.
+#ifndef MARA_STORAGE_SQLITE_FACTS_PROJECTION_H_
+#define MARA_STORAGE_SQLITE_FACTS_PROJECTION_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/status.h"
+#include "domain/facts.h"
+#include "storage/sqlite/sqlite.h"
+
+namespace mara::sqlite {
+
+class FactsProjection {
+ public:
+  using FactsFn = std::function<Status(const IncidentFacts&)>;
+  using ScanFn = std::function<Status(const FactsFn&)>;
+
+  static constexpr uint32_t kBuckets = 1024;
+  static constexpr size_t kFlushBytes = 32u << 20;
+  static constexpr std::string_view kMetaKey = "facts_projection";
+  static constexpr std::string_view kFormat = "1";
+
+  // `flush_bytes` bounds the staged records held in memory (tests lower it).
+  explicit FactsProjection(Db& db, size_t flush_bytes = kFlushBytes)
+      : db_(db), flush_bytes_(flush_bytes) {}
+
+  // Whether the stored projection is complete (meta 'facts_projection').
+  Result<bool> Ready();
+
+  // Replaces the projection with one built from `scan_rows` (every incident
+  // as stored) and marks it complete. Runs in the caller's write transaction.
+  Status Rebuild(const ScanFn& scan_rows);
+
+  // Records the facts of an incident just written in the open transaction.
+  Status Stage(const IncidentFacts& facts);
+  Status Flush();
+  // Forgets staged records and the codes of names added since the last
+  // commit, which the rollback removed from fact_names.
+  void Discard();
+  // Called after a successful COMMIT: the names added are now permanent.
+  void Committed() { names_added_.clear(); }
+
+  // Every projected incident, bucket by bucket.
+  Status Scan(const FactsFn& fn);
+
+  // Appends a line to `problems` for each difference between the projection
+  // and `scan_rows` (compared as a multiset digest per bucket).
+  Status Check(const ScanFn& scan_rows, std::vector<std::string>* problems);
+
+  static uint32_t BucketOf(std::string_view id);
+
+ private:
+  Result<uint32_t> CodeFor(std::string_view name);
+  Status LoadNames(std::vector<std::string>* names);
+  Status ScanBuckets(const FactsFn& fn);
+  Status MergeBucket(uint32_t bucket, std::string_view staged);
+  Status DecodeBucket(uint32_t bucket, std::string_view blob, const std::vector<std::string>& names,
+                      const FactsFn& fn);
+
+  Db& db_;
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, uint32_t, NameHash, std::equal_to<>> codes_;
+  std::vector<std::string> names_added_;
+  std::vector<std::string> staged_;  // one arena of encoded records per bucket
+  size_t flush_bytes_;
+  size_t staged_bytes_ = 0;
+};
+
+}  // namespace mara::sqlite
+
+#endif  // MARA_STORAGE_SQLITE_FACTS_PROJECTION_H_

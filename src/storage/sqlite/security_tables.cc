@@ -1,0 +1,345 @@
+#include "storage/sqlite/security_tables.h"
+
+#include <exception>
+#include <utility>
+
+#include "common/text.h"
+#include "domain/json_codec.h"
+#include "security/random.h"
+
+namespace mara {
+
+bool SourceIsSealed(const Source& source) {
+  return source.confidential || source.kind == SourceKind::kSurvivorTestimony ||
+         source.kind == SourceKind::kWitnessTestimony || source.kind == SourceKind::kMedicalRecord;
+}
+
+namespace sqlite {
+namespace {
+
+std::string Join(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& v : values) {
+    if (!out.empty()) out += ';';
+    out += v;
+  }
+  return out;
+}
+
+std::vector<std::string> Split(std::string_view joined) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (!joined.empty()) {
+    const size_t end = joined.find(';', start);
+    out.emplace_back(joined.substr(start, end == std::string_view::npos ? end : end - start));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string Where(const Db& db) { return "database " + QuotePath(db.path()); }
+
+// Runs `body` atomically: in a savepoint of the caller's transaction, or in
+// a transaction of its own that takes the write lock at once (a deferred
+// one that reads first could not wait for the lock when it upgrades).
+template <typename Fn>
+Status Atomically(Db& db, Fn&& body) {
+  const bool nested = db.InTransaction();
+  MARA_RETURN_IF_ERROR(db.Exec(nested ? "SAVEPOINT mara_security" : "BEGIN IMMEDIATE"));
+  Status s = body();
+  if (!s.ok()) {
+    (void)db.Exec(nested ? "ROLLBACK TO mara_security; RELEASE mara_security" : "ROLLBACK");
+    return s;
+  }
+  s = db.Exec(nested ? "RELEASE mara_security" : "COMMIT");
+  if (!s.ok() && !nested && db.InTransaction()) (void)db.Exec("ROLLBACK");
+  return s;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- sealing
+
+Sealer::Sealer(std::shared_ptr<const security::KeyMaterial> keys) : keys_(std::move(keys)) {
+  if (keys_ && keys_->current_data_key() != nullptr) {
+    cipher_ = std::make_unique<security::FieldCipher>(*keys_, security::DefaultRandom());
+  }
+}
+
+Result<std::string> Sealer::Seal(std::string_view plain, std::string_view table,
+                                 std::string_view id, std::string_view column) const {
+  if (!cipher_) return std::string(plain);
+  return cipher_->Encrypt(plain, {table, id, column});
+}
+
+Result<std::string> Sealer::Unseal(std::string_view stored, std::string_view table,
+                                   std::string_view id, std::string_view column) const {
+  if (!security::IsEncryptedField(stored)) return std::string(stored);
+  if (!cipher_) {
+    return Status::PermissionDenied(std::string(table) + " " + QuoteForMessage(id) + " column " +
+                                    std::string(column) +
+                                    " is encrypted and this store was opened without the data "
+                                    "key (give --key-file or MARA_KEY)");
+  }
+  return cipher_->Decrypt(stored, {table, id, column});
+}
+
+bool Sealer::NeedsReseal(std::string_view stored) const {
+  if (!cipher_) return false;
+  return security::FieldKeyId(stored) != keys_->current_data_key()->id();
+}
+
+// ---------------------------------------------------------------- users
+
+Status PutUser(Db& db, const UserRecord& user) {
+  if (!db.InTransaction()) {
+    return Status::InvalidArgument(Where(db) + ": PutUser outside a transaction");
+  }
+  MARA_ASSIGN_OR_RETURN(
+      StmtRef stmt,
+      db.Prepare("INSERT INTO users(name, password_hash, roles, situations, disabled, created_at) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(name) DO UPDATE SET "
+                 "password_hash = excluded.password_hash, roles = excluded.roles, "
+                 "situations = excluded.situations, disabled = excluded.disabled, "
+                 "created_at = excluded.created_at"));
+  // Bound text is not copied: it must outlive Run().
+  const std::string roles = Join(user.roles);
+  const std::string situations = Join(user.situations);
+  stmt->BindText(1, user.name);
+  stmt->BindText(2, user.password_hash);
+  stmt->BindText(3, roles);
+  stmt->BindText(4, situations);
+  stmt->BindInt(5, user.disabled ? 1 : 0);
+  stmt->BindText(6, user.created_at);
+  return stmt->Run();
+}
+
+namespace {
+constexpr std::string_view kUserColumns =
+    "name, password_hash, roles, situations, disabled, created_at";
+
+UserRecord ReadUser(const Stmt& stmt) {
+  UserRecord u;
+  u.name = stmt.ColumnText(0);
+  u.password_hash = stmt.ColumnText(1);
+  u.roles = Split(stmt.ColumnText(2));
+  u.situations = Split(stmt.ColumnText(3));
+  u.disabled = stmt.ColumnInt(4) != 0;
+  u.created_at = stmt.ColumnText(5);
+  return u;
+}
+}  // namespace
+
+Result<std::optional<UserRecord>> GetUser(Db& db, std::string_view name) {
+  MARA_ASSIGN_OR_RETURN(StmtRef stmt, db.Prepare("SELECT " + std::string(kUserColumns) +
+                                                 " FROM users WHERE name = ?1"));
+  stmt->BindText(1, name);
+  MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) return std::optional<UserRecord>();
+  return std::optional<UserRecord>(ReadUser(*stmt));
+}
+
+Result<std::vector<UserRecord>> ListUsers(Db& db) {
+  MARA_ASSIGN_OR_RETURN(StmtRef stmt, db.Prepare("SELECT " + std::string(kUserColumns) +
+                                                 " FROM users ORDER BY name"));
+  std::vector<UserRecord> out;
+  while (true) {
+    MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) return out;
+    out.push_back(ReadUser(*stmt));
+  }
+}
+
+// ---------------------------------------------------------------- provenance
+
+Result<std::optional<IncidentProvenance>> GetIncidentProvenance(Db& db, std::string_view id) {
+  MARA_ASSIGN_OR_RETURN(StmtRef stmt,
+                        db.Prepare("SELECT created_by, edited_by FROM incidents WHERE id = ?1"));
+  stmt->BindText(1, id);
+  MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) return std::optional<IncidentProvenance>();
+  return std::optional<IncidentProvenance>(
+      IncidentProvenance{std::string(stmt->ColumnText(0)), std::string(stmt->ColumnText(1))});
+}
+
+Status SetIncidentEditor(Db& db, std::string_view id, std::string_view principal) {
+  if (!db.InTransaction()) {
+    return Status::InvalidArgument(Where(db) + ": SetIncidentEditor outside a transaction");
+  }
+  MARA_ASSIGN_OR_RETURN(
+      StmtRef stmt,
+      db.Prepare("UPDATE incidents SET edited_by = ?2, created_by = CASE WHEN created_by = '' "
+                 "THEN ?2 ELSE created_by END WHERE id = ?1"));
+  stmt->BindText(1, id);
+  stmt->BindText(2, principal);
+  MARA_RETURN_IF_ERROR(stmt->Run());
+  if (db.Changes() == 0) {
+    return Status::NotFound(Where(db) + ": no incident " + QuoteForMessage(id));
+  }
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------- audit
+
+Result<security::AuditHead> GetAuditHead(Db& db) {
+  MARA_ASSIGN_OR_RETURN(StmtRef stmt, db.Prepare("SELECT seq, hash FROM audit_head WHERE id = 1"));
+  MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) return Status::Corruption(Where(db) + ": the audit log has no head row");
+  return security::AuditHead{static_cast<uint64_t>(stmt->ColumnInt(0)),
+                             std::string(stmt->ColumnText(1))};
+}
+
+Status AppendAuditRecord(Db& db, const security::AuditRecord& r) {
+  return Atomically(db, [&]() -> Status {
+    MARA_ASSIGN_OR_RETURN(security::AuditHead head, GetAuditHead(db));
+    if (r.seq != head.seq + 1 || r.prev_hash != head.hash) {
+      return Status::Conflict(Where(db) + ": audit record " + std::to_string(r.seq) +
+                              " does not extend the head (record " + std::to_string(head.seq) +
+                              "); another writer appended first");
+    }
+    MARA_ASSIGN_OR_RETURN(
+        StmtRef stmt,
+        db.Prepare("INSERT INTO audit_records(seq, time_ms, principal, action, collection, "
+                   "target_id, before_digest, after_digest, prev_hash, hash) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+    stmt->BindInt(1, static_cast<int64_t>(r.seq));
+    stmt->BindInt(2, r.time_ms);
+    stmt->BindText(3, r.principal);
+    stmt->BindText(4, r.action);
+    stmt->BindText(5, r.collection);
+    stmt->BindText(6, r.target_id);
+    stmt->BindText(7, r.before_digest);
+    stmt->BindText(8, r.after_digest);
+    stmt->BindText(9, r.prev_hash);
+    stmt->BindText(10, r.hash);
+    MARA_RETURN_IF_ERROR(stmt->Run());
+    MARA_ASSIGN_OR_RETURN(StmtRef head_stmt,
+                          db.Prepare("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1"));
+    head_stmt->BindInt(1, static_cast<int64_t>(r.seq));
+    head_stmt->BindText(2, r.hash);
+    return head_stmt->Run();
+  });
+}
+
+Status AppendAuditCheckpoint(Db& db, const security::AuditCheckpoint& cp) {
+  MARA_ASSIGN_OR_RETURN(StmtRef stmt,
+                        db.Prepare("INSERT INTO audit_checkpoints(seq, hash, key_id, signature) "
+                                   "VALUES (?1, ?2, ?3, ?4)"));
+  stmt->BindInt(1, static_cast<int64_t>(cp.seq));
+  stmt->BindText(2, cp.hash);
+  stmt->BindText(3, cp.key_id);
+  stmt->BindText(4, cp.signature);
+  return stmt->Run();
+}
+
+Status ScanAuditRecords(Db& db, const std::function<Status(const security::AuditRecord&)>& fn) {
+  // Storage order is rowid order, which for an INTEGER PRIMARY KEY is seq.
+  MARA_ASSIGN_OR_RETURN(
+      StmtRef stmt,
+      db.Prepare("SELECT seq, time_ms, principal, action, collection, target_id, before_digest, "
+                 "after_digest, prev_hash, hash FROM audit_records ORDER BY rowid"));
+  security::AuditRecord r;
+  while (true) {
+    MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) return Status::Ok();
+    r.seq = static_cast<uint64_t>(stmt->ColumnInt(0));
+    r.time_ms = stmt->ColumnInt(1);
+    r.principal = stmt->ColumnText(2);
+    r.action = stmt->ColumnText(3);
+    r.collection = stmt->ColumnText(4);
+    r.target_id = stmt->ColumnText(5);
+    r.before_digest = stmt->ColumnText(6);
+    r.after_digest = stmt->ColumnText(7);
+    r.prev_hash = stmt->ColumnText(8);
+    r.hash = stmt->ColumnText(9);
+    MARA_RETURN_IF_ERROR(fn(r));
+  }
+}
+
+Result<std::vector<security::AuditCheckpoint>> ListAuditCheckpoints(Db& db) {
+  MARA_ASSIGN_OR_RETURN(
+      StmtRef stmt,
+      db.Prepare("SELECT seq, hash, key_id, signature FROM audit_checkpoints ORDER BY id"));
+  std::vector<security::AuditCheckpoint> out;
+  while (true) {
+    MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) return out;
+    out.push_back({static_cast<uint64_t>(stmt->ColumnInt(0)), std::string(stmt->ColumnText(1)),
+                   std::string(stmt->ColumnText(2)), std::string(stmt->ColumnText(3))});
+  }
+}
+
+// ---------------------------------------------------------------- resealing
+
+Result<int64_t> ResealFields(Db& db, const Sealer& sealer) {
+  if (!sealer.enabled()) {
+    return Status::PermissionDenied(Where(db) + ": re-encryption needs the data key");
+  }
+  if (!db.InTransaction()) {
+    return Status::InvalidArgument(Where(db) + ": ResealFields outside a transaction");
+  }
+  int64_t rewritten = 0;
+  // Narratives in batches by id, so memory stays bounded and no row is
+  // updated under a running scan of its own table.
+  constexpr int kBatch = 4096;
+  std::string after;
+  while (true) {
+    std::vector<std::pair<std::string, std::string>> batch;
+    {
+      MARA_ASSIGN_OR_RETURN(StmtRef stmt,
+                            db.Prepare("SELECT id, narrative FROM incidents WHERE id > ?1 AND "
+                                       "narrative IS NOT NULL ORDER BY id LIMIT ?2"));
+      stmt->BindText(1, after);
+      stmt->BindInt(2, kBatch);
+      while (true) {
+        MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+        if (!row) break;
+        batch.emplace_back(stmt->ColumnText(0), stmt->ColumnText(1));
+      }
+    }
+    if (batch.empty()) break;
+    after = batch.back().first;
+    for (auto& [id, stored] : batch) {
+      if (!sealer.NeedsReseal(stored)) continue;
+      MARA_ASSIGN_OR_RETURN(std::string plain, sealer.Unseal(stored, "incidents", id, "narrative"));
+      MARA_ASSIGN_OR_RETURN(std::string sealed, sealer.Seal(plain, "incidents", id, "narrative"));
+      MARA_ASSIGN_OR_RETURN(StmtRef up,
+                            db.Prepare("UPDATE incidents SET narrative = ?2 WHERE id = ?1"));
+      up->BindText(1, id);
+      up->BindText(2, sealed);
+      MARA_RETURN_IF_ERROR(up->Run());
+      ++rewritten;
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> sources;
+  {
+    MARA_ASSIGN_OR_RETURN(StmtRef stmt, db.Prepare("SELECT id, doc FROM sources ORDER BY id"));
+    while (true) {
+      MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) break;
+      sources.emplace_back(stmt->ColumnText(0), stmt->ColumnText(1));
+    }
+  }
+  for (auto& [id, stored] : sources) {
+    if (!sealer.NeedsReseal(stored)) continue;
+    MARA_ASSIGN_OR_RETURN(std::string plain, sealer.Unseal(stored, "sources", id, "doc"));
+    Source source;
+    Json json = Json::parse(plain, nullptr, /*allow_exceptions=*/false);
+    if (json.is_discarded() || !FromJson(json, &source).ok()) {
+      return Status::Corruption(Where(db) + ": stored source " + QuoteForMessage(id) +
+                                " cannot be read");
+    }
+    if (!SourceIsSealed(source) && !security::IsEncryptedField(stored)) continue;
+    MARA_ASSIGN_OR_RETURN(std::string sealed, sealer.Seal(plain, "sources", id, "doc"));
+    MARA_ASSIGN_OR_RETURN(StmtRef up, db.Prepare("UPDATE sources SET doc = ?2 WHERE id = ?1"));
+    up->BindText(1, id);
+    up->BindText(2, sealed);
+    MARA_RETURN_IF_ERROR(up->Run());
+    ++rewritten;
+  }
+  return rewritten;
+}
+
+}  // namespace sqlite
+}  // namespace mara
