@@ -2,114 +2,243 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
+#include <tuple>
+#include <vector>
+
 namespace mara {
 
 using Json = nlohmann::ordered_json;
 
-Json ParamValueToJson(const ParamValue& value) {
+namespace {
+
+void WriteParamValue(JsonWriter& w, const ParamValue& value) {
   switch (value.index()) {
     case 0:
-      return std::get<bool>(value);
+      w.Bool(std::get<bool>(value));
+      break;
     case 1:
-      return std::get<int64_t>(value);
+      w.Int(std::get<int64_t>(value));
+      break;
     default:
-      return std::get<std::string>(value);
+      w.String(std::get<std::string>(value));
   }
+}
+
+void WriteCriterion(JsonWriter& w, const Criterion& c) {
+  w.BeginObject().Field("rule", c.rule).Key("threshold");
+  WriteParamValue(w, c.threshold);
+  w.Key("observed");
+  WriteParamValue(w, c.observed);
+  w.Field("met", c.met).Field("evidence", c.evidence).EndObject();
+}
+
+void WriteOptional(JsonWriter& w, std::string_view key, const std::optional<std::string>& v) {
+  w.Key(key);
+  if (v) {
+    w.String(*v);
+  } else {
+    w.Null();
+  }
+}
+
+}  // namespace
+
+void WritePartyAssessmentJson(JsonWriter& w, const PartyAssessment& p) {
+  w.BeginObject()
+      .Field("id", p.id)
+      .Field("name", p.name)
+      .Field("situation", p.situation)
+      .Field("kind", ToString(p.kind))
+      .Field("previous_status", ToString(p.previous_status))
+      .Field("recommended_status", ToString(p.recommended_status))
+      .Field("status", ToString(p.status))
+      .Field("decided", p.decided)
+      .Field("override", p.override)
+      .Field("persistent", p.persistent)
+      .Field("consecutive_listed_cycles", p.consecutive_listed_cycles);
+  const Evidence& e = p.evidence;
+  w.Key("evidence")
+      .BeginObject()
+      .Field("listing_incidents", e.listing_incidents)
+      .Field("notice_incidents", e.notice_incidents)
+      .Field("locations", e.locations)
+      .Field("span_days", e.span_days)
+      .Key("max_standard");
+  if (e.max_standard) {
+    w.String(ToString(*e.max_standard));
+  } else {
+    w.Null();
+  }
+  w.Field("findings_level", e.findings_level)
+      .Field("notice_locations", e.notice_locations)
+      .Field("notice_span_days", e.notice_span_days)
+      .Field("findings_list_sources", e.findings_list_sources)
+      .Field("findings_notice_sources", e.findings_notice_sources)
+      .EndObject();
+  w.Key("criteria").BeginArray();
+  for (const Criterion& c : p.criteria) WriteCriterion(w, c);
+  w.EndArray().Field("in_scope", p.in_scope);
+  WriteOptional(w, "parent", p.parent);
+  WriteOptional(w, "splinter_of", p.splinter_of);
+  w.Field("rule", p.rule).Field("delisted", p.delisted).Key("history").BeginArray();
+  for (const CycleStatus& h : p.history) {
+    w.BeginObject()
+        .Field("cycle", h.cycle)
+        .Field("recommended_status", ToString(h.recommended))
+        .Field("status", ToString(h.status))
+        .Field("decided", h.decided)
+        .Field("rule", h.rule)
+        .EndObject();
+  }
+  w.EndArray().EndObject();
+}
+
+void WriteAssessmentJson(JsonWriter& w, const Assessment& a) {
+  w.BeginObject()
+      .Field("cycle", a.cycle)
+      .Key("policy")
+      .BeginObject()
+      .Field("name", a.policy_name)
+      .Field("version", a.policy_version)
+      .Field("digest", a.policy_digest)
+      .EndObject()
+      .Field("data_digest", a.data_digest)
+      .Key("parties")
+      .BeginArray();
+  for (const PartyAssessment& p : a.parties) WritePartyAssessmentJson(w, p);
+  w.EndArray().Key("consistency").BeginArray();
+  for (const ConsistencyFinding& c : a.consistency) {
+    w.BeginObject()
+        .Field("party", c.party)
+        .Field("status", ToString(c.status))
+        .Field("reason", c.reason)
+        .Key("compared_with")
+        .BeginArray();
+    for (const std::string& other : c.compared_with) w.String(other);
+    w.EndArray().EndObject();
+  }
+  w.EndArray().Key("sensitivity").BeginArray();
+  for (const SensitivityRun& run : a.sensitivity) {
+    w.BeginObject()
+        .Field("parameter", run.parameter)
+        .Field("direction", run.direction)
+        .Key("value");
+    WriteParamValue(w, run.value);
+    w.Key("new_value");
+    WriteParamValue(w, run.new_value);
+    w.Key("changes").BeginArray();
+    for (const StatusChange& c : run.changes) {
+      w.BeginObject()
+          .Field("party", c.party)
+          .Field("status", ToString(c.status))
+          .Field("new_status", ToString(c.new_status))
+          .Field("persistent", c.persistent)
+          .Field("new_persistent", c.new_persistent)
+          .EndObject();
+    }
+    w.EndArray().EndObject();
+  }
+  w.EndArray().Key("first_cycle");
+  if (a.first_cycle) {
+    w.Int(*a.first_cycle);
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+}
+
+Json ParamValueToJson(const ParamValue& value) {
+  std::string text;
+  JsonWriter w(&text, -1);
+  WriteParamValue(w, value);
+  return Json::parse(text);
 }
 
 Json CriterionToJson(const Criterion& c) {
-  Json j;
-  j["rule"] = c.rule;
-  j["threshold"] = ParamValueToJson(c.threshold);
-  j["observed"] = ParamValueToJson(c.observed);
-  j["met"] = c.met;
-  j["evidence"] = c.evidence;
-  return j;
+  std::string text;
+  JsonWriter w(&text, -1);
+  WriteCriterion(w, c);
+  return Json::parse(text);
+}
+
+std::string AssessmentJsonText(const Assessment& a, int indent) {
+  std::string out;
+  JsonWriter w(&out, indent);
+  WriteAssessmentJson(w, a);
+  return out;
 }
 
 Json PartyAssessmentToJson(const PartyAssessment& p) {
-  Json j;
-  j["id"] = p.id;
-  j["name"] = p.name;
-  j["situation"] = p.situation;
-  j["kind"] = ToString(p.kind);
-  j["previous_status"] = ToString(p.previous_status);
-  j["recommended_status"] = ToString(p.recommended_status);
-  j["status"] = ToString(p.status);
-  j["decided"] = p.decided;
-  j["override"] = p.override;
-  j["persistent"] = p.persistent;
-  j["consecutive_listed_cycles"] = p.consecutive_listed_cycles;
-  const Evidence& e = p.evidence;
-  Json ev;
-  ev["listing_incidents"] = e.listing_incidents;
-  ev["notice_incidents"] = e.notice_incidents;
-  ev["locations"] = e.locations;
-  ev["span_days"] = e.span_days;
-  ev["max_standard"] = e.max_standard ? Json(ToString(*e.max_standard)) : Json(nullptr);
-  ev["findings_level"] = e.findings_level;
-  ev["notice_locations"] = e.notice_locations;
-  ev["notice_span_days"] = e.notice_span_days;
-  ev["findings_list_sources"] = e.findings_list_sources;
-  ev["findings_notice_sources"] = e.findings_notice_sources;
-  j["evidence"] = std::move(ev);
-  Json criteria = Json::array();
-  for (const Criterion& c : p.criteria) criteria.push_back(CriterionToJson(c));
-  j["criteria"] = std::move(criteria);
-  j["in_scope"] = p.in_scope;
-  j["parent"] = p.parent ? Json(*p.parent) : Json(nullptr);
-  j["splinter_of"] = p.splinter_of ? Json(*p.splinter_of) : Json(nullptr);
-  j["rule"] = p.rule;
-  j["delisted"] = p.delisted;
-  Json history = Json::array();
-  for (const CycleStatus& h : p.history) {
-    history.push_back({{"cycle", h.cycle},
-                       {"recommended_status", ToString(h.recommended)},
-                       {"status", ToString(h.status)},
-                       {"decided", h.decided},
-                       {"rule", h.rule}});
-  }
-  j["history"] = std::move(history);
-  return j;
+  std::string text;
+  JsonWriter w(&text, -1);
+  WritePartyAssessmentJson(w, p);
+  return Json::parse(text);
 }
 
-Json AssessmentToJson(const Assessment& a) {
-  Json j;
-  j["cycle"] = a.cycle;
-  j["policy"] = {
-      {"name", a.policy_name}, {"version", a.policy_version}, {"digest", a.policy_digest}};
-  j["data_digest"] = a.data_digest;
-  Json parties = Json::array();
-  for (const PartyAssessment& p : a.parties) parties.push_back(PartyAssessmentToJson(p));
-  j["parties"] = std::move(parties);
-  Json consistency = Json::array();
-  for (const ConsistencyFinding& c : a.consistency) {
-    consistency.push_back({{"party", c.party},
-                           {"status", ToString(c.status)},
-                           {"reason", c.reason},
-                           {"compared_with", c.compared_with}});
-  }
-  j["consistency"] = std::move(consistency);
-  Json sensitivity = Json::array();
-  for (const SensitivityRun& s : a.sensitivity) {
-    Json changes = Json::array();
-    for (const StatusChange& c : s.changes) {
-      changes.push_back({{"party", c.party},
-                         {"status", ToString(c.status)},
-                         {"new_status", ToString(c.new_status)},
-                         {"persistent", c.persistent},
-                         {"new_persistent", c.new_persistent}});
-    }
-    sensitivity.push_back({{"parameter", s.parameter},
-                           {"direction", s.direction},
-                           {"value", ParamValueToJson(s.value)},
-                           {"new_value", ParamValueToJson(s.new_value)},
-                           {"changes", std::move(changes)}});
-  }
-  j["sensitivity"] = std::move(sensitivity);
-  j["first_cycle"] = a.first_cycle ? Json(*a.first_cycle) : Json(nullptr);
-  return j;
+Json AssessmentToJson(const Assessment& a) { return Json::parse(AssessmentJsonText(a, -1)); }
+
+namespace {
+
+std::string Marks(const PartyAssessment& p) {
+  std::vector<std::string> marks;
+  if (p.previous_status != p.status) marks.push_back("new");
+  if (p.persistent) marks.push_back("persistent perpetrator");
+  if (p.decided) marks.push_back(p.override ? "decision overriding the recommendation" : "decided");
+  if (marks.empty()) return "";
+  std::string out = " (";
+  for (size_t i = 0; i < marks.size(); ++i) out += (i > 0 ? ", " : "") + marks[i];
+  return out + ")";
 }
+
+// The annex as the listing office reads it: listed parties by situation,
+// state parties before non-state parties, then the parties on notice, then
+// every change of status since the previous cycle.
+void AppendAnnex(const Assessment& a, std::string* out) {
+  std::vector<const PartyAssessment*> listed, notice, changed;
+  for (const PartyAssessment& p : a.parties) {
+    if (p.status == PartyStatus::kListed) listed.push_back(&p);
+    if (p.status == PartyStatus::kOnNotice) notice.push_back(&p);
+    if (p.status != p.previous_status) changed.push_back(&p);
+  }
+  auto by_situation = [](const PartyAssessment* x, const PartyAssessment* y) {
+    return std::tie(x->situation, x->kind, x->id) < std::tie(y->situation, y->kind, y->id);
+  };
+  std::sort(listed.begin(), listed.end(), by_situation);
+  std::sort(notice.begin(), notice.end(), by_situation);
+  auto grouped = [&](const std::vector<const PartyAssessment*>& parties) {
+    std::string_view situation;
+    std::optional<PartyKind> kind;
+    for (size_t i = 0; i < parties.size(); ++i) {
+      const PartyAssessment& p = *parties[i];
+      if (i == 0 || p.situation != situation) {
+        *out += fmt::format("  {}\n", p.situation);
+        situation = p.situation;
+        kind.reset();
+      }
+      if (kind != p.kind) {
+        *out += p.kind == PartyKind::kState ? "    State parties\n" : "    Non-state parties\n";
+        kind = p.kind;
+      }
+      *out += fmt::format("      {} {}{}\n", p.id, p.name, Marks(p));
+    }
+  };
+  *out += fmt::format("\nAnnex, cycle {}: parties listed, by situation\n", a.cycle);
+  if (listed.empty()) *out += "  (none)\n";
+  grouped(listed);
+  *out += fmt::format("\nParties on notice, cycle {}\n", a.cycle);
+  if (notice.empty()) *out += "  (none)\n";
+  grouped(notice);
+  *out += fmt::format("\nChanges since cycle {}\n", a.cycle - 1);
+  if (changed.empty()) *out += "  (none)\n";
+  for (const PartyAssessment* p : changed) {
+    *out += fmt::format("  {} {}: {} -> {}{}\n", p->id, p->name, ToString(p->previous_status),
+                        ToString(p->status), p->decided ? " (decided)" : "");
+  }
+}
+
+}  // namespace
 
 std::string AssessmentToText(const Assessment& a) {
   std::string out = fmt::format("Assessment of cycle {} under policy {} {} ({})\n", a.cycle,
@@ -119,8 +248,10 @@ std::string AssessmentToText(const Assessment& a) {
     out += "No party has any attributed incident, finding or status up to this cycle.\n";
     return out;
   }
+  AppendAnnex(a, &out);
+  out += "\nEvery party assessed";
   out += fmt::format(
-      "\n{:<20} {:<12} {:<10} {:<10} {:<10} {:<5} {:>6} {:>6} {:>4} {:>5} {:<21} {:>4}\n", "PARTY",
+      ":\n{:<20} {:<12} {:<10} {:<10} {:<10} {:<5} {:>6} {:>6} {:>4} {:>5} {:<21} {:>4}\n", "PARTY",
       "SITUATION", "PREVIOUS", "RECOMMEND", "STATUS", "FLAGS", "LIST", "NOTICE", "LOC", "SPAN",
       "MAX STANDARD", "FIND");
   int listed = 0, notice = 0, persistent = 0;

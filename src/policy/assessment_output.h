@@ -3,16 +3,24 @@
 //
 // Contract: pure and thread-safe. The JSON keeps the documented fields with
 // their names and in their order, then extra fields; equal Assessments give
-// byte-identical dumps.
+// byte-identical text. The shape is written once, through JsonWriter
+// (common/json_writer.h); the document-tree forms are parsed from that text,
+// so both always agree.
 #ifndef MARA_POLICY_ASSESSMENT_OUTPUT_H_
 #define MARA_POLICY_ASSESSMENT_OUTPUT_H_
 
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/json_writer.h"
 #include "policy/engine.h"
 
 namespace mara {
+
+void WritePartyAssessmentJson(JsonWriter& w, const PartyAssessment& p);
+void WriteAssessmentJson(JsonWriter& w, const Assessment& a);
+// The text of `mara assess --json`, laid out as nlohmann's dump(indent).
+std::string AssessmentJsonText(const Assessment& a, int indent = 2);
 
 nlohmann::ordered_json ParamValueToJson(const ParamValue& value);
 nlohmann::ordered_json CriterionToJson(const Criterion& c);

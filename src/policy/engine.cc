@@ -247,6 +247,10 @@ struct Assessor::Impl {
   LocationTable location_table;
   StringIndex raw_locations;
   StringIndex folded_locations;
+  // Per name code (domain/facts.h): the party index or location id found for
+  // it, so a store that codes names saves a string hash per fact.
+  std::vector<int64_t> party_by_code;
+  std::vector<int64_t> location_by_code;
   int min_year = INT_MAX;
   std::vector<Target> targets;  // scratch
 
@@ -287,7 +291,7 @@ struct Assessor::Impl {
   void CollectTargets(const IncidentFacts& f) {
     targets.clear();
     for (const FactAttribution& a : f.perpetrators) {
-      std::optional<uint32_t> party = party_index.Find(a.party);
+      std::optional<uint32_t> party = PartyOf(a);
       if (!party) continue;
       int level = Level(a.standard);
       const std::vector<uint32_t>& chain = chains[*party];
@@ -308,6 +312,32 @@ struct Assessor::Impl {
   bool Counts(const IncidentFacts& f) const {
     return f.consent != Consent::kWithdrawn && f.violation_count > 0 &&
            (!policy.require_nexus || f.nexus_count > 0);
+  }
+
+  static constexpr int64_t kUncached = -2;
+  static constexpr int64_t kNotAParty = -1;
+  // Codes beyond this are looked up by string rather than cached.
+  static constexpr uint32_t kMaxCachedCode = 1u << 24;
+
+  std::optional<uint32_t> PartyOf(const FactAttribution& a) {
+    if (a.party_code == 0 || a.party_code >= kMaxCachedCode) return party_index.Find(a.party);
+    if (a.party_code >= party_by_code.size()) party_by_code.resize(a.party_code + 1, kUncached);
+    int64_t& cached = party_by_code[a.party_code];
+    if (cached == kUncached) {
+      std::optional<uint32_t> p = party_index.Find(a.party);
+      cached = p ? static_cast<int64_t>(*p) : kNotAParty;
+    }
+    if (cached == kNotAParty) return std::nullopt;
+    return static_cast<uint32_t>(cached);
+  }
+
+  uint32_t LocationOf(const IncidentFacts& f) {
+    const uint32_t code = f.location_code;
+    if (code == 0 || code >= kMaxCachedCode) return InternLocation(f.location_name);
+    if (code >= location_by_code.size()) location_by_code.resize(code + 1, kUncached);
+    int64_t& cached = location_by_code[code];
+    if (cached == kUncached) cached = InternLocation(f.location_name);
+    return static_cast<uint32_t>(cached);
   }
 
   // Folds each distinct raw name once.
@@ -347,7 +377,7 @@ struct Assessor::Impl {
     } else {
       return;
     }
-    uint32_t location = InternLocation(f.location_name);
+    uint32_t location = LocationOf(f);
     int32_t day = static_cast<int32_t>(f.date.DaysSinceEpoch());
     for (const Target& t : targets) {
       uint32_t slot = SlotFor(t.party, year);
