@@ -117,7 +117,9 @@ uintmax_t SizeOr0(const fs::path& path) {
 int64_t IncidentCount(const fs::path& dir, const std::string& db) {
   RunResult r = RunMara(dir, {"--db", db, "stats", "--json"});
   if (r.exit_code != 0) return -1;
-  return nlohmann::json::parse(r.out)["incidents"]["total"].get<int64_t>();
+  // Stored records, withdrawn ones included: the incident totals of stats
+  // leave out incidents whose consent was withdrawn (docs/security.md).
+  return nlohmann::json::parse(r.out)["collections"]["incidents"].get<int64_t>();
 }
 
 TEST(DurabilityTest, KilledImportLeavesStoreUnchangedAndRerunCompletes) {

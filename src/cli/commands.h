@@ -16,6 +16,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "service/session.h"
 #include "storage/store.h"
 
 namespace mara::cli {
@@ -23,16 +24,36 @@ namespace mara::cli {
 struct Context {
   std::string db = "./mara.db";  // --db: a path (SQLite) or postgresql:// URL
   std::function<Status()> run;   // set by the chosen subcommand
+  std::string as;                // --as: the acting principal ("" = operator)
+  std::string key_file;          // --key-file ("" = $MARA_KEY_FILE or <db>.keys)
+  std::string evidence_dir;      // --evidence-dir ("" = <db>.evidence)
 
   // Opens the store named by --db. `create` is false for commands that only
   // read, so a mistyped path is reported instead of silently created.
+  // The store is opened with the data key when the key file exists, so
+  // sealed fields read back; prefer OpenSession, which also authorises.
   Result<std::unique_ptr<Store>> OpenDb(bool create) const;
+  // The store, keys and acting principal (service/session.h). `create`
+  // creates the database, key file and operator when missing.
+  Result<std::unique_ptr<Session>> OpenSession(bool create) const;
+  SessionOptions SessionOptionsFor(bool create) const;
 };
 
 // init, import, export, generate, stats
 void RegisterCoreCommands(CLI::App& app, Context& ctx);
 // assess, decide, petition, case
 void RegisterPolicyCommands(CLI::App& app, Context& ctx);
+// user, key, audit, evidence, incident, verify-report
+void RegisterSecurityCommands(CLI::App& app, Context& ctx);
+// names review
+void RegisterNamesCommands(CLI::App& app, Context& ctx);
+// report
+void RegisterReportCommands(CLI::App& app, Context& ctx);
+
+// store copy, backup
+void RegisterStoreCommands(CLI::App& app, Context& ctx);
+// serve (the HTTP API)
+void RegisterServeCommands(CLI::App& app, Context& ctx);
 
 }  // namespace mara::cli
 

@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "common/progress.h"
 #include "ingest/generator.h"
+#include "service/authorized.h"
 #include "service/export.h"
 #include "service/import.h"
 #include "service/stats.h"
@@ -34,27 +35,22 @@ std::string Where(const std::string& db) {
   return ec ? db : absolute.lexically_normal().string();
 }
 
-// The import log records who imported; at the command line that is the
-// local account.
-std::string LocalUser() {
-  if (const passwd* pw = getpwuid(geteuid()); pw != nullptr && pw->pw_name != nullptr) {
-    return pw->pw_name;
-  }
-  if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
-  return "uid " + std::to_string(geteuid());
-}
-
 void RegisterInit(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand(
-      "init", "Create the database (or bring an existing one to the current schema)");
+      "init",
+      "Create the database, its key file (mode 0600) and the operator admin, or bring an "
+      "existing database to the current schema");
   cmd->callback([&ctx] {
     ctx.run = [&ctx]() -> Status {
       bool existed = ctx.db.find("://") == std::string::npos && fs::exists(ctx.db);
-      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.OpenDb(/*create=*/true));
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/true));
+      Store& store = session->store();
       std::printf("%s %s store at %s (schema version %d)\n", existed ? "Opened" : "Created",
-                  std::string(store->Backend()).c_str(), Where(ctx.db).c_str(),
-                  store->SchemaVersion());
-      return Status::Ok();
+                  std::string(store.Backend()).c_str(), Where(ctx.db).c_str(),
+                  store.SchemaVersion());
+      std::printf("Key file %s; acting as %s\n", Where(session->key_file()).c_str(),
+                  session->name().c_str());
+      return session->Finish();
     };
   });
 }
@@ -63,6 +59,9 @@ struct ImportArgs {
   std::string file;
   std::string format;
   bool skip_invalid = false;
+  std::string agenda = "all";
+  std::string mapping;
+  std::string names_config;
 };
 
 void RegisterImport(CLI::App& app, Context& ctx) {
@@ -73,24 +72,33 @@ void RegisterImport(CLI::App& app, Context& ctx) {
       "with any invalid record changes nothing, unless --skip-invalid");
   cmd->add_option("FILE", args->file, "The file to import")->required();
   cmd->add_option("--format", args->format,
-                  "bundle or incidents-csv (default: from the file name, .csv is incidents-csv)")
-      ->check(CLI::IsMember({"bundle", "incidents-csv"}));
+                  "bundle, incidents-csv, svac, ucdp-actors, acled or hxl (default: from the "
+                  "file name, .csv is incidents-csv)")
+      ->check(CLI::IsMember({"bundle", "incidents-csv", "svac", "ucdp-actors", "acled", "hxl"}));
+  cmd->add_option("--agenda", args->agenda,
+                  "svac, ucdp-actors, acled, hxl: situations on the Council's agenda: all, none "
+                  "or a file naming one situation per line");
+  cmd->add_option("--mapping", args->mapping, "hxl: a mapping file (docs/importers.md)");
+  cmd->add_option("--names-config", args->names_config,
+                  "Name-resolution thresholds, a TOML file with a [names] table");
   cmd->add_flag("--skip-invalid", args->skip_invalid,
                 "Commit the valid records and write each rejected one, with its reason, to "
                 "FILE.rejects.csv");
   cmd->callback([&ctx, args] {
     ctx.run = [&ctx, args]() -> Status {
-      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.OpenDb(/*create=*/true));
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/true));
       std::unique_ptr<ProgressBar> bar = MakeTerminalProgress("importing", 0, {.bytes = true});
       ImportOptions options;
       options.format = args->format;
       options.skip_invalid = args->skip_invalid;
-      options.principal = LocalUser();
+      options.agenda = args->agenda;
+      options.mapping = args->mapping;
+      options.names_config = args->names_config;
       options.progress = [&bar](uint64_t done, uint64_t total) {
         bar->SetTotal(total);
         bar->Update(done);
       };
-      Result<ImportSummary> summary = ImportFile(*store, args->file, options);
+      Result<ImportSummary> summary = ImportFile(*session, args->file, options);
       bar->Finish();
       if (!summary.ok()) return summary.status();
       std::fputs(FormatImportSummary(*summary).c_str(), stdout);
@@ -106,14 +114,14 @@ struct ExportArgs {
 
 // Writes to a temporary file beside `path` and renames it into place, so a
 // failed export never leaves a truncated file under the requested name.
-Status ExportToFile(Store& store, const std::string& format, const std::string& path) {
+Status ExportToFile(Session& session, const std::string& format, const std::string& path) {
   fs::path target(path);
   fs::path temp = target;
   temp += ".partial";
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     if (!out) return Status::IOError(path + ": cannot open for writing");
-    Status status = ExportStore(store, format, out);
+    Status status = ExportStore(session, format, out);
     out.flush();
     if (status.ok() && !out) status = Status::IOError(path + ": write failed");
     if (!status.ok()) {
@@ -138,9 +146,9 @@ void RegisterExport(CLI::App& app, Context& ctx) {
   cmd->add_option("--out", args->out, "Output file (default: standard output)");
   cmd->callback([&ctx, args] {
     ctx.run = [&ctx, args]() -> Status {
-      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.OpenDb(/*create=*/false));
-      if (!args->out.empty()) return ExportToFile(*store, args->format, args->out);
-      MARA_RETURN_IF_ERROR(ExportStore(*store, args->format, std::cout));
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
+      if (!args->out.empty()) return ExportToFile(*session, args->format, args->out);
+      MARA_RETURN_IF_ERROR(ExportStore(*session, args->format, std::cout));
       std::cout.flush();
       if (!std::cout) return Status::IOError("standard output: write failed");
       return Status::Ok();
@@ -198,8 +206,8 @@ void RegisterStats(CLI::App& app, Context& ctx) {
   cmd->add_flag("--json", *json, "Print one JSON object instead of a table");
   cmd->callback([&ctx, json] {
     ctx.run = [&ctx, json]() -> Status {
-      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.OpenDb(/*create=*/false));
-      MARA_ASSIGN_OR_RETURN(Stats stats, ComputeStats(*store));
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
+      MARA_ASSIGN_OR_RETURN(Stats stats, ComputeStats(*session));
       std::string text = *json ? StatsToJson(stats).dump(2) + "\n" : StatsToText(stats);
       std::fputs(text.c_str(), stdout);
       return Status::Ok();

@@ -1,15 +1,38 @@
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <string>
 
 #include "cli/commands.h"
+#include "security/key_file.h"
 
 namespace mara::cli {
 
 Result<std::unique_ptr<Store>> Context::OpenDb(bool create) const {
   StoreOptions options;
   options.create_if_missing = create;
+  const std::string keys = ResolveKeyFile(SessionOptionsFor(create));
+  std::error_code ec;
+  if (std::filesystem::exists(keys, ec)) {
+    MARA_ASSIGN_OR_RETURN(security::KeyMaterial material,
+                          security::LoadKeys(security::KeySourceFromEnvironment(keys)));
+    options.keys = std::make_shared<const security::KeyMaterial>(std::move(material));
+  }
   return OpenStore(db, options);
+}
+
+SessionOptions Context::SessionOptionsFor(bool create) const {
+  SessionOptions options;
+  options.db = db;
+  options.key_file = key_file;
+  options.evidence_dir = evidence_dir;
+  options.principal = as;
+  options.create = create;
+  return options;
+}
+
+Result<std::unique_ptr<Session>> Context::OpenSession(bool create) const {
+  return Session::Open(SessionOptionsFor(create));
 }
 
 }  // namespace mara::cli
@@ -24,9 +47,19 @@ int main(int argc, char** argv) {
   app.option_defaults()->always_capture_default();
   app.add_option("--db", ctx.db, "Database: a SQLite file path or a postgresql:// URL")
       ->envname("MARA_DB");
+  app.add_option("--as", ctx.as, "Act as this principal (default: operator)")->envname("MARA_AS");
+  app.add_option("--key-file", ctx.key_file,
+                 "Key file (default: $MARA_KEY_FILE, else the database path + .keys)");
+  app.add_option("--evidence-dir", ctx.evidence_dir,
+                 "Evidence directory (default: the database path + .evidence)");
   app.set_version_flag("--version", "mara 0.1.0");
   mara::cli::RegisterCoreCommands(app, ctx);
   mara::cli::RegisterPolicyCommands(app, ctx);
+  mara::cli::RegisterSecurityCommands(app, ctx);
+  mara::cli::RegisterNamesCommands(app, ctx);
+  mara::cli::RegisterReportCommands(app, ctx);
+  mara::cli::RegisterStoreCommands(app, ctx);
+  mara::cli::RegisterServeCommands(app, ctx);
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
   try {
     app.parse(argc, argv);

@@ -13,6 +13,7 @@
 #include "policy/assessment_output.h"
 #include "policy/policy.h"
 #include "service/assess.h"
+#include "service/authorized.h"
 #include "service/case.h"
 #include "service/decisions.h"
 
@@ -24,9 +25,11 @@ Date Today() {
   return Date::FromDays(days.time_since_epoch().count());
 }
 
-std::string DefaultDecider() {
-  const char* user = std::getenv("USER");
-  return user != nullptr && *user != '\0' ? user : "unknown";
+// The decider is the acting principal (--as); --by may only repeat it.
+Status CheckDecider(const std::string& by, const Session& session) {
+  if (by.empty() || by == session.name()) return Status::Ok();
+  return Status::InvalidArgument("--by " + by + " is not the acting principal " + session.name() +
+                                 "; act as the decider with --as " + by);
 }
 
 Result<Policy> PolicyFrom(const std::string& path) {
@@ -61,9 +64,9 @@ void RegisterAssess(CLI::App& app, Context& ctx) {
   cmd->callback([&ctx, args] {
     ctx.run = [&ctx, args]() -> Status {
       MARA_ASSIGN_OR_RETURN(Policy policy, PolicyFrom(args->policy));
-      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.OpenDb(/*create=*/false));
-      MARA_ASSIGN_OR_RETURN(Assessment a, AssessCycle(*store, policy, args->cycle));
-      Print(args->json ? AssessmentToJson(a).dump(2) + "\n" : AssessmentToText(a));
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
+      MARA_ASSIGN_OR_RETURN(Assessment a, AssessCycle(*session, policy, args->cycle));
+      Print(args->json ? AssessmentJsonText(a) + "\n" : AssessmentToText(a));
       return Status::Ok();
     };
   });
@@ -90,7 +93,7 @@ void RegisterDecide(CLI::App& app, Context& ctx) {
       ->required()
       ->check(CLI::IsMember({"none", "on_notice", "listed"}));
   cmd->add_option("--rationale", args->rationale, "Why (required)")->required();
-  cmd->add_option("--by", args->by, "Who decides (default: $USER)");
+  cmd->add_option("--by", args->by, "Who decides: the acting principal (--as)");
   cmd->add_option("--date", args->date, "Date of the decision (default: today)");
   cmd->callback([&ctx, args] {
     ctx.run = [&ctx, args]() -> Status {
@@ -99,14 +102,15 @@ void RegisterDecide(CLI::App& app, Context& ctx) {
       d.cycle = args->cycle;
       d.status = *ParseEnum<PartyStatus>(args->status);
       d.rationale = args->rationale;
-      d.decided_by = args->by.empty() ? DefaultDecider() : args->by;
       if (args->date.empty()) {
         d.date = Today();
       } else {
         MARA_ASSIGN_OR_RETURN(d.date, DateOption("--date", args->date));
       }
-      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.OpenDb(/*create=*/false));
-      MARA_RETURN_IF_ERROR(RecordDecision(*store, d));
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
+      MARA_RETURN_IF_ERROR(CheckDecider(args->by, *session));
+      d.decided_by = session->name();
+      MARA_RETURN_IF_ERROR(RecordDecision(*session, d));
       std::printf("Recorded decision: %s is %s in cycle %d (by %s on %s)\n", d.party.c_str(),
                   args->status.c_str(), d.cycle, d.decided_by.c_str(), d.date.ToString().c_str());
       return Status::Ok();
@@ -153,8 +157,8 @@ void RegisterPetition(CLI::App& app, Context& ctx) {
       } else {
         MARA_ASSIGN_OR_RETURN(filing.filed, DateOption("--filed", f->filed));
       }
-      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.OpenDb(/*create=*/false));
-      MARA_ASSIGN_OR_RETURN(Petition p, FilePetition(*store, filing));
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
+      MARA_ASSIGN_OR_RETURN(Petition p, FilePetition(*session, filing));
       if (p.outcome == PetitionOutcome::kInadmissible) {
         return Status::Conflict("petition of " + p.party + " filed on " + p.filed.ToString() +
                                 " refused: " + p.reason.value_or("inadmissible"));
@@ -176,7 +180,7 @@ void RegisterPetition(CLI::App& app, Context& ctx) {
       ->required()
       ->check(CLI::IsMember({"granted", "rejected"}));
   decide->add_option("--reason", d->reason, "Why");
-  decide->add_option("--by", d->by, "Who decides (default: $USER)");
+  decide->add_option("--by", d->by, "Who decides: the acting principal (--as)");
   decide->add_option("--cycle", d->cycle, "The cycle it applies to (default: as filed)");
   decide->add_option("--policy", d->policy,
                      "Policy used to see the party's status (default: built-in)");
@@ -187,12 +191,12 @@ void RegisterPetition(CLI::App& app, Context& ctx) {
       MARA_ASSIGN_OR_RETURN(ruling.filed, DateOption("--filed", d->filed));
       ruling.outcome = *ParseEnum<PetitionOutcome>(d->outcome);
       if (!d->reason.empty()) ruling.reason = d->reason;
-      ruling.decided_by = d->by.empty() ? DefaultDecider() : d->by;
       ruling.decided = Today();
       ruling.cycle = d->cycle;
       MARA_ASSIGN_OR_RETURN(Policy policy, PolicyFrom(d->policy));
-      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.OpenDb(/*create=*/false));
-      MARA_ASSIGN_OR_RETURN(PetitionRulingResult r, DecidePetition(*store, policy, ruling));
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
+      MARA_RETURN_IF_ERROR(CheckDecider(d->by, *session));
+      MARA_ASSIGN_OR_RETURN(PetitionRulingResult r, DecidePetition(*session, policy, ruling));
       std::printf("Petition of %s filed on %s: %s\n", r.petition.party.c_str(),
                   r.petition.filed.ToString().c_str(),
                   std::string(ToString(r.petition.outcome)).c_str());
@@ -229,10 +233,10 @@ void RegisterCase(CLI::App& app, Context& ctx) {
   cmd->callback([&ctx, args] {
     ctx.run = [&ctx, args]() -> Status {
       MARA_ASSIGN_OR_RETURN(Policy policy, PolicyFrom(args->policy));
-      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.OpenDb(/*create=*/false));
-      MARA_ASSIGN_OR_RETURN(StatementOfCase s,
-                            BuildStatementOfCase(*store, policy, args->party, args->cycle));
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
       bool public_edition = args->edition == "public";
+      MARA_ASSIGN_OR_RETURN(StatementOfCase s, BuildStatementOfCase(*session, policy, args->party,
+                                                                    args->cycle, public_edition));
       Print(args->json ? StatementOfCaseToJson(s, public_edition).dump(2) + "\n"
                        : StatementOfCaseToText(s, public_edition));
       return Status::Ok();

@@ -276,7 +276,11 @@ Status WriteBundle(Store& store, std::ostream& out) {
   Writer w(out);
   MARA_RETURN_IF_ERROR(WriteHead(w, registry));
   w.StartCollection(Collection::kIncidents);
-  MARA_RETURN_IF_ERROR(store.ScanIncidents([&](const Incident& v) { return w.Record(v); }));
+  // Withdrawn consent removes an incident from every output (issue 5); only
+  // the audit trail keeps it.
+  MARA_RETURN_IF_ERROR(store.ScanIncidents([&](const Incident& v) {
+    return v.consent == Consent::kWithdrawn ? Status::Ok() : w.Record(v);
+  }));
   w.EndCollection();
   return WriteRest(w, registry);
 }

@@ -320,6 +320,8 @@ void AppendIncidentRow(const Incident& v, std::string* out) {
 Status WriteIncidentsCsv(Store& store, std::ostream& out) {
   std::string buffer = IncidentCsvHeader();
   Status status = store.ScanIncidents([&](const Incident& incident) {
+    // Withdrawn consent: in no output (issue 5).
+    if (incident.consent == Consent::kWithdrawn) return Status::Ok();
     AppendIncidentRow(incident, &buffer);
     if (buffer.size() >= (size_t{1} << 16)) {
       out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));

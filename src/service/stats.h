@@ -9,7 +9,9 @@
 //   situation (every registered situation appears, with 0 when it has no
 //   incidents), per status and per violation type (every value of the
 //   vocabulary appears; an incident with two violation types counts once
-//   under each). Collection totals come from Store::Counts().
+//   under each). Collection totals come from Store::Counts() (stored
+//   records); every incident breakdown leaves out incidents whose consent
+//   was withdrawn, which appear in no output (docs/security.md).
 // - StatsToJson() is deterministic: object keys of maps are sorted, so the
 //   same store always prints the same bytes. StatsToText() is the readable
 //   table printed by default.

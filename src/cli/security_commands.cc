@@ -1,0 +1,390 @@
+// user, key, audit, evidence, incident and verify-report (issue 5,
+// docs/security.md). Each command opens a Session as the acting principal
+// (--as), calls one service and prints the outcome; the services authorise
+// and audit.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "common/date.h"
+#include "common/text.h"
+#include "security/clock.h"
+#include "service/audit.h"
+#include "service/evidence.h"
+#include "service/incidents.h"
+#include "service/keys.h"
+#include "service/signing.h"
+#include "service/users.h"
+
+namespace mara::cli {
+namespace {
+
+std::string JoinComma(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) out += (out.empty() ? "" : ",") + s;
+  return out.empty() ? "-" : out;
+}
+
+// A password from the first line of standard input, so it never appears in
+// the process list or the shell history.
+Result<std::string> PasswordFromStdin() {
+  std::string line;
+  if (!std::getline(std::cin, line) || line.empty()) {
+    return Status::InvalidArgument("expected the password on the first line of standard input");
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+struct UserArgs {
+  std::string name;
+  std::vector<std::string> roles;
+  std::vector<std::string> situations;
+  bool password_stdin = false;
+  bool remove = false;
+};
+
+void RegisterUser(CLI::App& app, Context& ctx) {
+  CLI::App* user = app.add_subcommand("user", "Principals and their roles (admin only)");
+  user->require_subcommand(1);
+
+  auto add_args = std::make_shared<UserArgs>();
+  CLI::App* add = user->add_subcommand("add", "Add a principal");
+  add->add_option("NAME", add_args->name, "Principal name")->required();
+  add->add_option("--role", add_args->roles,
+                  "viewer, monitor, analyst, reviewer, decision_maker or admin (repeatable)");
+  add->add_option("--situation", add_args->situations,
+                  "Assigned situation for monitor and analyst (repeatable)");
+  add->add_flag("--password-stdin", add_args->password_stdin,
+                "Read a password (for the HTTP API) from standard input");
+  add->callback([&ctx, add_args] {
+    ctx.run = [&ctx, add_args]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      NewUser u;
+      u.name = add_args->name;
+      u.roles = add_args->roles;
+      u.situations = add_args->situations;
+      if (add_args->password_stdin) {
+        MARA_ASSIGN_OR_RETURN(u.password, PasswordFromStdin());
+      }
+      MARA_RETURN_IF_ERROR(AddUser(*session, u));
+      std::printf("Added principal %s (roles %s)\n", u.name.c_str(), JoinComma(u.roles).c_str());
+      return session->Finish();
+    };
+  });
+
+  auto json = std::make_shared<bool>(false);
+  CLI::App* list = user->add_subcommand("list", "List the principals");
+  list->add_flag("--json", *json, "Print JSON");
+  list->callback([&ctx, json] {
+    ctx.run = [&ctx, json]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      MARA_ASSIGN_OR_RETURN(std::vector<UserRecord> users, ListUsers(*session));
+      if (*json) {
+        nlohmann::ordered_json out = nlohmann::ordered_json::array();
+        for (const UserRecord& u : users) {
+          out.push_back({{"name", u.name},
+                         {"roles", u.roles},
+                         {"situations", u.situations},
+                         {"disabled", u.disabled},
+                         {"password", !u.password_hash.empty()},
+                         {"created_at", u.created_at}});
+        }
+        std::printf("%s\n", out.dump(2).c_str());
+      } else {
+        for (const UserRecord& u : users) {
+          std::printf("%-24s %-40s %-24s%s\n", u.name.c_str(), JoinComma(u.roles).c_str(),
+                      JoinComma(u.situations).c_str(), u.disabled ? " disabled" : "");
+        }
+      }
+      return Status::Ok();
+    };
+  });
+
+  for (bool disable : {true, false}) {
+    auto name = std::make_shared<std::string>();
+    CLI::App* cmd = user->add_subcommand(
+        disable ? "disable" : "enable",
+        disable ? "Disable a principal: it may do nothing" : "Enable a disabled principal");
+    cmd->add_option("NAME", *name, "Principal name")->required();
+    cmd->callback([&ctx, name, disable] {
+      ctx.run = [&ctx, name, disable]() -> Status {
+        MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+        MARA_RETURN_IF_ERROR(SetUserDisabled(*session, *name, disable));
+        std::printf("%s principal %s\n", disable ? "Disabled" : "Enabled", name->c_str());
+        return session->Finish();
+      };
+    });
+  }
+
+  auto passwd_name = std::make_shared<std::string>();
+  CLI::App* passwd = user->add_subcommand(
+      "passwd", "Set a principal's password from the first line of standard input");
+  passwd->add_option("NAME", *passwd_name, "Principal name")->required();
+  passwd->callback([&ctx, passwd_name] {
+    ctx.run = [&ctx, passwd_name]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      MARA_ASSIGN_OR_RETURN(std::string password, PasswordFromStdin());
+      MARA_RETURN_IF_ERROR(SetUserPassword(*session, *passwd_name, password));
+      std::printf("Password set for %s\n", passwd_name->c_str());
+      return session->Finish();
+    };
+  });
+
+  auto assign_args = std::make_shared<UserArgs>();
+  CLI::App* assign =
+      user->add_subcommand("assign", "Give a principal roles and situations (or --remove them)");
+  assign->add_option("NAME", assign_args->name, "Principal name")->required();
+  assign->add_option("--role", assign_args->roles, "Role (repeatable)");
+  assign->add_option("--situation", assign_args->situations, "Situation id (repeatable)");
+  assign->add_flag("--remove", assign_args->remove, "Take the roles and situations away");
+  assign->callback([&ctx, assign_args] {
+    ctx.run = [&ctx, assign_args]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      MARA_RETURN_IF_ERROR(AssignUser(*session, assign_args->name, assign_args->roles,
+                                      assign_args->situations, assign_args->remove));
+      std::printf("Updated principal %s\n", assign_args->name.c_str());
+      return session->Finish();
+    };
+  });
+}
+
+void RegisterKey(CLI::App& app, Context& ctx) {
+  CLI::App* key = app.add_subcommand("key", "The data key (admin only)");
+  key->require_subcommand(1);
+  CLI::App* rotate = key->add_subcommand(
+      "rotate", "Make a new data key and re-encrypt every sealed field and evidence file");
+  rotate->callback([&ctx] {
+    ctx.run = [&ctx]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      MARA_ASSIGN_OR_RETURN(RotationReport r, RotateDataKey(*session));
+      std::printf("Rotated data key %s -> %s: %lld fields and %lld evidence files re-encrypted\n",
+                  r.old_key_id.c_str(), r.new_key_id.c_str(), static_cast<long long>(r.fields),
+                  static_cast<long long>(r.evidence_files));
+      return session->Finish();
+    };
+  });
+}
+
+void RegisterAudit(CLI::App& app, Context& ctx) {
+  CLI::App* audit = app.add_subcommand("audit", "The tamper-evident audit log");
+  audit->require_subcommand(1);
+  CLI::App* verify = audit->add_subcommand(
+      "verify", "Check the whole hash chain and its signed checkpoints; exit non-zero if damaged");
+  verify->callback([&ctx] {
+    ctx.run = [&ctx]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      MARA_ASSIGN_OR_RETURN(security::AuditVerification v, VerifyAudit(*session));
+      MARA_RETURN_IF_ERROR(v.ToStatus());
+      std::printf("Audit log intact: %llu records, %llu signed checkpoints checked\n",
+                  static_cast<unsigned long long>(v.records),
+                  static_cast<unsigned long long>(v.checkpoints));
+      return session->Finish();
+    };
+  });
+}
+
+struct EvidenceArgs {
+  std::string file;
+  std::string source;
+  std::string incident;
+  std::string id;
+  std::string description;
+  std::string out;
+};
+
+void RegisterEvidence(CLI::App& app, Context& ctx) {
+  CLI::App* evidence = app.add_subcommand("evidence", "Evidence files and their custody");
+  evidence->require_subcommand(1);
+
+  auto a = std::make_shared<EvidenceArgs>();
+  CLI::App* add = evidence->add_subcommand(
+      "add",
+      "Store a file (encrypted, named by its SHA-256) and attach it to a source or incident");
+  add->add_option("FILE", a->file, "The file")->required();
+  add->add_option("--source", a->source, "Source id");
+  add->add_option("--incident", a->incident, "Incident id");
+  add->add_option("--id", a->id, "Evidence id (default: EV- and the start of the SHA-256)");
+  add->add_option("--description", a->description, "What the file is");
+  add->callback([&ctx, a] {
+    ctx.run = [&ctx, a]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      EvidenceIntake intake;
+      if (!a->source.empty()) intake.source = a->source;
+      if (!a->incident.empty()) intake.incident = a->incident;
+      if (!a->id.empty()) intake.id = a->id;
+      if (!a->description.empty()) intake.description = a->description;
+      MARA_ASSIGN_OR_RETURN(EvidenceItem item, AddEvidence(*session, a->file, intake));
+      std::printf("Stored evidence %s: sha256 %s, %lld bytes, %s\n", item.id.c_str(),
+                  item.sha256.c_str(), static_cast<long long>(item.size), item.media_type.c_str());
+      return session->Finish();
+    };
+  });
+
+  CLI::App* verify = evidence->add_subcommand(
+      "verify", "Re-hash every stored evidence file; report mismatches and missing files");
+  verify->callback([&ctx] {
+    ctx.run = [&ctx]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      MARA_ASSIGN_OR_RETURN(EvidenceVerification v, VerifyEvidence(*session));
+      for (const EvidenceProblem& p : v.problems) {
+        std::printf("%s %s: %s\n", p.id.c_str(), p.sha256.c_str(), p.what.c_str());
+      }
+      MARA_RETURN_IF_ERROR(session->Finish());
+      if (!v.ok()) {
+        return Status::Corruption(std::to_string(v.problems.size()) + " of " +
+                                  std::to_string(v.checked) +
+                                  " evidence items failed verification");
+      }
+      std::printf("Evidence intact: %lld items verified\n", static_cast<long long>(v.checked));
+      return Status::Ok();
+    };
+  });
+
+  auto e = std::make_shared<EvidenceArgs>();
+  CLI::App* exp = evidence->add_subcommand(
+      "export", "Write an evidence item's original bytes to a new file (logged in its custody)");
+  exp->add_option("ID", e->id, "Evidence id")->required();
+  exp->add_option("--out", e->out, "Output file (must not exist)")->required();
+  exp->callback([&ctx, e] {
+    ctx.run = [&ctx, e]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      MARA_RETURN_IF_ERROR(ExportEvidence(*session, e->id, e->out));
+      std::printf("Wrote %s\n", e->out.c_str());
+      return session->Finish();
+    };
+  });
+
+  auto c = std::make_shared<std::string>();
+  CLI::App* custody =
+      evidence->add_subcommand("custody", "Print an evidence item's chain-of-custody log");
+  custody->add_option("ID", *c, "Evidence id")->required();
+  custody->callback([&ctx, c] {
+    ctx.run = [&ctx, c]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      MARA_ASSIGN_OR_RETURN(std::vector<security::AuditRecord> log, CustodyLog(*session, *c));
+      for (const security::AuditRecord& r : log) {
+        std::printf("%llu %s %s %s\n", static_cast<unsigned long long>(r.seq),
+                    security::FormatMillisUtc(r.time_ms).c_str(), r.principal.c_str(),
+                    r.action.c_str());
+      }
+      return session->Finish();
+    };
+  });
+}
+
+struct IncidentArgs {
+  std::string id;
+  std::string on;
+  std::string consent;
+};
+
+void RegisterIncident(CLI::App& app, Context& ctx) {
+  CLI::App* incident = app.add_subcommand("incident", "Changes to one incident made in Mara");
+  incident->require_subcommand(1);
+
+  auto v = std::make_shared<IncidentArgs>();
+  CLI::App* verify = incident->add_subcommand(
+      "verify", "Mark an incident verified (a reviewer who neither created nor last edited it)");
+  verify->add_option("ID", v->id, "Incident id")->required();
+  verify->add_option("--on", v->on, "Verification date (default: today)");
+  verify->callback([&ctx, v] {
+    ctx.run = [&ctx, v]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      Date on;
+      if (v->on.empty()) {
+        MARA_ASSIGN_OR_RETURN(on, Date::Parse(NowIso(session->clock()).substr(0, 10)));
+      } else {
+        Result<Date> parsed = Date::Parse(v->on);
+        if (!parsed.ok()) return parsed.status().WithPrefix("--on");
+        on = *parsed;
+      }
+      MARA_RETURN_IF_ERROR(VerifyIncident(*session, v->id, on));
+      std::printf("Verified incident %s on %s by %s\n", v->id.c_str(), on.ToString().c_str(),
+                  session->name().c_str());
+      return session->Finish();
+    };
+  });
+
+  auto c = std::make_shared<IncidentArgs>();
+  CLI::App* consent = incident->add_subcommand(
+      "consent", "Record the survivor's consent scope; withdrawn removes it from every output");
+  consent->add_option("ID", c->id, "Incident id")->required();
+  consent
+      ->add_option("SCOPE", c->consent,
+                   "internal_use, aggregate_reporting, identified_sharing or withdrawn")
+      ->required()
+      ->check(CLI::IsMember(
+          {"internal_use", "aggregate_reporting", "identified_sharing", "withdrawn"}));
+  consent->callback([&ctx, c] {
+    ctx.run = [&ctx, c]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      MARA_RETURN_IF_ERROR(SetIncidentConsent(*session, c->id, *ParseEnum<Consent>(c->consent)));
+      std::printf("Consent of incident %s is now %s\n", c->id.c_str(), c->consent.c_str());
+      return session->Finish();
+    };
+  });
+}
+
+struct VerifyReportArgs {
+  std::string file;
+  std::string signature;
+  std::string public_key;
+};
+
+void RegisterVerifyReport(CLI::App& app, Context& ctx) {
+  auto a = std::make_shared<VerifyReportArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "verify-report",
+      "Check a report's detached signature (FILE.sig) and name the data and policy digests");
+  cmd->add_option("FILE", a->file, "The report file")->required();
+  cmd->add_option("--signature", a->signature, "Signature file (default: FILE.sig)");
+  cmd->add_option("--public-key", a->public_key,
+                  "ed25519:<base64> key to check against (default: this installation's key)");
+  cmd->callback([&ctx, a] {
+    ctx.run = [&ctx, a]() -> Status {
+      security::PublicKey key;
+      if (!a->public_key.empty()) {
+        MARA_ASSIGN_OR_RETURN(key, security::PublicKey::FromText(a->public_key));
+      } else {
+        MARA_ASSIGN_OR_RETURN(security::KeyMaterial keys,
+                              security::ReadKeyFile(ResolveKeyFile(ctx.SessionOptionsFor(false))));
+        if (!keys.signing_key) return Status::NotFound("the key file has no signing key");
+        key = keys.signing_key->public_key();
+      }
+      MARA_ASSIGN_OR_RETURN(security::SignatureInfo info,
+                            VerifyReportFile(a->file, a->signature, key));
+      auto meta = [&info](const std::string& k) {
+        auto it = info.metadata.find(k);
+        return it == info.metadata.end() ? std::string("(not recorded)") : it->second;
+      };
+      std::printf("Signature valid: %s signed by key %s\n", a->file.c_str(), info.key_id.c_str());
+      std::printf("data digest:   %s\npolicy digest: %s\n", meta("data-digest").c_str(),
+                  meta("policy-digest").c_str());
+      for (const auto& [k, v] : info.metadata) {
+        if (k != "data-digest" && k != "policy-digest") {
+          std::printf("%s: %s\n", k.c_str(), v.c_str());
+        }
+      }
+      return Status::Ok();
+    };
+  });
+}
+
+}  // namespace
+
+void RegisterSecurityCommands(CLI::App& app, Context& ctx) {
+  RegisterUser(app, ctx);
+  RegisterKey(app, ctx);
+  RegisterAudit(app, ctx);
+  RegisterEvidence(app, ctx);
+  RegisterIncident(app, ctx);
+  RegisterVerifyReport(app, ctx);
+}
+
+}  // namespace mara::cli

@@ -1,0 +1,105 @@
+#include "service/authorized.h"
+
+#include "common/text.h"
+#include "domain/json_codec.h"
+#include "service/assess.h"
+
+namespace mara {
+namespace {
+
+using security::Operation;
+
+std::string DecisionKey(std::string_view party, int cycle) {
+  return std::string(party) + "/" + std::to_string(cycle);
+}
+
+// Audits a change already committed by the wrapped function.
+Status AuditAfter(Session& session, security::AuditEntry entry) {
+  return session.Audit(std::move(entry));
+}
+
+}  // namespace
+
+Result<ImportReport> ImportFile(Session& session, const std::string& path, ImportOptions options) {
+  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kImport));
+  options.principal = session.name();
+  MARA_ASSIGN_OR_RETURN(ImportReport report, ImportFile(session.store(), path, options));
+  MARA_RETURN_IF_ERROR(AuditAfter(
+      session,
+      {"", "import", "imports", std::to_string(report.import_id), "", report.file_digest}));
+  return report;
+}
+
+Status ExportStore(Session& session, std::string_view format, std::ostream& out) {
+  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kExport));
+  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kReadConfidential));
+  MARA_RETURN_IF_ERROR(ExportStore(session.store(), format, out));
+  return session.Audit({"", "export", "", std::string(format), "", ""});
+}
+
+Result<Assessment> AssessCycle(Session& session, const Policy& policy, int cycle) {
+  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kRunAssessment));
+  return AssessCycle(session.store(), policy, cycle);
+}
+
+Result<StatementOfCase> BuildStatementOfCase(Session& session, const Policy& policy,
+                                             std::string_view party_id, int cycle,
+                                             bool public_edition) {
+  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(public_edition ? Operation::kReadPublic
+                                                                  : Operation::kReadConfidential));
+  return BuildStatementOfCase(session.store(), policy, party_id, cycle);
+}
+
+Result<Stats> ComputeStats(Session& session) {
+  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kReadPublic));
+  return ComputeStats(session.store());
+}
+
+Status RecordDecision(Session& session, Decision decision) {
+  security::Scope scope;
+  scope.rationale = decision.rationale;
+  scope.target = DecisionKey(decision.party, decision.cycle);
+  MARA_RETURN_IF_ERROR(session.Authorize(Operation::kRecordDecision, scope));
+  decision.decided_by = session.name();
+  MARA_ASSIGN_OR_RETURN(Bundle registry, session.store().LoadRegistry());
+  std::string before;
+  for (const Decision& d : registry.decisions) {
+    if (d.party == decision.party && d.cycle == decision.cycle)
+      before = Blake2bHex(ToJson(d).dump());
+  }
+  MARA_RETURN_IF_ERROR(RecordDecision(session.store(), decision));
+  return AuditAfter(session, {"", "decision.record", "decisions", scope.target, before,
+                              Blake2bHex(ToJson(decision).dump())});
+}
+
+Result<Petition> FilePetition(Session& session, const PetitionFiling& filing) {
+  if (!session.Authorize(Operation::kDecidePetition).ok()) {
+    MARA_RETURN_IF_ERROR(session.Authorize(Operation::kImport));
+  }
+  MARA_ASSIGN_OR_RETURN(Petition petition, FilePetition(session.store(), filing));
+  MARA_RETURN_IF_ERROR(AuditAfter(
+      session, {"", "petition.file", "petitions", petition.party + "/" + petition.filed.ToString(),
+                "", Blake2bHex(ToJson(petition).dump())}));
+  return petition;
+}
+
+Result<PetitionRulingResult> DecidePetition(Session& session, const Policy& policy,
+                                            PetitionRuling ruling) {
+  MARA_RETURN_IF_ERROR(session.Authorize(Operation::kDecidePetition));
+  ruling.decided_by = session.name();
+  MARA_ASSIGN_OR_RETURN(PetitionRulingResult result,
+                        DecidePetition(session.store(), policy, ruling));
+  MARA_RETURN_IF_ERROR(
+      AuditAfter(session, {"", "petition.decide", "petitions",
+                           result.petition.party + "/" + result.petition.filed.ToString(), "",
+                           Blake2bHex(ToJson(result.petition).dump())}));
+  if (result.decision) {
+    MARA_RETURN_IF_ERROR(
+        AuditAfter(session, {"", "decision.record", "decisions",
+                             DecisionKey(result.decision->party, result.decision->cycle), "",
+                             Blake2bHex(ToJson(*result.decision).dump())}));
+  }
+  return result;
+}
+
+}  // namespace mara

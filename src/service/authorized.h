@@ -1,0 +1,57 @@
+// The authorised entry points of the service layer: the operations of
+// import.h, export.h, assess.h, decisions.h, case.h and stats.h taken on
+// behalf of a Session's principal (docs/security.md). The CLI and the HTTP
+// API call these; the Store& functions they wrap are the unchecked core.
+//
+// Contract: each function first authorises (kPermissionDenied with the
+// reason, or kInvalidArgument for a decision without a rationale) and then
+// behaves as the function it wraps. Changes are audited: an import as one
+// record `import` (target the import id, after digest the file digest,
+// appended right after the import commits), a decision as
+// `decision.record`, a petition as `petition.file` / `petition.decide`.
+// Whole-store operations use Session::AuthorizeEverywhere. The recorded
+// decider of a decision or a petition ruling is always the principal.
+#ifndef MARA_SERVICE_AUTHORIZED_H_
+#define MARA_SERVICE_AUTHORIZED_H_
+
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "policy/engine.h"
+#include "policy/policy.h"
+#include "service/case.h"
+#include "service/decisions.h"
+#include "service/export.h"
+#include "service/import.h"
+#include "service/session.h"
+#include "service/stats.h"
+
+namespace mara {
+
+// kImport everywhere; the import log and audit name the principal.
+Result<ImportReport> ImportFile(Session& session, const std::string& path, ImportOptions options);
+// kExport and kReadConfidential everywhere (an export holds narratives and
+// confidential sources); withdrawn incidents are never exported.
+Status ExportStore(Session& session, std::string_view format, std::ostream& out);
+// kRunAssessment everywhere.
+Result<Assessment> AssessCycle(Session& session, const Policy& policy, int cycle);
+// kReadConfidential (confidential edition) or kReadPublic (public edition).
+Result<StatementOfCase> BuildStatementOfCase(Session& session, const Policy& policy,
+                                             std::string_view party_id, int cycle,
+                                             bool public_edition);
+// kReadPublic: counts only, withdrawn incidents left out.
+Result<Stats> ComputeStats(Session& session);
+// kRecordDecision with the decision's rationale; decided_by = principal.
+Status RecordDecision(Session& session, Decision decision);
+// Filing a petition records what a party asked: kRecordDecision or
+// kDecidePetition (decision makers) or kImport (admins entering mail).
+Result<Petition> FilePetition(Session& session, const PetitionFiling& filing);
+// kDecidePetition; decided_by = principal.
+Result<PetitionRulingResult> DecidePetition(Session& session, const Policy& policy,
+                                            PetitionRuling ruling);
+
+}  // namespace mara
+
+#endif  // MARA_SERVICE_AUTHORIZED_H_

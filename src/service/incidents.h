@@ -1,0 +1,33 @@
+// Changes to single incidents made in Mara (as opposed to imported): the
+// four-eyes verification and the survivor's consent (issue 5).
+//
+// Contract:
+// - VerifyIncident sets status `verified` and verified_on. It needs
+//   security::Operation::kVerifyIncident (a reviewer) and a principal who
+//   neither created nor last edited the incident (the four-eyes rule;
+//   kPermissionDenied naming the rule). kNotFound for an unknown incident,
+//   kConflict when it is already verified.
+// - SetIncidentConsent records a new consent scope (withdrawal included):
+//   kEditIncident in the incident's situation; the principal becomes its last
+//   editor. A withdrawn incident leaves every output and the assessment; its
+//   audit trail stays.
+// Each change and its audit record (before and after digests) commit in one
+// transaction. A Session is used from one thread.
+#ifndef MARA_SERVICE_INCIDENTS_H_
+#define MARA_SERVICE_INCIDENTS_H_
+
+#include <string>
+
+#include "common/date.h"
+#include "common/status.h"
+#include "domain/enums.h"
+#include "service/session.h"
+
+namespace mara {
+
+Status VerifyIncident(Session& session, const std::string& id, Date verified_on);
+Status SetIncidentConsent(Session& session, const std::string& id, Consent consent);
+
+}  // namespace mara
+
+#endif  // MARA_SERVICE_INCIDENTS_H_

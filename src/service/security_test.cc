@@ -1,0 +1,697 @@
+// Issue 5 through the service layer, on real SQLite files: the role matrix
+// (every authorised operation against every role), four eyes, the
+// plaintext search over the database, its WAL and the evidence directory,
+// each audit tamper case, consent withdrawal visible in no output, evidence
+// edge cases, key rotation and signed reports.
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/temp_dir.h"
+#include "common/text.h"
+#include "policy/policy.h"
+#include "security/encoding.h"
+#include "security/random.h"
+#include "service/audit.h"
+#include "service/authorized.h"
+#include "service/evidence.h"
+#include "service/incidents.h"
+#include "service/keys.h"
+#include "service/session.h"
+#include "service/signing.h"
+#include "service/users.h"
+
+namespace mara {
+namespace {
+
+namespace fs = std::filesystem;
+using security::Role;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr std::string_view kNarrative1 = "Quietly the lantern keeper described the orchard";
+constexpr std::string_view kNarrative2 = "Seventeen violet kites crossed the harbour wall";
+constexpr std::string_view kTestimony = "Testimony of the weaver from the northern ridge";
+constexpr std::string_view kEvidenceText = "Unmistakable marigold evidence sentence number nine";
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void WriteFile(const fs::path& path, std::string_view bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+std::string Incident(const std::string& id, const std::string& narrative,
+                     const std::string& day = "10") {
+  std::string j = R"({"id": ")" + id + R"(", "situation": "SIT-A", "date": "2025-01-)" + day +
+                  R"(", "location": {"name": "Town )" + id +
+                  R"("}, "violations": ["rape"], "victims": {"women": 2},
+      "context": "detention", "nexus": ["perpetrator_affiliation"], "status": "under_verification",
+      "perpetrators": [{"party": "P-1", "standard": "reasonable_grounds"}], "sources": ["S-1"])";
+  if (!narrative.empty()) j += R"(, "narrative": ")" + narrative + "\"";
+  return j + "}";
+}
+
+std::string Bundle() {
+  return R"({"format": "mara-bundle/1",
+    "situations": [{"id": "SIT-A", "name": "Country A", "on_council_agenda": true}],
+    "parties": [{"id": "P-1", "name": "Army of A", "kind": "state", "situation": "SIT-A"}],
+    "sources": [{"id": "S-1", "kind": "un_monitoring", "title": "Report", "publisher": "UN",
+                 "date": "2025-02-01", "reliability": "B", "credibility": "2", "confidential": false},
+                {"id": "S-T", "kind": "survivor_testimony", "title": ")" +
+         std::string(kTestimony) + R"(", "publisher": "Field team", "date": "2025-02-01",
+                 "reliability": "C", "credibility": "3", "confidential": false}],
+    "incidents": [)" +
+         Incident("I-1", std::string(kNarrative1), "10") + "," +
+         Incident("I-2", std::string(kNarrative2), "20") + "," + Incident("I-3", "", "25") + "," +
+         Incident("I-4", "", "28") + "]}";
+}
+
+class SecurityTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto dir = ScopedTempDir::Create("mara-security");
+    ASSERT_TRUE(dir.ok());
+    dir_ = std::move(dir).value();
+    db_ = (fs::path(dir_.path()) / "mara.db").string();
+    bundle_ = (fs::path(dir_.path()) / "bundle.json").string();
+    WriteFile(bundle_, Bundle());
+    auto admin = Open("", /*create=*/true);
+    ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+    auto report = ImportFile(**admin, bundle_, {});
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    for (Role role : security::kAllRoles) {
+      NewUser u;
+      u.name = "as-" + std::string(security::ToString(role));
+      u.roles = {std::string(security::ToString(role))};
+      if (security::IsSituationScoped(role)) u.situations = {"SIT-A"};
+      ASSERT_TRUE(AddUser(**admin, u).ok());
+    }
+    ASSERT_TRUE((*admin)->Finish().ok());
+  }
+
+  Result<std::unique_ptr<Session>> Open(const std::string& principal, bool create = false) {
+    SessionOptions o;
+    o.db = db_;
+    o.principal = principal;
+    o.create = create;
+    return Session::Open(o);
+  }
+
+  std::unique_ptr<Session> As(const std::string& principal) {
+    auto s = Open(principal);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? std::move(s).value() : nullptr;
+  }
+
+  void AddPrincipal(const std::string& name, std::vector<std::string> roles) {
+    auto admin = As("");
+    NewUser u;
+    u.name = name;
+    u.roles = std::move(roles);
+    u.situations = {"SIT-A"};
+    ASSERT_TRUE(AddUser(*admin, u).ok());
+  }
+
+  // Runs SQL on the database file behind the store's back, as an attacker
+  // with write access to the file would.
+  void RawExec(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    std::string message = error != nullptr ? error : "";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK) << message;
+  }
+
+  security::AuditVerification Verify() {
+    auto admin = As("");
+    auto v = VerifyAudit(*admin);
+    EXPECT_TRUE(v.ok()) << v.status().ToString();
+    return v.ok() ? *v : security::AuditVerification{};
+  }
+
+  std::string ExportText(const std::string& format) {
+    auto admin = As("");
+    std::ostringstream out;
+    Status s = ExportStore(*admin, format, out);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return out.str();
+  }
+
+  ScopedTempDir dir_;
+  std::string db_;
+  std::string bundle_;
+};
+
+// ---------------------------------------------------------------- role matrix
+
+struct MatrixRow {
+  std::string operation;
+  std::function<Status(Session&, int)> run;  // int: a per-call counter for unique names
+  std::set<Role> allowed;
+};
+
+TEST_F(SecurityTest, RoleMatrixEveryOperationAgainstEveryRole) {
+  const Policy policy = DefaultPolicy().value();
+  // The evidence file the add-evidence row stores.
+  const std::string file = (fs::path(dir_.path()) / "photo.jpg").string();
+  WriteFile(file, "image bytes");
+  const std::set<Role> kEveryone(security::kAllRoles.begin(), security::kAllRoles.end());
+  const std::vector<MatrixRow> rows = {
+      {"import",
+       [&](Session& s, int) { return ImportFile(s, bundle_, {}).status(); },
+       {Role::kAnalyst, Role::kAdmin}},
+      {"export",
+       [&](Session& s, int) {
+         std::ostringstream out;
+         return ExportStore(s, "bundle", out);
+       },
+       {Role::kAnalyst, Role::kAdmin}},
+      {"assess",
+       [&](Session& s, int) { return AssessCycle(s, policy, 2025).status(); },
+       {Role::kAnalyst, Role::kDecisionMaker, Role::kAdmin}},
+      {"case (confidential)",
+       [&](Session& s, int) {
+         return BuildStatementOfCase(s, policy, "P-1", 2025, false).status();
+       },
+       {Role::kMonitor, Role::kAnalyst, Role::kReviewer, Role::kDecisionMaker, Role::kAdmin}},
+      {"case (public)",
+       [&](Session& s, int) { return BuildStatementOfCase(s, policy, "P-1", 2025, true).status(); },
+       kEveryone},
+      {"stats", [&](Session& s, int) { return ComputeStats(s).status(); }, kEveryone},
+      {"record decision",
+       [&](Session& s, int) {
+         Decision d{"P-1", 2025, PartyStatus::kOnNotice, "", Date::FromYmd(2026, 4, 1), "why"};
+         return RecordDecision(s, d);
+       },
+       {Role::kDecisionMaker}},
+      {"file petition",
+       [&](Session& s, int i) {
+         // 2026-01-01 is day 20454 of the Unix epoch; one filing date per call.
+         PetitionFiling f{"P-1", "grounds", true, 2025, Date::FromDays(20454 + i)};
+         return FilePetition(s, f).status();
+       },
+       {Role::kDecisionMaker, Role::kAdmin}},
+      {"decide petition",
+       [&](Session& s, int) {
+         PetitionRuling r;
+         r.party = "P-1";
+         r.filed = Date::FromYmd(2030, 1, 1);  // none filed: kNotFound once allowed
+         r.decided = Date::FromYmd(2030, 2, 1);
+         return DecidePetition(s, policy, r).status();
+       },
+       {Role::kDecisionMaker}},
+      {"verify incident",
+       [&](Session& s, int) { return VerifyIncident(s, "I-3", Date::FromYmd(2025, 3, 1)); },
+       {Role::kReviewer}},
+      {"set consent",
+       [&](Session& s, int) { return SetIncidentConsent(s, "I-3", Consent::kAggregateReporting); },
+       {Role::kMonitor}},
+      {"add evidence",
+       [&](Session& s, int) {
+         EvidenceIntake in;
+         in.incident = "I-1";
+         return AddEvidence(s, file, in).status();
+       },
+       {Role::kMonitor, Role::kAnalyst, Role::kAdmin}},
+      {"verify evidence",
+       [&](Session& s, int) { return VerifyEvidence(s).status(); },
+       {Role::kMonitor, Role::kAnalyst, Role::kReviewer, Role::kDecisionMaker, Role::kAdmin}},
+      {"user add",
+       [&](Session& s, int i) {
+         NewUser u;
+         u.name = "new-" + std::to_string(i);
+         u.roles = {"viewer"};
+         return AddUser(s, u);
+       },
+       {Role::kAdmin}},
+      {"user list", [&](Session& s, int) { return ListUsers(s).status(); }, {Role::kAdmin}},
+      {"audit verify", [&](Session& s, int) { return VerifyAudit(s).status(); }, {Role::kAdmin}},
+      {"key rotate", [&](Session& s, int) { return RotateDataKey(s).status(); }, {Role::kAdmin}},
+  };
+  int counter = 0;
+  for (const MatrixRow& row : rows) {
+    for (Role role : security::kAllRoles) {
+      const std::string name = "as-" + std::string(security::ToString(role));
+      std::unique_ptr<Session> session = As(name);
+      ASSERT_NE(session, nullptr);
+      const Status s = row.run(*session, ++counter);
+      const bool allowed = row.allowed.count(role) > 0;
+      if (allowed) {
+        EXPECT_NE(s.code(), StatusCode::kPermissionDenied)
+            << row.operation << " as " << name << ": " << s.ToString();
+      } else {
+        EXPECT_EQ(s.code(), StatusCode::kPermissionDenied)
+            << row.operation << " as " << name << " should be refused, got " << s.ToString();
+      }
+    }
+  }
+  // A disabled principal may do nothing, not even read the public edition.
+  {
+    auto admin = As("");
+    ASSERT_TRUE(SetUserDisabled(*admin, "as-viewer", true).ok());
+  }
+  EXPECT_EQ(ComputeStats(*As("as-viewer")).status().code(), StatusCode::kPermissionDenied);
+  // An unknown principal cannot even open a session.
+  EXPECT_EQ(Open("nobody").status().code(), StatusCode::kPermissionDenied);
+  // A monitor of another situation may not touch SIT-A.
+  AddPrincipal("elsewhere", {"monitor"});
+  {
+    auto admin = As("");
+    ASSERT_TRUE(AssignUser(*admin, "elsewhere", {}, {"SIT-A"}, /*remove=*/true).ok());
+    ASSERT_TRUE(AssignUser(*admin, "elsewhere", {}, {"SIT-B"}, /*remove=*/false).ok());
+  }
+  Status other = SetIncidentConsent(*As("elsewhere"), "I-3", Consent::kInternalUse);
+  EXPECT_EQ(other.code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(other.message(), HasSubstr("not assigned to situation"));
+}
+
+// ---------------------------------------------------------------- four eyes
+
+TEST_F(SecurityTest, FourEyesVerificationAndDecisionRules) {
+  AddPrincipal("rev1", {"reviewer"});
+  AddPrincipal("monrev", {"monitor", "reviewer"});
+  AddPrincipal("adminrev", {"admin", "reviewer"});
+  // The operator imported everything: a reviewer who did not may verify.
+  EXPECT_TRUE(VerifyIncident(*As("rev1"), "I-1", Date::FromYmd(2025, 3, 1)).ok());
+  EXPECT_EQ(VerifyIncident(*As("rev1"), "I-1", Date::FromYmd(2025, 3, 2)).code(),
+            StatusCode::kConflict);
+  // Whoever last edited an incident may not verify it.
+  ASSERT_TRUE(SetIncidentConsent(*As("monrev"), "I-2", Consent::kInternalUse).ok());
+  Status own = VerifyIncident(*As("monrev"), "I-2", Date::FromYmd(2025, 3, 1));
+  EXPECT_EQ(own.code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(own.message(), HasSubstr("four-eyes"));
+  EXPECT_THAT(own.message(), HasSubstr("last edited"));
+  EXPECT_TRUE(VerifyIncident(*As("rev1"), "I-2", Date::FromYmd(2025, 3, 1)).ok());
+  // Whoever imported (created) an incident may not verify it.
+  const std::string more = (fs::path(dir_.path()) / "more.json").string();
+  WriteFile(more, R"({"format": "mara-bundle/1", "incidents": [)" + Incident("I-9", "") + "]}");
+  ASSERT_TRUE(ImportFile(*As("adminrev"), more, {}).ok());
+  Status created = VerifyIncident(*As("adminrev"), "I-9", Date::FromYmd(2025, 3, 1));
+  EXPECT_EQ(created.code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(created.message(), HasSubstr("created"));
+  // Imports keep the status their source gave.
+  auto i9 = As("")->store().GetIncident("I-9");
+  ASSERT_TRUE(i9.ok() && i9->has_value());
+  EXPECT_EQ((*i9)->status, IncidentStatus::kUnderVerification);
+  // A decision needs a rationale, and its decider is the principal.
+  auto dm = As("as-decision_maker");
+  Decision d{"P-1", 2025, PartyStatus::kListed, "somebody else", Date::FromYmd(2026, 4, 1), " "};
+  EXPECT_EQ(RecordDecision(*dm, d).code(), StatusCode::kInvalidArgument);
+  d.rationale = "Pattern established by verified incidents";
+  ASSERT_TRUE(RecordDecision(*dm, d).ok());
+  auto registry = dm->store().LoadRegistry();
+  ASSERT_TRUE(registry.ok());
+  ASSERT_EQ(registry->decisions.size(), 1u);
+  EXPECT_EQ(registry->decisions[0].decided_by, "as-decision_maker");
+}
+
+// ---------------------------------------------------------------- encryption at rest
+
+size_t CountHits(const fs::path& path, std::string_view needle) {
+  const std::string bytes = ReadFile(path);
+  size_t hits = 0;
+  for (size_t at = bytes.find(needle); at != std::string::npos; at = bytes.find(needle, at + 1)) {
+    ++hits;
+  }
+  return hits;
+}
+
+TEST_F(SecurityTest, PlaintextSearchOverDatabaseWalAndEvidenceFindsNothing) {
+  auto admin = As("");
+  const std::string file = (fs::path(dir_.path()) / "statement.txt").string();
+  WriteFile(file, kEvidenceText);
+  EvidenceIntake in;
+  in.source = "S-T";
+  auto item = AddEvidence(*admin, file, in);
+  ASSERT_TRUE(item.ok()) << item.status().ToString();
+  fs::remove(file);
+  // The session stays open, so the WAL still holds the pages just written.
+  auto back = admin->store().GetIncident("I-1");
+  ASSERT_TRUE(back.ok() && back->has_value());
+  EXPECT_EQ((*back)->narrative, std::string(kNarrative1));
+  std::vector<fs::path> files = {db_, db_ + "-wal"};
+  ASSERT_TRUE(fs::exists(db_ + "-wal"));
+  for (const auto& e : fs::recursive_directory_iterator(admin->evidence_dir())) {
+    if (e.is_regular_file()) files.push_back(e.path());
+  }
+  ASSERT_GE(files.size(), 3u);
+  for (std::string_view needle : {kNarrative1, kNarrative2, kTestimony, kEvidenceText}) {
+    // Fragments too: a column split across pages would still show a part.
+    for (std::string_view part :
+         {needle, needle.substr(0, 16), needle.substr(needle.size() - 16)}) {
+      for (const fs::path& f : files) {
+        EXPECT_EQ(CountHits(f, part), 0u) << "'" << part << "' found in " << f;
+      }
+    }
+  }
+  // The search can find what is there: the non-sensitive source title is.
+  EXPECT_GT(CountHits(db_, "Army of A") + CountHits(db_ + "-wal", "Army of A"), 0u);
+  // The key file is 0600.
+  EXPECT_EQ(fs::status(admin->key_file()).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+}
+
+TEST_F(SecurityTest, KeyRotationReencryptsEverythingAndDropsTheOldKey) {
+  const std::string file = (fs::path(dir_.path()) / "a.txt").string();
+  WriteFile(file, kEvidenceText);
+  std::string old_id;
+  {
+    auto admin = As("");
+    old_id = admin->keys().current_data_key()->id();
+    EvidenceIntake in;
+    in.source = "S-1";
+    ASSERT_TRUE(AddEvidence(*admin, file, in).ok());
+    auto r = RotateDataKey(*admin);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->old_key_id, old_id);
+    EXPECT_EQ(r->fields, 3);  // two narratives and the testimony source
+    EXPECT_EQ(r->evidence_files, 1);
+  }
+  const std::string key_text = ReadFile(db_ + ".keys");
+  EXPECT_THAT(key_text, Not(HasSubstr(old_id)));
+  auto admin = As("");
+  EXPECT_NE(admin->keys().current_data_key()->id(), old_id);
+  EXPECT_EQ(admin->keys().data_keys.size(), 1u);
+  auto back = admin->store().GetIncident("I-2");
+  ASSERT_TRUE(back.ok() && back->has_value()) << back.status().ToString();
+  EXPECT_EQ((*back)->narrative, std::string(kNarrative2));
+  auto v = VerifyEvidence(*admin);
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->ok()) << v->problems[0].what;
+  EXPECT_TRUE(VerifyAudit(*admin)->ok());
+}
+
+// ---------------------------------------------------------------- audit tamper cases
+
+class AuditTamperTest : public SecurityTest {
+ protected:
+  void SetUp() override {
+    SecurityTest::SetUp();
+    // A few more records, the last one sealed by a checkpoint.
+    auto admin = As("");
+    for (int i = 0; i < 3; ++i) {
+      NewUser u;
+      u.name = "extra-" + std::to_string(i);
+      u.roles = {"viewer"};
+      ASSERT_TRUE(AddUser(*admin, u).ok());
+    }
+    auto clean = VerifyAudit(*admin);
+    ASSERT_TRUE(clean.ok() && clean->ok()) << clean->ToStatus().ToString();
+    ASSERT_TRUE(admin->Finish().ok());  // seals the last record
+    auto head = admin->store().GetAuditHead();
+    ASSERT_TRUE(head.ok());
+    head_ = head->seq;
+    ASSERT_GE(head_, 8u);
+  }
+
+  void ExpectDamageAt(uint64_t seq, std::string_view what) {
+    security::AuditVerification v = Verify();
+    ASSERT_FALSE(v.ok()) << "tampering went unnoticed";
+    EXPECT_EQ(v.problem->seq, seq) << v.problem->what;
+    EXPECT_THAT(v.problem->what, HasSubstr(std::string(what)));
+    EXPECT_EQ(v.ToStatus().code(), StatusCode::kCorruption);
+  }
+
+  uint64_t head_ = 0;
+};
+
+TEST_F(AuditTamperTest, FlippedByte) {
+  RawExec("UPDATE audit_records SET principal = 'operatoR' WHERE seq = 3");
+  ExpectDamageAt(3, "altered");
+}
+
+TEST_F(AuditTamperTest, DeletedRecord) {
+  RawExec("DELETE FROM audit_records WHERE seq = 4");
+  ExpectDamageAt(4, "deleted");
+}
+
+TEST_F(AuditTamperTest, ReorderedRecords) {
+  RawExec(
+      "UPDATE audit_records SET seq = -1 WHERE seq = 3; "
+      "UPDATE audit_records SET seq = 3 WHERE seq = 4; "
+      "UPDATE audit_records SET seq = 4 WHERE seq = -1");
+  ExpectDamageAt(3, "prev_hash");
+}
+
+TEST_F(AuditTamperTest, TruncatedTailWithTheHeadRewound) {
+  // The attacker deletes the last two records and moves the head back, so
+  // only the signed checkpoint of the real head tells.
+  const std::string last = std::to_string(head_ - 2);
+  RawExec("DELETE FROM audit_records WHERE seq > " + last + "; UPDATE audit_head SET seq = " +
+          last + ", hash = (SELECT hash FROM audit_records WHERE seq = " + last + ")");
+  ExpectDamageAt(head_ - 1, "truncated");
+}
+
+TEST_F(AuditTamperTest, TruncatedTail) {
+  RawExec("DELETE FROM audit_records WHERE seq = " + std::to_string(head_));
+  ExpectDamageAt(head_, "truncated");
+}
+
+TEST_F(AuditTamperTest, RecordInsertedOutOfChain) {
+  // A well-formed record appended after the head, linked to an older record
+  // and with the head moved to it.
+  const std::string seq = std::to_string(head_ + 1);
+  RawExec("INSERT INTO audit_records SELECT " + seq +
+          ", time_ms, 'intruder', 'incident.verify', 'incidents', 'I-1', '', '', prev_hash, hash "
+          "FROM audit_records WHERE seq = 2; UPDATE audit_head SET seq = " +
+          seq + ", hash = (SELECT hash FROM audit_records WHERE seq = " + seq + ")");
+  ExpectDamageAt(head_ + 1, "inserted out of chain");
+}
+
+TEST_F(AuditTamperTest, CheckpointSignedWithAnotherKey) {
+  security::SeededRandom random(99);
+  const security::SigningKey other = security::SigningKey::Generate(random);
+  std::string hash;
+  {
+    auto admin = As("");
+    hash = admin->store().GetAuditHead()->hash;
+  }
+  const security::AuditCheckpoint forged = security::SignCheckpoint(head_, hash, other);
+  RawExec("INSERT INTO audit_checkpoints(seq, hash, key_id, signature) VALUES (" +
+          std::to_string(forged.seq) + ", '" + forged.hash + "', '" + forged.key_id + "', '" +
+          forged.signature + "')");
+  ExpectDamageAt(head_, "not trusted");
+}
+
+// ---------------------------------------------------------------- consent
+
+TEST_F(SecurityTest, WithdrawnConsentIsVisibleInNoOutputButInTheAuditTrail) {
+  const Policy policy = DefaultPolicy().value();
+  auto before = AssessCycle(*As(""), policy, 2025);
+  ASSERT_TRUE(before.ok());
+  ASSERT_THAT(ExportText("bundle"), HasSubstr("\"I-4\""));
+  ASSERT_TRUE(SetIncidentConsent(*As("as-monitor"), "I-4", Consent::kWithdrawn).ok());
+
+  EXPECT_THAT(ExportText("bundle"), Not(HasSubstr("I-4")));
+  EXPECT_THAT(ExportText("incidents-csv"), Not(HasSubstr("I-4")));
+  auto stats = ComputeStats(*As(""));
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->incidents, 3);
+  EXPECT_THAT(StatsToJson(*stats).dump(), Not(HasSubstr("I-4")));
+  auto after = AssessCycle(*As(""), policy, 2025);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->parties.size(), 1u);
+  const auto& b = before->parties[0].evidence;
+  const auto& a = after->parties[0].evidence;
+  EXPECT_EQ(a.notice_incidents, b.notice_incidents - 1);
+  auto statement = BuildStatementOfCase(*As(""), policy, "P-1", 2025, false);
+  ASSERT_TRUE(statement.ok()) << statement.status().ToString();
+  EXPECT_THAT(StatementOfCaseToJson(*statement, false).dump(), Not(HasSubstr("I-4")));
+  EXPECT_THAT(StatementOfCaseToText(*statement, false), Not(HasSubstr("I-4")));
+  // The audit trail keeps the withdrawal.
+  bool logged = false;
+  ASSERT_TRUE(As("")
+                  ->store()
+                  .ScanAuditRecords([&](const security::AuditRecord& r) {
+                    logged = logged ||
+                             (r.target_id == "I-4" && r.action == "incident.consent.withdrawn" &&
+                              r.principal == "as-monitor");
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_TRUE(logged);
+}
+
+// ---------------------------------------------------------------- evidence
+
+TEST_F(SecurityTest, EvidenceWithAPathTraversalName) {
+  const fs::path outside = fs::path(dir_.path()) / "outside";
+  fs::create_directories(outside / "a" / "b");
+  // A name full of traversal: it is read through the path given and never
+  // becomes a path itself.
+  const fs::path hostile = outside / "a" / "b" / "..\\..\\..\\evil name;rm -rf.PDF";
+  WriteFile(hostile, "hostile content");
+  const std::set<fs::path> before = [&] {
+    std::set<fs::path> s;
+    for (const auto& e : fs::recursive_directory_iterator(dir_.path())) s.insert(e.path());
+    return s;
+  }();
+  auto admin = As("");
+  EvidenceIntake in;
+  in.source = "S-1";
+  auto item =
+      AddEvidence(*admin, (outside / "a" / "b" / ".." / "b" / hostile.filename()).string(), in);
+  ASSERT_TRUE(item.ok()) << item.status().ToString();
+  EXPECT_EQ(item->media_type, "application/pdf");
+  EXPECT_EQ(item->sha256, Sha256Hex("hostile content"));
+  std::vector<fs::path> created;
+  for (const auto& e : fs::recursive_directory_iterator(dir_.path())) {
+    if (before.count(e.path()) == 0) created.push_back(e.path());
+  }
+  // Only the evidence directory and one file named by the hash in it (and
+  // the database's own files) are new.
+  for (const fs::path& p : created) {
+    const std::string name = p.filename().string();
+    const bool db_file = name.rfind("mara.db", 0) == 0;
+    const bool in_evidence = p.parent_path() == fs::path(admin->evidence_dir());
+    EXPECT_TRUE(db_file || (in_evidence && name == item->sha256) ||
+                p == fs::path(admin->evidence_dir()))
+        << "unexpected " << p;
+  }
+  EXPECT_THAT(ReadFile(fs::path(admin->evidence_dir()) / item->sha256),
+              Not(HasSubstr("hostile content")));
+  const std::string out = (fs::path(dir_.path()) / "copy").string();
+  ASSERT_TRUE(ExportEvidence(*admin, item->id, out).ok());
+  EXPECT_EQ(ReadFile(out), "hostile content");
+  EXPECT_EQ(ExportEvidence(*admin, item->id, out).code(), StatusCode::kConflict);
+  auto custody = CustodyLog(*admin, item->id);
+  ASSERT_TRUE(custody.ok());
+  ASSERT_EQ(custody->size(), 2u);
+  EXPECT_EQ((*custody)[0].action, "evidence.add");
+  EXPECT_EQ((*custody)[1].action, "evidence.export");
+  EXPECT_EQ((*custody)[1].principal, "operator");
+}
+
+TEST_F(SecurityTest, EvidenceZeroByteFileAndTamperedOrMissingStorage) {
+  auto admin = As("");
+  const fs::path empty = fs::path(dir_.path()) / "empty.bin";
+  WriteFile(empty, "");
+  EvidenceIntake in;
+  in.incident = "I-1";
+  auto item = AddEvidence(*admin, empty.string(), in);
+  ASSERT_TRUE(item.ok()) << item.status().ToString();
+  EXPECT_EQ(item->size, 0);
+  EXPECT_EQ(item->sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  const fs::path out = fs::path(dir_.path()) / "empty.out";
+  ASSERT_TRUE(ExportEvidence(*admin, item->id, out.string()).ok());
+  EXPECT_EQ(fs::file_size(out), 0u);
+
+  const fs::path other = fs::path(dir_.path()) / "other.txt";
+  WriteFile(other, kEvidenceText);
+  auto second = AddEvidence(*admin, other.string(), in);
+  ASSERT_TRUE(second.ok());
+  auto v = VerifyEvidence(*admin);
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->ok());
+  EXPECT_EQ(v->checked, 2);
+  // Flip one byte of the second stored file, delete the first.
+  const fs::path stored = fs::path(admin->evidence_dir()) / second->sha256;
+  std::string bytes = ReadFile(stored);
+  bytes[bytes.size() - 20] ^= 0x01;
+  WriteFile(stored, bytes);
+  fs::remove(fs::path(admin->evidence_dir()) / item->sha256);
+  v = VerifyEvidence(*admin);
+  ASSERT_TRUE(v.ok());
+  ASSERT_EQ(v->problems.size(), 2u);
+  std::map<std::string, std::string> by_id;
+  for (const auto& p : v->problems) by_id[p.id] = p.what;
+  EXPECT_THAT(by_id[item->id], HasSubstr("missing"));
+  EXPECT_THAT(by_id[second->id], HasSubstr("authentication"));
+}
+
+TEST_F(SecurityTest, EvidenceOneGigabyteSparseFile) {
+  const fs::path big = fs::path(dir_.path()) / "big.img";
+  {
+    const int fd = ::open(big.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::ftruncate(fd, int64_t{1} << 30), 0);
+    ::close(fd);
+  }
+  // The expected hash, computed independently over 1 GiB of zeros.
+  crypto_hash_sha256_state sha;
+  crypto_hash_sha256_init(&sha);
+  std::vector<uint8_t> zeros(1 << 20, 0);
+  for (int i = 0; i < 1024; ++i) crypto_hash_sha256_update(&sha, zeros.data(), zeros.size());
+  uint8_t digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&sha, digest);
+  auto admin = As("");
+  EvidenceIntake in;
+  in.source = "S-1";
+  auto item = AddEvidence(*admin, big.string(), in);
+  ASSERT_TRUE(item.ok()) << item.status().ToString();
+  fs::remove(big);
+  EXPECT_EQ(item->size, int64_t{1} << 30);
+  EXPECT_EQ(item->sha256, security::ToHex(digest));
+  auto v = VerifyEvidence(*admin);
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->ok());
+}
+
+// ---------------------------------------------------------------- signed reports
+
+TEST_F(SecurityTest, SignedReportVerifiesAndNamesItsDigests) {
+  auto admin = As("");
+  const std::string report = (fs::path(dir_.path()) / "annex.md").string();
+  WriteFile(report, "# Annex\n\nParty P-1: listed\n");
+  ReportProvenance p;
+  p.data_digest = std::string(64, 'a');
+  p.policy_digest = std::string(64, 'b');
+  p.cycle = 2025;
+  p.edition = "public";
+  p.format = "md";
+  auto sig = SignReportFile(*admin, report, p);
+  ASSERT_TRUE(sig.ok()) << sig.status().ToString();
+  EXPECT_EQ(*sig, report + ".sig");
+  const security::PublicKey key = admin->keys().signing_key->public_key();
+  auto info = VerifyReportFile(report, "", key);
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(info->metadata.at("data-digest"), p.data_digest);
+  EXPECT_EQ(info->metadata.at("policy-digest"), p.policy_digest);
+  EXPECT_EQ(info->metadata.at("cycle"), "2025");
+  // A changed report, or another key, fails.
+  security::SeededRandom random(5);
+  EXPECT_EQ(VerifyReportFile(report, "", security::SigningKey::Generate(random).public_key())
+                .status()
+                .code(),
+            StatusCode::kCorruption);
+  WriteFile(report, "# Annex\n\nParty P-1: none\n");
+  EXPECT_EQ(VerifyReportFile(report, "", key).status().code(), StatusCode::kCorruption);
+}
+
+TEST_F(SecurityTest, OpeningWithoutTheKeyFileIsRefused) {
+  fs::rename(db_ + ".keys", db_ + ".keys.elsewhere");
+  auto s = Open("");
+  EXPECT_EQ(s.status().code(), StatusCode::kNotFound);
+  EXPECT_THAT(s.status().message(), HasSubstr("key file"));
+  SessionOptions o;
+  o.db = db_;
+  o.key_file = db_ + ".keys.elsewhere";
+  auto moved = Session::Open(o);
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  auto back = (*moved)->store().GetIncident("I-1");
+  ASSERT_TRUE(back.ok() && back->has_value());
+  EXPECT_EQ((*back)->narrative, std::string(kNarrative1));
+}
+
+}  // namespace
+}  // namespace mara

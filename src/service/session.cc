@@ -1,0 +1,214 @@
+#include "service/session.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <utility>
+
+#include "common/text.h"
+#include "domain/json_codec.h"
+#include "security/random.h"
+
+namespace mara {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool IsUrl(const std::string& db) { return db.find("://") != std::string::npos; }
+
+// The first principal of every store: an admin, so that somebody can add
+// the others.
+UserRecord OperatorRecord(const security::Clock& clock) {
+  UserRecord u;
+  u.name = std::string(kOperatorPrincipal);
+  // decision_maker too, so that a single-person installation can record
+  // decisions; separate the duties with `mara user assign operator
+  // --role decision_maker --remove`.
+  u.roles = {"admin", "decision_maker"};
+  u.created_at = NowIso(clock);
+  return u;
+}
+
+}  // namespace
+
+std::string ResolveKeyFile(const SessionOptions& options) {
+  if (!options.key_file.empty()) return options.key_file;
+  if (const char* env = std::getenv(std::string(kKeyFileEnvVar).c_str());
+      env != nullptr && *env != '\0') {
+    return env;
+  }
+  return IsUrl(options.db) ? "./mara.keys" : options.db + ".keys";
+}
+
+std::string ResolveEvidenceDir(const SessionOptions& options) {
+  if (!options.evidence_dir.empty()) return options.evidence_dir;
+  return IsUrl(options.db) ? "./mara.evidence" : options.db + ".evidence";
+}
+
+std::string NowIso(const security::Clock& clock) {
+  std::string s = security::FormatMillisUtc(clock.NowMillis());
+  // Seconds are precise enough for people; drop ".mmm".
+  if (const size_t dot = s.find('.'); dot != std::string::npos) s = s.substr(0, dot) + "Z";
+  return s;
+}
+
+std::string RecordDigest(const Incident& incident) { return Blake2bHex(ToJson(incident).dump()); }
+
+Result<security::Principal> PrincipalFromRecord(const UserRecord& record) {
+  security::Principal p;
+  p.name = record.name;
+  p.disabled = record.disabled;
+  for (const std::string& role : record.roles) {
+    Result<security::Role> r = security::ParseRole(role);
+    if (!r.ok()) {
+      return Status::Corruption("stored principal " + QuoteForMessage(record.name) + ": " +
+                                r.status().message());
+    }
+    p.roles.insert(*r);
+  }
+  p.situations.insert(record.situations.begin(), record.situations.end());
+  return p;
+}
+
+// ---------------------------------------------------------------- sink
+
+Status StoreAuditSink::Append(const security::AuditRecord& record) {
+  return store_.AppendAuditRecord(record);
+}
+Status StoreAuditSink::AppendCheckpoint(const security::AuditCheckpoint& checkpoint) {
+  return store_.AppendAuditCheckpoint(checkpoint);
+}
+Result<security::AuditHead> StoreAuditSink::Head() const { return store_.GetAuditHead(); }
+Status StoreAuditSink::ScanRecords(
+    const std::function<Status(const security::AuditRecord&)>& visit) const {
+  return store_.ScanAuditRecords(visit);
+}
+Result<std::vector<security::AuditCheckpoint>> StoreAuditSink::Checkpoints() const {
+  return store_.ListAuditCheckpoints();
+}
+
+// ---------------------------------------------------------------- session
+
+Result<std::unique_ptr<Session>> Session::Open(const SessionOptions& options) {
+  const std::string key_path = ResolveKeyFile(options);
+  std::error_code ec;
+  if (!options.create && !IsUrl(options.db) && !fs::exists(options.db, ec)) {
+    // A mistyped --db is named as such, not as a missing key file.
+    StoreOptions probe;
+    probe.create_if_missing = false;
+    return OpenStore(options.db, probe).status();
+  }
+  if (!fs::exists(key_path, ec)) {
+    if (!options.create) {
+      return Status::NotFound("key file " + QuoteForMessage(key_path) +
+                              " does not exist (run `mara init`, or give --key-file or " +
+                              std::string(kKeyFileEnvVar) + ")");
+    }
+    const bool env_key = std::getenv(std::string(security::kKeyEnvVar).c_str()) != nullptr;
+    MARA_RETURN_IF_ERROR(
+        security::CreateKeyFile(key_path, security::DefaultRandom(), !env_key).status());
+  }
+  MARA_ASSIGN_OR_RETURN(security::KeyMaterial keys,
+                        security::LoadKeys(security::KeySourceFromEnvironment(key_path)));
+  auto shared = std::make_shared<const security::KeyMaterial>(std::move(keys));
+  StoreOptions store_options;
+  store_options.create_if_missing = options.create;
+  store_options.keys = shared;
+  MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(options.db, store_options));
+  std::unique_ptr<Session> session(new Session());
+  session->owned_store_ = std::move(store);
+  session->store_ = session->owned_store_.get();
+  session->keys_ = std::move(shared);
+  session->key_file_ = key_path;
+  session->db_ = options.db;
+  session->evidence_dir_ = ResolveEvidenceDir(options);
+  session->clock_ = options.clock != nullptr ? options.clock : &session->system_clock_;
+  MARA_RETURN_IF_ERROR(session->Init(options.principal));
+  return session;
+}
+
+Result<std::unique_ptr<Session>> Session::Attach(Store& store, std::string_view principal,
+                                                 std::shared_ptr<const security::KeyMaterial> keys,
+                                                 std::string evidence_dir,
+                                                 const security::Clock* clock) {
+  if (!keys || !keys->signing_key) {
+    return Status::InvalidArgument("a session needs the signing key for the audit log");
+  }
+  std::unique_ptr<Session> session(new Session());
+  session->store_ = &store;
+  session->keys_ = std::move(keys);
+  session->evidence_dir_ = std::move(evidence_dir);
+  session->clock_ = clock != nullptr ? clock : &session->system_clock_;
+  MARA_RETURN_IF_ERROR(session->Init(principal));
+  return session;
+}
+
+Status Session::Init(std::string_view principal) {
+  if (!keys_->signing_key) {
+    return Status::NotFound("key file " + QuoteForMessage(key_file_) + " has no signing key");
+  }
+  sink_ = std::make_unique<StoreAuditSink>(*store_);
+  audit_ = std::make_unique<security::AuditLog>(*sink_, *clock_, *keys_->signing_key);
+  const std::string name(principal.empty() ? kOperatorPrincipal : principal);
+  MARA_ASSIGN_OR_RETURN(std::vector<UserRecord> users, store_->ListUsers());
+  if (users.empty()) {
+    Transaction tx(store_);
+    MARA_RETURN_IF_ERROR(tx.Begin());
+    const UserRecord op = OperatorRecord(*clock_);
+    MARA_RETURN_IF_ERROR(store_->PutUser(op));
+    principal_.name = op.name;
+    MARA_RETURN_IF_ERROR(Audit({op.name, "user.add", "users", op.name, "", Blake2bHex("admin")}));
+    MARA_RETURN_IF_ERROR(tx.Commit());
+  }
+  principal_.name = name;
+  return ReloadPrincipal();
+}
+
+Status Session::ReloadPrincipal() {
+  MARA_ASSIGN_OR_RETURN(std::optional<UserRecord> user, store_->GetUser(principal_.name));
+  if (!user) {
+    return Status::PermissionDenied("no principal " + QuoteForMessage(principal_.name) +
+                                    " in this store (see `mara user list`)");
+  }
+  MARA_ASSIGN_OR_RETURN(principal_, PrincipalFromRecord(*user));
+  return Status::Ok();
+}
+
+Session::~Session() {
+  if (audit_) (void)Finish();
+}
+
+Status Session::Authorize(security::Operation op, const security::Scope& scope) const {
+  return security::Authorize(principal_, op, scope);
+}
+
+Status Session::AuthorizeEverywhere(security::Operation op) {
+  Status direct = Authorize(op);
+  if (direct.ok()) return direct;
+  bool scoped = false;
+  for (security::Role role : principal_.roles) scoped = scoped || security::IsSituationScoped(role);
+  if (!scoped || principal_.disabled) return direct;
+  MARA_ASSIGN_OR_RETURN(Bundle registry, store_->LoadRegistry());
+  if (registry.situations.empty()) return direct;
+  for (const Situation& s : registry.situations) {
+    security::Scope scope;
+    scope.situation = s.id;
+    MARA_RETURN_IF_ERROR(Authorize(op, scope));
+  }
+  return Status::Ok();
+}
+
+Status Session::Audit(security::AuditEntry entry) {
+  entry.principal = principal_.name;
+  MARA_RETURN_IF_ERROR(audit_->Append(entry).status());
+  appended_ = true;
+  return Status::Ok();
+}
+
+Status Session::Finish() {
+  if (!appended_) return Status::Ok();
+  MARA_RETURN_IF_ERROR(audit_->Checkpoint());
+  appended_ = false;
+  return Status::Ok();
+}
+
+}  // namespace mara

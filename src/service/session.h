@@ -1,0 +1,135 @@
+// Session: who is acting on which store with which keys. Every authorised
+// operation of the service layer takes one (docs/security.md); the CLI opens
+// one per command (`--as NAME`), the HTTP API one per request.
+//
+// Contract:
+// - Open() resolves the key file (SessionOptions::key_file, else
+//   $MARA_KEY_FILE, else "<db>.keys"), loads the keys (MARA_KEY may supply
+//   the data key), opens the store with them so sensitive fields are sealed
+//   at rest, and loads the acting principal. With `create` it first creates
+//   what is missing: the database, the key file (mode 0600) and, in a store
+//   without principals, the `operator` admin. Without `create`, a missing
+//   key file is kNotFound. An unknown principal is kPermissionDenied; a
+//   disabled one is loaded (so it can be named) but Authorize refuses it
+//   everything.
+// - Authorize() applies security::Authorize (roles.h) to the principal.
+//   AuthorizeEverywhere() is for operations over the whole store: roles
+//   that are not situation-scoped pass directly, situation-scoped ones must
+//   be assigned to every registered situation.
+// - Audit() appends one record to the store's audit chain (principal and
+//   time filled in): inside the caller's open transaction, so it commits or
+//   rolls back with the change, or on its own. Finish() signs a checkpoint
+//   of the head (the destructor does it too, ignoring failure).
+// Ownership and threads: a Session owns (Open) or borrows (Attach) its
+// store, and is used from one thread at a time.
+#ifndef MARA_SERVICE_SESSION_H_
+#define MARA_SERVICE_SESSION_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "security/audit_log.h"
+#include "security/clock.h"
+#include "security/key_file.h"
+#include "security/roles.h"
+#include "storage/store.h"
+
+namespace mara {
+
+inline constexpr std::string_view kOperatorPrincipal = "operator";
+inline constexpr std::string_view kKeyFileEnvVar = "MARA_KEY_FILE";
+
+struct SessionOptions {
+  std::string db = "./mara.db";  // path or postgresql:// URL
+  std::string key_file;          // "": $MARA_KEY_FILE, else "<db>.keys" ("./mara.keys" for URLs)
+  std::string evidence_dir;      // "": "<db>.evidence" ("./mara.evidence" for URLs)
+  std::string principal;         // "": operator
+  bool create = false;           // create the store, key file and operator when missing
+  const security::Clock* clock = nullptr;  // the system clock when null
+};
+
+// The key file and evidence directory SessionOptions resolves to.
+std::string ResolveKeyFile(const SessionOptions& options);
+std::string ResolveEvidenceDir(const SessionOptions& options);
+
+class Session {
+ public:
+  static Result<std::unique_ptr<Session>> Open(const SessionOptions& options);
+  // Wraps a store opened by the caller (with StoreOptions::keys = keys for
+  // sealing). Creates the operator when the store has no principal yet.
+  static Result<std::unique_ptr<Session>> Attach(Store& store, std::string_view principal,
+                                                 std::shared_ptr<const security::KeyMaterial> keys,
+                                                 std::string evidence_dir = "",
+                                                 const security::Clock* clock = nullptr);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  Store& store() { return *store_; }
+  const security::Principal& principal() const { return principal_; }
+  const std::string& name() const { return principal_.name; }
+  const security::KeyMaterial& keys() const { return *keys_; }
+  std::shared_ptr<const security::KeyMaterial> shared_keys() const { return keys_; }
+  const std::string& evidence_dir() const { return evidence_dir_; }
+  const std::string& key_file() const { return key_file_; }
+  // The store's URL ("" for an attached store).
+  const std::string& db() const { return db_; }
+  const security::Clock& clock() const { return *clock_; }
+
+  Status Authorize(security::Operation op, const security::Scope& scope = {}) const;
+  Status AuthorizeEverywhere(security::Operation op);
+
+  Status Audit(security::AuditEntry entry);
+  Status Finish();
+
+  // Re-reads the principal (after `mara user` changed it).
+  Status ReloadPrincipal();
+
+ private:
+  Session() = default;
+  Status Init(std::string_view principal);
+
+  std::unique_ptr<Store> owned_store_;
+  Store* store_ = nullptr;
+  std::shared_ptr<const security::KeyMaterial> keys_;
+  security::Principal principal_;
+  std::string key_file_;
+  std::string evidence_dir_;
+  std::string db_;
+  security::SystemClock system_clock_;
+  const security::Clock* clock_ = nullptr;
+  std::unique_ptr<security::AuditSink> sink_;
+  std::unique_ptr<security::AuditLog> audit_;
+  bool appended_ = false;  // this session wrote to the audit log
+};
+
+// A Principal from its stored form (kCorruption for an unknown role name).
+Result<security::Principal> PrincipalFromRecord(const UserRecord& record);
+
+// The AuditSink over a Store's audit tables.
+class StoreAuditSink : public security::AuditSink {
+ public:
+  explicit StoreAuditSink(Store& store) : store_(store) {}
+  Status Append(const security::AuditRecord& record) override;
+  Status AppendCheckpoint(const security::AuditCheckpoint& checkpoint) override;
+  Result<security::AuditHead> Head() const override;
+  Status ScanRecords(
+      const std::function<Status(const security::AuditRecord&)>& visit) const override;
+  Result<std::vector<security::AuditCheckpoint>> Checkpoints() const override;
+
+ private:
+  Store& store_;
+};
+
+// Lowercase hex BLAKE2b-256 of a record's canonical JSON: the before and
+// after digests of audit records.
+std::string RecordDigest(const Incident& incident);
+
+// "2025-01-31T12:00:00Z" for the clock's now.
+std::string NowIso(const security::Clock& clock);
+
+}  // namespace mara
+
+#endif  // MARA_SERVICE_SESSION_H_

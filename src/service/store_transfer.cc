@@ -1,0 +1,152 @@
+#include "service/store_transfer.h"
+
+#include <fmt/format.h>
+
+#include "service/digest.h"
+#include "storage/backup.h"
+
+namespace mara {
+namespace {
+
+// What makes `store` non-empty, or "" when it holds nothing.
+Result<std::string> Contents(Store& store) {
+  MARA_ASSIGN_OR_RETURN(CollectionCounts counts, store.Counts());
+  for (size_t i = 0; i < 12; ++i) {
+    if (counts.counts[i] > 0) {
+      return fmt::format("{} {}", counts.counts[i], kCollectionNames[i]);
+    }
+  }
+  MARA_ASSIGN_OR_RETURN(std::vector<ImportRecord> imports, store.ListImports());
+  if (!imports.empty()) return fmt::format("{} imports", imports.size());
+  MARA_ASSIGN_OR_RETURN(std::vector<UserRecord> users, store.ListUsers());
+  if (!users.empty()) return fmt::format("{} users", users.size());
+  MARA_ASSIGN_OR_RETURN(std::vector<NameReview> reviews, store.ListNameReviews());
+  if (!reviews.empty()) return fmt::format("{} name reviews", reviews.size());
+  MARA_ASSIGN_OR_RETURN(security::AuditHead head, store.GetAuditHead());
+  if (head.seq > 0) return fmt::format("{} audit records", head.seq);
+  return std::string();
+}
+
+template <typename T>
+Status PutEach(Store& to, const std::vector<T>& values, Collection c, CopyReport* report) {
+  for (const T& v : values) {
+    MARA_RETURN_IF_ERROR(to.Put(v));
+    report->counts.counts[static_cast<size_t>(c)]++;
+  }
+  return Status::Ok();
+}
+
+Status CopyAll(Store& from, Store& to, CopyReport* report) {
+  MARA_ASSIGN_OR_RETURN(Bundle b, from.LoadRegistry());
+  MARA_RETURN_IF_ERROR(PutEach(to, b.situations, Collection::kSituations, report));
+  MARA_RETURN_IF_ERROR(PutEach(to, b.parties, Collection::kParties, report));
+  MARA_RETURN_IF_ERROR(PutEach(to, b.sources, Collection::kSources, report));
+  MARA_RETURN_IF_ERROR(PutEach(to, b.evidence, Collection::kEvidence, report));
+  MARA_RETURN_IF_ERROR(PutEach(to, b.findings, Collection::kFindings, report));
+  MARA_RETURN_IF_ERROR(PutEach(to, b.commitments, Collection::kCommitments, report));
+  MARA_RETURN_IF_ERROR(PutEach(to, b.decisions, Collection::kDecisions, report));
+  MARA_RETURN_IF_ERROR(PutEach(to, b.designations, Collection::kDesignations, report));
+  MARA_RETURN_IF_ERROR(PutEach(to, b.statements, Collection::kStatements, report));
+  MARA_RETURN_IF_ERROR(PutEach(to, b.engagements, Collection::kEngagements, report));
+  MARA_RETURN_IF_ERROR(PutEach(to, b.petitions, Collection::kPetitions, report));
+
+  // The import log keeps its order; incidents are written outside any
+  // import (id 0), since their import ids only served duplicate detection
+  // while that import ran.
+  MARA_ASSIGN_OR_RETURN(std::vector<ImportRecord> imports, from.ListImports());
+  for (const ImportRecord& r : imports) {
+    MARA_ASSIGN_OR_RETURN(int64_t id, to.StartImport(r));
+    MARA_RETURN_IF_ERROR(to.FinishImport(id, r.accepted, r.rejected));
+    ++report->imports;
+  }
+
+  MARA_RETURN_IF_ERROR(from.ScanIncidents([&](const Incident& v) -> Status {
+    MARA_ASSIGN_OR_RETURN(PutOutcome outcome, to.PutIncident(v, 0));
+    (void)outcome;
+    report->counts.counts[static_cast<size_t>(Collection::kIncidents)]++;
+    MARA_ASSIGN_OR_RETURN(std::optional<IncidentProvenance> p, from.GetIncidentProvenance(v.id));
+    if (p && (!p->created_by.empty() || !p->last_edited_by.empty())) {
+      // The first call sets both fields (no creator is known yet); the
+      // second moves the editor on.
+      if (!p->created_by.empty()) MARA_RETURN_IF_ERROR(to.SetIncidentEditor(v.id, p->created_by));
+      if (!p->last_edited_by.empty()) {
+        MARA_RETURN_IF_ERROR(to.SetIncidentEditor(v.id, p->last_edited_by));
+      }
+    }
+    return Status::Ok();
+  }));
+
+  MARA_ASSIGN_OR_RETURN(std::vector<UserRecord> users, from.ListUsers());
+  for (const UserRecord& u : users) {
+    MARA_RETURN_IF_ERROR(to.PutUser(u));
+    ++report->users;
+  }
+  MARA_ASSIGN_OR_RETURN(std::vector<NameReview> reviews, from.ListNameReviews());
+  for (const NameReview& r : reviews) {
+    MARA_ASSIGN_OR_RETURN(int64_t id, to.PutNameReview(r));
+    (void)id;
+    ++report->name_reviews;
+  }
+  MARA_RETURN_IF_ERROR(from.ScanAuditRecords([&](const security::AuditRecord& r) -> Status {
+    MARA_RETURN_IF_ERROR(to.AppendAuditRecord(r));
+    ++report->audit_records;
+    return Status::Ok();
+  }));
+  MARA_ASSIGN_OR_RETURN(std::vector<security::AuditCheckpoint> checkpoints,
+                        from.ListAuditCheckpoints());
+  for (const security::AuditCheckpoint& c : checkpoints) {
+    MARA_RETURN_IF_ERROR(to.AppendAuditCheckpoint(c));
+    ++report->audit_checkpoints;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<CopyReport> CopyStore(Store& from, Store& to) {
+  MARA_ASSIGN_OR_RETURN(std::string held, Contents(to));
+  if (!held.empty()) {
+    return Status::Conflict("the destination store is not empty (it holds " + held +
+                            "); copy into a new database");
+  }
+  CopyReport report;
+  Transaction txn(&to);
+  MARA_RETURN_IF_ERROR(txn.Begin());
+  MARA_RETURN_IF_ERROR(CopyAll(from, to, &report));
+  MARA_RETURN_IF_ERROR(txn.Commit());
+
+  MARA_ASSIGN_OR_RETURN(std::string before, DataDigest(from));
+  MARA_ASSIGN_OR_RETURN(std::string after, DataDigest(to));
+  if (before != after) {
+    return Status::Corruption("the copy differs from its source: data digest " + after +
+                              " instead of " + before);
+  }
+  report.data_digest = before;
+  return report;
+}
+
+std::string FormatCopyReport(const CopyReport& r) {
+  std::string out;
+  for (size_t i = 0; i < 12; ++i) {
+    if (r.counts.counts[i] > 0)
+      out += fmt::format("{:<14} {}\n", kCollectionNames[i], r.counts.counts[i]);
+  }
+  out += fmt::format("{:<14} {}\n", "imports", r.imports);
+  out += fmt::format("{:<14} {}\n", "users", r.users);
+  out += fmt::format("{:<14} {}\n", "name reviews", r.name_reviews);
+  out += fmt::format("{:<14} {} (+{} checkpoints)\n", "audit records", r.audit_records,
+                     r.audit_checkpoints);
+  out += fmt::format("data digest    {} (equal in both stores)\n", r.data_digest);
+  return out;
+}
+
+Result<BackupReport> BackupStore(Store& store, const std::string& url, const std::string& out) {
+  BackupReport report;
+  report.file = out;
+  report.backend = std::string(store.Backend());
+  MARA_ASSIGN_OR_RETURN(report.data_digest, DataDigest(store));
+  MARA_RETURN_IF_ERROR(BackupDatabase(url, out));
+  return report;
+}
+
+}  // namespace mara

@@ -1,0 +1,57 @@
+// Moving a whole store between backends, and backups.
+//
+// Contract:
+// - CopyStore(from, to) copies everything `from` holds into `to`: the
+//   registry, every incident with who created and last edited it, the import
+//   log, principals, the name-review queue, and the audit chain with its
+//   checkpoints record for record (so the chain and its signatures still
+//   verify; evidence custody is part of that chain). Sealed fields are
+//   unsealed with `from`'s keys and sealed again with `to`'s, so both must be
+//   opened with the data key when the source holds sealed fields. `to` must
+//   be empty (kConflict naming what it holds otherwise), and everything is
+//   written in one transaction of `to`: a failed copy leaves it empty. The
+//   data digest (service/digest.h) of both stores is compared afterwards; a
+//   difference is kCorruption. Other failures are those of the stores.
+// - Incidents stream in id order in constant memory, so copies of millions
+//   of incidents work (and PostgreSQL takes them through COPY).
+// - BackupStore(url, out) takes a physical backup (storage/backup.h) and
+//   reports the data digest of the store at that moment.
+// - Each Store is used from the calling thread only.
+#ifndef MARA_SERVICE_STORE_TRANSFER_H_
+#define MARA_SERVICE_STORE_TRANSFER_H_
+
+#include <cstdint>
+#include <string>
+
+#include "common/status.h"
+#include "storage/store.h"
+
+namespace mara {
+
+struct CopyReport {
+  CollectionCounts counts;  // records copied per collection
+  int64_t imports = 0;
+  int64_t users = 0;
+  int64_t name_reviews = 0;
+  int64_t audit_records = 0;
+  int64_t audit_checkpoints = 0;
+  std::string data_digest;  // equal in both stores
+};
+
+Result<CopyReport> CopyStore(Store& from, Store& to);
+
+// A few lines for people.
+std::string FormatCopyReport(const CopyReport& report);
+
+struct BackupReport {
+  std::string file;
+  std::string backend;      // "sqlite" or "postgresql"
+  std::string data_digest;  // of the store when the backup began
+};
+
+// `store` is the open store named by `url` (for the digest).
+Result<BackupReport> BackupStore(Store& store, const std::string& url, const std::string& out);
+
+}  // namespace mara
+
+#endif  // MARA_SERVICE_STORE_TRANSFER_H_

@@ -1,0 +1,48 @@
+// Principals (`mara user add|list|disable|passwd|assign`): the service side,
+// every function authorised (security::Operation::kManageUsers, except that
+// anybody may change their own password) and audited.
+//
+// Contract: names and situations must be ids and roles one of the six
+// (kInvalidArgument otherwise); AddUser of an existing name is kConflict;
+// the others are kNotFound for an unknown name. An admin cannot disable
+// themselves or take their own admin role away (kConflict), so a store never
+// loses its last way in by accident. Passwords are stored only as Argon2id
+// hashes (security/password.h). A Session is used from one thread.
+#ifndef MARA_SERVICE_USERS_H_
+#define MARA_SERVICE_USERS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "security/password.h"
+#include "service/session.h"
+
+namespace mara {
+
+struct NewUser {
+  std::string name;
+  std::vector<std::string> roles;
+  std::vector<std::string> situations;
+  std::optional<std::string> password;
+  security::PasswordLimits limits = security::PasswordLimits::Interactive();
+};
+
+Status AddUser(Session& session, const NewUser& user);
+Result<std::vector<UserRecord>> ListUsers(Session& session);
+Status SetUserDisabled(Session& session, const std::string& name, bool disabled);
+Status SetUserPassword(
+    Session& session, const std::string& name, const std::string& password,
+    const security::PasswordLimits& limits = security::PasswordLimits::Interactive());
+// Adds (or with `remove`, takes away) roles and situations.
+Status AssignUser(Session& session, const std::string& name, const std::vector<std::string>& roles,
+                  const std::vector<std::string>& situations, bool remove);
+// For logins (the HTTP API): Ok, or kPermissionDenied for an unknown or
+// disabled principal, one without a password or a wrong password (one
+// message for all, so a caller learns nothing about which).
+Status CheckPassword(Store& store, const std::string& name, const std::string& password);
+
+}  // namespace mara
+
+#endif  // MARA_SERVICE_USERS_H_
