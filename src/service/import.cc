@@ -11,21 +11,44 @@
 #include <functional>
 #include <memory>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/text.h"
 #include "domain/json_codec.h"
 #include "domain/validate.h"
+#include "ingest/acled.h"
 #include "ingest/bundle.h"
 #include "ingest/csv_reader.h"
+#include "ingest/dataset_import.h"
+#include "ingest/hxl.h"
 #include "ingest/incidents_csv.h"
 #include "ingest/store_lookup.h"
+#include "ingest/svac.h"
+#include "ingest/ucdp_actors.h"
+#include "service/name_review.h"
 
 namespace mara {
 namespace {
 
 constexpr std::string_view kBundle = "bundle";
 constexpr std::string_view kIncidentsCsv = "incidents-csv";
+
+using DatasetImporter = Status (*)(Store&, const std::string&, const DatasetImportOptions&,
+                                   const DatasetSink&, DatasetImportResult*);
+constexpr std::pair<std::string_view, DatasetImporter> kDatasetFormats[] = {
+    {"acled", ImportAcled},
+    {"svac", ImportSvac},
+    {"ucdp-actors", ImportUcdpActors},
+    {"hxl", ImportHxl},
+};
+
+DatasetImporter DatasetImporterFor(std::string_view format) {
+  for (const auto& [name, importer] : kDatasetFormats) {
+    if (name == format) return importer;
+  }
+  return nullptr;
+}
 
 std::string StartedAt(const ImportOptions& options) {
   const auto now = options.clock ? options.clock() : std::chrono::system_clock::now();
@@ -375,6 +398,75 @@ class BundleImport {
   std::vector<bool> rejected_[kCollectionNames.size()];
 };
 
+// ---------------------------------------------------------------- datasets
+
+class DatasetImport {
+ public:
+  DatasetImport(Store& store, const std::string& path, const ImportOptions& options,
+                DatasetImporter importer, ImportReport* report)
+      : store_(store), path_(path), options_(options), importer_(importer), report_(*report) {}
+
+  Status Run() {
+    MARA_ASSIGN_OR_RETURN(report_.file_digest, FileDigest(path_));
+    DatasetImportOptions dataset;
+    dataset.skip_invalid = options_.skip_invalid;
+    dataset.agenda = options_.agenda;
+    dataset.mapping = options_.mapping;
+    dataset.max_record_bytes = options_.max_csv_record_bytes;
+    if (!options_.names_config.empty()) {
+      MARA_ASSIGN_OR_RETURN(dataset.resolver, LoadNameResolutionConfig(options_.names_config));
+    }
+
+    Transaction tx(&store_);
+    MARA_RETURN_IF_ERROR(tx.Begin());
+    ImportRecord record;
+    record.file = path_;
+    record.format = report_.format;
+    record.file_digest = report_.file_digest;
+    record.started_at = StartedAt(options_);
+    record.principal = options_.principal;
+    MARA_ASSIGN_OR_RETURN(report_.import_id, store_.StartImport(record));
+    dataset.import_id = report_.import_id;
+
+    RejectsFile rejects;
+    if (options_.skip_invalid) {
+      report_.rejects_path = path_ + ".rejects.csv";
+      MARA_RETURN_IF_ERROR(rejects.Open(report_.rejects_path));
+    }
+    DatasetSink sink;
+    std::vector<std::string_view> row;
+    sink.reject_header = [&](const std::vector<std::string_view>& columns) {
+      row.assign(columns.begin(), columns.end());
+      row.push_back("reject_reason");
+      rejects.Row(row);
+    };
+    sink.reject = [&](const std::vector<std::string_view>& fields, std::string_view reason) {
+      row.assign(fields.begin(), fields.end());
+      row.push_back(reason);
+      rejects.Row(row);
+    };
+    sink.progress = options_.progress;
+    DatasetImportResult result;
+    Status status = importer_(store_, path_, dataset, sink, &result);
+    if (!status.ok()) return status.WithPrefix(path_);
+    report_.inserted = result.inserted;
+    report_.updated = result.updated;
+    report_.rejected = result.rejected;
+    report_.notes = std::move(result.notes);
+    MARA_RETURN_IF_ERROR(
+        store_.FinishImport(report_.import_id, report_.Accepted(), report_.rejected));
+    if (options_.skip_invalid) MARA_RETURN_IF_ERROR(rejects.Close());
+    return tx.Commit();
+  }
+
+ private:
+  Store& store_;
+  const std::string& path_;
+  const ImportOptions& options_;
+  DatasetImporter importer_;
+  ImportReport& report_;
+};
+
 }  // namespace
 
 int64_t ImportReport::Accepted() const {
@@ -396,9 +488,10 @@ Result<ImportReport> ImportFile(Store& store, const std::string& path,
                                      ": cannot tell the format from the file name; give "
                                      "--format bundle or --format incidents-csv");
     }
-  } else if (format != kBundle && format != kIncidentsCsv) {
+  } else if (format != kBundle && format != kIncidentsCsv && !DatasetImporterFor(format)) {
     return Status::InvalidArgument(path + ": unknown import format " + QuoteForMessage(format) +
-                                   " (expected bundle or incidents-csv)");
+                                   " (expected bundle, incidents-csv, svac, ucdp-actors, acled "
+                                   "or hxl)");
   }
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
@@ -410,6 +503,9 @@ Result<ImportReport> ImportFile(Store& store, const std::string& path,
   report.format = format;
   if (format == kBundle) {
     BundleImport job(store, path, options, &report);
+    MARA_RETURN_IF_ERROR(job.Run());
+  } else if (DatasetImporter importer = DatasetImporterFor(format)) {
+    DatasetImport job(store, path, options, importer, &report);
     MARA_RETURN_IF_ERROR(job.Run());
   } else {
     CsvImport job(store, path, options, &report);
@@ -426,6 +522,7 @@ std::string FormatImportSummary(const ImportReport& r) {
     out += "  " + std::string(kCollectionNames[i]) + ": " + std::to_string(r.inserted.counts[i]) +
            " inserted, " + std::to_string(r.updated.counts[i]) + " updated\n";
   }
+  for (const std::string& note : r.notes) out += note + "\n";
   if (!r.rejects_path.empty()) out += "Rejected records and reasons: " + r.rejects_path + "\n";
   return out;
 }

@@ -2,9 +2,12 @@
 // CSV (docs/formats.md). The one import path for the CLI and the HTTP API.
 //
 // Contract:
-// - ImportFile() picks the format from ImportOptions::format ("bundle" or
-//   "incidents-csv") or, when it is empty, from the extension (.json, .csv);
-//   any other name is kInvalidArgument asking for --format.
+// - ImportFile() picks the format from ImportOptions::format ("bundle",
+//   "incidents-csv", or a dataset format: "svac", "ucdp-actors", "acled",
+//   "hxl", see ingest/dataset_import.h) or, when it is empty, from the
+//   extension (.json, .csv); any other name is kInvalidArgument asking for
+//   --format. Dataset formats follow the same atomicity and rejects rules;
+//   their rejects file has the original columns plus `reject_reason`.
 // - Atomic by default: everything happens in one transaction (the import
 //   log row included); the first invalid record rolls it back and its error
 //   is returned, so the store is exactly as before. The message is one line
@@ -32,6 +35,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "storage/store.h"
@@ -47,6 +51,10 @@ struct ImportOptions {
   std::function<std::chrono::system_clock::time_point()> clock;
   // Largest CSV record accepted (the CSV reader's limit).
   size_t max_csv_record_bytes = size_t{64} << 20;
+  // Dataset formats (svac, ucdp-actors, acled, hxl; docs/importers.md):
+  std::string agenda = "all";  // situations the import names on the agenda: all, none or a file
+  std::string mapping;         // hxl: a mapping file, "" for the default mapping
+  std::string names_config;    // name-resolution thresholds (TOML), "" for the defaults
 };
 
 struct ImportReport {
@@ -57,7 +65,8 @@ struct ImportReport {
   CollectionCounts inserted;
   CollectionCounts updated;
   int64_t rejected = 0;
-  std::string rejects_path;  // set in skip_invalid mode
+  std::string rejects_path;        // set in skip_invalid mode
+  std::vector<std::string> notes;  // dataset formats: matching and merging counts
 
   int64_t Accepted() const;
 };

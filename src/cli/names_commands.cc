@@ -1,0 +1,99 @@
+// `mara names review`: the queue of party names that importers could not
+// match with confidence, and the decisions on them (service/name_review.h).
+//
+//   mara names review [--all]                       list pending (or every) entry
+//   mara names review --accept ID [--party P]       the name denotes P (default: best candidate)
+//   mara names review --reject ID                   the candidates are wrong
+//   mara names review --create ID                   the name is a party of its own
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "common/text.h"
+#include "service/name_review.h"
+
+namespace mara::cli {
+namespace {
+
+std::string DecidingUser() {
+  if (const passwd* pw = getpwuid(geteuid()); pw != nullptr && pw->pw_name != nullptr) {
+    return pw->pw_name;
+  }
+  if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
+  return "uid " + std::to_string(geteuid());
+}
+
+struct ReviewArgs {
+  bool all = false;
+  int64_t accept = 0;
+  int64_t reject = 0;
+  int64_t create = 0;
+  std::string party;
+  std::string by;
+};
+
+Status RunReview(Context& ctx, const ReviewArgs& args) {
+  const int chosen = (args.accept > 0) + (args.reject > 0) + (args.create > 0);
+  if (chosen > 1)
+    return Status::InvalidArgument("give at most one of --accept, --reject, --create");
+  if (!args.party.empty() && args.accept == 0) {
+    return Status::InvalidArgument("--party goes with --accept");
+  }
+  MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.OpenDb(/*create=*/false));
+  if (chosen == 0) {
+    MARA_ASSIGN_OR_RETURN(std::vector<NameReview> entries, ListNameReviews(*store, args.all));
+    std::fputs(FormatNameReviews(entries).c_str(), stdout);
+    return Status::Ok();
+  }
+  ReviewDecision decision;
+  decision.decided_by = args.by.empty() ? DecidingUser() : args.by;
+  if (args.accept > 0) {
+    decision.id = args.accept;
+    decision.choice = ReviewChoice::kAccept;
+    decision.party = args.party;
+  } else if (args.reject > 0) {
+    decision.id = args.reject;
+    decision.choice = ReviewChoice::kReject;
+  } else {
+    decision.id = args.create;
+    decision.choice = ReviewChoice::kCreate;
+  }
+  MARA_ASSIGN_OR_RETURN(ReviewOutcome outcome, DecideNameReview(*store, decision));
+  const NameReview& e = outcome.entry;
+  std::printf("Name review #%lld %s: %s", static_cast<long long>(e.id), e.status.c_str(),
+              QuoteForMessage(e.query).c_str());
+  if (!e.resolved_party.empty()) std::printf(" -> %s", e.resolved_party.c_str());
+  std::printf(" (%lld aliases added, %lld incidents moved)\n",
+              static_cast<long long>(outcome.aliases_added),
+              static_cast<long long>(outcome.incidents_moved));
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterNamesCommands(CLI::App& app, Context& ctx) {
+  CLI::App* names = app.add_subcommand("names", "Party names met in imported data");
+  names->require_subcommand(1);
+  auto args = std::make_shared<ReviewArgs>();
+  CLI::App* review = names->add_subcommand(
+      "review",
+      "List the names waiting for review, or decide one: accept (the name becomes an alias of "
+      "a party), reject, or create (the name is a party of its own)");
+  review->add_flag("--all", args->all, "List decided entries too");
+  review->add_option("--accept", args->accept, "Accept entry ID")->check(CLI::PositiveNumber);
+  review->add_option("--reject", args->reject, "Reject entry ID")->check(CLI::PositiveNumber);
+  review->add_option("--create", args->create, "Make entry ID a party of its own")
+      ->check(CLI::PositiveNumber);
+  review->add_option("--party", args->party,
+                     "With --accept: the party the name denotes (default: the best candidate)");
+  review->add_option("--by", args->by, "Who decides (default: the local account)");
+  review->callback(
+      [&ctx, args] { ctx.run = [&ctx, args]() -> Status { return RunReview(ctx, *args); }; });
+}
+
+}  // namespace mara::cli

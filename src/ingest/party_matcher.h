@@ -1,0 +1,91 @@
+// Party-name resolution for the importers: turns a name as a data set
+// spells it into the id of a party, writing whatever that takes, so that no
+// name is ever silently dropped.
+//
+// Contract:
+// - Load() builds a names::NameResolver (ingest/names/resolver.h) over the
+//   registry as the RegistryWriter loaded it (each party's name, aliases and
+//   names over time) and reads the name-review queue once.
+// - Match(name, situation, kind) decides, in this order:
+//   1. a name this import already matched: the same party;
+//   2. a name with a decided review entry (any origin, compared folded): the
+//      party the reviewer chose (accepted or created), or the provisional
+//      party when the match was rejected;
+//   3. resolver decision accept: the best party;
+//   4. review: a provisional party named `name` (id SlugId(prefix, name),
+//      in `situation`, of `kind`) is created and the name is queued (origin,
+//      query, provisional party, candidates as JSON, reason) for
+//      `mara names review`; the record is attributed to the provisional
+//      party until a person decides;
+//   5. new: a party named `name` is created the same way, not queued.
+//   A pending entry for the same (origin, query) is updated, never doubled.
+// - Failures: kInvalidArgument for a name that is empty or not valid UTF-8
+//   (the caller rejects the row), else the Store's status.
+// - Used from one thread, inside the import's transaction.
+#ifndef MARA_INGEST_PARTY_MATCHER_H_
+#define MARA_INGEST_PARTY_MATCHER_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/status.h"
+#include "domain/json_codec.h"
+#include "ingest/dataset_import.h"
+#include "ingest/names/resolver.h"
+
+namespace mara {
+
+struct MatchCounts {
+  int64_t accepted = 0;  // matched by the resolver above the accept threshold
+  int64_t decided = 0;   // matched by an earlier review decision
+  int64_t reviewed = 0;  // distinct names queued for review
+  int64_t created = 0;   // distinct names that became new parties
+};
+
+class PartyMatcher {
+ public:
+  static Result<std::unique_ptr<PartyMatcher>> Load(RegistryWriter& writer, std::string origin,
+                                                    std::string id_prefix,
+                                                    const names::ResolverOptions& options);
+
+  Result<std::string> Match(std::string_view name, std::string_view situation,
+                            PartyKind kind_if_new);
+
+  const MatchCounts& counts() const { return counts_; }
+  // "acled names: 40 matched (2 by earlier review decisions), 3 in review,
+  // 5 new parties".
+  std::string Note() const;
+
+  PartyMatcher(RegistryWriter& writer, std::string origin, std::string id_prefix,
+               names::NameResolver resolver)
+      : writer_(writer),
+        origin_(std::move(origin)),
+        id_prefix_(std::move(id_prefix)),
+        resolver_(std::move(resolver)) {}
+
+ private:
+  Result<std::string> CreateParty(std::string_view name, std::string_view situation,
+                                  PartyKind kind);
+
+  RegistryWriter& writer_;
+  std::string origin_;
+  std::string id_prefix_;
+  names::NameResolver resolver_;
+  std::unordered_map<std::string, std::string> matched_;  // folded name -> party
+  std::unordered_map<std::string, NameReview> decided_;   // folded query -> decided entry
+  MatchCounts counts_;
+};
+
+// The resolution's candidates as the review queue stores them.
+Json CandidatesJson(const names::Resolution& r);
+// The party names the resolver indexes for a registry (name, aliases and
+// names over time; names that fold to nothing are left out).
+std::vector<names::PartyNames> ResolverNames(const std::vector<Party>& parties);
+
+}  // namespace mara
+
+#endif  // MARA_INGEST_PARTY_MATCHER_H_

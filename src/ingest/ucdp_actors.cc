@@ -1,0 +1,274 @@
+#include "ingest/ucdp_actors.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "common/text.h"
+#include "domain/json_codec.h"
+#include "ingest/names/name_fold.h"
+#include "ingest/party_matcher.h"
+
+namespace mara {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool IsSpelling(std::string_view s) { return !s.empty() && s != "n/a" && s != "N/A"; }
+
+std::vector<std::string> SplitList(std::string_view cell) {
+  std::vector<std::string> out;
+  while (!cell.empty()) {
+    const size_t comma = cell.find(',');
+    const std::string_view item = Trim(cell.substr(0, comma));
+    if (IsSpelling(item)) out.emplace_back(item);
+    cell = comma == std::string_view::npos ? std::string_view() : cell.substr(comma + 1);
+  }
+  return out;
+}
+
+struct UcdpRecord {
+  int64_t id = 0;
+  uint64_t line = 0;
+  std::string name;
+  std::vector<std::string> spellings;  // NameOrig, NameOrigFull, NameOrigFullEng
+  std::vector<std::string> new_names;  // later names, in order
+  int64_t org = 0;
+  bool splinter = false;
+  std::vector<int64_t> previous;  // ActorIdPrev
+  std::vector<std::string> alliance_ids;
+  std::vector<std::string> alliance_names;
+  std::vector<std::string> locations;
+  std::string version;
+};
+
+class UcdpImport {
+ public:
+  UcdpImport(Store& store, const DatasetImportOptions& options, const DatasetSink& sink,
+             DatasetImportResult* result)
+      : store_(store), options_(options), sink_(sink), result_(*result) {}
+
+  Status Run(const std::string& path) {
+    MARA_ASSIGN_OR_RETURN(AgendaRule agenda, AgendaRule::Parse(options_.agenda));
+    MARA_ASSIGN_OR_RETURN(
+        std::unique_ptr<CsvTable> table,
+        CsvTable::Open(path,
+                       {"ActorId", "NameData", "NameOrig", "NameOrigFull", "NameOrigFullEng",
+                        "NameChange", "NewName", "Org", "Splinter", "ActorIdPrev", "Alliance",
+                        "ActorIdAlliance", "NameAlliance", "Location", "Version"},
+                       options_.max_record_bytes));
+    table_ = table.get();
+    MARA_RETURN_IF_ERROR(ForEachRow(*table, options_, sink_, &result_, [this] { return Row(); }));
+    return Write(agenda);
+  }
+
+ private:
+  Status Row() {
+    const CsvTable& t = *table_;
+    UcdpRecord r;
+    r.line = t.line();
+    MARA_ASSIGN_OR_RETURN(r.id, t.Int("ActorId"));
+    if (r.id < 0) return t.FieldError("ActorId", "expected a non-negative actor id");
+    if (index_.count(r.id)) {
+      return t.FieldError("ActorId", "actor id " + std::to_string(r.id) +
+                                         " repeats the record on line " +
+                                         std::to_string(records_[index_[r.id]].line));
+    }
+    r.name = std::string(Trim(t.Get("NameData")));
+    if (!IsSpelling(r.name)) return t.FieldError("NameData", "empty actor name");
+    for (std::string_view column : {"NameOrig", "NameOrigFull", "NameOrigFullEng"}) {
+      const std::string_view s = Trim(t.Get(column));
+      if (IsSpelling(s)) r.spellings.emplace_back(s);
+    }
+    MARA_ASSIGN_OR_RETURN(int64_t name_change, t.Int("NameChange"));
+    if (name_change == 1) r.new_names = SplitList(t.Get("NewName"));
+    MARA_ASSIGN_OR_RETURN(r.org, t.Int("Org"));
+    MARA_ASSIGN_OR_RETURN(int64_t splinter, t.Int("Splinter"));
+    r.splinter = splinter == 1;
+    for (const std::string& prev : SplitList(t.Get("ActorIdPrev"))) {
+      int64_t v = 0;
+      auto [end, ec] = std::from_chars(prev.data(), prev.data() + prev.size(), v);
+      if (ec != std::errc() || end != prev.data() + prev.size()) {
+        return t.FieldError("ActorIdPrev", "expected actor ids, got " + QuoteForMessage(prev));
+      }
+      r.previous.push_back(v);
+    }
+    r.alliance_ids = SplitList(t.Get("ActorIdAlliance"));
+    r.alliance_names = SplitList(t.Get("NameAlliance"));
+    r.locations = SplitList(t.Get("Location"));
+    r.version = std::string(Trim(t.Get("Version")));
+    if (r.version.empty() || !IsValidId("UCDP-" + r.version + "-0")) {
+      return t.FieldError(
+          "Version", "expected a release such as 23.1, got " + QuoteForMessage(t.Get("Version")));
+    }
+    index_[r.id] = records_.size();
+    records_.push_back(std::move(r));
+    return Status::Ok();
+  }
+
+  // Whether the stored party and the actor have names that agree.
+  double Agreement(const names::NameResolver& resolver, const Party& stored,
+                   const std::string& target) const {
+    double best = 0;
+    std::vector<std::string> names = stored.aliases;
+    names.insert(names.begin(), stored.name);
+    for (const std::string& n : names) {
+      for (const std::string& q : {n, "Government of " + n}) {
+        const names::Resolution r = resolver.Resolve(q);
+        for (const names::Candidate& c : r.candidates) {
+          if (c.party_id == target) best = std::max(best, c.features.score);
+        }
+      }
+    }
+    return best;
+  }
+
+  Status Write(const AgendaRule& agenda) {
+    MARA_ASSIGN_OR_RETURN(std::unique_ptr<RegistryWriter> writer,
+                          RegistryWriter::Load(store_, &result_));
+    std::vector<names::PartyNames> registry;
+    registry.reserve(records_.size());
+    for (const UcdpRecord& r : records_) {
+      names::PartyNames n{"UCDP-" + std::to_string(r.id), r.name, r.spellings};
+      n.aliases.insert(n.aliases.end(), r.new_names.begin(), r.new_names.end());
+      std::erase_if(n.aliases, [](const std::string& a) {
+        return !IsValidUtf8(a) || names::FoldNameText(a).empty();
+      });
+      registry.push_back(std::move(n));
+    }
+    MARA_ASSIGN_OR_RETURN(names::NameResolver resolver,
+                          names::NameResolver::Build(registry, options_.resolver));
+    MARA_ASSIGN_OR_RETURN(std::vector<NameReview> reviews, store_.ListNameReviews());
+    std::unordered_set<std::string> decided;
+    for (const NameReview& r : reviews) {
+      if (r.origin == "ucdp-actors" && r.status != "pending") decided.insert(r.query);
+    }
+
+    // First the id each actor will have, so that splinters can point at it.
+    std::unordered_map<int64_t, std::string> party_of;
+    std::vector<bool> merge(records_.size(), false);
+    std::vector<double> agreement(records_.size(), 0);
+    int64_t merged = 0, conflicted = 0;
+    for (size_t i = 0; i < records_.size(); ++i) {
+      const UcdpRecord& r = records_[i];
+      const std::string id = "UCDP-" + std::to_string(r.id);
+      const Party* stored = writer->StoredParty(id);
+      if (stored == nullptr) {
+        party_of[r.id] = id;
+        continue;
+      }
+      agreement[i] = Agreement(resolver, *stored, id);
+      if (agreement[i] >= options_.resolver.accept_threshold) {
+        merge[i] = true;
+        ++merged;
+        party_of[r.id] = id;
+      } else {
+        ++conflicted;
+        party_of[r.id] = "UCDP-" + r.version + "-" + std::to_string(r.id);
+      }
+    }
+
+    for (size_t i = 0; i < records_.size(); ++i) {
+      const UcdpRecord& r = records_[i];
+      const std::string& id = party_of[r.id];
+      const std::string situation_name =
+          r.locations.empty() ? std::string("Unknown location") : r.locations.front();
+      const std::string situation = SituationIdFor(situation_name);
+      if (!writer->SituationExists(situation)) {
+        MARA_RETURN_IF_ERROR(
+            writer->Put(Situation{situation, situation_name, agenda.OnAgenda(situation_name)}));
+      }
+      Party p;
+      if (merge[i]) {
+        p = *writer->StoredParty(id);
+      } else {
+        p.id = id;
+        p.name = r.name;
+        p.kind = r.org == 4 ? PartyKind::kState : PartyKind::kNonState;
+        p.situation = situation;
+      }
+      AddAlias(&p, r.name);
+      for (const std::string& s : r.spellings) AddAlias(&p, s);
+      for (const std::string& s : r.new_names) AddAlias(&p, s);
+      if (!r.new_names.empty()) {
+        std::vector<NameOverTime> over_time;
+        over_time.push_back({r.name, std::nullopt, std::nullopt});
+        for (const std::string& n : r.new_names)
+          over_time.push_back({n, std::nullopt, std::nullopt});
+        p.names_over_time = std::move(over_time);
+      }
+      if (r.splinter && !p.splinter_of) {
+        for (int64_t prev : r.previous) {
+          auto it = party_of.find(prev);
+          if (it != party_of.end() && it->second != id) {
+            p.splinter_of = it->second;
+            break;
+          }
+        }
+      }
+      Status s = writer->Put(p);
+      if (!s.ok()) return s.WithPrefix("line " + std::to_string(r.line));
+
+      Json extra = {{"actor_id", r.id},
+                    {"release", r.version},
+                    {"party", id},
+                    {"alliance_ids", r.alliance_ids},
+                    {"alliance_names", r.alliance_names},
+                    {"locations", r.locations}};
+      MARA_RETURN_IF_ERROR(
+          store_.PutMeta("ucdp-actor/" + std::to_string(r.id),
+                         extra.dump(-1, ' ', false, Json::error_handler_t::replace)));
+
+      const std::string stored_id = "UCDP-" + std::to_string(r.id);
+      if (id != stored_id && !decided.count(r.name)) {
+        const Party* stored = writer->StoredParty(stored_id);
+        char score[16];
+        std::snprintf(score, sizeof score, "%.3f", agreement[i]);
+        NameReview entry;
+        entry.origin = "ucdp-actors";
+        entry.query = r.name;
+        entry.provisional_party = id;
+        entry.candidates = Json::array({Json{{"party", stored_id},
+                                             {"name", stored->name},
+                                             {"score", std::stod(score)},
+                                             {"features", "same UCDP actor id"}}})
+                               .dump();
+        entry.reason = "UCDP " + r.version + " actor " + std::to_string(r.id) + " is named " +
+                       QuoteForMessage(r.name) + " but the stored party " + stored_id +
+                       " is named " + QuoteForMessage(stored->name) + " (best score " + score +
+                       "): accept to merge them";
+        MARA_RETURN_IF_ERROR(store_.PutNameReview(entry).status());
+      }
+    }
+    result_.notes.push_back("ucdp-actors: " + std::to_string(records_.size()) + " actors, " +
+                            std::to_string(merged) + " merged into stored parties, " +
+                            std::to_string(conflicted) +
+                            " conflicted (same id, other names; in review: mara names review)");
+    return Status::Ok();
+  }
+
+  Store& store_;
+  const DatasetImportOptions& options_;
+  const DatasetSink& sink_;
+  DatasetImportResult& result_;
+  const CsvTable* table_ = nullptr;
+  std::vector<UcdpRecord> records_;
+  std::unordered_map<int64_t, size_t> index_;
+};
+
+}  // namespace
+
+Status ImportUcdpActors(Store& store, const std::string& path, const DatasetImportOptions& options,
+                        const DatasetSink& sink, DatasetImportResult* result) {
+  UcdpImport job(store, options, sink, result);
+  return job.Run(path);
+}
+
+}  // namespace mara

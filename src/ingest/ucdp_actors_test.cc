@@ -1,0 +1,147 @@
+#include "ingest/ucdp_actors.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "domain/json_codec.h"
+#include "ingest/import_test_support.h"
+#include "ingest/svac.h"
+
+namespace mara {
+namespace {
+
+using testing_support::Fixture;
+using testing_support::SharedData;
+using testing_support::Total;
+
+class UcdpActorsTest : public testing_support::ImporterTest {};
+
+bool HasAlias(const Party& p, std::string_view alias) {
+  return std::find(p.aliases.begin(), p.aliases.end(), alias) != p.aliases.end();
+}
+
+TEST_F(UcdpActorsTest, RealFileAloneIsTheRegistry) {
+  auto r = Run(ImportUcdpActors, SharedData("ucdp_actor_list_v23_1.csv"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rejected, 0);
+  Bundle b = Registry();
+  ASSERT_EQ(b.parties.size(), 1777u);
+  const Party* us = FindParty(b, "UCDP-3");
+  ASSERT_NE(us, nullptr);
+  EXPECT_EQ(us->name, "Government of United States of America");
+  EXPECT_EQ(us->kind, PartyKind::kState) << "Org 4";
+  EXPECT_EQ(us->situation, "SIT-north-korea") << "the first location";
+  // A splinter: KNU (180) split from actor 890.
+  const Party* knu = FindParty(b, "UCDP-180");
+  ASSERT_NE(knu, nullptr);
+  ASSERT_TRUE(knu->splinter_of.has_value());
+  EXPECT_EQ(*knu->splinter_of, "UCDP-890");
+  // A rename keeps the party: names over time, later names as aliases.
+  const Party* renamed = nullptr;
+  for (const Party& p : b.parties) {
+    if (p.names_over_time.size() >= 3) {
+      renamed = &p;
+      break;
+    }
+  }
+  ASSERT_NE(renamed, nullptr);
+  for (const NameOverTime& n : renamed->names_over_time) {
+    EXPECT_TRUE(n.name == renamed->name || HasAlias(*renamed, n.name)) << n.name;
+  }
+  // Alliances and every location are kept beside the party.
+  auto meta = store_->GetMeta("ucdp-actor/193");
+  ASSERT_TRUE(meta.ok() && meta->has_value());
+  Json extra = Json::parse(**meta);
+  EXPECT_EQ(extra["alliance_ids"], Json::array({"195"}));
+  EXPECT_EQ(extra["release"], "23.1");
+
+  auto again = Run(ImportUcdpActors, SharedData("ucdp_actor_list_v23_1.csv"));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(Total(again->inserted), 0);
+  EXPECT_EQ(again->updated.Of(Collection::kParties), 1777);
+  EXPECT_EQ(Registry().parties.size(), 1777u);
+  EXPECT_TRUE(store_->ListNameReviews().value().empty());
+}
+
+TEST_F(UcdpActorsTest, AfterSvacMergesAgreeingIdsAndQueuesConflicts) {
+  ASSERT_TRUE(Run(ImportSvac, SharedData("svac_3.2_complete.csv")).ok());
+  const Bundle before = Registry();
+  auto r = Run(ImportUcdpActors, SharedData("ucdp_actor_list_v23_1.csv"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_FALSE(r->notes.empty());
+  const std::string note = r->notes.back();
+  SCOPED_TRACE(note);
+  int merged = 0, conflicted = 0;
+  ASSERT_EQ(std::sscanf(note.c_str(), "ucdp-actors: 1777 actors, %d merged into stored parties, %d",
+                        &merged, &conflicted),
+            2);
+  EXPECT_GT(merged, 500);
+  EXPECT_GT(conflicted, 0);
+  auto reviews = store_->ListNameReviews();
+  ASSERT_TRUE(reviews.ok());
+  EXPECT_EQ(static_cast<int>(reviews->size()), conflicted);
+
+  Bundle after = Registry();
+  // State actors: SVAC's "Iran" and UCDP's "Government of Iran" agree.
+  const Party* iran = FindParty(after, "UCDP-114");
+  ASSERT_NE(iran, nullptr);
+  EXPECT_EQ(iran->name, "Iran") << "a merged party keeps its name";
+  EXPECT_TRUE(HasAlias(*iran, "Government of Iran"));
+  EXPECT_EQ(iran->situation, FindParty(before, "UCDP-114")->situation);
+  // Every conflict left the stored party alone and stored the actor apart.
+  for (const NameReview& e : *reviews) {
+    EXPECT_EQ(e.origin, "ucdp-actors");
+    EXPECT_EQ(e.status, "pending");
+    ASSERT_NE(FindParty(after, e.provisional_party), nullptr) << e.provisional_party;
+    EXPECT_TRUE(e.provisional_party.starts_with("UCDP-23.1-")) << e.provisional_party;
+  }
+  // Parties: SVAC's plus one per UCDP actor that SVAC does not have or
+  // that conflicted.
+  int svac_ucdp_ids = 0;
+  for (const Party& p : before.parties) svac_ucdp_ids += p.id.starts_with("UCDP-");
+  EXPECT_EQ(after.parties.size(), before.parties.size() + 1777 - static_cast<size_t>(merged));
+  EXPECT_LE(merged + conflicted, svac_ucdp_ids) << "only ids SVAC stored can merge or conflict";
+
+  auto again = Run(ImportUcdpActors, SharedData("ucdp_actor_list_v23_1.csv"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(Total(again->inserted), 0);
+  // Now every actor's id is stored: the conflicts stay conflicts, the rest
+  // merge (with themselves, the second time).
+  EXPECT_EQ(again->notes.back(),
+            "ucdp-actors: 1777 actors, " + std::to_string(1777 - conflicted) +
+                " merged into stored parties, " + std::to_string(conflicted) +
+                " conflicted (same id, other names; in review: mara names review)");
+  EXPECT_EQ(store_->ListNameReviews().value().size(), reviews->size());
+}
+
+TEST_F(UcdpActorsTest, MissingColumnAndRepeatedIds) {
+  const std::string path = dir_.path() + "/actors.csv";
+  std::ofstream(path) << "ActorId,NameData\n1,A\n";
+  auto r = Run(ImportUcdpActors, path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "line 1: missing column 'NameOrig' (is this the right --format?)");
+
+  const std::string header =
+      "ActorId,NameData,NameOrig,NameOrigFull,NameOrigFullEng,NameChange,NewName,Org,Splinter,"
+      "ActorIdPrev,Alliance,ActorIdAlliance,NameAlliance,Location,Version\n";
+  std::ofstream(path) << header << "1,Front A,n/a,n/a,n/a,0,,1,0,,0,,,Country X,23.1\n"
+                      << "1,Front B,n/a,n/a,n/a,0,,1,0,,0,,,Country X,23.1\n"
+                      << "x,Front C,n/a,n/a,n/a,0,,1,0,,0,,,Country X,23.1\n";
+  r = Run(ImportUcdpActors, path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "line 3, column 1 'ActorId': actor id 1 repeats the record on line 2");
+  DatasetImportOptions skip;
+  skip.skip_invalid = true;
+  r = Run(ImportUcdpActors, path, skip);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rejected, 2);
+  EXPECT_EQ(rejected_.rows[1].back(), "line 4, column 1 'ActorId': expected an integer, got 'x'");
+  EXPECT_EQ(Registry().parties.size(), 1u);
+}
+
+}  // namespace
+}  // namespace mara
