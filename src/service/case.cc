@@ -74,6 +74,64 @@ OJson ArrayOf(const std::vector<T>& values) {
 
 }  // namespace
 
+StatementOfCase StatementOfCaseFrom(const Bundle& registry, const Policy& policy,
+                                    const Assessment& assessment, const Party& party, int cycle) {
+  StatementOfCase s;
+  s.cycle = cycle;
+  s.policy_name = policy.name;
+  s.policy_version = policy.version;
+  s.policy_digest = assessment.policy_digest;
+  s.data_digest = assessment.data_digest;
+  s.publication_min_cell = policy.publication_min_cell;
+  s.party = party;
+  for (const Party& p : registry.parties) {
+    if (party.splinter_of && p.id == *party.splinter_of) s.splinter_origin = p;
+    if (party.parent && p.id == *party.parent) s.parent = p;
+  }
+  if (const PartyAssessment* pa = assessment.Find(party.id)) {
+    s.assessment = *pa;
+  } else {
+    s.assessment.id = party.id;
+    s.assessment.name = party.name;
+    s.assessment.situation = party.situation;
+    s.assessment.kind = party.kind;
+    s.assessment.parent = party.parent;
+    s.assessment.splinter_of = party.splinter_of;
+  }
+  for (const Finding& f : OfParty(registry.findings, party.id)) {
+    if (f.cycle <= cycle) s.findings.push_back(f);
+  }
+  s.commitments = OfParty(registry.commitments, party.id);
+  s.designations = OfParty(registry.designations, party.id);
+  s.engagements = OfParty(registry.engagements, party.id);
+  for (const Decision& d : OfParty(registry.decisions, party.id)) {
+    if (d.cycle <= cycle) s.decisions.push_back(d);
+  }
+  s.petitions = OfParty(registry.petitions, party.id);
+  return s;
+}
+
+std::optional<CaseIncident> CaseIncidentFor(
+    const Assessor& assessor, const Policy& policy, const Incident& incident,
+    std::string_view party_id, int cycle,
+    const std::map<std::string_view, const Source*>& sources) {
+  if (incident.cycle() != cycle) return std::nullopt;
+  bool verified = incident.status == IncidentStatus::kVerified;
+  if (!verified && incident.status != IncidentStatus::kUnderVerification) return std::nullopt;
+  std::optional<Standard> standard = assessor.CountedStandard(FactsOf(incident), party_id);
+  if (!standard) return std::nullopt;
+  CaseIncident c;
+  c.incident = incident;
+  c.standard = *standard;
+  c.listing_evidence = verified && *standard >= policy.listing_min_standard;
+  c.notice_evidence = *standard >= policy.notice_min_standard;
+  for (const std::string& id : incident.sources) {
+    auto it = sources.find(id);
+    if (it != sources.end()) c.sources.push_back(*it->second);
+  }
+  return c;
+}
+
 Result<StatementOfCase> BuildStatementOfCase(Store& store, const Policy& policy,
                                              std::string_view party_id, int cycle) {
   MARA_RETURN_IF_ERROR(CheckCycle(cycle));
@@ -90,48 +148,14 @@ Result<StatementOfCase> BuildStatementOfCase(Store& store, const Policy& policy,
     return Status::Ok();
   }));
   Assessment assessment = assessor.Finish(data_digest);
-
-  StatementOfCase s;
-  s.cycle = cycle;
-  s.policy_name = policy.name;
-  s.policy_version = policy.version;
-  s.policy_digest = assessment.policy_digest;
-  s.data_digest = data_digest;
-  s.publication_min_cell = policy.publication_min_cell;
-  s.party = *party_it;
-  for (const Party& p : registry.parties) {
-    if (party_it->splinter_of && p.id == *party_it->splinter_of) s.splinter_origin = p;
-    if (party_it->parent && p.id == *party_it->parent) s.parent = p;
-  }
-  if (const PartyAssessment* pa = assessment.Find(party_id)) {
-    s.assessment = *pa;
-  } else {
-    s.assessment.id = party_it->id;
-    s.assessment.name = party_it->name;
-    s.assessment.situation = party_it->situation;
-    s.assessment.kind = party_it->kind;
-    s.assessment.parent = party_it->parent;
-    s.assessment.splinter_of = party_it->splinter_of;
-  }
+  StatementOfCase s = StatementOfCaseFrom(registry, policy, assessment, *party_it, cycle);
 
   std::map<std::string_view, const Source*> sources;
   for (const Source& src : registry.sources) sources[src.id] = &src;
   MARA_RETURN_IF_ERROR(store.ScanIncidents([&](const Incident& incident) {
-    if (incident.cycle() != cycle) return Status::Ok();
-    bool verified = incident.status == IncidentStatus::kVerified;
-    if (!verified && incident.status != IncidentStatus::kUnderVerification) return Status::Ok();
-    std::optional<Standard> standard = assessor.CountedStandard(FactsOf(incident), party_id);
-    if (!standard) return Status::Ok();
-    CaseIncident c;
-    c.incident = incident;
-    c.standard = *standard;
-    c.listing_evidence = verified && *standard >= policy.listing_min_standard;
-    c.notice_evidence = *standard >= policy.notice_min_standard;
-    for (const std::string& id : incident.sources) {
-      auto it = sources.find(id);
-      if (it != sources.end()) c.sources.push_back(*it->second);
-    }
-    s.incidents.push_back(std::move(c));
+    std::optional<CaseIncident> c =
+        CaseIncidentFor(assessor, policy, incident, party_id, cycle, sources);
+    if (c) s.incidents.push_back(std::move(*c));
     return Status::Ok();
   }));
   std::sort(s.incidents.begin(), s.incidents.end(),
@@ -139,17 +163,6 @@ Result<StatementOfCase> BuildStatementOfCase(Store& store, const Policy& policy,
               if (a.incident.date != b.incident.date) return a.incident.date < b.incident.date;
               return a.incident.id < b.incident.id;
             });
-
-  for (const Finding& f : OfParty(registry.findings, party_id)) {
-    if (f.cycle <= cycle) s.findings.push_back(f);
-  }
-  s.commitments = OfParty(registry.commitments, party_id);
-  s.designations = OfParty(registry.designations, party_id);
-  s.engagements = OfParty(registry.engagements, party_id);
-  for (const Decision& d : OfParty(registry.decisions, party_id)) {
-    if (d.cycle <= cycle) s.decisions.push_back(d);
-  }
-  s.petitions = OfParty(registry.petitions, party_id);
   return s;
 }
 

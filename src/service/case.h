@@ -16,6 +16,7 @@
 #ifndef MARA_SERVICE_CASE_H_
 #define MARA_SERVICE_CASE_H_
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -60,6 +61,20 @@ struct StatementOfCase {
 
 Result<StatementOfCase> BuildStatementOfCase(Store& store, const Policy& policy,
                                              std::string_view party_id, int cycle);
+
+// The two halves of BuildStatementOfCase, for callers that build many
+// statements from one assessment and one scan (the annual report).
+// StatementOfCaseFrom fills everything but `incidents` from the registry and
+// an assessment of `cycle`. CaseIncidentFor is the entry of `incident` in
+// `party_id`'s statement, or nullopt when it is not one of the party's
+// counted incidents of `cycle`; `assessor` must have been built with
+// `policy`, and `sources` maps ids to registry sources (it must outlive the
+// call only).
+StatementOfCase StatementOfCaseFrom(const Bundle& registry, const Policy& policy,
+                                    const Assessment& assessment, const Party& party, int cycle);
+std::optional<CaseIncident> CaseIncidentFor(
+    const Assessor& assessor, const Policy& policy, const Incident& incident,
+    std::string_view party_id, int cycle, const std::map<std::string_view, const Source*>& sources);
 
 nlohmann::ordered_json StatementOfCaseToJson(const StatementOfCase& s, bool public_edition);
 std::string StatementOfCaseToText(const StatementOfCase& s, bool public_edition);

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Annual report benchmark (issue "The annual report", tests and figures).
+#
+# Generates INCIDENTS incidents (default 1,000,000) over 2,000 parties and 10
+# cycles (2016-2025), imports them with their registry and statements into a
+# fresh store, runs one report untimed so that the data digest is cached (as
+# it is after any earlier command), then RUNS times times
+# `mara report --cycle 2025 --format F --edition E --out FILE` from the store
+# on disk, for the public HTML (the target: <= 3 s), the confidential HTML
+# and the public JSON. Prints the medians, peak RSS and output sizes.
+#
+# Usage: bench/report/report_bench.sh [INCIDENTS]
+# Environment: MARA (binary), RUNS (default 5), WORK (default
+# /tmp/mara-report-bench; removed at the end unless KEEP=1).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$here/lib.sh"
+
+mara=$(find_mara)
+runs=${RUNS:-5}
+work=${WORK:-/tmp/mara-report-bench}
+n=${1:-1000000}
+ensure_gnu_time
+mkdir -p "$work"
+
+machine_summary
+echo "mara: $mara; $n incidents, 2000 parties, cycles 2016-2025; runs: $runs"
+if [[ ! -f "$work/report.db" ]]; then
+  "$mara" generate --incidents "$n" --parties 2000 --cycles 10 --first-cycle 2016 \
+    --out "$work/set.csv" >/dev/null
+  "$mara" --db "$work/report.db" init >/dev/null
+  "$mara" --db "$work/report.db" import "$work/set.registry.json" >/dev/null
+  "$mara" --db "$work/report.db" import "$work/set.csv" >/dev/null
+  "$mara" --db "$work/report.db" import "$work/set.statements.json" >/dev/null
+  rm -f "$work/set.csv" "$work/set.registry.json" "$work/set.statements.json"
+fi
+echo "store: $(du -h "$work/report.db" | cut -f1)"
+"$mara" --db "$work/report.db" report --cycle 2025 --format json --out "$work/warmup.json" 2>/dev/null
+
+printf '%-28s %9s %9s %12s\n' report median_s peak_MB output_MB
+for spec in html:public html:confidential json:public; do
+  format=${spec%%:*}
+  edition=${spec##*:}
+  walls=() rss=()
+  for ((r = 1; r <= runs; r++)); do
+    read -r w m < <(measure "$work/run" "$mara" --db "$work/report.db" report --cycle 2025 \
+      --format "$format" --edition "$edition" --out "$work/report.$format")
+    walls+=("$w") rss+=("$m")
+  done
+  size=$(stat -c %s "$work/report.$format")
+  awk -v name="$format $edition" -v w="$(median "${walls[@]}")" -v m="$(median "${rss[@]}")" \
+    -v s="$size" 'BEGIN { printf "%-28s %9.3f %9.1f %12.1f\n", name, w, m / 1024, s / 1048576 }'
+  echo "  runs: ${walls[*]} s"
+done
+if [[ "${KEEP:-0}" != 1 ]]; then rm -rf "$work"; fi

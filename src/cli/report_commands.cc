@@ -1,0 +1,135 @@
+// report (DESIGN.md §5, issue 4): the annual report of a cycle in one format
+// and edition. The file is written whole or not at all: the bytes go to a
+// temporary file beside --out, which is renamed over it at the end.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "common/text.h"
+#include "policy/policy.h"
+#include "report/builder.h"
+#include "report/render.h"
+#include "service/session.h"
+#include "service/signing.h"
+
+namespace mara::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ReportArgs {
+  int cycle = 0;
+  std::string format;
+  std::string edition = "public";
+  std::string out;
+  std::string policy;
+};
+
+Status WriteBytes(std::ofstream& f, const std::string& path, std::string_view bytes) {
+  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  f.close();
+  if (!f) return Status::IOError("--out " + QuoteForMessage(path) + ": write failed");
+  return Status::Ok();
+}
+
+// A regular file (or a new one) is replaced by renaming a complete temporary
+// file over it; anything else that exists (a device such as /dev/null, a
+// pipe) is written in place, never renamed over.
+Status WriteAtomically(const std::string& path, std::string_view bytes) {
+  std::error_code ec;
+  fs::file_status status = fs::status(path, ec);
+  if (fs::exists(status) && !fs::is_regular_file(status)) {
+    if (fs::is_directory(status)) {
+      return Status::InvalidArgument("--out " + QuoteForMessage(path) + ": is a directory");
+    }
+    std::ofstream f(path, std::ios::binary);
+    if (!f) return Status::IOError("--out " + QuoteForMessage(path) + ": cannot open");
+    return WriteBytes(f, path, bytes);
+  }
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) return Status::IOError("--out " + QuoteForMessage(path) + ": cannot create " + tmp);
+    Status written = WriteBytes(f, path, bytes);
+    if (!written.ok()) {
+      fs::remove(tmp, ec);
+      return written;
+    }
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return Status::IOError("--out " + QuoteForMessage(path) + ": cannot rename into place");
+  }
+  return Status::Ok();
+}
+
+void RegisterReport(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<ReportArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "report",
+      "Write the annual report of a cycle: summary, trends, situations, annex, notice, late "
+      "verifications, responses, engagement and statements of case");
+  cmd->add_option("--cycle", args->cycle, "The cycle (year) of the report")->required();
+  cmd->add_option("--format", args->format, "html, md, json, csv, ftm or pdf")
+      ->required()
+      ->check(CLI::IsMember({"html", "md", "json", "csv", "ftm", "pdf"}));
+  cmd->add_option("--edition", args->edition,
+                  "public (no confidential source, narrative or small victim count) or "
+                  "confidential")
+      ->check(CLI::IsMember({"public", "confidential"}));
+  cmd->add_option("--out", args->out, "Output file, or - for standard output")->required();
+  cmd->add_option("--policy", args->policy,
+                  "Policy file (TOML); default: the built-in policies/default.toml");
+  cmd->callback([&ctx, args] {
+    ctx.run = [&ctx, args]() -> Status {
+      MARA_ASSIGN_OR_RETURN(report::Format format, report::ParseFormat(args->format));
+      MARA_ASSIGN_OR_RETURN(report::Edition edition, report::ParseEdition(args->edition));
+      MARA_ASSIGN_OR_RETURN(Policy policy,
+                            args->policy.empty() ? DefaultPolicy() : LoadPolicyFile(args->policy));
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
+      MARA_RETURN_IF_ERROR(session->AuthorizeEverywhere(
+          edition == report::Edition::kPublic ? security::Operation::kReadPublic
+                                              : security::Operation::kReadConfidential));
+      MARA_ASSIGN_OR_RETURN(report::Report r,
+                            report::BuildReport(session->store(), policy, args->cycle, edition));
+      MARA_ASSIGN_OR_RETURN(std::string bytes, report::Render(r, format));
+      if (args->out == "-") {
+        std::cout.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        std::cout.flush();
+        if (!std::cout) return Status::IOError("standard output: write failed");
+        return Status::Ok();
+      }
+      MARA_RETURN_IF_ERROR(WriteAtomically(args->out, bytes));
+      std::fprintf(stderr, "Wrote %s: %s %s edition of the %d report (%zu bytes)\n",
+                   args->out.c_str(), std::string(report::FormatName(format)).c_str(),
+                   args->edition.c_str(), args->cycle, bytes.size());
+      // A regular file gets its detached signature; a pipe or device cannot
+      // be re-read, so standard output and devices go unsigned.
+      std::error_code ec;
+      if (fs::is_regular_file(args->out, ec)) {
+        ReportProvenance provenance;
+        provenance.data_digest = r.data_digest;
+        provenance.policy_digest = r.policy_digest;
+        provenance.policy_name = r.policy_name;
+        provenance.cycle = r.cycle;
+        provenance.edition = args->edition;
+        provenance.format = std::string(report::FormatName(format));
+        MARA_ASSIGN_OR_RETURN(std::string signature,
+                              SignReportFile(*session, args->out, provenance));
+        std::fprintf(stderr, "Signed: %s\n", signature.c_str());
+      }
+      return Status::Ok();
+    };
+  });
+}
+
+}  // namespace
+
+void RegisterReportCommands(CLI::App& app, Context& ctx) { RegisterReport(app, ctx); }
+
+}  // namespace mara::cli

@@ -1,0 +1,111 @@
+// The FollowTheMoney rendering: one JSON object per line, an Organization
+// for each listed, on-notice or removed party and a Sanction carrying its
+// listing, so that screening tools built for sanctions lists can use Mara's
+// list (docs/reports.md maps each property).
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+#include "report/render.h"
+
+namespace mara::report {
+namespace {
+
+using OJson = nlohmann::ordered_json;
+
+OJson Values(std::initializer_list<std::string> values) {
+  OJson a = OJson::array();
+  for (const std::string& v : values) {
+    if (!v.empty()) a.push_back(v);
+  }
+  return a;
+}
+
+}  // namespace
+
+std::string RenderFtm(const Report& r) {
+  std::map<std::string, std::string> situation_names;
+  for (const SituationSection& s : r.situations) situation_names[s.id] = s.name;
+  std::map<std::string, std::set<std::string>> urls;
+  for (const StatementOfCase& s : r.cases) {
+    for (const CaseIncident& c : s.incidents) {
+      for (const Source& src : c.sources) {
+        if (src.url && ShowsSource(r.edition, src)) urls[s.party.id].insert(*src.url);
+      }
+    }
+  }
+  for (const CaseSummary& s : r.case_summaries) {
+    for (const Source& src : s.sources) {
+      if (src.url) urls[s.party.id].insert(*src.url);
+    }
+  }
+  const std::string authority = fmt::format("Mara, policy {} {}", r.policy_name, r.policy_version);
+  const std::string summary =
+      fmt::format("{} annual report on {}, {} edition; policy {} {} digest {}; data digest {}",
+                  kReportFormat, r.cycle, EditionName(r.edition), r.policy_name, r.policy_version,
+                  r.policy_digest, r.data_digest);
+
+  std::string out;
+  auto emit = [&](const PartyLine& p, std::string_view program, std::string_view status,
+                  const std::string& reason, bool ended) {
+    OJson org;
+    org["id"] = "mara-party-" + p.id;
+    org["schema"] = "Organization";
+    OJson props;
+    props["name"] = Values({p.name});
+    OJson aliases = OJson::array();
+    for (const std::string& a : p.aliases) aliases.push_back(a);
+    props["alias"] = std::move(aliases);
+    auto sit = situation_names.find(p.situation);
+    props["country"] = Values({sit == situation_names.end() ? p.situation : sit->second});
+    props["topics"] = Values({"sanction"});
+    org["properties"] = std::move(props);
+    out += org.dump() + "\n";
+
+    OJson sanction;
+    sanction["id"] = fmt::format("mara-sanction-{}-{}", p.id, r.cycle);
+    sanction["schema"] = "Sanction";
+    OJson s;
+    s["entity"] = Values({"mara-party-" + p.id});
+    s["authority"] = Values({authority});
+    s["program"] = Values({std::string(program)});
+    s["listingDate"] = Values({std::to_string(r.cycle)});
+    s["startDate"] = ended ? OJson::array() : Values({std::to_string(p.status_since)});
+    s["endDate"] = ended ? Values({std::to_string(r.cycle)}) : OJson::array();
+    s["status"] = Values({std::string(status)});
+    s["reason"] = Values({reason});
+    OJson source_urls = OJson::array();
+    for (const std::string& u : urls[p.id]) source_urls.push_back(u);
+    s["sourceUrl"] = std::move(source_urls);
+    s["summary"] = Values({summary});
+    sanction["properties"] = std::move(s);
+    out += sanction.dump() + "\n";
+  };
+  for (const AnnexGroup& g : r.annex) {
+    for (const auto* list : {&g.state_parties, &g.non_state_parties}) {
+      for (const PartyLine& p : *list) {
+        emit(p, "CRSV annex", "listed",
+             fmt::format("Credibly suspected of a pattern of conflict-related sexual violence: {} "
+                         "verified incidents at the listing standard in {}{}",
+                         p.listing_incidents, r.cycle,
+                         p.persistent ? "; persistent perpetrator" : ""),
+             false);
+      }
+    }
+  }
+  for (const NoticeEntry& n : r.notice) {
+    emit(n.party, "notice", "on_notice",
+         fmt::format("Put on notice: {} incidents of notice evidence in {}; review in {}",
+                     n.evidence.notice_incidents, r.cycle, n.review_cycle),
+         false);
+  }
+  for (const Removal& m : r.removals) {
+    emit(m.party, m.party.previous_status == PartyStatus::kListed ? "CRSV annex" : "notice",
+         m.party.previous_status == PartyStatus::kListed ? "delisted" : "removed_from_notice",
+         m.reason, true);
+  }
+  return out;
+}
+
+}  // namespace mara::report
