@@ -32,6 +32,13 @@ main_job() {
 
   step "mara case --party P-TDF --cycle 2025 (a statement of case)"
   "$mara" --db "$db" case --party P-TDF --cycle 2025
+
+  step "mara report --cycle 2025 --format html (the public edition, signed)"
+  "$mara" --db "$db" report --cycle 2025 --format html --out "$demo_dir/report-2025.html"
+  "$mara" --db "$db" verify-report "$demo_dir/report-2025.html"
+
+  step "mara audit verify (every change above is in the signed chain)"
+  "$mara" --db "$db" audit verify
 }
 
 rm -rf "$demo_dir"
