@@ -98,16 +98,16 @@ TEST_F(SecurityCliTest, PrincipalsFourEyesAndTheAuditLog) {
             fs::perms::owner_read | fs::perms::owner_write);
   Write(dir_ / "b.json", kBundle);
   ASSERT_EQ(Mara({"import", (dir_ / "b.json").string()}).code, 0);
-  ASSERT_EQ(Mara({"user", "add", "jonas", "--role", "reviewer"}).code, 0);
-  ASSERT_EQ(Mara({"user", "add", "amina", "--role", "monitor", "--situation", "SIT-A"}).code, 0);
+  ASSERT_EQ(Mara({"user", "add", "reviewer1", "--role", "reviewer"}).code, 0);
+  ASSERT_EQ(Mara({"user", "add", "monitor1", "--role", "monitor", "--situation", "SIT-A"}).code, 0);
   r = Mara({"user", "list"});
-  EXPECT_THAT(r.out, HasSubstr("amina"));
+  EXPECT_THAT(r.out, HasSubstr("monitor1"));
   // A monitor may not manage principals; a reviewer may verify.
-  r = Mara({"--as", "amina", "user", "add", "x", "--role", "admin"});
+  r = Mara({"--as", "monitor1", "user", "add", "x", "--role", "admin"});
   EXPECT_NE(r.code, 0);
   EXPECT_THAT(r.err, HasSubstr("manage_users"));
-  ASSERT_EQ(Mara({"--as", "amina", "incident", "consent", "I-1", "internal_use"}).code, 0);
-  ASSERT_EQ(Mara({"--as", "jonas", "incident", "verify", "I-1", "--on", "2025-03-01"}).code, 0);
+  ASSERT_EQ(Mara({"--as", "monitor1", "incident", "consent", "I-1", "internal_use"}).code, 0);
+  ASSERT_EQ(Mara({"--as", "reviewer1", "incident", "verify", "I-1", "--on", "2025-03-01"}).code, 0);
   r = Mara({"--as", "nobody", "stats"});
   EXPECT_NE(r.code, 0);
   EXPECT_THAT(r.err, HasSubstr("no principal"));
@@ -118,7 +118,7 @@ TEST_F(SecurityCliTest, PrincipalsFourEyesAndTheAuditLog) {
 
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "UPDATE audit_records SET principal = 'jonas' WHERE seq = 2", nullptr,
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE audit_records SET principal = 'reviewer1' WHERE seq = 2", nullptr,
                          nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);

@@ -3,7 +3,9 @@
 // (--as), calls one service and prints the outcome; the services authorise
 // and audit.
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -13,6 +15,7 @@
 #include "cli/commands.h"
 #include "common/date.h"
 #include "common/text.h"
+#include "domain/json_codec.h"
 #include "security/clock.h"
 #include "service/audit.h"
 #include "service/evidence.h"
@@ -306,6 +309,37 @@ void RegisterIncident(CLI::App& app, Context& ctx) {
       }
       MARA_RETURN_IF_ERROR(VerifyIncident(*session, v->id, on));
       std::printf("Verified incident %s on %s by %s\n", v->id.c_str(), on.ToString().c_str(),
+                  session->name().c_str());
+      return session->Finish();
+    };
+  });
+
+  auto f = std::make_shared<IncidentArgs>();
+  CLI::App* save = incident->add_subcommand(
+      "save",
+      "Create or replace one incident from a JSON file holding one incident object in the "
+      "mara-bundle/1 form (a monitor in the incident's situation)");
+  save->add_option("FILE", f->id, "JSON file with one incident")->required();
+  save->callback([&ctx, f] {
+    ctx.run = [&ctx, f]() -> Status {
+      std::ifstream in(f->id, std::ios::binary);
+      if (!in) return Status::NotFound(QuoteForMessage(f->id) + ": cannot open");
+      const std::string text((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+      if (!IsValidUtf8(text)) {
+        return Status::InvalidArgument(QuoteForMessage(f->id) + ": not valid UTF-8");
+      }
+      Json json = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+      if (json.is_discarded()) {
+        return Status::InvalidArgument(QuoteForMessage(f->id) + ": not a JSON document");
+      }
+      Incident incident;
+      Status decoded = FromJson(json, &incident);
+      if (!decoded.ok()) return decoded.WithPrefix(f->id);
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      MARA_ASSIGN_OR_RETURN(PutOutcome outcome, SaveIncident(*session, incident));
+      std::printf("%s incident %s as %s\n",
+                  outcome == PutOutcome::kInserted ? "Created" : "Updated", incident.id.c_str(),
                   session->name().c_str());
       return session->Finish();
     };

@@ -1,6 +1,8 @@
 #include "service/incidents.h"
 
 #include "common/text.h"
+#include "domain/validate.h"
+#include "ingest/store_lookup.h"
 
 namespace mara {
 namespace {
@@ -57,6 +59,41 @@ Status SetIncidentConsent(Session& session, const std::string& id, Consent conse
       session.Audit({"", std::string("incident.consent.") + std::string(ToString(consent)),
                      "incidents", id, before, RecordDigest(incident)}));
   return tx.Commit();
+}
+
+Result<PutOutcome> SaveIncident(Session& session, const Incident& incident) {
+  const std::string where = "incident " + QuoteForMessage(incident.id);
+  if (std::optional<FieldError> error = CheckRecord(incident)) {
+    return Status::InvalidArgument(where + (error->field.empty() ? "" : " " + error->field) + ": " +
+                                   error->message);
+  }
+  Store& store = session.store();
+  Transaction tx(&store);
+  MARA_RETURN_IF_ERROR(tx.Begin());
+  MARA_ASSIGN_OR_RETURN(std::optional<Incident> stored, store.GetIncident(incident.id));
+  security::Scope scope;
+  scope.target = "incident " + incident.id;
+  if (stored) {
+    scope.situation = stored->situation;
+    MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kEditIncident, scope));
+  }
+  scope.situation = incident.situation;
+  MARA_RETURN_IF_ERROR(session.Authorize(
+      stored ? security::Operation::kEditIncident : security::Operation::kCreateIncident, scope));
+  MARA_ASSIGN_OR_RETURN(std::unique_ptr<StoreLookup> lookup, StoreLookup::Load(store));
+  MARA_ASSIGN_OR_RETURN(std::optional<FieldError> reference, CheckReferences(incident, *lookup));
+  if (reference) {
+    return Status::InvalidArgument(where +
+                                   (reference->field.empty() ? "" : " " + reference->field) + ": " +
+                                   reference->message);
+  }
+  const std::string before = stored ? RecordDigest(*stored) : "";
+  MARA_ASSIGN_OR_RETURN(PutOutcome outcome, store.PutIncident(incident, 0));
+  MARA_RETURN_IF_ERROR(store.SetIncidentEditor(incident.id, session.name()));
+  MARA_RETURN_IF_ERROR(session.Audit({"", stored ? "incident.edit" : "incident.create", "incidents",
+                                      incident.id, before, RecordDigest(incident)}));
+  MARA_RETURN_IF_ERROR(tx.Commit());
+  return outcome;
 }
 
 }  // namespace mara

@@ -11,6 +11,13 @@
 //   kEditIncident in the incident's situation; the principal becomes its last
 //   editor. A withdrawn incident leaves every output and the assessment; its
 //   audit trail stays.
+// - SaveIncident creates an incident or replaces one, as a monitor does in
+//   Mara: kCreateIncident in its situation for a new id, kEditIncident in
+//   the stored and the new situation for an existing one. The record must
+//   pass the domain rules (kInvalidArgument naming the field) and refer only
+//   to stored situations, parties and sources. A new incident records the
+//   principal as its creator and last editor, an edit as its last editor, so
+//   neither can verify it. Returns whether it was inserted or updated.
 // Each change and its audit record (before and after digests) commit in one
 // transaction. A Session is used from one thread.
 #ifndef MARA_SERVICE_INCIDENTS_H_
@@ -27,6 +34,7 @@ namespace mara {
 
 Status VerifyIncident(Session& session, const std::string& id, Date verified_on);
 Status SetIncidentConsent(Session& session, const std::string& id, Consent consent);
+Result<PutOutcome> SaveIncident(Session& session, const Incident& incident);
 
 }  // namespace mara
 

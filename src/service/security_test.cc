@@ -325,6 +325,56 @@ TEST_F(SecurityTest, FourEyesVerificationAndDecisionRules) {
   EXPECT_EQ(registry->decisions[0].decided_by, "as-decision_maker");
 }
 
+TEST_F(SecurityTest, MonitorsCreateAndEditIncidentsInTheirSituationsOnly) {
+  AddPrincipal("mon1", {"monitor"});
+  AddPrincipal("rev1", {"reviewer"});
+  auto stored = As("")->store().GetIncident("I-1");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  mara::Incident fresh = **stored;
+  fresh.id = "I-NEW";
+  fresh.status = IncidentStatus::kReported;
+  fresh.verified_on.reset();
+  auto created = SaveIncident(*As("mon1"), fresh);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(*created, PutOutcome::kInserted);
+  auto provenance = As("")->store().GetIncidentProvenance("I-NEW");
+  ASSERT_TRUE(provenance.ok() && provenance->has_value());
+  EXPECT_EQ((*provenance)->created_by, "mon1");
+  EXPECT_EQ((*provenance)->last_edited_by, "mon1");
+  // An edit by the same monitor; the creator may never verify it.
+  fresh.location.name = "Another town";
+  auto edited = SaveIncident(*As("mon1"), fresh);
+  ASSERT_TRUE(edited.ok()) << edited.status().ToString();
+  EXPECT_EQ(*edited, PutOutcome::kUpdated);
+  EXPECT_TRUE(VerifyIncident(*As("rev1"), "I-NEW", Date::FromYmd(2025, 3, 1)).ok());
+
+  // Outside the monitor's situations, for roles that may not create, with a
+  // reference to a missing party, or breaking a field rule: refused, nothing written.
+  mara::Incident elsewhere = fresh;
+  elsewhere.id = "I-ELSEWHERE";
+  elsewhere.situation = "SIT-Z";
+  EXPECT_EQ(SaveIncident(*As("mon1"), elsewhere).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(SaveIncident(*As("as-viewer"), fresh).status().code(), StatusCode::kPermissionDenied);
+  mara::Incident unknown_party = fresh;
+  unknown_party.id = "I-BAD";
+  unknown_party.perpetrators = {{"P-NOWHERE", Standard::kReasonableGrounds}};
+  Status missing = SaveIncident(*As("mon1"), unknown_party).status();
+  EXPECT_EQ(missing.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(missing.message(), HasSubstr("P-NOWHERE"));
+  mara::Incident no_violations = fresh;
+  no_violations.id = "I-BAD2";
+  no_violations.violations.clear();
+  Status invalid = SaveIncident(*As("mon1"), no_violations).status();
+  EXPECT_EQ(invalid.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(invalid.message(), HasSubstr("violations"));
+  for (const char* id : {"I-ELSEWHERE", "I-BAD", "I-BAD2"}) {
+    auto absent = As("")->store().GetIncident(id);
+    ASSERT_TRUE(absent.ok());
+    EXPECT_FALSE(absent->has_value()) << id;
+  }
+  EXPECT_TRUE(Verify().ok());
+}
+
 // ---------------------------------------------------------------- encryption at rest
 
 size_t CountHits(const fs::path& path, std::string_view needle) {
