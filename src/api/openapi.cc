@@ -1,0 +1,115 @@
+#include "api/openapi.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+namespace mara::api {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json ProblemRef(const std::string& description) {
+  Json r;
+  r["description"] = description;
+  r["content"]["application/problem+json"]["schema"]["$ref"] = "#/components/schemas/Problem";
+  return r;
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+}  // namespace
+
+Json OpenApiDocument(const Router& router) {
+  Json doc;
+  doc["openapi"] = "3.0.3";
+  doc["info"]["title"] = "Mara API";
+  doc["info"]["version"] = "1";
+  doc["info"]["description"] =
+      "The HTTP API of `mara serve` (docs/api.md). Errors are application/problem+json.";
+  Json paths = Json::object();
+  for (const Route& route : router.routes()) {
+    const RouteSpec& spec = route.spec;
+    Json op;
+    op["summary"] = spec.summary;
+    op["operationId"] = Lower(spec.method) + spec.pattern;
+    Json params = Json::array();
+    for (const std::string& segment : route.segments) {
+      if (segment.size() > 2 && segment.front() == '{' && segment.back() == '}') {
+        Json p;
+        p["name"] = segment.substr(1, segment.size() - 2);
+        p["in"] = "path";
+        p["required"] = true;
+        p["schema"]["type"] = "string";
+        params.push_back(std::move(p));
+      }
+    }
+    for (const QueryParam& q : spec.query) {
+      Json p;
+      p["name"] = q.name;
+      p["in"] = "query";
+      p["required"] = false;
+      p["description"] = q.description;
+      p["schema"]["type"] = q.integer ? "integer" : "string";
+      params.push_back(std::move(p));
+    }
+    if (spec.if_match) {
+      Json p;
+      p["name"] = "If-Match";
+      p["in"] = "header";
+      p["required"] = false;
+      p["description"] = "The ETag of the current representation; required when it exists";
+      p["schema"]["type"] = "string";
+      params.push_back(std::move(p));
+    }
+    if (!params.empty()) op["parameters"] = std::move(params);
+    if (spec.has_body) {
+      // Bodies of actions on a record ({id}/verification) are optional.
+      op["requestBody"]["required"] = spec.pattern.find('{') == std::string::npos;
+      op["requestBody"]["content"]["application/json"]["schema"]["type"] = "object";
+    }
+    Json responses;
+    responses["200"]["description"] = "Success";
+    if (spec.method == "POST" && spec.pattern == "/api/v1/decisions") {
+      responses["201"]["description"] = "Created";
+    }
+    responses["400"] = ProblemRef("Invalid input; `field` names it");
+    if (spec.needs_auth) {
+      responses["401"] = ProblemRef("Not logged in");
+      responses["403"] = ProblemRef("The principal may not do this");
+    } else {
+      op["security"] = Json::array();
+    }
+    responses["404"] = ProblemRef("No such record");
+    if (spec.if_match) {
+      responses["412"] = ProblemRef("Stale If-Match: nothing was written");
+      responses["428"] = ProblemRef("If-Match missing");
+    }
+    if (spec.method != "GET") responses["413"] = ProblemRef("Body too large");
+    op["responses"] = std::move(responses);
+    paths[spec.pattern][Lower(spec.method)] = std::move(op);
+  }
+  doc["paths"] = std::move(paths);
+  Json& components = doc["components"];
+  components["securitySchemes"]["cookie"]["type"] = "apiKey";
+  components["securitySchemes"]["cookie"]["in"] = "cookie";
+  components["securitySchemes"]["cookie"]["name"] = "mara_session";
+  components["securitySchemes"]["cookie"]["description"] =
+      "From POST /api/v1/session; unsafe methods also need the X-CSRF-Token header";
+  Json& problem = components["schemas"]["Problem"];
+  problem["type"] = "object";
+  problem["required"] = Json::array({"type", "title", "status", "detail"});
+  problem["properties"]["type"]["type"] = "string";
+  problem["properties"]["title"]["type"] = "string";
+  problem["properties"]["status"]["type"] = "integer";
+  problem["properties"]["detail"]["type"] = "string";
+  problem["properties"]["field"]["type"] = "string";
+  doc["security"] = Json::array({Json{{"cookie", Json::array()}}});
+  return doc;
+}
+
+}  // namespace mara::api

@@ -1,0 +1,781 @@
+#include "api/resources.h"
+
+#include <charconv>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "api/problem.h"
+#include "common/text.h"
+#include "domain/json_codec.h"
+#include "policy/assessment_output.h"
+#include "report/builder.h"
+#include "report/edition.h"
+#include "report/render.h"
+#include "service/audit.h"
+#include "service/authorized.h"
+#include "service/incidents.h"
+
+namespace mara::api {
+namespace {
+
+using security::Operation;
+using Json = nlohmann::ordered_json;
+
+constexpr int64_t kDefaultLimit = 100;
+constexpr int64_t kMaxLimit = 1000;
+
+// A strictly decimal integer within [lo, hi], or the 400 naming `field`.
+Result<int64_t> ParseInt(std::string_view text, int64_t lo, int64_t hi, std::string_view field) {
+  int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || value < lo ||
+      value > hi) {
+    return Status::InvalidArgument(std::string(field) + ": expected an integer from " +
+                                   std::to_string(lo) + " to " + std::to_string(hi) + ", got " +
+                                   QuoteForMessage(text));
+  }
+  return value;
+}
+
+// The Response for a failed Result, with the field at fault.
+#define MARA_API_ASSIGN(lhs, expr, field)                             \
+  auto MARA_API_CONCAT(r_, __LINE__) = (expr);                        \
+  if (!MARA_API_CONCAT(r_, __LINE__).ok())                            \
+    return ProblemFor(MARA_API_CONCAT(r_, __LINE__).status(), field); \
+  lhs = std::move(*MARA_API_CONCAT(r_, __LINE__))
+#define MARA_API_CONCAT_INNER(a, b) a##b
+#define MARA_API_CONCAT(a, b) MARA_API_CONCAT_INNER(a, b)
+#define MARA_API_CHECK(expr, field)             \
+  do {                                          \
+    Status s_ = (expr);                         \
+    if (!s_.ok()) return ProblemFor(s_, field); \
+  } while (0)
+
+Result<int> CycleParam(const Request& req) {
+  MARA_ASSIGN_OR_RETURN(int64_t v, ParseInt(req.params.at("cycle"), 1000, 9999, "cycle"));
+  return static_cast<int>(v);
+}
+
+// An optional integer query parameter.
+Result<std::optional<int64_t>> IntQuery(const Request& req, std::string_view name, int64_t lo,
+                                        int64_t hi) {
+  std::optional<std::string> text = req.Query(name);
+  if (!text) return std::optional<int64_t>();
+  MARA_ASSIGN_OR_RETURN(int64_t v, ParseInt(*text, lo, hi, name));
+  return std::optional<int64_t>(v);
+}
+
+// Reading anything needs kReadPublic somewhere: everywhere for unscoped
+// roles, or in one assigned situation for scoped ones.
+Status CanRead(Session& session) {
+  Status everywhere = session.Authorize(Operation::kReadPublic);
+  if (everywhere.ok()) return everywhere;
+  for (const std::string& situation : session.principal().situations) {
+    if (session.Authorize(Operation::kReadPublic, {.situation = situation}).ok()) {
+      return Status::Ok();
+    }
+  }
+  return everywhere;
+}
+
+bool ReadsConfidential(Session& session, const std::string& situation = "") {
+  return session.Authorize(Operation::kReadConfidential, {.situation = situation}).ok();
+}
+
+std::set<std::string> ConfidentialSources(const Bundle& registry) {
+  std::set<std::string> out;
+  for (const Source& s : registry.sources) {
+    if (!report::ShowsSource(report::Edition::kPublic, s)) out.insert(s.id);
+  }
+  return out;
+}
+
+// The incident as this principal may see it; nullopt when it may not.
+std::optional<Json> IncidentView(Session& session, const Incident& incident,
+                                 const std::set<std::string>& confidential_sources, int min_cell) {
+  if (incident.consent == Consent::kWithdrawn) return std::nullopt;
+  if (ReadsConfidential(session, incident.situation)) return ToJson(incident);
+  if (!report::IncludesConsent(report::Edition::kPublic, incident.consent)) return std::nullopt;
+  Json j = ToJson(incident);
+  j.erase("narrative");
+  Json sources = Json::array();
+  for (const std::string& id : incident.sources) {
+    if (confidential_sources.count(id) == 0) sources.push_back(id);
+  }
+  j["sources"] = std::move(sources);
+  report::VictimCells cells =
+      report::PublishVictims(incident.victims, report::Edition::kPublic, min_cell);
+  Json victims = Json::object();
+  victims["women"] = cells.women.text;
+  victims["girls"] = cells.girls.text;
+  victims["men"] = cells.men.text;
+  victims["boys"] = cells.boys.text;
+  victims["unknown"] = cells.unknown.text;
+  victims["total"] = cells.total.text;
+  j["victims"] = std::move(victims);
+  return j;
+}
+
+Json DecisionView(const Decision& d, bool confidential) {
+  Json j = ToJson(d);
+  if (!confidential) {
+    j.erase("rationale");
+    j.erase("decided_by");
+  }
+  return j;
+}
+
+const Decision* FindDecision(const Bundle& registry, std::string_view party, int cycle) {
+  for (const Decision& d : registry.decisions) {
+    if (d.party == party && d.cycle == cycle) return &d;
+  }
+  return nullptr;
+}
+
+Response WithEtag(Response r) {
+  r.headers.emplace_back("ETag", EtagOf(r.body));
+  return r;
+}
+
+Result<Json> ParseBody(const Request& req) {
+  if (req.body.empty()) return Json::object();
+  if (!IsValidUtf8(req.body)) return Status::InvalidArgument("body: not valid UTF-8");
+  try {
+    Json j = Json::parse(req.body);
+    if (!j.is_object()) return Status::InvalidArgument("body: expected a JSON object");
+    return j;
+  } catch (const nlohmann::json::exception& e) {
+    return Status::InvalidArgument(std::string("body: not JSON: ") + e.what());
+  }
+}
+
+// A required (or optional, when `required` is false: "" if absent) string
+// member of a JSON object.
+Result<std::string> StringMember(const Json& body, const std::string& name, bool required) {
+  auto it = body.find(name);
+  if (it == body.end()) {
+    if (!required) return std::string();
+    return Status::InvalidArgument("/" + name + ": required");
+  }
+  if (!it->is_string()) return Status::InvalidArgument("/" + name + ": expected a string");
+  return it->get<std::string>();
+}
+
+// --- handlers ---
+
+Response ListSituations(Request&, Session& session) {
+  MARA_API_CHECK(CanRead(session), "");
+  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  Json items = Json::array();
+  for (const Situation& s : registry.situations) items.push_back(ToJson(s));
+  return JsonResponse({{"items", std::move(items)}});
+}
+
+Response ListParties(Request& req, Session& session) {
+  MARA_API_CHECK(CanRead(session), "");
+  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  std::optional<std::string> situation = req.Query("situation");
+  Json items = Json::array();
+  for (const Party& p : registry.parties) {
+    if (situation && p.situation != *situation) continue;
+    items.push_back(ToJson(p));
+  }
+  return JsonResponse({{"items", std::move(items)}});
+}
+
+Response GetParty(Request& req, Session& session) {
+  MARA_API_CHECK(CanRead(session), "");
+  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  const std::string& id = req.params.at("id");
+  for (const Party& p : registry.parties) {
+    if (p.id != id) continue;
+    // Hierarchy and lineage seen from this party: who answers to it and who
+    // split from it (its own parent and splinter_of are in the record).
+    Json j = ToJson(p);
+    Json children = Json::array();
+    Json splinters = Json::array();
+    for (const Party& other : registry.parties) {
+      if (other.parent == p.id) children.push_back(other.id);
+      if (other.splinter_of == p.id) splinters.push_back(other.id);
+    }
+    j["children"] = std::move(children);
+    j["splinters"] = std::move(splinters);
+    return JsonResponse(j);
+  }
+  return Problem(404, "not_found", "no party " + QuoteForMessage(id), "id");
+}
+
+Response ListSources(Request&, Session& session) {
+  MARA_API_CHECK(CanRead(session), "");
+  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  const bool confidential = ReadsConfidential(session);
+  Json items = Json::array();
+  for (const Source& s : registry.sources) {
+    if (!confidential && !report::ShowsSource(report::Edition::kPublic, s)) continue;
+    items.push_back(ToJson(s));
+  }
+  return JsonResponse({{"items", std::move(items)}});
+}
+
+Response ListFindings(Request& req, Session& session) {
+  MARA_API_CHECK(CanRead(session), "");
+  MARA_API_ASSIGN(std::optional<int64_t> cycle, IntQuery(req, "cycle", 1000, 9999), "cycle");
+  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  const bool confidential = ReadsConfidential(session);
+  const std::set<std::string> hidden = ConfidentialSources(registry);
+  std::optional<std::string> party = req.Query("party");
+  Json items = Json::array();
+  for (const Finding& f : registry.findings) {
+    if (party && f.party != *party) continue;
+    if (cycle && f.cycle != *cycle) continue;
+    if (!confidential && hidden.count(f.source) > 0) continue;
+    items.push_back(ToJson(f));
+  }
+  return JsonResponse({{"items", std::move(items)}});
+}
+
+Response ListCommitments(Request& req, Session& session) {
+  MARA_API_CHECK(CanRead(session), "");
+  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  std::optional<std::string> party = req.Query("party");
+  Json items = Json::array();
+  for (const Commitment& c : registry.commitments) {
+    if (party && c.party != *party) continue;
+    items.push_back(ToJson(c));
+  }
+  return JsonResponse({{"items", std::move(items)}});
+}
+
+Response ListDecisions(Request& req, Session& session) {
+  MARA_API_CHECK(CanRead(session), "");
+  MARA_API_ASSIGN(std::optional<int64_t> cycle, IntQuery(req, "cycle", 1000, 9999), "cycle");
+  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  const bool confidential = ReadsConfidential(session);
+  std::optional<std::string> party = req.Query("party");
+  Json items = Json::array();
+  for (const Decision& d : registry.decisions) {
+    if (party && d.party != *party) continue;
+    if (cycle && d.cycle != *cycle) continue;
+    items.push_back(DecisionView(d, confidential));
+  }
+  return JsonResponse({{"items", std::move(items)}});
+}
+
+Response GetDecision(Request& req, Session& session) {
+  MARA_API_CHECK(CanRead(session), "");
+  MARA_API_ASSIGN(int cycle, CycleParam(req), "cycle");
+  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  const std::string& party = req.params.at("party");
+  const Decision* d = FindDecision(registry, party, cycle);
+  if (d == nullptr) {
+    return Problem(
+        404, "not_found",
+        "no decision for party " + QuoteForMessage(party) + " in " + std::to_string(cycle),
+        "party");
+  }
+  return JsonResponse(DecisionView(*d, ReadsConfidential(session)));
+}
+
+Response PostDecision(Request& req, Session& session) {
+  MARA_API_ASSIGN(Json body, ParseBody(req), "");
+  MARA_API_ASSIGN(std::string party, StringMember(body, "party", true), "/party");
+  auto cycle_it = body.find("cycle");
+  if (cycle_it == body.end() || !cycle_it->is_number_integer()) {
+    return Problem(400, "invalid_argument", "/cycle: required, an integer", "/cycle");
+  }
+  const int64_t cycle = cycle_it->get<int64_t>();
+  if (cycle < 1000 || cycle > 9999) {
+    return Problem(400, "invalid_argument", "/cycle: expected 1000 to 9999", "/cycle");
+  }
+  MARA_API_ASSIGN(std::string status_text, StringMember(body, "status", true), "/status");
+  std::optional<PartyStatus> status = ParseEnum<PartyStatus>(status_text);
+  if (!status) {
+    return Problem(400, "invalid_argument",
+                   "/status: unknown status " + QuoteForMessage(status_text) + " (expected " +
+                       AllowedValues<PartyStatus>() + ")",
+                   "/status");
+  }
+  MARA_API_ASSIGN(std::string rationale, StringMember(body, "rationale", true), "/rationale");
+  MARA_API_ASSIGN(std::string date_text, StringMember(body, "date", false), "/date");
+  if (date_text.empty()) date_text = NowIso(session.clock()).substr(0, 10);
+  MARA_API_ASSIGN(Date date, Date::Parse(date_text), "/date");
+
+  // The current decision, as this principal sees it, decides the ETag.
+  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  const bool confidential = ReadsConfidential(session);
+  std::optional<std::string> current;
+  if (const Decision* d = FindDecision(registry, party, static_cast<int>(cycle))) {
+    current = EtagOf(DecisionView(*d, confidential)
+                         .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  }
+  if (std::optional<Response> refused = CheckIfMatch(req, current)) return *refused;
+
+  Decision decision;
+  decision.party = party;
+  decision.cycle = static_cast<int>(cycle);
+  decision.status = *status;
+  decision.date = date;
+  decision.rationale = rationale;
+  MARA_API_CHECK(RecordDecision(session, decision), "");
+  MARA_API_ASSIGN(Bundle after, session.store().LoadRegistry(), "");
+  const Decision* stored = FindDecision(after, party, static_cast<int>(cycle));
+  if (stored == nullptr) {
+    return Problem(500, "corruption", "the recorded decision cannot be read back");
+  }
+  Response r = JsonResponse(DecisionView(*stored, ReadsConfidential(session)), current ? 200 : 201);
+  r.headers.emplace_back("Location", "/api/v1/decisions/" + party + "/" + std::to_string(cycle));
+  return WithEtag(std::move(r));
+}
+
+Response ListDesignations(Request& req, Session& session) {
+  MARA_API_CHECK(CanRead(session), "");
+  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  const bool confidential = ReadsConfidential(session);
+  const std::set<std::string> hidden = ConfidentialSources(registry);
+  std::optional<std::string> party = req.Query("party");
+  Json items = Json::array();
+  for (const Designation& d : registry.designations) {
+    if (party && d.party != *party) continue;
+    Json j = ToJson(d);
+    if (!confidential && d.source && hidden.count(*d.source) > 0) j.erase("source");
+    items.push_back(std::move(j));
+  }
+  return JsonResponse({{"items", std::move(items)}});
+}
+
+Response ListStatements(Request& req, Session& session) {
+  MARA_API_CHECK(CanRead(session), "");
+  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  const bool confidential = ReadsConfidential(session);
+  std::optional<std::string> by = req.Query("by");
+  Json items = Json::array();
+  for (const Statement& st : registry.statements) {
+    if (by && st.by != *by) continue;
+    Json j = ToJson(st);
+    // Free text and incident references stay with confidential readers.
+    if (!confidential) {
+      j.erase("text");
+      j.erase("incidents");
+    }
+    items.push_back(std::move(j));
+  }
+  return JsonResponse({{"items", std::move(items)}});
+}
+
+Response ListEngagements(Request& req, Session& session) {
+  MARA_API_CHECK(CanRead(session), "");
+  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  const bool confidential = ReadsConfidential(session);
+  std::optional<std::string> party = req.Query("party");
+  Json items = Json::array();
+  for (const Engagement& e : registry.engagements) {
+    if (party && e.party != *party) continue;
+    Json j = ToJson(e);
+    if (!confidential) j.erase("note");
+    items.push_back(std::move(j));
+  }
+  return JsonResponse({{"items", std::move(items)}});
+}
+
+Response ListAudit(Request& req, Session& session) {
+  MARA_API_CHECK(session.Authorize(Operation::kReadAuditLog), "");
+  MARA_API_ASSIGN(std::optional<int64_t> after, IntQuery(req, "after_seq", 0, INT64_MAX / 2),
+                  "after_seq");
+  MARA_API_ASSIGN(std::optional<int64_t> limit, IntQuery(req, "limit", 1, kMaxLimit), "limit");
+  const uint64_t from = static_cast<uint64_t>(after.value_or(0));
+  const size_t want = static_cast<size_t>(limit.value_or(kDefaultLimit));
+  Json items = Json::array();
+  uint64_t last = 0;
+  bool more = false;
+  MARA_API_CHECK(session.store().ScanAuditRecords([&](const security::AuditRecord& r) -> Status {
+    if (r.seq <= from) return Status::Ok();
+    if (items.size() >= want) {
+      more = true;
+      return Status::Ok();
+    }
+    items.push_back({{"seq", r.seq},
+                     {"time_ms", r.time_ms},
+                     {"principal", r.principal},
+                     {"action", r.action},
+                     {"collection", r.collection},
+                     {"target_id", r.target_id},
+                     {"before_digest", r.before_digest},
+                     {"after_digest", r.after_digest},
+                     {"hash", r.hash}});
+    last = r.seq;
+    return Status::Ok();
+  }),
+                 "");
+  Json body;
+  body["items"] = std::move(items);
+  if (more) body["next_after_seq"] = last;
+  return JsonResponse(body);
+}
+
+struct IncidentFilter {
+  std::optional<int64_t> cycle;
+  std::optional<std::string> situation, party;
+  std::optional<std::string> text;  // folded
+  std::optional<IncidentStatus> status;
+  std::optional<Violation> violation;
+};
+
+Response ListIncidents(Request& req, Session& session, int min_cell) {
+  MARA_API_CHECK(CanRead(session), "");
+  IncidentFilter filter;
+  MARA_API_ASSIGN(filter.cycle, IntQuery(req, "cycle", 1000, 9999), "cycle");
+  filter.situation = req.Query("situation");
+  filter.party = req.Query("party");
+  if (std::optional<std::string> q = req.Query("q")) {
+    if (q->size() > 200) {
+      return Problem(400, "invalid_argument", "q: at most 200 bytes", "q");
+    }
+    filter.text = Fold(*q);
+  }
+  if (std::optional<std::string> text = req.Query("status")) {
+    filter.status = ParseEnum<IncidentStatus>(*text);
+    if (!filter.status) {
+      return Problem(400, "invalid_argument",
+                     "status: unknown status " + QuoteForMessage(*text) + " (expected " +
+                         AllowedValues<IncidentStatus>() + ")",
+                     "status");
+    }
+  }
+  if (std::optional<std::string> text = req.Query("violation")) {
+    filter.violation = ParseEnum<Violation>(*text);
+    if (!filter.violation) {
+      return Problem(400, "invalid_argument",
+                     "violation: unknown violation " + QuoteForMessage(*text) + " (expected " +
+                         AllowedValues<Violation>() + ")",
+                     "violation");
+    }
+  }
+  MARA_API_ASSIGN(std::optional<int64_t> limit, IntQuery(req, "limit", 1, kMaxLimit), "limit");
+  MARA_API_ASSIGN(std::optional<int64_t> offset, IntQuery(req, "offset", 0, INT64_MAX / 2),
+                  "offset");
+  const int64_t want = limit.value_or(kDefaultLimit);
+  const int64_t skip = offset.value_or(0);
+
+  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  const std::set<std::string> hidden = ConfidentialSources(registry);
+  std::map<std::string, std::string> party_names;  // id -> folded name and aliases
+  if (filter.text) {
+    for (const Party& p : registry.parties) {
+      std::string names = Fold(p.name);
+      for (const std::string& alias : p.aliases) names += "\n" + Fold(alias);
+      party_names[p.id] = std::move(names);
+    }
+  }
+  Json items = Json::array();
+  int64_t matched = 0;
+  Status scanned = session.store().ScanIncidents([&](const Incident& incident) -> Status {
+    if (filter.cycle && incident.cycle() != *filter.cycle) return Status::Ok();
+    if (filter.situation && incident.situation != *filter.situation) return Status::Ok();
+    if (filter.status && incident.status != *filter.status) return Status::Ok();
+    if (filter.violation) {
+      bool found = false;
+      for (Violation v : incident.violations) found = found || v == *filter.violation;
+      if (!found) return Status::Ok();
+    }
+    if (filter.party) {
+      bool found = false;
+      for (const Attribution& a : incident.perpetrators) found = found || a.party == *filter.party;
+      if (!found) return Status::Ok();
+    }
+    if (filter.text && !filter.text->empty()) {
+      // Names and places only: narratives are sealed and never searched.
+      std::string hay = Fold(incident.location.name);
+      if (incident.location.admin1) hay += "\n" + Fold(*incident.location.admin1);
+      for (const Attribution& a : incident.perpetrators) {
+        auto it = party_names.find(a.party);
+        if (it != party_names.end()) hay += "\n" + it->second;
+      }
+      if (hay.find(*filter.text) == std::string::npos) return Status::Ok();
+    }
+    std::optional<Json> view = IncidentView(session, incident, hidden, min_cell);
+    if (!view) return Status::Ok();
+    if (matched >= skip && matched < skip + want) items.push_back(std::move(*view));
+    ++matched;
+    return Status::Ok();
+  });
+  MARA_API_CHECK(scanned, "");
+  Json body;
+  body["items"] = std::move(items);
+  body["total"] = matched;
+  body["limit"] = want;
+  body["offset"] = skip;
+  if (skip + want < matched) body["next_offset"] = skip + want;
+  return JsonResponse(body);
+}
+
+// The incident's representation for this principal, or the problem.
+Result<std::optional<Json>> IncidentFor(Session& session, const std::string& id, int min_cell) {
+  MARA_ASSIGN_OR_RETURN(std::optional<Incident> incident, session.store().GetIncident(id));
+  if (!incident) return std::optional<Json>();
+  MARA_ASSIGN_OR_RETURN(Bundle registry, session.store().LoadRegistry());
+  return IncidentView(session, *incident, ConfidentialSources(registry), min_cell);
+}
+
+Response IncidentNotFound(const std::string& id) {
+  return Problem(404, "not_found", "no incident " + QuoteForMessage(id), "id");
+}
+
+Response AssessmentFor(Request& req, Session& session, const Policy& policy) {
+  MARA_API_ASSIGN(int cycle, CycleParam(req), "cycle");
+  MARA_API_ASSIGN(Assessment assessment, AssessCycle(session, policy, cycle), "");
+  Response r;
+  r.body = AssessmentJsonText(assessment);
+  return r;
+}
+
+// "public" or "confidential" from ?edition=, defaulting to the most the
+// principal may read.
+Result<report::Edition> EditionFor(const Request& req, Session& session) {
+  std::optional<std::string> text = req.Query("edition");
+  if (!text) {
+    return session.AuthorizeEverywhere(Operation::kReadConfidential).ok()
+               ? report::Edition::kConfidential
+               : report::Edition::kPublic;
+  }
+  MARA_ASSIGN_OR_RETURN(report::Edition edition, report::ParseEdition(*text));
+  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(
+      edition == report::Edition::kPublic ? Operation::kReadPublic : Operation::kReadConfidential));
+  return edition;
+}
+
+std::string_view ContentTypeFor(report::Format format) {
+  switch (format) {
+    case report::Format::kHtml:
+      return "text/html; charset=utf-8";
+    case report::Format::kMarkdown:
+      return "text/markdown; charset=utf-8";
+    case report::Format::kJson:
+      return "application/json";
+    case report::Format::kCsv:
+      return "text/csv; charset=utf-8";
+    case report::Format::kFtm:
+      return "application/x-ndjson";
+    case report::Format::kPdf:
+      return "application/pdf";
+  }
+  return "application/octet-stream";
+}
+
+}  // namespace
+
+std::string EtagOf(std::string_view body) { return "\"" + Blake2bHex(body).substr(0, 32) + "\""; }
+
+std::optional<Response> CheckIfMatch(const Request& request,
+                                     const std::optional<std::string>& current_etag) {
+  const std::string if_match = request.Header("if-match");
+  if (!current_etag) {
+    if (if_match.empty() || if_match == "*") return std::nullopt;
+    return Problem(412, "precondition_failed",
+                   "If-Match names a version but the resource does not exist yet", "If-Match");
+  }
+  if (if_match.empty()) {
+    return Problem(428, "precondition_required",
+                   "this resource exists: send If-Match with its current ETag", "If-Match");
+  }
+  if (if_match == "*") return std::nullopt;
+  // A list of tags; weak tags never match a strong comparison.
+  size_t start = 0;
+  while (start < if_match.size()) {
+    size_t end = if_match.find(',', start);
+    if (end == std::string::npos) end = if_match.size();
+    std::string tag = if_match.substr(start, end - start);
+    while (!tag.empty() && tag.front() == ' ') tag.erase(0, 1);
+    while (!tag.empty() && tag.back() == ' ') tag.pop_back();
+    if (tag == *current_etag) return std::nullopt;
+    start = end + 1;
+  }
+  return Problem(412, "precondition_failed",
+                 "the resource changed since it was read (its ETag is now " + *current_etag +
+                     "); nothing was written",
+                 "If-Match");
+}
+
+std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
+  const int min_cell = policy->publication_min_cell;
+  std::vector<SessionRoute> routes;
+  routes.push_back({{.method = "GET", .pattern = "/api/v1/situations", .summary = "Situations"},
+                    ListSituations});
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/parties",
+                     .summary = "Parties",
+                     .query = {{"situation", "only parties of this situation"}}},
+                    ListParties});
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/parties/{id}",
+                     .summary = "One party, with its children and splinters"},
+                    GetParty});
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/sources",
+                     .summary = "Sources (confidential ones only to confidential readers)"},
+                    ListSources});
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/findings",
+                     .summary = "Findings of monitoring bodies",
+                     .query = {{"party", "only this party"}, {"cycle", "only this cycle", true}}},
+                    ListFindings});
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/commitments",
+                     .summary = "Commitments and their measures",
+                     .query = {{"party", "only this party"}}},
+                    ListCommitments});
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/decisions",
+                     .summary = "Decisions",
+                     .query = {{"party", "only this party"}, {"cycle", "only this cycle", true}}},
+                    ListDecisions});
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/decisions/{party}/{cycle}",
+                     .summary = "The decision on a party for a cycle"},
+                    GetDecision});
+  routes.push_back({{.method = "POST",
+                     .pattern = "/api/v1/decisions",
+                     .summary = "Record a decision (If-Match when one exists for the party and "
+                                "cycle)",
+                     .has_body = true,
+                     .if_match = true},
+                    PostDecision});
+  routes.push_back(
+      {{.method = "GET",
+        .pattern = "/api/v1/incidents",
+        .summary = "Incidents, filtered and paginated",
+        .query = {{"cycle", "only this cycle (year)", true},
+                  {"situation", "only this situation"},
+                  {"party", "only incidents attributed to this party"},
+                  {"q", "text in the location, region or perpetrator names and aliases"},
+                  {"status", "reported, corroborated or verified"},
+                  {"violation", "only incidents with this violation"},
+                  {"limit", "page size, 1 to 1000 (default 100)", true},
+                  {"offset", "items to skip (default 0)", true}}},
+       [min_cell](Request& req, Session& session) {
+         return ListIncidents(req, session, min_cell);
+       }});
+  routes.push_back(
+      {{.method = "GET", .pattern = "/api/v1/incidents/{id}", .summary = "One incident"},
+       [min_cell](Request& req, Session& session) -> Response {
+         MARA_API_CHECK(CanRead(session), "");
+         const std::string& id = req.params.at("id");
+         MARA_API_ASSIGN(std::optional<Json> view, IncidentFor(session, id, min_cell), "");
+         if (!view) return IncidentNotFound(id);
+         return JsonResponse(*view);
+       }});
+  routes.push_back(
+      {{.method = "POST",
+        .pattern = "/api/v1/incidents/{id}/verification",
+        .summary = "Verify an incident (four eyes; If-Match with the incident's ETag)",
+        .has_body = true,
+        .if_match = true},
+       [min_cell](Request& req, Session& session) -> Response {
+         const std::string& id = req.params.at("id");
+         MARA_API_ASSIGN(Json body, ParseBody(req), "");
+         MARA_API_ASSIGN(std::string date_text, StringMember(body, "verified_on", false),
+                         "/verified_on");
+         if (date_text.empty()) date_text = NowIso(session.clock()).substr(0, 10);
+         MARA_API_ASSIGN(Date date, Date::Parse(date_text), "/verified_on");
+         MARA_API_ASSIGN(std::optional<Json> view, IncidentFor(session, id, min_cell), "");
+         if (!view) return IncidentNotFound(id);
+         const std::string current =
+             EtagOf(view->dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+         if (req.Header("if-match").empty()) {
+           return Problem(428, "precondition_required",
+                          "send If-Match with the incident's current ETag", "If-Match");
+         }
+         if (std::optional<Response> refused = CheckIfMatch(req, current)) return *refused;
+         MARA_API_CHECK(VerifyIncident(session, id, date), "");
+         MARA_API_ASSIGN(std::optional<Json> after, IncidentFor(session, id, min_cell), "");
+         if (!after) return IncidentNotFound(id);
+         return WithEtag(JsonResponse(*after));
+       }});
+  routes.push_back(
+      {{.method = "GET",
+        .pattern = "/api/v1/assessments/{cycle}",
+        .summary = "The assessment of a cycle (as `mara assess --json`)"},
+       [policy](Request& req, Session& session) { return AssessmentFor(req, session, *policy); }});
+  routes.push_back(
+      {{.method = "GET",
+        .pattern = "/api/v1/cases/{party}/{cycle}",
+        .summary = "Statement of case for a party and cycle",
+        .query = {{"edition", "public or confidential (default: the most the caller may read)"}}},
+       [policy](Request& req, Session& session) -> Response {
+         MARA_API_ASSIGN(int cycle, CycleParam(req), "cycle");
+         MARA_API_ASSIGN(report::Edition edition, EditionFor(req, session), "edition");
+         const bool public_edition = edition == report::Edition::kPublic;
+         MARA_API_ASSIGN(
+             StatementOfCase statement,
+             BuildStatementOfCase(session, *policy, req.params.at("party"), cycle, public_edition),
+             "party");
+         return JsonResponse(StatementOfCaseToJson(statement, public_edition));
+       }});
+  routes.push_back({{.method = "GET", .pattern = "/api/v1/stats", .summary = "Counts"},
+                    [](Request&, Session& session) -> Response {
+                      MARA_API_ASSIGN(Stats stats, ComputeStats(session), "");
+                      return JsonResponse(StatsToJson(stats));
+                    }});
+  routes.push_back(
+      {{.method = "GET",
+        .pattern = "/api/v1/reports/{cycle}",
+        .summary = "The annual report of a cycle",
+        .query = {{"format", "html, md, json (default), csv or ftm"},
+                  {"edition", "public or confidential (default: the most the caller may read)"}}},
+       [policy](Request& req, Session& session) -> Response {
+         MARA_API_ASSIGN(int cycle, CycleParam(req), "cycle");
+         const std::string format_text = req.Query("format").value_or("json");
+         MARA_API_ASSIGN(report::Format format, report::ParseFormat(format_text), "format");
+         if (format == report::Format::kPdf) {
+           return Problem(400, "invalid_argument",
+                          "format: pdf is produced by `mara report`, not served", "format");
+         }
+         MARA_API_ASSIGN(report::Edition edition, EditionFor(req, session), "edition");
+         MARA_API_ASSIGN(report::Report r,
+                         report::BuildReport(session.store(), *policy, cycle, edition), "");
+         MARA_API_ASSIGN(std::string bytes, report::Render(r, format), "");
+         Response out;
+         out.content_type = std::string(ContentTypeFor(format));
+         out.body = std::move(bytes);
+         out.headers.emplace_back("X-Mara-Edition", std::string(report::EditionName(edition)));
+         return out;
+       }});
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/designations",
+                     .summary = "Designations (sanctions and other lists)",
+                     .query = {{"party", "only this party"}}},
+                    ListDesignations});
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/statements",
+                     .summary = "Statements received (text for confidential readers only)",
+                     .query = {{"by", "only statements by this author"}}},
+                    ListStatements});
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/engagements",
+                     .summary = "Engagement with parties (notes for confidential readers only)",
+                     .query = {{"party", "only this party"}}},
+                    ListEngagements});
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/audit",
+                     .summary = "The audit log, oldest first (admins)",
+                     .query = {{"after_seq", "records after this sequence number", true},
+                               {"limit", "page size, 1 to 1000 (default 100)", true}}},
+                    ListAudit});
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/audit/verification",
+                     .summary = "Verify the audit chain (admins)",
+                     .audited_read = true},
+                    [](Request&, Session& session) -> Response {
+                      MARA_API_ASSIGN(security::AuditVerification v, VerifyAudit(session), "");
+                      Json j;
+                      j["ok"] = v.ok();
+                      j["records"] = v.records;
+                      j["checkpoints"] = v.checkpoints;
+                      j["head_seq"] = v.head_seq;
+                      if (!v.ok()) j["problem"] = v.ToStatus().message();
+                      return JsonResponse(j);
+                    }});
+  return routes;
+}
+
+}  // namespace mara::api

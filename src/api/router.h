@@ -1,0 +1,108 @@
+// The API's own request router: routes are (method, path pattern) pairs
+// whose patterns name path parameters as `{name}` segments, plus the
+// request/response values handlers see. Nothing here knows the HTTP library
+// underneath (server.cc adapts cpp-httplib to these types), so the library
+// can be replaced without touching a handler.
+//
+// Contract:
+// - ParseQuery() decodes an application/x-www-form-urlencoded query string
+//   strictly: a bad percent escape or a name or value that is not valid
+//   UTF-8 is kInvalidArgument naming the parameter.
+// - Router::Find() splits the path on '/', percent-decodes each segment
+//   (kInvalidArgument for a bad escape or invalid UTF-8) and returns the
+//   first route whose pattern matches, with its parameters; kNotFound when
+//   no pattern matches the path. When the path matches only under other
+//   methods, the Match has no route and `allowed` lists those methods (the
+//   caller answers 405).
+// - The route table is built once before serving and then only read:
+//   concurrent Find() calls are safe; Add() is not thread-safe.
+#ifndef MARA_API_ROUTER_H_
+#define MARA_API_ROUTER_H_
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace mara::api {
+
+struct Request {
+  std::string method;                                      // "GET", "POST", ...
+  std::string path;                                        // raw path, without the query
+  std::map<std::string, std::string> params;               // from the pattern
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  std::map<std::string, std::string> headers;              // names lowercased
+  std::string body;
+  std::string remote_addr;
+
+  // "" when absent.
+  std::string Header(std::string_view lowercase_name) const;
+  // The first value of a query parameter.
+  std::optional<std::string> Query(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// A query parameter a route accepts (documented in the OpenAPI document).
+struct QueryParam {
+  std::string name;
+  std::string description;
+  bool integer = false;
+};
+
+struct RouteSpec {
+  std::string method;   // upper case
+  std::string pattern;  // "/api/v1/parties/{id}"
+  std::string summary;
+  bool needs_auth = true;
+  std::vector<QueryParam> query;
+  bool has_body = false;  // takes a JSON body
+  bool if_match = false;  // honours If-Match (optimistic concurrency)
+  // A safe method that still appends to the audit log: serialised with the
+  // writes so two audit appends never race for the same sequence number.
+  bool audited_read = false;
+};
+
+using Handler = std::function<Response(Request&)>;
+
+struct Route {
+  RouteSpec spec;
+  Handler handler;
+  std::vector<std::string> segments;  // the pattern split on '/'
+};
+
+struct Match {
+  const Route* route = nullptr;
+  std::map<std::string, std::string> params;
+  std::vector<std::string> allowed;  // methods of routes matching the path
+};
+
+Result<std::vector<std::pair<std::string, std::string>>> ParseQuery(std::string_view query);
+// Percent-decoding of one component; `plus_is_space` for query strings.
+Result<std::string> PercentDecode(std::string_view text, bool plus_is_space);
+
+class Router {
+ public:
+  void Add(RouteSpec spec, Handler handler);
+  // See the file comment: kNotFound, or kInvalidArgument for an
+  // undecodable path.
+  Result<Match> Find(std::string_view method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace mara::api
+
+#endif  // MARA_API_ROUTER_H_

@@ -1,0 +1,558 @@
+#include "api/server.h"
+
+#include <httplib.h>
+#include <sodium.h>
+
+#include <algorithm>
+#include <cctype>
+#include <deque>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <variant>
+
+#include "api/openapi.h"
+#include "api/problem.h"
+#include "api/resources.h"
+#include "api/tokens.h"
+#include "common/text.h"
+#include "policy/policy.h"
+#include "security/encoding.h"
+#include "security/password.h"
+#include "security/random.h"
+#include "service/session.h"
+#include "service/users.h"
+
+namespace mara::api {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Json = nlohmann::ordered_json;
+
+constexpr std::string_view kCookieName = "mara_session";
+constexpr std::string_view kCsrfHeader = "x-csrf-token";
+// No inline script anywhere; served reports carry inline CSS and SVG, so
+// they get their own stricter-for-scripts policy below.
+constexpr std::string_view kApiCsp =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'";
+constexpr std::string_view kReportCsp =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; object-src 'none'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox";
+
+bool IsUnsafe(std::string_view method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+std::string RandomToken() {
+  security::SystemRandom random;
+  std::array<uint8_t, 32> bytes{};
+  random.Fill(bytes);
+  return security::ToHex(bytes);
+}
+
+bool ConstantTimeEqual(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string CookieValue(std::string_view header, std::string_view name) {
+  size_t start = 0;
+  while (start < header.size()) {
+    size_t end = header.find(';', start);
+    if (end == std::string_view::npos) end = header.size();
+    std::string_view part = header.substr(start, end - start);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.substr(0, name.size()) == name &&
+        part[name.size()] == '=') {
+      return std::string(part.substr(name.size() + 1));
+    }
+    start = end + 1;
+  }
+  return "";
+}
+
+void ApplySecurityHeaders(httplib::Response& res, std::string_view csp) {
+  res.set_header("Content-Security-Policy", std::string(csp));
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("Cross-Origin-Resource-Policy", "same-origin");
+}
+
+// Failed logins per key (a name or an address) within a sliding window.
+class LoginLimiter {
+ public:
+  LoginLimiter(int max_failures, std::chrono::seconds window)
+      : max_failures_(max_failures), window_(window) {}
+
+  // Seconds until the key may try again; 0 when it may now.
+  int64_t RetryAfter(const std::string& key, Clock::time_point now) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = failures_.find(key);
+    if (it == failures_.end()) return 0;
+    Prune(it->second, now);
+    if (static_cast<int>(it->second.size()) < max_failures_) return 0;
+    auto wait =
+        std::chrono::duration_cast<std::chrono::seconds>(it->second.front() + window_ - now);
+    return std::max<int64_t>(1, wait.count());
+  }
+
+  void Fail(const std::string& key, Clock::time_point now) {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Bounded memory under a flood of distinct keys: forget stale entries.
+    if (failures_.size() > 10000) {
+      for (auto it = failures_.begin(); it != failures_.end();) {
+        Prune(it->second, now);
+        it = it->second.empty() ? failures_.erase(it) : std::next(it);
+      }
+    }
+    failures_[key].push_back(now);
+  }
+
+  void Clear(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    failures_.erase(key);
+  }
+
+ private:
+  void Prune(std::deque<Clock::time_point>& times, Clock::time_point now) {
+    while (!times.empty() && times.front() + window_ <= now) times.pop_front();
+  }
+
+  std::mutex mu_;
+  const int max_failures_;
+  const std::chrono::seconds window_;
+  std::map<std::string, std::deque<Clock::time_point>> failures_;
+};
+
+struct LoginSession {
+  std::string principal;
+  std::string csrf;
+  Clock::time_point expires;
+};
+
+}  // namespace
+
+class Server::Impl {
+ public:
+  explicit Impl(ServerOptions options)
+      : options_(std::move(options)),
+        limiter_(options_.login_max_failures, options_.login_window) {}
+
+  ~Impl() { Stop(); }
+
+  Status Start();
+  void Stop() {
+    if (listener_.joinable()) {
+      http_.stop();
+      listener_.join();
+    }
+  }
+  void Wait() {
+    if (listener_.joinable()) listener_.join();
+  }
+  int port() const { return port_; }
+  const Router& router() const { return router_; }
+
+ private:
+  SessionOptions SessionOptionsFor(const std::string& principal) const {
+    SessionOptions o;
+    o.db = options_.db;
+    o.key_file = options_.key_file;
+    o.evidence_dir = options_.evidence_dir;
+    o.principal = principal;
+    return o;
+  }
+  void BuildRoutes();
+  Handler Authenticated(SessionHandler handler, bool serialised = false);
+  // The principal of a request's login session, or the 401/403 problem.
+  std::variant<std::string, Response> Authenticate(const Request& req);
+  Response Login(Request& req);
+  Response Logout(Request& req);
+  Response WhoAmI(Request& req);
+  void Dispatch(const httplib::Request& hreq, httplib::Response& hres);
+  std::string SetCookie(const std::string& value, int64_t max_age) const {
+    std::string c = std::string(kCookieName) + "=" + value +
+                    "; Path=/api; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
+    if (options_.secure_cookies) c += "; Secure";
+    return c;
+  }
+
+  ServerOptions options_;
+  std::shared_ptr<const Policy> policy_;
+  Router router_;
+  httplib::Server http_;
+  std::thread listener_;
+  int port_ = 0;
+  std::mutex write_mu_;
+  std::mutex sessions_mu_;
+  std::map<std::string, LoginSession> sessions_;  // keyed by the BLAKE2b of the cookie
+  LoginLimiter limiter_;
+  std::once_flag dummy_once_;
+  std::string dummy_hash_;  // Argon2id of a random password, for unknown names
+};
+
+std::variant<std::string, Response> Server::Impl::Authenticate(const Request& req) {
+  const std::string authorization = req.Header("authorization");
+  if (authorization.size() > 7 && (authorization.compare(0, 7, "Bearer ") == 0 ||
+                                   authorization.compare(0, 7, "bearer ") == 0)) {
+    // A bearer token is never sent by a browser on its own, so it needs no
+    // CSRF token.
+    Result<std::unique_ptr<Session>> lookup = Session::Open(SessionOptionsFor(""));
+    if (!lookup.ok()) return ProblemFor(lookup.status());
+    const int64_t now = (*lookup)->clock().NowMillis() / 1000;
+    Result<std::string> principal =
+        ResolveApiToken((*lookup)->store(), std::string_view(authorization).substr(7), now);
+    if (!principal.ok()) {
+      if (principal.status().code() != StatusCode::kPermissionDenied) {
+        return ProblemFor(principal.status());
+      }
+      Response r = Problem(401, "unauthenticated", principal.status().message(), "Authorization");
+      r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"mara\"");
+      return r;
+    }
+    return *principal;
+  }
+  const std::string cookie = CookieValue(req.Header("cookie"), kCookieName);
+  if (cookie.empty()) {
+    return Problem(401, "unauthenticated", "log in first: POST /api/v1/session", "Cookie");
+  }
+  LoginSession login;
+  {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    auto it = sessions_.find(Blake2bHex(cookie));
+    if (it == sessions_.end() || it->second.expires <= Clock::now()) {
+      if (it != sessions_.end()) sessions_.erase(it);
+      return Problem(401, "unauthenticated", "the session has expired or does not exist; log in",
+                     "Cookie");
+    }
+    login = it->second;
+  }
+  if (IsUnsafe(req.method) &&
+      !ConstantTimeEqual(req.Header(std::string(kCsrfHeader)), login.csrf)) {
+    return Problem(403, "csrf", "missing or wrong X-CSRF-Token for this session", "X-CSRF-Token");
+  }
+  return login.principal;
+}
+
+Handler Server::Impl::Authenticated(SessionHandler handler, bool serialised) {
+  return [this, handler, serialised](Request& req) -> Response {
+    std::variant<std::string, Response> who = Authenticate(req);
+    if (auto* refused = std::get_if<Response>(&who)) return *refused;
+    // The write lock outlives the Session, whose destructor signs the
+    // audit checkpoint of what it wrote.
+    std::unique_lock<std::mutex> write_lock(write_mu_, std::defer_lock);
+    if (serialised || IsUnsafe(req.method)) write_lock.lock();
+    Result<std::unique_ptr<Session>> session =
+        Session::Open(SessionOptionsFor(std::get<std::string>(who)));
+    if (!session.ok()) return ProblemFor(session.status());
+    return handler(req, **session);
+  };
+}
+
+Response Server::Impl::Login(Request& req) {
+  Json body;
+  try {
+    body = IsValidUtf8(req.body) ? Json::parse(req.body) : Json();
+  } catch (const nlohmann::json::exception&) {
+    body = Json();
+  }
+  if (!body.is_object()) {
+    return Problem(400, "invalid_argument", "body: expected a JSON object {name, password}");
+  }
+  for (const char* field : {"name", "password"}) {
+    auto it = body.find(field);
+    if (it == body.end() || !it->is_string() || it->get<std::string>().empty()) {
+      return Problem(400, "invalid_argument", std::string("/") + field + ": required string",
+                     std::string("/") + field);
+    }
+  }
+  const std::string name = body["name"].get<std::string>();
+  const std::string password = body["password"].get<std::string>();
+  const std::string name_key = "name:" + name;
+  const std::string addr_key = "addr:" + req.remote_addr;
+  const Clock::time_point now = Clock::now();
+  int64_t wait = std::max(limiter_.RetryAfter(name_key, now), limiter_.RetryAfter(addr_key, now));
+  if (wait > 0) {
+    Response r = Problem(429, "rate_limited",
+                         "too many failed logins; try again in " + std::to_string(wait) + " s");
+    r.headers.emplace_back("Retry-After", std::to_string(wait));
+    return r;
+  }
+  // One answer for an unknown name, a disabled principal and a wrong
+  // password, so a caller learns nothing about which.
+  Status checked = Status::PermissionDenied("wrong name or password");
+  bool known = false;
+  if (IsValidId(name)) {
+    Result<std::unique_ptr<Session>> session = Session::Open(SessionOptionsFor(name));
+    if (session.ok()) {
+      // Only a principal with a usable password reaches Argon2id inside
+      // CheckPassword; everyone else gets the dummy check below.
+      Result<std::optional<UserRecord>> user = (*session)->store().GetUser(name);
+      known =
+          user.ok() && user->has_value() && !(*user)->disabled && !(*user)->password_hash.empty();
+      checked = CheckPassword((*session)->store(), name, password);
+      if (checked.ok() && (*session)->principal().disabled) {
+        checked = Status::PermissionDenied("disabled");
+      }
+    } else if (session.status().code() != StatusCode::kPermissionDenied) {
+      return ProblemFor(session.status());
+    }
+  }
+  if (!known) {
+    // As slow as a real check, so timing does not tell unknown names apart.
+    std::call_once(dummy_once_, [this] {
+      Result<std::string> hash = security::HashPassword(RandomToken());
+      if (hash.ok()) dummy_hash_ = *hash;
+    });
+    if (!dummy_hash_.empty()) (void)security::VerifyPassword(dummy_hash_, password);
+  }
+  if (!checked.ok()) {
+    limiter_.Fail(name_key, now);
+    limiter_.Fail(addr_key, now);
+    return Problem(401, "unauthenticated", "wrong name or password", "/password");
+  }
+  limiter_.Clear(name_key);
+  const std::string id = RandomToken();
+  LoginSession login{name, RandomToken(), now + options_.session_lifetime};
+  {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+      it = it->second.expires <= now ? sessions_.erase(it) : std::next(it);
+    }
+    sessions_[Blake2bHex(id)] = login;
+  }
+  Response r = JsonResponse({{"name", name}, {"csrf_token", login.csrf}}, 201);
+  r.headers.emplace_back("Set-Cookie", SetCookie(id, options_.session_lifetime.count()));
+  return r;
+}
+
+Response Server::Impl::Logout(Request& req) {
+  std::variant<std::string, Response> who = Authenticate(req);
+  if (auto* refused = std::get_if<Response>(&who)) return *refused;
+  {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    sessions_.erase(Blake2bHex(CookieValue(req.Header("cookie"), kCookieName)));
+  }
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  r.headers.emplace_back("Set-Cookie", SetCookie("", 0));
+  return r;
+}
+
+Response Server::Impl::WhoAmI(Request& req) {
+  std::variant<std::string, Response> who = Authenticate(req);
+  if (auto* refused = std::get_if<Response>(&who)) return *refused;
+  Result<std::unique_ptr<Session>> session =
+      Session::Open(SessionOptionsFor(std::get<std::string>(who)));
+  if (!session.ok()) return ProblemFor(session.status());
+  const security::Principal& p = (*session)->principal();
+  Json roles = Json::array();
+  for (security::Role role : p.roles) roles.push_back(std::string(security::ToString(role)));
+  std::string csrf;
+  {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    auto it = sessions_.find(Blake2bHex(CookieValue(req.Header("cookie"), kCookieName)));
+    if (it != sessions_.end()) csrf = it->second.csrf;
+  }
+  return JsonResponse({{"name", p.name},
+                       {"roles", roles},
+                       {"situations", p.situations},
+                       {"disabled", p.disabled},
+                       {"csrf_token", csrf}});
+}
+
+void Server::Impl::BuildRoutes() {
+  router_.Add({.method = "POST",
+               .pattern = "/api/v1/session",
+               .summary = "Log in with name and password; sets the session cookie",
+               .needs_auth = false,
+               .has_body = true},
+              [this](Request& req) { return Login(req); });
+  router_.Add({.method = "GET",
+               .pattern = "/api/v1/session",
+               .summary = "The logged-in principal and its CSRF token"},
+              [this](Request& req) { return WhoAmI(req); });
+  router_.Add({.method = "DELETE", .pattern = "/api/v1/session", .summary = "Log out"},
+              [this](Request& req) { return Logout(req); });
+  router_.Add({.method = "GET",
+               .pattern = "/api/v1/openapi.json",
+               .summary = "This OpenAPI document",
+               .needs_auth = false},
+              [this](Request&) { return JsonResponse(OpenApiDocument(router_)); });
+  router_.Add(
+      {.method = "POST",
+       .pattern = "/api/v1/tokens",
+       .summary = "Issue an API token for the caller (body: {\"days\": 1..365, default 90})",
+       .has_body = true},
+      Authenticated([](Request& req, Session& session) -> Response {
+        int days = 90;
+        if (!req.body.empty()) {
+          Json body = IsValidUtf8(req.body) ? Json::parse(req.body, nullptr, false) : Json();
+          if (!body.is_object()) {
+            return Problem(400, "invalid_argument", "body: expected a JSON object");
+          }
+          if (body.contains("days")) {
+            if (!body["days"].is_number_integer() || body["days"].get<int64_t>() < 1 ||
+                body["days"].get<int64_t>() > 365) {
+              return Problem(400, "invalid_argument", "/days: expected 1 to 365", "/days");
+            }
+            days = body["days"].get<int>();
+          }
+        }
+        Result<IssuedToken> issued = IssueApiToken(session, days);
+        if (!issued.ok()) return ProblemFor(issued.status(), "/days");
+        Response r = JsonResponse({{"id", issued->id},
+                                   {"token", issued->token},
+                                   {"principal", session.name()},
+                                   {"expires_at", issued->expires_at}},
+                                  201);
+        r.headers.emplace_back("Location", "/api/v1/tokens/" + issued->id);
+        return r;
+      }));
+  router_.Add({.method = "DELETE",
+               .pattern = "/api/v1/tokens/{id}",
+               .summary = "Revoke an API token (its principal or an admin)"},
+              Authenticated([](Request& req, Session& session) -> Response {
+                Status revoked = RevokeApiToken(session, req.params.at("id"));
+                if (!revoked.ok()) return ProblemFor(revoked, "id");
+                Response r;
+                r.status = 204;
+                r.content_type.clear();
+                return r;
+              }));
+  for (SessionRoute& route : ResourceRoutes(policy_)) {
+    const bool serialised = route.spec.audited_read;
+    router_.Add(std::move(route.spec), Authenticated(std::move(route.handler), serialised));
+  }
+}
+
+void Server::Impl::Dispatch(const httplib::Request& hreq, httplib::Response& hres) {
+  Request req;
+  req.method = hreq.method;
+  req.remote_addr = hreq.remote_addr;
+  for (const auto& [name, value] : hreq.headers) {
+    std::string lower = name;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    req.headers.emplace(std::move(lower), value);
+  }
+  req.body = hreq.body;
+  const std::string& target = hreq.target.empty() ? hreq.path : hreq.target;
+  const size_t q = target.find('?');
+  req.path = target.substr(0, q);
+  Response res;
+  std::string_view csp = kApiCsp;
+  auto query = ParseQuery(q == std::string::npos ? "" : std::string_view(target).substr(q + 1));
+  if (!query.ok()) {
+    res = ProblemFor(query.status(), "query");
+  } else {
+    req.query = std::move(*query);
+    // HEAD is GET without the body (httplib drops it).
+    Result<Match> match = router_.Find(req.method == "HEAD" ? "GET" : req.method, req.path);
+    if (!match.ok()) {
+      res =
+          ProblemFor(match.status(), match.status().code() == StatusCode::kNotFound ? "" : "path");
+    } else if (match->route == nullptr) {
+      std::string allowed;
+      for (const std::string& m : match->allowed) allowed += (allowed.empty() ? "" : ", ") + m;
+      res = Problem(405, "method_not_allowed",
+                    req.method + " is not allowed here (allowed: " + allowed + ")");
+      res.headers.emplace_back("Allow", allowed);
+    } else {
+      req.params = match->params;
+      try {
+        res = match->route->handler(req);
+      } catch (const std::exception& e) {
+        res = Problem(500, "internal", std::string("unexpected failure: ") + e.what());
+      }
+      if (req.path.rfind("/api/v1/reports/", 0) == 0 && res.status == 200) csp = kReportCsp;
+    }
+  }
+  if ((req.method == "GET" || req.method == "HEAD") && res.status == 200) {
+    auto has_etag = std::find_if(res.headers.begin(), res.headers.end(),
+                                 [](const auto& h) { return h.first == "ETag"; });
+    std::string etag = has_etag != res.headers.end() ? has_etag->second : EtagOf(res.body);
+    if (has_etag == res.headers.end()) res.headers.emplace_back("ETag", etag);
+    if (req.Header("if-none-match") == etag) {
+      res.status = 304;
+      res.body.clear();
+    }
+  }
+  hres.status = res.status;
+  for (const auto& [name, value] : res.headers) hres.set_header(name, value);
+  ApplySecurityHeaders(hres, csp);
+  if (res.status != 204 && res.status != 304) hres.set_content(res.body, res.content_type);
+}
+
+Status Server::Impl::Start() {
+  if (options_.threads == 0) return Status::InvalidArgument("threads: must be at least 1");
+  if (options_.port < 0 || options_.port > 65535) {
+    return Status::InvalidArgument("port: must be 0 to 65535");
+  }
+  Result<Policy> policy =
+      options_.policy_file.empty() ? DefaultPolicy() : LoadPolicyFile(options_.policy_file);
+  MARA_RETURN_IF_ERROR(policy.status());
+  policy_ = std::make_shared<const Policy>(std::move(*policy));
+  // Fail at start, not on the first request, when the store cannot be opened.
+  MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> probe, Session::Open(SessionOptionsFor("")));
+  probe.reset();
+  BuildRoutes();
+
+  http_.set_tcp_nodelay(true);
+  const size_t threads = options_.threads;
+  // httplib takes ownership of the queue it is handed.
+  http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http_.set_keep_alive_max_count(static_cast<size_t>(options_.keep_alive_max_count));
+  http_.set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
+  http_.set_read_timeout(options_.read_timeout_seconds, 0);
+  http_.set_write_timeout(options_.write_timeout_seconds, 0);
+  http_.set_payload_max_length(options_.max_body_bytes);
+  auto dispatch = [this](const httplib::Request& hreq, httplib::Response& hres) {
+    Dispatch(hreq, hres);
+  };
+  http_.Get(".*", dispatch);
+  http_.Post(".*", dispatch);
+  http_.Put(".*", dispatch);
+  http_.Patch(".*", dispatch);
+  http_.Delete(".*", dispatch);
+  http_.Options(".*", dispatch);
+  // Errors httplib answers itself (oversized body, malformed request) become
+  // problem documents too; responses of our handlers already have a body.
+  http_.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& hres) {
+        if (!hres.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        const std::string detail = hres.status == 413 ? "the request body is larger than allowed"
+                                                      : "the request could not be served";
+        Response problem = Problem(hres.status, hres.status == 413 ? "too_large" : "http", detail,
+                                   hres.status == 413 ? "body" : "");
+        hres.set_content(problem.body, problem.content_type);
+        ApplySecurityHeaders(hres, kApiCsp);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  if (options_.port == 0) {
+    port_ = http_.bind_to_any_port(options_.bind);
+  } else {
+    port_ = http_.bind_to_port(options_.bind, options_.port) ? options_.port : -1;
+  }
+  if (port_ <= 0) {
+    return Status::IOError("cannot listen on " + QuoteForMessage(options_.bind) + " port " +
+                           std::to_string(options_.port));
+  }
+  listener_ = std::thread([this] { http_.listen_after_bind(); });
+  return Status::Ok();
+}
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Server::~Server() = default;
+Status Server::Start() { return impl_->Start(); }
+int Server::port() const { return impl_->port(); }
+void Server::Wait() { impl_->Wait(); }
+void Server::Stop() { impl_->Stop(); }
+const Router& Server::router() const { return impl_->router(); }
+
+}  // namespace mara::api

@@ -1,0 +1,75 @@
+// `mara serve`: the HTTP API over the service layer (docs/api.md).
+//
+// Contract:
+// - Start() binds `bind:port` (port 0 picks a free port, see port()) and
+//   serves on a background thread until Stop() or destruction; kIOError
+//   when the address cannot be bound, kInvalidArgument for bad options,
+//   and the Session/policy failures of opening the store once at start.
+// - Every authenticated request opens its own Session (service/session.h)
+//   as its principal, so the roles, the four-eyes rule, sealing and the
+//   audit log are exactly those of the CLI. Unsafe methods (POST, PUT,
+//   PATCH, DELETE) are serialised by one mutex per server, so a conditional
+//   update's If-Match check and its write see the same state.
+// - Login sessions live in memory (lost on restart): a random 256-bit id
+//   in an HttpOnly, SameSite=Strict cookie (Secure when `secure_cookies`)
+//   plus a CSRF token the client sends as X-CSRF-Token on unsafe methods.
+//   Failed logins are limited per principal name and per client address.
+// - HTTP details (thread pool, keep-alive, timeouts, body limit, security
+//   headers) live in server.cc only; handlers see router.h types.
+// Thread-safety: Start/Stop/Wait from one controlling thread; requests are
+// served concurrently by the pool.
+#ifndef MARA_API_SERVER_H_
+#define MARA_API_SERVER_H_
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "api/router.h"
+#include "common/status.h"
+
+namespace mara::api {
+
+struct ServerOptions {
+  std::string db = "./mara.db";
+  std::string key_file;      // "": as SessionOptions
+  std::string evidence_dir;  // "": as SessionOptions
+  std::string policy_file;   // "": the built-in default policy
+  std::string bind = "127.0.0.1";
+  int port = 8080;              // 0: any free port
+  bool secure_cookies = false;  // set behind a TLS-terminating proxy
+  size_t threads = 4;           // two cores: I/O waits leave room for two per core
+  size_t max_body_bytes = 1 << 20;
+  int read_timeout_seconds = 10;
+  int write_timeout_seconds = 30;
+  int keep_alive_max_count = 100;
+  int keep_alive_timeout_seconds = 5;
+  std::chrono::seconds session_lifetime{8 * 3600};
+  int login_max_failures = 5;  // per name and per address within the window
+  std::chrono::seconds login_window{300};
+};
+
+class Server {
+ public:
+  explicit Server(ServerOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  Status Start();
+  // The bound port (after Start).
+  int port() const;
+  // Blocks until the server stops.
+  void Wait();
+  void Stop();
+  const Router& router() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mara::api
+
+#endif  // MARA_API_SERVER_H_

@@ -1,0 +1,717 @@
+// The HTTP API end to end: a real server on a free loopback port, in
+// process, over a real SQLite store holding examples/demo.json, spoken to
+// with httplib::Client.
+#include "api/server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/tokens.h"
+#include "common/temp_dir.h"
+#include "policy/assessment_output.h"
+#include "policy/policy.h"
+#include "service/authorized.h"
+#include "service/session.h"
+#include "service/users.h"
+
+namespace mara::api {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr char kPassword[] = "correct horse battery staple";
+// A sentence of one demo incident's narrative and a confidential source.
+constexpr char kNarrative[] = "Two women stopped on the road to the market";
+constexpr char kConfidentialSource[] = "S-SURV-1";
+
+struct Login {
+  std::string cookie;  // "mara_session=..."
+  std::string csrf;
+};
+
+class ApiServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto dir = ScopedTempDir::Create("mara-api-test");
+    ASSERT_TRUE(dir.ok()) << dir.status().ToString();
+    dir_ = std::move(*dir);
+    db_ = dir_.path() + "/mara.db";
+    SessionOptions o;
+    o.db = db_;
+    o.create = true;
+    auto admin = Session::Open(o);
+    ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+    auto imported = ImportFile(**admin, std::string(MARA_SOURCE_DIR) + "/examples/demo.json", {});
+    ASSERT_TRUE(imported.ok()) << imported.status().ToString();
+    const auto limits = security::PasswordLimits::ForTests();
+    ASSERT_TRUE(SetUserPassword(**admin, "operator", kPassword, limits).ok());
+    struct U {
+      const char* name;
+      std::vector<std::string> roles;
+      std::vector<std::string> situations;
+    };
+    for (const U& u : {U{"vera", {"viewer"}, {}}, U{"rita", {"reviewer"}, {}},
+                       U{"dana", {"decision_maker"}, {}}, U{"mo", {"monitor"}, {"SIT-VAL"}}}) {
+      NewUser n;
+      n.name = u.name;
+      n.roles = u.roles;
+      n.situations = u.situations;
+      n.password = kPassword;
+      n.limits = limits;
+      Status added = AddUser(**admin, n);
+      ASSERT_TRUE(added.ok()) << added.ToString();
+    }
+    admin->reset();
+    ServerOptions options;
+    options.db = db_;
+    options.port = 0;
+    options.threads = 2;
+    options.max_body_bytes = 64 * 1024;
+    options.login_max_failures = 3;
+    server_ = std::make_unique<Server>(options);
+    Status started = server_->Start();
+    ASSERT_TRUE(started.ok()) << started.ToString();
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    client_->set_read_timeout(60, 0);
+  }
+
+  void TearDown() override {
+    client_.reset();
+    if (server_) server_->Stop();
+  }
+
+  httplib::Result PostLogin(const std::string& name, const std::string& password) {
+    Json body = {{"name", name}, {"password", password}};
+    return client_->Post("/api/v1/session", body.dump(), "application/json");
+  }
+
+  Login LogIn(const std::string& name) {
+    auto res = PostLogin(name, kPassword);
+    EXPECT_TRUE(res);
+    if (!res) return {};
+    EXPECT_EQ(res->status, 201) << res->body;
+    std::string cookie = res->get_header_value("Set-Cookie");
+    cookie = cookie.substr(0, cookie.find(';'));
+    return {cookie, Json::parse(res->body).value("csrf_token", "")};
+  }
+
+  httplib::Result Get(const Login& who, const std::string& path, httplib::Headers extra = {}) {
+    extra.emplace("Cookie", who.cookie);
+    return client_->Get(path, extra);
+  }
+
+  httplib::Result Post(const Login& who, const std::string& path, const Json& body,
+                       httplib::Headers extra = {}) {
+    extra.emplace("Cookie", who.cookie);
+    extra.emplace("X-CSRF-Token", who.csrf);
+    return client_->Post(path, extra, body.dump(), "application/json");
+  }
+
+  static void ExpectProblem(const httplib::Result& res, int status, const std::string& field) {
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, status) << res->body;
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/problem+json");
+    Json j = Json::parse(res->body, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << res->body;
+    EXPECT_EQ(j.value("status", 0), status);
+    EXPECT_FALSE(j.value("detail", "").empty());
+    if (!field.empty()) {
+      EXPECT_EQ(j.value("field", ""), field) << res->body;
+    }
+  }
+
+  ScopedTempDir dir_;
+  std::string db_;
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(ApiServerTest, LoginSetsAHardenedCookieAndSecurityHeaders) {
+  auto res = PostLogin("vera", kPassword);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 201) << res->body;
+  const std::string cookie = res->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("mara_session="), std::string::npos);
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+  EXPECT_EQ(cookie.find("Secure"), std::string::npos);  // not configured behind TLS
+  const std::string csp = res->get_header_value("Content-Security-Policy");
+  EXPECT_NE(csp.find("script-src 'self'"), std::string::npos);
+  EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos);
+  EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(res->get_header_value("X-Frame-Options"), "DENY");
+
+  Login vera = LogIn("vera");
+  auto me = Get(vera, "/api/v1/session");
+  ASSERT_TRUE(me);
+  ASSERT_EQ(me->status, 200) << me->body;
+  Json j = Json::parse(me->body);
+  EXPECT_EQ(j["name"], "vera");
+  EXPECT_EQ(j["roles"], Json::array({"viewer"}));
+  EXPECT_EQ(j["csrf_token"], vera.csrf);
+
+  // Logging out ends the session.
+  httplib::Headers h = {{"Cookie", vera.cookie}, {"X-CSRF-Token", vera.csrf}};
+  auto out = client_->Delete("/api/v1/session", h);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->status, 204);
+  ExpectProblem(Get(vera, "/api/v1/session"), 401, "Cookie");
+}
+
+TEST(ApiServerOptionsTest, SecureCookiesBehindTls) {
+  auto dir = ScopedTempDir::Create("mara-api-tls");
+  ASSERT_TRUE(dir.ok());
+  SessionOptions o;
+  o.db = dir->path() + "/mara.db";
+  o.create = true;
+  {
+    auto admin = Session::Open(o);
+    ASSERT_TRUE(admin.ok());
+    ASSERT_TRUE(
+        SetUserPassword(**admin, "operator", kPassword, security::PasswordLimits::ForTests()).ok());
+  }
+  ServerOptions options;
+  options.db = o.db;
+  options.port = 0;
+  options.secure_cookies = true;
+  Server server(options);
+  ASSERT_TRUE(server.Start().ok());
+  httplib::Client client("127.0.0.1", server.port());
+  auto res =
+      client.Post("/api/v1/session", Json{{"name", "operator"}, {"password", kPassword}}.dump(),
+                  "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 201);
+  EXPECT_NE(res->get_header_value("Set-Cookie").find("; Secure"), std::string::npos);
+  server.Stop();
+}
+
+TEST_F(ApiServerTest, RequestsWithoutASessionAreRefused) {
+  ExpectProblem(client_->Get("/api/v1/situations"), 401, "Cookie");
+  httplib::Headers forged = {{"Cookie", "mara_session=0123456789abcdef"}};
+  ExpectProblem(client_->Get("/api/v1/situations", forged), 401, "Cookie");
+  ExpectProblem(PostLogin("vera", "wrong password"), 401, "/password");
+  ExpectProblem(PostLogin("nobody", kPassword), 401, "/password");
+  ExpectProblem(client_->Post("/api/v1/session", "not json", "application/json"), 400, "");
+  ExpectProblem(client_->Post("/api/v1/session", Json{{"name", "vera"}}.dump(), "application/json"),
+                400, "/password");
+}
+
+TEST_F(ApiServerTest, LoginAttemptsAreRateLimitedPerNameAndAddress) {
+  for (int i = 0; i < 3; ++i) ExpectProblem(PostLogin("dana", "guess"), 401, "/password");
+  // Even the right password is refused while the window lasts.
+  auto limited = PostLogin("dana", kPassword);
+  ExpectProblem(limited, 429, "");
+  EXPECT_FALSE(limited->get_header_value("Retry-After").empty());
+  // The address is limited too: another name from it waits as well.
+  ExpectProblem(PostLogin("rita", kPassword), 429, "");
+}
+
+TEST_F(ApiServerTest, UnsafeMethodsNeedTheCsrfToken) {
+  Login dana = LogIn("dana");
+  Json decision = {{"party", "P-VAF"},
+                   {"cycle", 2025},
+                   {"status", "listed"},
+                   {"rationale", "Verified pattern across the cycle."}};
+  httplib::Headers no_token = {{"Cookie", dana.cookie}};
+  ExpectProblem(client_->Post("/api/v1/decisions", no_token, decision.dump(), "application/json"),
+                403, "X-CSRF-Token");
+  httplib::Headers wrong = {{"Cookie", dana.cookie}, {"X-CSRF-Token", "00" + dana.csrf.substr(2)}};
+  ExpectProblem(client_->Post("/api/v1/decisions", wrong, decision.dump(), "application/json"), 403,
+                "X-CSRF-Token");
+  // Nothing was written.
+  ExpectProblem(Get(dana, "/api/v1/decisions/P-VAF/2025"), 404, "party");
+  auto ok = Post(dana, "/api/v1/decisions", decision);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 201) << ok->body;
+  EXPECT_EQ(ok->get_header_value("Location"), "/api/v1/decisions/P-VAF/2025");
+  EXPECT_EQ(Json::parse(ok->body)["decided_by"], "dana");
+}
+
+TEST_F(ApiServerTest, ViewerSeesOnlyThePublicEdition) {
+  Login vera = LogIn("vera");
+  Login admin = LogIn("operator");
+  auto pub = Get(vera, "/api/v1/reports/2025?format=json");
+  ASSERT_TRUE(pub);
+  ASSERT_EQ(pub->status, 200) << pub->body;
+  EXPECT_EQ(pub->get_header_value("X-Mara-Edition"), "public");
+  EXPECT_EQ(pub->body.find(kNarrative), std::string::npos);
+  ExpectProblem(Get(vera, "/api/v1/reports/2025?format=json&edition=confidential"), 403, "edition");
+  auto html = Get(vera, "/api/v1/reports/2025?format=html");
+  ASSERT_TRUE(html);
+  ASSERT_EQ(html->status, 200);
+  EXPECT_EQ(html->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(html->get_header_value("Content-Security-Policy").find("sandbox"), std::string::npos);
+  auto conf = Get(admin, "/api/v1/reports/2025?format=json");
+  ASSERT_TRUE(conf);
+  ASSERT_EQ(conf->status, 200);
+  EXPECT_EQ(conf->get_header_value("X-Mara-Edition"), "confidential");
+
+  // Incidents: no narrative, no confidential source, no withdrawn record.
+  auto list = Get(vera, "/api/v1/incidents?limit=1000");
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->status, 200) << list->body;
+  EXPECT_EQ(list->body.find(kNarrative), std::string::npos);
+  EXPECT_EQ(list->body.find(kConfidentialSource), std::string::npos);
+  EXPECT_EQ(list->body.find("I-2023-005"), std::string::npos);  // withdrawn
+  EXPECT_EQ(list->body.find("\"narrative\""), std::string::npos);
+  auto full = Get(admin, "/api/v1/incidents?limit=1000");
+  ASSERT_TRUE(full);
+  EXPECT_NE(full->body.find(kNarrative), std::string::npos);
+  EXPECT_EQ(full->body.find("I-2023-005"), std::string::npos);
+  EXPECT_GT(Json::parse(full->body)["total"].get<int>(),
+            Json::parse(list->body)["total"].get<int>() - 1);
+
+  auto sources = Get(vera, "/api/v1/sources");
+  ASSERT_TRUE(sources);
+  EXPECT_EQ(sources->body.find(kConfidentialSource), std::string::npos);
+  auto decisions = Get(vera, "/api/v1/decisions");
+  ASSERT_TRUE(decisions);
+  EXPECT_EQ(decisions->body.find("rationale"), std::string::npos);
+  ExpectProblem(Get(vera, "/api/v1/cases/P-NLF/2025?edition=confidential"), 403, "edition");
+  auto case_pub = Get(vera, "/api/v1/cases/P-NLF/2025");
+  ASSERT_TRUE(case_pub);
+  EXPECT_EQ(case_pub->status, 200) << case_pub->body;
+  EXPECT_EQ(case_pub->body.find(kNarrative), std::string::npos);
+
+  // Role refusals: a viewer neither decides, verifies, assesses nor audits.
+  ExpectProblem(
+      Post(vera, "/api/v1/decisions",
+           {{"party", "P-VAF"}, {"cycle", 2025}, {"status", "listed"}, {"rationale", "r"}}),
+      403, "");
+  ExpectProblem(Get(vera, "/api/v1/assessments/2025"), 403, "");
+  ExpectProblem(Get(vera, "/api/v1/audit/verification"), 403, "");
+}
+
+TEST_F(ApiServerTest, ReadResourcesMatchTheServiceLayer) {
+  Login admin = LogIn("operator");
+  auto assessment = Get(admin, "/api/v1/assessments/2025");
+  ASSERT_TRUE(assessment);
+  ASSERT_EQ(assessment->status, 200) << assessment->body;
+  {
+    SessionOptions o;
+    o.db = db_;
+    auto session = Session::Open(o);
+    ASSERT_TRUE(session.ok());
+    auto policy = DefaultPolicy();
+    ASSERT_TRUE(policy.ok());
+    auto direct = AssessCycle(**session, *policy, 2025);
+    ASSERT_TRUE(direct.ok());
+    EXPECT_EQ(assessment->body, AssessmentJsonText(*direct));  // as `mara assess --json`
+  }
+  auto head = client_->Head("/api/v1/situations", {{"Cookie", admin.cookie}});
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_FALSE(head->get_header_value("ETag").empty());
+  auto situations = Get(admin, "/api/v1/situations");
+  ASSERT_TRUE(situations);
+  EXPECT_EQ(Json::parse(situations->body)["items"].size(), 3u);
+  auto parties = Get(admin, "/api/v1/parties?situation=SIT-VAL");
+  ASSERT_TRUE(parties);
+  EXPECT_EQ(Json::parse(parties->body)["items"].size(), 5u);
+  auto party = Get(admin, "/api/v1/parties/P-VAF");
+  ASSERT_TRUE(party);
+  EXPECT_EQ(Json::parse(party->body)["id"], "P-VAF");
+  EXPECT_EQ(Json::parse(party->body)["children"], Json::array({"P-VPS"}));
+  auto nlf = Get(admin, "/api/v1/parties/P-NLF");
+  ASSERT_TRUE(nlf);
+  EXPECT_EQ(Json::parse(nlf->body)["children"], Json::array({"P-KB"}));
+  EXPECT_EQ(Json::parse(nlf->body)["splinters"], Json::array({"P-RNF"}));
+  ExpectProblem(Get(admin, "/api/v1/parties/P-NONE"), 404, "id");
+  auto stats = Get(admin, "/api/v1/stats");
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->status, 200);
+  auto audit = Get(admin, "/api/v1/audit/verification");
+  ASSERT_TRUE(audit);
+  ASSERT_EQ(audit->status, 200) << audit->body;
+  EXPECT_TRUE(Json::parse(audit->body)["ok"].get<bool>());
+  for (const char* path : {"/api/v1/findings?cycle=2025", "/api/v1/commitments?party=P-NLF",
+                           "/api/v1/decisions?party=P-NLF", "/api/v1/reports/2025?format=csv",
+                           "/api/v1/reports/2025?format=md", "/api/v1/reports/2025?format=ftm"}) {
+    auto res = Get(admin, path);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << path << ": " << res->body;
+  }
+}
+
+TEST_F(ApiServerTest, IncidentFiltersAndPagination) {
+  Login admin = LogIn("operator");
+  auto page1 = Get(admin, "/api/v1/incidents?situation=SIT-VAL&limit=5");
+  ASSERT_TRUE(page1);
+  ASSERT_EQ(page1->status, 200) << page1->body;
+  Json j1 = Json::parse(page1->body);
+  const int total = j1["total"].get<int>();
+  ASSERT_GT(total, 5);
+  EXPECT_EQ(j1["items"].size(), 5u);
+  EXPECT_EQ(j1["next_offset"], 5);
+  auto page2 = Get(admin, "/api/v1/incidents?situation=SIT-VAL&limit=5&offset=5");
+  Json j2 = Json::parse(page2->body);
+  EXPECT_NE(j1["items"][0]["id"], j2["items"][0]["id"]);
+  for (const auto& item : j2["items"]) EXPECT_EQ(item["situation"], "SIT-VAL");
+  auto verified =
+      Get(admin, "/api/v1/incidents?cycle=2025&status=verified&violation=rape&limit=1000");
+  ASSERT_TRUE(verified);
+  for (const auto& item : Json::parse(verified->body)["items"]) {
+    EXPECT_EQ(item["status"], "verified");
+    EXPECT_EQ(item["date"].get<std::string>().substr(0, 4), "2025");
+  }
+  auto by_party = Get(admin, "/api/v1/incidents?party=P-NLF&limit=1000");
+  ASSERT_TRUE(by_party);
+  EXPECT_GT(Json::parse(by_party->body)["total"].get<int>(), 0);
+  ExpectProblem(Get(admin, "/api/v1/incidents?cycle=abc"), 400, "cycle");
+  ExpectProblem(Get(admin, "/api/v1/incidents?status=bogus"), 400, "status");
+  ExpectProblem(Get(admin, "/api/v1/incidents?violation=x"), 400, "violation");
+  ExpectProblem(Get(admin, "/api/v1/incidents?limit=0"), 400, "limit");
+  ExpectProblem(Get(admin, "/api/v1/incidents?offset=-1"), 400, "offset");
+  ExpectProblem(Get(admin, "/api/v1/reports/12?format=json"), 400, "cycle");
+  ExpectProblem(Get(admin, "/api/v1/reports/2025?format=exe"), 400, "format");
+}
+
+TEST_F(ApiServerTest, HostileQueryStringsAreRefusedOrHarmless) {
+  Login admin = LogIn("operator");
+  auto injection =
+      Get(admin, "/api/v1/incidents?situation=SIT-VAL%27%20OR%201%3D1--&party=x%22%3B%20DROP");
+  ASSERT_TRUE(injection);
+  ASSERT_EQ(injection->status, 200) << injection->body;
+  EXPECT_EQ(Json::parse(injection->body)["total"], 0);
+  ExpectProblem(Get(admin, "/api/v1/parties/P-VAF%27%3B%20DROP%20TABLE%20parties%3B--"), 404, "id");
+  ExpectProblem(Get(admin, "/api/v1/incidents?situation=%FF%FE"), 400, "query");
+  ExpectProblem(Get(admin, "/api/v1/incidents?situation=%C0%AF"), 400, "query");
+  ExpectProblem(Get(admin, "/api/v1/parties/%FF"), 400, "path");
+  ExpectProblem(Get(admin, "/api/v1/incidents?cycle=%00"), 400, "cycle");
+  // The store is intact.
+  auto parties = Get(admin, "/api/v1/parties");
+  ASSERT_TRUE(parties);
+  EXPECT_EQ(Json::parse(parties->body)["items"].size(), 9u);
+  ExpectProblem(Get(admin, "/api/v1/nowhere"), 404, "");
+  httplib::Headers h = {{"Cookie", admin.cookie}, {"X-CSRF-Token", admin.csrf}};
+  auto wrong_method = client_->Delete("/api/v1/situations", h);
+  ExpectProblem(wrong_method, 405, "");
+  EXPECT_EQ(wrong_method->get_header_value("Allow"), "GET");
+}
+
+TEST_F(ApiServerTest, OversizedBodiesAreRefused) {
+  std::string big(100 * 1024, 'a');
+  auto res = client_->Post("/api/v1/session", big, "application/json");
+  ExpectProblem(res, 413, "body");
+  Login dana = LogIn("dana");
+  Json huge = {{"party", "P-VAF"}, {"cycle", 2025}, {"status", "listed"}, {"rationale", big}};
+  ExpectProblem(Post(dana, "/api/v1/decisions", huge), 413, "body");
+  ExpectProblem(Get(dana, "/api/v1/decisions/P-VAF/2025"), 404, "party");
+}
+
+TEST_F(ApiServerTest, DecisionUpdatesNeedACurrentETag) {
+  Login dana = LogIn("dana");
+  auto before = Get(dana, "/api/v1/decisions/P-NLF/2025");
+  ASSERT_TRUE(before);
+  ASSERT_EQ(before->status, 200) << before->body;
+  const std::string etag = before->get_header_value("ETag");
+  ASSERT_FALSE(etag.empty());
+  auto not_modified = Get(dana, "/api/v1/decisions/P-NLF/2025", {{"If-None-Match", etag}});
+  ASSERT_TRUE(not_modified);
+  EXPECT_EQ(not_modified->status, 304);
+
+  Json update = {{"party", "P-NLF"},
+                 {"cycle", 2025},
+                 {"status", "on_notice"},
+                 {"rationale", "Override: the engagement produced a signed action plan."}};
+  ExpectProblem(Post(dana, "/api/v1/decisions", update), 428, "If-Match");
+  ExpectProblem(Post(dana, "/api/v1/decisions", update, {{"If-Match", "\"0123abcd\""}}), 412,
+                "If-Match");
+  auto unchanged = Get(dana, "/api/v1/decisions/P-NLF/2025");
+  EXPECT_EQ(unchanged->body, before->body);
+
+  auto updated = Post(dana, "/api/v1/decisions", update, {{"If-Match", etag}});
+  ASSERT_TRUE(updated);
+  ASSERT_EQ(updated->status, 200) << updated->body;
+  EXPECT_EQ(Json::parse(updated->body)["status"], "on_notice");
+  const std::string new_etag = updated->get_header_value("ETag");
+  EXPECT_NE(new_etag, etag);
+  EXPECT_EQ(Get(dana, "/api/v1/decisions/P-NLF/2025")->get_header_value("ETag"), new_etag);
+  // The first reader's tag is stale now: the second writer is refused.
+  update["status"] = "none";
+  ExpectProblem(Post(dana, "/api/v1/decisions", update, {{"If-Match", etag}}), 412, "If-Match");
+  EXPECT_EQ(Json::parse(Get(dana, "/api/v1/decisions/P-NLF/2025")->body)["status"], "on_notice");
+  // Validation errors name the field.
+  ExpectProblem(Post(dana, "/api/v1/decisions", {{"party", "P-VAF"}, {"cycle", 2025}}), 400,
+                "/status");
+  ExpectProblem(
+      Post(dana, "/api/v1/decisions",
+           {{"party", "P-VAF"}, {"cycle", 2025}, {"status", "banned"}, {"rationale", "r"}}),
+      400, "/status");
+  ExpectProblem(Post(dana, "/api/v1/decisions",
+                     {{"party", "P-VAF"},
+                      {"cycle", 2025},
+                      {"status", "listed"},
+                      {"rationale", "r"},
+                      {"date", "2025-02-30"}}),
+                400, "/date");
+}
+
+TEST_F(ApiServerTest, VerificationFollowsFourEyesAndIfMatch) {
+  Login rita = LogIn("rita");
+  Login mo = LogIn("mo");
+  const std::string path = "/api/v1/incidents/I-2025-005";
+  auto before = Get(rita, path);
+  ASSERT_TRUE(before);
+  ASSERT_EQ(before->status, 200) << before->body;
+  const std::string etag = before->get_header_value("ETag");
+  ExpectProblem(Post(rita, path + "/verification", Json::object()), 428, "If-Match");
+  ExpectProblem(Post(rita, path + "/verification", Json::object(), {{"If-Match", "\"x\""}}), 412,
+                "If-Match");
+  // A monitor may not verify.
+  auto mo_view = Get(mo, path);
+  ASSERT_TRUE(mo_view);
+  ExpectProblem(Post(mo, path + "/verification", Json::object(),
+                     {{"If-Match", mo_view->get_header_value("ETag")}}),
+                403, "");
+  auto done =
+      Post(rita, path + "/verification", {{"verified_on", "2026-01-15"}}, {{"If-Match", etag}});
+  ASSERT_TRUE(done);
+  ASSERT_EQ(done->status, 200) << done->body;
+  Json j = Json::parse(done->body);
+  EXPECT_EQ(j["status"], "verified");
+  EXPECT_EQ(j["verified_on"], "2026-01-15");
+  // Verifying twice is a conflict, reported with the current tag.
+  ExpectProblem(Post(rita, path + "/verification", Json::object(),
+                     {{"If-Match", done->get_header_value("ETag")}}),
+                409, "");
+  ExpectProblem(Get(rita, "/api/v1/incidents/I-NONE"), 404, "id");
+  ExpectProblem(Get(rita, "/api/v1/incidents/I-2023-005"), 404, "id");  // withdrawn
+}
+
+TEST_F(ApiServerTest, ApiTokensActAsTheirPrincipalUntilRevoked) {
+  Login dana = LogIn("dana");
+  auto issued = Post(dana, "/api/v1/tokens", {{"days", 7}});
+  ASSERT_TRUE(issued);
+  ASSERT_EQ(issued->status, 201) << issued->body;
+  Json j = Json::parse(issued->body);
+  const std::string token = j["token"];
+  const std::string id = j["id"];
+  EXPECT_EQ(j["principal"], "dana");
+  ExpectProblem(Post(dana, "/api/v1/tokens", {{"days", 9999}}), 400, "/days");
+
+  httplib::Headers bearer = {{"Authorization", "Bearer " + token}};
+  auto me = client_->Get("/api/v1/session", bearer);
+  ASSERT_TRUE(me);
+  ASSERT_EQ(me->status, 200) << me->body;
+  EXPECT_EQ(Json::parse(me->body)["name"], "dana");
+  // Unsafe methods need no CSRF token with a bearer credential.
+  Json decision = {{"party", "P-VAF"},
+                   {"cycle", 2024},
+                   {"status", "on_notice"},
+                   {"rationale", "Recorded by a script."}};
+  auto posted = client_->Post("/api/v1/decisions", bearer, decision.dump(), "application/json");
+  ASSERT_TRUE(posted);
+  EXPECT_EQ(posted->status, 201) << posted->body;
+  EXPECT_EQ(Json::parse(posted->body)["decided_by"], "dana");
+
+  // Tokens live in the store: a restarted server still accepts it.
+  server_->Stop();
+  ServerOptions options;
+  options.db = db_;
+  options.port = 0;
+  server_ = std::make_unique<Server>(options);
+  ASSERT_TRUE(server_->Start().ok());
+  client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+  auto again = client_->Get("/api/v1/stats", bearer);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200) << again->body;
+
+  httplib::Headers forged = {{"Authorization", "Bearer " + token.substr(0, token.size() - 1) +
+                                                   (token.back() == '0' ? "1" : "0")}};
+  ExpectProblem(client_->Get("/api/v1/stats", forged), 401, "Authorization");
+  ExpectProblem(client_->Get("/api/v1/stats", {{"Authorization", "Bearer x' OR 1=1"}}), 401,
+                "Authorization");
+  // Another principal may not revoke it; its owner may.
+  Login vera = LogIn("vera");
+  httplib::Headers vera_h = {{"Cookie", vera.cookie}, {"X-CSRF-Token", vera.csrf}};
+  ExpectProblem(client_->Delete("/api/v1/tokens/" + id, vera_h), 403, "id");
+  ExpectProblem(client_->Delete("/api/v1/tokens/0000000000000000", vera_h), 404, "id");
+  auto revoked = client_->Delete("/api/v1/tokens/" + id, bearer);
+  ASSERT_TRUE(revoked);
+  EXPECT_EQ(revoked->status, 204);
+  ExpectProblem(client_->Get("/api/v1/stats", bearer), 401, "Authorization");
+}
+
+TEST(ApiTokenTest, ExpiredTokensAreRefused) {
+  auto dir = ScopedTempDir::Create("mara-api-token");
+  ASSERT_TRUE(dir.ok());
+  SessionOptions o;
+  o.db = dir->path() + "/mara.db";
+  o.create = true;
+  auto session = Session::Open(o);
+  ASSERT_TRUE(session.ok());
+  auto issued = IssueApiToken(**session, 1);
+  ASSERT_TRUE(issued.ok()) << issued.status().ToString();
+  auto now = ResolveApiToken((*session)->store(), issued->token, issued->expires_at - 10);
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(*now, "operator");
+  auto later = ResolveApiToken((*session)->store(), issued->token, issued->expires_at);
+  EXPECT_EQ(later.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(IssueApiToken(**session, 0).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(ApiServerTest, SearchRegistryListsAndTheAuditLog) {
+  Login admin = LogIn("operator");
+  Login vera = LogIn("vera");
+  auto korvane = Get(admin, "/api/v1/incidents?q=korv%C3%A1ne&limit=1000");  // folded
+  ASSERT_TRUE(korvane);
+  ASSERT_EQ(korvane->status, 200) << korvane->body;
+  Json k = Json::parse(korvane->body);
+  EXPECT_EQ(k["total"], 5);
+  for (const auto& item : k["items"]) EXPECT_EQ(item["location"]["name"], "Korvane");
+  auto alias = Get(admin, "/api/v1/incidents?q=Northern%20Resistance&limit=1000");
+  ASSERT_TRUE(alias);
+  Json a = Json::parse(alias->body);
+  EXPECT_GT(a["total"].get<int>(), 0);
+  for (const auto& item : a["items"]) {
+    bool nlf = false;
+    for (const auto& p : item["perpetrators"]) nlf = nlf || p["party"] == "P-NLF";
+    EXPECT_TRUE(nlf) << item.dump();
+  }
+  ExpectProblem(Get(admin, "/api/v1/incidents?q=" + std::string(201, 'x')), 400, "q");
+
+  auto engagements = Get(admin, "/api/v1/engagements?party=P-NLF");
+  ASSERT_TRUE(engagements);
+  EXPECT_NE(engagements->body.find("Declined a meeting"), std::string::npos);
+  auto public_engagements = Get(vera, "/api/v1/engagements?party=P-NLF");
+  ASSERT_TRUE(public_engagements);
+  EXPECT_EQ(public_engagements->status, 200);
+  EXPECT_EQ(public_engagements->body.find("Declined a meeting"), std::string::npos);
+  auto statements = Get(vera, "/api/v1/statements");
+  ASSERT_TRUE(statements);
+  EXPECT_EQ(Json::parse(statements->body)["items"].size(), 3u);
+  EXPECT_EQ(statements->body.find("Documents abductions"), std::string::npos);
+  auto designations = Get(vera, "/api/v1/designations");
+  ASSERT_TRUE(designations);
+  EXPECT_EQ(Json::parse(designations->body)["items"].size(), 3u);
+
+  ExpectProblem(Get(vera, "/api/v1/audit"), 403, "");
+  auto page = Get(admin, "/api/v1/audit?limit=2");
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->status, 200) << page->body;
+  Json p = Json::parse(page->body);
+  ASSERT_EQ(p["items"].size(), 2u);
+  EXPECT_EQ(p["items"][0]["seq"], 1);
+  ASSERT_TRUE(p.contains("next_after_seq"));
+  auto next = Get(
+      admin, "/api/v1/audit?limit=2&after_seq=" + std::to_string(p["next_after_seq"].get<int>()));
+  ASSERT_TRUE(next);
+  EXPECT_EQ(Json::parse(next->body)["items"][0]["seq"], 3);
+}
+
+TEST_F(ApiServerTest, ConcurrentWritersWithOneETagOnlyOneWins) {
+  Login dana = LogIn("dana");
+  const std::string etag = Get(dana, "/api/v1/decisions/P-NLF/2025")->get_header_value("ETag");
+  ASSERT_FALSE(etag.empty());
+  constexpr int kWriters = 4;
+  std::vector<int> statuses(kWriters, 0);
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      httplib::Client client("127.0.0.1", server_->port());
+      client.set_read_timeout(60, 0);
+      Json body = {{"party", "P-NLF"},
+                   {"cycle", 2025},
+                   {"status", i % 2 == 0 ? "on_notice" : "none"},
+                   {"rationale", "Writer " + std::to_string(i)}};
+      httplib::Headers h = {
+          {"Cookie", dana.cookie}, {"X-CSRF-Token", dana.csrf}, {"If-Match", etag}};
+      auto res = client.Post("/api/v1/decisions", h, body.dump(), "application/json");
+      statuses[i] = res ? res->status : -1;
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  int won = 0;
+  int stale = 0;
+  for (int s : statuses) {
+    won += s == 200;
+    stale += s == 412;
+  }
+  EXPECT_EQ(won, 1);
+  EXPECT_EQ(stale, kWriters - 1);
+}
+
+TEST_F(ApiServerTest, WritesAreRefusedToRolesThatMayNotMakeThem) {
+  Login mo = LogIn("mo");
+  Login rita = LogIn("rita");
+  Json decision = {{"party", "P-VAF"},
+                   {"cycle", 2025},
+                   {"status", "listed"},
+                   {"rationale", "Not this principal's call."}};
+  ExpectProblem(Post(mo, "/api/v1/decisions", decision), 403, "");
+  ExpectProblem(Post(rita, "/api/v1/decisions", decision), 403, "");
+  ExpectProblem(Get(rita, "/api/v1/decisions/P-VAF/2025"), 404, "party");
+  // A monitor reads the confidential record of its own situation only.
+  auto own = Get(mo, "/api/v1/incidents/I-2022-001");
+  ASSERT_TRUE(own);
+  ASSERT_EQ(own->status, 200) << own->body;
+  EXPECT_NE(own->body.find(kNarrative), std::string::npos);
+  auto other = Get(mo, "/api/v1/incidents?situation=SIT-QUE&limit=1000");
+  ASSERT_TRUE(other);
+  ASSERT_EQ(other->status, 200) << other->body;
+  EXPECT_EQ(other->body.find("\"narrative\""), std::string::npos);
+  // A disabled principal's session stops working at once.
+  {
+    SessionOptions o;
+    o.db = db_;
+    auto admin = Session::Open(o);
+    ASSERT_TRUE(admin.ok());
+    ASSERT_TRUE(SetUserDisabled(**admin, "mo", true).ok());
+  }
+  ExpectProblem(Get(mo, "/api/v1/situations"), 403, "");
+  ExpectProblem(PostLogin("mo", kPassword), 401, "/password");
+}
+
+TEST_F(ApiServerTest, OpenApiDocumentsExactlyTheRoutes) {
+  auto res = client_->Get("/api/v1/openapi.json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  Json doc = Json::parse(res->body);
+  EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
+  std::set<std::pair<std::string, std::string>> routes;
+  for (const Route& route : server_->router().routes()) {
+    std::string method = route.spec.method;
+    for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    routes.emplace(route.spec.pattern, method);
+    ASSERT_TRUE(doc["paths"].contains(route.spec.pattern)) << route.spec.pattern;
+    EXPECT_TRUE(doc["paths"][route.spec.pattern].contains(method))
+        << method << " " << route.spec.pattern;
+  }
+  size_t documented = 0;
+  for (const auto& [pattern, ops] : doc["paths"].items()) {
+    for (const auto& [method, op] : ops.items()) {
+      ++documented;
+      EXPECT_EQ(routes.count({pattern, method}), 1u) << method << " " << pattern;
+      // Each documented route answers on the live server (not 404/405).
+      std::string concrete = pattern;
+      for (const char* param : {"{id}", "{party}", "{cycle}"}) {
+        size_t at = concrete.find(param);
+        if (at != std::string::npos) {
+          concrete.replace(at, std::string(param).size(),
+                           std::string(param) == "{cycle}" ? "2025" : "X");
+        }
+      }
+      std::string upper = method;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      auto found = server_->router().Find(upper, concrete);
+      ASSERT_TRUE(found.ok()) << concrete;
+      ASSERT_NE(found->route, nullptr) << upper << " " << concrete;
+      EXPECT_EQ(found->route->spec.pattern, pattern);
+    }
+  }
+  EXPECT_EQ(documented, routes.size());
+  EXPECT_GE(routes.size(), 20u);
+}
+
+}  // namespace
+}  // namespace mara::api

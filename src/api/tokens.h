@@ -1,0 +1,44 @@
+// API tokens: bearer credentials for scripts (Authorization: Bearer ...),
+// kept in the store's meta table so they survive a restart.
+//
+// Contract:
+// - A token reads "mara_<id>_<secret>": <id> 16 hex digits naming it,
+//   <secret> 64 hex digits from the system CSPRNG. The store keeps only the
+//   BLAKE2b of the secret, the principal, the expiry and the revocation
+//   under meta key "api_token:<id>"; the secret is shown once, at issue.
+// - IssueApiToken issues one for the session's own principal, valid `days`
+//   (1..365, kInvalidArgument otherwise), and audits `api_token.issue`.
+// - ResolveApiToken returns the principal a presented token acts as, or
+//   kPermissionDenied with one message for a malformed, unknown, revoked or
+//   expired token (so a caller learns nothing about which). The principal's
+//   own state (disabled, roles) is applied later by its Session.
+// - RevokeApiToken: the token's principal, or an admin
+//   (Operation::kManageUsers); kNotFound for an unknown id; audits
+//   `api_token.revoke`. Idempotent for a revoked token.
+// Each function uses the Session or Store it is given, from one thread.
+#ifndef MARA_API_TOKENS_H_
+#define MARA_API_TOKENS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "service/session.h"
+#include "storage/store.h"
+
+namespace mara::api {
+
+struct IssuedToken {
+  std::string id;
+  std::string token;       // the whole bearer credential, shown once
+  int64_t expires_at = 0;  // Unix seconds
+};
+
+Result<IssuedToken> IssueApiToken(Session& session, int days);
+Result<std::string> ResolveApiToken(Store& store, std::string_view token, int64_t now_unix);
+Status RevokeApiToken(Session& session, std::string_view id);
+
+}  // namespace mara::api
+
+#endif  // MARA_API_TOKENS_H_
