@@ -345,6 +345,29 @@ void RegisterIncident(CLI::App& app, Context& ctx) {
     };
   });
 
+  CLI::App* source = app.add_subcommand("source", "Changes to one source made in Mara");
+  source->require_subcommand(1);
+  auto t = std::make_shared<IncidentArgs>();
+  CLI::App* testimony = source->add_subcommand(
+      "consent",
+      "Record the consent scope of a survivor or witness testimony; withdrawn removes its "
+      "content from every output");
+  testimony->add_option("ID", t->id, "Source id")->required();
+  testimony
+      ->add_option("SCOPE", t->consent,
+                   "internal_use, aggregate_reporting, identified_sharing or withdrawn")
+      ->required()
+      ->check(CLI::IsMember(
+          {"internal_use", "aggregate_reporting", "identified_sharing", "withdrawn"}));
+  testimony->callback([&ctx, t] {
+    ctx.run = [&ctx, t]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      MARA_RETURN_IF_ERROR(SetTestimonyConsent(*session, t->id, *ParseEnum<Consent>(t->consent)));
+      std::printf("Consent of testimony %s is now %s\n", t->id.c_str(), t->consent.c_str());
+      return session->Finish();
+    };
+  });
+
   auto c = std::make_shared<IncidentArgs>();
   CLI::App* consent = incident->add_subcommand(
       "consent", "Record the survivor's consent scope; withdrawn removes it from every output");

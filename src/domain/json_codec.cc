@@ -380,6 +380,7 @@ Json ToJson(const Source& v) {
   j["reliability"] = std::string(1, v.reliability);
   j["credibility"] = std::to_string(v.credibility);
   j["confidential"] = v.confidential;
+  if (v.consent) j["consent"] = EnumJson(*v.consent);
   return j;
 }
 
@@ -566,7 +567,7 @@ Status FromJson(const Json& j, Party* out) {
 Status FromJson(const Json& j, Source* out) {
   Obj o(j, "");
   MARA_RETURN_IF_ERROR(o.Open({"id", "kind", "title", "publisher", "date", "url", "reliability",
-                               "credibility", "confidential"}));
+                               "credibility", "confidential", "consent"}));
   Source v;
   MARA_RETURN_IF_ERROR(Str(o, "id", &v.id));
   MARA_RETURN_IF_ERROR(Enum(o, "kind", &v.kind));
@@ -602,6 +603,11 @@ Status FromJson(const Json& j, Source* out) {
     }
   }
   MARA_RETURN_IF_ERROR(Bool(o, "confidential", &v.confidential));
+  if (o.Find("consent") != nullptr || IsTestimony(v.kind)) {
+    Consent consent;
+    MARA_RETURN_IF_ERROR(OptEnum(o, "consent", Consent::kAggregateReporting, &consent));
+    v.consent = consent;
+  }
   MARA_RETURN_IF_ERROR(Finish(CheckRecord(v)));
   *out = std::move(v);
   return Status::Ok();

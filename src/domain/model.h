@@ -100,7 +100,18 @@ struct Source {
   char reliability = 'F';  // 'A'..'F' (F: cannot be judged)
   int credibility = 6;     // 1..6 (6: cannot be judged)
   bool confidential = false;
+  // Testimony only (IsTestimony): the consent scope the survivor or witness
+  // gave. A testimony arriving without one gets aggregate_reporting; other
+  // kinds never carry one. Withdrawn: the content leaves every output.
+  std::optional<Consent> consent;
 };
+
+// Survivor and witness testimony: the sources that carry a consent scope.
+bool IsTestimony(SourceKind kind);
+// What outputs show of a source: a testimony whose consent is withdrawn
+// keeps its id (incidents still cite it), kind, grades and consent, and
+// loses its title, publisher, date and url; any other source is unchanged.
+Source Disclosable(const Source& source);
 
 // Metadata of a stored evidence file; the content lives in the evidence
 // store, addressed by sha256.

@@ -151,6 +151,12 @@ Check CheckRecord(const Source& v) {
     return Fail("/credibility",
                 "expected a grade from 1 to 6, got " + std::to_string(v.credibility));
   }
+  if (v.consent && !IsTestimony(v.kind)) {
+    return Fail("/consent",
+                "only survivor_testimony and witness_testimony sources carry a "
+                "consent scope, not " +
+                    std::string(ToString(v.kind)));
+  }
   return std::nullopt;
 }
 

@@ -273,6 +273,7 @@ Status WriteBundle(const Bundle& bundle, std::ostream& out) {
 
 Status WriteBundle(Store& store, std::ostream& out) {
   MARA_ASSIGN_OR_RETURN(Bundle registry, store.LoadRegistry());
+  for (Source& source : registry.sources) source = Disclosable(source);
   Writer w(out);
   MARA_RETURN_IF_ERROR(WriteHead(w, registry));
   w.StartCollection(Collection::kIncidents);

@@ -38,6 +38,7 @@ bool IncludesConsent(Edition edition, Consent consent) {
 }
 
 bool ShowsSource(Edition edition, const Source& source) {
+  if (source.consent && !IncludesConsent(edition, *source.consent)) return false;
   return edition == Edition::kConfidential || !source.confidential;
 }
 

@@ -151,7 +151,10 @@ Result<StatementOfCase> BuildStatementOfCase(Store& store, const Policy& policy,
   StatementOfCase s = StatementOfCaseFrom(registry, policy, assessment, *party_it, cycle);
 
   std::map<std::string_view, const Source*> sources;
-  for (const Source& src : registry.sources) sources[src.id] = &src;
+  for (Source& src : registry.sources) {
+    src = Disclosable(src);
+    sources[src.id] = &src;
+  }
   MARA_RETURN_IF_ERROR(store.ScanIncidents([&](const Incident& incident) {
     std::optional<CaseIncident> c =
         CaseIncidentFor(assessor, policy, incident, party_id, cycle, sources);

@@ -1,6 +1,9 @@
 #include "service/incidents.h"
 
+#include <algorithm>
+
 #include "common/text.h"
+#include "domain/json_codec.h"
 #include "domain/validate.h"
 #include "ingest/store_lookup.h"
 
@@ -94,6 +97,31 @@ Result<PutOutcome> SaveIncident(Session& session, const Incident& incident) {
                                       incident.id, before, RecordDigest(incident)}));
   MARA_RETURN_IF_ERROR(tx.Commit());
   return outcome;
+}
+
+Status SetTestimonyConsent(Session& session, const std::string& source_id, Consent consent) {
+  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(security::Operation::kEditIncident));
+  Store& store = session.store();
+  Transaction tx(&store);
+  MARA_RETURN_IF_ERROR(tx.Begin());
+  MARA_ASSIGN_OR_RETURN(Bundle registry, store.LoadRegistry());
+  auto it = std::find_if(registry.sources.begin(), registry.sources.end(),
+                         [&](const Source& s) { return s.id == source_id; });
+  if (it == registry.sources.end()) {
+    return Status::NotFound("no source " + QuoteForMessage(source_id));
+  }
+  if (!IsTestimony(it->kind)) {
+    return Status::InvalidArgument("source " + QuoteForMessage(source_id) + " is " +
+                                   std::string(ToString(it->kind)) +
+                                   "; only testimony carries a consent scope");
+  }
+  const std::string before = Blake2bHex(ToJson(*it).dump());
+  it->consent = consent;
+  MARA_RETURN_IF_ERROR(store.Put(*it));
+  MARA_RETURN_IF_ERROR(
+      session.Audit({"", std::string("source.consent.") + std::string(ToString(consent)), "sources",
+                     source_id, before, Blake2bHex(ToJson(*it).dump())}));
+  return tx.Commit();
 }
 
 }  // namespace mara

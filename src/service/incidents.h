@@ -35,6 +35,12 @@ namespace mara {
 Status VerifyIncident(Session& session, const std::string& id, Date verified_on);
 Status SetIncidentConsent(Session& session, const std::string& id, Consent consent);
 Result<PutOutcome> SaveIncident(Session& session, const Incident& incident);
+// Records the consent scope of a survivor or witness testimony source
+// (IsTestimony; kInvalidArgument for other kinds, kNotFound for an unknown
+// id). Testimony is not tied to one situation, so it needs kEditIncident in
+// every situation (AuthorizeEverywhere). Withdrawn: the source's content
+// leaves every output (Disclosable), its id and audit trail stay.
+Status SetTestimonyConsent(Session& session, const std::string& source_id, Consent consent);
 
 }  // namespace mara
 

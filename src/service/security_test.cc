@@ -375,6 +375,37 @@ TEST_F(SecurityTest, MonitorsCreateAndEditIncidentsInTheirSituationsOnly) {
   EXPECT_TRUE(Verify().ok());
 }
 
+TEST_F(SecurityTest, TestimonyConsentWithdrawalLeavesNoContentInAnyOutput) {
+  AddPrincipal("mon1", {"monitor"});
+  auto registry = As("")->store().LoadRegistry();
+  ASSERT_TRUE(registry.ok());
+  const mara::Source* testimony = nullptr;
+  for (const mara::Source& src : registry->sources) {
+    if (src.id == "S-T") testimony = &src;
+  }
+  ASSERT_NE(testimony, nullptr);
+  // Arrived without a scope: aggregate_reporting.
+  EXPECT_EQ(testimony->consent, Consent::kAggregateReporting);
+  const std::string title = testimony->title;
+  ASSERT_NE(ExportText("bundle").find(title), std::string::npos);
+
+  EXPECT_EQ(SetTestimonyConsent(*As("mon1"), "S-1", Consent::kWithdrawn).code(),
+            StatusCode::kInvalidArgument);  // not a testimony
+  EXPECT_EQ(SetTestimonyConsent(*As("as-viewer"), "S-T", Consent::kWithdrawn).code(),
+            StatusCode::kPermissionDenied);
+  ASSERT_TRUE(SetTestimonyConsent(*As("mon1"), "S-T", Consent::kWithdrawn).ok());
+  const std::string exported = ExportText("bundle");
+  EXPECT_EQ(exported.find(title), std::string::npos);
+  EXPECT_NE(exported.find("withdrawn testimony"), std::string::npos);
+  // The stored record keeps its content, sealed, for the audit trail.
+  auto stored = As("")->store().LoadRegistry();
+  ASSERT_TRUE(stored.ok());
+  bool kept = false;
+  for (const mara::Source& src : stored->sources) kept |= src.id == "S-T" && src.title == title;
+  EXPECT_TRUE(kept);
+  EXPECT_TRUE(Verify().ok());
+}
+
 // ---------------------------------------------------------------- encryption at rest
 
 size_t CountHits(const fs::path& path, std::string_view needle) {
