@@ -219,10 +219,10 @@ Result<uint32_t> FactsProjection::CodeFor(std::string_view name) {
 }
 
 Status FactsProjection::Stage(const IncidentFacts& f) {
-  if (staged_.empty()) staged_.resize(kBuckets);
+  if (staged_.capacity() < flush_bytes_) staged_.reserve(flush_bytes_ + (64u << 10));
   MARA_ASSIGN_OR_RETURN(uint32_t situation, CodeFor(f.situation));
   MARA_ASSIGN_OR_RETURN(uint32_t location, CodeFor(f.location_name));
-  std::string& out = staged_[BucketOf(f.id)];
+  std::string& out = staged_;
   const size_t before = out.size();
   PutVarint(out, f.id.size());
   out.append(f.id);
@@ -239,24 +239,45 @@ Status FactsProjection::Stage(const IncidentFacts& f) {
     PutVarint(out, party);
     out.push_back(static_cast<char>(a.standard));
   }
+  staged_index_.push_back(
+      {BucketOf(f.id), static_cast<uint32_t>(before), static_cast<uint32_t>(out.size() - before)});
   staged_bytes_ += out.size() - before;
   if (staged_bytes_ > flush_bytes_) return Flush();
   return Status::Ok();
 }
 
 Status FactsProjection::Flush() {
-  if (staged_bytes_ == 0) return Status::Ok();
-  for (uint32_t b = 0; b < staged_.size(); ++b) {
-    if (staged_[b].empty()) continue;
-    MARA_RETURN_IF_ERROR(MergeBucket(b, staged_[b]));
-    std::string().swap(staged_[b]);
+  if (staged_index_.empty()) return Status::Ok();
+  // Stable: within a bucket the records keep the order they were written in.
+  std::stable_sort(
+      staged_index_.begin(), staged_index_.end(),
+      [](const StagedRecord& a, const StagedRecord& b) { return a.bucket < b.bucket; });
+  std::vector<std::string_view> records;
+  for (size_t i = 0; i < staged_index_.size();) {
+    const uint32_t bucket = staged_index_[i].bucket;
+    records.clear();
+    for (; i < staged_index_.size() && staged_index_[i].bucket == bucket; ++i) {
+      records.push_back(
+          std::string_view(staged_).substr(staged_index_[i].offset, staged_index_[i].size));
+    }
+    MARA_RETURN_IF_ERROR(MergeBucket(bucket, records));
   }
+  staged_.clear();
+  staged_index_.clear();
   staged_bytes_ = 0;
   return Status::Ok();
 }
 
+void FactsProjection::Committed() {
+  names_added_.clear();
+  std::string().swap(staged_);
+  std::vector<StagedRecord>().swap(staged_index_);
+  staged_bytes_ = 0;
+}
+
 void FactsProjection::Discard() {
-  for (std::string& s : staged_) std::string().swap(s);
+  std::string().swap(staged_);
+  std::vector<StagedRecord>().swap(staged_index_);
   staged_bytes_ = 0;
   for (const std::string& name : names_added_) {
     if (auto it = codes_.find(name); it != codes_.end()) codes_.erase(it);
@@ -264,7 +285,7 @@ void FactsProjection::Discard() {
   names_added_.clear();
 }
 
-Status FactsProjection::MergeBucket(uint32_t bucket, std::string_view staged) {
+Status FactsProjection::MergeBucket(uint32_t bucket, const std::vector<std::string_view>& staged) {
   auto damaged = [&](std::string_view what) {
     return Status::Corruption("database " + QuotePath(db_.path()) + ": facts projection bucket " +
                               std::to_string(bucket) + " is damaged (" + std::string(what) +
@@ -273,9 +294,12 @@ Status FactsProjection::MergeBucket(uint32_t bucket, std::string_view staged) {
   // Staged records in id order; a later write of the same id wins.
   std::vector<std::pair<std::string_view, std::string_view>> fresh;
   Raw raw;
-  for (std::string_view in = staged; !in.empty();) {
-    if (!Decode(in, &raw)) return damaged("a staged record does not decode");
+  size_t staged_size = 0;
+  for (std::string_view record : staged) {
+    std::string_view in = record;
+    if (!Decode(in, &raw) || !in.empty()) return damaged("a staged record does not decode");
     fresh.emplace_back(raw.id, raw.whole);
+    staged_size += record.size();
   }
   std::stable_sort(fresh.begin(), fresh.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -292,7 +316,7 @@ Status FactsProjection::MergeBucket(uint32_t bucket, std::string_view staged) {
       existing.assign(records);
     }
   }
-  merged.reserve(existing.size() + staged.size());
+  merged.reserve(existing.size() + staged_size);
   std::string_view old = existing;
   bool have_old = false;
   auto next_old = [&]() -> Status {

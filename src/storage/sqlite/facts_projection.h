@@ -64,7 +64,8 @@ class FactsProjection {
   // commit, which the rollback removed from fact_names.
   void Discard();
   // Called after a successful COMMIT: the names added are now permanent.
-  void Committed() { names_added_.clear(); }
+  // Also gives the staging arena back: it is needed again only by a write.
+  void Committed();
 
   // Every projected incident, bucket by bucket.
   Status Scan(const FactsFn& fn);
@@ -79,7 +80,8 @@ class FactsProjection {
   Result<uint32_t> CodeFor(std::string_view name);
   Status LoadNames(std::vector<std::string>* names);
   Status ScanBuckets(const FactsFn& fn);
-  Status MergeBucket(uint32_t bucket, std::string_view staged);
+  // `staged`: the bucket's staged records, in the order they were written.
+  Status MergeBucket(uint32_t bucket, const std::vector<std::string_view>& staged);
   Status DecodeBucket(uint32_t bucket, std::string_view blob, const std::vector<std::string>& names,
                       const FactsFn& fn);
 
@@ -90,7 +92,15 @@ class FactsProjection {
   };
   std::unordered_map<std::string, uint32_t, NameHash, std::equal_to<>> codes_;
   std::vector<std::string> names_added_;
-  std::vector<std::string> staged_;  // one arena of encoded records per bucket
+  // One arena for every staged record, reserved once and reused after each
+  // flush, so the staging memory is the same for any size of import.
+  struct StagedRecord {
+    uint32_t bucket;
+    uint32_t offset;
+    uint32_t size;
+  };
+  std::string staged_;
+  std::vector<StagedRecord> staged_index_;
   size_t flush_bytes_;
   size_t staged_bytes_ = 0;
 };
