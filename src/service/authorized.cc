@@ -23,11 +23,13 @@ Status AuditAfter(Session& session, security::AuditEntry entry) {
 Result<ImportReport> ImportFile(Session& session, const std::string& path, ImportOptions options) {
   MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kImport));
   options.principal = session.name();
-  MARA_ASSIGN_OR_RETURN(ImportReport report, ImportFile(session.store(), path, options));
-  MARA_RETURN_IF_ERROR(AuditAfter(
-      session,
-      {"", "import", "imports", std::to_string(report.import_id), "", report.file_digest}));
-  return report;
+  // The audit record commits with the import, so no import is ever stored
+  // without its record in the chain.
+  options.before_commit = [&session](const ImportReport& report) {
+    return session.Audit(
+        {"", "import", "imports", std::to_string(report.import_id), "", report.file_digest});
+  };
+  return ImportFile(session.store(), path, options);
 }
 
 Status ExportStore(Session& session, std::string_view format, std::ostream& out) {

@@ -7,7 +7,7 @@
 // reason, or kInvalidArgument for a decision without a rationale) and then
 // behaves as the function it wraps. Changes are audited: an import as one
 // record `import` (target the import id, after digest the file digest,
-// appended right after the import commits), a decision as
+// appended inside the import's transaction), a decision as
 // `decision.record`, a petition as `petition.file` / `petition.decide`.
 // Whole-store operations use Session::AuthorizeEverywhere. The recorded
 // decider of a decision or a petition ruling is always the principal.

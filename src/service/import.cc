@@ -198,6 +198,7 @@ class CsvImport {
     }
     MARA_RETURN_IF_ERROR(
         store_.FinishImport(report_.import_id, report_.Accepted(), report_.rejected));
+    if (options_.before_commit) MARA_RETURN_IF_ERROR(options_.before_commit(report_));
     if (options_.skip_invalid) MARA_RETURN_IF_ERROR(rejects.Close());
     MARA_RETURN_IF_ERROR(tx.Commit());
     if (options_.progress) options_.progress(total, total);
@@ -325,6 +326,7 @@ class BundleImport {
     if (options_.skip_invalid) MARA_RETURN_IF_ERROR(WriteRejects(&d.rejects));
     MARA_RETURN_IF_ERROR(
         store_.FinishImport(report_.import_id, report_.Accepted(), report_.rejected));
+    if (options_.before_commit) MARA_RETURN_IF_ERROR(options_.before_commit(report_));
     MARA_RETURN_IF_ERROR(tx.Commit());
     if (options_.progress) options_.progress(total, total);
     return Status::Ok();
@@ -455,6 +457,7 @@ class DatasetImport {
     report_.notes = std::move(result.notes);
     MARA_RETURN_IF_ERROR(
         store_.FinishImport(report_.import_id, report_.Accepted(), report_.rejected));
+    if (options_.before_commit) MARA_RETURN_IF_ERROR(options_.before_commit(report_));
     if (options_.skip_invalid) MARA_RETURN_IF_ERROR(rejects.Close());
     return tx.Commit();
   }

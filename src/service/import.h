@@ -42,6 +42,8 @@
 
 namespace mara {
 
+struct ImportReport;
+
 struct ImportOptions {
   std::string format;  // "bundle", "incidents-csv", or "" for the file's extension
   bool skip_invalid = false;
@@ -55,6 +57,9 @@ struct ImportOptions {
   std::string agenda = "all";  // situations the import names on the agenda: all, none or a file
   std::string mapping;         // hxl: a mapping file, "" for the default mapping
   std::string names_config;    // name-resolution thresholds (TOML), "" for the defaults
+  // Called inside the import's transaction just before it commits (the
+  // import's audit record goes in there); an error rolls the import back.
+  std::function<Status(const ImportReport&)> before_commit;
 };
 
 struct ImportReport {
