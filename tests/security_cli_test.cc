@@ -118,8 +118,8 @@ TEST_F(SecurityCliTest, PrincipalsFourEyesAndTheAuditLog) {
 
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "UPDATE audit_records SET principal = 'reviewer1' WHERE seq = 2", nullptr,
-                         nullptr, nullptr),
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE audit_records SET principal = 'reviewer1' WHERE seq = 2",
+                         nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
   r = Mara({"audit", "verify"});
