@@ -24,6 +24,8 @@
 #include <thread>
 #include <vector>
 
+#include "storage/store.h"
+
 extern char** environ;
 
 namespace mara {
@@ -204,6 +206,50 @@ TEST(DurabilityTest, KilledImportLeavesStoreUnchangedAndRerunCompletes) {
   ASSERT_EQ(r.exit_code, 0) << Describe(r);
   EXPECT_EQ(IncidentCount(dir, db), incidents);
   EXPECT_EQ(IntegrityCheck(db), "ok");
+  fs::remove_all(dir);
+}
+
+// `mara serve` holds connections open while it opens more for other
+// requests, and people run the CLI on the same store meanwhile. POSIX locks
+// belong to the process, so any open and close of the database file outside
+// SQLite would drop the locks of the process's open connections; the next
+// CLI process to close would then take the store for unused, delete its
+// write-ahead log, and every open connection would fail with "disk I/O
+// error".
+TEST(DurabilityTest, AnotherProcessClosingLeavesTheLogOfAnOpenStoreAlone) {
+  fs::path dir = fs::temp_directory_path() / ("mara_locks_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string db = (dir / "mara.db").string();
+  RunResult r = RunMara(dir, {"--db", db, "init"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  r = RunMara(dir, {"--db", db, "import", std::string(MARA_SOURCE_DIR) + "/examples/demo.json"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+
+  Result<std::unique_ptr<Store>> first = OpenStore(db);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_TRUE((*first)->PutMeta("lock_test", "1").ok());
+  ASSERT_TRUE((*first)->Counts().ok());
+  // A second connection of the same process, as the server opens per request.
+  Result<std::unique_ptr<Store>> second = OpenStore(db);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  ASSERT_TRUE((*second)->Counts().ok());
+
+  r = RunMara(dir, {"--db", db, "stats"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_TRUE(fs::exists(db + "-wal")) << "another process removed the log of an open store";
+  EXPECT_TRUE(fs::exists(db + "-shm")) << "another process removed the index of an open store";
+
+  Status put = (*first)->PutMeta("lock_test", "2");
+  EXPECT_TRUE(put.ok()) << put.ToString();
+  Result<std::optional<std::string>> seen = (*second)->GetMeta("lock_test");
+  ASSERT_TRUE(seen.ok()) << seen.status().ToString();
+  EXPECT_EQ(seen->value_or(""), "2");
+  first->reset();
+  second->reset();
+  EXPECT_EQ(IntegrityCheck(db), "ok");
+  r = RunMara(dir, {"--db", db, "stats"});
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
   fs::remove_all(dir);
 }
 

@@ -4,7 +4,6 @@
 #include <charconv>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <utility>
 
@@ -1082,14 +1081,26 @@ Result<std::string> SqliteStore::IntegrityCheck() {
 // SQLite takes a file shorter than one page for an empty database and would
 // write its own pages over it, so a small file of anything else must be
 // refused here. An empty file is a database not yet initialised.
-Status CheckHeader(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Ok();  // absent, or unreadable: sqlite3_open says which
+//
+// The header is read through SQLite's own open file: POSIX locks belong to
+// the process, so opening and closing the file any other way would drop
+// the locks of every connection this process holds on it (`mara serve` has
+// several), and the next process to close the store would delete its log.
+Status CheckHeader(sqlite::Db& db, const std::string& path) {
+  sqlite3_file* file = nullptr;
+  if (sqlite3_file_control(db.handle(), "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+      file == nullptr || file->pMethods == nullptr) {
+    return Status::Ok();  // nothing opened yet: the first statement says what is wrong
+  }
+  // stat() opens nothing, so it is as safe as SQLite's own read.
+  std::error_code ec;
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec || size == 0) return Status::Ok();
   static constexpr std::string_view kMagic("SQLite format 3\0", 16);
-  char header[16];
-  in.read(header, sizeof header);
-  const auto got = static_cast<size_t>(in.gcount());
-  if (got == 0 || std::string_view(header, got) == kMagic) return Status::Ok();
+  char header[16] = {};
+  const int rc = file->pMethods->xRead(file, header, sizeof header, 0);
+  if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ) return Status::Ok();
+  if (rc == SQLITE_OK && std::string_view(header, sizeof header) == kMagic) return Status::Ok();
   return Status::Corruption("database " + sqlite::QuotePath(path) +
                             " is not a Mara database or is damaged: file is not a database");
 }
@@ -1106,10 +1117,10 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
       return Status::NotFound(where + " does not exist (run `mara init`)");
     }
   }
-  if (!in_memory) MARA_RETURN_IF_ERROR(CheckHeader(path));
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (options.create_if_missing) flags |= SQLITE_OPEN_CREATE;
   MARA_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, flags));
+  if (!in_memory) MARA_RETURN_IF_ERROR(CheckHeader(*db, path));
   sqlite3_busy_timeout(db->handle(), kBusyTimeoutMs);
 
   // The first statement reads the file header: this is where a file that is
