@@ -16,9 +16,27 @@ Result<Incident> Load(Store& store, const std::string& id) {
   return std::move(*incident);
 }
 
+// Runs inside the write transaction: no other writer can change the record
+// between this comparison and the caller's commit.
+Status CheckVersion(const std::string& id, const Incident* stored, std::string_view if_version) {
+  if (if_version.empty()) return Status::Ok();
+  if (stored == nullptr) {
+    return Status::Conflict("incident " + QuoteForMessage(id) + " does not exist, but version " +
+                            QuoteForMessage(if_version) + " of it was expected; nothing written");
+  }
+  const std::string current = IncidentVersion(*stored);
+  if (current == if_version) return Status::Ok();
+  return Status::Conflict("incident " + QuoteForMessage(id) +
+                          " changed since it was read (version " + QuoteForMessage(if_version) +
+                          ", now " + current + "); nothing written");
+}
+
 }  // namespace
 
-Status VerifyIncident(Session& session, const std::string& id, Date verified_on) {
+std::string IncidentVersion(const Incident& incident) { return RecordDigest(incident); }
+
+Status VerifyIncident(Session& session, const std::string& id, Date verified_on,
+                      std::string_view if_version) {
   Store& store = session.store();
   Transaction tx(&store);
   MARA_RETURN_IF_ERROR(tx.Begin());
@@ -33,6 +51,7 @@ Status VerifyIncident(Session& session, const std::string& id, Date verified_on)
     scope.last_edited_by = provenance->last_edited_by;
   }
   MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kVerifyIncident, scope));
+  MARA_RETURN_IF_ERROR(CheckVersion(id, &incident, if_version));
   if (incident.status == IncidentStatus::kVerified) {
     return Status::Conflict("incident " + QuoteForMessage(id) + " is already verified");
   }
@@ -45,7 +64,8 @@ Status VerifyIncident(Session& session, const std::string& id, Date verified_on)
   return tx.Commit();
 }
 
-Status SetIncidentConsent(Session& session, const std::string& id, Consent consent) {
+Status SetIncidentConsent(Session& session, const std::string& id, Consent consent,
+                          std::string_view if_version) {
   Store& store = session.store();
   Transaction tx(&store);
   MARA_RETURN_IF_ERROR(tx.Begin());
@@ -54,6 +74,7 @@ Status SetIncidentConsent(Session& session, const std::string& id, Consent conse
   scope.situation = incident.situation;
   scope.target = "incident " + id;
   MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kEditIncident, scope));
+  MARA_RETURN_IF_ERROR(CheckVersion(id, &incident, if_version));
   const std::string before = RecordDigest(incident);
   incident.consent = consent;
   MARA_RETURN_IF_ERROR(store.PutIncident(incident, 0).status());
@@ -64,7 +85,8 @@ Status SetIncidentConsent(Session& session, const std::string& id, Consent conse
   return tx.Commit();
 }
 
-Result<PutOutcome> SaveIncident(Session& session, const Incident& incident) {
+Result<PutOutcome> SaveIncident(Session& session, const Incident& incident,
+                                std::string_view if_version) {
   const std::string where = "incident " + QuoteForMessage(incident.id);
   if (std::optional<FieldError> error = CheckRecord(incident)) {
     return Status::InvalidArgument(where + (error->field.empty() ? "" : " " + error->field) + ": " +
@@ -83,6 +105,7 @@ Result<PutOutcome> SaveIncident(Session& session, const Incident& incident) {
   scope.situation = incident.situation;
   MARA_RETURN_IF_ERROR(session.Authorize(
       stored ? security::Operation::kEditIncident : security::Operation::kCreateIncident, scope));
+  MARA_RETURN_IF_ERROR(CheckVersion(incident.id, stored ? &*stored : nullptr, if_version));
   MARA_ASSIGN_OR_RETURN(std::unique_ptr<StoreLookup> lookup, StoreLookup::Load(store));
   MARA_ASSIGN_OR_RETURN(std::optional<FieldError> reference, CheckReferences(incident, *lookup));
   if (reference) {

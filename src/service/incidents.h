@@ -20,10 +20,20 @@
 //   neither can verify it. Returns whether it was inserted or updated.
 // Each change and its audit record (before and after digests) commit in one
 // transaction. A Session is used from one thread.
+// Optimistic concurrency (an HTTP If-Match): each operation takes an
+// optional `if_version`, the IncidentVersion of the incident as the caller
+// read it. When it is not empty it is compared with the stored incident
+// inside the write transaction, after the store has serialised writers
+// (storage/store.h), so of several callers holding the same version, over
+// any number of connections, processes or machines, exactly one writes and
+// the others get kConflict (naming the current version) and change nothing.
+// SaveIncident with an `if_version` for an incident that does not exist is
+// kConflict too.
 #ifndef MARA_SERVICE_INCIDENTS_H_
 #define MARA_SERVICE_INCIDENTS_H_
 
 #include <string>
+#include <string_view>
 
 #include "common/date.h"
 #include "common/status.h"
@@ -32,9 +42,15 @@
 
 namespace mara {
 
-Status VerifyIncident(Session& session, const std::string& id, Date verified_on);
-Status SetIncidentConsent(Session& session, const std::string& id, Consent consent);
-Result<PutOutcome> SaveIncident(Session& session, const Incident& incident);
+// The version of an incident for If-Match: RecordDigest of the record.
+std::string IncidentVersion(const Incident& incident);
+
+Status VerifyIncident(Session& session, const std::string& id, Date verified_on,
+                      std::string_view if_version = {});
+Status SetIncidentConsent(Session& session, const std::string& id, Consent consent,
+                          std::string_view if_version = {});
+Result<PutOutcome> SaveIncident(Session& session, const Incident& incident,
+                                std::string_view if_version = {});
 // Records the consent scope of a survivor or witness testimony source
 // (IsTestimony; kInvalidArgument for other kinds, kNotFound for an unknown
 // id). Testimony is not tied to one situation, so it needs kEditIncident in

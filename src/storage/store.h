@@ -16,6 +16,13 @@
 // - List*/Scan* return records in canonical order: by id, or by natural key
 //   (party, then the rest of the key in order).
 // - A Store object is used from one thread at a time; open one per thread.
+// - Write transactions are serialised over every connection to the same
+//   data (other Store objects, processes, machines): Begin() waits for the
+//   running writer to end (5 s at most, then kIOError "locked by another
+//   writer"), and reads inside a transaction see every transaction committed
+//   before it began. A read, a comparison and a write inside one transaction
+//   are therefore an atomic compare-and-swap; the service layer's If-Match
+//   versions (service/incidents.h) rely on it.
 // - Expected failures are Status values: kNotFound for a missing record,
 //   kIOError for a database or disk failure, kCorruption for unreadable
 //   stored data, kConflict for a write that would break a constraint.

@@ -1080,6 +1080,59 @@ TEST_P(StoreTest, TwoImportsAtOnceEndAsOneAfterTheOther) {
   EXPECT_EQ(Version(store()), 2);
 }
 
+// Sixteen writers, each with its own store (its own connection), increment
+// one incident's counter by reading it and writing it back inside one
+// transaction. Because writers are serialised and a transaction reads what
+// was committed before it, no increment is lost: the read, the comparison
+// and the write of a transaction form a compare-and-swap across connections.
+TEST_P(StoreTest, ReadThenWriteInOneTransactionLosesNoUpdateAcrossConnections) {
+  constexpr int kWriters = 16;
+  constexpr int kEach = 6;
+  ASSERT_TRUE(store().Begin().ok());
+  Incident seed = MakeIncident("I-CAS");
+  seed.victims.women = 0;
+  ASSERT_TRUE(store().PutIncident(seed, 0).ok());
+  ASSERT_TRUE(store().Commit().ok());
+  const int64_t version_before = Version(store());
+
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&] {
+      auto opened = GetParam().open(location_, StoreOptions{});
+      if (!opened.ok()) {
+        ++failures;
+        ADD_FAILURE() << opened.status().ToString();
+        return;
+      }
+      std::unique_ptr<Store> s = std::move(opened).value();
+      for (int i = 0; i < kEach; ++i) {
+        Status st = [&]() -> Status {
+          Transaction txn(s.get());
+          MARA_RETURN_IF_ERROR(txn.Begin());
+          MARA_ASSIGN_OR_RETURN(std::optional<Incident> v, s->GetIncident("I-CAS"));
+          if (!v) return Status::NotFound("I-CAS vanished");
+          std::this_thread::yield();  // widen the window a lost update would need
+          ++v->victims.women;
+          MARA_RETURN_IF_ERROR(s->PutIncident(*v, 0).status());
+          return txn.Commit();
+        }();
+        if (!st.ok()) {
+          ++failures;
+          ADD_FAILURE() << st.ToString();
+          return;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  ASSERT_EQ(failures.load(), 0);
+  auto after = store().GetIncident("I-CAS");
+  ASSERT_TRUE(after.ok() && after->has_value()) << after.status().ToString();
+  EXPECT_EQ((*after)->victims.women, kWriters * kEach);
+  EXPECT_EQ(Version(store()), version_before + kWriters * kEach);
+}
+
 // ---------------------------------------------------------------- issue 5: security
 
 TEST_P(StoreTest, UsersRoundTripInNameOrder) {
