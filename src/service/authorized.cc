@@ -1,5 +1,7 @@
 #include "service/authorized.h"
 
+#include <functional>
+
 #include "common/text.h"
 #include "domain/json_codec.h"
 #include "service/assess.h"
@@ -13,9 +15,14 @@ std::string DecisionKey(std::string_view party, int cycle) {
   return std::string(party) + "/" + std::to_string(cycle);
 }
 
-// Audits a change already committed by the wrapped function.
-Status AuditAfter(Session& session, security::AuditEntry entry) {
-  return session.Audit(std::move(entry));
+// Runs `change`, which makes a change and appends its audit record, in one
+// transaction: a full disk or a crash never leaves a change without its
+// record in the chain, nor a record without its change.
+Status InOneTransaction(Session& session, const std::function<Status()>& change) {
+  Transaction tx(&session.store());
+  MARA_RETURN_IF_ERROR(tx.Begin());
+  MARA_RETURN_IF_ERROR(change());
+  return tx.Commit();
 }
 
 }  // namespace
@@ -69,19 +76,24 @@ Status RecordDecision(Session& session, Decision decision) {
     if (d.party == decision.party && d.cycle == decision.cycle)
       before = Blake2bHex(ToJson(d).dump());
   }
-  MARA_RETURN_IF_ERROR(RecordDecision(session.store(), decision));
-  return AuditAfter(session, {"", "decision.record", "decisions", scope.target, before,
-                              Blake2bHex(ToJson(decision).dump())});
+  return InOneTransaction(session, [&]() -> Status {
+    MARA_RETURN_IF_ERROR(RecordDecision(session.store(), decision));
+    return session.Audit({"", "decision.record", "decisions", scope.target, before,
+                          Blake2bHex(ToJson(decision).dump())});
+  });
 }
 
 Result<Petition> FilePetition(Session& session, const PetitionFiling& filing) {
   if (!session.Authorize(Operation::kDecidePetition).ok()) {
     MARA_RETURN_IF_ERROR(session.Authorize(Operation::kImport));
   }
-  MARA_ASSIGN_OR_RETURN(Petition petition, FilePetition(session.store(), filing));
-  MARA_RETURN_IF_ERROR(AuditAfter(
-      session, {"", "petition.file", "petitions", petition.party + "/" + petition.filed.ToString(),
-                "", Blake2bHex(ToJson(petition).dump())}));
+  Petition petition;
+  MARA_RETURN_IF_ERROR(InOneTransaction(session, [&]() -> Status {
+    MARA_ASSIGN_OR_RETURN(petition, FilePetition(session.store(), filing));
+    return session.Audit({"", "petition.file", "petitions",
+                          petition.party + "/" + petition.filed.ToString(), "",
+                          Blake2bHex(ToJson(petition).dump())});
+  }));
   return petition;
 }
 
@@ -89,18 +101,18 @@ Result<PetitionRulingResult> DecidePetition(Session& session, const Policy& poli
                                             PetitionRuling ruling) {
   MARA_RETURN_IF_ERROR(session.Authorize(Operation::kDecidePetition));
   ruling.decided_by = session.name();
-  MARA_ASSIGN_OR_RETURN(PetitionRulingResult result,
-                        DecidePetition(session.store(), policy, ruling));
-  MARA_RETURN_IF_ERROR(
-      AuditAfter(session, {"", "petition.decide", "petitions",
-                           result.petition.party + "/" + result.petition.filed.ToString(), "",
-                           Blake2bHex(ToJson(result.petition).dump())}));
-  if (result.decision) {
+  PetitionRulingResult result;
+  MARA_RETURN_IF_ERROR(InOneTransaction(session, [&]() -> Status {
+    MARA_ASSIGN_OR_RETURN(result, DecidePetition(session.store(), policy, ruling));
     MARA_RETURN_IF_ERROR(
-        AuditAfter(session, {"", "decision.record", "decisions",
-                             DecisionKey(result.decision->party, result.decision->cycle), "",
-                             Blake2bHex(ToJson(*result.decision).dump())}));
-  }
+        session.Audit({"", "petition.decide", "petitions",
+                       result.petition.party + "/" + result.petition.filed.ToString(), "",
+                       Blake2bHex(ToJson(result.petition).dump())}));
+    if (!result.decision) return Status::Ok();
+    return session.Audit({"", "decision.record", "decisions",
+                          DecisionKey(result.decision->party, result.decision->cycle), "",
+                          Blake2bHex(ToJson(*result.decision).dump())});
+  }));
   return result;
 }
 

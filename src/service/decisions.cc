@@ -54,10 +54,13 @@ Status RecordDecision(Store& store, const Decision& decision) {
   MARA_RETURN_IF_ERROR(CheckText("decided_by", decision.decided_by, true));
   MARA_ASSIGN_OR_RETURN(Bundle registry, store.LoadRegistry());
   MARA_RETURN_IF_ERROR(CheckPartyExists(registry, decision.party));
+  // Inside the caller's transaction (the audited service wrapper's, so the
+  // change and its audit record commit together) no new one is begun.
+  const bool own = !store.InTransaction();
   Transaction txn(&store);
-  MARA_RETURN_IF_ERROR(txn.Begin());
+  if (own) MARA_RETURN_IF_ERROR(txn.Begin());
   MARA_RETURN_IF_ERROR(store.Put(decision));
-  return txn.Commit();
+  return own ? txn.Commit() : Status::Ok();
 }
 
 Result<Petition> FilePetition(Store& store, const PetitionFiling& filing) {
@@ -92,10 +95,11 @@ Result<Petition> FilePetition(Store& store, const PetitionFiling& filing) {
         "filed on " +
         last_decided->filed.ToString() + " was " + std::string(ToString(last_decided->outcome));
   }
+  const bool own = !store.InTransaction();  // as in RecordDecision
   Transaction txn(&store);
-  MARA_RETURN_IF_ERROR(txn.Begin());
+  if (own) MARA_RETURN_IF_ERROR(txn.Begin());
   MARA_RETURN_IF_ERROR(store.Put(petition));
-  MARA_RETURN_IF_ERROR(txn.Commit());
+  if (own) MARA_RETURN_IF_ERROR(txn.Commit());
   return petition;
 }
 
@@ -149,11 +153,12 @@ Result<PetitionRulingResult> DecidePetition(Store& store, const Policy& policy,
       result.decision = std::move(d);
     }
   }
+  const bool own = !store.InTransaction();  // as in RecordDecision
   Transaction txn(&store);
-  MARA_RETURN_IF_ERROR(txn.Begin());
+  if (own) MARA_RETURN_IF_ERROR(txn.Begin());
   MARA_RETURN_IF_ERROR(store.Put(petition));
   if (result.decision) MARA_RETURN_IF_ERROR(store.Put(*result.decision));
-  MARA_RETURN_IF_ERROR(txn.Commit());
+  if (own) MARA_RETURN_IF_ERROR(txn.Commit());
   return result;
 }
 

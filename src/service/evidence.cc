@@ -49,6 +49,11 @@ class Fd {
   int fd_;
 };
 
+EvidenceFileOps& FileOps() {
+  static EvidenceFileOps ops{&::write, &::fsync};
+  return ops;
+}
+
 Status Errno(const std::string& what) {
   return Status::IOError(what + ": " + std::strerror(errno));
 }
@@ -72,7 +77,7 @@ Result<size_t> ReadFull(int fd, uint8_t* out, size_t size, const std::string& wh
 Status WriteFull(int fd, const uint8_t* data, size_t size, const std::string& what) {
   size_t done = 0;
   while (done < size) {
-    const ssize_t n = ::write(fd, data + done, size - done);
+    const ssize_t n = FileOps().write(fd, data + done, size - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       return Errno(what);
@@ -187,7 +192,7 @@ Result<SealedEvidence> EncryptEvidenceStream(int in_fd, const std::string& out_p
   uint8_t digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&sha, digest);
   result.sha256 = security::ToHex(digest);
-  if (::fsync(out.get()) != 0) return Errno(out_path);
+  if (FileOps().fsync(out.get()) != 0) return Errno(out_path);
   return result;
 }
 
@@ -309,7 +314,7 @@ Status ResealEvidenceFile(const std::string& path, const security::KeyMaterial& 
     s = Status::Corruption("stored evidence file " + QuoteForMessage(path) +
                            " does not hash to its name; not re-encrypted");
   }
-  if (s.ok() && (!wrote_final || ::fsync(out.get()) != 0)) s = Errno(temp);
+  if (s.ok() && (!wrote_final || FileOps().fsync(out.get()) != 0)) s = Errno(temp);
   if (s.ok() && ::rename(temp.c_str(), path.c_str()) != 0) s = Errno(path);
   if (!s.ok()) ::unlink(temp.c_str());
   return s;
@@ -378,19 +383,34 @@ Result<EvidenceItem> AddEvidence(Session& session, const std::string& path,
   }
   const std::string stored = StoredPath(session, item.sha256);
   std::error_code ec;
-  if (fs::exists(stored, ec)) {
+  const bool stored_before = fs::exists(stored, ec);
+  if (stored_before) {
     ::unlink(temp.c_str());  // the same content is stored already
   } else if (::rename(temp.c_str(), stored.c_str()) != 0) {
     Status s = Errno(stored);
     ::unlink(temp.c_str());
     return s;
   }
-  Transaction tx(&store);
-  MARA_RETURN_IF_ERROR(tx.Begin());
-  MARA_RETURN_IF_ERROR(store.Put(item));
-  MARA_RETURN_IF_ERROR(session.Audit({"", "evidence.add", "evidence", item.id, "", item.sha256}));
-  MARA_RETURN_IF_ERROR(tx.Commit());
+  // A file without its record would be custody nobody logged: when the
+  // store refuses the record, the file this intake added goes too.
+  Status s = [&]() -> Status {
+    Transaction tx(&store);
+    MARA_RETURN_IF_ERROR(tx.Begin());
+    MARA_RETURN_IF_ERROR(store.Put(item));
+    MARA_RETURN_IF_ERROR(session.Audit({"", "evidence.add", "evidence", item.id, "", item.sha256}));
+    return tx.Commit();
+  }();
+  if (!s.ok()) {
+    if (!stored_before) ::unlink(stored.c_str());
+    return s;
+  }
   return item;
+}
+
+EvidenceFileOps SetEvidenceFileOpsForTesting(EvidenceFileOps ops) {
+  EvidenceFileOps previous = FileOps();
+  FileOps() = ops;
+  return previous;
 }
 
 Status ExportEvidence(Session& session, const std::string& id, const std::string& out_path) {

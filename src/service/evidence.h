@@ -26,6 +26,8 @@
 #ifndef MARA_SERVICE_EVIDENCE_H_
 #define MARA_SERVICE_EVIDENCE_H_
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -83,6 +85,18 @@ Status DecryptEvidenceFile(const std::string& path, const security::KeyMaterial&
 // Re-encrypts one stored file under keys' current data key, atomically
 // (temporary file, then rename). No-op when it already uses that key.
 Status ResealEvidenceFile(const std::string& path, const security::KeyMaterial& keys);
+
+// The write and fsync calls through which evidence files reach the disk
+// (::write and ::fsync by default). Tests replace them to force a full disk,
+// a short write or an fsync error; an intake that meets one fails with
+// kIOError and leaves neither a file nor a custody record. Process-wide:
+// swap them only while no intake runs.
+struct EvidenceFileOps {
+  ssize_t (*write)(int fd, const void* data, size_t size);
+  int (*fsync)(int fd);
+};
+// Installs `ops` and returns the ones it replaces.
+EvidenceFileOps SetEvidenceFileOpsForTesting(EvidenceFileOps ops);
 
 }  // namespace mara
 
