@@ -72,10 +72,25 @@ Json OpenApiDocument(const Router& router) {
       op["requestBody"]["required"] = spec.pattern.find('{') == std::string::npos;
       op["requestBody"]["content"]["application/json"]["schema"]["type"] = "object";
     }
+    if (spec.multipart) {
+      op["requestBody"]["required"] = true;
+      Json& schema = op["requestBody"]["content"]["multipart/form-data"]["schema"];
+      schema["type"] = "object";
+      schema["required"] = Json::array({"file"});
+      schema["properties"]["file"]["type"] = "string";
+      schema["properties"]["file"]["format"] = "binary";
+    }
     Json responses;
     responses["200"]["description"] = "Success";
     if (spec.method == "POST" && spec.pattern == "/api/v1/decisions") {
       responses["201"]["description"] = "Created";
+    }
+    if (spec.success_status == 201) {
+      responses.erase("200");
+      responses["201"]["description"] = "Created";
+    } else if (spec.success_status == 202) {
+      responses.erase("200");
+      responses["202"]["description"] = "Accepted: poll the Location";
     }
     responses["400"] = ProblemRef("Invalid input; `field` names it");
     if (spec.needs_auth) {

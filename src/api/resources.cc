@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "api/problem.h"
+#include "api/resources_internal.h"
 #include "common/text.h"
 #include "domain/json_codec.h"
 #include "policy/assessment_output.h"
@@ -564,6 +565,35 @@ std::string_view ContentTypeFor(report::Format format) {
 
 }  // namespace
 
+// The helpers above, for the other resource files (resources_internal.h).
+namespace internal {
+Status CanRead(Session& session) { return api::CanRead(session); }
+bool ReadsConfidential(Session& session, const std::string& situation) {
+  return api::ReadsConfidential(session, situation);
+}
+std::set<std::string> ConfidentialSources(const Bundle& registry) {
+  return api::ConfidentialSources(registry);
+}
+std::optional<Json> IncidentView(Session& session, const Incident& incident,
+                                 const std::set<std::string>& confidential_sources, int min_cell) {
+  return api::IncidentView(session, incident, confidential_sources, min_cell);
+}
+Result<std::optional<Json>> IncidentFor(Session& session, const std::string& id, int min_cell) {
+  return api::IncidentFor(session, id, min_cell);
+}
+Result<Json> ParseBody(const Request& req) { return api::ParseBody(req); }
+Result<std::string> StringMember(const Json& body, const std::string& name, bool required) {
+  return api::StringMember(body, name, required);
+}
+Result<int64_t> ParseInt(std::string_view text, int64_t lo, int64_t hi, std::string_view field) {
+  return api::ParseInt(text, lo, hi, field);
+}
+Result<std::optional<int64_t>> IntQuery(const Request& req, std::string_view name, int64_t lo,
+                                        int64_t hi) {
+  return api::IntQuery(req, name, lo, hi);
+}
+}  // namespace internal
+
 std::string EtagOf(std::string_view body) { return "\"" + Blake2bHex(body).substr(0, 32) + "\""; }
 
 std::optional<Response> CheckIfMatch(const Request& request,
@@ -598,6 +628,7 @@ std::optional<Response> CheckIfMatch(const Request& request,
 
 std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
   const int min_cell = policy->publication_min_cell;
+  const internal::PolicySet policies = internal::MakePolicySet(policy);
   std::vector<SessionRoute> routes;
   routes.push_back({{.method = "GET", .pattern = "/api/v1/situations", .summary = "Situations"},
                     ListSituations});
@@ -677,6 +708,11 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
                          "/verified_on");
          if (date_text.empty()) date_text = NowIso(session.clock()).substr(0, 10);
          MARA_API_ASSIGN(Date date, Date::Parse(date_text), "/verified_on");
+         // Read before the ETag's view: a change in between then makes the
+         // service refuse the write instead of passing a stale If-Match.
+         MARA_API_ASSIGN(std::optional<Incident> read, session.store().GetIncident(id), "");
+         if (!read) return IncidentNotFound(id);
+         const std::string version = IncidentVersion(*read);
          MARA_API_ASSIGN(std::optional<Json> view, IncidentFor(session, id, min_cell), "");
          if (!view) return IncidentNotFound(id);
          const std::string current =
@@ -686,7 +722,7 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
                           "send If-Match with the incident's current ETag", "If-Match");
          }
          if (std::optional<Response> refused = CheckIfMatch(req, current)) return *refused;
-         MARA_API_CHECK(VerifyIncident(session, id, date), "");
+         MARA_API_CHECK(VerifyIncident(session, id, date, version), "");
          MARA_API_ASSIGN(std::optional<Json> after, IncidentFor(session, id, min_cell), "");
          if (!after) return IncidentNotFound(id);
          return WithEtag(JsonResponse(*after));
@@ -694,8 +730,13 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
   routes.push_back(
       {{.method = "GET",
         .pattern = "/api/v1/assessments/{cycle}",
-        .summary = "The assessment of a cycle (as `mara assess --json`)"},
-       [policy](Request& req, Session& session) { return AssessmentFor(req, session, *policy); }});
+        .summary = "The assessment of a cycle (as `mara assess --json`)",
+        .query = {{"policy", "a policy of GET /api/v1/policies (default: the server's)"}}},
+       [policies](Request& req, Session& session) -> Response {
+         MARA_API_ASSIGN(std::shared_ptr<const Policy> chosen, internal::PolicyFor(req, policies),
+                         "policy");
+         return AssessmentFor(req, session, *chosen);
+       }});
   routes.push_back(
       {{.method = "GET",
         .pattern = "/api/v1/cases/{party}/{cycle}",
@@ -775,6 +816,10 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
                       if (!v.ok()) j["problem"] = v.ToStatus().message();
                       return JsonResponse(j);
                     }});
+  for (auto* more : {&internal::WriteRoutes, &internal::ViewRoutes}) {
+    for (SessionRoute& route : (*more)(policies)) routes.push_back(std::move(route));
+  }
+  for (SessionRoute& route : internal::EvidenceRoutes()) routes.push_back(std::move(route));
   return routes;
 }
 

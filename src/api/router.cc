@@ -45,6 +45,13 @@ std::optional<std::string> Request::Query(std::string_view name) const {
   return std::nullopt;
 }
 
+const FormPart* Request::Part(std::string_view name) const {
+  for (const FormPart& part : parts) {
+    if (part.name == name) return &part;
+  }
+  return nullptr;
+}
+
 Result<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());

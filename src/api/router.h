@@ -31,6 +31,14 @@
 
 namespace mara::api {
 
+// One part of a multipart/form-data body (a file or a plain field).
+struct FormPart {
+  std::string name;
+  std::string filename;  // as the client sent it: hostile, never a path
+  std::string content_type;
+  std::string content;
+};
+
 struct Request {
   std::string method;                                      // "GET", "POST", ...
   std::string path;                                        // raw path, without the query
@@ -38,12 +46,15 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::map<std::string, std::string> headers;              // names lowercased
   std::string body;
+  std::vector<FormPart> parts;  // multipart/form-data bodies, in order
   std::string remote_addr;
 
   // "" when absent.
   std::string Header(std::string_view lowercase_name) const;
   // The first value of a query parameter.
   std::optional<std::string> Query(std::string_view name) const;
+  // The first multipart part of that name; nullptr when absent.
+  const FormPart* Part(std::string_view name) const;
 };
 
 struct Response {
@@ -67,7 +78,11 @@ struct RouteSpec {
   bool needs_auth = true;
   std::vector<QueryParam> query;
   bool has_body = false;  // takes a JSON body
-  bool if_match = false;  // honours If-Match (optimistic concurrency)
+  // Takes a multipart/form-data body up to ServerOptions::max_upload_bytes
+  // (every other body is limited to max_body_bytes).
+  bool multipart = false;
+  int success_status = 200;  // the status of success (201 created, 202 accepted)
+  bool if_match = false;     // honours If-Match (optimistic concurrency)
   // A safe method that still appends to the audit log: serialised with the
   // writes so two audit appends never race for the same sequence number.
   bool audited_read = false;

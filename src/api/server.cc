@@ -5,16 +5,22 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <deque>
 #include <exception>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <variant>
 
+#include "api/connection_pool.h"
 #include "api/openapi.h"
 #include "api/problem.h"
 #include "api/resources.h"
+#include "api/resources_imports.h"
+#include "api/response_cache.h"
+#include "api/static_files.h"
 #include "api/tokens.h"
 #include "common/text.h"
 #include "policy/policy.h"
@@ -78,7 +84,8 @@ void ApplySecurityHeaders(httplib::Response& res, std::string_view csp) {
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("X-Frame-Options", "DENY");
   res.set_header("Referrer-Policy", "no-referrer");
-  res.set_header("Cache-Control", "no-store");
+  // Static files of the browser application bring their own.
+  if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
   res.set_header("Cross-Origin-Resource-Policy", "same-origin");
 }
 
@@ -188,6 +195,10 @@ class Server::Impl {
   std::thread listener_;
   int port_ = 0;
   std::mutex write_mu_;
+  // After write_mu_: destroyed (joining running imports) before it.
+  std::unique_ptr<ImportManager> imports_;
+  std::unique_ptr<StaticFiles> static_files_;
+  ResponseCache cache_{options_.db, size_t{256} << 20};
   std::mutex sessions_mu_;
   std::map<std::string, LoginSession> sessions_;  // keyed by the BLAKE2b of the cookie
   LoginLimiter limiter_;
@@ -242,6 +253,13 @@ Handler Server::Impl::Authenticated(SessionHandler handler, bool serialised) {
   return [this, handler, serialised](Request& req) -> Response {
     std::variant<std::string, Response> who = Authenticate(req);
     if (auto* refused = std::get_if<Response>(&who)) return *refused;
+    // Repeated reads of the assessment's views skip the Session and the
+    // work (api/response_cache.h).
+    std::optional<std::string> cache_key;
+    if (!serialised) cache_key = cache_.KeyFor(req, std::get<std::string>(who));
+    if (cache_key) {
+      if (std::optional<Response> hit = cache_.Find(*cache_key)) return std::move(*hit);
+    }
     // The write lock outlives the Session, whose destructor signs the
     // audit checkpoint of what it wrote.
     std::unique_lock<std::mutex> write_lock(write_mu_, std::defer_lock);
@@ -249,7 +267,9 @@ Handler Server::Impl::Authenticated(SessionHandler handler, bool serialised) {
     Result<std::unique_ptr<Session>> session =
         Session::Open(SessionOptionsFor(std::get<std::string>(who)));
     if (!session.ok()) return ProblemFor(session.status());
-    return handler(req, **session);
+    Response response = handler(req, **session);
+    if (cache_key) cache_.Put(*cache_key, response);
+    return response;
   };
 }
 
@@ -429,9 +449,16 @@ void Server::Impl::BuildRoutes() {
     const bool serialised = route.spec.audited_read;
     router_.Add(std::move(route.spec), Authenticated(std::move(route.handler), serialised));
   }
+  imports_ = std::make_unique<ImportManager>(write_mu_, [this](const std::string& principal) {
+    return Session::Open(SessionOptionsFor(principal));
+  });
+  for (SessionRoute& route : imports_->Routes()) {
+    router_.Add(std::move(route.spec), Authenticated(std::move(route.handler)));
+  }
 }
 
 void Server::Impl::Dispatch(const httplib::Request& hreq, httplib::Response& hres) {
+  ConnectionPool::Handling handling;
   Request req;
   req.method = hreq.method;
   req.remote_addr = hreq.remote_addr;
@@ -442,13 +469,21 @@ void Server::Impl::Dispatch(const httplib::Request& hreq, httplib::Response& hre
     req.headers.emplace(std::move(lower), value);
   }
   req.body = hreq.body;
+  for (const auto& [name, part] : hreq.files) {
+    req.parts.push_back({part.name, part.filename, part.content_type, part.content});
+  }
   const std::string& target = hreq.target.empty() ? hreq.path : hreq.target;
   const size_t q = target.find('?');
   req.path = target.substr(0, q);
   Response res;
   std::string_view csp = kApiCsp;
   auto query = ParseQuery(q == std::string::npos ? "" : std::string_view(target).substr(q + 1));
-  if (!query.ok()) {
+  const bool ui = (req.method == "GET" || req.method == "HEAD") && req.path != "/api" &&
+                  req.path.rfind("/api/", 0) != 0;
+  if (ui) {
+    res = static_files_->Serve(req.path);
+    csp = kUiCsp;
+  } else if (!query.ok()) {
     res = ProblemFor(query.status(), "query");
   } else {
     req.query = std::move(*query);
@@ -463,6 +498,14 @@ void Server::Impl::Dispatch(const httplib::Request& hreq, httplib::Response& hre
       res = Problem(405, "method_not_allowed",
                     req.method + " is not allowed here (allowed: " + allowed + ")");
       res.headers.emplace_back("Allow", allowed);
+    } else if (!match->route->spec.multipart &&
+               (req.body.size() > options_.max_body_bytes || !req.parts.empty())) {
+      // The transport admits uploads up to max_upload_bytes; every other
+      // route keeps the smaller limit.
+      res = Problem(413, "too_large",
+                    "the request body is larger than allowed (" +
+                        std::to_string(options_.max_body_bytes) + " bytes) or not JSON",
+                    "body");
     } else {
       req.params = match->params;
       try {
@@ -505,13 +548,42 @@ Status Server::Impl::Start() {
 
   http_.set_tcp_nodelay(true);
   const size_t threads = options_.threads;
-  // httplib takes ownership of the queue it is handed.
-  http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // httplib takes ownership of the queue it is handed. Slow clients get
+  // spare threads and a deadline per request (api/connection_pool.h).
+  http_.new_task_queue = [this, threads] {
+    return new ConnectionPool({.core_threads = threads,
+                               .max_threads = std::max<size_t>(64, threads),
+                               .request_deadline = std::chrono::seconds(
+                                   2 * static_cast<int64_t>(options_.read_timeout_seconds)),
+                               .port = port_});
+  };
   http_.set_keep_alive_max_count(static_cast<size_t>(options_.keep_alive_max_count));
   http_.set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
   http_.set_read_timeout(options_.read_timeout_seconds, 0);
   http_.set_write_timeout(options_.write_timeout_seconds, 0);
-  http_.set_payload_max_length(options_.max_body_bytes);
+  http_.set_payload_max_length(std::max(options_.max_body_bytes, options_.max_upload_bytes));
+  static_files_ = std::make_unique<StaticFiles>(options_.ui_dir);
+  // Refuse an announced oversized body before reading it: uploads may be
+  // max_upload_bytes, every other request max_body_bytes.
+  http_.set_pre_routing_handler([this](const httplib::Request& hreq, httplib::Response& hres) {
+    if (!hreq.has_header("Content-Length")) return httplib::Server::HandlerResponse::Unhandled;
+    const uint64_t length =
+        std::strtoull(hreq.get_header_value("Content-Length").c_str(), nullptr, 10);
+    bool upload = false;
+    if (Result<Match> m = router_.Find(hreq.method, hreq.path); m.ok() && m->route != nullptr) {
+      upload = m->route->spec.multipart;
+    }
+    const size_t limit = upload ? options_.max_upload_bytes : options_.max_body_bytes;
+    if (length <= limit) return httplib::Server::HandlerResponse::Unhandled;
+    Response problem = Problem(
+        413, "too_large",
+        "the request body is larger than allowed (" + std::to_string(limit) + " bytes)", "body");
+    hres.status = 413;
+    hres.set_header("Connection", "close");
+    hres.set_content(problem.body, problem.content_type);
+    ApplySecurityHeaders(hres, kApiCsp);
+    return httplib::Server::HandlerResponse::Handled;
+  });
   auto dispatch = [this](const httplib::Request& hreq, httplib::Response& hres) {
     Dispatch(hreq, hres);
   };

@@ -16,6 +16,9 @@
 //   Failed logins are limited per principal name and per client address.
 // - HTTP details (thread pool, keep-alive, timeouts, body limit, security
 //   headers) live in server.cc only; handlers see router.h types.
+// - Read-only views of the assessment (annex, assessments, dossiers, ...)
+//   are answered from api/response_cache.h while the data, the principal
+//   and the request are unchanged, without opening a Session.
 // Thread-safety: Start/Stop/Wait from one controlling thread; requests are
 // served concurrently by the pool.
 #ifndef MARA_API_SERVER_H_
@@ -37,13 +40,18 @@ struct ServerOptions {
   std::string evidence_dir;  // "": as SessionOptions
   std::string policy_file;   // "": the built-in default policy
   std::string bind = "127.0.0.1";
-  int port = 8080;              // 0: any free port
-  bool secure_cookies = false;  // set behind a TLS-terminating proxy
-  size_t threads = 4;           // two cores: I/O waits leave room for two per core
-  size_t max_body_bytes = 1 << 20;
+  int port = 8080;                  // 0: any free port
+  bool secure_cookies = false;      // set behind a TLS-terminating proxy
+  size_t threads = 4;               // two cores: I/O waits leave room for two per core
+  size_t max_body_bytes = 1 << 20;  // every body but the uploads below
+  // Multipart uploads (POST /api/v1/evidence, POST /api/v1/imports).
+  size_t max_upload_bytes = size_t{256} << 20;
+  // The built browser application; "" serves none ("/" answers a 404
+  // problem). `mara serve` fills it with FindUiDir (api/static_files.h).
+  std::string ui_dir;
   int read_timeout_seconds = 10;
   int write_timeout_seconds = 30;
-  int keep_alive_max_count = 100;
+  int keep_alive_max_count = 1000;  // requests per connection, as nginx
   int keep_alive_timeout_seconds = 5;
   std::chrono::seconds session_lifetime{8 * 3600};
   int login_max_failures = 5;  // per name and per address within the window

@@ -2,7 +2,10 @@
 // named by --db until the process is interrupted.
 //
 //   mara [--db DB] serve [--bind 127.0.0.1] [--port 8080] [--threads 4]
-//                        [--policy FILE] [--secure-cookies]
+//                        [--policy FILE] [--secure-cookies] [--ui DIR]
+//
+// The browser application is served from --ui DIR, else $MARA_UI_DIR, else
+// <exe dir>/../share/mara/ui, else <exe dir>/../ui/dist (api/static_files.h).
 //
 // Every request acts as its logged-in principal; --as does not apply.
 #include <cstdio>
@@ -10,23 +13,37 @@
 #include <string>
 
 #include "api/server.h"
+#include "api/static_files.h"
 #include "cli/commands.h"
+#include "common/text.h"
 
 namespace mara::cli {
 namespace {
 
 struct ServeArgs {
   api::ServerOptions options;
+  std::string ui;
 };
 
 Status RunServe(const Context& ctx, ServeArgs& args) {
   args.options.db = ctx.db;
   args.options.key_file = ctx.key_file;
   args.options.evidence_dir = ctx.evidence_dir;
+  args.options.ui_dir = api::FindUiDir(args.ui);
+  if (!args.ui.empty() && args.options.ui_dir.empty()) {
+    return Status::NotFound("--ui " + QuoteForMessage(args.ui) +
+                            ": no index.html there (build the UI with `npm run build` in ui/)");
+  }
   api::Server server(args.options);
   MARA_RETURN_IF_ERROR(server.Start());
   std::fprintf(stderr, "mara: serving the API on http://%s:%d/api/v1 (Ctrl-C stops)\n",
                args.options.bind.c_str(), server.port());
+  if (args.options.ui_dir.empty()) {
+    std::fprintf(stderr, "mara: no browser application found (--ui DIR or MARA_UI_DIR)\n");
+  } else {
+    std::fprintf(stderr, "mara: serving the browser application from %s\n",
+                 args.options.ui_dir.c_str());
+  }
   // SIGINT and SIGTERM end the process; the store's WAL keeps committed
   // work, and no transaction spans two requests.
   server.Wait();
@@ -46,6 +63,11 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
                   "Policy file (TOML); default: the built-in policies/default.toml");
   cmd->add_flag("--secure-cookies", args->options.secure_cookies,
                 "Mark the session cookie Secure (behind a TLS-terminating proxy)");
+  cmd->add_option("--ui", args->ui,
+                  "Directory of the built browser application (default: $MARA_UI_DIR, else "
+                  "<exe dir>/../share/mara/ui, else <exe dir>/../ui/dist)");
+  cmd->add_option("--max-upload-bytes", args->options.max_upload_bytes,
+                  "Largest evidence or import upload accepted (default 256 MiB)");
   cmd->callback([&ctx, args] { ctx.run = [&ctx, args] { return RunServe(ctx, *args); }; });
 }
 

@@ -25,6 +25,7 @@
 #include "service/decisions.h"
 #include "service/export.h"
 #include "service/import.h"
+#include "service/name_review.h"
 #include "service/session.h"
 #include "service/stats.h"
 
@@ -51,6 +52,13 @@ Result<Petition> FilePetition(Session& session, const PetitionFiling& filing);
 // kDecidePetition; decided_by = principal.
 Result<PetitionRulingResult> DecidePetition(Session& session, const Policy& policy,
                                             PetitionRuling ruling);
+
+// The name-review queue (name_review.h) for the HTTP API: kImport
+// everywhere (the queue comes from imports and a decision rewrites the
+// party registry). A decision's decider is the principal; it is audited as
+// `names.review` (target the entry id, after digest of the stored entry).
+Result<std::vector<NameReview>> ListNameReviews(Session& session, bool all);
+Result<ReviewOutcome> DecideNameReview(Session& session, ReviewDecision decision);
 
 }  // namespace mara
 

@@ -195,10 +195,17 @@ OJson StatementOfCaseToJson(const StatementOfCase& s, bool public_edition) {
   j["criteria"] = party_json["criteria"];
   j["history"] = party_json["history"];
   OJson incidents = OJson::array();
+  int64_t withheld = 0;
   for (const CaseIncident& c : s.incidents) {
+    // internal_use records count but never leave the confidential edition.
+    if (public_edition && c.incident.consent == Consent::kInternalUse) {
+      ++withheld;
+      continue;
+    }
     incidents.push_back(IncidentToCaseJson(c, public_edition, s.publication_min_cell));
   }
   j["incidents"] = std::move(incidents);
+  if (withheld > 0) j["incidents_withheld"] = withheld;
   j["findings"] = ArrayOf(s.findings);
   j["commitments"] = ArrayOf(s.commitments);
   j["designations"] = ArrayOf(s.designations);
@@ -236,6 +243,7 @@ std::string StatementOfCaseToText(const StatementOfCase& s, bool public_edition)
   }
   out += fmt::format("\nCounted incidents in {} ({}):\n", s.cycle, s.incidents.size());
   for (const CaseIncident& c : s.incidents) {
+    if (public_edition && c.incident.consent == Consent::kInternalUse) continue;
     std::string violations;
     for (Violation v : c.incident.violations) {
       if (!violations.empty()) violations += ",";

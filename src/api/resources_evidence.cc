@@ -1,0 +1,179 @@
+// Evidence over HTTP (docs/api.md): upload (multipart), listing, download
+// and the custody log. The bytes pass through a private temporary file
+// (0600 in a 0700 directory, removed afterwards) because the service layer
+// reads and writes evidence by path; the uploaded name never becomes one.
+#include <fstream>
+#include <iterator>
+#include <utility>
+
+#include "api/problem.h"
+#include "api/resources_internal.h"
+#include "common/temp_dir.h"
+#include "common/text.h"
+#include "domain/json_codec.h"
+#include "service/evidence.h"
+
+namespace mara::api::internal {
+namespace {
+
+using security::Operation;
+
+Json AuditRecordJson(const security::AuditRecord& r) {
+  return {{"seq", r.seq},
+          {"time_ms", r.time_ms},
+          {"principal", r.principal},
+          {"action", r.action},
+          {"collection", r.collection},
+          {"target_id", r.target_id},
+          {"before_digest", r.before_digest},
+          {"after_digest", r.after_digest},
+          {"hash", r.hash}};
+}
+
+// The situation an evidence item lives in ("" for one tied to a source).
+std::string SituationOf(const EvidenceItem& item, Session& session) {
+  if (!item.incident) return "";
+  Result<std::optional<Incident>> incident = session.store().GetIncident(*item.incident);
+  if (incident.ok() && incident->has_value()) return (*incident)->situation;
+  return "";
+}
+
+// kViewEvidence somewhere: everywhere, or in one assigned situation.
+Status CanViewEvidence(Session& session) {
+  Status everywhere = session.Authorize(Operation::kViewEvidence);
+  if (everywhere.ok()) return everywhere;
+  for (const std::string& situation : session.principal().situations) {
+    if (session.Authorize(Operation::kViewEvidence, {.situation = situation}).ok()) {
+      return Status::Ok();
+    }
+  }
+  return everywhere;
+}
+
+Response PostEvidence(Request& req, Session& session) {
+  const FormPart* file = req.Part("file");
+  if (file == nullptr || file->filename.empty()) {
+    return Problem(400, "invalid_argument",
+                   "file: required (a multipart/form-data part named file with a filename)",
+                   "file");
+  }
+  const FormPart* incident = req.Part("incident");
+  if (incident == nullptr || incident->content.empty()) {
+    return Problem(400, "invalid_argument", "incident: required (the incident's id)", "incident");
+  }
+  if (!IsValidId(incident->content)) {
+    return Problem(400, "invalid_argument",
+                   "incident: not a valid id: " + QuoteForMessage(incident->content), "incident");
+  }
+  EvidenceIntake intake;
+  intake.incident = incident->content;
+  if (const FormPart* description = req.Part("description"); description != nullptr) {
+    if (!IsValidUtf8(description->content) || description->content.size() > 4096) {
+      return Problem(400, "invalid_argument",
+                     "description: expected UTF-8 text of at most 4096 bytes", "description");
+    }
+    if (!description->content.empty()) intake.description = description->content;
+  }
+  Result<ScopedTempDir> dir = ScopedTempDir::Create("mara-upload");
+  if (!dir.ok()) return ProblemFor(dir.status());
+  const std::string path = dir->path() + "/upload" + SafeExtension(file->filename);
+  Status written = WritePrivateFile(path, file->content);
+  if (!written.ok()) return ProblemFor(written);
+  Result<EvidenceItem> added = AddEvidence(session, path, intake);
+  if (!added.ok()) {
+    const Status& s = added.status();
+    return ProblemFor(s, s.code() == StatusCode::kNotFound ? "incident" : "");
+  }
+  Json body = ToJson(*added);
+  body["blake2b"] = Blake2bHex(file->content);
+  body["received_at"] = NowIso(session.clock());
+  body["received_by"] = session.name();
+  Response r = JsonResponse(body, 201);
+  r.headers.emplace_back("Location", "/api/v1/evidence/" + added->id + "/content");
+  r.headers.emplace_back("ETag", EtagOf(r.body));
+  return r;
+}
+
+Response ListEvidence(Request& req, Session& session) {
+  Status allowed = CanViewEvidence(session);
+  if (!allowed.ok()) return ProblemFor(allowed);
+  Result<Bundle> registry = session.store().LoadRegistry();
+  if (!registry.ok()) return ProblemFor(registry.status());
+  std::optional<std::string> incident = req.Query("incident");
+  Json items = Json::array();
+  for (const EvidenceItem& item : registry->evidence) {
+    if (incident && item.incident != *incident) continue;
+    const std::string situation = SituationOf(item, session);
+    if (!session.Authorize(Operation::kViewEvidence, {.situation = situation}).ok()) continue;
+    items.push_back(ToJson(item));
+  }
+  return JsonResponse({{"items", std::move(items)}});
+}
+
+Response EvidenceContent(Request& req, Session& session) {
+  const std::string& id = req.params.at("id");
+  Result<Bundle> registry = session.store().LoadRegistry();
+  if (!registry.ok()) return ProblemFor(registry.status());
+  const EvidenceItem* item = nullptr;
+  for (const EvidenceItem& e : registry->evidence) {
+    if (e.id == id) item = &e;
+  }
+  if (item == nullptr) return Problem(404, "not_found", "no evidence " + QuoteForMessage(id), "id");
+  Result<ScopedTempDir> dir = ScopedTempDir::Create("mara-upload");
+  if (!dir.ok()) return ProblemFor(dir.status());
+  const std::string path = dir->path() + "/content";
+  // ExportEvidence authorises, checks the hash and writes the custody record.
+  Status exported = ExportEvidence(session, id, path);
+  if (!exported.ok()) return ProblemFor(exported, "id");
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) {
+    return Problem(500, "io_error", "cannot read the exported evidence back");
+  }
+  Response r;
+  r.content_type = item->media_type.empty() ? "application/octet-stream" : item->media_type;
+  r.body = std::move(bytes);
+  // The id is an IsValidId string, safe inside the quotes.
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + id + "\"");
+  r.headers.emplace_back("X-Mara-SHA256", item->sha256);
+  return r;
+}
+
+Response EvidenceCustody(Request& req, Session& session) {
+  const std::string& id = req.params.at("id");
+  Result<std::vector<security::AuditRecord>> log = CustodyLog(session, id);
+  if (!log.ok()) return ProblemFor(log.status(), "id");
+  Json items = Json::array();
+  for (const security::AuditRecord& r : *log) items.push_back(AuditRecordJson(r));
+  return JsonResponse({{"items", std::move(items)}});
+}
+
+}  // namespace
+
+std::vector<SessionRoute> EvidenceRoutes() {
+  std::vector<SessionRoute> routes;
+  routes.push_back(
+      {{.method = "POST",
+        .pattern = "/api/v1/evidence",
+        .summary = "Upload evidence for an incident (multipart: file, incident, description)",
+        .multipart = true,
+        .success_status = 201},
+       PostEvidence});
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/evidence",
+                     .summary = "Evidence items the caller may view",
+                     .query = {{"incident", "only evidence of this incident"}}},
+                    ListEvidence});
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/evidence/{id}/content",
+                     .summary = "Download an evidence file (logged to its custody)",
+                     .audited_read = true},
+                    EvidenceContent});
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/evidence/{id}/custody",
+                     .summary = "The chain of custody of an evidence item"},
+                    EvidenceCustody});
+  return routes;
+}
+
+}  // namespace mara::api::internal

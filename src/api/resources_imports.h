@@ -1,0 +1,69 @@
+// Imports over HTTP (docs/api.md "Imports"): POST /api/v1/imports takes a
+// multipart upload and answers 202 at once; the import itself runs on a
+// background thread through the service layer's ImportFile (which checks
+// the role, writes the import log and the audit record), and GET
+// /api/v1/imports/{id} reports its progress and outcome.
+//
+// Contract:
+// - The upload goes to a private temporary file (0600 in a 0700 directory)
+//   that is removed when the import ends, whatever the outcome.
+// - A running import holds the server's write mutex for its whole duration,
+//   so no other write (and no audited read) interleaves with it; reads go on.
+// - Only the principal who started an import sees it, and admins (who read
+//   the audit log) see every import. Jobs live in memory: the latest
+//   kMaxKeptImports are kept, finished ones are forgotten first.
+// - Failures of the import itself (bad file, refused role found late) are
+//   reported in the job (state "failed", error {detail, field}); the POST
+//   answers 400/403/413 only for what it can check before starting.
+// Thread-safety: all members are safe to call concurrently; the destructor
+// waits for running imports to finish.
+#ifndef MARA_API_RESOURCES_IMPORTS_H_
+#define MARA_API_RESOURCES_IMPORTS_H_
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/resources.h"
+#include "common/status.h"
+#include "service/session.h"
+
+namespace mara::api {
+
+class ImportManager {
+ public:
+  static constexpr size_t kMaxKeptImports = 50;
+  static constexpr size_t kMaxRejectsShown = 1000;
+
+  using SessionOpener = std::function<Result<std::unique_ptr<Session>>(const std::string&)>;
+
+  // `write_mu` is the server's write serialisation; `open` opens a Session
+  // as the named principal (on the import's own thread).
+  ImportManager(std::mutex& write_mu, SessionOpener open);
+  ~ImportManager();
+  ImportManager(const ImportManager&) = delete;
+  ImportManager& operator=(const ImportManager&) = delete;
+
+  // POST /api/v1/imports, GET /api/v1/imports, GET /api/v1/imports/{id}.
+  std::vector<SessionRoute> Routes();
+
+ private:
+  struct Job;
+  Response Start(Request& req, Session& session);
+  Response Get(Request& req, Session& session);
+  Response List(Request& req, Session& session);
+  void Run(std::shared_ptr<Job> job, std::string path);
+
+  std::mutex& write_mu_;
+  SessionOpener open_;
+  std::mutex mu_;
+  std::vector<std::shared_ptr<Job>> jobs_;  // oldest first
+};
+
+}  // namespace mara::api
+
+#endif  // MARA_API_RESOURCES_IMPORTS_H_

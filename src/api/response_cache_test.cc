@@ -1,0 +1,123 @@
+// ResponseCache against a real SQLite store: which requests it keeps, and
+// that a data change or a change to the principal makes a new key.
+#include "api/response_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "api/resources.h"
+#include "common/temp_dir.h"
+#include "storage/store.h"
+
+namespace mara::api {
+namespace {
+
+class ResponseCacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto dir = ScopedTempDir::Create("mara-response-cache");
+    ASSERT_TRUE(dir.ok()) << dir.status().ToString();
+    dir_ = std::move(dir).value();
+    db_ = (std::filesystem::path(dir_.path()) / "mara.db").string();
+    auto opened = OpenStore(db_);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(opened).value();
+    PutUser({"ana", "", {"analyst"}, {"SIT-A"}, false, "2025-01-01T00:00:00Z"});
+  }
+
+  void PutUser(const UserRecord& user) {
+    ASSERT_TRUE(store_->Begin().ok());
+    ASSERT_TRUE(store_->PutUser(user).ok());
+    ASSERT_TRUE(store_->Commit().ok());
+  }
+
+  static Request Get(std::string path) {
+    Request req;
+    req.method = "GET";
+    req.path = std::move(path);
+    return req;
+  }
+
+  ScopedTempDir dir_;
+  std::string db_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(ResponseCacheTest, OnlyTheAssessmentViewsAreCacheable) {
+  for (const char* path :
+       {"/api/v1/annex/2025", "/api/v1/assessments/2025", "/api/v1/consistency/2025",
+        "/api/v1/sensitivity/2025", "/api/v1/cases/P-1/2025", "/api/v1/dashboard",
+        "/api/v1/parties/P-1/dossier"}) {
+    EXPECT_TRUE(ResponseCache::Cacheable("GET", path)) << path;
+    EXPECT_TRUE(ResponseCache::Cacheable("HEAD", path)) << path;
+    EXPECT_FALSE(ResponseCache::Cacheable("POST", path)) << path;
+  }
+  for (const char* path : {"/api/v1/parties/P-1", "/api/v1/incidents", "/api/v1/audit",
+                           "/api/v1/evidence/E-1/content", "/api/v1/reports/2025"}) {
+    EXPECT_FALSE(ResponseCache::Cacheable("GET", path)) << path;
+  }
+}
+
+TEST_F(ResponseCacheTest, KeysFollowTheDataThePrincipalAndTheQuery) {
+  ResponseCache cache(db_, 1 << 20);
+  Request req = Get("/api/v1/annex/2025");
+  const std::optional<std::string> key = cache.KeyFor(req, "ana");
+  ASSERT_TRUE(key.has_value());
+  EXPECT_EQ(cache.KeyFor(req, "ana"), key);
+  EXPECT_FALSE(cache.KeyFor(req, "nobody").has_value());  // unknown principal: no caching
+  EXPECT_FALSE(cache.KeyFor(Get("/api/v1/incidents"), "ana").has_value());
+
+  Request with_policy = req;
+  with_policy.query = {{"policy", "strict"}};
+  EXPECT_NE(cache.KeyFor(with_policy, "ana"), key);
+
+  Response r;
+  r.body = R"({"cycle": 2025})";
+  cache.Put(*key, r);
+  std::optional<Response> hit = cache.Find(*key);
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(hit->body, r.body);
+  ASSERT_EQ(hit->headers.size(), 1u);
+  EXPECT_EQ(hit->headers[0].first, "ETag");
+  EXPECT_EQ(hit->headers[0].second, EtagOf(r.body));
+
+  // A data change, from another connection, moves every key.
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->Put(Situation{"SIT-A", "Country A", true}).ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  const std::optional<std::string> after_data = cache.KeyFor(req, "ana");
+  ASSERT_TRUE(after_data.has_value());
+  EXPECT_NE(after_data, key);
+  EXPECT_FALSE(cache.Find(*after_data).has_value());
+
+  // So does a change to the principal's roles or situations.
+  PutUser({"ana", "", {"analyst"}, {"SIT-A", "SIT-B"}, false, "2025-01-01T00:00:00Z"});
+  const std::optional<std::string> after_user = cache.KeyFor(req, "ana");
+  ASSERT_TRUE(after_user.has_value());
+  EXPECT_NE(after_user, after_data);
+}
+
+TEST_F(ResponseCacheTest, KeepsOnlySuccessesWithinItsBound) {
+  ResponseCache cache(db_, 64);
+  Response refused;
+  refused.status = 403;
+  cache.Put("a", refused);
+  EXPECT_FALSE(cache.Find("a").has_value());
+  Response big;
+  big.body = std::string(100, 'x');
+  cache.Put("b", big);
+  EXPECT_FALSE(cache.Find("b").has_value());
+  Response small;
+  small.body = std::string(40, 'x');
+  cache.Put("c", small);
+  EXPECT_TRUE(cache.Find("c").has_value());
+  cache.Put("d", small);  // would exceed 64 bytes: the older entries go
+  EXPECT_FALSE(cache.Find("c").has_value());
+  EXPECT_TRUE(cache.Find("d").has_value());
+}
+
+}  // namespace
+}  // namespace mara::api

@@ -1,0 +1,163 @@
+#include "api/static_files.h"
+
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <vector>
+
+#include "api/problem.h"
+#include "common/text.h"
+
+namespace mara::api {
+namespace {
+
+constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// realpath(3), or "" when the path does not resolve.
+std::string RealPath(const std::string& path) {
+  std::vector<char> buffer(PATH_MAX + 1);
+  if (::realpath(path.c_str(), buffer.data()) == nullptr) return "";
+  return buffer.data();
+}
+
+bool IsRegularFile(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool Inside(const std::string& real, const std::string& root) {
+  return real.size() > root.size() && real.compare(0, root.size(), root) == 0 &&
+         real[root.size()] == '/';
+}
+
+std::string ExecutableDir() {
+  std::vector<char> buffer(PATH_MAX + 1);
+  ssize_t n = ::readlink("/proc/self/exe", buffer.data(), buffer.size() - 1);
+  if (n <= 0) return "";
+  std::string exe(buffer.data(), static_cast<size_t>(n));
+  size_t slash = exe.rfind('/');
+  return slash == std::string::npos ? "" : exe.substr(0, slash);
+}
+
+}  // namespace
+
+std::string_view ContentTypeForPath(std::string_view path) {
+  struct Type {
+    std::string_view ext, type;
+  };
+  static constexpr Type kTypes[] = {
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".svg", "image/svg+xml"},
+      {".json", "application/json"},
+      {".webmanifest", "application/manifest+json"},
+      {".map", "application/json"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".webp", "image/webp"},
+      {".woff2", "font/woff2"},
+      {".woff", "font/woff"},
+      {".ico", "image/x-icon"},
+      {".txt", "text/plain; charset=utf-8"},
+  };
+  for (const Type& t : kTypes) {
+    if (EndsWith(path, t.ext)) return t.type;
+  }
+  return "application/octet-stream";
+}
+
+StaticFiles::StaticFiles(std::string dir) {
+  if (!dir.empty()) root_ = RealPath(dir);
+}
+
+Response StaticFiles::File(const std::string& real_path, bool immutable) const {
+  std::ifstream in(real_path, std::ios::binary);
+  if (!in) return Problem(404, "not_found", "the file cannot be read");
+  Response r;
+  r.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  r.content_type = std::string(ContentTypeForPath(real_path));
+  r.headers.emplace_back("Cache-Control", immutable ? std::string(kImmutable) : "no-cache");
+  return r;
+}
+
+Response StaticFiles::Serve(std::string_view raw_path) const {
+  if (root_.empty()) {
+    return Problem(404, "no_ui",
+                   "no browser application is installed: start `mara serve --ui DIR` or set "
+                   "MARA_UI_DIR; the API under /api/v1 works without it");
+  }
+  // Encoded separators would let one decoded segment hide a path.
+  std::string lowered(raw_path);
+  for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lowered.find("%2f") != std::string::npos || lowered.find("%5c") != std::string::npos ||
+      lowered.find("%00") != std::string::npos) {
+    return Problem(400, "invalid_path", "encoded separators are not allowed in a path", "path");
+  }
+  Result<std::string> decoded = PercentDecode(raw_path, false);
+  if (!decoded.ok()) return ProblemFor(decoded.status(), "path");
+  const std::string& path = *decoded;
+  if (path.empty() || path[0] != '/' || path.find('\\') != std::string::npos ||
+      path.find('\0') != std::string::npos) {
+    return Problem(400, "invalid_path", "not a valid path: " + QuoteForMessage(path), "path");
+  }
+  // No "." or ".." segment, and no empty one inside the path ("//").
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    std::string_view segment = std::string_view(path).substr(start, end - start);
+    if (segment == "." || segment == ".." || (segment.empty() && end != path.size())) {
+      return Problem(400, "invalid_path", "not a valid path: " + QuoteForMessage(path), "path");
+    }
+    start = end + 1;
+  }
+  const bool asset = path.rfind("/assets/", 0) == 0;
+  if (path != "/") {
+    const std::string real = RealPath(root_ + path);
+    if (!real.empty()) {
+      if (!Inside(real, root_)) {
+        return Problem(404, "not_found", "no file at " + QuoteForMessage(path), "path");
+      }
+      if (IsRegularFile(real)) return File(real, asset);
+    }
+    if (asset) return Problem(404, "not_found", "no file at " + QuoteForMessage(path), "path");
+  }
+  const std::string index = RealPath(root_ + "/index.html");
+  if (index.empty() || !Inside(index, root_) || !IsRegularFile(index)) {
+    return Problem(404, "no_ui", "the UI directory has no index.html");
+  }
+  return File(index, false);
+}
+
+std::string FindUiDir(const std::string& explicit_dir) {
+  std::vector<std::string> candidates;
+  if (!explicit_dir.empty()) {
+    candidates.push_back(explicit_dir);
+  } else {
+    if (const char* env = std::getenv("MARA_UI_DIR"); env != nullptr && *env != '\0') {
+      candidates.emplace_back(env);
+    }
+    const std::string exe_dir = ExecutableDir();
+    if (!exe_dir.empty()) {
+      candidates.push_back(exe_dir + "/../share/mara/ui");
+      candidates.push_back(exe_dir + "/../ui/dist");
+    }
+  }
+  for (const std::string& dir : candidates) {
+    if (IsRegularFile(dir + "/index.html")) return dir;
+  }
+  return "";
+}
+
+}  // namespace mara::api
