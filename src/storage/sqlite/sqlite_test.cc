@@ -51,7 +51,9 @@ TEST(SqliteDbTest, BindsStepsAndReadsColumns) {
     (*insert)->BindInt(1, 7);
     (*insert)->BindOptionalDouble(2, std::nullopt);
     (*insert)->BindText(3, std::string_view());  // empty, not NULL
-    (*insert)->BindOptionalText(4, std::string("x"));
+    // Binds do not copy (sqlite.h): the value must outlive Run().
+    const std::optional<std::string> x = "x";
+    (*insert)->BindOptionalText(4, x);
     ASSERT_TRUE((*insert)->Run().ok());
   }
   auto select = db->Prepare("SELECT i, d, s, o FROM t ORDER BY i");
