@@ -1,0 +1,233 @@
+// Create or edit one incident (POST /incidents, PUT /incidents/{id}). Every
+// control carries the JSON pointer of the body member it fills
+// (data-pointer), so a problem's `field` from the API lands beside the
+// right input; client-side checks use the same path.
+import { ApiError, call, enc, get } from '../api';
+import { announce, errorText, flash, link, navigate, parties, situations } from '../app';
+import { field, h, humanize, select, uid } from '../dom';
+import { CONSENTS, CONTEXTS, NEXUS, PRECISIONS, STANDARDS, STATUSES, VICTIM_GROUPS, VIOLATIONS } from '../vocab';
+import type { Incident } from './incidents';
+
+interface Source {
+  id: string;
+  title?: string;
+  kind: string;
+}
+
+const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+
+function ptr<T extends Element>(el: T, pointer: string): T {
+  el.setAttribute('data-pointer', pointer);
+  return el;
+}
+
+function clearErrors(form: HTMLElement): void {
+  form.querySelectorAll<HTMLElement>('.field-error').forEach((p) => {
+    p.hidden = true;
+    p.textContent = '';
+  });
+  form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
+}
+
+// Shows `message` beside the control for `pointer`, or the nearest
+// enclosing member's control, or at the top of the form.
+function showError(form: HTMLElement, pointer: string | undefined, message: string): HTMLElement {
+  let p = pointer ?? '';
+  let target: HTMLElement | null = null;
+  while (p && !target) {
+    target = form.querySelector<HTMLElement>(`[data-pointer="${CSS.escape(p)}"]`);
+    if (!target) p = p.slice(0, Math.max(0, p.lastIndexOf('/')));
+  }
+  const holder = target?.closest('.field, fieldset') ?? form;
+  let err = holder.querySelector<HTMLElement>(':scope > .field-error');
+  if (!err) {
+    err = h('p', { class: 'field-error', id: uid('err') });
+    holder.prepend(err);
+  }
+  err.textContent = message;
+  err.hidden = false;
+  const focusable = target && target.matches('input,select,textarea') ? target : holder.querySelector<HTMLElement>('input,select,textarea,button');
+  if (focusable) {
+    focusable.setAttribute('aria-invalid', 'true');
+    const described = new Set((focusable.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean));
+    described.add(err.id);
+    focusable.setAttribute('aria-describedby', [...described].join(' '));
+  }
+  return focusable ?? err;
+}
+
+function checkboxGroup(legend: string, name: string, values: string[], chosen: string[], pointer: string): HTMLFieldSetElement {
+  return ptr(
+    h(
+      'fieldset',
+      { class: 'checks' },
+      h('legend', null, legend),
+      h('p', { class: 'field-error', id: uid('err'), hidden: true }),
+      values.map((v) => {
+        const id = uid(name);
+        return h('span', { class: 'check' }, h('input', { type: 'checkbox', id, name, value: v, checked: chosen.includes(v) }), h('label', { for: id }, humanize(v)));
+      }),
+    ),
+    pointer,
+  );
+}
+
+export default async function incidentForm(main: HTMLElement, _p: URLSearchParams, match: string[]): Promise<void> {
+  const editing = match.length > 0 && match[0] !== undefined;
+  const [sits, ps, sources] = await Promise.all([situations(), parties(), get<{ items: Source[] }>('/sources').then((r) => r.items)]);
+  let etag: string | null = null;
+  let inc: Partial<Incident> = { violations: [], perpetrators: [], nexus: [], sources: [], status: 'reported', date_precision: 'day', consent: 'aggregate_reporting' };
+  if (editing) {
+    const r = await call<Incident>('GET', `/incidents/${enc(match[0])}`);
+    inc = r.data;
+    etag = r.etag;
+  }
+  const c = (el: Control, pointer: string) => ptr(el, pointer);
+  const idIn = c(h('input', { type: 'text', name: 'id', value: inc.id ?? '', required: true, readonly: editing, autocomplete: 'off' }), '/id');
+  const sitIn = c(select('situation', [['', 'Choose…'], ...sits.map((s): [string, string] => [s.id, s.name])], inc.situation ?? '', { required: true }), '/situation');
+  const dateIn = c(h('input', { type: 'date', name: 'date', value: inc.date ?? '', required: true }), '/date');
+  const precIn = c(select('date_precision', PRECISIONS.map((p): [string, string] => [p, p]), inc.date_precision ?? 'day'), '/date_precision');
+  const locName = c(h('input', { type: 'text', name: 'location_name', value: inc.location?.name ?? '' }), '/location/name');
+  const admin1 = c(h('input', { type: 'text', name: 'admin1', value: inc.location?.admin1 ?? '' }), '/location/admin1');
+  const lat = c(h('input', { type: 'number', name: 'lat', step: 'any', min: '-90', max: '90', value: inc.location?.lat ?? '' }), '/location/lat');
+  const lon = c(h('input', { type: 'number', name: 'lon', step: 'any', min: '-180', max: '180', value: inc.location?.lon ?? '' }), '/location/lon');
+  const ctxIn = c(select('context', [['', '—'], ...CONTEXTS.map((x): [string, string] => [x, humanize(x)])], inc.context ?? ''), '/context');
+  const statusIn = c(select('status', STATUSES.filter((s) => s !== 'verified' || inc.status === 'verified').map((s): [string, string] => [s, humanize(s)]), inc.status ?? 'reported'), '/status');
+  const consentIn = c(select('consent', CONSENTS.map((x): [string, string] => [x, humanize(x)]), inc.consent ?? 'aggregate_reporting'), '/consent');
+  const narrative = c(h('textarea', { name: 'narrative', rows: '5', value: inc.narrative ?? '' }), '/narrative');
+  const victims = VICTIM_GROUPS.map((g) => c(h('input', { type: 'number', name: `victims_${g}`, min: '0', step: '1', value: typeof inc.victims?.[g] === 'number' ? String(inc.victims[g]) : '0' }), `/victims/${g}`));
+  const violations = checkboxGroup('Violations', 'violations', VIOLATIONS, inc.violations ?? [], '/violations');
+  const nexus = checkboxGroup('Nexus to the conflict', 'nexus', NEXUS, inc.nexus ?? [], '/nexus');
+  const sourcesBox = checkboxGroup('Sources', 'sources', sources.map((s) => s.id), inc.sources ?? [], '/sources');
+  sourcesBox.querySelectorAll('label').forEach((l, i) => {
+    const s = sources[i];
+    l.textContent = s.title ? `${s.id}: ${s.title}` : `${s.id} (${humanize(s.kind)})`;
+  });
+
+  const perpList = ptr(h('div', { class: 'perps' }), '/perpetrators');
+  const perpFieldset = h('fieldset', null, h('legend', null, 'Perpetrators'), h('p', { class: 'field-error', id: uid('err'), hidden: true }), perpList);
+  const renumber = () => {
+    perpList.querySelectorAll<HTMLElement>('.perp').forEach((row, i) => {
+      row.querySelector('select[name=party]')!.setAttribute('data-pointer', `/perpetrators/${i}/party`);
+      row.querySelector('select[name=standard]')!.setAttribute('data-pointer', `/perpetrators/${i}/standard`);
+      row.querySelector('.remove')!.setAttribute('aria-label', `Remove perpetrator ${i + 1}`);
+    });
+  };
+  const addPerp = (party = '', standard = 'credible_information') => {
+    const row = h(
+      'div',
+      { class: 'perp' },
+      field('Party', select('party', [['', 'Choose…'], ...ps.map((p): [string, string] => [p.id, `${p.name} (${p.id})`])], party, { required: true })),
+      field('Standard of proof', select('standard', STANDARDS.map((s): [string, string] => [s, humanize(s)]), standard)),
+      h('button', { type: 'button', class: 'secondary remove', onclick: () => { row.remove(); renumber(); } }, 'Remove'),
+    );
+    perpList.append(row);
+    renumber();
+  };
+  for (const p of inc.perpetrators ?? []) addPerp(p.party, p.standard);
+  if (!inc.perpetrators?.length) addPerp();
+  perpFieldset.append(h('button', { type: 'button', class: 'secondary', onclick: () => addPerp() }, 'Add a perpetrator'));
+
+  const form = h(
+    'form',
+    { class: 'incident-form', novalidate: true },
+    h('div', { class: 'grid-form' }, field('Incident ID', idIn as HTMLInputElement, 'Letters, digits, dot, dash or underscore, e.g. I-2025-101.'), field('Situation', sitIn), field('Date', dateIn), field('Date precision', precIn)),
+    h('fieldset', null, h('legend', null, 'Location'), h('div', { class: 'grid-form' }, field('Place name', locName), field('Region (admin 1)', admin1), field('Latitude', lat), field('Longitude', lon))),
+    violations,
+    h('fieldset', { class: 'victims' }, h('legend', null, 'Victims'), h('div', { class: 'grid-form' }, victims.map((v, i) => field(humanize(VICTIM_GROUPS[i]), v)))),
+    h('div', { class: 'grid-form' }, field('Context', ctxIn), field('Status', statusIn), field('Consent scope', consentIn)),
+    nexus,
+    perpFieldset,
+    sourcesBox,
+    field('Narrative (confidential)', narrative),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, editing ? 'Save changes' : 'Record incident'), link(editing ? `/incidents/${enc(inc.id!)}` : '/incidents', 'Cancel', { class: 'button secondary' })),
+  );
+
+  const checked = (name: string) => [...form.querySelectorAll<HTMLInputElement>(`input[name=${name}]:checked`)].map((x) => x.value);
+  const build = (): Record<string, unknown> => {
+    const body: Record<string, unknown> = { ...inc };
+    delete body.verified_on;
+    Object.assign(body, {
+      id: idIn.value.trim(),
+      situation: sitIn.value,
+      date: dateIn.value,
+      date_precision: precIn.value,
+      violations: checked('violations'),
+      nexus: checked('nexus'),
+      sources: checked('sources'),
+      status: statusIn.value,
+      consent: consentIn.value,
+      perpetrators: [...perpList.querySelectorAll('.perp')].map((row) => ({
+        party: (row.querySelector('select[name=party]') as HTMLSelectElement).value,
+        standard: (row.querySelector('select[name=standard]') as HTMLSelectElement).value,
+      })),
+      victims: Object.fromEntries(VICTIM_GROUPS.map((g, i) => [g, Number(victims[i].value || 0)])),
+    });
+    const location: Record<string, unknown> = {};
+    if (locName.value.trim()) location.name = locName.value.trim();
+    if (admin1.value.trim()) location.admin1 = admin1.value.trim();
+    if (lat.value !== '') location.lat = Number(lat.value);
+    if (lon.value !== '') location.lon = Number(lon.value);
+    body.location = location;
+    if (ctxIn.value) body.context = ctxIn.value;
+    else delete body.context;
+    if (narrative.value.trim()) body.narrative = narrative.value;
+    else delete body.narrative;
+    return body;
+  };
+  const validate = (b: Record<string, unknown>): Array<[string, string]> => {
+    const errs: Array<[string, string]> = [];
+    if (!ID_RE.test(String(b.id))) errs.push(['/id', 'Enter an ID of letters, digits, dot, dash or underscore (at most 64).']);
+    if (!b.situation) errs.push(['/situation', 'Choose the situation.']);
+    if (!DATE_RE.test(String(b.date))) errs.push(['/date', 'Enter the date as YYYY-MM-DD.']);
+    if (!(b.violations as string[]).length) errs.push(['/violations', 'Choose at least one violation.']);
+    (b.perpetrators as Array<{ party: string }>).forEach((p, i) => {
+      if (!p.party) errs.push([`/perpetrators/${i}/party`, 'Choose the party.']);
+    });
+    if (!(b.perpetrators as unknown[]).length) errs.push(['/perpetrators', 'Name at least one perpetrator.']);
+    const loc = b.location as { lat?: number; lon?: number };
+    if (loc.lat !== undefined && (loc.lat < -90 || loc.lat > 90)) errs.push(['/location/lat', 'Latitude is between -90 and 90.']);
+    if (loc.lon !== undefined && (loc.lon < -180 || loc.lon > 180)) errs.push(['/location/lon', 'Longitude is between -180 and 180.']);
+    if ((loc.lat === undefined) !== (loc.lon === undefined)) errs.push([loc.lat === undefined ? '/location/lat' : '/location/lon', 'Give both latitude and longitude, or neither.']);
+    return errs;
+  };
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const body = build();
+    const errs = validate(body);
+    if (errs.length) {
+      const first = errs.map(([p, m]) => showError(form, p, m))[0];
+      announce(`${errs.length} field${errs.length > 1 ? 's need' : ' needs'} attention.`, 'error');
+      first.focus();
+      return;
+    }
+    const submit = form.querySelector<HTMLButtonElement>('button[type=submit]')!;
+    submit.disabled = true;
+    try {
+      if (editing) await call('PUT', `/incidents/${enc(String(body.id))}`, body, { ifMatch: etag });
+      else await call('POST', '/incidents', body);
+      flash(editing ? `Incident ${body.id} saved.` : `Incident ${body.id} recorded.`);
+      navigate(`/incidents/${enc(String(body.id))}`);
+    } catch (e) {
+      if (e instanceof ApiError && e.field && e.field.startsWith('/')) {
+        showError(form, e.field, e.detail).focus();
+      } else if (e instanceof ApiError && e.status === 412) {
+        showError(form, undefined, 'Someone changed this incident since you opened it. Reload the page to see their version.').focus();
+      }
+      announce(`Not saved: ${errorText(e)}`, 'error');
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  main.append(
+    h('p', { class: 'crumbs' }, link('/incidents', 'Incidents'), ' / ', editing ? inc.id! : 'new'),
+    h('h1', null, editing ? `Edit incident ${inc.id}` : 'Record an incident'),
+    form,
+  );
+}

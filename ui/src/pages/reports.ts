@@ -1,0 +1,71 @@
+// Annex and reports: the annex as it will be published, and a download
+// link for every format and edition the user may read.
+import { qs } from '../api';
+import { cycles, link, navigate, parties, situations } from '../app';
+import { Annex, loadAnnex } from '../annex';
+import { field, h, humanize, select, table } from '../dom';
+import { readsConfidential } from '../session';
+import { REPORT_FORMATS } from '../vocab';
+
+export default async function reports(main: HTMLElement, params: URLSearchParams): Promise<void> {
+  const [cyc, sits, ps] = await Promise.all([cycles(), situations(), parties()]);
+  const cycle = Number(params.get('cycle') ?? cyc[cyc.length - 1]);
+  const annex: Annex = await loadAnnex(cycle);
+  const sitName = (id: string, n?: string) => n ?? sits.find((s) => s.id === id)?.name ?? id;
+  const cycleSel = select('cycle', cyc.map((c): [string, string] => [String(c), String(c)]), String(cycle));
+  const chooser = h('form', { class: 'inline-form' }, field('Cycle', cycleSel), h('button', { type: 'submit' }, 'Show'));
+  chooser.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    navigate(`/reports${qs({ cycle: cycleSel.value })}`);
+  });
+  const group = (title: string, groups: Annex['listed'], idp: string) =>
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': idp },
+      h('h2', { id: idp }, title),
+      groups.every((g) => !g.parties.length)
+        ? h('p', null, 'None.')
+        : groups
+            .filter((g) => g.parties.length)
+            .map((g) => [
+              h('h3', null, sitName(g.situation, g.situation_name)),
+              table(
+                ['Party', 'Kind', 'Status', 'Violations'],
+                g.parties.map((p) => [link(`/parties/${encodeURIComponent(p.id)}?cycle=${cycle}`, p.name), humanize(p.kind), `${humanize(p.status)}${p.newly_listed ? ' (new)' : ''}${p.persistent ? ' (persistent)' : ''}`, (p.violations ?? []).map(humanize).join(', ')]),
+                `${title}: ${sitName(g.situation, g.situation_name)}`,
+              ),
+            ]),
+    );
+  const editions = readsConfidential() ? ['public', 'confidential'] : ['public'];
+  const downloads = table(
+    ['Edition', ...REPORT_FORMATS.map(([, n]) => n)],
+    editions.map((ed) => [
+      humanize(ed),
+      ...REPORT_FORMATS.map(([fmt, n]) =>
+        h('a', { href: `/api/v1/reports/${cycle}?format=${fmt}&edition=${ed}`, download: `mara-report-${cycle}-${ed}.${fmt === 'ftm' ? 'ftm.json' : fmt}`, 'aria-label': `${n}, ${ed} edition` }, `Download ${fmt.toUpperCase()}`),
+      ),
+    ]),
+    `Report ${cycle} downloads`,
+  );
+  main.append(
+    h('h1', null, `Annex and reports ${cycle}`),
+    chooser,
+    h('p', { class: 'lead' }, 'The annex as it will be published.'),
+    group('Listed parties', annex.listed, 'an-l'),
+    group('Parties on notice', annex.on_notice, 'an-n'),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'an-c' },
+      h('h2', { id: 'an-c' }, 'Changes from the previous cycle'),
+      table(['Party', 'From', 'To'], annex.changes.map((c) => [c.name ?? ps.find((p) => p.id === c.party)?.name ?? c.party, humanize(c.from), humanize(c.to)]), 'Changes'),
+    ),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'dl-h' },
+      h('h2', { id: 'dl-h' }, 'Download the report'),
+      readsConfidential() ? null : h('p', { class: 'hint' }, 'You can read the public edition.'),
+      downloads,
+      h('p', { class: 'hint' }, 'PDF and signed reports are made with the command line (mara report).'),
+    ),
+  );
+}

@@ -1,0 +1,76 @@
+// The logged-in principal and what the interface offers it. The API is the
+// authority on every permission; these checks only hide controls that
+// would be refused.
+import { call, get, setCsrf } from './api';
+
+export interface Me {
+  name: string;
+  roles: string[];
+  situations: string[];
+  csrf_token: string;
+}
+
+let current: Me | null = null;
+
+export function me(): Me | null {
+  return current;
+}
+
+export function hasRole(...roles: string[]): boolean {
+  return !!current && roles.some((r) => current!.roles.includes(r));
+}
+
+// Viewers read the public edition only; every other role reads the
+// confidential record (in its situations).
+export function readsConfidential(): boolean {
+  return hasRole('monitor', 'analyst', 'reviewer', 'decision_maker', 'admin');
+}
+
+// A hint (not a secret: the cookie is HttpOnly) that this browser logged
+// in, so that a fresh visit goes to the login page without asking the API
+// (and logging a 401).
+const HINT = 'mara.logged-in';
+function hint(on: boolean): void {
+  try {
+    if (on) localStorage.setItem(HINT, '1');
+    else localStorage.removeItem(HINT);
+  } catch {
+    // Storage disabled: every visit asks the API.
+  }
+}
+function hinted(): boolean {
+  try {
+    return localStorage.getItem(HINT) !== '0' && localStorage.getItem(HINT) !== null;
+  } catch {
+    return true;
+  }
+}
+
+export async function loadSession(force = false): Promise<Me | null> {
+  if (!force && !hinted()) return (current = null);
+  try {
+    current = await get<Me>('/session');
+    setCsrf(current.csrf_token);
+    hint(true);
+  } catch {
+    current = null;
+    hint(false);
+  }
+  return current;
+}
+
+export async function login(name: string, password: string): Promise<Me | null> {
+  const reply = await call<{ csrf_token: string }>('POST', '/session', { name, password });
+  setCsrf(reply.data.csrf_token);
+  return loadSession(true);
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await call('DELETE', '/session');
+  } finally {
+    current = null;
+    setCsrf('');
+    hint(false);
+  }
+}

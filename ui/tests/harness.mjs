@@ -1,0 +1,217 @@
+// Test harness: a fresh store in a temporary directory (demo data with
+// unique marker strings seeded into every confidential field, one user
+// per role), `mara serve` on a free loopback port serving ui/dist, and
+// Debian's Chromium driven by playwright-core. stop() ends both, also
+// after a failure.
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const uiDir = path.resolve(here, '..');
+export const repoDir = path.resolve(uiDir, '..');
+export const distDir = path.join(uiDir, 'dist');
+// Screenshots go to a temporary directory unless MARA_UI_SCREENSHOTS names
+// one (scripts/ui-test.sh --screenshots sets it to docs/screenshots), so an
+// ordinary test run leaves the checked-in pictures alone.
+export const screenshotDir = process.env.MARA_UI_SCREENSHOTS
+  ? path.resolve(process.env.MARA_UI_SCREENSHOTS)
+  : fs.mkdtempSync(path.join(os.tmpdir(), 'mara-ui-shots-'));
+
+export const maraBin = process.env.MARA_BIN ?? path.resolve(repoDir, process.env.MARA_BUILD_DIR ?? 'build', 'mara');
+
+export const SITUATIONS = ['SIT-QUE', 'SIT-TAR', 'SIT-VAL'];
+// name -> roles (every scoped role is assigned to every situation).
+export const USERS = {
+  mon: ['monitor', 'reviewer'], // may verify in general, but never what it wrote
+  rev: ['reviewer'],
+  ana: ['analyst'],
+  dm: ['decision_maker'],
+  view: ['viewer'],
+  adm: ['admin'],
+  chief: ['monitor', 'analyst', 'reviewer', 'decision_maker', 'admin'],
+};
+export const password = (name) => `pw-${name}-correct-horse`;
+
+export function mara(db, args, input) {
+  const r = spawnSync(maraBin, ['--db', db, ...args], { input, encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`mara ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+// The demo bundle with a unique marker in every confidential field.
+function seededBundle(marker) {
+  const bundle = JSON.parse(fs.readFileSync(path.join(repoDir, 'examples', 'demo.json'), 'utf8'));
+  let n = 0;
+  const mark = () => `${marker}-${++n}`;
+  for (const i of bundle.incidents) i.narrative = `${i.narrative ?? 'Account.'} ${mark()}`;
+  for (const s of bundle.sources) {
+    if (s.confidential || /testimony|medical/.test(s.kind)) s.title = `${s.title ?? 'Testimony'} ${mark()}`;
+  }
+  for (const d of bundle.decisions) d.rationale = `${d.rationale} ${mark()}`;
+  for (const e of bundle.engagements) e.note = `${e.note ?? 'Note.'} ${mark()}`;
+  for (const s of bundle.statements) s.text = `${s.text ?? 'Text.'} ${mark()}`;
+  return bundle;
+}
+
+async function waitForUrl(child) {
+  return new Promise((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`mara serve did not start: ${err}`)), 20_000);
+    child.stderr.on('data', (d) => {
+      err += d;
+      const m = /(http:\/\/[0-9.]+:\d+)\/api\/v1/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`mara serve exited (${code}): ${err}`)));
+  });
+}
+
+export async function startStack() {
+  if (!fs.existsSync(maraBin)) throw new Error(`no mara binary at ${maraBin} (set MARA_BUILD_DIR)`);
+  if (!fs.existsSync(path.join(distDir, 'index.html'))) throw new Error('ui/dist is missing: run npm run build');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mara-ui-'));
+  const db = path.join(dir, 'mara.db');
+  const marker = `CONFMARK${crypto.randomBytes(6).toString('hex')}`;
+  mara(db, ['init']);
+  const bundleFile = path.join(dir, 'seed.json');
+  fs.writeFileSync(bundleFile, JSON.stringify(seededBundle(marker)));
+  mara(db, ['import', bundleFile]);
+  for (const [name, roles] of Object.entries(USERS)) {
+    const args = ['user', 'add', name, '--password-stdin'];
+    for (const r of roles) args.push('--role', r);
+    if (roles.some((r) => r === 'monitor' || r === 'analyst' || r === 'reviewer')) for (const s of SITUATIONS) args.push('--situation', s);
+    mara(db, args, `${password(name)}\n`);
+  }
+  const args = ['--db', db, 'serve', '--bind', '127.0.0.1', '--port', '0', '--ui', distDir];
+  const child = spawn(maraBin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const stack = { dir, db, marker, child, browser: null, base: '' };
+  try {
+    // The application must come from `mara serve` itself, as in production.
+    stack.base = await waitForUrl(child);
+    const probe = await fetch(`${stack.base}/`);
+    const type = probe.headers.get('content-type') ?? '';
+    if (!probe.ok || !type.includes('text/html')) {
+      throw new Error(`mara serve does not serve the application at /: ${probe.status} ${type}`);
+    }
+    stack.servesUi = true;
+    stack.browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      // launch() gives Chromium a new empty --user-data-dir of its own
+      // (it refuses one in args) and removes it on close.
+    });
+  } catch (e) {
+    await stopStack(stack);
+    throw e;
+  }
+  return stack;
+}
+
+export async function stopStack(stack) {
+  if (!stack) return;
+  await stack.browser?.close().catch(() => {});
+  if (stack.child && stack.child.exitCode === null) {
+    stack.child.kill('SIGTERM');
+    await new Promise((r) => {
+      const t = setTimeout(() => {
+        stack.child.kill('SIGKILL');
+        r();
+      }, 3000);
+      stack.child.once('exit', () => {
+        clearTimeout(t);
+        r();
+      });
+    });
+  }
+  if (!process.env.MARA_UI_KEEP) fs.rmSync(stack.dir, { recursive: true, force: true });
+}
+
+// Console errors, uncaught exceptions and CSP violations of every page,
+// with the HTTP statuses a test declared it expects the page to meet.
+export class ConsoleWatch {
+  constructor() {
+    this.problems = [];
+    this.allowed = new Set();
+  }
+  allow(status) {
+    this.allowed.add(status);
+  }
+  reset() {
+    this.allowed.clear();
+  }
+  attach(page, label) {
+    page.on('console', (msg) => {
+      if (msg.type() !== 'error' && !/Content.Security.Policy/i.test(msg.text())) return;
+      const m = /status of (\d{3})/.exec(msg.text());
+      if (m && this.allowed.has(Number(m[1]))) return;
+      this.problems.push(`${label}: ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => this.problems.push(`${label}: uncaught ${err.message}`));
+    page.on('response', async (res) => {
+      if (res.status() < 500) return;
+      const body = await res.text().catch(() => '');
+      this.problems.push(`${label}: ${res.status()} from ${res.request().method()} ${res.url()} ${body.slice(0, 300)}`);
+    });
+  }
+}
+
+export async function openPage(stack, watch, label, width = 1280) {
+  const context = await stack.browser.newContext({ viewport: { width, height: width < 600 ? 844 : 860 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  watch.attach(page, label);
+  return page;
+}
+
+export async function login(page, stack, name) {
+  await page.goto(`${stack.base}/login`);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Password').fill(password(name));
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+}
+
+// Runs `fetch` inside the page (its cookie session) and returns JSON.
+export async function apiGet(page, pathAndQuery) {
+  return page.evaluate(async (p) => {
+    const r = await fetch(`/api/v1${p}`);
+    return { status: r.status, body: r.headers.get('content-type')?.includes('json') ? await r.json() : await r.text() };
+  }, pathAndQuery);
+}
+
+export async function hasApiRoute(stack, template) {
+  const r = await fetch(`${stack.base}/api/v1/openapi.json`);
+  const doc = await r.json();
+  return Object.hasOwn(doc.paths, `/api/v1${template}`);
+}
+
+// GET as `name` outside the browser (cookie session); returns the body text.
+export async function apiAs(stack, name, pathAndQuery) {
+  const res = await fetch(`${stack.base}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name, password: password(name) }),
+  });
+  if (!res.ok) throw new Error(`login as ${name}: ${res.status}`);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+  const r = await fetch(`${stack.base}/api/v1${pathAndQuery}`, { headers: { Cookie: cookie } });
+  if (!r.ok) throw new Error(`GET ${pathAndQuery} as ${name}: ${r.status}`);
+  return r.text();
+}
