@@ -13,7 +13,13 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
   clang-format time
   chromium poppler-utils
+  clang libclang-rt-14-dev
 )
+# The browser application's build and tests need Node.js 20 or later with
+# npm; install Debian's when the machine has none.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

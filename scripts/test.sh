@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: installs the packages, builds everything, checks the
 # formatting of every C++ file under src/, tests/ and bench/ against
-# .clang-format, then runs every test with ctest. Exits non-zero on the
-# first failure.
+# .clang-format, runs every test with ctest, the browser tests of the UI in
+# Chromium, each fuzz target for a bounded time, and the whole ctest suite
+# again under ASan + UBSan. Exits non-zero on the first failure.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -39,5 +40,13 @@ eval "$pg_env"
 trap 'bash "$root/scripts/pg-cluster.sh" stop "$MARA_PG_CLUSTER"' EXIT
 
 echo "==> ctest"
-cd "${MARA_BUILD_DIR:-$root/build}"
-ctest --output-on-failure -j2
+(cd "${MARA_BUILD_DIR:-$root/build}" && ctest --output-on-failure -j2)
+
+echo "==> browser application in Chromium (scripts/ui-test.sh)"
+bash "$root/scripts/ui-test.sh"
+
+echo "==> fuzzing, 10 s a target (scripts/fuzz.sh)"
+bash "$root/scripts/fuzz.sh" 10
+
+echo "==> the whole suite under ASan + UBSan (scripts/sanitize.sh)"
+bash "$root/scripts/sanitize.sh"
