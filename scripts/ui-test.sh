@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Browser tests of the UI (ui/tests): installs the npm packages from the
+# Browser tests of the UI (ui/tests): installs the npm packages of the
 # lock file when node_modules is missing or older than the lock file, builds
 # ui/dist, then runs the tests against the `mara` binary of
 # ${MARA_BUILD_DIR:-build} in Debian's Chromium (/usr/bin/chromium; CHROMIUM
@@ -29,8 +29,12 @@ fi
 
 stamp=node_modules/.package-lock.json
 if [ ! -d node_modules ] || [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
-  echo "==> npm ci (ui/)"
-  npm ci --no-audit --no-fund
+  # The versions of package-lock.json, without rewriting it. Not `npm ci`:
+  # npm 11 leaves the other platforms' optional packages (rollup's native
+  # builds) out of the lock file it writes, and `npm ci` then refuses that
+  # same lock file as out of step with package.json.
+  echo "==> npm install from package-lock.json (ui/)"
+  npm install --no-save --no-audit --no-fund
 fi
 
 echo "==> npm run build (ui/dist)"
