@@ -69,16 +69,7 @@ Result<std::optional<int64_t>> IntQuery(const Request& req, std::string_view nam
 
 // Reading anything needs kReadPublic somewhere: everywhere for unscoped
 // roles, or in one assigned situation for scoped ones.
-Status CanRead(Session& session) {
-  Status everywhere = session.Authorize(Operation::kReadPublic);
-  if (everywhere.ok()) return everywhere;
-  for (const std::string& situation : session.principal().situations) {
-    if (session.Authorize(Operation::kReadPublic, {.situation = situation}).ok()) {
-      return Status::Ok();
-    }
-  }
-  return everywhere;
-}
+Status CanRead(Session& session) { return session.AuthorizeSomewhere(Operation::kReadPublic); }
 
 bool ReadsConfidential(Session& session, const std::string& situation = "") {
   return session.Authorize(Operation::kReadConfidential, {.situation = situation}).ok();

@@ -40,14 +40,7 @@ std::string SituationOf(const EvidenceItem& item, Session& session) {
 
 // kViewEvidence somewhere: everywhere, or in one assigned situation.
 Status CanViewEvidence(Session& session) {
-  Status everywhere = session.Authorize(Operation::kViewEvidence);
-  if (everywhere.ok()) return everywhere;
-  for (const std::string& situation : session.principal().situations) {
-    if (session.Authorize(Operation::kViewEvidence, {.situation = situation}).ok()) {
-      return Status::Ok();
-    }
-  }
-  return everywhere;
+  return session.AuthorizeSomewhere(Operation::kViewEvidence);
 }
 
 Response PostEvidence(Request& req, Session& session) {

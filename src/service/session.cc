@@ -181,6 +181,17 @@ Status Session::Authorize(security::Operation op, const security::Scope& scope) 
   return security::Authorize(principal_, op, scope);
 }
 
+Status Session::AuthorizeSomewhere(security::Operation op) const {
+  Status everywhere = Authorize(op);
+  if (everywhere.ok()) return everywhere;
+  for (const std::string& situation : principal_.situations) {
+    security::Scope scope;
+    scope.situation = situation;
+    if (Authorize(op, scope).ok()) return Status::Ok();
+  }
+  return everywhere;
+}
+
 Status Session::AuthorizeEverywhere(security::Operation op) {
   Status direct = Authorize(op);
   if (direct.ok()) return direct;

@@ -15,7 +15,9 @@
 // - Authorize() applies security::Authorize (roles.h) to the principal.
 //   AuthorizeEverywhere() is for operations over the whole store: roles
 //   that are not situation-scoped pass directly, situation-scoped ones must
-//   be assigned to every registered situation.
+//   be assigned to every registered situation. AuthorizeSomewhere() is for
+//   listing what a principal may see: everywhere, or in at least one of
+//   its assigned situations.
 // - Audit() appends one record to the store's audit chain (principal and
 //   time filled in): inside the caller's open transaction, so it commits or
 //   rolls back with the change, or on its own. Finish() signs a checkpoint
@@ -80,6 +82,7 @@ class Session {
 
   Status Authorize(security::Operation op, const security::Scope& scope = {}) const;
   Status AuthorizeEverywhere(security::Operation op);
+  Status AuthorizeSomewhere(security::Operation op) const;
 
   Status Audit(security::AuditEntry entry);
   Status Finish();
