@@ -359,7 +359,8 @@ TEST_F(ApiServerTest, IncidentFiltersAndPagination) {
   auto verified =
       Get(admin, "/api/v1/incidents?cycle=2025&status=verified&violation=rape&limit=1000");
   ASSERT_TRUE(verified);
-  for (const auto& item : Json::parse(verified->body)["items"]) {
+  const Json verified_page = Json::parse(verified->body);
+  for (const auto& item : verified_page["items"]) {
     EXPECT_EQ(item["status"], "verified");
     EXPECT_EQ(item["date"].get<std::string>().substr(0, 4), "2025");
   }
