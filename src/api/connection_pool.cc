@@ -6,15 +6,21 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
 namespace mara::api {
 namespace {
 
-// The pool and connection slot of the current worker thread.
-thread_local std::mutex* tls_mu = nullptr;
+// The connection slot of the current worker thread.
 thread_local void* tls_slot = nullptr;
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 int LocalPort(int fd) {
   sockaddr_storage addr{};
@@ -43,8 +49,8 @@ ConnectionPool::ConnectionPool(ConnectionPoolOptions options) : options_(options
 
 ConnectionPool::~ConnectionPool() { shutdown(); }
 
-ConnectionPool::Slot ConnectionPool::NewConnection() {
-  Slot found;
+ConnectionPool::Socket ConnectionPool::NewConnection(const std::vector<Socket>& known) const {
+  Socket found;
   int candidates = 0;
   DIR* dir = ::opendir("/proc/self/fd");
   if (dir == nullptr) return found;
@@ -54,26 +60,36 @@ ConnectionPool::Slot ConnectionPool::NewConnection() {
     if (end == entry->d_name || *end != '\0' || fd == ::dirfd(dir)) continue;
     struct stat st {};
     if (::fstat(static_cast<int>(fd), &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
+    const bool is_known = std::any_of(known.begin(), known.end(), [&](const Socket& s) {
+      return s.fd == fd && s.inode == st.st_ino;
+    });
+    if (is_known) continue;
     if (LocalPort(static_cast<int>(fd)) != options_.port || !Connected(static_cast<int>(fd))) {
       continue;
     }
-    bool known = false;
-    for (const Slot& s : slots_) known = known || (s.fd == fd && s.inode == st.st_ino);
-    if (known) continue;
     ++candidates;
     found.fd = static_cast<int>(fd);
     found.inode = st.st_ino;
   }
   ::closedir(dir);
-  if (candidates != 1) found = Slot{};
+  if (candidates != 1) found = Socket{};
   return found;
 }
 
 void ConnectionPool::enqueue(std::function<void()> fn) {
+  // Only this (listening) thread adds slots, so the sockets known now stay
+  // known or close; a closed one's number can only come back through this
+  // thread's next accept.
+  std::vector<Socket> known;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    known.reserve(slots_.size());
+    for (const Slot& s : slots_) known.push_back(s.socket);
+  }
+  const Socket socket = NewConnection(known);
   std::lock_guard<std::mutex> lock(mu_);
-  Slot slot = NewConnection();
-  slot.since = std::chrono::steady_clock::now();
-  auto it = slots_.insert(slots_.end(), slot);
+  auto it = slots_.emplace(slots_.end(), socket);
+  it->since_ns.store(NowNs(), std::memory_order_relaxed);
   queue_.push_back({std::move(fn), it});
   if (!stopping_ && idle_ < queue_.size() && workers_.size() < options_.max_threads) {
     workers_.emplace_back([this] { Work(); });
@@ -90,12 +106,10 @@ void ConnectionPool::Work() {
     if (queue_.empty()) return;  // stopping, nothing left
     Task task = std::move(queue_.front());
     queue_.pop_front();
-    tls_mu = &mu_;
     tls_slot = &*task.slot;
     lock.unlock();
     task.fn();  // httplib answers the connection and closes its socket
     lock.lock();
-    tls_mu = nullptr;
     tls_slot = nullptr;
     slots_.erase(task.slot);
   }
@@ -105,13 +119,20 @@ void ConnectionPool::Watch() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
     watch_cv_.wait_for(lock, std::chrono::milliseconds(250));
-    const auto now = std::chrono::steady_clock::now();
+    const int64_t now = NowNs();
+    const int64_t deadline =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(options_.request_deadline).count();
     for (Slot& s : slots_) {
-      if (s.fd < 0 || s.handling || s.cut || now - s.since < options_.request_deadline) continue;
+      if (s.socket.fd < 0 || s.cut || s.handling.load(std::memory_order_acquire) ||
+          now - s.since_ns.load(std::memory_order_acquire) < deadline) {
+        continue;
+      }
       // The worker closes the socket outside the lock, so the descriptor
       // may already name another file: only the same socket is shut down.
       struct stat st {};
-      if (::fstat(s.fd, &st) == 0 && st.st_ino == s.inode) ::shutdown(s.fd, SHUT_RD);
+      if (::fstat(s.socket.fd, &st) == 0 && st.st_ino == s.socket.inode) {
+        ::shutdown(s.socket.fd, SHUT_RD);
+      }
       s.cut = true;
     }
   }
@@ -134,18 +155,18 @@ void ConnectionPool::shutdown() {
   workers_.clear();
 }
 
+// The slot outlives the task (it is erased after the task returns), so the
+// worker may touch its atomics without the lock.
 ConnectionPool::Handling::Handling() {
-  if (tls_mu == nullptr) return;
-  std::lock_guard<std::mutex> lock(*tls_mu);
-  static_cast<Slot*>(tls_slot)->handling = true;
+  if (tls_slot == nullptr) return;
+  static_cast<Slot*>(tls_slot)->handling.store(true, std::memory_order_release);
 }
 
 ConnectionPool::Handling::~Handling() {
-  if (tls_mu == nullptr) return;
-  std::lock_guard<std::mutex> lock(*tls_mu);
+  if (tls_slot == nullptr) return;
   auto* slot = static_cast<Slot*>(tls_slot);
-  slot->handling = false;
-  slot->since = std::chrono::steady_clock::now();
+  slot->since_ns.store(NowNs(), std::memory_order_release);
+  slot->handling.store(false, std::memory_order_release);
 }
 
 }  // namespace mara::api

@@ -15,7 +15,9 @@
 // The pool finds each accepted socket by looking, when httplib hands it
 // the connection, for the one connected socket on `port` it does not know
 // yet (/proc/self/fd); a connection it cannot identify gets spare threads
-// but no deadline.
+// but no deadline. The look happens outside the pool's lock, and marking
+// a request as handled takes no lock at all: under load, every request
+// waited for the listening thread's scan (bench/api).
 // Threads: enqueue() is called by httplib's listening thread, shutdown()
 // once at the end; Handling is used on the pool's own worker threads.
 #ifndef MARA_API_CONNECTION_POOL_H_
@@ -24,9 +26,11 @@
 #include <httplib.h>
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <list>
@@ -64,12 +68,17 @@ class ConnectionPool : public httplib::TaskQueue {
   };
 
  private:
-  struct Slot {
+  struct Socket {
     int fd = -1;
     ino_t inode = 0;
-    bool handling = false;
-    bool cut = false;
-    std::chrono::steady_clock::time_point since;
+  };
+  struct Slot {
+    explicit Slot(Socket s) : socket(s) {}
+    Socket socket;
+    // Written by the worker without the lock, read by the watchdog.
+    std::atomic<bool> handling{false};
+    std::atomic<int64_t> since_ns{0};  // steady_clock, since the epoch
+    bool cut = false;                  // the watchdog's, under mu_
   };
   struct Task {
     std::function<void()> fn;
@@ -78,8 +87,8 @@ class ConnectionPool : public httplib::TaskQueue {
 
   void Work();
   void Watch();
-  // The accepted socket not yet in slots_ (fd -1 when not exactly one).
-  Slot NewConnection();
+  // The accepted socket not among `known` (fd -1 when not exactly one).
+  Socket NewConnection(const std::vector<Socket>& known) const;
 
   ConnectionPoolOptions options_;
   std::mutex mu_;
