@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -53,10 +54,11 @@ struct Login {
 class World {
  public:
   // Builds everything; `error` says what failed ("" on success).
-  static std::unique_ptr<World> Create(std::string* error, size_t max_body = 64 * 1024,
-                                       size_t max_upload = 1 << 20) {
+  static std::unique_ptr<World> Create(
+      std::string* error, size_t max_body = 64 * 1024, size_t max_upload = 1 << 20,
+      std::chrono::milliseconds cache_staleness = ServerOptions().cache_staleness) {
     auto w = std::unique_ptr<World>(new World());
-    *error = w->Init(max_body, max_upload);
+    *error = w->Init(max_body, max_upload, cache_staleness);
     return w;
   }
   ~World() {
@@ -110,7 +112,7 @@ class World {
  private:
   World() = default;
 
-  std::string Init(size_t max_body, size_t max_upload) {
+  std::string Init(size_t max_body, size_t max_upload, std::chrono::milliseconds cache_staleness) {
     auto dir = ScopedTempDir::Create("mara-api-world");
     if (!dir.ok()) return dir.status().ToString();
     dir_ = std::move(*dir);
@@ -226,6 +228,7 @@ class World {
     options.max_body_bytes = max_body;
     options.max_upload_bytes = max_upload;
     options.ui_dir = ui_dir_;
+    options.cache_staleness = cache_staleness;
     server_ = std::make_unique<Server>(options);
     Status started = server_->Start();
     if (!started.ok()) return started.ToString();

@@ -118,8 +118,9 @@ std::string WithoutTempPath(std::string message, const std::string& path, const 
 
 }  // namespace
 
-ImportManager::ImportManager(std::mutex& write_mu, SessionOpener open)
-    : write_mu_(write_mu), open_(std::move(open)) {}
+ImportManager::ImportManager(std::mutex& write_mu, SessionOpener open,
+                             std::function<void()> written)
+    : write_mu_(write_mu), open_(std::move(open)), written_(std::move(written)) {}
 
 ImportManager::~ImportManager() {
   std::vector<std::shared_ptr<Job>> jobs;
@@ -251,6 +252,7 @@ void ImportManager::Run(std::shared_ptr<Job> job, std::string path) {
       (void)(*session)->Finish();
     }
   }
+  if (written_) written_();
   std::lock_guard<std::mutex> lock(mu_);
   job->error = std::move(error);
   job->report = std::move(report);

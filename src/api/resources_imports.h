@@ -42,8 +42,9 @@ class ImportManager {
   using SessionOpener = std::function<Result<std::unique_ptr<Session>>(const std::string&)>;
 
   // `write_mu` is the server's write serialisation; `open` opens a Session
-  // as the named principal (on the import's own thread).
-  ImportManager(std::mutex& write_mu, SessionOpener open);
+  // as the named principal (on the import's own thread); `written` is
+  // called when an import has ended, before its job shows it.
+  ImportManager(std::mutex& write_mu, SessionOpener open, std::function<void()> written = nullptr);
   ~ImportManager();
   ImportManager(const ImportManager&) = delete;
   ImportManager& operator=(const ImportManager&) = delete;
@@ -60,6 +61,7 @@ class ImportManager {
 
   std::mutex& write_mu_;
   SessionOpener open_;
+  std::function<void()> written_;
   std::mutex mu_;
   std::vector<std::shared_ptr<Job>> jobs_;  // oldest first
 };

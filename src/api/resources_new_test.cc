@@ -41,7 +41,7 @@ class NewRoutesTest : public ::testing::Test {
     }
   }
 
-  Json NewIncident(const std::string& id) {
+  static Json NewIncident(const std::string& id) {
     return {{"id", id},
             {"situation", "SIT-VAL"},
             {"date", "2025-08-01"},
@@ -491,6 +491,44 @@ TEST_F(NewRoutesTest, DossierAndDashboard) {
   Login adi = world_->LogIn("adi");
   auto full = world_->Get(adi, "/api/v1/dashboard");
   EXPECT_GT(Body(full)["locations"].size(), b["locations"].size());
+}
+
+// A cached view may lag other processes' changes by the staleness bound,
+// never the server's own writes: with a bound of ten minutes, a verification
+// made through the API shows on the next dashboard.
+class CachedViewsTest : public NewRoutesTest {
+ protected:
+  void SetUp() override {
+    std::string error;
+    world_ = World::Create(&error, 64 * 1024, 1 << 20, std::chrono::minutes(10));
+    ASSERT_EQ(error, "");
+  }
+};
+
+TEST_F(CachedViewsTest, SeeTheServersOwnWritesAtOnce) {
+  Login adi = world_->LogIn("adi");
+  Login mo = world_->LogIn("mo");
+  Login rita = world_->LogIn("rita");
+  auto verified_in = [&](int cycle) {
+    auto dash = world_->Get(adi, "/api/v1/dashboard");
+    EXPECT_TRUE(dash && dash->status == 200);
+    if (!dash || dash->status != 200) return int64_t{-1};
+    const Json body = Json::parse(dash->body);
+    for (const Json& c : body["cycles"]) {
+      if (c["cycle"] == cycle) return c["verified"].get<int64_t>();
+    }
+    return int64_t{0};
+  };
+  const int64_t before = verified_in(2025);
+  ASSERT_GE(before, 0);
+  EXPECT_EQ(verified_in(2025), before);  // answered from the cache
+
+  auto created = world_->Send(mo, "POST", "/api/v1/incidents", NewIncident("I-CACHE-1").dump());
+  ASSERT_TRUE(created && created->status == 201) << (created ? created->body : "");
+  auto verified = world_->Send(rita, "POST", "/api/v1/incidents/I-CACHE-1/verification", "{}",
+                               {{"If-Match", world_->EtagOf(rita, "/api/v1/incidents/I-CACHE-1")}});
+  ASSERT_TRUE(verified && verified->status == 200) << (verified ? verified->body : "");
+  EXPECT_EQ(verified_in(2025), before + 1);
 }
 
 TEST_F(NewRoutesTest, ServesTheBrowserApplicationSafely) {

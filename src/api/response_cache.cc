@@ -1,6 +1,7 @@
 #include "api/response_cache.h"
 
 #include <algorithm>
+#include <chrono>
 #include <utility>
 
 #include "api/resources.h"
@@ -9,9 +10,8 @@
 namespace mara::api {
 namespace {
 
-// As many as the server has workers, so a busy server never reopens one:
-// an open costs more than the whole cached answer.
-constexpr size_t kMaxIdleStores = 128;
+// Principal digests kept at most (they are dropped together).
+constexpr size_t kMaxPrincipals = 4096;
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
@@ -27,6 +27,12 @@ void AppendField(std::string_view field, std::string* out) {
   out->append(field);
 }
 
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 bool ResponseCache::Cacheable(std::string_view method, std::string_view path) {
@@ -39,42 +45,113 @@ bool ResponseCache::Cacheable(std::string_view method, std::string_view path) {
          (StartsWith(path, "/api/v1/parties/") && EndsWith(path, "/dossier"));
 }
 
-std::optional<std::string> ResponseCache::KeyFor(const Request& req, const std::string& principal) {
-  if (!Cacheable(req.method, req.path)) return std::nullopt;
-  std::unique_ptr<Store> store;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!stores_.empty()) {
-      store = std::move(stores_.back());
-      stores_.pop_back();
-    }
-  }
-  if (store == nullptr) {
+void ResponseCache::ReadStore(const std::set<std::string>& principals, Result<int64_t>* version,
+                              std::map<std::string, Result<std::optional<std::string>>>* digests) {
+  if (store_ == nullptr) {
     Result<std::unique_ptr<Store>> opened =
         OpenStore(db_, StoreOptions{.create_if_missing = false});
-    if (!opened.ok()) return std::nullopt;
-    store = std::move(opened).value();
+    if (!opened.ok()) {
+      *version = opened.status();
+      return;
+    }
+    store_ = std::move(opened).value();
   }
-  Result<int64_t> version = store->DataVersion();
-  Result<std::optional<UserRecord>> user = store->GetUser(principal);
-  const bool usable = version.ok() && user.ok() && user->has_value();
-  if (version.ok() && user.ok()) {
-    // A store that answered is healthy enough to reuse.
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stores_.size() < kMaxIdleStores) stores_.push_back(std::move(store));
+  bool healthy = true;
+  *version = store_->DataVersion();
+  healthy = healthy && version->ok();
+  for (const std::string& principal : principals) {
+    Result<std::optional<UserRecord>> user = store_->GetUser(principal);
+    if (!user.ok()) {
+      healthy = false;
+      digests->emplace(principal, user.status());
+      continue;
+    }
+    std::optional<std::string> digest;
+    if (user->has_value()) {
+      const UserRecord& u = **user;
+      std::string who;
+      AppendField(u.name, &who);
+      AppendField(u.password_hash, &who);
+      for (const std::string& r : u.roles) AppendField(r, &who);
+      who.push_back('|');
+      for (const std::string& s : u.situations) AppendField(s, &who);
+      who.push_back(u.disabled ? 'd' : 'e');
+      digest = Blake2bHex(who);
+    }
+    digests->emplace(principal, std::move(digest));
   }
-  if (!usable) return std::nullopt;
-  std::string key = std::to_string(*version);
+  // A store that failed is opened again by the next read.
+  if (!healthy) store_.reset();
+}
+
+void ResponseCache::Probe(std::unique_lock<std::mutex>& lock, const std::string& principal) {
+  probing_ = true;
+  probe_began_ = NowNs();
+  probing_for_.swap(pending_);
+  pending_.clear();
+  probing_for_.insert(principal);
+  const int64_t began = probe_began_;
+  const std::set<std::string> principals = probing_for_;
+  lock.unlock();
+  Result<int64_t> version = Status::IOError("the store was not read");
+  std::map<std::string, Result<std::optional<std::string>>> digests;
+  ReadStore(principals, &version, &digests);
+  lock.lock();
+  version_ = std::move(version);
+  version_read_at_ = began;
+  if (principals_.size() + digests.size() > kMaxPrincipals) principals_.clear();
+  for (auto& [name, digest] : digests) principals_[name] = {began, std::move(digest)};
+  probing_ = false;
+  probing_for_.clear();
+  probe_cv_.notify_all();
+}
+
+Result<ResponseCache::Reading> ResponseCache::Read(const std::string& principal) {
+  const int64_t now = NowNs();
+  const int64_t staleness =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(staleness_).count();
+  std::unique_lock<std::mutex> lock(probe_mu_);
+  // Reads that began before `oldest` are too old for this request.
+  const int64_t oldest = std::max(now - staleness, invalidated_at_);
+  while (true) {
+    auto it = principals_.find(principal);
+    const bool fresh =
+        version_read_at_ >= oldest && it != principals_.end() && it->second.read_at >= oldest;
+    if (fresh) {
+      // Refresh ahead, so that the requests after this one need not wait.
+      const int64_t ahead = now - staleness / 4;
+      if (staleness > 0 && !probing_ && (version_read_at_ < ahead || it->second.read_at < ahead)) {
+        Probe(lock, principal);
+        it = principals_.find(principal);
+        if (it == principals_.end()) continue;
+      }
+      if (!version_.ok()) return version_.status();
+      if (!it->second.digest.ok()) return it->second.digest.status();
+      return Reading{*version_, *it->second.digest};
+    }
+    if (!probing_) {
+      Probe(lock, principal);
+      continue;
+    }
+    // The running read serves this request if it began late enough and
+    // reads this principal; otherwise the next one does.
+    if (probe_began_ < oldest || probing_for_.count(principal) == 0) pending_.insert(principal);
+    probe_cv_.wait(lock);
+  }
+}
+
+void ResponseCache::Invalidate() {
+  std::lock_guard<std::mutex> lock(probe_mu_);
+  invalidated_at_ = NowNs();
+}
+
+std::optional<std::string> ResponseCache::KeyFor(const Request& req, const std::string& principal) {
+  if (!Cacheable(req.method, req.path)) return std::nullopt;
+  Result<Reading> read = Read(principal);
+  if (!read.ok() || !read->digest.has_value()) return std::nullopt;
+  std::string key = std::to_string(read->version);
   key.push_back('\n');
-  const UserRecord& u = **user;
-  std::string who;
-  AppendField(u.name, &who);
-  AppendField(u.password_hash, &who);
-  for (const std::string& r : u.roles) AppendField(r, &who);
-  who.push_back('|');
-  for (const std::string& s : u.situations) AppendField(s, &who);
-  who.push_back(u.disabled ? 'd' : 'e');
-  key += Blake2bHex(who);
+  key += *read->digest;
   key.push_back('\n');
   AppendField(req.path, &key);
   for (const auto& [name, value] : req.query) {

@@ -16,16 +16,34 @@
 // - The version is read before the handler runs, so an entry never holds
 //   data older than its key says; a change committed meanwhile only makes
 //   the entry unreachable.
-// Thread-safe. The stores it reads the version with (opened without data
-// keys: it reads no sealed field) are pooled.
+// - Freshness: the version and the principal's record come from store
+//   reads that began at most `staleness` before the request arrived, and
+//   after the last Invalidate(). The server calls Invalidate() when one of
+//   its own writes has committed, so a client sees its writes at once;
+//   changes by other processes (the CLI, other servers on one PostgreSQL
+//   database) are seen within `staleness`. Zero staleness: every request
+//   waits for a read that began after it arrived.
+// - Cost: those reads ran once per request at first, and 64 readers at
+//   once on two cores made SQLite's lock retries the p99 (bench/api). Now
+//   one read runs at a time, on one kept store, reading the version and the
+//   principals of the requests waiting for it; a request whose last read
+//   is a quarter of `staleness` old starts the next one itself, so under
+//   steady load requests rarely wait for a read at all.
+// Thread-safe. The store it reads with is opened without data keys: it
+// reads no sealed field.
 #ifndef MARA_API_RESPONSE_CACHE_H_
 #define MARA_API_RESPONSE_CACHE_H_
 
+#include <chrono>
+#include <climits>
+#include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,21 +55,59 @@ namespace mara::api {
 
 class ResponseCache {
  public:
-  ResponseCache(std::string db, size_t max_bytes) : db_(std::move(db)), max_bytes_(max_bytes) {}
+  ResponseCache(std::string db, size_t max_bytes,
+                std::chrono::milliseconds staleness = std::chrono::milliseconds(0))
+      : db_(std::move(db)), max_bytes_(max_bytes), staleness_(staleness) {}
 
   static bool Cacheable(std::string_view method, std::string_view path);
 
   std::optional<std::string> KeyFor(const Request& req, const std::string& principal);
   std::optional<Response> Find(const std::string& key);
   void Put(const std::string& key, Response& response);
+  // A write has committed: later keys come from reads begun after now.
+  void Invalidate();
 
  private:
+  struct Reading {
+    int64_t version = 0;
+    std::optional<std::string> digest;  // nullopt: no such principal
+  };
+  // The data version and the digest of the principal's record, from reads
+  // fresh enough for a request arriving now (see the contract).
+  Result<Reading> Read(const std::string& principal);
+  // One read of the version and of these principals' digests.
+  void ReadStore(const std::set<std::string>& principals, Result<int64_t>* version,
+                 std::map<std::string, Result<std::optional<std::string>>>* digests);
+  // Runs one read for `principal` and pending_ on this thread; called and
+  // returns with probe_mu_ held (released during the read).
+  void Probe(std::unique_lock<std::mutex>& lock, const std::string& principal);
+
   std::string db_;
   size_t max_bytes_;
+  std::chrono::milliseconds staleness_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<const Response>> entries_;
   size_t bytes_ = 0;
-  std::vector<std::unique_ptr<Store>> stores_;  // idle version probes
+
+  // Times are steady_clock nanoseconds. Under probe_mu_: the last read's
+  // version and when it began; the read running now (probing_), when it
+  // began and whom it reads; the principals waiting for the next read; the
+  // last Invalidate().
+  std::mutex probe_mu_;
+  std::condition_variable probe_cv_;
+  Result<int64_t> version_{int64_t{0}};
+  int64_t version_read_at_ = INT64_MIN;
+  bool probing_ = false;
+  int64_t probe_began_ = 0;
+  std::set<std::string> probing_for_;
+  std::set<std::string> pending_;
+  int64_t invalidated_at_ = INT64_MIN;
+  struct Principal {
+    int64_t read_at = INT64_MIN;
+    Result<std::optional<std::string>> digest{std::optional<std::string>()};
+  };
+  std::map<std::string, Principal> principals_;
+  std::unique_ptr<Store> store_;  // used by the running read alone
 };
 
 }  // namespace mara::api

@@ -4,9 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "api/resources.h"
 #include "common/temp_dir.h"
@@ -31,6 +35,13 @@ class ResponseCacheTest : public ::testing::Test {
   void PutUser(const UserRecord& user) {
     ASSERT_TRUE(store_->Begin().ok());
     ASSERT_TRUE(store_->PutUser(user).ok());
+    ASSERT_TRUE(store_->Commit().ok());
+  }
+
+  // A data change committed through another connection.
+  void ChangeData(const std::string& name) {
+    ASSERT_TRUE(store_->Begin().ok());
+    ASSERT_TRUE(store_->Put(Situation{"SIT-A", name, true}).ok());
     ASSERT_TRUE(store_->Commit().ok());
   }
 
@@ -117,6 +128,87 @@ TEST_F(ResponseCacheTest, KeepsOnlySuccessesWithinItsBound) {
   cache.Put("d", small);  // would exceed 64 bytes: the older entries go
   EXPECT_FALSE(cache.Find("c").has_value());
   EXPECT_TRUE(cache.Find("d").has_value());
+}
+
+int64_t VersionOf(const std::string& key) { return std::stoll(key.substr(0, key.find('\n'))); }
+
+// With no staleness allowed, a key never comes from a read that began
+// before the request: many threads asking at once while another connection
+// commits never see a version older than one committed before they asked.
+TEST_F(ResponseCacheTest, StrictKeysAreNeverOlderThanTheRequestUnderConcurrency) {
+  ResponseCache cache(db_, 1 << 20);
+  const Request req = Get("/api/v1/annex/2025");
+  std::atomic<int64_t> committed{0};
+  std::atomic<bool> done{false};
+  std::atomic<int> stale{0};
+  std::atomic<int> answered{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 8; ++t) {
+    readers.emplace_back([&] {
+      while (!done.load()) {
+        const int64_t before = committed.load();
+        std::optional<std::string> key = cache.KeyFor(req, "ana");
+        if (!key) continue;
+        ++answered;
+        if (VersionOf(*key) < before) ++stale;
+      }
+    });
+  }
+  std::optional<std::string> previous = cache.KeyFor(req, "ana");
+  ASSERT_TRUE(previous.has_value());
+  for (int i = 0; i < 40; ++i) {
+    ChangeData("Country " + std::to_string(i));
+    Result<int64_t> version = store_->DataVersion();
+    ASSERT_TRUE(version.ok());
+    committed.store(*version);
+    std::optional<std::string> key = cache.KeyFor(req, "ana");
+    ASSERT_TRUE(key.has_value());
+    EXPECT_EQ(VersionOf(*key), *version);
+    EXPECT_NE(key, previous);
+    previous = key;
+  }
+  done.store(true);
+  for (std::thread& t : readers) t.join();
+  EXPECT_GT(answered.load(), 0);
+  EXPECT_EQ(stale.load(), 0);
+}
+
+// With staleness allowed, another process's change waits for the bound,
+// but one the server reports through Invalidate() is seen by the next key:
+// a change to the data and a change to the principal alike.
+TEST_F(ResponseCacheTest, BoundedStalenessEndsAtInvalidate) {
+  ResponseCache cache(db_, 1 << 20, std::chrono::minutes(10));
+  const Request req = Get("/api/v1/annex/2025");
+  const std::optional<std::string> key = cache.KeyFor(req, "ana");
+  ASSERT_TRUE(key.has_value());
+
+  ChangeData("Country A");
+  EXPECT_EQ(cache.KeyFor(req, "ana"), key);  // within the bound: the old version
+  cache.Invalidate();
+  const std::optional<std::string> after_data = cache.KeyFor(req, "ana");
+  ASSERT_TRUE(after_data.has_value());
+  EXPECT_GT(VersionOf(*after_data), VersionOf(*key));
+
+  PutUser({"ana", "", {"analyst"}, {"SIT-A"}, true, "2025-01-01T00:00:00Z"});  // disabled
+  EXPECT_EQ(cache.KeyFor(req, "ana"), after_data);
+  cache.Invalidate();
+  const std::optional<std::string> after_user = cache.KeyFor(req, "ana");
+  ASSERT_TRUE(after_user.has_value());
+  EXPECT_NE(after_user, after_data);
+  EXPECT_EQ(VersionOf(*after_user), VersionOf(*after_data));
+}
+
+// A short bound ends by itself.
+TEST_F(ResponseCacheTest, BoundedStalenessEndsWithTime) {
+  ResponseCache cache(db_, 1 << 20, std::chrono::milliseconds(50));
+  const Request req = Get("/api/v1/annex/2025");
+  const std::optional<std::string> key = cache.KeyFor(req, "ana");
+  ASSERT_TRUE(key.has_value());
+  ChangeData("Country A");
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  const std::optional<std::string> later = cache.KeyFor(req, "ana");
+  ASSERT_TRUE(later.has_value());
+  EXPECT_GT(VersionOf(*later), VersionOf(*key));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 #include <sodium.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
@@ -198,7 +199,7 @@ class Server::Impl {
   // After write_mu_: destroyed (joining running imports) before it.
   std::unique_ptr<ImportManager> imports_;
   std::unique_ptr<StaticFiles> static_files_;
-  ResponseCache cache_{options_.db, size_t{256} << 20};
+  ResponseCache cache_{options_.db, size_t{256} << 20, options_.cache_staleness};
   std::mutex sessions_mu_;
   std::map<std::string, LoginSession> sessions_;  // keyed by the BLAKE2b of the cookie
   LoginLimiter limiter_;
@@ -269,6 +270,8 @@ Handler Server::Impl::Authenticated(SessionHandler handler, bool serialised) {
     if (!session.ok()) return ProblemFor(session.status());
     Response response = handler(req, **session);
     if (cache_key) cache_.Put(*cache_key, response);
+    // What this request wrote has committed: the next request sees it.
+    if (write_lock.owns_lock()) cache_.Invalidate();
     return response;
   };
 }
@@ -449,9 +452,10 @@ void Server::Impl::BuildRoutes() {
     const bool serialised = route.spec.audited_read;
     router_.Add(std::move(route.spec), Authenticated(std::move(route.handler), serialised));
   }
-  imports_ = std::make_unique<ImportManager>(write_mu_, [this](const std::string& principal) {
-    return Session::Open(SessionOptionsFor(principal));
-  });
+  imports_ = std::make_unique<ImportManager>(
+      write_mu_,
+      [this](const std::string& principal) { return Session::Open(SessionOptionsFor(principal)); },
+      [this] { cache_.Invalidate(); });
   for (SessionRoute& route : imports_->Routes()) {
     router_.Add(std::move(route.spec), Authenticated(std::move(route.handler)));
   }
@@ -464,8 +468,9 @@ void Server::Impl::Dispatch(const httplib::Request& hreq, httplib::Response& hre
   req.remote_addr = hreq.remote_addr;
   for (const auto& [name, value] : hreq.headers) {
     std::string lower = name;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (char& c : lower) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // ASCII, no locale
+    }
     req.headers.emplace(std::move(lower), value);
   }
   req.body = hreq.body;
@@ -529,7 +534,12 @@ void Server::Impl::Dispatch(const httplib::Request& hreq, httplib::Response& hre
   hres.status = res.status;
   for (const auto& [name, value] : res.headers) hres.set_header(name, value);
   ApplySecurityHeaders(hres, csp);
-  if (res.status != 204 && res.status != 304) hres.set_content(res.body, res.content_type);
+  if (res.status != 204 && res.status != 304) {
+    // set_content() would copy the body (tens of kilobytes for an annex).
+    hres.body = std::move(res.body);
+    hres.headers.erase("Content-Type");
+    hres.set_header("Content-Type", res.content_type);
+  }
 }
 
 Status Server::Impl::Start() {
@@ -606,6 +616,16 @@ Status Server::Impl::Start() {
         ApplySecurityHeaders(hres, kApiCsp);
         return httplib::Server::HandlerResponse::Handled;
       }));
+  // httplib listens with a backlog of 5: a burst of new connections (64
+  // clients opening at once, or reconnecting after keep_alive_max_count)
+  // overflowed it, and the dropped handshakes waited a second or more for
+  // TCP's retransmission. The listening socket is the last one httplib
+  // made before binding succeeded; it listens again with a full backlog.
+  int listen_fd = -1;
+  http_.set_socket_options([&listen_fd](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_fd = sock;
+  });
   if (options_.port == 0) {
     port_ = http_.bind_to_any_port(options_.bind);
   } else {
@@ -614,6 +634,11 @@ Status Server::Impl::Start() {
   if (port_ <= 0) {
     return Status::IOError("cannot listen on " + QuoteForMessage(options_.bind) + " port " +
                            std::to_string(options_.port));
+  }
+  http_.set_socket_options(httplib::default_socket_options);  // listen_fd goes out of scope
+  if (listen_fd < 0 || ::listen(listen_fd, SOMAXCONN) != 0) {
+    return Status::IOError("cannot listen on " + QuoteForMessage(options_.bind) + " port " +
+                           std::to_string(port_) + " with a full backlog");
   }
   listener_ = std::thread([this] { http_.listen_after_bind(); });
   return Status::Ok();

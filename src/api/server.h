@@ -53,6 +53,10 @@ struct ServerOptions {
   int write_timeout_seconds = 30;
   int keep_alive_max_count = 1000;  // requests per connection, as nginx
   int keep_alive_timeout_seconds = 5;
+  // How old the data version behind a cached answer may be for changes
+  // made by other processes (api/response_cache.h); the server's own
+  // writes are seen at once. Zero: every cached answer checks the store.
+  std::chrono::milliseconds cache_staleness{100};
   std::chrono::seconds session_lifetime{8 * 3600};
   int login_max_failures = 5;  // per name and per address within the window
   std::chrono::seconds login_window{300};

@@ -2,6 +2,7 @@
 // named by --db until the process is interrupted.
 //
 //   mara [--db DB] serve [--bind 127.0.0.1] [--port 8080] [--threads 4]
+//                        [--cache-staleness-ms 100]
 //                        [--policy FILE] [--secure-cookies] [--ui DIR]
 //
 // The browser application is served from --ui DIR, else $MARA_UI_DIR, else
@@ -22,11 +23,13 @@ namespace {
 
 struct ServeArgs {
   api::ServerOptions options;
+  int64_t cache_staleness_ms = 100;
   std::string ui;
 };
 
 Status RunServe(const Context& ctx, ServeArgs& args) {
   args.options.db = ctx.db;
+  args.options.cache_staleness = std::chrono::milliseconds(args.cache_staleness_ms);
   args.options.key_file = ctx.key_file;
   args.options.evidence_dir = ctx.evidence_dir;
   args.options.ui_dir = api::FindUiDir(args.ui);
@@ -59,6 +62,10 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
   cmd->add_option("--port", args->options.port, "TCP port (0: any free port)")
       ->check(CLI::Range(0, 65535));
   cmd->add_option("--threads", args->options.threads, "Worker threads")->check(CLI::Range(1, 256));
+  cmd->add_option("--cache-staleness-ms", args->cache_staleness_ms,
+                  "How old, in ms, the data version behind a cached answer may be for changes "
+                  "made by other processes (0: check the store on every request)")
+      ->check(CLI::Range(int64_t{0}, int64_t{60000}));
   cmd->add_option("--policy", args->options.policy_file,
                   "Policy file (TOML); default: the built-in policies/default.toml");
   cmd->add_flag("--secure-cookies", args->options.secure_cookies,
