@@ -251,10 +251,17 @@ Status Conn::FlushCopy() {
   return Status::Ok();
 }
 
+constexpr size_t kCopyChunkBytes = size_t{16} << 10;
+
 Status Conn::CopyRow(std::string_view line) {
   copy_buffer_.append(line);
-  // Large chunks: one network write per few hundred rows.
-  if (copy_buffer_.size() >= (size_t{256} << 10)) return FlushCopy();
+  // Small chunks (libpq's own flush size is 8 KiB), so that a write
+  // returns at once and the server ingests a chunk while the next rows are
+  // prepared. With 256 KiB chunks, more than a Unix socket's buffer, each
+  // write waited for the server, which then waited for the next chunk:
+  // client and server took turns instead of working at once, and 300,000
+  // incidents took 2.6 s instead of 1.3 s (bench/postgres).
+  if (copy_buffer_.size() >= kCopyChunkBytes) return FlushCopy();
   return Status::Ok();
 }
 
