@@ -113,8 +113,14 @@ TEST(ReliabilityKillTest, AcknowledgedWritesSurviveSigkill) {
         if (w % 5 == 4) {
           const HttpAnswer a = Http(port, "POST", "/api/v1/tokens", "{\"days\": 1}", op.Headers());
           if (a.status == 201) {
+            const std::string token = JsonString(a.body, "token");
+            if (token.empty()) {
+              ADD_FAILURE() << "client " << client << ": 201 without a token: " << a.body;
+              down = true;
+              continue;
+            }
             std::lock_guard<std::mutex> lock(mu);
-            acked.tokens.push_back(JsonString(a.body, "token"));
+            acked.tokens.push_back(token);
           } else if (a.status == 0) {
             down = true;
           } else {

@@ -24,6 +24,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -85,7 +86,7 @@ inline MaraRun RunMara(const fs::path& db, std::vector<std::string> args,
 }
 
 struct HttpAnswer {
-  int status = 0;
+  int status = 0;  // 0: no whole answer (refused, timed out, or cut short)
   std::map<std::string, std::string> headers;  // names lowercased
   std::string body;
   std::string header(const std::string& name) const {
@@ -155,6 +156,13 @@ inline HttpAnswer ReadAnswer(int fd, std::chrono::milliseconds timeout) {
     pos = eol + 2;
   }
   a.body = raw.substr(end + 4);
+  // An answer cut short (the server died between its headers and the end of
+  // its body) is no answer: a client cannot act on half a body.
+  const auto length = a.headers.find("content-length");
+  if (length != a.headers.end() &&
+      a.body.size() < static_cast<size_t>(std::strtoull(length->second.c_str(), nullptr, 10))) {
+    a.status = 0;
+  }
   return a;
 }
 
