@@ -531,6 +531,46 @@ TEST_F(CachedViewsTest, SeeTheServersOwnWritesAtOnce) {
   EXPECT_EQ(verified_in(2025), before + 1);
 }
 
+// A cache hit is written from the cache's shared buffer when the client
+// takes no compression, and compressed from a copy when it does: the same
+// bytes either way, with a length that matches.
+TEST_F(CachedViewsTest, HitsAreTheSameBytesCompressedOrNot) {
+  Login ana = world_->LogIn("ana");
+  httplib::Client& c = world_->client();
+  const httplib::Headers plain = {{"Cookie", ana.cookie}, {"Accept-Encoding", "identity"}};
+  auto first = c.Get("/api/v1/annex/2025", plain);  // computes and fills the cache
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200) << first->body;
+  ASSERT_GT(first->body.size(), 100u);
+  for (int i = 0; i < 3; ++i) {
+    auto hit = c.Get("/api/v1/annex/2025", plain);
+    ASSERT_TRUE(hit);
+    EXPECT_EQ(hit->status, 200);
+    EXPECT_EQ(hit->body, first->body);
+    EXPECT_EQ(hit->get_header_value("Content-Length"), std::to_string(first->body.size()));
+    EXPECT_FALSE(hit->has_header("Content-Encoding"));
+    EXPECT_EQ(hit->get_header_value("ETag"), first->get_header_value("ETag"));
+  }
+  // Compressed by the server, decompressed by the client.
+  auto compressed =
+      c.Get("/api/v1/annex/2025", {{"Cookie", ana.cookie}, {"Accept-Encoding", "gzip"}});
+  ASSERT_TRUE(compressed);
+  EXPECT_EQ(compressed->status, 200);
+  EXPECT_FALSE(compressed->get_header_value("Content-Encoding").empty());
+  EXPECT_EQ(compressed->body, first->body);
+  auto head = c.Head("/api/v1/annex/2025", plain);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_TRUE(head->body.empty());
+  auto unchanged =
+      c.Get("/api/v1/annex/2025", {{"Cookie", ana.cookie},
+                                   {"Accept-Encoding", "identity"},
+                                   {"If-None-Match", first->get_header_value("ETag")}});
+  ASSERT_TRUE(unchanged);
+  EXPECT_EQ(unchanged->status, 304);
+  EXPECT_TRUE(unchanged->body.empty());
+}
+
 TEST_F(NewRoutesTest, ServesTheBrowserApplicationSafely) {
   httplib::Client& c = world_->client();
   auto index = c.Get("/");

@@ -169,23 +169,31 @@ std::optional<Response> ResponseCache::Find(const std::string& key) {
     if (it == entries_.end()) return std::nullopt;
     hit = it->second;
   }
-  return *hit;
+  return *hit;  // the headers; the body stays shared
 }
 
 void ResponseCache::Put(const std::string& key, Response& response) {
   if (response.status != 200) return;
   const bool has_etag = std::any_of(response.headers.begin(), response.headers.end(),
                                     [](const auto& h) { return h.first == "ETag"; });
-  if (!has_etag) response.headers.emplace_back("ETag", EtagOf(response.body));
-  const size_t size = response.body.size() + key.size();
+  if (!has_etag) response.headers.emplace_back("ETag", EtagOf(response.Body()));
+  const size_t size = response.Body().size() + key.size();
   if (size > max_bytes_) return;
-  auto entry = std::make_shared<const Response>(response);
+  auto entry = std::make_shared<Response>();
+  entry->status = response.status;
+  entry->content_type = response.content_type;
+  entry->headers = response.headers;
+  if (response.shared_body == nullptr) {
+    response.shared_body = std::make_shared<const std::string>(std::move(response.body));
+    response.body.clear();
+  }
+  entry->shared_body = response.shared_body;
   std::lock_guard<std::mutex> lock(mu_);
   if (bytes_ + size > max_bytes_) {
     entries_.clear();
     bytes_ = 0;
   }
-  auto [it, inserted] = entries_.emplace(key, std::move(entry));
+  auto [it, inserted] = entries_.emplace(key, std::shared_ptr<const Response>(std::move(entry)));
   if (inserted) bytes_ += size;
 }
 

@@ -88,12 +88,15 @@ TEST_F(ResponseCacheTest, KeysFollowTheDataThePrincipalAndTheQuery) {
   Response r;
   r.body = R"({"cycle": 2025})";
   cache.Put(*key, r);
+  // The body moved into a buffer the cache shares with every hit.
+  EXPECT_EQ(r.Body(), R"({"cycle": 2025})");
   std::optional<Response> hit = cache.Find(*key);
   ASSERT_TRUE(hit.has_value());
-  EXPECT_EQ(hit->body, r.body);
+  EXPECT_EQ(hit->Body(), R"({"cycle": 2025})");
+  EXPECT_EQ(hit->shared_body, r.shared_body);  // not a copy
   ASSERT_EQ(hit->headers.size(), 1u);
   EXPECT_EQ(hit->headers[0].first, "ETag");
-  EXPECT_EQ(hit->headers[0].second, EtagOf(r.body));
+  EXPECT_EQ(hit->headers[0].second, EtagOf(R"({"cycle": 2025})"));
 
   // A data change, from another connection, moves every key.
   ASSERT_TRUE(store_->Begin().ok());

@@ -21,6 +21,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,12 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // A body shared with the response cache and sent in place of `body`
+  // (then empty), so a cache hit copies none of its bytes. Body() reads
+  // whichever is set.
+  std::shared_ptr<const std::string> shared_body;
+
+  std::string_view Body() const { return shared_body ? *shared_body : std::string_view(body); }
 };
 
 // A query parameter a route accepts (documented in the OpenAPI document).

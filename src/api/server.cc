@@ -524,22 +524,35 @@ void Server::Impl::Dispatch(const httplib::Request& hreq, httplib::Response& hre
   if ((req.method == "GET" || req.method == "HEAD") && res.status == 200) {
     auto has_etag = std::find_if(res.headers.begin(), res.headers.end(),
                                  [](const auto& h) { return h.first == "ETag"; });
-    std::string etag = has_etag != res.headers.end() ? has_etag->second : EtagOf(res.body);
+    std::string etag = has_etag != res.headers.end() ? has_etag->second : EtagOf(res.Body());
     if (has_etag == res.headers.end()) res.headers.emplace_back("ETag", etag);
     if (req.Header("if-none-match") == etag) {
       res.status = 304;
       res.body.clear();
+      res.shared_body.reset();
     }
   }
   hres.status = res.status;
   for (const auto& [name, value] : res.headers) hres.set_header(name, value);
   ApplySecurityHeaders(hres, csp);
-  if (res.status != 204 && res.status != 304) {
-    // set_content() would copy the body (tens of kilobytes for an annex).
-    hres.body = std::move(res.body);
-    hres.headers.erase("Content-Type");
-    hres.set_header("Content-Type", res.content_type);
+  if (res.status == 204 || res.status == 304) return;
+  hres.headers.erase("Content-Type");
+  // A shared (cached) body goes out from the cache's own buffer, unless the
+  // client accepts a compressed answer: httplib compresses `body` alone.
+  const std::string& accepts = hreq.get_header_value("Accept-Encoding");
+  if (res.shared_body != nullptr && !res.shared_body->empty() &&
+      accepts.find("gzip") == std::string::npos && accepts.find("br") == std::string::npos) {
+    const size_t size = res.shared_body->size();
+    hres.set_content_provider(
+        size, res.content_type,
+        [body = std::move(res.shared_body)](size_t offset, size_t length, httplib::DataSink& sink) {
+          return sink.write(body->data() + offset, length);
+        });
+    return;
   }
+  // set_content() would copy the body (tens of kilobytes for an annex).
+  hres.body = res.shared_body != nullptr ? std::string(*res.shared_body) : std::move(res.body);
+  hres.set_header("Content-Type", res.content_type);
 }
 
 Status Server::Impl::Start() {
