@@ -12,7 +12,9 @@
 //   cacheable (not GET or HEAD, another route) or the store cannot be read;
 //   the caller then serves it without the cache.
 // - Put() keeps only 200 responses, adding their ETag, within max_bytes in
-//   all (the entries are dropped together when it would be exceeded).
+//   all (the entries are dropped together when it would be exceeded). It
+//   moves the body into an immutable shared buffer (Response::shared_body)
+//   that Find() hands to every hit: a hit copies the headers, not the body.
 // - The version is read before the handler runs, so an entry never holds
 //   data older than its key says; a change committed meanwhile only makes
 //   the entry unreachable.
