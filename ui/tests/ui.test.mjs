@@ -77,7 +77,7 @@ test('a monitor records an incident, with validation messages beside the fields'
     watch.reset();
     await page.getByLabel('girls').fill('0');
     await page.getByRole('button', { name: 'Record incident' }).click();
-    await page.getByRole('heading', { name: `Incident ${NEW_ID}` }).waitFor();
+    await page.getByRole('heading', { name: `Incident ${NEW_ID}`, exact: true }).waitFor();
     assert.match(await page.locator('#status').textContent(), new RegExp(`${NEW_ID} recorded`));
     await page.context().close();
     return;
@@ -100,14 +100,16 @@ test('the same monitor edits it (If-Match) and cannot verify it (four eyes)', { 
   const page = await openPage(stack, watch, 'monitor-verify');
   await login(page, stack, 'mon');
   await page.goto(`${stack.base}/incidents/${NEW_ID}`);
-  await page.getByRole('heading', { name: `Incident ${NEW_ID}` }).waitFor();
+  await page.getByRole('heading', { name: `Incident ${NEW_ID}`, exact: true }).waitFor();
   const doc = await fetch(`${stack.base}/api/v1/openapi.json`).then((r) => r.json());
   if (doc.paths['/api/v1/incidents/{id}']?.put) {
     await page.getByRole('link', { name: 'Edit' }).click();
     await page.getByRole('heading', { name: `Edit incident ${NEW_ID}` }).waitFor();
     await page.getByLabel('Place name').fill('Ostfen crossing');
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByRole('heading', { name: `Incident ${NEW_ID}` }).waitFor();
+    // Exact: "Edit incident …" would match too, before the saved view replaces it.
+    await page.getByRole('heading', { name: `Incident ${NEW_ID}`, exact: true }).waitFor();
+    await page.locator('main', { hasText: 'Ostfen crossing' }).waitFor();
     assert.match(await page.locator('main').textContent(), /Ostfen crossing/);
   }
   watch.allow(403);
