@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-client
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libutf8proc-dev
-  libsodium-dev libspdlog-dev libfmt-dev
+  libsodium-dev libspdlog-dev libfmt-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
   clang-format time
   chromium poppler-utils

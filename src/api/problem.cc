@@ -23,14 +23,28 @@ int HttpStatusFor(StatusCode code) {
 
 std::string_view ReasonPhrase(int http_status) {
   switch (http_status) {
+    case 100:
+      return "Continue";
     case 200:
       return "OK";
     case 201:
       return "Created";
+    case 202:
+      return "Accepted";
     case 204:
       return "No Content";
+    case 206:
+      return "Partial Content";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 303:
+      return "See Other";
     case 304:
       return "Not Modified";
+    case 307:
+      return "Temporary Redirect";
     case 400:
       return "Bad Request";
     case 401:
@@ -41,24 +55,41 @@ std::string_view ReasonPhrase(int http_status) {
       return "Not Found";
     case 405:
       return "Method Not Allowed";
+    case 406:
+      return "Not Acceptable";
+    case 408:
+      return "Request Timeout";
     case 409:
       return "Conflict";
+    case 410:
+      return "Gone";
+    case 411:
+      return "Length Required";
     case 412:
       return "Precondition Failed";
     case 413:
       return "Content Too Large";
+    case 414:
+      return "URI Too Long";
     case 415:
       return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Content";
     case 428:
       return "Precondition Required";
     case 429:
       return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
     case 500:
       return "Internal Server Error";
     case 503:
       return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return http_status < 300 ? "OK" : (http_status < 500 ? "Client Error" : "Server Error");
   }
-  return "Error";
 }
 
 Response Problem(int http_status, std::string_view name, std::string_view detail,
