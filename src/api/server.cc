@@ -1,6 +1,5 @@
 #include "api/server.h"
 
-#include <httplib.h>
 #include <sodium.h>
 #include <sys/socket.h>
 
@@ -15,7 +14,8 @@
 #include <thread>
 #include <variant>
 
-#include "api/connection_pool.h"
+#include "api/http_body.h"
+#include "api/http_transport.h"
 #include "api/openapi.h"
 #include "api/problem.h"
 #include "api/resources.h"
@@ -80,15 +80,21 @@ std::string CookieValue(std::string_view header, std::string_view name) {
   return "";
 }
 
-void ApplySecurityHeaders(httplib::Response& res, std::string_view csp) {
-  res.set_header("Content-Security-Policy", std::string(csp));
-  res.set_header("X-Content-Type-Options", "nosniff");
-  res.set_header("X-Frame-Options", "DENY");
-  res.set_header("Referrer-Policy", "no-referrer");
+void ApplySecurityHeaders(Response& res, std::string_view csp) {
+  auto& h = res.headers;
   // Static files of the browser application bring their own.
-  if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
-  res.set_header("Cross-Origin-Resource-Policy", "same-origin");
+  const bool cache_control = std::any_of(
+      h.begin(), h.end(), [](const auto& field) { return field.first == "Cache-Control"; });
+  h.emplace_back("Content-Security-Policy", std::string(csp));
+  h.emplace_back("X-Content-Type-Options", "nosniff");
+  h.emplace_back("X-Frame-Options", "DENY");
+  h.emplace_back("Referrer-Policy", "no-referrer");
+  if (!cache_control) h.emplace_back("Cache-Control", "no-store");
+  h.emplace_back("Cross-Origin-Resource-Policy", "same-origin");
 }
+
+// Bodies smaller than this go out as they are: gzip would save little.
+constexpr size_t kMinCompressed = 1024;
 
 // Failed logins per key (a name or an address) within a sliding window.
 class LoginLimiter {
@@ -154,13 +160,10 @@ class Server::Impl {
 
   Status Start();
   void Stop() {
-    if (listener_.joinable()) {
-      http_.stop();
-      listener_.join();
-    }
+    if (transport_) transport_->Stop();
   }
   void Wait() {
-    if (listener_.joinable()) listener_.join();
+    if (transport_) transport_->Wait();
   }
   int port() const { return port_; }
   const Router& router() const { return router_; }
@@ -175,13 +178,17 @@ class Server::Impl {
     return o;
   }
   void BuildRoutes();
-  Handler Authenticated(SessionHandler handler, bool serialised = false);
+  // `multipart`: the body is parsed into Request::parts once the caller is
+  // known, so a stranger learns nothing from how its body is refused.
+  Handler Authenticated(SessionHandler handler, bool serialised = false, bool multipart = false);
   // The principal of a request's login session, or the 401/403 problem.
   std::variant<std::string, Response> Authenticate(const Request& req);
   Response Login(Request& req);
   Response Logout(Request& req);
   Response WhoAmI(Request& req);
-  void Dispatch(const httplib::Request& hreq, httplib::Response& hres);
+  Response Dispatch(Request& req, std::string_view raw_query);
+  // The problem document for a request the transport refuses itself.
+  Response Refusal(int status, const std::string& detail) const;
   std::string SetCookie(const std::string& value, int64_t max_age) const {
     std::string c = std::string(kCookieName) + "=" + value +
                     "; Path=/api; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
@@ -192,8 +199,7 @@ class Server::Impl {
   ServerOptions options_;
   std::shared_ptr<const Policy> policy_;
   Router router_;
-  httplib::Server http_;
-  std::thread listener_;
+  std::unique_ptr<HttpTransport> transport_;
   int port_ = 0;
   std::mutex write_mu_;
   // After write_mu_: destroyed (joining running imports) before it.
@@ -250,10 +256,16 @@ std::variant<std::string, Response> Server::Impl::Authenticate(const Request& re
   return login.principal;
 }
 
-Handler Server::Impl::Authenticated(SessionHandler handler, bool serialised) {
-  return [this, handler, serialised](Request& req) -> Response {
+Handler Server::Impl::Authenticated(SessionHandler handler, bool serialised, bool multipart) {
+  return [this, handler, serialised, multipart](Request& req) -> Response {
     std::variant<std::string, Response> who = Authenticate(req);
     if (auto* refused = std::get_if<Response>(&who)) return *refused;
+    if (multipart) {
+      Result<std::vector<FormPart>> parts = ParseMultipart(req.Header("content-type"), req.body);
+      if (!parts.ok()) return ProblemFor(parts.status(), "body");
+      req.parts = std::move(*parts);
+      req.body.clear();
+    }
     // Repeated reads of the assessment's views skip the Session and the
     // work (api/response_cache.h).
     std::optional<std::string> cache_key;
@@ -450,39 +462,24 @@ void Server::Impl::BuildRoutes() {
               }));
   for (SessionRoute& route : ResourceRoutes(policy_)) {
     const bool serialised = route.spec.audited_read;
-    router_.Add(std::move(route.spec), Authenticated(std::move(route.handler), serialised));
+    const bool multipart = route.spec.multipart;
+    router_.Add(std::move(route.spec),
+                Authenticated(std::move(route.handler), serialised, multipart));
   }
   imports_ = std::make_unique<ImportManager>(
       write_mu_,
       [this](const std::string& principal) { return Session::Open(SessionOptionsFor(principal)); },
       [this] { cache_.Invalidate(); });
   for (SessionRoute& route : imports_->Routes()) {
-    router_.Add(std::move(route.spec), Authenticated(std::move(route.handler)));
+    const bool multipart = route.spec.multipart;
+    router_.Add(std::move(route.spec), Authenticated(std::move(route.handler), false, multipart));
   }
 }
 
-void Server::Impl::Dispatch(const httplib::Request& hreq, httplib::Response& hres) {
-  ConnectionPool::Handling handling;
-  Request req;
-  req.method = hreq.method;
-  req.remote_addr = hreq.remote_addr;
-  for (const auto& [name, value] : hreq.headers) {
-    std::string lower = name;
-    for (char& c : lower) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // ASCII, no locale
-    }
-    req.headers.emplace(std::move(lower), value);
-  }
-  req.body = hreq.body;
-  for (const auto& [name, part] : hreq.files) {
-    req.parts.push_back({part.name, part.filename, part.content_type, part.content});
-  }
-  const std::string& target = hreq.target.empty() ? hreq.path : hreq.target;
-  const size_t q = target.find('?');
-  req.path = target.substr(0, q);
+Response Server::Impl::Dispatch(Request& req, std::string_view raw_query) {
   Response res;
   std::string_view csp = kApiCsp;
-  auto query = ParseQuery(q == std::string::npos ? "" : std::string_view(target).substr(q + 1));
+  auto query = ParseQuery(raw_query);
   const bool ui = (req.method == "GET" || req.method == "HEAD") && req.path != "/api" &&
                   req.path.rfind("/api/", 0) != 0;
   if (ui) {
@@ -492,7 +489,7 @@ void Server::Impl::Dispatch(const httplib::Request& hreq, httplib::Response& hre
     res = ProblemFor(query.status(), "query");
   } else {
     req.query = std::move(*query);
-    // HEAD is GET without the body (httplib drops it).
+    // HEAD is GET without the body (the transport drops it).
     Result<Match> match = router_.Find(req.method == "HEAD" ? "GET" : req.method, req.path);
     if (!match.ok()) {
       res =
@@ -503,13 +500,12 @@ void Server::Impl::Dispatch(const httplib::Request& hreq, httplib::Response& hre
       res = Problem(405, "method_not_allowed",
                     req.method + " is not allowed here (allowed: " + allowed + ")");
       res.headers.emplace_back("Allow", allowed);
-    } else if (!match->route->spec.multipart &&
-               (req.body.size() > options_.max_body_bytes || !req.parts.empty())) {
+    } else if (!match->route->spec.multipart && req.body.size() > options_.max_body_bytes) {
       // The transport admits uploads up to max_upload_bytes; every other
       // route keeps the smaller limit.
       res = Problem(413, "too_large",
                     "the request body is larger than allowed (" +
-                        std::to_string(options_.max_body_bytes) + " bytes) or not JSON",
+                        std::to_string(options_.max_body_bytes) + " bytes)",
                     "body");
     } else {
       req.params = match->params;
@@ -532,27 +528,42 @@ void Server::Impl::Dispatch(const httplib::Request& hreq, httplib::Response& hre
       res.shared_body.reset();
     }
   }
-  hres.status = res.status;
-  for (const auto& [name, value] : res.headers) hres.set_header(name, value);
-  ApplySecurityHeaders(hres, csp);
-  if (res.status == 204 || res.status == 304) return;
-  hres.headers.erase("Content-Type");
-  // A shared (cached) body goes out from the cache's own buffer, unless the
-  // client accepts a compressed answer: httplib compresses `body` alone.
-  const std::string& accepts = hreq.get_header_value("Accept-Encoding");
-  if (res.shared_body != nullptr && !res.shared_body->empty() &&
-      accepts.find("gzip") == std::string::npos && accepts.find("br") == std::string::npos) {
-    const size_t size = res.shared_body->size();
-    hres.set_content_provider(
-        size, res.content_type,
-        [body = std::move(res.shared_body)](size_t offset, size_t length, httplib::DataSink& sink) {
-          return sink.write(body->data() + offset, length);
-        });
-    return;
+  ApplySecurityHeaders(res, csp);
+  if (res.status == 204 || res.status == 304) {
+    res.body.clear();
+    res.shared_body.reset();
+    return res;
   }
-  // set_content() would copy the body (tens of kilobytes for an annex).
-  hres.body = res.shared_body != nullptr ? std::string(*res.shared_body) : std::move(res.body);
-  hres.set_header("Content-Type", res.content_type);
+  // A cached body goes out from the cache's own buffer when the client
+  // takes it uncompressed; compressing makes a copy.
+  if (res.Body().size() >= kMinCompressed && IsCompressible(res.content_type) &&
+      AcceptsGzip(req.Header("accept-encoding"))) {
+    res.body = Gzip(res.Body());
+    res.shared_body.reset();
+    res.headers.emplace_back("Content-Encoding", "gzip");
+    res.headers.emplace_back("Vary", "Accept-Encoding");
+  }
+  return res;
+}
+
+Response Server::Impl::Refusal(int status, const std::string& detail) const {
+  std::string_view type = "http";
+  std::string field;
+  if (status == 413) {
+    type = "too_large";
+    field = "body";
+  } else if (status == 414) {
+    type = "too_large";
+    field = "target";
+  } else if (status == 431) {
+    type = "too_large";
+    field = "headers";
+  } else if (status >= 500) {
+    type = "internal";
+  }
+  Response res = Problem(status, std::string(type), detail, field);
+  ApplySecurityHeaders(res, kApiCsp);
+  return res;
 }
 
 Status Server::Impl::Start() {
@@ -569,91 +580,36 @@ Status Server::Impl::Start() {
   probe.reset();
   BuildRoutes();
 
-  http_.set_tcp_nodelay(true);
-  const size_t threads = options_.threads;
-  // httplib takes ownership of the queue it is handed. Slow clients get
-  // spare threads and a deadline per request (api/connection_pool.h).
-  http_.new_task_queue = [this, threads] {
-    return new ConnectionPool({.core_threads = threads,
-                               .max_threads = std::max<size_t>(64, threads),
-                               .request_deadline = std::chrono::seconds(
-                                   2 * static_cast<int64_t>(options_.read_timeout_seconds)),
-                               .port = port_});
-  };
-  http_.set_keep_alive_max_count(static_cast<size_t>(options_.keep_alive_max_count));
-  http_.set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
-  http_.set_read_timeout(options_.read_timeout_seconds, 0);
-  http_.set_write_timeout(options_.write_timeout_seconds, 0);
-  http_.set_payload_max_length(std::max(options_.max_body_bytes, options_.max_upload_bytes));
   static_files_ = std::make_unique<StaticFiles>(options_.ui_dir);
-  // Refuse an announced oversized body before reading it: uploads may be
-  // max_upload_bytes, every other request max_body_bytes.
-  http_.set_pre_routing_handler([this](const httplib::Request& hreq, httplib::Response& hres) {
-    if (!hreq.has_header("Content-Length")) return httplib::Server::HandlerResponse::Unhandled;
-    const uint64_t length =
-        std::strtoull(hreq.get_header_value("Content-Length").c_str(), nullptr, 10);
-    bool upload = false;
-    if (Result<Match> m = router_.Find(hreq.method, hreq.path); m.ok() && m->route != nullptr) {
-      upload = m->route->spec.multipart;
+  TransportOptions transport;
+  transport.bind = options_.bind;
+  transport.port = options_.port;
+  transport.threads = options_.threads;
+  transport.max_threads = std::max<size_t>(64, options_.threads);
+  transport.keep_alive_timeout = std::chrono::seconds(options_.keep_alive_timeout_seconds);
+  // The whole request, head and body, must arrive within twice the read
+  // timeout of its first byte.
+  transport.request_deadline = std::chrono::seconds(2 * int64_t{options_.read_timeout_seconds});
+  transport.write_timeout = std::chrono::seconds(options_.write_timeout_seconds);
+  transport.keep_alive_max_count = options_.keep_alive_max_count;
+  transport.max_chunked_body = options_.max_body_bytes;
+  TransportHandlers handlers;
+  // An announced oversized body is refused before it is read: uploads may
+  // be max_upload_bytes, every other request max_body_bytes.
+  handlers.body_limit = [this](const RequestHead& head) {
+    const std::string_view path = std::string_view(head.target).substr(0, head.target.find('?'));
+    if (Result<Match> m = router_.Find(head.method, path); m.ok() && m->route != nullptr) {
+      if (m->route->spec.multipart) return options_.max_upload_bytes;
     }
-    const size_t limit = upload ? options_.max_upload_bytes : options_.max_body_bytes;
-    if (length <= limit) return httplib::Server::HandlerResponse::Unhandled;
-    Response problem = Problem(
-        413, "too_large",
-        "the request body is larger than allowed (" + std::to_string(limit) + " bytes)", "body");
-    hres.status = 413;
-    hres.set_header("Connection", "close");
-    hres.set_content(problem.body, problem.content_type);
-    ApplySecurityHeaders(hres, kApiCsp);
-    return httplib::Server::HandlerResponse::Handled;
-  });
-  auto dispatch = [this](const httplib::Request& hreq, httplib::Response& hres) {
-    Dispatch(hreq, hres);
+    return options_.max_body_bytes;
   };
-  http_.Get(".*", dispatch);
-  http_.Post(".*", dispatch);
-  http_.Put(".*", dispatch);
-  http_.Patch(".*", dispatch);
-  http_.Delete(".*", dispatch);
-  http_.Options(".*", dispatch);
-  // Errors httplib answers itself (oversized body, malformed request) become
-  // problem documents too; responses of our handlers already have a body.
-  http_.set_error_handler(
-      httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& hres) {
-        if (!hres.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        const std::string detail = hres.status == 413 ? "the request body is larger than allowed"
-                                                      : "the request could not be served";
-        Response problem = Problem(hres.status, hres.status == 413 ? "too_large" : "http", detail,
-                                   hres.status == 413 ? "body" : "");
-        hres.set_content(problem.body, problem.content_type);
-        ApplySecurityHeaders(hres, kApiCsp);
-        return httplib::Server::HandlerResponse::Handled;
-      }));
-  // httplib listens with a backlog of 5: a burst of new connections (64
-  // clients opening at once, or reconnecting after keep_alive_max_count)
-  // overflowed it, and the dropped handshakes waited a second or more for
-  // TCP's retransmission. The listening socket is the last one httplib
-  // made before binding succeeded; it listens again with a full backlog.
-  int listen_fd = -1;
-  http_.set_socket_options([&listen_fd](socket_t sock) {
-    httplib::default_socket_options(sock);
-    listen_fd = sock;
-  });
-  if (options_.port == 0) {
-    port_ = http_.bind_to_any_port(options_.bind);
-  } else {
-    port_ = http_.bind_to_port(options_.bind, options_.port) ? options_.port : -1;
-  }
-  if (port_ <= 0) {
-    return Status::IOError("cannot listen on " + QuoteForMessage(options_.bind) + " port " +
-                           std::to_string(options_.port));
-  }
-  http_.set_socket_options(httplib::default_socket_options);  // listen_fd goes out of scope
-  if (listen_fd < 0 || ::listen(listen_fd, SOMAXCONN) != 0) {
-    return Status::IOError("cannot listen on " + QuoteForMessage(options_.bind) + " port " +
-                           std::to_string(port_) + " with a full backlog");
-  }
-  listener_ = std::thread([this] { http_.listen_after_bind(); });
+  handlers.handle = [this](Request& req, std::string_view query) { return Dispatch(req, query); };
+  handlers.refuse = [this](int status, const std::string& detail) {
+    return Refusal(status, detail);
+  };
+  transport_ = std::make_unique<HttpTransport>(std::move(transport), std::move(handlers));
+  MARA_RETURN_IF_ERROR(transport_->Start());
+  port_ = transport_->port();
   return Status::Ok();
 }
 

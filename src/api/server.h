@@ -14,8 +14,9 @@
 //   in an HttpOnly, SameSite=Strict cookie (Secure when `secure_cookies`)
 //   plus a CSRF token the client sends as X-CSRF-Token on unsafe methods.
 //   Failed logins are limited per principal name and per client address.
-// - HTTP details (thread pool, keep-alive, timeouts, body limit, security
-//   headers) live in server.cc only; handlers see router.h types.
+// - The connection layer is api/http_transport.h (keep-alive, timeouts,
+//   workers); body limits, security headers, gzip and ETags are applied in
+//   server.cc; handlers see router.h types.
 // - Read-only views of the assessment (annex, assessments, dossiers, ...)
 //   are answered from api/response_cache.h while the data, the principal
 //   and the request are unchanged, without opening a Session.
@@ -42,13 +43,14 @@ struct ServerOptions {
   std::string bind = "127.0.0.1";
   int port = 8080;                  // 0: any free port
   bool secure_cookies = false;      // set behind a TLS-terminating proxy
-  size_t threads = 4;               // two cores: I/O waits leave room for two per core
+  size_t threads = 4;               // workers sharing the event loop (api/http_transport.h)
   size_t max_body_bytes = 1 << 20;  // every body but the uploads below
   // Multipart uploads (POST /api/v1/evidence, POST /api/v1/imports).
   size_t max_upload_bytes = size_t{256} << 20;
   // The built browser application; "" serves none ("/" answers a 404
   // problem). `mara serve` fills it with FindUiDir (api/static_files.h).
   std::string ui_dir;
+  // A request must arrive whole within twice this of its first byte.
   int read_timeout_seconds = 10;
   int write_timeout_seconds = 30;
   int keep_alive_max_count = 1000;  // requests per connection, as nginx
