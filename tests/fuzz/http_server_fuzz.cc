@@ -1,11 +1,11 @@
 // libFuzzer target: HTTP request handling end to end (api/server.h): a real
 // Server in this process on a loopback port over a SQLite store holding
 // examples/demo.json, logged in as the operator, fed one request per input
-// through a keep-alive connection. Exercises httplib's request parsing,
-// Dispatch (query strings, routing, ETags), authentication and CSRF, and
-// every handler with JSON, form and multipart bodies. A crash or sanitizer
-// report in a server thread aborts the process, and the input in flight is
-// the one that caused it, because requests are sent one at a time.
+// through a keep-alive connection. Exercises the transport (api/http_wire.h,
+// http_transport.h), Dispatch (query strings, routing, ETags), authentication
+// and CSRF, and every handler with JSON, form and multipart bodies. A crash or
+// sanitizer report in a server thread aborts the process, and the input in
+// flight is the one that caused it, because requests are sent one at a time.
 //
 // Input: byte 0 picks the method, byte 1 the body's content type and
 // whether the session cookie and CSRF token go along; then the target up to
