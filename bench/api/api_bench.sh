@@ -32,7 +32,7 @@ CYCLES="${CYCLES:-10}"
 CYCLE="${CYCLE:-2025}"
 CONNECTIONS="${CONNECTIONS:-64}"
 DURATION="${DURATION:-10s}"
-THREADS="${THREADS:-64}"  # one per connection: keep-alive holds a worker
+THREADS="${THREADS:-4}"  # the server's default: workers share one event loop
 WORK="${WORK:-/tmp/mara-api-bench}"
 
 [[ -x "$MARA" ]] || { echo "no mara binary at $MARA (set MARA_BUILD_DIR)" >&2; exit 1; }
