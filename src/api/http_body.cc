@@ -8,37 +8,22 @@
 #include <stdexcept>
 #include <utility>
 
+#include "api/http_wire.h"
+
 namespace mara::api {
 namespace {
 
-// Header grammar is ASCII; a locale-aware tolower() could fold bytes of a
-// UTF-8 filename or change with the process locale.
-char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
-  }
-  return true;
-}
-
 bool EndsWithIgnoreCase(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() &&
-         EqualsIgnoreCase(text.substr(text.size() - suffix.size()), suffix);
+         EqualsIgnoreAsciiCase(text.substr(text.size() - suffix.size()), suffix);
 }
 
 bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && EqualsIgnoreCase(text.substr(0, prefix.size()), prefix);
+  return text.size() >= prefix.size() &&
+         EqualsIgnoreAsciiCase(text.substr(0, prefix.size()), prefix);
 }
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view TrimBlanks(std::string_view text) {
-  while (!text.empty() && IsBlank(text.front())) text.remove_prefix(1);
-  while (!text.empty() && IsBlank(text.back())) text.remove_suffix(1);
-  return text;
-}
 
 struct Param {
   std::string name;  // lower case
@@ -188,9 +173,9 @@ Status ParsePartHeaders(std::string_view block, size_t number, FormPart& part) {
       return MultipartError(PartLabel(number) + " has a malformed header line");
     }
     const std::string_view value = TrimBlanks(std::string_view(line).substr(colon + 1));
-    if (EqualsIgnoreCase(name, "content-disposition")) {
+    if (EqualsIgnoreAsciiCase(name, "content-disposition")) {
       if (!disposition) disposition = std::string(value);
-    } else if (EqualsIgnoreCase(name, "content-type")) {
+    } else if (EqualsIgnoreAsciiCase(name, "content-type")) {
       if (!content_type) content_type = std::string(value);
     }
   }
@@ -199,7 +184,7 @@ Status ParsePartHeaders(std::string_view block, size_t number, FormPart& part) {
     return MultipartError(PartLabel(number) + " has no Content-Disposition header");
   }
   const auto [type, param_text] = SplitType(*disposition);
-  if (!EqualsIgnoreCase(type, "form-data")) {
+  if (!EqualsIgnoreAsciiCase(type, "form-data")) {
     return MultipartError(PartLabel(number) + " Content-Disposition is not form-data");
   }
   const std::optional<std::vector<Param>> params = ParseParams(param_text);
@@ -331,7 +316,7 @@ Result<std::optional<size_t>> ScanChunked(std::string_view data, size_t max_body
 
 Result<std::vector<FormPart>> ParseMultipart(std::string_view content_type, std::string_view body) {
   const auto [media_type, param_text] = SplitType(content_type);
-  if (!EqualsIgnoreCase(media_type, "multipart/form-data")) {
+  if (!EqualsIgnoreAsciiCase(media_type, "multipart/form-data")) {
     return MultipartError("Content-Type is not multipart/form-data");
   }
   const std::optional<std::vector<Param>> params = ParseParams(param_text);
@@ -410,7 +395,8 @@ bool AcceptsGzip(std::string_view accept_encoding) {
     if (comma == std::string_view::npos) comma = accept_encoding.size();
     const auto [coding, param_text] = SplitType(accept_encoding.substr(start, comma - start));
     start = comma + 1;
-    const bool gzip = EqualsIgnoreCase(coding, "gzip") || EqualsIgnoreCase(coding, "x-gzip");
+    const bool gzip =
+        EqualsIgnoreAsciiCase(coding, "gzip") || EqualsIgnoreAsciiCase(coding, "x-gzip");
     const bool star = coding == "*";
     if (!gzip && !star) continue;
     const std::optional<std::vector<Param>> params = ParseParams(param_text);
@@ -441,7 +427,7 @@ bool IsCompressible(std::string_view content_type) {
   if (EndsWithIgnoreCase(type, "+json") || EndsWithIgnoreCase(type, "+xml")) return true;
   for (std::string_view known :
        {"application/json", "application/javascript", "application/xml", "image/svg+xml"}) {
-    if (EqualsIgnoreCase(type, known)) return true;
+    if (EqualsIgnoreAsciiCase(type, known)) return true;
   }
   return false;
 }

@@ -60,18 +60,6 @@ struct Conn {
   std::atomic<bool> cut{false};  // set by the reaper under the table lock
 };
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 class HttpTransport::Impl {
@@ -369,7 +357,7 @@ bool HttpTransport::Impl::Serve(Conn* c) {
       if (available < c->framing.length) {
         if (eof) return false;
         if (!c->continue_sent && head.minor_version == 1 && available == 0 &&
-            EqualsIgnoreCase(head.Header("expect"), "100-continue")) {
+            EqualsIgnoreAsciiCase(head.Header("expect"), "100-continue")) {
           c->continue_sent = true;
           if (!Write(c, "HTTP/1.1 100 Continue\r\n\r\n", {})) return false;
         }

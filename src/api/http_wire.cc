@@ -41,18 +41,10 @@ bool IsToken(std::string_view s) {
   return true;
 }
 
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 std::string LowerCopy(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = Lower(c);
+  for (char& c : out) c = AsciiLower(c);
   return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // Whether the comma-separated list `value` holds `token` (case-insensitive).
@@ -61,12 +53,7 @@ bool ListHas(std::string_view value, std::string_view token) {
   while (start <= value.size()) {
     size_t end = value.find(',', start);
     if (end == std::string_view::npos) end = value.size();
-    std::string_view item = Trim(value.substr(start, end - start));
-    if (item.size() == token.size()) {
-      bool same = true;
-      for (size_t i = 0; i < item.size() && same; ++i) same = Lower(item[i]) == token[i];
-      if (same) return true;
-    }
+    if (EqualsIgnoreAsciiCase(TrimBlanks(value.substr(start, end - start)), token)) return true;
     start = end + 1;
   }
   return false;
@@ -90,6 +77,22 @@ bool ParseLength(std::string_view s, uint64_t* out) {
 }
 
 }  // namespace
+
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
+  }
+  return true;
+}
+
+std::string_view TrimBlanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
 
 std::string_view RequestHead::Header(std::string_view lowercase_name) const {
   auto it = headers.find(std::string(lowercase_name));
@@ -179,7 +182,7 @@ HeadParse ParseRequestHead(std::string_view data, const HeadLimits& limits) {
     if (!IsToken(name)) {
       return Refuse(400, "a header name is not a token (or has white space before the colon)");
     }
-    const std::string_view value = Trim(line.substr(colon + 1));
+    const std::string_view value = TrimBlanks(line.substr(colon + 1));
     for (unsigned char c : value) {
       if ((c < 0x20 && c != '\t') || c == 0x7f) {
         return Refuse(400, "header " + std::string(name) + ": a control byte in the value");

@@ -20,6 +20,9 @@
 //   Content-Type, Content-Length (not for 1xx, 204 and 304) and Connection.
 //   A header whose name is not a token or whose value holds CR, LF or NUL
 //   is left out, so a handler's hostile string cannot split the response.
+// - AsciiLower(), EqualsIgnoreAsciiCase() and TrimBlanks() are the
+//   protocol's own case and white-space rules (ASCII, never the locale),
+//   shared by the wire-format files.
 // Thread-safety: pure functions.
 #ifndef MARA_API_HTTP_WIRE_H_
 #define MARA_API_HTTP_WIRE_H_
@@ -33,6 +36,11 @@
 #include "api/router.h"
 
 namespace mara::api {
+
+char AsciiLower(char c);
+bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b);
+// Without leading and trailing spaces and tabs (HTTP's optional white space).
+std::string_view TrimBlanks(std::string_view s);
 
 struct HeadLimits {
   size_t max_head = 32 * 1024;

@@ -110,6 +110,16 @@ TEST(HttpWireTest, LimitsAreEnforcedBeforeTheHeadEnds) {
             HeadParse::kIncomplete);
 }
 
+TEST(HttpWireTest, CaseAndBlanksAreAsciiOnly) {
+  EXPECT_TRUE(EqualsIgnoreAsciiCase("Content-Type", "content-TYPE"));
+  EXPECT_FALSE(EqualsIgnoreAsciiCase("gzip", "gzip "));
+  // Bytes of UTF-8 are never folded, whatever the locale.
+  EXPECT_FALSE(EqualsIgnoreAsciiCase("\xc3\x89", "\xc3\xa9"));
+  EXPECT_EQ(AsciiLower('\xc9'), '\xc9');
+  EXPECT_EQ(TrimBlanks(" \t a b\t "), "a b");
+  EXPECT_EQ(TrimBlanks("\r\n"), "\r\n");
+}
+
 TEST(HttpWireTest, ResponseHeadLeavesOutUnsafeHeaders) {
   Response res;
   res.status = 201;
