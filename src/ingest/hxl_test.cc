@@ -8,7 +8,6 @@ namespace mara {
 namespace {
 
 using testing_support::Fixture;
-using testing_support::SharedData;
 using testing_support::Total;
 
 class HxlTest : public testing_support::ImporterTest {};
@@ -71,7 +70,7 @@ TEST_F(HxlTest, MalformedInput) {
 }
 
 TEST_F(HxlTest, UcdpEventsFile) {
-  const std::string path = SharedData("ucdp_ged_hxl_conflict_data_BGD.csv");
+  MARA_REAL_DATA(path, "ucdp_ged_hxl_conflict_data_BGD.csv");
   auto r = Run(ImportHxl, path);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->rejected, 0);

@@ -1,7 +1,7 @@
 // Test support for the dataset importers' tests (header only, used by
 // *_test.cc): a real SQLite store in a temporary directory, a run of one
 // importer in a transaction the way the import service runs it, and the
-// paths of the shared real data and of the hand-written fixtures.
+// paths of the hand-written fixtures (the real data sets: MARA_REAL_DATA).
 #ifndef MARA_INGEST_IMPORT_TEST_SUPPORT_H_
 #define MARA_INGEST_IMPORT_TEST_SUPPORT_H_
 
@@ -11,15 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "common/real_data_test_support.h"
 #include "common/temp_dir.h"
 #include "ingest/dataset_import.h"
 #include "storage/store.h"
 
 namespace mara::testing_support {
-
-inline std::string SharedData(const std::string& file) {
-  return std::string(MARA_SOURCE_DIR) + "/../shared/data/" + file;
-}
 
 inline std::string Fixture(const std::string& file) {
   return std::string(MARA_SOURCE_DIR) + "/src/ingest/testdata/" + file;

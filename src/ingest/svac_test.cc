@@ -13,7 +13,6 @@ namespace mara {
 namespace {
 
 using testing_support::Fixture;
-using testing_support::SharedData;
 using testing_support::Total;
 
 class SvacTest : public testing_support::ImporterTest {};
@@ -114,7 +113,7 @@ TEST_F(SvacTest, WrongFormatFlagIsAMissingColumn) {
 
 // The real SVAC 3.2 file against counts computed here from the raw CSV.
 TEST_F(SvacTest, RealFile) {
-  const std::string path = SharedData("svac_3.2_complete.csv");
+  MARA_REAL_DATA(path, "svac_3.2_complete.csv");
   auto reader = CsvReader::Open(path);
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
   ASSERT_TRUE((*reader)->Next().value());

@@ -13,7 +13,6 @@ namespace mara {
 namespace {
 
 using testing_support::Fixture;
-using testing_support::SharedData;
 using testing_support::Total;
 
 class UcdpActorsTest : public testing_support::ImporterTest {};
@@ -23,7 +22,8 @@ bool HasAlias(const Party& p, std::string_view alias) {
 }
 
 TEST_F(UcdpActorsTest, RealFileAloneIsTheRegistry) {
-  auto r = Run(ImportUcdpActors, SharedData("ucdp_actor_list_v23_1.csv"));
+  MARA_REAL_DATA(actors, "ucdp_actor_list_v23_1.csv");
+  auto r = Run(ImportUcdpActors, actors);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->rejected, 0);
   Bundle b = Registry();
@@ -57,7 +57,7 @@ TEST_F(UcdpActorsTest, RealFileAloneIsTheRegistry) {
   EXPECT_EQ(extra["alliance_ids"], Json::array({"195"}));
   EXPECT_EQ(extra["release"], "23.1");
 
-  auto again = Run(ImportUcdpActors, SharedData("ucdp_actor_list_v23_1.csv"));
+  auto again = Run(ImportUcdpActors, actors);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(Total(again->inserted), 0);
   EXPECT_EQ(again->updated.Of(Collection::kParties), 1777);
@@ -66,9 +66,11 @@ TEST_F(UcdpActorsTest, RealFileAloneIsTheRegistry) {
 }
 
 TEST_F(UcdpActorsTest, AfterSvacMergesAgreeingIdsAndQueuesConflicts) {
-  ASSERT_TRUE(Run(ImportSvac, SharedData("svac_3.2_complete.csv")).ok());
+  MARA_REAL_DATA(svac, "svac_3.2_complete.csv");
+  MARA_REAL_DATA(actors, "ucdp_actor_list_v23_1.csv");
+  ASSERT_TRUE(Run(ImportSvac, svac).ok());
   const Bundle before = Registry();
-  auto r = Run(ImportUcdpActors, SharedData("ucdp_actor_list_v23_1.csv"));
+  auto r = Run(ImportUcdpActors, actors);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_FALSE(r->notes.empty());
   const std::string note = r->notes.back();
@@ -104,7 +106,7 @@ TEST_F(UcdpActorsTest, AfterSvacMergesAgreeingIdsAndQueuesConflicts) {
   EXPECT_EQ(after.parties.size(), before.parties.size() + 1777 - static_cast<size_t>(merged));
   EXPECT_LE(merged + conflicted, svac_ucdp_ids) << "only ids SVAC stored can merge or conflict";
 
-  auto again = Run(ImportUcdpActors, SharedData("ucdp_actor_list_v23_1.csv"));
+  auto again = Run(ImportUcdpActors, actors);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(Total(again->inserted), 0);
   // Now every actor's id is stored: the conflicts stay conflicts, the rest

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/real_data_test_support.h"
 #include "common/temp_dir.h"
 #include "ingest/csv_reader.h"
 #include "policy/policy.h"
@@ -20,9 +21,6 @@
 namespace mara {
 namespace {
 
-std::string SharedData(const std::string& file) {
-  return std::string(MARA_SOURCE_DIR) + "/../shared/data/" + file;
-}
 std::string Fixture(const std::string& file) {
   return std::string(MARA_SOURCE_DIR) + "/src/ingest/testdata/" + file;
 }
@@ -134,8 +132,10 @@ TEST_F(DatasetImportTest, ReviewDecisionsBecomeAliasesAndMoveIncidents) {
 }
 
 TEST_F(DatasetImportTest, RejectAndCreate) {
-  ASSERT_TRUE(Import(SharedData("svac_3.2_complete.csv"), "svac").ok());
-  auto ucdp = Import(SharedData("ucdp_actor_list_v23_1.csv"), "ucdp-actors");
+  MARA_REAL_DATA(svac, "svac_3.2_complete.csv");
+  MARA_REAL_DATA(actors, "ucdp_actor_list_v23_1.csv");
+  ASSERT_TRUE(Import(svac, "svac").ok());
+  auto ucdp = Import(actors, "ucdp-actors");
   ASSERT_TRUE(ucdp.ok()) << ucdp.status().ToString();
   auto pending = ListNameReviews(*store_, false).value();
   ASSERT_GE(pending.size(), 2u);
@@ -150,7 +150,7 @@ TEST_F(DatasetImportTest, RejectAndCreate) {
   EXPECT_EQ(ListNameReviews(*store_, false).value().size(), pending.size() - 2);
   EXPECT_EQ(ListNameReviews(*store_, true).value().size(), pending.size());
   // Re-importing keeps the decisions.
-  ASSERT_TRUE(Import(SharedData("ucdp_actor_list_v23_1.csv"), "ucdp-actors").ok());
+  ASSERT_TRUE(Import(actors, "ucdp-actors").ok());
   EXPECT_EQ(store_->GetNameReview(pending[0].id).value()->status, "rejected");
   EXPECT_EQ(ListNameReviews(*store_, false).value().size(), pending.size() - 2);
 }
@@ -226,7 +226,7 @@ std::map<int, std::pair<int, int>> IndependentSimulation(const std::string& path
 }
 
 TEST_F(DatasetImportTest, SvacHistoricalSimulationMatchesAnIndependentComputation) {
-  const std::string path = SharedData("svac_3.2_complete.csv");
+  MARA_REAL_DATA(path, "svac_3.2_complete.csv");
   ASSERT_TRUE(Import(path, "svac").ok());
   const std::map<int, std::pair<int, int>> expected = IndependentSimulation(path);
   auto policy = DefaultPolicy();

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "common/real_data_test_support.h"
 #include "ingest/names/name_fold.h"
 
 namespace mara::names {
@@ -148,7 +149,8 @@ TEST(EvaluationSetTest, DeterministicAndLabelled) {
 // The one test that reads the shared data: the real UCDP actor list, the
 // evaluation set built from it, and the accuracy the resolver must keep.
 TEST(EvaluationSetTest, RealUcdpActorList) {
-  auto actors = LoadUcdpActors(MARA_SOURCE_DIR "/../shared/data/ucdp_actor_list_v23_1.csv");
+  MARA_REAL_DATA(actor_list, "ucdp_actor_list_v23_1.csv");
+  auto actors = LoadUcdpActors(actor_list);
   ASSERT_TRUE(actors.ok()) << actors.status().ToString();
   ASSERT_EQ(actors->size(), 1777u);
   auto find = [&](const std::string& id) -> const UcdpActor* {
