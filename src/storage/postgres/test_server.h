@@ -4,13 +4,15 @@
 // ctest and stops it afterwards, also on failure).
 //
 // Contract: ScratchDatabaseUrl(key) creates (once) the database named after
-// a digest of `key` and returns its URL; DropScratchDatabase(key) drops it
+// a digest of `key` and the process id, and returns its URL; DropScratchDatabase(key) drops it
 // with any session still attached. Without MARA_TEST_PG_URL both return
 // kIOError saying how to start a server, so a test that needs PostgreSQL
 // fails rather than being skipped. Thread-safe (each call opens its own
 // connection).
 #ifndef MARA_STORAGE_POSTGRES_TEST_SERVER_H_
 #define MARA_STORAGE_POSTGRES_TEST_SERVER_H_
+
+#include <unistd.h>
 
 #include <cstdlib>
 #include <string>
@@ -32,8 +34,12 @@ inline Result<std::string> ServerUrl() {
   return std::string(url);
 }
 
+// The scratch database of `key` in this process. The process id is part of
+// the name, so test binaries that run at once on one server (ctest -j, the
+// plain and the sanitized suites side by side) never share a database.
 inline std::string DatabaseNameFor(std::string_view key) {
-  return "mara_t_" + Blake2bHex(key).substr(0, 24);
+  const std::string scoped = std::to_string(::getpid()) + "/" + std::string(key);
+  return "mara_t_" + Blake2bHex(scoped).substr(0, 24);
 }
 
 inline Result<std::string> ScratchDatabaseUrl(std::string_view key) {
