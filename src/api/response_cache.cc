@@ -13,14 +13,6 @@ namespace {
 // Principal digests kept at most (they are dropped together).
 constexpr size_t kMaxPrincipals = 4096;
 
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 void AppendField(std::string_view field, std::string* out) {
   out->append(std::to_string(field.size()));
   out->push_back(':');
@@ -39,10 +31,10 @@ bool ResponseCache::Cacheable(std::string_view method, std::string_view path) {
   if (method != "GET" && method != "HEAD") return false;
   for (std::string_view prefix : {"/api/v1/annex/", "/api/v1/assessments/", "/api/v1/consistency/",
                                   "/api/v1/sensitivity/", "/api/v1/cases/"}) {
-    if (StartsWith(path, prefix)) return true;
+    if (path.starts_with(prefix)) return true;
   }
   return path == "/api/v1/dashboard" ||
-         (StartsWith(path, "/api/v1/parties/") && EndsWith(path, "/dossier"));
+         (path.starts_with("/api/v1/parties/") && path.ends_with("/dossier"));
 }
 
 void ResponseCache::ReadStore(const std::set<std::string>& principals, Result<int64_t>* version,

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/api_world_test_support.h"
 #include "api/tokens.h"
 #include "common/temp_dir.h"
 #include "policy/assessment_output.h"
@@ -31,10 +32,7 @@ constexpr char kPassword[] = "correct horse battery staple";
 constexpr char kNarrative[] = "Two women stopped on the road to the market";
 constexpr char kConfidentialSource[] = "S-SURV-1";
 
-struct Login {
-  std::string cookie;  // "mara_session=..."
-  std::string csrf;
-};
+using testing_support::Login;  // cookie ("mara_session=...") and CSRF token
 
 class ApiServerTest : public ::testing::Test {
  protected:

@@ -18,10 +18,6 @@ namespace {
 
 constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // realpath(3), or "" when the path does not resolve.
 std::string RealPath(const std::string& path) {
   std::vector<char> buffer(PATH_MAX + 1);
@@ -72,7 +68,7 @@ std::string_view ContentTypeForPath(std::string_view path) {
       {".txt", "text/plain; charset=utf-8"},
   };
   for (const Type& t : kTypes) {
-    if (EndsWith(path, t.ext)) return t.type;
+    if (path.ends_with(t.ext)) return t.type;
   }
   return "application/octet-stream";
 }

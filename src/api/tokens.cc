@@ -12,7 +12,7 @@
 namespace mara::api {
 namespace {
 
-using Json = nlohmann::json;
+using RecordJson = nlohmann::json;
 
 constexpr std::string_view kPrefix = "mara_";
 constexpr size_t kIdHex = 16;
@@ -34,10 +34,10 @@ bool IsLowerHex(std::string_view s) {
   return true;
 }
 
-Result<Json> LoadRecord(Store& store, std::string_view id) {
+Result<RecordJson> LoadRecord(Store& store, std::string_view id) {
   MARA_ASSIGN_OR_RETURN(std::optional<std::string> text, store.GetMeta(MetaKey(id)));
   if (!text) return Status::NotFound("no API token " + QuoteForMessage(id));
-  Json j = Json::parse(*text, nullptr, false);
+  RecordJson j = RecordJson::parse(*text, nullptr, false);
   if (!j.is_object() || !j.contains("principal") || !j.contains("digest") ||
       !j.contains("expires_at")) {
     return Status::Corruption("API token " + QuoteForMessage(id) + ": unreadable record");
@@ -45,7 +45,7 @@ Result<Json> LoadRecord(Store& store, std::string_view id) {
   return j;
 }
 
-Status SaveRecord(Session& session, std::string_view id, const Json& record,
+Status SaveRecord(Session& session, std::string_view id, const RecordJson& record,
                   security::AuditEntry entry) {
   Store& store = session.store();
   MARA_RETURN_IF_ERROR(store.Begin());
@@ -70,11 +70,11 @@ Result<IssuedToken> IssueApiToken(Session& session, int days) {
   const std::string secret = RandomHex(kSecretHex / 2);
   issued.token = std::string(kPrefix) + issued.id + "_" + secret;
   issued.expires_at = session.clock().NowMillis() / 1000 + int64_t{days} * 86400;
-  Json record = {{"principal", session.name()},
-                 {"digest", Blake2bHex(secret)},
-                 {"expires_at", issued.expires_at},
-                 {"revoked", false},
-                 {"issued_at", NowIso(session.clock())}};
+  RecordJson record = {{"principal", session.name()},
+                       {"digest", Blake2bHex(secret)},
+                       {"expires_at", issued.expires_at},
+                       {"revoked", false},
+                       {"issued_at", NowIso(session.clock())}};
   MARA_RETURN_IF_ERROR(SaveRecord(session, issued.id, record,
                                   {.action = "api_token.issue", .target_id = issued.id}));
   return issued;
@@ -89,7 +89,7 @@ Result<std::string> ResolveApiToken(Store& store, std::string_view token, int64_
   const std::string_view id = token.substr(kPrefix.size(), kIdHex);
   const std::string_view secret = token.substr(kPrefix.size() + kIdHex + 1);
   if (!IsLowerHex(id) || !IsLowerHex(secret)) return refused;
-  Result<Json> record = LoadRecord(store, id);
+  Result<RecordJson> record = LoadRecord(store, id);
   if (!record.ok()) {
     return record.status().code() == StatusCode::kNotFound ? refused : record.status();
   }
@@ -113,7 +113,7 @@ Status RevokeApiToken(Session& session, std::string_view id) {
   if (id.size() != kIdHex || !IsLowerHex(id)) {
     return Status::NotFound("no API token " + QuoteForMessage(id));
   }
-  MARA_ASSIGN_OR_RETURN(Json record, LoadRecord(session.store(), id));
+  MARA_ASSIGN_OR_RETURN(RecordJson record, LoadRecord(session.store(), id));
   const std::string owner =
       record["principal"].is_string() ? record["principal"].get<std::string>() : std::string();
   if (owner != session.name()) {

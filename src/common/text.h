@@ -39,6 +39,14 @@ class Digest {
 std::string Blake2bHex(std::string_view bytes);
 std::string Sha256Hex(std::string_view bytes);
 
+// `s` without leading and trailing spaces and tabs (the blanks a CSV cell
+// may carry around its value).
+inline std::string_view TrimBlanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 // JSON-free quoting for messages: 'value' cut to 60 bytes with "..." and
 // control bytes shown as \xNN, so hostile input cannot garble a terminal.
 std::string QuoteForMessage(std::string_view s);

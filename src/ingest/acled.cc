@@ -10,19 +10,13 @@
 namespace mara {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 bool ParseInt(std::string_view s, int* out) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
   return !s.empty() && ec == std::errc() && end == s.data() + s.size();
 }
 
 Result<std::optional<double>> Coordinate(const CsvTable& t, std::string_view column) {
-  const std::string_view text = Trim(t.Get(column));
+  const std::string_view text = TrimBlanks(t.Get(column));
   if (text.empty()) return std::optional<double>();
   double v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -68,37 +62,38 @@ class AcledImport {
  private:
   Status Row() {
     const CsvTable& t = *table_;
-    if (Trim(t.Get("sub_event_type")) != "Sexual violence") {
+    if (TrimBlanks(t.Get("sub_event_type")) != "Sexual violence") {
       ++skipped_;
       return Status::Ok();
     }
     Incident v;
-    v.id = "ACLED-" + std::string(Trim(t.Get("event_id_cnty")));
+    v.id = "ACLED-" + std::string(TrimBlanks(t.Get("event_id_cnty")));
     if (!IsValidId(v.id)) {
       return t.FieldError("event_id_cnty",
                           "not a usable event id: " + QuoteForMessage(t.Get("event_id_cnty")));
     }
-    std::optional<Date> date = ParseAcledDate(Trim(t.Get("event_date")));
+    std::optional<Date> date = ParseAcledDate(TrimBlanks(t.Get("event_date")));
     if (!date) {
       return t.FieldError("event_date", "expected a date such as 2023-05-14 or 14 May 2023, got " +
                                             QuoteForMessage(t.Get("event_date")));
     }
     v.date = *date;
     int precision = 0;
-    if (!ParseInt(Trim(t.Get("time_precision")), &precision) || precision < 1 || precision > 3) {
+    if (!ParseInt(TrimBlanks(t.Get("time_precision")), &precision) || precision < 1 ||
+        precision > 3) {
       return t.FieldError("time_precision",
                           "expected 1, 2 or 3, got " + QuoteForMessage(t.Get("time_precision")));
     }
     v.date_precision = precision == 1   ? DatePrecision::kDay
                        : precision == 2 ? DatePrecision::kWeek
                                         : DatePrecision::kMonth;
-    const std::string_view country = Trim(t.Get("country"));
+    const std::string_view country = TrimBlanks(t.Get("country"));
     if (country.empty()) return t.FieldError("country", "empty country");
     v.situation = SituationIdFor(country);
-    v.location.name = std::string(Trim(t.Get("location")));
-    if (v.location.name.empty()) v.location.name = std::string(Trim(t.Get("admin1")));
+    v.location.name = std::string(TrimBlanks(t.Get("location")));
+    if (v.location.name.empty()) v.location.name = std::string(TrimBlanks(t.Get("admin1")));
     if (v.location.name.empty()) return t.FieldError("location", "empty location and admin1");
-    if (const std::string_view admin1 = Trim(t.Get("admin1")); !admin1.empty()) {
+    if (const std::string_view admin1 = TrimBlanks(t.Get("admin1")); !admin1.empty()) {
       v.location.admin1 = std::string(admin1);
     }
     MARA_ASSIGN_OR_RETURN(v.location.lat, Coordinate(t, "latitude"));
@@ -109,24 +104,24 @@ class AcledImport {
     if (v.location.lon && (*v.location.lon < -180 || *v.location.lon > 180)) {
       return t.FieldError("longitude", "outside -180..180");
     }
-    const std::string_view notes = Trim(t.Get("notes"));
+    const std::string_view notes = TrimBlanks(t.Get("notes"));
     v.violations = ViolationsFromNotes(notes);
     if (!notes.empty()) v.narrative = std::string(notes);
     v.nexus = {Nexus::kPerpetratorAffiliation};
     v.status = IncidentStatus::kReported;
 
     std::vector<std::string> actors;
-    const std::string_view actor1 = Trim(t.Get("actor1"));
+    const std::string_view actor1 = TrimBlanks(t.Get("actor1"));
     if (actor1.empty()) return t.FieldError("actor1", "empty actor");
     actors.emplace_back(actor1);
     std::string_view rest = t.Get("assoc_actor_1");
     while (!rest.empty()) {
       const size_t semi = rest.find(';');
-      const std::string_view a = Trim(rest.substr(0, semi));
+      const std::string_view a = TrimBlanks(rest.substr(0, semi));
       if (!a.empty()) actors.emplace_back(a);
       rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
     }
-    std::string inter1(Trim(t.Get("inter1")));
+    std::string inter1(TrimBlanks(t.Get("inter1")));
     const PartyKind kind = inter1 == "1" ? PartyKind::kState : PartyKind::kNonState;
 
     // Everything below writes, so the row is known to be well formed first.
@@ -146,7 +141,7 @@ class AcledImport {
       }
     }
     v.sources = {"ACLED"};
-    if (const std::string_view source = Trim(t.Get("source")); !source.empty()) {
+    if (const std::string_view source = TrimBlanks(t.Get("source")); !source.empty()) {
       Source s;
       s.id = SlugId("ACLED-SRC", source);
       s.kind = SourceKind::kMedia;

@@ -18,7 +18,7 @@ constexpr std::string_view kFields[] = {"id",        "date",       "location",  
                                         "lat",       "lon",        "perpetrators", "victims",
                                         "situation", "violations", "status",       "standard"};
 
-std::string_view Trim(std::string_view s) {
+std::string_view TrimCell(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
     s.remove_prefix(1);
   }
@@ -38,7 +38,7 @@ std::string Lower(std::string_view s) {
 
 // "#group+name+first" -> {"#group", {"name", "first"}}.
 std::pair<std::string, std::set<std::string>> SplitTag(std::string_view tag) {
-  std::string text = Lower(Trim(tag));
+  std::string text = Lower(TrimCell(tag));
   text.erase(std::remove(text.begin(), text.end(), ' '), text.end());
   std::set<std::string> attributes;
   const size_t plus = text.find('+');
@@ -55,7 +55,7 @@ std::pair<std::string, std::set<std::string>> SplitTag(std::string_view tag) {
 bool IsTagRow(const std::vector<std::string_view>& cells) {
   bool any = false;
   for (std::string_view c : cells) {
-    c = Trim(c);
+    c = TrimCell(c);
     if (c.empty()) continue;
     if (c.front() != '#') return false;
     any = true;
@@ -147,7 +147,7 @@ class HxlImport {
     if (c != columns_.end()) {
       return c->second < 0 || static_cast<size_t>(c->second) >= table_->fields().size()
                  ? std::string_view()
-                 : Trim(table_->fields()[c->second]);
+                 : TrimCell(table_->fields()[c->second]);
     }
     auto m = mapping_.find(field);
     return m == mapping_.end() || m->second.empty() ? std::string_view()
@@ -246,7 +246,7 @@ class HxlImport {
     std::string_view rest = Value("perpetrators");
     while (!rest.empty()) {
       const size_t semi = rest.find(';');
-      const std::string_view a = Trim(rest.substr(0, semi));
+      const std::string_view a = TrimCell(rest.substr(0, semi));
       if (!a.empty()) names.emplace_back(a);
       rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
     }
@@ -313,7 +313,7 @@ Result<HxlMapping> LoadHxlMapping(const std::string& path) {
   while (std::getline(in, line)) {
     ++number;
     const std::string where = path + ": line " + std::to_string(number) + ": ";
-    std::string_view text = Trim(line);
+    std::string_view text = TrimCell(line);
     if (text.empty() || text.front() == '#') continue;
     if (!IsValidUtf8(text)) return Status::InvalidArgument(where + "not valid UTF-8");
     const size_t eq = text.find('=');
@@ -321,18 +321,18 @@ Result<HxlMapping> LoadHxlMapping(const std::string& path) {
       return Status::InvalidArgument(where + "expected field = value, got " +
                                      QuoteForMessage(text));
     }
-    const std::string field(Trim(text.substr(0, eq)));
+    const std::string field(TrimCell(text.substr(0, eq)));
     if (std::find(std::begin(kFields), std::end(kFields), field) == std::end(kFields)) {
       return Status::InvalidArgument(where + "unknown field " + QuoteForMessage(field));
     }
-    const std::string_view value = Trim(text.substr(eq + 1));
+    const std::string_view value = TrimCell(text.substr(eq + 1));
     if (value.empty()) return Status::InvalidArgument(where + "empty value for " + field);
     std::vector<std::string> values;
     if (value.front() == '#') {
       std::string_view rest = value;
       while (!rest.empty()) {
         const size_t space = rest.find(' ');
-        const std::string_view p = Trim(rest.substr(0, space));
+        const std::string_view p = TrimCell(rest.substr(0, space));
         if (!p.empty()) {
           if (p.front() != '#' || p.size() < 2) {
             return Status::InvalidArgument(where + "expected hashtag patterns, got " +

@@ -17,14 +17,8 @@ constexpr IncidentColumn kRequired[] = {
 
 std::string_view Name(IncidentColumn c) { return kIncidentColumns[static_cast<size_t>(c)]; }
 
-Status FieldError(IncidentColumn c, const std::string& message) {
+Status ColumnError(IncidentColumn c, const std::string& message) {
   return Status::InvalidArgument("field '" + std::string(Name(c)) + "': " + message);
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // Calls fn(item) for each ';'-separated item of a non-empty cell; empty
@@ -35,10 +29,10 @@ Status ForEachItem(IncidentColumn c, std::string_view cell, F&& fn) {
   size_t start = 0;
   for (;;) {
     const size_t semi = cell.find(';', start);
-    const std::string_view item = Trim(
+    const std::string_view item = TrimBlanks(
         cell.substr(start, semi == std::string_view::npos ? std::string_view::npos : semi - start));
     if (item.empty())
-      return FieldError(c, "empty item in the ';'-separated list " + QuoteForMessage(cell));
+      return ColumnError(c, "empty item in the ';'-separated list " + QuoteForMessage(cell));
     MARA_RETURN_IF_ERROR(fn(item));
     if (semi == std::string_view::npos) return Status::Ok();
     start = semi + 1;
@@ -49,7 +43,7 @@ template <typename E>
 Status ParseEnumCell(IncidentColumn c, std::string_view text, E* out) {
   std::optional<E> e = ParseEnum<E>(text);
   if (!e) {
-    return FieldError(
+    return ColumnError(
         c, "unknown value " + QuoteForMessage(text) + " (expected " + AllowedValues<E>() + ")");
   }
   *out = *e;
@@ -69,13 +63,13 @@ Status ParseEnumList(IncidentColumn c, std::string_view cell, std::vector<E>* ou
 
 Status ParseDateCell(IncidentColumn c, std::string_view text, Date* out) {
   Result<Date> d = Date::Parse(text);
-  if (!d.ok()) return FieldError(c, d.status().message());
+  if (!d.ok()) return ColumnError(c, d.status().message());
   *out = *d;
   return Status::Ok();
 }
 
 Status ParseCount(IncidentColumn c, std::string_view text, int64_t* out) {
-  text = Trim(text);
+  text = TrimBlanks(text);
   if (text.empty()) {
     *out = 0;
     return Status::Ok();
@@ -83,15 +77,15 @@ Status ParseCount(IncidentColumn c, std::string_view text, int64_t* out) {
   int64_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || end != text.data() + text.size()) {
-    return FieldError(c, "expected a non-negative integer, got " + QuoteForMessage(text));
+    return ColumnError(c, "expected a non-negative integer, got " + QuoteForMessage(text));
   }
-  if (v < 0) return FieldError(c, "expected a non-negative integer, got " + std::to_string(v));
+  if (v < 0) return ColumnError(c, "expected a non-negative integer, got " + std::to_string(v));
   *out = v;
   return Status::Ok();
 }
 
 Status ParseCoordinate(IncidentColumn c, std::string_view text, std::optional<double>* out) {
-  text = Trim(text);
+  text = TrimBlanks(text);
   if (text.empty()) {
     out->reset();
     return Status::Ok();
@@ -99,7 +93,7 @@ Status ParseCoordinate(IncidentColumn c, std::string_view text, std::optional<do
   double v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(v)) {
-    return FieldError(c, "expected a number, got " + QuoteForMessage(text));
+    return ColumnError(c, "expected a number, got " + QuoteForMessage(text));
   }
   *out = v;
   return Status::Ok();
@@ -185,10 +179,10 @@ Status IncidentCsvLayout::Decode(const std::vector<std::string_view>& row, Incid
   };
   using C = IncidentColumn;
   Incident& v = *out;
-  v.id.assign(Trim(cell(C::kId)));
-  v.situation.assign(Trim(cell(C::kSituation)));
-  MARA_RETURN_IF_ERROR(ParseDateCell(C::kDate, Trim(cell(C::kDate)), &v.date));
-  if (std::string_view p = Trim(cell(C::kDatePrecision)); p.empty()) {
+  v.id.assign(TrimBlanks(cell(C::kId)));
+  v.situation.assign(TrimBlanks(cell(C::kSituation)));
+  MARA_RETURN_IF_ERROR(ParseDateCell(C::kDate, TrimBlanks(cell(C::kDate)), &v.date));
+  if (std::string_view p = TrimBlanks(cell(C::kDatePrecision)); p.empty()) {
     v.date_precision = DatePrecision::kDay;
   } else {
     MARA_RETURN_IF_ERROR(ParseEnumCell(C::kDatePrecision, p, &v.date_precision));
@@ -203,10 +197,10 @@ Status IncidentCsvLayout::Decode(const std::vector<std::string_view>& row, Incid
   MARA_RETURN_IF_ERROR(ParseCount(C::kMen, cell(C::kMen), &v.victims.men));
   MARA_RETURN_IF_ERROR(ParseCount(C::kBoys, cell(C::kBoys), &v.victims.boys));
   MARA_RETURN_IF_ERROR(ParseCount(C::kUnknown, cell(C::kUnknown), &v.victims.unknown));
-  MARA_RETURN_IF_ERROR(ParseEnumCell(C::kContext, Trim(cell(C::kContext)), &v.context));
+  MARA_RETURN_IF_ERROR(ParseEnumCell(C::kContext, TrimBlanks(cell(C::kContext)), &v.context));
   MARA_RETURN_IF_ERROR(ParseEnumList(C::kNexus, cell(C::kNexus), &v.nexus));
-  MARA_RETURN_IF_ERROR(ParseEnumCell(C::kStatus, Trim(cell(C::kStatus)), &v.status));
-  if (std::string_view d = Trim(cell(C::kVerifiedOn)); d.empty()) {
+  MARA_RETURN_IF_ERROR(ParseEnumCell(C::kStatus, TrimBlanks(cell(C::kStatus)), &v.status));
+  if (std::string_view d = TrimBlanks(cell(C::kVerifiedOn)); d.empty()) {
     v.verified_on.reset();
   } else {
     Date date;
@@ -218,13 +212,13 @@ Status IncidentCsvLayout::Decode(const std::vector<std::string_view>& row, Incid
       ForEachItem(C::kPerpetrators, cell(C::kPerpetrators), [&](std::string_view item) {
         const size_t colon = item.rfind(':');
         if (colon == std::string_view::npos) {
-          return FieldError(C::kPerpetrators,
-                            "expected party:standard, got " + QuoteForMessage(item));
+          return ColumnError(C::kPerpetrators,
+                             "expected party:standard, got " + QuoteForMessage(item));
         }
         if (n == v.perpetrators.size()) v.perpetrators.emplace_back();
         Attribution& a = v.perpetrators[n++];
-        a.party.assign(Trim(item.substr(0, colon)));
-        return ParseEnumCell(C::kPerpetrators, Trim(item.substr(colon + 1)), &a.standard);
+        a.party.assign(TrimBlanks(item.substr(0, colon)));
+        return ParseEnumCell(C::kPerpetrators, TrimBlanks(item.substr(colon + 1)), &a.standard);
       }));
   v.perpetrators.resize(n);
   n = 0;
@@ -235,7 +229,7 @@ Status IncidentCsvLayout::Decode(const std::vector<std::string_view>& row, Incid
   }));
   v.sources.resize(n);
   AssignOpt(cell(C::kNarrative), &v.narrative);
-  if (std::string_view c = Trim(cell(C::kConsent)); c.empty()) {
+  if (std::string_view c = TrimBlanks(cell(C::kConsent)); c.empty()) {
     v.consent = Consent::kAggregateReporting;
   } else {
     MARA_RETURN_IF_ERROR(ParseEnumCell(C::kConsent, c, &v.consent));

@@ -15,12 +15,6 @@ namespace {
 constexpr std::array<std::string_view, 3> kPrevalenceColumns = {"state_prev", "ai_prev",
                                                                 "hrw_prev"};
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 struct Actor {
   std::string id;
   uint64_t first_line = 0;
@@ -69,11 +63,11 @@ class SvacImport {
     const CsvTable& t = *table_;
     MARA_ASSIGN_OR_RETURN(int64_t year, t.Int("year"));
     if (year < 1000 || year > 9999) return t.FieldError("year", "expected a year, 1000..9999");
-    const std::string_view name = Trim(t.Get("actor"));
+    const std::string_view name = TrimBlanks(t.Get("actor"));
     if (name.empty()) return t.FieldError("actor", "empty actor name");
-    const std::string_view location = Trim(t.Get("location"));
+    const std::string_view location = TrimBlanks(t.Get("location"));
     if (location.empty()) return t.FieldError("location", "empty location");
-    const std::string_view actor_id = Trim(t.Get("actorid"));
+    const std::string_view actor_id = TrimBlanks(t.Get("actorid"));
     std::string party;
     if (actor_id.empty()) {
       party = SlugId("SVAC", std::string(name) + " in " + std::string(location));
@@ -83,7 +77,7 @@ class SvacImport {
       party = "UCDP-" + std::to_string(id);
     }
     int kind_vote = 0;  // 1 state, -1 non-state, 0 none
-    if (!Trim(t.Get("actor_type")).empty()) {
+    if (!TrimBlanks(t.Get("actor_type")).empty()) {
       MARA_ASSIGN_OR_RETURN(int64_t type, t.Int("actor_type"));
       if (type < 1 || type > 6) return t.FieldError("actor_type", "expected 1..6");
       kind_vote = (type == 3 || type == 6) ? -1 : 1;
@@ -91,7 +85,7 @@ class SvacImport {
     int levels[3];
     for (size_t s = 0; s < kPrevalenceColumns.size(); ++s) {
       levels[s] = -99;
-      if (Trim(t.Get(kPrevalenceColumns[s])).empty()) continue;
+      if (TrimBlanks(t.Get(kPrevalenceColumns[s])).empty()) continue;
       MARA_ASSIGN_OR_RETURN(int64_t v, t.Int(kPrevalenceColumns[s]));
       if (v != -99 && (v < 0 || v > 3)) {
         return t.FieldError(kPrevalenceColumns[s],
@@ -142,7 +136,7 @@ class SvacImport {
     std::string_view rest = cell;
     while (!rest.empty()) {
       const size_t comma = rest.find(',');
-      const std::string_view item = Trim(rest.substr(0, comma));
+      const std::string_view item = TrimBlanks(rest.substr(0, comma));
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
       if (item.empty() || item == "-99") continue;
       if (item.size() != 1 || item[0] < '1' || item[0] > '7') {

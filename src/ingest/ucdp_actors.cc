@@ -15,19 +15,13 @@
 namespace mara {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 bool IsSpelling(std::string_view s) { return !s.empty() && s != "n/a" && s != "N/A"; }
 
 std::vector<std::string> SplitList(std::string_view cell) {
   std::vector<std::string> out;
   while (!cell.empty()) {
     const size_t comma = cell.find(',');
-    const std::string_view item = Trim(cell.substr(0, comma));
+    const std::string_view item = TrimBlanks(cell.substr(0, comma));
     if (IsSpelling(item)) out.emplace_back(item);
     cell = comma == std::string_view::npos ? std::string_view() : cell.substr(comma + 1);
   }
@@ -81,10 +75,10 @@ class UcdpImport {
                                          " repeats the record on line " +
                                          std::to_string(records_[index_[r.id]].line));
     }
-    r.name = std::string(Trim(t.Get("NameData")));
+    r.name = std::string(TrimBlanks(t.Get("NameData")));
     if (!IsSpelling(r.name)) return t.FieldError("NameData", "empty actor name");
     for (std::string_view column : {"NameOrig", "NameOrigFull", "NameOrigFullEng"}) {
-      const std::string_view s = Trim(t.Get(column));
+      const std::string_view s = TrimBlanks(t.Get(column));
       if (IsSpelling(s)) r.spellings.emplace_back(s);
     }
     MARA_ASSIGN_OR_RETURN(int64_t name_change, t.Int("NameChange"));
@@ -103,7 +97,7 @@ class UcdpImport {
     r.alliance_ids = SplitList(t.Get("ActorIdAlliance"));
     r.alliance_names = SplitList(t.Get("NameAlliance"));
     r.locations = SplitList(t.Get("Location"));
-    r.version = std::string(Trim(t.Get("Version")));
+    r.version = std::string(TrimBlanks(t.Get("Version")));
     if (r.version.empty() || !IsValidId("UCDP-" + r.version + "-0")) {
       return t.FieldError(
           "Version", "expected a release such as 23.1, got " + QuoteForMessage(t.Get("Version")));

@@ -38,7 +38,7 @@ void Row(std::initializer_list<std::string_view> cells, std::string* out) {
   *out += "\r\n";
 }
 
-std::string Designations(const PartyLine& p) {
+std::string DesignationCell(const PartyLine& p) {
   std::string out;
   for (const Designation& d : p.designations) {
     if (!out.empty()) out += "; ";
@@ -53,7 +53,7 @@ void AnnexRow(const PartyLine& p, std::string_view situation_name, std::string_v
   Row({p.situation, situation_name, p.id, p.name, ToString(p.kind), ToString(p.status),
        ToString(p.previous_status), p.newly_listed ? "true" : "false",
        p.persistent ? "true" : "false", std::to_string(p.listing_incidents),
-       std::to_string(p.notice_incidents), Designations(p), reason},
+       std::to_string(p.notice_incidents), DesignationCell(p), reason},
       out);
 }
 

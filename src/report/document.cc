@@ -59,7 +59,7 @@ std::string Marks(const PartyLine& p) {
   return out.empty() ? "-" : out;
 }
 
-std::string Designations(const PartyLine& p) {
+std::string DesignationSentence(const PartyLine& p) {
   std::string out;
   for (const Designation& d : p.designations) {
     if (!out.empty()) out += "; ";
@@ -234,7 +234,7 @@ void AddCaseSummary(const CaseSummary& s, const Report& r, Section* sec) {
                                 Words(ToString(src.kind)),
                                 src.date ? ", " + src.date->ToString() : ""));
   }
-  items.push_back("Outside designations: " + Designations(s.party));
+  items.push_back("Outside designations: " + DesignationSentence(s.party));
   sec->blocks.push_back(List(std::move(items)));
   if (!s.commitments.empty()) sec->blocks.push_back(TableBlock(CommitmentTable(s.commitments)));
 }
@@ -394,7 +394,8 @@ Document BuildDocument(const Report& r) {
       if (list->empty()) continue;
       sec.blocks.push_back(Paragraph(std::string(label) + ":"));
       Table t = MakeTable({"Party", "Marks", "Outside designations"}, {false, false, false});
-      for (const PartyLine& p : *list) t.rows.push_back({PartyName(p), Marks(p), Designations(p)});
+      for (const PartyLine& p : *list)
+        t.rows.push_back({PartyName(p), Marks(p), DesignationSentence(p)});
       sec.blocks.push_back(TableBlock(std::move(t)));
     }
     d.sections.push_back(std::move(sec));

@@ -56,7 +56,7 @@ body.confidential { padding-top: 3rem; }
 }
 )css";
 
-void AppendTable(const Table& t, std::string* out) {
+void AppendHtmlTable(const Table& t, std::string* out) {
   *out += "<table><thead><tr>";
   for (size_t i = 0; i < t.header.size(); ++i) {
     *out += i < t.numeric.size() && t.numeric[i] ? "<th class=\"n\">" : "<th>";
@@ -132,7 +132,7 @@ std::string RenderHtml(const Report& r) {
           out += "</ul>\n";
           break;
         case Block::Kind::kTable:
-          AppendTable(b.table, &out);
+          AppendHtmlTable(b.table, &out);
           break;
         case Block::Kind::kChart:
           out +=

@@ -39,7 +39,7 @@ std::string EscapeMd(std::string_view text) {
   return out;
 }
 
-void AppendTable(const Table& t, std::string* out) {
+void AppendMarkdownTable(const Table& t, std::string* out) {
   *out += "|";
   for (const std::string& h : t.header) *out += " " + EscapeMd(h) + " |";
   *out += "\n|";
@@ -86,7 +86,7 @@ std::string RenderMarkdown(const Report& r) {
           out += "\n";
           break;
         case Block::Kind::kTable:
-          AppendTable(b.table, &out);
+          AppendMarkdownTable(b.table, &out);
           break;
         case Block::Kind::kChart:
           break;

@@ -27,13 +27,6 @@ void AppendString(std::string& out, std::string_view s) {
   out.append(s);
 }
 
-bool IsLowerHex(std::string_view s) {
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
 Status AppendHash(std::string& out, std::string_view hex, std::string_view what) {
   if (hex.size() != kHashBytes * 2 || !IsLowerHex(hex)) {
     return Status::Corruption(std::string(what) + " is not 64 lowercase hex digits");

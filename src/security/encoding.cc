@@ -9,13 +9,6 @@ namespace {
 
 constexpr int kVariant = sodium_base64_VARIANT_ORIGINAL;
 
-bool IsLowerHex(std::string_view text) {
-  for (char c : text) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
 // Decodes into `out` (capacity `cap`); returns the decoded length or -1.
 long long DecodeBase64Into(std::string_view text, uint8_t* out, size_t cap) {
   size_t len = 0;
@@ -28,6 +21,13 @@ long long DecodeBase64Into(std::string_view text, uint8_t* out, size_t cap) {
 }
 
 }  // namespace
+
+bool IsLowerHex(std::string_view text) {
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
 
 std::string ToBase64(std::span<const uint8_t> bytes) {
   EnsureSodium();

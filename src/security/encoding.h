@@ -22,6 +22,9 @@ namespace mara::security {
 std::string ToBase64(std::span<const uint8_t> bytes);
 std::string ToHex(std::span<const uint8_t> bytes);
 
+// True when every character of `text` is 0-9 or a-f (true for "").
+bool IsLowerHex(std::string_view text);
+
 Result<std::vector<uint8_t>> FromBase64(std::string_view text, std::string_view what);
 Result<std::vector<uint8_t>> FromHex(std::string_view text, std::string_view what);
 
