@@ -11,7 +11,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libutf8proc-dev
   libsodium-dev libspdlog-dev libfmt-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
-  clang-format time
+  clang-format time ccache
   chromium poppler-utils
   clang libclang-rt-14-dev
 )
