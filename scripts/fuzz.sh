@@ -1,26 +1,30 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets of tests/fuzz/ with clang (ASan + UBSan +
-# libFuzzer, -DMARA_FUZZ=ON, in build-fuzz/) and runs each for a bounded
-# time (docs/reliability.md, "Fuzzing"; tests/fuzz/README.md for longer
-# runs). Exits non-zero when a target crashes, leaks, times out, runs out of
-# memory or fails a property check, or when a saved regression input
-# (tests/fuzz/regressions/<target>/) fails again.
+# Runs each libFuzzer target of tests/fuzz/ for a bounded time
+# (docs/reliability.md, "Fuzzing"; tests/fuzz/README.md for longer runs).
+# The targets are built in the sanitized tree (scripts/sanitize.sh: clang,
+# ASan + UBSan + libFuzzer, build-asan/), whose libraries the sanitized test
+# suite uses too; this script builds what is missing. Exits non-zero when a
+# target crashes, leaks, times out, runs out of memory or fails a property
+# check, or when a saved regression input (tests/fuzz/regressions/<target>/)
+# fails again.
 #
 #   bash scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #
 # SECONDS_PER_TARGET defaults to 20. Each run starts from the checked-in
 # seeds (tests/fuzz/corpus/<target>/), plus, for the CSV reader, the first
-# kilobytes of the CSV files in $MARA_DATA_DIR (default ../shared/data beside the repository)
-# when that directory exists; nothing is written into the source tree. New
-# inputs go to a scratch corpus under the build directory, findings to
-# build-fuzz/findings/<target>/. MARA_FUZZ_BUILD_DIR selects another build
-# directory, MARA_JOBS the number of parallel build jobs, MARA_FUZZ_CXXFLAGS
-# the optimisation and debug flags (default -O1 -g1).
+# kilobytes of the CSV files in $MARA_DATA_DIR (default ../shared/data beside
+# the repository) when that directory exists; nothing is written into the
+# source tree. New inputs go to a scratch corpus under the build directory,
+# findings to <build>/findings/<target>/. MARA_ASAN_BUILD_DIR selects another
+# build directory, MARA_JOBS the number of parallel build jobs, and
+# MARA_FUZZ_PARALLEL how many targets run at once (default 1; each target
+# still runs for SECONDS_PER_TARGET).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${MARA_FUZZ_BUILD_DIR:-$root/build-fuzz}"
-jobs="${MARA_JOBS:-$(nproc)}"
+build="${MARA_ASAN_BUILD_DIR:-$root/build-asan}"
+export MARA_ASAN_BUILD_DIR="$build"
 data="${MARA_DATA_DIR:-$root/../shared/data}"
+parallel="${MARA_FUZZ_PARALLEL:-1}"
 seconds="${1:-20}"
 shift || true
 start=$(date +%s)
@@ -44,34 +48,31 @@ max_len_for() {
   esac
 }
 
-echo "==> configure and build the fuzz targets ($build)"
-cxx="$(command -v clang++ || command -v clang++-14 || true)"
-[ -n "$cxx" ] || { echo "fuzz: clang++ not found (Debian: clang libclang-rt-14-dev)" >&2; exit 1; }
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="${MARA_FUZZ_CXXFLAGS:--O1 -g1}" \
-  -DMARA_FUZZ=ON -DMARA_BUILD_TESTS=OFF -DMARA_BUILD_BENCH=OFF >/dev/null
-ninja -C "$build" -j "$jobs" "${targets[@]}"
-echo "fuzz: build took $(($(date +%s) - start)) s"
+bash "$root/scripts/sanitize.sh" build "${targets[@]}"
 
 # Reports end the process; leaks fail the run too.
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 
-failed=()
-for target in "${targets[@]}"; do
-  bin="$build/tests/fuzz/$target"
-  findings="$build/findings/$target"
-  corpus="$build/corpus/$target"
+# One target: replays its regression inputs, then fuzzes it. Its output
+# goes to <findings>/report.txt; the exit status says whether it failed.
+fuzz_one() {
+  local target="$1"
+  local bin="$build/tests/fuzz/$target"
+  local findings="$build/findings/$target"
+  local corpus="$build/corpus/$target"
+  local seeds="$root/tests/fuzz/corpus/$target"
+  local regressions="$root/tests/fuzz/regressions/$target"
+  local report="$findings/report.txt"
   mkdir -p "$findings" "$corpus"
-  seeds="$root/tests/fuzz/corpus/$target"
-  regressions="$root/tests/fuzz/regressions/$target"
+  : >"$report"
 
   if [ -d "$regressions" ] && [ -n "$(ls -A "$regressions")" ]; then
-    echo "==> $target: replaying $(ls "$regressions" | wc -l) regression inputs"
+    echo "==> $target: replaying $(ls "$regressions" | wc -l) regression inputs" >>"$report"
     if ! "$bin" -runs=1 "$regressions"/* >"$findings/regressions.log" 2>&1; then
-      tail -n 40 "$findings/regressions.log" >&2
-      failed+=("$target (regression)")
-      continue
+      tail -n 40 "$findings/regressions.log" >>"$report"
+      echo "fuzz: $target: a regression input fails again" >>"$report"
+      return 1
     fi
   fi
 
@@ -83,21 +84,39 @@ for target in "${targets[@]}"; do
     done
   fi
 
-  echo "==> $target: fuzzing for $seconds s"
-  log="$findings/run.log"
-  status=0
+  echo "==> $target: fuzzing for $seconds s" >>"$report"
+  local log="$findings/run.log" status=0 execs rate cov
   "$bin" "$corpus" "$seeds" -max_total_time="$seconds" -max_len="$(max_len_for "$target")" \
     -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=20 -print_final_stats=1 \
     -artifact_prefix="$findings/" >"$log" 2>&1 || status=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
-  echo "fuzz: $target: ${execs:-?} executions, ${rate:-?}/s, coverage ${cov:-?} edges, exit $status"
+  echo "fuzz: $target: ${execs:-?} executions, ${rate:-?}/s, coverage ${cov:-?} edges, exit $status" >>"$report"
   if [ "$status" -ne 0 ]; then
-    grep -E 'ERROR|runtime error|fuzz property|Test unit written|SUMMARY' "$log" | head -n 20 >&2 || true
-    tail -n 30 "$log" >&2
-    failed+=("$target")
+    grep -E 'ERROR|runtime error|fuzz property|Test unit written|SUMMARY' "$log" | head -n 20 >>"$report" || true
+    tail -n 30 "$log" >>"$report"
+    return 1
   fi
+}
+
+failed=()
+pending=("${targets[@]}")
+declare -A running=()
+# Starts targets until `parallel` run at once, and reports each as it ends.
+while [ ${#pending[@]} -gt 0 ] || [ ${#running[@]} -gt 0 ]; do
+  while [ ${#pending[@]} -gt 0 ] && [ ${#running[@]} -lt "$parallel" ]; do
+    target="${pending[0]}"
+    pending=("${pending[@]:1}")
+    fuzz_one "$target" &
+    running[$!]="$target"
+  done
+  status=0
+  wait -n -p done_pid "${!running[@]}" || status=$?
+  target="${running[$done_pid]}"
+  unset "running[$done_pid]"
+  cat "$build/findings/$target/report.txt"
+  [ "$status" -eq 0 ] || failed+=("$target")
 done
 
 echo "fuzz: all took $(($(date +%s) - start)) s"

@@ -1,52 +1,143 @@
 #!/usr/bin/env bash
-# The whole test suite: installs the packages, builds everything, checks the
-# formatting of every C++ file under src/, tests/ and bench/ against
-# .clang-format, runs every test with ctest, the browser tests of the UI in
-# Chromium, each fuzz target for a bounded time, and the whole ctest suite
-# again under ASan + UBSan. Exits non-zero on the first failure.
+# The whole test suite, as CI runs it (.ci/run). Installs the packages, then:
+#
+#   build         the plain tree (g++, build/): the release binary and every
+#                 test, with the format check and the browser application's
+#                 npm build running beside it;
+#   build-asan    the sanitized tree (clang, ASan + UBSan + fuzzer coverage,
+#                 build-asan/): every test again and the libFuzzer targets;
+#   ctest         every test of the plain tree, with a throwaway PostgreSQL
+#                 cluster (scripts/pg-cluster.sh);
+#   ui+fuzz       the browser tests in Chromium (scripts/ui-test.sh) beside
+#                 each fuzz target for a bounded time (scripts/fuzz.sh);
+#   ctest-asan    every test of the sanitized tree (scripts/sanitize.sh).
+#
+# Exits non-zero on the first failure; either way it ends by printing each
+# stage's wall time. Tests that read the real data sets (SVAC, UCDP) find
+# them in $MARA_DATA_DIR, where a missing file fails them (.ci/run sets it),
+# or else in ../shared/data beside the repository, and skip with a note when
+# the file is not there.
+#
+# MARA_TEST_JOBS is how many tests ctest runs at once (default twice the
+# cores: many tests wait on servers and child processes); MARA_FUZZ_SECONDS
+# the fuzzing time per target (default 10).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+export MARA_TEST_JOBS="${MARA_TEST_JOBS:-$(($(nproc) * 2))}"
+fuzz_seconds="${MARA_FUZZ_SECONDS:-10}"
+plain_build="${MARA_BUILD_DIR:-$root/build}"
+logs="$(mktemp -d "${TMPDIR:-/tmp}/mara-test-logs.XXXXXX")"
 
-bash scripts/install-deps.sh
-bash scripts/build.sh
+run_start=$(date +%s)
+stage_names=()
+stage_times=()
+current_stage=""
+pg_cluster=""
 
-echo "==> clang-format check"
-if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-  mapfile -t files < <(git ls-files --cached --others --exclude-standard -- \
-    'src/*.h' 'src/*.cc' 'tests/*.h' 'tests/*.cc' 'bench/*.h' 'bench/*.cc' | sort -u)
-else
-  mapfile -t files < <(find src tests bench -type f \( -name '*.h' -o -name '*.cc' \) | sort)
-fi
-checked=0
-unformatted=()
-for f in "${files[@]}"; do
-  [ -f "$f" ] || continue
-  checked=$((checked + 1))
-  clang-format --dry-run --Werror "$f" >/dev/null 2>&1 || unformatted+=("$f")
-done
-if [ ${#unformatted[@]} -gt 0 ]; then
-  echo "not formatted as .clang-format says (fix with clang-format -i):" >&2
-  printf '  %s\n' "${unformatted[@]}" >&2
-  exit 1
-fi
-echo "$checked files formatted as .clang-format says"
+# Prints the stage times (and the stage that failed) on every exit, and
+# stops the PostgreSQL cluster.
+finish() {
+  local status=$?
+  if [ -n "$pg_cluster" ]; then bash "$root/scripts/pg-cluster.sh" stop "$pg_cluster" || true; fi
+  jobs -p | xargs -r kill 2>/dev/null || true
+  echo
+  echo "==> stage times (wall clock, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  local i
+  for i in "${!stage_names[@]}"; do
+    printf '  %-12s %5d s\n' "${stage_names[$i]}" "${stage_times[$i]}"
+  done
+  printf '  %-12s %5d s\n' total $(($(date +%s) - run_start))
+  if [ "$status" -ne 0 ]; then
+    echo "test: FAILED in stage ${current_stage:-?} (exit $status)" >&2
+  fi
+  rm -rf "$logs"
+  exit "$status"
+}
+trap finish EXIT
 
+# stage NAME COMMAND...: runs COMMAND in the foreground and records its time.
+stage() {
+  local name="$1" start
+  shift
+  current_stage="$name"
+  echo "==> $name"
+  start=$(date +%s)
+  "$@"
+  stage_names+=("$name")
+  stage_times+=($(($(date +%s) - start)))
+}
+
+# A job beside the foreground stages: `start_job NAME COMMAND...` runs it
+# with its output in a log; `join_job NAME` waits for it, prints the log and
+# fails the run when the job failed. Its time is from start to end.
+declare -A job_pid=() job_start=()
+start_job() {
+  local name="$1"
+  shift
+  job_start[$name]=$(date +%s)
+  "$@" >"$logs/$name.log" 2>&1 &
+  job_pid[$name]=$!
+}
+join_job() {
+  local name="$1" status=0
+  current_stage="$name"
+  wait "${job_pid[$name]}" || status=$?
+  echo "==> $name"
+  cat "$logs/$name.log"
+  stage_names+=("$name")
+  stage_times+=($(($(date +%s) - ${job_start[$name]})))
+  return "$status"
+}
+
+format_check() {
+  local files=() unformatted=() f checked=0
+  if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    mapfile -t files < <(git -C "$root" ls-files --cached --others --exclude-standard -- \
+      'src/*.h' 'src/*.cc' 'tests/*.h' 'tests/*.cc' 'bench/*.h' 'bench/*.cc' | sort -u)
+  else
+    mapfile -t files < <(find src tests bench -type f \( -name '*.h' -o -name '*.cc' \) | sort)
+  fi
+  for f in "${files[@]}"; do
+    [ -f "$f" ] || continue
+    checked=$((checked + 1))
+    clang-format --dry-run --Werror "$f" >/dev/null 2>&1 || unformatted+=("$f")
+  done
+  if [ ${#unformatted[@]} -gt 0 ]; then
+    echo "not formatted as .clang-format says (fix with clang-format -i):" >&2
+    printf '  %s\n' "${unformatted[@]}" >&2
+    return 1
+  fi
+  echo "$checked files formatted as .clang-format says"
+}
+
+plain_ctest() {
+  (cd "$plain_build" && ctest --output-on-failure -j "$MARA_TEST_JOBS")
+}
+
+stage install-deps bash scripts/install-deps.sh
+
+start_job format-check format_check
+start_job ui-build bash scripts/ui-test.sh --prepare
+stage build bash scripts/build.sh
+stage build-asan bash scripts/sanitize.sh build
+join_job format-check
+join_job ui-build
+
+current_stage=postgresql
 echo "==> PostgreSQL cluster for the tests (scripts/pg-cluster.sh)"
 # The conformance suite runs every storage test against PostgreSQL too; a
-# cluster that cannot start fails the run. It is stopped on every exit.
+# cluster that cannot start fails the run.
 pg_env="$(bash "$root/scripts/pg-cluster.sh" start)"
 eval "$pg_env"
-trap 'bash "$root/scripts/pg-cluster.sh" stop "$MARA_PG_CLUSTER"' EXIT
+pg_cluster="$MARA_PG_CLUSTER"
 
-echo "==> ctest"
-(cd "${MARA_BUILD_DIR:-$root/build}" && ctest --output-on-failure -j2)
+stage ctest plain_ctest
 
-echo "==> browser application in Chromium (scripts/ui-test.sh)"
-bash "$root/scripts/ui-test.sh"
+# The browser tests wait on Chromium most of the time; a fuzz target keeps
+# one core busy. Together they take about as long as the longer of the two.
+start_job fuzz bash scripts/fuzz.sh "$fuzz_seconds"
+stage ui-test bash scripts/ui-test.sh --no-prepare
+join_job fuzz
 
-echo "==> fuzzing, 10 s a target (scripts/fuzz.sh)"
-bash "$root/scripts/fuzz.sh" 10
-
-echo "==> the whole suite under ASan + UBSan (scripts/sanitize.sh)"
-bash "$root/scripts/sanitize.sh"
+stage ctest-asan bash scripts/sanitize.sh test

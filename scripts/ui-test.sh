@@ -5,15 +5,27 @@
 # ${MARA_BUILD_DIR:-build} in Debian's Chromium (/usr/bin/chromium; CHROMIUM
 # overrides). Each run makes its own store and server on loopback.
 # `--screenshots` rewrites docs/screenshots/*.png (otherwise they go to a
-# temporary directory). Needs node (>= 20), npm and chromium.
+# temporary directory). `--prepare` only installs and builds; `--no-prepare`
+# only runs the tests. Needs node (>= 20), npm and chromium.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root/ui"
-if [ "${1:-}" = "--screenshots" ]; then export MARA_UI_SCREENSHOTS="$root/docs/screenshots"; fi
+# --prepare installs the packages and builds ui/dist only (no binary needed);
+# --no-prepare runs the tests on the ui/dist already built.
+prepare=1
+tests=1
+for arg in "$@"; do
+  case "$arg" in
+    --screenshots) export MARA_UI_SCREENSHOTS="$root/docs/screenshots" ;;
+    --prepare) tests=0 ;;
+    --no-prepare) prepare=0 ;;
+    *) echo "ui-test: unknown argument $arg (--screenshots, --prepare, --no-prepare)" >&2; exit 2 ;;
+  esac
+done
 
 build_dir="${MARA_BUILD_DIR:-build}"
 case "$build_dir" in /*) ;; *) build_dir="$root/$build_dir" ;; esac
-if [ ! -x "$build_dir/mara" ]; then
+if [ "$tests" = 1 ] && [ ! -x "$build_dir/mara" ]; then
   echo "ui-test: no mara binary at $build_dir/mara (build it first, e.g. bash scripts/build.sh)" >&2
   exit 1
 fi
@@ -28,6 +40,7 @@ if [ "$node_major" -lt 20 ]; then
 fi
 
 stamp=node_modules/.package-lock.json
+if [ "$prepare" = 1 ]; then
 if [ ! -d node_modules ] || [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
   # The versions of package-lock.json, without rewriting it. Not `npm ci`:
   # npm 11 leaves the other platforms' optional packages (rollup's native
@@ -39,6 +52,9 @@ fi
 
 echo "==> npm run build (ui/dist)"
 npm run build
+fi
+[ "$tests" = 1 ] || exit 0
+[ -f dist/index.html ] || { echo "ui-test: ui/dist is not built; run: bash scripts/ui-test.sh --prepare" >&2; exit 1; }
 
 echo "==> browser tests (ui/tests) against $build_dir/mara"
 export MARA_BIN="$build_dir/mara"
