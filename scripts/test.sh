@@ -45,9 +45,26 @@ finish() {
   echo "==> stage times (wall clock, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
   local i
   for i in "${!stage_names[@]}"; do
-    printf '  %-12s %5d s\n' "${stage_names[$i]}" "${stage_times[$i]}"
+    printf '  %-21s %5d s\n' "${stage_names[$i]}" "${stage_times[$i]}"
   done
-  printf '  %-12s %5d s\n' total $(($(date +%s) - run_start))
+  printf '  %-21s %5d s\n' total $(($(date +%s) - run_start))
+  # One line for the counts: ctest's summaries of both trees and the node
+  # test runner's of the browser tests (fuzz targets are not counted).
+  local passed=0 failed=0 skipped=0 n
+  for f in "$logs"/*.out; do
+    [ -f "$f" ] || continue
+    while read -r n; do
+      failed=$((failed + ${n%% *}))
+      passed=$((passed + ${n##* } - ${n%% *}))
+    done < <(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\1 \2/p' "$f")
+    # ctest counts a skipped test in its total; a disabled one it leaves out.
+    n=$(grep -c '\*\*\*Skipped' "$f" || true)
+    passed=$((passed - n))
+    skipped=$((skipped + n + $(grep -c 'Not Run (Disabled)' "$f" || true)))
+    passed=$((passed + $(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$f" | tail -n 1 | grep . || echo 0)))
+    failed=$((failed + $(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$f" | tail -n 1 | grep . || echo 0)))
+  done
+  echo "tests: $passed passed, $failed failed, $skipped skipped"
   if [ "$status" -ne 0 ]; then
     echo "test: FAILED in stage ${current_stage:-?} (exit $status)" >&2
   fi
@@ -56,27 +73,34 @@ finish() {
 }
 trap finish EXIT
 
-# stage NAME COMMAND...: runs COMMAND in the foreground and records its time.
+# stage NAME COMMAND...: runs COMMAND in the foreground and records its time;
+# its output also goes to $logs/NAME.out, where the closing counts are read.
 stage() {
   local name="$1" start
   shift
   current_stage="$name"
   echo "==> $name"
   start=$(date +%s)
-  "$@"
+  "$@" 2>&1 | tee "$logs/$name.out"
   stage_names+=("$name")
   stage_times+=($(($(date +%s) - start)))
 }
 
 # A job beside the foreground stages: `start_job NAME COMMAND...` runs it
 # with its output in a log; `join_job NAME` waits for it, prints the log and
-# fails the run when the job failed. Its time is from start to end.
+# fails the run when the job failed. Its time is from its start to its own
+# end, not to the join.
 declare -A job_pid=() job_start=()
 start_job() {
   local name="$1"
   shift
   job_start[$name]=$(date +%s)
-  "$@" >"$logs/$name.log" 2>&1 &
+  (
+    status=0
+    "$@" || status=$?
+    date +%s >"$logs/$name.end"
+    exit "$status"
+  ) >"$logs/$name.out" 2>&1 &
   job_pid[$name]=$!
 }
 join_job() {
@@ -84,9 +108,9 @@ join_job() {
   current_stage="$name"
   wait "${job_pid[$name]}" || status=$?
   echo "==> $name"
-  cat "$logs/$name.log"
-  stage_names+=("$name")
-  stage_times+=($(($(date +%s) - ${job_start[$name]})))
+  cat "$logs/$name.out"
+  stage_names+=("$name (beside)")
+  stage_times+=($(($(cat "$logs/$name.end" 2>/dev/null || date +%s) - ${job_start[$name]})))
   return "$status"
 }
 
