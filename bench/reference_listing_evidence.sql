@@ -1,5 +1,5 @@
 -- Reference query for bench/assess_bench.sh: the per-party, per-cycle listing
--- evidence of DESIGN.md §3 for every cycle at once, computed by SQLite alone
+-- evidence of docs/policy.md for every cycle at once, computed by SQLite alone
 -- from the incidents table of the embedded store.
 --
 -- Listing evidence for (party, cycle): incidents of that cycle whose status

@@ -1,4 +1,4 @@
-// Injected file-system faults (issue 9, item 3): a full disk, a short
+// Injected file-system faults (docs/reliability.md): a full disk, a short
 // write and an fsync error at every write of an import, of a decision (an
 // audit append with its change) and of an evidence intake, one fault point
 // after another until the operation succeeds untouched. After each failure:

@@ -1,4 +1,4 @@
-// Hostile input against a real `mara serve` on loopback (issue 9, item 4):
+// Hostile input against a real `mara serve` on loopback (docs/reliability.md):
 // SQL injection in every text field and query parameter, path traversal
 // in every name that could reach the file system, invalid UTF-8 in bodies,
 // headers and query strings, oversized headers and bodies, slow clients,

@@ -1,4 +1,4 @@
-// SIGKILL of `mara serve` under write load (issue 9, item 3), on loopback:
+// SIGKILL of `mara serve` under write load (docs/reliability.md), on loopback:
 // two clients record decisions and issue API tokens as fast as the server
 // answers, keeping every write that got a 2xx; the server is killed with
 // SIGKILL at a point that changes from round to round; then, with the

@@ -1,4 +1,4 @@
-// Soak (issue 9, item 5): mixed read and write API load on loopback for a
+// Soak (docs/reliability.md): mixed read and write API load on loopback for a
 // bounded time (MARA_SOAK_SECONDS, default 60; bench/soak/soak.sh runs 600),
 // three clients without pause: lists and filters of incidents, parties,
 // stats, single records with their ETag, decisions replaced with If-Match,

@@ -1,4 +1,4 @@
-// End-to-end tests of issue 5 through the `mara` binary: init creates the
+// End-to-end tests of docs/security.md through the `mara` binary: init creates the
 // key file and the operator, `--as` selects the principal, the role and
 // four-eyes refusals reach the exit status, `audit verify` catches a
 // tampered database, `evidence` and `verify-report` work on real files.

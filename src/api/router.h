@@ -1,8 +1,8 @@
 // The API's own request router: routes are (method, path pattern) pairs
 // whose patterns name path parameters as `{name}` segments, plus the
-// request/response values handlers see. Nothing here knows the HTTP library
-// underneath (server.cc adapts cpp-httplib to these types), so the library
-// can be replaced without touching a handler.
+// request/response values handlers see. Nothing here knows the transport
+// underneath (server.cc feeds these types from the server's own HTTP/1.1
+// transport, http_transport.h), so it can change without touching a handler.
 //
 // Contract:
 // - ParseQuery() decodes an application/x-www-form-urlencoded query string

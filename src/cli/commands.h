@@ -1,4 +1,4 @@
-// The `mara` command line (DESIGN.md §5). Each group of subcommands lives in
+// The `mara` command line (docs/user-guide.md). Each group of subcommands lives in
 // its own file and registers itself on the shared CLI11 app.
 //
 // Contract: a Register* function adds subcommands to `app`; each subcommand's

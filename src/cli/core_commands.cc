@@ -1,4 +1,4 @@
-// init, import, export, generate and stats (DESIGN.md §5). Each command
+// init, import, export, generate and stats (docs/user-guide.md). Each command
 // parses its options, calls one service, and prints the outcome on stdout;
 // progress goes to stderr and errors travel back to main() as a Status.
 #include <pwd.h>

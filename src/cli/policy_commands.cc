@@ -1,4 +1,4 @@
-// assess, decide, petition file|decide and case (DESIGN.md §5, issue 3).
+// assess, decide, petition file|decide and case (docs/policy.md).
 // Each command parses its options, calls one service, and prints the
 // outcome on stdout; errors travel back to main() as a Status.
 #include <chrono>

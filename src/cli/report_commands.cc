@@ -1,4 +1,4 @@
-// report (DESIGN.md §5, issue 4): the annual report of a cycle in one format
+// report (docs/reports.md): the annual report of a cycle in one format
 // and edition. The file is written whole or not at all: the bytes go to a
 // temporary file beside --out, which is renamed over it at the end.
 #include <cstdio>

@@ -1,7 +1,6 @@
-// user, key, audit, evidence, incident and verify-report (issue 5,
-// docs/security.md). Each command opens a Session as the acting principal
-// (--as), calls one service and prints the outcome; the services authorise
-// and audit.
+// user, key, audit, evidence, incident and verify-report (docs/security.md).
+// Each command opens a Session as the acting principal (--as), calls one
+// service and prints the outcome; the services authorise and audit.
 #include <cstdio>
 #include <fstream>
 #include <iostream>

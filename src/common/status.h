@@ -2,8 +2,8 @@
 //
 // Contract: every operation that can fail for a reason a user or the
 // environment can cause (bad input, a missing record, a full disk) returns a
-// [[nodiscard]] Status or Result<T>. The set of codes is closed; one place
-// (ExitCodeFor, and later the HTTP layer) maps them to exit codes and HTTP
+// [[nodiscard]] Status or Result<T>. The set of codes is closed; ExitCodeFor
+// maps them to exit codes, and api::HttpStatusFor (src/api/problem.h) to HTTP
 // statuses. Exceptions are reserved for the unexpected (bugs, bad_alloc).
 // Status and Result are values: copyable, movable, not thread-safe to mutate
 // concurrently (like any value).

@@ -1,4 +1,5 @@
-// The closed vocabularies of DESIGN.md §1 and their spellings.
+// The closed vocabularies of the domain (docs/design.md, docs/formats.md)
+// and their spellings.
 //
 // Contract: every enum has a name table; ToString() gives the canonical
 // snake_case spelling used in bundles, CSV, the database and output, and

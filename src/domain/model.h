@@ -1,4 +1,4 @@
-// The entities of DESIGN.md §1 as plain value types, and the Bundle that
+// The entities of the domain (docs/design.md) as plain value types, and the Bundle that
 // holds a set of them (the in-memory form of a mara-bundle/1 document).
 //
 // Contract: these are passive data; they carry no I/O and enforce nothing by

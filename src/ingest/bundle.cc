@@ -277,7 +277,7 @@ Status WriteBundle(Store& store, std::ostream& out) {
   Writer w(out);
   MARA_RETURN_IF_ERROR(WriteHead(w, registry));
   w.StartCollection(Collection::kIncidents);
-  // Withdrawn consent removes an incident from every output (issue 5); only
+  // Withdrawn consent removes an incident from every output (docs/security.md §4); only
   // the audit trail keeps it.
   MARA_RETURN_IF_ERROR(store.ScanIncidents([&](const Incident& v) {
     return v.consent == Consent::kWithdrawn ? Status::Ok() : w.Record(v);

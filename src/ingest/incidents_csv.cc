@@ -314,7 +314,7 @@ void AppendIncidentRow(const Incident& v, std::string* out) {
 Status WriteIncidentsCsv(Store& store, std::ostream& out) {
   std::string buffer = IncidentCsvHeader();
   Status status = store.ScanIncidents([&](const Incident& incident) {
-    // Withdrawn consent: in no output (issue 5).
+    // Withdrawn consent: in no output (docs/security.md §4).
     if (incident.consent == Consent::kWithdrawn) return Status::Ok();
     AppendIncidentRow(incident, &buffer);
     if (buffer.size() >= (size_t{1} << 16)) {

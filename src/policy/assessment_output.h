@@ -1,5 +1,5 @@
-// Renderings of an Assessment: the JSON object of DESIGN.md §5 (`mara
-// assess --json`, also served by the API) and the readable table.
+// Renderings of an Assessment: the JSON object of `mara assess --json`
+// (docs/policy.md, "Output"; also served by the API) and the readable table.
 //
 // Contract: pure and thread-safe. The JSON keeps the documented fields with
 // their names and in their order, then extra fields; equal Assessments give

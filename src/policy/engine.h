@@ -1,7 +1,6 @@
 // The assessment engine: statuses of every party for every cycle from the
 // first cycle with data up to the assessed cycle Y, by the rules of
-// DESIGN.md §3 (docs/policy.md), with the consistency audit and the
-// sensitivity analysis.
+// docs/policy.md, with the consistency audit and the sensitivity analysis.
 //
 // Contract:
 // - Pure: no I/O, no clock, no randomness. The same registry, incident
@@ -67,7 +66,7 @@ struct CycleStatus {
   PartyStatus recommended = PartyStatus::kNone;
   PartyStatus status = PartyStatus::kNone;
   bool decided = false;
-  int rule = 5;  // the rule of DESIGN.md §3 that gave the recommendation
+  int rule = 5;  // the rule (1..5, docs/policy.md) that gave the recommendation
 };
 
 struct PartyAssessment {

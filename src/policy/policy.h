@@ -1,5 +1,5 @@
-// Policy: the versioned parameters of the assessment rules (DESIGN.md §3),
-// loaded from a TOML policy file (docs/policy.md is the specification).
+// Policy: the versioned parameters of the assessment rules, loaded from a
+// TOML policy file (docs/policy.md is the specification).
 //
 // Contract:
 // - A Policy is a plain value; a default-constructed Policy holds the

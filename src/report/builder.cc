@@ -40,7 +40,7 @@ void AddVictims(Victims* to, const Victims& v) {
   to->unknown += v.unknown;
 }
 
-// Why a party left the list or notice, in the words of DESIGN.md §3.
+// Why a party left the list or notice, in the words of the rules of docs/policy.md.
 std::string RemovalReason(const PartyAssessment& pa, const Policy& policy,
                           const std::vector<Decision>& decisions, int cycle) {
   if (pa.decided) {

@@ -1,5 +1,5 @@
 // BuildReport: the annual report of one cycle, for one edition, from a store
-// (issue 4; docs/reports.md lists each section and what it counts).
+// (docs/reports.md lists each section and what it counts).
 //
 // Contract:
 // - Reads the registry once, the data digest (service/digest.h), and the

@@ -1,4 +1,4 @@
-// The annual report as data (issue 4, docs/reports.md): what BuildReport
+// The annual report as data (docs/reports.md): what BuildReport
 // computes from a store and every renderer prints.
 //
 // Contract: plain values, built for one edition. Every victim count is an

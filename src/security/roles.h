@@ -1,4 +1,4 @@
-// Principals, roles and the permission rules (issue 5) as one pure function.
+// Principals, roles and the permission rules (docs/security.md §1) as one pure function.
 //
 // Roles:
 //   viewer          the public edition only.

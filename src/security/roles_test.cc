@@ -7,7 +7,7 @@
 namespace mara::security {
 namespace {
 
-// The role matrix of issue 5. Columns: viewer, monitor, analyst, reviewer,
+// The role matrix of docs/security.md §1. Columns: viewer, monitor, analyst, reviewer,
 // decision_maker, admin. Y: allowed; S: allowed only in an assigned
 // situation; N: refused.
 // clang-format off

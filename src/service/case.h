@@ -1,4 +1,4 @@
-// The statement of case (DESIGN.md §3) for one party and cycle: why the
+// The statement of case (docs/policy.md) for one party and cycle: why the
 // party has its status, with the evidence cited. `mara case`, the reports
 // and the API reuse it.
 //

@@ -1,4 +1,4 @@
-// Optimistic concurrency through the service layer (issue 8, item 4): sixteen
+// Optimistic concurrency through the service layer: sixteen
 // clients, each with its own Session and so its own store connection (what
 // several app machines in front of one database do), update the same
 // incidents holding the same version. Runs against a real SQLite file and a

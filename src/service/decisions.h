@@ -1,5 +1,5 @@
-// Human decisions and petitions (DESIGN.md §1, §3): the system recommends,
-// a person decides; parties may petition for review or delisting.
+// Human decisions and petitions (docs/design.md, docs/policy.md): the system
+// recommends, a person decides; parties may petition for review or delisting.
 //
 // Contract:
 // - RecordDecision stores a Decision for (party, cycle), replacing any

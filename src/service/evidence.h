@@ -1,6 +1,6 @@
-// Evidence custody (issue 5, DESIGN.md §1 "Evidence item"): files attached
-// to a source or an incident, stored content-addressed and encrypted, with a
-// chain-of-custody log.
+// Evidence custody (docs/security.md §5): files attached to a source or an
+// incident, stored content-addressed and encrypted, with a chain-of-custody
+// log.
 //
 // Storage: the evidence directory (Session::evidence_dir(), mode 0700) holds
 // one file per distinct content, named by the lowercase hex SHA-256 of the

@@ -1,5 +1,5 @@
 // Changes to single incidents made in Mara (as opposed to imported): the
-// four-eyes verification and the survivor's consent (issue 5).
+// four-eyes verification and the survivor's consent (docs/security.md §2, §4).
 //
 // Contract:
 // - VerifyIncident sets status `verified` and verified_on. It needs

@@ -1,8 +1,7 @@
-// Issue 5 through the service layer, on real SQLite files: the role matrix
-// (every authorised operation against every role), four eyes, the
-// plaintext search over the database, its WAL and the evidence directory,
-// each audit tamper case, consent withdrawal visible in no output, evidence
-// edge cases, key rotation and signed reports.
+// The protections of docs/security.md through the service layer, on real SQLite files: the role
+// matrix (every authorised operation against every role), four eyes, the plaintext search over the
+// database, its WAL and the evidence directory, each audit tamper case, consent withdrawal visible
+// in no output, evidence edge cases, key rotation and signed reports.
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
-// Signed reports (issue 5): a detached Ed25519 signature beside every report
-// file, naming the data and policy digests the report was made from
-// (security/signature.h, format `mara-signature/1`, docs/keys.md §5).
+// Signed reports (docs/security.md §7): a detached Ed25519 signature beside
+// every report file, naming the data and policy digests the report was made
+// from (security/signature.h, format `mara-signature/1`, docs/keys.md §5).
 //
 // Contract:
 // - SignReportFile reads the finished file at `report_path`, signs it with

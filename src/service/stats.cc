@@ -64,7 +64,7 @@ Result<Stats> ComputeStats(Store& store) {
   int64_t status_counts[EnumCount<IncidentStatus>()] = {};
   int64_t violation_counts[EnumCount<Violation>()] = {};
   MARA_RETURN_IF_ERROR(store.ScanIncidents([&](const Incident& incident) -> Status {
-    // Withdrawn consent: counted in no output (issue 5).
+    // Withdrawn consent: counted in no output (docs/security.md §4).
     if (incident.consent == Consent::kWithdrawn) return Status::Ok();
     ++stats.incidents;
     stats.victims += incident.victims.Total();

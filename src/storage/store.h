@@ -1,10 +1,11 @@
 // Store: the one interface to persistent data. Backends: sqlite/ (embedded,
-// the default) and, later, postgres/. Nothing above this layer sees SQL.
+// the default) and postgres/ (libpq). Nothing above this layer sees SQL.
 //
 // Contract:
 // - Open a store with OpenStore(url): a path selects SQLite (created and
 //   migrated to the current schema version if needed); "postgresql://..."
-//   is reserved for the PostgreSQL backend.
+//   (or "postgres://...") selects the PostgreSQL backend, whose database
+//   must already exist (storage/postgres/postgres_store.h).
 // - Writes happen inside a transaction: Begin(), then Put*/Delete* calls,
 //   then Commit() or Rollback(). A store destroyed or a process killed with
 //   an open transaction keeps nothing of it. Reads may happen inside or
@@ -168,7 +169,7 @@ class Store {
   // Every entry, in id order.
   virtual Result<std::vector<NameReview>> ListNameReviews() = 0;
 
-  // Principals (issue 5). PutUser upserts by name inside a transaction;
+  // Principals (docs/security.md). PutUser upserts by name inside a transaction;
   // GetUser: nullopt for an unknown name; ListUsers: by name.
   virtual Status PutUser(const UserRecord& user) = 0;
   virtual Result<std::optional<UserRecord>> GetUser(std::string_view name) = 0;

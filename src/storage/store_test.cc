@@ -1133,7 +1133,7 @@ TEST_P(StoreTest, ReadThenWriteInOneTransactionLosesNoUpdateAcrossConnections) {
   EXPECT_EQ(Version(store()), version_before + kWriters * kEach);
 }
 
-// ---------------------------------------------------------------- issue 5: security
+// ---------------------------------------------------------------- security
 
 TEST_P(StoreTest, UsersRoundTripInNameOrder) {
   UserRecord a{"zoe", "$argon2id$x",         {"analyst", "monitor"}, {"SIT-A", "SIT-B"},

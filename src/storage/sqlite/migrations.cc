@@ -164,10 +164,10 @@ CREATE TABLE name_reviews(
 );
 )sql";
 
-// Version 4. Protection of survivors and of the record (issue 5,
-// docs/security.md): principals with their roles, who created and last
-// edited each incident (the four-eyes rule), and the tamper-evident audit
-// chain (docs/audit_log_format.md) with its head and signed checkpoints.
+// Version 4. Protection of survivors and of the record (docs/security.md):
+// principals with their roles, who created and last edited each incident
+// (the four-eyes rule), and the tamper-evident audit chain
+// (docs/audit_log_format.md) with its head and signed checkpoints.
 // Sealed fields need no schema: they are text columns holding mara-enc1.
 constexpr std::string_view kSchemaSecurity = R"sql(
 CREATE TABLE users(

@@ -1,4 +1,4 @@
-// The SQLite side of issue 5's tables (migration 4): principals, incident
+// The SQLite side of the security tables (migration 4, docs/security.md): principals, incident
 // provenance for the four-eyes rule, the audit chain, and the sealing of
 // sensitive fields. SqliteStore delegates to these functions; the contract
 // of each is that of the Store method of the same name (storage/store.h).
