@@ -327,7 +327,15 @@ TEST_F(ReliabilityHostileTest, PathTraversalReachesNoFile) {
       EXPECT_LT(a.status, 500) << route << " " << name << ": " << a.body;
     }
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // imports run in the background
+  // Imports run in the background: look for files only once none is running.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (;;) {
+    const HttpAnswer list = Http(port_, "GET", "/api/v1/imports", "", {op.cookie});
+    ASSERT_EQ(list.status, 200) << list.body;
+    if (list.body.find("\"state\":\"running\"") == std::string::npos) break;
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "imports still running: " << list.body;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   for (const auto& e : fs::recursive_directory_iterator(root_)) {
     const std::string f = e.path().filename().string();
     EXPECT_EQ(f.find("pwned"), std::string::npos) << e.path();
