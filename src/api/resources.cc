@@ -76,46 +76,25 @@ bool ReadsConfidential(Session& session, const std::string& situation = "") {
 }
 
 std::set<std::string> ConfidentialSources(const Bundle& registry) {
-  std::set<std::string> out;
-  for (const Source& s : registry.sources) {
-    if (!report::ShowsSource(report::Edition::kPublic, s)) out.insert(s.id);
-  }
-  return out;
+  return HiddenSources(registry, Edition::kPublic);
+}
+
+Edition EditionIn(Session& session, const std::string& situation) {
+  return ReadsConfidential(session, situation) ? Edition::kConfidential : Edition::kPublic;
 }
 
 // The incident as this principal may see it; nullopt when it may not.
 std::optional<Json> IncidentView(Session& session, const Incident& incident,
                                  const std::set<std::string>& confidential_sources, int min_cell) {
-  if (incident.consent == Consent::kWithdrawn) return std::nullopt;
-  if (ReadsConfidential(session, incident.situation)) return ToJson(incident);
-  if (!report::IncludesConsent(report::Edition::kPublic, incident.consent)) return std::nullopt;
-  Json j = ToJson(incident);
-  j.erase("narrative");
-  Json sources = Json::array();
-  for (const std::string& id : incident.sources) {
-    if (confidential_sources.count(id) == 0) sources.push_back(id);
-  }
-  j["sources"] = std::move(sources);
-  report::VictimCells cells =
-      report::PublishVictims(incident.victims, report::Edition::kPublic, min_cell);
-  Json victims = Json::object();
-  victims["women"] = cells.women.text;
-  victims["girls"] = cells.girls.text;
-  victims["men"] = cells.men.text;
-  victims["boys"] = cells.boys.text;
-  victims["unknown"] = cells.unknown.text;
-  victims["total"] = cells.total.text;
-  j["victims"] = std::move(victims);
-  return j;
+  const Edition edition = EditionIn(session, incident.situation);
+  if (!IncludesConsent(edition, incident.consent)) return std::nullopt;
+  static const std::set<std::string> kNone;
+  return IncidentJson(incident, edition, edition == Edition::kPublic ? confidential_sources : kNone,
+                      min_cell);
 }
 
 Json DecisionView(const Decision& d, bool confidential) {
-  Json j = ToJson(d);
-  if (!confidential) {
-    j.erase("rationale");
-    j.erase("decided_by");
-  }
-  return j;
+  return DecisionJson(d, confidential ? Edition::kConfidential : Edition::kPublic);
 }
 
 const Decision* FindDecision(const Bundle& registry, std::string_view party, int cycle) {
@@ -201,11 +180,11 @@ Response GetParty(Request& req, Session& session) {
 Response ListSources(Request&, Session& session) {
   MARA_API_CHECK(CanRead(session), "");
   MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
-  const bool confidential = ReadsConfidential(session);
+  const Edition edition = EditionIn(session, "");
   Json items = Json::array();
   for (const Source& s : registry.sources) {
-    if (!confidential && !report::ShowsSource(report::Edition::kPublic, s)) continue;
-    items.push_back(ToJson(s));
+    if (!ShowsSource(edition, s)) continue;
+    items.push_back(ToJson(Disclosable(s)));
   }
   return JsonResponse({{"items", std::move(items)}});
 }
@@ -214,15 +193,13 @@ Response ListFindings(Request& req, Session& session) {
   MARA_API_CHECK(CanRead(session), "");
   MARA_API_ASSIGN(std::optional<int64_t> cycle, IntQuery(req, "cycle", 1000, 9999), "cycle");
   MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
-  const bool confidential = ReadsConfidential(session);
-  const std::set<std::string> hidden = ConfidentialSources(registry);
+  const std::set<std::string> hidden = HiddenSources(registry, EditionIn(session, ""));
   std::optional<std::string> party = req.Query("party");
   Json items = Json::array();
   for (const Finding& f : registry.findings) {
     if (party && f.party != *party) continue;
     if (cycle && f.cycle != *cycle) continue;
-    if (!confidential && hidden.count(f.source) > 0) continue;
-    items.push_back(ToJson(f));
+    items.push_back(FindingJson(f, hidden));
   }
   return JsonResponse({{"items", std::move(items)}});
 }
@@ -323,15 +300,12 @@ Response PostDecision(Request& req, Session& session) {
 Response ListDesignations(Request& req, Session& session) {
   MARA_API_CHECK(CanRead(session), "");
   MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
-  const bool confidential = ReadsConfidential(session);
-  const std::set<std::string> hidden = ConfidentialSources(registry);
+  const std::set<std::string> hidden = HiddenSources(registry, EditionIn(session, ""));
   std::optional<std::string> party = req.Query("party");
   Json items = Json::array();
   for (const Designation& d : registry.designations) {
     if (party && d.party != *party) continue;
-    Json j = ToJson(d);
-    if (!confidential && d.source && hidden.count(*d.source) > 0) j.erase("source");
-    items.push_back(std::move(j));
+    items.push_back(DesignationJson(d, hidden));
   }
   return JsonResponse({{"items", std::move(items)}});
 }
@@ -339,18 +313,13 @@ Response ListDesignations(Request& req, Session& session) {
 Response ListStatements(Request& req, Session& session) {
   MARA_API_CHECK(CanRead(session), "");
   MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
-  const bool confidential = ReadsConfidential(session);
+  const Edition edition = EditionIn(session, "");
+  MARA_API_ASSIGN(std::set<std::string> withdrawn, WithdrawnIncidentIds(session), "");
   std::optional<std::string> by = req.Query("by");
   Json items = Json::array();
   for (const Statement& st : registry.statements) {
     if (by && st.by != *by) continue;
-    Json j = ToJson(st);
-    // Free text and incident references stay with confidential readers.
-    if (!confidential) {
-      j.erase("text");
-      j.erase("incidents");
-    }
-    items.push_back(std::move(j));
+    items.push_back(StatementJson(st, edition, withdrawn));
   }
   return JsonResponse({{"items", std::move(items)}});
 }
@@ -358,14 +327,12 @@ Response ListStatements(Request& req, Session& session) {
 Response ListEngagements(Request& req, Session& session) {
   MARA_API_CHECK(CanRead(session), "");
   MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
-  const bool confidential = ReadsConfidential(session);
+  const Edition edition = EditionIn(session, "");
   std::optional<std::string> party = req.Query("party");
   Json items = Json::array();
   for (const Engagement& e : registry.engagements) {
     if (party && e.party != *party) continue;
-    Json j = ToJson(e);
-    if (!confidential) j.erase("note");
-    items.push_back(std::move(j));
+    items.push_back(EngagementJson(e, edition));
   }
   return JsonResponse({{"items", std::move(items)}});
 }
@@ -523,7 +490,7 @@ Response AssessmentFor(Request& req, Session& session, const Policy& policy) {
 
 // "public" or "confidential" from ?edition=, defaulting to the most the
 // principal may read.
-Result<report::Edition> EditionFor(const Request& req, Session& session) {
+Result<report::Edition> ReportEditionFor(const Request& req, Session& session) {
   std::optional<std::string> text = req.Query("edition");
   if (!text) {
     return session.AuthorizeEverywhere(Operation::kReadConfidential).ok()
@@ -735,8 +702,17 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
         .query = {{"edition", "public or confidential (default: the most the caller may read)"}}},
        [policy](Request& req, Session& session) -> Response {
          MARA_API_ASSIGN(int cycle, CycleParam(req), "cycle");
-         MARA_API_ASSIGN(report::Edition edition, EditionFor(req, session), "edition");
-         const bool public_edition = edition == report::Edition::kPublic;
+         std::optional<Edition> requested;
+         if (std::optional<std::string> text = req.Query("edition")) {
+           MARA_API_ASSIGN(requested, ParseEdition(*text), "edition");
+           MARA_API_CHECK(session.AuthorizeSomewhere(*requested == Edition::kPublic
+                                                         ? Operation::kReadPublic
+                                                         : Operation::kReadConfidential),
+                          "edition");
+         }
+         MARA_API_ASSIGN(Edition edition,
+                         CaseEditionFor(session, req.params.at("party"), requested), "");
+         const bool public_edition = edition == Edition::kPublic;
          MARA_API_ASSIGN(
              StatementOfCase statement,
              BuildStatementOfCase(session, *policy, req.params.at("party"), cycle, public_edition),
@@ -762,7 +738,7 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
            return Problem(400, "invalid_argument",
                           "format: pdf is produced by `mara report`, not served", "format");
          }
-         MARA_API_ASSIGN(report::Edition edition, EditionFor(req, session), "edition");
+         MARA_API_ASSIGN(report::Edition edition, ReportEditionFor(req, session), "edition");
          MARA_API_ASSIGN(report::Report r,
                          report::BuildReport(session.store(), *policy, cycle, edition), "");
          MARA_API_ASSIGN(std::string bytes, report::Render(r, format), "");

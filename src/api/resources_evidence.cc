@@ -30,19 +30,6 @@ Json AuditRecordJson(const security::AuditRecord& r) {
           {"hash", r.hash}};
 }
 
-// The situation an evidence item lives in ("" for one tied to a source).
-std::string SituationOf(const EvidenceItem& item, Session& session) {
-  if (!item.incident) return "";
-  Result<std::optional<Incident>> incident = session.store().GetIncident(*item.incident);
-  if (incident.ok() && incident->has_value()) return (*incident)->situation;
-  return "";
-}
-
-// kViewEvidence somewhere: everywhere, or in one assigned situation.
-Status CanViewEvidence(Session& session) {
-  return session.AuthorizeSomewhere(Operation::kViewEvidence);
-}
-
 Response PostEvidence(Request& req, Session& session) {
   const FormPart* file = req.Part("file");
   if (file == nullptr || file->filename.empty()) {
@@ -88,27 +75,19 @@ Response PostEvidence(Request& req, Session& session) {
 }
 
 Response ListEvidence(Request& req, Session& session) {
-  Status allowed = CanViewEvidence(session);
-  if (!allowed.ok()) return ProblemFor(allowed);
-  Result<Bundle> registry = session.store().LoadRegistry();
-  if (!registry.ok()) return ProblemFor(registry.status());
-  std::optional<std::string> incident = req.Query("incident");
+  Result<std::vector<EvidenceItem>> listed = ListEvidenceItems(session, req.Query("incident"));
+  if (!listed.ok()) return ProblemFor(listed.status());
   Json items = Json::array();
-  for (const EvidenceItem& item : registry->evidence) {
-    if (incident && item.incident != *incident) continue;
-    const std::string situation = SituationOf(item, session);
-    if (!session.Authorize(Operation::kViewEvidence, {.situation = situation}).ok()) continue;
-    items.push_back(ToJson(item));
-  }
+  for (const EvidenceItem& item : *listed) items.push_back(ToJson(item));
   return JsonResponse({{"items", std::move(items)}});
 }
 
 Response EvidenceContent(Request& req, Session& session) {
   const std::string& id = req.params.at("id");
-  Result<Bundle> registry = session.store().LoadRegistry();
-  if (!registry.ok()) return ProblemFor(registry.status());
+  Result<std::vector<EvidenceItem>> listed = ListEvidenceItems(session, std::nullopt);
+  if (!listed.ok()) return ProblemFor(listed.status());
   const EvidenceItem* item = nullptr;
-  for (const EvidenceItem& e : registry->evidence) {
+  for (const EvidenceItem& e : *listed) {
     if (e.id == id) item = &e;
   }
   if (item == nullptr) return Problem(404, "not_found", "no evidence " + QuoteForMessage(id), "id");

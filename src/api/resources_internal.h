@@ -19,9 +19,11 @@
 #include "api/resources.h"
 #include "api/router.h"
 #include "common/status.h"
+#include "domain/disclosure.h"
 #include "domain/model.h"
 #include "policy/policy.h"
 #include "service/session.h"
+#include "service/visibility.h"
 
 namespace mara::api::internal {
 

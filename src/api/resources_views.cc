@@ -137,7 +137,8 @@ Response Dossier(Request& req, Session& session, const PolicySet& policies) {
     MARA_API_VIEW_ASSIGN(std::optional<int> latest, LatestCycle(session), "");
     cycle = latest.value_or(std::stoi(NowIso(session.clock()).substr(0, 4)));
   }
-  const bool confidential = session.AuthorizeEverywhere(Operation::kReadConfidential).ok();
+  MARA_API_VIEW_ASSIGN(Edition granted, CaseEditionFor(session, id, std::nullopt), "");
+  const bool confidential = granted == Edition::kConfidential;
   MARA_API_VIEW_ASSIGN(StatementOfCase statement,
                        BuildStatementOfCase(session, *policies.server, id, cycle, !confidential),
                        "id");
@@ -172,7 +173,8 @@ Response Dossier(Request& req, Session& session, const PolicySet& policies) {
 
   // Verified incidents attributed to the party per cycle, as this reader
   // may see them.
-  const std::set<std::string> hidden = ConfidentialSources(registry);
+  const Edition edition = confidential ? Edition::kConfidential : Edition::kPublic;
+  const std::set<std::string> hidden = HiddenSources(registry, edition);
   const int min_cell = policies.server->publication_min_cell;
   std::map<int, int64_t> by_cycle;
   MARA_API_VIEW_CHECK(session.store().ScanIncidents([&](const Incident& incident) -> Status {
@@ -212,27 +214,19 @@ Response Dossier(Request& req, Session& session, const PolicySet& policies) {
   Json designations = Json::array();
   for (const Designation& d : registry.designations) {
     if (d.party != id) continue;
-    Json j = ToJson(d);
-    if (!confidential && d.source && hidden.count(*d.source) > 0) j.erase("source");
-    designations.push_back(std::move(j));
+    designations.push_back(DesignationJson(d, hidden));
   }
   Json engagements = Json::array();
   for (const Engagement& e : registry.engagements) {
     if (e.party != id) continue;
-    Json j = ToJson(e);
-    if (!confidential) j.erase("note");
-    engagements.push_back(std::move(j));
+    engagements.push_back(EngagementJson(e, edition));
   }
   Json petitions = Json::array();
   for (const Petition& p : registry.petitions) {
     if (p.party != id) continue;
     Json j = {{"id", p.party + "~" + p.filed.ToString()}};
-    const Json record = ToJson(p);
+    const Json record = PetitionJson(p, edition);
     for (const auto& [k, v] : record.items()) j[k] = v;
-    if (!confidential) {
-      j.erase("decided_by");
-      j.erase("reason");
-    }
     petitions.push_back(std::move(j));
   }
   Json party_json = ToJson(*party);

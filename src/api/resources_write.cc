@@ -10,6 +10,7 @@
 #include "domain/json_codec.h"
 #include "service/authorized.h"
 #include "service/incidents.h"
+#include "service/visibility.h"
 
 namespace mara::api::internal {
 namespace {
@@ -70,7 +71,9 @@ Response SaveIncidentRoute(Request& req, Session& session, int min_cell, bool pu
   Status parsed = FromJson(body, &incident);
   if (!parsed.ok()) return ProblemFor(parsed, FieldOf(parsed, "body"));
 
-  MARA_API_TRY_ASSIGN(std::optional<Incident> stored, session.store().GetIncident(incident.id), "");
+  // A record the caller cannot see is answered as one that does not exist.
+  MARA_API_TRY_ASSIGN(std::optional<Incident> stored, FindVisibleIncident(session, incident.id),
+                      "");
   std::optional<std::string> current;
   if (stored) {
     if (!put) {
@@ -80,9 +83,7 @@ Response SaveIncidentRoute(Request& req, Session& session, int min_cell, bool pu
                      "/id");
     }
     MARA_API_TRY_ASSIGN(std::optional<Json> view, IncidentFor(session, incident.id, min_cell), "");
-    // An incident the caller may not see is still there: its version is
-    // unknown to the caller, so any If-Match is stale.
-    current = view ? EtagOfJson(*view) : std::string("\"hidden\"");
+    if (view) current = EtagOfJson(*view);
   }
   if (std::optional<Response> refused = CheckIfMatch(req, current)) return *refused;
   // The version of the record read above, before the ETag's view: the
@@ -109,7 +110,7 @@ Response PutIncidentConsent(Request& req, Session& session, int min_cell) {
   MARA_API_TRY_ASSIGN(Json body, ParseBody(req), "body");
   MARA_API_TRY_ASSIGN(Consent consent, ConsentMember(body), "/consent");
   // Read before the ETag's view, for the service's version check.
-  MARA_API_TRY_ASSIGN(std::optional<Incident> stored, session.store().GetIncident(id), "");
+  MARA_API_TRY_ASSIGN(std::optional<Incident> stored, FindVisibleIncident(session, id), "");
   if (!stored) return NotFound("incident", id, "id");
   MARA_API_TRY_ASSIGN(std::optional<Json> view, IncidentFor(session, id, min_cell), "");
   if (!view) return NotFound("incident", id, "id");
@@ -119,6 +120,43 @@ Response PutIncidentConsent(Request& req, Session& session, int min_cell) {
   }
   if (std::optional<Response> refused = CheckIfMatch(req, EtagOfJson(*view))) return *refused;
   MARA_API_TRY(SetIncidentConsent(session, id, consent, IncidentVersion(*stored)), "/consent");
+  MARA_API_TRY_ASSIGN(std::optional<Json> after, IncidentFor(session, id, min_cell), "");
+  Json out = after ? *after : Json{{"id", id}, {"consent", std::string(ToString(consent))}};
+  return WithEtag(JsonResponse(out));
+}
+
+Response PostIncidentReturn(Request& req, Session& session, int min_cell) {
+  const std::string& id = req.params.at("id");
+  MARA_API_TRY_ASSIGN(Json body, ParseBody(req), "body");
+  MARA_API_TRY_ASSIGN(std::string comment, StringMember(body, "comment", true), "/comment");
+  MARA_API_TRY_ASSIGN(std::optional<Incident> stored, FindVisibleIncident(session, id), "");
+  if (!stored) return NotFound("incident", id, "id");
+  MARA_API_TRY_ASSIGN(std::optional<Json> view, IncidentFor(session, id, min_cell), "");
+  if (!view) return NotFound("incident", id, "id");
+  if (!req.Header("if-match").empty()) {
+    if (std::optional<Response> refused = CheckIfMatch(req, EtagOfJson(*view))) return *refused;
+  }
+  Status returned = ReturnIncident(session, id, comment, IncidentVersion(*stored));
+  if (!returned.ok()) return ProblemFor(returned, FieldOf(returned, "/comment"));
+  MARA_API_TRY_ASSIGN(std::optional<Json> after, IncidentFor(session, id, min_cell), "");
+  if (!after) return NotFound("incident", id, "id");
+  return WithEtag(JsonResponse(*after));
+}
+
+Response GetIncidentHistory(Request& req, Session& session) {
+  const std::string& id = req.params.at("id");
+  Result<Json> history = IncidentHistory(session, id);
+  if (!history.ok()) return ProblemFor(history.status(), "id");
+  return JsonResponse(*history);
+}
+
+Response PostConsentRestoration(Request& req, Session& session, int min_cell) {
+  const std::string& id = req.params.at("id");
+  MARA_API_TRY_ASSIGN(Json body, ParseBody(req), "body");
+  MARA_API_TRY_ASSIGN(Consent consent, ConsentMember(body), "/consent");
+  MARA_API_TRY_ASSIGN(std::string reason, StringMember(body, "reason", true), "/reason");
+  Status restored = RestoreIncidentConsent(session, id, consent, reason);
+  if (!restored.ok()) return ProblemFor(restored, FieldOf(restored, "/reason"));
   MARA_API_TRY_ASSIGN(std::optional<Json> after, IncidentFor(session, id, min_cell), "");
   Json out = after ? *after : Json{{"id", id}, {"consent", std::string(ToString(consent))}};
   return WithEtag(JsonResponse(out));
@@ -199,11 +237,7 @@ std::string PetitionId(const Petition& p) {
 }
 
 Json PetitionView(const Petition& p, bool confidential) {
-  Json j = ToJson(p);
-  if (!confidential) {
-    j.erase("decided_by");
-    j.erase("reason");
-  }
+  Json j = PetitionJson(p, confidential ? Edition::kConfidential : Edition::kPublic);
   Json out = {{"id", PetitionId(p)}};
   for (auto& [k, v] : j.items()) out[k] = v;
   return out;
@@ -412,6 +446,29 @@ std::vector<SessionRoute> WriteRoutes(const PolicySet& policies) {
                      .if_match = true},
                     [min_cell](Request& req, Session& session) {
                       return PutIncidentConsent(req, session, min_cell);
+                    }});
+  routes.push_back({{.method = "POST",
+                     .pattern = "/api/v1/incidents/{id}/return",
+                     .summary = "Return an unverified incident to its author {comment} "
+                                "(a reviewer other than its creator and last editor; If-Match "
+                                "honoured when sent)",
+                     .has_body = true,
+                     .if_match = true},
+                    [min_cell](Request& req, Session& session) {
+                      return PostIncidentReturn(req, session, min_cell);
+                    }});
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/incidents/{id}/history",
+                     .summary = "Who created, edited, verified or returned the incident, when, "
+                                "and what changed (values for confidential readers)"},
+                    GetIncidentHistory});
+  routes.push_back({{.method = "POST",
+                     .pattern = "/api/v1/incidents/{id}/consent-restoration",
+                     .summary = "Restore the consent of a withdrawn incident {consent, reason} "
+                                "(an editor of its situation)",
+                     .has_body = true},
+                    [min_cell](Request& req, Session& session) {
+                      return PostConsentRestoration(req, session, min_cell);
                     }});
   routes.push_back(
       {{.method = "GET",

@@ -55,6 +55,11 @@ const std::map<std::string, std::string>& Expected() {
       {"PUT /api/v1/incidents/{id}", "323333"},
       {"PUT /api/v1/incidents/{id}/consent", "323333"},
       {"GET /api/v1/review-queue", "222222"},
+      {"POST /api/v1/incidents/{id}/return", "332333"},
+      {"GET /api/v1/incidents/{id}/history", "222222"},
+      // I-2023-005 is withdrawn: only an editor of its situation (the
+      // monitor) learns it exists; once restored, the others still get 404.
+      {"POST /api/v1/incidents/{id}/consent-restoration", "424444"},
       // The testimony source is confidential: not visible (404) to those
       // who cannot read confidential data everywhere (the viewer, a monitor
       // of one situation); the rest lack edit rights in every situation.
@@ -91,6 +96,10 @@ std::string PathFor(const std::string& pattern, World& world, const std::string&
       {"/api/v1/incidents/{id}", "/api/v1/incidents/I-2022-001"},
       {"/api/v1/incidents/{id}/verification", "/api/v1/incidents/I-2025-005/verification"},
       {"/api/v1/incidents/{id}/consent", "/api/v1/incidents/I-2022-002/consent"},
+      {"/api/v1/incidents/{id}/return", "/api/v1/incidents/I-2022-003/return"},
+      {"/api/v1/incidents/{id}/history", "/api/v1/incidents/I-2022-001/history"},
+      {"/api/v1/incidents/{id}/consent-restoration",
+       "/api/v1/incidents/I-2023-005/consent-restoration"},
       {"/api/v1/assessments/{cycle}", "/api/v1/assessments/2025"},
       {"/api/v1/cases/{party}/{cycle}", "/api/v1/cases/P-VAF/2025"},
       {"/api/v1/reports/{cycle}", "/api/v1/reports/2025"},
@@ -168,6 +177,10 @@ int Exercise(World& world, const Login& who, const std::string& user, const std:
       } else if (pattern == "/api/v1/incidents/{id}/consent") {
         body = {{"consent", "identified_sharing"}};
         headers.emplace("If-Match", world.EtagOf(who, "/api/v1/incidents/I-2022-002"));
+      } else if (pattern == "/api/v1/incidents/{id}/return") {
+        body = {{"comment", "matrix: check the date"}};
+      } else if (pattern == "/api/v1/incidents/{id}/consent-restoration") {
+        body = {{"consent", "aggregate_reporting"}, {"reason", "matrix: consent given again"}};
       } else if (pattern == "/api/v1/sources/{id}/consent") {
         body = {{"consent", "aggregate_reporting"}};
       } else if (pattern == "/api/v1/petitions") {

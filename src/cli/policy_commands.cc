@@ -214,7 +214,7 @@ struct CaseArgs {
   int cycle = 0;
   bool json = false;
   std::string policy;
-  std::string edition = "confidential";
+  std::string edition;  // "": the most the principal may read
 };
 
 void RegisterCase(CLI::App& app, Context& ctx) {
@@ -228,13 +228,19 @@ void RegisterCase(CLI::App& app, Context& ctx) {
   cmd->add_flag("--json", args->json, "Print JSON");
   cmd->add_option("--policy", args->policy, "Policy file (default: built-in)");
   cmd->add_option("--edition", args->edition,
-                  "public omits confidential sources, narratives and small victim counts")
+                  "public omits confidential sources, narratives, notes and small victim "
+                  "counts (default: confidential when you may read it)")
       ->check(CLI::IsMember({"public", "confidential"}));
   cmd->callback([&ctx, args] {
     ctx.run = [&ctx, args]() -> Status {
       MARA_ASSIGN_OR_RETURN(Policy policy, PolicyFrom(args->policy));
       MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
-      bool public_edition = args->edition == "public";
+      std::optional<Edition> requested;
+      if (!args->edition.empty()) {
+        MARA_ASSIGN_OR_RETURN(requested, ParseEdition(args->edition));
+      }
+      MARA_ASSIGN_OR_RETURN(Edition edition, CaseEditionFor(*session, args->party, requested));
+      const bool public_edition = edition == Edition::kPublic;
       MARA_ASSIGN_OR_RETURN(StatementOfCase s, BuildStatementOfCase(*session, policy, args->party,
                                                                     args->cycle, public_edition));
       Print(args->json ? StatementOfCaseToJson(s, public_edition).dump(2) + "\n"

@@ -284,6 +284,9 @@ struct IncidentArgs {
   std::string id;
   std::string on;
   std::string consent;
+  std::string comment;  // return: what the author should look at again
+  std::string reason;   // restore-consent: how consent was given again
+  bool json = false;
 };
 
 void RegisterIncident(CLI::App& app, Context& ctx) {
@@ -340,6 +343,80 @@ void RegisterIncident(CLI::App& app, Context& ctx) {
       std::printf("%s incident %s as %s\n",
                   outcome == PutOutcome::kInserted ? "Created" : "Updated", incident.id.c_str(),
                   session->name().c_str());
+      return session->Finish();
+    };
+  });
+
+  auto r = std::make_shared<IncidentArgs>();
+  CLI::App* ret = incident->add_subcommand(
+      "return",
+      "Return an unverified incident to its author with a comment (a reviewer who neither "
+      "created nor last edited it)");
+  ret->add_option("ID", r->id, "Incident id")->required();
+  ret->add_option("--comment", r->comment, "What the author should look at again")->required();
+  ret->callback([&ctx, r] {
+    ctx.run = [&ctx, r]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      MARA_RETURN_IF_ERROR(ReturnIncident(*session, r->id, r->comment));
+      std::printf("Returned incident %s to its author (by %s)\n", r->id.c_str(),
+                  session->name().c_str());
+      return session->Finish();
+    };
+  });
+
+  auto h = std::make_shared<IncidentArgs>();
+  CLI::App* history = incident->add_subcommand(
+      "history", "Who created, edited, verified or returned the incident, when, and what changed");
+  history->add_option("ID", h->id, "Incident id")->required();
+  history->add_flag("--json", h->json, "Print the history as JSON");
+  history->callback([&ctx, h] {
+    ctx.run = [&ctx, h]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      MARA_ASSIGN_OR_RETURN(Json out, IncidentHistory(*session, h->id));
+      if (h->json) {
+        std::printf("%s\n", out.dump(2).c_str());
+        return Status::Ok();
+      }
+      std::printf("History of incident %s\n", h->id.c_str());
+      for (const Json& entry : out["history"]) {
+        std::printf("  %s %s%s -> %s\n", entry.value("at", "").c_str(),
+                    entry.value("action", "").c_str(),
+                    entry.contains("by") ? (" by " + entry.value("by", "")).c_str() : "",
+                    entry.value("status", "").c_str());
+        if (entry.contains("comment")) {
+          std::printf("    comment: %s\n", entry.value("comment", "").c_str());
+        }
+        for (const Json& change : entry["changes"]) {
+          std::string line = "    " + change.value("field", "");
+          if (change.contains("before")) {
+            line += ": " + change["before"].dump() + " -> " + change["after"].dump();
+          } else {
+            line += " changed";
+          }
+          std::printf("%s\n", line.c_str());
+        }
+      }
+      return Status::Ok();
+    };
+  });
+
+  auto rc = std::make_shared<IncidentArgs>();
+  CLI::App* restore = incident->add_subcommand(
+      "restore-consent",
+      "Bring a withdrawn incident back with a new consent scope, saying how consent was given "
+      "again (an editor of its situation; audited)");
+  restore->add_option("ID", rc->id, "Incident id")->required();
+  restore
+      ->add_option("SCOPE", rc->consent, "internal_use, aggregate_reporting or identified_sharing")
+      ->required()
+      ->check(CLI::IsMember({"internal_use", "aggregate_reporting", "identified_sharing"}));
+  restore->add_option("--reason", rc->reason, "How the consent was given again")->required();
+  restore->callback([&ctx, rc] {
+    ctx.run = [&ctx, rc]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      MARA_RETURN_IF_ERROR(
+          RestoreIncidentConsent(*session, rc->id, *ParseEnum<Consent>(rc->consent), rc->reason));
+      std::printf("Consent of incident %s restored as %s\n", rc->id.c_str(), rc->consent.c_str());
       return session->Finish();
     };
   });

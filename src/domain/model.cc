@@ -6,17 +6,6 @@ bool IsTestimony(SourceKind kind) {
   return kind == SourceKind::kSurvivorTestimony || kind == SourceKind::kWitnessTestimony;
 }
 
-Source Disclosable(const Source& source) {
-  Source out = source;
-  if (source.consent == Consent::kWithdrawn) {
-    out.title = "withdrawn testimony";
-    out.publisher.clear();
-    out.date.reset();
-    out.url.reset();
-  }
-  return out;
-}
-
 bool IsValidId(std::string_view id) {
   if (id.empty() || id.size() > kMaxIdLength) return false;
   auto alnum = [](char c) {

@@ -108,10 +108,6 @@ struct Source {
 
 // Survivor and witness testimony: the sources that carry a consent scope.
 bool IsTestimony(SourceKind kind);
-// What outputs show of a source: a testimony whose consent is withdrawn
-// keeps its id (incidents still cite it), kind, grades and consent, and
-// loses its title, publisher, date and url; any other source is unchanged.
-Source Disclosable(const Source& source);
 
 // Metadata of a stored evidence file; the content lives in the evidence
 // store, addressed by sha256.

@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <set>
 
 #include "common/text.h"
+#include "domain/disclosure.h"
 
 namespace mara {
 namespace {
@@ -277,12 +279,20 @@ Status WriteBundle(Store& store, std::ostream& out) {
   Writer w(out);
   MARA_RETURN_IF_ERROR(WriteHead(w, registry));
   w.StartCollection(Collection::kIncidents);
-  // Withdrawn consent removes an incident from every output (docs/security.md §4); only
-  // the audit trail keeps it.
+  // Withdrawn consent removes an incident's content from every output
+  // (domain/disclosure.h): the export keeps a content-free tombstone so that
+  // statements and evidence citing its id still resolve on import.
+  std::set<std::string> withdrawn;
   MARA_RETURN_IF_ERROR(store.ScanIncidents([&](const Incident& v) {
-    return v.consent == Consent::kWithdrawn ? Status::Ok() : w.Record(v);
+    if (v.consent != Consent::kWithdrawn) return w.Record(v);
+    withdrawn.insert(v.id);
+    return w.Record(Tombstone(v));
   }));
   w.EndCollection();
+  for (const Source& source : registry.sources) {
+    if (source.consent == Consent::kWithdrawn) withdrawn.insert(source.id);
+  }
+  for (EvidenceItem& item : registry.evidence) item = Disclosable(item, withdrawn);
   return WriteRest(w, registry);
 }
 

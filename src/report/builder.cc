@@ -42,10 +42,12 @@ void AddVictims(Victims* to, const Victims& v) {
 
 // Why a party left the list or notice, in the words of the rules of docs/policy.md.
 std::string RemovalReason(const PartyAssessment& pa, const Policy& policy,
-                          const std::vector<Decision>& decisions, int cycle) {
+                          const std::vector<Decision>& decisions, int cycle, Edition edition) {
   if (pa.decided) {
-    for (const Decision& d : decisions) {
-      if (d.party == pa.id && d.cycle == cycle) {
+    for (const Decision& stored : decisions) {
+      if (stored.party == pa.id && stored.cycle == cycle) {
+        const Decision d = Disclosed(stored, edition);
+        if (d.rationale.empty()) return fmt::format("decision of {}", d.date.ToString());
         return fmt::format("decision of {} by {}: {}", d.date.ToString(), d.decided_by,
                            d.rationale);
       }
@@ -310,7 +312,7 @@ Result<Report> BuildReport(Store& store, const Policy& policy, int cycle, Editio
     }
     if ((pa.previous_status == PartyStatus::kListed && pa.status != PartyStatus::kListed) ||
         (pa.previous_status == PartyStatus::kOnNotice && pa.status == PartyStatus::kNone)) {
-      r.removals.push_back({l, RemovalReason(pa, policy, registry.decisions, cycle)});
+      r.removals.push_back({l, RemovalReason(pa, policy, registry.decisions, cycle, edition)});
     }
   }
   auto by_name = [](const PartyLine& a, const PartyLine& b) {

@@ -1,10 +1,14 @@
 #include "service/authorized.h"
 
+#include <algorithm>
 #include <functional>
+#include <set>
+#include <vector>
 
 #include "common/text.h"
 #include "domain/json_codec.h"
 #include "service/assess.h"
+#include "service/visibility.h"
 
 namespace mara {
 namespace {
@@ -47,16 +51,65 @@ Status ExportStore(Session& session, std::string_view format, std::ostream& out)
 }
 
 Result<Assessment> AssessCycle(Session& session, const Policy& policy, int cycle) {
-  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kRunAssessment));
-  return AssessCycle(session.store(), policy, cycle);
+  if (session.AuthorizeEverywhere(Operation::kRunAssessment).ok()) {
+    return AssessCycle(session.store(), policy, cycle);
+  }
+  // A situation-scoped principal assesses its own situations: the whole
+  // store is assessed (the rules compare parties across situations), and
+  // only its situations' parties leave this function.
+  MARA_RETURN_IF_ERROR(session.AuthorizeSomewhere(Operation::kRunAssessment));
+  MARA_ASSIGN_OR_RETURN(Assessment assessment, AssessCycle(session.store(), policy, cycle));
+  std::set<std::string> kept;
+  std::vector<PartyAssessment> parties;
+  for (PartyAssessment& p : assessment.parties) {
+    if (!session.Authorize(Operation::kRunAssessment, {.situation = p.situation}).ok()) continue;
+    kept.insert(p.id);
+    parties.push_back(std::move(p));
+  }
+  assessment.parties = std::move(parties);
+  std::vector<ConsistencyFinding> consistency;
+  for (ConsistencyFinding& f : assessment.consistency) {
+    if (kept.count(f.party) == 0) continue;
+    std::erase_if(f.compared_with, [&](const std::string& id) { return kept.count(id) == 0; });
+    consistency.push_back(std::move(f));
+  }
+  assessment.consistency = std::move(consistency);
+  for (SensitivityRun& run : assessment.sensitivity) {
+    std::erase_if(run.changes, [&](const StatusChange& c) { return kept.count(c.party) == 0; });
+  }
+  return assessment;
 }
 
 Result<StatementOfCase> BuildStatementOfCase(Session& session, const Policy& policy,
                                              std::string_view party_id, int cycle,
                                              bool public_edition) {
-  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(public_edition ? Operation::kReadPublic
-                                                                  : Operation::kReadConfidential));
+  const Operation read = public_edition ? Operation::kReadPublic : Operation::kReadConfidential;
+  if (session.AuthorizeEverywhere(read).ok()) {
+    return BuildStatementOfCase(session.store(), policy, party_id, cycle);
+  }
+  // A situation-scoped principal reads the cases of its situations' parties;
+  // any other party is answered as one that does not exist.
+  MARA_RETURN_IF_ERROR(session.AuthorizeSomewhere(read));
+  MARA_ASSIGN_OR_RETURN(Bundle registry, session.store().LoadRegistry());
+  auto it = std::find_if(registry.parties.begin(), registry.parties.end(),
+                         [&](const Party& p) { return p.id == party_id; });
+  if (it == registry.parties.end() || !session.Authorize(read, {.situation = it->situation}).ok()) {
+    return Status::NotFound("party " + QuoteForMessage(party_id) + ": no such party");
+  }
   return BuildStatementOfCase(session.store(), policy, party_id, cycle);
+}
+
+Result<Edition> CaseEditionFor(Session& session, std::string_view party_id,
+                               std::optional<Edition> requested) {
+  if (requested) return *requested;
+  if (session.AuthorizeEverywhere(Operation::kReadConfidential).ok()) {
+    return Edition::kConfidential;
+  }
+  MARA_ASSIGN_OR_RETURN(Bundle registry, session.store().LoadRegistry());
+  for (const Party& p : registry.parties) {
+    if (p.id == party_id) return EditionFor(session, p.situation);
+  }
+  return Edition::kPublic;
 }
 
 Result<Stats> ComputeStats(Session& session) {

@@ -14,11 +14,13 @@
 #ifndef MARA_SERVICE_AUTHORIZED_H_
 #define MARA_SERVICE_AUTHORIZED_H_
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
 
 #include "common/status.h"
+#include "domain/disclosure.h"
 #include "policy/engine.h"
 #include "policy/policy.h"
 #include "service/case.h"
@@ -36,12 +38,22 @@ Result<ImportReport> ImportFile(Session& session, const std::string& path, Impor
 // kExport and kReadConfidential everywhere (an export holds narratives and
 // confidential sources); withdrawn incidents are never exported.
 Status ExportStore(Session& session, std::string_view format, std::ostream& out);
-// kRunAssessment everywhere.
+// kRunAssessment everywhere; a situation-scoped principal (an analyst
+// assigned to situations) gets the parties of its situations only, with
+// consistency findings and sensitivity changes cut to them.
 Result<Assessment> AssessCycle(Session& session, const Policy& policy, int cycle);
-// kReadConfidential (confidential edition) or kReadPublic (public edition).
+// kReadConfidential (confidential edition) or kReadPublic (public edition),
+// everywhere or, for a situation-scoped principal, in the party's situation
+// (another situation's party is kNotFound, as if it did not exist).
 Result<StatementOfCase> BuildStatementOfCase(Session& session, const Policy& policy,
                                              std::string_view party_id, int cycle,
                                              bool public_edition);
+// The edition of a party's statement of case a caller gets when it names
+// none: confidential when it may read the party's situation's confidential
+// record, else public. A requested edition is returned as is (the build
+// authorises it).
+Result<Edition> CaseEditionFor(Session& session, std::string_view party_id,
+                               std::optional<Edition> requested);
 // kReadPublic: counts only, withdrawn incidents left out.
 Result<Stats> ComputeStats(Session& session);
 // kRecordDecision with the decision's rationale; decided_by = principal.

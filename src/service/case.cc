@@ -6,6 +6,7 @@
 #include <map>
 
 #include "common/text.h"
+#include "domain/disclosure.h"
 #include "domain/json_codec.h"
 #include "policy/assessment_output.h"
 #include "service/assess.h"
@@ -25,12 +26,13 @@ std::vector<T> OfParty(const std::vector<T>& all, std::string_view party) {
   return out;
 }
 
-OJson VictimCount(int64_t n, bool public_edition, int min_cell) {
-  if (public_edition && n < min_cell) return "<" + std::to_string(min_cell);
-  return n;
+// A published count: the number when the edition shows it, else its text.
+OJson CountJson(const Cell& cell) {
+  if (cell.value) return *cell.value;
+  return cell.text;
 }
 
-OJson IncidentToCaseJson(const CaseIncident& c, bool public_edition, int min_cell) {
+OJson IncidentToCaseJson(const CaseIncident& c, Edition edition, int min_cell) {
   const Incident& i = c.incident;
   OJson j;
   j["id"] = i.id;
@@ -46,14 +48,15 @@ OJson IncidentToCaseJson(const CaseIncident& c, bool public_edition, int min_cel
   j["listing_evidence"] = c.listing_evidence;
   j["notice_evidence"] = c.notice_evidence;
   j["context"] = ToString(i.context);
-  j["victims"] = {{"women", VictimCount(i.victims.women, public_edition, min_cell)},
-                  {"girls", VictimCount(i.victims.girls, public_edition, min_cell)},
-                  {"men", VictimCount(i.victims.men, public_edition, min_cell)},
-                  {"boys", VictimCount(i.victims.boys, public_edition, min_cell)},
-                  {"unknown", VictimCount(i.victims.unknown, public_edition, min_cell)}};
+  const VictimCells cells = PublishVictims(i.victims, edition, min_cell);
+  j["victims"] = {{"women", CountJson(cells.women)},
+                  {"girls", CountJson(cells.girls)},
+                  {"men", CountJson(cells.men)},
+                  {"boys", CountJson(cells.boys)},
+                  {"unknown", CountJson(cells.unknown)}};
   OJson sources = OJson::array();
   for (const Source& s : c.sources) {
-    if (public_edition && s.confidential) continue;
+    if (!ShowsSource(edition, s)) continue;
     sources.push_back({{"id", s.id},
                        {"kind", ToString(s.kind)},
                        {"publisher", s.publisher},
@@ -61,7 +64,7 @@ OJson IncidentToCaseJson(const CaseIncident& c, bool public_edition, int min_cel
                        {"confidential", s.confidential}});
   }
   j["sources"] = std::move(sources);
-  if (!public_edition && i.narrative) j["narrative"] = *i.narrative;
+  if (edition == Edition::kConfidential && i.narrative) j["narrative"] = *i.narrative;
   return j;
 }
 
@@ -108,6 +111,8 @@ StatementOfCase StatementOfCaseFrom(const Bundle& registry, const Policy& policy
     if (d.cycle <= cycle) s.decisions.push_back(d);
   }
   s.petitions = OfParty(registry.petitions, party.id);
+  s.hidden_sources_public = HiddenSources(registry, Edition::kPublic);
+  s.hidden_sources_confidential = HiddenSources(registry, Edition::kConfidential);
   return s;
 }
 
@@ -127,7 +132,9 @@ std::optional<CaseIncident> CaseIncidentFor(
   c.notice_evidence = *standard >= policy.notice_min_standard;
   for (const std::string& id : incident.sources) {
     auto it = sources.find(id);
-    if (it != sources.end()) c.sources.push_back(*it->second);
+    // A withdrawn testimony is cited by no statement, in any edition.
+    if (it == sources.end() || it->second->consent == Consent::kWithdrawn) continue;
+    c.sources.push_back(*it->second);
   }
   return c;
 }
@@ -170,6 +177,9 @@ Result<StatementOfCase> BuildStatementOfCase(Store& store, const Policy& policy,
 }
 
 OJson StatementOfCaseToJson(const StatementOfCase& s, bool public_edition) {
+  const Edition edition = public_edition ? Edition::kPublic : Edition::kConfidential;
+  const std::set<std::string>& hidden =
+      public_edition ? s.hidden_sources_public : s.hidden_sources_confidential;
   OJson j;
   j["party"] = s.party.id;
   j["name"] = s.party.name;
@@ -198,24 +208,37 @@ OJson StatementOfCaseToJson(const StatementOfCase& s, bool public_edition) {
   int64_t withheld = 0;
   for (const CaseIncident& c : s.incidents) {
     // internal_use records count but never leave the confidential edition.
-    if (public_edition && c.incident.consent == Consent::kInternalUse) {
+    if (!IncludesConsent(edition, c.incident.consent)) {
       ++withheld;
       continue;
     }
-    incidents.push_back(IncidentToCaseJson(c, public_edition, s.publication_min_cell));
+    incidents.push_back(IncidentToCaseJson(c, edition, s.publication_min_cell));
   }
   j["incidents"] = std::move(incidents);
   if (withheld > 0) j["incidents_withheld"] = withheld;
-  j["findings"] = ArrayOf(s.findings);
+  OJson findings = OJson::array();
+  for (const Finding& f : s.findings) findings.push_back(FindingJson(f, hidden));
+  j["findings"] = std::move(findings);
   j["commitments"] = ArrayOf(s.commitments);
-  j["designations"] = ArrayOf(s.designations);
-  j["engagements"] = ArrayOf(s.engagements);
-  j["decisions"] = ArrayOf(s.decisions);
-  j["petitions"] = ArrayOf(s.petitions);
+  OJson designations = OJson::array();
+  for (const Designation& d : s.designations) designations.push_back(DesignationJson(d, hidden));
+  j["designations"] = std::move(designations);
+  OJson engagements = OJson::array();
+  for (const Engagement& e : s.engagements) engagements.push_back(EngagementJson(e, edition));
+  j["engagements"] = std::move(engagements);
+  OJson decisions = OJson::array();
+  for (const Decision& d : s.decisions) decisions.push_back(DecisionJson(d, edition));
+  j["decisions"] = std::move(decisions);
+  OJson petitions = OJson::array();
+  for (const Petition& p : s.petitions) petitions.push_back(PetitionJson(p, edition));
+  j["petitions"] = std::move(petitions);
   return j;
 }
 
 std::string StatementOfCaseToText(const StatementOfCase& s, bool public_edition) {
+  const Edition edition = public_edition ? Edition::kPublic : Edition::kConfidential;
+  const std::set<std::string>& hidden =
+      public_edition ? s.hidden_sources_public : s.hidden_sources_confidential;
   const PartyAssessment& a = s.assessment;
   std::string out =
       fmt::format("Statement of case: {} ({}), cycle {}\n", s.party.name, s.party.id, s.cycle);
@@ -243,7 +266,7 @@ std::string StatementOfCaseToText(const StatementOfCase& s, bool public_edition)
   }
   out += fmt::format("\nCounted incidents in {} ({}):\n", s.cycle, s.incidents.size());
   for (const CaseIncident& c : s.incidents) {
-    if (public_edition && c.incident.consent == Consent::kInternalUse) continue;
+    if (!IncludesConsent(edition, c.incident.consent)) continue;
     std::string violations;
     for (Violation v : c.incident.violations) {
       if (!violations.empty()) violations += ",";
@@ -251,7 +274,7 @@ std::string StatementOfCaseToText(const StatementOfCase& s, bool public_edition)
     }
     std::string sources;
     for (const Source& src : c.sources) {
-      if (public_edition && src.confidential) continue;
+      if (!ShowsSource(edition, src)) continue;
       if (!sources.empty()) sources += "; ";
       sources += fmt::format("{} ({})", ToString(src.kind), src.publisher);
     }
@@ -263,7 +286,8 @@ std::string StatementOfCaseToText(const StatementOfCase& s, bool public_edition)
   }
   out += fmt::format("\nFindings ({}):\n", s.findings.size());
   for (const Finding& f : s.findings) {
-    out += fmt::format("  cycle {} source {} level {}\n", f.cycle, f.source, f.level);
+    out += fmt::format("  cycle {} source {} level {}\n", f.cycle,
+                       hidden.count(f.source) > 0 ? "(withheld)" : f.source, f.level);
   }
   out += fmt::format("\nCommitments ({}):\n", s.commitments.size());
   for (const Commitment& c : s.commitments) {
@@ -281,7 +305,9 @@ std::string StatementOfCaseToText(const StatementOfCase& s, bool public_edition)
   }
   out += fmt::format("\nEngagements ({}):\n", s.engagements.size());
   for (const Engagement& e : s.engagements) {
-    out += fmt::format("  {} {} {}\n", e.date.ToString(), ToString(e.kind), e.note);
+    const Engagement shown = Disclosed(e, edition);
+    out += fmt::format("  {} {}{}{}\n", shown.date.ToString(), ToString(shown.kind),
+                       shown.note.empty() ? "" : " ", shown.note);
   }
   out += "\nStatus history:\n";
   for (const CycleStatus& h : a.history) {

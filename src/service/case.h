@@ -9,9 +9,13 @@
 //   (consent, violations, nexus, attribution with roll-up) and are verified
 //   or under verification; each says whether it is listing or notice
 //   evidence. kNotFound for an unknown party; store failures unchanged.
-// - The JSON and text renderings are deterministic. A public edition omits
-//   confidential sources and narratives and shows any victim count below
-//   policy.publication_min_cell as "<N".
+// - The JSON and text renderings are deterministic and take every view of a
+//   record from the disclosure module (domain/disclosure.h): the public
+//   edition omits internal_use incidents, confidential sources, narratives,
+//   engagement notes, decision rationales and deciders, petition rulings'
+//   reasons and deciders, and shows victim counts below
+//   policy.publication_min_cell as "<N"; no edition names a withdrawn
+//   testimony or shows a withdrawn incident.
 // A Store is used from one thread; the renderers are pure.
 #ifndef MARA_SERVICE_CASE_H_
 #define MARA_SERVICE_CASE_H_
@@ -19,6 +23,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +62,9 @@ struct StatementOfCase {
   std::vector<Engagement> engagements;
   std::vector<Decision> decisions;  // cycles up to Y
   std::vector<Petition> petitions;
+  // Sources each edition may not name (disclosure.h HiddenSources).
+  std::set<std::string> hidden_sources_public;
+  std::set<std::string> hidden_sources_confidential;
 };
 
 Result<StatementOfCase> BuildStatementOfCase(Store& store, const Policy& policy,

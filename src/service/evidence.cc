@@ -11,11 +11,14 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "common/text.h"
+#include "domain/disclosure.h"
 #include "security/encoding.h"
 #include "security/random.h"
 #include "security/secret.h"
+#include "service/visibility.h"
 
 namespace mara {
 namespace {
@@ -124,10 +127,21 @@ std::string StoredPath(const Session& session, const std::string& sha256) {
   return (fs::path(session.evidence_dir()) / sha256).string();
 }
 
-Result<EvidenceItem> FindItem(Store& store, const std::string& id) {
-  MARA_ASSIGN_OR_RETURN(Bundle registry, store.LoadRegistry());
+// The ids of withdrawn incidents and testimony sources: their evidence is
+// in no listing and cannot be exported (domain/disclosure.h).
+Result<std::set<std::string>> WithdrawnSubjects(Session& session, const Bundle& registry) {
+  MARA_ASSIGN_OR_RETURN(std::set<std::string> withdrawn, WithdrawnIncidentIds(session));
+  for (const Source& source : registry.sources) {
+    if (source.consent == Consent::kWithdrawn) withdrawn.insert(source.id);
+  }
+  return withdrawn;
+}
+
+Result<EvidenceItem> FindItem(Session& session, const std::string& id) {
+  MARA_ASSIGN_OR_RETURN(Bundle registry, session.store().LoadRegistry());
+  MARA_ASSIGN_OR_RETURN(std::set<std::string> withdrawn, WithdrawnSubjects(session, registry));
   for (EvidenceItem& e : registry.evidence) {
-    if (e.id == id) return std::move(e);
+    if (e.id == id && !OfWithdrawn(e, withdrawn)) return std::move(e);
   }
   return Status::NotFound("no evidence item " + QuoteForMessage(id));
 }
@@ -329,7 +343,8 @@ Result<EvidenceItem> AddEvidence(Session& session, const std::string& path,
     return Status::InvalidArgument("evidence needs --source or --incident");
   }
   if (intake.incident) {
-    MARA_ASSIGN_OR_RETURN(std::optional<Incident> incident, store.GetIncident(*intake.incident));
+    MARA_ASSIGN_OR_RETURN(std::optional<Incident> incident,
+                          FindVisibleIncident(session, *intake.incident));
     if (!incident) return Status::NotFound("no incident " + QuoteForMessage(*intake.incident));
     security::Scope scope;
     scope.situation = incident->situation;
@@ -414,7 +429,7 @@ EvidenceFileOps SetEvidenceFileOpsForTesting(EvidenceFileOps ops) {
 }
 
 Status ExportEvidence(Session& session, const std::string& id, const std::string& out_path) {
-  MARA_ASSIGN_OR_RETURN(EvidenceItem item, FindItem(session.store(), id));
+  MARA_ASSIGN_OR_RETURN(EvidenceItem item, FindItem(session, id));
   MARA_RETURN_IF_ERROR(AuthorizeView(session, item));
   Fd out(::open(out_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (out.get() < 0) {
@@ -479,8 +494,23 @@ Result<EvidenceVerification> VerifyEvidence(Session& session) {
   return result;
 }
 
+Result<std::vector<EvidenceItem>> ListEvidenceItems(Session& session,
+                                                    const std::optional<std::string>& incident) {
+  MARA_RETURN_IF_ERROR(session.AuthorizeSomewhere(Operation::kViewEvidence));
+  MARA_ASSIGN_OR_RETURN(Bundle registry, session.store().LoadRegistry());
+  MARA_ASSIGN_OR_RETURN(std::set<std::string> withdrawn, WithdrawnSubjects(session, registry));
+  std::vector<EvidenceItem> out;
+  for (EvidenceItem& item : registry.evidence) {
+    if (incident && item.incident != *incident) continue;
+    if (OfWithdrawn(item, withdrawn)) continue;
+    if (!AuthorizeView(session, item).ok()) continue;
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
 Result<std::vector<security::AuditRecord>> CustodyLog(Session& session, const std::string& id) {
-  MARA_ASSIGN_OR_RETURN(EvidenceItem item, FindItem(session.store(), id));
+  MARA_ASSIGN_OR_RETURN(EvidenceItem item, FindItem(session, id));
   MARA_RETURN_IF_ERROR(AuthorizeView(session, item));
   std::vector<security::AuditRecord> out;
   MARA_RETURN_IF_ERROR(session.store().ScanAuditRecords([&](const security::AuditRecord& r) {

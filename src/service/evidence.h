@@ -67,6 +67,12 @@ struct EvidenceVerification {
 };
 // kViewEvidence everywhere: re-hashes every stored item.
 Result<EvidenceVerification> VerifyEvidence(Session& session);
+// kViewEvidence somewhere: the items the principal may view (in its
+// situations), of one incident when `incident` is given. Evidence of a
+// withdrawn incident or testimony is in no listing, and ExportEvidence and
+// CustodyLog answer it as kNotFound.
+Result<std::vector<EvidenceItem>> ListEvidenceItems(Session& session,
+                                                    const std::optional<std::string>& incident);
 // kViewEvidence: the custody records of item `id`, oldest first.
 Result<std::vector<security::AuditRecord>> CustodyLog(Session& session, const std::string& id);
 

@@ -3,17 +3,89 @@
 #include <algorithm>
 
 #include "common/text.h"
+#include "domain/disclosure.h"
 #include "domain/json_codec.h"
 #include "domain/validate.h"
 #include "ingest/store_lookup.h"
+#include "service/visibility.h"
 
 namespace mara {
 namespace {
 
-Result<Incident> Load(Store& store, const std::string& id) {
-  MARA_ASSIGN_OR_RETURN(std::optional<Incident> incident, store.GetIncident(id));
-  if (!incident) return Status::NotFound("no incident " + QuoteForMessage(id));
+constexpr std::string_view kHistoryPrefix = "incident.history/";
+// The members of an incident that are not its substance: a change to any
+// other member of a verified incident returns it to under_verification.
+constexpr std::string_view kNotSubstance[] = {"status", "verified_on", "narrative", "consent"};
+
+Status NoIncident(const std::string& id) {
+  return Status::NotFound("no incident " + QuoteForMessage(id));
+}
+
+// The incident when the principal can see it; kNotFound alike when it does
+// not exist and when it is hidden from the principal.
+Result<Incident> Load(Session& session, const std::string& id) {
+  MARA_ASSIGN_OR_RETURN(std::optional<Incident> incident, FindVisibleIncident(session, id));
+  if (!incident) return NoIncident(id);
   return std::move(*incident);
+}
+
+// Field-level changes between two versions of an incident, by member of
+// the mara-bundle/1 form. The narrative is sealed at rest, so its change is
+// recorded without its text.
+Json Changes(const Incident* before, const Incident& after) {
+  const Json b = before ? ToJson(*before) : Json::object();
+  const Json a = ToJson(after);
+  Json out = Json::array();
+  std::set<std::string> keys;
+  for (const auto& [k, v] : b.items()) keys.insert(k);
+  for (const auto& [k, v] : a.items()) keys.insert(k);
+  for (const std::string& k : keys) {
+    const Json none = nullptr;
+    const Json& x = b.contains(k) ? b[k] : none;
+    const Json& y = a.contains(k) ? a[k] : none;
+    if (x == y) continue;
+    Json change = {{"field", k}};
+    if (k != "narrative") {
+      change["before"] = x;
+      change["after"] = y;
+    }
+    out.push_back(std::move(change));
+  }
+  return out;
+}
+
+bool SameSubstance(const Incident& a, const Incident& b) {
+  Json x = ToJson(a);
+  Json y = ToJson(b);
+  for (std::string_view k : kNotSubstance) {
+    x.erase(std::string(k));
+    y.erase(std::string(k));
+  }
+  return x == y;
+}
+
+// Appends one entry to the incident's history (inside the caller's
+// transaction).
+Status AppendHistory(Session& session, const std::string& id, std::string_view action,
+                     const Incident* before, const Incident& after, std::string_view comment) {
+  const std::string key = std::string(kHistoryPrefix) + id;
+  MARA_ASSIGN_OR_RETURN(std::optional<std::string> text, session.store().GetMeta(key));
+  Json history = Json::array();
+  if (text) {
+    history = Json::parse(*text, nullptr, false);
+    if (!history.is_array()) {
+      return Status::Corruption("the history of incident " + QuoteForMessage(id) +
+                                " is not a JSON array");
+    }
+  }
+  Json entry = {{"action", std::string(action)},
+                {"by", session.name()},
+                {"at", NowIso(session.clock())},
+                {"status", std::string(ToString(after.status))}};
+  if (!comment.empty()) entry["comment"] = std::string(comment);
+  entry["changes"] = Changes(before, after);
+  history.push_back(std::move(entry));
+  return session.store().PutMeta(key, history.dump());
 }
 
 // Runs inside the write transaction: no other writer can change the record
@@ -40,7 +112,7 @@ Status VerifyIncident(Session& session, const std::string& id, Date verified_on,
   Store& store = session.store();
   Transaction tx(&store);
   MARA_RETURN_IF_ERROR(tx.Begin());
-  MARA_ASSIGN_OR_RETURN(Incident incident, Load(store, id));
+  MARA_ASSIGN_OR_RETURN(Incident incident, Load(session, id));
   MARA_ASSIGN_OR_RETURN(std::optional<IncidentProvenance> provenance,
                         store.GetIncidentProvenance(id));
   security::Scope scope;
@@ -55,12 +127,53 @@ Status VerifyIncident(Session& session, const std::string& id, Date verified_on,
   if (incident.status == IncidentStatus::kVerified) {
     return Status::Conflict("incident " + QuoteForMessage(id) + " is already verified");
   }
-  const std::string before = RecordDigest(incident);
+  if (verified_on < incident.date) {
+    return Status::InvalidArgument("incident " + QuoteForMessage(id) +
+                                   " verified_on: " + verified_on.ToString() +
+                                   " is before the incident's date " + incident.date.ToString());
+  }
+  const Incident before = incident;
   incident.status = IncidentStatus::kVerified;
   incident.verified_on = verified_on;
   MARA_RETURN_IF_ERROR(store.PutIncident(incident, 0).status());
-  MARA_RETURN_IF_ERROR(
-      session.Audit({"", "incident.verify", "incidents", id, before, RecordDigest(incident)}));
+  MARA_RETURN_IF_ERROR(AppendHistory(session, id, "verified", &before, incident, ""));
+  MARA_RETURN_IF_ERROR(session.Audit(
+      {"", "incident.verify", "incidents", id, RecordDigest(before), RecordDigest(incident)}));
+  return tx.Commit();
+}
+
+Status ReturnIncident(Session& session, const std::string& id, std::string_view comment,
+                      std::string_view if_version) {
+  if (TrimBlanks(comment).empty()) {
+    return Status::InvalidArgument("--comment: say what the author should look at again");
+  }
+  Store& store = session.store();
+  Transaction tx(&store);
+  MARA_RETURN_IF_ERROR(tx.Begin());
+  MARA_ASSIGN_OR_RETURN(Incident incident, Load(session, id));
+  MARA_ASSIGN_OR_RETURN(std::optional<IncidentProvenance> provenance,
+                        store.GetIncidentProvenance(id));
+  security::Scope scope;
+  scope.situation = incident.situation;
+  scope.target = "incident " + id;
+  if (provenance) {
+    scope.created_by = provenance->created_by;
+    scope.last_edited_by = provenance->last_edited_by;
+  }
+  // Returning is the reviewer's other answer to a verification request:
+  // the same permission and the same four eyes.
+  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kVerifyIncident, scope));
+  MARA_RETURN_IF_ERROR(CheckVersion(id, &incident, if_version));
+  if (incident.status == IncidentStatus::kVerified) {
+    return Status::Conflict("incident " + QuoteForMessage(id) +
+                            " is verified; an edit of its substance returns it to verification");
+  }
+  const Incident before = incident;
+  incident.status = IncidentStatus::kReported;
+  MARA_RETURN_IF_ERROR(store.PutIncident(incident, 0).status());
+  MARA_RETURN_IF_ERROR(AppendHistory(session, id, "returned", &before, incident, comment));
+  MARA_RETURN_IF_ERROR(session.Audit(
+      {"", "incident.return", "incidents", id, RecordDigest(before), RecordDigest(incident)}));
   return tx.Commit();
 }
 
@@ -69,33 +182,78 @@ Status SetIncidentConsent(Session& session, const std::string& id, Consent conse
   Store& store = session.store();
   Transaction tx(&store);
   MARA_RETURN_IF_ERROR(tx.Begin());
-  MARA_ASSIGN_OR_RETURN(Incident incident, Load(store, id));
+  // A withdrawn incident is hidden: it can only be restored, explicitly.
+  MARA_ASSIGN_OR_RETURN(Incident incident, Load(session, id));
   security::Scope scope;
   scope.situation = incident.situation;
   scope.target = "incident " + id;
   MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kEditIncident, scope));
   MARA_RETURN_IF_ERROR(CheckVersion(id, &incident, if_version));
-  const std::string before = RecordDigest(incident);
+  const Incident before = incident;
   incident.consent = consent;
   MARA_RETURN_IF_ERROR(store.PutIncident(incident, 0).status());
   MARA_RETURN_IF_ERROR(store.SetIncidentEditor(id, session.name()));
+  MARA_RETURN_IF_ERROR(AppendHistory(
+      session, id, consent == Consent::kWithdrawn ? "consent withdrawn" : "consent changed",
+      &before, incident, ""));
   MARA_RETURN_IF_ERROR(
       session.Audit({"", std::string("incident.consent.") + std::string(ToString(consent)),
-                     "incidents", id, before, RecordDigest(incident)}));
+                     "incidents", id, RecordDigest(before), RecordDigest(incident)}));
   return tx.Commit();
 }
 
-Result<PutOutcome> SaveIncident(Session& session, const Incident& incident,
-                                std::string_view if_version) {
-  const std::string where = "incident " + QuoteForMessage(incident.id);
-  if (std::optional<FieldError> error = CheckRecord(incident)) {
-    return Status::InvalidArgument(where + (error->field.empty() ? "" : " " + error->field) + ": " +
-                                   error->message);
+Status RestoreIncidentConsent(Session& session, const std::string& id, Consent consent,
+                              std::string_view reason) {
+  if (consent == Consent::kWithdrawn) {
+    return Status::InvalidArgument("--consent: a restored consent cannot be `withdrawn`");
+  }
+  if (TrimBlanks(reason).empty()) {
+    return Status::InvalidArgument("--reason: say how the survivor or witness gave consent again");
   }
   Store& store = session.store();
   Transaction tx(&store);
   MARA_RETURN_IF_ERROR(tx.Begin());
+  MARA_ASSIGN_OR_RETURN(std::optional<Incident> stored, store.GetIncident(id));
+  // Only the situation's editors learn that a withdrawn incident exists.
+  security::Scope scope;
+  scope.target = "incident " + id;
+  if (stored) scope.situation = stored->situation;
+  if (!stored || !session.Authorize(security::Operation::kEditIncident, scope).ok()) {
+    return NoIncident(id);
+  }
+  if (stored->consent != Consent::kWithdrawn) {
+    return Status::Conflict("incident " + QuoteForMessage(id) +
+                            " is not withdrawn; change its consent with `incident consent`");
+  }
+  const Incident before = *stored;
+  Incident incident = *stored;
+  incident.consent = consent;
+  MARA_RETURN_IF_ERROR(store.PutIncident(incident, 0).status());
+  MARA_RETURN_IF_ERROR(store.SetIncidentEditor(id, session.name()));
+  MARA_RETURN_IF_ERROR(AppendHistory(session, id, "consent restored", &before, incident, reason));
+  MARA_RETURN_IF_ERROR(session.Audit({"", "incident.consent.restore", "incidents", id,
+                                      RecordDigest(before), RecordDigest(incident)}));
+  return tx.Commit();
+}
+
+Result<PutOutcome> SaveIncident(Session& session, const Incident& proposed,
+                                std::string_view if_version) {
+  const std::string where = "incident " + QuoteForMessage(proposed.id);
+  if (std::optional<FieldError> error = CheckRecord(proposed)) {
+    return Status::InvalidArgument(where + (error->field.empty() ? "" : " " + error->field) + ": " +
+                                   error->message);
+  }
+  Incident incident = proposed;
+  Store& store = session.store();
+  Transaction tx(&store);
+  MARA_RETURN_IF_ERROR(tx.Begin());
   MARA_ASSIGN_OR_RETURN(std::optional<Incident> stored, store.GetIncident(incident.id));
+  if (stored && !CanSeeIncident(session, *stored)) {
+    // The id is taken by a record this principal cannot see: refused as any
+    // id in use is, without saying where or what it is.
+    if (!if_version.empty()) return NoIncident(incident.id);
+    return Status::Conflict(where + " is an id already in use; choose another id");
+  }
   security::Scope scope;
   scope.target = "incident " + incident.id;
   if (stored) {
@@ -106,6 +264,37 @@ Result<PutOutcome> SaveIncident(Session& session, const Incident& incident,
   MARA_RETURN_IF_ERROR(session.Authorize(
       stored ? security::Operation::kEditIncident : security::Operation::kCreateIncident, scope));
   MARA_RETURN_IF_ERROR(CheckVersion(incident.id, stored ? &*stored : nullptr, if_version));
+
+  // Four eyes: only the verify operation makes an incident verified, and a
+  // change of a verified incident's substance returns it to verification.
+  const bool was_verified = stored && stored->status == IncidentStatus::kVerified;
+  const bool keeps_verification = was_verified && SameSubstance(*stored, incident);
+  const std::optional<Date> stored_verified_on = stored ? stored->verified_on : std::nullopt;
+  if (incident.status == IncidentStatus::kVerified) {
+    if (!was_verified) {
+      return Status::InvalidArgument(
+          where +
+          " status: `verified` is set only by a reviewer's verification, by someone "
+          "who neither created nor last edited the incident (send reported or "
+          "under_verification)");
+    }
+    if (keeps_verification) {
+      incident.verified_on = stored_verified_on;
+    } else {
+      incident.status = IncidentStatus::kUnderVerification;
+      incident.verified_on.reset();
+    }
+  }
+  if (incident.verified_on && incident.verified_on != stored_verified_on) {
+    return Status::InvalidArgument(where + " verified_on: set only by a reviewer's verification");
+  }
+  if (incident.status != IncidentStatus::kVerified) incident.verified_on.reset();
+  // Consent changes are their own operations (withdrawal, restoration).
+  if (stored && stored->consent != incident.consent) {
+    return Status::InvalidArgument(where + " consent: change it with the consent operation, " +
+                                   "not with an edit");
+  }
+
   MARA_ASSIGN_OR_RETURN(std::unique_ptr<StoreLookup> lookup, StoreLookup::Load(store));
   MARA_ASSIGN_OR_RETURN(std::optional<FieldError> reference, CheckReferences(incident, *lookup));
   if (reference) {
@@ -116,10 +305,44 @@ Result<PutOutcome> SaveIncident(Session& session, const Incident& incident,
   const std::string before = stored ? RecordDigest(*stored) : "";
   MARA_ASSIGN_OR_RETURN(PutOutcome outcome, store.PutIncident(incident, 0));
   MARA_RETURN_IF_ERROR(store.SetIncidentEditor(incident.id, session.name()));
+  MARA_RETURN_IF_ERROR(AppendHistory(
+      session, incident.id, stored ? "edited" : "created", stored ? &*stored : nullptr, incident,
+      was_verified && !keeps_verification
+          ? "verification of " + (stored->verified_on ? stored->verified_on->ToString() : "?") +
+                " set aside: the incident's substance changed"
+          : ""));
   MARA_RETURN_IF_ERROR(session.Audit({"", stored ? "incident.edit" : "incident.create", "incidents",
                                       incident.id, before, RecordDigest(incident)}));
   MARA_RETURN_IF_ERROR(tx.Commit());
   return outcome;
+}
+
+Result<Json> IncidentHistory(Session& session, const std::string& id) {
+  MARA_ASSIGN_OR_RETURN(Incident incident, Load(session, id));
+  const Edition edition = EditionFor(session, incident.situation);
+  MARA_ASSIGN_OR_RETURN(std::optional<std::string> text,
+                        session.store().GetMeta(std::string(kHistoryPrefix) + id));
+  Json history = Json::array();
+  if (text) {
+    history = Json::parse(*text, nullptr, false);
+    if (!history.is_array()) {
+      return Status::Corruption("the history of incident " + QuoteForMessage(id) +
+                                " is not a JSON array");
+    }
+  }
+  if (edition == Edition::kPublic) {
+    // Public readers learn what changed and when, not the values, the
+    // people or the comments.
+    for (Json& entry : history) {
+      entry.erase("by");
+      entry.erase("comment");
+      for (Json& change : entry["changes"]) {
+        change.erase("before");
+        change.erase("after");
+      }
+    }
+  }
+  return Json{{"id", id}, {"history", std::move(history)}};
 }
 
 Status SetTestimonyConsent(Session& session, const std::string& source_id, Consent consent) {

@@ -1,25 +1,51 @@
 // Changes to single incidents made in Mara (as opposed to imported): the
-// four-eyes verification and the survivor's consent (docs/security.md §2, §4).
+// four-eyes verification, the survivor's consent and the incident's history
+// (docs/security.md).
 //
 // Contract:
-// - VerifyIncident sets status `verified` and verified_on. It needs
-//   security::Operation::kVerifyIncident (a reviewer) and a principal who
-//   neither created nor last edited the incident (the four-eyes rule;
-//   kPermissionDenied naming the rule). kNotFound for an unknown incident,
-//   kConflict when it is already verified.
-// - SetIncidentConsent records a new consent scope (withdrawal included):
-//   kEditIncident in the incident's situation; the principal becomes its last
-//   editor. A withdrawn incident leaves every output and the assessment; its
-//   audit trail stays.
+// - An incident the principal cannot see (service/visibility.h: withdrawn,
+//   internal_use for a public reader, or outside its situations) is
+//   answered exactly as one that does not exist: kNotFound "no incident".
+// - VerifyIncident sets status `verified` and verified_on: the only way an
+//   incident becomes verified. It needs kVerifyIncident (a reviewer) and a
+//   principal who neither created nor last edited the incident (the
+//   four-eyes rule; kPermissionDenied naming the rule). kConflict when it is
+//   already verified; kInvalidArgument for a verification date before the
+//   incident's.
+// - ReturnIncident sends an unverified incident back to its author with a
+//   comment (status `reported`): same permission and four eyes as
+//   verifying; the comment is required.
+// - SetIncidentConsent records a new consent scope of a visible incident
+//   (withdrawal included): kEditIncident in its situation; the principal
+//   becomes its last editor. A withdrawn incident leaves every output and
+//   the assessment; its audit trail and history stay.
+// - RestoreIncidentConsent is the only way back from `withdrawn`: an
+//   explicit operation with a reason (kInvalidArgument without one), by an
+//   editor of the incident's situation (kNotFound for anyone else), audited
+//   as `incident.consent.restore`.
 // - SaveIncident creates an incident or replaces one, as a monitor does in
 //   Mara: kCreateIncident in its situation for a new id, kEditIncident in
 //   the stored and the new situation for an existing one. The record must
 //   pass the domain rules (kInvalidArgument naming the field) and refer only
-//   to stored situations, parties and sources. A new incident records the
-//   principal as its creator and last editor, an edit as its last editor, so
-//   neither can verify it. Returns whether it was inserted or updated.
-// Each change and its audit record (before and after digests) commit in one
-// transaction. A Session is used from one thread.
+//   to stored situations, parties and sources. It never verifies: status
+//   `verified` or a verified_on not already stored is kInvalidArgument. An
+//   edit that changes a verified incident's substance (anything but status,
+//   verified_on, narrative and consent) returns it to under_verification;
+//   an edit that keeps the substance keeps the verification and its date.
+//   An edit cannot change the consent (kInvalidArgument). An id taken by an
+//   incident the principal cannot see is kConflict "already in use" for a
+//   create and kNotFound for a replacement (`if_version` given). A new
+//   incident records the principal as its creator and last editor, an edit
+//   as its last editor, so neither can verify it. Returns whether it was
+//   inserted or updated.
+// - IncidentHistory: every change made in Mara (created, edited, verified,
+//   returned, consent changed or restored), oldest first, each with who,
+//   when, the status after it, the comment and field-level before/after
+//   values (never the narrative's text). Readers of the public edition get
+//   the actions, times and changed fields only. Changes by import are in
+//   the import log, not here.
+// Each change, its history entry and its audit record (before and after
+// digests) commit in one transaction. A Session is used from one thread.
 // Optimistic concurrency (an HTTP If-Match): each operation takes an
 // optional `if_version`, the IncidentVersion of the incident as the caller
 // read it. When it is not empty it is compared with the stored incident
@@ -38,6 +64,7 @@
 #include "common/date.h"
 #include "common/status.h"
 #include "domain/enums.h"
+#include "domain/json_codec.h"
 #include "service/session.h"
 
 namespace mara {
@@ -47,8 +74,13 @@ std::string IncidentVersion(const Incident& incident);
 
 Status VerifyIncident(Session& session, const std::string& id, Date verified_on,
                       std::string_view if_version = {});
+Status ReturnIncident(Session& session, const std::string& id, std::string_view comment,
+                      std::string_view if_version = {});
 Status SetIncidentConsent(Session& session, const std::string& id, Consent consent,
                           std::string_view if_version = {});
+Status RestoreIncidentConsent(Session& session, const std::string& id, Consent consent,
+                              std::string_view reason);
+Result<Json> IncidentHistory(Session& session, const std::string& id);
 Result<PutOutcome> SaveIncident(Session& session, const Incident& incident,
                                 std::string_view if_version = {});
 // Records the consent scope of a survivor or witness testimony source

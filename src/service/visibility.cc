@@ -1,0 +1,34 @@
+#include "service/visibility.h"
+
+namespace mara {
+
+Edition EditionFor(const Session& session, const std::string& situation) {
+  return session.Authorize(security::Operation::kReadConfidential, {.situation = situation}).ok()
+             ? Edition::kConfidential
+             : Edition::kPublic;
+}
+
+bool CanSeeIncident(const Session& session, const Incident& incident) {
+  if (!session.Authorize(security::Operation::kReadPublic, {.situation = incident.situation})
+           .ok()) {
+    return false;
+  }
+  return IncludesConsent(EditionFor(session, incident.situation), incident.consent);
+}
+
+Result<std::optional<Incident>> FindVisibleIncident(Session& session, const std::string& id) {
+  MARA_ASSIGN_OR_RETURN(std::optional<Incident> incident, session.store().GetIncident(id));
+  if (!incident || !CanSeeIncident(session, *incident)) return std::optional<Incident>();
+  return incident;
+}
+
+Result<std::set<std::string>> WithdrawnIncidentIds(Session& session) {
+  std::set<std::string> out;
+  MARA_RETURN_IF_ERROR(session.store().ScanIncidentFacts([&](const IncidentFacts& facts) {
+    if (facts.consent == Consent::kWithdrawn) out.emplace(facts.id);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+}  // namespace mara
