@@ -50,16 +50,16 @@ struct MaraRun {
   std::string err;
 };
 
-// Runs `mara --db DB ARGS...` with `input` on standard input.
-inline MaraRun RunMara(const fs::path& db, std::vector<std::string> args,
-                       const std::string& input = "") {
-  const fs::path dir = db.parent_path();
+// Runs `mara --db DB ARGS...` with `input` on standard input; DB is a path
+// or a postgresql:// URL, `dir` a directory for the run's scratch files.
+inline MaraRun RunMaraIn(const fs::path& dir, const std::string& db, std::vector<std::string> args,
+                         const std::string& input = "") {
   const std::string tag = std::to_string(::getpid()) + "_" +
                           std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
   const fs::path in = dir / ("run_in_" + tag), out = dir / ("run_out_" + tag),
                  err = dir / ("run_err_" + tag);
   std::ofstream(in, std::ios::binary) << input;
-  std::vector<std::string> all = {MARA_BINARY, "--db", db.string()};
+  std::vector<std::string> all = {MARA_BINARY, "--db", db};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& s : all) argv.push_back(s.data());
@@ -83,6 +83,12 @@ inline MaraRun RunMara(const fs::path& db, std::vector<std::string> args,
   fs::remove(out);
   fs::remove(err);
   return run;
+}
+
+// Runs `mara --db DB ARGS...` for a SQLite file DB.
+inline MaraRun RunMara(const fs::path& db, std::vector<std::string> args,
+                       const std::string& input = "") {
+  return RunMaraIn(db.parent_path(), db.string(), std::move(args), input);
 }
 
 struct HttpAnswer {
@@ -231,9 +237,18 @@ class ServeProcess {
 
   // Starts the server and waits (up to 30 s) for its port; false on failure.
   bool Start(const fs::path& db, int threads = 4, std::vector<std::string> extra = {}) {
-    log_ = db.parent_path() / "serve.log";
-    std::vector<std::string> all = {MARA_BINARY, "--db", db.string(), "serve",
-                                    "--port",    "0",    "--threads", std::to_string(threads)};
+    return StartIn(db.parent_path(), db.string(), threads, {}, std::move(extra));
+  }
+
+  // As Start, for a DB path or URL, with the log in `dir` and `global`
+  // options (e.g. --key-file) before `serve`.
+  bool StartIn(const fs::path& dir, const std::string& db, int threads,
+               std::vector<std::string> global, std::vector<std::string> extra) {
+    log_ = dir / "serve.log";
+    std::vector<std::string> all = {MARA_BINARY, "--db", db};
+    all.insert(all.end(), global.begin(), global.end());
+    for (const char* a : {"serve", "--port", "0", "--threads"}) all.push_back(a);
+    all.push_back(std::to_string(threads));
     all.insert(all.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (std::string& s : all) argv.push_back(s.data());
