@@ -39,41 +39,7 @@ bool ResponseCache::Cacheable(std::string_view method, std::string_view path) {
 
 void ResponseCache::ReadStore(const std::set<std::string>& principals, Result<int64_t>* version,
                               std::map<std::string, Result<std::optional<std::string>>>* digests) {
-  if (store_ == nullptr) {
-    Result<std::unique_ptr<Store>> opened =
-        OpenStore(db_, StoreOptions{.create_if_missing = false});
-    if (!opened.ok()) {
-      *version = opened.status();
-      return;
-    }
-    store_ = std::move(opened).value();
-  }
-  bool healthy = true;
-  *version = store_->DataVersion();
-  healthy = healthy && version->ok();
-  for (const std::string& principal : principals) {
-    Result<std::optional<UserRecord>> user = store_->GetUser(principal);
-    if (!user.ok()) {
-      healthy = false;
-      digests->emplace(principal, user.status());
-      continue;
-    }
-    std::optional<std::string> digest;
-    if (user->has_value()) {
-      const UserRecord& u = **user;
-      std::string who;
-      AppendField(u.name, &who);
-      AppendField(u.password_hash, &who);
-      for (const std::string& r : u.roles) AppendField(r, &who);
-      who.push_back('|');
-      for (const std::string& s : u.situations) AppendField(s, &who);
-      who.push_back(u.disabled ? 'd' : 'e');
-      digest = Blake2bHex(who);
-    }
-    digests->emplace(principal, std::move(digest));
-  }
-  // A store that failed is opened again by the next read.
-  if (!healthy) store_.reset();
+  reader_.Read(principals, version, digests);
 }
 
 void ResponseCache::Probe(std::unique_lock<std::mutex>& lock, const std::string& principal) {

@@ -51,7 +51,7 @@
 #include <vector>
 
 #include "api/router.h"
-#include "storage/store.h"
+#include "service/freshness.h"
 
 namespace mara::api {
 
@@ -109,7 +109,7 @@ class ResponseCache {
     Result<std::optional<std::string>> digest{std::optional<std::string>()};
   };
   std::map<std::string, Principal> principals_;
-  std::unique_ptr<Store> store_;  // used by the running read alone
+  FreshnessReader reader_{db_};  // used by the running read alone
 };
 
 }  // namespace mara::api

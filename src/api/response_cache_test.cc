@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -14,7 +15,10 @@
 
 #include "api/resources.h"
 #include "common/temp_dir.h"
-#include "storage/store.h"
+#include "service/authorized.h"
+#include "service/freshness.h"
+#include "service/session.h"
+#include "service/users.h"
 
 namespace mara::api {
 namespace {
@@ -26,23 +30,35 @@ class ResponseCacheTest : public ::testing::Test {
     ASSERT_TRUE(dir.ok()) << dir.status().ToString();
     dir_ = std::move(dir).value();
     db_ = (std::filesystem::path(dir_.path()) / "mara.db").string();
-    auto opened = OpenStore(db_);
+    SessionOptions o;
+    o.db = db_;
+    o.create = true;
+    auto opened = Session::Open(o);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened).value();
-    PutUser({"ana", "", {"analyst"}, {"SIT-A"}, false, "2025-01-01T00:00:00Z"});
+    session_ = std::move(opened).value();
+    NewUser ana;
+    ana.name = "ana";
+    ana.roles = {"analyst"};
+    ana.situations = {"SIT-A"};
+    ASSERT_TRUE(AddUser(*session_, ana).ok());
   }
 
-  void PutUser(const UserRecord& user) {
-    ASSERT_TRUE(store_->Begin().ok());
-    ASSERT_TRUE(store_->PutUser(user).ok());
-    ASSERT_TRUE(store_->Commit().ok());
-  }
-
-  // A data change committed through another connection.
+  // A data change committed through another connection: an import.
   void ChangeData(const std::string& name) {
-    ASSERT_TRUE(store_->Begin().ok());
-    ASSERT_TRUE(store_->Put(Situation{"SIT-A", name, true}).ok());
-    ASSERT_TRUE(store_->Commit().ok());
+    const std::string path = dir_.path() + "/change.json";
+    std::ofstream(path) << R"({"format": "mara-bundle/1", "situations": [{"id": "SIT-A", "name": ")"
+                        << name << R"(", "on_council_agenda": true}]})";
+    auto imported = ImportFile(*session_, path, {});
+    ASSERT_TRUE(imported.ok()) << imported.status().ToString();
+  }
+
+  int64_t DataVersion() {
+    FreshnessReader reader(db_);
+    Result<int64_t> version{int64_t{0}};
+    std::map<std::string, Result<std::optional<std::string>>> digests;
+    reader.Read({}, &version, &digests);
+    EXPECT_TRUE(version.ok()) << version.status().ToString();
+    return version.ok() ? *version : -1;
   }
 
   static Request Get(std::string path) {
@@ -54,7 +70,7 @@ class ResponseCacheTest : public ::testing::Test {
 
   ScopedTempDir dir_;
   std::string db_;
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<Session> session_;
 };
 
 TEST_F(ResponseCacheTest, OnlyTheAssessmentViewsAreCacheable) {
@@ -99,16 +115,14 @@ TEST_F(ResponseCacheTest, KeysFollowTheDataThePrincipalAndTheQuery) {
   EXPECT_EQ(hit->headers[0].second, EtagOf(R"({"cycle": 2025})"));
 
   // A data change, from another connection, moves every key.
-  ASSERT_TRUE(store_->Begin().ok());
-  ASSERT_TRUE(store_->Put(Situation{"SIT-A", "Country A", true}).ok());
-  ASSERT_TRUE(store_->Commit().ok());
+  ChangeData("Country A");
   const std::optional<std::string> after_data = cache.KeyFor(req, "ana");
   ASSERT_TRUE(after_data.has_value());
   EXPECT_NE(after_data, key);
   EXPECT_FALSE(cache.Find(*after_data).has_value());
 
   // So does a change to the principal's roles or situations.
-  PutUser({"ana", "", {"analyst"}, {"SIT-A", "SIT-B"}, false, "2025-01-01T00:00:00Z"});
+  ASSERT_TRUE(AssignUser(*session_, "ana", {}, {"SIT-B"}, false).ok());
   const std::optional<std::string> after_user = cache.KeyFor(req, "ana");
   ASSERT_TRUE(after_user.has_value());
   EXPECT_NE(after_user, after_data);
@@ -161,12 +175,11 @@ TEST_F(ResponseCacheTest, StrictKeysAreNeverOlderThanTheRequestUnderConcurrency)
   ASSERT_TRUE(previous.has_value());
   for (int i = 0; i < 40; ++i) {
     ChangeData("Country " + std::to_string(i));
-    Result<int64_t> version = store_->DataVersion();
-    ASSERT_TRUE(version.ok());
-    committed.store(*version);
+    const int64_t version = DataVersion();
+    committed.store(version);
     std::optional<std::string> key = cache.KeyFor(req, "ana");
     ASSERT_TRUE(key.has_value());
-    EXPECT_EQ(VersionOf(*key), *version);
+    EXPECT_EQ(VersionOf(*key), version);
     EXPECT_NE(key, previous);
     previous = key;
   }
@@ -192,7 +205,7 @@ TEST_F(ResponseCacheTest, BoundedStalenessEndsAtInvalidate) {
   ASSERT_TRUE(after_data.has_value());
   EXPECT_GT(VersionOf(*after_data), VersionOf(*key));
 
-  PutUser({"ana", "", {"analyst"}, {"SIT-A"}, true, "2025-01-01T00:00:00Z"});  // disabled
+  ASSERT_TRUE(SetUserDisabled(*session_, "ana", true).ok());
   EXPECT_EQ(cache.KeyFor(req, "ana"), after_data);
   cache.Invalidate();
   const std::optional<std::string> after_user = cache.KeyFor(req, "ana");

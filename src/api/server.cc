@@ -22,12 +22,12 @@
 #include "api/resources_imports.h"
 #include "api/response_cache.h"
 #include "api/static_files.h"
-#include "api/tokens.h"
 #include "common/text.h"
 #include "policy/policy.h"
 #include "security/encoding.h"
 #include "security/password.h"
 #include "security/random.h"
+#include "service/api_tokens.h"
 #include "service/session.h"
 #include "service/users.h"
 
@@ -223,7 +223,7 @@ std::variant<std::string, Response> Server::Impl::Authenticate(const Request& re
     if (!lookup.ok()) return ProblemFor(lookup.status());
     const int64_t now = (*lookup)->clock().NowMillis() / 1000;
     Result<std::string> principal =
-        ResolveApiToken((*lookup)->store(), std::string_view(authorization).substr(7), now);
+        ResolveApiToken(**lookup, std::string_view(authorization).substr(7), now);
     if (!principal.ok()) {
       if (principal.status().code() != StatusCode::kPermissionDenied) {
         return ProblemFor(principal.status());
@@ -326,10 +326,9 @@ Response Server::Impl::Login(Request& req) {
     if (session.ok()) {
       // Only a principal with a usable password reaches Argon2id inside
       // CheckPassword; everyone else gets the dummy check below.
-      Result<std::optional<UserRecord>> user = (*session)->store().GetUser(name);
-      known =
-          user.ok() && user->has_value() && !(*user)->disabled && !(*user)->password_hash.empty();
-      checked = CheckPassword((*session)->store(), name, password);
+      Result<bool> usable = HasUsablePassword(**session);
+      known = usable.ok() && *usable;
+      checked = CheckPassword(**session, password);
       if (checked.ok() && (*session)->principal().disabled) {
         checked = Status::PermissionDenied("disabled");
       }

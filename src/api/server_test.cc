@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "api/api_world_test_support.h"
-#include "api/tokens.h"
+#include "service/api_tokens.h"
 #include "common/temp_dir.h"
 #include "policy/assessment_output.h"
 #include "policy/policy.h"
@@ -551,10 +551,10 @@ TEST(ApiTokenTest, ExpiredTokensAreRefused) {
   ASSERT_TRUE(session.ok());
   auto issued = IssueApiToken(**session, 1);
   ASSERT_TRUE(issued.ok()) << issued.status().ToString();
-  auto now = ResolveApiToken((*session)->store(), issued->token, issued->expires_at - 10);
+  auto now = ResolveApiToken(**session, issued->token, issued->expires_at - 10);
   ASSERT_TRUE(now.ok());
   EXPECT_EQ(*now, "operator");
-  auto later = ResolveApiToken((*session)->store(), issued->token, issued->expires_at);
+  auto later = ResolveApiToken(**session, issued->token, issued->expires_at);
   EXPECT_EQ(later.status().code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(IssueApiToken(**session, 0).status().code(), StatusCode::kInvalidArgument);
 }

@@ -137,9 +137,14 @@ Status AssignUser(Session& session, const std::string& name, const std::vector<s
   return Save(session, "user.assign", user, after);
 }
 
-Status CheckPassword(Store& store, const std::string& name, const std::string& password) {
+Result<bool> HasUsablePassword(Session& session) {
+  MARA_ASSIGN_OR_RETURN(std::optional<UserRecord> user, session.store().GetUser(session.name()));
+  return user && !user->disabled && !user->password_hash.empty();
+}
+
+Status CheckPassword(Session& session, const std::string& password) {
   const Status refused = Status::PermissionDenied("wrong principal name or password");
-  MARA_ASSIGN_OR_RETURN(std::optional<UserRecord> user, store.GetUser(name));
+  MARA_ASSIGN_OR_RETURN(std::optional<UserRecord> user, session.store().GetUser(session.name()));
   if (!user || user->disabled || user->password_hash.empty()) return refused;
   if (!security::VerifyPassword(user->password_hash, password).ok()) return refused;
   return Status::Ok();

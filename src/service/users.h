@@ -38,10 +38,14 @@ Status SetUserPassword(
 // Adds (or with `remove`, takes away) roles and situations.
 Status AssignUser(Session& session, const std::string& name, const std::vector<std::string>& roles,
                   const std::vector<std::string>& situations, bool remove);
-// For logins (the HTTP API): Ok, or kPermissionDenied for an unknown or
-// disabled principal, one without a password or a wrong password (one
-// message for all, so a caller learns nothing about which).
-Status CheckPassword(Store& store, const std::string& name, const std::string& password);
+// For logins (the HTTP API), on a Session opened as the principal who logs
+// in. HasUsablePassword: the principal is enabled and has a password (so a
+// caller can spend the same time on a dummy check otherwise).
+// CheckPassword: Ok, or kPermissionDenied for a disabled principal, one
+// without a password or a wrong password (one message for all, so a caller
+// learns nothing about which).
+Result<bool> HasUsablePassword(Session& session);
+Status CheckPassword(Session& session, const std::string& password);
 
 }  // namespace mara
 

@@ -1,4 +1,4 @@
-#include "api/tokens.h"
+#include "service/api_tokens.h"
 
 #include <sodium.h>
 
@@ -9,10 +9,11 @@
 #include "security/encoding.h"
 #include "security/random.h"
 
-namespace mara::api {
+namespace mara {
 namespace {
 
 using RecordJson = nlohmann::json;
+using security::IsLowerHex;
 
 constexpr std::string_view kPrefix = "mara_";
 constexpr size_t kIdHex = 16;
@@ -25,13 +26,6 @@ std::string RandomHex(size_t bytes) {
   std::array<uint8_t, 32> buffer{};
   random.Fill(std::span<uint8_t>(buffer.data(), bytes));
   return security::ToHex(std::span<const uint8_t>(buffer.data(), bytes));
-}
-
-bool IsLowerHex(std::string_view s) {
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
 }
 
 Result<RecordJson> LoadRecord(Store& store, std::string_view id) {
@@ -80,7 +74,7 @@ Result<IssuedToken> IssueApiToken(Session& session, int days) {
   return issued;
 }
 
-Result<std::string> ResolveApiToken(Store& store, std::string_view token, int64_t now_unix) {
+Result<std::string> ResolveApiToken(Session& session, std::string_view token, int64_t now_unix) {
   const Status refused = Status::PermissionDenied("invalid, revoked or expired API token");
   if (token.size() != kPrefix.size() + kIdHex + 1 + kSecretHex ||
       token.substr(0, kPrefix.size()) != kPrefix || token[kPrefix.size() + kIdHex] != '_') {
@@ -89,7 +83,7 @@ Result<std::string> ResolveApiToken(Store& store, std::string_view token, int64_
   const std::string_view id = token.substr(kPrefix.size(), kIdHex);
   const std::string_view secret = token.substr(kPrefix.size() + kIdHex + 1);
   if (!IsLowerHex(id) || !IsLowerHex(secret)) return refused;
-  Result<RecordJson> record = LoadRecord(store, id);
+  Result<RecordJson> record = LoadRecord(session.store(), id);
   if (!record.ok()) {
     return record.status().code() == StatusCode::kNotFound ? refused : record.status();
   }
@@ -126,4 +120,4 @@ Status RevokeApiToken(Session& session, std::string_view id) {
                     {.action = "api_token.revoke", .target_id = std::string(id)});
 }
 
-}  // namespace mara::api
+}  // namespace mara

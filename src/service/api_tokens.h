@@ -15,9 +15,10 @@
 // - RevokeApiToken: the token's principal, or an admin
 //   (Operation::kManageUsers); kNotFound for an unknown id; audits
 //   `api_token.revoke`. Idempotent for a revoked token.
-// Each function uses the Session or Store it is given, from one thread.
-#ifndef MARA_API_TOKENS_H_
-#define MARA_API_TOKENS_H_
+// Each function uses the Session it is given, from one thread. The HTTP
+// API calls these; the records are the service layer's alone.
+#ifndef MARA_SERVICE_API_TOKENS_H_
+#define MARA_SERVICE_API_TOKENS_H_
 
 #include <cstdint>
 #include <string>
@@ -25,9 +26,8 @@
 
 #include "common/status.h"
 #include "service/session.h"
-#include "storage/store.h"
 
-namespace mara::api {
+namespace mara {
 
 struct IssuedToken {
   std::string id;
@@ -36,9 +36,9 @@ struct IssuedToken {
 };
 
 Result<IssuedToken> IssueApiToken(Session& session, int days);
-Result<std::string> ResolveApiToken(Store& store, std::string_view token, int64_t now_unix);
+Result<std::string> ResolveApiToken(Session& session, std::string_view token, int64_t now_unix);
 Status RevokeApiToken(Session& session, std::string_view id);
 
-}  // namespace mara::api
+}  // namespace mara
 
-#endif  // MARA_API_TOKENS_H_
+#endif  // MARA_SERVICE_API_TOKENS_H_

@@ -1,0 +1,44 @@
+// What keeps cached HTTP answers fresh: the store's data version (bumped by
+// every committed data change) and a digest of principals' stored records
+// (roles, situations, disabled, password), read on a store connection of
+// the reader's own, opened without data keys (it reads no sealed field).
+//
+// Contract: Read() does one read of the version and of each named
+// principal's digest (nullopt for an unknown principal); a failed read
+// reports its error in place of the value and the connection is opened
+// again by the next read. Not thread-safe: the caller runs one read at a
+// time.
+#ifndef MARA_SERVICE_FRESHNESS_H_
+#define MARA_SERVICE_FRESHNESS_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "common/status.h"
+
+namespace mara {
+
+class Store;
+
+class FreshnessReader {
+ public:
+  explicit FreshnessReader(std::string db);
+  ~FreshnessReader();
+  FreshnessReader(const FreshnessReader&) = delete;
+  FreshnessReader& operator=(const FreshnessReader&) = delete;
+
+  void Read(const std::set<std::string>& principals, Result<int64_t>* version,
+            std::map<std::string, Result<std::optional<std::string>>>* digests);
+
+ private:
+  std::string db_;
+  std::unique_ptr<Store> store_;
+};
+
+}  // namespace mara
+
+#endif  // MARA_SERVICE_FRESHNESS_H_
