@@ -1,5 +1,6 @@
 #include "service/authorized.h"
 
+#include <chrono>
 #include <functional>
 
 #include "common/text.h"
@@ -30,6 +31,12 @@ Status InOneTransaction(Session& session, const std::function<Status()>& change)
 Result<ImportReport> ImportFile(Session& session, const std::string& path, ImportOptions options) {
   MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kImport));
   options.principal = session.name();
+  if (!options.clock) {
+    const security::Clock& clock = session.clock();
+    options.clock = [&clock] {
+      return std::chrono::system_clock::time_point(std::chrono::milliseconds(clock.NowMillis()));
+    };
+  }
   // The audit record commits with the import, so no import is ever stored
   // without its record in the chain.
   options.before_commit = [&session](const ImportReport& report) {
@@ -48,6 +55,7 @@ Status ExportStore(Session& session, std::string_view format, std::ostream& out)
 
 Result<Assessment> AssessCycle(Session& session, const Policy& policy, int cycle) {
   MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kRunAssessment));
+  MARA_RETURN_IF_ERROR(CheckCycle(cycle, Today(session.clock()).year()));
   return AssessCycle(session.store(), policy, cycle);
 }
 
@@ -56,6 +64,7 @@ Result<StatementOfCase> BuildStatementOfCase(Session& session, const Policy& pol
                                              bool public_edition) {
   MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(public_edition ? Operation::kReadPublic
                                                                   : Operation::kReadConfidential));
+  MARA_RETURN_IF_ERROR(CheckCycle(cycle, Today(session.clock()).year()));
   return BuildStatementOfCase(session.store(), policy, party_id, cycle);
 }
 
@@ -77,7 +86,7 @@ Status RecordDecision(Session& session, Decision decision) {
       before = Blake2bHex(ToJson(d).dump());
   }
   return InOneTransaction(session, [&]() -> Status {
-    MARA_RETURN_IF_ERROR(RecordDecision(session.store(), decision));
+    MARA_RETURN_IF_ERROR(RecordDecision(session.store(), decision, Today(session.clock())));
     return session.Audit({"", "decision.record", "decisions", scope.target, before,
                           Blake2bHex(ToJson(decision).dump())});
   });
@@ -89,7 +98,7 @@ Result<Petition> FilePetition(Session& session, const PetitionFiling& filing) {
   }
   Petition petition;
   MARA_RETURN_IF_ERROR(InOneTransaction(session, [&]() -> Status {
-    MARA_ASSIGN_OR_RETURN(petition, FilePetition(session.store(), filing));
+    MARA_ASSIGN_OR_RETURN(petition, FilePetition(session.store(), filing, Today(session.clock())));
     return session.Audit({"", "petition.file", "petitions",
                           petition.party + "/" + petition.filed.ToString(), "",
                           Blake2bHex(ToJson(petition).dump())});
@@ -103,7 +112,8 @@ Result<PetitionRulingResult> DecidePetition(Session& session, const Policy& poli
   ruling.decided_by = session.name();
   PetitionRulingResult result;
   MARA_RETURN_IF_ERROR(InOneTransaction(session, [&]() -> Status {
-    MARA_ASSIGN_OR_RETURN(result, DecidePetition(session.store(), policy, ruling));
+    MARA_ASSIGN_OR_RETURN(result,
+                          DecidePetition(session.store(), policy, ruling, Today(session.clock())));
     MARA_RETURN_IF_ERROR(
         session.Audit({"", "petition.decide", "petitions",
                        result.petition.party + "/" + result.petition.filed.ToString(), "",

@@ -11,6 +11,8 @@
 // `decision.record`, a petition as `petition.file` / `petition.decide`.
 // Whole-store operations use Session::AuthorizeEverywhere. The recorded
 // decider of a decision or a petition ruling is always the principal.
+// "Today" is the session clock's date (Today(session.clock())): imports,
+// decisions and petitions refuse dates after it (decisions.h, import.h).
 #ifndef MARA_SERVICE_AUTHORIZED_H_
 #define MARA_SERVICE_AUTHORIZED_H_
 
@@ -36,9 +38,11 @@ Result<ImportReport> ImportFile(Session& session, const std::string& path, Impor
 // kExport and kReadConfidential everywhere (an export holds narratives and
 // confidential sources); withdrawn incidents are never exported.
 Status ExportStore(Session& session, std::string_view format, std::ostream& out);
-// kRunAssessment everywhere.
+// kRunAssessment everywhere; a cycle after the session clock's year is
+// kInvalidArgument (CheckCycle).
 Result<Assessment> AssessCycle(Session& session, const Policy& policy, int cycle);
-// kReadConfidential (confidential edition) or kReadPublic (public edition).
+// kReadConfidential (confidential edition) or kReadPublic (public edition);
+// a cycle after the session clock's year is kInvalidArgument.
 Result<StatementOfCase> BuildStatementOfCase(Session& session, const Policy& policy,
                                              std::string_view party_id, int cycle,
                                              bool public_edition);

@@ -4,8 +4,13 @@
 // Contract:
 // - RecordDecision stores a Decision for (party, cycle), replacing any
 //   earlier one for that key. kInvalidArgument for an empty rationale or
-//   decided_by, text that is not valid UTF-8 or too long, or a cycle outside
-//   1000..9999; kNotFound for an unknown party.
+//   decided_by, text that is not valid UTF-8 or too long, a cycle outside
+//   1000..9999 or after today's year, or a date after `today`; kNotFound
+//   for an unknown party.
+// - `today` is the caller's (its session clock's) date: every date these
+//   functions store (decision date, petition filed and decided) must not be
+//   after it, nor any cycle they name after its year (kInvalidArgument
+//   naming the option: "--date: 2030-01-05 is after today (2026-12-03)").
 // - FilePetition stores a new petition. A party with a pending petition gets
 //   kConflict (nothing stored), as does a second petition on the same filing
 //   date. A repeat petition without new material since the party's last
@@ -33,7 +38,7 @@
 
 namespace mara {
 
-Status RecordDecision(Store& store, const Decision& decision);
+Status RecordDecision(Store& store, const Decision& decision, Date today);
 
 struct PetitionFiling {
   std::string party;
@@ -43,7 +48,7 @@ struct PetitionFiling {
   Date filed;
 };
 
-Result<Petition> FilePetition(Store& store, const PetitionFiling& filing);
+Result<Petition> FilePetition(Store& store, const PetitionFiling& filing, Date today);
 
 struct PetitionRuling {
   std::string party;
@@ -61,7 +66,7 @@ struct PetitionRulingResult {
 };
 
 Result<PetitionRulingResult> DecidePetition(Store& store, const Policy& policy,
-                                            const PetitionRuling& ruling);
+                                            const PetitionRuling& ruling, Date today);
 
 }  // namespace mara
 

@@ -55,6 +55,10 @@ Status VerifyIncident(Session& session, const std::string& id, Date verified_on,
   if (incident.status == IncidentStatus::kVerified) {
     return Status::Conflict("incident " + QuoteForMessage(id) + " is already verified");
   }
+  if (const Date today = Today(session.clock()); today < verified_on) {
+    return Status::InvalidArgument("incident " + QuoteForMessage(id) +
+                                   " verified_on: " + AfterTodayMessage(verified_on, today));
+  }
   const std::string before = RecordDigest(incident);
   incident.status = IncidentStatus::kVerified;
   incident.verified_on = verified_on;
@@ -91,6 +95,9 @@ Result<PutOutcome> SaveIncident(Session& session, const Incident& incident,
   if (std::optional<FieldError> error = CheckRecord(incident)) {
     return Status::InvalidArgument(where + (error->field.empty() ? "" : " " + error->field) + ": " +
                                    error->message);
+  }
+  if (std::optional<FieldError> error = CheckNotAfter(incident, Today(session.clock()))) {
+    return Status::InvalidArgument(where + " " + error->field.substr(1) + ": " + error->message);
   }
   Store& store = session.store();
   Transaction tx(&store);

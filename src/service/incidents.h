@@ -6,7 +6,8 @@
 //   security::Operation::kVerifyIncident (a reviewer) and a principal who
 //   neither created nor last edited the incident (the four-eyes rule;
 //   kPermissionDenied naming the rule). kNotFound for an unknown incident,
-//   kConflict when it is already verified.
+//   kConflict when it is already verified, kInvalidArgument for a
+//   verified_on after the session clock's today.
 // - SetIncidentConsent records a new consent scope (withdrawal included):
 //   kEditIncident in the incident's situation; the principal becomes its last
 //   editor. A withdrawn incident leaves every output and the assessment; its
@@ -14,7 +15,9 @@
 // - SaveIncident creates an incident or replaces one, as a monitor does in
 //   Mara: kCreateIncident in its situation for a new id, kEditIncident in
 //   the stored and the new situation for an existing one. The record must
-//   pass the domain rules (kInvalidArgument naming the field) and refer only
+//   pass the domain rules (kInvalidArgument naming the field), carry no date
+//   after the session clock's today ("incident \"I-1\" date: 2030-01-05 is
+//   after today (2026-12-03)"; domain/validate.h CheckNotAfter) and refer only
 //   to stored situations, parties and sources. A new incident records the
 //   principal as its creator and last editor, an edit as its last editor, so
 //   neither can verify it. Returns whether it was inserted or updated.

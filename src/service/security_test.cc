@@ -214,8 +214,8 @@ TEST_F(SecurityTest, RoleMatrixEveryOperationAgainstEveryRole) {
        [&](Session& s, int) {
          PetitionRuling r;
          r.party = "P-1";
-         r.filed = Date::FromYmd(2030, 1, 1);  // none filed: kNotFound once allowed
-         r.decided = Date::FromYmd(2030, 2, 1);
+         r.filed = Date::FromYmd(2025, 1, 1);  // none filed: kNotFound once allowed
+         r.decided = Date::FromYmd(2025, 2, 1);
          return DecidePetition(s, policy, r).status();
        },
        {Role::kDecisionMaker}},

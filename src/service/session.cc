@@ -51,6 +51,13 @@ std::string NowIso(const security::Clock& clock) {
   return s;
 }
 
+Date Today(const security::Clock& clock) {
+  const int64_t millis = clock.NowMillis();
+  // Floor division, so instants before 1970 fall on the right day too.
+  const int64_t day = 86'400'000;
+  return Date::FromDays(millis / day - (millis % day < 0 ? 1 : 0));
+}
+
 std::string RecordDigest(const Incident& incident) { return Blake2bHex(ToJson(incident).dump()); }
 
 Result<security::Principal> PrincipalFromRecord(const UserRecord& record) {

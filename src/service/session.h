@@ -31,6 +31,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/date.h"
 #include "common/status.h"
 #include "security/audit_log.h"
 #include "security/clock.h"
@@ -132,6 +133,9 @@ std::string RecordDigest(const Incident& incident);
 
 // "2025-01-31T12:00:00Z" for the clock's now.
 std::string NowIso(const security::Clock& clock);
+
+// The clock's date (UTC): "today" for the rule that refuses dates after it.
+Date Today(const security::Clock& clock);
 
 }  // namespace mara
 
