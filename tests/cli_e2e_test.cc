@@ -616,6 +616,31 @@ TEST_F(CliTest, GenerateIsDeterministicAndImports) {
   ExpectOneLineNaming(r, "--out", "g\\.", "\\.json.*\\.csv");
 }
 
+// `--read-only` opens the store as a replica would be: every read works,
+// after a change left the digest cache stale, and the file stays as it was.
+TEST_F(CliTest, ReadOnlyOpenServesReadsAndWritesNothing) {
+  Seed();
+  RunResult r = MaraDb({"decide", "--party", "P-1", "--cycle", "2025", "--status", "listed",
+                        "--rationale", "Pattern", "--date", "2026-01-10"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const std::string before = ReadFile(db_);
+  for (const std::vector<std::string>& command : std::vector<std::vector<std::string>>{
+           {"assess", "--cycle", "2025", "--json"},
+           {"case", "--party", "P-1", "--cycle", "2025"},
+           {"stats"},
+           {"export", "--format", "bundle"},
+           {"report", "--cycle", "2025", "--format", "md", "--out", Path("r.md")}}) {
+    std::vector<std::string> args = {"--read-only"};
+    args.insert(args.end(), command.begin(), command.end());
+    r = MaraDb(args);
+    EXPECT_EQ(r.exit_code, 0) << command[0] << ": " << Describe(r);
+  }
+  r = MaraDb({"--read-only", "decide", "--party", "P-1", "--cycle", "2024", "--status", "none",
+              "--rationale", "r"});
+  EXPECT_NE(r.exit_code, 0) << Describe(r);
+  EXPECT_EQ(ReadFile(db_), before) << "a read-only open changed the database file";
+}
+
 TEST_F(CliTest, UsageErrorsExitNonZero) {
   RunResult r = Mara({"import"});
   EXPECT_NE(r.exit_code, 0);

@@ -50,7 +50,7 @@ Status ExportStore(Session& session, std::string_view format, std::ostream& out)
   MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kExport));
   MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kReadConfidential));
   MARA_RETURN_IF_ERROR(ExportStore(session.store(), format, out));
-  return session.Audit({"", "export", "", std::string(format), "", ""});
+  return session.AuditRead({"", "export", "", std::string(format), "", ""});
 }
 
 Result<Assessment> AssessCycle(Session& session, const Policy& policy, int cycle) {

@@ -36,7 +36,8 @@ namespace mara {
 // kImport everywhere; the import log and audit name the principal.
 Result<ImportReport> ImportFile(Session& session, const std::string& path, ImportOptions options);
 // kExport and kReadConfidential everywhere (an export holds narratives and
-// confidential sources); withdrawn incidents are never exported.
+// confidential sources); withdrawn incidents are never exported. Audited
+// as `export` with Session::AuditRead: unrecorded on a read-only store.
 Status ExportStore(Session& session, std::string_view format, std::ostream& out);
 // kRunAssessment everywhere; a cycle after the session clock's year is
 // kInvalidArgument (CheckCycle).

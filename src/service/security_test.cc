@@ -56,8 +56,8 @@ void WriteFile(const fs::path& path, std::string_view bytes) {
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
-std::string Incident(const std::string& id, const std::string& narrative,
-                     const std::string& day = "10") {
+std::string IncidentJson(const std::string& id, const std::string& narrative,
+                         const std::string& day = "10") {
   std::string j = R"({"id": ")" + id + R"(", "situation": "SIT-A", "date": "2025-01-)" + day +
                   R"(", "location": {"name": "Town )" + id +
                   R"("}, "violations": ["rape"], "victims": {"women": 2},
@@ -67,7 +67,7 @@ std::string Incident(const std::string& id, const std::string& narrative,
   return j + "}";
 }
 
-std::string Bundle() {
+std::string BundleJson() {
   return R"({"format": "mara-bundle/1",
     "situations": [{"id": "SIT-A", "name": "Country A", "on_council_agenda": true}],
     "parties": [{"id": "P-1", "name": "Army of A", "kind": "state", "situation": "SIT-A"}],
@@ -77,9 +77,9 @@ std::string Bundle() {
          std::string(kTestimony) + R"(", "publisher": "Field team", "date": "2025-02-01",
                  "reliability": "C", "credibility": "3", "confidential": false}],
     "incidents": [)" +
-         Incident("I-1", std::string(kNarrative1), "10") + "," +
-         Incident("I-2", std::string(kNarrative2), "20") + "," + Incident("I-3", "", "25") + "," +
-         Incident("I-4", "", "28") + "]}";
+         IncidentJson("I-1", std::string(kNarrative1), "10") + "," +
+         IncidentJson("I-2", std::string(kNarrative2), "20") + "," + IncidentJson("I-3", "", "25") +
+         "," + IncidentJson("I-4", "", "28") + "]}";
 }
 
 class SecurityTest : public ::testing::Test {
@@ -90,7 +90,7 @@ class SecurityTest : public ::testing::Test {
     dir_ = std::move(dir).value();
     db_ = (fs::path(dir_.path()) / "mara.db").string();
     bundle_ = (fs::path(dir_.path()) / "bundle.json").string();
-    WriteFile(bundle_, Bundle());
+    WriteFile(bundle_, BundleJson());
     auto admin = Open("", /*create=*/true);
     ASSERT_TRUE(admin.ok()) << admin.status().ToString();
     auto report = ImportFile(**admin, bundle_, {});
@@ -303,7 +303,7 @@ TEST_F(SecurityTest, FourEyesVerificationAndDecisionRules) {
   EXPECT_TRUE(VerifyIncident(*As("rev1"), "I-2", Date::FromYmd(2025, 3, 1)).ok());
   // Whoever imported (created) an incident may not verify it.
   const std::string more = (fs::path(dir_.path()) / "more.json").string();
-  WriteFile(more, R"({"format": "mara-bundle/1", "incidents": [)" + Incident("I-9", "") + "]}");
+  WriteFile(more, R"({"format": "mara-bundle/1", "incidents": [)" + IncidentJson("I-9", "") + "]}");
   ASSERT_TRUE(ImportFile(*As("adminrev"), more, {}).ok());
   Status created = VerifyIncident(*As("adminrev"), "I-9", Date::FromYmd(2025, 3, 1));
   EXPECT_EQ(created.code(), StatusCode::kPermissionDenied);
