@@ -173,7 +173,7 @@ void RegisterPetition(CLI::App& app, Context& ctx) {
   decide->add_option("--outcome", d->outcome, "granted or rejected")
       ->required()
       ->check(CLI::IsMember({"granted", "rejected"}));
-  decide->add_option("--reason", d->reason, "Why");
+  decide->add_option("--reason", d->reason, "Why it is granted or rejected (required)");
   decide->add_option("--by", d->by, "Who decides: the acting principal (--as)");
   decide->add_option("--cycle", d->cycle, "The cycle it applies to (default: as filed)");
   decide->add_option("--policy", d->policy,

@@ -58,10 +58,12 @@ Result<Petition> FilePetition(Session& session, const PetitionFiling& filing);
 Result<PetitionRulingResult> DecidePetition(Session& session, const Policy& policy,
                                             PetitionRuling ruling);
 
-// The name-review queue (name_review.h) for the HTTP API: kImport
-// everywhere (the queue comes from imports and a decision rewrites the
-// party registry). A decision's decider is the principal; it is audited as
-// `names.review` (target the entry id, after digest of the stored entry).
+// The name-review queue (name_review.h) for `mara names review` and the
+// HTTP API: kReviewNames everywhere (analysts of every situation and
+// admins, who curate the party registry through imports; a decision
+// rewrites it). A decision's decider is the principal; it is audited as
+// `names.review` (target the entry id, after digest of the stored entry)
+// in the decision's transaction.
 Result<std::vector<NameReview>> ListNameReviews(Session& session, bool all);
 Result<ReviewOutcome> DecideNameReview(Session& session, ReviewDecision decision);
 

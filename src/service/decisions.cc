@@ -121,7 +121,12 @@ Result<PetitionRulingResult> DecidePetition(Store& store, const Policy& policy,
     return Status::InvalidArgument("--outcome: expected granted or rejected");
   }
   MARA_RETURN_IF_ERROR(CheckText("decided_by", ruling.decided_by, true));
-  if (ruling.reason) MARA_RETURN_IF_ERROR(CheckText("reason", *ruling.reason, false));
+  // A ruling replaces or confirms a panel's decision: it always says why.
+  if (!ruling.reason || Fold(*ruling.reason).empty()) {
+    return Status::InvalidArgument(
+        "--reason: a petition ruling needs a reason (why it is granted or rejected)");
+  }
+  MARA_RETURN_IF_ERROR(CheckText("--reason", *ruling.reason, true));
   MARA_RETURN_IF_ERROR(CheckNotAfter("decided", ruling.decided, today));
   if (ruling.cycle) {
     MARA_RETURN_IF_ERROR(CheckCycle(*ruling.cycle, today.year()).WithPrefix("--cycle"));
@@ -163,8 +168,7 @@ Result<PetitionRulingResult> DecidePetition(Store& store, const Policy& policy,
       d.status = PartyStatus::kNone;
       d.decided_by = ruling.decided_by;
       d.date = ruling.decided;
-      d.rationale = "petition filed on " + ruling.filed.ToString() + " granted";
-      if (ruling.reason && !ruling.reason->empty()) d.rationale += ": " + *ruling.reason;
+      d.rationale = "petition filed on " + ruling.filed.ToString() + " granted: " + *ruling.reason;
       result.decision = std::move(d);
     }
   }

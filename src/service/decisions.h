@@ -19,6 +19,8 @@
 //   the refusal (the CLI exits with the conflict code).
 // - DecidePetition rules on a pending petition (kNotFound if there is none
 //   for that party and filing date, kConflict if it is already decided).
+//   Every ruling needs a non-blank reason (kInvalidArgument naming
+//   --reason), which a granted petition's Decision carries as rationale.
 //   A granted petition must name a cycle (at filing or here); when the
 //   party's status in that cycle, assessed under `policy`, is listed or on
 //   notice, a Decision with status none is recorded for that cycle in the

@@ -199,13 +199,32 @@ TEST_F(DecisionsTest, GrantedPetitionRecordsADecisionForItsCycle) {
 TEST_F(DecisionsTest, GrantedPetitionMustNameACycle) {
   ASSERT_TRUE(
       FilePetition(*store_, {"P-1", "Review", false, std::nullopt, D("2026-04-01")}, kToday).ok());
-  PetitionRuling r{"P-1",        D("2026-04-01"), PetitionOutcome::kGranted,
-                   std::nullopt, "Office",        D("2026-05-01"),
+  PetitionRuling r{"P-1",       D("2026-04-01"), PetitionOutcome::kGranted,
+                   "reviewed",  "Office",        D("2026-05-01"),
                    std::nullopt};
   EXPECT_EQ(DecidePetition(*store_, Policy{}, r, kToday).status().code(),
             StatusCode::kInvalidArgument);
   r.filed = D("2026-04-09");
   EXPECT_EQ(DecidePetition(*store_, Policy{}, r, kToday).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(DecisionsTest, EveryRulingNeedsAReason) {
+  ASSERT_TRUE(
+      FilePetition(*store_, {"P-1", "Wrong attribution", true, 2025, D("2026-04-01")}, kToday)
+          .ok());
+  for (PetitionOutcome outcome : {PetitionOutcome::kGranted, PetitionOutcome::kRejected}) {
+    for (std::optional<std::string> reason :
+         {std::optional<std::string>(), std::optional<std::string>("  ")}) {
+      PetitionRuling r{"P-1", D("2026-04-01"), outcome, reason, "Office", D("2026-05-01"), 2025};
+      Status s = DecidePetition(*store_, Policy{}, r, kToday).status();
+      EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+      EXPECT_EQ(s.message().rfind("--reason: ", 0), 0u) << s.message();
+    }
+  }
+  Result<Bundle> registry = store_->LoadRegistry();
+  ASSERT_TRUE(registry.ok());
+  EXPECT_TRUE(registry->decisions.empty()) << "the panel's decision stands";
+  EXPECT_EQ(registry->petitions[0].outcome, PetitionOutcome::kPending);
 }
 
 TEST_F(DecisionsTest, StatementOfCaseCitesTheEvidence) {
