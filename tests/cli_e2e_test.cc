@@ -306,6 +306,36 @@ TEST_F(CliTest, ImpossibleDate) {
                  "incidents-csv");
 }
 
+// Dates after today (the machine's clock; 2999 stays ahead of it) are refused
+// everywhere a date comes in, and cycles after the current year are neither
+// assessed, reported nor decided.
+TEST_F(CliTest, DatesAndCyclesAfterTodayAreRefused) {
+  Seed();
+  ExpectRejected("future.csv", Csv({Row("I-3").Set("date", "2999-01-05").Line()}), LineRe(2),
+                 "'date': 2999-01-05 is after today \\([0-9]{4}-[0-9]{2}-[0-9]{2}\\)",
+                 "incidents-csv");
+  ExpectRejected("future.json",
+                 R"({"format": "mara-bundle/1", "engagements": [{"party": "P-1",
+                    "date": "2999-02-01", "kind": "contact"}]})",
+                 "/engagements/0", "/date: 2999-02-01 is after today");
+  RunResult r = MaraDb({"assess", "--cycle", "2999"});
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("cycle 2999 is after the current year"));
+  r = MaraDb({"report", "--cycle", "2999", "--format", "md", "--out", "-"});
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("cycle 2999 is after the current year"));
+  r = MaraDb({"case", "--party", "P-1", "--cycle", "2999"});
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  r = MaraDb({"decide", "--party", "P-1", "--cycle", "2025", "--status", "listed", "--rationale",
+              "Pattern", "--date", "2999-01-01"});
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("--date: 2999-01-01 is after today"));
+  r = MaraDb({"petition", "file", "--party", "P-1", "--grounds", "g", "--filed", "2999-01-01"});
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("--filed: 2999-01-01 is after today"));
+  EXPECT_EQ(Export(), baseline_);
+}
+
 TEST_F(CliTest, NegativeCount) {
   Seed();
   ExpectRejected("negative.csv", Csv({Row("I-3").Set("girls", "-2").Line()}), LineRe(2), "girls",
@@ -584,6 +614,31 @@ TEST_F(CliTest, GenerateIsDeterministicAndImports) {
   EXPECT_NE(r.exit_code, 0);
   // Long paths are shortened in messages, so the option names the record.
   ExpectOneLineNaming(r, "--out", "g\\.", "\\.json.*\\.csv");
+}
+
+// `--read-only` opens the store as a replica would be: every read works,
+// after a change left the digest cache stale, and the file stays as it was.
+TEST_F(CliTest, ReadOnlyOpenServesReadsAndWritesNothing) {
+  Seed();
+  RunResult r = MaraDb({"decide", "--party", "P-1", "--cycle", "2025", "--status", "listed",
+                        "--rationale", "Pattern", "--date", "2026-01-10"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const std::string before = ReadFile(db_);
+  for (const std::vector<std::string>& command : std::vector<std::vector<std::string>>{
+           {"assess", "--cycle", "2025", "--json"},
+           {"case", "--party", "P-1", "--cycle", "2025"},
+           {"stats"},
+           {"export", "--format", "bundle"},
+           {"report", "--cycle", "2025", "--format", "md", "--out", Path("r.md")}}) {
+    std::vector<std::string> args = {"--read-only"};
+    args.insert(args.end(), command.begin(), command.end());
+    r = MaraDb(args);
+    EXPECT_EQ(r.exit_code, 0) << command[0] << ": " << Describe(r);
+  }
+  r = MaraDb({"--read-only", "decide", "--party", "P-1", "--cycle", "2024", "--status", "none",
+              "--rationale", "r"});
+  EXPECT_NE(r.exit_code, 0) << Describe(r);
+  EXPECT_EQ(ReadFile(db_), before) << "a read-only open changed the database file";
 }
 
 TEST_F(CliTest, UsageErrorsExitNonZero) {

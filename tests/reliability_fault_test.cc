@@ -199,9 +199,9 @@ Status ImportDemo(Session& session) { return ImportFile(session, kDemo, ImportOp
 Status Decide(Session& session) {
   Decision d;
   d.party = "P-VAF";
-  d.cycle = 2031;
+  d.cycle = 2024;
   d.status = PartyStatus::kListed;
-  d.date = *Date::Parse("2031-12-01");
+  d.date = *Date::Parse("2025-12-01");
   d.rationale = "Pattern of violations'); DROP TABLE decisions; --";
   return RecordDecision(session, d);
 }

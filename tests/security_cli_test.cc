@@ -127,6 +127,51 @@ TEST_F(SecurityCliTest, PrincipalsFourEyesAndTheAuditLog) {
   EXPECT_THAT(r.err, HasSubstr("audit log record 2"));
 }
 
+// The side doors: name reviews, store copies and backups act as --as, and
+// a petition ruling needs a reason.
+TEST_F(SecurityCliTest, NamesReviewStoreCopyBackupAndRulingsAreChecked) {
+  ASSERT_EQ(Mara({"init"}).code, 0);
+  Write(dir_ / "b.json", kBundle);
+  ASSERT_EQ(Mara({"import", (dir_ / "b.json").string()}).code, 0);
+  ASSERT_EQ(Mara({"user", "add", "reviewer1", "--role", "reviewer"}).code, 0);
+  MaraRun r = Mara({"--as", "reviewer1", "names", "review"});
+  EXPECT_EQ(r.code, 5) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("review_names"));
+  r = Mara({"--as", "reviewer1", "names", "review", "--reject", "1"});
+  EXPECT_EQ(r.code, 5) << r.err;
+  r = Mara({"names", "review", "--reject", "1", "--by", "someone"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("--as someone"));
+  r = Mara({"names", "review", "--reject", "1"});
+  EXPECT_EQ(r.code, 3) << r.err;  // allowed, but there is no entry 1
+
+  const std::string copy = (dir_ / "copy.db").string();
+  r = Mara({"--as", "reviewer1", "store", "copy", "--from", db_, "--to", copy});
+  EXPECT_EQ(r.code, 5) << r.err;
+  EXPECT_FALSE(fs::exists(copy)) << "a refused copy creates nothing";
+  r = Mara({"--as", "reviewer1", "backup", "--out", (dir_ / "b.bak").string()});
+  EXPECT_EQ(r.code, 5) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "b.bak"));
+  r = Mara({"--key-file", db_ + ".keys", "store", "copy", "--from", db_, "--to", copy});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Mara({"backup", "--out", (dir_ / "b.bak").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+
+  ASSERT_EQ(Mara({"petition", "file", "--party", "P-1", "--grounds", "Reforms", "--cycle", "2025",
+                  "--filed", "2026-01-05"})
+                .code,
+            0);
+  r = Mara(
+      {"petition", "decide", "--party", "P-1", "--filed", "2026-01-05", "--outcome", "granted"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("--reason"));
+  r = Mara({"petition", "decide", "--party", "P-1", "--filed", "2026-01-05", "--outcome",
+            "rejected", "--reason", "No new facts"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  r = Mara({"audit", "verify"});
+  ASSERT_EQ(r.code, 0) << r.err;
+}
+
 TEST_F(SecurityCliTest, EvidenceAndSignedReports) {
   ASSERT_EQ(Mara({"init"}).code, 0);
   Write(dir_ / "b.json", kBundle);

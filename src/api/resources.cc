@@ -740,7 +740,9 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
          }
          MARA_API_ASSIGN(report::Edition edition, ReportEditionFor(req, session), "edition");
          MARA_API_ASSIGN(report::Report r,
-                         report::BuildReport(session.store(), *policy, cycle, edition), "");
+                         report::BuildReport(session.store(), *policy, cycle, edition,
+                                             Today(session.clock()).year()),
+                         "");
          MARA_API_ASSIGN(std::string bytes, report::Render(r, format), "");
          Response out;
          out.content_type = std::string(ContentTypeFor(format));

@@ -43,7 +43,8 @@ Result<int> CycleParam(const Request& req) {
 Result<Json> AnnexJson(Session& session, const Policy& policy, int cycle) {
   MARA_RETURN_IF_ERROR(CanRead(session));
   MARA_ASSIGN_OR_RETURN(report::Report r, report::BuildReport(session.store(), policy, cycle,
-                                                              report::Edition::kPublic));
+                                                              report::Edition::kPublic,
+                                                              Today(session.clock()).year()));
   std::map<std::string, Json> violations;  // party id -> forms with counted incidents
   for (const report::CaseSummary& c : r.case_summaries) {
     Json forms = Json::array();

@@ -27,6 +27,7 @@ struct Context {
   std::string as;                // --as: the acting principal ("" = operator)
   std::string key_file;          // --key-file ("" = $MARA_KEY_FILE or <db>.keys)
   std::string evidence_dir;      // --evidence-dir ("" = <db>.evidence)
+  bool read_only = false;        // --read-only: open the store for reading only
 
   // Opens the store named by --db. `create` is false for commands that only
   // read, so a mistyped path is reported instead of silently created.

@@ -11,6 +11,7 @@ namespace mara::cli {
 Result<std::unique_ptr<Store>> Context::OpenDb(bool create) const {
   StoreOptions options;
   options.create_if_missing = create;
+  options.read_only = read_only;
   const std::string keys = ResolveKeyFile(SessionOptionsFor(create));
   std::error_code ec;
   if (std::filesystem::exists(keys, ec)) {
@@ -28,6 +29,7 @@ SessionOptions Context::SessionOptionsFor(bool create) const {
   options.evidence_dir = evidence_dir;
   options.principal = as;
   options.create = create;
+  options.read_only = read_only;
   return options;
 }
 
@@ -52,6 +54,9 @@ int main(int argc, char** argv) {
                  "Key file (default: $MARA_KEY_FILE, else the database path + .keys)");
   app.add_option("--evidence-dir", ctx.evidence_dir,
                  "Evidence directory (default: the database path + .evidence)");
+  app.add_flag("--read-only", ctx.read_only,
+               "Open the store for reading only (SQLite read-only open; PostgreSQL read-only "
+               "transactions), as on a replica");
   app.set_version_flag("--version", "mara 0.1.0");
   mara::cli::RegisterCoreCommands(app, ctx);
   mara::cli::RegisterPolicyCommands(app, ctx);

@@ -5,28 +5,20 @@
 //   mara names review --accept ID [--party P]       the name denotes P (default: best candidate)
 //   mara names review --reject ID                   the candidates are wrong
 //   mara names review --create ID                   the name is a party of its own
-#include <pwd.h>
-#include <unistd.h>
-
+//
+// Listing and deciding go through the checked, audited service operations
+// (service/authorized.h): the acting principal (--as) needs review_names and
+// is recorded as the decider.
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <string>
 
 #include "cli/commands.h"
 #include "common/text.h"
-#include "service/name_review.h"
+#include "service/authorized.h"
 
 namespace mara::cli {
 namespace {
-
-std::string DecidingUser() {
-  if (const passwd* pw = getpwuid(geteuid()); pw != nullptr && pw->pw_name != nullptr) {
-    return pw->pw_name;
-  }
-  if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
-  return "uid " + std::to_string(geteuid());
-}
 
 struct ReviewArgs {
   bool all = false;
@@ -44,14 +36,17 @@ Status RunReview(Context& ctx, const ReviewArgs& args) {
   if (!args.party.empty() && args.accept == 0) {
     return Status::InvalidArgument("--party goes with --accept");
   }
-  MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.OpenDb(/*create=*/false));
+  if (!args.by.empty()) {
+    return Status::InvalidArgument(
+        "--by: the decider is the acting principal; act as them with --as " + args.by);
+  }
+  MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
   if (chosen == 0) {
-    MARA_ASSIGN_OR_RETURN(std::vector<NameReview> entries, ListNameReviews(*store, args.all));
+    MARA_ASSIGN_OR_RETURN(std::vector<NameReview> entries, ListNameReviews(*session, args.all));
     std::fputs(FormatNameReviews(entries).c_str(), stdout);
     return Status::Ok();
   }
   ReviewDecision decision;
-  decision.decided_by = args.by.empty() ? DecidingUser() : args.by;
   if (args.accept > 0) {
     decision.id = args.accept;
     decision.choice = ReviewChoice::kAccept;
@@ -63,7 +58,7 @@ Status RunReview(Context& ctx, const ReviewArgs& args) {
     decision.id = args.create;
     decision.choice = ReviewChoice::kCreate;
   }
-  MARA_ASSIGN_OR_RETURN(ReviewOutcome outcome, DecideNameReview(*store, decision));
+  MARA_ASSIGN_OR_RETURN(ReviewOutcome outcome, DecideNameReview(*session, decision));
   const NameReview& e = outcome.entry;
   std::printf("Name review #%lld %s: %s", static_cast<long long>(e.id), e.status.c_str(),
               QuoteForMessage(e.query).c_str());
@@ -91,7 +86,9 @@ void RegisterNamesCommands(CLI::App& app, Context& ctx) {
       ->check(CLI::PositiveNumber);
   review->add_option("--party", args->party,
                      "With --accept: the party the name denotes (default: the best candidate)");
-  review->add_option("--by", args->by, "Who decides (default: the local account)");
+  // Accepted only to be refused with a message: the decider is the acting
+  // principal (--as).
+  review->add_option("--by", args->by, "Refused: act as the decider with --as")->group("");
   review->callback(
       [&ctx, args] { ctx.run = [&ctx, args]() -> Status { return RunReview(ctx, *args); }; });
 }

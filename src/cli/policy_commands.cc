@@ -1,7 +1,6 @@
 // assess, decide, petition file|decide and case (docs/policy.md).
 // Each command parses its options, calls one service, and prints the
 // outcome on stdout; errors travel back to main() as a Status.
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -19,11 +18,6 @@
 
 namespace mara::cli {
 namespace {
-
-Date Today() {
-  auto days = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-  return Date::FromDays(days.time_since_epoch().count());
-}
 
 // The decider is the acting principal (--as); --by may only repeat it.
 Status CheckDecider(const std::string& by, const Session& session) {
@@ -102,12 +96,12 @@ void RegisterDecide(CLI::App& app, Context& ctx) {
       d.cycle = args->cycle;
       d.status = *ParseEnum<PartyStatus>(args->status);
       d.rationale = args->rationale;
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
       if (args->date.empty()) {
-        d.date = Today();
+        d.date = Today(session->clock());
       } else {
         MARA_ASSIGN_OR_RETURN(d.date, DateOption("--date", args->date));
       }
-      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
       MARA_RETURN_IF_ERROR(CheckDecider(args->by, *session));
       d.decided_by = session->name();
       MARA_RETURN_IF_ERROR(RecordDecision(*session, d));
@@ -152,12 +146,12 @@ void RegisterPetition(CLI::App& app, Context& ctx) {
       filing.grounds = f->grounds;
       filing.new_material = f->new_material;
       filing.cycle = f->cycle;
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
       if (f->filed.empty()) {
-        filing.filed = Today();
+        filing.filed = Today(session->clock());
       } else {
         MARA_ASSIGN_OR_RETURN(filing.filed, DateOption("--filed", f->filed));
       }
-      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
       MARA_ASSIGN_OR_RETURN(Petition p, FilePetition(*session, filing));
       if (p.outcome == PetitionOutcome::kInadmissible) {
         return Status::Conflict("petition of " + p.party + " filed on " + p.filed.ToString() +
@@ -179,7 +173,7 @@ void RegisterPetition(CLI::App& app, Context& ctx) {
   decide->add_option("--outcome", d->outcome, "granted or rejected")
       ->required()
       ->check(CLI::IsMember({"granted", "rejected"}));
-  decide->add_option("--reason", d->reason, "Why");
+  decide->add_option("--reason", d->reason, "Why it is granted or rejected (required)");
   decide->add_option("--by", d->by, "Who decides: the acting principal (--as)");
   decide->add_option("--cycle", d->cycle, "The cycle it applies to (default: as filed)");
   decide->add_option("--policy", d->policy,
@@ -191,10 +185,10 @@ void RegisterPetition(CLI::App& app, Context& ctx) {
       MARA_ASSIGN_OR_RETURN(ruling.filed, DateOption("--filed", d->filed));
       ruling.outcome = *ParseEnum<PetitionOutcome>(d->outcome);
       if (!d->reason.empty()) ruling.reason = d->reason;
-      ruling.decided = Today();
       ruling.cycle = d->cycle;
       MARA_ASSIGN_OR_RETURN(Policy policy, PolicyFrom(d->policy));
       MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
+      ruling.decided = Today(session->clock());
       MARA_RETURN_IF_ERROR(CheckDecider(d->by, *session));
       MARA_ASSIGN_OR_RETURN(PetitionRulingResult r, DecidePetition(*session, policy, ruling));
       std::printf("Petition of %s filed on %s: %s\n", r.petition.party.c_str(),

@@ -96,7 +96,8 @@ void RegisterReport(CLI::App& app, Context& ctx) {
           edition == report::Edition::kPublic ? security::Operation::kReadPublic
                                               : security::Operation::kReadConfidential));
       MARA_ASSIGN_OR_RETURN(report::Report r,
-                            report::BuildReport(session->store(), policy, args->cycle, edition));
+                            report::BuildReport(session->store(), policy, args->cycle, edition,
+                                                Today(session->clock()).year()));
       MARA_ASSIGN_OR_RETURN(std::string bytes, report::Render(r, format));
       if (args->out == "-") {
         std::cout.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

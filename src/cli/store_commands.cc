@@ -4,7 +4,9 @@
 //   mara [--db DB] backup --out FILE      a consistent backup of a live store
 //
 // SRC, DST and DB are SQLite paths or postgresql:// URLs, so `store copy`
-// moves a store from one backend to the other in either direction.
+// moves a store from one backend to the other in either direction. Both act
+// as the principal named by --as (an admin; operator by default) of the
+// source store, and are audited in its chain (service/store_transfer.h).
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -31,16 +33,19 @@ Status RunCopy(const Context& ctx, const CopyArgs& args) {
   if (args.from == args.to) {
     return Status::InvalidArgument("--from and --to name the same store");
   }
-  MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> from, OpenUrl(ctx, args.from, /*create=*/false));
+  Context source = ctx;
+  source.db = args.from;
+  MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, source.OpenSession(/*create=*/false));
+  MARA_RETURN_IF_ERROR(session->AuthorizeEverywhere(security::Operation::kTransferStore));
   MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> to, OpenUrl(ctx, args.to, /*create=*/true));
-  MARA_ASSIGN_OR_RETURN(CopyReport report, CopyStore(*from, *to));
+  MARA_ASSIGN_OR_RETURN(CopyReport report, CopyStore(*session, *to, args.to));
   std::fputs(FormatCopyReport(report).c_str(), stdout);
   return Status::Ok();
 }
 
 Status RunBackup(const Context& ctx, const std::string& out) {
-  MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.OpenDb(/*create=*/false));
-  MARA_ASSIGN_OR_RETURN(BackupReport report, BackupStore(*store, ctx.db, out));
+  MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
+  MARA_ASSIGN_OR_RETURN(BackupReport report, BackupStore(*session, out));
   std::printf("backup of the %s store written to %s\ndata digest %s\n", report.backend.c_str(),
               report.file.c_str(), report.data_digest.c_str());
   return Status::Ok();

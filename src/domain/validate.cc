@@ -98,6 +98,11 @@ Check CheckOrder(std::string_view field, const std::optional<Date>& from,
   return std::nullopt;
 }
 
+Check NotAfter(std::string_view field, const std::optional<Date>& date, Date today) {
+  if (date && today < *date) return Fail(std::string(field), AfterTodayMessage(*date, today));
+  return std::nullopt;
+}
+
 std::string JoinKey(std::initializer_list<std::string_view> parts) {
   std::string out;
   bool first = true;
@@ -265,6 +270,40 @@ Check CheckRecord(const Petition& v) {
   return CheckOptText("/reason", v.reason);
 }
 
+std::string AfterTodayMessage(Date date, Date today) {
+  return date.ToString() + " is after today (" + today.ToString() + ")";
+}
+
+Check CheckNotAfter(const Situation&, Date) { return std::nullopt; }
+Check CheckNotAfter(const Party&, Date) { return std::nullopt; }
+Check CheckNotAfter(const Source&, Date) { return std::nullopt; }
+Check CheckNotAfter(const EvidenceItem&, Date) { return std::nullopt; }
+Check CheckNotAfter(const Finding&, Date) { return std::nullopt; }
+Check CheckNotAfter(const Designation&, Date) { return std::nullopt; }
+
+Check CheckNotAfter(const Incident& v, Date today) {
+  MARA_RETURN_IF_FIELD_ERROR(NotAfter("/date", v.date, today));
+  return NotAfter("/verified_on", v.verified_on, today);
+}
+
+Check CheckNotAfter(const Commitment& v, Date today) {
+  MARA_RETURN_IF_FIELD_ERROR(NotAfter("/signed", v.signed_on, today));
+  for (size_t i = 0; i < v.measures.size(); ++i) {
+    MARA_RETURN_IF_FIELD_ERROR(
+        NotAfter(Idx("/measures", i) + "/verified_on", v.measures[i].verified_on, today));
+  }
+  return std::nullopt;
+}
+
+Check CheckNotAfter(const Decision& v, Date today) { return NotAfter("/date", v.date, today); }
+Check CheckNotAfter(const Statement& v, Date today) { return NotAfter("/date", v.date, today); }
+Check CheckNotAfter(const Engagement& v, Date today) { return NotAfter("/date", v.date, today); }
+
+Check CheckNotAfter(const Petition& v, Date today) {
+  MARA_RETURN_IF_FIELD_ERROR(NotAfter("/filed", v.filed, today));
+  return NotAfter("/decided", v.decided, today);
+}
+
 std::string RecordKey(const Situation& v) { return v.id; }
 std::string RecordKey(const Party& v) { return v.id; }
 std::string RecordKey(const Source& v) { return v.id; }
@@ -346,8 +385,8 @@ Result<Check> PartyRef(ReferenceLookup& l, std::string field, std::string_view i
 
 class Validator : public ReferenceLookup {
  public:
-  Validator(const Bundle& bundle, ReferenceLookup& stored, bool stop)
-      : b_(bundle), stored_(stored), stop_(stop) {}
+  Validator(const Bundle& bundle, ReferenceLookup& stored, bool stop, std::optional<Date> today)
+      : b_(bundle), stored_(stored), stop_(stop), today_(today) {}
 
   Result<std::vector<ValidationError>> Run() {
     MARA_RETURN_IF_ERROR(Own(Collection::kSituations, b_.situations));
@@ -445,7 +484,9 @@ class Validator : public ReferenceLookup {
     auto& first = first_[static_cast<size_t>(c)];
     if (done()) return Status::Ok();
     for (size_t i = 0; i < records.size(); ++i) {
-      if (Check e = CheckRecord(records[i])) {
+      Check e = CheckRecord(records[i]);
+      if (!e && today_) e = CheckNotAfter(records[i], *today_);
+      if (e) {
         Reject(c, i, std::move(*e));
         if (done()) return Status::Ok();
         continue;
@@ -534,6 +575,7 @@ class Validator : public ReferenceLookup {
   const Bundle& b_;
   ReferenceLookup& stored_;
   bool stop_;
+  std::optional<Date> today_;
   std::vector<ValidationError> errors_;
   std::vector<bool> rejected_[kCollectionNames.size()];
   std::unordered_map<std::string, size_t> first_[kCollectionNames.size()];
@@ -554,8 +596,8 @@ Result<std::optional<FieldError>> CheckReferences(const Incident& v, ReferenceLo
 }
 
 Result<std::vector<ValidationError>> ValidateBundle(const Bundle& bundle, ReferenceLookup& stored,
-                                                    bool stop_at_first) {
-  Validator validator(bundle, stored, stop_at_first);
+                                                    bool stop_at_first, std::optional<Date> today) {
+  Validator validator(bundle, stored, stop_at_first, today);
   return validator.Run();
 }
 

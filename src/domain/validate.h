@@ -8,6 +8,14 @@
 //   in 0..3, cycles in 1000..9999, unique measure ids, ...). It returns the
 //   first broken rule as a FieldError whose `field` is a JSON pointer
 //   relative to the record ("/victims/women"), or nullopt. Pure.
+// - CheckNotAfter(x, today) refuses a record dated after `today`: an
+//   incident's date and verified_on, a decision's date, a petition's filed
+//   and decided, an engagement's and a statement's date, a commitment's
+//   signed and its measures' verified_on. The FieldError names the field
+//   ("/date") and says "2030-01-05 is after today (2026-12-03)". Records of
+//   other collections have no such rule (a due date or an end of
+//   designation may lie ahead). `today` is the caller's (its clock's) date;
+//   nothing here reads a clock. Pure.
 // - RecordKey(x) is the record's identity in its collection: the id, or the
 //   natural key of domain/model.h joined with '\x1f'. Pure.
 // - ValidateBundle() checks the cross-record rules of one input: duplicate
@@ -19,7 +27,8 @@
 //   reference points at a rejected input record fails too unless the
 //   reference is already stored. With `stop_at_first` it returns after the
 //   first error. Record order within each collection decides which of two
-//   duplicates is rejected (the later one).
+//   duplicates is rejected (the later one). With `today` set, every record
+//   must also pass CheckNotAfter(x, *today).
 // - The lookup is called from the calling thread only; errors it returns
 //   (e.g. kIOError from a store) are returned as the Result's status.
 #ifndef MARA_DOMAIN_VALIDATE_H_
@@ -31,6 +40,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/date.h"
 #include "common/status.h"
 #include "domain/model.h"
 
@@ -54,6 +64,22 @@ std::optional<FieldError> CheckRecord(const Designation& v);
 std::optional<FieldError> CheckRecord(const Statement& v);
 std::optional<FieldError> CheckRecord(const Engagement& v);
 std::optional<FieldError> CheckRecord(const Petition& v);
+
+std::optional<FieldError> CheckNotAfter(const Situation& v, Date today);
+std::optional<FieldError> CheckNotAfter(const Party& v, Date today);
+std::optional<FieldError> CheckNotAfter(const Source& v, Date today);
+std::optional<FieldError> CheckNotAfter(const Incident& v, Date today);
+std::optional<FieldError> CheckNotAfter(const EvidenceItem& v, Date today);
+std::optional<FieldError> CheckNotAfter(const Finding& v, Date today);
+std::optional<FieldError> CheckNotAfter(const Commitment& v, Date today);
+std::optional<FieldError> CheckNotAfter(const Decision& v, Date today);
+std::optional<FieldError> CheckNotAfter(const Designation& v, Date today);
+std::optional<FieldError> CheckNotAfter(const Statement& v, Date today);
+std::optional<FieldError> CheckNotAfter(const Engagement& v, Date today);
+std::optional<FieldError> CheckNotAfter(const Petition& v, Date today);
+
+// "2030-01-05 is after today (2026-12-03)"
+std::string AfterTodayMessage(Date date, Date today);
 
 std::string RecordKey(const Situation& v);
 std::string RecordKey(const Party& v);
@@ -110,7 +136,8 @@ struct ValidationError {
 Result<std::optional<FieldError>> CheckReferences(const Incident& v, ReferenceLookup& lookup);
 
 Result<std::vector<ValidationError>> ValidateBundle(const Bundle& bundle, ReferenceLookup& stored,
-                                                    bool stop_at_first);
+                                                    bool stop_at_first,
+                                                    std::optional<Date> today = std::nullopt);
 
 }  // namespace mara
 

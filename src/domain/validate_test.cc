@@ -170,6 +170,62 @@ TEST(ValidateTest, OwnRules) {
   EXPECT_EQ(CheckRecord(neg)->message, "expected a non-negative integer, got -2");
 }
 
+TEST(ValidateTest, DatesAfterTodayAreRefusedWhenTodayIsGiven) {
+  const Date today = Date::FromYmd(2026, 12, 3);
+  Incident inc = MakeIncident("I-2");
+  EXPECT_FALSE(CheckNotAfter(inc, today).has_value());
+  inc.date = today;
+  EXPECT_FALSE(CheckNotAfter(inc, today).has_value());
+  inc.verified_on = Date::FromYmd(2026, 12, 4);
+  ASSERT_TRUE(CheckNotAfter(inc, today).has_value());
+  EXPECT_EQ(CheckNotAfter(inc, today)->field, "/verified_on");
+  EXPECT_EQ(CheckNotAfter(inc, today)->message, "2026-12-04 is after today (2026-12-03)");
+
+  Commitment c{"C-1", "P-1", CommitmentKind::kUnilateral, Date::FromYmd(2025, 1, 1), {}};
+  c.measures.push_back({"M-1", "Orders", Date::FromYmd(2030, 1, 1), MeasureStatus::kPending, {}});
+  EXPECT_FALSE(CheckNotAfter(c, today).has_value()) << "a due date may lie ahead";
+  c.measures.push_back(
+      {"M-2", "Training", {}, MeasureStatus::kVerifiedImplemented, Date::FromYmd(2027, 1, 1)});
+  EXPECT_EQ(CheckNotAfter(c, today)->field, "/measures/1/verified_on");
+  c.measures.pop_back();
+  c.signed_on = Date::FromYmd(2027, 1, 1);
+  EXPECT_EQ(CheckNotAfter(c, today)->field, "/signed");
+
+  Petition p;
+  p.party = "P-1";
+  p.grounds = "g";
+  p.filed = Date::FromYmd(2026, 1, 1);
+  p.decided = Date::FromYmd(2027, 1, 1);
+  EXPECT_EQ(CheckNotAfter(p, today)->field, "/decided");
+  p.filed = Date::FromYmd(2027, 1, 1);
+  EXPECT_EQ(CheckNotAfter(p, today)->field, "/filed");
+  EXPECT_EQ(CheckNotAfter(Engagement{"P-1", Date::FromYmd(2027, 1, 1), {}, ""}, today)->field,
+            "/date");
+  Statement st{"ST-1", "UN", Date::FromYmd(2027, 1, 1), StatementKind::kStatement, {}, ""};
+  EXPECT_EQ(CheckNotAfter(st, today)->field, "/date");
+  Designation future_end{"P-1",
+                         "EU",
+                         "R",
+                         DesignationKind::kSanctions,
+                         Date::FromYmd(2020, 1, 1),
+                         Date::FromYmd(2030, 1, 1),
+                         {}};
+  EXPECT_FALSE(CheckNotAfter(future_end, today).has_value());
+
+  EmptyLookup none;
+  Bundle b = Base();
+  b.incidents[0].date = Date::FromYmd(2030, 1, 5);
+  b.decisions.push_back({"P-1", 2025, PartyStatus::kListed, "O", Date::FromYmd(2027, 1, 1), "r"});
+  EXPECT_EQ(Pointers(b, none), std::vector<std::string>{}) << "no today, no rule";
+  auto r = ValidateBundle(b, none, /*stop_at_first=*/false, today);
+  ASSERT_TRUE(r.ok());
+  std::vector<std::string> messages;
+  for (const auto& e : *r) messages.push_back(e.ToStatus().message());
+  EXPECT_EQ(messages, (std::vector<std::string>{
+                          "/incidents/0/date: 2030-01-05 is after today (2026-12-03)",
+                          "/decisions/0/date: 2027-01-01 is after today (2026-12-03)"}));
+}
+
 TEST(ValidateTest, RecordKeys) {
   EXPECT_EQ(RecordKey(Decision{"P-1", 2025, PartyStatus::kNone, "", {}, ""}),
             "P-1\x1f"

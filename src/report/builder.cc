@@ -74,8 +74,9 @@ std::string RemovalReason(const PartyAssessment& pa, const Policy& policy,
 
 }  // namespace
 
-Result<Report> BuildReport(Store& store, const Policy& policy, int cycle, Edition edition) {
-  MARA_RETURN_IF_ERROR(CheckCycle(cycle));
+Result<Report> BuildReport(Store& store, const Policy& policy, int cycle, Edition edition,
+                           int current_year) {
+  MARA_RETURN_IF_ERROR(CheckCycle(cycle, current_year));
   MARA_ASSIGN_OR_RETURN(Bundle registry, store.LoadRegistry());
   MARA_ASSIGN_OR_RETURN(std::string data_digest, DataDigest(store));
   const int min_cell = policy.publication_min_cell;

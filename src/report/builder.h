@@ -14,7 +14,9 @@
 // - Headline counts use only `verified` incidents; other statuses are
 //   counted apart. Records with consent `withdrawn` are in no section; the
 //   public edition applies report/edition.h.
-// - kInvalidArgument for a cycle outside 1000..9999; store failures come
+// - kInvalidArgument for a cycle outside 1000..9999 or after
+//   `current_year` (the caller's clock's year, e.g. Today(session.clock())
+//   .year(): a cycle that has not begun has no report); store failures come
 //   back unchanged. A Store is used from one thread.
 #ifndef MARA_REPORT_BUILDER_H_
 #define MARA_REPORT_BUILDER_H_
@@ -27,7 +29,8 @@
 
 namespace mara::report {
 
-Result<Report> BuildReport(Store& store, const Policy& policy, int cycle, Edition edition);
+Result<Report> BuildReport(Store& store, const Policy& policy, int cycle, Edition edition,
+                           int current_year);
 
 }  // namespace mara::report
 

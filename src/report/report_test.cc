@@ -41,6 +41,9 @@ std::string ReadAll(const std::string& path) {
 
 class StoreFixture : public ::testing::Test {
  protected:
+  // The year of the builder's "today": later cycles have no report.
+  static constexpr int kCurrentYear = 2026;
+
   void SetUp() override {
     Result<ScopedTempDir> dir = ScopedTempDir::Create("mara-report-test");
     ASSERT_TRUE(dir.ok()) << dir.status().ToString();
@@ -57,7 +60,7 @@ class StoreFixture : public ::testing::Test {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
   Report Build(int cycle, Edition edition) {
-    Result<Report> r = BuildReport(*store_, policy_, cycle, edition);
+    Result<Report> r = BuildReport(*store_, policy_, cycle, edition, kCurrentYear);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? std::move(*r) : Report{};
   }
@@ -195,8 +198,15 @@ TEST_F(BuilderTest, EmptyStoreAndBadCycle) {
   EXPECT_FALSE(r.highest_on_record);
   EXPECT_TRUE(r.annex.empty());
   EXPECT_NE(RenderHtml(r).find("No party is listed."), std::string::npos);
-  Result<Report> bad = BuildReport(*store_, policy_, 99999, Edition::kPublic);
+  Result<Report> bad = BuildReport(*store_, policy_, 99999, Edition::kPublic, kCurrentYear);
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(BuilderTest, CycleAfterTheCurrentYearHasNoReport) {
+  EXPECT_TRUE(BuildReport(*store_, policy_, 2026, Edition::kPublic, 2026).ok());
+  Result<Report> ahead = BuildReport(*store_, policy_, 2027, Edition::kPublic, 2026);
+  EXPECT_EQ(ahead.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ahead.status().message(), "cycle 2027 is after the current year (2026)");
 }
 
 // ------------------------------------------------------------------ golden files

@@ -32,6 +32,8 @@ constexpr Grant kRules[kAllOperations.size()][kAllRoles.size()] = {
     /* read_audit_log    */ {N, N, N, N, N, Y},
     /* add_evidence      */ {N, S, S, N, N, Y},
     /* view_evidence     */ {N, S, S, Y, Y, Y},
+    /* review_names      */ {N, N, S, N, N, Y},
+    /* transfer_store    */ {N, N, N, N, N, Y},
 };
 
 Grant GrantFor(Operation op, Role role) {
@@ -124,6 +126,10 @@ std::string_view ToString(Operation op) {
       return "add_evidence";
     case Operation::kViewEvidence:
       return "view_evidence";
+    case Operation::kReviewNames:
+      return "review_names";
+    case Operation::kTransferStore:
+      return "transfer_store";
   }
   return "unknown";
 }

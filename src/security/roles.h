@@ -14,9 +14,9 @@
 //                   outcomes; runs assessments and reads confidential records
 //                   to do so.
 //   admin           users, keys, imports and exports, assessments, the audit
-//                   log; reads everything. Not a super-user: an admin neither
-//                   verifies, decides nor edits incidents without also holding
-//                   the role that does.
+//                   log, store copies and backups; reads everything. Not a super-user: an admin
+//                   neither verifies, decides nor edits incidents without also holding the role
+//                   that does.
 // Monitor and analyst are situation-scoped: they act only where Scope names a
 // situation assigned to them. An operation over all situations (an empty
 // Scope::situation) is refused to a principal whose only applicable roles are
@@ -67,14 +67,17 @@ enum class Operation {
   kReadAuditLog,
   kAddEvidence,
   kViewEvidence,
+  kReviewNames,    // decide the name-review queue (it rewrites the party registry)
+  kTransferStore,  // copy or back up a whole store
 };
 
-inline constexpr std::array<Operation, 15> kAllOperations = {
+inline constexpr std::array<Operation, 17> kAllOperations = {
     Operation::kReadPublic,     Operation::kReadConfidential, Operation::kCreateIncident,
     Operation::kEditIncident,   Operation::kVerifyIncident,   Operation::kRunAssessment,
     Operation::kRecordDecision, Operation::kDecidePetition,   Operation::kImport,
     Operation::kExport,         Operation::kManageUsers,      Operation::kManageKeys,
     Operation::kReadAuditLog,   Operation::kAddEvidence,      Operation::kViewEvidence,
+    Operation::kReviewNames,    Operation::kTransferStore,
 };
 
 std::string_view ToString(Operation op);  // "verify_incident", ...

@@ -28,6 +28,8 @@ const std::map<Operation, std::string> kExpected = {
     {Operation::kReadAuditLog,        "NNNNNY"},
     {Operation::kAddEvidence,         "NSSNNY"},
     {Operation::kViewEvidence,        "NSSYYY"},
+    {Operation::kReviewNames,         "NNSNNY"},
+    {Operation::kTransferStore,       "NNNNNY"},
 };
 // clang-format on
 

@@ -14,6 +14,16 @@ Status CheckCycle(int cycle) {
   return Status::Ok();
 }
 
+Status CheckCycle(int cycle, int current_year) {
+  MARA_RETURN_IF_ERROR(CheckCycle(cycle));
+  if (cycle > current_year) {
+    return Status::InvalidArgument("cycle " + std::to_string(cycle) +
+                                   " is after the current year (" + std::to_string(current_year) +
+                                   ")");
+  }
+  return Status::Ok();
+}
+
 Result<Assessment> AssessCycle(Store& store, const Policy& policy, int cycle) {
   MARA_RETURN_IF_ERROR(CheckCycle(cycle));
   MARA_ASSIGN_OR_RETURN(Bundle registry, store.LoadRegistry());

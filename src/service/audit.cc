@@ -10,7 +10,7 @@ Result<security::AuditVerification> VerifyAudit(
   StoreAuditSink sink(session.store());
   MARA_ASSIGN_OR_RETURN(security::AuditVerification result,
                         security::VerifyAuditLog(sink, trusted));
-  if (result.ok()) MARA_RETURN_IF_ERROR(session.Audit({"", "audit.verify", "", "", "", ""}));
+  if (result.ok()) MARA_RETURN_IF_ERROR(session.AuditRead({"", "audit.verify", "", "", "", ""}));
   return result;
 }
 

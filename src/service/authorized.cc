@@ -1,6 +1,7 @@
 #include "service/authorized.h"
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
 #include <set>
 #include <vector>
@@ -34,6 +35,12 @@ Status InOneTransaction(Session& session, const std::function<Status()>& change)
 Result<ImportReport> ImportFile(Session& session, const std::string& path, ImportOptions options) {
   MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kImport));
   options.principal = session.name();
+  if (!options.clock) {
+    const security::Clock& clock = session.clock();
+    options.clock = [&clock] {
+      return std::chrono::system_clock::time_point(std::chrono::milliseconds(clock.NowMillis()));
+    };
+  }
   // The audit record commits with the import, so no import is ever stored
   // without its record in the chain.
   options.before_commit = [&session](const ImportReport& report) {
@@ -47,17 +54,19 @@ Status ExportStore(Session& session, std::string_view format, std::ostream& out)
   MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kExport));
   MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kReadConfidential));
   MARA_RETURN_IF_ERROR(ExportStore(session.store(), format, out));
-  return session.Audit({"", "export", "", std::string(format), "", ""});
+  return session.AuditRead({"", "export", "", std::string(format), "", ""});
 }
 
 Result<Assessment> AssessCycle(Session& session, const Policy& policy, int cycle) {
   if (session.AuthorizeEverywhere(Operation::kRunAssessment).ok()) {
+    MARA_RETURN_IF_ERROR(CheckCycle(cycle, Today(session.clock()).year()));
     return AssessCycle(session.store(), policy, cycle);
   }
   // A situation-scoped principal assesses its own situations: the whole
   // store is assessed (the rules compare parties across situations), and
   // only its situations' parties leave this function.
   MARA_RETURN_IF_ERROR(session.AuthorizeSomewhere(Operation::kRunAssessment));
+  MARA_RETURN_IF_ERROR(CheckCycle(cycle, Today(session.clock()).year()));
   MARA_ASSIGN_OR_RETURN(Assessment assessment, AssessCycle(session.store(), policy, cycle));
   std::set<std::string> kept;
   std::vector<PartyAssessment> parties;
@@ -85,6 +94,7 @@ Result<StatementOfCase> BuildStatementOfCase(Session& session, const Policy& pol
                                              bool public_edition) {
   const Operation read = public_edition ? Operation::kReadPublic : Operation::kReadConfidential;
   if (session.AuthorizeEverywhere(read).ok()) {
+    MARA_RETURN_IF_ERROR(CheckCycle(cycle, Today(session.clock()).year()));
     return BuildStatementOfCase(session.store(), policy, party_id, cycle);
   }
   // A situation-scoped principal reads the cases of its situations' parties;
@@ -96,6 +106,7 @@ Result<StatementOfCase> BuildStatementOfCase(Session& session, const Policy& pol
   if (it == registry.parties.end() || !session.Authorize(read, {.situation = it->situation}).ok()) {
     return Status::NotFound("party " + QuoteForMessage(party_id) + ": no such party");
   }
+  MARA_RETURN_IF_ERROR(CheckCycle(cycle, Today(session.clock()).year()));
   return BuildStatementOfCase(session.store(), policy, party_id, cycle);
 }
 
@@ -130,7 +141,7 @@ Status RecordDecision(Session& session, Decision decision) {
       before = Blake2bHex(ToJson(d).dump());
   }
   return InOneTransaction(session, [&]() -> Status {
-    MARA_RETURN_IF_ERROR(RecordDecision(session.store(), decision));
+    MARA_RETURN_IF_ERROR(RecordDecision(session.store(), decision, Today(session.clock())));
     return session.Audit({"", "decision.record", "decisions", scope.target, before,
                           Blake2bHex(ToJson(decision).dump())});
   });
@@ -142,7 +153,7 @@ Result<Petition> FilePetition(Session& session, const PetitionFiling& filing) {
   }
   Petition petition;
   MARA_RETURN_IF_ERROR(InOneTransaction(session, [&]() -> Status {
-    MARA_ASSIGN_OR_RETURN(petition, FilePetition(session.store(), filing));
+    MARA_ASSIGN_OR_RETURN(petition, FilePetition(session.store(), filing, Today(session.clock())));
     return session.Audit({"", "petition.file", "petitions",
                           petition.party + "/" + petition.filed.ToString(), "",
                           Blake2bHex(ToJson(petition).dump())});
@@ -156,7 +167,8 @@ Result<PetitionRulingResult> DecidePetition(Session& session, const Policy& poli
   ruling.decided_by = session.name();
   PetitionRulingResult result;
   MARA_RETURN_IF_ERROR(InOneTransaction(session, [&]() -> Status {
-    MARA_ASSIGN_OR_RETURN(result, DecidePetition(session.store(), policy, ruling));
+    MARA_ASSIGN_OR_RETURN(result,
+                          DecidePetition(session.store(), policy, ruling, Today(session.clock())));
     MARA_RETURN_IF_ERROR(
         session.Audit({"", "petition.decide", "petitions",
                        result.petition.party + "/" + result.petition.filed.ToString(), "",

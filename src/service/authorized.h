@@ -11,6 +11,8 @@
 // `decision.record`, a petition as `petition.file` / `petition.decide`.
 // Whole-store operations use Session::AuthorizeEverywhere. The recorded
 // decider of a decision or a petition ruling is always the principal.
+// "Today" is the session clock's date (Today(session.clock())): imports,
+// decisions and petitions refuse dates after it (decisions.h, import.h).
 #ifndef MARA_SERVICE_AUTHORIZED_H_
 #define MARA_SERVICE_AUTHORIZED_H_
 
@@ -36,15 +38,18 @@ namespace mara {
 // kImport everywhere; the import log and audit name the principal.
 Result<ImportReport> ImportFile(Session& session, const std::string& path, ImportOptions options);
 // kExport and kReadConfidential everywhere (an export holds narratives and
-// confidential sources); withdrawn incidents are never exported.
+// confidential sources); withdrawn incidents are never exported. Audited
+// as `export` with Session::AuditRead: unrecorded on a read-only store.
 Status ExportStore(Session& session, std::string_view format, std::ostream& out);
 // kRunAssessment everywhere; a situation-scoped principal (an analyst
 // assigned to situations) gets the parties of its situations only, with
-// consistency findings and sensitivity changes cut to them.
+// consistency findings and sensitivity changes cut to them. A cycle after
+// the session clock's year is kInvalidArgument (CheckCycle).
 Result<Assessment> AssessCycle(Session& session, const Policy& policy, int cycle);
 // kReadConfidential (confidential edition) or kReadPublic (public edition),
 // everywhere or, for a situation-scoped principal, in the party's situation
-// (another situation's party is kNotFound, as if it did not exist).
+// (another situation's party is kNotFound, as if it did not exist); a cycle
+// after the session clock's year is kInvalidArgument.
 Result<StatementOfCase> BuildStatementOfCase(Session& session, const Policy& policy,
                                              std::string_view party_id, int cycle,
                                              bool public_edition);
@@ -65,10 +70,12 @@ Result<Petition> FilePetition(Session& session, const PetitionFiling& filing);
 Result<PetitionRulingResult> DecidePetition(Session& session, const Policy& policy,
                                             PetitionRuling ruling);
 
-// The name-review queue (name_review.h) for the HTTP API: kImport
-// everywhere (the queue comes from imports and a decision rewrites the
-// party registry). A decision's decider is the principal; it is audited as
-// `names.review` (target the entry id, after digest of the stored entry).
+// The name-review queue (name_review.h) for `mara names review` and the
+// HTTP API: kReviewNames everywhere (analysts of every situation and
+// admins, who curate the party registry through imports; a decision
+// rewrites it). A decision's decider is the principal; it is audited as
+// `names.review` (target the entry id, after digest of the stored entry)
+// in the decision's transaction.
 Result<std::vector<NameReview>> ListNameReviews(Session& session, bool all);
 Result<ReviewOutcome> DecideNameReview(Session& session, ReviewDecision decision);
 

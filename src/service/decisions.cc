@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/text.h"
+#include "domain/validate.h"
 #include "service/assess.h"
 
 namespace mara {
@@ -42,14 +43,22 @@ std::vector<const Petition*> PetitionsOf(const Bundle& registry, std::string_vie
   return out;
 }
 
+Status CheckNotAfter(std::string_view option, Date date, Date today) {
+  if (today < date) {
+    return Status::InvalidArgument(std::string(option) + ": " + AfterTodayMessage(date, today));
+  }
+  return Status::Ok();
+}
+
 bool DecidedOnMerits(const Petition& p) {
   return p.outcome == PetitionOutcome::kGranted || p.outcome == PetitionOutcome::kRejected;
 }
 
 }  // namespace
 
-Status RecordDecision(Store& store, const Decision& decision) {
-  MARA_RETURN_IF_ERROR(CheckCycle(decision.cycle).WithPrefix("--cycle"));
+Status RecordDecision(Store& store, const Decision& decision, Date today) {
+  MARA_RETURN_IF_ERROR(CheckCycle(decision.cycle, today.year()).WithPrefix("--cycle"));
+  MARA_RETURN_IF_ERROR(CheckNotAfter("--date", decision.date, today));
   MARA_RETURN_IF_ERROR(CheckText("rationale", decision.rationale, true));
   MARA_RETURN_IF_ERROR(CheckText("decided_by", decision.decided_by, true));
   MARA_ASSIGN_OR_RETURN(Bundle registry, store.LoadRegistry());
@@ -63,9 +72,12 @@ Status RecordDecision(Store& store, const Decision& decision) {
   return own ? txn.Commit() : Status::Ok();
 }
 
-Result<Petition> FilePetition(Store& store, const PetitionFiling& filing) {
+Result<Petition> FilePetition(Store& store, const PetitionFiling& filing, Date today) {
   MARA_RETURN_IF_ERROR(CheckText("grounds", filing.grounds, true));
-  if (filing.cycle) MARA_RETURN_IF_ERROR(CheckCycle(*filing.cycle).WithPrefix("--cycle"));
+  MARA_RETURN_IF_ERROR(CheckNotAfter("--filed", filing.filed, today));
+  if (filing.cycle) {
+    MARA_RETURN_IF_ERROR(CheckCycle(*filing.cycle, today.year()).WithPrefix("--cycle"));
+  }
   MARA_ASSIGN_OR_RETURN(Bundle registry, store.LoadRegistry());
   MARA_RETURN_IF_ERROR(CheckPartyExists(registry, filing.party));
   Petition petition;
@@ -104,13 +116,21 @@ Result<Petition> FilePetition(Store& store, const PetitionFiling& filing) {
 }
 
 Result<PetitionRulingResult> DecidePetition(Store& store, const Policy& policy,
-                                            const PetitionRuling& ruling) {
+                                            const PetitionRuling& ruling, Date today) {
   if (ruling.outcome != PetitionOutcome::kGranted && ruling.outcome != PetitionOutcome::kRejected) {
     return Status::InvalidArgument("--outcome: expected granted or rejected");
   }
   MARA_RETURN_IF_ERROR(CheckText("decided_by", ruling.decided_by, true));
-  if (ruling.reason) MARA_RETURN_IF_ERROR(CheckText("reason", *ruling.reason, false));
-  if (ruling.cycle) MARA_RETURN_IF_ERROR(CheckCycle(*ruling.cycle).WithPrefix("--cycle"));
+  // A ruling replaces or confirms a panel's decision: it always says why.
+  if (!ruling.reason || Fold(*ruling.reason).empty()) {
+    return Status::InvalidArgument(
+        "--reason: a petition ruling needs a reason (why it is granted or rejected)");
+  }
+  MARA_RETURN_IF_ERROR(CheckText("--reason", *ruling.reason, true));
+  MARA_RETURN_IF_ERROR(CheckNotAfter("decided", ruling.decided, today));
+  if (ruling.cycle) {
+    MARA_RETURN_IF_ERROR(CheckCycle(*ruling.cycle, today.year()).WithPrefix("--cycle"));
+  }
   MARA_ASSIGN_OR_RETURN(Bundle registry, store.LoadRegistry());
   MARA_RETURN_IF_ERROR(CheckPartyExists(registry, ruling.party));
   const Petition* found = nullptr;
@@ -148,8 +168,7 @@ Result<PetitionRulingResult> DecidePetition(Store& store, const Policy& policy,
       d.status = PartyStatus::kNone;
       d.decided_by = ruling.decided_by;
       d.date = ruling.decided;
-      d.rationale = "petition filed on " + ruling.filed.ToString() + " granted";
-      if (ruling.reason && !ruling.reason->empty()) d.rationale += ": " + *ruling.reason;
+      d.rationale = "petition filed on " + ruling.filed.ToString() + " granted: " + *ruling.reason;
       result.decision = std::move(d);
     }
   }

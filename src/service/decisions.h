@@ -4,8 +4,13 @@
 // Contract:
 // - RecordDecision stores a Decision for (party, cycle), replacing any
 //   earlier one for that key. kInvalidArgument for an empty rationale or
-//   decided_by, text that is not valid UTF-8 or too long, or a cycle outside
-//   1000..9999; kNotFound for an unknown party.
+//   decided_by, text that is not valid UTF-8 or too long, a cycle outside
+//   1000..9999 or after today's year, or a date after `today`; kNotFound
+//   for an unknown party.
+// - `today` is the caller's (its session clock's) date: every date these
+//   functions store (decision date, petition filed and decided) must not be
+//   after it, nor any cycle they name after its year (kInvalidArgument
+//   naming the option: "--date: 2030-01-05 is after today (2026-12-03)").
 // - FilePetition stores a new petition. A party with a pending petition gets
 //   kConflict (nothing stored), as does a second petition on the same filing
 //   date. A repeat petition without new material since the party's last
@@ -14,6 +19,8 @@
 //   the refusal (the CLI exits with the conflict code).
 // - DecidePetition rules on a pending petition (kNotFound if there is none
 //   for that party and filing date, kConflict if it is already decided).
+//   Every ruling needs a non-blank reason (kInvalidArgument naming
+//   --reason), which a granted petition's Decision carries as rationale.
 //   A granted petition must name a cycle (at filing or here); when the
 //   party's status in that cycle, assessed under `policy`, is listed or on
 //   notice, a Decision with status none is recorded for that cycle in the
@@ -33,7 +40,7 @@
 
 namespace mara {
 
-Status RecordDecision(Store& store, const Decision& decision);
+Status RecordDecision(Store& store, const Decision& decision, Date today);
 
 struct PetitionFiling {
   std::string party;
@@ -43,7 +50,7 @@ struct PetitionFiling {
   Date filed;
 };
 
-Result<Petition> FilePetition(Store& store, const PetitionFiling& filing);
+Result<Petition> FilePetition(Store& store, const PetitionFiling& filing, Date today);
 
 struct PetitionRuling {
   std::string party;
@@ -61,7 +68,7 @@ struct PetitionRulingResult {
 };
 
 Result<PetitionRulingResult> DecidePetition(Store& store, const Policy& policy,
-                                            const PetitionRuling& ruling);
+                                            const PetitionRuling& ruling, Date today);
 
 }  // namespace mara
 

@@ -47,7 +47,10 @@ Result<std::string> DataDigest(Store& store) {
   std::ostream out(&buf);
   MARA_RETURN_IF_ERROR(ExportStore(store, ExportFormat::kBundle, out));
   std::string hex = buf.digest().HexFinal();
-  if (cacheable) MARA_RETURN_IF_ERROR(store.PutMeta(kDataDigestMetaKey, prefix + hex));
+  if (!cacheable) return hex;
+  // A read-only store (a replica) gets the digest computed, not stored.
+  MARA_ASSIGN_OR_RETURN(bool read_only, store.ReadOnly());
+  if (!read_only) MARA_RETURN_IF_ERROR(store.PutMeta(kDataDigestMetaKey, prefix + hex));
   return hex;
 }
 

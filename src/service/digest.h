@@ -7,7 +7,10 @@
 // cached in the store's meta table together with the DataVersion it was
 // computed at and recomputed only when the data changed since. Inside an
 // open transaction it is computed but not cached (the transaction's writes
-// may still roll back). Store failures come back unchanged. The Store is
+// may still roll back), and on a read-only store (Store::ReadOnly: a
+// replica, a read-only file) it is computed and not stored, so reading
+// never writes there: a current cache is still used. Store failures come
+// back unchanged. The Store is
 // used from the calling thread only.
 #ifndef MARA_SERVICE_DIGEST_H_
 #define MARA_SERVICE_DIGEST_H_

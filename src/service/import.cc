@@ -60,6 +60,12 @@ std::string StartedAt(const ImportOptions& options) {
   return buf;
 }
 
+// The import clock's date (UTC): records dated after it are refused.
+Date Today(const ImportOptions& options) {
+  const auto now = options.clock ? options.clock() : std::chrono::system_clock::now();
+  return Date::FromDays(std::chrono::floor<std::chrono::days>(now).time_since_epoch().count());
+}
+
 bool HasExtension(const std::string& path, std::string_view ext) {
   if (path.size() < ext.size()) return false;
   for (size_t i = 0; i < ext.size(); ++i) {
@@ -225,6 +231,9 @@ class CsvImport {
     if (std::optional<FieldError> e = CheckRecord(incident_)) {
       return FieldFailure(line, e->field, e->message);
     }
+    if (std::optional<FieldError> e = CheckNotAfter(incident_, today_)) {
+      return FieldFailure(line, e->field, e->message);
+    }
     MARA_ASSIGN_OR_RETURN(std::optional<FieldError> ref, CheckReferences(incident_, *lookup_));
     if (ref) return FieldFailure(line, ref->field, ref->message);
     MARA_ASSIGN_OR_RETURN(PutOutcome outcome, store_.PutIncident(incident_, report_.import_id));
@@ -248,6 +257,7 @@ class CsvImport {
   const ImportOptions& options_;
   ImportReport& report_;
   std::unique_ptr<StoreLookup> lookup_;
+  const Date today_ = Today(options_);
   Incident incident_;  // reused across rows
 };
 
@@ -273,8 +283,9 @@ class BundleImport {
     Transaction tx(&store_);
     MARA_RETURN_IF_ERROR(tx.Begin());
     MARA_ASSIGN_OR_RETURN(lookup_, StoreLookup::Load(store_));
-    MARA_ASSIGN_OR_RETURN(std::vector<ValidationError> errors,
-                          ValidateBundle(d.bundle, *lookup_, !options_.skip_invalid));
+    MARA_ASSIGN_OR_RETURN(
+        std::vector<ValidationError> errors,
+        ValidateBundle(d.bundle, *lookup_, !options_.skip_invalid, Today(options_)));
     for (size_t c = 0; c < kCollectionNames.size(); ++c) {
       rejected_[c].assign(d.origin[c].size(), false);
     }

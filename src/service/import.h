@@ -14,6 +14,9 @@
 //   naming the file, the record (CSV line or JSON pointer) and the field:
 //   "in.csv: line 17: field 'date': no such calendar date '2025-02-30'",
 //   "b.json: /incidents/3/perpetrators/0/party: unknown party 'P-9'".
+// - A date after today (ImportOptions::clock) is invalid like any broken
+//   rule: "b.json: /incidents/3/date: 2030-01-05 is after today
+//   (2026-12-03)", "in.csv: line 4: field 'verified_on': ...".
 // - With skip_invalid the valid records are committed and each rejected one
 //   is written with its reason to "<file>.rejects.csv" (always written in
 //   this mode, header only when nothing was rejected): for a CSV the
@@ -49,7 +52,9 @@ struct ImportOptions {
   bool skip_invalid = false;
   std::function<void(uint64_t done, uint64_t total)> progress;  // bytes
   std::string principal;                                        // who imports, for the import log
-  // The clock for the import log's start time; the system clock when empty.
+  // The clock for the import log's start time and for "today" (its UTC
+  // date): bundle and incidents-CSV records dated after today are invalid
+  // (domain/validate.h CheckNotAfter). The system clock when empty.
   std::function<std::chrono::system_clock::time_point()> clock;
   // Largest CSV record accepted (the CSV reader's limit).
   size_t max_csv_record_bytes = size_t{64} << 20;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -219,6 +220,64 @@ TEST_F(ImportTest, BadDates) {
                   "status":"none","decided_by":"O","date":"2025-02-30","rationale":"r"}]})",
                   StatusCode::kInvalidArgument),
             "/decisions/0/date: no such calendar date '2025-02-30'");
+}
+
+// The import's clock: 2026-12-03T10:00:00Z.
+ImportOptions OnDecember3(bool skip_invalid = false) {
+  ImportOptions options;
+  options.skip_invalid = skip_invalid;
+  options.clock = [] {
+    return std::chrono::system_clock::time_point(std::chrono::milliseconds(1796292000000));
+  };
+  return options;
+}
+
+TEST_F(ImportTest, DatesAfterTodayAreRefused) {
+  EXPECT_EQ(Fails("in.csv", std::string(kHeader) + Row("I-1") + Row("I-2", "date=2026-12-04"),
+                  StatusCode::kInvalidArgument, OnDecember3()),
+            "line 3: field 'date': 2026-12-04 is after today (2026-12-03)");
+  EXPECT_EQ(Fails("in.csv", std::string(kHeader) + Row("I-1", "verified_on=2030-01-05"),
+                  StatusCode::kInvalidArgument, OnDecember3()),
+            "line 2: field 'verified_on': 2030-01-05 is after today (2026-12-03)");
+  EXPECT_EQ(Fails("in.json",
+                  R"({"format":"mara-bundle/1","petitions":[{"party":"P-1","filed":"2026-11-01",
+                  "grounds":"g","outcome":"rejected","decided":"2027-01-05","reason":"r"}]})",
+                  StatusCode::kInvalidArgument, OnDecember3()),
+            "/petitions/0/decided: 2027-01-05 is after today (2026-12-03)");
+  // Today itself is fine.
+  auto today =
+      ImportFile(*store_, Write("ok.csv", std::string(kHeader) + Row("I-3", "date=2026-12-03")),
+                 OnDecember3());
+  EXPECT_TRUE(today.ok()) << today.status().message();
+}
+
+TEST_F(ImportTest, SkipInvalidRejectsRecordsDatedAfterToday) {
+  auto csv = ImportFile(
+      *store_, Write("in.csv", std::string(kHeader) + Row("I-1") + Row("I-2", "date=2030-01-05")),
+      OnDecember3(/*skip_invalid=*/true));
+  ASSERT_TRUE(csv.ok()) << csv.status().message();
+  EXPECT_EQ(csv->rejected, 1);
+  EXPECT_TRUE(store_->HasIncident("I-1").value());
+  EXPECT_FALSE(store_->HasIncident("I-2").value());
+  std::ifstream in(csv->rejects_path, std::ios::binary);
+  std::string rejects((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(rejects.find(",line 3: field 'date': 2030-01-05 is after today (2026-12-03)\n"),
+            std::string::npos)
+      << rejects;
+
+  auto bundle = ImportFile(*store_, Write("in.json", R"({"format":"mara-bundle/1",
+    "engagements":[{"party":"P-1","date":"2025-01-01","kind":"contact"},
+                   {"party":"P-1","date":"2027-01-01","kind":"contact"}]})"),
+                           OnDecember3(/*skip_invalid=*/true));
+  ASSERT_TRUE(bundle.ok()) << bundle.status().message();
+  EXPECT_EQ(bundle->rejected, 1);
+  EXPECT_EQ(bundle->inserted.Of(Collection::kEngagements), 1);
+  std::ifstream bin(bundle->rejects_path, std::ios::binary);
+  std::string brejects((std::istreambuf_iterator<char>(bin)), std::istreambuf_iterator<char>());
+  EXPECT_NE(brejects.find("/engagements/1,/engagements/1/date: 2027-01-01 is after today "
+                          "(2026-12-03),"),
+            std::string::npos)
+      << brejects;
 }
 
 TEST_F(ImportTest, NegativeCounts) {

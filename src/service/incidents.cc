@@ -132,6 +132,10 @@ Status VerifyIncident(Session& session, const std::string& id, Date verified_on,
                                    " verified_on: " + verified_on.ToString() +
                                    " is before the incident's date " + incident.date.ToString());
   }
+  if (const Date today = Today(session.clock()); today < verified_on) {
+    return Status::InvalidArgument("incident " + QuoteForMessage(id) +
+                                   " verified_on: " + AfterTodayMessage(verified_on, today));
+  }
   const Incident before = incident;
   incident.status = IncidentStatus::kVerified;
   incident.verified_on = verified_on;
@@ -242,6 +246,9 @@ Result<PutOutcome> SaveIncident(Session& session, const Incident& proposed,
   if (std::optional<FieldError> error = CheckRecord(proposed)) {
     return Status::InvalidArgument(where + (error->field.empty() ? "" : " " + error->field) + ": " +
                                    error->message);
+  }
+  if (std::optional<FieldError> error = CheckNotAfter(proposed, Today(session.clock()))) {
+    return Status::InvalidArgument(where + " " + error->field.substr(1) + ": " + error->message);
   }
   Incident incident = proposed;
   Store& store = session.store();

@@ -11,7 +11,7 @@
 //   principal who neither created nor last edited the incident (the
 //   four-eyes rule; kPermissionDenied naming the rule). kConflict when it is
 //   already verified; kInvalidArgument for a verification date before the
-//   incident's.
+//   incident's or after the session clock's today.
 // - ReturnIncident sends an unverified incident back to its author with a
 //   comment (status `reported`): same permission and four eyes as
 //   verifying; the comment is required.
@@ -26,7 +26,9 @@
 // - SaveIncident creates an incident or replaces one, as a monitor does in
 //   Mara: kCreateIncident in its situation for a new id, kEditIncident in
 //   the stored and the new situation for an existing one. The record must
-//   pass the domain rules (kInvalidArgument naming the field) and refer only
+//   pass the domain rules (kInvalidArgument naming the field), carry no date
+//   after the session clock's today ("incident \"I-1\" date: 2030-01-05 is
+//   after today (2026-12-03)"; domain/validate.h CheckNotAfter) and refer only
 //   to stored situations, parties and sources. It never verifies: status
 //   `verified` or a verified_on not already stored is kInvalidArgument. An
 //   edit that changes a verified incident's substance (anything but status,

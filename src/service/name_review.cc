@@ -96,8 +96,11 @@ Result<ReviewOutcome> DecideNameReview(Store& store, const ReviewDecision& decis
     return nullptr;
   };
 
+  // Inside the caller's transaction (the audited Session wrapper's, so the
+  // decision and its audit record commit together) no new one is begun.
+  const bool own = !store.InTransaction();
   Transaction tx(&store);
-  MARA_RETURN_IF_ERROR(tx.Begin());
+  if (own) MARA_RETURN_IF_ERROR(tx.Begin());
   switch (decision.choice) {
     case ReviewChoice::kAccept: {
       std::string target = decision.party;
@@ -173,7 +176,7 @@ Result<ReviewOutcome> DecideNameReview(Store& store, const ReviewDecision& decis
   entry.decided_by = decision.decided_by;
   entry.decided_at = decision.decided_at.empty() ? NowUtc() : decision.decided_at;
   MARA_RETURN_IF_ERROR(store.PutNameReview(entry).status());
-  MARA_RETURN_IF_ERROR(tx.Commit());
+  if (own) MARA_RETURN_IF_ERROR(tx.Commit());
   out.entry = std::move(entry);
   return out;
 }

@@ -10,7 +10,8 @@
 //   defaults of names::ResolverOptions; unknown keys, wrong types and values
 //   out of range are kInvalidArgument naming the file and key; a missing
 //   file is kNotFound. toml++ exceptions never escape.
-// - DecideNameReview() applies one decision in one transaction:
+// - DecideNameReview() applies one decision in one transaction (the
+//   caller's when one is open):
 //   accept: the queried name (and the provisional party's name and aliases)
 //     become aliases of the chosen party (by default the best candidate),
 //     and incidents attributed to the provisional party are attributed to

@@ -31,6 +31,7 @@
 #include "service/keys.h"
 #include "service/session.h"
 #include "service/signing.h"
+#include "service/store_transfer.h"
 #include "service/users.h"
 
 namespace mara {
@@ -56,8 +57,8 @@ void WriteFile(const fs::path& path, std::string_view bytes) {
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
-std::string Incident(const std::string& id, const std::string& narrative,
-                     const std::string& day = "10") {
+std::string IncidentJson(const std::string& id, const std::string& narrative,
+                         const std::string& day = "10") {
   std::string j = R"({"id": ")" + id + R"(", "situation": "SIT-A", "date": "2025-01-)" + day +
                   R"(", "location": {"name": "Town )" + id +
                   R"("}, "violations": ["rape"], "victims": {"women": 2},
@@ -67,7 +68,7 @@ std::string Incident(const std::string& id, const std::string& narrative,
   return j + "}";
 }
 
-std::string Bundle() {
+std::string BundleJson() {
   return R"({"format": "mara-bundle/1",
     "situations": [{"id": "SIT-A", "name": "Country A", "on_council_agenda": true}],
     "parties": [{"id": "P-1", "name": "Army of A", "kind": "state", "situation": "SIT-A"}],
@@ -77,9 +78,9 @@ std::string Bundle() {
          std::string(kTestimony) + R"(", "publisher": "Field team", "date": "2025-02-01",
                  "reliability": "C", "credibility": "3", "confidential": false}],
     "incidents": [)" +
-         Incident("I-1", std::string(kNarrative1), "10") + "," +
-         Incident("I-2", std::string(kNarrative2), "20") + "," + Incident("I-3", "", "25") + "," +
-         Incident("I-4", "", "28") + "]}";
+         IncidentJson("I-1", std::string(kNarrative1), "10") + "," +
+         IncidentJson("I-2", std::string(kNarrative2), "20") + "," + IncidentJson("I-3", "", "25") +
+         "," + IncidentJson("I-4", "", "28") + "]}";
 }
 
 class SecurityTest : public ::testing::Test {
@@ -90,7 +91,7 @@ class SecurityTest : public ::testing::Test {
     dir_ = std::move(dir).value();
     db_ = (fs::path(dir_.path()) / "mara.db").string();
     bundle_ = (fs::path(dir_.path()) / "bundle.json").string();
-    WriteFile(bundle_, Bundle());
+    WriteFile(bundle_, BundleJson());
     auto admin = Open("", /*create=*/true);
     ASSERT_TRUE(admin.ok()) << admin.status().ToString();
     auto report = ImportFile(**admin, bundle_, {});
@@ -214,8 +215,9 @@ TEST_F(SecurityTest, RoleMatrixEveryOperationAgainstEveryRole) {
        [&](Session& s, int) {
          PetitionRuling r;
          r.party = "P-1";
-         r.filed = Date::FromYmd(2030, 1, 1);  // none filed: kNotFound once allowed
-         r.decided = Date::FromYmd(2030, 2, 1);
+         r.filed = Date::FromYmd(2025, 1, 1);  // none filed: kNotFound once allowed
+         r.decided = Date::FromYmd(2025, 2, 1);
+         r.reason = "reviewed";
          return DecidePetition(s, policy, r).status();
        },
        {Role::kDecisionMaker}},
@@ -246,6 +248,34 @@ TEST_F(SecurityTest, RoleMatrixEveryOperationAgainstEveryRole) {
       {"user list", [&](Session& s, int) { return ListUsers(s).status(); }, {Role::kAdmin}},
       {"audit verify", [&](Session& s, int) { return VerifyAudit(s).status(); }, {Role::kAdmin}},
       {"key rotate", [&](Session& s, int) { return RotateDataKey(s).status(); }, {Role::kAdmin}},
+      {"names review list",
+       [&](Session& s, int) { return ListNameReviews(s, true).status(); },
+       {Role::kAnalyst, Role::kAdmin}},
+      {"names review decide",
+       [&](Session& s, int) {
+         ReviewDecision d;
+         d.id = 999;  // no such entry: kNotFound once allowed
+         d.choice = ReviewChoice::kReject;
+         return DecideNameReview(s, d).status();
+       },
+       {Role::kAnalyst, Role::kAdmin}},
+      {"store copy",
+       [&](Session& s, int i) -> Status {
+         StoreOptions o;
+         o.keys = s.shared_keys();
+         const std::string to =
+             (fs::path(dir_.path()) / ("copy-" + std::to_string(i) + ".db")).string();
+         MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> dest, OpenStore(to, o));
+         return CopyStore(s, *dest, to).status();
+       },
+       {Role::kAdmin}},
+      {"backup",
+       [&](Session& s, int i) {
+         return BackupStore(
+                    s, (fs::path(dir_.path()) / ("backup-" + std::to_string(i) + ".db")).string())
+             .status();
+       },
+       {Role::kAdmin}},
   };
   int counter = 0;
   for (const MatrixRow& row : rows) {
@@ -303,7 +333,7 @@ TEST_F(SecurityTest, FourEyesVerificationAndDecisionRules) {
   EXPECT_TRUE(VerifyIncident(*As("rev1"), "I-2", Date::FromYmd(2025, 3, 1)).ok());
   // Whoever imported (created) an incident may not verify it.
   const std::string more = (fs::path(dir_.path()) / "more.json").string();
-  WriteFile(more, R"({"format": "mara-bundle/1", "incidents": [)" + Incident("I-9", "") + "]}");
+  WriteFile(more, R"({"format": "mara-bundle/1", "incidents": [)" + IncidentJson("I-9", "") + "]}");
   ASSERT_TRUE(ImportFile(*As("adminrev"), more, {}).ok());
   Status created = VerifyIncident(*As("adminrev"), "I-9", Date::FromYmd(2025, 3, 1));
   EXPECT_EQ(created.code(), StatusCode::kPermissionDenied);
@@ -322,6 +352,54 @@ TEST_F(SecurityTest, FourEyesVerificationAndDecisionRules) {
   ASSERT_TRUE(registry.ok());
   ASSERT_EQ(registry->decisions.size(), 1u);
   EXPECT_EQ(registry->decisions[0].decided_by, "as-decision_maker");
+}
+
+// `mara store copy` and `mara backup` act as a principal and leave a record
+// naming it: the copy in the source's chain (and so in the copied chain),
+// the backup in the source's chain.
+TEST_F(SecurityTest, StoreCopyAndBackupAreAdminOperationsRecordedInTheChain) {
+  const fs::path dir(dir_.path());
+  auto actions = [](Store& store) {
+    std::vector<std::string> out;
+    EXPECT_TRUE(store
+                    .ScanAuditRecords([&](const security::AuditRecord& r) {
+                      if (r.action.starts_with("store.")) {
+                        out.push_back(r.principal + " " + r.action + " " + r.target_id);
+                      }
+                      return Status::Ok();
+                    })
+                    .ok());
+    return out;
+  };
+  {
+    auto analyst = As("as-analyst");
+    StoreOptions o;
+    o.keys = analyst->shared_keys();
+    auto dest = OpenStore((dir / "denied.db").string(), o);
+    ASSERT_TRUE(dest.ok());
+    Status denied = CopyStore(*analyst, **dest, "denied.db").status();
+    EXPECT_EQ(denied.code(), StatusCode::kPermissionDenied);
+    EXPECT_THAT(denied.message(), HasSubstr("transfer_store"));
+    EXPECT_EQ(BackupStore(*analyst, (dir / "denied.bak").string()).status().code(),
+              StatusCode::kPermissionDenied);
+    EXPECT_FALSE(fs::exists(dir / "denied.bak"));
+    EXPECT_TRUE(actions(analyst->store()).empty());
+  }
+  auto admin = As("as-admin");
+  StoreOptions o;
+  o.keys = admin->shared_keys();
+  auto dest = OpenStore((dir / "copy.db").string(), o);
+  ASSERT_TRUE(dest.ok());
+  auto copied = CopyStore(*admin, **dest, (dir / "copy.db").string());
+  ASSERT_TRUE(copied.ok()) << copied.status().ToString();
+  const std::string copy_record = "as-admin store.copy " + (dir / "copy.db").string();
+  EXPECT_EQ(actions(**dest), std::vector<std::string>{copy_record});
+  auto backup = BackupStore(*admin, (dir / "mara.bak").string());
+  ASSERT_TRUE(backup.ok()) << backup.status().ToString();
+  EXPECT_EQ(actions(admin->store()),
+            (std::vector<std::string>{copy_record, "as-admin store.backup mara.bak"}));
+  ASSERT_TRUE(admin->Finish().ok());
+  EXPECT_TRUE(Verify().ok());
 }
 
 TEST_F(SecurityTest, MonitorsCreateAndEditIncidentsInTheirSituationsOnly) {

@@ -51,6 +51,13 @@ std::string NowIso(const security::Clock& clock) {
   return s;
 }
 
+Date Today(const security::Clock& clock) {
+  const int64_t millis = clock.NowMillis();
+  // Floor division, so instants before 1970 fall on the right day too.
+  const int64_t day = 86'400'000;
+  return Date::FromDays(millis / day - (millis % day < 0 ? 1 : 0));
+}
+
 std::string RecordDigest(const Incident& incident) { return Blake2bHex(ToJson(incident).dump()); }
 
 Result<security::Principal> PrincipalFromRecord(const UserRecord& record) {
@@ -112,6 +119,7 @@ Result<std::unique_ptr<Session>> Session::Open(const SessionOptions& options) {
   auto shared = std::make_shared<const security::KeyMaterial>(std::move(keys));
   StoreOptions store_options;
   store_options.create_if_missing = options.create;
+  store_options.read_only = options.read_only;
   store_options.keys = shared;
   MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(options.db, store_options));
   std::unique_ptr<Session> session(new Session());
@@ -210,9 +218,23 @@ Status Session::AuthorizeEverywhere(security::Operation op) {
 
 Status Session::Audit(security::AuditEntry entry) {
   entry.principal = principal_.name;
-  MARA_RETURN_IF_ERROR(audit_->Append(entry).status());
+  Status appended = audit_->Append(entry).status();
+  if (!appended.ok()) {
+    Result<bool> read_only = store_->ReadOnly();
+    if (read_only.ok() && *read_only) {
+      return Status::IOError("the store is read-only (a replica?): " + entry.action +
+                             " must be recorded in its audit log; run it against the primary");
+    }
+    return appended;
+  }
   appended_ = true;
   return Status::Ok();
+}
+
+Status Session::AuditRead(security::AuditEntry entry) {
+  MARA_ASSIGN_OR_RETURN(bool read_only, store_->ReadOnly());
+  if (read_only) return Status::Ok();
+  return Audit(std::move(entry));
 }
 
 Status Session::Finish() {

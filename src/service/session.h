@@ -21,7 +21,14 @@
 // - Audit() appends one record to the store's audit chain (principal and
 //   time filled in): inside the caller's open transaction, so it commits or
 //   rolls back with the change, or on its own. Finish() signs a checkpoint
-//   of the head (the destructor does it too, ignoring failure).
+//   of the head (the destructor does it too, ignoring failure) only when
+//   this session appended something, so a session that only reads writes
+//   nothing. AuditRead() is for reads that are recorded (an export, a
+//   signed report, an audit verification): on a read-only store
+//   (Store::ReadOnly, e.g. a replica) the chain cannot grow there, so the
+//   read goes unrecorded and nothing is written; elsewhere it is Audit().
+//   An Audit() that fails on a read-only store says so (kIOError naming
+//   the action and the primary).
 // Ownership and threads: a Session owns (Open) or borrows (Attach) its
 // store, and is used from one thread at a time.
 #ifndef MARA_SERVICE_SESSION_H_
@@ -31,6 +38,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/date.h"
 #include "common/status.h"
 #include "security/audit_log.h"
 #include "security/clock.h"
@@ -49,6 +57,7 @@ struct SessionOptions {
   std::string evidence_dir;      // "": "<db>.evidence" ("./mara.evidence" for URLs)
   std::string principal;         // "": operator
   bool create = false;           // create the store, key file and operator when missing
+  bool read_only = false;        // open the store read-only (StoreOptions::read_only)
   const security::Clock* clock = nullptr;  // the system clock when null
 };
 
@@ -85,6 +94,7 @@ class Session {
   Status AuthorizeSomewhere(security::Operation op) const;
 
   Status Audit(security::AuditEntry entry);
+  Status AuditRead(security::AuditEntry entry);
   Status Finish();
 
   // Re-reads the principal (after `mara user` changed it).
@@ -132,6 +142,9 @@ std::string RecordDigest(const Incident& incident);
 
 // "2025-01-31T12:00:00Z" for the clock's now.
 std::string NowIso(const security::Clock& clock);
+
+// The clock's date (UTC): "today" for the rule that refuses dates after it.
+Date Today(const security::Clock& clock);
 
 }  // namespace mara
 

@@ -43,9 +43,9 @@ Result<std::string> SignReportFile(Session& session, const std::string& report_p
   std::error_code ec;
   std::filesystem::rename(temp, sig_path, ec);
   if (ec) return Status::IOError(QuoteForMessage(sig_path) + ": " + ec.message());
-  MARA_RETURN_IF_ERROR(session.Audit({"", "report.sign", "reports",
-                                      std::filesystem::path(report_path).filename().string(), "",
-                                      Blake2bHex(bytes)}));
+  MARA_RETURN_IF_ERROR(session.AuditRead({"", "report.sign", "reports",
+                                          std::filesystem::path(report_path).filename().string(),
+                                          "", Blake2bHex(bytes)}));
   return sig_path;
 }
 

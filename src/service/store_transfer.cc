@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "service/digest.h"
 #include "storage/backup.h"
 
@@ -138,6 +140,43 @@ std::string FormatCopyReport(const CopyReport& r) {
                      r.audit_checkpoints);
   out += fmt::format("data digest    {} (equal in both stores)\n", r.data_digest);
   return out;
+}
+
+namespace {
+
+// "postgresql://user:secret@host/db" -> "postgresql://user@host/db".
+std::string WithoutPassword(std::string_view name) {
+  const size_t scheme = name.find("://");
+  if (scheme == std::string_view::npos) return std::string(name);
+  const size_t start = scheme + 3;
+  const size_t at = name.find('@', start);
+  const size_t slash = name.find('/', start);
+  if (at == std::string_view::npos || (slash != std::string_view::npos && slash < at)) {
+    return std::string(name);
+  }
+  const size_t colon = name.find(':', start);
+  if (colon == std::string_view::npos || colon > at) return std::string(name);
+  return std::string(name.substr(0, colon)) + std::string(name.substr(at));
+}
+
+}  // namespace
+
+Result<CopyReport> CopyStore(Session& session, Store& to, std::string_view to_name) {
+  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(security::Operation::kTransferStore));
+  MARA_RETURN_IF_ERROR(session.AuditRead({"", "store.copy", "", WithoutPassword(to_name), "", ""}));
+  return CopyStore(session.store(), to);
+}
+
+Result<BackupReport> BackupStore(Session& session, const std::string& out) {
+  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(security::Operation::kTransferStore));
+  if (session.db().empty()) {
+    return Status::InvalidArgument("a backup needs a store opened by its path or URL");
+  }
+  MARA_ASSIGN_OR_RETURN(BackupReport report, BackupStore(session.store(), session.db(), out));
+  MARA_RETURN_IF_ERROR(
+      session.AuditRead({"", "store.backup", "", std::filesystem::path(out).filename().string(), "",
+                         report.data_digest}));
+  return report;
 }
 
 Result<BackupReport> BackupStore(Store& store, const std::string& url, const std::string& out) {

@@ -16,6 +16,16 @@
 //   of incidents work (and PostgreSQL takes them through COPY).
 // - BackupStore(url, out) takes a physical backup (storage/backup.h) and
 //   reports the data digest of the store at that moment.
+// - The Session overloads are the entry points of `mara store copy` and
+//   `mara backup`: the session's principal needs kTransferStore (admins;
+//   kPermissionDenied otherwise) and its store is the source. Each is
+//   audited in the source's chain: `store.copy` (target: the destination as
+//   given, with any password removed) is appended before the copy begins,
+//   so the copied chain in the destination holds it too, and a failed copy
+//   keeps it as the record of the attempt; `store.backup` (target: the
+//   backup's file name; after digest: the data digest) is appended once the
+//   backup is written. On a read-only source (a replica) the chain cannot
+//   grow and both go unrecorded (Session::AuditRead).
 // - Each Store is used from the calling thread only.
 #ifndef MARA_SERVICE_STORE_TRANSFER_H_
 #define MARA_SERVICE_STORE_TRANSFER_H_
@@ -24,6 +34,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "service/session.h"
 #include "storage/store.h"
 
 namespace mara {
@@ -51,6 +62,11 @@ struct BackupReport {
 
 // `store` is the open store named by `url` (for the digest).
 Result<BackupReport> BackupStore(Store& store, const std::string& url, const std::string& out);
+
+// The audited entry points (see the contract above). `to_name` is how the
+// destination was named (a path or URL), for the audit record.
+Result<CopyReport> CopyStore(Session& session, Store& to, std::string_view to_name);
+Result<BackupReport> BackupStore(Session& session, const std::string& out);
 
 }  // namespace mara
 

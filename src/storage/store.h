@@ -211,11 +211,25 @@ class Store {
 
   // SQLite: PRAGMA integrity_check and foreign_key_check; "ok" or a list.
   virtual Result<std::string> IntegrityCheck() = 0;
+
+  // Whether this connection can only read: a SQLite file opened read-only
+  // (StoreOptions::read_only, a write-protected file or read-only media), a
+  // PostgreSQL session whose transactions are read-only (a hot standby,
+  // default_transaction_read_only = on). Asked of the server each time, so a
+  // promoted standby answers false. Every write on such a store fails
+  // (kIOError); the read paths of the service layer ask first and compute
+  // without storing (service/digest.h).
+  virtual Result<bool> ReadOnly() = 0;
 };
 
 struct StoreOptions {
   // Create the database when it does not exist (`mara init`, imports).
   bool create_if_missing = true;
+  // Open for reading only. SQLite: the file is opened read-only (it must
+  // exist and be at the current schema version: one that needs a
+  // migration fails to open). PostgreSQL: the session runs with
+  // default_transaction_read_only = on.
+  bool read_only = false;
   // The data keys for sealed fields (see Store::HasDataKey); none: plain.
   std::shared_ptr<const security::KeyMaterial> keys;
 };

@@ -179,6 +179,12 @@ class PostgresStore final : public Store {
   Result<int64_t> ResealFields() override;
 
   Result<std::string> IntegrityCheck() override;
+  Result<bool> ReadOnly() override {
+    params_.Clear();
+    MARA_ASSIGN_OR_RETURN(Rows rows,
+                          Read("read_only", "SELECT current_setting('transaction_read_only')"));
+    return rows.size() > 0 && rows.Text(0, 0) == "on";
+  }
 
  private:
   const std::string& Where() const { return conn_->where(); }
@@ -1353,7 +1359,14 @@ bool IsPostgresUrl(std::string_view url) {
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
                                                  const StoreOptions& options) {
-  std::shared_ptr<pg::Pool> pool = pg::Pool::For(url);
+  // Read-only sessions get a pool of their own: the setting travels in the
+  // connection's options, never onto a connection others may lease.
+  std::string effective = url;
+  if (options.read_only) {
+    effective += url.find('?') == std::string::npos ? "?" : "&";
+    effective += "options=-c%20default_transaction_read_only%3Don";
+  }
+  std::shared_ptr<pg::Pool> pool = pg::Pool::For(effective);
   MARA_ASSIGN_OR_RETURN(pg::Lease lease, pool->Acquire());
   MARA_ASSIGN_OR_RETURN(int version, postgres::Migrate(*lease, options.create_if_missing));
   return std::unique_ptr<Store>(

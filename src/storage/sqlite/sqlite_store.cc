@@ -160,6 +160,7 @@ class SqliteStore final : public Store {
   Result<int64_t> DataVersion() override;
 
   Result<std::string> IntegrityCheck() override;
+  Result<bool> ReadOnly() override { return sqlite3_db_readonly(db_->handle(), "main") == 1; }
 
   Status PutUser(const UserRecord& user) override { return sqlite::PutUser(*db_, user); }
   Result<std::optional<UserRecord>> GetUser(std::string_view name) override {
@@ -1117,8 +1118,9 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
       return Status::NotFound(where + " does not exist (run `mara init`)");
     }
   }
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-  if (options.create_if_missing) flags |= SQLITE_OPEN_CREATE;
+  int flags =
+      (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
+  if (options.create_if_missing && !options.read_only) flags |= SQLITE_OPEN_CREATE;
   MARA_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, flags));
   if (!in_memory) MARA_RETURN_IF_ERROR(CheckHeader(*db, path));
   sqlite3_busy_timeout(db->handle(), kBusyTimeoutMs);
@@ -1126,8 +1128,12 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   // The first statement reads the file header: this is where a file that is
   // not a SQLite database shows itself. The page size only applies to a new
   // database and must be set before WAL is.
-  auto mode = db->QueryText("PRAGMA page_size = " + std::to_string(kPageSize));
-  if (mode.ok()) mode = db->QueryText("PRAGMA journal_mode = WAL");
+  // A read-only connection (asked for, or a write-protected file SQLite
+  // fell back to) sets nothing that writes: it only reads the mode.
+  const bool read_only = options.read_only || sqlite3_db_readonly(db->handle(), "main") == 1;
+  auto mode = read_only ? db->QueryText("PRAGMA journal_mode")
+                        : db->QueryText("PRAGMA page_size = " + std::to_string(kPageSize));
+  if (mode.ok() && !read_only) mode = db->QueryText("PRAGMA journal_mode = WAL");
   if (!mode.ok()) {
     if (mode.status().code() == StatusCode::kCorruption) {
       return Status::Corruption(
