@@ -181,24 +181,24 @@ TEST_F(ReliabilityHostileTest, SqlInjectionIsRefusedOrStoredVerbatim) {
   }
   // Every text field of a decision; the rationale is free text and must
   // come back byte for byte.
-  int cycle = 4000;
+  int cycle = 1100;
   for (const std::string& s : kInjections) {
     const std::string e = JsonEscape(s);
     EXPECT_THAT(Try("POST", "/api/v1/decisions",
                     "{\"party\": \"" + e +
-                        "\", \"cycle\": 4000, \"status\": \"listed\", "
+                        "\", \"cycle\": 1100, \"status\": \"listed\", "
                         "\"rationale\": \"x\"}",
                     op.Headers())
                     .status,
                 AnyOf(Eq(400), Eq(404)));
     EXPECT_EQ(Try("POST", "/api/v1/decisions",
-                  "{\"party\": \"P-KB\", \"cycle\": 4000, \"status\": \"" + e +
+                  "{\"party\": \"P-KB\", \"cycle\": 1100, \"status\": \"" + e +
                       "\", \"rationale\": \"x\"}",
                   op.Headers())
                   .status,
               400);
     EXPECT_EQ(Try("POST", "/api/v1/decisions",
-                  "{\"party\": \"P-KB\", \"cycle\": 4000, \"status\": \"listed\", "
+                  "{\"party\": \"P-KB\", \"cycle\": 1100, \"status\": \"listed\", "
                   "\"rationale\": \"x\", \"date\": \"" +
                       e + "\"}",
                   op.Headers())
@@ -354,15 +354,15 @@ TEST_F(ReliabilityHostileTest, InvalidUtf8IsRefused) {
       "\xe2\x82", "\xf4\x90\x80\x80", "a\x80z",       "\xf8\x88\x80\x80\x80"};
   const std::vector<std::string> bad_escaped = {"%ff%fe", "%c0%af",       "%e0%80%af", "%ed%a0%80",
                                                 "%e2%82", "%f4%90%80%80", "a%80z"};
-  int cycle = 5000;
+  int cycle = 1600;
   for (const std::string& b : bad) {
     // Bodies: every string field of a decision.
     for (const std::string& body :
          {"{\"party\": \"P-KB\", \"cycle\": " + std::to_string(++cycle) +
               ", \"status\": \"listed\", \"rationale\": \"" + b + "\"}",
           "{\"party\": \"" + b +
-              "\", \"cycle\": 5000, \"status\": \"listed\", \"rationale\": \"x\"}",
-          "{\"party\": \"P-KB\", \"cycle\": 5000, \"status\": \"" + b + "\", \"rationale\": \"x\"}",
+              "\", \"cycle\": 1600, \"status\": \"listed\", \"rationale\": \"x\"}",
+          "{\"party\": \"P-KB\", \"cycle\": 1600, \"status\": \"" + b + "\", \"rationale\": \"x\"}",
           std::string("{\"days\": 3, \"") + b + "\": 1}"}) {
       const std::string route =
           body.find("days") != std::string::npos ? "/api/v1/tokens" : "/api/v1/decisions";
@@ -558,7 +558,7 @@ TEST_F(ReliabilityHostileTest, ForgedReplayedAndCrossSiteRequestsAreRefused) {
   Login rev = LogIn(port_, "reviewer", "reviewer-pass-1");
   ASSERT_TRUE(op.ok() && rev.ok());
   const std::string decision =
-      "{\"party\": \"P-KB\", \"cycle\": 7000, \"status\": \"listed\", \"rationale\": \"csrf\"}";
+      "{\"party\": \"P-KB\", \"cycle\": 1900, \"status\": \"listed\", \"rationale\": \"csrf\"}";
   // Forged cookies.
   const std::string value = op.cookie.substr(op.cookie.find('=') + 1);
   std::string flipped = value;
@@ -603,7 +603,7 @@ TEST_F(ReliabilityHostileTest, ForgedReplayedAndCrossSiteRequestsAreRefused) {
   EXPECT_EQ(Try("GET", "/api/v1/session", "", {op.cookie}).status, 401);
   EXPECT_EQ(Try("POST", "/api/v1/decisions", decision, op.Headers()).status, 401);
   // None of it wrote anything.
-  EXPECT_EQ(Try("GET", "/api/v1/decisions/P-KB/7000", "", {rev.cookie}).status, 404);
+  EXPECT_EQ(Try("GET", "/api/v1/decisions/P-KB/1900", "", {rev.cookie}).status, 404);
 }
 
 }  // namespace

@@ -131,7 +131,7 @@ TEST(ReliabilityKillTest, AcknowledgedWritesSurviveSigkill) {
         }
         const std::string marker = "kill-w-" + std::to_string(w);
         const std::string body = "{\"party\": \"" + std::string(kParties[w % 9]) +
-                                 "\", \"cycle\": " + std::to_string(3000 + w / 9) +
+                                 "\", \"cycle\": " + std::to_string(1000 + w / 9) +
                                  ", \"status\": \"" + (w % 2 ? "listed" : "on_notice") +
                                  "\", \"rationale\": \"" + marker + "\", \"date\": \"2026-01-02\"}";
         const HttpAnswer a = Http(port, "POST", "/api/v1/decisions", body, op.Headers());

@@ -126,7 +126,7 @@ TEST(ReliabilitySoakTest, MixedLoadKeepsMemoryAndLatencyFlat) {
         case 8: {
           // Replace one of this client's decisions (a fixed set, so the
           // data stays the same size): read its ETag, then write.
-          const int cycle = 7000 + c * 100 + static_cast<int>(i % 20);
+          const int cycle = 1100 + c * 100 + static_cast<int>(i % 20);
           const std::string target = "/api/v1/decisions/" + party + "/" + std::to_string(cycle);
           const HttpAnswer cur = Http(port, "GET", target, "", {op.cookie});
           std::vector<std::string> headers = op.Headers();
