@@ -17,7 +17,6 @@
 
 #include "common/status.h"
 #include "service/session.h"
-#include "storage/store.h"
 
 namespace mara::cli {
 
@@ -29,13 +28,11 @@ struct Context {
   std::string evidence_dir;      // --evidence-dir ("" = <db>.evidence)
   bool read_only = false;        // --read-only: open the store for reading only
 
-  // Opens the store named by --db. `create` is false for commands that only
-  // read, so a mistyped path is reported instead of silently created.
-  // The store is opened with the data key when the key file exists, so
-  // sealed fields read back; prefer OpenSession, which also authorises.
-  Result<std::unique_ptr<Store>> OpenDb(bool create) const;
-  // The store, keys and acting principal (service/session.h). `create`
-  // creates the database, key file and operator when missing.
+  // The store, keys and acting principal (service/session.h): every
+  // command reaches the record through it. `create` is false for commands
+  // that only read, so a mistyped path is reported instead of silently
+  // created; with `create` the database, key file and operator are created
+  // when missing.
   Result<std::unique_ptr<Session>> OpenSession(bool create) const;
   SessionOptions SessionOptionsFor(bool create) const;
 };

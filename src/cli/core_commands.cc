@@ -44,10 +44,9 @@ void RegisterInit(CLI::App& app, Context& ctx) {
     ctx.run = [&ctx]() -> Status {
       bool existed = ctx.db.find("://") == std::string::npos && fs::exists(ctx.db);
       MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/true));
-      Store& store = session->store();
       std::printf("%s %s store at %s (schema version %d)\n", existed ? "Opened" : "Created",
-                  std::string(store.Backend()).c_str(), Where(ctx.db).c_str(),
-                  store.SchemaVersion());
+                  std::string(session->backend()).c_str(), Where(ctx.db).c_str(),
+                  session->schema_version());
       std::printf("Key file %s; acting as %s\n", Where(session->key_file()).c_str(),
                   session->name().c_str());
       return session->Finish();

@@ -4,23 +4,8 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "security/key_file.h"
 
 namespace mara::cli {
-
-Result<std::unique_ptr<Store>> Context::OpenDb(bool create) const {
-  StoreOptions options;
-  options.create_if_missing = create;
-  options.read_only = read_only;
-  const std::string keys = ResolveKeyFile(SessionOptionsFor(create));
-  std::error_code ec;
-  if (std::filesystem::exists(keys, ec)) {
-    MARA_ASSIGN_OR_RETURN(security::KeyMaterial material,
-                          security::LoadKeys(security::KeySourceFromEnvironment(keys)));
-    options.keys = std::make_shared<const security::KeyMaterial>(std::move(material));
-  }
-  return OpenStore(db, options);
-}
 
 SessionOptions Context::SessionOptionsFor(bool create) const {
   SessionOptions options;

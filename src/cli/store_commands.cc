@@ -17,13 +17,6 @@
 namespace mara::cli {
 namespace {
 
-// Opens `url` the way --db is opened (same keys and options).
-Result<std::unique_ptr<Store>> OpenUrl(const Context& ctx, const std::string& url, bool create) {
-  Context other = ctx;
-  other.db = url;
-  return other.OpenDb(create);
-}
-
 struct CopyArgs {
   std::string from;
   std::string to;
@@ -36,9 +29,10 @@ Status RunCopy(const Context& ctx, const CopyArgs& args) {
   Context source = ctx;
   source.db = args.from;
   MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, source.OpenSession(/*create=*/false));
-  MARA_RETURN_IF_ERROR(session->AuthorizeEverywhere(security::Operation::kTransferStore));
-  MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> to, OpenUrl(ctx, args.to, /*create=*/true));
-  MARA_ASSIGN_OR_RETURN(CopyReport report, CopyStore(*session, *to, args.to));
+  Context destination = ctx;
+  destination.db = args.to;
+  MARA_ASSIGN_OR_RETURN(CopyReport report,
+                        CopyStoreTo(*session, destination.SessionOptionsFor(/*create=*/true)));
   std::fputs(FormatCopyReport(report).c_str(), stdout);
   return Status::Ok();
 }

@@ -185,6 +185,9 @@ Session::~Session() {
   if (audit_) (void)Finish();
 }
 
+std::string_view Session::backend() const { return store_->Backend(); }
+int Session::schema_version() const { return store_->SchemaVersion(); }
+
 Status Session::Authorize(security::Operation op, const security::Scope& scope) const {
   return security::Authorize(principal_, op, scope);
 }

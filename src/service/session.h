@@ -79,6 +79,9 @@ class Session {
   Session& operator=(const Session&) = delete;
 
   Store& store() { return *store_; }
+  // The store's backend ("sqlite", "postgresql") and schema version.
+  std::string_view backend() const;
+  int schema_version() const;
   const security::Principal& principal() const { return principal_; }
   const std::string& name() const { return principal_.name; }
   const security::KeyMaterial& keys() const { return *keys_; }

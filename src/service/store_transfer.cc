@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "security/key_file.h"
 #include "service/digest.h"
 #include "storage/backup.h"
 
@@ -165,6 +166,21 @@ Result<CopyReport> CopyStore(Session& session, Store& to, std::string_view to_na
   MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(security::Operation::kTransferStore));
   MARA_RETURN_IF_ERROR(session.AuditRead({"", "store.copy", "", WithoutPassword(to_name), "", ""}));
   return CopyStore(session.store(), to);
+}
+
+Result<CopyReport> CopyStoreTo(Session& session, const SessionOptions& to) {
+  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(security::Operation::kTransferStore));
+  StoreOptions options;
+  options.create_if_missing = true;
+  const std::string keys = ResolveKeyFile(to);
+  std::error_code ec;
+  if (std::filesystem::exists(keys, ec)) {
+    MARA_ASSIGN_OR_RETURN(security::KeyMaterial material,
+                          security::LoadKeys(security::KeySourceFromEnvironment(keys)));
+    options.keys = std::make_shared<const security::KeyMaterial>(std::move(material));
+  }
+  MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> destination, OpenStore(to.db, options));
+  return CopyStore(session, *destination, to.db);
 }
 
 Result<BackupReport> BackupStore(Session& session, const std::string& out) {

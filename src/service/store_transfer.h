@@ -66,6 +66,12 @@ Result<BackupReport> BackupStore(Store& store, const std::string& url, const std
 // The audited entry points (see the contract above). `to_name` is how the
 // destination was named (a path or URL), for the audit record.
 Result<CopyReport> CopyStore(Session& session, Store& to, std::string_view to_name);
+// As CopyStore(session, to, name) for the store `to` names (to.db, created
+// when missing, opened read-write with the data key of the key file
+// ResolveKeyFile(to) names when that file exists). The principal is
+// authorised before the destination is opened, so a refused principal
+// creates nothing.
+Result<CopyReport> CopyStoreTo(Session& session, const SessionOptions& to);
 Result<BackupReport> BackupStore(Session& session, const std::string& out);
 
 }  // namespace mara
