@@ -1,6 +1,9 @@
 // The data-driven case suite: every tests/cases/*.json is one test. A case
 // holds a mara-bundle/1 document, optional policy overrides and the
 // expected status (and optionally other fields) of named parties per cycle.
+// Shared records live in tests/cases/fixtures/NAME.json; a case's
+// "fixtures" names them, and the bundle it runs is each fixture's records
+// followed by its own (its own record replaces a fixture's of the same id).
 // Each case runs twice: in memory (the bundle decoded with the JSON codec)
 // and through a real SQLite store in a temporary directory (imported with
 // the import service, assessed with the assessment service); both must
@@ -70,6 +73,41 @@ Status DecodeBundle(const Json& j, Bundle* b) {
   return Status::Ok();
 }
 
+// The case's bundle with its fixtures' records in front.
+Result<Json> BundleWithFixtures(const Json& c) {
+  Json bundle = c.at("bundle");
+  if (!c.contains("fixtures")) return bundle;
+  if (!c["fixtures"].is_array()) return Status::InvalidArgument("/fixtures: not an array");
+  for (const Json& name : c["fixtures"]) {
+    if (!name.is_string()) return Status::InvalidArgument("/fixtures: not a name");
+    const fs::path path = CasesDir() / "fixtures" / (name.get<std::string>() + ".json");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Status::NotFound(path.string() + ": no such fixture");
+    std::stringstream text;
+    text << in.rdbuf();
+    Json fixture = Json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+    if (!fixture.is_object()) return Status::InvalidArgument(path.string() + ": not a JSON object");
+    for (const auto& [key, records] : fixture.items()) {
+      if (key == "description") continue;
+      if (!records.is_array()) return Status::InvalidArgument(path.string() + ": /" + key);
+      Json own = bundle.contains(key) ? bundle[key] : Json::array();
+      std::set<std::string> own_ids;
+      for (const Json& r : own) {
+        if (r.contains("id") && r["id"].is_string()) own_ids.insert(r["id"].get<std::string>());
+      }
+      Json merged = Json::array();
+      for (const Json& r : records) {
+        const bool replaced = r.contains("id") && r["id"].is_string() &&
+                              own_ids.count(r["id"].get<std::string>()) > 0;
+        if (!replaced) merged.push_back(r);
+      }
+      for (const Json& r : own) merged.push_back(r);
+      bundle[key] = std::move(merged);
+    }
+  }
+  return bundle;
+}
+
 Status PolicyOf(const Json& c, Policy* policy) {
   MARA_ASSIGN_OR_RETURN(*policy, DefaultPolicy());
   if (!c.contains("policy")) return Status::Ok();
@@ -130,6 +168,9 @@ TEST_P(CaseSuite, Expectations) {
   ASSERT_TRUE(c.contains("description") && c.contains("bundle") && c.contains("expect")) << path;
   ASSERT_FALSE(c["expect"].empty()) << path;
 
+  Result<Json> full = BundleWithFixtures(c);
+  ASSERT_TRUE(full.ok()) << path << ": " << full.status().ToString();
+  c["bundle"] = *full;
   Bundle bundle;
   Status decoded = DecodeBundle(c["bundle"], &bundle);
   ASSERT_TRUE(decoded.ok()) << path << decoded.ToString();
