@@ -1,8 +1,10 @@
 // Dashboard: verified incidents per cycle by situation and by violation,
-// the map of incident locations, and the current annex at a glance.
-import { get, getOptional, qs } from '../api';
+// the map of incident locations, and the current annex at a glance, as
+// GET /dashboard gives them: the server decides what the caller may see
+// (small places, consent), so nothing here is recomputed from incidents.
+import { get } from '../api';
 import { Party, Situation, link, parties, situations } from '../app';
-import { Annex, loadAnnex } from '../annex';
+import { Annex } from '../annex';
 import { MapPoint, Series, pointMap, stackedBars } from '../charts';
 import { h, humanize } from '../dom';
 import { VIOLATIONS } from '../vocab';
@@ -12,44 +14,6 @@ interface Dashboard {
   locations: MapPoint[];
   annex_cycle?: number;
   annex?: Annex;
-}
-
-interface IncidentRow {
-  date: string;
-  situation: string;
-  violations: string[];
-  location?: { name?: string; lat?: number; lon?: number };
-}
-
-// Without GET /dashboard: the same figures from the verified incidents the
-// caller may read.
-async function compose(): Promise<Dashboard> {
-  const items: IncidentRow[] = [];
-  for (let offset = 0; ; offset += 1000) {
-    const page = await get<{ items: IncidentRow[]; next_offset?: number }>(`/incidents${qs({ status: 'verified', limit: 1000, offset })}`);
-    items.push(...page.items);
-    if (page.next_offset === undefined) break;
-  }
-  const byCycle = new Map<number, Dashboard['cycles'][number]>();
-  const locs = new Map<string, MapPoint>();
-  for (const i of items) {
-    const c = Number(i.date.slice(0, 4));
-    const e = byCycle.get(c) ?? { cycle: c, verified: 0, by_situation: {}, by_violation: {} };
-    e.verified += 1;
-    e.by_situation[i.situation] = (e.by_situation[i.situation] ?? 0) + 1;
-    for (const v of i.violations) e.by_violation[v] = (e.by_violation[v] ?? 0) + 1;
-    byCycle.set(c, e);
-    const { lat, lon, name } = i.location ?? {};
-    if (typeof lat === 'number' && typeof lon === 'number') {
-      const key = `${lat.toFixed(2)},${lon.toFixed(2)}`;
-      const p = locs.get(key) ?? { lat: Number(lat.toFixed(2)), lon: Number(lon.toFixed(2)), name: name ?? key, count: 0 };
-      p.count = (p.count as number) + 1;
-      locs.set(key, p);
-    }
-  }
-  const cycles = [...byCycle.values()].sort((a, b) => a.cycle - b.cycle);
-  const last = cycles.length ? cycles[cycles.length - 1].cycle : undefined;
-  return { cycles, locations: [...locs.values()], annex_cycle: last, annex: last ? await loadAnnex(last) : undefined };
 }
 
 function annexGlance(annex: Annex, sits: Situation[], ps: Party[]): HTMLElement {
@@ -98,7 +62,7 @@ function annexGlance(annex: Annex, sits: Situation[], ps: Party[]): HTMLElement 
 }
 
 export default async function dashboard(main: HTMLElement): Promise<void> {
-  const [data, sits, ps] = await Promise.all([getOptional<Dashboard>('/dashboard', '/dashboard').then((d) => d ?? compose()), situations(), parties()]);
+  const [data, sits, ps] = await Promise.all([get<Dashboard>('/dashboard'), situations(), parties()]);
   const series: Series[] = data.cycles.map((c) => ({ x: String(c.cycle), values: c.by_situation }));
   const vSeries: Series[] = data.cycles.map((c) => ({ x: String(c.cycle), values: c.by_violation }));
   const sitKeys = sits.map((s) => s.id);

@@ -1,6 +1,6 @@
 // Parties: the registry as a hierarchy per situation, with aliases and
 // lineage; the dossier of one party.
-import { enc, get, getOptional, qs } from '../api';
+import { enc, get, qs } from '../api';
 import { Party, cycles, link, navigate, parties, situations } from '../app';
 import { statusTimeline, TimelineEntry } from '../charts';
 import { badge, field, h, humanize, nodes, select, table } from '../dom';
@@ -66,33 +66,6 @@ interface Criterion {
   evidence: string;
 }
 
-// Without GET /parties/{id}/dossier: the same sections from the list routes.
-async function composeDossier(id: string, cycle: number): Promise<Dossier> {
-  const [party, decisions, commitments, designations, engagements, incidents, caseDoc] = await Promise.all([
-    get<Party>(`/parties/${enc(id)}`),
-    get<{ items: Array<{ cycle: number; status: string }> }>(`/decisions${qs({ party: id })}`),
-    get<{ items: Dossier['commitments'] }>(`/commitments${qs({ party: id })}`),
-    get<{ items: Dossier['designations'] }>(`/designations${qs({ party: id })}`),
-    get<{ items: Dossier['engagements'] }>(`/engagements${qs({ party: id })}`),
-    get<{ items: Array<{ date: string }> }>(`/incidents${qs({ party: id, status: 'verified', limit: 1000 })}`),
-    getOptional<{ criteria?: Criterion[]; status?: string }>(`/cases/${enc(id)}/${cycle}`),
-  ]);
-  const counts = new Map<number, number>();
-  for (const i of incidents.items) counts.set(Number(i.date.slice(0, 4)), (counts.get(Number(i.date.slice(0, 4))) ?? 0) + 1);
-  return {
-    party,
-    aliases: party.aliases,
-    children: party.children,
-    history: decisions.items.map((d) => ({ cycle: d.cycle, status: d.status, decided: true })).sort((a, b) => a.cycle - b.cycle),
-    incidents: { counted: incidents.items.length, by_cycle: [...counts].sort((a, b) => a[0] - b[0]).map(([cycle, count]) => ({ cycle, count })) },
-    case: caseDoc,
-    commitments: commitments.items,
-    designations: designations.items,
-    engagements: engagements.items,
-    petitions: [],
-  };
-}
-
 function criteriaLists(criteria: Criterion[]): HTMLElement {
   const row = (c: Criterion) => h('li', { class: c.met ? 'met' : 'missed' }, h('span', { class: 'mark', 'aria-hidden': 'true' }, c.met ? '✔ ' : '✘ '), `${humanize(c.rule)} (${c.evidence}): observed ${String(c.observed)}, threshold ${String(c.threshold)}`);
   const met = criteria.filter((c) => c.met);
@@ -109,7 +82,7 @@ export { criteriaLists };
 export async function partyDossier(main: HTMLElement, params: URLSearchParams, [id]: string[]): Promise<void> {
   const cyc = await cycles();
   const cycle = Number(params.get('cycle') ?? cyc[cyc.length - 1] ?? new Date().getFullYear());
-  const [d, ps] = await Promise.all([getOptional<Dossier>(`/parties/${enc(id)}/dossier${qs({ cycle })}`, '/parties/{id}/dossier').then((x) => x ?? composeDossier(id, cycle)), parties()]);
+  const [d, ps] = await Promise.all([get<Dossier>(`/parties/${enc(id)}/dossier${qs({ cycle })}`), parties()]);
   const name = (pid: string) => ps.find((p) => p.id === pid)?.name ?? pid;
   const p = d.party;
   const cycleSel = select('cycle', cyc.map((c): [string, string] => [String(c), String(c)]), String(cycle));
