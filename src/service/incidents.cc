@@ -103,6 +103,24 @@ Status CheckVersion(const std::string& id, const Incident* stored, std::string_v
                           ", now " + current + "); nothing written");
 }
 
+// The incident a reviewer verifies or returns, once the principal may:
+// kVerifyIncident in its situation, by someone who neither created nor last
+// edited it (the four-eyes rule). Inside the caller's transaction.
+Result<Incident> LoadForReview(Session& session, const std::string& id) {
+  MARA_ASSIGN_OR_RETURN(Incident incident, Load(session, id));
+  MARA_ASSIGN_OR_RETURN(std::optional<IncidentProvenance> provenance,
+                        session.store().GetIncidentProvenance(id));
+  security::Scope scope;
+  scope.situation = incident.situation;
+  scope.target = "incident " + id;
+  if (provenance) {
+    scope.created_by = provenance->created_by;
+    scope.last_edited_by = provenance->last_edited_by;
+  }
+  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kVerifyIncident, scope));
+  return incident;
+}
+
 }  // namespace
 
 std::string IncidentVersion(const Incident& incident) { return RecordDigest(incident); }
@@ -112,17 +130,7 @@ Status VerifyIncident(Session& session, const std::string& id, Date verified_on,
   Store& store = session.store();
   Transaction tx(&store);
   MARA_RETURN_IF_ERROR(tx.Begin());
-  MARA_ASSIGN_OR_RETURN(Incident incident, Load(session, id));
-  MARA_ASSIGN_OR_RETURN(std::optional<IncidentProvenance> provenance,
-                        store.GetIncidentProvenance(id));
-  security::Scope scope;
-  scope.situation = incident.situation;
-  scope.target = "incident " + id;
-  if (provenance) {
-    scope.created_by = provenance->created_by;
-    scope.last_edited_by = provenance->last_edited_by;
-  }
-  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kVerifyIncident, scope));
+  MARA_ASSIGN_OR_RETURN(Incident incident, LoadForReview(session, id));
   MARA_RETURN_IF_ERROR(CheckVersion(id, &incident, if_version));
   if (incident.status == IncidentStatus::kVerified) {
     return Status::Conflict("incident " + QuoteForMessage(id) + " is already verified");
@@ -154,19 +162,9 @@ Status ReturnIncident(Session& session, const std::string& id, std::string_view 
   Store& store = session.store();
   Transaction tx(&store);
   MARA_RETURN_IF_ERROR(tx.Begin());
-  MARA_ASSIGN_OR_RETURN(Incident incident, Load(session, id));
-  MARA_ASSIGN_OR_RETURN(std::optional<IncidentProvenance> provenance,
-                        store.GetIncidentProvenance(id));
-  security::Scope scope;
-  scope.situation = incident.situation;
-  scope.target = "incident " + id;
-  if (provenance) {
-    scope.created_by = provenance->created_by;
-    scope.last_edited_by = provenance->last_edited_by;
-  }
   // Returning is the reviewer's other answer to a verification request:
   // the same permission and the same four eyes.
-  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kVerifyIncident, scope));
+  MARA_ASSIGN_OR_RETURN(Incident incident, LoadForReview(session, id));
   MARA_RETURN_IF_ERROR(CheckVersion(id, &incident, if_version));
   if (incident.status == IncidentStatus::kVerified) {
     return Status::Conflict("incident " + QuoteForMessage(id) +
