@@ -444,6 +444,28 @@ void RegisterIncident(CLI::App& app, Context& ctx) {
     };
   });
 
+  auto tr = std::make_shared<IncidentArgs>();
+  CLI::App* testimony_restore = source->add_subcommand(
+      "restore-consent",
+      "Bring a withdrawn testimony back with a new consent scope, saying how consent was given "
+      "again (audited)");
+  testimony_restore->add_option("ID", tr->id, "Source id")->required();
+  testimony_restore
+      ->add_option("SCOPE", tr->consent, "internal_use, aggregate_reporting or identified_sharing")
+      ->required()
+      ->check(CLI::IsMember({"internal_use", "aggregate_reporting", "identified_sharing"}));
+  testimony_restore->add_option("--reason", tr->reason, "How the consent was given again")
+      ->required();
+  testimony_restore->callback([&ctx, tr] {
+    ctx.run = [&ctx, tr]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      MARA_RETURN_IF_ERROR(
+          RestoreTestimonyConsent(*session, tr->id, *ParseEnum<Consent>(tr->consent), tr->reason));
+      std::printf("Consent of testimony %s restored as %s\n", tr->id.c_str(), tr->consent.c_str());
+      return session->Finish();
+    };
+  });
+
   auto c = std::make_shared<IncidentArgs>();
   CLI::App* consent = incident->add_subcommand(
       "consent", "Record the survivor's consent scope; withdrawn removes it from every output");

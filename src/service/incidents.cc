@@ -350,7 +350,12 @@ Result<Json> IncidentHistory(Session& session, const std::string& id) {
   return Json{{"id", id}, {"history", std::move(history)}};
 }
 
-Status SetTestimonyConsent(Session& session, const std::string& source_id, Consent consent) {
+namespace {
+
+// Records a testimony's new consent scope: `restore` is the explicit way
+// back from withdrawn (with its reason), the plain change refuses it.
+Status ChangeTestimonyConsent(Session& session, const std::string& source_id, Consent consent,
+                              bool restore, std::string_view reason) {
   MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(security::Operation::kEditIncident));
   Store& store = session.store();
   Transaction tx(&store);
@@ -366,13 +371,53 @@ Status SetTestimonyConsent(Session& session, const std::string& source_id, Conse
                                    std::string(ToString(it->kind)) +
                                    "; only testimony carries a consent scope");
   }
+  const bool withdrawn = it->consent == Consent::kWithdrawn;
+  if (restore && !withdrawn) {
+    return Status::Conflict("source " + QuoteForMessage(source_id) +
+                            " is not withdrawn; change its consent with `source consent`");
+  }
+  if (!restore && withdrawn) {
+    return Status::Conflict("source " + QuoteForMessage(source_id) +
+                            " is withdrawn; only `source restore-consent`, with a reason, brings "
+                            "it back");
+  }
   const std::string before = Blake2bHex(ToJson(*it).dump());
   it->consent = consent;
   MARA_RETURN_IF_ERROR(store.Put(*it));
+  const std::string action = restore ? std::string("source.consent.restore")
+                                     : "source.consent." + std::string(ToString(consent));
   MARA_RETURN_IF_ERROR(
-      session.Audit({"", std::string("source.consent.") + std::string(ToString(consent)), "sources",
-                     source_id, before, Blake2bHex(ToJson(*it).dump())}));
+      session.Audit({"", action, "sources", source_id, before, Blake2bHex(ToJson(*it).dump())}));
+  if (restore) {
+    // The reason is kept beside the source (the chain holds digests only).
+    const std::string key = "source.consent.restorations/" + source_id;
+    MARA_ASSIGN_OR_RETURN(std::optional<std::string> text, store.GetMeta(key));
+    Json notes = text ? Json::parse(*text, nullptr, false) : Json::array();
+    if (!notes.is_array()) notes = Json::array();
+    notes.push_back({{"by", session.name()},
+                     {"at", NowIso(session.clock())},
+                     {"consent", std::string(ToString(consent))},
+                     {"reason", std::string(reason)}});
+    MARA_RETURN_IF_ERROR(store.PutMeta(key, notes.dump()));
+  }
   return tx.Commit();
+}
+
+}  // namespace
+
+Status SetTestimonyConsent(Session& session, const std::string& source_id, Consent consent) {
+  return ChangeTestimonyConsent(session, source_id, consent, /*restore=*/false, "");
+}
+
+Status RestoreTestimonyConsent(Session& session, const std::string& source_id, Consent consent,
+                               std::string_view reason) {
+  if (consent == Consent::kWithdrawn) {
+    return Status::InvalidArgument("--consent: a restored consent cannot be `withdrawn`");
+  }
+  if (TrimBlanks(reason).empty()) {
+    return Status::InvalidArgument("--reason: say how the survivor or witness gave consent again");
+  }
+  return ChangeTestimonyConsent(session, source_id, consent, /*restore=*/true, reason);
 }
 
 }  // namespace mara

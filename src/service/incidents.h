@@ -90,7 +90,13 @@ Result<PutOutcome> SaveIncident(Session& session, const Incident& incident,
 // id). Testimony is not tied to one situation, so it needs kEditIncident in
 // every situation (AuthorizeEverywhere). Withdrawn: the source's content
 // leaves every output (Disclosable), its id and audit trail stay.
+// A withdrawn testimony is brought back only by RestoreTestimonyConsent
+// (kConflict here): an explicit operation with a reason (kInvalidArgument
+// without one), audited as `source.consent.restore`, the reason kept beside
+// the source.
 Status SetTestimonyConsent(Session& session, const std::string& source_id, Consent consent);
+Status RestoreTestimonyConsent(Session& session, const std::string& source_id, Consent consent,
+                               std::string_view reason);
 
 }  // namespace mara
 

@@ -1000,6 +1000,26 @@ TEST_F(OneDoorTest, AWithdrawnIncidentAnswersAsIfItDidNotExist) {
   EXPECT_TRUE(Verify().ok());
 }
 
+TEST_F(OneDoorTest, AWithdrawnTestimonyComesBackOnlyByItsOwnOperation) {
+  ASSERT_TRUE(SetTestimonyConsent(*As("mon1"), "S-T", Consent::kWithdrawn).ok());
+  EXPECT_EQ(SetTestimonyConsent(*As("mon1"), "S-T", Consent::kAggregateReporting).code(),
+            StatusCode::kConflict);
+  EXPECT_EQ(RestoreTestimonyConsent(*As("mon1"), "S-T", Consent::kAggregateReporting, " ").code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(RestoreTestimonyConsent(*As("as-viewer"), "S-T", Consent::kAggregateReporting, "asked")
+                .code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_THAT(ExportText("bundle"), Not(HasSubstr(std::string(kTestimony))));
+  ASSERT_TRUE(RestoreTestimonyConsent(*As("mon1"), "S-T", Consent::kAggregateReporting,
+                                      "The witness gave consent again in writing")
+                  .ok());
+  EXPECT_THAT(ExportText("bundle"), HasSubstr(std::string(kTestimony)));
+  EXPECT_THAT(AuditActions("S-T"), ::testing::Contains("mon1 source.consent.restore"));
+  EXPECT_EQ(RestoreTestimonyConsent(*As("mon1"), "S-T", Consent::kInternalUse, "again").code(),
+            StatusCode::kConflict);
+  EXPECT_TRUE(Verify().ok());
+}
+
 TEST_F(OneDoorTest, WithdrawnIncidentsEvidenceIsNeitherListedNorExported) {
   const std::string file = (fs::path(dir_.path()) / "photo.txt").string();
   WriteFile(file, kEvidenceText);
@@ -1108,9 +1128,21 @@ TEST_F(OneDoorTest, TheExportOfAStoreWithWithdrawalsIsAFaithfulReimportableCopy)
     "decisions": [{"party": "P-1", "cycle": 2025, "status": "listed", "decided_by": "panel",
                    "date": "2025-06-01", "rationale": "Pattern of verified incidents"}],
     "petitions": [{"party": "P-1", "filed": "2025-07-01", "cycle": 2025, "grounds": "We dispute it"}]})");
+  // Evidence on a kept and on a withdrawn incident.
+  for (const auto& [incident, description] :
+       {std::pair{"I-1", "Scan of the register"}, std::pair{"I-4", "Photograph of the door"}}) {
+    const std::string file = (fs::path(dir_.path()) / (std::string(incident) + ".txt")).string();
+    WriteFile(file, std::string("bytes of ") + incident);
+    EvidenceIntake intake;
+    intake.incident = incident;
+    intake.description = description;
+    ASSERT_TRUE(AddEvidence(*As(""), file, intake).ok());
+  }
   ASSERT_TRUE(SetIncidentConsent(*As("mon1"), "I-4", Consent::kWithdrawn).ok());
   ASSERT_TRUE(SetTestimonyConsent(*As("mon1"), "S-T", Consent::kWithdrawn).ok());
   const std::string first = ExportText("bundle");
+  EXPECT_THAT(first, HasSubstr("Scan of the register"));
+  EXPECT_THAT(first, Not(HasSubstr("Photograph of the door")));
   EXPECT_THAT(first, HasSubstr("\"I-4\""));  // the tombstone keeps the statement's reference
   EXPECT_THAT(first, Not(HasSubstr("Town I-4")));
   EXPECT_THAT(first, Not(HasSubstr(std::string(kTestimony))));
