@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "api/api_world_test_support.h"
-#include "service/api_tokens.h"
 #include "common/temp_dir.h"
 #include "policy/assessment_output.h"
 #include "policy/policy.h"
+#include "service/api_tokens.h"
 #include "service/authorized.h"
 #include "service/session.h"
 #include "service/users.h"
