@@ -25,7 +25,9 @@ work=${WORK:-/tmp/mara-assess-bench}
 n=${1:-1000000}
 parties=2000
 cycles=10
-first_cycle=2016
+# The last cycle is two years back, so no generated follow-up date (a
+# verification, a decision, a petition) falls after today: those are refused.
+first_cycle=$(( $(date +%Y) - cycles - 1 ))
 last=$((first_cycle + cycles - 1))
 ensure_gnu_time
 mkdir -p "$work"
