@@ -46,8 +46,7 @@ std::string FieldOf(const Status& status, std::string_view fallback) {
 
 Result<std::optional<int>> LatestCycle(Session& session) {
   std::optional<int> latest;
-  MARA_RETURN_IF_ERROR(session.store().ScanIncidents([&](const Incident& incident) -> Status {
-    if (incident.consent == Consent::kWithdrawn) return Status::Ok();
+  MARA_RETURN_IF_ERROR(ScanVisibleIncidents(session, [&](const Incident& incident, Edition) {
     if (!latest || incident.cycle() > *latest) latest = incident.cycle();
     return Status::Ok();
   }));

@@ -265,37 +265,36 @@ Response Dashboard(Request&, Session& session, const PolicySet& policies) {
   std::map<std::pair<int64_t, int64_t>, Place> places;
   std::optional<int> latest;
   bool all_confidential = true;
-  MARA_API_VIEW_CHECK(session.store().ScanIncidents([&](const Incident& incident) -> Status {
-    if (incident.consent == Consent::kWithdrawn) return Status::Ok();
-    const bool confidential = ReadsConfidential(session, incident.situation);
-    if (!confidential) {
-      all_confidential = false;
-      if (!report::IncludesConsent(report::Edition::kPublic, incident.consent)) {
-        return Status::Ok();
-      }
-    }
-    if (!latest || incident.cycle() > *latest) latest = incident.cycle();
-    if (incident.status != IncidentStatus::kVerified) return Status::Ok();
-    CycleCounts& c = cycles[incident.cycle()];
-    ++c.verified;
-    ++c.by_situation[incident.situation];
-    for (Violation v : incident.violations) ++c.by_violation[std::string(ToString(v))];
-    if (incident.location.lat && incident.location.lon) {
-      // One decimal degree (about 11 km): close enough for a map, coarse
-      // enough not to pinpoint a place.
-      const auto key = std::make_pair(std::llround(*incident.location.lat * 10),
-                                      std::llround(*incident.location.lon * 10));
-      Place& p = places[key];
-      if (p.count == 0) {
-        p.name = incident.location.admin1.value_or(incident.location.name);
-        p.lat = static_cast<double>(key.first) / 10;
-        p.lon = static_cast<double>(key.second) / 10;
-      }
-      ++p.count;
-    }
-    return Status::Ok();
-  }),
-                      "");
+  MARA_API_VIEW_CHECK(
+      ScanVisibleIncidents(session,
+                           [&](const Incident& incident, Edition edition) -> Status {
+                             // Small places are suppressed unless every incident shown is read in
+                             // the confidential edition.
+                             if (edition != Edition::kConfidential) all_confidential = false;
+                             if (!latest || incident.cycle() > *latest) latest = incident.cycle();
+                             if (incident.status != IncidentStatus::kVerified) return Status::Ok();
+                             CycleCounts& c = cycles[incident.cycle()];
+                             ++c.verified;
+                             ++c.by_situation[incident.situation];
+                             for (Violation v : incident.violations)
+                               ++c.by_violation[std::string(ToString(v))];
+                             if (incident.location.lat && incident.location.lon) {
+                               // One decimal degree (about 11 km): close enough for a map, coarse
+                               // enough not to pinpoint a place.
+                               const auto key =
+                                   std::make_pair(std::llround(*incident.location.lat * 10),
+                                                  std::llround(*incident.location.lon * 10));
+                               Place& p = places[key];
+                               if (p.count == 0) {
+                                 p.name = incident.location.admin1.value_or(incident.location.name);
+                                 p.lat = static_cast<double>(key.first) / 10;
+                                 p.lon = static_cast<double>(key.second) / 10;
+                               }
+                               ++p.count;
+                             }
+                             return Status::Ok();
+                           }),
+      "");
   Json cycles_json = Json::array();
   for (const auto& [cycle, c] : cycles) {
     Json by_situation = Json::object();

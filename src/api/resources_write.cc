@@ -167,12 +167,13 @@ Response ReviewQueue(Request&, Session& session, int min_cell) {
   MARA_API_TRY_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
   const std::set<std::string> hidden = ConfidentialSources(registry);
   std::vector<Incident> candidates;
-  MARA_API_TRY(session.store().ScanIncidents([&](const Incident& incident) -> Status {
-    if (incident.status == IncidentStatus::kVerified) return Status::Ok();
-    if (incident.consent == Consent::kWithdrawn) return Status::Ok();
-    candidates.push_back(incident);
-    return Status::Ok();
-  }),
+  MARA_API_TRY(ScanVisibleIncidents(session,
+                                    [&](const Incident& incident, Edition) -> Status {
+                                      if (incident.status == IncidentStatus::kVerified)
+                                        return Status::Ok();
+                                      candidates.push_back(incident);
+                                      return Status::Ok();
+                                    }),
                "");
   Json items = Json::array();
   for (const Incident& incident : candidates) {

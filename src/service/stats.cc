@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/disclosure.h"
 #include "domain/enums.h"
 
 namespace mara {
@@ -64,8 +65,8 @@ Result<Stats> ComputeStats(Store& store) {
   int64_t status_counts[EnumCount<IncidentStatus>()] = {};
   int64_t violation_counts[EnumCount<Violation>()] = {};
   MARA_RETURN_IF_ERROR(store.ScanIncidents([&](const Incident& incident) -> Status {
-    // Withdrawn consent: counted in no output (docs/security.md §4).
-    if (incident.consent == Consent::kWithdrawn) return Status::Ok();
+    // Withdrawn consent: counted in no output (domain/disclosure.h).
+    if (!IncludesConsent(Edition::kConfidential, incident.consent)) return Status::Ok();
     ++stats.incidents;
     stats.victims += incident.victims.Total();
     ++stats.by_cycle[incident.cycle()];

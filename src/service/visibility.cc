@@ -31,4 +31,12 @@ Result<std::set<std::string>> WithdrawnIncidentIds(Session& session) {
   return out;
 }
 
+Status ScanVisibleIncidents(Session& session,
+                            const std::function<Status(const Incident&, Edition)>& visit) {
+  return session.store().ScanIncidents([&](const Incident& incident) -> Status {
+    if (!CanSeeIncident(session, incident)) return Status::Ok();
+    return visit(incident, EditionFor(session, incident.situation));
+  });
+}
+
 }  // namespace mara

@@ -14,10 +14,14 @@
 //   answers exactly as if it did not exist).
 // - WithdrawnIncidentIds: the ids of every incident whose consent is
 //   withdrawn (one scan of the assessment projection).
+// - ScanVisibleIncidents calls `visit` with every incident the principal
+//   can see (CanSeeIncident) and its edition for it, in id order; a visit's
+//   error stops the scan and is returned.
 // Store failures are returned unchanged.
 #ifndef MARA_SERVICE_VISIBILITY_H_
 #define MARA_SERVICE_VISIBILITY_H_
 
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -33,6 +37,8 @@ Edition EditionFor(const Session& session, const std::string& situation);
 bool CanSeeIncident(const Session& session, const Incident& incident);
 Result<std::optional<Incident>> FindVisibleIncident(Session& session, const std::string& id);
 Result<std::set<std::string>> WithdrawnIncidentIds(Session& session);
+Status ScanVisibleIncidents(Session& session,
+                            const std::function<Status(const Incident&, Edition)>& visit);
 
 }  // namespace mara
 
