@@ -36,8 +36,12 @@ Result<Edition> ParseEdition(std::string_view text) {
                                  " (expected public or confidential)");
 }
 
+bool IsWithdrawn(Consent consent) { return consent == Consent::kWithdrawn; }
+
+bool CountsInAssessment(Consent consent) { return !IsWithdrawn(consent); }
+
 bool IncludesConsent(Edition edition, Consent consent) {
-  if (consent == Consent::kWithdrawn) return false;
+  if (IsWithdrawn(consent)) return false;
   return edition == Edition::kConfidential || consent != Consent::kInternalUse;
 }
 
@@ -133,22 +137,26 @@ std::set<std::string> HiddenSources(const Bundle& registry, Edition edition) {
   return out;
 }
 
+Incident Disclosed(const Incident& incident, Edition edition,
+                   const std::set<std::string>& hidden_sources) {
+  Incident d = incident;
+  if (!hidden_sources.empty()) {
+    std::erase_if(d.sources, [&](const std::string& id) { return hidden_sources.count(id) > 0; });
+  }
+  if (Public(edition)) {
+    d.narrative.reset();
+    // Coordinates stay with confidential readers; the public sees the place
+    // name and the first administrative level.
+    d.location.lat.reset();
+    d.location.lon.reset();
+  }
+  return d;
+}
+
 Json IncidentJson(const Incident& incident, Edition edition,
                   const std::set<std::string>& hidden_sources, int min_cell) {
-  Json j = ToJson(incident);
-  Json sources = Json::array();
-  for (const std::string& id : incident.sources) {
-    if (hidden_sources.count(id) == 0) sources.push_back(id);
-  }
-  j["sources"] = std::move(sources);
+  Json j = ToJson(Disclosed(incident, edition, hidden_sources));
   if (!Public(edition)) return j;
-  j.erase("narrative");
-  // Coordinates stay with confidential readers; the public sees the place
-  // name and the first administrative level.
-  if (Json* location = j.contains("location") ? &j["location"] : nullptr) {
-    location->erase("lat");
-    location->erase("lon");
-  }
   VictimCells cells = PublishVictims(incident.victims, edition, min_cell);
   Json victims = Json::object();
   victims["women"] = cells.women.text;
@@ -185,28 +193,49 @@ Petition Disclosed(const Petition& petition, Edition edition) {
   return p;
 }
 
-Json DecisionJson(const Decision& decision, Edition edition) {
-  Json j = ToJson(decision);
-  if (Public(edition)) {
-    j.erase("rationale");
-    j.erase("decided_by");
+Designation Disclosed(const Designation& designation, const std::set<std::string>& hidden_sources) {
+  Designation d = designation;
+  if (d.source && hidden_sources.count(*d.source) > 0) d.source.reset();
+  return d;
+}
+
+Finding Disclosed(const Finding& finding, const std::set<std::string>& hidden_sources) {
+  Finding f = finding;
+  if (hidden_sources.count(f.source) > 0) f.source.clear();
+  return f;
+}
+
+namespace {
+
+// The JSON view of a record from its disclosed view (Disclosed above, the
+// one statement of each rule): members the view emptied are left out
+// rather than sent empty.
+template <typename T>
+Json ViewJson(const T& record, const T& shown) {
+  const Json full = ToJson(record);
+  Json j = ToJson(shown);
+  for (auto it = full.begin(); it != full.end(); ++it) {
+    auto s = j.find(it.key());
+    if (s == j.end() || *s == *it) continue;
+    if (s->is_null() || (s->is_string() && s->template get_ref<const std::string&>().empty())) {
+      j.erase(it.key());
+    }
   }
   return j;
+}
+
+}  // namespace
+
+Json DecisionJson(const Decision& decision, Edition edition) {
+  return ViewJson(decision, Disclosed(decision, edition));
 }
 
 Json EngagementJson(const Engagement& engagement, Edition edition) {
-  Json j = ToJson(engagement);
-  if (Public(edition)) j.erase("note");
-  return j;
+  return ViewJson(engagement, Disclosed(engagement, edition));
 }
 
 Json PetitionJson(const Petition& petition, Edition edition) {
-  Json j = ToJson(petition);
-  if (Public(edition)) {
-    j.erase("decided_by");
-    j.erase("reason");
-  }
-  return j;
+  return ViewJson(petition, Disclosed(petition, edition));
 }
 
 Json StatementJson(const Statement& statement, Edition edition,
@@ -227,15 +256,11 @@ Json StatementJson(const Statement& statement, Edition edition,
 }
 
 Json DesignationJson(const Designation& designation, const std::set<std::string>& hidden_sources) {
-  Json j = ToJson(designation);
-  if (designation.source && hidden_sources.count(*designation.source) > 0) j.erase("source");
-  return j;
+  return ViewJson(designation, Disclosed(designation, hidden_sources));
 }
 
 Json FindingJson(const Finding& finding, const std::set<std::string>& hidden_sources) {
-  Json j = ToJson(finding);
-  if (hidden_sources.count(finding.source) > 0) j.erase("source");
-  return j;
+  return ViewJson(finding, Disclosed(finding, hidden_sources));
 }
 
 }  // namespace mara

@@ -40,6 +40,16 @@ std::string_view EditionName(Edition edition);
 // "public" or "confidential"; kInvalidArgument naming --edition otherwise.
 Result<Edition> ParseEdition(std::string_view text);
 
+// Whether consent has been withdrawn: the record leaves every list, view,
+// edition, statement, evidence listing, export (as a content-free
+// tombstone) and analysis, for every role, until its consent is restored
+// by its own audited operation.
+bool IsWithdrawn(Consent consent);
+// Whether an incident with this consent counts in the assessment (the
+// policy engine's evidence and the consistency checks): every scope but
+// withdrawn, internal use included, since the assessment is the office's
+// internal work and publishes no incident.
+bool CountsInAssessment(Consent consent);
 // Whether an incident with this consent enters the edition at all.
 bool IncludesConsent(Edition edition, Consent consent);
 // Whether the edition may name this source (a withdrawn testimony: never).
@@ -109,12 +119,24 @@ Json StatementJson(const Statement& statement, Edition edition,
 Json DesignationJson(const Designation& designation, const std::set<std::string>& hidden_sources);
 Json FindingJson(const Finding& finding, const std::set<std::string>& hidden_sources);
 
-// The same rules on the records themselves, for renderers that print
-// fields (text statements, reports): the members a JSON view removes are
-// emptied.
+// The record-level views, where each rule is stated once: renderers that
+// print fields (text statements, reports) use them, and the JSON views
+// above are built from them (a member the view empties is left out of the
+// JSON).
 Decision Disclosed(const Decision& decision, Edition edition);
+// An incident as the edition may see it, for outputs that aggregate or
+// print fields: the public loses the narrative and the coordinates (the
+// place name and admin1 stay); every edition loses the ids of
+// `hidden_sources`. Victim counts stay exact: outputs publish them, and
+// the totals built from them, through PublishVictims and PublishCell.
+Incident Disclosed(const Incident& incident, Edition edition,
+                   const std::set<std::string>& hidden_sources = {});
 Engagement Disclosed(const Engagement& engagement, Edition edition);
 Petition Disclosed(const Petition& petition, Edition edition);
+// Designations and findings lose the reference to a source the edition may
+// not name (`hidden_sources`, HiddenSources of the registry).
+Designation Disclosed(const Designation& designation, const std::set<std::string>& hidden_sources);
+Finding Disclosed(const Finding& finding, const std::set<std::string>& hidden_sources);
 
 }  // namespace mara
 

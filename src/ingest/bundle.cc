@@ -284,13 +284,13 @@ Status WriteBundle(Store& store, std::ostream& out) {
   // statements and evidence citing its id still resolve on import.
   std::set<std::string> withdrawn;
   MARA_RETURN_IF_ERROR(store.ScanIncidents([&](const Incident& v) {
-    if (v.consent != Consent::kWithdrawn) return w.Record(v);
+    if (!IsWithdrawn(v.consent)) return w.Record(v);
     withdrawn.insert(v.id);
     return w.Record(Tombstone(v));
   }));
   w.EndCollection();
   for (const Source& source : registry.sources) {
-    if (source.consent == Consent::kWithdrawn) withdrawn.insert(source.id);
+    if (source.consent && IsWithdrawn(*source.consent)) withdrawn.insert(source.id);
   }
   for (EvidenceItem& item : registry.evidence) item = Disclosable(item, withdrawn);
   return WriteRest(w, registry);

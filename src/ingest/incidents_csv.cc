@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "common/text.h"
+#include "domain/disclosure.h"
 
 namespace mara {
 namespace {
@@ -315,7 +316,7 @@ Status WriteIncidentsCsv(Store& store, std::ostream& out) {
   std::string buffer = IncidentCsvHeader();
   Status status = store.ScanIncidents([&](const Incident& incident) {
     // Withdrawn consent: in no output (docs/security.md §4).
-    if (incident.consent == Consent::kWithdrawn) return Status::Ok();
+    if (IsWithdrawn(incident.consent)) return Status::Ok();
     AppendIncidentRow(incident, &buffer);
     if (buffer.size() >= (size_t{1} << 16)) {
       out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));

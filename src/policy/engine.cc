@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "common/text.h"
+#include "domain/disclosure.h"
 
 namespace mara {
 namespace {
@@ -310,7 +311,7 @@ struct Assessor::Impl {
   }
 
   bool Counts(const IncidentFacts& f) const {
-    return f.consent != Consent::kWithdrawn && f.violation_count > 0 &&
+    return CountsInAssessment(f.consent) && f.violation_count > 0 &&
            (!policy.require_nexus || f.nexus_count > 0);
   }
 
@@ -361,7 +362,7 @@ struct Assessor::Impl {
   }
 
   void Add(const IncidentFacts& f) {
-    if (f.consent == Consent::kWithdrawn) return;
+    if (!CountsInAssessment(f.consent)) return;
     int year = f.date.year();
     min_year = std::min(min_year, year);
     if (year > cycle) return;
