@@ -25,6 +25,7 @@
 #include "policy/engine.h"
 #include "policy/policy.h"
 #include "service/assess.h"
+#include "service/core.h"
 #include "service/import.h"
 #include "storage/store.h"
 

@@ -24,6 +24,7 @@
 #include "fault_vfs.h"
 #include "service/audit.h"
 #include "service/authorized.h"
+#include "service/core.h"
 #include "service/digest.h"
 #include "service/evidence.h"
 #include "service/import.h"

@@ -16,6 +16,8 @@
 #include "service/audit.h"
 #include "service/authorized.h"
 #include "service/incidents.h"
+#include "service/report_input.h"
+#include "service/visibility.h"
 
 namespace mara::api {
 namespace {
@@ -137,7 +139,7 @@ Result<std::string> StringMember(const Json& body, const std::string& name, bool
 
 Response ListSituations(Request&, Session& session) {
   MARA_API_CHECK(CanRead(session), "");
-  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  MARA_API_ASSIGN(Bundle registry, ReadRegistry(session), "");
   Json items = Json::array();
   for (const Situation& s : registry.situations) items.push_back(ToJson(s));
   return JsonResponse({{"items", std::move(items)}});
@@ -145,7 +147,7 @@ Response ListSituations(Request&, Session& session) {
 
 Response ListParties(Request& req, Session& session) {
   MARA_API_CHECK(CanRead(session), "");
-  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  MARA_API_ASSIGN(Bundle registry, ReadRegistry(session), "");
   std::optional<std::string> situation = req.Query("situation");
   Json items = Json::array();
   for (const Party& p : registry.parties) {
@@ -157,7 +159,7 @@ Response ListParties(Request& req, Session& session) {
 
 Response GetParty(Request& req, Session& session) {
   MARA_API_CHECK(CanRead(session), "");
-  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  MARA_API_ASSIGN(Bundle registry, ReadRegistry(session), "");
   const std::string& id = req.params.at("id");
   for (const Party& p : registry.parties) {
     if (p.id != id) continue;
@@ -179,7 +181,7 @@ Response GetParty(Request& req, Session& session) {
 
 Response ListSources(Request&, Session& session) {
   MARA_API_CHECK(CanRead(session), "");
-  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  MARA_API_ASSIGN(Bundle registry, ReadRegistry(session), "");
   const Edition edition = EditionIn(session, "");
   Json items = Json::array();
   for (const Source& s : registry.sources) {
@@ -192,7 +194,7 @@ Response ListSources(Request&, Session& session) {
 Response ListFindings(Request& req, Session& session) {
   MARA_API_CHECK(CanRead(session), "");
   MARA_API_ASSIGN(std::optional<int64_t> cycle, IntQuery(req, "cycle", 1000, 9999), "cycle");
-  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  MARA_API_ASSIGN(Bundle registry, ReadRegistry(session), "");
   const std::set<std::string> hidden = HiddenSources(registry, EditionIn(session, ""));
   std::optional<std::string> party = req.Query("party");
   Json items = Json::array();
@@ -206,7 +208,7 @@ Response ListFindings(Request& req, Session& session) {
 
 Response ListCommitments(Request& req, Session& session) {
   MARA_API_CHECK(CanRead(session), "");
-  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  MARA_API_ASSIGN(Bundle registry, ReadRegistry(session), "");
   std::optional<std::string> party = req.Query("party");
   Json items = Json::array();
   for (const Commitment& c : registry.commitments) {
@@ -219,7 +221,7 @@ Response ListCommitments(Request& req, Session& session) {
 Response ListDecisions(Request& req, Session& session) {
   MARA_API_CHECK(CanRead(session), "");
   MARA_API_ASSIGN(std::optional<int64_t> cycle, IntQuery(req, "cycle", 1000, 9999), "cycle");
-  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  MARA_API_ASSIGN(Bundle registry, ReadRegistry(session), "");
   const bool confidential = ReadsConfidential(session);
   std::optional<std::string> party = req.Query("party");
   Json items = Json::array();
@@ -234,7 +236,7 @@ Response ListDecisions(Request& req, Session& session) {
 Response GetDecision(Request& req, Session& session) {
   MARA_API_CHECK(CanRead(session), "");
   MARA_API_ASSIGN(int cycle, CycleParam(req), "cycle");
-  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  MARA_API_ASSIGN(Bundle registry, ReadRegistry(session), "");
   const std::string& party = req.params.at("party");
   const Decision* d = FindDecision(registry, party, cycle);
   if (d == nullptr) {
@@ -271,7 +273,7 @@ Response PostDecision(Request& req, Session& session) {
   MARA_API_ASSIGN(Date date, Date::Parse(date_text), "/date");
 
   // The current decision, as this principal sees it, decides the ETag.
-  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  MARA_API_ASSIGN(Bundle registry, ReadRegistry(session), "");
   const bool confidential = ReadsConfidential(session);
   std::optional<std::string> current;
   if (const Decision* d = FindDecision(registry, party, static_cast<int>(cycle))) {
@@ -287,7 +289,7 @@ Response PostDecision(Request& req, Session& session) {
   decision.date = date;
   decision.rationale = rationale;
   MARA_API_CHECK(RecordDecision(session, decision), "");
-  MARA_API_ASSIGN(Bundle after, session.store().LoadRegistry(), "");
+  MARA_API_ASSIGN(Bundle after, ReadRegistry(session), "");
   const Decision* stored = FindDecision(after, party, static_cast<int>(cycle));
   if (stored == nullptr) {
     return Problem(500, "corruption", "the recorded decision cannot be read back");
@@ -299,7 +301,7 @@ Response PostDecision(Request& req, Session& session) {
 
 Response ListDesignations(Request& req, Session& session) {
   MARA_API_CHECK(CanRead(session), "");
-  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  MARA_API_ASSIGN(Bundle registry, ReadRegistry(session), "");
   const std::set<std::string> hidden = HiddenSources(registry, EditionIn(session, ""));
   std::optional<std::string> party = req.Query("party");
   Json items = Json::array();
@@ -312,7 +314,7 @@ Response ListDesignations(Request& req, Session& session) {
 
 Response ListStatements(Request& req, Session& session) {
   MARA_API_CHECK(CanRead(session), "");
-  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  MARA_API_ASSIGN(Bundle registry, ReadRegistry(session), "");
   const Edition edition = EditionIn(session, "");
   MARA_API_ASSIGN(std::set<std::string> withdrawn, WithdrawnIncidentIds(session), "");
   std::optional<std::string> by = req.Query("by");
@@ -326,7 +328,7 @@ Response ListStatements(Request& req, Session& session) {
 
 Response ListEngagements(Request& req, Session& session) {
   MARA_API_CHECK(CanRead(session), "");
-  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  MARA_API_ASSIGN(Bundle registry, ReadRegistry(session), "");
   const Edition edition = EditionIn(session, "");
   std::optional<std::string> party = req.Query("party");
   Json items = Json::array();
@@ -347,24 +349,24 @@ Response ListAudit(Request& req, Session& session) {
   Json items = Json::array();
   uint64_t last = 0;
   bool more = false;
-  MARA_API_CHECK(session.store().ScanAuditRecords([&](const security::AuditRecord& r) -> Status {
-    if (r.seq <= from) return Status::Ok();
-    if (items.size() >= want) {
-      more = true;
-      return Status::Ok();
-    }
-    items.push_back({{"seq", r.seq},
-                     {"time_ms", r.time_ms},
-                     {"principal", r.principal},
-                     {"action", r.action},
-                     {"collection", r.collection},
-                     {"target_id", r.target_id},
-                     {"before_digest", r.before_digest},
-                     {"after_digest", r.after_digest},
-                     {"hash", r.hash}});
-    last = r.seq;
-    return Status::Ok();
-  }),
+  MARA_API_CHECK(ScanAuditLog(session, from,
+                              [&](const security::AuditRecord& r) -> Status {
+                                if (items.size() >= want) {
+                                  more = true;
+                                  return Status::Ok();
+                                }
+                                items.push_back({{"seq", r.seq},
+                                                 {"time_ms", r.time_ms},
+                                                 {"principal", r.principal},
+                                                 {"action", r.action},
+                                                 {"collection", r.collection},
+                                                 {"target_id", r.target_id},
+                                                 {"before_digest", r.before_digest},
+                                                 {"after_digest", r.after_digest},
+                                                 {"hash", r.hash}});
+                                last = r.seq;
+                                return Status::Ok();
+                              }),
                  "");
   Json body;
   body["items"] = std::move(items);
@@ -416,7 +418,7 @@ Response ListIncidents(Request& req, Session& session, int min_cell) {
   const int64_t want = limit.value_or(kDefaultLimit);
   const int64_t skip = offset.value_or(0);
 
-  MARA_API_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  MARA_API_ASSIGN(Bundle registry, ReadRegistry(session), "");
   const std::set<std::string> hidden = ConfidentialSources(registry);
   std::map<std::string, std::string> party_names;  // id -> folded name and aliases
   if (filter.text) {
@@ -428,7 +430,7 @@ Response ListIncidents(Request& req, Session& session, int min_cell) {
   }
   Json items = Json::array();
   int64_t matched = 0;
-  Status scanned = session.store().ScanIncidents([&](const Incident& incident) -> Status {
+  Status scanned = ScanVisibleIncidents(session, [&](const Incident& incident, Edition) -> Status {
     if (filter.cycle && incident.cycle() != *filter.cycle) return Status::Ok();
     if (filter.situation && incident.situation != *filter.situation) return Status::Ok();
     if (filter.status && incident.status != *filter.status) return Status::Ok();
@@ -470,9 +472,9 @@ Response ListIncidents(Request& req, Session& session, int min_cell) {
 
 // The incident's representation for this principal, or the problem.
 Result<std::optional<Json>> IncidentFor(Session& session, const std::string& id, int min_cell) {
-  MARA_ASSIGN_OR_RETURN(std::optional<Incident> incident, session.store().GetIncident(id));
+  MARA_ASSIGN_OR_RETURN(std::optional<Incident> incident, FindVisibleIncident(session, id));
   if (!incident) return std::optional<Json>();
-  MARA_ASSIGN_OR_RETURN(Bundle registry, session.store().LoadRegistry());
+  MARA_ASSIGN_OR_RETURN(Bundle registry, ReadRegistry(session));
   return IncidentView(session, *incident, ConfidentialSources(registry), min_cell);
 }
 
@@ -488,19 +490,14 @@ Response AssessmentFor(Request& req, Session& session, const Policy& policy) {
   return r;
 }
 
-// "public" or "confidential" from ?edition=, defaulting to the most the
-// principal may read.
-Result<report::Edition> ReportEditionFor(const Request& req, Session& session) {
-  std::optional<std::string> text = req.Query("edition");
-  if (!text) {
-    return session.AuthorizeEverywhere(Operation::kReadConfidential).ok()
-               ? report::Edition::kConfidential
-               : report::Edition::kPublic;
+// The edition ?edition= names, else the most the principal may read
+// (service/report_input.h ReportEditionFor); BuildReport authorises it.
+Result<report::Edition> ReportEditionOf(const Request& req, Session& session) {
+  std::optional<report::Edition> requested;
+  if (std::optional<std::string> text = req.Query("edition")) {
+    MARA_ASSIGN_OR_RETURN(requested, report::ParseEdition(*text));
   }
-  MARA_ASSIGN_OR_RETURN(report::Edition edition, report::ParseEdition(*text));
-  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(
-      edition == report::Edition::kPublic ? Operation::kReadPublic : Operation::kReadConfidential));
-  return edition;
+  return ReportEditionFor(session, requested);
 }
 
 std::string_view ContentTypeFor(report::Format format) {
@@ -668,7 +665,7 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
          MARA_API_ASSIGN(Date date, Date::Parse(date_text), "/verified_on");
          // Read before the ETag's view: a change in between then makes the
          // service refuse the write instead of passing a stale If-Match.
-         MARA_API_ASSIGN(std::optional<Incident> read, session.store().GetIncident(id), "");
+         MARA_API_ASSIGN(std::optional<Incident> read, FindVisibleIncident(session, id), "");
          if (!read) return IncidentNotFound(id);
          const std::string version = IncidentVersion(*read);
          MARA_API_ASSIGN(std::optional<Json> view, IncidentFor(session, id, min_cell), "");
@@ -738,11 +735,14 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
            return Problem(400, "invalid_argument",
                           "format: pdf is produced by `mara report`, not served", "format");
          }
-         MARA_API_ASSIGN(report::Edition edition, ReportEditionFor(req, session), "edition");
-         MARA_API_ASSIGN(report::Report r,
-                         report::BuildReport(session.store(), *policy, cycle, edition,
-                                             Today(session.clock()).year()),
-                         "");
+         MARA_API_ASSIGN(report::Edition edition, ReportEditionOf(req, session), "edition");
+         Result<report::Report> built = report::BuildReport(session, *policy, cycle, edition);
+         if (!built.ok()) {
+           // A refusal is about the edition asked for (or granted by default).
+           const bool refused = built.status().code() == StatusCode::kPermissionDenied;
+           return ProblemFor(built.status(), refused ? "edition" : "");
+         }
+         report::Report& r = *built;
          MARA_API_ASSIGN(std::string bytes, report::Render(r, format), "");
          Response out;
          out.content_type = std::string(ContentTypeFor(format));

@@ -14,6 +14,8 @@
 #include "report/builder.h"
 #include "report/edition.h"
 #include "service/authorized.h"
+#include "service/report_input.h"
+#include "service/visibility.h"
 
 namespace mara::api::internal {
 namespace {
@@ -42,9 +44,8 @@ Result<int> CycleParam(const Request& req) {
 // report, so it is the same for every reader.
 Result<Json> AnnexJson(Session& session, const Policy& policy, int cycle) {
   MARA_RETURN_IF_ERROR(CanRead(session));
-  MARA_ASSIGN_OR_RETURN(report::Report r, report::BuildReport(session.store(), policy, cycle,
-                                                              report::Edition::kPublic,
-                                                              Today(session.clock()).year()));
+  MARA_ASSIGN_OR_RETURN(report::Report r,
+                        report::BuildReport(session, policy, cycle, report::Edition::kPublic));
   std::map<std::string, Json> violations;  // party id -> forms with counted incidents
   for (const report::CaseSummary& c : r.case_summaries) {
     Json forms = Json::array();
@@ -125,7 +126,7 @@ Response Dossier(Request& req, Session& session, const PolicySet& policies) {
   const std::string& id = req.params.at("id");
   MARA_API_VIEW_ASSIGN(std::optional<int64_t> cycle_query, IntQuery(req, "cycle", 1000, 9999),
                        "cycle");
-  MARA_API_VIEW_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  MARA_API_VIEW_ASSIGN(Bundle registry, ReadRegistry(session), "");
   const Party* party = nullptr;
   for (const Party& p : registry.parties) {
     if (p.id == id) party = &p;
@@ -178,15 +179,19 @@ Response Dossier(Request& req, Session& session, const PolicySet& policies) {
   const std::set<std::string> hidden = HiddenSources(registry, edition);
   const int min_cell = policies.server->publication_min_cell;
   std::map<int, int64_t> by_cycle;
-  MARA_API_VIEW_CHECK(session.store().ScanIncidents([&](const Incident& incident) -> Status {
-    if (incident.status != IncidentStatus::kVerified) return Status::Ok();
-    bool attributed = false;
-    for (const Attribution& a : incident.perpetrators) attributed = attributed || a.party == id;
-    if (!attributed) return Status::Ok();
-    if (!IncidentView(session, incident, hidden, min_cell)) return Status::Ok();
-    ++by_cycle[incident.cycle()];
-    return Status::Ok();
-  }),
+  MARA_API_VIEW_CHECK(ScanVisibleIncidents(session,
+                                           [&](const Incident& incident, Edition) -> Status {
+                                             if (incident.status != IncidentStatus::kVerified)
+                                               return Status::Ok();
+                                             bool attributed = false;
+                                             for (const Attribution& a : incident.perpetrators)
+                                               attributed = attributed || a.party == id;
+                                             if (!attributed) return Status::Ok();
+                                             if (!IncidentView(session, incident, hidden, min_cell))
+                                               return Status::Ok();
+                                             ++by_cycle[incident.cycle()];
+                                             return Status::Ok();
+                                           }),
                       "");
   Json by_cycle_json = Json::array();
   for (const auto& [c, n] : by_cycle) by_cycle_json.push_back({{"cycle", c}, {"count", n}});

@@ -164,7 +164,7 @@ Response PostConsentRestoration(Request& req, Session& session, int min_cell) {
 
 Response ReviewQueue(Request&, Session& session, int min_cell) {
   MARA_API_TRY(CanRead(session), "");
-  MARA_API_TRY_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  MARA_API_TRY_ASSIGN(Bundle registry, ReadRegistry(session), "");
   const std::set<std::string> hidden = ConfidentialSources(registry);
   std::vector<Incident> candidates;
   MARA_API_TRY(ScanVisibleIncidents(session,
@@ -178,7 +178,7 @@ Response ReviewQueue(Request&, Session& session, int min_cell) {
   Json items = Json::array();
   for (const Incident& incident : candidates) {
     MARA_API_TRY_ASSIGN(std::optional<IncidentProvenance> who,
-                        session.store().GetIncidentProvenance(incident.id), "");
+                        IncidentProvenanceOf(session, incident.id), "");
     security::Scope scope;
     scope.situation = incident.situation;
     scope.target = "incident " + incident.id;
@@ -209,7 +209,7 @@ Response PutSourceConsent(Request& req, Session& session) {
     }
     return std::nullopt;
   };
-  MARA_API_TRY_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  MARA_API_TRY_ASSIGN(Bundle registry, ReadRegistry(session), "");
   std::optional<Source> source = source_of(registry);
   // Testimony belongs to no one situation: its reader must read
   // confidential records everywhere.
@@ -225,7 +225,7 @@ Response PutSourceConsent(Request& req, Session& session) {
     }
   }
   MARA_API_TRY(SetTestimonyConsent(session, id, consent), "id");
-  MARA_API_TRY_ASSIGN(Bundle after, session.store().LoadRegistry(), "");
+  MARA_API_TRY_ASSIGN(Bundle after, ReadRegistry(session), "");
   std::optional<Source> updated = source_of(after);
   if (!updated) return NotFound("source", id, "id");
   return WithEtag(JsonResponse(ToJson(*updated)));
@@ -246,7 +246,7 @@ Json PetitionView(const Petition& p, bool confidential) {
 
 Response ListPetitions(Request& req, Session& session) {
   MARA_API_TRY(CanRead(session), "");
-  MARA_API_TRY_ASSIGN(Bundle registry, session.store().LoadRegistry(), "");
+  MARA_API_TRY_ASSIGN(Bundle registry, ReadRegistry(session), "");
   const bool confidential = ReadsConfidential(session);
   std::optional<std::string> party = req.Query("party");
   Json items = Json::array();

@@ -92,12 +92,8 @@ void RegisterReport(CLI::App& app, Context& ctx) {
       MARA_ASSIGN_OR_RETURN(Policy policy,
                             args->policy.empty() ? DefaultPolicy() : LoadPolicyFile(args->policy));
       MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
-      MARA_RETURN_IF_ERROR(session->AuthorizeEverywhere(
-          edition == report::Edition::kPublic ? security::Operation::kReadPublic
-                                              : security::Operation::kReadConfidential));
       MARA_ASSIGN_OR_RETURN(report::Report r,
-                            report::BuildReport(session->store(), policy, args->cycle, edition,
-                                                Today(session->clock()).year()));
+                            report::BuildReport(*session, policy, args->cycle, edition));
       MARA_ASSIGN_OR_RETURN(std::string bytes, report::Render(r, format));
       if (args->out == "-") {
         std::cout.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

@@ -12,9 +12,8 @@
 #include <utility>
 
 #include "domain/facts.h"
-#include "service/assess.h"
 #include "service/case.h"
-#include "service/digest.h"
+#include "service/report_input.h"
 
 namespace mara::report {
 namespace {
@@ -72,60 +71,49 @@ std::string RemovalReason(const PartyAssessment& pa, const Policy& policy,
   return fmt::format("status given by rule {} of the policy", pa.rule);
 }
 
-}  // namespace
+// The report's reader of the record (service/report_input.h): counts the
+// incidents it is given as they come, keeps the candidates for statements
+// of case, and assembles the report when the engine has finished.
+class Builder : public ReportReader {
+ public:
+  Builder(const Policy& policy, int cycle, Edition edition)
+      : policy_(policy), cycle_(cycle), edition_(edition) {}
 
-Result<Report> BuildReport(Store& store, const Policy& policy, int cycle, Edition edition,
-                           int current_year) {
-  MARA_RETURN_IF_ERROR(CheckCycle(cycle, current_year));
-  MARA_ASSIGN_OR_RETURN(Bundle registry, store.LoadRegistry());
-  MARA_ASSIGN_OR_RETURN(std::string data_digest, DataDigest(store));
-  const int min_cell = policy.publication_min_cell;
-
-  std::unordered_map<std::string_view, size_t> situation_index;
-  for (size_t i = 0; i < registry.situations.size(); ++i) {
-    situation_index[registry.situations[i].id] = i;
+  void Begin(const Bundle& registry, const std::string& data_digest) override {
+    registry_ = &registry;
+    data_digest_ = data_digest;
+    for (size_t i = 0; i < registry.situations.size(); ++i) {
+      situation_index_[registry.situations[i].id] = i;
+    }
+    for (const Party& p : registry.parties) parties_[p.id] = &p;
+    for (const Source& s : registry.sources) sources_[s.id] = &s;
+    for (const Statement& st : registry.statements) {
+      for (const std::string& id : st.incidents) statement_incidents_.emplace(id, std::nullopt);
+    }
+    situations_.resize(registry.situations.size());
+    r_.cycle = cycle_;
+    r_.edition = edition_;
+    r_.min_cell = policy_.publication_min_cell;
   }
-  std::unordered_map<std::string_view, const Party*> parties;
-  for (const Party& p : registry.parties) parties[p.id] = &p;
-  std::map<std::string_view, const Source*> sources;
-  for (const Source& s : registry.sources) sources[s.id] = &s;
-  // Incidents that statements are about: id -> (date, cycle) once seen.
-  std::unordered_map<std::string, std::optional<Date>> statement_incidents;
-  for (const Statement& st : registry.statements) {
-    for (const std::string& id : st.incidents) statement_incidents.emplace(id, std::nullopt);
-  }
 
-  Assessor assessor(registry, policy, cycle);
-  std::map<int, CycleAgg> cycles;
-  std::vector<SituationAgg> situations(registry.situations.size());
-  Report r;
-  r.cycle = cycle;
-  r.edition = edition;
-  r.min_cell = min_cell;
-  Victims victims;
-  // A deque grows without moving what it holds: a million-incident store
-  // has about a hundred thousand candidates in a cycle.
-  std::deque<Incident> case_candidates;
-  std::map<std::pair<std::string, int>, int64_t> late_counts;
-
-  MARA_RETURN_IF_ERROR(store.ScanIncidents([&](const Incident& inc) {
-    assessor.Add(FactsOf(inc));
-    if (!IncludesConsent(edition, inc.consent)) return Status::Ok();
+  void Add(const Incident& inc) override {
+    const int cycle = cycle_;
+    Report& r = r_;
     const int c = inc.cycle();
     const bool verified = inc.status == IncidentStatus::kVerified;
-    CycleAgg& agg = cycles[c];
+    CycleAgg& agg = cycles_[c];
     ++agg.by_status[static_cast<size_t>(inc.status)];
     if (verified) AddVictims(&agg.victims, inc.victims);
-    auto sit = situation_index.find(inc.situation);
+    auto sit = situation_index_.find(inc.situation);
     if (c == cycle) {
       if (verified) {
         ++r.verified;
-        AddVictims(&victims, inc.victims);
+        AddVictims(&victims_, inc.victims);
         for (Violation v : inc.violations) ++r.by_violation[static_cast<size_t>(v)];
         ++r.by_context[static_cast<size_t>(inc.context)];
       }
-      if (sit != situation_index.end()) {
-        SituationAgg& s = situations[sit->second];
+      if (sit != situation_index_.end()) {
+        SituationAgg& s = situations_[sit->second];
         if (verified) {
           ++s.verified;
           AddVictims(&s.victims, inc.victims);
@@ -136,26 +124,66 @@ Result<Report> BuildReport(Store& store, const Policy& policy, int cycle, Editio
       }
       if ((verified || inc.status == IncidentStatus::kUnderVerification) &&
           !inc.perpetrators.empty()) {
-        case_candidates.push_back(inc);
-        if (edition == Edition::kPublic) case_candidates.back().narrative.reset();
+        case_candidates_.push_back(inc);
       }
-    } else if (c == cycle - 1 && verified && sit != situation_index.end()) {
-      ++situations[sit->second].previous_verified;
+    } else if (c == cycle - 1 && verified && sit != situation_index_.end()) {
+      ++situations_[sit->second].previous_verified;
     }
     if (verified && c < cycle && inc.verified_on && inc.verified_on->year() == cycle) {
       ++r.late_verified;
-      ++late_counts[{inc.situation, c}];
-      if (edition == Edition::kConfidential) {
+      ++late_counts_[{inc.situation, c}];
+      if (edition_ == Edition::kConfidential) {
         r.late.push_back({inc.id, inc.situation, inc.date, *inc.verified_on});
       }
     }
-    if (!statement_incidents.empty()) {
-      auto it = statement_incidents.find(inc.id);
-      if (it != statement_incidents.end()) it->second = inc.date;
+    if (!statement_incidents_.empty()) {
+      auto it = statement_incidents_.find(inc.id);
+      if (it != statement_incidents_.end()) it->second = inc.date;
     }
-    return Status::Ok();
-  }));
-  Assessment assessment = assessor.Finish(data_digest);
+  }
+
+  Status Finish(const Assessor& assessor, const Assessment& assessment) override;
+
+  Report Take() { return std::move(r_); }
+
+ private:
+  const Policy& policy_;
+  const int cycle_;
+  const Edition edition_;
+  const Bundle* registry_ = nullptr;
+  std::string data_digest_;
+  std::unordered_map<std::string_view, size_t> situation_index_;
+  std::unordered_map<std::string_view, const Party*> parties_;
+  std::map<std::string_view, const Source*> sources_;
+  // Incidents that statements are about: id -> date once seen.
+  std::unordered_map<std::string, std::optional<Date>> statement_incidents_;
+  std::map<int, CycleAgg> cycles_;
+  std::vector<SituationAgg> situations_;
+  Report r_;
+  Victims victims_;
+  // A deque grows without moving what it holds: a million-incident store
+  // has about a hundred thousand candidates in a cycle.
+  std::deque<Incident> case_candidates_;
+  std::map<std::pair<std::string, int>, int64_t> late_counts_;
+};
+
+Status Builder::Finish(const Assessor& assessor, const Assessment& assessment) {
+  const Policy& policy = policy_;
+  const int cycle = cycle_;
+  const Edition edition = edition_;
+  const Bundle& registry = *registry_;
+  const std::string& data_digest = data_digest_;
+  const int min_cell = policy.publication_min_cell;
+  auto& situation_index = situation_index_;
+  auto& parties = parties_;
+  auto& sources = sources_;
+  auto& statement_incidents = statement_incidents_;
+  auto& cycles = cycles_;
+  auto& situations = situations_;
+  Report& r = r_;
+  Victims& victims = victims_;
+  auto& case_candidates = case_candidates_;
+  auto& late_counts = late_counts_;
   r.policy_name = policy.name;
   r.policy_version = policy.version;
   r.policy_digest = assessment.policy_digest;
@@ -189,13 +217,9 @@ Result<Report> BuildReport(Store& store, const Policy& policy, int cycle, Editio
 
   // Party lines, from the assessment.
   std::map<std::string, std::vector<Designation>> designations;
+  const std::set<std::string> hidden_sources = HiddenSources(registry, edition);
   for (const Designation& d : registry.designations) {
-    Designation shown = d;
-    if (shown.source) {
-      auto it = sources.find(*shown.source);
-      if (it == sources.end() || !ShowsSource(edition, *it->second)) shown.source.reset();
-    }
-    designations[d.party].push_back(std::move(shown));
+    designations[d.party].push_back(Disclosed(d, hidden_sources));
   }
   auto line_of = [&](const PartyAssessment& pa) {
     PartyLine l;
@@ -433,7 +457,15 @@ Result<Report> BuildReport(Store& store, const Policy& policy, int cycle, Editio
     sum.designations = sum.party.designations;
     r.case_summaries.push_back(std::move(sum));
   }
-  return r;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Report> BuildReport(Session& session, const Policy& policy, int cycle, Edition edition) {
+  Builder builder(policy, cycle, edition);
+  MARA_RETURN_IF_ERROR(ReadForReport(session, policy, cycle, edition, builder));
+  return builder.Take();
 }
 
 }  // namespace mara::report

@@ -21,6 +21,7 @@
 #include "report/render.h"
 #include "service/assess.h"
 #include "service/case.h"
+#include "service/core.h"
 #include "service/import.h"
 
 namespace mara::report {
@@ -41,16 +42,18 @@ std::string ReadAll(const std::string& path) {
 
 class StoreFixture : public ::testing::Test {
  protected:
-  // The year of the builder's "today": later cycles have no report.
-  static constexpr int kCurrentYear = 2026;
-
   void SetUp() override {
     Result<ScopedTempDir> dir = ScopedTempDir::Create("mara-report-test");
     ASSERT_TRUE(dir.ok()) << dir.status().ToString();
     dir_ = std::move(*dir);
-    Result<std::unique_ptr<Store>> s = OpenStore(dir_.path() + "/mara.db");
+    SessionOptions options;
+    options.db = dir_.path() + "/mara.db";
+    options.create = true;
+    options.clock = &clock_;
+    Result<std::unique_ptr<Session>> s = Session::Open(options);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
+    session_ = std::move(*s);
+    store_ = &session_->store();
     Result<Policy> p = DefaultPolicy();
     ASSERT_TRUE(p.ok());
     policy_ = *p;
@@ -60,13 +63,16 @@ class StoreFixture : public ::testing::Test {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
   Report Build(int cycle, Edition edition) {
-    Result<Report> r = BuildReport(*store_, policy_, cycle, edition, kCurrentYear);
+    Result<Report> r = BuildReport(*session_, policy_, cycle, edition);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? std::move(*r) : Report{};
   }
 
   ScopedTempDir dir_;
-  std::unique_ptr<Store> store_;
+  // 2026-06-01: the reports' "today".
+  security::FixedClock clock_{1780272000000};
+  std::unique_ptr<Session> session_;
+  Store* store_ = nullptr;
   Policy policy_;
 };
 
@@ -198,13 +204,13 @@ TEST_F(BuilderTest, EmptyStoreAndBadCycle) {
   EXPECT_FALSE(r.highest_on_record);
   EXPECT_TRUE(r.annex.empty());
   EXPECT_NE(RenderHtml(r).find("No party is listed."), std::string::npos);
-  Result<Report> bad = BuildReport(*store_, policy_, 99999, Edition::kPublic, kCurrentYear);
+  Result<Report> bad = BuildReport(*session_, policy_, 99999, Edition::kPublic);
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(BuilderTest, CycleAfterTheCurrentYearHasNoReport) {
-  EXPECT_TRUE(BuildReport(*store_, policy_, 2026, Edition::kPublic, 2026).ok());
-  Result<Report> ahead = BuildReport(*store_, policy_, 2027, Edition::kPublic, 2026);
+  EXPECT_TRUE(BuildReport(*session_, policy_, 2026, Edition::kPublic).ok());
+  Result<Report> ahead = BuildReport(*session_, policy_, 2027, Edition::kPublic);
   EXPECT_EQ(ahead.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(ahead.status().message(), "cycle 2027 is after the current year (2026)");
 }
@@ -261,7 +267,7 @@ TEST_F(GoldenTest, HtmlIsSelfContainedAndMarked) {
 class LeakTest : public StoreFixture {
  protected:
   void Fill() {
-    Transaction txn(store_.get());
+    Transaction txn(store_);
     ASSERT_TRUE(txn.Begin().ok());
     ASSERT_TRUE(store_->Put(Situation{"SIT-A", "Country A", true}).ok());
     Party p;

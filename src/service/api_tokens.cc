@@ -8,6 +8,7 @@
 #include "common/text.h"
 #include "security/encoding.h"
 #include "security/random.h"
+#include "service/core.h"
 
 namespace mara {
 namespace {

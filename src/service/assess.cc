@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "service/core.h"
 #include "service/digest.h"
 
 namespace mara {

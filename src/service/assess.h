@@ -10,13 +10,15 @@
 // the cycle with the current year (the engine is a pure function of its
 // inputs, and the case suite assesses any year); the Session-level
 // AssessCycle (authorized.h) does. A Store is used from one thread.
+// The Store-level functions of this contract are declared in
+// service/core.h, inside the service layer; the layers above it call the
+// Session operations (authorized.h), which authorise and audit them.
 #ifndef MARA_SERVICE_ASSESS_H_
 #define MARA_SERVICE_ASSESS_H_
 
 #include "common/status.h"
 #include "policy/engine.h"
 #include "policy/policy.h"
-#include "storage/store.h"
 
 namespace mara {
 
@@ -27,8 +29,6 @@ Status CheckCycle(int cycle);
 // A cycle that has not begun is neither assessed, reported, given a
 // statement of case, decided nor petitioned about.
 Status CheckCycle(int cycle, int current_year);
-
-Result<Assessment> AssessCycle(Store& store, const Policy& policy, int cycle);
 
 }  // namespace mara
 

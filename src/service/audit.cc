@@ -1,5 +1,7 @@
 #include "service/audit.h"
 
+#include "service/core.h"
+
 namespace mara {
 
 Result<security::AuditVerification> VerifyAudit(
@@ -12,6 +14,15 @@ Result<security::AuditVerification> VerifyAudit(
                         security::VerifyAuditLog(sink, trusted));
   if (result.ok()) MARA_RETURN_IF_ERROR(session.AuditRead({"", "audit.verify", "", "", "", ""}));
   return result;
+}
+
+Status ScanAuditLog(Session& session, uint64_t after_seq,
+                    const std::function<Status(const security::AuditRecord&)>& visit) {
+  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kReadAuditLog));
+  return session.store().ScanAuditRecords([&](const security::AuditRecord& r) -> Status {
+    if (r.seq <= after_seq) return Status::Ok();
+    return visit(r);
+  });
 }
 
 }  // namespace mara

@@ -9,6 +9,7 @@
 #include "common/text.h"
 #include "domain/json_codec.h"
 #include "service/assess.h"
+#include "service/core.h"
 #include "service/visibility.h"
 
 namespace mara {

@@ -10,6 +10,7 @@
 #include "domain/json_codec.h"
 #include "policy/assessment_output.h"
 #include "service/assess.h"
+#include "service/core.h"
 #include "service/digest.h"
 
 namespace mara {
@@ -133,7 +134,7 @@ std::optional<CaseIncident> CaseIncidentFor(
   for (const std::string& id : incident.sources) {
     auto it = sources.find(id);
     // A withdrawn testimony is cited by no statement, in any edition.
-    if (it == sources.end() || it->second->consent == Consent::kWithdrawn) continue;
+    if (it == sources.end() || (it->second->consent && IsWithdrawn(*it->second->consent))) continue;
     c.sources.push_back(*it->second);
   }
   return c;

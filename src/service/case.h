@@ -17,6 +17,9 @@
 //   policy.publication_min_cell as "<N"; no edition names a withdrawn
 //   testimony or shows a withdrawn incident.
 // A Store is used from one thread; the renderers are pure.
+// The Store-level functions of this contract are declared in
+// service/core.h, inside the service layer; the layers above it call the
+// Session operations (authorized.h), which authorise and audit them.
 #ifndef MARA_SERVICE_CASE_H_
 #define MARA_SERVICE_CASE_H_
 
@@ -32,7 +35,6 @@
 #include "domain/model.h"
 #include "policy/engine.h"
 #include "policy/policy.h"
-#include "storage/store.h"
 
 namespace mara {
 
@@ -66,9 +68,6 @@ struct StatementOfCase {
   std::set<std::string> hidden_sources_public;
   std::set<std::string> hidden_sources_confidential;
 };
-
-Result<StatementOfCase> BuildStatementOfCase(Store& store, const Policy& policy,
-                                             std::string_view party_id, int cycle);
 
 // The two halves of BuildStatementOfCase, for callers that build many
 // statements from one assessment and one scan (the annual report).

@@ -17,6 +17,7 @@
 #include "common/temp_dir.h"
 #include "service/audit.h"
 #include "service/authorized.h"
+#include "service/core.h"
 #include "service/import.h"
 #include "service/incidents.h"
 #include "service/session.h"

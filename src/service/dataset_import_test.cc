@@ -15,6 +15,7 @@
 #include "ingest/csv_reader.h"
 #include "policy/policy.h"
 #include "service/assess.h"
+#include "service/core.h"
 #include "service/import.h"
 #include "service/name_review.h"
 

@@ -6,6 +6,7 @@
 #include "common/text.h"
 #include "domain/validate.h"
 #include "service/assess.h"
+#include "service/core.h"
 
 namespace mara {
 namespace {

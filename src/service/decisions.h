@@ -26,6 +26,9 @@
 //   notice, a Decision with status none is recorded for that cycle in the
 //   same transaction.
 // Store failures come back unchanged. A Store is used from one thread.
+// The Store-level functions of this contract are declared in
+// service/core.h, inside the service layer; the layers above it call the
+// Session operations (authorized.h), which authorise and audit them.
 #ifndef MARA_SERVICE_DECISIONS_H_
 #define MARA_SERVICE_DECISIONS_H_
 
@@ -36,11 +39,8 @@
 #include "common/status.h"
 #include "domain/model.h"
 #include "policy/policy.h"
-#include "storage/store.h"
 
 namespace mara {
-
-Status RecordDecision(Store& store, const Decision& decision, Date today);
 
 struct PetitionFiling {
   std::string party;
@@ -49,8 +49,6 @@ struct PetitionFiling {
   std::optional<int> cycle;
   Date filed;
 };
-
-Result<Petition> FilePetition(Store& store, const PetitionFiling& filing, Date today);
 
 struct PetitionRuling {
   std::string party;
@@ -66,9 +64,6 @@ struct PetitionRulingResult {
   Petition petition;
   std::optional<Decision> decision;  // recorded for a granted petition
 };
-
-Result<PetitionRulingResult> DecidePetition(Store& store, const Policy& policy,
-                                            const PetitionRuling& ruling, Date today);
 
 }  // namespace mara
 

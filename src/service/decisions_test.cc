@@ -6,6 +6,7 @@
 
 #include "service/assess.h"
 #include "service/case.h"
+#include "service/core.h"
 
 namespace mara {
 namespace {

@@ -4,6 +4,7 @@
 #include <streambuf>
 
 #include "common/text.h"
+#include "service/core.h"
 #include "service/export.h"
 
 namespace mara {

@@ -12,20 +12,20 @@
 // never writes there: a current cache is still used. Store failures come
 // back unchanged. The Store is
 // used from the calling thread only.
+// The Store-level functions of this contract are declared in
+// service/core.h, inside the service layer; the layers above it call the
+// Session operations (authorized.h), which authorise and audit them.
 #ifndef MARA_SERVICE_DIGEST_H_
 #define MARA_SERVICE_DIGEST_H_
 
 #include <string>
 
 #include "common/status.h"
-#include "storage/store.h"
 
 namespace mara {
 
 // The meta key of the cache: "<data version> <hex digest>".
 inline constexpr std::string_view kDataDigestMetaKey = "data_digest";
-
-Result<std::string> DataDigest(Store& store);
 
 }  // namespace mara
 

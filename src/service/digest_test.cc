@@ -8,6 +8,7 @@
 
 #include "common/temp_dir.h"
 #include "common/text.h"
+#include "service/core.h"
 #include "service/export.h"
 
 namespace mara {

@@ -18,6 +18,7 @@
 #include "security/encoding.h"
 #include "security/random.h"
 #include "security/secret.h"
+#include "service/core.h"
 #include "service/visibility.h"
 
 namespace mara {
@@ -132,7 +133,7 @@ std::string StoredPath(const Session& session, const std::string& sha256) {
 Result<std::set<std::string>> WithdrawnSubjects(Session& session, const Bundle& registry) {
   MARA_ASSIGN_OR_RETURN(std::set<std::string> withdrawn, WithdrawnIncidentIds(session));
   for (const Source& source : registry.sources) {
-    if (source.consent == Consent::kWithdrawn) withdrawn.insert(source.id);
+    if (source.consent && IsWithdrawn(*source.consent)) withdrawn.insert(source.id);
   }
   return withdrawn;
 }

@@ -5,6 +5,7 @@
 #include "common/text.h"
 #include "ingest/bundle.h"
 #include "ingest/incidents_csv.h"
+#include "service/core.h"
 
 namespace mara {
 

@@ -7,6 +7,9 @@
 // number of incidents (they are streamed). A stream failure is kIOError;
 // store failures come back unchanged. An unknown format name is
 // kInvalidArgument. The Store is used from the calling thread only.
+// The Store-level functions of this contract are declared in
+// service/core.h, inside the service layer; the layers above it call the
+// Session operations (authorized.h), which authorise and audit them.
 #ifndef MARA_SERVICE_EXPORT_H_
 #define MARA_SERVICE_EXPORT_H_
 
@@ -14,7 +17,6 @@
 #include <string_view>
 
 #include "common/status.h"
-#include "storage/store.h"
 
 namespace mara {
 
@@ -22,9 +24,6 @@ enum class ExportFormat { kBundle, kIncidentsCsv };
 
 // "bundle" or "incidents-csv".
 Result<ExportFormat> ParseExportFormat(std::string_view name);
-
-Status ExportStore(Store& store, ExportFormat format, std::ostream& out);
-Status ExportStore(Store& store, std::string_view format, std::ostream& out);
 
 }  // namespace mara
 

@@ -8,6 +8,7 @@
 
 #include "common/temp_dir.h"
 #include "domain/model.h"
+#include "service/core.h"
 
 namespace mara {
 namespace {

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "common/text.h"
+#include "service/core.h"
 #include "storage/store.h"
 
 namespace mara {

@@ -11,6 +11,7 @@
 
 #include "ingest/bundle.h"
 #include "ingest/generator.h"
+#include "service/core.h"
 #include "service/import.h"
 #include "storage/store.h"
 

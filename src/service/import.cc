@@ -26,6 +26,7 @@
 #include "ingest/store_lookup.h"
 #include "ingest/svac.h"
 #include "ingest/ucdp_actors.h"
+#include "service/core.h"
 #include "service/name_review.h"
 
 namespace mara {

@@ -31,6 +31,9 @@
 //   input, kIOError/kCorruption/kConflict from the store or file system.
 // - The Store is used from the calling thread only; `progress` is called on
 //   it with bytes read so far and the file size.
+// The Store-level functions of this contract are declared in
+// service/core.h, inside the service layer; the layers above it call the
+// Session operations (authorized.h), which authorise and audit them.
 #ifndef MARA_SERVICE_IMPORT_H_
 #define MARA_SERVICE_IMPORT_H_
 
@@ -41,7 +44,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "storage/store.h"
+#include "storage/records.h"
 
 namespace mara {
 
@@ -81,9 +84,6 @@ struct ImportReport {
   int64_t Accepted() const;
 };
 using ImportSummary = ImportReport;
-
-Result<ImportReport> ImportFile(Store& store, const std::string& path,
-                                const ImportOptions& options);
 
 // A few lines for people: per collection inserted/updated, rejected count and
 // the rejects file.

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "common/temp_dir.h"
+#include "service/core.h"
 #include "service/digest.h"
 #include "service/export.h"
 #include "storage/store.h"

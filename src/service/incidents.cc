@@ -7,6 +7,7 @@
 #include "domain/json_codec.h"
 #include "domain/validate.h"
 #include "ingest/store_lookup.h"
+#include "service/core.h"
 #include "service/visibility.h"
 
 namespace mara {

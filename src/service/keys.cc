@@ -6,6 +6,7 @@
 
 #include "common/text.h"
 #include "security/random.h"
+#include "service/core.h"
 #include "service/evidence.h"
 
 namespace mara {

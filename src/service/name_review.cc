@@ -11,6 +11,7 @@
 #include "common/text.h"
 #include "domain/json_codec.h"
 #include "ingest/dataset_import.h"
+#include "service/core.h"
 
 namespace mara {
 namespace {

@@ -25,6 +25,9 @@
 //   failures come back unchanged. Later imports follow decided entries
 //   (any origin, names compared folded).
 // - One thread per Store, as always.
+// The Store-level functions of this contract are declared in
+// service/core.h, inside the service layer; the layers above it call the
+// Session operations (authorized.h), which authorise and audit them.
 #ifndef MARA_SERVICE_NAME_REVIEW_H_
 #define MARA_SERVICE_NAME_REVIEW_H_
 
@@ -34,7 +37,7 @@
 
 #include "common/status.h"
 #include "ingest/names/resolver.h"
-#include "storage/store.h"
+#include "storage/records.h"
 
 namespace mara {
 
@@ -55,11 +58,6 @@ struct ReviewOutcome {
   int64_t aliases_added = 0;
   int64_t incidents_moved = 0;
 };
-
-Result<ReviewOutcome> DecideNameReview(Store& store, const ReviewDecision& decision);
-
-// Entries in id order; only pending ones unless `all`.
-Result<std::vector<NameReview>> ListNameReviews(Store& store, bool all);
 
 // A listing for people: one block per entry with its candidates.
 std::string FormatNameReviews(const std::vector<NameReview>& entries);

@@ -3,6 +3,7 @@
 
 #include "common/text.h"
 #include "service/authorized.h"
+#include "service/core.h"
 
 namespace mara {
 

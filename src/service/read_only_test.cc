@@ -14,6 +14,7 @@
 #include "common/text.h"
 #include "policy/policy.h"
 #include "service/authorized.h"
+#include "service/core.h"
 #include "service/digest.h"
 #include "storage/postgres/test_server.h"
 

@@ -26,6 +26,7 @@
 #include "security/random.h"
 #include "service/audit.h"
 #include "service/authorized.h"
+#include "service/core.h"
 #include "service/evidence.h"
 #include "service/incidents.h"
 #include "service/keys.h"

@@ -7,6 +7,7 @@
 #include "common/text.h"
 #include "domain/json_codec.h"
 #include "security/random.h"
+#include "service/core.h"
 
 namespace mara {
 namespace {
@@ -180,6 +181,8 @@ Status Session::ReloadPrincipal() {
   MARA_ASSIGN_OR_RETURN(principal_, PrincipalFromRecord(*user));
   return Status::Ok();
 }
+
+Session::Session() = default;
 
 Session::~Session() {
   if (audit_) (void)Finish();

@@ -44,9 +44,13 @@
 #include "security/clock.h"
 #include "security/key_file.h"
 #include "security/roles.h"
-#include "storage/store.h"
+#include "storage/records.h"
 
 namespace mara {
+
+// The store is an incomplete type here: only the service layer itself
+// (service/core.h) reaches it.
+class Store;
 
 inline constexpr std::string_view kOperatorPrincipal = "operator";
 inline constexpr std::string_view kKeyFileEnvVar = "MARA_KEY_FILE";
@@ -78,6 +82,7 @@ class Session {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
+  // The store, for the service layer's own operations (service/core.h).
   Store& store() { return *store_; }
   // The store's backend ("sqlite", "postgresql") and schema version.
   std::string_view backend() const;
@@ -104,7 +109,7 @@ class Session {
   Status ReloadPrincipal();
 
  private:
-  Session() = default;
+  Session();
   Status Init(std::string_view principal);
 
   std::unique_ptr<Store> owned_store_;
@@ -123,21 +128,6 @@ class Session {
 
 // A Principal from its stored form (kCorruption for an unknown role name).
 Result<security::Principal> PrincipalFromRecord(const UserRecord& record);
-
-// The AuditSink over a Store's audit tables.
-class StoreAuditSink : public security::AuditSink {
- public:
-  explicit StoreAuditSink(Store& store) : store_(store) {}
-  Status Append(const security::AuditRecord& record) override;
-  Status AppendCheckpoint(const security::AuditCheckpoint& checkpoint) override;
-  Result<security::AuditHead> Head() const override;
-  Status ScanRecords(
-      const std::function<Status(const security::AuditRecord&)>& visit) const override;
-  Result<std::vector<security::AuditCheckpoint>> Checkpoints() const override;
-
- private:
-  Store& store_;
-};
 
 // Lowercase hex BLAKE2b-256 of a record's canonical JSON: the before and
 // after digests of audit records.

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "common/text.h"
+#include "service/core.h"
 
 namespace mara {
 namespace {

@@ -9,6 +9,7 @@
 
 #include "domain/disclosure.h"
 #include "domain/enums.h"
+#include "service/core.h"
 
 namespace mara {
 namespace {

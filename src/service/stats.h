@@ -16,6 +16,9 @@
 //   same store always prints the same bytes. StatsToText() is the readable
 //   table printed by default.
 // Pure functions over their arguments; a Store is used from one thread.
+// The Store-level functions of this contract are declared in
+// service/core.h, inside the service layer; the layers above it call the
+// Session operations (authorized.h), which authorise and audit them.
 #ifndef MARA_SERVICE_STATS_H_
 #define MARA_SERVICE_STATS_H_
 
@@ -25,7 +28,6 @@
 
 #include "common/status.h"
 #include "domain/json_codec.h"
-#include "storage/store.h"
 
 namespace mara {
 
@@ -39,8 +41,6 @@ struct Stats {
   std::map<std::string, int64_t> by_status;            // every IncidentStatus spelling
   std::map<std::string, int64_t> by_violation;         // every Violation spelling
 };
-
-Result<Stats> ComputeStats(Store& store);
 
 // {"collections": {...}, "incidents": {"total", "victims", "by_cycle",
 //  "by_situation", "by_status", "by_violation"}}; by_cycle keys are the

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "service/core.h"
 #include "storage/store.h"
 
 namespace mara {

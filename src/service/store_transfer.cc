@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "security/key_file.h"
+#include "service/core.h"
 #include "service/digest.h"
 #include "storage/backup.h"
 

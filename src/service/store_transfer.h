@@ -27,6 +27,9 @@
 //   backup is written. On a read-only source (a replica) the chain cannot
 //   grow and both go unrecorded (Session::AuditRead).
 // - Each Store is used from the calling thread only.
+// The Store-level functions of this contract are declared in
+// service/core.h, inside the service layer; the layers above it call the
+// Session operations (authorized.h), which authorise and audit them.
 #ifndef MARA_SERVICE_STORE_TRANSFER_H_
 #define MARA_SERVICE_STORE_TRANSFER_H_
 
@@ -35,7 +38,7 @@
 
 #include "common/status.h"
 #include "service/session.h"
-#include "storage/store.h"
+#include "storage/records.h"
 
 namespace mara {
 
@@ -49,8 +52,6 @@ struct CopyReport {
   std::string data_digest;  // equal in both stores
 };
 
-Result<CopyReport> CopyStore(Store& from, Store& to);
-
 // A few lines for people.
 std::string FormatCopyReport(const CopyReport& report);
 
@@ -60,12 +61,6 @@ struct BackupReport {
   std::string data_digest;  // of the store when the backup began
 };
 
-// `store` is the open store named by `url` (for the digest).
-Result<BackupReport> BackupStore(Store& store, const std::string& url, const std::string& out);
-
-// The audited entry points (see the contract above). `to_name` is how the
-// destination was named (a path or URL), for the audit record.
-Result<CopyReport> CopyStore(Session& session, Store& to, std::string_view to_name);
 // As CopyStore(session, to, name) for the store `to` names (to.db, created
 // when missing, opened read-write with the data key of the key file
 // ResolveKeyFile(to) names when that file exists). The principal is

@@ -15,6 +15,7 @@
 
 #include "common/text.h"
 #include "ingest/generator.h"
+#include "service/core.h"
 #include "service/digest.h"
 #include "service/import.h"
 #include "storage/postgres/test_server.h"

@@ -5,6 +5,7 @@
 
 #include "common/text.h"
 #include "security/roles.h"
+#include "service/core.h"
 
 namespace mara {
 namespace {

@@ -1,5 +1,7 @@
 #include "service/visibility.h"
 
+#include "service/core.h"
+
 namespace mara {
 
 Edition EditionFor(const Session& session, const std::string& situation) {
@@ -22,10 +24,22 @@ Result<std::optional<Incident>> FindVisibleIncident(Session& session, const std:
   return incident;
 }
 
+Result<Bundle> ReadRegistry(Session& session) {
+  MARA_RETURN_IF_ERROR(session.AuthorizeSomewhere(security::Operation::kReadPublic));
+  return session.store().LoadRegistry();
+}
+
+Result<std::optional<IncidentProvenance>> IncidentProvenanceOf(Session& session,
+                                                               const std::string& id) {
+  MARA_ASSIGN_OR_RETURN(std::optional<Incident> incident, FindVisibleIncident(session, id));
+  if (!incident) return std::optional<IncidentProvenance>();
+  return session.store().GetIncidentProvenance(id);
+}
+
 Result<std::set<std::string>> WithdrawnIncidentIds(Session& session) {
   std::set<std::string> out;
   MARA_RETURN_IF_ERROR(session.store().ScanIncidentFacts([&](const IncidentFacts& facts) {
-    if (facts.consent == Consent::kWithdrawn) out.emplace(facts.id);
+    if (IsWithdrawn(facts.consent)) out.emplace(facts.id);
     return Status::Ok();
   }));
   return out;

@@ -17,6 +17,14 @@
 // - ScanVisibleIncidents calls `visit` with every incident the principal
 //   can see (CanSeeIncident) and its edition for it, in id order; a visit's
 //   error stops the scan and is returned.
+// - ReadRegistry is the checked read of the registry (situations, parties,
+//   sources, statements, decisions, ...; no incidents): kReadPublic in at
+//   least one situation, else kPermissionDenied. It returns the records as
+//   stored; every output shows each through its disclosure.h view for the
+//   reader's edition (EditionFor).
+// - IncidentProvenanceOf: who created and who last edited an incident the
+//   principal can see (CanSeeIncident); nullopt when there is none or it
+//   cannot see it.
 // Store failures are returned unchanged.
 #ifndef MARA_SERVICE_VISIBILITY_H_
 #define MARA_SERVICE_VISIBILITY_H_
@@ -39,6 +47,9 @@ Result<std::optional<Incident>> FindVisibleIncident(Session& session, const std:
 Result<std::set<std::string>> WithdrawnIncidentIds(Session& session);
 Status ScanVisibleIncidents(Session& session,
                             const std::function<Status(const Incident&, Edition)>& visit);
+Result<Bundle> ReadRegistry(Session& session);
+Result<std::optional<IncidentProvenance>> IncidentProvenanceOf(Session& session,
+                                                               const std::string& id);
 
 }  // namespace mara
 

@@ -23,6 +23,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "storage/inner_layer.h"
 
 namespace mara {
 

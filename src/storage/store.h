@@ -43,68 +43,10 @@
 #include "domain/model.h"
 #include "security/audit_log.h"
 #include "security/key_file.h"
+#include "storage/inner_layer.h"
+#include "storage/records.h"
 
 namespace mara {
-
-// One row of the import log.
-struct ImportRecord {
-  int64_t id = 0;  // assigned by the store
-  std::string file;
-  std::string format;
-  std::string file_digest;  // BLAKE2b of the file bytes
-  std::string started_at;   // ISO 8601 UTC
-  int64_t accepted = 0;
-  int64_t rejected = 0;
-  std::string principal;  // who ran the import ("" when unknown)
-};
-
-enum class PutOutcome {
-  kInserted,
-  kUpdated,
-  // The same id was already written by this same import: a duplicate id
-  // within one file. Nothing was written.
-  kDuplicateInImport,
-};
-
-struct CollectionCounts {
-  int64_t counts[12] = {};  // indexed by Collection
-  int64_t Of(Collection c) const { return counts[static_cast<size_t>(c)]; }
-};
-
-// One entry of the name-review queue: a name an importer met in some data
-// set and could not match to a party with confidence (ingest/party_matcher.h,
-// `mara names review`). Key: (origin, query).
-struct NameReview {
-  int64_t id = 0;      // assigned by the store, kept when the entry is updated
-  std::string origin;  // the importer that met the name: "acled", "hxl", "ucdp-actors"
-  std::string query;   // the name as the data spells it
-  // The party the import attributed the name to while it waits (a party
-  // created for the name, or the record that could not be merged).
-  std::string provisional_party;
-  std::string candidates;  // JSON array, best first: [{"party", "name", "score", "features"}]
-  std::string reason;      // why it is in review, one line
-  std::string status = "pending";  // pending | accepted | rejected | created
-  std::string resolved_party;      // the party chosen when accepted or created, else ""
-  std::string decided_by;          // "" while pending
-  std::string decided_at;          // ISO 8601 UTC, "" while pending
-};
-
-// A principal as stored (src/security/roles.h gives the meaning of roles).
-struct UserRecord {
-  std::string name;                     // an id (domain IsValidId)
-  std::string password_hash;            // Argon2id PHC string; "" when no password is set
-  std::vector<std::string> roles;       // role names, sorted
-  std::vector<std::string> situations;  // assigned situation ids, sorted
-  bool disabled = false;
-  std::string created_at;  // ISO 8601 UTC
-};
-
-// Who created an incident and who last changed it, for the four-eyes rule.
-// An import attributes the incidents it writes to the import's principal.
-struct IncidentProvenance {
-  std::string created_by;
-  std::string last_edited_by;
-};
 
 class Store {
  public:

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "storage/inner_layer.h"
 
 namespace mara::pg {
 

@@ -29,6 +29,7 @@
 #include <unordered_map>
 
 #include "common/status.h"
+#include "storage/inner_layer.h"
 
 namespace mara::sqlite {
 

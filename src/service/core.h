@@ -1,0 +1,106 @@
+// The service layer's own door to the store: the unchecked store-level
+// cores that the authorised operations (authorized.h, incidents.h, ...)
+// wrap, and the audit sink over the store's tables. Only the service layer
+// and its tests include this header; above it (the CLI, the HTTP API, the
+// report renderer) it stops the build (storage/inner_layer.h), so the
+// record is read and written only by operations that take the acting
+// principal, check its permission and audit the change.
+//
+// Each function behaves as the contract of the header named in its section
+// says; none checks a permission or writes an audit record itself.
+#ifndef MARA_SERVICE_CORE_H_
+#define MARA_SERVICE_CORE_H_
+
+#include <functional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "service/assess.h"
+#include "service/case.h"
+#include "service/decisions.h"
+#include "service/digest.h"
+#include "service/export.h"
+#include "service/import.h"
+#include "service/name_review.h"
+#include "service/session.h"
+#include "service/stats.h"
+#include "service/store_transfer.h"
+#include "storage/store.h"
+
+namespace mara {
+
+// The AuditSink over a Store's audit tables.
+class StoreAuditSink : public security::AuditSink {
+ public:
+  explicit StoreAuditSink(Store& store) : store_(store) {}
+  Status Append(const security::AuditRecord& record) override;
+  Status AppendCheckpoint(const security::AuditCheckpoint& checkpoint) override;
+  Result<security::AuditHead> Head() const override;
+  Status ScanRecords(
+      const std::function<Status(const security::AuditRecord&)>& visit) const override;
+  Result<std::vector<security::AuditCheckpoint>> Checkpoints() const override;
+
+ private:
+  Store& store_;
+};
+
+// --- assess.h ---
+
+Result<Assessment> AssessCycle(Store& store, const Policy& policy, int cycle);
+
+// --- case.h ---
+
+Result<StatementOfCase> BuildStatementOfCase(Store& store, const Policy& policy,
+                                             std::string_view party_id, int cycle);
+
+// --- decisions.h ---
+
+Status RecordDecision(Store& store, const Decision& decision, Date today);
+
+Result<Petition> FilePetition(Store& store, const PetitionFiling& filing, Date today);
+
+Result<PetitionRulingResult> DecidePetition(Store& store, const Policy& policy,
+                                            const PetitionRuling& ruling, Date today);
+
+// --- digest.h ---
+
+Result<std::string> DataDigest(Store& store);
+
+// --- export.h ---
+
+Status ExportStore(Store& store, ExportFormat format, std::ostream& out);
+
+Status ExportStore(Store& store, std::string_view format, std::ostream& out);
+
+// --- import.h ---
+
+Result<ImportReport> ImportFile(Store& store, const std::string& path,
+                                const ImportOptions& options);
+
+// --- name_review.h ---
+
+Result<ReviewOutcome> DecideNameReview(Store& store, const ReviewDecision& decision);
+
+// Entries in id order; only pending ones unless `all`.
+Result<std::vector<NameReview>> ListNameReviews(Store& store, bool all);
+
+// --- stats.h ---
+
+Result<Stats> ComputeStats(Store& store);
+
+// --- store_transfer.h ---
+
+Result<CopyReport> CopyStore(Store& from, Store& to);
+
+// `store` is the open store named by `url` (for the digest).
+Result<BackupReport> BackupStore(Store& store, const std::string& url, const std::string& out);
+
+// The audited entry points (see the contract above). `to_name` is how the
+// destination was named (a path or URL), for the audit record.
+Result<CopyReport> CopyStore(Session& session, Store& to, std::string_view to_name);
+
+}  // namespace mara
+
+#endif  // MARA_SERVICE_CORE_H_

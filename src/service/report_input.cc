@@ -1,0 +1,45 @@
+#include "service/report_input.h"
+
+#include "domain/facts.h"
+#include "service/assess.h"
+#include "service/core.h"
+#include "service/digest.h"
+
+namespace mara {
+
+using security::Operation;
+
+Status ReadForReport(Session& session, const Policy& policy, int cycle, Edition edition,
+                     ReportReader& reader) {
+  if (edition == Edition::kPublic) {
+    MARA_RETURN_IF_ERROR(session.AuthorizeSomewhere(Operation::kReadPublic));
+  } else {
+    MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kReadConfidential));
+  }
+  MARA_RETURN_IF_ERROR(CheckCycle(cycle, Today(session.clock()).year()));
+  Store& store = session.store();
+  MARA_ASSIGN_OR_RETURN(Bundle registry, store.LoadRegistry());
+  MARA_ASSIGN_OR_RETURN(std::string data_digest, DataDigest(store));
+  reader.Begin(registry, data_digest);
+  Assessor assessor(registry, policy, cycle);
+  MARA_RETURN_IF_ERROR(store.ScanIncidents([&](const Incident& incident) {
+    assessor.Add(FactsOf(incident));
+    if (!IncludesConsent(edition, incident.consent)) return Status::Ok();
+    if (edition == Edition::kConfidential) {
+      reader.Add(incident);
+    } else {
+      reader.Add(Disclosed(incident, edition));
+    }
+    return Status::Ok();
+  }));
+  const Assessment assessment = assessor.Finish(data_digest);
+  return reader.Finish(assessor, assessment);
+}
+
+Edition ReportEditionFor(Session& session, std::optional<Edition> requested) {
+  if (requested) return *requested;
+  return session.AuthorizeEverywhere(Operation::kReadConfidential).ok() ? Edition::kConfidential
+                                                                        : Edition::kPublic;
+}
+
+}  // namespace mara
