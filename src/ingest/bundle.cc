@@ -121,6 +121,25 @@ class Writer {
     return Status::Ok();
   }
 
+  // A top-level member after the collections, one value per line.
+  Status Member(std::string_view name, const std::vector<Json>& values) {
+    buffer_.append(",\n\"");
+    buffer_.append(name);
+    buffer_.append("\":[");
+    count_ = 0;
+    for (const Json& v : values) {
+      buffer_.append(count_++ == 0 ? "\n" : ",\n");
+      try {
+        buffer_.append(v.dump(-1, ' ', false, Json::error_handler_t::strict));
+      } catch (const nlohmann::json::exception& e) {
+        return Status::Corruption("a stored record cannot be written as JSON: " +
+                                  std::string(e.what()));
+      }
+    }
+    EndCollection();
+    return Status::Ok();
+  }
+
   template <typename T>
   Status All(Collection c, const std::vector<T>& records) {
     StartCollection(c);
@@ -161,8 +180,79 @@ Status WriteRest(Writer& w, const Bundle& b) {
   MARA_RETURN_IF_ERROR(w.All(Collection::kDesignations, b.designations));
   MARA_RETURN_IF_ERROR(w.All(Collection::kStatements, b.statements));
   MARA_RETURN_IF_ERROR(w.All(Collection::kEngagements, b.engagements));
-  MARA_RETURN_IF_ERROR(w.All(Collection::kPetitions, b.petitions));
-  return w.Finish();
+  return w.All(Collection::kPetitions, b.petitions);
+}
+
+// A name-review entry as the bundle carries it: every member but the
+// store-assigned id; candidates as the JSON array they are.
+Result<Json> NameReviewJson(const NameReview& v) {
+  Json j;
+  j["origin"] = v.origin;
+  j["query"] = v.query;
+  j["provisional_party"] = v.provisional_party;
+  Json candidates = Json::parse(v.candidates.empty() ? "[]" : v.candidates, nullptr, false);
+  if (candidates.is_discarded() || !candidates.is_array()) {
+    return Status::Corruption("name review " + std::to_string(v.id) +
+                              ": stored candidates are not a JSON array");
+  }
+  j["candidates"] = std::move(candidates);
+  j["reason"] = v.reason;
+  j["status"] = v.status;
+  j["resolved_party"] = v.resolved_party;
+  j["decided_by"] = v.decided_by;
+  j["decided_at"] = v.decided_at;
+  return j;
+}
+
+Status DecodeNameReviews(const Json& doc, std::vector<NameReview>* out) {
+  auto it = doc.find(std::string(kNameReviewsMember));
+  if (it == doc.end()) return Status::Ok();
+  const std::string base = "/" + std::string(kNameReviewsMember);
+  if (!it->is_array()) return Status::InvalidArgument(base + ": expected an array");
+  static const std::set<std::string, std::less<>> kStrings = {
+      "origin", "query",          "provisional_party", "reason",
+      "status", "resolved_party", "decided_by",        "decided_at"};
+  for (size_t i = 0; i < it->size(); ++i) {
+    const Json& e = (*it)[i];
+    const std::string at = base + "/" + std::to_string(i);
+    if (!e.is_object()) return Status::InvalidArgument(at + ": expected an object");
+    NameReview v;
+    for (const auto& [key, value] : e.items()) {
+      if (key == "candidates") {
+        if (!value.is_array()) {
+          return Status::InvalidArgument(at + "/candidates: expected an array");
+        }
+        v.candidates = value.dump();
+        continue;
+      }
+      if (kStrings.count(key) == 0) {
+        return Status::InvalidArgument(at + "/" + QuoteForMessage(key) + ": unknown field");
+      }
+      if (!value.is_string()) {
+        return Status::InvalidArgument(at + "/" + key + ": expected a string");
+      }
+      const std::string& text = value.get_ref<const std::string&>();
+      if (key == "origin") v.origin = text;
+      if (key == "query") v.query = text;
+      if (key == "provisional_party") v.provisional_party = text;
+      if (key == "reason") v.reason = text;
+      if (key == "status") v.status = text;
+      if (key == "resolved_party") v.resolved_party = text;
+      if (key == "decided_by") v.decided_by = text;
+      if (key == "decided_at") v.decided_at = text;
+    }
+    if (v.origin.empty()) return Status::InvalidArgument(at + "/origin: required");
+    if (v.query.empty()) return Status::InvalidArgument(at + "/query: required");
+    if (!e.contains("status")) return Status::InvalidArgument(at + "/status: required");
+    if (v.status != "pending" && v.status != "accepted" && v.status != "rejected" &&
+        v.status != "created") {
+      return Status::InvalidArgument(at + "/status: unknown status " + QuoteForMessage(v.status) +
+                                     " (expected pending, accepted, rejected or created)");
+    }
+    if (v.candidates.empty()) v.candidates = "[]";
+    out->push_back(std::move(v));
+  }
+  return Status::Ok();
 }
 
 Status WriteHead(Writer& w, const Bundle& b) {
@@ -198,8 +288,9 @@ Result<Json> ParseBundleText(std::string_view text, std::string_view name) {
   }
   std::string allowed = "format";
   for (std::string_view c : kCollectionNames) allowed += ", " + std::string(c);
+  allowed += ", " + std::string(kNameReviewsMember);
   for (const auto& [key, value] : doc.items()) {
-    bool known = key == "format";
+    bool known = key == "format" || key == kNameReviewsMember;
     for (std::string_view c : kCollectionNames) known = known || key == c;
     if (!known) {
       return Invalid(name, "/" + QuoteForMessage(key) + ": unknown top-level field (expected " +
@@ -263,6 +354,7 @@ Result<DecodedBundle> DecodeBundle(const Json& doc, bool keep_going) {
   MARA_RETURN_IF_ERROR(
       DecodeCollection(doc, Collection::kEngagements, keep_going, &b.engagements, &d));
   MARA_RETURN_IF_ERROR(DecodeCollection(doc, Collection::kPetitions, keep_going, &b.petitions, &d));
+  MARA_RETURN_IF_ERROR(DecodeNameReviews(doc, &d.name_reviews));
   return d;
 }
 
@@ -270,7 +362,8 @@ Status WriteBundle(const Bundle& bundle, std::ostream& out) {
   Writer w(out);
   MARA_RETURN_IF_ERROR(WriteHead(w, bundle));
   MARA_RETURN_IF_ERROR(w.All(Collection::kIncidents, bundle.incidents));
-  return WriteRest(w, bundle);
+  MARA_RETURN_IF_ERROR(WriteRest(w, bundle));
+  return w.Finish();
 }
 
 Status WriteBundle(Store& store, std::ostream& out) {
@@ -293,7 +386,18 @@ Status WriteBundle(Store& store, std::ostream& out) {
     if (source.consent && IsWithdrawn(*source.consent)) withdrawn.insert(source.id);
   }
   for (EvidenceItem& item : registry.evidence) item = Disclosable(item, withdrawn);
-  return WriteRest(w, registry);
+  MARA_RETURN_IF_ERROR(WriteRest(w, registry));
+  MARA_ASSIGN_OR_RETURN(std::vector<NameReview> reviews, store.ListNameReviews());
+  if (!reviews.empty()) {
+    std::vector<Json> entries;
+    entries.reserve(reviews.size());
+    for (const NameReview& v : reviews) {
+      MARA_ASSIGN_OR_RETURN(Json j, NameReviewJson(v));
+      entries.push_back(std::move(j));
+    }
+    MARA_RETURN_IF_ERROR(w.Member(kNameReviewsMember, entries));
+  }
+  return w.Finish();
 }
 
 }  // namespace mara

@@ -18,8 +18,16 @@
 // - WriteBundle() writes the canonical layout: the format line, then every
 //   collection in kCollectionNames order (empty ones too), one record per
 //   line, each record as ToJson().dump(). The same records give the same
-//   bytes. The Store overload streams incidents with ScanIncidents. A
-//   failing stream gives kIOError.
+//   bytes. The Store overload streams incidents with ScanIncidents, and
+//   after the collections writes "name_reviews" (kNameReviewsMember) when
+//   the store has name-review entries. A failing stream gives kIOError.
+// - DecodeBundle() decodes "name_reviews" when present: an array of
+//   objects with the string members origin, query, status (pending,
+//   accepted, rejected or created) and, optionally, provisional_party,
+//   reason, resolved_party, decided_by, decided_at, and candidates (an
+//   array). Any other member or type is an error naming its pointer
+//   ("/name_reviews/2/status: ..."), with or without keep_going: the queue
+//   is the office's own record of decisions, never skipped in part.
 // Thread-safe as far as the Store and stream arguments are.
 #ifndef MARA_INGEST_BUNDLE_H_
 #define MARA_INGEST_BUNDLE_H_
@@ -53,11 +61,17 @@ struct BundleReject {
   Json record;
 };
 
+// The top-level member after the collections that carries the name-review
+// queue and its decisions (ingest/party_matcher.h), in id order, without the
+// store-assigned ids. Written only when the store has entries.
+inline constexpr std::string_view kNameReviewsMember = "name_reviews";
+
 struct DecodedBundle {
   Bundle bundle;
   // For each collection, the document index of each decoded record.
   std::array<std::vector<size_t>, kCollectionNames.size()> origin;
   std::vector<BundleReject> rejects;
+  std::vector<NameReview> name_reviews;  // in document order; ids 0
 };
 
 Result<DecodedBundle> DecodeBundle(const Json& document, bool keep_going);

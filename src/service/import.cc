@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <set>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -333,6 +334,7 @@ class BundleImport {
     MARA_RETURN_IF_ERROR(PutAll(Collection::kStatements, b.statements));
     MARA_RETURN_IF_ERROR(PutAll(Collection::kEngagements, b.engagements));
     MARA_RETURN_IF_ERROR(PutAll(Collection::kPetitions, b.petitions));
+    MARA_RETURN_IF_ERROR(PutNameReviews(d));
 
     report_.rejected = static_cast<int64_t>(d.rejects.size());
     if (options_.skip_invalid) MARA_RETURN_IF_ERROR(WriteRejects(&d.rejects));
@@ -345,6 +347,31 @@ class BundleImport {
   }
 
  private:
+  // The name-review queue the bundle carries: each entry's parties must be
+  // in the bundle or the store; an entry with the same (origin, query) as a
+  // stored one replaces it (the store keeps its id).
+  Status PutNameReviews(const DecodedBundle& d) {
+    std::set<std::string, std::less<>> bundle_parties;
+    for (const Party& p : d.bundle.parties) bundle_parties.insert(p.id);
+    for (size_t i = 0; i < d.name_reviews.size(); ++i) {
+      const NameReview& v = d.name_reviews[i];
+      const std::string at =
+          path_ + ": /" + std::string(kNameReviewsMember) + "/" + std::to_string(i) + "/";
+      for (const auto& [field, party] : {std::pair<std::string_view, const std::string&>{
+                                             "provisional_party", v.provisional_party},
+                                         {"resolved_party", v.resolved_party}}) {
+        if (party.empty() || bundle_parties.count(party) > 0) continue;
+        MARA_ASSIGN_OR_RETURN(bool stored, lookup_->Exists(Collection::kParties, party));
+        if (!stored) {
+          return Status::InvalidArgument(at + std::string(field) + ": unknown party " +
+                                         QuoteForMessage(party));
+        }
+      }
+      MARA_RETURN_IF_ERROR(store_.PutNameReview(v).status().WithPrefix(path_));
+    }
+    return Status::Ok();
+  }
+
   template <typename T>
   Status PutAll(Collection c, const std::vector<T>& records) {
     for (size_t i = 0; i < records.size(); ++i) {

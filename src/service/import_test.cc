@@ -334,6 +334,50 @@ TEST_F(ImportTest, UnknownReferences) {
             "/parties/0/parent: the parent chain returns to 'P-1' (P-1 -> P-2 -> P-1)");
 }
 
+TEST_F(ImportTest, NameReviewQueueTravelsInBundles) {
+  const std::string head = R"({"format":"mara-bundle/1","name_reviews":[)";
+  EXPECT_EQ(Fails("n1.json", head + R"({"origin":"acled","query":"X","status":"maybe"}]})",
+                  StatusCode::kInvalidArgument),
+            "/name_reviews/0/status: unknown status 'maybe' (expected pending, accepted, "
+            "rejected or created)");
+  EXPECT_EQ(Fails("n2.json", head + R"({"origin":"acled","query":"X","status":"accepted",
+                  "resolved_party":"P-404"}]})",
+                  StatusCode::kInvalidArgument),
+            "/name_reviews/0/resolved_party: unknown party 'P-404'");
+  EXPECT_EQ(Fails("n3.json", head + R"({"origin":"acled","query":"X","status":"pending",
+                  "id":7}]})",
+                  StatusCode::kInvalidArgument),
+            "/name_reviews/0/'id': unknown field");
+  EXPECT_EQ(Fails("n4.json", head + R"({"origin":"acled","query":"X","status":"pending",
+                  "candidates":"P-1"}]})",
+                  StatusCode::kInvalidArgument),
+            "/name_reviews/0/candidates: expected an array");
+  EXPECT_EQ(Fails("n5.json", head + R"({"query":"X","status":"pending"}]})",
+                  StatusCode::kInvalidArgument),
+            "/name_reviews/0/origin: required");
+  // Skipping invalid records does not skip part of the queue.
+  ImportOptions skip;
+  skip.skip_invalid = true;
+  EXPECT_EQ(Fails("n6.json", head + R"(7]})", StatusCode::kInvalidArgument, skip),
+            "/name_reviews/0: expected an object");
+
+  const std::string good =
+      head + R"j({"origin":"acled","query":"Army of A (2019-)","status":"accepted",
+      "provisional_party":"P-1","resolved_party":"P-1","decided_by":"analyst",
+      "decided_at":"2025-05-02T10:00:00Z","reason":"close","candidates":[{"party":"P-1"}]}]})j";
+  const std::string path = Write("good.json", good);
+  ASSERT_TRUE(ImportFile(*store_, path, {}).ok());
+  ASSERT_TRUE(ImportFile(*store_, path, {}).ok());  // upserted by (origin, query)
+  auto reviews = store_->ListNameReviews();
+  ASSERT_TRUE(reviews.ok());
+  ASSERT_EQ(reviews->size(), 1u);
+  EXPECT_EQ((*reviews)[0].resolved_party, "P-1");
+  EXPECT_EQ((*reviews)[0].candidates, R"([{"party":"P-1"}])");
+  const std::string exported = Export(*store_, ExportFormat::kBundle);
+  EXPECT_NE(exported.find("\n\"name_reviews\":[\n{\"origin\":\"acled\""), std::string::npos)
+      << exported;
+}
+
 TEST_F(ImportTest, BrokenJson) {
   EXPECT_EQ(Fails("t.json", R"({"format":"mara-bundle/1","situations":[{"id":"A",)",
                   StatusCode::kInvalidArgument),

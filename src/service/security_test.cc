@@ -34,6 +34,7 @@
 #include "service/signing.h"
 #include "service/store_transfer.h"
 #include "service/users.h"
+#include "storage/postgres/test_server.h"
 
 namespace mara {
 namespace {
@@ -1141,7 +1142,35 @@ TEST_F(OneDoorTest, TheExportOfAStoreWithWithdrawalsIsAFaithfulReimportableCopy)
   }
   ASSERT_TRUE(SetIncidentConsent(*As("mon1"), "I-4", Consent::kWithdrawn).ok());
   ASSERT_TRUE(SetTestimonyConsent(*As("mon1"), "S-T", Consent::kWithdrawn).ok());
+  // A name-review history: one decided entry and one still pending.
+  {
+    auto admin = As("");
+    Store& store = admin->store();
+    Transaction tx(&store);
+    ASSERT_TRUE(tx.Begin().ok());
+    NameReview decided;
+    decided.origin = "acled";
+    decided.query = "Armed Forces of A (2019-)";
+    decided.provisional_party = "P-1";
+    decided.candidates = R"([{"party":"P-1","name":"Armed Forces of A","score":0.91}])";
+    decided.reason = "below the automatic threshold";
+    decided.status = "accepted";
+    decided.resolved_party = "P-1";
+    decided.decided_by = "analyst-a";
+    decided.decided_at = "2025-05-02T10:00:00Z";
+    ASSERT_TRUE(store.PutNameReview(decided).ok());
+    NameReview pending;
+    pending.origin = "hxl";
+    pending.query = "Unknown armed men";
+    pending.provisional_party = "P-1";
+    pending.candidates = "[]";
+    pending.reason = "no candidate";
+    ASSERT_TRUE(store.PutNameReview(pending).ok());
+    ASSERT_TRUE(tx.Commit().ok());
+  }
   const std::string first = ExportText("bundle");
+  EXPECT_THAT(first, HasSubstr("\"name_reviews\":["));
+  EXPECT_THAT(first, HasSubstr("Armed Forces of A (2019-)"));
   EXPECT_THAT(first, HasSubstr("Scan of the register"));
   EXPECT_THAT(first, Not(HasSubstr("Photograph of the door")));
   EXPECT_THAT(first, HasSubstr("\"I-4\""));  // the tombstone keeps the statement's reference
@@ -1161,6 +1190,30 @@ TEST_F(OneDoorTest, TheExportOfAStoreWithWithdrawalsIsAFaithfulReimportableCopy)
   std::ostringstream second;
   ASSERT_TRUE(ExportStore(**copy, "bundle", second).ok());
   EXPECT_EQ(second.str(), first);
+  auto reviews = ListNameReviews(**copy, true);
+  ASSERT_TRUE(reviews.ok()) << reviews.status().ToString();
+  ASSERT_EQ(reviews->size(), 2u);
+  EXPECT_EQ((*reviews)[0].decided_by, "analyst-a");
+  EXPECT_EQ((*reviews)[1].status, "pending");
+
+  // The same bytes again through a PostgreSQL store.
+  auto pg_url = pg::testing::ScratchDatabaseUrl("one-door-round-trip");
+  ASSERT_TRUE(pg_url.ok()) << pg_url.status().ToString();
+  SessionOptions pg_options;
+  pg_options.db = *pg_url;
+  pg_options.key_file = (fs::path(dir_.path()) / "pg.keys").string();
+  pg_options.evidence_dir = (fs::path(dir_.path()) / "pg.evidence").string();
+  pg_options.create = true;
+  {
+    auto pg_copy = Session::Open(pg_options);
+    ASSERT_TRUE(pg_copy.ok()) << pg_copy.status().ToString();
+    auto pg_imported = ImportFile(**pg_copy, exported, {});
+    ASSERT_TRUE(pg_imported.ok()) << pg_imported.status().ToString();
+    std::ostringstream third;
+    ASSERT_TRUE(ExportStore(**pg_copy, "bundle", third).ok());
+    EXPECT_EQ(third.str(), first);
+  }
+  ASSERT_TRUE(pg::testing::DropScratchDatabase("one-door-round-trip").ok());
   // The copy assesses as the original does.
   const Policy policy = DefaultPolicy().value();
   auto a = AssessCycle(*As(""), policy, 2025);
