@@ -11,7 +11,9 @@
 #
 # Usage: bench/report/report_bench.sh [INCIDENTS]
 # Environment: MARA (binary), RUNS (default 5), WORK (default
-# /tmp/mara-report-bench; removed at the end unless KEEP=1).
+# /tmp/mara-report-bench; removed at the end unless KEEP=1), BASELINE (another
+# `mara` binary, e.g. one built from an earlier commit: its runs alternate
+# with MARA's on the same store, and the ratio MARA/BASELINE is printed).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/lib.sh"
@@ -38,19 +40,36 @@ fi
 echo "store: $(du -h "$work/report.db" | cut -f1)"
 "$mara" --db "$work/report.db" report --cycle "$last_cycle" --format json --out "$work/warmup.json" 2>/dev/null
 
+baseline=${BASELINE:-}
+if [[ -n "$baseline" ]]; then
+  "$baseline" --db "$work/report.db" report --cycle "$last_cycle" --format json \
+    --out "$work/warmup.json" 2>/dev/null
+  echo "baseline: $baseline"
+fi
 printf '%-28s %9s %9s %12s\n' report median_s peak_MB output_MB
 for spec in html:public html:confidential json:public; do
   format=${spec%%:*}
   edition=${spec##*:}
-  walls=() rss=()
+  walls=() rss=() base_walls=() base_rss=()
   for ((r = 1; r <= runs; r++)); do
     read -r w m < <(measure "$work/run" "$mara" --db "$work/report.db" report --cycle "$last_cycle" \
       --format "$format" --edition "$edition" --out "$work/report.$format")
     walls+=("$w") rss+=("$m")
+    if [[ -n "$baseline" ]]; then
+      read -r w m < <(measure "$work/run" "$baseline" --db "$work/report.db" report \
+        --cycle "$last_cycle" --format "$format" --edition "$edition" --out "$work/base.$format")
+      base_walls+=("$w") base_rss+=("$m")
+    fi
   done
   size=$(stat -c %s "$work/report.$format")
   awk -v name="$format $edition" -v w="$(median "${walls[@]}")" -v m="$(median "${rss[@]}")" \
     -v s="$size" 'BEGIN { printf "%-28s %9.3f %9.1f %12.1f\n", name, w, m / 1024, s / 1048576 }'
   echo "  runs: ${walls[*]} s"
+  if [[ -n "$baseline" ]]; then
+    awk -v w="$(median "${base_walls[@]}")" -v m="$(median "${base_rss[@]}")" \
+      -v mine="$(median "${walls[@]}")" \
+      'BEGIN { printf "  baseline %9.3f s %9.1f MB   ratio mara/baseline %.2f\n", w, m / 1024, mine / w }'
+    echo "  baseline runs: ${base_walls[*]} s"
+  fi
 done
 if [[ "${KEEP:-0}" != 1 ]]; then rm -rf "$work"; fi

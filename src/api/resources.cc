@@ -355,15 +355,7 @@ Response ListAudit(Request& req, Session& session) {
                                   more = true;
                                   return Status::Ok();
                                 }
-                                items.push_back({{"seq", r.seq},
-                                                 {"time_ms", r.time_ms},
-                                                 {"principal", r.principal},
-                                                 {"action", r.action},
-                                                 {"collection", r.collection},
-                                                 {"target_id", r.target_id},
-                                                 {"before_digest", r.before_digest},
-                                                 {"after_digest", r.after_digest},
-                                                 {"hash", r.hash}});
+                                items.push_back(internal::AuditRecordJson(r));
                                 last = r.seq;
                                 return Status::Ok();
                               }),

@@ -18,18 +18,6 @@ namespace {
 
 using security::Operation;
 
-Json AuditRecordJson(const security::AuditRecord& r) {
-  return {{"seq", r.seq},
-          {"time_ms", r.time_ms},
-          {"principal", r.principal},
-          {"action", r.action},
-          {"collection", r.collection},
-          {"target_id", r.target_id},
-          {"before_digest", r.before_digest},
-          {"after_digest", r.after_digest},
-          {"hash", r.hash}};
-}
-
 Response PostEvidence(Request& req, Session& session) {
   const FormPart* file = req.Part("file");
   if (file == nullptr || file->filename.empty()) {

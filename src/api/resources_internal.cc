@@ -88,4 +88,16 @@ std::string SafeExtension(std::string_view filename) {
   return out;
 }
 
+Json AuditRecordJson(const security::AuditRecord& r) {
+  return {{"seq", r.seq},
+          {"time_ms", r.time_ms},
+          {"principal", r.principal},
+          {"action", r.action},
+          {"collection", r.collection},
+          {"target_id", r.target_id},
+          {"before_digest", r.before_digest},
+          {"after_digest", r.after_digest},
+          {"hash", r.hash}};
+}
+
 }  // namespace mara::api::internal

@@ -65,6 +65,9 @@ std::string FieldOf(const Status& status, std::string_view fallback);
 // The latest cycle of any incident the store holds (nullopt: none).
 Result<std::optional<int>> LatestCycle(Session& session);
 
+// One audit record as the API shows it (the audit log and evidence custody).
+Json AuditRecordJson(const security::AuditRecord& r);
+
 // Writes `bytes` to a new file `path` created with mode 0600.
 Status WritePrivateFile(const std::string& path, std::string_view bytes);
 // The extension of an uploaded file name (".csv"), or "" when it is not a

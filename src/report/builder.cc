@@ -407,7 +407,10 @@ Status Builder::Finish(const Assessor& assessor, const Assessment& assessment) {
   // 9. Statements of case for listed and on-notice parties.
   std::map<std::string, StatementOfCase> cases;
   for (const std::string& id : of_interest) {
-    cases.emplace(id, StatementOfCaseFrom(registry, policy, assessment, *parties.at(id), cycle));
+    const StatementOfCase* shared = cases.empty() ? nullptr : &cases.begin()->second;
+    StatementOfCase s =
+        StatementOfCaseFrom(registry, policy, assessment, *parties.at(id), cycle, shared);
+    cases.emplace(id, std::move(s));
   }
   for (const Incident& inc : case_candidates) {
     std::unordered_set<std::string_view> seen;

@@ -79,7 +79,8 @@ OJson ArrayOf(const std::vector<T>& values) {
 }  // namespace
 
 StatementOfCase StatementOfCaseFrom(const Bundle& registry, const Policy& policy,
-                                    const Assessment& assessment, const Party& party, int cycle) {
+                                    const Assessment& assessment, const Party& party, int cycle,
+                                    const StatementOfCase* shared) {
   StatementOfCase s;
   s.cycle = cycle;
   s.policy_name = policy.name;
@@ -112,8 +113,15 @@ StatementOfCase StatementOfCaseFrom(const Bundle& registry, const Policy& policy
     if (d.cycle <= cycle) s.decisions.push_back(d);
   }
   s.petitions = OfParty(registry.petitions, party.id);
-  s.hidden_sources_public = HiddenSources(registry, Edition::kPublic);
-  s.hidden_sources_confidential = HiddenSources(registry, Edition::kConfidential);
+  if (shared != nullptr && shared->hidden_sources_public && shared->hidden_sources_confidential) {
+    s.hidden_sources_public = shared->hidden_sources_public;
+    s.hidden_sources_confidential = shared->hidden_sources_confidential;
+  } else {
+    s.hidden_sources_public =
+        std::make_shared<const std::set<std::string>>(HiddenSources(registry, Edition::kPublic));
+    s.hidden_sources_confidential = std::make_shared<const std::set<std::string>>(
+        HiddenSources(registry, Edition::kConfidential));
+  }
   return s;
 }
 
@@ -177,10 +185,29 @@ Result<StatementOfCase> BuildStatementOfCase(Store& store, const Policy& policy,
   return s;
 }
 
+namespace {
+
+// The sources the edition may not name. A statement built without its
+// hidden-source sets (StatementOfCaseFrom always sets them) names none of
+// the sources of its findings and designations.
+// `all` holds that set when it is needed.
+const std::set<std::string>& HiddenSourcesOf(const StatementOfCase& s, bool public_edition,
+                                             std::set<std::string>* all) {
+  const auto& shared = public_edition ? s.hidden_sources_public : s.hidden_sources_confidential;
+  if (shared) return *shared;
+  for (const Finding& f : s.findings) all->insert(f.source);
+  for (const Designation& d : s.designations) {
+    if (d.source) all->insert(*d.source);
+  }
+  return *all;
+}
+
+}  // namespace
+
 OJson StatementOfCaseToJson(const StatementOfCase& s, bool public_edition) {
   const Edition edition = public_edition ? Edition::kPublic : Edition::kConfidential;
-  const std::set<std::string>& hidden =
-      public_edition ? s.hidden_sources_public : s.hidden_sources_confidential;
+  std::set<std::string> all_sources;
+  const std::set<std::string>& hidden = HiddenSourcesOf(s, public_edition, &all_sources);
   OJson j;
   j["party"] = s.party.id;
   j["name"] = s.party.name;
@@ -238,8 +265,8 @@ OJson StatementOfCaseToJson(const StatementOfCase& s, bool public_edition) {
 
 std::string StatementOfCaseToText(const StatementOfCase& s, bool public_edition) {
   const Edition edition = public_edition ? Edition::kPublic : Edition::kConfidential;
-  const std::set<std::string>& hidden =
-      public_edition ? s.hidden_sources_public : s.hidden_sources_confidential;
+  std::set<std::string> all_sources;
+  const std::set<std::string>& hidden = HiddenSourcesOf(s, public_edition, &all_sources);
   const PartyAssessment& a = s.assessment;
   std::string out =
       fmt::format("Statement of case: {} ({}), cycle {}\n", s.party.name, s.party.id, s.cycle);

@@ -24,6 +24,7 @@
 #define MARA_SERVICE_CASE_H_
 
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -64,9 +65,10 @@ struct StatementOfCase {
   std::vector<Engagement> engagements;
   std::vector<Decision> decisions;  // cycles up to Y
   std::vector<Petition> petitions;
-  // Sources each edition may not name (disclosure.h HiddenSources).
-  std::set<std::string> hidden_sources_public;
-  std::set<std::string> hidden_sources_confidential;
+  // Sources each edition may not name (disclosure.h HiddenSources),
+  // shared by the statements built from one registry.
+  std::shared_ptr<const std::set<std::string>> hidden_sources_public;
+  std::shared_ptr<const std::set<std::string>> hidden_sources_confidential;
 };
 
 // The two halves of BuildStatementOfCase, for callers that build many
@@ -76,9 +78,12 @@ struct StatementOfCase {
 // `party_id`'s statement, or nullopt when it is not one of the party's
 // counted incidents of `cycle`; `assessor` must have been built with
 // `policy`, and `sources` maps ids to registry sources (it must outlive the
-// call only).
+// call only). `shared`, when given, is a statement built earlier from the
+// same registry whose hidden-source sets are shared instead of computed
+// again (the report builds hundreds of statements).
 StatementOfCase StatementOfCaseFrom(const Bundle& registry, const Policy& policy,
-                                    const Assessment& assessment, const Party& party, int cycle);
+                                    const Assessment& assessment, const Party& party, int cycle,
+                                    const StatementOfCase* shared = nullptr);
 std::optional<CaseIncident> CaseIncidentFor(
     const Assessor& assessor, const Policy& policy, const Incident& incident,
     std::string_view party_id, int cycle, const std::map<std::string_view, const Source*>& sources);
