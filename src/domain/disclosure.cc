@@ -36,10 +36,6 @@ Result<Edition> ParseEdition(std::string_view text) {
                                  " (expected public or confidential)");
 }
 
-bool IsWithdrawn(Consent consent) { return consent == Consent::kWithdrawn; }
-
-bool CountsInAssessment(Consent consent) { return !IsWithdrawn(consent); }
-
 bool IncludesConsent(Edition edition, Consent consent) {
   if (IsWithdrawn(consent)) return false;
   return edition == Edition::kConfidential || consent != Consent::kInternalUse;

@@ -44,12 +44,13 @@ Result<Edition> ParseEdition(std::string_view text);
 // edition, statement, evidence listing, export (as a content-free
 // tombstone) and analysis, for every role, until its consent is restored
 // by its own audited operation.
-bool IsWithdrawn(Consent consent);
+inline bool IsWithdrawn(Consent consent) { return consent == Consent::kWithdrawn; }
 // Whether an incident with this consent counts in the assessment (the
 // policy engine's evidence and the consistency checks): every scope but
 // withdrawn, internal use included, since the assessment is the office's
-// internal work and publishes no incident.
-bool CountsInAssessment(Consent consent);
+// internal work and publishes no incident. Inline: the assessment asks
+// once per incident and party.
+inline bool CountsInAssessment(Consent consent) { return !IsWithdrawn(consent); }
 // Whether an incident with this consent enters the edition at all.
 bool IncludesConsent(Edition edition, Consent consent);
 // Whether the edition may name this source (a withdrawn testimony: never).

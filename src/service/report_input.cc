@@ -22,7 +22,7 @@ Status ReadForReport(Session& session, const Policy& policy, int cycle, Edition 
   MARA_ASSIGN_OR_RETURN(std::string data_digest, DataDigest(store));
   reader.Begin(registry, data_digest);
   Assessor assessor(registry, policy, cycle);
-  MARA_RETURN_IF_ERROR(store.ScanIncidents([&](const Incident& incident) {
+  auto visit = [&](const Incident& incident) {
     assessor.Add(FactsOf(incident));
     if (!IncludesConsent(edition, incident.consent)) return Status::Ok();
     if (edition == Edition::kConfidential) {
@@ -31,7 +31,10 @@ Status ReadForReport(Session& session, const Policy& policy, int cycle, Edition 
       reader.Add(Disclosed(incident, edition));
     }
     return Status::Ok();
-  }));
+  };
+  // The public edition shows no narrative: it is not even decrypted.
+  MARA_RETURN_IF_ERROR(edition == Edition::kPublic ? store.ScanIncidentsWithoutNarratives(visit)
+                                                   : store.ScanIncidents(visit));
   const Assessment assessment = assessor.Finish(data_digest);
   return reader.Finish(assessor, assessment);
 }

@@ -92,6 +92,11 @@ class Store {
   virtual Result<bool> HasIncident(std::string_view id) = 0;
   // All incidents in id order, one at a time (constant memory).
   virtual Status ScanIncidents(const std::function<Status(const Incident&)>& fn) = 0;
+  // The same scan with every narrative left unread (nullopt), for readers
+  // that never show one (the public edition of the report): sealed
+  // narratives are not decrypted.
+  virtual Status ScanIncidentsWithoutNarratives(
+      const std::function<Status(const Incident&)>& fn) = 0;
   // The assessment's projection of every incident (domain/facts.h), in no
   // particular order; names may carry codes.
   virtual Status ScanIncidentFacts(const std::function<Status(const IncidentFacts&)>& fn) = 0;

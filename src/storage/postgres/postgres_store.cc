@@ -151,6 +151,7 @@ class PostgresStore final : public Store {
   Result<std::optional<Incident>> GetIncident(std::string_view id) override;
   Result<bool> HasIncident(std::string_view id) override;
   Status ScanIncidents(const std::function<Status(const Incident&)>& fn) override;
+  Status ScanIncidentsWithoutNarratives(const std::function<Status(const Incident&)>& fn) override;
   Status ScanIncidentFacts(const std::function<Status(const IncidentFacts&)>& fn) override;
   Result<CollectionCounts> Counts() override;
 
@@ -207,7 +208,8 @@ class PostgresStore final : public Store {
   Status ScanRows(std::string_view sql, const std::function<Status(const Rows&, int)>& fn);
   void AddIncidentParams(const Incident& v, int64_t import_id, const std::string& narrative);
   Status AppendCopyLine(const Incident& v, int64_t import_id, const std::string& narrative);
-  Status DecodeIncident(const Rows& rows, int row, Incident* out) const;
+  Status DecodeIncident(const Rows& rows, int row, Incident* out, bool narrative = true) const;
+  Status ScanIncidentRows(const std::function<Status(const Incident&)>& fn, bool narrative);
   Status CorruptIncident(std::string_view id, std::string_view column,
                          std::string_view value) const;
   Result<std::string> SealNarrative(const Incident& v);
@@ -671,7 +673,8 @@ Status PostgresStore::CorruptIncident(std::string_view id, std::string_view colu
                             ", which is not a valid value");
 }
 
-Status PostgresStore::DecodeIncident(const Rows& rows, int row, Incident* out) const {
+Status PostgresStore::DecodeIncident(const Rows& rows, int row, Incident* out,
+                                     bool narrative) const {
   Incident& v = *out;
   v.id = rows.Text(row, 0);
   v.situation = rows.Text(row, 1);
@@ -738,7 +741,7 @@ Status PostgresStore::DecodeIncident(const Rows& rows, int row, Incident* out) c
   }));
   v.sources = SplitStrings(rows.Text(row, 19));
   v.narrative.reset();
-  if (!rows.IsNull(row, 20)) {
+  if (narrative && !rows.IsNull(row, 20)) {
     MARA_ASSIGN_OR_RETURN(v.narrative,
                           sealer_.Unseal(rows.Text(row, 20), "incidents", v.id, "narrative"));
   }
@@ -794,9 +797,19 @@ Status PostgresStore::ScanRows(std::string_view sql,
 }
 
 Status PostgresStore::ScanIncidents(const std::function<Status(const Incident&)>& fn) {
+  return ScanIncidentRows(fn, /*narrative=*/true);
+}
+
+Status PostgresStore::ScanIncidentsWithoutNarratives(
+    const std::function<Status(const Incident&)>& fn) {
+  return ScanIncidentRows(fn, /*narrative=*/false);
+}
+
+Status PostgresStore::ScanIncidentRows(const std::function<Status(const Incident&)>& fn,
+                                       bool narrative) {
   Incident v;  // reused, so its vectors and strings keep their capacity
   return ScanRows(kSelectIncidents, [&](const Rows& rows, int row) -> Status {
-    MARA_RETURN_IF_ERROR(DecodeIncident(rows, row, &v));
+    MARA_RETURN_IF_ERROR(DecodeIncident(rows, row, &v, narrative));
     return fn(v);
   });
 }

@@ -152,6 +152,7 @@ class SqliteStore final : public Store {
   Result<std::optional<Incident>> GetIncident(std::string_view id) override;
   Result<bool> HasIncident(std::string_view id) override;
   Status ScanIncidents(const std::function<Status(const Incident&)>& fn) override;
+  Status ScanIncidentsWithoutNarratives(const std::function<Status(const Incident&)>& fn) override;
   Status ScanIncidentFacts(const std::function<Status(const IncidentFacts&)>& fn) override;
   Result<CollectionCounts> Counts() override;
 
@@ -210,7 +211,8 @@ class SqliteStore final : public Store {
   template <typename T>
   Status LoadDocs(std::string_view sql, std::string_view collection, std::vector<T>* out);
   void BindIncident(Stmt& stmt, const Incident& v, int64_t import_id);
-  Status DecodeIncident(const Stmt& stmt, Incident* out) const;
+  Status DecodeIncident(const Stmt& stmt, Incident* out, bool narrative = true) const;
+  Status ScanIncidentRows(const std::function<Status(const Incident&)>& fn, bool narrative);
   Status CorruptIncident(std::string_view id, std::string_view column,
                          std::string_view value) const;
   // The facts of every incident decoded from its row, in id order: the
@@ -644,7 +646,7 @@ Status ParseStored(std::string_view text, E* out) {
   return Status::Ok();
 }
 
-Status SqliteStore::DecodeIncident(const Stmt& stmt, Incident* out) const {
+Status SqliteStore::DecodeIncident(const Stmt& stmt, Incident* out, bool narrative) const {
   Incident& v = *out;
   v.id = stmt.ColumnText(0);
   v.situation = stmt.ColumnText(1);
@@ -709,7 +711,7 @@ Status SqliteStore::DecodeIncident(const Stmt& stmt, Incident* out) const {
     return Status::Ok();
   }));
   v.narrative.reset();
-  if (!stmt.IsNull(20)) {
+  if (narrative && !stmt.IsNull(20)) {
     MARA_ASSIGN_OR_RETURN(v.narrative,
                           sealer_.Unseal(stmt.ColumnText(20), "incidents", v.id, "narrative"));
   }
@@ -736,12 +738,22 @@ Result<bool> SqliteStore::HasIncident(std::string_view id) {
 }
 
 Status SqliteStore::ScanIncidents(const std::function<Status(const Incident&)>& fn) {
+  return ScanIncidentRows(fn, /*narrative=*/true);
+}
+
+Status SqliteStore::ScanIncidentsWithoutNarratives(
+    const std::function<Status(const Incident&)>& fn) {
+  return ScanIncidentRows(fn, /*narrative=*/false);
+}
+
+Status SqliteStore::ScanIncidentRows(const std::function<Status(const Incident&)>& fn,
+                                     bool narrative) {
   MARA_ASSIGN_OR_RETURN(StmtRef stmt, db_->Prepare(kSelectIncidents));
   Incident v;  // reused, so its vectors and strings keep their capacity
   while (true) {
     MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) return Status::Ok();
-    MARA_RETURN_IF_ERROR(DecodeIncident(*stmt, &v));
+    MARA_RETURN_IF_ERROR(DecodeIncident(*stmt, &v, narrative));
     MARA_RETURN_IF_ERROR(fn(v));
   }
 }
