@@ -91,7 +91,8 @@ class SecurityTest : public ::testing::Test {
     auto dir = ScopedTempDir::Create("mara-security");
     ASSERT_TRUE(dir.ok());
     dir_ = std::move(dir).value();
-    db_ = (fs::path(dir_.path()) / "mara.db").string();
+    db_ = DatabaseUrl();
+    ASSERT_FALSE(db_.empty());
     bundle_ = (fs::path(dir_.path()) / "bundle.json").string();
     WriteFile(bundle_, BundleJson());
     auto admin = Open("", /*create=*/true);
@@ -108,9 +109,17 @@ class SecurityTest : public ::testing::Test {
     ASSERT_TRUE((*admin)->Finish().ok());
   }
 
+  // The store the fixture opens: a SQLite file in the temporary folder,
+  // unless a subclass names another ("" after a failure it reported).
+  virtual std::string DatabaseUrl() { return (fs::path(dir_.path()) / "mara.db").string(); }
+
   Result<std::unique_ptr<Session>> Open(const std::string& principal, bool create = false) {
     SessionOptions o;
     o.db = db_;
+    if (db_.rfind("postgresql://", 0) == 0) {
+      o.key_file = (fs::path(dir_.path()) / "mara.keys").string();
+      o.evidence_dir = (fs::path(dir_.path()) / "mara.evidence").string();
+    }
     o.principal = principal;
     o.create = create;
     return Session::Open(o);
@@ -857,12 +866,33 @@ TEST_F(SecurityTest, OpeningWithoutTheKeyFileIsRefused) {
 
 // ---------------------------------------------------------------- four eyes, consent, scope
 
-class OneDoorTest : public SecurityTest {
+// The one-door cases (four eyes, consent, dates, scoped analysts, the
+// export round trip) run on both backends.
+class OneDoorTest : public SecurityTest, public ::testing::WithParamInterface<std::string> {
  protected:
   void SetUp() override {
     SecurityTest::SetUp();
+    if (HasFatalFailure()) return;
     AddPrincipal("mon1", {"monitor"});
     AddPrincipal("rev1", {"reviewer"});
+  }
+  void TearDown() override {
+    if (GetParam() == "postgresql") {
+      Status dropped = pg::testing::DropScratchDatabase(ScratchKey());
+      EXPECT_TRUE(dropped.ok()) << dropped.ToString();
+    }
+  }
+
+  std::string DatabaseUrl() override {
+    if (GetParam() != "postgresql") return SecurityTest::DatabaseUrl();
+    auto url = pg::testing::ScratchDatabaseUrl(ScratchKey());
+    EXPECT_TRUE(url.ok()) << url.status().ToString();
+    return url.ok() ? *url : "";
+  }
+
+  static std::string ScratchKey() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    return std::string("one-door/") + info->name();
   }
 
   mara::Incident Stored(const std::string& id) {
@@ -892,7 +922,7 @@ class OneDoorTest : public SecurityTest {
   }
 };
 
-TEST_F(OneDoorTest, OnlyTheVerifyOperationVerifies) {
+TEST_P(OneDoorTest, OnlyTheVerifyOperationVerifies) {
   mara::Incident fresh = Stored("I-1");
   fresh.id = "I-NEW";
   fresh.status = IncidentStatus::kVerified;
@@ -915,7 +945,7 @@ TEST_F(OneDoorTest, OnlyTheVerifyOperationVerifies) {
   EXPECT_EQ(Stored("I-NEW").verified_on, Date::FromYmd(2025, 3, 1));
 }
 
-TEST_F(OneDoorTest, ChangingAVerifiedIncidentsSubstanceReturnsItToVerification) {
+TEST_P(OneDoorTest, ChangingAVerifiedIncidentsSubstanceReturnsItToVerification) {
   ASSERT_TRUE(VerifyIncident(*As("rev1"), "I-1", Date::FromYmd(2025, 3, 1)).ok());
   // A narrative-only edit keeps the verification and its date.
   mara::Incident edit = Stored("I-1");
@@ -953,7 +983,7 @@ TEST_F(OneDoorTest, ChangingAVerifiedIncidentsSubstanceReturnsItToVerification) 
   EXPECT_TRUE(Verify().ok());
 }
 
-TEST_F(OneDoorTest, AReviewerReturnsAnIncidentToItsAuthorWithAComment) {
+TEST_P(OneDoorTest, AReviewerReturnsAnIncidentToItsAuthorWithAComment) {
   EXPECT_EQ(ReturnIncident(*As("rev1"), "I-3", " ").code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(ReturnIncident(*As("mon1"), "I-3", "check the date").code(),
             StatusCode::kPermissionDenied);
@@ -966,7 +996,7 @@ TEST_F(OneDoorTest, AReviewerReturnsAnIncidentToItsAuthorWithAComment) {
   EXPECT_EQ(ReturnIncident(*As("rev1"), "I-NONE", "x").code(), StatusCode::kNotFound);
 }
 
-TEST_F(OneDoorTest, AWithdrawnIncidentAnswersAsIfItDidNotExist) {
+TEST_P(OneDoorTest, AWithdrawnIncidentAnswersAsIfItDidNotExist) {
   const mara::Incident original = Stored("I-4");
   ASSERT_TRUE(SetIncidentConsent(*As("mon1"), "I-4", Consent::kWithdrawn).ok());
   mara::Incident overwrite = original;
@@ -1002,7 +1032,7 @@ TEST_F(OneDoorTest, AWithdrawnIncidentAnswersAsIfItDidNotExist) {
   EXPECT_TRUE(Verify().ok());
 }
 
-TEST_F(OneDoorTest, AWithdrawnTestimonyComesBackOnlyByItsOwnOperation) {
+TEST_P(OneDoorTest, AWithdrawnTestimonyComesBackOnlyByItsOwnOperation) {
   ASSERT_TRUE(SetTestimonyConsent(*As("mon1"), "S-T", Consent::kWithdrawn).ok());
   EXPECT_EQ(SetTestimonyConsent(*As("mon1"), "S-T", Consent::kAggregateReporting).code(),
             StatusCode::kConflict);
@@ -1022,7 +1052,7 @@ TEST_F(OneDoorTest, AWithdrawnTestimonyComesBackOnlyByItsOwnOperation) {
   EXPECT_TRUE(Verify().ok());
 }
 
-TEST_F(OneDoorTest, WithdrawnIncidentsEvidenceIsNeitherListedNorExported) {
+TEST_P(OneDoorTest, WithdrawnIncidentsEvidenceIsNeitherListedNorExported) {
   const std::string file = (fs::path(dir_.path()) / "photo.txt").string();
   WriteFile(file, kEvidenceText);
   EvidenceIntake intake;
@@ -1045,7 +1075,7 @@ TEST_F(OneDoorTest, WithdrawnIncidentsEvidenceIsNeitherListedNorExported) {
   EXPECT_THAT(ExportText("bundle"), Not(HasSubstr("marigold door")));
 }
 
-TEST_F(OneDoorTest, ThePublicStatementOfCaseCarriesNoConfidentialNote) {
+TEST_P(OneDoorTest, ThePublicStatementOfCaseCarriesNoConfidentialNote) {
   ImportMore(R"({"format": "mara-bundle/1",
     "engagements": [{"party": "P-1", "date": "2025-02-11", "kind": "refused",
                      "note": "CANARY-ENGAGEMENT-NOTE"}],
@@ -1087,7 +1117,7 @@ TEST_F(OneDoorTest, ThePublicStatementOfCaseCarriesNoConfidentialNote) {
   EXPECT_THAT(StatementOfCaseToText(*confidential, false), Not(HasSubstr("Field team")));
 }
 
-TEST_F(OneDoorTest, SituationScopedAnalystsAssessAndReadTheirOwnSituations) {
+TEST_P(OneDoorTest, SituationScopedAnalystsAssessAndReadTheirOwnSituations) {
   ImportMore(R"({"format": "mara-bundle/1",
     "situations": [{"id": "SIT-B", "name": "Country B", "on_council_agenda": true}],
     "parties": [{"id": "P-2", "name": "Militia of B", "kind": "non_state", "situation": "SIT-B"}],
@@ -1123,7 +1153,7 @@ TEST_F(OneDoorTest, SituationScopedAnalystsAssessAndReadTheirOwnSituations) {
   EXPECT_EQ(all->parties.size(), 2u);
 }
 
-TEST_F(OneDoorTest, TheExportOfAStoreWithWithdrawalsIsAFaithfulReimportableCopy) {
+TEST_P(OneDoorTest, TheExportOfAStoreWithWithdrawalsIsAFaithfulReimportableCopy) {
   ImportMore(R"({"format": "mara-bundle/1",
     "statements": [{"id": "ST-1", "by": "Government of A", "date": "2025-03-01",
                     "kind": "dispute", "incidents": ["I-4", "I-1"], "text": "We deny it"}],
@@ -1197,7 +1227,7 @@ TEST_F(OneDoorTest, TheExportOfAStoreWithWithdrawalsIsAFaithfulReimportableCopy)
   EXPECT_EQ((*reviews)[1].status, "pending");
 
   // The same bytes again through a PostgreSQL store.
-  auto pg_url = pg::testing::ScratchDatabaseUrl("one-door-round-trip");
+  auto pg_url = pg::testing::ScratchDatabaseUrl("one-door-round-trip/" + GetParam());
   ASSERT_TRUE(pg_url.ok()) << pg_url.status().ToString();
   SessionOptions pg_options;
   pg_options.db = *pg_url;
@@ -1213,7 +1243,7 @@ TEST_F(OneDoorTest, TheExportOfAStoreWithWithdrawalsIsAFaithfulReimportableCopy)
     ASSERT_TRUE(ExportStore(**pg_copy, "bundle", third).ok());
     EXPECT_EQ(third.str(), first);
   }
-  ASSERT_TRUE(pg::testing::DropScratchDatabase("one-door-round-trip").ok());
+  ASSERT_TRUE(pg::testing::DropScratchDatabase("one-door-round-trip/" + GetParam()).ok());
   // The copy assesses as the original does.
   const Policy policy = DefaultPolicy().value();
   auto a = AssessCycle(*As(""), policy, 2025);
@@ -1223,6 +1253,42 @@ TEST_F(OneDoorTest, TheExportOfAStoreWithWithdrawalsIsAFaithfulReimportableCopy)
   EXPECT_EQ(a->parties[0].status, b->parties[0].status);
   EXPECT_EQ(a->parties[0].evidence.notice_incidents, b->parties[0].evidence.notice_incidents);
 }
+
+TEST_P(OneDoorTest, DatesAfterTodayAreRefusedNamingTheField) {
+  auto admin = As("");
+  const Date today = Today(admin->clock());
+  const Date tomorrow = Date::FromDays(today.DaysSinceEpoch() + 1);
+  mara::Incident later = Stored("I-1");
+  later.id = "I-LATER";
+  later.status = IncidentStatus::kReported;
+  later.verified_on.reset();
+  later.date = tomorrow;
+  Status saved = SaveIncident(*As("mon1"), later).status();
+  EXPECT_EQ(saved.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(saved.message(), HasSubstr("date: "));
+  EXPECT_THAT(saved.message(), HasSubstr("after today"));
+  Decision decision;
+  decision.party = "P-1";
+  decision.cycle = today.year();
+  decision.status = PartyStatus::kListed;
+  decision.date = tomorrow;
+  decision.rationale = "Dated tomorrow";
+  Status decided = RecordDecision(*admin, decision);
+  EXPECT_EQ(decided.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(decided.message(), HasSubstr("after today"));
+  // A cycle after this year is neither assessed nor reported.
+  const Policy policy = DefaultPolicy().value();
+  EXPECT_EQ(AssessCycle(*admin, policy, today.year() + 1).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_TRUE(AssessCycle(*admin, policy, today.year()).ok());
+  // Nothing was stored.
+  EXPECT_FALSE(As("")->store().GetIncident("I-LATER").value().has_value());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, OneDoorTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
 
 }  // namespace
 }  // namespace mara
