@@ -178,7 +178,7 @@ Response ReviewQueue(Request&, Session& session, int min_cell) {
   Json items = Json::array();
   for (const Incident& incident : candidates) {
     MARA_API_TRY_ASSIGN(std::optional<IncidentProvenance> who,
-                        IncidentProvenanceOf(session, incident.id), "");
+                        IncidentProvenanceOf(session, incident), "");
     security::Scope scope;
     scope.situation = incident.situation;
     scope.target = "incident " + incident.id;

@@ -30,10 +30,9 @@ Result<Bundle> ReadRegistry(Session& session) {
 }
 
 Result<std::optional<IncidentProvenance>> IncidentProvenanceOf(Session& session,
-                                                               const std::string& id) {
-  MARA_ASSIGN_OR_RETURN(std::optional<Incident> incident, FindVisibleIncident(session, id));
-  if (!incident) return std::optional<IncidentProvenance>();
-  return session.store().GetIncidentProvenance(id);
+                                                               const Incident& incident) {
+  if (!CanSeeIncident(session, incident)) return std::optional<IncidentProvenance>();
+  return session.store().GetIncidentProvenance(incident.id);
 }
 
 Result<std::set<std::string>> WithdrawnIncidentIds(Session& session) {

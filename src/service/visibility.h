@@ -22,9 +22,9 @@
 //   least one situation, else kPermissionDenied. It returns the records as
 //   stored; every output shows each through its disclosure.h view for the
 //   reader's edition (EditionFor).
-// - IncidentProvenanceOf: who created and who last edited an incident the
-//   principal can see (CanSeeIncident); nullopt when there is none or it
-//   cannot see it.
+// - IncidentProvenanceOf: who created and who last edited `incident` (as
+//   read by a scan), when the principal can see it (CanSeeIncident); nullopt
+//   when it cannot or nothing is recorded. The incident is not read again.
 // Store failures are returned unchanged.
 #ifndef MARA_SERVICE_VISIBILITY_H_
 #define MARA_SERVICE_VISIBILITY_H_
@@ -49,7 +49,7 @@ Status ScanVisibleIncidents(Session& session,
                             const std::function<Status(const Incident&, Edition)>& visit);
 Result<Bundle> ReadRegistry(Session& session);
 Result<std::optional<IncidentProvenance>> IncidentProvenanceOf(Session& session,
-                                                               const std::string& id);
+                                                               const Incident& incident);
 
 }  // namespace mara
 
