@@ -127,6 +127,83 @@ TEST_F(SecurityCliTest, PrincipalsFourEyesAndTheAuditLog) {
   EXPECT_THAT(r.err, HasSubstr("audit log record 2"));
 }
 
+// The signed head kept outside the store catches a truncation that leaves a
+// valid older log; verify trusts only pinned or given keys, and writes
+// nothing; files Mara creates are 0600 unless --umask says otherwise.
+TEST_F(SecurityCliTest, AnchoredHeadsPinnedKeysAndPrivateFiles) {
+  ASSERT_EQ(Mara({"init"}).code, 0);
+  Write(dir_ / "b.json", kBundle);
+  ASSERT_EQ(Mara({"import", (dir_ / "b.json").string()}).code, 0);
+  const std::string early = (dir_ / "early-head.json").string();
+  MaraRun r = Mara({"audit", "head", "--out", early});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(Slurp(early), HasSubstr("\"format\": \"mara-audit-head/1\""));
+  ASSERT_EQ(Mara({"user", "add", "reviewer1", "--role", "reviewer"}).code, 0);
+  const std::string later = (dir_ / "later-head.json").string();
+  ASSERT_EQ(Mara({"audit", "head", "--out", later}).code, 0);
+  r = Mara({"audit", "head"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"public_key\": \"ed25519:"));
+  const size_t at = r.out.find("\"public_key\": \"") + 15;
+  const std::string public_key = r.out.substr(at, r.out.find('"', at) - at);
+
+  // Verification writes nothing: the database file is unchanged.
+  const std::string before = Slurp(db_);
+  for (const std::string& head : {early, later}) {
+    r = Mara({"audit", "verify", "--head", head});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("anchored head found"));
+  }
+  EXPECT_EQ(Slurp(db_), before);
+
+  // Cut the log back to the earlier head, deleting the later checkpoints.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+  const std::string early_text = Slurp(early);
+  const size_t seq_at = early_text.find("\"seq\": ") + 7;
+  const std::string keep = std::to_string(std::stoull(early_text.substr(seq_at)));
+  const std::string cut = "DELETE FROM audit_records WHERE seq > " + keep +
+                          "; DELETE FROM audit_checkpoints WHERE seq > " + keep +
+                          "; UPDATE audit_head SET seq = " + keep +
+                          ", hash = (SELECT hash FROM audit_records WHERE seq = " + keep + ");";
+  ASSERT_EQ(sqlite3_exec(db, cut.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  r = Mara({"audit", "verify"});
+  EXPECT_EQ(r.code, 0) << "a log cut back to a signed record is a valid older log: " << r.err;
+  r = Mara({"audit", "verify", "--head", later});
+  EXPECT_NE(r.code, 0);
+  EXPECT_THAT(r.err, HasSubstr("anchored head"));
+  EXPECT_THAT(r.err, HasSubstr("truncated"));
+  r = Mara({"audit", "verify", "--head", (dir_ / "b.json").string()});
+  EXPECT_NE(r.code, 0);
+  EXPECT_THAT(r.err, HasSubstr("/format"));
+
+  // Another key given explicitly is refused; the real one is accepted.
+  r = Mara(
+      {"audit", "verify", "--public-key", "ed25519:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="});
+  EXPECT_NE(r.code, 0);
+  EXPECT_THAT(r.err, HasSubstr("not trusted"));
+  r = Mara({"audit", "verify", "--public-key", public_key});
+  EXPECT_EQ(r.code, 0) << r.err;
+
+  // Private files by default; the user may ask otherwise.
+  const auto mode = [](const std::string& path) {
+    return fs::status(path).permissions() & fs::perms::all;
+  };
+  const fs::perms owner_rw = fs::perms::owner_read | fs::perms::owner_write;
+  EXPECT_EQ(mode(db_), owner_rw);
+  EXPECT_EQ(mode(later), owner_rw);
+  const std::string exported = (dir_ / "export.json").string();
+  ASSERT_EQ(Mara({"export", "--out", exported}).code, 0);
+  EXPECT_EQ(mode(exported), owner_rw);
+  const std::string shared = (dir_ / "shared.json").string();
+  ASSERT_EQ(Mara({"--umask", "022", "export", "--out", shared}).code, 0);
+  EXPECT_EQ(mode(shared), owner_rw | fs::perms::group_read | fs::perms::others_read);
+  r = Mara({"--umask", "9x", "stats"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--umask"));
+}
+
 // The side doors: name reviews, store copies and backups act as --as, and
 // a petition ruling needs a reason.
 TEST_F(SecurityCliTest, NamesReviewStoreCopyBackupAndRulingsAreChecked) {

@@ -765,8 +765,7 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
                     ListAudit});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/audit/verification",
-                     .summary = "Verify the audit chain (admins)",
-                     .audited_read = true},
+                     .summary = "Verify the audit chain against the pinned keys (admins)"},
                     [](Request&, Session& session) -> Response {
                       MARA_API_ASSIGN(security::AuditVerification v, VerifyAudit(session), "");
                       Json j;

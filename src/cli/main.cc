@@ -1,4 +1,7 @@
+#include <sys/stat.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <string>
@@ -42,6 +45,11 @@ int main(int argc, char** argv) {
   app.add_flag("--read-only", ctx.read_only,
                "Open the store for reading only (SQLite read-only open; PostgreSQL read-only "
                "transactions), as on a replica");
+  std::string umask_text = "077";
+  app.add_option("--umask", umask_text,
+                 "File-creation mask for every file Mara writes (store, WAL, backups, exports, "
+                 "rejects, reports, signatures, keys), in octal; the default 077 makes them 0600")
+      ->envname("MARA_UMASK");
   app.set_version_flag("--version", "mara 0.1.0");
   mara::cli::RegisterCoreCommands(app, ctx);
   mara::cli::RegisterPolicyCommands(app, ctx);
@@ -57,6 +65,16 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   if (!ctx.run) return 0;
+  {
+    char* end = nullptr;
+    const long mask = std::strtol(umask_text.c_str(), &end, 8);
+    if (umask_text.empty() || *end != '\0' || mask < 0 || mask > 0777) {
+      std::fprintf(stderr, "mara: --umask: %s is not an octal file mode mask (e.g. 077)\n",
+                   umask_text.c_str());
+      return 2;
+    }
+    umask(static_cast<mode_t>(mask));
+  }
   mara::Status status;
   try {
     status = ctx.run();

@@ -8,6 +8,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -173,19 +174,122 @@ void RegisterKey(CLI::App& app, Context& ctx) {
   });
 }
 
+struct AuditArgs {
+  std::vector<std::string> public_keys;
+  std::string head_file;
+  std::string out;
+  std::string trusted_keys;
+  uint64_t every = 0;
+  bool json = false;
+};
+
+// The session for audit commands that only read: the store opened
+// read-only, so nothing is appended or signed whatever happens.
+Result<std::unique_ptr<Session>> OpenReadOnly(const Context& ctx) {
+  SessionOptions options = ctx.SessionOptionsFor(false);
+  options.read_only = true;
+  return Session::Open(options);
+}
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read " + QuoteForMessage(path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 void RegisterAudit(CLI::App& app, Context& ctx) {
   CLI::App* audit = app.add_subcommand("audit", "The tamper-evident audit log");
   audit->require_subcommand(1);
+  auto a = std::make_shared<AuditArgs>();
+
   CLI::App* verify = audit->add_subcommand(
-      "verify", "Check the whole hash chain and its signed checkpoints; exit non-zero if damaged");
-  verify->callback([&ctx] {
-    ctx.run = [&ctx]() -> Status {
-      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
-      MARA_ASSIGN_OR_RETURN(security::AuditVerification v, VerifyAudit(*session));
+      "verify",
+      "Check the whole hash chain and its signed checkpoints against the pinned keys; exit "
+      "non-zero if damaged. Reads only.");
+  verify->add_option("--public-key", a->public_keys,
+                     "Trust this signing key (ed25519:<base64>, as `mara audit head` prints it) "
+                     "instead of the pinned keys; repeatable");
+  verify->add_option("--head", a->head_file,
+                     "A signed head saved earlier by `mara audit head --out`: the chain must "
+                     "still hold it (catches truncation and rewrites)");
+  verify->callback([&ctx, a] {
+    ctx.run = [&ctx, a]() -> Status {
+      AuditVerifyOptions options;
+      for (const std::string& text : a->public_keys) {
+        auto key = security::PublicKey::FromText(text);
+        if (!key.ok()) return key.status().WithPrefix("--public-key");
+        options.public_keys.push_back(*key);
+      }
+      if (!a->head_file.empty()) {
+        MARA_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(a->head_file));
+        MARA_ASSIGN_OR_RETURN(SignedAuditHead head, ParseSignedHead(text, a->head_file));
+        options.anchor = head.checkpoint;
+      }
+      MARA_ASSIGN_OR_RETURN(auto session, OpenReadOnly(ctx));
+      MARA_ASSIGN_OR_RETURN(security::AuditVerification v, VerifyAudit(*session, options));
       MARA_RETURN_IF_ERROR(v.ToStatus());
-      std::printf("Audit log intact: %llu records, %llu signed checkpoints checked\n",
+      std::printf("Audit log intact: %llu records, %llu signed checkpoints checked%s\n",
                   static_cast<unsigned long long>(v.records),
-                  static_cast<unsigned long long>(v.checkpoints));
+                  static_cast<unsigned long long>(v.checkpoints),
+                  v.anchor_checked ? ", anchored head found" : "");
+      return Status::Ok();
+    };
+  });
+
+  CLI::App* head = audit->add_subcommand(
+      "head",
+      "Print the signed head of the chain (seq, hash, time, key) to keep outside the store");
+  head->add_option("--out", a->out, "Write the mara-audit-head/1 JSON to this file (mode 0600)");
+  head->callback([&ctx, a] {
+    ctx.run = [&ctx, a]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, OpenReadOnly(ctx));
+      MARA_ASSIGN_OR_RETURN(SignedAuditHead h, ReadSignedHead(*session));
+      const std::string json = SignedHeadJson(h);
+      if (a->out.empty()) {
+        std::fwrite(json.data(), 1, json.size(), stdout);
+        return Status::Ok();
+      }
+      {
+        std::ofstream out(a->out, std::ios::binary | std::ios::trunc);
+        out << json;
+        if (!out.flush()) return Status::IOError("cannot write " + QuoteForMessage(a->out));
+      }
+      std::printf("Audit head: record %llu, hash %s, signed by key %s; written to %s\n",
+                  static_cast<unsigned long long>(h.checkpoint.seq), h.checkpoint.hash.c_str(),
+                  h.checkpoint.key_id.c_str(), a->out.c_str());
+      return Status::Ok();
+    };
+  });
+
+  CLI::App* pin = audit->add_subcommand(
+      "pin", "Trust the key file's signing key for `audit verify` (pins its public key)");
+  pin->add_option("--trusted-keys", a->trusted_keys,
+                  "The trusted-keys file (default: $MARA_TRUSTED_KEYS or "
+                  "~/.config/mara/trusted-keys)");
+  pin->callback([&ctx, a] {
+    ctx.run = [&ctx, a]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, OpenReadOnly(ctx));
+      MARA_ASSIGN_OR_RETURN(security::PublicKey key, PinSigningKey(*session, a->trusted_keys));
+      std::printf("Pinned signing key %s (%s)\n", key.id.c_str(), key.ToText().c_str());
+      return Status::Ok();
+    };
+  });
+
+  CLI::App* settings =
+      audit->add_subcommand("settings", "Show or set the interval of signed checkpoints (admin)");
+  settings->add_option("--checkpoint-every", a->every,
+                       "Sign a checkpoint at least every N records (1: every record)");
+  settings->callback([&ctx, a] {
+    ctx.run = [&ctx, a]() -> Status {
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      if (a->every != 0) {
+        MARA_RETURN_IF_ERROR(SetCheckpointEvery(*session, a->every));
+      }
+      MARA_ASSIGN_OR_RETURN(uint64_t every, CheckpointEveryOf(*session));
+      std::printf("Audit checkpoints: at least every %llu record%s\n",
+                  static_cast<unsigned long long>(every), every == 1 ? "" : "s");
       return session->Finish();
     };
   });

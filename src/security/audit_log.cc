@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <map>
 
@@ -14,6 +15,8 @@ namespace {
 constexpr size_t kHashBytes = 32;
 constexpr std::string_view kRecordTag("mara-audit/1\0", 13);
 constexpr std::string_view kCheckpointTag("mara-audit-checkpoint/1\0", 24);
+constexpr std::string_view kCheckpointTagV2("mara-audit-checkpoint/2\0", 24);
+constexpr std::string_view kEveryTag("mara-audit-checkpoint-every/1\0", 30);
 
 void AppendU64(std::string& out, uint64_t v) {
   for (int shift = 56; shift >= 0; shift -= 8)
@@ -95,19 +98,32 @@ Result<std::string> ComputeAuditHash(const AuditRecord& record) {
   return ToHex(digest);
 }
 
-Result<std::string> CheckpointMessage(uint64_t seq, std::string_view hash) {
-  std::string out(kCheckpointTag);
+Result<std::string> CheckpointMessage(uint64_t seq, std::string_view hash, uint64_t every) {
+  std::string out(every == 0 ? kCheckpointTag : kCheckpointTagV2);
   AppendU64(out, seq);
   MARA_RETURN_IF_ERROR(AppendHash(out, hash, "checkpoint hash"));
+  if (every != 0) AppendU64(out, every);
   return out;
 }
 
-AuditCheckpoint SignCheckpoint(uint64_t seq, std::string_view hash, const SigningKey& key) {
-  AuditCheckpoint cp{seq, std::string(hash), key.id(), ""};
-  auto message = CheckpointMessage(seq, hash);
+AuditCheckpoint SignCheckpoint(uint64_t seq, std::string_view hash, uint64_t every,
+                               const SigningKey& key) {
+  AuditCheckpoint cp{seq, std::string(hash), key.id(), "", every};
+  auto message = CheckpointMessage(seq, hash, every);
   // A hash that does not parse gets an empty signature, which never verifies.
   if (message.ok()) cp.signature = ToBase64(key.Sign(AsBytes(*message)));
   return cp;
+}
+
+std::string CheckpointEveryDigest(uint64_t every) {
+  EnsureSodium();
+  std::string message(kEveryTag);
+  AppendU64(message, every);
+  std::array<uint8_t, kHashBytes> digest{};
+  crypto_generichash(digest.data(), digest.size(),
+                     reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                     nullptr, 0);
+  return ToHex(digest);
 }
 
 Status MemoryAuditSink::Append(const AuditRecord& record) {
@@ -161,8 +177,10 @@ Result<AuditRecord> AuditLog::Append(const AuditEntry& entry) {
   if (!hash.ok()) return hash.status().WithPrefix("audit log head");
   record.hash = std::move(hash).value();
   MARA_RETURN_IF_ERROR(sink_.Append(record));
-  if (options_.checkpoint_every > 0 && record.seq % options_.checkpoint_every == 0) {
-    MARA_RETURN_IF_ERROR(sink_.AppendCheckpoint(SignCheckpoint(record.seq, record.hash, signer_)));
+  const uint64_t every = std::max<uint64_t>(1, options_.checkpoint_every);
+  if (record.seq % every == 0) {
+    MARA_RETURN_IF_ERROR(
+        sink_.AppendCheckpoint(SignCheckpoint(record.seq, record.hash, every, signer_)));
     last_checkpoint_seq_ = record.seq;
   }
   return record;
@@ -171,7 +189,8 @@ Result<AuditRecord> AuditLog::Append(const AuditEntry& entry) {
 Status AuditLog::Checkpoint() {
   MARA_ASSIGN_OR_RETURN(AuditHead head, sink_.Head());
   if (head.seq == 0 || head.seq == last_checkpoint_seq_) return Status::Ok();
-  MARA_RETURN_IF_ERROR(sink_.AppendCheckpoint(SignCheckpoint(head.seq, head.hash, signer_)));
+  const uint64_t every = std::max<uint64_t>(1, options_.checkpoint_every);
+  MARA_RETURN_IF_ERROR(sink_.AppendCheckpoint(SignCheckpoint(head.seq, head.hash, every, signer_)));
   last_checkpoint_seq_ = head.seq;
   return Status::Ok();
 }
@@ -194,7 +213,7 @@ std::optional<std::string> CheckCheckpoint(const AuditCheckpoint& cp,
   if (key == nullptr) {
     return "checkpoint is signed by key " + QuoteForMessage(cp.key_id) + ", which is not trusted";
   }
-  auto message = CheckpointMessage(cp.seq, cp.hash);
+  auto message = CheckpointMessage(cp.seq, cp.hash, cp.every);
   if (!message.ok()) return "checkpoint hash is not 64 lowercase hex digits";
   auto signature = FromBase64(cp.signature, "checkpoint signature");
   if (!signature.ok() || !key->Verify(AsBytes(*message), *signature)) {
@@ -207,24 +226,35 @@ std::optional<std::string> CheckCheckpoint(const AuditCheckpoint& cp,
 }  // namespace
 
 Result<AuditVerification> VerifyAuditLog(const AuditSink& sink,
-                                         std::span<const PublicKey> trusted_keys) {
+                                         std::span<const PublicKey> trusted_keys,
+                                         const AuditCheckpoint* anchor) {
   EnsureSodium();
   AuditVerification result;
   MARA_ASSIGN_OR_RETURN(AuditHead head, sink.Head());
   MARA_ASSIGN_OR_RETURN(std::vector<AuditCheckpoint> checkpoints, sink.Checkpoints());
   result.head_seq = head.seq;
 
+  auto fail = [&result](uint64_t seq, std::string what) {
+    if (!result.problem) result.problem = AuditProblem{seq, std::move(what)};
+  };
+  if (anchor != nullptr) {
+    if (auto bad = CheckCheckpoint(*anchor, trusted_keys)) {
+      fail(anchor->seq, "the anchored head does not verify: " + *bad);
+      return result;
+    }
+  }
+
   // Every checkpoint is checked when the walk reaches its seq, so problems
   // are reported in seq order whichever kind they are.
   std::multimap<uint64_t, const AuditCheckpoint*> by_seq;
   for (const AuditCheckpoint& cp : checkpoints) by_seq.emplace(cp.seq, &cp);
 
-  auto fail = [&result](uint64_t seq, std::string what) {
-    if (!result.problem) result.problem = AuditProblem{seq, std::move(what)};
-  };
-
   uint64_t expected = 1;
   std::string prev = AuditGenesisHash();
+  uint64_t sealed = 0;  // the last record sealed by a valid checkpoint
+  // The interval the chain set (its settings record's digest); none: the
+  // default.
+  std::optional<std::string> every_digest;
   // After a gap, the scan keeps reading seqs only, to tell a deleted record
   // from one stored out of order.
   std::optional<uint64_t> missing;
@@ -256,17 +286,52 @@ Result<AuditVerification> VerifyAuditLog(const AuditSink& sink,
       fail(r.seq, "content does not match its hash (a field was altered)");
       return Status::Ok();
     }
+    if (anchor != nullptr && anchor->seq == r.seq) {
+      if (anchor->hash != r.hash) {
+        fail(r.seq,
+             "differs from the anchored head kept outside the store (the chain was "
+             "rewritten)");
+        return Status::Ok();
+      }
+      result.anchor_checked = true;
+    }
     auto [first, last] = by_seq.equal_range(r.seq);
+    uint64_t limit = 0;  // the widest interval a valid checkpoint here allows
     for (auto it = first; it != last; ++it) {
-      if (auto bad = CheckCheckpoint(*it->second, trusted_keys)) {
+      const AuditCheckpoint& cp = *it->second;
+      if (auto bad = CheckCheckpoint(cp, trusted_keys)) {
         fail(r.seq, *bad);
         return Status::Ok();
       }
-      if (it->second->hash != r.hash) {
+      if (cp.hash != r.hash) {
         fail(r.seq, "the signed checkpoint names a different hash (the chain was rewritten)");
         return Status::Ok();
       }
+      if (cp.every != 0) {
+        const bool as_set = every_digest ? CheckpointEveryDigest(cp.every) == *every_digest
+                                         : cp.every == kDefaultCheckpointEvery;
+        if (!as_set) {
+          fail(r.seq, "the checkpoint signs an interval of " + std::to_string(cp.every) +
+                          " records, which is not the interval the audit chain set (the "
+                          "store's setting was changed outside Mara)");
+          return Status::Ok();
+        }
+      }
+      limit = std::max(limit, cp.every == 0 ? kLegacyCheckpointEvery : cp.every);
       ++result.checkpoints;
+    }
+    if (limit > 0) {
+      if (r.seq - sealed > limit) {
+        fail(sealed + 1, "no signed checkpoint seals records " + std::to_string(sealed + 1) +
+                             " to " + std::to_string(r.seq - 1) + ", more than the interval of " +
+                             std::to_string(limit) + " (checkpoints were deleted)");
+        return Status::Ok();
+      }
+      sealed = r.seq;
+    }
+    if (r.action == kSettingsAction && r.collection == "settings" &&
+        r.target_id == kCheckpointEveryTarget) {
+      every_digest = r.after_digest;
     }
     prev = r.hash;
     ++result.records;
@@ -284,6 +349,12 @@ Result<AuditVerification> VerifyAuditLog(const AuditSink& sink,
   if (result.problem) return result;
 
   const uint64_t last = expected - 1;
+  if (anchor != nullptr && anchor->seq > last) {
+    fail(last + 1, "missing: the anchored head kept outside the store is record " +
+                       std::to_string(anchor->seq) + " but the log ends at record " +
+                       std::to_string(last) + " (truncated)");
+    return result;
+  }
   if (head.seq > last) {
     fail(last + 1, "missing: the head is record " + std::to_string(head.seq) +
                        " but the log ends at record " + std::to_string(last) + " (truncated)");
@@ -310,6 +381,14 @@ Result<AuditVerification> VerifyAuditLog(const AuditSink& sink,
       }
       break;
     }
+  }
+  if (result.problem) return result;
+  if (last > sealed) {
+    fail(sealed + 1, "the head (record " + std::to_string(last) +
+                         ") is not sealed by a signed checkpoint: records " +
+                         std::to_string(sealed + 1) + " to " + std::to_string(last) +
+                         " are unsigned (checkpoints were deleted, or records were appended "
+                         "outside Mara)");
   }
   return result;
 }

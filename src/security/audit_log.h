@@ -10,14 +10,19 @@
 //   must refuse (kConflict) a record that does not extend the current head,
 //   so two writers can never fork the chain.
 // - AuditLog: builds records (time from the injected Clock), chains them,
-//   and signs a checkpoint every `checkpoint_every` records and on
-//   Checkpoint() (which the service calls at the end of each command, so the
-//   signed head is always recent).
+//   and signs a checkpoint of every record whose seq is a multiple of the
+//   checkpoint interval N (1 by default: every record, in the transaction
+//   that appends it) and on Checkpoint() (which the service calls at the end
+//   of each command). Each checkpoint signs N with the record's hash, so the
+//   interval cannot be raised behind the signer's back.
 // - VerifyAuditLog: walks the whole chain and reports the first problem with
 //   its seq: an altered field, a deleted record, reordered records, a
-//   truncated tail (against the head and the latest checkpoint), a record
-//   inserted out of chain, a checkpoint that is not validly signed by a
-//   trusted key or that names a different hash.
+//   truncated tail (against the head, the latest checkpoint and an anchored
+//   head kept outside the store), a record inserted out of chain, a
+//   checkpoint that is not validly signed by a trusted key or that names a
+//   different hash, more than N records without a signed checkpoint
+//   (checkpoints deleted), a head that no checkpoint seals, and a
+//   checkpoint whose N is not the interval the chain itself set.
 //
 // Errors: Append returns kInvalidArgument for an entry that breaks the field
 // rules (empty principal or action, invalid UTF-8, over-long fields, a digest
@@ -48,7 +53,17 @@
 namespace mara::security {
 
 inline constexpr std::string_view kAuditFormat = "mara-audit/1";
-inline constexpr uint64_t kDefaultCheckpointEvery = 1000;
+// The checkpoint interval of a store that never set one: every record.
+inline constexpr uint64_t kDefaultCheckpointEvery = 1;
+// The interval of version-1 checkpoints (which do not sign theirs).
+inline constexpr uint64_t kLegacyCheckpointEvery = 1000;
+// The largest interval a store may set.
+inline constexpr uint64_t kMaxCheckpointEvery = 1000000;
+// The audit record that changes the interval: action kSettingsAction,
+// collection "settings", target kCheckpointEveryTarget, after digest
+// CheckpointEveryDigest(N). It takes effect after its own record.
+inline constexpr std::string_view kSettingsAction = "audit.settings";
+inline constexpr std::string_view kCheckpointEveryTarget = "checkpoint_every";
 inline constexpr size_t kMaxAuditFieldBytes = 1024;
 
 // What a caller records about one change.
@@ -81,6 +96,9 @@ struct AuditCheckpoint {
   std::string hash;       // that record's hash, 64 hex
   std::string key_id;     // signing key id
   std::string signature;  // base64 of the 64-byte Ed25519 signature
+  // The checkpoint interval in force, signed with the rest (version 2);
+  // 0 for a version-1 checkpoint, which signs seq and hash only.
+  uint64_t every = 0;
 
   bool operator==(const AuditCheckpoint&) const = default;
 };
@@ -98,9 +116,13 @@ const std::string& AuditGenesisHash();
 Result<std::string> EncodeAuditRecord(const AuditRecord& record);
 // BLAKE2b-256 of EncodeAuditRecord, as hex.
 Result<std::string> ComputeAuditHash(const AuditRecord& record);
-// The bytes a checkpoint signs; kCorruption for a malformed hash.
-Result<std::string> CheckpointMessage(uint64_t seq, std::string_view hash);
-AuditCheckpoint SignCheckpoint(uint64_t seq, std::string_view hash, const SigningKey& key);
+// The bytes a checkpoint signs (version 2 for every > 0, version 1 for 0);
+// kCorruption for a malformed hash.
+Result<std::string> CheckpointMessage(uint64_t seq, std::string_view hash, uint64_t every);
+AuditCheckpoint SignCheckpoint(uint64_t seq, std::string_view hash, uint64_t every,
+                               const SigningKey& key);
+// The after digest of the record that sets the checkpoint interval to N.
+std::string CheckpointEveryDigest(uint64_t every);
 
 class AuditSink {
  public:
@@ -135,7 +157,7 @@ class MemoryAuditSink : public AuditSink {
 };
 
 struct AuditOptions {
-  uint64_t checkpoint_every = kDefaultCheckpointEvery;  // 0: only on Checkpoint()
+  uint64_t checkpoint_every = kDefaultCheckpointEvery;  // N, at least 1
 };
 
 class AuditLog {
@@ -148,6 +170,10 @@ class AuditLog {
   // Signs a checkpoint of the current head unless it is empty or this log
   // already signed it.
   Status Checkpoint();
+  // The interval for the records appended from now on (at least 1). The
+  // service calls it after appending and sealing the settings record.
+  void set_checkpoint_every(uint64_t every) { options_.checkpoint_every = every; }
+  uint64_t checkpoint_every() const { return options_.checkpoint_every; }
 
  private:
   AuditSink& sink_;
@@ -169,6 +195,7 @@ struct AuditVerification {
   uint64_t records = 0;      // records checked before stopping
   uint64_t checkpoints = 0;  // checkpoints whose signature and hash were checked
   uint64_t head_seq = 0;
+  bool anchor_checked = false;  // an anchored head was given and found in the chain
   std::optional<AuditProblem> problem;
 
   bool ok() const { return !problem.has_value(); }
@@ -176,10 +203,15 @@ struct AuditVerification {
   Status ToStatus() const;
 };
 
-// Verifies the chain with the given trusted signing keys (usually the one
-// public key of the installation; older keys after a signing-key rotation).
+// Verifies the chain with the given trusted signing keys (the pinned public
+// key of the installation; older keys after a signing-key rotation). With an
+// `anchor` (a signed checkpoint kept outside the store, e.g. from `mara audit
+// head`), the anchor must itself verify with a trusted key, and the chain
+// must still hold its record with its hash: a chain rewritten or truncated
+// below the anchor fails. Reads only; appends and signs nothing.
 Result<AuditVerification> VerifyAuditLog(const AuditSink& sink,
-                                         std::span<const PublicKey> trusted_keys);
+                                         std::span<const PublicKey> trusted_keys,
+                                         const AuditCheckpoint* anchor = nullptr);
 
 }  // namespace mara::security
 

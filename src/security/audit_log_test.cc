@@ -25,13 +25,26 @@ AuditEntry Entry(int i) {
 
 class AuditLogTest : public ::testing::Test {
  protected:
+  // n records; with an interval other than the default, record 1 is the
+  // settings record that sets it (as `mara audit settings` does).
   void Build(int n, uint64_t checkpoint_every = 10) {
-    AuditLog log(sink_, clock_, key_, {checkpoint_every});
+    AuditLog log(sink_, clock_, key_, {kDefaultCheckpointEvery});
     for (int i = 1; i <= n; ++i) {
-      auto r = log.Append(Entry(i));
+      const bool settings = i == 1 && checkpoint_every != kDefaultCheckpointEvery;
+      auto r = log.Append(settings ? SettingsEntry(checkpoint_every) : Entry(i));
       ASSERT_TRUE(r.ok()) << r.status().ToString();
       ASSERT_EQ(r->seq, static_cast<uint64_t>(i));
+      if (settings) log.set_checkpoint_every(checkpoint_every);
     }
+  }
+
+  static AuditEntry SettingsEntry(uint64_t every) {
+    return {"admin",
+            std::string(kSettingsAction),
+            "settings",
+            std::string(kCheckpointEveryTarget),
+            CheckpointEveryDigest(kDefaultCheckpointEvery),
+            CheckpointEveryDigest(every)};
   }
 
   AuditVerification Verify() {
@@ -86,21 +99,25 @@ TEST_F(AuditLogTest, AppendChainsRecordsWithTimeAndCheckpoints) {
   EXPECT_EQ(recs[1].prev_hash, recs[0].hash);
   EXPECT_EQ(recs[4].principal, "mon-2");
   EXPECT_EQ(recs[4].target_id, "I-5");
-  ASSERT_EQ(sink_.checkpoints().size(), 2u);
-  EXPECT_EQ(sink_.checkpoints()[1].seq, 20u);
-  EXPECT_EQ(sink_.checkpoints()[1].hash, recs[19].hash);
-  EXPECT_EQ(sink_.checkpoints()[1].key_id, key_.id());
+  // Record 1 (the settings record) at the default interval, then every 10.
+  ASSERT_EQ(sink_.checkpoints().size(), 3u);
+  EXPECT_EQ(sink_.checkpoints()[0].seq, 1u);
+  EXPECT_EQ(sink_.checkpoints()[0].every, 1u);
+  EXPECT_EQ(sink_.checkpoints()[2].seq, 20u);
+  EXPECT_EQ(sink_.checkpoints()[2].every, 10u);
+  EXPECT_EQ(sink_.checkpoints()[2].hash, recs[19].hash);
+  EXPECT_EQ(sink_.checkpoints()[2].key_id, key_.id());
 
   AuditLog log(sink_, clock_, key_, {10});
   ASSERT_TRUE(log.Checkpoint().ok());
   ASSERT_TRUE(log.Checkpoint().ok());  // the head is already sealed
-  ASSERT_EQ(sink_.checkpoints().size(), 3u);
-  EXPECT_EQ(sink_.checkpoints()[2].seq, 25u);
+  ASSERT_EQ(sink_.checkpoints().size(), 4u);
+  EXPECT_EQ(sink_.checkpoints()[3].seq, 25u);
 
   AuditVerification v = Verify();
   EXPECT_TRUE(v.ok()) << v.problem->what;
   EXPECT_EQ(v.records, 25u);
-  EXPECT_EQ(v.checkpoints, 3u);
+  EXPECT_EQ(v.checkpoints, 4u);
   EXPECT_EQ(v.head_seq, 25u);
 }
 
@@ -207,14 +224,99 @@ TEST_F(AuditLogTest, ATruncatedTailWithARewrittenHeadIsDetectedByTheLatestCheckp
   ExpectProblemAt(56, "signed checkpoint seals record 60");
 }
 
-TEST_F(AuditLogTest, TruncationPastTheLastCheckpointWithARewrittenHeadIsUndetectable) {
-  // The documented limit (docs/audit_log_format.md §5): records after the
-  // newest signed checkpoint are protected by the unsigned head only. This is
-  // why the service seals the head with Checkpoint() after every command.
+TEST_F(AuditLogTest, TruncationPastTheLastCheckpointLeavesAnUnsealedHead) {
   Build(57);
   sink_.records().resize(55);
   sink_.head() = {55, sink_.records().back().hash};
+  ExpectProblemAt(51, "not sealed by a signed checkpoint");
+}
+
+TEST_F(AuditLogTest, TruncationToASignedRecordIsCaughtByAnAnchoredHead) {
+  // The documented limit (docs/audit_log_format.md §5): a log cut back to a
+  // record that a checkpoint seals, with the later checkpoints deleted, is
+  // a valid older log. Only a head kept outside the store tells.
+  Build(60);
+  const AuditCheckpoint anchor = sink_.checkpoints().back();
+  ASSERT_EQ(anchor.seq, 60u);
+  sink_.records().resize(50);
+  sink_.head() = {50, sink_.records().back().hash};
+  std::erase_if(sink_.checkpoints(), [](const AuditCheckpoint& c) { return c.seq > 50; });
   EXPECT_TRUE(Verify().ok());
+  auto v = VerifyAuditLog(sink_, trusted_, &anchor);
+  ASSERT_TRUE(v.ok());
+  ASSERT_TRUE(v->problem.has_value());
+  EXPECT_EQ(v->problem->seq, 51u);
+  EXPECT_NE(v->problem->what.find("anchored head"), std::string::npos) << v->problem->what;
+}
+
+TEST_F(AuditLogTest, AnAnchoredHeadCatchesAChainRebuiltWithTheSigningKey) {
+  // Someone who holds the signing key rebuilds the whole log: every
+  // signature verifies, but the anchored head's record is gone.
+  Build(30);
+  const AuditCheckpoint anchor = sink_.checkpoints().back();
+  sink_ = MemoryAuditSink();
+  clock_.Set(kT0 + 3600 * 1000);
+  Build(30);
+  EXPECT_TRUE(Verify().ok());
+  auto v = VerifyAuditLog(sink_, trusted_, &anchor);
+  ASSERT_TRUE(v.ok() && v->problem.has_value());
+  EXPECT_EQ(v->problem->seq, 30u);
+  EXPECT_NE(v->problem->what.find("rewritten"), std::string::npos) << v->problem->what;
+  // The anchor of the rebuilt log itself is found.
+  const AuditCheckpoint fresh = sink_.checkpoints().back();
+  auto ok = VerifyAuditLog(sink_, trusted_, &fresh);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_TRUE(ok->ok());
+  EXPECT_TRUE(ok->anchor_checked);
+}
+
+TEST_F(AuditLogTest, AnAnchorSignedByAnotherKeyIsRefused) {
+  Build(20);
+  SeededRandom random(7);
+  const SigningKey other = SigningKey::Generate(random);
+  const AuditCheckpoint anchor = SignCheckpoint(20, sink_.records()[19].hash, 10, other);
+  auto v = VerifyAuditLog(sink_, trusted_, &anchor);
+  ASSERT_TRUE(v.ok() && v->problem.has_value());
+  EXPECT_NE(v->problem->what.find("anchored head does not verify"), std::string::npos);
+}
+
+TEST_F(AuditLogTest, DeletedCheckpointsAreTampering) {
+  Build(60);
+  std::erase_if(sink_.checkpoints(), [](const AuditCheckpoint& c) { return c.seq == 30; });
+  ExpectProblemAt(21, "checkpoints were deleted");
+}
+
+TEST_F(AuditLogTest, DeletingTheCheckpointsFromSomeRecordOnAndRechainingIsDetected) {
+  Build(60, kDefaultCheckpointEvery);  // every record sealed
+  sink_.records()[39].principal = "someone-else";
+  Rechain(39);
+  std::erase_if(sink_.checkpoints(), [](const AuditCheckpoint& c) { return c.seq >= 40; });
+  ExpectProblemAt(40, "not sealed by a signed checkpoint");
+  // All of them.
+  sink_.checkpoints().clear();
+  ExpectProblemAt(1, "not sealed by a signed checkpoint");
+}
+
+TEST_F(AuditLogTest, AnIntervalRaisedOutsideTheChainIsDetected) {
+  // The store's setting was edited to 5 directly: the signer obeys it, but no
+  // settings record in the chain says so.
+  AuditLog log(sink_, clock_, key_, {5});
+  for (int i = 1; i <= 12; ++i) ASSERT_TRUE(log.Append(Entry(i)).ok());
+  ASSERT_TRUE(log.Checkpoint().ok());
+  ExpectProblemAt(5, "not the interval the audit chain set");
+}
+
+TEST_F(AuditLogTest, VersionOneCheckpointsKeepVerifyingAtTheirInterval) {
+  // A log written before checkpoints signed their interval: every 1000
+  // records and at the head, with the version-1 message.
+  AuditLog log(sink_, clock_, key_, {1000000});
+  for (int i = 1; i <= 1500; ++i) ASSERT_TRUE(log.Append(Entry(i)).ok());
+  auto& recs = sink_.records();
+  sink_.checkpoints() = {SignCheckpoint(1000, recs[999].hash, 0, key_),
+                         SignCheckpoint(1500, recs[1499].hash, 0, key_)};
+  EXPECT_TRUE(Verify().ok());
+  sink_.checkpoints().erase(sink_.checkpoints().begin());
+  ExpectProblemAt(1, "checkpoints were deleted");
 }
 
 TEST_F(AuditLogTest, ARecordInsertedOutOfChainIsDetected) {
@@ -256,20 +358,20 @@ TEST_F(AuditLogTest, ARewrittenChainIsCaughtByTheCheckpointItContradicts) {
 TEST_F(AuditLogTest, ACheckpointSignedWithAnotherKeyIsDetected) {
   Build(60);
   SigningKey other = SigningKey::Generate(random_);
-  auto& cps = sink_.checkpoints();
+  auto& cps = sink_.checkpoints();  // at 1 (the settings record), 10, 20, 30, ...
   // Another key that names itself: not trusted.
-  cps[2] = SignCheckpoint(30, sink_.records()[29].hash, other);
+  cps[3] = SignCheckpoint(30, sink_.records()[29].hash, 10, other);
   ExpectProblemAt(30, "not trusted");
   // Another key under the trusted key's id: the signature fails.
-  cps[2].key_id = key_.id();
+  cps[3].key_id = key_.id();
   ExpectProblemAt(30, "does not verify");
   // A flipped byte in a signature or a sealed hash.
-  cps[2] = SignCheckpoint(30, sink_.records()[29].hash, key_);
+  cps[3] = SignCheckpoint(30, sink_.records()[29].hash, 10, key_);
   ASSERT_TRUE(Verify().ok());
-  cps[2].signature[4] = cps[2].signature[4] == 'A' ? 'B' : 'A';
+  cps[3].signature[4] = cps[3].signature[4] == 'A' ? 'B' : 'A';
   ExpectProblemAt(30, "does not verify");
-  cps[2] = SignCheckpoint(30, sink_.records()[29].hash, key_);
-  cps[2].seq = 31;
+  cps[3] = SignCheckpoint(30, sink_.records()[29].hash, 10, key_);
+  cps[3].seq = 31;
   ExpectProblemAt(31, "does not verify");
 }
 
@@ -277,7 +379,7 @@ TEST_F(AuditLogTest, VerificationNeedsTheInstallationsPublicKey) {
   Build(20);
   SigningKey other = SigningKey::Generate(random_);
   trusted_ = {other.public_key()};
-  ExpectProblemAt(10, "not trusted");
+  ExpectProblemAt(1, "not trusted");
   trusted_ = {other.public_key(), key_.public_key()};  // after a signing-key rotation
   EXPECT_TRUE(Verify().ok());
 }
@@ -285,7 +387,7 @@ TEST_F(AuditLogTest, VerificationNeedsTheInstallationsPublicKey) {
 TEST_F(AuditLogTest, AForgedCheckpointBeyondTheEndIsNotMistakenForTruncation) {
   Build(20);
   SigningKey other = SigningKey::Generate(random_);
-  sink_.checkpoints().push_back(SignCheckpoint(30, std::string(64, 'f'), other));
+  sink_.checkpoints().push_back(SignCheckpoint(30, std::string(64, 'f'), 10, other));
   ExpectProblemAt(30, "not trusted");
 }
 
@@ -324,15 +426,17 @@ TEST_F(AuditLogTest, TheEncodingMatchesTheSpecification) {
 }
 
 TEST_F(AuditLogTest, AHundredThousandRecordsVerifyQuickly) {
-  AuditLog log(sink_, clock_, key_, {1000});
-  for (int i = 1; i <= 100000; ++i) ASSERT_TRUE(log.Append(Entry(i)).ok());
+  AuditLog log(sink_, clock_, key_);
+  ASSERT_TRUE(log.Append(SettingsEntry(1000)).ok());
+  log.set_checkpoint_every(1000);
+  for (int i = 2; i <= 100000; ++i) ASSERT_TRUE(log.Append(Entry(i)).ok());
   ASSERT_TRUE(log.Checkpoint().ok());
   const auto start = std::chrono::steady_clock::now();
   AuditVerification v = Verify();
   const auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_TRUE(v.ok());
   EXPECT_EQ(v.records, 100000u);
-  EXPECT_EQ(v.checkpoints, 100u);
+  EXPECT_EQ(v.checkpoints, 101u);
   EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(), 5000);
   sink_.records()[99998].target_id = "I-0";
   ExpectProblemAt(99999, "content does not match");

@@ -1,19 +1,187 @@
 #include "service/audit.h"
 
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "common/text.h"
+#include "security/encoding.h"
+#include "security/trusted_keys.h"
 #include "service/core.h"
 
 namespace mara {
+namespace {
 
-Result<security::AuditVerification> VerifyAudit(
-    Session& session, const std::vector<security::PublicKey>& extra_trusted) {
+std::string PinHint() {
+  return "pin the installation's signing key where it was created (`mara audit pin`, which "
+         "writes " +
+         std::string(security::kTrustedKeysEnvVar) +
+         " or ~/.config/mara/trusted-keys), or give the key with --public-key";
+}
+
+}  // namespace
+
+Result<uint64_t> CheckpointEveryIn(Store& store) {
+  MARA_ASSIGN_OR_RETURN(std::optional<std::string> text, store.GetMeta(kCheckpointEveryMeta));
+  if (!text) return security::kDefaultCheckpointEvery;
+  uint64_t every = 0;
+  const char* end = text->data() + text->size();
+  auto [ptr, ec] = std::from_chars(text->data(), end, every);
+  if (ec != std::errc() || ptr != end || every < 1 || every > security::kMaxCheckpointEvery) {
+    return Status::Corruption("the store's audit checkpoint interval " + QuoteForMessage(*text) +
+                              " is not a number from 1 to " +
+                              std::to_string(security::kMaxCheckpointEvery));
+  }
+  return every;
+}
+
+Result<security::AuditVerification> VerifyAudit(Session& session,
+                                                const AuditVerifyOptions& options) {
   MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kReadAuditLog));
-  std::vector<security::PublicKey> trusted = extra_trusted;
-  trusted.push_back(session.keys().signing_key->public_key());
+  std::vector<security::PublicKey> trusted = options.public_keys;
+  if (trusted.empty()) {
+    const std::string path = security::TrustedKeysPath();
+    MARA_ASSIGN_OR_RETURN(trusted, security::ReadTrustedKeys(path));
+    if (trusted.empty()) {
+      return Status::NotFound(
+          "no trusted audit key: the store's own key file is not trusted by "
+          "itself; " +
+          PinHint());
+    }
+  }
   StoreAuditSink sink(session.store());
+  const security::AuditCheckpoint* anchor = options.anchor ? &*options.anchor : nullptr;
   MARA_ASSIGN_OR_RETURN(security::AuditVerification result,
-                        security::VerifyAuditLog(sink, trusted));
-  if (result.ok()) MARA_RETURN_IF_ERROR(session.AuditRead({"", "audit.verify", "", "", "", ""}));
+                        security::VerifyAuditLog(sink, trusted, anchor));
+  if (!result.ok() && result.problem->what.find("not trusted") != std::string::npos) {
+    result.problem->what += " (" + PinHint() + ")";
+  }
   return result;
+}
+
+Result<SignedAuditHead> ReadSignedHead(Session& session) {
+  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kReadAuditLog));
+  Store& store = session.store();
+  MARA_ASSIGN_OR_RETURN(security::AuditHead head, store.GetAuditHead());
+  if (head.seq == 0) return Status::NotFound("the audit log is empty: there is no head to sign");
+  const security::PublicKey& key = session.keys().signing_key->public_key();
+  MARA_ASSIGN_OR_RETURN(std::vector<security::AuditCheckpoint> checkpoints,
+                        store.ListAuditCheckpoints());
+  SignedAuditHead out;
+  bool found = false;
+  for (auto it = checkpoints.rbegin(); it != checkpoints.rend() && !found; ++it) {
+    if (it->seq != head.seq || it->hash != head.hash || it->key_id != key.id) continue;
+    auto message = security::CheckpointMessage(it->seq, it->hash, it->every);
+    auto signature = security::FromBase64(it->signature, "checkpoint signature");
+    if (message.ok() && signature.ok() && key.Verify(security::AsBytes(*message), *signature)) {
+      out.checkpoint = *it;
+      found = true;
+    }
+  }
+  if (!found) {
+    return Status::Corruption("the audit head (record " + std::to_string(head.seq) +
+                              ") has no valid checkpoint signed with this store's key (run `mara "
+                              "audit verify`)");
+  }
+  MARA_RETURN_IF_ERROR(store.ScanAuditRecords([&](const security::AuditRecord& r) -> Status {
+    if (r.seq == head.seq) out.time_ms = r.time_ms;
+    return Status::Ok();
+  }));
+  out.public_key = key.ToText();
+  return out;
+}
+
+std::string SignedHeadJson(const SignedAuditHead& head) {
+  nlohmann::ordered_json j;
+  j["format"] = kAuditHeadFormat;
+  j["seq"] = head.checkpoint.seq;
+  j["hash"] = head.checkpoint.hash;
+  j["time"] = security::FormatMillisUtc(head.time_ms);
+  j["time_ms"] = head.time_ms;
+  j["key_id"] = head.checkpoint.key_id;
+  j["public_key"] = head.public_key;
+  j["checkpoint_every"] = head.checkpoint.every;
+  j["signature"] = head.checkpoint.signature;
+  return j.dump(2) + "\n";
+}
+
+Result<SignedAuditHead> ParseSignedHead(std::string_view text, std::string_view origin) {
+  const std::string where = std::string(origin);
+  nlohmann::json j;
+  if (!IsValidUtf8(text)) return Status::InvalidArgument(where + ": not valid UTF-8");
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception&) {
+    return Status::InvalidArgument(where + ": not JSON (expected a " +
+                                   std::string(kAuditHeadFormat) + " file from `mara audit head`)");
+  }
+  if (!j.is_object() || j.value("format", "") != kAuditHeadFormat) {
+    return Status::InvalidArgument(where + ": /format must be \"" + std::string(kAuditHeadFormat) +
+                                   "\"");
+  }
+  SignedAuditHead head;
+  auto text_field = [&](const char* name, std::string& out) -> Status {
+    auto it = j.find(name);
+    if (it == j.end() || !it->is_string()) {
+      return Status::InvalidArgument(where + ": /" + name + " must be a string");
+    }
+    out = it->get<std::string>();
+    return Status::Ok();
+  };
+  auto number_field = [&](const char* name, uint64_t& out) -> Status {
+    auto it = j.find(name);
+    if (it == j.end() || !it->is_number_unsigned()) {
+      return Status::InvalidArgument(where + ": /" + name + " must be a whole number");
+    }
+    out = it->get<uint64_t>();
+    return Status::Ok();
+  };
+  MARA_RETURN_IF_ERROR(number_field("seq", head.checkpoint.seq));
+  MARA_RETURN_IF_ERROR(text_field("hash", head.checkpoint.hash));
+  MARA_RETURN_IF_ERROR(text_field("key_id", head.checkpoint.key_id));
+  MARA_RETURN_IF_ERROR(text_field("signature", head.checkpoint.signature));
+  MARA_RETURN_IF_ERROR(number_field("checkpoint_every", head.checkpoint.every));
+  MARA_RETURN_IF_ERROR(text_field("public_key", head.public_key));
+  if (head.checkpoint.hash.size() != 64 || !security::IsLowerHex(head.checkpoint.hash)) {
+    return Status::InvalidArgument(where + ": /hash must be 64 lowercase hex digits");
+  }
+  if (auto it = j.find("time_ms"); it != j.end() && it->is_number_integer()) {
+    head.time_ms = it->get<int64_t>();
+  }
+  return head;
+}
+
+Result<security::PublicKey> PinSigningKey(Session& session, const std::string& path) {
+  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kReadAuditLog));
+  const security::PublicKey key = session.keys().signing_key->public_key();
+  const std::string where = path.empty() ? security::TrustedKeysPath() : path;
+  MARA_RETURN_IF_ERROR(security::TrustKey(where, key, "pinned for " + session.key_file()));
+  return key;
+}
+
+Status SetCheckpointEvery(Session& session, uint64_t every) {
+  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kManageKeys));
+  if (every < 1 || every > security::kMaxCheckpointEvery) {
+    return Status::InvalidArgument("the checkpoint interval must be from 1 to " +
+                                   std::to_string(security::kMaxCheckpointEvery) + " records");
+  }
+  Store& store = session.store();
+  MARA_ASSIGN_OR_RETURN(uint64_t before, CheckpointEveryIn(store));
+  Transaction tx(&store);
+  MARA_RETURN_IF_ERROR(tx.Begin());
+  MARA_RETURN_IF_ERROR(store.PutMeta(kCheckpointEveryMeta, std::to_string(every)));
+  MARA_RETURN_IF_ERROR(session.Audit({"", std::string(security::kSettingsAction), "settings",
+                                      std::string(security::kCheckpointEveryTarget),
+                                      security::CheckpointEveryDigest(before),
+                                      security::CheckpointEveryDigest(every)}));
+  // The settings record is sealed at the old interval; the new one starts
+  // with the next record.
+  MARA_RETURN_IF_ERROR(session.ChangeCheckpointEvery(every));
+  return tx.Commit();
+}
+
+Result<uint64_t> CheckpointEveryOf(Session& session) {
+  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kReadAuditLog));
+  return CheckpointEveryIn(session.store());
 }
 
 Status ScanAuditLog(Session& session, uint64_t after_seq,

@@ -46,6 +46,10 @@ class StoreAuditSink : public security::AuditSink {
   Store& store_;
 };
 
+// The store's checkpoint interval (audit.h): the meta setting, or
+// security::kDefaultCheckpointEvery; kCorruption for a value out of range.
+Result<uint64_t> CheckpointEveryIn(Store& store);
+
 // --- assess.h ---
 
 Result<Assessment> AssessCycle(Store& store, const Policy& policy, int cycle);

@@ -24,6 +24,7 @@
 #include "policy/policy.h"
 #include "security/encoding.h"
 #include "security/random.h"
+#include "security/trusted_keys.h"
 #include "service/audit.h"
 #include "service/authorized.h"
 #include "service/core.h"
@@ -655,11 +656,154 @@ TEST_F(AuditTamperTest, CheckpointSignedWithAnotherKey) {
     auto admin = As("");
     hash = admin->store().GetAuditHead()->hash;
   }
-  const security::AuditCheckpoint forged = security::SignCheckpoint(head_, hash, other);
-  RawExec("INSERT INTO audit_checkpoints(seq, hash, key_id, signature) VALUES (" +
+  const security::AuditCheckpoint forged = security::SignCheckpoint(head_, hash, 1, other);
+  RawExec("INSERT INTO audit_checkpoints(seq, hash, key_id, signature, every) VALUES (" +
           std::to_string(forged.seq) + ", '" + forged.hash + "', '" + forged.key_id + "', '" +
-          forged.signature + "')");
+          forged.signature + "', 1)");
   ExpectDamageAt(head_, "not trusted");
+}
+
+TEST_F(AuditTamperTest, VerificationAppendsAndSignsNothing) {
+  auto count = [this] {
+    auto admin = As("");
+    auto head = admin->store().GetAuditHead();
+    auto checkpoints = admin->store().ListAuditCheckpoints();
+    return std::make_pair(head->seq, checkpoints->size());
+  };
+  const auto before = count();
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(Verify().ok());
+  EXPECT_EQ(count(), before);
+}
+
+TEST_F(AuditTamperTest, DeletedCheckpointsFromSomeRecordOn) {
+  RawExec("DELETE FROM audit_checkpoints WHERE seq >= 4");
+  ExpectDamageAt(4, "not sealed by a signed checkpoint");
+}
+
+TEST_F(AuditTamperTest, AllCheckpointsDeleted) {
+  RawExec("DELETE FROM audit_checkpoints");
+  ExpectDamageAt(1, "not sealed by a signed checkpoint");
+}
+
+TEST_F(AuditTamperTest, AKeySwappedInTheKeyFileAndTheChainReSigned) {
+  // The attacker writes their own signing key into the key file and re-signs
+  // every checkpoint with it: the key file's key is not the pinned one.
+  security::SeededRandom random(7);
+  const std::string key_file = db_ + ".keys";
+  auto keys = security::ReadKeyFile(key_file);
+  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+  keys->signing_key = security::SigningKey::Generate(random);
+  ASSERT_TRUE(security::WriteKeyFile(key_file, *keys, true).ok());
+  std::string sql = "DELETE FROM audit_checkpoints;";
+  {
+    auto admin = As("");
+    ASSERT_TRUE(admin->store()
+                    .ScanAuditRecords([&](const security::AuditRecord& r) -> Status {
+                      const security::AuditCheckpoint cp =
+                          security::SignCheckpoint(r.seq, r.hash, 1, *keys->signing_key);
+                      sql +=
+                          "INSERT INTO audit_checkpoints(seq, hash, key_id, signature, every) "
+                          "VALUES (" +
+                          std::to_string(cp.seq) + ", '" + cp.hash + "', '" + cp.key_id + "', '" +
+                          cp.signature + "', 1);";
+                      return Status::Ok();
+                    })
+                    .ok());
+  }
+  RawExec(sql);
+  ExpectDamageAt(1, "not trusted");
+  // Given the real key explicitly, the same.
+  auto admin = As("");
+  auto pinned = security::ReadTrustedKeys(security::TrustedKeysPath());
+  ASSERT_TRUE(pinned.ok());
+  AuditVerifyOptions options;
+  options.public_keys = *pinned;
+  auto v = VerifyAudit(*admin, options);
+  ASSERT_TRUE(v.ok());
+  EXPECT_FALSE(v->ok());
+}
+
+TEST_F(AuditTamperTest, TruncationToASignedRecordIsCaughtByTheAnchoredHead) {
+  std::string anchor_json;
+  {
+    auto admin = As("");
+    auto head = ReadSignedHead(*admin);
+    ASSERT_TRUE(head.ok()) << head.status().ToString();
+    EXPECT_EQ(head->checkpoint.seq, head_);
+    anchor_json = SignedHeadJson(*head);
+  }
+  const std::string keep = std::to_string(head_ - 3);
+  RawExec("DELETE FROM audit_records WHERE seq > " + keep +
+          "; DELETE FROM audit_checkpoints WHERE seq > " + keep + "; UPDATE audit_head SET seq = " +
+          keep + ", hash = (SELECT hash FROM audit_records WHERE seq = " + keep + ")");
+  // Without the anchor the shorter log is a valid older log.
+  EXPECT_TRUE(Verify().ok());
+  auto anchor = ParseSignedHead(anchor_json, "head.json");
+  ASSERT_TRUE(anchor.ok()) << anchor.status().ToString();
+  AuditVerifyOptions options;
+  options.anchor = anchor->checkpoint;
+  auto admin = As("");
+  auto v = VerifyAudit(*admin, options);
+  ASSERT_TRUE(v.ok());
+  ASSERT_FALSE(v->ok());
+  EXPECT_EQ(v->problem->seq, head_ - 2);
+  EXPECT_THAT(v->problem->what, HasSubstr("anchored head"));
+}
+
+TEST_F(AuditTamperTest, AnIntervalRaisedBehindMarasBack) {
+  {
+    auto admin = As("");
+    ASSERT_TRUE(SetCheckpointEvery(*admin, 3).ok());
+    for (int i = 0; i < 7; ++i) {
+      NewUser u;
+      u.name = "more-" + std::to_string(i);
+      u.roles = {"viewer"};
+      ASSERT_TRUE(AddUser(*admin, u).ok());
+    }
+    ASSERT_TRUE(admin->Finish().ok());
+    EXPECT_EQ(*CheckpointEveryOf(*admin), 3u);
+  }
+  EXPECT_TRUE(Verify().ok());
+  RawExec("UPDATE meta SET value = '1000' WHERE key = 'audit_checkpoint_every'");
+  {
+    auto admin = As("");
+    NewUser u;
+    u.name = "after-the-edit";
+    u.roles = {"viewer"};
+    ASSERT_TRUE(AddUser(*admin, u).ok());
+  }
+  security::AuditVerification v = Verify();
+  ASSERT_FALSE(v.ok());
+  EXPECT_THAT(v.problem->what, HasSubstr("not the interval the audit chain set"));
+}
+
+TEST_F(AuditTamperTest, ACheckpointIntervalOutOfRangeIsRefused) {
+  auto admin = As("");
+  EXPECT_EQ(SetCheckpointEvery(*admin, 0).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(SetCheckpointEvery(*admin, security::kMaxCheckpointEvery + 1).code(),
+            StatusCode::kInvalidArgument);
+  auto viewer = As("extra-0");
+  EXPECT_EQ(SetCheckpointEvery(*viewer, 5).code(), StatusCode::kPermissionDenied);
+}
+
+TEST_F(AuditTamperTest, AStoreWithNothingPinnedIsNotVerifiedAgainstItsOwnKeyFile) {
+  const char* saved = std::getenv("MARA_TRUSTED_KEYS");
+  const std::string restore = saved != nullptr ? saved : "";
+  setenv("MARA_TRUSTED_KEYS", (fs::path(dir_.path()) / "empty-trusted-keys").c_str(), 1);
+  auto admin = As("");
+  auto v = VerifyAudit(*admin);
+  EXPECT_EQ(v.status().code(), StatusCode::kNotFound);
+  EXPECT_THAT(v.status().message(), HasSubstr("mara audit pin"));
+  auto pinned = PinSigningKey(*admin);
+  ASSERT_TRUE(pinned.ok()) << pinned.status().ToString();
+  auto again = VerifyAudit(*admin);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->ok());
+  if (saved != nullptr) {
+    setenv("MARA_TRUSTED_KEYS", restore.c_str(), 1);
+  } else {
+    unsetenv("MARA_TRUSTED_KEYS");
+  }
 }
 
 // ---------------------------------------------------------------- consent
@@ -1286,6 +1430,98 @@ TEST_P(OneDoorTest, DatesAfterTodayAreRefusedNamingTheField) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, OneDoorTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
+
+// The insider's edits of the audit tables, on both backends: run through the
+// database's own client, behind the store's back.
+class AuditTamperOnBothBackends : public OneDoorTest {
+ protected:
+  void Raw(const std::string& sql) {
+    if (GetParam() != "postgresql") return RawExec(sql);
+    auto conn = pg::Conn::Open(db_);
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    Status s = (*conn)->Exec(sql);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  uint64_t Head() { return As("")->store().GetAuditHead()->seq; }
+};
+
+TEST_P(AuditTamperOnBothBackends, ACleanChainVerifiesAndVerifyingWritesNothing) {
+  const uint64_t head = Head();
+  const size_t checkpoints = As("")->store().ListAuditCheckpoints()->size();
+  security::AuditVerification v = Verify();
+  EXPECT_TRUE(v.ok()) << v.problem->what;
+  EXPECT_EQ(v.records, head);
+  EXPECT_EQ(Head(), head);
+  EXPECT_EQ(As("")->store().ListAuditCheckpoints()->size(), checkpoints);
+}
+
+TEST_P(AuditTamperOnBothBackends, CheckpointsDeletedFromSomeRecordOnOrAll) {
+  const uint64_t from = Head() - 2;
+  Raw("DELETE FROM audit_checkpoints WHERE seq >= " + std::to_string(from));
+  security::AuditVerification v = Verify();
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.problem->seq, from);
+  EXPECT_THAT(v.problem->what, HasSubstr("not sealed"));
+  Raw("DELETE FROM audit_checkpoints");
+  v = Verify();
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.problem->seq, 1u);
+}
+
+TEST_P(AuditTamperOnBothBackends, AChainCutBackToASignedRecordFailsAgainstTheAnchoredHead) {
+  auto signed_head = ReadSignedHead(*As(""));
+  ASSERT_TRUE(signed_head.ok()) << signed_head.status().ToString();
+  const std::string keep = std::to_string(signed_head->checkpoint.seq - 3);
+  Raw("DELETE FROM audit_records WHERE seq > " + keep +
+      "; DELETE FROM audit_checkpoints WHERE seq > " + keep + "; UPDATE audit_head SET seq = " +
+      keep + ", hash = (SELECT hash FROM audit_records WHERE seq = " + keep + ")");
+  EXPECT_TRUE(Verify().ok());
+  AuditVerifyOptions options;
+  options.anchor = signed_head->checkpoint;
+  auto v = VerifyAudit(*As(""), options);
+  ASSERT_TRUE(v.ok());
+  ASSERT_FALSE(v->ok());
+  EXPECT_THAT(v->problem->what, HasSubstr("anchored head"));
+}
+
+TEST_P(AuditTamperOnBothBackends, AnAlteredRecordAndAForeignCheckpoint) {
+  Raw("UPDATE audit_records SET principal = 'someone-else' WHERE seq = 2");
+  security::AuditVerification v = Verify();
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.problem->seq, 2u);
+  Raw("UPDATE audit_records SET principal = 'operator' WHERE seq = 2");
+  ASSERT_TRUE(Verify().ok());
+  security::SeededRandom random(11);
+  const security::SigningKey other = security::SigningKey::Generate(random);
+  const uint64_t head = Head();
+  const std::string hash = As("")->store().GetAuditHead()->hash;
+  const security::AuditCheckpoint forged = security::SignCheckpoint(head, hash, 1, other);
+  Raw("DELETE FROM audit_checkpoints WHERE seq = " + std::to_string(head) +
+      "; INSERT INTO audit_checkpoints(seq, hash, key_id, signature, every) VALUES (" +
+      std::to_string(head) + ", '" + hash + "', '" + forged.key_id + "', '" + forged.signature +
+      "', 1)");
+  v = Verify();
+  ASSERT_FALSE(v.ok());
+  EXPECT_THAT(v.problem->what, HasSubstr("not trusted"));
+}
+
+TEST_P(AuditTamperOnBothBackends, TheIntervalIsBoundToTheChain) {
+  ASSERT_TRUE(SetCheckpointEvery(*As(""), 4).ok());
+  AddPrincipal("v1", {"viewer"});
+  AddPrincipal("v2", {"viewer"});
+  EXPECT_TRUE(Verify().ok());
+  Raw("UPDATE meta SET value = '500' WHERE key = 'audit_checkpoint_every'");
+  AddPrincipal("v3", {"viewer"});
+  security::AuditVerification v = Verify();
+  ASSERT_FALSE(v.ok());
+  EXPECT_THAT(v.problem->what, HasSubstr("not the interval the audit chain set"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, AuditTamperOnBothBackends,
+                         ::testing::Values("sqlite", "postgresql"),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            return info.param;
                          });

@@ -7,6 +7,7 @@
 #include "common/text.h"
 #include "domain/json_codec.h"
 #include "security/random.h"
+#include "security/trusted_keys.h"
 #include "service/core.h"
 
 namespace mara {
@@ -112,8 +113,11 @@ Result<std::unique_ptr<Session>> Session::Open(const SessionOptions& options) {
                               std::string(kKeyFileEnvVar) + ")");
     }
     const bool env_key = std::getenv(std::string(security::kKeyEnvVar).c_str()) != nullptr;
-    MARA_RETURN_IF_ERROR(
-        security::CreateKeyFile(key_path, security::DefaultRandom(), !env_key).status());
+    MARA_ASSIGN_OR_RETURN(security::KeyMaterial created,
+                          security::CreateKeyFile(key_path, security::DefaultRandom(), !env_key));
+    // Best effort: without a writable place, `mara audit pin` does it.
+    (void)security::TrustKey(security::TrustedKeysPath(), created.signing_key->public_key(),
+                             "created with " + key_path);
   }
   MARA_ASSIGN_OR_RETURN(security::KeyMaterial keys,
                         security::LoadKeys(security::KeySourceFromEnvironment(key_path)));
@@ -156,7 +160,10 @@ Status Session::Init(std::string_view principal) {
     return Status::NotFound("key file " + QuoteForMessage(key_file_) + " has no signing key");
   }
   sink_ = std::make_unique<StoreAuditSink>(*store_);
-  audit_ = std::make_unique<security::AuditLog>(*sink_, *clock_, *keys_->signing_key);
+  security::AuditOptions audit_options;
+  MARA_ASSIGN_OR_RETURN(audit_options.checkpoint_every, CheckpointEveryIn(*store_));
+  audit_ =
+      std::make_unique<security::AuditLog>(*sink_, *clock_, *keys_->signing_key, audit_options);
   const std::string name(principal.empty() ? kOperatorPrincipal : principal);
   MARA_ASSIGN_OR_RETURN(std::vector<UserRecord> users, store_->ListUsers());
   if (users.empty()) {
@@ -241,6 +248,12 @@ Status Session::AuditRead(security::AuditEntry entry) {
   MARA_ASSIGN_OR_RETURN(bool read_only, store_->ReadOnly());
   if (read_only) return Status::Ok();
   return Audit(std::move(entry));
+}
+
+Status Session::ChangeCheckpointEvery(uint64_t every) {
+  MARA_RETURN_IF_ERROR(audit_->Checkpoint());
+  audit_->set_checkpoint_every(every);
+  return Status::Ok();
 }
 
 Status Session::Finish() {

@@ -28,7 +28,12 @@
 //   (Store::ReadOnly, e.g. a replica) the chain cannot grow there, so the
 //   read goes unrecorded and nothing is written; elsewhere it is Audit().
 //   An Audit() that fails on a read-only store says so (kIOError naming
-//   the action and the primary).
+//   the action and the primary). Checkpoints are signed at the interval
+//   the store sets (meta key kCheckpointEveryMeta; every record when
+//   unset), in the transaction of the record they seal.
+// - Open() with `create`, when it makes a new key file, pins the new
+//   signing key's public half in security::TrustedKeysPath() (best effort:
+//   an unwritable place leaves `mara audit pin` to do it).
 // Ownership and threads: a Session owns (Open) or borrows (Attach) its
 // store, and is used from one thread at a time.
 #ifndef MARA_SERVICE_SESSION_H_
@@ -54,6 +59,7 @@ class Store;
 
 inline constexpr std::string_view kOperatorPrincipal = "operator";
 inline constexpr std::string_view kKeyFileEnvVar = "MARA_KEY_FILE";
+inline constexpr std::string_view kCheckpointEveryMeta = "audit_checkpoint_every";
 
 struct SessionOptions {
   std::string db = "./mara.db";  // path or postgresql:// URL
@@ -104,6 +110,9 @@ class Session {
   Status Audit(security::AuditEntry entry);
   Status AuditRead(security::AuditEntry entry);
   Status Finish();
+  // For the audit settings operation (service/audit.h): seals the head now,
+  // then signs checkpoints every `every` records from the next one on.
+  Status ChangeCheckpointEvery(uint64_t every);
 
   // Re-reads the principal (after `mara user` changed it).
   Status ReloadPrincipal();

@@ -185,11 +185,18 @@ INSERT INTO audit_head(id, seq, hash)
   VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations = {{
+// Version 5. Each audit checkpoint signs the checkpoint interval in force
+// (0: a version-1 checkpoint, which signs none).
+constexpr std::string_view kSchemaCheckpointInterval = R"sql(
+ALTER TABLE audit_checkpoints ADD COLUMN every BIGINT NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations = {{
     {1, "initial schema", kSchemaV1},
     {2, "facts projection for the assessment", kSchemaV2},
     {3, "name-review queue", kSchemaNameReviews},
     {4, "principals, incident editors and the audit chain", kSchemaSecurity},
+    {5, "the checkpoint interval signed into audit checkpoints", kSchemaCheckpointInterval},
 }};
 
 // pg_advisory_xact_lock key of schema changes ("MaraMigr").

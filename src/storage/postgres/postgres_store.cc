@@ -1208,10 +1208,11 @@ Status PostgresStore::AppendAuditCheckpoint(const security::AuditCheckpoint& cp)
   params_.Add(cp.hash);
   params_.Add(cp.key_id);
   params_.Add(cp.signature);
+  params_.AddInt(static_cast<int64_t>(cp.every));
   MARA_ASSIGN_OR_RETURN(Rows rows,
                         Read("audit_checkpoint",
-                             "INSERT INTO audit_checkpoints(seq, hash, key_id, signature) "
-                             "VALUES ($1, $2, $3, $4)"));
+                             "INSERT INTO audit_checkpoints(seq, hash, key_id, signature, every) "
+                             "VALUES ($1, $2, $3, $4, $5)"));
   return Status::Ok();
 }
 
@@ -1239,14 +1240,17 @@ Status PostgresStore::ScanAuditRecords(
 
 Result<std::vector<security::AuditCheckpoint>> PostgresStore::ListAuditCheckpoints() {
   params_.Clear();
-  MARA_ASSIGN_OR_RETURN(
-      Rows rows, Read("list_checkpoints",
-                      "SELECT seq, hash, key_id, signature FROM audit_checkpoints ORDER BY id"));
+  MARA_ASSIGN_OR_RETURN(Rows rows,
+                        Read("list_checkpoints",
+                             "SELECT seq, hash, key_id, signature, every FROM audit_checkpoints "
+                             "ORDER BY id"));
   std::vector<security::AuditCheckpoint> out;
   for (int i = 0; i < rows.size(); ++i) {
     MARA_ASSIGN_OR_RETURN(int64_t seq, rows.Int(i, 0));
+    MARA_ASSIGN_OR_RETURN(int64_t every, rows.Int(i, 4));
     out.push_back({static_cast<uint64_t>(seq), std::string(rows.Text(i, 1)),
-                   std::string(rows.Text(i, 2)), std::string(rows.Text(i, 3))});
+                   std::string(rows.Text(i, 2)), std::string(rows.Text(i, 3)),
+                   static_cast<uint64_t>(every)});
   }
   return out;
 }

@@ -224,12 +224,13 @@ Status AppendAuditRecord(Db& db, const security::AuditRecord& r) {
 
 Status AppendAuditCheckpoint(Db& db, const security::AuditCheckpoint& cp) {
   MARA_ASSIGN_OR_RETURN(StmtRef stmt,
-                        db.Prepare("INSERT INTO audit_checkpoints(seq, hash, key_id, signature) "
-                                   "VALUES (?1, ?2, ?3, ?4)"));
+                        db.Prepare("INSERT INTO audit_checkpoints(seq, hash, key_id, signature, "
+                                   "every) VALUES (?1, ?2, ?3, ?4, ?5)"));
   stmt->BindInt(1, static_cast<int64_t>(cp.seq));
   stmt->BindText(2, cp.hash);
   stmt->BindText(3, cp.key_id);
   stmt->BindText(4, cp.signature);
+  stmt->BindInt(5, static_cast<int64_t>(cp.every));
   return stmt->Run();
 }
 
@@ -260,13 +261,14 @@ Status ScanAuditRecords(Db& db, const std::function<Status(const security::Audit
 Result<std::vector<security::AuditCheckpoint>> ListAuditCheckpoints(Db& db) {
   MARA_ASSIGN_OR_RETURN(
       StmtRef stmt,
-      db.Prepare("SELECT seq, hash, key_id, signature FROM audit_checkpoints ORDER BY id"));
+      db.Prepare("SELECT seq, hash, key_id, signature, every FROM audit_checkpoints ORDER BY id"));
   std::vector<security::AuditCheckpoint> out;
   while (true) {
     MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) return out;
     out.push_back({static_cast<uint64_t>(stmt->ColumnInt(0)), std::string(stmt->ColumnText(1)),
-                   std::string(stmt->ColumnText(2)), std::string(stmt->ColumnText(3))});
+                   std::string(stmt->ColumnText(2)), std::string(stmt->ColumnText(3)),
+                   static_cast<uint64_t>(stmt->ColumnInt(4))});
   }
 }
 
