@@ -141,6 +141,11 @@ TEST_F(SecurityCliTest, AnchoredHeadsPinnedKeysAndPrivateFiles) {
   ASSERT_EQ(Mara({"user", "add", "reviewer1", "--role", "reviewer"}).code, 0);
   const std::string later = (dir_ / "later-head.json").string();
   ASSERT_EQ(Mara({"audit", "head", "--out", later}).code, 0);
+  // A JSON report carries the head in its metadata and serves as an anchor.
+  const std::string report = (dir_ / "report.json").string();
+  r = Mara({"report", "--cycle", "2025", "--format", "json", "--out", report});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(Slurp(report), HasSubstr("\"audit_head\": {"));
   r = Mara({"audit", "head"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("\"public_key\": \"ed25519:"));
@@ -149,7 +154,7 @@ TEST_F(SecurityCliTest, AnchoredHeadsPinnedKeysAndPrivateFiles) {
 
   // Verification writes nothing: the database file is unchanged.
   const std::string before = Slurp(db_);
-  for (const std::string& head : {early, later}) {
+  for (const std::string& head : {early, later, report}) {
     r = Mara({"audit", "verify", "--head", head});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_THAT(r.out, HasSubstr("anchored head found"));
@@ -170,10 +175,12 @@ TEST_F(SecurityCliTest, AnchoredHeadsPinnedKeysAndPrivateFiles) {
   sqlite3_close(db);
   r = Mara({"audit", "verify"});
   EXPECT_EQ(r.code, 0) << "a log cut back to a signed record is a valid older log: " << r.err;
-  r = Mara({"audit", "verify", "--head", later});
-  EXPECT_NE(r.code, 0);
-  EXPECT_THAT(r.err, HasSubstr("anchored head"));
-  EXPECT_THAT(r.err, HasSubstr("truncated"));
+  for (const std::string& head : {later, report}) {
+    r = Mara({"audit", "verify", "--head", head});
+    EXPECT_NE(r.code, 0);
+    EXPECT_THAT(r.err, HasSubstr("anchored head"));
+    EXPECT_THAT(r.err, HasSubstr("truncated"));
+  }
   r = Mara({"audit", "verify", "--head", (dir_ / "b.json").string()});
   EXPECT_NE(r.code, 0);
   EXPECT_THAT(r.err, HasSubstr("/format"));

@@ -79,9 +79,11 @@ class Builder : public ReportReader {
   Builder(const Policy& policy, int cycle, Edition edition)
       : policy_(policy), cycle_(cycle), edition_(edition) {}
 
-  void Begin(const Bundle& registry, const std::string& data_digest) override {
+  void Begin(const Bundle& registry, const std::string& data_digest,
+             const std::optional<SignedAuditHead>& audit_head) override {
     registry_ = &registry;
     data_digest_ = data_digest;
+    r_.audit_head = audit_head;
     for (size_t i = 0; i < registry.situations.size(); ++i) {
       situation_index_[registry.situations[i].id] = i;
     }

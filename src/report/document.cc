@@ -6,6 +6,7 @@
 
 #include "policy/policy.h"
 #include "report/svg.h"
+#include "security/clock.h"
 
 namespace mara::report {
 namespace {
@@ -279,6 +280,13 @@ Document BuildDocument(const Report& r) {
       {"Data digest", r.data_digest},
       {"Format", std::string(kReportFormat)},
   };
+  if (r.audit_head) {
+    d.provenance.push_back(
+        {"Audit head",
+         fmt::format("record {}, hash {}, signed by key {} at {}", r.audit_head->checkpoint.seq,
+                     r.audit_head->checkpoint.hash, r.audit_head->checkpoint.key_id,
+                     security::FormatMillisUtc(r.audit_head->time_ms))});
+  }
 
   // 1. Summary.
   Section s1{"summary", "1. Summary"};

@@ -5,6 +5,7 @@
 
 #include "policy/assessment_output.h"
 #include "report/render.h"
+#include "security/clock.h"
 
 namespace mara::report {
 namespace {
@@ -111,6 +112,17 @@ OJson ReportToJson(const Report& r) {
   j["policy"] = {
       {"name", r.policy_name}, {"version", r.policy_version}, {"digest", r.policy_digest}};
   j["data_digest"] = r.data_digest;
+  if (r.audit_head) {
+    const security::AuditCheckpoint& head = r.audit_head->checkpoint;
+    j["audit_head"] = {{"seq", head.seq},
+                       {"hash", head.hash},
+                       {"time", security::FormatMillisUtc(r.audit_head->time_ms)},
+                       {"key_id", head.key_id},
+                       {"checkpoint_every", head.every},
+                       {"signature", head.signature}};
+  } else {
+    j["audit_head"] = nullptr;
+  }
   j["publication_min_cell"] = r.min_cell;
 
   OJson summary;

@@ -19,6 +19,7 @@
 #include "domain/model.h"
 #include "policy/engine.h"
 #include "report/edition.h"
+#include "service/audit.h"
 #include "service/case.h"
 
 namespace mara::report {
@@ -152,6 +153,10 @@ struct Report {
   std::string policy_version;
   std::string policy_digest;
   std::string data_digest;
+  // The signed head of the store's audit chain when the report was made
+  // (absent for an empty chain): a reader who keeps the report holds an
+  // anchor for `mara audit verify --head`.
+  std::optional<SignedAuditHead> audit_head;
   int min_cell = 3;
 
   // 1. Summary (verified incidents only).

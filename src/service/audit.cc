@@ -60,10 +60,12 @@ Result<security::AuditVerification> VerifyAudit(Session& session,
 
 Result<SignedAuditHead> ReadSignedHead(Session& session) {
   MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kReadAuditLog));
-  Store& store = session.store();
+  return SignedHeadIn(session.store(), session.keys().signing_key->public_key());
+}
+
+Result<SignedAuditHead> SignedHeadIn(Store& store, const security::PublicKey& key) {
   MARA_ASSIGN_OR_RETURN(security::AuditHead head, store.GetAuditHead());
   if (head.seq == 0) return Status::NotFound("the audit log is empty: there is no head to sign");
-  const security::PublicKey& key = session.keys().signing_key->public_key();
   MARA_ASSIGN_OR_RETURN(std::vector<security::AuditCheckpoint> checkpoints,
                         store.ListAuditCheckpoints());
   SignedAuditHead out;
@@ -114,15 +116,21 @@ Result<SignedAuditHead> ParseSignedHead(std::string_view text, std::string_view 
     return Status::InvalidArgument(where + ": not JSON (expected a " +
                                    std::string(kAuditHeadFormat) + " file from `mara audit head`)");
   }
-  if (!j.is_object() || j.value("format", "") != kAuditHeadFormat) {
+  // A mara-audit-head/1 file, or a JSON report whose metadata carries one.
+  std::string prefix = "/";
+  if (j.is_object() && j.value("format", "") != kAuditHeadFormat && j.contains("audit_head") &&
+      j["audit_head"].is_object()) {
+    j = nlohmann::json(j["audit_head"]);
+    prefix = "/audit_head/";
+  } else if (!j.is_object() || j.value("format", "") != kAuditHeadFormat) {
     return Status::InvalidArgument(where + ": /format must be \"" + std::string(kAuditHeadFormat) +
-                                   "\"");
+                                   "\" (or give a JSON report with /audit_head)");
   }
   SignedAuditHead head;
   auto text_field = [&](const char* name, std::string& out) -> Status {
     auto it = j.find(name);
     if (it == j.end() || !it->is_string()) {
-      return Status::InvalidArgument(where + ": /" + name + " must be a string");
+      return Status::InvalidArgument(where + ": " + prefix + name + " must be a string");
     }
     out = it->get<std::string>();
     return Status::Ok();
@@ -130,7 +138,7 @@ Result<SignedAuditHead> ParseSignedHead(std::string_view text, std::string_view 
   auto number_field = [&](const char* name, uint64_t& out) -> Status {
     auto it = j.find(name);
     if (it == j.end() || !it->is_number_unsigned()) {
-      return Status::InvalidArgument(where + ": /" + name + " must be a whole number");
+      return Status::InvalidArgument(where + ": " + prefix + name + " must be a whole number");
     }
     out = it->get<uint64_t>();
     return Status::Ok();
@@ -140,9 +148,11 @@ Result<SignedAuditHead> ParseSignedHead(std::string_view text, std::string_view 
   MARA_RETURN_IF_ERROR(text_field("key_id", head.checkpoint.key_id));
   MARA_RETURN_IF_ERROR(text_field("signature", head.checkpoint.signature));
   MARA_RETURN_IF_ERROR(number_field("checkpoint_every", head.checkpoint.every));
-  MARA_RETURN_IF_ERROR(text_field("public_key", head.public_key));
+  if (auto it = j.find("public_key"); it != j.end() && it->is_string()) {
+    head.public_key = it->get<std::string>();
+  }
   if (head.checkpoint.hash.size() != 64 || !security::IsLowerHex(head.checkpoint.hash)) {
-    return Status::InvalidArgument(where + ": /hash must be 64 lowercase hex digits");
+    return Status::InvalidArgument(where + ": " + prefix + "hash must be 64 lowercase hex digits");
   }
   if (auto it = j.find("time_ms"); it != j.end() && it->is_number_integer()) {
     head.time_ms = it->get<int64_t>();

@@ -15,8 +15,8 @@
 //   for an empty log, kCorruption when the head has no valid checkpoint.
 //   SignedHeadJson and ParseSignedHead are the `mara-audit-head/1` file
 //   that anchors it outside the store (docs/audit_log_format.md §4a);
-//   ParseSignedHead is kInvalidArgument naming the field for a malformed
-//   file.
+//   ParseSignedHead also takes a JSON report (its /audit_head) and is
+//   kInvalidArgument naming the field for a malformed file.
 // - PinSigningKey needs kReadAuditLog and adds the key file's public key to
 //   the trusted keys at `path` (TrustedKeysPath() when empty): the operator's
 //   explicit decision to trust this installation's key. Returns the key.

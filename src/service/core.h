@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "service/assess.h"
+#include "service/audit.h"
 #include "service/case.h"
 #include "service/decisions.h"
 #include "service/digest.h"
@@ -49,6 +50,10 @@ class StoreAuditSink : public security::AuditSink {
 // The store's checkpoint interval (audit.h): the meta setting, or
 // security::kDefaultCheckpointEvery; kCorruption for a value out of range.
 Result<uint64_t> CheckpointEveryIn(Store& store);
+// The head's checkpoint signed with `key`, and the head record's time:
+// kNotFound for an empty log, kCorruption when no valid checkpoint by `key`
+// seals the head.
+Result<SignedAuditHead> SignedHeadIn(Store& store, const security::PublicKey& key);
 
 // --- assess.h ---
 

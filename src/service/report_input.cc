@@ -20,7 +20,17 @@ Status ReadForReport(Session& session, const Policy& policy, int cycle, Edition 
   Store& store = session.store();
   MARA_ASSIGN_OR_RETURN(Bundle registry, store.LoadRegistry());
   MARA_ASSIGN_OR_RETURN(std::string data_digest, DataDigest(store));
-  reader.Begin(registry, data_digest);
+  // The head is public knowledge (a sequence number, a hash, a time and a
+  // key id): every reader of a report may hold it as an anchor.
+  auto head = SignedHeadIn(store, session.keys().signing_key->public_key());
+  std::optional<SignedAuditHead> audit_head;
+  if (head.ok()) {
+    audit_head = *head;
+  } else if (head.status().code() != StatusCode::kNotFound &&
+             head.status().code() != StatusCode::kCorruption) {
+    return head.status();
+  }
+  reader.Begin(registry, data_digest, audit_head);
   Assessor assessor(registry, policy, cycle);
   auto visit = [&](const Incident& incident) {
     assessor.Add(FactsOf(incident));

@@ -32,6 +32,7 @@
 #include "domain/model.h"
 #include "policy/engine.h"
 #include "policy/policy.h"
+#include "service/audit.h"
 #include "service/session.h"
 
 namespace mara {
@@ -40,7 +41,9 @@ namespace mara {
 class ReportReader {
  public:
   virtual ~ReportReader() = default;
-  virtual void Begin(const Bundle& registry, const std::string& data_digest) = 0;
+  // `audit_head`: the signed head of the store's audit chain, when it has one.
+  virtual void Begin(const Bundle& registry, const std::string& data_digest,
+                     const std::optional<SignedAuditHead>& audit_head) = 0;
   virtual void Add(const Incident& incident) = 0;
   virtual Status Finish(const Assessor& assessor, const Assessment& assessment) = 0;
 };
