@@ -530,13 +530,17 @@ TEST_F(ReliabilityHostileTest, SlowClientsDoNotHoldTheServer) {
 }
 
 TEST_F(ReliabilityHostileTest, FailedLoginsAreRateLimited) {
+  // One name from one address gets 5 checks; other names from the same
+  // address keep theirs (the address's own limit is 20).
   int limited = 0;
+  int operator_failures = 0;
   for (size_t i = 0; i < kInjections.size(); ++i) {
-    const std::string name = i % 2 == 0 ? "operator" : JsonEscape(kInjections[i]);
+    const bool as_operator = i % 2 == 0;
+    const std::string name = as_operator ? "operator" : JsonEscape(kInjections[i]);
     const HttpAnswer a = Try("POST", "/api/v1/session",
                              "{\"name\": \"" + name + "\", \"password\": \"" +
                                  JsonEscape(kInjections[(i + 1) % kInjections.size()]) + "\"}");
-    if (i < 5) {
+    if (!as_operator || operator_failures++ < 5) {
       EXPECT_EQ(a.status, 401) << i;
       EXPECT_EQ(a.header("set-cookie"), "");
     } else {

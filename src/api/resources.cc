@@ -773,7 +773,7 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
                       j["records"] = v.records;
                       j["checkpoints"] = v.checkpoints;
                       j["head_seq"] = v.head_seq;
-                      if (!v.ok()) j["problem"] = v.ToStatus().message();
+                      if (!v.ok()) j["problem"] = WithoutPaths(v.ToStatus().message());
                       return JsonResponse(j);
                     }});
   for (auto* more : {&internal::WriteRoutes, &internal::ViewRoutes}) {

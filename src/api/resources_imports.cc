@@ -219,7 +219,7 @@ void ImportManager::Run(std::shared_ptr<Job> job, std::string path) {
   {
     Result<std::unique_ptr<Session>> session = open_(job->principal);
     if (!session.ok()) {
-      error = {{"detail", session.status().message()}, {"field", ""}};
+      error = {{"detail", WithoutPaths(session.status().message())}, {"field", ""}};
     } else {
       ImportOptions options;
       options.format = job->format;
@@ -230,7 +230,8 @@ void ImportManager::Run(std::shared_ptr<Job> job, std::string path) {
       };
       Result<ImportReport> done = ImportFile(**session, path, options);
       if (!done.ok()) {
-        const std::string detail = WithoutTempPath(done.status().message(), path, job->file);
+        const std::string detail =
+            WithoutPaths(WithoutTempPath(done.status().message(), path, job->file));
         error = {{"detail", detail},
                  {"field", internal::FieldOf(Status::InvalidArgument(detail), "file")},
                  {"status", HttpStatusFor(done.status().code())}};

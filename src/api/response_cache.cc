@@ -103,8 +103,13 @@ void ResponseCache::Invalidate() {
   invalidated_at_ = NowNs();
 }
 
+Result<std::optional<std::string>> ResponseCache::PrincipalDigest(const std::string& principal) {
+  MARA_ASSIGN_OR_RETURN(Reading read, Read(principal));
+  return read.digest;
+}
+
 std::optional<std::string> ResponseCache::KeyFor(const Request& req, const std::string& principal) {
-  if (!Cacheable(req.method, req.path)) return std::nullopt;
+  if (req.spec == nullptr || !Cacheable(req.method, req.path)) return std::nullopt;
   Result<Reading> read = Read(principal);
   if (!read.ok() || !read->digest.has_value()) return std::nullopt;
   std::string key = std::to_string(read->version);
@@ -112,9 +117,13 @@ std::optional<std::string> ResponseCache::KeyFor(const Request& req, const std::
   key += *read->digest;
   key.push_back('\n');
   AppendField(req.path, &key);
-  for (const auto& [name, value] : req.query) {
-    AppendField(name, &key);
-    AppendField(value, &key);
+  // Declared parameters only, in the route's order: "?x=1" or a reordered
+  // query names the same entry as the plain request.
+  for (const QueryParam& param : req.spec->query) {
+    std::optional<std::string> value = req.Query(param.name);
+    if (!value) continue;
+    AppendField(param.name, &key);
+    AppendField(*value, &key);
   }
   return key;
 }

@@ -8,9 +8,14 @@
 // - KeyFor() names a request's entry: the store's DataVersion() (bumped by
 //   every committed data change, from any process or machine), a digest of
 //   the principal's stored record (roles, situations, disabled, password),
-//   the path and the decoded query. nullopt when the request is not
-//   cacheable (not GET or HEAD, another route) or the store cannot be read;
-//   the caller then serves it without the cache.
+//   the path and the route's declared query parameters (Request::spec), in
+//   the order the route declares them, each with the first value given, as
+//   handlers read them (the server refuses undeclared ones before). nullopt
+//   when the request is not cacheable (not GET or HEAD, another route, no
+//   matched route) or the store cannot be read; the caller then serves it
+//   without the cache.
+// - PrincipalDigest() is that digest of the principal's stored record, as
+//   fresh as the keys (the server ends a login whose principal changed).
 // - Put() keeps only 200 responses, adding their ETag, within max_bytes in
 //   all (the entries are dropped together when it would be exceeded). It
 //   moves the body into an immutable shared buffer (Response::shared_body)
@@ -64,6 +69,8 @@ class ResponseCache {
   static bool Cacheable(std::string_view method, std::string_view path);
 
   std::optional<std::string> KeyFor(const Request& req, const std::string& principal);
+  // nullopt: no such principal.
+  Result<std::optional<std::string>> PrincipalDigest(const std::string& principal);
   std::optional<Response> Find(const std::string& key);
   void Put(const std::string& key, Response& response);
   // A write has committed: later keys come from reads begun after now.

@@ -61,10 +61,20 @@ class ResponseCacheTest : public ::testing::Test {
     return version.ok() ? *version : -1;
   }
 
+  // The route a request matched: its declared query parameters make the key.
+  static const RouteSpec& Spec() {
+    static const RouteSpec* spec =
+        new RouteSpec{.method = "GET",
+                      .pattern = "/api/v1/annex/{cycle}",
+                      .query = {{"policy", "the policy"}, {"cycle", "the cycle", true}}};
+    return *spec;
+  }
+
   static Request Get(std::string path) {
     Request req;
     req.method = "GET";
     req.path = std::move(path);
+    req.spec = &Spec();
     return req;
   }
 
@@ -100,6 +110,19 @@ TEST_F(ResponseCacheTest, KeysFollowTheDataThePrincipalAndTheQuery) {
   Request with_policy = req;
   with_policy.query = {{"policy", "strict"}};
   EXPECT_NE(cache.KeyFor(with_policy, "ana"), key);
+  // Only declared parameters, in the route's order, with their first value:
+  // an undeclared one, a repeat or another order names the same entry.
+  Request noisy = req;
+  noisy.query = {{"x", "1"}, {"cycle", "7"}, {"policy", "strict"}, {"policy", "other"}};
+  Request plain = req;
+  plain.query = {{"policy", "strict"}, {"cycle", "7"}};
+  EXPECT_EQ(cache.KeyFor(noisy, "ana"), cache.KeyFor(plain, "ana"));
+  Request only_unknown = req;
+  only_unknown.query = {{"x", "2"}};
+  EXPECT_EQ(cache.KeyFor(only_unknown, "ana"), key);
+  Request unmatched = req;
+  unmatched.spec = nullptr;  // no route matched: never cached
+  EXPECT_FALSE(cache.KeyFor(unmatched, "ana").has_value());
 
   Response r;
   r.body = R"({"cycle": 2025})";

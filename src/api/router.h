@@ -40,6 +40,8 @@ struct FormPart {
   std::string content;
 };
 
+struct RouteSpec;
+
 struct Request {
   std::string method;                                      // "GET", "POST", ...
   std::string path;                                        // raw path, without the query
@@ -48,7 +50,10 @@ struct Request {
   std::map<std::string, std::string> headers;              // names lowercased
   std::string body;
   std::vector<FormPart> parts;  // multipart/form-data bodies, in order
-  std::string remote_addr;
+  std::string remote_addr;      // the TCP peer
+  // The matched route, set by the server before the handler runs; every
+  // query parameter of the request is one it declares.
+  const RouteSpec* spec = nullptr;
 
   // "" when absent.
   std::string Header(std::string_view lowercase_name) const;
@@ -72,6 +77,7 @@ struct Response {
 };
 
 // A query parameter a route accepts (documented in the OpenAPI document).
+// A route takes only the parameters it declares: any other is 400.
 struct QueryParam {
   std::string name;
   std::string description;

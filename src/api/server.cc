@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <deque>
 #include <exception>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -16,6 +17,7 @@
 
 #include "api/http_body.h"
 #include "api/http_transport.h"
+#include "api/login_guard.h"
 #include "api/openapi.h"
 #include "api/problem.h"
 #include "api/resources.h"
@@ -96,57 +98,59 @@ void ApplySecurityHeaders(Response& res, std::string_view csp) {
 // Bodies smaller than this go out as they are: gzip would save little.
 constexpr size_t kMinCompressed = 1024;
 
-// Failed logins per key (a name or an address) within a sliding window.
-class LoginLimiter {
- public:
-  LoginLimiter(int max_failures, std::chrono::seconds window)
-      : max_failures_(max_failures), window_(window) {}
-
-  // Seconds until the key may try again; 0 when it may now.
-  int64_t RetryAfter(const std::string& key, Clock::time_point now) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = failures_.find(key);
-    if (it == failures_.end()) return 0;
-    Prune(it->second, now);
-    if (static_cast<int>(it->second.size()) < max_failures_) return 0;
-    auto wait =
-        std::chrono::duration_cast<std::chrono::seconds>(it->second.front() + window_ - now);
-    return std::max<int64_t>(1, wait.count());
-  }
-
-  void Fail(const std::string& key, Clock::time_point now) {
-    std::lock_guard<std::mutex> lock(mu_);
-    // Bounded memory under a flood of distinct keys: forget stale entries.
-    if (failures_.size() > 10000) {
-      for (auto it = failures_.begin(); it != failures_.end();) {
-        Prune(it->second, now);
-        it = it->second.empty() ? failures_.erase(it) : std::next(it);
-      }
-    }
-    failures_[key].push_back(now);
-  }
-
-  void Clear(const std::string& key) {
-    std::lock_guard<std::mutex> lock(mu_);
-    failures_.erase(key);
-  }
-
- private:
-  void Prune(std::deque<Clock::time_point>& times, Clock::time_point now) {
-    while (!times.empty() && times.front() + window_ <= now) times.pop_front();
-  }
-
-  std::mutex mu_;
-  const int max_failures_;
-  const std::chrono::seconds window_;
-  std::map<std::string, std::deque<Clock::time_point>> failures_;
-};
-
 struct LoginSession {
   std::string principal;
   std::string csrf;
   Clock::time_point expires;
+  std::string digest;  // of the principal's stored record at login
 };
+
+LoginLimits LimitsOf(const ServerOptions& o) {
+  LoginLimits limits;
+  limits.per_name_address = o.login_max_failures;
+  limits.per_address = o.login_max_address_failures;
+  limits.per_name = o.login_max_name_failures;
+  limits.window = o.login_window;
+  limits.known_for = o.login_known_for;
+  limits.max_entries = o.login_max_entries;
+  return limits;
+}
+
+// The media type of a Content-Type value, lowercased, without parameters.
+std::string MediaType(std::string_view content_type) {
+  std::string_view type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  std::string out(type);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The last element of a comma-separated header value, trimmed.
+std::string LastListed(std::string_view value) {
+  const size_t comma = value.rfind(',');
+  std::string_view last = comma == std::string_view::npos ? value : value.substr(comma + 1);
+  while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+  while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+  return std::string(last);
+}
+
+// The first query parameter the route does not declare.
+std::optional<std::string> UndeclaredParameter(
+    const std::vector<std::pair<std::string, std::string>>& query, const RouteSpec& spec) {
+  for (const auto& [name, value] : query) {
+    const bool declared = std::any_of(spec.query.begin(), spec.query.end(),
+                                      [&](const QueryParam& q) { return q.name == name; });
+    if (!declared) return name;
+  }
+  return std::nullopt;
+}
+
+Response Unauthenticated(std::string_view detail, std::string_view field, bool bearer) {
+  Response r = Problem(401, "unauthenticated", detail, field);
+  if (bearer) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"mara\"");
+  return r;
+}
 
 }  // namespace
 
@@ -154,7 +158,8 @@ class Server::Impl {
  public:
   explicit Impl(ServerOptions options)
       : options_(std::move(options)),
-        limiter_(options_.login_max_failures, options_.login_window) {}
+        limiter_(LimitsOf(options_)),
+        check_slots_(options_.login_concurrent_checks, options_.login_check_wait) {}
 
   ~Impl() { Stop(); }
 
@@ -181,8 +186,13 @@ class Server::Impl {
   // `multipart`: the body is parsed into Request::parts once the caller is
   // known, so a stranger learns nothing from how its body is refused.
   Handler Authenticated(SessionHandler handler, bool serialised = false, bool multipart = false);
-  // The principal of a request's login session, or the 401/403 problem.
+  // The principal of a request's login session or bearer token, or the
+  // 401/403 problem. A login whose principal's record changed is ended.
   std::variant<std::string, Response> Authenticate(const Request& req);
+  // The 401 for a disabled principal, in the form of the request's credential.
+  static Response DisabledPrincipal(const Request& req);
+  // Whether the TCP peer is one of the trusted proxies.
+  bool FromTrustedProxy(const Request& req) const;
   Response Login(Request& req);
   Response Logout(Request& req);
   Response WhoAmI(Request& req);
@@ -209,6 +219,8 @@ class Server::Impl {
   std::mutex sessions_mu_;
   std::map<std::string, LoginSession> sessions_;  // keyed by the BLAKE2b of the cookie
   LoginLimiter limiter_;
+  CheckSlots check_slots_;
+  TrustedProxies proxies_;
   std::once_flag dummy_once_;
   std::string dummy_hash_;  // Argon2id of a random password, for unknown names
 };
@@ -228,9 +240,7 @@ std::variant<std::string, Response> Server::Impl::Authenticate(const Request& re
       if (principal.status().code() != StatusCode::kPermissionDenied) {
         return ProblemFor(principal.status());
       }
-      Response r = Problem(401, "unauthenticated", principal.status().message(), "Authorization");
-      r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"mara\"");
-      return r;
+      return Unauthenticated(principal.status().message(), "Authorization", true);
     }
     return *principal;
   }
@@ -249,11 +259,37 @@ std::variant<std::string, Response> Server::Impl::Authenticate(const Request& re
     }
     login = it->second;
   }
+  // A password change, a disabling or another role or situation (by the
+  // command line or this server) ends the login.
+  Result<std::optional<std::string>> digest = cache_.PrincipalDigest(login.principal);
+  if (!digest.ok()) return ProblemFor(digest.status());
+  if (!digest->has_value() || !ConstantTimeEqual(**digest, login.digest)) {
+    {
+      std::lock_guard<std::mutex> lock(sessions_mu_);
+      sessions_.erase(Blake2bHex(cookie));
+    }
+    return Problem(401, "unauthenticated",
+                   "the session has ended: the principal's password, roles or status changed; "
+                   "log in again",
+                   "Cookie");
+  }
   if (IsUnsafe(req.method) &&
       !ConstantTimeEqual(req.Header(std::string(kCsrfHeader)), login.csrf)) {
     return Problem(403, "csrf", "missing or wrong X-CSRF-Token for this session", "X-CSRF-Token");
   }
   return login.principal;
+}
+
+Response Server::Impl::DisabledPrincipal(const Request& req) {
+  const std::string authorization = req.Header("authorization");
+  const bool bearer = authorization.size() > 7 && (authorization.compare(0, 7, "Bearer ") == 0 ||
+                                                   authorization.compare(0, 7, "bearer ") == 0);
+  return Unauthenticated("the principal is disabled", bearer ? "Authorization" : "Cookie", bearer);
+}
+
+bool Server::Impl::FromTrustedProxy(const Request& req) const {
+  std::optional<IpAddress> peer = ParseIpAddress(req.remote_addr);
+  return peer && proxies_.Contains(*peer);
 }
 
 Handler Server::Impl::Authenticated(SessionHandler handler, bool serialised, bool multipart) {
@@ -280,6 +316,7 @@ Handler Server::Impl::Authenticated(SessionHandler handler, bool serialised, boo
     Result<std::unique_ptr<Session>> session =
         Session::Open(SessionOptionsFor(std::get<std::string>(who)));
     if (!session.ok()) return ProblemFor(session.status());
+    if ((*session)->principal().disabled) return DisabledPrincipal(req);
     Response response = handler(req, **session);
     if (cache_key) cache_.Put(*cache_key, response);
     // What this request wrote has committed: the next request sees it.
@@ -289,6 +326,31 @@ Handler Server::Impl::Authenticated(SessionHandler handler, bool serialised, boo
 }
 
 Response Server::Impl::Login(Request& req) {
+  // A browser sends a cross-site form post as text/plain or form data
+  // without asking; application/json needs a CORS preflight this server
+  // never grants.
+  if (MediaType(req.Header("content-type")) != "application/json") {
+    return Problem(415, "unsupported_media_type", "a login takes Content-Type: application/json",
+                   "Content-Type");
+  }
+  // And a browser that does send one says where from: only this server's
+  // own pages may log in.
+  if (const std::string origin = req.Header("origin"); !origin.empty()) {
+    std::string scheme = options_.secure_cookies ? "https" : "http";
+    std::string host = req.Header("host");
+    if (FromTrustedProxy(req)) {
+      if (std::string proto = LastListed(req.Header("x-forwarded-proto")); !proto.empty()) {
+        scheme = proto;
+      }
+      if (std::string fwd = LastListed(req.Header("x-forwarded-host")); !fwd.empty()) host = fwd;
+    }
+    if (!SameOrigin(origin, scheme, host)) {
+      return Problem(403, "cross_origin",
+                     "a login must come from this server's own origin (" + scheme + "://" +
+                         QuoteForMessage(host).substr(0, 256) + ")",
+                     "Origin");
+    }
+  }
   Json body;
   try {
     body = IsValidUtf8(req.body) ? Json::parse(req.body) : Json();
@@ -307,20 +369,36 @@ Response Server::Impl::Login(Request& req) {
   }
   const std::string name = body["name"].get<std::string>();
   const std::string password = body["password"].get<std::string>();
-  const std::string name_key = "name:" + name;
-  const std::string addr_key = "addr:" + req.remote_addr;
+  const std::string client =
+      ClientAddress(req.remote_addr, req.Header("x-forwarded-for"), proxies_);
   const Clock::time_point now = Clock::now();
-  int64_t wait = std::max(limiter_.RetryAfter(name_key, now), limiter_.RetryAfter(addr_key, now));
-  if (wait > 0) {
+  // The attempt counts from here, before any hash, so parallel guesses
+  // cannot outrun the limit.
+  std::variant<LoginLimiter::Attempt, int64_t> begun =
+      limiter_.Begin(name, LimiterAddress(client), now);
+  if (const int64_t* wait = std::get_if<int64_t>(&begun)) {
     Response r = Problem(429, "rate_limited",
-                         "too many failed logins; try again in " + std::to_string(wait) + " s");
-    r.headers.emplace_back("Retry-After", std::to_string(wait));
+                         "too many failed logins; try again in " + std::to_string(*wait) + " s");
+    r.headers.emplace_back("Retry-After", std::to_string(*wait));
     return r;
   }
+  const LoginLimiter::Attempt attempt = std::get<LoginLimiter::Attempt>(begun);
+  // Each Argon2id check takes 64 MiB and a core for a while: a few at once.
+  if (!check_slots_.Acquire()) {
+    limiter_.Abandoned(attempt);
+    Response r = Problem(503, "busy", "too many logins are being checked; try again in 1 s");
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
+  }
+  struct SlotRelease {
+    CheckSlots& slots;
+    ~SlotRelease() { slots.Release(); }
+  } slot{check_slots_};
   // One answer for an unknown name, a disabled principal and a wrong
   // password, so a caller learns nothing about which.
   Status checked = Status::PermissionDenied("wrong name or password");
   bool known = false;
+  std::string digest;
   if (IsValidId(name)) {
     Result<std::unique_ptr<Session>> session = Session::Open(SessionOptionsFor(name));
     if (session.ok()) {
@@ -328,11 +406,19 @@ Response Server::Impl::Login(Request& req) {
       // CheckPassword; everyone else gets the dummy check below.
       Result<bool> usable = HasUsablePassword(**session);
       known = usable.ok() && *usable;
+      // Read before the check: a change after it ends the login at once.
+      Result<std::optional<std::string>> stored = StoredPrincipalDigest(**session);
+      if (!stored.ok()) {
+        limiter_.Abandoned(attempt);
+        return ProblemFor(stored.status());
+      }
+      digest = stored->value_or("");
       checked = CheckPassword(**session, password);
-      if (checked.ok() && (*session)->principal().disabled) {
+      if (checked.ok() && ((*session)->principal().disabled || digest.empty())) {
         checked = Status::PermissionDenied("disabled");
       }
     } else if (session.status().code() != StatusCode::kPermissionDenied) {
+      limiter_.Abandoned(attempt);
       return ProblemFor(session.status());
     }
   }
@@ -345,13 +431,12 @@ Response Server::Impl::Login(Request& req) {
     if (!dummy_hash_.empty()) (void)security::VerifyPassword(dummy_hash_, password);
   }
   if (!checked.ok()) {
-    limiter_.Fail(name_key, now);
-    limiter_.Fail(addr_key, now);
+    // The attempt stays counted.
     return Problem(401, "unauthenticated", "wrong name or password", "/password");
   }
-  limiter_.Clear(name_key);
+  limiter_.Succeeded(attempt, Clock::now());
   const std::string id = RandomToken();
-  LoginSession login{name, RandomToken(), now + options_.session_lifetime};
+  LoginSession login{name, RandomToken(), now + options_.session_lifetime, digest};
   {
     std::lock_guard<std::mutex> lock(sessions_mu_);
     for (auto it = sessions_.begin(); it != sessions_.end();) {
@@ -384,6 +469,7 @@ Response Server::Impl::WhoAmI(Request& req) {
   Result<std::unique_ptr<Session>> session =
       Session::Open(SessionOptionsFor(std::get<std::string>(who)));
   if (!session.ok()) return ProblemFor(session.status());
+  if ((*session)->principal().disabled) return DisabledPrincipal(req);
   const security::Principal& p = (*session)->principal();
   Json roles = Json::array();
   for (security::Role role : p.roles) roles.push_back(std::string(security::ToString(role)));
@@ -506,8 +592,20 @@ Response Server::Impl::Dispatch(Request& req, std::string_view raw_query) {
                     "the request body is larger than allowed (" +
                         std::to_string(options_.max_body_bytes) + " bytes)",
                     "body");
+    } else if (std::optional<std::string> unknown =
+                   UndeclaredParameter(req.query, match->route->spec)) {
+      std::string accepted;
+      for (const QueryParam& q : match->route->spec.query) {
+        accepted += (accepted.empty() ? "" : ", ") + q.name;
+      }
+      res = Problem(400, "invalid_argument",
+                    "unknown query parameter " + QuoteForMessage(*unknown) +
+                        (accepted.empty() ? std::string(" (this route takes none)")
+                                          : " (this route takes: " + accepted + ")"),
+                    unknown->substr(0, 128));
     } else {
       req.params = match->params;
+      req.spec = &match->route->spec;
       try {
         res = match->route->handler(req);
       } catch (const std::exception& e) {
@@ -569,6 +667,27 @@ Status Server::Impl::Start() {
   if (options_.threads == 0) return Status::InvalidArgument("threads: must be at least 1");
   if (options_.port < 0 || options_.port > 65535) {
     return Status::InvalidArgument("port: must be 0 to 65535");
+  }
+  if (options_.login_concurrent_checks < 1) {
+    return Status::InvalidArgument("login_concurrent_checks: must be at least 1");
+  }
+  MARA_ASSIGN_OR_RETURN(proxies_, TrustedProxies::Parse(options_.trusted_proxies));
+  // Problem details name none of these (api/problem.h).
+  {
+    SessionOptions paths = SessionOptionsFor("");
+    RegisterPrivatePath(options_.db, "<database>");
+    RegisterPrivatePath(ResolveKeyFile(paths), "<key file>");
+    RegisterPrivatePath(ResolveEvidenceDir(paths), "<evidence directory>");
+    if (options_.db.find("://") == std::string::npos) {
+      std::error_code ec;
+      const std::filesystem::path absolute = std::filesystem::absolute(options_.db, ec);
+      if (!ec) RegisterPrivatePath(absolute.parent_path().string(), "<data directory>");
+    }
+    std::error_code ec;
+    const std::filesystem::path temp = std::filesystem::temp_directory_path(ec);
+    if (!ec) RegisterPrivatePath(temp.string(), "<temporary directory>");
+    if (!options_.ui_dir.empty()) RegisterPrivatePath(options_.ui_dir, "<ui directory>");
+    if (!options_.policy_file.empty()) RegisterPrivatePath(options_.policy_file, "<policy file>");
   }
   Result<Policy> policy =
       options_.policy_file.empty() ? DefaultPolicy() : LoadPolicyFile(options_.policy_file);

@@ -13,7 +13,22 @@
 // - Login sessions live in memory (lost on restart): a random 256-bit id
 //   in an HttpOnly, SameSite=Strict cookie (Secure when `secure_cookies`)
 //   plus a CSRF token the client sends as X-CSRF-Token on unsafe methods.
-//   Failed logins are limited per principal name and per client address.
+//   A login keeps the digest of its principal's stored record (password,
+//   roles, situations, disabled) and ends, answering 401, once that record
+//   changes (seen as fresh as the response cache's reads: at once for this
+//   server's writes, within cache_staleness for other processes'). A
+//   disabled principal is 401 on every route, token or cookie.
+// - Logins (api/login_guard.h) take only application/json, refuse a
+//   cross-origin Origin (403), count each attempt when it begins (per
+//   name and address, per address, per name: 429), and run at most
+//   login_concurrent_checks password hashes at once; an attempt that waits
+//   longer than login_check_wait for one is 503 with Retry-After and not
+//   counted. The client address is the TCP peer, or X-Forwarded-For's
+//   right-most address that is not a trusted proxy when the peer is one.
+// - Every query parameter must be one the route declares (400 naming it).
+// - Problem details never show a file-system path (api/problem.h): the
+//   database, key file, evidence and temporary directories are registered
+//   at Start.
 // - The connection layer is api/http_transport.h (keep-alive, timeouts,
 //   workers); body limits, security headers, gzip and ETags are applied in
 //   server.cc; handlers see router.h types.
@@ -29,6 +44,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/router.h"
 #include "common/status.h"
@@ -60,8 +76,23 @@ struct ServerOptions {
   // writes are seen at once. Zero: every cached answer checks the store.
   std::chrono::milliseconds cache_staleness{100};
   std::chrono::seconds session_lifetime{8 * 3600};
-  int login_max_failures = 5;  // per name and per address within the window
+  // Failed logins within login_window (api/login_guard.h): of one name from
+  // one client address; from one address (any name); of one name (any
+  // address). The last two spare a (name, address) pair that logged in
+  // successfully within login_known_for.
+  int login_max_failures = 5;
+  int login_max_address_failures = 20;
+  int login_max_name_failures = 20;
   std::chrono::seconds login_window{300};
+  std::chrono::seconds login_known_for{30 * 86400};
+  size_t login_max_entries = 10000;  // per limiter table
+  // Password hashes (Argon2id, 64 MiB each) running at once, and how long
+  // an attempt waits for one before it is answered 503.
+  int login_concurrent_checks = 2;
+  std::chrono::milliseconds login_check_wait{1000};
+  // CIDRs of reverse proxies whose X-Forwarded-For (and X-Forwarded-Proto,
+  // X-Forwarded-Host) are believed; Start refuses a malformed one.
+  std::vector<std::string> trusted_proxies;
 };
 
 class Server {

@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -14,6 +17,7 @@
 #include <vector>
 
 #include "api/api_world_test_support.h"
+#include "api/problem.h"
 #include "common/temp_dir.h"
 #include "policy/assessment_output.h"
 #include "policy/policy.h"
@@ -73,6 +77,7 @@ class ApiServerTest : public ::testing::Test {
     options.threads = 2;
     options.max_body_bytes = 64 * 1024;
     options.login_max_failures = 3;
+    options.login_max_address_failures = 6;
     server_ = std::make_unique<Server>(options);
     Status started = server_->Start();
     ASSERT_TRUE(started.ok()) << started.ToString();
@@ -209,8 +214,336 @@ TEST_F(ApiServerTest, LoginAttemptsAreRateLimitedPerNameAndAddress) {
   auto limited = PostLogin("dana", kPassword);
   ExpectProblem(limited, 429, "");
   EXPECT_FALSE(limited->get_header_value("Retry-After").empty());
-  // The address is limited too: another name from it waits as well.
-  ExpectProblem(PostLogin("rita", kPassword), 429, "");
+  // Another name from the address still gets its check...
+  auto rita = PostLogin("rita", kPassword);
+  ASSERT_TRUE(rita);
+  EXPECT_EQ(rita->status, 201) << rita->body;
+  // ...until the address has failed six times: then every name waits but
+  // rita, who logged in from it.
+  for (const char* name : {"n1", "n2", "n3"}) {
+    ExpectProblem(PostLogin(name, "guess"), 401, "/password");
+  }
+  ExpectProblem(PostLogin("vera", kPassword), 429, "");
+  auto known = PostLogin("rita", kPassword);
+  ASSERT_TRUE(known);
+  EXPECT_EQ(known->status, 201) << known->body;
+  // A long name (login_guard_test.cc tries a megabyte) is refused like any other.
+  ExpectProblem(PostLogin(std::string(40 * 1024, 'n'), "guess"), 429, "");
+}
+
+// Counted when they begin: of 40 wrong guesses at once, only the limit's
+// worth reach a password check (401); the rest are 429 without a check.
+TEST_F(ApiServerTest, ParallelWrongGuessesGetNoMoreChecksThanTheLimit) {
+  std::atomic<int> checked{0}, limited{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 40; ++i) {
+    threads.emplace_back([&, i] {
+      httplib::Client client("127.0.0.1", server_->port());
+      client.set_read_timeout(60, 0);
+      const std::string body =
+          Json{{"name", "dana"}, {"password", "guess " + std::to_string(i)}}.dump();
+      for (int tries = 0; tries < 200; ++tries) {
+        auto res = client.Post("/api/v1/session", body, "application/json");
+        if (res && res->status == 503) {  // every check slot busy: not counted, try again
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          continue;
+        }
+        if (res && res->status == 401) {
+          ++checked;
+        } else if (res && res->status == 429) {
+          ++limited;
+        } else {
+          ++other;
+        }
+        return;
+      }
+      ++other;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(checked.load(), 3);  // login_max_failures
+  EXPECT_EQ(limited.load(), 37);
+  EXPECT_EQ(other.load(), 0);
+}
+
+TEST_F(ApiServerTest, LoginTakesOnlyJsonFromItsOwnOrigin) {
+  const std::string body = Json{{"name", "vera"}, {"password", kPassword}}.dump();
+  ExpectProblem(client_->Post("/api/v1/session", body, "text/plain"), 415, "Content-Type");
+  ExpectProblem(
+      client_->Post("/api/v1/session", "name=vera&password=x", "application/x-www-form-urlencoded"),
+      415, "Content-Type");
+  ExpectProblem(client_->Post("/api/v1/session", httplib::Headers{}, body, ""), 415,
+                "Content-Type");
+  auto with_charset = client_->Post("/api/v1/session", body, "Application/JSON; charset=utf-8");
+  ASSERT_TRUE(with_charset);
+  EXPECT_EQ(with_charset->status, 201) << with_charset->body;
+
+  const std::string self = "http://127.0.0.1:" + std::to_string(server_->port());
+  for (const std::string& foreign : {std::string("http://evil.example"), std::string("null"),
+                                     "https://127.0.0.1:" + std::to_string(server_->port()),
+                                     "http://127.0.0.1:" + std::to_string(server_->port() + 1)}) {
+    ExpectProblem(client_->Post("/api/v1/session", httplib::Headers{{"Origin", foreign}}, body,
+                                "application/json"),
+                  403, "Origin");
+  }
+  auto same = client_->Post("/api/v1/session", httplib::Headers{{"Origin", self}}, body,
+                            "application/json");
+  ASSERT_TRUE(same);
+  EXPECT_EQ(same->status, 201) << same->body;
+}
+
+// Behind a trusted proxy the limits count the forwarded client address, so
+// a person failing from one place locks neither another place nor a
+// colleague who works where they failed.
+TEST(ApiLoginLimitsTest, LimitsCountTheForwardedClientAndSpareOthers) {
+  auto dir = ScopedTempDir::Create("mara-api-limits");
+  ASSERT_TRUE(dir.ok());
+  SessionOptions o;
+  o.db = dir->path() + "/mara.db";
+  o.create = true;
+  {
+    auto admin = Session::Open(o);
+    ASSERT_TRUE(admin.ok());
+    const auto limits = security::PasswordLimits::ForTests();
+    for (const char* name : {"dana", "rita", "vera"}) {
+      NewUser n;
+      n.name = name;
+      n.roles = {"viewer"};
+      n.password = kPassword;
+      n.limits = limits;
+      ASSERT_TRUE(AddUser(**admin, n).ok());
+    }
+  }
+  ServerOptions options;
+  options.db = o.db;
+  options.port = 0;
+  options.login_max_failures = 3;
+  options.login_max_address_failures = 5;
+  options.login_max_name_failures = 5;
+  options.trusted_proxies = {"127.0.0.1/32", "::1"};
+  Server server(options);
+  ASSERT_TRUE(server.Start().ok());
+  httplib::Client client("127.0.0.1", server.port());
+  auto login = [&](const std::string& name, const std::string& password,
+                   const std::string& forwarded_for) {
+    auto res = client.Post("/api/v1/session", httplib::Headers{{"X-Forwarded-For", forwarded_for}},
+                           Json{{"name", name}, {"password", password}}.dump(), "application/json");
+    return res ? res->status : -1;
+  };
+  // dana's own place, 198.51.100.1, is known from a success.
+  EXPECT_EQ(login("dana", kPassword, "198.51.100.1"), 201);
+  // Three wrong guesses from 203.0.113.5 lock dana out there only.
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(login("dana", "guess", "203.0.113.5"), 401);
+  EXPECT_EQ(login("dana", kPassword, "203.0.113.5"), 429);
+  EXPECT_EQ(login("dana", kPassword, "203.0.113.6"), 201);
+  // The right-most address not a trusted proxy is the client: a claim on
+  // the left changes nothing.
+  EXPECT_EQ(login("dana", kPassword, "203.0.113.5, 203.0.113.7"), 201);
+  EXPECT_EQ(login("dana", kPassword, "203.0.113.7, 203.0.113.5"), 429);
+  // Two more failures elsewhere spend the name's limit: new places wait,
+  // dana's known ones do not.
+  EXPECT_EQ(login("dana", "guess", "192.0.2.10"), 401);
+  EXPECT_EQ(login("dana", "guess", "192.0.2.11"), 401);
+  EXPECT_EQ(login("dana", kPassword, "192.0.2.12"), 429);
+  EXPECT_EQ(login("dana", kPassword, "198.51.100.1"), 201);
+  // One person spraying names from an office spends the office's limit,
+  // but rita, who logs in there, still can.
+  EXPECT_EQ(login("rita", kPassword, "198.51.100.50"), 201);
+  for (const char* name : {"n1", "n2", "n3", "n4", "n5"}) {
+    EXPECT_EQ(login(name, "guess", "198.51.100.50"), 401);
+  }
+  EXPECT_EQ(login("vera", kPassword, "198.51.100.50"), 429);
+  EXPECT_EQ(login("rita", kPassword, "198.51.100.50"), 201);
+  server.Stop();
+
+  // Without trusted proxies the header is ignored: the peer is the client.
+  options.trusted_proxies.clear();
+  Server plain(options);
+  ASSERT_TRUE(plain.Start().ok());
+  httplib::Client direct("127.0.0.1", plain.port());
+  for (int i = 0; i < 3; ++i) {
+    auto res = direct.Post(
+        "/api/v1/session", httplib::Headers{{"X-Forwarded-For", "203.0.113." + std::to_string(i)}},
+        Json{{"name", "vera"}, {"password", "guess"}}.dump(), "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 401);
+  }
+  auto spoofed =
+      direct.Post("/api/v1/session", httplib::Headers{{"X-Forwarded-For", "203.0.113.99"}},
+                  Json{{"name", "vera"}, {"password", kPassword}}.dump(), "application/json");
+  ASSERT_TRUE(spoofed);
+  EXPECT_EQ(spoofed->status, 429);
+  plain.Stop();
+
+  options.trusted_proxies = {"10.0.0.0/33"};
+  Server bad(options);
+  Status refused = bad.Start();
+  EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.message().find("10.0.0.0/33"), std::string::npos);
+}
+
+// A bound on password hashes at once: with one slot and no waiting, logins
+// arriving together find it busy and get 503 with Retry-After, uncounted.
+TEST(ApiLoginLimitsTest, ConcurrentPasswordChecksAreBounded) {
+  auto dir = ScopedTempDir::Create("mara-api-slots");
+  ASSERT_TRUE(dir.ok());
+  SessionOptions o;
+  o.db = dir->path() + "/mara.db";
+  o.create = true;
+  ASSERT_TRUE(Session::Open(o).ok());
+  ServerOptions options;
+  options.db = o.db;
+  options.port = 0;
+  options.threads = 8;
+  options.login_concurrent_checks = 1;
+  options.login_check_wait = std::chrono::milliseconds(0);
+  options.login_max_address_failures = 1000;
+  Server server(options);
+  ASSERT_TRUE(server.Start().ok());
+  std::atomic<int> busy{0}, refused{0}, other{0};
+  std::atomic<bool> retry_after{true};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      httplib::Client client("127.0.0.1", server.port());
+      client.set_read_timeout(60, 0);
+      // Unknown names: each pays for a full Argon2id check of the dummy hash.
+      auto res =
+          client.Post("/api/v1/session",
+                      Json{{"name", "nobody" + std::to_string(i)}, {"password", "guess"}}.dump(),
+                      "application/json");
+      if (res && res->status == 503) {
+        ++busy;
+        if (res->get_header_value("Retry-After") != "1") retry_after = false;
+      } else if (res && res->status == 401) {
+        ++refused;
+      } else {
+        ++other;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_GE(busy.load(), 1);
+  EXPECT_GE(refused.load(), 1);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_TRUE(retry_after.load());
+  server.Stop();
+}
+
+// A changed password, a disabling or another role ends the principal's
+// login sessions and revokes its API tokens, whoever made the change (here
+// the service calls `mara user ...` makes, from another process's view).
+TEST_F(ApiServerTest, CredentialChangesEndSessionsAndTokens) {
+  struct Who {
+    Login login;
+    std::string token;
+  };
+  auto start = [&](const std::string& name) {
+    Who w{LogIn(name), ""};
+    auto issued = Post(w.login, "/api/v1/tokens", {{"days", 7}});
+    EXPECT_TRUE(issued);
+    if (issued) {
+      EXPECT_EQ(issued->status, 201) << issued->body;
+      w.token = Json::parse(issued->body).value("token", "");
+    }
+    return w;
+  };
+  Who rita = start("rita");
+  Who vera = start("vera");
+  Who dana = start("dana");
+  Who mo = start("mo");
+  {
+    SessionOptions o;
+    o.db = db_;
+    auto admin = Session::Open(o);
+    ASSERT_TRUE(admin.ok());
+    const auto limits = security::PasswordLimits::ForTests();
+    ASSERT_TRUE(SetUserPassword(**admin, "rita", "another long password", limits).ok());
+    ASSERT_TRUE(SetUserDisabled(**admin, "vera", true).ok());
+    ASSERT_TRUE(AssignUser(**admin, "dana", {"analyst"}, {}, false).ok());
+  }
+  // Changes by another process are seen within the cache staleness.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (const Who* w : {&rita, &vera, &dana}) {
+    ExpectProblem(Get(w->login, "/api/v1/session"), 401, "Cookie");
+    ExpectProblem(Get(w->login, "/api/v1/situations"), 401, "Cookie");
+    ExpectProblem(client_->Get("/api/v1/session", {{"Authorization", "Bearer " + w->token}}), 401,
+                  "Authorization");
+    ExpectProblem(client_->Get("/api/v1/annex/2025", {{"Authorization", "Bearer " + w->token}}),
+                  401, "Authorization");
+  }
+  // The others are untouched.
+  auto still = Get(mo.login, "/api/v1/session");
+  ASSERT_TRUE(still);
+  EXPECT_EQ(still->status, 200) << still->body;
+  auto token_still = client_->Get("/api/v1/session", {{"Authorization", "Bearer " + mo.token}});
+  ASSERT_TRUE(token_still);
+  EXPECT_EQ(token_still->status, 200) << token_still->body;
+  // A disabled principal cannot log in; the new password and the new role do.
+  ExpectProblem(PostLogin("vera", kPassword), 401, "/password");
+  auto again = PostLogin("rita", "another long password");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 201) << again->body;
+  Login dana2 = LogIn("dana");
+  auto me = Get(dana2, "/api/v1/session");
+  ASSERT_TRUE(me);
+  EXPECT_EQ(Json::parse(me->body)["roles"], Json::array({"analyst", "decision_maker"}));
+}
+
+TEST_F(ApiServerTest, UnknownQueryParametersAreRefused) {
+  Login admin = LogIn("operator");
+  ExpectProblem(Get(admin, "/api/v1/situations?x=1"), 400, "x");
+  auto bogus = Get(admin, "/api/v1/incidents?limit=5&bogus=1");
+  ExpectProblem(bogus, 400, "bogus");
+  EXPECT_NE(bogus->body.find("limit"), std::string::npos);  // names what the route takes
+  // A cached view cannot be defeated by a parameter of the caller's choice.
+  ExpectProblem(Get(admin, "/api/v1/annex/2025?nocache=123"), 400, "nocache");
+  ExpectProblem(Get(admin, "/api/v1/dashboard?policy=default"), 400, "policy");
+  auto declared = Get(admin, "/api/v1/annex/2025?policy=default");
+  ASSERT_TRUE(declared);
+  EXPECT_NE(declared->status, 400) << declared->body;
+  auto ok = Get(admin, "/api/v1/incidents?limit=5&offset=0");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200) << ok->body;
+}
+
+// No problem document names a file: here the key file has gone, so every
+// request fails opening its Session.
+TEST_F(ApiServerTest, ProblemsShowNoFileSystemPaths) {
+  Login admin = LogIn("operator");
+  const std::string keys = db_ + ".keys";
+  ASSERT_EQ(std::rename(keys.c_str(), (keys + ".away").c_str()), 0);
+  auto res = Get(admin, "/api/v1/situations");
+  ASSERT_EQ(std::rename((keys + ".away").c_str(), keys.c_str()), 0);
+  ASSERT_TRUE(res);
+  EXPECT_GE(res->status, 400);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/problem+json");
+  EXPECT_EQ(res->body.find(dir_.path()), std::string::npos) << res->body;
+  EXPECT_EQ(res->body.find("mara.db"), std::string::npos) << res->body;
+  EXPECT_NE(res->body.find("<key file>"), std::string::npos) << res->body;
+  auto back = Get(admin, "/api/v1/situations");
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->status, 200) << back->body;
+}
+
+TEST(ProblemTest, DetailsLoseFileSystemPathsButKeepApiPathsAndPointers) {
+  RegisterPrivatePath("/srv/mara-data/mara.db", "<database>");
+  EXPECT_EQ(WithoutPaths("cannot open /srv/mara-data/mara.db-wal: disk I/O error"),
+            "cannot open <database>-wal: disk I/O error");
+  EXPECT_EQ(WithoutPaths("writing key file /srv/mara-data/other.keys: No space left"),
+            "writing key file <path>: No space left");
+  // "<path>", or "<temporary directory>" once a server has registered it.
+  const std::string upload = WithoutPaths("creating '/tmp/mara-upload-1a2b/part' failed");
+  EXPECT_EQ(upload.find("/tmp"), std::string::npos) << upload;
+  EXPECT_EQ(upload.find("mara-upload"), std::string::npos) << upload;
+  EXPECT_TRUE(upload.starts_with("creating '<") && upload.ends_with(">' failed")) << upload;
+  EXPECT_EQ(WithoutPaths("filesystem error: cannot remove: [/home/rita/x]"),
+            "filesystem error: cannot remove: [<path>]");
+  EXPECT_EQ(WithoutPaths("log in first: POST /api/v1/session"),
+            "log in first: POST /api/v1/session");
+  EXPECT_EQ(WithoutPaths("/location/lat: expected a number"), "/location/lat: expected a number");
+  const Response r = Problem(500, "io_error", "open /var/lib/mara/mara.db failed");
+  EXPECT_EQ(r.body.find("/var/lib"), std::string::npos);
 }
 
 TEST_F(ApiServerTest, UnsafeMethodsNeedTheCsrfToken) {
@@ -659,7 +992,7 @@ TEST_F(ApiServerTest, WritesAreRefusedToRolesThatMayNotMakeThem) {
   ASSERT_TRUE(other);
   ASSERT_EQ(other->status, 200) << other->body;
   EXPECT_EQ(other->body.find("\"narrative\""), std::string::npos);
-  // A disabled principal's session stops working at once.
+  // A disabled principal's session ends at once: 401, not a role refusal.
   {
     SessionOptions o;
     o.db = db_;
@@ -667,7 +1000,7 @@ TEST_F(ApiServerTest, WritesAreRefusedToRolesThatMayNotMakeThem) {
     ASSERT_TRUE(admin.ok());
     ASSERT_TRUE(SetUserDisabled(**admin, "mo", true).ok());
   }
-  ExpectProblem(Get(mo, "/api/v1/situations"), 403, "");
+  ExpectProblem(Get(mo, "/api/v1/situations"), 401, "Cookie");
   ExpectProblem(PostLogin("mo", kPassword), 401, "/password");
 }
 

@@ -4,6 +4,7 @@
 //   mara [--db DB] serve [--bind 127.0.0.1] [--port 8080] [--threads 4]
 //                        [--cache-staleness-ms 100]
 //                        [--policy FILE] [--secure-cookies] [--ui DIR]
+//                        [--trusted-proxy CIDR]...
 //
 // The browser application is served from --ui DIR, else $MARA_UI_DIR, else
 // <exe dir>/../share/mara/ui, else <exe dir>/../ui/dist (api/static_files.h).
@@ -73,6 +74,12 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
   cmd->add_option("--ui", args->ui,
                   "Directory of the built browser application (default: $MARA_UI_DIR, else "
                   "<exe dir>/../share/mara/ui, else <exe dir>/../ui/dist)");
+  cmd->add_option("--trusted-proxy", args->options.trusted_proxies,
+                  "A reverse proxy (IPv4 or IPv6 address or CIDR, repeatable) whose "
+                  "X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host are believed: the "
+                  "login limits then count the right-most forwarded address that is not a "
+                  "trusted proxy (default: none; the TCP peer is the client)")
+      ->allow_extra_args(false);
   cmd->add_option("--max-upload-bytes", args->options.max_upload_bytes,
                   "Largest evidence or import upload accepted (default 256 MiB)");
   cmd->callback([&ctx, args] { ctx.run = [&ctx, args] { return RunServe(ctx, *args); }; });

@@ -121,4 +121,21 @@ Status RevokeApiToken(Session& session, std::string_view id) {
                     {.action = "api_token.revoke", .target_id = std::string(id)});
 }
 
+Status RevokePrincipalTokens(Session& session, const std::string& principal) {
+  const std::string prefix = MetaKey("");
+  MARA_ASSIGN_OR_RETURN(auto records, session.store().ListMeta(prefix));
+  for (const auto& [key, text] : records) {
+    RecordJson record = RecordJson::parse(text, nullptr, false);
+    if (!record.is_object() || !record.contains("principal") || !record["principal"].is_string() ||
+        record["principal"].get<std::string>() != principal || record.value("revoked", false)) {
+      continue;
+    }
+    record["revoked"] = true;
+    const std::string id = key.substr(prefix.size());
+    MARA_RETURN_IF_ERROR(session.store().PutMeta(key, record.dump()));
+    MARA_RETURN_IF_ERROR(session.Audit({.action = "api_token.revoke", .target_id = id}));
+  }
+  return Status::Ok();
+}
+
 }  // namespace mara

@@ -15,6 +15,11 @@
 // - RevokeApiToken: the token's principal, or an admin
 //   (Operation::kManageUsers); kNotFound for an unknown id; audits
 //   `api_token.revoke`. Idempotent for a revoked token.
+// - RevokePrincipalTokens revokes every token of `principal` that is not
+//   revoked yet, auditing each as `api_token.revoke`, inside the caller's
+//   open transaction (it begins none): users.h calls it whenever a
+//   principal's password, roles, situations or status change, so a token
+//   never outlives the credentials it was issued under.
 // Each function uses the Session it is given, from one thread. The HTTP
 // API calls these; the records are the service layer's alone.
 #ifndef MARA_SERVICE_API_TOKENS_H_
@@ -38,6 +43,7 @@ struct IssuedToken {
 Result<IssuedToken> IssueApiToken(Session& session, int days);
 Result<std::string> ResolveApiToken(Session& session, std::string_view token, int64_t now_unix);
 Status RevokeApiToken(Session& session, std::string_view id);
+Status RevokePrincipalTokens(Session& session, const std::string& principal);
 
 }  // namespace mara
 

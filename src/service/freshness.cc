@@ -18,6 +18,17 @@ void AppendField(const std::string& s, std::string* out) {
 
 }  // namespace
 
+std::string PrincipalRecordDigest(const UserRecord& u) {
+  std::string who;
+  AppendField(u.name, &who);
+  AppendField(u.password_hash, &who);
+  for (const std::string& r : u.roles) AppendField(r, &who);
+  who.push_back('|');
+  for (const std::string& s : u.situations) AppendField(s, &who);
+  who.push_back(u.disabled ? 'd' : 'e');
+  return Blake2bHex(who);
+}
+
 FreshnessReader::FreshnessReader(std::string db) : db_(std::move(db)) {}
 FreshnessReader::~FreshnessReader() = default;
 
@@ -43,17 +54,7 @@ void FreshnessReader::Read(const std::set<std::string>& principals, Result<int64
       continue;
     }
     std::optional<std::string> digest;
-    if (user->has_value()) {
-      const UserRecord& u = **user;
-      std::string who;
-      AppendField(u.name, &who);
-      AppendField(u.password_hash, &who);
-      for (const std::string& r : u.roles) AppendField(r, &who);
-      who.push_back('|');
-      for (const std::string& s : u.situations) AppendField(s, &who);
-      who.push_back(u.disabled ? 'd' : 'e');
-      digest = Blake2bHex(who);
-    }
+    if (user->has_value()) digest = PrincipalRecordDigest(**user);
     digests->emplace(principal, std::move(digest));
   }
   // A store that failed is opened again by the next read.

@@ -19,10 +19,15 @@
 #include <string>
 
 #include "common/status.h"
+#include "storage/records.h"
 
 namespace mara {
 
 class Store;
+
+// The digest FreshnessReader reads for a principal: BLAKE2b of its name,
+// password hash, roles, situations and disabled flag, length-prefixed.
+std::string PrincipalRecordDigest(const UserRecord& user);
 
 class FreshnessReader {
  public:

@@ -5,7 +5,9 @@
 
 #include "common/text.h"
 #include "security/roles.h"
+#include "service/api_tokens.h"
 #include "service/core.h"
+#include "service/freshness.h"
 
 namespace mara {
 namespace {
@@ -43,7 +45,10 @@ Result<UserRecord> Existing(Session& session, const std::string& name) {
   return *user;
 }
 
-// Writes `after` and audits the change in one transaction.
+// Writes `after` and audits the change in one transaction. A change to an
+// existing principal (password, roles, situations, disabled) revokes its API
+// tokens in the same transaction; its login sessions in `mara serve` end
+// because the digest of its record no longer matches (api/server.h).
 Status Save(Session& session, const std::string& action, const std::optional<UserRecord>& before,
             const UserRecord& after) {
   Transaction tx(&session.store());
@@ -51,6 +56,9 @@ Status Save(Session& session, const std::string& action, const std::optional<Use
   MARA_RETURN_IF_ERROR(session.store().PutUser(after));
   MARA_RETURN_IF_ERROR(session.Audit(
       {"", action, "users", after.name, before ? UserDigest(*before) : "", UserDigest(after)}));
+  if (before && UserDigest(*before) != UserDigest(after)) {
+    MARA_RETURN_IF_ERROR(RevokePrincipalTokens(session, after.name));
+  }
   MARA_RETURN_IF_ERROR(tx.Commit());
   if (after.name == session.name()) return session.ReloadPrincipal();
   return Status::Ok();
@@ -141,6 +149,12 @@ Status AssignUser(Session& session, const std::string& name, const std::vector<s
 Result<bool> HasUsablePassword(Session& session) {
   MARA_ASSIGN_OR_RETURN(std::optional<UserRecord> user, session.store().GetUser(session.name()));
   return user && !user->disabled && !user->password_hash.empty();
+}
+
+Result<std::optional<std::string>> StoredPrincipalDigest(Session& session) {
+  MARA_ASSIGN_OR_RETURN(std::optional<UserRecord> user, session.store().GetUser(session.name()));
+  if (!user) return std::optional<std::string>();
+  return std::optional<std::string>(PrincipalRecordDigest(*user));
 }
 
 Status CheckPassword(Session& session, const std::string& password) {

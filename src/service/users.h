@@ -4,10 +4,11 @@
 //
 // Contract: names and situations must be ids and roles one of the six
 // (kInvalidArgument otherwise); AddUser of an existing name is kConflict;
-// the others are kNotFound for an unknown name. An admin cannot disable
-// themselves or take their own admin role away (kConflict), so a store never
-// loses its last way in by accident. Passwords are stored only as Argon2id
-// hashes (security/password.h). A Session is used from one thread.
+// the others are kNotFound for an unknown name. Every change to an existing
+// principal revokes its API tokens (service/api_tokens.h) in its transaction. An admin cannot
+// disable themselves or take their own admin role away (kConflict), so a store never loses its last
+// way in by accident. Passwords are stored only as Argon2id hashes (security/password.h). A Session
+// is used from one thread.
 #ifndef MARA_SERVICE_USERS_H_
 #define MARA_SERVICE_USERS_H_
 
@@ -45,6 +46,10 @@ Status AssignUser(Session& session, const std::string& name, const std::vector<s
 // without a password or a wrong password (one message for all, so a caller
 // learns nothing about which).
 Result<bool> HasUsablePassword(Session& session);
+// The digest of the session principal's stored record, as FreshnessReader
+// reads it (service/freshness.h); nullopt when it has no record. A login
+// keeps it and is ended when it changes.
+Result<std::optional<std::string>> StoredPrincipalDigest(Session& session);
 Status CheckPassword(Session& session, const std::string& password);
 
 }  // namespace mara

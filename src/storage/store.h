@@ -105,6 +105,9 @@ class Store {
   // Small key/value table for store-wide settings and caches.
   virtual Result<std::optional<std::string>> GetMeta(std::string_view key) = 0;
   virtual Status PutMeta(std::string_view key, std::string_view value) = 0;
+  // Every (key, value) whose key begins with `prefix`, in key order.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> ListMeta(
+      std::string_view prefix) = 0;
   virtual Result<int64_t> DataVersion() = 0;
 
   // Name-review queue. PutNameReview upserts by (origin, query), replacing

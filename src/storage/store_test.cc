@@ -836,6 +836,19 @@ TEST_P(StoreTest, Meta) {
   ASSERT_TRUE(store().PutMeta("empty", "").ok());
   EXPECT_EQ(*store().GetMeta("empty"), std::optional<std::string>(""));
   EXPECT_EQ(store().PutMeta("data_version", "7").code(), StatusCode::kInvalidArgument);
+  // ListMeta: the keys with a prefix, in key order; no wildcard in it.
+  for (const char* key : {"api_token:b", "api_token:a", "api_token;x", "api_tokenx", "%_token:"}) {
+    ASSERT_TRUE(store().PutMeta(key, std::string(key) + "=v").ok());
+  }
+  auto tokens = store().ListMeta("api_token:");
+  ASSERT_TRUE(tokens.ok()) << tokens.status().ToString();
+  ASSERT_EQ(tokens->size(), 2u);
+  EXPECT_EQ((*tokens)[0], std::make_pair(std::string("api_token:a"), std::string("api_token:a=v")));
+  EXPECT_EQ((*tokens)[1].first, "api_token:b");
+  auto wild = store().ListMeta("%_");
+  ASSERT_TRUE(wild.ok());
+  ASSERT_EQ(wild->size(), 1u);
+  EXPECT_EQ((*wild)[0].first, "%_token:");
 }
 
 TEST_P(StoreTest, NameReviewsUpsertByOriginAndQueryAndKeepTheirId) {

@@ -157,6 +157,8 @@ class PostgresStore final : public Store {
 
   Result<std::optional<std::string>> GetMeta(std::string_view key) override;
   Status PutMeta(std::string_view key, std::string_view value) override;
+  Result<std::vector<std::pair<std::string, std::string>>> ListMeta(
+      std::string_view prefix) override;
   Result<int64_t> DataVersion() override;
 
   Result<int64_t> PutNameReview(const NameReview& v) override;
@@ -941,6 +943,21 @@ Result<std::optional<std::string>> PostgresStore::GetMeta(std::string_view key) 
   MARA_ASSIGN_OR_RETURN(Rows rows, Read("get_meta", "SELECT value FROM meta WHERE key = $1"));
   if (rows.size() == 0) return std::optional<std::string>();
   return std::optional<std::string>(std::string(rows.Text(0, 0)));
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> PostgresStore::ListMeta(
+    std::string_view prefix) {
+  params_.Clear();
+  params_.Add(prefix);
+  MARA_ASSIGN_OR_RETURN(
+      Rows rows, Read("list_meta",
+                      "SELECT key, value FROM meta WHERE left(key, length($1::text)) = $1::text "
+                      "ORDER BY key"));
+  std::vector<std::pair<std::string, std::string>> out;
+  for (int i = 0; i < rows.size(); ++i) {
+    out.emplace_back(std::string(rows.Text(i, 0)), std::string(rows.Text(i, 1)));
+  }
+  return out;
 }
 
 Status PostgresStore::PutMeta(std::string_view key, std::string_view value) {

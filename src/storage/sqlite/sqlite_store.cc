@@ -158,6 +158,8 @@ class SqliteStore final : public Store {
 
   Result<std::optional<std::string>> GetMeta(std::string_view key) override;
   Status PutMeta(std::string_view key, std::string_view value) override;
+  Result<std::vector<std::pair<std::string, std::string>>> ListMeta(
+      std::string_view prefix) override;
   Result<int64_t> DataVersion() override;
 
   Result<std::string> IntegrityCheck() override;
@@ -915,6 +917,22 @@ Result<std::optional<std::string>> SqliteStore::GetMeta(std::string_view key) {
   MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return std::optional<std::string>();
   return std::optional<std::string>(std::string(stmt->ColumnText(0)));
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::ListMeta(
+    std::string_view prefix) {
+  MARA_ASSIGN_OR_RETURN(StmtRef stmt,
+                        db_->Prepare("SELECT key, value FROM meta WHERE substr(key, 1, ?2) = ?1 "
+                                     "ORDER BY key"));
+  stmt->BindText(1, prefix);
+  stmt->BindInt(2, static_cast<int64_t>(prefix.size()));
+  std::vector<std::pair<std::string, std::string>> out;
+  while (true) {
+    MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.emplace_back(std::string(stmt->ColumnText(0)), std::string(stmt->ColumnText(1)));
+  }
+  return out;
 }
 
 Status SqliteStore::PutMeta(std::string_view key, std::string_view value) {
