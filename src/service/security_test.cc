@@ -554,7 +554,7 @@ TEST_F(SecurityTest, KeyRotationReencryptsEverythingAndDropsTheOldKey) {
     auto r = RotateDataKey(*admin);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_EQ(r->old_key_id, old_id);
-    EXPECT_EQ(r->fields, 3);  // two narratives and the testimony source
+    EXPECT_EQ(r->fields, 4);  // two narratives, the testimony source, the evidence item
     EXPECT_EQ(r->evidence_files, 1);
   }
   const std::string key_text = ReadFile(db_ + ".keys");
@@ -1217,6 +1217,75 @@ TEST_P(OneDoorTest, WithdrawnIncidentsEvidenceIsNeitherListedNorExported) {
     EXPECT_FALSE(fs::exists(out));
   }
   EXPECT_THAT(ExportText("bundle"), Not(HasSubstr("marigold door")));
+}
+
+// Every stored document of the collections with confidential free text, as
+// the database holds it, read behind the store's back.
+std::vector<std::string> StoredDocs(const std::string& db, const std::string& table) {
+  std::vector<std::string> out;
+  const std::string sql = "SELECT doc FROM " + table;
+  if (db.rfind("postgresql://", 0) == 0) {
+    auto conn = pg::Conn::Open(db);
+    EXPECT_TRUE(conn.ok()) << conn.status().ToString();
+    if (!conn.ok()) return out;
+    pg::Params none;
+    auto rows = (*conn)->Query(sql, none);
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    for (int i = 0; rows.ok() && i < rows->size(); ++i) out.emplace_back(rows->Text(i, 0));
+    return out;
+  }
+  sqlite3* handle = nullptr;
+  EXPECT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
+  sqlite3_exec(
+      handle, sql.c_str(),
+      [](void* sink, int, char** values, char**) {
+        static_cast<std::vector<std::string>*>(sink)->emplace_back(values[0] ? values[0] : "");
+        return 0;
+      },
+      &out, nullptr);
+  sqlite3_close(handle);
+  return out;
+}
+
+TEST_P(OneDoorTest, ConfidentialFreeTextIsSealedAtRestAndThroughARotation) {
+  ImportMore(R"({"format": "mara-bundle/1",
+    "engagements": [{"party": "P-1", "date": "2025-02-11", "kind": "refused",
+                     "note": "CANARY-ENGAGEMENT-NOTE"}],
+    "decisions": [{"party": "P-1", "cycle": 2025, "status": "listed", "decided_by": "panel",
+                   "date": "2025-06-01", "rationale": "CANARY-RATIONALE"}],
+    "petitions": [{"party": "P-1", "filed": "2025-07-01", "cycle": 2025,
+                   "grounds": "CANARY-GROUNDS", "outcome": "rejected", "decided": "2025-08-01",
+                   "decided_by": "panel", "reason": "CANARY-PETITION-REASON"}]})");
+  const std::string file = (fs::path(dir_.path()) / "scan.txt").string();
+  WriteFile(file, "scanned page");
+  EvidenceIntake in;
+  in.incident = "I-1";
+  in.description = "CANARY-EVIDENCE-DESCRIPTION";
+  auto added = AddEvidence(*As(""), file, in);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  const std::vector<std::string> canaries = {"CANARY-ENGAGEMENT-NOTE", "CANARY-RATIONALE",
+                                             "CANARY-GROUNDS", "CANARY-PETITION-REASON",
+                                             "CANARY-EVIDENCE-DESCRIPTION"};
+  auto expect_sealed = [&](const std::string& key_id) {
+    for (const std::string table : {"evidence", "decisions", "engagements", "petitions"}) {
+      const std::vector<std::string> docs = StoredDocs(db_, table);
+      EXPECT_FALSE(docs.empty()) << table;
+      for (const std::string& doc : docs) {
+        EXPECT_TRUE(doc.rfind("mara-enc1:" + key_id + ":", 0) == 0) << table << ": " << doc;
+        for (const std::string& canary : canaries) {
+          EXPECT_THAT(doc, Not(HasSubstr(canary))) << table;
+        }
+      }
+    }
+    // Through the door, the confidential reader still reads every word.
+    const std::string exported = ExportText("bundle");
+    for (const std::string& canary : canaries) EXPECT_THAT(exported, HasSubstr(canary));
+  };
+  expect_sealed(As("")->keys().current_data_key()->id());
+  auto rotated = RotateDataKey(*As(""));
+  ASSERT_TRUE(rotated.ok()) << rotated.status().ToString();
+  EXPECT_GE(rotated->fields, 4);
+  expect_sealed(rotated->new_key_id);
 }
 
 TEST_P(OneDoorTest, ThePublicStatementOfCaseCarriesNoConfidentialNote) {

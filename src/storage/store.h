@@ -30,6 +30,7 @@
 #ifndef MARA_STORAGE_STORE_H_
 #define MARA_STORAGE_STORE_H_
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -148,8 +149,9 @@ class Store {
 
   // Encryption at rest (docs/security.md). A store opened with
   // StoreOptions::keys seals, with security::FieldCipher, incident
-  // narratives (table "incidents", column "narrative") and the documents of
-  // sealed sources (SourceIsSealed; table "sources", column "doc"), and
+  // narratives (table "incidents", column "narrative"), the documents of
+  // sealed sources (SourceIsSealed; table "sources", column "doc") and
+  // every document of kSealedDocTables (column "doc"), and
   // unseals them on read. Opened without keys it writes plain text and a
   // read of a sealed field fails with kPermissionDenied.
   virtual bool HasDataKey() const = 0;
@@ -187,6 +189,25 @@ struct StoreOptions {
 // Sources whose whole document is sealed at rest: confidential ones and
 // testimony, witness and medical records, whatever their flag says.
 bool SourceIsSealed(const Source& source);
+
+// Collections whose every document is sealed at rest, because their free
+// text is confidential (decision rationales, engagement notes, petition
+// grounds and reasons, evidence descriptions). Each document is bound to
+// the key the registry read names it by: `key_sql` over the table's key
+// columns, and SealedDocKey for a record.
+struct SealedDocTable {
+  std::string_view table;
+  std::string_view key_sql;
+};
+inline constexpr std::array<SealedDocTable, 4> kSealedDocTables = {{
+    {"evidence", "id"},
+    {"decisions", "party || '/' || cycle"},
+    {"engagements", "party || '/' || date || '/' || kind"},
+    {"petitions", "party || '/' || filed"},
+}};
+std::string SealedDocKey(const Decision& v);    // "party/cycle"
+std::string SealedDocKey(const Engagement& v);  // "party/date/kind"
+std::string SealedDocKey(const Petition& v);    // "party/filed"
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const StoreOptions& options = {});
 

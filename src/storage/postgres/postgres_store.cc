@@ -449,6 +449,7 @@ Status PostgresStore::Put(const Source& v) {
 Status PostgresStore::Put(const EvidenceItem& v) {
   MARA_RETURN_IF_ERROR(RequireTransaction("Put(evidence)"));
   MARA_ASSIGN_OR_RETURN(std::string doc, Encode(v, "evidence item", v.id));
+  MARA_ASSIGN_OR_RETURN(doc, sealer_.Seal(doc, "evidence", v.id, "doc"));
   return PutById("put_evidence",
                  "INSERT INTO evidence(id, doc) VALUES ($1, $2) "
                  "ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
@@ -488,6 +489,7 @@ Status PostgresStore::Put(const Commitment& v) {
 Status PostgresStore::Put(const Decision& v) {
   MARA_RETURN_IF_ERROR(RequireTransaction("Put(decision)"));
   MARA_ASSIGN_OR_RETURN(std::string doc, Encode(v, "decision of party", v.party));
+  MARA_ASSIGN_OR_RETURN(doc, sealer_.Seal(doc, "decisions", SealedDocKey(v), "doc"));
   params_.Clear();
   params_.Add(v.party);
   params_.AddInt(v.cycle);
@@ -528,6 +530,7 @@ Status PostgresStore::Put(const Statement& v) {
 Status PostgresStore::Put(const Engagement& v) {
   MARA_RETURN_IF_ERROR(RequireTransaction("Put(engagement)"));
   MARA_ASSIGN_OR_RETURN(std::string doc, Encode(v, "engagement of party", v.party));
+  MARA_ASSIGN_OR_RETURN(doc, sealer_.Seal(doc, "engagements", SealedDocKey(v), "doc"));
   params_.Clear();
   params_.Add(v.party);
   params_.Add(v.date.ToString());
@@ -543,6 +546,7 @@ Status PostgresStore::Put(const Engagement& v) {
 Status PostgresStore::Put(const Petition& v) {
   MARA_RETURN_IF_ERROR(RequireTransaction("Put(petition)"));
   MARA_ASSIGN_OR_RETURN(std::string doc, Encode(v, "petition of party", v.party));
+  MARA_ASSIGN_OR_RETURN(doc, sealer_.Seal(doc, "petitions", SealedDocKey(v), "doc"));
   params_.Clear();
   params_.Add(v.party);
   params_.Add(v.filed.ToString());
@@ -892,7 +896,7 @@ Result<Bundle> PostgresStore::LoadRegistry() {
   MARA_RETURN_IF_ERROR(
       LoadDocs("SELECT id, doc FROM sources ORDER BY id", "sources", &b.sources, true));
   MARA_RETURN_IF_ERROR(
-      LoadDocs("SELECT id, doc FROM evidence ORDER BY id", "evidence", &b.evidence));
+      LoadDocs("SELECT id, doc FROM evidence ORDER BY id", "evidence", &b.evidence, true));
   MARA_RETURN_IF_ERROR(
       LoadDocs("SELECT party || '/' || cycle || '/' || source, doc FROM findings "
                "ORDER BY party, cycle, source",
@@ -901,7 +905,7 @@ Result<Bundle> PostgresStore::LoadRegistry() {
       LoadDocs("SELECT id, doc FROM commitments ORDER BY id", "commitments", &b.commitments));
   MARA_RETURN_IF_ERROR(
       LoadDocs("SELECT party || '/' || cycle, doc FROM decisions ORDER BY party, cycle",
-               "decisions", &b.decisions));
+               "decisions", &b.decisions, true));
   MARA_RETURN_IF_ERROR(
       LoadDocs("SELECT party || '/' || authority || '/' || program || '/' || listed_on, doc "
                "FROM designations ORDER BY party, authority, program, listed_on",
@@ -911,10 +915,10 @@ Result<Bundle> PostgresStore::LoadRegistry() {
   MARA_RETURN_IF_ERROR(
       LoadDocs("SELECT party || '/' || date || '/' || kind, doc FROM engagements "
                "ORDER BY party, date, kind",
-               "engagements", &b.engagements));
+               "engagements", &b.engagements, true));
   MARA_RETURN_IF_ERROR(
       LoadDocs("SELECT party || '/' || filed, doc FROM petitions ORDER BY party, filed",
-               "petitions", &b.petitions));
+               "petitions", &b.petitions, true));
   return b;
 }
 
@@ -1329,6 +1333,29 @@ Result<int64_t> PostgresStore::ResealFields() {
     MARA_ASSIGN_OR_RETURN(Rows up,
                           Read("reseal_source", "UPDATE sources SET doc = $2 WHERE id = $1"));
     ++rewritten;
+  }
+  for (const SealedDocTable& t : kSealedDocTables) {
+    const std::string table(t.table);
+    params_.Clear();
+    MARA_ASSIGN_OR_RETURN(
+        Rows docs,
+        Read("reseal_list_" + table, "SELECT " + std::string(t.key_sql) + ", doc FROM " + table));
+    std::vector<std::pair<std::string, std::string>> pending;
+    for (int i = 0; i < docs.size(); ++i) {
+      std::string stored(docs.Text(i, 1));
+      if (sealer_.NeedsReseal(stored)) pending.emplace_back(docs.Text(i, 0), std::move(stored));
+    }
+    for (auto& [key, stored] : pending) {
+      MARA_ASSIGN_OR_RETURN(std::string plain, sealer_.Unseal(stored, t.table, key, "doc"));
+      MARA_ASSIGN_OR_RETURN(std::string sealed, sealer_.Seal(plain, t.table, key, "doc"));
+      params_.Clear();
+      params_.Add(key);
+      params_.Add(sealed);
+      MARA_ASSIGN_OR_RETURN(Rows up,
+                            Read("reseal_doc_" + table, "UPDATE " + table + " SET doc = $2 WHERE " +
+                                                            std::string(t.key_sql) + " = $1"));
+      ++rewritten;
+    }
   }
   return rewritten;
 }

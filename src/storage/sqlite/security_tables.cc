@@ -9,6 +9,12 @@
 
 namespace mara {
 
+std::string SealedDocKey(const Decision& v) { return v.party + "/" + std::to_string(v.cycle); }
+std::string SealedDocKey(const Engagement& v) {
+  return v.party + "/" + v.date.ToString() + "/" + std::string(ToString(v.kind));
+}
+std::string SealedDocKey(const Petition& v) { return v.party + "/" + v.filed.ToString(); }
+
 bool SourceIsSealed(const Source& source) {
   return source.confidential || source.kind == SourceKind::kSurvivorTestimony ||
          source.kind == SourceKind::kWitnessTestimony || source.kind == SourceKind::kMedicalRecord;
@@ -339,6 +345,30 @@ Result<int64_t> ResealFields(Db& db, const Sealer& sealer) {
     up->BindText(2, sealed);
     MARA_RETURN_IF_ERROR(up->Run());
     ++rewritten;
+  }
+  for (const SealedDocTable& t : kSealedDocTables) {
+    std::vector<std::pair<std::string, std::string>> docs;
+    {
+      MARA_ASSIGN_OR_RETURN(StmtRef stmt, db.Prepare("SELECT " + std::string(t.key_sql) +
+                                                     ", doc FROM " + std::string(t.table)));
+      while (true) {
+        MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+        if (!row) break;
+        docs.emplace_back(stmt->ColumnText(0), stmt->ColumnText(1));
+      }
+    }
+    for (auto& [key, stored] : docs) {
+      if (!sealer.NeedsReseal(stored)) continue;
+      MARA_ASSIGN_OR_RETURN(std::string plain, sealer.Unseal(stored, t.table, key, "doc"));
+      MARA_ASSIGN_OR_RETURN(std::string sealed, sealer.Seal(plain, t.table, key, "doc"));
+      MARA_ASSIGN_OR_RETURN(StmtRef up,
+                            db.Prepare("UPDATE " + std::string(t.table) + " SET doc = ?2 WHERE " +
+                                       std::string(t.key_sql) + " = ?1"));
+      up->BindText(1, key);
+      up->BindText(2, sealed);
+      MARA_RETURN_IF_ERROR(up->Run());
+      ++rewritten;
+    }
   }
   return rewritten;
 }

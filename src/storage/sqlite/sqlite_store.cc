@@ -443,6 +443,7 @@ Status SqliteStore::Put(const Source& v) {
 Status SqliteStore::Put(const EvidenceItem& v) {
   MARA_RETURN_IF_ERROR(RequireTransaction("Put(evidence)"));
   MARA_ASSIGN_OR_RETURN(std::string doc, Encode(v, "evidence item", v.id));
+  MARA_ASSIGN_OR_RETURN(doc, sealer_.Seal(doc, "evidence", v.id, "doc"));
   return PutById(
       "INSERT INTO evidence(id, doc) VALUES (?1, ?2) "
       "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
@@ -479,6 +480,7 @@ Status SqliteStore::Put(const Commitment& v) {
 Status SqliteStore::Put(const Decision& v) {
   MARA_RETURN_IF_ERROR(RequireTransaction("Put(decision)"));
   MARA_ASSIGN_OR_RETURN(std::string doc, Encode(v, "decision of party", v.party));
+  MARA_ASSIGN_OR_RETURN(doc, sealer_.Seal(doc, "decisions", SealedDocKey(v), "doc"));
   MARA_ASSIGN_OR_RETURN(StmtRef stmt,
                         db_->Prepare("INSERT INTO decisions(party, cycle, doc) VALUES (?1, ?2, ?3) "
                                      "ON CONFLICT(party, cycle) DO UPDATE SET doc = excluded.doc"));
@@ -517,6 +519,7 @@ Status SqliteStore::Put(const Statement& v) {
 Status SqliteStore::Put(const Engagement& v) {
   MARA_RETURN_IF_ERROR(RequireTransaction("Put(engagement)"));
   MARA_ASSIGN_OR_RETURN(std::string doc, Encode(v, "engagement of party", v.party));
+  MARA_ASSIGN_OR_RETURN(doc, sealer_.Seal(doc, "engagements", SealedDocKey(v), "doc"));
   MARA_ASSIGN_OR_RETURN(
       StmtRef stmt,
       db_->Prepare("INSERT INTO engagements(party, date, kind, doc) VALUES (?1, ?2, ?3, ?4) "
@@ -532,6 +535,7 @@ Status SqliteStore::Put(const Engagement& v) {
 Status SqliteStore::Put(const Petition& v) {
   MARA_RETURN_IF_ERROR(RequireTransaction("Put(petition)"));
   MARA_ASSIGN_OR_RETURN(std::string doc, Encode(v, "petition of party", v.party));
+  MARA_ASSIGN_OR_RETURN(doc, sealer_.Seal(doc, "petitions", SealedDocKey(v), "doc"));
   MARA_ASSIGN_OR_RETURN(StmtRef stmt,
                         db_->Prepare("INSERT INTO petitions(party, filed, doc) VALUES (?1, ?2, ?3) "
                                      "ON CONFLICT(party, filed) DO UPDATE SET doc = excluded.doc"));
