@@ -86,6 +86,7 @@ class HttpTransport::Impl {
   // Answers one complete request; false when the connection must close.
   bool Answer(Conn* c, size_t body_bytes);
   bool Refuse(Conn* c, int status, const std::string& detail);
+  bool RefuseWith(Conn* c, const Response& res);
   bool Write(Conn* c, const std::string& head, std::string_view body);
   void Rearm(Conn* c);
   void Close(Conn* c);
@@ -321,6 +322,11 @@ bool HttpTransport::Impl::Serve(Conn* c) {
       if (parsed.state == HeadParse::kIncomplete) break;
       if (parsed.state == HeadParse::kRefused) return Refuse(c, parsed.status, parsed.detail);
       c->head = std::move(parsed.head);
+      if (handlers_.admit) {
+        if (std::optional<Response> refusal = handlers_.admit(*c->head, c->remote_addr)) {
+          return RefuseWith(c, *refusal);
+        }
+      }
       c->framing = FramingOf(*c->head);
       c->continue_sent = false;
       const size_t limit = c->framing.chunked
@@ -411,8 +417,11 @@ bool HttpTransport::Impl::Answer(Conn* c, size_t body_bytes) {
 }
 
 bool HttpTransport::Impl::Refuse(Conn* c, int status, const std::string& detail) {
+  return RefuseWith(c, handlers_.refuse(status, detail));
+}
+
+bool HttpTransport::Impl::RefuseWith(Conn* c, const Response& res) {
   c->deadline_ns = 0;
-  Response res = handlers_.refuse(status, detail);
   (void)Write(c, ResponseHead(res, res.Body().size(), false), res.Body());
   // End of file right after the answer, before the descriptor closes.
   ::shutdown(c->fd, SHUT_WR);

@@ -19,6 +19,7 @@
 //   `handle`; its answer is written in one sendmsg of head and body, a
 //   HEAD request's without the body. Keep-alive as RFC 9112, at most
 //   `keep_alive_max_count` requests per connection.
+// - `admit` sees every head before its body is read and may refuse it.
 // - Refusals the transport makes itself (400 malformed head, 413 body over
 //   `body_limit`, 414, 431, 505) are answered with `refuse` and close the
 //   connection. "Expect: 100-continue" gets "100 Continue" once the head is
@@ -40,6 +41,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -64,6 +66,11 @@ struct TransportOptions {
 };
 
 struct TransportHandlers {
+  // Called once a request's head is parsed, before any of its body is read:
+  // an answer refuses the request (it is sent, then the connection
+  // closes), so a client that may not upload cannot make the server read
+  // or hold its body. Null, or no answer: the request goes on.
+  std::function<std::optional<Response>(const RequestHead&, const std::string& remote_addr)> admit;
   // The largest body the request may carry.
   std::function<size_t(const RequestHead&)> body_limit;
   // Answers a whole request: `req` has method, path (the target before

@@ -721,6 +721,26 @@ Status Server::Impl::Start() {
     }
     return options_.max_body_bytes;
   };
+  // Uploads are authenticated from the head (cookie and CSRF token, or a
+  // bearer token) before a byte of their body is read: an anonymous client
+  // cannot make the server buffer 256 MiB.
+  handlers.admit = [this](const RequestHead& head,
+                          const std::string& remote_addr) -> std::optional<Response> {
+    const std::string_view path = std::string_view(head.target).substr(0, head.target.find('?'));
+    Result<Match> m = router_.Find(head.method, path);
+    if (!m.ok() || m->route == nullptr || !m->route->spec.multipart) return std::nullopt;
+    Request probe;
+    probe.method = head.method;
+    probe.path = std::string(path);
+    probe.headers = head.headers;
+    probe.remote_addr = remote_addr;
+    std::variant<std::string, Response> who = Authenticate(probe);
+    if (auto* refused = std::get_if<Response>(&who)) {
+      ApplySecurityHeaders(*refused, kApiCsp);
+      return *refused;
+    }
+    return std::nullopt;
+  };
   handlers.handle = [this](Request& req, std::string_view query) { return Dispatch(req, query); };
   handlers.refuse = [this](int status, const std::string& detail) {
     return Refusal(status, detail);

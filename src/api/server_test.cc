@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "../../tests/serve_harness.h"
 #include "api/api_world_test_support.h"
 #include "api/problem.h"
 #include "common/temp_dir.h"
@@ -509,6 +510,43 @@ TEST_F(ApiServerTest, UnknownQueryParametersAreRefused) {
 
 // No problem document names a file: here the key file has gone, so every
 // request fails opening its Session.
+// An upload is authenticated from its head: a client that may not upload
+// gets its refusal before it has sent a byte of the body it announced.
+TEST_F(ApiServerTest, UploadsAreRefusedFromTheHeadBeforeTheBodyIsRead) {
+  const Login op = LogIn("operator");
+  auto head = [](const std::string& extra) {
+    return "POST /api/v1/imports HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+           "Content-Type: multipart/form-data; boundary=b\r\n"
+           "Content-Length: 209715200\r\n" +
+           extra + "\r\n";
+  };
+  struct Case {
+    std::string extra;
+    int status;
+  };
+  for (const Case& c : {Case{"", 401}, Case{"Cookie: mara_session=forged\r\n", 401},
+                        Case{"Cookie: " + op.cookie + "\r\n", 403},
+                        Case{"Authorization: Bearer not-a-token\r\n", 401}}) {
+    const int fd = mara::testing::ConnectLoopback(server_->port());
+    ASSERT_GE(fd, 0);
+    ASSERT_TRUE(mara::testing::SendAll(fd, head(c.extra)));
+    const auto start = std::chrono::steady_clock::now();
+    mara::testing::HttpAnswer a = mara::testing::ReadAnswer(fd, std::chrono::seconds(10));
+    const auto waited = std::chrono::steady_clock::now() - start;
+    ::close(fd);
+    EXPECT_EQ(a.status, c.status) << c.extra << a.body;
+    EXPECT_LT(std::chrono::duration_cast<std::chrono::seconds>(waited).count(), 5) << c.extra;
+  }
+  // Admitted: the server waits for the body instead of answering.
+  const int fd = mara::testing::ConnectLoopback(server_->port());
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(mara::testing::SendAll(
+      fd, head("Cookie: " + op.cookie + "\r\nX-CSRF-Token: " + op.csrf + "\r\n")));
+  mara::testing::HttpAnswer a = mara::testing::ReadAnswer(fd, std::chrono::milliseconds(500));
+  EXPECT_EQ(a.status, 0) << "an admitted upload was answered before its body: " << a.body;
+  ::close(fd);
+}
+
 TEST_F(ApiServerTest, ProblemsShowNoFileSystemPaths) {
   Login admin = LogIn("operator");
   const std::string keys = db_ + ".keys";
