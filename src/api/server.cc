@@ -138,7 +138,8 @@ std::string LastListed(std::string_view value) {
 // The first query parameter the route does not declare.
 std::optional<std::string> UndeclaredParameter(
     const std::vector<std::pair<std::string, std::string>>& query, const RouteSpec& spec) {
-  for (const auto& [name, value] : query) {
+  for (const auto& param : query) {
+    const std::string& name = param.first;
     const bool declared = std::any_of(spec.query.begin(), spec.query.end(),
                                       [&](const QueryParam& q) { return q.name == name; });
     if (!declared) return name;
