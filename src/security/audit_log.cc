@@ -14,6 +14,7 @@ namespace {
 
 constexpr size_t kHashBytes = 32;
 constexpr std::string_view kRecordTag("mara-audit/1\0", 13);
+constexpr std::string_view kRecordTagV2("mara-audit/2\0", 13);
 constexpr std::string_view kCheckpointTag("mara-audit-checkpoint/1\0", 24);
 constexpr std::string_view kCheckpointTagV2("mara-audit-checkpoint/2\0", 24);
 constexpr std::string_view kEveryTag("mara-audit-checkpoint-every/1\0", 30);
@@ -75,7 +76,7 @@ Result<std::string> EncodeAuditRecord(const AuditRecord& record) {
   out.reserve(kRecordTag.size() + 16 + 6 * 4 + kHashBytes + record.principal.size() +
               record.action.size() + record.collection.size() + record.target_id.size() +
               record.before_digest.size() + record.after_digest.size());
-  out.append(kRecordTag);
+  out.append(record.state_digest.empty() ? kRecordTag : kRecordTagV2);
   AppendU64(out, record.seq);
   AppendU64(out, static_cast<uint64_t>(record.time_ms));
   AppendString(out, record.principal);
@@ -85,6 +86,9 @@ Result<std::string> EncodeAuditRecord(const AuditRecord& record) {
   AppendString(out, record.before_digest);
   AppendString(out, record.after_digest);
   MARA_RETURN_IF_ERROR(AppendHash(out, record.prev_hash, "prev_hash"));
+  if (!record.state_digest.empty()) {
+    MARA_RETURN_IF_ERROR(AppendHash(out, record.state_digest, "state digest"));
+  }
   return out;
 }
 
@@ -157,6 +161,10 @@ Status ValidateAuditEntry(const AuditEntry& entry) {
   MARA_RETURN_IF_ERROR(CheckField("target id", entry.target_id, false));
   MARA_RETURN_IF_ERROR(CheckDigest("before digest", entry.before_digest));
   MARA_RETURN_IF_ERROR(CheckDigest("after digest", entry.after_digest));
+  if (!entry.state_digest.empty() &&
+      (entry.state_digest.size() != kHashBytes * 2 || !IsLowerHex(entry.state_digest))) {
+    return Status::InvalidArgument("audit state digest must be empty or 64 lowercase hex digits");
+  }
   return Status::Ok();
 }
 
@@ -172,6 +180,7 @@ Result<AuditRecord> AuditLog::Append(const AuditEntry& entry) {
   record.target_id = entry.target_id;
   record.before_digest = entry.before_digest;
   record.after_digest = entry.after_digest;
+  record.state_digest = entry.state_digest;
   record.prev_hash = head.hash;
   auto hash = ComputeAuditHash(record);
   if (!hash.ok()) return hash.status().WithPrefix("audit log head");
@@ -197,6 +206,7 @@ Status AuditLog::Checkpoint() {
 
 Status AuditVerification::ToStatus() const {
   if (!problem) return Status::Ok();
+  if (problem->seq == 0) return Status::Corruption("audit log: " + problem->what);
   return Status::Corruption("audit log record " + std::to_string(problem->seq) + ": " +
                             problem->what);
 }

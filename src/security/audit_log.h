@@ -74,6 +74,10 @@ struct AuditEntry {
   std::string target_id;      // which record, "" when none
   std::string before_digest;  // lowercase hex digest of the record before, "" when none
   std::string after_digest;   // lowercase hex digest after, "" when none
+  // The digest of the record states this change wrote (the service's state
+  // ledger, docs/audit_log_format.md §4b): 64 lowercase hex, or "" for a
+  // change that wrote no record.
+  std::string state_digest;
 };
 
 struct AuditRecord {
@@ -85,8 +89,9 @@ struct AuditRecord {
   std::string target_id;
   std::string before_digest;
   std::string after_digest;
-  std::string prev_hash;  // hash of record seq-1 (genesis for seq 1), 64 hex
-  std::string hash;       // BLAKE2b-256 of this record's encoding, 64 hex
+  std::string prev_hash;     // hash of record seq-1 (genesis for seq 1), 64 hex
+  std::string hash;          // BLAKE2b-256 of this record's encoding, 64 hex
+  std::string state_digest;  // "" or 64 hex: see AuditEntry
 
   bool operator==(const AuditRecord&) const = default;
 };
@@ -111,8 +116,10 @@ struct AuditHead {
 // 64 zeros: the prev_hash of record 1.
 const std::string& AuditGenesisHash();
 
-// The canonical byte encoding of a record (everything but `hash`);
-// kCorruption when prev_hash is not 64 lowercase hex digits.
+// The canonical byte encoding of a record (everything but `hash`):
+// version 1 for a record without a state digest, version 2 (another tag,
+// the state digest after prev_hash) for one with it. kCorruption when
+// prev_hash or a non-empty state digest is not 64 lowercase hex digits.
 Result<std::string> EncodeAuditRecord(const AuditRecord& record);
 // BLAKE2b-256 of EncodeAuditRecord, as hex.
 Result<std::string> ComputeAuditHash(const AuditRecord& record);
@@ -197,9 +204,19 @@ struct AuditVerification {
   uint64_t head_seq = 0;
   bool anchor_checked = false;  // an anchored head was given and found in the chain
   std::optional<AuditProblem> problem;
+  // The state check, which the service layer adds (service/state_ledger.h):
+  // whether the chain covers the records' state, how many current records
+  // were compared, and each record the chain does not account for
+  // ("incidents 'INC-1': edited outside the chain: ..."). Any finding is
+  // also the problem (seq 0 when it names no audit record).
+  bool state_covered = false;
+  uint64_t state_records = 0;
+  std::vector<std::string> state_findings;
+  std::string state_note;  // why the state is not covered, when it is not
 
   bool ok() const { return !problem.has_value(); }
-  // Ok, or kCorruption "audit log record <seq>: <what>".
+  // Ok, or kCorruption "audit log record <seq>: <what>" ("audit log: <what>"
+  // for seq 0).
   Status ToStatus() const;
 };
 

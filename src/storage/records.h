@@ -34,6 +34,17 @@ enum class PutOutcome {
   kDuplicateInImport,
 };
 
+// One row of the state ledger (docs/audit_log_format.md §4b): audit record
+// `seq` wrote the record `id` of `collection` with the state `digest` ("":
+// deleted), as its `ord`-th write (0-based). Kept by the service layer.
+struct StateEntry {
+  uint64_t seq = 0;
+  uint64_t ord = 0;
+  std::string collection;
+  std::string id;
+  std::string digest;
+};
+
 struct CollectionCounts {
   int64_t counts[12] = {};  // indexed by Collection
   int64_t Of(Collection c) const { return counts[static_cast<size_t>(c)]; }

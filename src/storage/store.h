@@ -35,6 +35,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -146,6 +147,11 @@ class Store {
   virtual Status ScanAuditRecords(
       const std::function<Status(const security::AuditRecord&)>& fn) = 0;
   virtual Result<std::vector<security::AuditCheckpoint>> ListAuditCheckpoints() = 0;
+  // The state ledger (StateEntry): appended inside the transaction of the
+  // writes it describes; kConflict for a (seq, ord) already present.
+  // ScanStateEntries: by seq, then ord.
+  virtual Status AppendStateEntries(std::span<const StateEntry> entries) = 0;
+  virtual Status ScanStateEntries(const std::function<Status(const StateEntry&)>& fn) = 0;
 
   // Encryption at rest (docs/security.md). A store opened with
   // StoreOptions::keys seals, with security::FieldCipher, incident

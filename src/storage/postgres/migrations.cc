@@ -191,12 +191,28 @@ constexpr std::string_view kSchemaCheckpointInterval = R"sql(
 ALTER TABLE audit_checkpoints ADD COLUMN every BIGINT NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations = {{
+// Version 6. The chain covers the state: each audit record carries the
+// digest of the record states its change wrote, and audit_state keeps those
+// states, in write order, per record (docs/audit_log_format.md §4b).
+constexpr std::string_view kSchemaStateLedger = R"sql(
+ALTER TABLE audit_records ADD COLUMN state_digest TEXT NOT NULL DEFAULT '';
+CREATE TABLE audit_state(
+  seq BIGINT NOT NULL,
+  ord BIGINT NOT NULL,
+  collection TEXT NOT NULL,
+  id TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  PRIMARY KEY (seq, ord)
+);
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations = {{
     {1, "initial schema", kSchemaV1},
     {2, "facts projection for the assessment", kSchemaV2},
     {3, "name-review queue", kSchemaNameReviews},
     {4, "principals, incident editors and the audit chain", kSchemaSecurity},
     {5, "the checkpoint interval signed into audit checkpoints", kSchemaCheckpointInterval},
+    {6, "the state ledger of the audit chain", kSchemaStateLedger},
 }};
 
 // pg_advisory_xact_lock key of schema changes ("MaraMigr").

@@ -177,6 +177,8 @@ class PostgresStore final : public Store {
   Result<security::AuditHead> GetAuditHead() override;
   Status ScanAuditRecords(const std::function<Status(const security::AuditRecord&)>& fn) override;
   Result<std::vector<security::AuditCheckpoint>> ListAuditCheckpoints() override;
+  Status AppendStateEntries(std::span<const StateEntry> entries) override;
+  Status ScanStateEntries(const std::function<Status(const StateEntry&)>& fn) override;
 
   bool HasDataKey() const override { return sealer_.enabled(); }
   Result<int64_t> ResealFields() override;
@@ -1192,16 +1194,17 @@ Status PostgresStore::AppendAuditRecord(const security::AuditRecord& r) {
     params_.Clear();
     params_.AddInt(static_cast<int64_t>(r.seq));
     params_.AddInt(r.time_ms);
-    for (const std::string* f : {&r.principal, &r.action, &r.collection, &r.target_id,
-                                 &r.before_digest, &r.after_digest, &r.prev_hash, &r.hash}) {
+    for (const std::string* f :
+         {&r.principal, &r.action, &r.collection, &r.target_id, &r.before_digest, &r.after_digest,
+          &r.prev_hash, &r.hash, &r.state_digest}) {
       params_.Add(*f);
     }
     MARA_ASSIGN_OR_RETURN(
         Rows inserted,
         Read("audit_insert",
              "INSERT INTO audit_records(seq, time_ms, principal, action, collection, target_id, "
-             "before_digest, after_digest, prev_hash, hash) "
-             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"));
+             "before_digest, after_digest, prev_hash, hash, state_digest) "
+             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"));
     params_.Clear();
     params_.AddInt(static_cast<int64_t>(r.seq));
     params_.Add(r.hash);
@@ -1242,7 +1245,7 @@ Status PostgresStore::ScanAuditRecords(
   security::AuditRecord r;
   return ScanRows(
       "SELECT seq, time_ms, principal, action, collection, target_id, before_digest, "
-      "after_digest, prev_hash, hash FROM audit_records ORDER BY seq",
+      "after_digest, prev_hash, hash, state_digest FROM audit_records ORDER BY seq",
       [&](const Rows& rows, int i) -> Status {
         MARA_ASSIGN_OR_RETURN(int64_t seq, rows.Int(i, 0));
         r.seq = static_cast<uint64_t>(seq);
@@ -1255,8 +1258,53 @@ Status PostgresStore::ScanAuditRecords(
         r.after_digest = rows.Text(i, 7);
         r.prev_hash = rows.Text(i, 8);
         r.hash = rows.Text(i, 9);
+        r.state_digest = rows.Text(i, 10);
         return fn(r);
       });
+}
+
+Status PostgresStore::AppendStateEntries(std::span<const StateEntry> entries) {
+  MARA_RETURN_IF_ERROR(RequireTransaction("AppendStateEntries"));
+  if (entries.empty()) return Status::Ok();
+  MARA_RETURN_IF_ERROR(
+      conn_->BeginCopy("COPY audit_state(seq, ord, collection, id, digest) FROM STDIN"));
+  dirty_ = true;
+  for (const StateEntry& e : entries) {
+    for (std::string_view text :
+         {std::string_view(e.collection), std::string_view(e.id), std::string_view(e.digest)}) {
+      if (text.find('\0') != std::string_view::npos) {
+        return Status::InvalidArgument(Where() + ": state entry " + QuoteForMessage(e.id) +
+                                       " holds a NUL byte");
+      }
+    }
+    copy_line_ = std::to_string(e.seq);
+    copy_line_.push_back('\t');
+    copy_line_.append(std::to_string(e.ord));
+    copy_line_.push_back('\t');
+    pg::AppendCopyText(e.collection, &copy_line_);
+    copy_line_.push_back('\t');
+    pg::AppendCopyText(e.id, &copy_line_);
+    copy_line_.push_back('\t');
+    pg::AppendCopyText(e.digest, &copy_line_);
+    copy_line_.push_back('\n');
+    MARA_RETURN_IF_ERROR(conn_->CopyRow(copy_line_));
+  }
+  return Status::Ok();
+}
+
+Status PostgresStore::ScanStateEntries(const std::function<Status(const StateEntry&)>& fn) {
+  StateEntry e;
+  return ScanRows("SELECT seq, ord, collection, id, digest FROM audit_state ORDER BY seq, ord",
+                  [&](const Rows& rows, int i) -> Status {
+                    MARA_ASSIGN_OR_RETURN(int64_t seq, rows.Int(i, 0));
+                    MARA_ASSIGN_OR_RETURN(int64_t ord, rows.Int(i, 1));
+                    e.seq = static_cast<uint64_t>(seq);
+                    e.ord = static_cast<uint64_t>(ord);
+                    e.collection = rows.Text(i, 2);
+                    e.id = rows.Text(i, 3);
+                    e.digest = rows.Text(i, 4);
+                    return fn(e);
+                  });
 }
 
 Result<std::vector<security::AuditCheckpoint>> PostgresStore::ListAuditCheckpoints() {

@@ -207,8 +207,8 @@ Status AppendAuditRecord(Db& db, const security::AuditRecord& r) {
     MARA_ASSIGN_OR_RETURN(
         StmtRef stmt,
         db.Prepare("INSERT INTO audit_records(seq, time_ms, principal, action, collection, "
-                   "target_id, before_digest, after_digest, prev_hash, hash) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+                   "target_id, before_digest, after_digest, prev_hash, hash, state_digest) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
     stmt->BindInt(1, static_cast<int64_t>(r.seq));
     stmt->BindInt(2, r.time_ms);
     stmt->BindText(3, r.principal);
@@ -219,6 +219,7 @@ Status AppendAuditRecord(Db& db, const security::AuditRecord& r) {
     stmt->BindText(8, r.after_digest);
     stmt->BindText(9, r.prev_hash);
     stmt->BindText(10, r.hash);
+    stmt->BindText(11, r.state_digest);
     MARA_RETURN_IF_ERROR(stmt->Run());
     MARA_ASSIGN_OR_RETURN(StmtRef head_stmt,
                           db.Prepare("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1"));
@@ -245,7 +246,7 @@ Status ScanAuditRecords(Db& db, const std::function<Status(const security::Audit
   MARA_ASSIGN_OR_RETURN(
       StmtRef stmt,
       db.Prepare("SELECT seq, time_ms, principal, action, collection, target_id, before_digest, "
-                 "after_digest, prev_hash, hash FROM audit_records ORDER BY rowid"));
+                 "after_digest, prev_hash, hash, state_digest FROM audit_records ORDER BY rowid"));
   security::AuditRecord r;
   while (true) {
     MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
@@ -260,6 +261,7 @@ Status ScanAuditRecords(Db& db, const std::function<Status(const security::Audit
     r.after_digest = stmt->ColumnText(7);
     r.prev_hash = stmt->ColumnText(8);
     r.hash = stmt->ColumnText(9);
+    r.state_digest = stmt->ColumnText(10);
     MARA_RETURN_IF_ERROR(fn(r));
   }
 }
@@ -275,6 +277,40 @@ Result<std::vector<security::AuditCheckpoint>> ListAuditCheckpoints(Db& db) {
     out.push_back({static_cast<uint64_t>(stmt->ColumnInt(0)), std::string(stmt->ColumnText(1)),
                    std::string(stmt->ColumnText(2)), std::string(stmt->ColumnText(3)),
                    static_cast<uint64_t>(stmt->ColumnInt(4))});
+  }
+}
+
+Status AppendStateEntries(Db& db, std::span<const StateEntry> entries) {
+  if (entries.empty()) return Status::Ok();
+  MARA_ASSIGN_OR_RETURN(StmtRef stmt,
+                        db.Prepare("INSERT INTO audit_state(seq, ord, collection, id, digest) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5)"));
+  for (const StateEntry& e : entries) {
+    stmt->BindInt(1, static_cast<int64_t>(e.seq));
+    stmt->BindInt(2, static_cast<int64_t>(e.ord));
+    stmt->BindText(3, e.collection);
+    stmt->BindText(4, e.id);
+    stmt->BindText(5, e.digest);
+    MARA_RETURN_IF_ERROR(stmt->Run());
+    stmt->Reset();
+  }
+  return Status::Ok();
+}
+
+Status ScanStateEntries(Db& db, const std::function<Status(const StateEntry&)>& fn) {
+  MARA_ASSIGN_OR_RETURN(
+      StmtRef stmt,
+      db.Prepare("SELECT seq, ord, collection, id, digest FROM audit_state ORDER BY seq, ord"));
+  StateEntry e;
+  while (true) {
+    MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) return Status::Ok();
+    e.seq = static_cast<uint64_t>(stmt->ColumnInt(0));
+    e.ord = static_cast<uint64_t>(stmt->ColumnInt(1));
+    e.collection = stmt->ColumnText(2);
+    e.id = stmt->ColumnText(3);
+    e.digest = stmt->ColumnText(4);
+    MARA_RETURN_IF_ERROR(fn(e));
   }
 }
 

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +57,8 @@ Status AppendAuditCheckpoint(Db& db, const security::AuditCheckpoint& checkpoint
 Result<security::AuditHead> GetAuditHead(Db& db);
 Status ScanAuditRecords(Db& db, const std::function<Status(const security::AuditRecord&)>& fn);
 Result<std::vector<security::AuditCheckpoint>> ListAuditCheckpoints(Db& db);
+Status AppendStateEntries(Db& db, std::span<const StateEntry> entries);
+Status ScanStateEntries(Db& db, const std::function<Status(const StateEntry&)>& fn);
 
 // Re-seals incident narratives and sealed source documents under the
 // current key (and seals plain ones); returns how many were rewritten.

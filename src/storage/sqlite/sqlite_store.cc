@@ -189,6 +189,12 @@ class SqliteStore final : public Store {
   Result<std::vector<security::AuditCheckpoint>> ListAuditCheckpoints() override {
     return sqlite::ListAuditCheckpoints(*db_);
   }
+  Status AppendStateEntries(std::span<const StateEntry> entries) override {
+    return sqlite::AppendStateEntries(*db_, entries);
+  }
+  Status ScanStateEntries(const std::function<Status(const StateEntry&)>& fn) override {
+    return sqlite::ScanStateEntries(*db_, fn);
+  }
   bool HasDataKey() const override { return sealer_.enabled(); }
   Result<int64_t> ResealFields() override {
     MARA_RETURN_IF_ERROR(RequireTransaction("ResealFields"));
