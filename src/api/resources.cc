@@ -773,6 +773,10 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
                       j["records"] = v.records;
                       j["checkpoints"] = v.checkpoints;
                       j["head_seq"] = v.head_seq;
+                      j["state_covered"] = v.state_covered;
+                      j["state_records"] = v.state_records;
+                      j["state_findings"] = v.state_findings;
+                      if (!v.state_note.empty()) j["state_note"] = v.state_note;
                       if (!v.ok()) j["problem"] = WithoutPaths(v.ToStatus().message());
                       return JsonResponse(j);
                     }});

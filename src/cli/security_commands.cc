@@ -229,11 +229,20 @@ void RegisterAudit(CLI::App& app, Context& ctx) {
       }
       MARA_ASSIGN_OR_RETURN(auto session, OpenReadOnly(ctx));
       MARA_ASSIGN_OR_RETURN(security::AuditVerification v, VerifyAudit(*session, options));
+      for (const std::string& finding : v.state_findings) {
+        std::fprintf(stderr, "  %s\n", finding.c_str());
+      }
       MARA_RETURN_IF_ERROR(v.ToStatus());
       std::printf("Audit log intact: %llu records, %llu signed checkpoints checked%s\n",
                   static_cast<unsigned long long>(v.records),
                   static_cast<unsigned long long>(v.checkpoints),
                   v.anchor_checked ? ", anchored head found" : "");
+      if (v.state_covered) {
+        std::printf("State intact: %llu records match the state the chain recorded\n",
+                    static_cast<unsigned long long>(v.state_records));
+      } else {
+        std::printf("State not checked: %s\n", v.state_note.c_str());
+      }
       return Status::Ok();
     };
   });

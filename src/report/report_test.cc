@@ -22,6 +22,7 @@
 #include "service/assess.h"
 #include "service/case.h"
 #include "service/core.h"
+#include "service/authorized.h"
 #include "service/import.h"
 
 namespace mara::report {
@@ -59,7 +60,7 @@ class StoreFixture : public ::testing::Test {
     policy_ = *p;
   }
   void ImportDemo() {
-    Result<ImportReport> r = ImportFile(*store_, kDemo, ImportOptions{});
+    Result<ImportReport> r = ImportFile(*session_, kDemo, ImportOptions{});
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
   Report Build(int cycle, Edition edition) {
@@ -379,6 +380,8 @@ class LeakTest : public StoreFixture {
     late.perpetrators = {{"P-1", Standard::kClearAndConvincing}};
     late.narrative = "LEAK-LATE-NARRATIVE";
     ASSERT_TRUE(store_->PutIncident(late, 0).ok());
+    // Written through the session's store, so the chain must record it.
+    ASSERT_TRUE(session_->Audit({"", "test.fixture", "", "", "", ""}).ok());
     ASSERT_TRUE(txn.Commit().ok());
   }
 };

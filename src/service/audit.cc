@@ -7,6 +7,7 @@
 #include "security/encoding.h"
 #include "security/trusted_keys.h"
 #include "service/core.h"
+#include "service/state_ledger.h"
 
 namespace mara {
 namespace {
@@ -54,6 +55,27 @@ Result<security::AuditVerification> VerifyAudit(Session& session,
                         security::VerifyAuditLog(sink, trusted, anchor));
   if (!result.ok() && result.problem->what.find("not trusted") != std::string::npos) {
     result.problem->what += " (" + PinHint() + ")";
+  }
+  if (!result.ok()) return result;
+  // The chain holds: now the records against the state it recorded.
+  MARA_ASSIGN_OR_RETURN(StateVerification state, VerifyState(session.store()));
+  result.state_covered = state.covered;
+  result.state_records = state.records;
+  result.state_note = state.note;
+  for (const StateFinding& f : state.findings) {
+    result.state_findings.push_back(f.collection + " " + QuoteForMessage(f.id) + ": " + f.what);
+  }
+  if (state.more_findings > 0) {
+    result.state_findings.push_back("... and " + std::to_string(state.more_findings) + " more");
+  }
+  if (state.ledger_problem) {
+    result.problem = state.ledger_problem;
+  } else if (!result.state_findings.empty()) {
+    const size_t n = state.findings.size() + state.more_findings;
+    result.problem = security::AuditProblem{
+        0, std::to_string(n) + (n == 1 ? " record differs" : " records differ") +
+               " from the state the chain recorded: " + result.state_findings.front() +
+               (n > 1 ? " (and " + std::to_string(n - 1) + " more)" : "")};
   }
   return result;
 }

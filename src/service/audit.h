@@ -9,7 +9,12 @@
 //   at all the call is kNotFound, saying how to pin one. With an anchor (a
 //   signed head kept outside the store) the chain must still hold it. The
 //   result names the first damaged record; ToStatus() turns it into
-//   kCorruption. Verification reads only: it appends and signs nothing.
+//   kCorruption. When the chain holds, the state is checked against it
+//   (service/state_ledger.h, VerifyState): every current record must have
+//   the state its latest audited change recorded, and each that does not is
+//   named in `state_findings` (edited, inserted or deleted outside the
+//   chain), as is an altered ledger. Verification reads only: it appends
+//   and signs nothing.
 // - ReadSignedHead needs kReadAuditLog: the head record's signed checkpoint
 //   (made with the store's signing key) and the record's time; kNotFound
 //   for an empty log, kCorruption when the head has no valid checkpoint.

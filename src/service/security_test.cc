@@ -33,6 +33,7 @@
 #include "service/keys.h"
 #include "service/session.h"
 #include "service/signing.h"
+#include "service/state_ledger.h"
 #include "service/store_transfer.h"
 #include "service/users.h"
 #include "storage/postgres/test_server.h"
@@ -641,10 +642,11 @@ TEST_F(AuditTamperTest, RecordInsertedOutOfChain) {
   // A well-formed record appended after the head, linked to an older record
   // and with the head moved to it.
   const std::string seq = std::to_string(head_ + 1);
-  RawExec("INSERT INTO audit_records SELECT " + seq +
-          ", time_ms, 'intruder', 'incident.verify', 'incidents', 'I-1', '', '', prev_hash, hash "
-          "FROM audit_records WHERE seq = 2; UPDATE audit_head SET seq = " +
-          seq + ", hash = (SELECT hash FROM audit_records WHERE seq = " + seq + ")");
+  RawExec(
+      "INSERT INTO audit_records SELECT " + seq +
+      ", time_ms, 'intruder', 'incident.verify', 'incidents', 'I-1', '', '', prev_hash, hash, '' "
+      "FROM audit_records WHERE seq = 2; UPDATE audit_head SET seq = " +
+      seq + ", hash = (SELECT hash FROM audit_records WHERE seq = " + seq + ")");
   ExpectDamageAt(head_ + 1, "inserted out of chain");
 }
 
@@ -734,10 +736,19 @@ TEST_F(AuditTamperTest, TruncationToASignedRecordIsCaughtByTheAnchoredHead) {
   }
   const std::string keep = std::to_string(head_ - 3);
   RawExec("DELETE FROM audit_records WHERE seq > " + keep +
-          "; DELETE FROM audit_checkpoints WHERE seq > " + keep + "; UPDATE audit_head SET seq = " +
+          "; DELETE FROM audit_checkpoints WHERE seq > " + keep +
+          "; DELETE FROM audit_state WHERE seq > " + keep + "; UPDATE audit_head SET seq = " +
           keep + ", hash = (SELECT hash FROM audit_records WHERE seq = " + keep + ")");
-  // Without the anchor the shorter log is a valid older log.
-  EXPECT_TRUE(Verify().ok());
+  // Without the anchor the shorter log is a valid older chain, but the
+  // records its cut changes wrote are still there: the state check names
+  // them.
+  {
+    security::AuditVerification cut = Verify();
+    EXPECT_FALSE(cut.ok());
+    EXPECT_EQ(cut.checkpoints > 0, true);
+    ASSERT_FALSE(cut.state_findings.empty());
+    EXPECT_THAT(cut.problem->what, HasSubstr("outside the chain"));
+  }
   auto anchor = ParseSignedHead(anchor_json, "head.json");
   ASSERT_TRUE(anchor.ok()) << anchor.status().ToString();
   AuditVerifyOptions options;
@@ -1409,6 +1420,7 @@ TEST_P(OneDoorTest, TheExportOfAStoreWithWithdrawalsIsAFaithfulReimportableCopy)
     pending.candidates = "[]";
     pending.reason = "no candidate";
     ASSERT_TRUE(store.PutNameReview(pending).ok());
+    ASSERT_TRUE(admin->Audit({"", "test.fixture", "", "", "", ""}).ok());
     ASSERT_TRUE(tx.Commit().ok());
   }
   const std::string first = ExportText("bundle");
@@ -1545,15 +1557,75 @@ TEST_P(AuditTamperOnBothBackends, AChainCutBackToASignedRecordFailsAgainstTheAnc
   ASSERT_TRUE(signed_head.ok()) << signed_head.status().ToString();
   const std::string keep = std::to_string(signed_head->checkpoint.seq - 3);
   Raw("DELETE FROM audit_records WHERE seq > " + keep +
-      "; DELETE FROM audit_checkpoints WHERE seq > " + keep + "; UPDATE audit_head SET seq = " +
-      keep + ", hash = (SELECT hash FROM audit_records WHERE seq = " + keep + ")");
-  EXPECT_TRUE(Verify().ok());
+      "; DELETE FROM audit_checkpoints WHERE seq > " + keep +
+      "; DELETE FROM audit_state WHERE seq > " + keep + "; UPDATE audit_head SET seq = " + keep +
+      ", hash = (SELECT hash FROM audit_records WHERE seq = " + keep + ")");
+  // A valid older chain; what its cut records wrote is still in the store.
+  security::AuditVerification cut = Verify();
+  ASSERT_FALSE(cut.ok());
+  EXPECT_THAT(cut.problem->what, HasSubstr("outside the chain"));
   AuditVerifyOptions options;
   options.anchor = signed_head->checkpoint;
   auto v = VerifyAudit(*As(""), options);
   ASSERT_TRUE(v.ok());
   ASSERT_FALSE(v->ok());
   EXPECT_THAT(v->problem->what, HasSubstr("anchored head"));
+}
+
+// The chain covers the state: a record edited, inserted or deleted in the
+// database, or the ledger edited to match, is named.
+TEST_P(AuditTamperOnBothBackends, RecordsChangedBehindTheChainAreNamed) {
+  ImportMore(R"({"format": "mara-bundle/1",
+    "decisions": [{"party": "P-1", "cycle": 2025, "status": "listed", "decided_by": "panel",
+                   "date": "2025-06-01", "rationale": "Pattern of verified incidents"}]})");
+  security::AuditVerification v = Verify();
+  ASSERT_TRUE(v.ok()) << v.problem->what;
+  EXPECT_TRUE(v.state_covered);
+  EXPECT_GT(v.state_records, 5u);
+  const mara::Incident before = Stored("I-1");
+  ASSERT_NE(before.status, IncidentStatus::kVerified);
+
+  // An incident's status edited in place.
+  Raw("UPDATE incidents SET status = 'verified', verified_on = '2025-03-01' WHERE id = 'I-1'");
+  v = Verify();
+  ASSERT_FALSE(v.ok());
+  EXPECT_THAT(v.problem->what, HasSubstr("incidents 'I-1': edited outside the chain"));
+  Raw("UPDATE incidents SET status = 'under_verification', verified_on = NULL WHERE id = 'I-1'");
+  v = Verify();
+  ASSERT_TRUE(v.ok()) << v.problem->what;
+
+  // A decision deleted, and a copy of a party's row inserted (its document
+  // still names P-1, so the store now holds two).
+  Raw("DELETE FROM decisions WHERE party = 'P-1' AND cycle = 2025");
+  v = Verify();
+  ASSERT_FALSE(v.ok());
+  EXPECT_THAT(v.problem->what, HasSubstr("decisions 'P-1/2025': deleted outside the chain"));
+  Raw("INSERT INTO parties SELECT 'P-INTRUDER', situation, parent, doc FROM parties "
+      "WHERE id = 'P-1'");
+  v = Verify();
+  ASSERT_FALSE(v.ok());
+  bool inserted = false;
+  for (const std::string& f : v.state_findings) {
+    inserted = inserted || (f.starts_with("parties '") &&
+                            f.find("inserted outside the chain") != std::string::npos);
+  }
+  EXPECT_TRUE(inserted) << v.problem->what;
+}
+
+TEST_P(AuditTamperOnBothBackends, TheStateLedgerCannotBeEditedToMatch) {
+  Raw("UPDATE incidents SET status = 'verified', verified_on = '2025-03-01' WHERE id = 'I-1'");
+  // The ledger's entry for I-1 rewritten with the digest of the edited row.
+  const std::string digest = StateDigest(Stored("I-1"));
+  Raw("UPDATE audit_state SET digest = '" + digest +
+      "' WHERE collection = 'incidents' AND id = 'I-1'");
+  security::AuditVerification v = Verify();
+  ASSERT_FALSE(v.ok());
+  EXPECT_THAT(v.problem->what, HasSubstr("state ledger were altered"));
+  // Its entries deleted instead: the record that wrote them says otherwise.
+  Raw("DELETE FROM audit_state WHERE collection = 'incidents' AND id = 'I-1'");
+  v = Verify();
+  ASSERT_FALSE(v.ok());
+  EXPECT_THAT(v.problem->what, HasSubstr("state ledger"));
 }
 
 TEST_P(AuditTamperOnBothBackends, AnAlteredRecordAndAForeignCheckpoint) {

@@ -9,6 +9,7 @@
 #include "security/random.h"
 #include "security/trusted_keys.h"
 #include "service/core.h"
+#include "service/state_ledger.h"
 
 namespace mara {
 namespace {
@@ -129,7 +130,8 @@ Result<std::unique_ptr<Session>> Session::Open(const SessionOptions& options) {
   MARA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(options.db, store_options));
   std::unique_ptr<Session> session(new Session());
   session->owned_store_ = std::move(store);
-  session->store_ = session->owned_store_.get();
+  session->ledger_ = std::make_unique<LedgeredStore>(*session->owned_store_);
+  session->store_ = session->ledger_.get();
   session->keys_ = std::move(shared);
   session->key_file_ = key_path;
   session->db_ = options.db;
@@ -147,7 +149,8 @@ Result<std::unique_ptr<Session>> Session::Attach(Store& store, std::string_view 
     return Status::InvalidArgument("a session needs the signing key for the audit log");
   }
   std::unique_ptr<Session> session(new Session());
-  session->store_ = &store;
+  session->ledger_ = std::make_unique<LedgeredStore>(store);
+  session->store_ = session->ledger_.get();
   session->keys_ = std::move(keys);
   session->evidence_dir_ = std::move(evidence_dir);
   session->clock_ = clock != nullptr ? clock : &session->system_clock_;
@@ -173,10 +176,18 @@ Status Session::Init(std::string_view principal) {
     MARA_RETURN_IF_ERROR(store_->PutUser(op));
     principal_.name = op.name;
     MARA_RETURN_IF_ERROR(Audit({op.name, "user.add", "users", op.name, "", Blake2bHex("admin")}));
+    MARA_ASSIGN_OR_RETURN(security::AuditHead head, store_->GetAuditHead());
+    if (head.seq == 1) MARA_RETURN_IF_ERROR(store_->PutMeta(kStateCoverageMeta, "1"));
     MARA_RETURN_IF_ERROR(tx.Commit());
   }
   principal_.name = name;
-  return ReloadPrincipal();
+  MARA_RETURN_IF_ERROR(ReloadPrincipal());
+  // A store from before state coverage is ledgered once, by whoever opens it
+  // first for writing.
+  Status baseline = WriteStateBaseline(
+      *ledger_, [this](security::AuditEntry entry) { return Audit(std::move(entry)); });
+  if (baseline.code() == StatusCode::kConflict) return Status::Ok();  // another process did it
+  return baseline;
 }
 
 Status Session::ReloadPrincipal() {
@@ -231,7 +242,14 @@ Status Session::AuthorizeEverywhere(security::Operation op) {
 
 Status Session::Audit(security::AuditEntry entry) {
   entry.principal = principal_.name;
-  Status appended = audit_->Append(entry).status();
+  MARA_ASSIGN_OR_RETURN(auto state, ledger_->TakeStateDigest());
+  entry.state_digest = std::move(state.first);
+  Result<security::AuditRecord> record = audit_->Append(entry);
+  if (record.ok() && state.second != 0 && record->seq != state.second) {
+    return Status::Conflict("another writer appended audit record " + std::to_string(state.second) +
+                            " first; try again");
+  }
+  Status appended = record.status();
   if (!appended.ok()) {
     Result<bool> read_only = store_->ReadOnly();
     if (read_only.ok() && *read_only) {

@@ -56,6 +56,7 @@ namespace mara {
 // The store is an incomplete type here: only the service layer itself
 // (service/core.h) reaches it.
 class Store;
+class LedgeredStore;
 
 inline constexpr std::string_view kOperatorPrincipal = "operator";
 inline constexpr std::string_view kKeyFileEnvVar = "MARA_KEY_FILE";
@@ -122,6 +123,9 @@ class Session {
   Status Init(std::string_view principal);
 
   std::unique_ptr<Store> owned_store_;
+  // Every read and write of the session goes through the ledger, which
+  // wraps the owned or attached store (service/state_ledger.h).
+  std::unique_ptr<LedgeredStore> ledger_;
   Store* store_ = nullptr;
   std::shared_ptr<const security::KeyMaterial> keys_;
   security::Principal principal_;

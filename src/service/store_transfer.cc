@@ -102,7 +102,16 @@ Status CopyAll(Store& from, Store& to, CopyReport* report) {
     MARA_RETURN_IF_ERROR(to.AppendAuditCheckpoint(c));
     ++report->audit_checkpoints;
   }
-  return Status::Ok();
+  // The state ledger, which ties the records to the chain, goes with it.
+  std::vector<StateEntry> batch;
+  MARA_RETURN_IF_ERROR(from.ScanStateEntries([&](const StateEntry& e) -> Status {
+    batch.push_back(e);
+    if (batch.size() < 4096) return Status::Ok();
+    Status s = to.AppendStateEntries(batch);
+    batch.clear();
+    return s;
+  }));
+  return to.AppendStateEntries(batch);
 }
 
 }  // namespace

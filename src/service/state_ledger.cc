@@ -1,0 +1,450 @@
+#include "service/state_ledger.h"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+
+#include "common/text.h"
+#include "domain/json_codec.h"
+
+namespace mara {
+namespace {
+
+constexpr std::string_view kStateTag("mara-audit-state/1\0", 19);
+
+std::string Text(const nlohmann::json& j, const char* field) {
+  const auto it = j.find(field);
+  if (it == j.end() || it->is_null()) return "";
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+template <typename T>
+std::string JsonDigest(const T& v) {
+  return Blake2bHex(ToJson(v).dump());
+}
+
+void AddLength(crypto_generichash_state* state, std::string_view s) {
+  const uint32_t n = static_cast<uint32_t>(s.size());
+  const std::array<unsigned char, 4> be = {
+      static_cast<unsigned char>(n >> 24), static_cast<unsigned char>(n >> 16),
+      static_cast<unsigned char>(n >> 8), static_cast<unsigned char>(n)};
+  crypto_generichash_update(state, be.data(), be.size());
+  crypto_generichash_update(state, reinterpret_cast<const unsigned char*>(s.data()), s.size());
+}
+
+}  // namespace
+
+std::string StateKey(const Situation& v) { return v.id; }
+std::string StateKey(const Party& v) { return v.id; }
+std::string StateKey(const Source& v) { return v.id; }
+std::string StateKey(const EvidenceItem& v) { return v.id; }
+std::string StateKey(const Finding& v) {
+  return v.party + "/" + std::to_string(v.cycle) + "/" + v.source;
+}
+std::string StateKey(const Commitment& v) { return v.id; }
+std::string StateKey(const Decision& v) { return v.party + "/" + std::to_string(v.cycle); }
+std::string StateKey(const Designation& v) {
+  const nlohmann::json j = ToJson(v);
+  return v.party + "/" + v.authority + "/" + v.program + "/" + Text(j, "listed_on");
+}
+std::string StateKey(const Statement& v) { return v.id; }
+std::string StateKey(const Engagement& v) {
+  const nlohmann::json j = ToJson(v);
+  return v.party + "/" + Text(j, "date") + "/" + Text(j, "kind");
+}
+std::string StateKey(const Petition& v) {
+  const nlohmann::json j = ToJson(v);
+  return v.party + "/" + Text(j, "filed");
+}
+std::string StateKey(const Incident& v) { return v.id; }
+
+std::string StateDigest(const Situation& v) { return JsonDigest(v); }
+std::string StateDigest(const Party& v) { return JsonDigest(v); }
+std::string StateDigest(const Source& v) { return JsonDigest(v); }
+std::string StateDigest(const EvidenceItem& v) { return JsonDigest(v); }
+std::string StateDigest(const Finding& v) { return JsonDigest(v); }
+std::string StateDigest(const Commitment& v) { return JsonDigest(v); }
+std::string StateDigest(const Decision& v) { return JsonDigest(v); }
+std::string StateDigest(const Designation& v) { return JsonDigest(v); }
+std::string StateDigest(const Statement& v) { return JsonDigest(v); }
+std::string StateDigest(const Engagement& v) { return JsonDigest(v); }
+std::string StateDigest(const Petition& v) { return JsonDigest(v); }
+std::string StateDigest(const Incident& v) { return JsonDigest(v); }
+std::string StateDigest(const UserRecord& v) {
+  nlohmann::json j;
+  j["name"] = v.name;
+  j["password_hash"] = v.password_hash;
+  j["roles"] = v.roles;
+  j["situations"] = v.situations;
+  j["disabled"] = v.disabled;
+  j["created_at"] = v.created_at;
+  return Blake2bHex(j.dump());
+}
+std::string StateDigest(const NameReview& v) {
+  nlohmann::json j;
+  j["id"] = v.id;
+  j["origin"] = v.origin;
+  j["query"] = v.query;
+  j["provisional_party"] = v.provisional_party;
+  j["candidates"] = v.candidates;
+  j["reason"] = v.reason;
+  j["status"] = v.status;
+  j["resolved_party"] = v.resolved_party;
+  j["decided_by"] = v.decided_by;
+  j["decided_at"] = v.decided_at;
+  return Blake2bHex(j.dump());
+}
+
+// ---------------------------------------------------------------- digester
+
+void StateDigester::Reset() {
+  crypto_generichash_init(&state_, nullptr, 0, crypto_generichash_BYTES);
+  crypto_generichash_update(&state_, reinterpret_cast<const unsigned char*>(kStateTag.data()),
+                            kStateTag.size());
+  count_ = 0;
+}
+
+void StateDigester::Add(std::string_view collection, std::string_view id, std::string_view digest) {
+  AddLength(&state_, collection);
+  AddLength(&state_, id);
+  AddLength(&state_, digest);
+  ++count_;
+}
+
+std::string StateDigester::Finish() {
+  std::array<unsigned char, crypto_generichash_BYTES> out{};
+  crypto_generichash_final(&state_, out.data(), out.size());
+  Reset();
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(out.size() * 2);
+  for (unsigned char b : out) {
+    hex.push_back(kHex[b >> 4]);
+    hex.push_back(kHex[b & 0xf]);
+  }
+  return hex;
+}
+
+const std::string& EmptyStateDigest() {
+  static const std::string empty = StateDigester().Finish();
+  return empty;
+}
+
+// ---------------------------------------------------------------- store
+
+Status LedgeredStore::Begin() {
+  Drop();
+  return inner_.Begin();
+}
+
+Status LedgeredStore::Commit() {
+  if (digester_.count() > 0) {
+    const uint64_t unaudited = digester_.count();
+    inner_.Rollback();
+    Drop();
+    return Status::Corruption("a transaction wrote " + std::to_string(unaudited) +
+                              " record(s) without an audit record; nothing was stored");
+  }
+  Drop();
+  return inner_.Commit();
+}
+
+void LedgeredStore::Rollback() {
+  Drop();
+  inner_.Rollback();
+}
+
+void LedgeredStore::Drop() {
+  seq_.reset();
+  ord_ = 0;
+  digester_.Reset();
+  pending_.clear();
+}
+
+Status LedgeredStore::Note(std::string_view collection, std::string id, std::string digest) {
+  if (!seq_) {
+    MARA_ASSIGN_OR_RETURN(security::AuditHead head, inner_.GetAuditHead());
+    seq_ = head.seq + 1;
+    ord_ = 0;
+  }
+  digester_.Add(collection, id, digest);
+  pending_.push_back({*seq_, ord_++, std::string(collection), std::move(id), std::move(digest)});
+  if (pending_.size() >= kStateFlushEntries) return Flush();
+  return Status::Ok();
+}
+
+Status LedgeredStore::Flush() {
+  if (pending_.empty()) return Status::Ok();
+  Status s = inner_.AppendStateEntries(pending_);
+  pending_.clear();
+  return s;
+}
+
+Result<std::pair<std::string, uint64_t>> LedgeredStore::TakeStateDigest() {
+  MARA_RETURN_IF_ERROR(Flush());
+  const uint64_t seq = digester_.count() > 0 ? seq_.value_or(0) : 0;
+  std::string digest = digester_.Finish();
+  seq_.reset();
+  ord_ = 0;
+  return std::make_pair(std::move(digest), seq);
+}
+
+Result<PutOutcome> LedgeredStore::PutIncident(const Incident& v, int64_t import_id) {
+  MARA_ASSIGN_OR_RETURN(PutOutcome outcome, inner_.PutIncident(v, import_id));
+  if (outcome != PutOutcome::kDuplicateInImport) {
+    MARA_RETURN_IF_ERROR(Note("incidents", v.id, StateDigest(v)));
+  }
+  return outcome;
+}
+
+Status LedgeredStore::DeleteDecision(std::string_view party, int cycle) {
+  MARA_RETURN_IF_ERROR(inner_.DeleteDecision(party, cycle));
+  return Note("decisions", std::string(party) + "/" + std::to_string(cycle), "");
+}
+
+Result<int64_t> LedgeredStore::PutNameReview(const NameReview& v) {
+  MARA_ASSIGN_OR_RETURN(int64_t id, inner_.PutNameReview(v));
+  NameReview stored = v;
+  stored.id = id;
+  MARA_RETURN_IF_ERROR(Note("name_reviews", std::to_string(id), StateDigest(stored)));
+  return id;
+}
+
+Status LedgeredStore::PutUser(const UserRecord& user) {
+  MARA_RETURN_IF_ERROR(inner_.PutUser(user));
+  return Note("users", user.name, StateDigest(user));
+}
+
+namespace {
+
+// Calls `visit(collection, id, digest)` for every record the store holds.
+Status ForEachRecord(
+    Store& store,
+    const std::function<Status(std::string_view, const std::string&, const std::string&)>& visit) {
+  MARA_ASSIGN_OR_RETURN(Bundle registry, store.LoadRegistry());
+  auto all = [&](const auto& records, std::string_view collection) -> Status {
+    for (const auto& v : records)
+      MARA_RETURN_IF_ERROR(visit(collection, StateKey(v), StateDigest(v)));
+    return Status::Ok();
+  };
+  MARA_RETURN_IF_ERROR(all(registry.situations, "situations"));
+  MARA_RETURN_IF_ERROR(all(registry.parties, "parties"));
+  MARA_RETURN_IF_ERROR(all(registry.sources, "sources"));
+  MARA_RETURN_IF_ERROR(all(registry.evidence, "evidence"));
+  MARA_RETURN_IF_ERROR(all(registry.findings, "findings"));
+  MARA_RETURN_IF_ERROR(all(registry.commitments, "commitments"));
+  MARA_RETURN_IF_ERROR(all(registry.decisions, "decisions"));
+  MARA_RETURN_IF_ERROR(all(registry.designations, "designations"));
+  MARA_RETURN_IF_ERROR(all(registry.statements, "statements"));
+  MARA_RETURN_IF_ERROR(all(registry.engagements, "engagements"));
+  MARA_RETURN_IF_ERROR(all(registry.petitions, "petitions"));
+  MARA_ASSIGN_OR_RETURN(std::vector<UserRecord> users, store.ListUsers());
+  for (const UserRecord& u : users) MARA_RETURN_IF_ERROR(visit("users", u.name, StateDigest(u)));
+  MARA_ASSIGN_OR_RETURN(std::vector<NameReview> reviews, store.ListNameReviews());
+  for (const NameReview& r : reviews) {
+    MARA_RETURN_IF_ERROR(visit("name_reviews", std::to_string(r.id), StateDigest(r)));
+  }
+  return store.ScanIncidents(
+      [&](const Incident& v) -> Status { return visit("incidents", StateKey(v), StateDigest(v)); });
+}
+
+}  // namespace
+
+Status LedgeredStore::LedgerEverything() {
+  // Collected first: the store is not written to while it is being scanned.
+  std::vector<std::pair<std::string, std::pair<std::string, std::string>>> all;
+  MARA_RETURN_IF_ERROR(ForEachRecord(
+      inner_, [&](std::string_view collection, const std::string& id, const std::string& digest) {
+        all.push_back({std::string(collection), {id, digest}});
+        return Status::Ok();
+      }));
+  for (auto& [collection, record] : all) {
+    MARA_RETURN_IF_ERROR(Note(collection, std::move(record.first), std::move(record.second)));
+  }
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------- verify
+
+Result<StateVerification> VerifyState(Store& store) {
+  StateVerification out;
+  std::map<uint64_t, std::string> digests;  // covered records' state digests
+  uint64_t first_covered = 0;
+  std::string first_action;
+  std::optional<security::AuditProblem> problem;
+  auto flag = [&problem](uint64_t seq, std::string what) {
+    if (!problem) problem = security::AuditProblem{seq, std::move(what)};
+  };
+  MARA_RETURN_IF_ERROR(store.ScanAuditRecords([&](const security::AuditRecord& r) -> Status {
+    if (r.state_digest.empty()) {
+      if (first_covered != 0) {
+        flag(r.seq, "it carries no state digest, though the chain covers the state from record " +
+                        std::to_string(first_covered));
+      }
+      return Status::Ok();
+    }
+    if (first_covered == 0) {
+      first_covered = r.seq;
+      first_action = r.action;
+    } else if (r.action == kStateBaselineAction) {
+      flag(r.seq,
+           "a second state baseline (the first is record " + std::to_string(first_covered) + ")");
+    }
+    digests.emplace(r.seq, r.state_digest);
+    return Status::Ok();
+  }));
+  if (first_covered == 0) {
+    out.note =
+        "the chain records no state yet (a store from before state coverage: any write "
+        "command records a baseline)";
+    return out;
+  }
+  if (first_covered > 1 && first_action != kStateBaselineAction) {
+    out.note = "the chain's state coverage begins at record " + std::to_string(first_covered) +
+               " without a baseline of the records written before it";
+    return out;
+  }
+  out.covered = true;
+  out.since_seq = first_covered;
+
+  struct Latest {
+    std::string digest;
+    uint64_t seq = 0;
+  };
+  std::unordered_map<std::string, Latest> latest;
+  auto key_of = [](std::string_view collection, std::string_view id) {
+    std::string k(collection);
+    k.push_back('\0');
+    k.append(id);
+    return k;
+  };
+  StateDigester digester;
+  uint64_t group = 0;
+  uint64_t next_ord = 0;
+  std::map<uint64_t, bool> seen;
+  auto close_group = [&]() {
+    if (group == 0) return;
+    const std::string got = digester.Finish();
+    auto it = digests.find(group);
+    if (it == digests.end()) {
+      flag(group, "the state ledger holds entries for it, but the record carries no state digest");
+    } else if (it->second != got) {
+      flag(group,
+           "its entries in the state ledger were altered (their digest is not the one the "
+           "record carries)");
+    }
+    seen[group] = true;
+  };
+  MARA_RETURN_IF_ERROR(store.ScanStateEntries([&](const StateEntry& e) -> Status {
+    if (e.seq != group) {
+      close_group();
+      group = e.seq;
+      next_ord = 0;
+    }
+    if (e.ord != next_ord) {
+      flag(e.seq, "its state ledger entry " + std::to_string(next_ord) + " is missing");
+      next_ord = e.ord;
+    }
+    ++next_ord;
+    digester.Add(e.collection, e.id, e.digest);
+    latest[key_of(e.collection, e.id)] = Latest{e.digest, e.seq};
+    ++out.entries;
+    return Status::Ok();
+  }));
+  close_group();
+  for (const auto& [seq, digest] : digests) {
+    if (!seen.count(seq) && digest != EmptyStateDigest()) {
+      flag(seq, "its entries in the state ledger were deleted");
+    }
+  }
+  out.ledger_problem = problem;
+
+  std::vector<StateFinding> findings;
+  auto find = [&](std::string_view collection, const std::string& id, std::string what) {
+    if (findings.size() < kMaxStateFindings) {
+      findings.push_back({std::string(collection), id, std::move(what)});
+    } else {
+      ++out.more_findings;
+    }
+  };
+  MARA_RETURN_IF_ERROR(ForEachRecord(store, [&](std::string_view collection, const std::string& id,
+                                                const std::string& digest) {
+    ++out.records;
+    auto it = latest.find(key_of(collection, id));
+    if (it == latest.end()) {
+      find(collection, id, "inserted outside the chain: no audited change wrote it");
+      return Status::Ok();
+    }
+    if (it->second.digest.empty()) {
+      find(collection, id,
+           "inserted outside the chain: record " + std::to_string(it->second.seq) + " deleted it");
+    } else if (it->second.digest != digest) {
+      find(collection, id,
+           "edited outside the chain: it differs from the state record " +
+               std::to_string(it->second.seq) + " wrote");
+    }
+    latest.erase(it);
+    return Status::Ok();
+  }));
+  std::vector<std::pair<std::string, Latest>> gone;
+  for (auto& [key, value] : latest) {
+    if (!value.digest.empty()) gone.emplace_back(key, value);
+  }
+  std::sort(gone.begin(), gone.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [key, value] : gone) {
+    const size_t nul = key.find('\0');
+    find(key.substr(0, nul), key.substr(nul + 1),
+         "deleted outside the chain: record " + std::to_string(value.seq) +
+             " wrote it and no audited change removed it");
+  }
+  // What the store derives from the records (the assessment's projection of
+  // the incidents, references between records) must agree with them.
+  MARA_ASSIGN_OR_RETURN(std::string integrity, store.IntegrityCheck());
+  if (integrity != "ok") {
+    size_t start = 0;
+    while (start < integrity.size()) {
+      size_t end = integrity.find('\n', start);
+      if (end == std::string::npos) end = integrity.size();
+      find("store", "integrity",
+           "derived data disagrees with the records: " + integrity.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  std::stable_sort(findings.begin(), findings.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.collection, a.id) < std::tie(b.collection, b.id);
+  });
+  out.findings = std::move(findings);
+  return out;
+}
+
+Status WriteStateBaseline(LedgeredStore& store,
+                          const std::function<Status(security::AuditEntry)>& audit) {
+  MARA_ASSIGN_OR_RETURN(std::optional<std::string> since, store.GetMeta(kStateCoverageMeta));
+  if (since && !since->empty()) return Status::Ok();
+  MARA_ASSIGN_OR_RETURN(bool read_only, store.ReadOnly());
+  if (read_only) return Status::Ok();
+  MARA_ASSIGN_OR_RETURN(security::AuditHead head, store.GetAuditHead());
+  if (head.seq == 0) return Status::Ok();  // the first record begins coverage
+  uint64_t first_covered = 0;
+  MARA_RETURN_IF_ERROR(store.ScanAuditRecords([&](const security::AuditRecord& r) -> Status {
+    if (first_covered == 0 && !r.state_digest.empty()) first_covered = r.seq;
+    return Status::Ok();
+  }));
+  Transaction tx(&store);
+  MARA_RETURN_IF_ERROR(tx.Begin());
+  if (first_covered == 0) {
+    MARA_RETURN_IF_ERROR(store.LedgerEverything());
+    MARA_ASSIGN_OR_RETURN(security::AuditHead now, store.GetAuditHead());
+    first_covered = now.seq + 1;
+    MARA_RETURN_IF_ERROR(audit({"", std::string(kStateBaselineAction), "", "", "", "", ""}));
+  }
+  MARA_RETURN_IF_ERROR(store.PutMeta(kStateCoverageMeta, std::to_string(first_covered)));
+  return tx.Commit();
+}
+
+}  // namespace mara
