@@ -10,7 +10,7 @@ packages=(
   libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-client
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libutf8proc-dev
   libsodium-dev libspdlog-dev libfmt-dev zlib1g-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev libboost1.81-dev
   clang-format time ccache
   chromium poppler-utils
   clang libclang-rt-14-dev

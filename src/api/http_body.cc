@@ -216,102 +216,6 @@ std::optional<bool> QValueIsPositive(std::string_view q) {
   return positive;
 }
 
-// Walks a chunked encoding. With `out` null it only validates and measures,
-// so a call on an incomplete body copies nothing; the complete body is then
-// walked again with `out` set, which cannot fail.
-Result<std::optional<size_t>> ScanChunked(std::string_view data, size_t max_body,
-                                          std::string* out) {
-  size_t pos = 0;
-  size_t total = 0;
-  for (;;) {
-    const std::string_view rest = data.substr(pos);
-    const size_t eol = rest.substr(0, kMaxChunkLineBytes + 2).find("\r\n");
-    const bool complete = eol != std::string_view::npos;
-    if (!complete && rest.size() >= kMaxChunkLineBytes + 2) {
-      return Status::InvalidArgument("chunked body: chunk-size line longer than " +
-                                     std::to_string(kMaxChunkLineBytes) + " bytes");
-    }
-    std::string_view line = complete ? rest.substr(0, eol) : rest;
-    // A partial line may end in the CR of its CRLF.
-    if (!complete && !line.empty() && line.back() == '\r') line.remove_suffix(1);
-    // A bare CR or LF is where two parsers of one stream can disagree about
-    // where the line ends (request smuggling), so it is refused outright.
-    if (line.find_first_of("\r\n") != std::string_view::npos) {
-      return Status::InvalidArgument("chunked body: bare CR or LF in a chunk-size line");
-    }
-
-    size_t size = 0;
-    size_t i = 0;
-    for (; i < line.size(); ++i) {
-      const char c = AsciiLower(line[i]);
-      int digit;
-      if (c >= '0' && c <= '9') {
-        digit = c - '0';
-      } else if (c >= 'a' && c <= 'f') {
-        digit = c - 'a' + 10;
-      } else {
-        break;
-      }
-      if (size > (std::numeric_limits<size_t>::max() >> 4)) {
-        return Status::InvalidArgument("chunked body: chunk size overflows");
-      }
-      size = (size << 4) | static_cast<size_t>(digit);
-    }
-    if (i == 0 && (complete || !line.empty())) {
-      return Status::InvalidArgument("chunked body: chunk size is not hexadecimal");
-    }
-    size_t j = i;
-    while (j < line.size() && IsBlank(line[j])) ++j;
-    if (j < line.size() && line[j] != ';') {
-      return Status::InvalidArgument("chunked body: chunk size is not hexadecimal");
-    }
-    if (!complete) return std::optional<size_t>();
-    pos += eol + 2;
-
-    if (size == 0) break;
-    if (size > max_body - total) {
-      return Status::InvalidArgument("too large: chunked body exceeds " + std::to_string(max_body) +
-                                     " bytes");
-    }
-    const size_t available = data.size() - pos;
-    if (available < size) return std::optional<size_t>();
-    const std::string_view after = data.substr(pos + size, 2);
-    if (!std::string_view("\r\n").starts_with(after)) {
-      return Status::InvalidArgument("chunked body: missing CRLF after chunk data");
-    }
-    if (after.size() < 2) return std::optional<size_t>();
-    if (out != nullptr) out->append(data.substr(pos, size));
-    total += size;
-    pos += size + 2;
-  }
-
-  const std::string_view rest = data.substr(pos);
-  if (rest.starts_with("\r\n")) return std::optional<size_t>(pos + 2);
-  const size_t end = rest.substr(0, kMaxTrailerBytes).find("\r\n\r\n");
-  if (end == std::string_view::npos) {
-    if (rest.size() >= kMaxTrailerBytes) {
-      return Status::InvalidArgument("chunked body: trailer section longer than " +
-                                     std::to_string(kMaxTrailerBytes) + " bytes");
-    }
-    return std::optional<size_t>();
-  }
-  // Trailer fields are ignored, but must still be field lines, for the
-  // same reason a chunk-size line may not hold a bare CR or LF.
-  const std::string_view fields = rest.substr(0, end);
-  size_t start = 0;
-  while (start <= fields.size()) {
-    size_t line_end = fields.find("\r\n", start);
-    if (line_end == std::string_view::npos) line_end = fields.size();
-    const std::string_view field = fields.substr(start, line_end - start);
-    if (field.find_first_of("\r\n") != std::string_view::npos ||
-        field.find(':') == std::string_view::npos) {
-      return Status::InvalidArgument("chunked body: malformed trailer field");
-    }
-    start = line_end + 2;
-  }
-  return std::optional<size_t>(pos + end + 4);
-}
-
 }  // namespace
 
 Result<std::vector<FormPart>> ParseMultipart(std::string_view content_type, std::string_view body) {
@@ -377,7 +281,7 @@ Result<std::vector<FormPart>> ParseMultipart(std::string_view content_type, std:
     MARA_RETURN_IF_ERROR(ParsePartHeaders(headers, number, part));
     if (!end) return MultipartError("missing closing boundary");
     const size_t content_start = std::min(headers_end + 4, end->begin);
-    part.content = std::string(body.substr(content_start, end->begin - content_start));
+    part.content = body.substr(content_start, end->begin - content_start);
     parts.push_back(std::move(part));
     delimiter = end;
   }
@@ -471,19 +375,6 @@ std::string Gzip(std::string_view data) {
   }
   out.resize(produced);
   return out;
-}
-
-Result<std::optional<ChunkedBody>> DecodeChunked(std::string_view data, size_t max_body) {
-  MARA_ASSIGN_OR_RETURN(const std::optional<size_t> consumed, ScanChunked(data, max_body, nullptr));
-  if (!consumed) return std::optional<ChunkedBody>();
-  ChunkedBody decoded;
-  decoded.consumed = *consumed;
-  const Result<std::optional<size_t>> again =
-      ScanChunked(data.substr(0, *consumed), max_body, &decoded.body);
-  if (!again.ok() || *again != consumed) {
-    throw std::logic_error("chunked body: second pass disagrees with the first");
-  }
-  return std::optional<ChunkedBody>(std::move(decoded));
 }
 
 }  // namespace mara::api

@@ -1,5 +1,6 @@
 // Request and response bodies on the wire, independent of the transport:
-// multipart/form-data uploads, chunked request bodies and gzip responses.
+// multipart/form-data uploads and gzip responses (Beast decodes chunked
+// request bodies in the transport).
 // Every function is a pure function of its arguments, so the transport can
 // call them from any thread, and each can be fuzzed on its own.
 //
@@ -14,10 +15,10 @@
 //   header with a non-empty `name`; `filename` is kept as sent (hostile: a
 //   display string, never a path) and `filename*` is ignored. A part's
 //   content is every byte between its header block and the CRLF before the
-//   next delimiter. kInvalidArgument, whose message starts with
-//   "multipart body:" and names the part by its 1-based position, for a
-//   malformed body, more than kMaxFormParts parts, or a part header block
-//   over kMaxPartHeaderBytes.
+//   next delimiter, as a view into `body` (nothing is copied: `body` must
+//   outlive the parts; a large upload is a mapped spool file). kInvalidArgument, whose message
+//   starts with "multipart body:" and names the part by its 1-based position, for a malformed body,
+//   more than kMaxFormParts parts, or a part header block over kMaxPartHeaderBytes.
 // - AcceptsGzip() answers whether an Accept-Encoding value lets the server
 //   send gzip: `gzip` or `x-gzip` listed with a non-zero q-value, or, when
 //   neither is listed, `*` with a non-zero q-value. An empty value is
@@ -28,19 +29,6 @@
 // - Gzip() returns the RFC 1952 stream of `data` (zlib, default level). It
 //   throws std::runtime_error only if zlib itself fails, which valid input
 //   cannot cause.
-// - DecodeChunked() decodes an HTTP/1.1 chunked body (RFC 9112 §7.1) that
-//   starts at data[0]. nullopt means the bytes so far are a proper prefix of
-//   a valid encoding: read more and call again with all of them. When the
-//   encoding is complete it returns the decoded body and how many bytes of
-//   `data` it used (what follows is the next request on the connection).
-//   Chunk extensions and trailer fields are ignored. kInvalidArgument
-//   "chunked body: ..." for a malformed encoding, a chunk-size line over
-//   kMaxChunkLineBytes or a trailer section over kMaxTrailerBytes; and
-//   kInvalidArgument with a message starting with exactly "too large:" (the
-//   transport answers 413) once the decoded body would exceed `max_body`.
-//   Malformed input is reported as soon as the bytes that show it arrive.
-//   A call costs time linear in the number of chunks received, not in
-//   their bytes: chunk data is only copied once the body is complete.
 #ifndef MARA_API_HTTP_BODY_H_
 #define MARA_API_HTTP_BODY_H_
 
@@ -57,8 +45,6 @@ namespace mara::api {
 
 inline constexpr size_t kMaxFormParts = 1000;
 inline constexpr size_t kMaxPartHeaderBytes = 16 * 1024;
-inline constexpr size_t kMaxChunkLineBytes = 1024;
-inline constexpr size_t kMaxTrailerBytes = 16 * 1024;
 
 Result<std::vector<FormPart>> ParseMultipart(std::string_view content_type, std::string_view body);
 
@@ -67,13 +53,6 @@ bool AcceptsGzip(std::string_view accept_encoding);
 bool IsCompressible(std::string_view content_type);
 
 std::string Gzip(std::string_view data);
-
-struct ChunkedBody {
-  std::string body;
-  size_t consumed = 0;  // bytes of the encoding, trailer section included
-};
-
-Result<std::optional<ChunkedBody>> DecodeChunked(std::string_view data, size_t max_body);
 
 }  // namespace mara::api
 

@@ -4,17 +4,29 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <exception>
 #include <mutex>
 #include <optional>
@@ -23,41 +35,123 @@
 #include <utility>
 #include <vector>
 
-#include "api/http_body.h"
+#include "api/spool.h"
 #include "common/text.h"
 
 namespace mara::api {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Strand = asio::strand<asio::io_context::executor_type>;
 
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
-      .count();
-}
+constexpr size_t kTransportReadChunk = 16 * 1024;
+constexpr size_t kTransportBodyChunk = 64 * 1024;
+constexpr auto kPoolTick = std::chrono::milliseconds(50);
+const auto kTupled = asio::as_tuple(asio::use_awaitable);
 
-int64_t Ns(std::chrono::milliseconds d) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
-}
+// The handlers' threads: `threads` start, and while jobs wait and none
+// finished during a whole tick (every worker inside a long handler), one
+// more starts, up to `max_threads`.
+class WorkerPool {
+ public:
+  WorkerPool(size_t threads, size_t max_threads)
+      : min_(threads), max_(std::max(threads, max_threads)) {}
+  ~WorkerPool() { Stop(); }
 
-constexpr size_t kReadChunk = 64 * 1024;
-constexpr auto kTick = std::chrono::milliseconds(50);
+  void Start() {
+    for (size_t i = 0; i < min_; ++i) Spawn();
+    monitor_ = std::thread([this] { Monitor(); });
+  }
+  void Submit(std::function<void()> job) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      jobs_.push_back(std::move(job));
+    }
+    cv_.notify_one();
+  }
+  // Runs what is queued, then joins every thread.
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (monitor_.joinable()) monitor_.join();
+    std::vector<std::thread> threads;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      threads.swap(threads_);
+    }
+    for (std::thread& t : threads) t.join();
+  }
 
-// One accepted connection. Only the worker that took its event touches the
-// buffers; the reaper reads `deadline_ns` and shuts the socket down (never
-// closes it) under the table lock.
-struct Conn {
-  int fd = -1;
+ private:
+  void Spawn() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_ || threads_.size() >= max_) return;
+    threads_.emplace_back([this] { Work(); });
+  }
+  void Work() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+      if (jobs_.empty()) return;  // stopping, nothing left
+      std::function<void()> job = std::move(jobs_.front());
+      jobs_.pop_front();
+      ++busy_;
+      lock.unlock();
+      job();
+      job = nullptr;
+      lock.lock();
+      --busy_;
+      ++completed_;
+    }
+  }
+  void Monitor() {
+    uint64_t last = 0;
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stopping_) {
+      cv_stop_.wait_for(lock, kPoolTick);
+      if (stopping_) return;
+      const bool stalled =
+          !jobs_.empty() && completed_ == last && busy_ == threads_.size() && busy_ > 0;
+      last = completed_;
+      if (stalled && threads_.size() < max_) threads_.emplace_back([this] { Work(); });
+    }
+  }
+
+  const size_t min_;
+  const size_t max_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::condition_variable cv_stop_;
+  std::deque<std::function<void()>> jobs_;
+  std::vector<std::thread> threads_;
+  std::thread monitor_;
+  size_t busy_ = 0;
+  uint64_t completed_ = 0;
+  bool stopping_ = false;
+};
+
+// One accepted connection: its stream runs on its own strand.
+struct Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
   std::string remote_addr;
-  std::string in;  // bytes received and not yet consumed
-  std::optional<RequestHead> head;
-  BodyFraming framing;
-  bool continue_sent = false;
-  int served = 0;
-  // steady_clock ns after which the reaper cuts the connection; 0 while a
-  // handler or a write has it.
-  std::atomic<int64_t> deadline_ns{0};
-  std::atomic<bool> cut{false};  // set by the reaper under the table lock
+};
+
+std::string_view View(const beast::flat_buffer& buffer) {
+  return {static_cast<const char*>(buffer.data().data()), buffer.size()};
+}
+
+// What a pool job gives back to the connection.
+struct Answered {
+  Response res;
+  bool refused = false;  // by `admit`: send, then close
 };
 
 }  // namespace
@@ -65,7 +159,11 @@ struct Conn {
 class HttpTransport::Impl {
  public:
   Impl(TransportOptions options, TransportHandlers handlers)
-      : options_(std::move(options)), handlers_(std::move(handlers)) {}
+      : options_(std::move(options)),
+        handlers_(std::move(handlers)),
+        ioc_(static_cast<int>(std::max<size_t>(1, options_.io_threads))),
+        acceptor_(asio::make_strand(ioc_)),
+        pool_(options_.threads, options_.max_threads) {}
   ~Impl() { Stop(); }
 
   Status Start();
@@ -77,40 +175,56 @@ class HttpTransport::Impl {
   }
 
  private:
-  void Accept();
-  void Work();
-  void Reap();
-  void SpawnWorker();
-  // Serves what has arrived on `c`; false when the connection is finished.
-  bool Serve(Conn* c);
-  // Answers one complete request; false when the connection must close.
-  bool Answer(Conn* c, size_t body_bytes);
-  bool Refuse(Conn* c, int status, const std::string& detail);
-  bool RefuseWith(Conn* c, const Response& res);
-  bool Write(Conn* c, const std::string& head, std::string_view body);
-  void Rearm(Conn* c);
-  void Close(Conn* c);
+  asio::awaitable<void> AcceptLoop();
+  asio::awaitable<void> Serve(std::shared_ptr<Connection> conn);
+  // Reads the body of `head` into `req` (memory, or a spool file); 0 when
+  // it is whole, else the status to refuse it with (-1: the connection
+  // failed, nothing to answer).
+  asio::awaitable<int> ReadBody(Connection& conn, beast::flat_buffer& buffer,
+                                const RequestHead& head, std::string_view head_bytes, size_t limit,
+                                Request& req, std::string& detail);
+  asio::awaitable<bool> Write(Connection& conn, const std::string& head, std::string_view body);
+  asio::awaitable<void> SendRefusal(Connection& conn, const Response& res);
+  // Runs `fn` on the worker pool and resumes the coroutine with its result.
+  template <class Fn>
+  auto OnPool(Fn fn);
+  void Forget(Connection* conn);
 
   TransportOptions options_;
   TransportHandlers handlers_;
-  int listen_fd_ = -1;
-  int epoll_fd_ = -1;
-  int wake_fd_ = -1;  // an eventfd that, once written, wakes every worker for good
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_;
+  WorkerPool pool_;
+  std::vector<std::thread> io_threads_;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
-  std::thread acceptor_;
-  std::thread reaper_;
-  std::mutex workers_mu_;
-  std::vector<std::thread> workers_;
-  std::atomic<size_t> idle_{0};         // workers waiting in epoll_wait
-  std::atomic<uint64_t> completed_{0};  // requests answered, for the reaper's tick
-  std::mutex table_mu_;
-  std::unordered_map<Conn*, std::unique_ptr<Conn>> table_;
+  std::mutex conns_mu_;
+  std::condition_variable conns_cv_;
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> conns_;
   std::mutex state_mu_;
   std::condition_variable state_cv_;
   bool started_ = false;
   bool stopped_ = false;
 };
+
+template <class Fn>
+auto HttpTransport::Impl::OnPool(Fn fn) {
+  using R = std::invoke_result_t<Fn&>;
+  return asio::async_initiate<const asio::use_awaitable_t<>, void(R)>(
+      [this](auto handler, Fn job) {
+        using H = decltype(handler);
+        auto work = std::make_shared<std::pair<H, Fn>>(std::move(handler), std::move(job));
+        pool_.Submit([work] {
+          R result = work->second();
+          H done = std::move(work->first);
+          auto executor = asio::get_associated_executor(done);
+          asio::post(executor, [done = std::move(done), result = std::move(result)]() mutable {
+            std::move(done)(std::move(result));
+          });
+        });
+      },
+      asio::use_awaitable, std::move(fn));
+}
 
 Status HttpTransport::Impl::Start() {
   if (options_.threads == 0) return Status::InvalidArgument("threads: must be at least 1");
@@ -130,41 +244,39 @@ Status HttpTransport::Impl::Start() {
     return Status::IOError("cannot listen on " + where + ": unknown address");
   }
   std::string why;
-  for (addrinfo* ai = found; ai != nullptr && listen_fd_ < 0; ai = ai->ai_next) {
+  int listen_fd = -1;
+  int family = AF_INET;
+  for (addrinfo* ai = found; ai != nullptr && listen_fd < 0; ai = ai->ai_next) {
     const int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
     if (fd < 0) continue;
     int yes = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     if (::bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && ::listen(fd, SOMAXCONN) == 0) {
-      listen_fd_ = fd;
+      listen_fd = fd;
+      family = ai->ai_family;
     } else {
       why = std::strerror(errno);
       ::close(fd);
     }
   }
   ::freeaddrinfo(found);
-  if (listen_fd_ < 0) return Status::IOError("cannot listen on " + where + ": " + why);
-  sockaddr_storage bound{};
-  socklen_t len = sizeof bound;
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&bound), &len);
-  port_ = bound.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
-                                      : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
-  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
-  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (epoll_fd_ < 0 || wake_fd_ < 0) return Status::IOError("cannot create the event loop");
-  epoll_event wake{};
-  wake.events = EPOLLIN;  // level-triggered and never read: every waiter sees it
-  wake.data.ptr = nullptr;
-  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &wake) != 0) {
-    return Status::IOError("cannot create the event loop");
+  if (listen_fd < 0) return Status::IOError("cannot listen on " + where + ": " + why);
+  boost::system::error_code ec;
+  acceptor_.assign(family == AF_INET6 ? tcp::v6() : tcp::v4(), listen_fd, ec);
+  if (ec) {
+    ::close(listen_fd);
+    return Status::IOError("cannot listen on " + where + ": " + ec.message());
   }
+  port_ = acceptor_.local_endpoint(ec).port();
   {
     std::lock_guard<std::mutex> lock(state_mu_);
     started_ = true;
   }
-  for (size_t i = 0; i < options_.threads; ++i) SpawnWorker();
-  acceptor_ = std::thread([this] { Accept(); });
-  reaper_ = std::thread([this] { Reap(); });
+  pool_.Start();
+  asio::co_spawn(acceptor_.get_executor(), AcceptLoop(), asio::detached);
+  for (size_t i = 0; i < std::max<size_t>(1, options_.io_threads); ++i) {
+    io_threads_.emplace_back([this] { ioc_.run(); });
+  }
   return Status::Ok();
 }
 
@@ -173,314 +285,333 @@ void HttpTransport::Impl::Stop() {
     Wait();
     return;
   }
-  if (listen_fd_ >= 0) ::shutdown(listen_fd_, SHUT_RDWR);  // wakes accept()
-  if (acceptor_.joinable()) acceptor_.join();
-  if (wake_fd_ >= 0) {
-    const uint64_t one = 1;
-    (void)!::write(wake_fd_, &one, sizeof one);
+  if (io_threads_.empty()) {
+    std::lock_guard<std::mutex> lock(state_mu_);
+    stopped_ = true;
+    state_cv_.notify_all();
+    return;
   }
-  if (reaper_.joinable()) reaper_.join();
-  std::vector<std::thread> workers;
+  asio::post(acceptor_.get_executor(), [this] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+  });
+  // Every connection is closed on its strand; a handler in flight finishes
+  // on the pool, and its coroutine then ends on the closed stream.
   {
-    std::lock_guard<std::mutex> lock(workers_mu_);
-    workers.swap(workers_);
+    std::unique_lock<std::mutex> lock(conns_mu_);
+    for (auto& entry : conns_) {
+      if (std::shared_ptr<Connection> conn = entry.second.lock()) {
+        asio::post(conn->stream.get_executor(), [conn] {
+          boost::system::error_code ignored;
+          conn->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+          conn->stream.close();
+        });
+      }
+    }
+    conns_cv_.wait(lock, [this] { return conns_.empty(); });
   }
-  for (std::thread& t : workers) t.join();
-  {
-    std::lock_guard<std::mutex> lock(table_mu_);
-    for (auto& [ptr, conn] : table_) ::close(conn->fd);
-    table_.clear();
-  }
-  for (int* fd : {&listen_fd_, &epoll_fd_, &wake_fd_}) {
-    if (*fd >= 0) ::close(*fd);
-    *fd = -1;
-  }
+  ioc_.stop();
+  for (std::thread& t : io_threads_) t.join();
+  io_threads_.clear();
+  pool_.Stop();
   std::lock_guard<std::mutex> lock(state_mu_);
   stopped_ = true;
   state_cv_.notify_all();
 }
 
-void HttpTransport::Impl::SpawnWorker() {
-  std::lock_guard<std::mutex> lock(workers_mu_);
-  if (stopping_ || workers_.size() >= std::max(options_.threads, options_.max_threads)) return;
-  workers_.emplace_back([this] { Work(); });
+void HttpTransport::Impl::Forget(Connection* conn) {
+  std::lock_guard<std::mutex> lock(conns_mu_);
+  conns_.erase(conn);
+  if (conns_.empty()) conns_cv_.notify_all();
 }
 
-void HttpTransport::Impl::Accept() {
-  while (!stopping_) {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    const int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len,
-                             SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) {
-      if (stopping_) return;
-      // Out of descriptors or a connection reset before it was taken: wait
-      // a little rather than spin.
-      if (errno != EINTR && errno != ECONNABORTED) std::this_thread::sleep_for(kTick / 5);
+asio::awaitable<void> HttpTransport::Impl::AcceptLoop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), kTupled);
+    if (stopping_ || !acceptor_.is_open()) co_return;
+    if (ec) {
+      // Out of descriptors, or a connection reset before it was taken:
+      // wait a little rather than spin.
+      if (ec != asio::error::connection_aborted) {
+        asio::steady_timer pause(acceptor_.get_executor(), kPoolTick / 5);
+        co_await pause.async_wait(kTupled);
+      }
       continue;
     }
-    int yes = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
-    auto conn = std::make_unique<Conn>();
-    conn->fd = fd;
-    char text[INET6_ADDRSTRLEN] = "";
-    if (addr.ss_family == AF_INET) {
-      ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&addr)->sin_addr, text, sizeof text);
-    } else if (addr.ss_family == AF_INET6) {
-      ::inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&addr)->sin6_addr, text, sizeof text);
-    }
-    conn->remote_addr = text;
-    conn->deadline_ns = NowNs() + Ns(options_.keep_alive_timeout);
-    Conn* c = conn.get();
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    const tcp::endpoint peer = socket.remote_endpoint(ignored);
+    auto conn = std::make_shared<Connection>(std::move(socket));
+    conn->remote_addr = peer.address().to_string(ignored);
     {
-      std::lock_guard<std::mutex> lock(table_mu_);
-      if (table_.size() >= options_.max_connections) {
-        ::close(fd);
+      std::lock_guard<std::mutex> lock(conns_mu_);
+      if (stopping_ || conns_.size() >= options_.max_connections) {
+        conn->stream.close();
         continue;
       }
-      table_.emplace(c, std::move(conn));
+      conns_.emplace(conn.get(), conn);
     }
-    epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
-    ev.data.ptr = c;
-    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) Close(c);
+    auto executor = conn->stream.get_executor();
+    asio::co_spawn(executor, Serve(std::move(conn)), asio::detached);
   }
 }
 
-void HttpTransport::Impl::Work() {
-  epoll_event ev{};
+asio::awaitable<void> HttpTransport::Impl::Serve(std::shared_ptr<Connection> conn) {
+  struct Forgetting {
+    Impl* impl;
+    Connection* conn;
+    ~Forgetting() { impl->Forget(conn); }
+  } forgetting{this, conn.get()};
+  beast::tcp_stream& stream = conn->stream;
+  beast::flat_buffer buffer;
+  int served = 0;
   for (;;) {
-    idle_.fetch_add(1, std::memory_order_relaxed);
-    const int n = ::epoll_wait(epoll_fd_, &ev, 1, -1);
-    idle_.fetch_sub(1, std::memory_order_relaxed);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0 || ev.data.ptr == nullptr) return;  // the wake-up: stopping
-    Conn* c = static_cast<Conn*>(ev.data.ptr);
-    if (Serve(c)) {
-      Rearm(c);
+    // Tells `finished` about an admitted request with a body, however it ends.
+    struct Finishing {
+      Finishing(Impl* i, const RequestHead& h) : impl(i), head(h) {}
+      ~Finishing() { impl->handlers_.finished(head); }
+      Impl* impl;
+      RequestHead head;
+    };
+    std::optional<Finishing> finishing;
+    // Waiting for a request: idle until its first byte, then the request
+    // deadline for the whole of it.
+    if (buffer.size() == 0) {
+      stream.expires_after(options_.keep_alive_timeout);
     } else {
-      Close(c);
+      stream.expires_after(options_.request_deadline);
     }
-  }
-}
-
-void HttpTransport::Impl::Reap() {
-  uint64_t last_completed = completed_.load();
-  while (!stopping_) {
-    std::this_thread::sleep_for(kTick);
-    const int64_t now = NowNs();
-    size_t open = 0;
-    {
-      std::lock_guard<std::mutex> lock(table_mu_);
-      open = table_.size();
-      for (auto& [ptr, conn] : table_) {
-        const int64_t deadline = conn->deadline_ns.load(std::memory_order_relaxed);
-        if (deadline != 0 && deadline < now && !conn->cut) {
-          // The worker that next takes the connection reads end of file and
-          // closes it; the descriptor stays valid until then.
-          ::shutdown(conn->fd, SHUT_RDWR);
-          conn->cut = true;
-        }
+    HeadParse parsed;
+    for (;;) {
+      if (buffer.size() > 0) {
+        parsed = ParseRequestHead(View(buffer), options_.head_limits);
+        if (parsed.state != HeadParse::kIncomplete) break;
       }
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kTransportReadChunk), kTupled);
+      if (ec || stopping_) co_return;  // end of file, a deadline, a reset or Stop
+      if (buffer.size() == 0) stream.expires_after(options_.request_deadline);
+      buffer.commit(n);
     }
-    // Every worker inside a handler for a whole tick, with connections
-    // open: one more worker, so a long write lock cannot stall the reads.
-    const uint64_t completed = completed_.load();
-    if (idle_.load() == 0 && completed == last_completed && open > 0) SpawnWorker();
-    last_completed = completed;
-  }
-}
-
-bool HttpTransport::Impl::Serve(Conn* c) {
-  thread_local std::vector<char> buffer(kReadChunk);
-  bool eof = false;
-  // Read what is there, without a second call when one did not fill the
-  // buffer: the common request arrives in one piece.
-  for (;;) {
-    const ssize_t n = ::recv(c->fd, buffer.data(), buffer.size(), 0);
-    if (n > 0) {
-      if (c->in.empty() && !c->head) {
-        c->deadline_ns = NowNs() + Ns(options_.request_deadline);
+    if (parsed.state == HeadParse::kRefused) {
+      co_await SendRefusal(*conn, handlers_.refuse(parsed.status, parsed.detail));
+      co_return;
+    }
+    RequestHead head = std::move(parsed.head);
+    const BodyFraming framing = FramingOf(head);
+    const bool has_body = framing.chunked || framing.length > 0;
+    Request req;
+    req.remote_addr = conn->remote_addr;
+    if (has_body) {
+      size_t limit = handlers_.body_limit ? handlers_.body_limit(head) : 0;
+      if (framing.chunked) limit = std::min(limit, options_.max_chunked_body);
+      if (!framing.chunked && framing.length > limit) {
+        co_await SendRefusal(*conn,
+                             handlers_.refuse(413, "the request body is larger than allowed (" +
+                                                       std::to_string(limit) + " bytes)"));
+        co_return;
       }
-      c->in.append(buffer.data(), static_cast<size_t>(n));
-      if (static_cast<size_t>(n) < buffer.size()) break;
-      if (c->in.size() > (size_t{4} << 20)) break;  // serve others between slices of a big body
-      continue;
-    }
-    if (n == 0) {
-      eof = true;
-      break;
-    }
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-    return false;
-  }
-  for (;;) {
-    if (!c->head) {
-      if (c->in.empty()) break;
-      HeadParse parsed = ParseRequestHead(c->in, options_.head_limits);
-      if (parsed.state == HeadParse::kIncomplete) break;
-      if (parsed.state == HeadParse::kRefused) return Refuse(c, parsed.status, parsed.detail);
-      c->head = std::move(parsed.head);
       if (handlers_.admit) {
-        if (std::optional<Response> refusal = handlers_.admit(*c->head, c->remote_addr)) {
-          return RefuseWith(c, *refusal);
+        stream.expires_never();  // time on the pool never counts
+        const std::string& remote = conn->remote_addr;
+        std::optional<Response> refusal = co_await OnPool([this, &head, &remote] {
+          try {
+            return handlers_.admit(head, remote);
+          } catch (const std::exception& e) {
+            return std::optional<Response>(
+                handlers_.refuse(500, std::string("unexpected failure: ") + e.what()));
+          }
+        });
+        if (refusal) {
+          co_await SendRefusal(*conn, *refusal);
+          co_return;
         }
+        stream.expires_after(options_.request_deadline);
       }
-      c->framing = FramingOf(*c->head);
-      c->continue_sent = false;
-      const size_t limit = c->framing.chunked
-                               ? std::min(options_.max_chunked_body, handlers_.body_limit(*c->head))
-                               : handlers_.body_limit(*c->head);
-      if (!c->framing.chunked && c->framing.length > limit) {
-        return Refuse(
-            c, 413,
-            "the request body is larger than allowed (" + std::to_string(limit) + " bytes)");
+      if (handlers_.finished) finishing.emplace(this, head);
+      const std::string head_bytes(View(buffer).substr(0, head.size));
+      buffer.consume(head.size);
+      std::string detail;
+      const int status = co_await ReadBody(*conn, buffer, head, head_bytes, limit, req, detail);
+      if (status < 0) co_return;
+      if (status > 0) {
+        co_await SendRefusal(*conn, handlers_.refuse(status, detail));
+        co_return;
       }
-    }
-    const RequestHead& head = *c->head;
-    const size_t available = c->in.size() - head.size;
-    size_t body_bytes = 0;
-    if (c->framing.chunked) {
-      const size_t limit = std::min(options_.max_chunked_body, handlers_.body_limit(head));
-      Result<std::optional<ChunkedBody>> decoded =
-          DecodeChunked(std::string_view(c->in).substr(head.size), limit);
-      if (!decoded.ok()) {
-        const std::string& m = decoded.status().message();
-        return Refuse(c, m.rfind("too large:", 0) == 0 ? 413 : 400, m);
-      }
-      if (!decoded->has_value()) {
-        if (eof) return false;
-        break;
-      }
-      // The decoded body takes the encoded one's place in the buffer.
-      ChunkedBody& body = **decoded;
-      c->in.replace(head.size, body.consumed, body.body);
-      c->framing.chunked = false;
-      c->framing.length = body.body.size();
-      body_bytes = body.body.size();
     } else {
-      if (available < c->framing.length) {
-        if (eof) return false;
-        if (!c->continue_sent && head.minor_version == 1 && available == 0 &&
-            EqualsIgnoreAsciiCase(head.Header("expect"), "100-continue")) {
-          c->continue_sent = true;
-          if (!Write(c, "HTTP/1.1 100 Continue\r\n\r\n", {})) return false;
+      buffer.consume(head.size);
+    }
+    // The request is whole: answer it on the pool.
+    stream.expires_never();
+    const bool keep_alive = head.KeepAlive();
+    const bool admitted = has_body || !handlers_.admit;
+    std::string query;
+    Answered answered = co_await OnPool([this, &req, &query, &head, admitted]() {
+      Answered a;
+      try {
+        // A bodiless request's head is admitted on the same trip.
+        if (!admitted) {
+          if (std::optional<Response> refusal = handlers_.admit(head, req.remote_addr)) {
+            a.res = std::move(*refusal);
+            a.refused = true;
+            return a;
+          }
         }
-        break;
+        req.method = std::move(head.method);
+        const size_t q = head.target.find('?');
+        if (q != std::string::npos) query = head.target.substr(q + 1);
+        req.path = q == std::string::npos ? std::move(head.target) : head.target.substr(0, q);
+        req.headers = std::move(head.headers);
+        a.res = handlers_.handle(req, query);
+      } catch (const std::exception& e) {
+        a.res = handlers_.refuse(500, std::string("unexpected failure: ") + e.what());
       }
-      body_bytes = static_cast<size_t>(c->framing.length);
+      return a;
+    });
+    req.spooled.reset();  // the spool file goes as soon as the handler is done
+    if (answered.refused) {
+      co_await SendRefusal(*conn, answered.res);
+      co_return;
     }
-    if (!Answer(c, body_bytes)) return false;
-    if (c->in.empty()) break;
+    const bool open = keep_alive && !stopping_ && ++served < options_.keep_alive_max_count &&
+                      stream.socket().is_open();
+    const Response& res = answered.res;
+    const std::string_view body = res.Body();
+    const bool head_only = req.method == "HEAD";
+    if (!co_await Write(*conn, ResponseHead(res, body.size(), open),
+                        head_only ? std::string_view() : body)) {
+      co_return;
+    }
+    if (!open) {
+      boost::system::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      stream.close();
+      co_return;
+    }
+    if (buffer.capacity() > 4 * kTransportBodyChunk && buffer.size() < kTransportReadChunk) {
+      buffer.shrink_to_fit();
+    }
   }
-  if (eof) return false;
-  if (!c->head && c->in.empty()) {
-    c->deadline_ns = NowNs() + Ns(options_.keep_alive_timeout);
-  } else if (c->deadline_ns.load() == 0) {
-    // Part of a pipelined request came with the one just answered.
-    c->deadline_ns = NowNs() + Ns(options_.request_deadline);
-  }
-  return true;
 }
 
-bool HttpTransport::Impl::Answer(Conn* c, size_t body_bytes) {
-  RequestHead head = std::move(*c->head);
-  c->head.reset();
-  c->deadline_ns = 0;
-  Request req;
-  req.method = std::move(head.method);
-  const size_t q = head.target.find('?');
-  std::string query = q == std::string::npos ? std::string() : head.target.substr(q + 1);
-  req.path = q == std::string::npos ? std::move(head.target) : head.target.substr(0, q);
-  req.body.assign(c->in, head.size, body_bytes);
-  c->in.erase(0, head.size + body_bytes);
-  if (c->in.capacity() > 4 * kReadChunk && c->in.size() < kReadChunk) c->in.shrink_to_fit();
-  req.remote_addr = c->remote_addr;
-  const bool keep_alive = head.KeepAlive();
-  req.headers = std::move(head.headers);
-  Response res;
-  try {
-    res = handlers_.handle(req, query);
-  } catch (const std::exception& e) {
-    res = handlers_.refuse(500, std::string("unexpected failure: ") + e.what());
+asio::awaitable<int> HttpTransport::Impl::ReadBody(Connection& conn, beast::flat_buffer& buffer,
+                                                   const RequestHead& head,
+                                                   std::string_view head_bytes, size_t limit,
+                                                   Request& req, std::string& detail) {
+  // Beast frames the body (Content-Length or chunked) from the head's bytes
+  // again; the head itself was checked by ParseRequestHead.
+  http::request_parser<http::buffer_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(options_.head_limits.max_head));
+  parser.body_limit(static_cast<std::uint64_t>(limit));
+  parser.eager(false);
+  while (head_bytes.size() >= 2 && head_bytes[0] == '\r' && head_bytes[1] == '\n') {
+    head_bytes.remove_prefix(2);
   }
-  completed_.fetch_add(1, std::memory_order_relaxed);
-  const bool open =
-      keep_alive && !stopping_ && ++c->served < options_.keep_alive_max_count && !c->cut;
+  beast::error_code ec;
+  parser.put(asio::buffer(head_bytes.data(), head_bytes.size()), ec);
+  if (ec || !parser.is_header_done()) {
+    detail = "the request head is malformed";
+    co_return 400;
+  }
+  if (head.minor_version == 1 && buffer.size() == 0 &&
+      EqualsIgnoreAsciiCase(head.Header("expect"), "100-continue")) {
+    static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    if (!co_await Write(conn, kContinue, {})) co_return -1;
+    conn.stream.expires_after(options_.request_deadline);
+  }
+  const BodyFraming framing = FramingOf(head);
+  const bool spoolable =
+      !options_.spool_dir.empty() && handlers_.may_spool && handlers_.may_spool(head);
+  std::shared_ptr<SpooledBody> spooled;
+  if (spoolable && !framing.chunked && framing.length > options_.spool_threshold) {
+    Result<std::shared_ptr<SpooledBody>> created = SpooledBody::Create(options_.spool_dir);
+    if (!created.ok()) {
+      detail = "cannot store the request body";
+      co_return 500;
+    }
+    spooled = std::move(*created);
+  } else if (!framing.chunked) {
+    req.body.reserve(static_cast<size_t>(framing.length));
+  }
+  std::vector<char> chunk(kTransportBodyChunk);
+  while (!parser.is_done()) {
+    parser.get().body().data = chunk.data();
+    parser.get().body().size = chunk.size();
+    auto [read_ec, n] = co_await http::async_read_some(conn.stream, buffer, parser, kTupled);
+    (void)n;
+    if (read_ec == http::error::need_buffer) read_ec = {};
+    if (read_ec == http::error::body_limit) {
+      detail = "the request body is larger than allowed (" + std::to_string(limit) + " bytes)";
+      co_return 413;
+    }
+    if (read_ec && read_ec.category() == http::make_error_code(http::error::bad_chunk).category() &&
+        read_ec != http::error::end_of_stream && read_ec != http::error::partial_message) {
+      detail = "the request body is malformed (" + read_ec.message() + ")";
+      co_return 400;
+    }
+    if (read_ec || stopping_) co_return -1;  // end of file, a deadline, a reset or Stop
+    const size_t got = chunk.size() - parser.get().body().size;
+    if (got == 0) continue;
+    const std::string_view bytes(chunk.data(), got);
+    if (!spooled && spoolable && req.body.size() + got > options_.spool_threshold) {
+      Result<std::shared_ptr<SpooledBody>> created = SpooledBody::Create(options_.spool_dir);
+      if (!created.ok() || !(*created)->Append(req.body).ok()) {
+        detail = "cannot store the request body";
+        co_return 500;
+      }
+      spooled = std::move(*created);
+      std::string().swap(req.body);
+    }
+    if (spooled) {
+      if (!spooled->Append(bytes).ok()) {
+        detail = "cannot store the request body";
+        co_return 500;
+      }
+    } else {
+      req.body.append(bytes);
+    }
+  }
+  if (spooled) {
+    if (!spooled->Finish().ok()) {
+      detail = "cannot store the request body";
+      co_return 500;
+    }
+    req.spooled = std::move(spooled);
+  }
+  co_return 0;
+}
+
+asio::awaitable<bool> HttpTransport::Impl::Write(Connection& conn, const std::string& head,
+                                                 std::string_view body) {
+  std::array<asio::const_buffer, 2> buffers = {asio::buffer(head),
+                                               asio::buffer(body.data(), body.size())};
+  size_t first = 0;
+  while (first < buffers.size()) {
+    // Each piece must go within write_timeout: a reader that takes nothing
+    // for that long is cut, one that keeps reading is not.
+    conn.stream.expires_after(options_.write_timeout);
+    auto [ec, n] = co_await conn.stream.async_write_some(
+        std::array<asio::const_buffer, 2>{buffers[first],
+                                          first == 0 ? buffers[1] : asio::const_buffer()},
+        kTupled);
+    if (ec) co_return false;
+    while (first < buffers.size() && n >= buffers[first].size()) {
+      n -= buffers[first].size();
+      ++first;
+    }
+    if (first < buffers.size()) buffers[first] += n;
+  }
+  conn.stream.expires_never();
+  co_return true;
+}
+
+asio::awaitable<void> HttpTransport::Impl::SendRefusal(Connection& conn, const Response& res) {
   const std::string_view body = res.Body();
-  const bool head_only = req.method == "HEAD";
-  if (!Write(c, ResponseHead(res, body.size(), open), head_only ? std::string_view() : body)) {
-    return false;
+  if (co_await Write(conn, ResponseHead(res, body.size(), false), body)) {
+    // End of file right after the answer, before the socket closes.
+    boost::system::error_code ignored;
+    conn.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
-  return open;
-}
-
-bool HttpTransport::Impl::Refuse(Conn* c, int status, const std::string& detail) {
-  return RefuseWith(c, handlers_.refuse(status, detail));
-}
-
-bool HttpTransport::Impl::RefuseWith(Conn* c, const Response& res) {
-  c->deadline_ns = 0;
-  (void)Write(c, ResponseHead(res, res.Body().size(), false), res.Body());
-  // End of file right after the answer, before the descriptor closes.
-  ::shutdown(c->fd, SHUT_WR);
-  return false;
-}
-
-bool HttpTransport::Impl::Write(Conn* c, const std::string& head, std::string_view body) {
-  iovec iov[2] = {{const_cast<char*>(head.data()), head.size()},
-                  {const_cast<char*>(body.data()), body.size()}};
-  size_t count = body.empty() ? 1 : 2;
-  iovec* next = iov;
-  const int64_t saved_deadline = c->deadline_ns.exchange(0);
-  while (count > 0) {
-    msghdr msg{};
-    msg.msg_iov = next;
-    msg.msg_iovlen = count;
-    const ssize_t n = ::sendmsg(c->fd, &msg, MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK) return false;
-      // The client reads slower than we write: wait for room, giving up
-      // after write_timeout without progress.
-      pollfd p{c->fd, POLLOUT, 0};
-      const int ready = ::poll(&p, 1, static_cast<int>(options_.write_timeout.count()));
-      if (ready <= 0 || (p.revents & (POLLERR | POLLHUP)) != 0) return false;
-      continue;
-    }
-    size_t left = static_cast<size_t>(n);
-    while (count > 0 && left >= next->iov_len) {
-      left -= next->iov_len;
-      ++next;
-      --count;
-    }
-    if (count > 0) {
-      next->iov_base = static_cast<char*>(next->iov_base) + left;
-      next->iov_len -= left;
-    }
-  }
-  c->deadline_ns = saved_deadline;
-  return true;
-}
-
-void HttpTransport::Impl::Rearm(Conn* c) {
-  epoll_event ev{};
-  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
-  ev.data.ptr = c;
-  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c->fd, &ev) != 0) Close(c);
-}
-
-void HttpTransport::Impl::Close(Conn* c) {
-  std::unique_ptr<Conn> owned;
-  {
-    std::lock_guard<std::mutex> lock(table_mu_);
-    auto it = table_.find(c);
-    if (it == table_.end()) return;
-    owned = std::move(it->second);
-    table_.erase(it);
-  }
-  ::close(owned->fd);  // also leaves the epoll set
+  conn.stream.close();
 }
 
 HttpTransport::HttpTransport(TransportOptions options, TransportHandlers handlers)

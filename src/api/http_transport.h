@@ -1,39 +1,52 @@
-// The connection layer of `mara serve`: HTTP/1.1 over TCP with one epoll
-// set shared by a small pool of worker threads (bench/README.md, "An event
-// loop in place of a thread per connection").
+// The connection layer of `mara serve`: HTTP/1.1 over TCP on Boost.Asio and
+// Boost.Beast, with the handlers on a separate pool of threads.
 //
-// Why: a thread per keep-alive connection sleeps in poll() after every
-// answer and is woken for the next request, so under load most of the
-// server's time went to switching threads. Here a worker that finishes an
-// answer asks epoll for the next ready connection and, while there is one,
-// never sleeps; an idle connection holds no thread at all.
+// Why: every read and write is asynchronous on a few I/O threads, each
+// under a deadline, so a slow reader, a trickling writer or an idle
+// keep-alive connection holds no thread; handlers are synchronous and may
+// block for seconds (an import holding the write lock), so they run on
+// their own pool and a blocked one stalls no other connection.
 //
 // Contract:
 // - Start() binds `bind:port` (0: a free port, see port()) and listens with
 //   a full backlog; kIOError when it cannot, kInvalidArgument for bad
-//   options. Stop() (or destruction) stops accepting, lets the handlers in
-//   flight finish and closes every connection; Wait() blocks until then.
-// - Each connection is served by one worker at a time (EPOLLONESHOT), so
-//   its requests are answered in order. A complete request (head by
-//   api/http_wire.h, body by Content-Length or chunked) goes to
-//   `handle`; its answer is written in one sendmsg of head and body, a
-//   HEAD request's without the body. Keep-alive as RFC 9112, at most
-//   `keep_alive_max_count` requests per connection.
-// - `admit` sees every head before its body is read and may refuse it.
-// - Refusals the transport makes itself (400 malformed head, 413 body over
-//   `body_limit`, 414, 431, 505) are answered with `refuse` and close the
-//   connection. "Expect: 100-continue" gets "100 Continue" once the head is
-//   accepted. A chunked body is limited to `max_chunked_body`.
+//   options. Stop() (or destruction) stops accepting, closes every
+//   connection, lets the handlers in flight finish and ends the threads;
+//   Wait() blocks until then.
+// - Each connection is one coroutine on its own strand, so its requests are
+//   answered in order (pipelining included). The head is checked by
+//   api/http_wire.h's ParseRequestHead (Beast's parser plus the limits
+//   Beast lacks); Beast's parser then frames the body (Content-Length or
+//   chunked). A complete request goes to `handle` on the pool; its answer
+//   is written from the Response itself (a `shared_body` is sent from the
+//   shared buffer, never copied), a HEAD request's without the body.
+//   Keep-alive as RFC 9112, at most `keep_alive_max_count` requests per
+//   connection.
+// - `admit` sees every head before its body is read and may refuse it
+//   (for a request without a body, on the same pool job as `handle`).
+// - Refusals the transport makes itself (400 malformed head or chunked
+//   body, 413 body over `body_limit`, 414, 431, 505) are answered with
+//   `refuse` and close the connection. "Expect: 100-continue" gets "100
+//   Continue" once the head is admitted and before any body byte has
+//   arrived. A chunked body is limited to `max_chunked_body` as well.
+// - Bodies: one over `spool_threshold` (Content-Length, or a chunked body
+//   once it grows past it) is written as it arrives to a 0600 file in
+//   `spool_dir` (api/spool.h) and handed over as Request::spooled; the
+//   file is removed when the request is answered or abandoned (refusal,
+//   handler exception, disconnect, deadline, Stop). With `spool_dir` empty
+//   every body is held in memory.
 // - Deadlines: a connection waiting for its next request is closed after
 //   `keep_alive_timeout`; a request must arrive whole within
 //   `request_deadline` of its first byte (a client trickling a byte at a
-//   time cannot hold a connection); writing an answer gives up after
-//   `write_timeout` without progress. Time inside a handler never counts.
-// - Workers: `threads` start; when every worker has been inside handlers
-//   for a whole tick (50 ms: a long import holds the write lock, say) and
-//   connections wait, another starts, up to `max_threads`.
-// Thread-safety: Start/Stop/Wait from one controlling thread; `handle`,
-// `refuse` and `body_limit` are called concurrently from the workers.
+//   time cannot hold a connection); writing an answer gives up when a
+//   write makes no progress for `write_timeout`. Time on the pool never
+//   counts.
+// - Threads: `io_threads` run the connections; the pool starts `threads`
+//   workers, and when every worker has been inside handlers for a whole
+//   tick (50 ms) while jobs wait, another starts, up to `max_threads`.
+// Thread-safety: Start/Stop/Wait from one controlling thread; `admit`,
+// `handle` run concurrently on the pool; `refuse` and `body_limit` on the
+// I/O threads.
 #ifndef MARA_API_HTTP_TRANSPORT_H_
 #define MARA_API_HTTP_TRANSPORT_H_
 
@@ -54,8 +67,9 @@ namespace mara::api {
 struct TransportOptions {
   std::string bind = "127.0.0.1";
   int port = 0;
-  size_t threads = 4;
-  size_t max_threads = 64;
+  size_t threads = 4;       // handler workers at start
+  size_t max_threads = 64;  // handler workers at most
+  size_t io_threads = 2;
   size_t max_connections = 10000;
   std::chrono::milliseconds keep_alive_timeout{5000};
   std::chrono::milliseconds request_deadline{20000};
@@ -63,6 +77,9 @@ struct TransportOptions {
   int keep_alive_max_count = 1000;
   size_t max_chunked_body = 1 << 20;
   HeadLimits head_limits;
+  // Where bodies over spool_threshold bytes are written ("": in memory).
+  std::string spool_dir;
+  size_t spool_threshold = 64 * 1024;
 };
 
 struct TransportHandlers {
@@ -73,6 +90,12 @@ struct TransportHandlers {
   std::function<std::optional<Response>(const RequestHead&, const std::string& remote_addr)> admit;
   // The largest body the request may carry.
   std::function<size_t(const RequestHead&)> body_limit;
+  // Whether a body over spool_threshold may go to a spool file (null: never).
+  std::function<bool(const RequestHead&)> may_spool;
+  // Called once for every request with a body that `admit` let through,
+  // when it has been answered or abandoned (refused, disconnected, cut by
+  // a deadline or Stop).
+  std::function<void(const RequestHead&)> finished;
   // Answers a whole request: `req` has method, path (the target before
   // '?'), headers, body and remote_addr; `query` is the raw query string.
   std::function<Response(Request& req, std::string_view query)> handle;

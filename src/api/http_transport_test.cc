@@ -1,22 +1,30 @@
 // The connection layer over real loopback sockets: framing, keep-alive,
-// pipelining, 100-continue, chunked bodies, refusals, deadlines and spare
-// workers. The handler echoes what it was given.
+// pipelining, 100-continue, chunked bodies, refusals, deadlines, spare
+// workers, slow readers and spooled bodies. The handler echoes what it was
+// given.
 #include "api/http_transport.h"
 
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "../../tests/serve_harness.h"
+#include "api/spool.h"
+#include "common/temp_dir.h"
 
 namespace mara::api {
 namespace {
@@ -74,11 +82,27 @@ class HttpTransportTest : public ::testing::Test {
       }
       if (req.path == "/throw") throw std::runtime_error("boom");
       Response res;
+      if (req.path == "/large") {
+        res.content_type = "application/octet-stream";
+        res.shared_body = large_;
+        return res;
+      }
+      if (req.spooled) {
+        // The spool file is there while the handler runs.
+        std::lock_guard<std::mutex> lock(mu_);
+        spooled_path_ = req.spooled->path();
+        spooled_seen_ = ::access(spooled_path_.c_str(), F_OK) == 0;
+        res.body = "spooled " + std::to_string(req.spooled->size()) + " " +
+                   std::string(req.spooled->bytes().substr(0, 4));
+        return res;
+      }
       res.content_type = "text/plain";
       res.body = req.method + " " + req.path + " ?" + std::string(query) + " [" + req.body + "]";
       res.headers.emplace_back("X-Addr", req.remote_addr);
       return res;
     };
+    handlers.may_spool = [](const RequestHead& head) { return head.target == "/big/spool"; };
+    handlers.finished = [this](const RequestHead&) { ++finished_; };
     handlers.refuse = [](int status, const std::string& detail) {
       Response res;
       res.status = status;
@@ -104,7 +128,18 @@ class HttpTransportTest : public ::testing::Test {
   std::mutex mu_;
   std::condition_variable cv_;
   bool released_ = false;
+  std::shared_ptr<const std::string> large_ =
+      std::make_shared<const std::string>(size_t{2} << 20, 'L');
+  std::string spooled_path_;
+  bool spooled_seen_ = false;
+  std::atomic<int> finished_{0};
 };
+
+size_t FilesIn(const std::string& dir) {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++n;
+  return n;
+}
 
 TEST_F(HttpTransportTest, PipelinedRequestsAreAnsweredInOrderOnOneConnection) {
   Start();
@@ -304,6 +339,166 @@ TEST_F(HttpTransportTest, StopClosesOpenConnectionsAndWaitReturns) {
   EXPECT_TRUE(ReadFor(fd, 2s).closed);
   ::close(fd);
   EXPECT_LT(Connect(transport_->port()), 0);
+}
+
+TEST_F(HttpTransportTest, SlowReadersDoNotDelayOtherConnections) {
+  TransportOptions options;
+  options.threads = 2;
+  Start(options);
+  // Fifty clients ask for 2 MB each and read it 1 KB at a time.
+  std::vector<int> slow;
+  for (int i = 0; i < 50; ++i) {
+    const int fd = Connect(port());
+    ASSERT_GE(fd, 0);
+    SendAll(fd, "GET /large HTTP/1.1\r\nHost: a\r\n\r\n");
+    slow.push_back(fd);
+  }
+  std::atomic<bool> done{false};
+  std::thread readers([&] {
+    char buf[1024];
+    while (!done) {
+      for (int fd : slow) (void)::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+      std::this_thread::sleep_for(5ms);
+    }
+  });
+  std::this_thread::sleep_for(200ms);
+  std::vector<double> took;
+  for (int i = 0; i < 9; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const int fd = Connect(port());
+    SendAll(fd, "GET /free HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    const Read r = ReadFor(fd, 3s);
+    ::close(fd);
+    took.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    EXPECT_NE(r.data.find("GET /free ? []"), std::string::npos) << r.data;
+  }
+  done = true;
+  readers.join();
+  for (int fd : slow) ::close(fd);
+  std::sort(took.begin(), took.end());
+  EXPECT_LT(took[took.size() / 2], 0.050) << "median answer while 50 clients read slowly";
+  EXPECT_LT(took.back(), 0.5);
+}
+
+TEST_F(HttpTransportTest, TricklingClientsAreCutAtTheRequestDeadline) {
+  TransportOptions options;
+  options.request_deadline = 600ms;
+  Start(options);
+  // Ten send a head a byte at a time, ten a whole head and then a body a
+  // byte at a time: each is cut at the deadline, not kept by its progress.
+  std::vector<int> fds;
+  for (int i = 0; i < 20; ++i) fds.push_back(Connect(port()));
+  for (int i = 10; i < 20; ++i) {
+    SendAll(fds[i], "POST /big HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n");
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  std::atomic<bool> stop{false};
+  std::thread trickler([&] {
+    const std::string head = "GET /slow HTTP/1.1\r\nHost: a\r\nX-Slow: ";
+    for (size_t step = 0; !stop && step < 200; ++step) {
+      for (int fd : fds) {
+        const char c = step < head.size() ? head[step] : 'a';
+        (void)::send(fd, &c, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+  });
+  for (int fd : fds) {
+    const Read r = ReadFor(fd, 4s);
+    EXPECT_TRUE(r.closed);
+  }
+  const double after = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  stop = true;
+  trickler.join();
+  for (int fd : fds) ::close(fd);
+  EXPECT_GE(after, 0.5);
+  EXPECT_LT(after, 2.0) << "trickling clients held their connections";
+}
+
+TEST_F(HttpTransportTest, LargeBodiesAreSpooledToAPrivateFileAndRemoved) {
+  Result<ScopedTempDir> dir = ScopedTempDir::Create("mara-spool-test");
+  ASSERT_TRUE(dir.ok());
+  TransportOptions options;
+  options.spool_dir = dir->path();
+  options.spool_threshold = 1024;
+  Start(options);
+  const std::string body = "BODY" + std::string(100000 - 4, 'b');
+  // While the body arrives, it is in a 0600 file of the spool folder.
+  int fd = Connect(port());
+  SendAll(fd, "POST /big/spool HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n" +
+                  body.substr(0, 5000));
+  for (int i = 0; i < 100 && FilesIn(dir->path()) == 0; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(FilesIn(dir->path()), 1u);
+  for (const auto& e : std::filesystem::directory_iterator(dir->path())) {
+    struct stat st {};
+    ASSERT_EQ(::stat(e.path().c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    EXPECT_EQ(e.path().filename().string().rfind("spool-", 0), 0u);
+  }
+  SendAll(fd, body.substr(5000));
+  Read r = ReadFor(fd, 2s, 100);
+  EXPECT_NE(r.data.find("spooled 100000 BODY"), std::string::npos) << r.data;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    EXPECT_TRUE(spooled_seen_);
+  }
+  EXPECT_EQ(FilesIn(dir->path()), 0u);
+  // A chunked body moves to a file once it passes the threshold.
+  SendAll(fd,
+          "POST /big/spool HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+          "800\r\n" +
+              std::string(2048, 'c') + "\r\n800\r\n" + std::string(2048, 'd') + "\r\n0\r\n\r\n");
+  r = ReadFor(fd, 2s, 100);
+  EXPECT_NE(r.data.find("spooled 4096 cccc"), std::string::npos) << r.data;
+  ::close(fd);
+  // Routes that may not spool keep their bodies in memory.
+  fd = Connect(port());
+  SendAll(fd, "POST /big HTTP/1.1\r\nHost: a\r\nContent-Length: 2000\r\nConnection: close\r\n\r\n" +
+                  std::string(2000, 'm'));
+  r = ReadFor(fd, 2s);
+  ::close(fd);
+  EXPECT_NE(r.data.find("POST /big ? [mmm"), std::string::npos) << r.data.substr(0, 200);
+  // A client that goes away mid-body leaves no file behind.
+  fd = Connect(port());
+  SendAll(fd, "POST /big/spool HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n" +
+                  body.substr(0, 5000));
+  for (int i = 0; i < 100 && FilesIn(dir->path()) == 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(FilesIn(dir->path()), 1u);
+  ::close(fd);
+  for (int i = 0; i < 200 && FilesIn(dir->path()) != 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(FilesIn(dir->path()), 0u);
+  // And so does one cut by Stop.
+  fd = Connect(port());
+  SendAll(fd, "POST /big/spool HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n" +
+                  body.substr(0, 5000));
+  for (int i = 0; i < 100 && FilesIn(dir->path()) == 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(FilesIn(dir->path()), 1u);
+  transport_->Stop();
+  ::close(fd);
+  EXPECT_EQ(FilesIn(dir->path()), 0u);
+  EXPECT_EQ(finished_.load(), 5);
+}
+
+TEST(SpoolTest, TheTemporaryFolderIsBesideTheStoreAndSweptAtStart) {
+  EXPECT_EQ(ResolveTempDir("/x/mara.db", ""), "/x/mara.db.tmp");
+  EXPECT_EQ(ResolveTempDir("postgresql://h/db", "/srv/mara.evidence/"), "/srv/mara.evidence.tmp");
+  EXPECT_EQ(ResolveTempDir("postgresql://h/db", ""), "./mara.evidence.tmp");
+  Result<ScopedTempDir> dir = ScopedTempDir::Create("mara-sweep-test");
+  ASSERT_TRUE(dir.ok());
+  const std::string temp = dir->path() + "/store.db.tmp";
+  ASSERT_TRUE(PrepareTempDir(temp).ok());
+  std::filesystem::create_directory(temp + "/upload-abc");
+  { std::ofstream(temp + "/upload-abc/upload.csv") << "x"; }
+  { std::ofstream(temp + "/spool-abc") << "x"; }
+  { std::ofstream(temp + "/other") << "x"; }
+  ::chmod(temp.c_str(), 0755);
+  ASSERT_TRUE(PrepareTempDir(temp).ok());
+  EXPECT_FALSE(std::filesystem::exists(temp + "/upload-abc"));
+  EXPECT_FALSE(std::filesystem::exists(temp + "/spool-abc"));
+  EXPECT_TRUE(std::filesystem::exists(temp + "/other"));
+  struct stat st {};
+  ASSERT_EQ(::stat(temp.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
 }
 
 TEST_F(HttpTransportTest, AnAddressInUseIsAnError) {

@@ -1,5 +1,8 @@
 #include "api/http_wire.h"
 
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <charconv>
 #include <string>
 #include <utility>
@@ -8,6 +11,10 @@
 
 namespace mara::api {
 namespace {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace asio = boost::asio;
 
 bool IsTchar(unsigned char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
@@ -128,41 +135,10 @@ HeadParse ParseRequestHead(std::string_view data, const HeadLimits& limits) {
     return Refuse(431,
                   "the request head is longer than " + std::to_string(limits.max_head) + " bytes");
   }
-  HeadParse parsed;
-  RequestHead& head = parsed.head;
-  head.size = end + 4;
-  const std::string_view request_line = data.substr(pos, first_eol - pos);
-  const size_t sp1 = request_line.find(' ');
-  const size_t sp2 = sp1 == std::string_view::npos ? sp1 : request_line.find(' ', sp1 + 1);
-  if (sp2 == std::string_view::npos || request_line.find(' ', sp2 + 1) != std::string_view::npos) {
-    return Refuse(400, "the request line is not \"METHOD target HTTP/1.1\"");
-  }
-  const std::string_view method = request_line.substr(0, sp1);
-  const std::string_view target = request_line.substr(sp1 + 1, sp2 - sp1 - 1);
-  const std::string_view version = request_line.substr(sp2 + 1);
-  if (!IsToken(method)) return Refuse(400, "the request method is not a token");
-  if (target.size() > limits.max_target) {
-    return Refuse(
-        414, "the request target is longer than " + std::to_string(limits.max_target) + " bytes");
-  }
-  if (target.empty()) return Refuse(400, "the request target is empty");
-  for (unsigned char c : target) {
-    if (c <= 0x20 || c >= 0x7f) {
-      return Refuse(400, "the request target holds a byte that must be percent-encoded");
-    }
-  }
-  if (version.size() != 8 || version.substr(0, 7) != "HTTP/1.") {
-    if (version.substr(0, 5) == "HTTP/") return Refuse(505, "only HTTP/1.0 and HTTP/1.1");
-    return Refuse(400, "the request line ends without an HTTP version");
-  }
-  if (version[7] != '0' && version[7] != '1') return Refuse(505, "only HTTP/1.0 and HTTP/1.1");
-  head.method = std::string(method);
-  head.target = std::string(target);
-  head.minor_version = version[7] - '0';
-
-  size_t line_start = first_eol + 2;
+  // The limits and rules Beast's parser leaves to its user, on the raw
+  // lines: a line's length, the field count, folded lines.
   size_t fields = 0;
-  while (line_start < end + 2) {
+  for (size_t line_start = first_eol + 2; line_start < end + 2;) {
     const size_t eol = data.find("\r\n", line_start);
     const std::string_view line = data.substr(line_start, eol - line_start);
     line_start = eol + 2;
@@ -176,36 +152,95 @@ HeadParse ParseRequestHead(std::string_view data, const HeadLimits& limits) {
     if (line.front() == ' ' || line.front() == '\t') {
       return Refuse(400, "a header line is folded (starts with white space)");
     }
-    const size_t colon = line.find(':');
-    if (colon == std::string_view::npos) return Refuse(400, "a header line has no colon");
-    const std::string_view name = line.substr(0, colon);
+  }
+  const std::string_view request_line = data.substr(pos, first_eol - pos);
+  // The version as sent, when the line has the three parts it should.
+  const size_t sp1 = request_line.find(' ');
+  const size_t sp2 = sp1 == std::string_view::npos ? sp1 : request_line.find(' ', sp1 + 1);
+  const std::string_view version =
+      sp2 == std::string_view::npos || request_line.find(' ', sp2 + 1) != std::string_view::npos
+          ? std::string_view()
+          : request_line.substr(sp2 + 1);
+
+  // The grammar (request line, field names and values, Content-Length and
+  // Transfer-Encoding) is Beast's.
+  http::request_parser<http::empty_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(limits.max_head));
+  parser.body_limit(boost::none);  // the body's limit is the transport's
+  parser.eager(false);
+  beast::error_code ec;
+  parser.put(asio::buffer(data.data() + pos, end + 4 - pos), ec);
+  if (ec == http::error::bad_version && version.substr(0, 5) == "HTTP/") {
+    return Refuse(505, "only HTTP/1.0 and HTTP/1.1");
+  }
+  if (ec == http::error::bad_content_length || ec == http::error::multiple_content_length) {
+    return Refuse(400, "Content-Length: expected one non-negative integer");
+  }
+  if (ec == http::error::bad_transfer_encoding) {
+    return Refuse(400, "Transfer-Encoding: only \"chunked\" is accepted, on HTTP/1.1");
+  }
+  if (ec == http::error::bad_method) return Refuse(400, "the request method is not a token");
+  if (ec == http::error::bad_target) return Refuse(400, "the request target is malformed");
+  if (ec == http::error::bad_version) {
+    return Refuse(400, "the request line is not \"METHOD target HTTP/1.1\"");
+  }
+  if (ec == http::error::bad_field) {
+    return Refuse(400, "a header name is not a token (or has white space before the colon)");
+  }
+  if (ec == http::error::bad_value) return Refuse(400, "a header value is malformed");
+  if (ec || !parser.is_header_done()) {
+    return Refuse(400, "the request head is malformed (" + ec.message() + ")");
+  }
+  const http::request<http::empty_body>& msg = parser.get();
+  HeadParse parsed;
+  RequestHead& head = parsed.head;
+  head.size = end + 4;
+  const std::string_view target(msg.target().data(), msg.target().size());
+  if (target.size() > limits.max_target) {
+    return Refuse(
+        414, "the request target is longer than " + std::to_string(limits.max_target) + " bytes");
+  }
+  if (target.empty()) return Refuse(400, "the request target is empty");
+  for (unsigned char c : target) {
+    if (c <= 0x20 || c >= 0x7f) {
+      return Refuse(400, "the request target holds a byte that must be percent-encoded");
+    }
+  }
+  if (msg.version() != 10 && msg.version() != 11) {
+    return Refuse(505, "only HTTP/1.0 and HTTP/1.1");
+  }
+  head.method = std::string(msg.method_string());
+  head.target = std::string(target);
+  head.minor_version = msg.version() % 10;
+  for (const auto& field : msg) {
+    const std::string_view name(field.name_string().data(), field.name_string().size());
+    const std::string_view value = TrimBlanks({field.value().data(), field.value().size()});
     if (!IsToken(name)) {
       return Refuse(400, "a header name is not a token (or has white space before the colon)");
     }
-    const std::string_view value = TrimBlanks(line.substr(colon + 1));
     for (unsigned char c : value) {
       if ((c < 0x20 && c != '\t') || c == 0x7f) {
         return Refuse(400, "header " + std::string(name) + ": a control byte in the value");
       }
     }
     std::string key = LowerCopy(name);
-    auto [it, inserted] = head.headers.emplace(key, std::string(value));
-    if (!inserted) {
+    auto inserted = head.headers.emplace(key, std::string(value));
+    if (!inserted.second) {
+      std::string& joined = inserted.first->second;
       if (key == "content-length") {
-        if (it->second != value) return Refuse(400, "Content-Length: repeated with another value");
+        if (joined != value) return Refuse(400, "Content-Length: repeated with another value");
       } else if (key == "host") {
         return Refuse(400, "Host: repeated");
       } else {
-        it->second += key == "cookie" ? "; " : ", ";
-        it->second += value;
+        joined += key == "cookie" ? "; " : ", ";
+        joined += value;
       }
     }
   }
-  const std::string_view te = head.Header("transfer-encoding");
   const bool has_length = head.headers.count("content-length") != 0;
   if (head.headers.count("transfer-encoding") != 0) {
     if (has_length) return Refuse(400, "Transfer-Encoding and Content-Length together");
-    if (LowerCopy(te) != "chunked" || head.minor_version == 0) {
+    if (LowerCopy(head.Header("transfer-encoding")) != "chunked" || head.minor_version == 0) {
       return Refuse(400, "Transfer-Encoding: only \"chunked\" is accepted, on HTTP/1.1");
     }
   } else if (has_length) {

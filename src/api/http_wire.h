@@ -1,9 +1,14 @@
-// HTTP/1.1 on the wire (RFC 9112) for the API's own transport
+// HTTP/1.1 on the wire (RFC 9112) for the API's transport
 // (api/http_transport.h): the request head in, the response head out.
 // Nothing here touches a socket, so every rule is tested on strings.
 //
 // Contract:
-// - ParseRequestHead() reads a request head from the start of `data`:
+// - ParseRequestHead() reads a request head from the start of `data` with
+//   Boost.Beast's request parser (the grammar of the request line, field
+//   names and values, Content-Length and Transfer-Encoding), plus the
+//   limits and rules Beast leaves to its user (target length, line length,
+//   field count, folded lines, control bytes, repeated Host, Transfer-
+//   Encoding other than "chunked"):
 //   kIncomplete while the blank line that ends it has not arrived (and the
 //   limits still allow it to), kComplete with the head and its size in
 //   bytes, or kRefused with the HTTP status to answer and a detail naming

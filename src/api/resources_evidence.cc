@@ -1,7 +1,9 @@
 // Evidence over HTTP (docs/api.md): upload (multipart), listing, download
 // and the custody log. The bytes pass through a private temporary file
-// (0600 in a 0700 directory, removed afterwards) because the service layer
-// reads and writes evidence by path; the uploaded name never becomes one.
+// (0600 in a 0700 directory in the store's temporary folder, removed
+// afterwards) because the service layer reads and writes evidence by path;
+// the uploaded name never becomes one. An upload's file part is a view into
+// the transport's mapped spool file, written out from it block by block.
 #include <fstream>
 #include <iterator>
 #include <utility>
@@ -42,7 +44,9 @@ Response PostEvidence(Request& req, Session& session) {
     }
     if (!description->content.empty()) intake.description = description->content;
   }
-  Result<ScopedTempDir> dir = ScopedTempDir::Create("mara-upload");
+  Result<ScopedTempDir> dir = req.temp_dir.empty()
+                                  ? ScopedTempDir::Create("mara-upload")
+                                  : ScopedTempDir::CreateIn(req.temp_dir, "upload");
   if (!dir.ok()) return ProblemFor(dir.status());
   const std::string path = dir->path() + "/upload" + SafeExtension(file->filename);
   Status written = WritePrivateFile(path, file->content);

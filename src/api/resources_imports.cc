@@ -169,7 +169,11 @@ Response ImportManager::Start(Request& req, Session& session) {
     return Problem(400, "invalid_argument",
                    "format: required when the file name does not end in .json or .csv", "format");
   }
-  Result<ScopedTempDir> dir = ScopedTempDir::Create("mara-upload");
+  // In the store's temporary folder, swept at the server's start: a crash
+  // mid-import leaves no plaintext behind for good.
+  Result<ScopedTempDir> dir = req.temp_dir.empty()
+                                  ? ScopedTempDir::Create("mara-upload")
+                                  : ScopedTempDir::CreateIn(req.temp_dir, "upload");
   if (!dir.ok()) return ProblemFor(dir.status());
   const std::string path = dir->path() + "/upload" + ext;
   Status written = internal::WritePrivateFile(path, file->content);

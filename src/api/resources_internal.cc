@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -60,7 +61,9 @@ Status WritePrivateFile(const std::string& path, std::string_view bytes) {
   }
   size_t done = 0;
   while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    // In blocks: `bytes` may be a view into a mapped spool file, read in
+    // as it is written out.
+    ssize_t n = ::write(fd, bytes.data() + done, std::min<size_t>(bytes.size() - done, 1 << 20));
     if (n < 0) {
       if (errno == EINTR) continue;
       const int saved = errno;

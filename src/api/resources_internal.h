@@ -68,7 +68,8 @@ Result<std::optional<int>> LatestCycle(Session& session);
 // One audit record as the API shows it (the audit log and evidence custody).
 Json AuditRecordJson(const security::AuditRecord& r);
 
-// Writes `bytes` to a new file `path` created with mode 0600.
+// Writes `bytes` to a new file `path` created with mode 0600, 1 MiB at a
+// time (a large upload's bytes are a view into its mapped spool file).
 Status WritePrivateFile(const std::string& path, std::string_view bytes);
 // The extension of an uploaded file name (".csv"), or "" when it is not a
 // short alphanumeric one: the name never becomes a path.

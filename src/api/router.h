@@ -33,12 +33,16 @@
 namespace mara::api {
 
 // One part of a multipart/form-data body (a file or a plain field).
+// `content` is a view into the request's body (Request::body, or the
+// mapped spool file of a large upload), valid as long as the Request.
 struct FormPart {
   std::string name;
   std::string filename;  // as the client sent it: hostile, never a path
   std::string content_type;
-  std::string content;
+  std::string_view content;
 };
+
+class SpooledBody;
 
 struct RouteSpec;
 
@@ -49,8 +53,15 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::map<std::string, std::string> headers;              // names lowercased
   std::string body;
+  // A body over TransportOptions::spool_threshold, written by the transport
+  // to a private file (api/spool.h) instead of `body` (then empty). The
+  // file is removed when the last reference goes.
+  std::shared_ptr<SpooledBody> spooled;
   std::vector<FormPart> parts;  // multipart/form-data bodies, in order
   std::string remote_addr;      // the TCP peer
+  // The store's private temporary folder (api/spool.h, ResolveTempDir),
+  // where handlers write the private files they need; set by the server.
+  std::string temp_dir;
   // The matched route, set by the server before the handler runs; every
   // query parameter of the request is one it declares.
   const RouteSpec* spec = nullptr;

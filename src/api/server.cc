@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cstdlib>
 #include <deque>
@@ -23,6 +24,7 @@
 #include "api/resources.h"
 #include "api/resources_imports.h"
 #include "api/response_cache.h"
+#include "api/spool.h"
 #include "api/static_files.h"
 #include "common/text.h"
 #include "policy/policy.h"
@@ -198,6 +200,12 @@ class Server::Impl {
   Response Logout(Request& req);
   Response WhoAmI(Request& req);
   Response Dispatch(Request& req, std::string_view raw_query);
+  // Whether the head is for a multipart route (an upload).
+  bool IsUpload(const RequestHead& head) const {
+    const std::string_view path = std::string_view(head.target).substr(0, head.target.find('?'));
+    Result<Match> m = router_.Find(head.method, path);
+    return m.ok() && m->route != nullptr && m->route->spec.multipart;
+  }
   // The problem document for a request the transport refuses itself.
   Response Refusal(int status, const std::string& detail) const;
   std::string SetCookie(const std::string& value, int64_t max_age) const {
@@ -212,6 +220,11 @@ class Server::Impl {
   Router router_;
   std::unique_ptr<HttpTransport> transport_;
   int port_ = 0;
+  // The store's private temporary folder (api/spool.h): spooled uploads
+  // and the handlers' private files.
+  std::string temp_dir_;
+  // Uploads admitted and not yet answered or abandoned.
+  std::atomic<size_t> uploads_{0};
   std::mutex write_mu_;
   // After write_mu_: destroyed (joining running imports) before it.
   std::unique_ptr<ImportManager> imports_;
@@ -298,10 +311,13 @@ Handler Server::Impl::Authenticated(SessionHandler handler, bool serialised, boo
     std::variant<std::string, Response> who = Authenticate(req);
     if (auto* refused = std::get_if<Response>(&who)) return *refused;
     if (multipart) {
-      Result<std::vector<FormPart>> parts = ParseMultipart(req.Header("content-type"), req.body);
+      // The parts are views into the body: a large upload's mapped spool
+      // file, read in place, or the body in memory.
+      const std::string_view body = req.spooled ? req.spooled->bytes() : std::string_view(req.body);
+      Result<std::vector<FormPart>> parts = ParseMultipart(req.Header("content-type"), body);
       if (!parts.ok()) return ProblemFor(parts.status(), "body");
       req.parts = std::move(*parts);
-      req.body.clear();
+      req.temp_dir = temp_dir_;
     }
     // Repeated reads of the assessment's views skip the Session and the
     // work (api/response_cache.h).
@@ -687,6 +703,8 @@ Status Server::Impl::Start() {
     std::error_code ec;
     const std::filesystem::path temp = std::filesystem::temp_directory_path(ec);
     if (!ec) RegisterPrivatePath(temp.string(), "<temporary directory>");
+    temp_dir_ = ResolveTempDir(options_.db, ResolveEvidenceDir(paths));
+    RegisterPrivatePath(temp_dir_, "<temporary folder>");
     if (!options_.ui_dir.empty()) RegisterPrivatePath(options_.ui_dir, "<ui directory>");
     if (!options_.policy_file.empty()) RegisterPrivatePath(options_.policy_file, "<policy file>");
   }
@@ -697,6 +715,8 @@ Status Server::Impl::Start() {
   // Fail at start, not on the first request, when the store cannot be opened.
   MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> probe, Session::Open(SessionOptionsFor("")));
   probe.reset();
+  // Spool files and import files a previous process left (a crash) go.
+  MARA_RETURN_IF_ERROR(PrepareTempDir(temp_dir_));
   BuildRoutes();
 
   static_files_ = std::make_unique<StaticFiles>(options_.ui_dir);
@@ -712,6 +732,7 @@ Status Server::Impl::Start() {
   transport.write_timeout = std::chrono::seconds(options_.write_timeout_seconds);
   transport.keep_alive_max_count = options_.keep_alive_max_count;
   transport.max_chunked_body = options_.max_body_bytes;
+  transport.spool_dir = temp_dir_;
   TransportHandlers handlers;
   // An announced oversized body is refused before it is read: uploads may
   // be max_upload_bytes, every other request max_body_bytes.
@@ -725,11 +746,12 @@ Status Server::Impl::Start() {
   // Uploads are authenticated from the head (cookie and CSRF token, or a
   // bearer token) before a byte of their body is read: an anonymous client
   // cannot make the server buffer 256 MiB.
+  // At most max_concurrent_uploads uploads are read at once; one more is
+  // 503 before its body is read.
   handlers.admit = [this](const RequestHead& head,
                           const std::string& remote_addr) -> std::optional<Response> {
+    if (!IsUpload(head)) return std::nullopt;
     const std::string_view path = std::string_view(head.target).substr(0, head.target.find('?'));
-    Result<Match> m = router_.Find(head.method, path);
-    if (!m.ok() || m->route == nullptr || !m->route->spec.multipart) return std::nullopt;
     Request probe;
     probe.method = head.method;
     probe.path = std::string(path);
@@ -740,7 +762,26 @@ Status Server::Impl::Start() {
       ApplySecurityHeaders(*refused, kApiCsp);
       return *refused;
     }
+    const BodyFraming framing = FramingOf(head);
+    if (framing.chunked || framing.length > 0) {
+      if (uploads_.fetch_add(1) >= options_.max_concurrent_uploads) {
+        uploads_.fetch_sub(1);
+        Response busy =
+            Problem(503, "unavailable",
+                    "too many uploads at once (" + std::to_string(options_.max_concurrent_uploads) +
+                        "); try again shortly");
+        busy.headers.emplace_back("Retry-After", "2");
+        ApplySecurityHeaders(busy, kApiCsp);
+        return busy;
+      }
+    }
     return std::nullopt;
+  };
+  // Only uploads are spooled; every other body is at most max_body_bytes
+  // and stays in memory.
+  handlers.may_spool = [this](const RequestHead& head) { return IsUpload(head); };
+  handlers.finished = [this](const RequestHead& head) {
+    if (IsUpload(head)) uploads_.fetch_sub(1);
   };
   handlers.handle = [this](Request& req, std::string_view query) { return Dispatch(req, query); };
   handlers.refuse = [this](int status, const std::string& detail) {

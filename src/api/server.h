@@ -32,6 +32,12 @@
 // - The connection layer is api/http_transport.h (keep-alive, timeouts,
 //   workers); body limits, security headers, gzip and ETags are applied in
 //   server.cc; handlers see router.h types.
+// - Uploads (multipart routes) are authenticated from the head, at most
+//   max_concurrent_uploads at once (503 with Retry-After beyond), and a
+//   body over 64 KiB is spooled to a 0600 file in the store's temporary
+//   folder (api/spool.h: "<db>.tmp", or "<evidence dir>.tmp" for
+//   PostgreSQL), which Start creates 0700 and sweeps of what a previous
+//   process left. Their parts are views into the mapped file.
 // - Read-only views of the assessment (annex, assessments, dossiers, ...)
 //   are answered from api/response_cache.h while the data, the principal
 //   and the request are unchanged, without opening a Session.
@@ -59,10 +65,13 @@ struct ServerOptions {
   std::string bind = "127.0.0.1";
   int port = 8080;                  // 0: any free port
   bool secure_cookies = false;      // set behind a TLS-terminating proxy
-  size_t threads = 4;               // workers sharing the event loop (api/http_transport.h)
+  size_t threads = 4;               // handler workers at start (api/http_transport.h)
   size_t max_body_bytes = 1 << 20;  // every body but the uploads below
   // Multipart uploads (POST /api/v1/evidence, POST /api/v1/imports).
   size_t max_upload_bytes = size_t{256} << 20;
+  // Uploads read at once; one more is answered 503 with Retry-After before
+  // its body is read.
+  size_t max_concurrent_uploads = 4;
   // The built browser application; "" serves none ("/" answers a 404
   // problem). `mara serve` fills it with FindUiDir (api/static_files.h).
   std::string ui_dir;

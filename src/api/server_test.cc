@@ -9,6 +9,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -545,6 +547,80 @@ TEST_F(ApiServerTest, UploadsAreRefusedFromTheHeadBeforeTheBodyIsRead) {
   mara::testing::HttpAnswer a = mara::testing::ReadAnswer(fd, std::chrono::milliseconds(500));
   EXPECT_EQ(a.status, 0) << "an admitted upload was answered before its body: " << a.body;
   ::close(fd);
+}
+
+TEST_F(ApiServerTest, UploadsAreSpooledAndBoundedInNumber) {
+  const Login op = LogIn("operator");
+  const std::string spool = db_ + ".tmp";
+  auto count_spooled = [&spool] {
+    size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(spool)) {
+      if (e.path().filename().string().rfind("spool-", 0) == 0) ++n;
+    }
+    return n;
+  };
+  const std::string head =
+      "POST /api/v1/imports HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Content-Type: multipart/form-data; boundary=b\r\n"
+      "Content-Length: 10485760\r\nCookie: " +
+      op.cookie + "\r\nX-CSRF-Token: " + op.csrf + "\r\n\r\n";
+  // Four uploads are read at once, each to its own 0600 spool file.
+  std::vector<int> fds;
+  for (int i = 0; i < 4; ++i) {
+    const int fd = mara::testing::ConnectLoopback(server_->port());
+    ASSERT_GE(fd, 0);
+    ASSERT_TRUE(mara::testing::SendAll(fd, head + std::string(200 * 1024, 'x')));
+    fds.push_back(fd);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (count_spooled() < 4 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(count_spooled(), 4u);
+  for (const auto& e : std::filesystem::directory_iterator(spool)) {
+    EXPECT_EQ(std::filesystem::status(e.path()).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  }
+  // A fifth is 503 with Retry-After, before its body.
+  int fd = mara::testing::ConnectLoopback(server_->port());
+  ASSERT_TRUE(mara::testing::SendAll(fd, head));
+  mara::testing::HttpAnswer a = mara::testing::ReadAnswer(fd, std::chrono::seconds(5));
+  ::close(fd);
+  EXPECT_EQ(a.status, 503) << a.body;
+  EXPECT_FALSE(a.header("retry-after").empty());
+  // Clients that go away mid-body leave no spool file and free their place.
+  for (int f : fds) ::close(f);
+  const auto gone = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (count_spooled() > 0 && std::chrono::steady_clock::now() < gone) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(count_spooled(), 0u);
+  fd = mara::testing::ConnectLoopback(server_->port());
+  ASSERT_TRUE(mara::testing::SendAll(fd, head));
+  a = mara::testing::ReadAnswer(fd, std::chrono::milliseconds(500));
+  ::close(fd);
+  EXPECT_EQ(a.status, 0) << "admitted again once the others went: " << a.body;
+}
+
+TEST_F(ApiServerTest, StartSweepsTheTemporaryFolder) {
+  const std::string temp = db_ + ".tmp";
+  server_->Stop();
+  ASSERT_TRUE(std::filesystem::exists(temp));
+  std::filesystem::create_directory(temp + "/upload-leftover");
+  { std::ofstream(temp + "/upload-leftover/upload.csv") << "plaintext"; }
+  { std::ofstream(temp + "/spool-leftover") << "plaintext"; }
+  { std::ofstream(temp + "/unrelated") << "kept"; }
+  ServerOptions options;
+  options.db = db_;
+  options.port = 0;
+  Server again(options);
+  ASSERT_TRUE(again.Start().ok());
+  EXPECT_FALSE(std::filesystem::exists(temp + "/upload-leftover"));
+  EXPECT_FALSE(std::filesystem::exists(temp + "/spool-leftover"));
+  EXPECT_TRUE(std::filesystem::exists(temp + "/unrelated"));
+  EXPECT_EQ(std::filesystem::status(temp).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_all);
+  again.Stop();
 }
 
 TEST_F(ApiServerTest, ProblemsShowNoFileSystemPaths) {

@@ -1,16 +1,19 @@
 #include "api/static_files.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <vector>
 
 #include "api/problem.h"
+#include "api/resources.h"
 #include "common/text.h"
 
 namespace mara::api {
@@ -78,13 +81,72 @@ StaticFiles::StaticFiles(std::string dir) {
 }
 
 Response StaticFiles::File(const std::string& real_path, bool immutable) const {
-  std::ifstream in(real_path, std::ios::binary);
-  if (!in) return Problem(404, "not_found", "the file cannot be read");
+  const int fd = ::open(real_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Problem(404, "not_found", "the file cannot be read");
+  struct stat st {};
+  std::shared_ptr<const FileCache::Entry> entry;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    const int64_t mtime_ns = int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
+    const size_t size = static_cast<size_t>(st.st_size);
+    entry = cache_->Find(real_path, mtime_ns, size);
+    if (!entry) {
+      std::string bytes(size, '\0');
+      size_t done = 0;
+      while (done < size) {
+        const ssize_t n = ::read(fd, bytes.data() + done, size - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<size_t>(n);
+      }
+      if (done == size) {
+        auto fresh = std::make_shared<FileCache::Entry>();
+        fresh->mtime_ns = mtime_ns;
+        fresh->bytes = std::make_shared<const std::string>(std::move(bytes));
+        fresh->etag = EtagOf(*fresh->bytes);
+        entry = fresh;
+        cache_->Put(real_path, entry);
+      }
+    }
+  }
+  ::close(fd);
+  if (!entry) return Problem(404, "not_found", "the file cannot be read");
   Response r;
-  r.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  r.body.clear();
+  r.shared_body = entry->bytes;  // shared by every reader, never copied
   r.content_type = std::string(ContentTypeForPath(real_path));
   r.headers.emplace_back("Cache-Control", immutable ? std::string(kImmutable) : "no-cache");
+  r.headers.emplace_back("ETag", entry->etag);
   return r;
+}
+
+std::shared_ptr<const FileCache::Entry> FileCache::Find(const std::string& path, int64_t mtime_ns,
+                                                        size_t size) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(path);
+  if (it == entries_.end()) return nullptr;
+  if (it->second->mtime_ns != mtime_ns || it->second->bytes->size() != size) {
+    bytes_ -= it->second->bytes->size();
+    entries_.erase(it);
+    return nullptr;
+  }
+  return it->second;
+}
+
+void FileCache::Put(const std::string& path, std::shared_ptr<const Entry> entry) {
+  const size_t size = entry->bytes->size();
+  if (size > kMaxBytes) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto it = entries_.find(path); it != entries_.end()) {
+    bytes_ -= it->second->bytes->size();
+    entries_.erase(it);
+  }
+  // Over the bound, older entries go (readers still sending one keep it).
+  while (bytes_ + size > kMaxBytes && !entries_.empty()) {
+    bytes_ -= entries_.begin()->second->bytes->size();
+    entries_.erase(entries_.begin());
+  }
+  bytes_ += size;
+  entries_.emplace(path, std::move(entry));
 }
 
 Response StaticFiles::Serve(std::string_view raw_path) const {

@@ -12,7 +12,12 @@
 //   resolved real path (symlinks followed) must lie inside the directory's
 //   real path, else 404.
 // - Hashed assets under /assets/ are cacheable for a year (immutable);
-//   everything else must be revalidated (no-cache).
+//   everything else must be revalidated (no-cache). Every answer has the
+//   ETag of its bytes.
+// - File contents are kept in a small shared cache keyed by real path,
+//   modification time and size (at most 64 MiB in all): an answer's body is
+//   the cached bytes (Response::shared_body), so many slow readers of one
+//   large file share one copy. A changed file is read again.
 // - FindUiDir() picks the directory as `mara serve` documents: the
 //   explicit one, else $MARA_UI_DIR, else <exe dir>/../share/mara/ui, else
 //   <exe dir>/../ui/dist; the first that holds index.html, or "" for none.
@@ -20,6 +25,10 @@
 #ifndef MARA_API_STATIC_FILES_H_
 #define MARA_API_STATIC_FILES_H_
 
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -31,6 +40,25 @@ inline constexpr std::string_view kUiCsp =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+// The shared contents of the files served (see the file comment).
+class FileCache {
+ public:
+  struct Entry {
+    int64_t mtime_ns = 0;
+    std::shared_ptr<const std::string> bytes;
+    std::string etag;
+  };
+  static constexpr size_t kMaxBytes = size_t{64} << 20;
+  // The entry when its file still has that modification time and size.
+  std::shared_ptr<const Entry> Find(const std::string& path, int64_t mtime_ns, size_t size);
+  void Put(const std::string& path, std::shared_ptr<const Entry> entry);
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<const Entry>> entries_;
+  size_t bytes_ = 0;
+};
+
 class StaticFiles {
  public:
   // `dir` "" serves nothing: every path is a 404 problem saying so.
@@ -41,6 +69,7 @@ class StaticFiles {
  private:
   Response File(const std::string& real_path, bool immutable) const;
   std::string root_;  // real path, without a trailing slash; "" when none
+  std::shared_ptr<FileCache> cache_ = std::make_shared<FileCache>();
 };
 
 std::string_view ContentTypeForPath(std::string_view path);

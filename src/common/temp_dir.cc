@@ -14,7 +14,12 @@ Result<ScopedTempDir> ScopedTempDir::Create(std::string_view prefix) {
   std::error_code ec;
   const std::filesystem::path base = std::filesystem::temp_directory_path(ec);
   if (ec) return Status::IOError("no temporary directory: " + ec.message());
-  std::string pattern = (base / (std::string(prefix) + "-XXXXXX")).string();
+  return CreateIn(base.string(), prefix);
+}
+
+Result<ScopedTempDir> ScopedTempDir::CreateIn(std::string_view parent, std::string_view prefix) {
+  std::string pattern =
+      (std::filesystem::path(parent) / (std::string(prefix) + "-XXXXXX")).string();
   if (mkdtemp(pattern.data()) == nullptr) {
     return Status::IOError("cannot create a directory like " + pattern + ": " +
                            std::strerror(errno));

@@ -2,7 +2,8 @@
 // directory, removed with everything in it when the object is destroyed.
 //
 // Contract: Create() makes a new directory named "<prefix>-XXXXXX" (mode
-// 0700, via mkdtemp) or returns kIOError naming what failed. The object owns
+// 0700, via mkdtemp) or returns kIOError naming what failed; CreateIn()
+// makes it in a given directory. The object owns
 // the directory: moving transfers ownership, destruction removes it
 // recursively and ignores errors (nothing useful can be done with them
 // there). Not thread-safe to mutate; used by tests and tools that need
@@ -21,6 +22,8 @@ class ScopedTempDir {
  public:
   ScopedTempDir() = default;
   static Result<ScopedTempDir> Create(std::string_view prefix);
+  // The same under `parent` (an existing directory) instead.
+  static Result<ScopedTempDir> CreateIn(std::string_view parent, std::string_view prefix);
 
   ScopedTempDir(ScopedTempDir&& other) noexcept;
   ScopedTempDir& operator=(ScopedTempDir&& other) noexcept;

@@ -1,8 +1,9 @@
 // libFuzzer target: the HTTP/1.1 wire format the server reads from any
 // client (api/http_wire.h, api/http_body.h), without a socket. The input is
-// what a client sends: ParseRequestHead reads the head; the bytes after it
-// go to DecodeChunked and, with the head's Content-Type, to ParseMultipart;
-// the head's fields go back out through ResponseHead.
+// what a client sends: ParseRequestHead reads the head (Beast's parser plus
+// the server's own limits); the bytes after it go, with the head's
+// Content-Type, to ParseMultipart; the head's fields go back out through
+// ResponseHead. Chunked bodies are Beast's to decode, in the transport.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -62,19 +63,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   const std::string_view rest = input.substr(head.size);
-  constexpr size_t kLimit = 1024;
-  auto chunked = mara::api::DecodeChunked(rest, kLimit);
-  if (chunked.ok() && chunked->has_value()) {
-    const mara::api::ChunkedBody& body = **chunked;
-    FUZZ_CHECK(body.consumed <= rest.size(), "the encoding is within the input");
-    FUZZ_CHECK(body.body.size() <= kLimit && body.body.size() <= body.consumed, "body bounded");
-    auto shorter = mara::api::DecodeChunked(rest.substr(0, body.consumed - 1), kLimit);
-    FUZZ_CHECK(shorter.ok() && !shorter->has_value(), "a proper prefix is incomplete");
-  }
   auto parts = mara::api::ParseMultipart(head.Header("content-type"), rest);
   if (parts.ok()) {
     for (const mara::api::FormPart& part : *parts) {
-      FUZZ_CHECK(rest.find(part.content) != std::string_view::npos, "content is from the body");
+      FUZZ_CHECK(part.content.data() >= rest.data() &&
+                     part.content.data() + part.content.size() <= rest.data() + rest.size(),
+                 "content is a view into the body");
     }
   }
   if (mara::api::AcceptsGzip(head.Header("accept-encoding"))) (void)mara::api::Gzip(rest);
