@@ -52,91 +52,6 @@ constexpr size_t kTransportBodyChunk = 64 * 1024;
 constexpr auto kPoolTick = std::chrono::milliseconds(50);
 const auto kTupled = asio::as_tuple(asio::use_awaitable);
 
-// The handlers' threads: `threads` start, and while jobs wait and none
-// finished during a whole tick (every worker inside a long handler), one
-// more starts, up to `max_threads`.
-class WorkerPool {
- public:
-  WorkerPool(size_t threads, size_t max_threads)
-      : min_(threads), max_(std::max(threads, max_threads)) {}
-  ~WorkerPool() { Stop(); }
-
-  void Start() {
-    for (size_t i = 0; i < min_; ++i) Spawn();
-    monitor_ = std::thread([this] { Monitor(); });
-  }
-  void Submit(std::function<void()> job) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      jobs_.push_back(std::move(job));
-    }
-    cv_.notify_one();
-  }
-  // Runs what is queued, then joins every thread.
-  void Stop() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_) return;
-      stopping_ = true;
-    }
-    cv_.notify_all();
-    if (monitor_.joinable()) monitor_.join();
-    std::vector<std::thread> threads;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      threads.swap(threads_);
-    }
-    for (std::thread& t : threads) t.join();
-  }
-
- private:
-  void Spawn() {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_ || threads_.size() >= max_) return;
-    threads_.emplace_back([this] { Work(); });
-  }
-  void Work() {
-    std::unique_lock<std::mutex> lock(mu_);
-    for (;;) {
-      cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
-      if (jobs_.empty()) return;  // stopping, nothing left
-      std::function<void()> job = std::move(jobs_.front());
-      jobs_.pop_front();
-      ++busy_;
-      lock.unlock();
-      job();
-      job = nullptr;
-      lock.lock();
-      --busy_;
-      ++completed_;
-    }
-  }
-  void Monitor() {
-    uint64_t last = 0;
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!stopping_) {
-      cv_stop_.wait_for(lock, kPoolTick);
-      if (stopping_) return;
-      const bool stalled =
-          !jobs_.empty() && completed_ == last && busy_ == threads_.size() && busy_ > 0;
-      last = completed_;
-      if (stalled && threads_.size() < max_) threads_.emplace_back([this] { Work(); });
-    }
-  }
-
-  const size_t min_;
-  const size_t max_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::condition_variable cv_stop_;
-  std::deque<std::function<void()>> jobs_;
-  std::vector<std::thread> threads_;
-  std::thread monitor_;
-  size_t busy_ = 0;
-  uint64_t completed_ = 0;
-  bool stopping_ = false;
-};
-
 // One accepted connection: its stream runs on its own strand.
 struct Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
@@ -148,7 +63,7 @@ std::string_view View(const beast::flat_buffer& buffer) {
   return {static_cast<const char*>(buffer.data().data()), buffer.size()};
 }
 
-// What a pool job gives back to the connection.
+// What a handler gives back to the connection.
 struct Answered {
   Response res;
   bool refused = false;  // by `admit`: send, then close
@@ -161,9 +76,8 @@ class HttpTransport::Impl {
   Impl(TransportOptions options, TransportHandlers handlers)
       : options_(std::move(options)),
         handlers_(std::move(handlers)),
-        ioc_(static_cast<int>(std::max<size_t>(1, options_.io_threads))),
-        acceptor_(asio::make_strand(ioc_)),
-        pool_(options_.threads, options_.max_threads) {}
+        ioc_(static_cast<int>(std::max<size_t>(2, options_.threads))),
+        acceptor_(asio::make_strand(ioc_)) {}
   ~Impl() { Stop(); }
 
   Status Start();
@@ -185,17 +99,27 @@ class HttpTransport::Impl {
                                 Request& req, std::string& detail);
   asio::awaitable<bool> Write(Connection& conn, const std::string& head, std::string_view body);
   asio::awaitable<void> SendRefusal(Connection& conn, const Response& res);
-  // Runs `fn` on the worker pool and resumes the coroutine with its result.
+  // Runs a handler on the calling I/O thread, counted as busy, so the
+  // monitor can tell when every thread is held by handlers.
   template <class Fn>
-  auto OnPool(Fn fn);
+  std::invoke_result_t<Fn&> RunHandler(Fn fn);
+  // Starts one more thread running the I/O context (false at max_threads).
+  bool Spawn();
+  // Every tick, one more thread when every thread has been inside handlers
+  // for the whole tick.
+  void Monitor();
   void Forget(Connection* conn);
 
   TransportOptions options_;
   TransportHandlers handlers_;
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
-  WorkerPool pool_;
-  std::vector<std::thread> io_threads_;
+  std::mutex threads_mu_;
+  std::condition_variable monitor_cv_;
+  std::vector<std::thread> io_threads_;  // guarded by threads_mu_ once started
+  std::thread monitor_;
+  std::atomic<size_t> busy_{0};
+  std::atomic<uint64_t> completed_{0};
   int port_ = 0;
   std::atomic<bool> stopping_{false};
   std::mutex conns_mu_;
@@ -208,22 +132,40 @@ class HttpTransport::Impl {
 };
 
 template <class Fn>
-auto HttpTransport::Impl::OnPool(Fn fn) {
-  using R = std::invoke_result_t<Fn&>;
-  return asio::async_initiate<const asio::use_awaitable_t<>, void(R)>(
-      [this](auto handler, Fn job) {
-        using H = decltype(handler);
-        auto work = std::make_shared<std::pair<H, Fn>>(std::move(handler), std::move(job));
-        pool_.Submit([work] {
-          R result = work->second();
-          H done = std::move(work->first);
-          auto executor = asio::get_associated_executor(done);
-          asio::post(executor, [done = std::move(done), result = std::move(result)]() mutable {
-            std::move(done)(std::move(result));
-          });
-        });
-      },
-      asio::use_awaitable, std::move(fn));
+std::invoke_result_t<Fn&> HttpTransport::Impl::RunHandler(Fn fn) {
+  struct Count {
+    Impl* impl;
+    explicit Count(Impl* i) : impl(i) { impl->busy_.fetch_add(1); }
+    ~Count() {
+      impl->busy_.fetch_sub(1);
+      impl->completed_.fetch_add(1);
+    }
+  } count(this);
+  return fn();
+}
+
+bool HttpTransport::Impl::Spawn() {
+  std::lock_guard<std::mutex> lock(threads_mu_);
+  if (stopping_ || io_threads_.size() >= std::max(options_.threads, options_.max_threads)) {
+    return false;
+  }
+  io_threads_.emplace_back([this] { ioc_.run(); });
+  return true;
+}
+
+void HttpTransport::Impl::Monitor() {
+  uint64_t last = completed_.load();
+  std::unique_lock<std::mutex> lock(threads_mu_);
+  while (!stopping_) {
+    monitor_cv_.wait_for(lock, kPoolTick);
+    if (stopping_) return;
+    const uint64_t done = completed_.load();
+    const bool stalled = done == last && busy_.load() >= io_threads_.size();
+    last = done;
+    if (stalled && io_threads_.size() < std::max(options_.threads, options_.max_threads)) {
+      io_threads_.emplace_back([this] { ioc_.run(); });
+    }
+  }
 }
 
 Status HttpTransport::Impl::Start() {
@@ -272,11 +214,9 @@ Status HttpTransport::Impl::Start() {
     std::lock_guard<std::mutex> lock(state_mu_);
     started_ = true;
   }
-  pool_.Start();
   asio::co_spawn(acceptor_.get_executor(), AcceptLoop(), asio::detached);
-  for (size_t i = 0; i < std::max<size_t>(1, options_.io_threads); ++i) {
-    io_threads_.emplace_back([this] { ioc_.run(); });
-  }
+  for (size_t i = 0; i < options_.threads; ++i) Spawn();
+  monitor_ = std::thread([this] { Monitor(); });
   return Status::Ok();
 }
 
@@ -285,7 +225,7 @@ void HttpTransport::Impl::Stop() {
     Wait();
     return;
   }
-  if (io_threads_.empty()) {
+  if (!monitor_.joinable()) {
     std::lock_guard<std::mutex> lock(state_mu_);
     stopped_ = true;
     state_cv_.notify_all();
@@ -310,10 +250,18 @@ void HttpTransport::Impl::Stop() {
     }
     conns_cv_.wait(lock, [this] { return conns_.empty(); });
   }
+  {
+    std::lock_guard<std::mutex> lock(threads_mu_);
+    monitor_cv_.notify_all();
+  }
+  monitor_.join();
   ioc_.stop();
-  for (std::thread& t : io_threads_) t.join();
-  io_threads_.clear();
-  pool_.Stop();
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard<std::mutex> lock(threads_mu_);
+    threads.swap(io_threads_);
+  }
+  for (std::thread& t : threads) t.join();
   std::lock_guard<std::mutex> lock(state_mu_);
   stopped_ = true;
   state_cv_.notify_all();
@@ -411,9 +359,9 @@ asio::awaitable<void> HttpTransport::Impl::Serve(std::shared_ptr<Connection> con
         co_return;
       }
       if (handlers_.admit) {
-        stream.expires_never();  // time on the pool never counts
+        stream.expires_never();  // time inside handlers never counts
         const std::string& remote = conn->remote_addr;
-        std::optional<Response> refusal = co_await OnPool([this, &head, &remote] {
+        std::optional<Response> refusal = RunHandler([this, &head, &remote] {
           try {
             return handlers_.admit(head, remote);
           } catch (const std::exception& e) {
@@ -440,12 +388,12 @@ asio::awaitable<void> HttpTransport::Impl::Serve(std::shared_ptr<Connection> con
     } else {
       buffer.consume(head.size);
     }
-    // The request is whole: answer it on the pool.
+    // The request is whole: answer it.
     stream.expires_never();
     const bool keep_alive = head.KeepAlive();
     const bool admitted = has_body || !handlers_.admit;
     std::string query;
-    Answered answered = co_await OnPool([this, &req, &query, &head, admitted]() {
+    Answered answered = RunHandler([this, &req, &query, &head, admitted]() {
       Answered a;
       try {
         // A bodiless request's head is admitted on the same trip.

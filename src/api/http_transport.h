@@ -1,12 +1,13 @@
 // The connection layer of `mara serve`: HTTP/1.1 over TCP on Boost.Asio and
-// Boost.Beast, with the handlers on a separate pool of threads.
+// Boost.Beast; handlers run on the I/O threads, which grow when they block.
 //
-// Why: every read and write is asynchronous on a few I/O threads, each
-// under a deadline, so a slow reader, a trickling writer or an idle
-// keep-alive connection holds no thread; handlers are synchronous and may
-// block for seconds (an import holding the write lock), so they run on
-// their own pool and a blocked one stalls no other connection.
-//
+// Why: every read and write is asynchronous, each under a deadline, so a
+// slow reader, a trickling writer or an idle keep-alive connection holds no
+// thread. Handlers are synchronous and run on the I/O thread that read the
+// request, with no hand-off between threads (on two cores a hand-off per
+// request cost a third of the throughput); a handler that blocks for
+// seconds (an import holding the write lock) holds its thread only, and
+// when every thread is held, another starts.
 // Contract:
 // - Start() binds `bind:port` (0: a free port, see port()) and listens with
 //   a full backlog; kIOError when it cannot, kInvalidArgument for bad
@@ -17,13 +18,13 @@
 //   answered in order (pipelining included). The head is checked by
 //   api/http_wire.h's ParseRequestHead (Beast's parser plus the limits
 //   Beast lacks); Beast's parser then frames the body (Content-Length or
-//   chunked). A complete request goes to `handle` on the pool; its answer
+//   chunked). A complete request goes to `handle`; its answer
 //   is written from the Response itself (a `shared_body` is sent from the
 //   shared buffer, never copied), a HEAD request's without the body.
 //   Keep-alive as RFC 9112, at most `keep_alive_max_count` requests per
 //   connection.
 // - `admit` sees every head before its body is read and may refuse it
-//   (for a request without a body, on the same pool job as `handle`).
+//   (for a request without a body, just before `handle`).
 // - Refusals the transport makes itself (400 malformed head or chunked
 //   body, 413 body over `body_limit`, 414, 431, 505) are answered with
 //   `refuse` and close the connection. "Expect: 100-continue" gets "100
@@ -39,14 +40,13 @@
 //   `keep_alive_timeout`; a request must arrive whole within
 //   `request_deadline` of its first byte (a client trickling a byte at a
 //   time cannot hold a connection); writing an answer gives up when a
-//   write makes no progress for `write_timeout`. Time on the pool never
-//   counts.
-// - Threads: `io_threads` run the connections; the pool starts `threads`
-//   workers, and when every worker has been inside handlers for a whole
-//   tick (50 ms) while jobs wait, another starts, up to `max_threads`.
-// Thread-safety: Start/Stop/Wait from one controlling thread; `admit`,
-// `handle` run concurrently on the pool; `refuse` and `body_limit` on the
-// I/O threads.
+//   write makes no progress for `write_timeout`. Time inside a handler
+//   never counts.
+// - Threads: `threads` run the I/O context (connections and handlers);
+//   when every one of them has been inside handlers for a whole tick
+//   (50 ms), another starts, up to `max_threads`.
+// Thread-safety: Start/Stop/Wait from one controlling thread; the handlers
+// are called concurrently from the threads.
 #ifndef MARA_API_HTTP_TRANSPORT_H_
 #define MARA_API_HTTP_TRANSPORT_H_
 
@@ -67,9 +67,8 @@ namespace mara::api {
 struct TransportOptions {
   std::string bind = "127.0.0.1";
   int port = 0;
-  size_t threads = 4;       // handler workers at start
-  size_t max_threads = 64;  // handler workers at most
-  size_t io_threads = 2;
+  size_t threads = 4;       // threads at start
+  size_t max_threads = 64;  // threads at most
   size_t max_connections = 10000;
   std::chrono::milliseconds keep_alive_timeout{5000};
   std::chrono::milliseconds request_deadline{20000};

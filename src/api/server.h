@@ -42,7 +42,7 @@
 //   are answered from api/response_cache.h while the data, the principal
 //   and the request are unchanged, without opening a Session.
 // Thread-safety: Start/Stop/Wait from one controlling thread; requests are
-// served concurrently by the pool.
+// served concurrently by the transport's threads.
 #ifndef MARA_API_SERVER_H_
 #define MARA_API_SERVER_H_
 
