@@ -11,6 +11,7 @@
 
 #include "common/text.h"
 #include "domain/json_codec.h"
+#include "security/encoding.h"
 
 namespace mara {
 namespace {
@@ -26,6 +27,13 @@ std::string Text(const nlohmann::json& j, const char* field) {
 template <typename T>
 std::string JsonDigest(const T& v) {
   return Blake2bHex(ToJson(v).dump());
+}
+
+// The lowercase hex of a finished BLAKE2b-256.
+std::string FinalHex(crypto_generichash_state* state) {
+  std::array<uint8_t, crypto_generichash_BYTES> out{};
+  crypto_generichash_final(state, out.data(), out.size());
+  return security::ToHex(out);
 }
 
 void AddLength(crypto_generichash_state* state, std::string_view s) {
@@ -105,18 +113,7 @@ class FieldHasher {
   void Enum(E e) {
     Str(ToString(e));
   }
-  std::string Hex() {
-    std::array<unsigned char, crypto_generichash_BYTES> out{};
-    crypto_generichash_final(&state_, out.data(), out.size());
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(out.size() * 2);
-    for (unsigned char b : out) {
-      hex.push_back(kHex[b >> 4]);
-      hex.push_back(kHex[b & 0xf]);
-    }
-    return hex;
-  }
+  std::string Hex() { return FinalHex(&state_); }
 
  private:
   crypto_generichash_state state_{};
@@ -203,16 +200,8 @@ void StateDigester::Add(std::string_view collection, std::string_view id, std::s
 }
 
 std::string StateDigester::Finish() {
-  std::array<unsigned char, crypto_generichash_BYTES> out{};
-  crypto_generichash_final(&state_, out.data(), out.size());
+  std::string hex = FinalHex(&state_);
   Reset();
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(out.size() * 2);
-  for (unsigned char b : out) {
-    hex.push_back(kHex[b >> 4]);
-    hex.push_back(kHex[b & 0xf]);
-  }
   return hex;
 }
 
