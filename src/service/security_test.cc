@@ -25,6 +25,7 @@
 #include "security/encoding.h"
 #include "security/random.h"
 #include "security/trusted_keys.h"
+#include "service/api_tokens.h"
 #include "service/audit.h"
 #include "service/authorized.h"
 #include "service/core.h"
@@ -1610,6 +1611,22 @@ TEST_P(AuditTamperOnBothBackends, RecordsChangedBehindTheChainAreNamed) {
                             f.find("inserted outside the chain") != std::string::npos);
   }
   EXPECT_TRUE(inserted) << v.problem->what;
+}
+
+// An API token inserted into the store's settings would let its maker act
+// as any principal: tokens are ledgered like records.
+TEST_P(AuditTamperOnBothBackends, AnApiTokenInsertedBehindTheChainIsNamed) {
+  auto issued = IssueApiToken(*As(""), 30);
+  ASSERT_TRUE(issued.ok()) << issued.status().ToString();
+  security::AuditVerification v = Verify();
+  ASSERT_TRUE(v.ok()) << v.problem->what;
+  Raw("INSERT INTO meta(key, value) SELECT 'api_token:0000000000000000', value FROM meta "
+      "WHERE key = 'api_token:" +
+      issued->id + "'");
+  v = Verify();
+  ASSERT_FALSE(v.ok());
+  EXPECT_THAT(v.problem->what,
+              HasSubstr("meta 'api_token:0000000000000000': inserted outside the chain"));
 }
 
 TEST_P(AuditTamperOnBothBackends, TheStateLedgerCannotBeEditedToMatch) {

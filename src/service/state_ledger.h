@@ -27,9 +27,9 @@
 // Contract of LedgeredStore:
 // - Forwards every call to the store it wraps, which must outlive it.
 // - Writes (Put*, PutIncident except a duplicate in the import,
-//   DeleteDecision, PutNameReview, PutUser) are ledgered; incident
-//   provenance (SetIncidentEditor), meta, imports' log rows and the audit
-//   tables are not records and are not.
+//   DeleteDecision, PutNameReview, PutUser, PutMeta of an API token) are
+//   ledgered; incident provenance (SetIncidentEditor), other meta entries,
+//   imports' log rows and the audit tables are not records and are not.
 // - Entries are buffered (at most kStateFlushEntries) and appended on
 //   TakeStateDigest() and when the buffer is full. Rollback() and Begin()
 //   drop what is pending. Commit() with writes no audit record has taken
@@ -58,6 +58,11 @@ inline constexpr std::string_view kStateBaselineAction = "audit.state_baseline";
 // Meta key: the seq at which coverage began, a hint that saves a chain scan
 // when a session opens (VerifyState never trusts it).
 inline constexpr std::string_view kStateCoverageMeta = "audit_state_since";
+
+// The `meta` entries that are records of their own and ledgered as
+// collection "meta", keyed by their meta key: API tokens, which would let
+// whoever inserts one act as a principal.
+inline constexpr std::string_view kLedgeredMetaPrefix = "api_token:";
 
 // Collection names of the ledger, as the audit records name them.
 std::string StateKey(const Situation& v);
@@ -165,9 +170,7 @@ class LedgeredStore final : public Store {
   Result<std::optional<std::string>> GetMeta(std::string_view key) override {
     return inner_.GetMeta(key);
   }
-  Status PutMeta(std::string_view key, std::string_view value) override {
-    return inner_.PutMeta(key, value);
-  }
+  Status PutMeta(std::string_view key, std::string_view value) override;
   Result<std::vector<std::pair<std::string, std::string>>> ListMeta(
       std::string_view prefix) override {
     return inner_.ListMeta(prefix);
