@@ -20,9 +20,9 @@
 #include "report/edition.h"
 #include "report/render.h"
 #include "service/assess.h"
+#include "service/authorized.h"
 #include "service/case.h"
 #include "service/core.h"
-#include "service/authorized.h"
 #include "service/import.h"
 
 namespace mara::report {
