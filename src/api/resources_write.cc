@@ -358,6 +358,7 @@ Json NameReviewView(const NameReview& e) {
   if (!e.resolved_party.empty()) j["resolved_party"] = e.resolved_party;
   if (!e.decided_by.empty()) j["decided_by"] = e.decided_by;
   if (!e.decided_at.empty()) j["decided_at"] = e.decided_at;
+  if (!e.note.empty()) j["note"] = e.note;
   return j;
 }
 
@@ -381,8 +382,14 @@ Response PostNameReviewDecision(Request& req, Session& session) {
   MARA_API_TRY_ASSIGN(Json body, ParseBody(req), "body");
   MARA_API_TRY_ASSIGN(std::string action, StringMember(body, "action", true), "/action");
   MARA_API_TRY_ASSIGN(std::string target, StringMember(body, "target", false), "/target");
+  MARA_API_TRY_ASSIGN(std::string note, StringMember(body, "note", false), "/note");
+  if (note.size() > kMaxTextLength) {
+    return Problem(400, "invalid_argument",
+                   "/note: longer than " + std::to_string(kMaxTextLength) + " bytes", "/note");
+  }
   ReviewDecision decision;
   decision.id = id;
+  decision.note = std::move(note);
   // `merge` and `separate` are the words of the browser application.
   if (action == "accept" || action == "merge") {
     decision.choice = ReviewChoice::kAccept;

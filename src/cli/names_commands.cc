@@ -5,6 +5,7 @@
 //   mara names review --accept ID [--party P]       the name denotes P (default: best candidate)
 //   mara names review --reject ID                   the candidates are wrong
 //   mara names review --create ID                   the name is a party of its own
+//   ... [--note TEXT]                               with a decision: the decider's note
 //
 // Listing and deciding go through the checked, audited service operations
 // (service/authorized.h): the acting principal (--as) needs review_names and
@@ -26,6 +27,7 @@ struct ReviewArgs {
   int64_t reject = 0;
   int64_t create = 0;
   std::string party;
+  std::string note;
   std::string by;
 };
 
@@ -35,6 +37,9 @@ Status RunReview(Context& ctx, const ReviewArgs& args) {
     return Status::InvalidArgument("give at most one of --accept, --reject, --create");
   if (!args.party.empty() && args.accept == 0) {
     return Status::InvalidArgument("--party goes with --accept");
+  }
+  if (!args.note.empty() && chosen == 0) {
+    return Status::InvalidArgument("--note goes with --accept, --reject or --create");
   }
   if (!args.by.empty()) {
     return Status::InvalidArgument(
@@ -47,6 +52,7 @@ Status RunReview(Context& ctx, const ReviewArgs& args) {
     return Status::Ok();
   }
   ReviewDecision decision;
+  decision.note = args.note;
   if (args.accept > 0) {
     decision.id = args.accept;
     decision.choice = ReviewChoice::kAccept;
@@ -86,6 +92,8 @@ void RegisterNamesCommands(CLI::App& app, Context& ctx) {
       ->check(CLI::PositiveNumber);
   review->add_option("--party", args->party,
                      "With --accept: the party the name denotes (default: the best candidate)");
+  review->add_option("--note", args->note,
+                     "With a decision: the decider's note (kept encrypted in the store)");
   // Accepted only to be refused with a message: the decider is the acting
   // principal (--as).
   review->add_option("--by", args->by, "Refused: act as the decider with --as")->group("");

@@ -201,6 +201,7 @@ Result<Json> NameReviewJson(const NameReview& v) {
   j["resolved_party"] = v.resolved_party;
   j["decided_by"] = v.decided_by;
   j["decided_at"] = v.decided_at;
+  if (!v.note.empty()) j["note"] = v.note;
   return j;
 }
 
@@ -210,8 +211,8 @@ Status DecodeNameReviews(const Json& doc, std::vector<NameReview>* out) {
   const std::string base = "/" + std::string(kNameReviewsMember);
   if (!it->is_array()) return Status::InvalidArgument(base + ": expected an array");
   static const std::set<std::string, std::less<>> kStrings = {
-      "origin", "query",          "provisional_party", "reason",
-      "status", "resolved_party", "decided_by",        "decided_at"};
+      "origin",         "query",      "provisional_party", "reason", "status",
+      "resolved_party", "decided_by", "decided_at",        "note"};
   for (size_t i = 0; i < it->size(); ++i) {
     const Json& e = (*it)[i];
     const std::string at = base + "/" + std::to_string(i);
@@ -238,6 +239,7 @@ Status DecodeNameReviews(const Json& doc, std::vector<NameReview>* out) {
       if (key == "reason") v.reason = text;
       if (key == "status") v.status = text;
       if (key == "resolved_party") v.resolved_party = text;
+      if (key == "note") v.note = text;
       if (key == "decided_by") v.decided_by = text;
       if (key == "decided_at") v.decided_at = text;
     }

@@ -82,6 +82,11 @@ Result<ReviewOutcome> DecideNameReview(Store& store, const ReviewDecision& decis
     return Status::NotFound("no name review " + std::to_string(decision.id) +
                             " (see mara names review)");
   }
+  if (!IsValidUtf8(decision.note) || decision.note.size() > kMaxTextLength) {
+    return Status::InvalidArgument("name review " + std::to_string(decision.id) +
+                                   ": the note must be valid UTF-8 of at most " +
+                                   std::to_string(kMaxTextLength) + " bytes");
+  }
   ReviewOutcome out;
   NameReview& entry = *found;
   if (entry.status != "pending") {
@@ -176,6 +181,7 @@ Result<ReviewOutcome> DecideNameReview(Store& store, const ReviewDecision& decis
   }
   entry.decided_by = decision.decided_by;
   entry.decided_at = decision.decided_at.empty() ? NowUtc() : decision.decided_at;
+  entry.note = decision.note;
   MARA_RETURN_IF_ERROR(store.PutNameReview(entry).status());
   if (own) MARA_RETURN_IF_ERROR(tx.Commit());
   out.entry = std::move(entry);
@@ -205,6 +211,14 @@ std::string FormatNameReviews(const std::vector<NameReview>& entries) {
     if (r.status != "pending") {
       out += "    decided by " + r.decided_by + " on " + r.decided_at +
              (r.resolved_party.empty() ? "" : ": " + r.resolved_party) + "\n";
+    }
+    if (!r.note.empty()) {
+      // In full, on one line: control characters cannot move the terminal.
+      std::string note = r.note;
+      for (char& c : note) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+      }
+      out += "    note: " + note + "\n";
     }
   }
   return out;

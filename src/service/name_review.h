@@ -51,6 +51,7 @@ struct ReviewDecision {
   std::string party;       // accept: the party to match; "" for the best candidate
   std::string decided_by;  // who decides
   std::string decided_at;  // ISO 8601 UTC; "" for now
+  std::string note;        // the decider's note; "" for none (valid UTF-8, at most kMaxTextLength)
 };
 
 struct ReviewOutcome {

@@ -1233,9 +1233,9 @@ TEST_P(OneDoorTest, WithdrawnIncidentsEvidenceIsNeitherListedNorExported) {
 
 // Every stored document of the collections with confidential free text, as
 // the database holds it, read behind the store's back.
-std::vector<std::string> StoredDocs(const std::string& db, const std::string& table) {
+// The first column of every row `sql` returns, read behind the store's back.
+std::vector<std::string> StoredValues(const std::string& db, const std::string& sql) {
   std::vector<std::string> out;
-  const std::string sql = "SELECT doc FROM " + table;
   if (db.rfind("postgresql://", 0) == 0) {
     auto conn = pg::Conn::Open(db);
     EXPECT_TRUE(conn.ok()) << conn.status().ToString();
@@ -1257,6 +1257,10 @@ std::vector<std::string> StoredDocs(const std::string& db, const std::string& ta
       &out, nullptr);
   sqlite3_close(handle);
   return out;
+}
+
+std::vector<std::string> StoredDocs(const std::string& db, const std::string& table) {
+  return StoredValues(db, "SELECT doc FROM " + table);
 }
 
 TEST_P(OneDoorTest, ConfidentialFreeTextIsSealedAtRestAndThroughARotation) {
@@ -1298,6 +1302,105 @@ TEST_P(OneDoorTest, ConfidentialFreeTextIsSealedAtRestAndThroughARotation) {
   ASSERT_TRUE(rotated.ok()) << rotated.status().ToString();
   EXPECT_GE(rotated->fields, 4);
   expect_sealed(rotated->new_key_id);
+}
+
+TEST_P(OneDoorTest, UnshownLocationsAndReviewNotesAreSealedAndLocationsStillCount) {
+  // I-L1 and I-L3 are for internal use only; I-L2, published in aggregate,
+  // is at I-L1's place spelled another way.
+  ImportMore(R"({"format": "mara-bundle/1", "incidents": [
+    {"id": "I-L1", "situation": "SIT-A", "date": "2025-03-01", "consent": "internal_use",
+     "location": {"name": "Hidden Canary Hamlet", "admin1": "CANARY-PROVINCE", "lat": 1.5,
+                  "lon": -2.25},
+     "violations": ["rape"], "victims": {"women": 1}, "context": "detention",
+     "nexus": ["perpetrator_affiliation"], "status": "under_verification",
+     "perpetrators": [{"party": "P-1", "standard": "reasonable_grounds"}], "sources": ["S-1"]},
+    {"id": "I-L2", "situation": "SIT-A", "date": "2025-03-02",
+     "location": {"name": "hidden  canary HAMLET"},
+     "violations": ["rape"], "victims": {"women": 1}, "context": "detention",
+     "nexus": ["perpetrator_affiliation"], "status": "under_verification",
+     "perpetrators": [{"party": "P-1", "standard": "reasonable_grounds"}], "sources": ["S-1"]},
+    {"id": "I-L3", "situation": "SIT-A", "date": "2025-03-03", "consent": "internal_use",
+     "location": {"name": "Second Canary Well"},
+     "violations": ["rape"], "victims": {"women": 1}, "context": "detention",
+     "nexus": ["perpetrator_affiliation"], "status": "under_verification",
+     "perpetrators": [{"party": "P-1", "standard": "reasonable_grounds"}], "sources": ["S-1"]}
+  ]})");
+  int64_t review = 0;
+  {
+    auto admin = As("");
+    Transaction tx(&admin->store());
+    ASSERT_TRUE(tx.Begin().ok());
+    NameReview r;
+    r.origin = "acled";
+    r.query = "Canary Militia";
+    r.provisional_party = "P-1";
+    r.candidates = "[]";
+    r.reason = "no candidate";
+    auto id = admin->store().PutNameReview(r);
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    review = *id;
+    ASSERT_TRUE(
+        admin->Audit({"", "names.review", "name_reviews", std::to_string(review), "", ""}).ok());
+    ASSERT_TRUE(tx.Commit().ok());
+  }
+  ReviewDecision decision;
+  decision.id = review;
+  decision.choice = ReviewChoice::kCreate;
+  decision.note = "CANARY-REVIEW-NOTE: the militia is a unit of P-1";
+  auto decided = DecideNameReview(*As(""), decision);
+  ASSERT_TRUE(decided.ok()) << decided.status().ToString();
+
+  auto expect_sealed = [&](const std::string& key_id) {
+    const std::string prefix = "mara-enc1:" + key_id + ":";
+    const std::vector<std::string> locations = StoredValues(
+        db_,
+        "SELECT location_name FROM incidents WHERE id IN ('I-L1', 'I-L3') AND admin1 IS NULL "
+        "AND lat IS NULL AND lon IS NULL");
+    ASSERT_EQ(locations.size(), 2u);
+    for (const std::string& l : locations) EXPECT_EQ(l.rfind(prefix, 0), 0u) << l;
+    const std::vector<std::string> notes =
+        StoredValues(db_, "SELECT note FROM name_reviews WHERE id = " + std::to_string(review));
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_EQ(notes[0].rfind(prefix, 0), 0u) << notes[0];
+    if (GetParam() == "sqlite") {
+      // The facts projection holds tokens, not the names.
+      for (const char* canary :
+           {"Hidden Canary Hamlet", "CANARY-PROVINCE", "Second Canary Well", "CANARY-REVIEW"}) {
+        EXPECT_EQ(CountHits(db_, canary) + CountHits(db_ + "-wal", canary), 0u) << canary;
+      }
+    }
+    // Through the door, everything reads back.
+    const Incident l1 = Stored("I-L1");
+    EXPECT_EQ(l1.location.name, "Hidden Canary Hamlet");
+    EXPECT_EQ(l1.location.admin1, std::optional<std::string>("CANARY-PROVINCE"));
+    EXPECT_EQ(l1.location.lat, std::optional<double>(1.5));
+    EXPECT_EQ(l1.location.lon, std::optional<double>(-2.25));
+    EXPECT_EQ(Stored("I-L3").location.name, "Second Canary Well");
+    EXPECT_EQ(Stored("I-L2").location.name, "hidden  canary HAMLET");
+    auto reviews = ListNameReviews(*As(""), /*all=*/true);
+    ASSERT_TRUE(reviews.ok());
+    ASSERT_EQ(reviews->size(), 1u);
+    EXPECT_EQ((*reviews)[0].note, decision.note);
+    // The assessment still sees one place in I-L1 and I-L2, another in I-L3.
+    std::map<std::string, std::string> folded;
+    ASSERT_TRUE(As("")
+                    ->store()
+                    .ScanIncidentFacts([&](const IncidentFacts& f) {
+                      folded[std::string(f.id)] = Fold(f.location_name);
+                      return Status::Ok();
+                    })
+                    .ok());
+    EXPECT_EQ(folded["I-L1"], folded["I-L2"]);
+    EXPECT_NE(folded["I-L1"], folded["I-L3"]);
+    EXPECT_NE(folded["I-L1"], folded["I-1"]);
+    EXPECT_TRUE(Verify().ok());
+  };
+  expect_sealed(As("")->keys().current_data_key()->id());
+  auto rotated = RotateDataKey(*As(""));
+  ASSERT_TRUE(rotated.ok()) << rotated.status().ToString();
+  expect_sealed(rotated->new_key_id);
+  // The bundle export carries the note for whoever may read the whole store.
+  EXPECT_THAT(ExportText("bundle"), HasSubstr("CANARY-REVIEW-NOTE"));
 }
 
 TEST_P(OneDoorTest, ThePublicStatementOfCaseCarriesNoConfidentialNote) {

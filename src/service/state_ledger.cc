@@ -180,6 +180,8 @@ std::string StateDigest(const NameReview& v) {
   j["resolved_party"] = v.resolved_party;
   j["decided_by"] = v.decided_by;
   j["decided_at"] = v.decided_at;
+  // Only when given, so entries ledgered before notes existed keep their digest.
+  if (!v.note.empty()) j["note"] = v.note;
   return Blake2bHex(j.dump());
 }
 

@@ -66,6 +66,8 @@ struct NameReview {
   std::string resolved_party;      // the party chosen when accepted or created, else ""
   std::string decided_by;          // "" while pending
   std::string decided_at;          // ISO 8601 UTC, "" while pending
+  // The decider's note (free text, sealed at rest); "" when none was given.
+  std::string note;
 };
 
 // A principal as stored (src/security/roles.h gives the meaning of roles).

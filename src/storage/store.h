@@ -155,11 +155,13 @@ class Store {
 
   // Encryption at rest (docs/security.md). A store opened with
   // StoreOptions::keys seals, with security::FieldCipher, incident
-  // narratives (table "incidents", column "narrative"), the documents of
-  // sealed sources (SourceIsSealed; table "sources", column "doc") and
-  // every document of kSealedDocTables (column "doc"), and
-  // unseals them on read. Opened without keys it writes plain text and a
-  // read of a sealed field fails with kPermissionDenied.
+  // narratives (table "incidents", column "narrative"), the whole location
+  // of an incident whose consent keeps it out of every output
+  // (LocationIsSealed; column "location"), the documents of sealed sources
+  // (SourceIsSealed; table "sources", column "doc"), every document of
+  // kSealedDocTables (column "doc") and name-review notes (table
+  // "name_reviews", column "note"), and unseals them on read. Opened without keys it writes plain
+  // text and a read of a sealed field fails with kPermissionDenied.
   virtual bool HasDataKey() const = 0;
   // Inside a transaction: re-seals every sealed field under the current
   // data key (a field already under it is left alone), and seals plain text
@@ -196,6 +198,10 @@ struct StoreOptions {
 // testimony, witness and medical records, whatever their flag says.
 bool SourceIsSealed(const Source& source);
 
+// Incidents whose location is sealed at rest: those no output ever shows
+// (internal use, withdrawn). The assessment still counts their locations.
+bool LocationIsSealed(Consent consent);
+
 // Collections whose every document is sealed at rest, because their free
 // text is confidential (decision rationales, engagement notes, petition
 // grounds and reasons, evidence descriptions). Each document is bound to
@@ -214,6 +220,7 @@ inline constexpr std::array<SealedDocTable, 4> kSealedDocTables = {{
 std::string SealedDocKey(const Decision& v);    // "party/cycle"
 std::string SealedDocKey(const Engagement& v);  // "party/date/kind"
 std::string SealedDocKey(const Petition& v);    // "party/filed"
+std::string SealedDocKey(const NameReview& v);  // "origin/query", for its note
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const StoreOptions& options = {});
 

@@ -217,6 +217,13 @@ class PostgresStore final : public Store {
   Status CorruptIncident(std::string_view id, std::string_view column,
                          std::string_view value) const;
   Result<std::string> SealNarrative(const Incident& v);
+  // Replaces a name review's stored note with its plain text.
+  Status UnsealNote(NameReview* v) const {
+    if (v->note.empty()) return Status::Ok();
+    MARA_ASSIGN_OR_RETURN(v->note,
+                          sealer_.Unseal(v->note, "name_reviews", SealedDocKey(*v), "note"));
+    return Status::Ok();
+  }
   // The principal of an import started by this store ("" for any other).
   std::string PrincipalOf(int64_t import_id) const;
   void ResetTransactionState();
@@ -224,6 +231,7 @@ class PostgresStore final : public Store {
   pg::Lease conn_;
   int version_;
   sqlite::Sealer sealer_;
+  sqlite::Sealer::StoredLocation stored_location_;
   bool in_txn_ = false;
   bool dirty_ = false;
   int scan_depth_ = 0;
@@ -594,10 +602,10 @@ void PostgresStore::AddIncidentParams(const Incident& v, int64_t import_id,
   params_.Add(v.situation);
   params_.Add(v.date.ToString());
   params_.Add(ToString(v.date_precision));
-  params_.Add(v.location.name);
-  params_.AddOptional(v.location.admin1);
-  params_.AddOptionalDouble(v.location.lat);
-  params_.AddOptionalDouble(v.location.lon);
+  params_.Add(stored_location_.name);
+  params_.AddOptional(stored_location_.admin1);
+  params_.AddOptionalDouble(stored_location_.lat);
+  params_.AddOptionalDouble(stored_location_.lon);
   params_.Add(violations_);
   params_.AddInt(v.victims.women);
   params_.AddInt(v.victims.girls);
@@ -652,6 +660,7 @@ Status PostgresStore::AppendCopyLine(const Incident& v, int64_t import_id,
 Result<PutOutcome> PostgresStore::PutIncident(const Incident& v, int64_t import_id) {
   MARA_RETURN_IF_ERROR(RequireTransaction("PutIncident"));
   MARA_ASSIGN_OR_RETURN(std::string narrative, SealNarrative(v));
+  MARA_ASSIGN_OR_RETURN(stored_location_, sealer_.SealLocation(v));
   if (!max_id_loaded_) {
     params_.Clear();
     MARA_ASSIGN_OR_RETURN(Rows rows, Read("max_incident", "SELECT max(id) FROM incidents"));
@@ -709,6 +718,7 @@ Status PostgresStore::DecodeIncident(const Rows& rows, int row, Incident* out,
     if (!lon.ok()) return bad("lon", rows.Text(row, 7));
     v.location.lon = *lon;
   }
+  MARA_RETURN_IF_ERROR(sealer_.UnsealLocation(v.id, rows.Text(row, 4), &v.location));
   v.violations.clear();
   MARA_RETURN_IF_ERROR(ForEachPart(rows.Text(row, 8), [&](std::string_view part) {
     std::optional<Violation> e = ParseEnum<Violation>(part);
@@ -825,6 +835,7 @@ Status PostgresStore::ScanIncidentRows(const std::function<Status(const Incident
 Status PostgresStore::ScanIncidentFacts(const std::function<Status(const IncidentFacts&)>& fn) {
   IncidentFacts f;
   f.perpetrators.reserve(8);
+  Location sealed;
   // No ORDER BY: the contract allows any order, and a sequential scan is
   // what a million rows want.
   return ScanRows(
@@ -845,6 +856,10 @@ Status PostgresStore::ScanIncidentFacts(const std::function<Status(const Inciden
         f.violation_count = CountParts(rows.Text(row, 5));
         f.nexus_count = CountParts(rows.Text(row, 6));
         f.location_name = rows.Text(row, 7);
+        if (security::IsEncryptedField(f.location_name)) {
+          MARA_RETURN_IF_ERROR(sealer_.UnsealLocation(f.id, f.location_name, &sealed));
+          f.location_name = sealed.name;
+        }
         f.perpetrators.clear();
         MARA_RETURN_IF_ERROR(ForEachPart(rows.Text(row, 8), [&](std::string_view part) {
           const size_t colon = part.rfind(':');
@@ -996,7 +1011,7 @@ Result<int64_t> PostgresStore::DataVersion() {
 
 constexpr std::string_view kNameReviewColumns =
     "id, origin, query, provisional_party, candidates, reason, status, resolved_party, "
-    "decided_by, decided_at";
+    "decided_by, decided_at, note";
 
 Result<NameReview> ReadNameReview(const Rows& rows, int i) {
   NameReview v;
@@ -1010,6 +1025,7 @@ Result<NameReview> ReadNameReview(const Rows& rows, int i) {
   v.resolved_party = rows.Text(i, 7);
   v.decided_by = rows.Text(i, 8);
   v.decided_at = rows.Text(i, 9);
+  v.note = rows.Text(i, 10);  // as stored: the caller unseals it
   return v;
 }
 
@@ -1025,18 +1041,23 @@ Result<int64_t> PostgresStore::PutNameReview(const NameReview& v) {
                                &v.status, &v.resolved_party, &v.decided_by, &v.decided_at}) {
     params_.Add(*s);
   }
+  std::string note;
+  if (!v.note.empty()) {
+    MARA_ASSIGN_OR_RETURN(note, sealer_.Seal(v.note, "name_reviews", SealedDocKey(v), "note"));
+  }
+  params_.Add(note);
   // A new entry's id is max + 1 like SQLite's rowid (writers are serialised).
   MARA_ASSIGN_OR_RETURN(
       Rows rows,
       Write("put_name_review",
             "INSERT INTO name_reviews(id, origin, query, provisional_party, candidates, reason, "
-            "status, resolved_party, decided_by, decided_at) "
-            "SELECT coalesce(max(id), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM name_reviews "
-            "ON CONFLICT (origin, query) DO UPDATE SET "
+            "status, resolved_party, decided_by, decided_at, note) "
+            "SELECT coalesce(max(id), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 "
+            "FROM name_reviews ON CONFLICT (origin, query) DO UPDATE SET "
             "provisional_party = excluded.provisional_party, candidates = excluded.candidates, "
             "reason = excluded.reason, status = excluded.status, "
             "resolved_party = excluded.resolved_party, decided_by = excluded.decided_by, "
-            "decided_at = excluded.decided_at RETURNING id"));
+            "decided_at = excluded.decided_at, note = excluded.note RETURNING id"));
   if (rows.size() == 0)
     return Status::IOError(Where() + ": upsert of a name review returned no id");
   return rows.Int(0, 0);
@@ -1050,6 +1071,7 @@ Result<std::optional<NameReview>> PostgresStore::GetNameReview(int64_t id) {
                                                     " FROM name_reviews WHERE id = $1"));
   if (rows.size() == 0) return std::optional<NameReview>();
   MARA_ASSIGN_OR_RETURN(NameReview v, ReadNameReview(rows, 0));
+  MARA_RETURN_IF_ERROR(UnsealNote(&v));
   return std::optional<NameReview>(std::move(v));
 }
 
@@ -1061,6 +1083,7 @@ Result<std::vector<NameReview>> PostgresStore::ListNameReviews() {
   std::vector<NameReview> out;
   for (int i = 0; i < rows.size(); ++i) {
     MARA_ASSIGN_OR_RETURN(NameReview v, ReadNameReview(rows, i));
+    MARA_RETURN_IF_ERROR(UnsealNote(&v));
     out.push_back(std::move(v));
   }
   return out;
@@ -1359,6 +1382,49 @@ Result<int64_t> PostgresStore::ResealFields() {
       ++rewritten;
     }
   }
+  // Locations of the incidents no output shows, the same way.
+  after.clear();
+  while (true) {
+    std::vector<Incident> batch;
+    params_.Clear();
+    params_.Add(after);
+    params_.AddInt(kBatch);
+    params_.Add(ToString(Consent::kInternalUse));
+    params_.Add(ToString(Consent::kWithdrawn));
+    MARA_ASSIGN_OR_RETURN(
+        Rows rows, Read("reseal_location_batch",
+                        "SELECT id, location_name, admin1, lat, lon FROM incidents WHERE id > $1 "
+                        "AND consent IN ($3, $4) ORDER BY id LIMIT $2"));
+    for (int i = 0; i < rows.size(); ++i) {
+      Incident& v = batch.emplace_back();
+      v.id = rows.Text(i, 0);
+      v.consent = Consent::kInternalUse;
+      v.location.name = rows.Text(i, 1);
+      v.location.admin1 = rows.OptionalText(i, 2);
+      if (!rows.IsNull(i, 3)) {
+        MARA_ASSIGN_OR_RETURN(v.location.lat, rows.Double(i, 3));
+      }
+      if (!rows.IsNull(i, 4)) {
+        MARA_ASSIGN_OR_RETURN(v.location.lon, rows.Double(i, 4));
+      }
+    }
+    if (batch.empty()) break;
+    after = batch.back().id;
+    for (Incident& v : batch) {
+      if (security::IsEncryptedField(v.location.name) && !sealer_.NeedsReseal(v.location.name)) {
+        continue;
+      }
+      MARA_RETURN_IF_ERROR(sealer_.UnsealLocation(v.id, v.location.name, &v.location));
+      MARA_ASSIGN_OR_RETURN(sqlite::Sealer::StoredLocation stored, sealer_.SealLocation(v));
+      params_.Clear();
+      params_.Add(v.id);
+      params_.Add(stored.name);
+      MARA_ASSIGN_OR_RETURN(Rows up, Read("reseal_location",
+                                          "UPDATE incidents SET location_name = $2, admin1 = "
+                                          "NULL, lat = NULL, lon = NULL WHERE id = $1"));
+      ++rewritten;
+    }
+  }
   params_.Clear();
   MARA_ASSIGN_OR_RETURN(Rows sources,
                         Read("reseal_sources", "SELECT id, doc FROM sources ORDER BY id"));
@@ -1404,6 +1470,31 @@ Result<int64_t> PostgresStore::ResealFields() {
                                                             std::string(t.key_sql) + " = $1"));
       ++rewritten;
     }
+  }
+  // Name-review notes, bound to origin/query.
+  params_.Clear();
+  MARA_ASSIGN_OR_RETURN(Rows notes, Read("reseal_list_notes",
+                                         "SELECT id, origin, query, note FROM name_reviews "
+                                         "WHERE note <> '' ORDER BY id"));
+  std::vector<NameReview> pending;
+  for (int i = 0; i < notes.size(); ++i) {
+    if (!sealer_.NeedsReseal(notes.Text(i, 3))) continue;
+    NameReview& v = pending.emplace_back();
+    MARA_ASSIGN_OR_RETURN(v.id, notes.Int(i, 0));
+    v.origin = notes.Text(i, 1);
+    v.query = notes.Text(i, 2);
+    v.note = notes.Text(i, 3);
+  }
+  for (NameReview& v : pending) {
+    MARA_RETURN_IF_ERROR(UnsealNote(&v));
+    MARA_ASSIGN_OR_RETURN(std::string sealed,
+                          sealer_.Seal(v.note, "name_reviews", SealedDocKey(v), "note"));
+    params_.Clear();
+    params_.AddInt(v.id);
+    params_.Add(sealed);
+    MARA_ASSIGN_OR_RETURN(Rows up,
+                          Read("reseal_note", "UPDATE name_reviews SET note = $2 WHERE id = $1"));
+    ++rewritten;
   }
   return rewritten;
 }

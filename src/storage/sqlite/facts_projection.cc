@@ -190,7 +190,7 @@ Result<bool> FactsProjection::Ready() {
   MARA_ASSIGN_OR_RETURN(StmtRef stmt, db_.Prepare("SELECT value FROM meta WHERE key = ?1"));
   stmt->BindText(1, kMetaKey);
   MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
-  return row && stmt->ColumnText(0) == kFormat;
+  return row && stmt->ColumnText(0) == format_;
 }
 
 Result<uint32_t> FactsProjection::CodeFor(std::string_view name) {
@@ -355,7 +355,7 @@ Status FactsProjection::Rebuild(const ScanFn& scan_rows) {
   MARA_ASSIGN_OR_RETURN(StmtRef stmt,
                         db_.Prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)"));
   stmt->BindText(1, kMetaKey);
-  stmt->BindText(2, kFormat);
+  stmt->BindText(2, format_);
   return stmt->Run();
 }
 

@@ -14,8 +14,11 @@
 // Flush() before COMMIT (and before a scan inside its own transaction), and
 // Discard() after ROLLBACK. Staged records are held in memory up to
 // kFlushBytes, then merged into their buckets. meta 'facts_projection'
-// records that the projection is complete; without it (a database migrated
-// from version 1) the store rebuilds it from the incidents table. Check()
+// records that the projection is complete and under which scheme its
+// location names were written (kFormat, a space, the store's location
+// scheme: plain names, or tokens under one data key); without it, or under
+// another scheme (a database migrated from an older version, a key
+// rotated), the store rebuilds it from the incidents table. Check()
 // compares the projection with the incidents for IntegrityCheck. A damaged
 // blob comes back as kCorruption naming the bucket. Not thread-safe: one
 // per store, used from the store's thread.
@@ -44,13 +47,19 @@ class FactsProjection {
   static constexpr uint32_t kBuckets = 1024;
   static constexpr size_t kFlushBytes = 32u << 20;
   static constexpr std::string_view kMetaKey = "facts_projection";
-  static constexpr std::string_view kFormat = "1";
+  static constexpr std::string_view kFormat = "2";
 
   // `flush_bytes` bounds the staged records held in memory (tests lower it).
-  explicit FactsProjection(Db& db, size_t flush_bytes = kFlushBytes)
-      : db_(db), flush_bytes_(flush_bytes) {}
+  // `location_scheme` names how the location names it is given are formed
+  // (sqlite::Sealer::FactsLocationScheme).
+  explicit FactsProjection(Db& db, std::string_view location_scheme = "plain",
+                           size_t flush_bytes = kFlushBytes)
+      : db_(db),
+        format_(std::string(kFormat) + " " + std::string(location_scheme)),
+        flush_bytes_(flush_bytes) {}
 
-  // Whether the stored projection is complete (meta 'facts_projection').
+  // Whether the stored projection is complete and under this scheme (meta
+  // 'facts_projection').
   Result<bool> Ready();
 
   // Replaces the projection with one built from `scan_rows` (every incident
@@ -86,6 +95,7 @@ class FactsProjection {
                       const FactsFn& fn);
 
   Db& db_;
+  const std::string format_;
   struct NameHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }

@@ -218,7 +218,7 @@ TEST_F(FactsProjectionTest, FlushesWhenStagedRecordsExceedTheBound) {
   store.reset();
   auto db = sqlite::Db::Open(path_, SQLITE_OPEN_READWRITE);
   ASSERT_TRUE(db.ok());
-  sqlite::FactsProjection projection(**db, /*flush_bytes=*/256);
+  sqlite::FactsProjection projection(**db, "plain", /*flush_bytes=*/256);
   ASSERT_TRUE((*db)->Exec("BEGIN IMMEDIATE").ok());
   std::vector<Incident> incidents;
   for (int i = 0; i < 400; ++i) {

@@ -228,13 +228,20 @@ CREATE TABLE audit_state(
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations = {{
+// Version 7. A name-review decision can carry the decider's note (sealed
+// like the other confidential free text).
+constexpr std::string_view kSchemaReviewNotes = R"sql(
+ALTER TABLE name_reviews ADD COLUMN note TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations = {{
     {1, "initial schema", kSchemaV1},
     {2, "facts projection for the assessment", kSchemaV2},
     {3, "name-review queue", kSchemaNameReviews},
     {4, "principals, incident editors and the audit chain", kSchemaSecurity},
     {5, "the checkpoint interval signed into audit checkpoints", kSchemaCheckpointInterval},
     {6, "the state ledger of the audit chain", kSchemaStateLedger},
+    {7, "notes on name-review decisions", kSchemaReviewNotes},
 }};
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "storage/sqlite/security_tables.h"
 
+#include <sodium.h>
+
 #include <exception>
 #include <utility>
 
@@ -14,6 +16,11 @@ std::string SealedDocKey(const Engagement& v) {
   return v.party + "/" + v.date.ToString() + "/" + std::string(ToString(v.kind));
 }
 std::string SealedDocKey(const Petition& v) { return v.party + "/" + v.filed.ToString(); }
+std::string SealedDocKey(const NameReview& v) { return v.origin + "/" + v.query; }
+
+bool LocationIsSealed(Consent consent) {
+  return consent == Consent::kInternalUse || consent == Consent::kWithdrawn;
+}
 
 bool SourceIsSealed(const Source& source) {
   return source.confidential || source.kind == SourceKind::kSurvivorTestimony ||
@@ -70,8 +77,15 @@ Status Atomically(Db& db, Fn&& body) {
 Sealer::Sealer(std::shared_ptr<const security::KeyMaterial> keys) : keys_(std::move(keys)) {
   if (keys_ && keys_->current_data_key() != nullptr) {
     cipher_ = std::make_unique<security::FieldCipher>(*keys_, security::DefaultRandom());
+    static constexpr std::string_view kTokenContext = "mara-location-token/1";
+    const security::SecretBytes& key = keys_->current_data_key()->bytes();
+    crypto_generichash(token_key_.data(), token_key_.size(),
+                       reinterpret_cast<const uint8_t*>(kTokenContext.data()), kTokenContext.size(),
+                       key.data(), key.size());
   }
 }
+
+Sealer::~Sealer() { sodium_memzero(token_key_.data(), token_key_.size()); }
 
 Result<std::string> Sealer::Seal(std::string_view plain, std::string_view table,
                                  std::string_view id, std::string_view column) const {
@@ -94,6 +108,69 @@ Result<std::string> Sealer::Unseal(std::string_view stored, std::string_view tab
 bool Sealer::NeedsReseal(std::string_view stored) const {
   if (!cipher_) return false;
   return security::FieldKeyId(stored) != keys_->current_data_key()->id();
+}
+
+Result<Sealer::StoredLocation> Sealer::SealLocation(const Incident& incident) const {
+  const Location& l = incident.location;
+  if (!cipher_ || !LocationIsSealed(incident.consent)) {
+    return StoredLocation{l.name, l.admin1, l.lat, l.lon};
+  }
+  Json doc = {{"name", l.name}};
+  if (l.admin1) doc["admin1"] = *l.admin1;
+  if (l.lat) doc["lat"] = *l.lat;
+  if (l.lon) doc["lon"] = *l.lon;
+  MARA_ASSIGN_OR_RETURN(std::string sealed,
+                        cipher_->Encrypt(doc.dump(), {"incidents", incident.id, "location"}));
+  return StoredLocation{std::move(sealed), std::nullopt, std::nullopt, std::nullopt};
+}
+
+Status Sealer::UnsealLocation(std::string_view id, std::string_view stored_name,
+                              Location* location) const {
+  if (!security::IsEncryptedField(stored_name)) return Status::Ok();
+  MARA_ASSIGN_OR_RETURN(std::string plain, Unseal(stored_name, "incidents", id, "location"));
+  Json doc = Json::parse(plain, nullptr, /*allow_exceptions=*/false);
+  auto corrupt = [&] {
+    return Status::Corruption("incident " + QuoteForMessage(id) +
+                              ": the sealed location cannot be read");
+  };
+  if (!doc.is_object() || !doc.contains("name") || !doc["name"].is_string()) return corrupt();
+  Location out;
+  out.name = doc["name"].get<std::string>();
+  if (doc.contains("admin1")) {
+    if (!doc["admin1"].is_string()) return corrupt();
+    out.admin1 = doc["admin1"].get<std::string>();
+  }
+  for (auto [key, field] : {std::pair{"lat", &out.lat}, std::pair{"lon", &out.lon}}) {
+    if (!doc.contains(key)) continue;
+    if (!doc[key].is_number()) return corrupt();
+    *field = doc[key].get<double>();
+  }
+  *location = std::move(out);
+  return Status::Ok();
+}
+
+std::string_view Sealer::FactsLocation(std::string_view plain) {
+  if (!cipher_) return plain;
+  if (auto it = tokens_.find(plain); it != tokens_.end()) return it->second;
+  // Bounded: a scan of many distinct names starts the cache again.
+  if (tokens_.size() >= (1u << 17)) tokens_.clear();
+  const std::string folded = Fold(plain);
+  std::array<uint8_t, 16> mac{};
+  crypto_generichash(mac.data(), mac.size(), reinterpret_cast<const uint8_t*>(folded.data()),
+                     folded.size(), token_key_.data(), token_key_.size());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string token;
+  token.reserve(2 * mac.size());
+  for (uint8_t b : mac) {
+    token.push_back(kHex[b >> 4]);
+    token.push_back(kHex[b & 15]);
+  }
+  return tokens_.emplace(std::string(plain), std::move(token)).first->second;
+}
+
+std::string Sealer::FactsLocationScheme() const {
+  if (!cipher_) return "plain";
+  return "token:" + keys_->current_data_key()->id();
 }
 
 // ---------------------------------------------------------------- users
@@ -356,6 +433,49 @@ Result<int64_t> ResealFields(Db& db, const Sealer& sealer) {
       ++rewritten;
     }
   }
+  // Locations of the incidents no output shows, the same way.
+  const std::string sealed_consents = "('" + std::string(ToString(Consent::kInternalUse)) + "', '" +
+                                      std::string(ToString(Consent::kWithdrawn)) + "')";
+  after.clear();
+  while (true) {
+    std::vector<Incident> batch;
+    {
+      MARA_ASSIGN_OR_RETURN(
+          StmtRef stmt,
+          db.Prepare("SELECT id, location_name, admin1, lat, lon FROM incidents WHERE id > ?1 AND "
+                     "consent IN " +
+                     sealed_consents + " ORDER BY id LIMIT ?2"));
+      stmt->BindText(1, after);
+      stmt->BindInt(2, kBatch);
+      while (true) {
+        MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+        if (!row) break;
+        Incident& v = batch.emplace_back();
+        v.id = stmt->ColumnText(0);
+        v.consent = Consent::kInternalUse;
+        v.location.name = stmt->ColumnText(1);
+        v.location.admin1 = stmt->ColumnOptionalText(2);
+        if (!stmt->IsNull(3)) v.location.lat = stmt->ColumnDouble(3);
+        if (!stmt->IsNull(4)) v.location.lon = stmt->ColumnDouble(4);
+      }
+    }
+    if (batch.empty()) break;
+    after = batch.back().id;
+    for (Incident& v : batch) {
+      if (security::IsEncryptedField(v.location.name) && !sealer.NeedsReseal(v.location.name)) {
+        continue;
+      }
+      MARA_RETURN_IF_ERROR(sealer.UnsealLocation(v.id, v.location.name, &v.location));
+      MARA_ASSIGN_OR_RETURN(Sealer::StoredLocation stored, sealer.SealLocation(v));
+      MARA_ASSIGN_OR_RETURN(StmtRef up, db.Prepare("UPDATE incidents SET location_name = ?2, "
+                                                   "admin1 = NULL, lat = NULL, lon = NULL "
+                                                   "WHERE id = ?1"));
+      up->BindText(1, v.id);
+      up->BindText(2, stored.name);
+      MARA_RETURN_IF_ERROR(up->Run());
+      ++rewritten;
+    }
+  }
   std::vector<std::pair<std::string, std::string>> sources;
   {
     MARA_ASSIGN_OR_RETURN(StmtRef stmt, db.Prepare("SELECT id, doc FROM sources ORDER BY id"));
@@ -405,6 +525,33 @@ Result<int64_t> ResealFields(Db& db, const Sealer& sealer) {
       MARA_RETURN_IF_ERROR(up->Run());
       ++rewritten;
     }
+  }
+  // Name-review notes, bound to origin/query.
+  std::vector<NameReview> notes;
+  {
+    MARA_ASSIGN_OR_RETURN(StmtRef stmt, db.Prepare("SELECT id, origin, query, note FROM "
+                                                   "name_reviews WHERE note <> '' ORDER BY id"));
+    while (true) {
+      MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) break;
+      if (!sealer.NeedsReseal(stmt->ColumnText(3))) continue;
+      NameReview& v = notes.emplace_back();
+      v.id = stmt->ColumnInt(0);
+      v.origin = stmt->ColumnText(1);
+      v.query = stmt->ColumnText(2);
+      v.note = stmt->ColumnText(3);
+    }
+  }
+  for (const NameReview& v : notes) {
+    const std::string key = SealedDocKey(v);
+    MARA_ASSIGN_OR_RETURN(std::string plain, sealer.Unseal(v.note, "name_reviews", key, "note"));
+    MARA_ASSIGN_OR_RETURN(std::string sealed, sealer.Seal(plain, "name_reviews", key, "note"));
+    MARA_ASSIGN_OR_RETURN(StmtRef up,
+                          db.Prepare("UPDATE name_reviews SET note = ?2 WHERE id = ?1"));
+    up->BindInt(1, v.id);
+    up->BindText(2, sealed);
+    MARA_RETURN_IF_ERROR(up->Run());
+    ++rewritten;
   }
   return rewritten;
 }

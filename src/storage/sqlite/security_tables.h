@@ -8,15 +8,26 @@
 // field with kPermissionDenied. Text without the mara-enc1 prefix is read as
 // plain text, so a database written before encryption stays readable until
 // ResealFields seals it. Not thread-safe (like the Db).
+//
+// Locations: an incident whose consent is LocationIsSealed keeps its whole
+// location (name, admin1, lat, lon) as one sealed JSON document in the
+// location_name column, bound to column "location", with the other three
+// columns NULL. The assessment only compares folded location names, so
+// with keys the facts it reads name each location by a token: a keyed
+// BLAKE2b-128 of the folded name under a subkey of the current data key
+// (hex). Equal folded names give equal tokens; the tokens, unlike the
+// names, are safe to keep in the facts projection.
 #ifndef MARA_STORAGE_SQLITE_SECURITY_TABLES_H_
 #define MARA_STORAGE_SQLITE_SECURITY_TABLES_H_
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
@@ -31,6 +42,9 @@ namespace mara::sqlite {
 class Sealer {
  public:
   explicit Sealer(std::shared_ptr<const security::KeyMaterial> keys);
+  ~Sealer();
+  Sealer(const Sealer&) = delete;
+  Sealer& operator=(const Sealer&) = delete;
   bool enabled() const { return cipher_ != nullptr; }
   // Plain text without keys; sealed text with them.
   Result<std::string> Seal(std::string_view plain, std::string_view table, std::string_view id,
@@ -40,9 +54,39 @@ class Sealer {
   // True when `stored` is plain or sealed under another key than the current.
   bool NeedsReseal(std::string_view stored) const;
 
+  // An incident's location as its row stores it.
+  struct StoredLocation {
+    std::string name;
+    std::optional<std::string> admin1;
+    std::optional<double> lat;
+    std::optional<double> lon;
+  };
+  // The columns to write for `incident`: sealed when keys are loaded and
+  // its consent is LocationIsSealed, else the location as it is.
+  Result<StoredLocation> SealLocation(const Incident& incident) const;
+  // Replaces *location with the sealed document when `stored_name` (the
+  // location_name column of incident `id`) is one; leaves it alone else.
+  // kPermissionDenied without keys, kCorruption for a damaged document.
+  Status UnsealLocation(std::string_view id, std::string_view stored_name,
+                        Location* location) const;
+  // The location name the facts hand the assessment: `plain` without
+  // keys, its token with them. The view is valid until the next call.
+  std::string_view FactsLocation(std::string_view plain);
+  // Names the scheme of FactsLocation, so that a projection built under
+  // another one (no keys, a retired key) is rebuilt: "plain" or
+  // "token:<data key id>".
+  std::string FactsLocationScheme() const;
+
  private:
   std::shared_ptr<const security::KeyMaterial> keys_;
   std::unique_ptr<security::FieldCipher> cipher_;
+  std::array<uint8_t, 32> token_key_{};
+  // Tokens of the names met, so each distinct name is folded and hashed once.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::string, NameHash, std::equal_to<>> tokens_;
 };
 
 Status PutUser(Db& db, const UserRecord& user);
@@ -60,8 +104,9 @@ Result<std::vector<security::AuditCheckpoint>> ListAuditCheckpoints(Db& db);
 Status AppendStateEntries(Db& db, std::span<const StateEntry> entries);
 Status ScanStateEntries(Db& db, const std::function<Status(const StateEntry&)>& fn);
 
-// Re-seals incident narratives and sealed source documents under the
-// current key (and seals plain ones); returns how many were rewritten.
+// Re-seals incident narratives, sealed incident locations, sealed source
+// documents and name-review notes under the current key (and seals plain
+// ones); returns how many were rewritten.
 Result<int64_t> ResealFields(Db& db, const Sealer& sealer);
 
 }  // namespace mara::sqlite

@@ -114,11 +114,13 @@ class SqliteStore final : public Store {
       : db_(std::move(db)),
         version_(version),
         sealer_(std::move(keys)),
-        facts_(std::make_unique<sqlite::FactsProjection>(*db_)) {}
+        facts_(std::make_unique<sqlite::FactsProjection>(*db_, sealer_.FactsLocationScheme())) {}
 
-  // Builds the facts projection when it is missing (a database migrated
-  // from schema version 1). If another process holds the write lock, the
-  // projection stays missing and scans read the incident rows instead.
+  // Builds the facts projection when it is missing or was built under
+  // another location scheme (a database migrated from an older version, a
+  // rotated key, a store last written without keys). If another process
+  // holds the write lock, or the rows cannot be read without the data key,
+  // the projection is left as it is and scans read the incident rows.
   Status EnsureFactsProjection();
 
   std::string_view Backend() const override { return "sqlite"; }
@@ -226,6 +228,28 @@ class SqliteStore final : public Store {
   // The facts of every incident decoded from its row, in id order: the
   // source of the projection and the fallback when it is missing.
   Status ScanFactRows(const std::function<Status(const IncidentFacts&)>& fn);
+  // Replaces a name review's stored note with its plain text.
+  Status UnsealNote(NameReview* v) const {
+    if (v->note.empty()) return Status::Ok();
+    MARA_ASSIGN_OR_RETURN(v->note,
+                          sealer_.Unseal(v->note, "name_reviews", SealedDocKey(*v), "note"));
+    return Status::Ok();
+  }
+  // Stages the facts of an incident just written, its location as a token.
+  // When this transaction does not maintain the projection (it is missing or
+  // under another location scheme), marks it incomplete instead, so that a
+  // store opened later under that scheme rebuilds it rather than trust it.
+  Status StageFacts(const Incident& v) {
+    if (!facts_ready_) {
+      if (facts_marked_stale_) return Status::Ok();
+      MARA_RETURN_IF_ERROR(db_->Exec("DELETE FROM meta WHERE key = 'facts_projection'"));
+      facts_marked_stale_ = true;
+      return Status::Ok();
+    }
+    IncidentFacts f = FactsOf(v);
+    f.location_name = sealer_.FactsLocation(f.location_name);
+    return facts_->Stage(f);
+  }
   // Each row of PRAGMA foreign_key_check, as "parties 'P-2': situation
   // 'SIT-9' does not exist in situations".
   Result<std::vector<std::string>> ForeignKeyProblems();
@@ -239,9 +263,12 @@ class SqliteStore final : public Store {
   int64_t import_principal_id_ = 0;
   std::string import_principal_;
   std::optional<std::string> sealed_narrative_;
+  sqlite::Sealer::StoredLocation stored_location_;
   std::unique_ptr<sqlite::FactsProjection> facts_;
   // Read at Begin(): whether this transaction maintains the projection.
   bool facts_ready_ = false;
+  // Whether this transaction has marked the projection incomplete.
+  bool facts_marked_stale_ = false;
 
   // Kept for the store's lifetime and reused row after row: the import and
   // the assessment each run them a million times.
@@ -283,6 +310,7 @@ Status SqliteStore::Begin() {
     return ready.status();
   }
   facts_ready_ = *ready;
+  facts_marked_stale_ = false;
   return Status::Ok();
 }
 
@@ -579,10 +607,10 @@ void SqliteStore::BindIncident(Stmt& stmt, const Incident& v, int64_t import_id)
   stmt.BindText(2, v.situation);
   stmt.BindText(3, date_);
   stmt.BindText(4, ToString(v.date_precision));
-  stmt.BindText(5, v.location.name);
-  stmt.BindOptionalText(6, v.location.admin1);
-  stmt.BindOptionalDouble(7, v.location.lat);
-  stmt.BindOptionalDouble(8, v.location.lon);
+  stmt.BindText(5, stored_location_.name);
+  stmt.BindOptionalText(6, stored_location_.admin1);
+  stmt.BindOptionalDouble(7, stored_location_.lat);
+  stmt.BindOptionalDouble(8, stored_location_.lon);
   stmt.BindText(9, violations_);
   stmt.BindInt(10, v.victims.women);
   stmt.BindInt(11, v.victims.girls);
@@ -620,6 +648,7 @@ Result<PutOutcome> SqliteStore::PutIncident(const Incident& v, int64_t import_id
     MARA_ASSIGN_OR_RETURN(sealed_narrative_,
                           sealer_.Seal(*v.narrative, "incidents", v.id, "narrative"));
   }
+  MARA_ASSIGN_OR_RETURN(stored_location_, sealer_.SealLocation(v));
   {
     StmtRef stmt(insert_incident_.get());
     BindIncident(*stmt, v, import_id);
@@ -627,7 +656,7 @@ Result<PutOutcome> SqliteStore::PutIncident(const Incident& v, int64_t import_id
   }
   if (db_->Changes() > 0) {
     dirty_ = true;
-    if (facts_ready_) MARA_RETURN_IF_ERROR(facts_->Stage(FactsOf(v)));
+    MARA_RETURN_IF_ERROR(StageFacts(v));
     return PutOutcome::kInserted;
   }
   {
@@ -637,7 +666,7 @@ Result<PutOutcome> SqliteStore::PutIncident(const Incident& v, int64_t import_id
   }
   if (db_->Changes() > 0) {
     dirty_ = true;
-    if (facts_ready_) MARA_RETURN_IF_ERROR(facts_->Stage(FactsOf(v)));
+    MARA_RETURN_IF_ERROR(StageFacts(v));
     return PutOutcome::kUpdated;
   }
   return PutOutcome::kDuplicateInImport;
@@ -677,6 +706,7 @@ Status SqliteStore::DecodeIncident(const Stmt& stmt, Incident* out, bool narrati
   v.location.lon.reset();
   if (!stmt.IsNull(6)) v.location.lat = stmt.ColumnDouble(6);
   if (!stmt.IsNull(7)) v.location.lon = stmt.ColumnDouble(7);
+  MARA_RETURN_IF_ERROR(sealer_.UnsealLocation(v.id, stmt.ColumnText(4), &v.location));
   v.violations.clear();
   MARA_RETURN_IF_ERROR(ForEachPart(stmt.ColumnText(8), ';', [&](std::string_view part) {
     std::optional<Violation> e = ParseEnum<Violation>(part);
@@ -792,6 +822,8 @@ Status SqliteStore::EnsureFactsProjection() {
   if (s.ok()) s = db_->Exec("COMMIT");
   if (!s.ok()) {
     Rollback();
+    // Opened without the data key: sealed locations cannot be projected.
+    if (s.code() == StatusCode::kPermissionDenied) return Status::Ok();
     return s;
   }
   facts_->Committed();
@@ -805,6 +837,7 @@ Status SqliteStore::ScanFactRows(const std::function<Status(const IncidentFacts&
   // Reused row after row: the views point into SQLite's row buffers.
   IncidentFacts f;
   f.perpetrators.reserve(8);
+  Location sealed;
   while (true) {
     MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) return Status::Ok();
@@ -822,6 +855,11 @@ Status SqliteStore::ScanFactRows(const std::function<Status(const IncidentFacts&
     f.violation_count = CountParts(stmt->ColumnText(5));
     f.nexus_count = CountParts(stmt->ColumnText(6));
     f.location_name = stmt->ColumnText(7);
+    if (security::IsEncryptedField(f.location_name)) {
+      MARA_RETURN_IF_ERROR(sealer_.UnsealLocation(f.id, f.location_name, &sealed));
+      f.location_name = sealed.name;
+    }
+    f.location_name = sealer_.FactsLocation(f.location_name);
     f.perpetrators.clear();
     MARA_RETURN_IF_ERROR(ForEachPart(stmt->ColumnText(8), ';', [&](std::string_view part) {
       const size_t colon = part.rfind(':');
@@ -976,7 +1014,7 @@ namespace {
 
 constexpr std::string_view kNameReviewColumns =
     "id, origin, query, provisional_party, candidates, reason, status, resolved_party, "
-    "decided_by, decided_at";
+    "decided_by, decided_at, note";
 
 NameReview ReadNameReview(const Stmt& stmt) {
   NameReview v;
@@ -990,6 +1028,7 @@ NameReview ReadNameReview(const Stmt& stmt) {
   v.resolved_party = stmt.ColumnText(7);
   v.decided_by = stmt.ColumnText(8);
   v.decided_at = stmt.ColumnText(9);
+  v.note = stmt.ColumnText(10);  // as stored: the caller unseals it
   return v;
 }
 
@@ -1005,14 +1044,18 @@ Result<int64_t> SqliteStore::PutNameReview(const NameReview& v) {
   MARA_ASSIGN_OR_RETURN(
       StmtRef stmt,
       db_->Prepare("INSERT INTO name_reviews(origin, query, provisional_party, candidates, reason, "
-                   "status, resolved_party, decided_by, decided_at) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                   "status, resolved_party, decided_by, decided_at, note) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
                    "ON CONFLICT(origin, query) DO UPDATE SET "
                    "provisional_party = excluded.provisional_party, "
                    "candidates = excluded.candidates, reason = excluded.reason, "
                    "status = excluded.status, resolved_party = excluded.resolved_party, "
-                   "decided_by = excluded.decided_by, decided_at = excluded.decided_at "
-                   "RETURNING id"));
+                   "decided_by = excluded.decided_by, decided_at = excluded.decided_at, "
+                   "note = excluded.note RETURNING id"));
+  std::string note;
+  if (!v.note.empty()) {
+    MARA_ASSIGN_OR_RETURN(note, sealer_.Seal(v.note, "name_reviews", SealedDocKey(v), "note"));
+  }
   stmt->BindText(1, v.origin);
   stmt->BindText(2, v.query);
   stmt->BindText(3, v.provisional_party);
@@ -1022,6 +1065,7 @@ Result<int64_t> SqliteStore::PutNameReview(const NameReview& v) {
   stmt->BindText(7, v.resolved_party);
   stmt->BindText(8, v.decided_by);
   stmt->BindText(9, v.decided_at);
+  stmt->BindText(10, note);
   MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return Status::IOError(Where() + ": upsert of a name review returned no id");
   const int64_t id = stmt->ColumnInt(0);
@@ -1037,7 +1081,9 @@ Result<std::optional<NameReview>> SqliteStore::GetNameReview(int64_t id) {
   stmt->BindInt(1, id);
   MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return std::optional<NameReview>();
-  return std::optional<NameReview>(ReadNameReview(*stmt));
+  NameReview v = ReadNameReview(*stmt);
+  MARA_RETURN_IF_ERROR(UnsealNote(&v));
+  return std::optional<NameReview>(std::move(v));
 }
 
 Result<std::vector<NameReview>> SqliteStore::ListNameReviews() {
@@ -1048,6 +1094,7 @@ Result<std::vector<NameReview>> SqliteStore::ListNameReviews() {
     MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) break;
     out.push_back(ReadNameReview(*stmt));
+    MARA_RETURN_IF_ERROR(UnsealNote(&out.back()));
   }
   return out;
 }
