@@ -218,6 +218,34 @@ TEST_F(SecurityCliTest, AnchoredHeadsPinnedKeysAndPrivateFiles) {
   EXPECT_THAT(r.err, HasSubstr("--umask"));
 }
 
+// A name-review decision keeps the decider's note: shown in full on one
+// line, kept encrypted in the store file.
+TEST_F(SecurityCliTest, ANameReviewDecisionCarriesASealedNote) {
+  ASSERT_EQ(Mara({"init"}).code, 0);
+  std::string bundle = kBundle;
+  bundle.pop_back();  // the closing brace
+  bundle += R"(, "name_reviews": [{"origin": "acled", "query": "Army Unit Nine",
+    "provisional_party": "P-1", "reason": "no candidate above the threshold",
+    "status": "pending", "candidates": []}]})";
+  Write(dir_ / "b.json", bundle);
+  MaraRun r = Mara({"import", (dir_ / "b.json").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Mara({"names", "review", "--note", "lonely note"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("--note goes with"));
+  r = Mara({"names", "review", "--create", "1", "--note",
+            "Field team confirmed\nthe unit's own command\x1b[2J"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Mara({"names", "review", "--all"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("note: Field team confirmed the unit's own command [2J"));
+  for (const std::string file : {db_, db_ + "-wal"}) {
+    std::ifstream in(file, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(bytes.find("Field team confirmed"), std::string::npos) << file;
+  }
+}
+
 // The side doors: name reviews, store copies and backups act as --as, and
 // a petition ruling needs a reason.
 TEST_F(SecurityCliTest, NamesReviewStoreCopyBackupAndRulingsAreChecked) {
