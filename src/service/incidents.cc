@@ -387,10 +387,9 @@ Status ChangeTestimonyConsent(Session& session, const std::string& source_id, Co
   MARA_RETURN_IF_ERROR(store.Put(*it));
   const std::string action = restore ? std::string("source.consent.restore")
                                      : "source.consent." + std::string(ToString(consent));
-  MARA_RETURN_IF_ERROR(
-      session.Audit({"", action, "sources", source_id, before, Blake2bHex(ToJson(*it).dump())}));
   if (restore) {
-    // The reason is kept beside the source (the chain holds digests only).
+    // The reason is kept beside the source (the chain holds digests only),
+    // written before the audit record that covers it.
     const std::string key = "source.consent.restorations/" + source_id;
     MARA_ASSIGN_OR_RETURN(std::optional<std::string> text, store.GetMeta(key));
     Json notes = text ? Json::parse(*text, nullptr, false) : Json::array();
@@ -401,6 +400,8 @@ Status ChangeTestimonyConsent(Session& session, const std::string& source_id, Co
                      {"reason", std::string(reason)}});
     MARA_RETURN_IF_ERROR(store.PutMeta(key, notes.dump()));
   }
+  MARA_RETURN_IF_ERROR(
+      session.Audit({"", action, "sources", source_id, before, Blake2bHex(ToJson(*it).dump())}));
   return tx.Commit();
 }
 

@@ -499,6 +499,32 @@ TEST_F(SecurityTest, TestimonyConsentWithdrawalLeavesNoContentInAnyOutput) {
 
 // ---------------------------------------------------------------- encryption at rest
 
+// The first column of every row `sql` returns, read behind the store's back.
+std::vector<std::string> StoredValues(const std::string& db, const std::string& sql) {
+  std::vector<std::string> out;
+  if (db.rfind("postgresql://", 0) == 0) {
+    auto conn = pg::Conn::Open(db);
+    EXPECT_TRUE(conn.ok()) << conn.status().ToString();
+    if (!conn.ok()) return out;
+    pg::Params none;
+    auto rows = (*conn)->Query(sql, none);
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    for (int i = 0; rows.ok() && i < rows->size(); ++i) out.emplace_back(rows->Text(i, 0));
+    return out;
+  }
+  sqlite3* handle = nullptr;
+  EXPECT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
+  sqlite3_exec(
+      handle, sql.c_str(),
+      [](void* sink, int, char** values, char**) {
+        static_cast<std::vector<std::string>*>(sink)->emplace_back(values[0] ? values[0] : "");
+        return 0;
+      },
+      &out, nullptr);
+  sqlite3_close(handle);
+  return out;
+}
+
 size_t CountHits(const fs::path& path, std::string_view needle) {
   const std::string bytes = ReadFile(path);
   size_t hits = 0;
@@ -1148,6 +1174,12 @@ TEST_P(OneDoorTest, AReviewerReturnsAnIncidentToItsAuthorWithAComment) {
   const std::string history = IncidentHistory(*As("mon1"), "I-3")->dump();
   EXPECT_THAT(history, HasSubstr("returned"));
   EXPECT_THAT(history, HasSubstr("check the date against the source"));
+  // At rest the history is sealed and ledgered: a direct edit is named.
+  const std::vector<std::string> stored =
+      StoredValues(db_, "SELECT value FROM meta WHERE key = 'incident.history/I-3'");
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].rfind("mara-enc1:", 0), 0u) << stored[0];
+  EXPECT_TRUE(Verify().ok());
   EXPECT_THAT(AuditActions("I-3"), ::testing::Contains("rev1 incident.return"));
   EXPECT_EQ(ReturnIncident(*As("rev1"), "I-NONE", "x").code(), StatusCode::kNotFound);
 }
@@ -1233,31 +1265,6 @@ TEST_P(OneDoorTest, WithdrawnIncidentsEvidenceIsNeitherListedNorExported) {
 
 // Every stored document of the collections with confidential free text, as
 // the database holds it, read behind the store's back.
-// The first column of every row `sql` returns, read behind the store's back.
-std::vector<std::string> StoredValues(const std::string& db, const std::string& sql) {
-  std::vector<std::string> out;
-  if (db.rfind("postgresql://", 0) == 0) {
-    auto conn = pg::Conn::Open(db);
-    EXPECT_TRUE(conn.ok()) << conn.status().ToString();
-    if (!conn.ok()) return out;
-    pg::Params none;
-    auto rows = (*conn)->Query(sql, none);
-    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
-    for (int i = 0; rows.ok() && i < rows->size(); ++i) out.emplace_back(rows->Text(i, 0));
-    return out;
-  }
-  sqlite3* handle = nullptr;
-  EXPECT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
-  sqlite3_exec(
-      handle, sql.c_str(),
-      [](void* sink, int, char** values, char**) {
-        static_cast<std::vector<std::string>*>(sink)->emplace_back(values[0] ? values[0] : "");
-        return 0;
-      },
-      &out, nullptr);
-  sqlite3_close(handle);
-  return out;
-}
 
 std::vector<std::string> StoredDocs(const std::string& db, const std::string& table) {
   return StoredValues(db, "SELECT doc FROM " + table);
@@ -1730,6 +1737,16 @@ TEST_P(AuditTamperOnBothBackends, AnApiTokenInsertedBehindTheChainIsNamed) {
   ASSERT_FALSE(v.ok());
   EXPECT_THAT(v.problem->what,
               HasSubstr("meta 'api_token:0000000000000000': inserted outside the chain"));
+}
+
+TEST_P(AuditTamperOnBothBackends, AReviewHistoryDeletedBehindTheChainIsNamed) {
+  ASSERT_TRUE(ReturnIncident(*As("rev1"), "I-3", "the source says another date").ok());
+  security::AuditVerification v = Verify();
+  ASSERT_TRUE(v.ok()) << v.problem->what;
+  Raw("DELETE FROM meta WHERE key = 'incident.history/I-3'");
+  v = Verify();
+  ASSERT_FALSE(v.ok());
+  EXPECT_THAT(v.problem->what, HasSubstr("meta 'incident.history/I-3': deleted outside the chain"));
 }
 
 TEST_P(AuditTamperOnBothBackends, TheStateLedgerCannotBeEditedToMatch) {

@@ -292,9 +292,16 @@ Result<int64_t> LedgeredStore::PutNameReview(const NameReview& v) {
   return id;
 }
 
+bool IsLedgeredMeta(std::string_view key) {
+  for (std::string_view prefix : kLedgeredMetaPrefixes) {
+    if (key.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
 Status LedgeredStore::PutMeta(std::string_view key, std::string_view value) {
   MARA_RETURN_IF_ERROR(inner_.PutMeta(key, value));
-  if (!key.starts_with(kLedgeredMetaPrefix)) return Status::Ok();
+  if (!IsLedgeredMeta(key)) return Status::Ok();
   return Note("meta", std::string(key), Blake2bHex(value));
 }
 
@@ -328,9 +335,11 @@ Status ForEachRecord(
   MARA_RETURN_IF_ERROR(all(registry.petitions, "petitions"));
   MARA_ASSIGN_OR_RETURN(std::vector<UserRecord> users, store.ListUsers());
   for (const UserRecord& u : users) MARA_RETURN_IF_ERROR(visit("users", u.name, StateDigest(u)));
-  MARA_ASSIGN_OR_RETURN(auto ledgered_meta, store.ListMeta(kLedgeredMetaPrefix));
-  for (const auto& [key, value] : ledgered_meta) {
-    MARA_RETURN_IF_ERROR(visit("meta", key, Blake2bHex(value)));
+  for (std::string_view prefix : kLedgeredMetaPrefixes) {
+    MARA_ASSIGN_OR_RETURN(auto ledgered_meta, store.ListMeta(prefix));
+    for (const auto& [key, value] : ledgered_meta) {
+      MARA_RETURN_IF_ERROR(visit("meta", key, Blake2bHex(value)));
+    }
   }
   MARA_ASSIGN_OR_RETURN(std::vector<NameReview> reviews, store.ListNameReviews());
   for (const NameReview& r : reviews) {

@@ -41,6 +41,7 @@
 
 #include <sodium.h>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -61,8 +62,11 @@ inline constexpr std::string_view kStateCoverageMeta = "audit_state_since";
 
 // The `meta` entries that are records of their own and ledgered as
 // collection "meta", keyed by their meta key: API tokens, which would let
-// whoever inserts one act as a principal.
-inline constexpr std::string_view kLedgeredMetaPrefix = "api_token:";
+// whoever inserts one act as a principal, incidents' review histories and
+// the reasons of testimony consent restorations.
+inline constexpr std::array<std::string_view, 3> kLedgeredMetaPrefixes = {
+    "api_token:", "incident.history/", "source.consent.restorations/"};
+bool IsLedgeredMeta(std::string_view key);
 
 // Collection names of the ledger, as the audit records name them.
 std::string StateKey(const Situation& v);

@@ -159,8 +159,10 @@ class Store {
   // of an incident whose consent keeps it out of every output
   // (LocationIsSealed; column "location"), the documents of sealed sources
   // (SourceIsSealed; table "sources", column "doc"), every document of
-  // kSealedDocTables (column "doc") and name-review notes (table
-  // "name_reviews", column "note"), and unseals them on read. Opened without keys it writes plain
+  // kSealedDocTables (column "doc"), name-review notes (table
+  // "name_reviews", column "note") and the meta entries of
+  // kSealedMetaPrefixes (table "meta", record id the key, column "value"),
+  // and unseals them on read. Opened without keys it writes plain
   // text and a read of a sealed field fails with kPermissionDenied.
   virtual bool HasDataKey() const = 0;
   // Inside a transaction: re-seals every sealed field under the current
@@ -201,6 +203,13 @@ bool SourceIsSealed(const Source& source);
 // Incidents whose location is sealed at rest: those no output ever shows
 // (internal use, withdrawn). The assessment still counts their locations.
 bool LocationIsSealed(Consent consent);
+
+// Meta entries that are confidential records: an incident's review history
+// (reviewers' comments, the values each edit changed) and the reasons given
+// when a withdrawn testimony's consent is restored.
+inline constexpr std::array<std::string_view, 2> kSealedMetaPrefixes = {
+    "incident.history/", "source.consent.restorations/"};
+bool MetaIsSealed(std::string_view key);
 
 // Collections whose every document is sealed at rest, because their free
 // text is confidential (decision rationales, engagement notes, petition

@@ -963,6 +963,10 @@ Result<std::optional<std::string>> PostgresStore::GetMeta(std::string_view key) 
   params_.Add(key);
   MARA_ASSIGN_OR_RETURN(Rows rows, Read("get_meta", "SELECT value FROM meta WHERE key = $1"));
   if (rows.size() == 0) return std::optional<std::string>();
+  if (MetaIsSealed(key)) {
+    MARA_ASSIGN_OR_RETURN(std::string plain, sealer_.Unseal(rows.Text(0, 0), "meta", key, "value"));
+    return std::optional<std::string>(std::move(plain));
+  }
   return std::optional<std::string>(std::string(rows.Text(0, 0)));
 }
 
@@ -976,7 +980,12 @@ Result<std::vector<std::pair<std::string, std::string>>> PostgresStore::ListMeta
                       "ORDER BY key"));
   std::vector<std::pair<std::string, std::string>> out;
   for (int i = 0; i < rows.size(); ++i) {
-    out.emplace_back(std::string(rows.Text(i, 0)), std::string(rows.Text(i, 1)));
+    std::string key(rows.Text(i, 0));
+    std::string value(rows.Text(i, 1));
+    if (MetaIsSealed(key)) {
+      MARA_ASSIGN_OR_RETURN(value, sealer_.Unseal(value, "meta", key, "value"));
+    }
+    out.emplace_back(std::move(key), std::move(value));
   }
   return out;
 }
@@ -984,6 +993,11 @@ Result<std::vector<std::pair<std::string, std::string>>> PostgresStore::ListMeta
 Status PostgresStore::PutMeta(std::string_view key, std::string_view value) {
   if (key == kDataVersionKey) {
     return Status::InvalidArgument(Where() + ": meta key 'data_version' belongs to the store");
+  }
+  std::string sealed;
+  if (MetaIsSealed(key)) {
+    MARA_ASSIGN_OR_RETURN(sealed, sealer_.Seal(value, "meta", key, "value"));
+    value = sealed;
   }
   params_.Clear();
   params_.Add(key);
@@ -1468,6 +1482,30 @@ Result<int64_t> PostgresStore::ResealFields() {
       MARA_ASSIGN_OR_RETURN(Rows up,
                             Read("reseal_doc_" + table, "UPDATE " + table + " SET doc = $2 WHERE " +
                                                             std::string(t.key_sql) + " = $1"));
+      ++rewritten;
+    }
+  }
+  // Sealed meta entries, bound to their key.
+  for (std::string_view prefix : kSealedMetaPrefixes) {
+    params_.Clear();
+    params_.Add(prefix);
+    MARA_ASSIGN_OR_RETURN(Rows entries, Read("reseal_list_meta",
+                                             "SELECT key, value FROM meta WHERE "
+                                             "left(key, length($1::text)) = $1::text"));
+    std::vector<std::pair<std::string, std::string>> pending;
+    for (int i = 0; i < entries.size(); ++i) {
+      if (sealer_.NeedsReseal(entries.Text(i, 1))) {
+        pending.emplace_back(entries.Text(i, 0), entries.Text(i, 1));
+      }
+    }
+    for (auto& [key, stored] : pending) {
+      MARA_ASSIGN_OR_RETURN(std::string plain, sealer_.Unseal(stored, "meta", key, "value"));
+      MARA_ASSIGN_OR_RETURN(std::string sealed, sealer_.Seal(plain, "meta", key, "value"));
+      params_.Clear();
+      params_.Add(key);
+      params_.Add(sealed);
+      MARA_ASSIGN_OR_RETURN(Rows up,
+                            Read("reseal_meta", "UPDATE meta SET value = $2 WHERE key = $1"));
       ++rewritten;
     }
   }

@@ -18,6 +18,13 @@ std::string SealedDocKey(const Engagement& v) {
 std::string SealedDocKey(const Petition& v) { return v.party + "/" + v.filed.ToString(); }
 std::string SealedDocKey(const NameReview& v) { return v.origin + "/" + v.query; }
 
+bool MetaIsSealed(std::string_view key) {
+  for (std::string_view prefix : kSealedMetaPrefixes) {
+    if (key.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
 bool LocationIsSealed(Consent consent) {
   return consent == Consent::kInternalUse || consent == Consent::kWithdrawn;
 }
@@ -520,6 +527,32 @@ Result<int64_t> ResealFields(Db& db, const Sealer& sealer) {
       MARA_ASSIGN_OR_RETURN(StmtRef up,
                             db.Prepare("UPDATE " + std::string(t.table) + " SET doc = ?2 WHERE " +
                                        std::string(t.key_sql) + " = ?1"));
+      up->BindText(1, key);
+      up->BindText(2, sealed);
+      MARA_RETURN_IF_ERROR(up->Run());
+      ++rewritten;
+    }
+  }
+  // Sealed meta entries, bound to their key.
+  for (std::string_view prefix : kSealedMetaPrefixes) {
+    std::vector<std::pair<std::string, std::string>> entries;
+    {
+      MARA_ASSIGN_OR_RETURN(
+          StmtRef stmt,
+          db.Prepare("SELECT key, value FROM meta WHERE substr(key, 1, ?2) = ?1 ORDER BY key"));
+      stmt->BindText(1, prefix);
+      stmt->BindInt(2, static_cast<int64_t>(prefix.size()));
+      while (true) {
+        MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+        if (!row) break;
+        if (!sealer.NeedsReseal(stmt->ColumnText(1))) continue;
+        entries.emplace_back(stmt->ColumnText(0), stmt->ColumnText(1));
+      }
+    }
+    for (auto& [key, stored] : entries) {
+      MARA_ASSIGN_OR_RETURN(std::string plain, sealer.Unseal(stored, "meta", key, "value"));
+      MARA_ASSIGN_OR_RETURN(std::string sealed, sealer.Seal(plain, "meta", key, "value"));
+      MARA_ASSIGN_OR_RETURN(StmtRef up, db.Prepare("UPDATE meta SET value = ?2 WHERE key = ?1"));
       up->BindText(1, key);
       up->BindText(2, sealed);
       MARA_RETURN_IF_ERROR(up->Run());

@@ -964,6 +964,11 @@ Result<std::optional<std::string>> SqliteStore::GetMeta(std::string_view key) {
   stmt->BindText(1, key);
   MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return std::optional<std::string>();
+  if (MetaIsSealed(key)) {
+    MARA_ASSIGN_OR_RETURN(std::string plain,
+                          sealer_.Unseal(stmt->ColumnText(0), "meta", key, "value"));
+    return std::optional<std::string>(std::move(plain));
+  }
   return std::optional<std::string>(std::string(stmt->ColumnText(0)));
 }
 
@@ -978,7 +983,12 @@ Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::ListMeta(
   while (true) {
     MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) break;
-    out.emplace_back(std::string(stmt->ColumnText(0)), std::string(stmt->ColumnText(1)));
+    std::string key(stmt->ColumnText(0));
+    std::string value(stmt->ColumnText(1));
+    if (MetaIsSealed(key)) {
+      MARA_ASSIGN_OR_RETURN(value, sealer_.Unseal(value, "meta", key, "value"));
+    }
+    out.emplace_back(std::move(key), std::move(value));
   }
   return out;
 }
@@ -990,6 +1000,11 @@ Status SqliteStore::PutMeta(std::string_view key, std::string_view value) {
   MARA_ASSIGN_OR_RETURN(StmtRef stmt,
                         db_->Prepare("INSERT INTO meta(key, value) VALUES (?1, ?2) "
                                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+  std::string sealed;
+  if (MetaIsSealed(key)) {
+    MARA_ASSIGN_OR_RETURN(sealed, sealer_.Seal(value, "meta", key, "value"));
+    value = sealed;
+  }
   stmt->BindText(1, key);
   stmt->BindText(2, value);
   // Meta holds caches of derived data, so writing it is not a data change.
