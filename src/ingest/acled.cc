@@ -38,8 +38,9 @@ class AcledImport {
         std::unique_ptr<CsvTable> table,
         CsvTable::Open(path,
                        {"event_id_cnty", "event_date", "time_precision", "sub_event_type", "actor1",
-                        "assoc_actor_1", "inter1", "country", "admin1", "location", "latitude",
-                        "longitude", "source", "notes"},
+                        "inter1", "country"},
+                       {"assoc_actor_1", "actor2", "assoc_actor_2", "inter2", "admin1", "location",
+                        "latitude", "longitude", "source", "notes"},
                        options_.max_record_bytes));
     table_ = table.get();
     MARA_ASSIGN_OR_RETURN(writer_, RegistryWriter::Load(store_, &result_));

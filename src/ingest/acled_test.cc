@@ -135,7 +135,8 @@ TEST_F(AcledTest, MalformedInput) {
   auto svac = Run(ImportAcled, Fixture("svac_small.csv"));
   ASSERT_FALSE(svac.ok());
   EXPECT_EQ(svac.status().message(),
-            "line 1: missing column 'event_id_cnty' (is this the right --format?)");
+            "line 1: missing columns 'event_id_cnty', 'event_date', 'time_precision', "
+            "'sub_event_type', 'actor1', 'inter1', 'country' (is this the right --format?)");
 }
 
 TEST(AcledParsing, Dates) {

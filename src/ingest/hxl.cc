@@ -92,7 +92,7 @@ class HxlImport {
       MARA_ASSIGN_OR_RETURN(mapping_, LoadHxlMapping(options_.mapping));
     }
     MARA_ASSIGN_OR_RETURN(std::unique_ptr<CsvTable> table,
-                          CsvTable::Open(path, {}, options_.max_record_bytes));
+                          CsvTable::Open(path, {}, {}, options_.max_record_bytes));
     table_ = table.get();
     std::vector<std::string> tags;
     if (IsTagRow(std::vector<std::string_view>(table->header().begin(), table->header().end()))) {
