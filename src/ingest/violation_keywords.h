@@ -37,8 +37,8 @@ inline constexpr size_t kMaxKeywordGap = 8;
 class ViolationKeywords {
  public:
   static Result<ViolationKeywords> Parse(std::string_view table);
-  // The compiled table; kInternal if it does not parse (a build defect the
-  // tests catch).
+  // The compiled table; kCorruption if it does not parse (a build defect
+  // the tests catch).
   static Result<const ViolationKeywords*> Builtin();
 
   std::vector<Violation> Find(std::string_view text) const;
