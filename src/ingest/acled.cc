@@ -6,6 +6,7 @@
 
 #include "common/text.h"
 #include "ingest/party_matcher.h"
+#include "ingest/violation_keywords.h"
 
 namespace mara {
 namespace {
@@ -16,7 +17,7 @@ bool ParseInt(std::string_view s, int* out) {
 }
 
 Result<std::optional<double>> Coordinate(const CsvTable& t, std::string_view column) {
-  const std::string_view text = TrimBlanks(t.Get(column));
+  const std::string_view text = t.Get(column);
   if (text.empty()) return std::optional<double>();
   double v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -34,12 +35,14 @@ class AcledImport {
 
   Status Run(const std::string& path) {
     MARA_ASSIGN_OR_RETURN(agenda_, AgendaRule::Parse(options_.agenda));
+    MARA_ASSIGN_OR_RETURN(keywords_, ViolationKeywords::Builtin());
     MARA_ASSIGN_OR_RETURN(
         std::unique_ptr<CsvTable> table,
         CsvTable::Open(path,
                        {"event_id_cnty", "event_date", "time_precision", "sub_event_type", "actor1",
-                        "assoc_actor_1", "inter1", "country", "admin1", "location", "latitude",
-                        "longitude", "source", "notes"},
+                        "inter1", "country"},
+                       {"assoc_actor_1", "actor2", "assoc_actor_2", "inter2", "admin1", "location",
+                        "latitude", "longitude", "source", "notes"},
                        options_.max_record_bytes));
     table_ = table.get();
     MARA_ASSIGN_OR_RETURN(writer_, RegistryWriter::Load(store_, &result_));
@@ -62,38 +65,41 @@ class AcledImport {
  private:
   Status Row() {
     const CsvTable& t = *table_;
-    if (TrimBlanks(t.Get("sub_event_type")) != "Sexual violence") {
+    if (!SameVocabulary(t.Get("sub_event_type"), "Sexual violence")) {
       ++skipped_;
       return Status::Ok();
     }
     Incident v;
-    v.id = "ACLED-" + std::string(TrimBlanks(t.Get("event_id_cnty")));
+    MARA_ASSIGN_OR_RETURN(const std::string_view event_id, t.Required("event_id_cnty"));
+    v.id = "ACLED-" + std::string(event_id);
     if (!IsValidId(v.id)) {
-      return t.FieldError("event_id_cnty",
-                          "not a usable event id: " + QuoteForMessage(t.Get("event_id_cnty")));
+      return t.FieldError("event_id_cnty", "not a usable event id: " + QuoteForMessage(event_id));
     }
-    std::optional<Date> date = ParseAcledDate(TrimBlanks(t.Get("event_date")));
+    MARA_ASSIGN_OR_RETURN(const std::string_view event_date, t.Required("event_date"));
+    std::optional<Date> date = ParseAcledDate(event_date);
     if (!date) {
       return t.FieldError("event_date", "expected a date such as 2023-05-14 or 14 May 2023, got " +
-                                            QuoteForMessage(t.Get("event_date")));
+                                            QuoteForMessage(event_date));
     }
     v.date = *date;
+    MARA_ASSIGN_OR_RETURN(const std::string_view precision_text, t.Required("time_precision"));
     int precision = 0;
-    if (!ParseInt(TrimBlanks(t.Get("time_precision")), &precision) || precision < 1 ||
-        precision > 3) {
+    if (!ParseInt(precision_text, &precision) || precision < 1 || precision > 3) {
       return t.FieldError("time_precision",
-                          "expected 1, 2 or 3, got " + QuoteForMessage(t.Get("time_precision")));
+                          "expected 1, 2 or 3, got " + QuoteForMessage(precision_text));
     }
     v.date_precision = precision == 1   ? DatePrecision::kDay
                        : precision == 2 ? DatePrecision::kWeek
                                         : DatePrecision::kMonth;
-    const std::string_view country = TrimBlanks(t.Get("country"));
-    if (country.empty()) return t.FieldError("country", "empty country");
+    MARA_ASSIGN_OR_RETURN(const std::string_view country, t.Required("country"));
     v.situation = SituationIdFor(country);
-    v.location.name = std::string(TrimBlanks(t.Get("location")));
-    if (v.location.name.empty()) v.location.name = std::string(TrimBlanks(t.Get("admin1")));
-    if (v.location.name.empty()) return t.FieldError("location", "empty location and admin1");
-    if (const std::string_view admin1 = TrimBlanks(t.Get("admin1")); !admin1.empty()) {
+    v.location.name = std::string(t.Get("location"));
+    if (v.location.name.empty()) v.location.name = std::string(t.Get("admin1"));
+    if (v.location.name.empty()) {
+      return t.FieldError(t.Has("location") ? "location" : "admin1",
+                          "missing value in both location and admin1");
+    }
+    if (const std::string_view admin1 = t.Get("admin1"); !admin1.empty()) {
       v.location.admin1 = std::string(admin1);
     }
     MARA_ASSIGN_OR_RETURN(v.location.lat, Coordinate(t, "latitude"));
@@ -104,25 +110,50 @@ class AcledImport {
     if (v.location.lon && (*v.location.lon < -180 || *v.location.lon > 180)) {
       return t.FieldError("longitude", "outside -180..180");
     }
-    const std::string_view notes = TrimBlanks(t.Get("notes"));
-    v.violations = ViolationsFromNotes(notes);
+    const std::string_view notes = t.Get("notes");
+    v.violations = keywords_->Find(notes);
     if (!notes.empty()) v.narrative = std::string(notes);
     v.nexus = {Nexus::kPerpetratorAffiliation};
     v.status = IncidentStatus::kReported;
 
-    std::vector<std::string> actors;
-    const std::string_view actor1 = TrimBlanks(t.Get("actor1"));
-    if (actor1.empty()) return t.FieldError("actor1", "empty actor");
-    actors.emplace_back(actor1);
+    MARA_ASSIGN_OR_RETURN(const std::string_view inter1_text, t.Required("inter1"));
+    const std::optional<int> inter1 = ParseAcledInterCode(inter1_text);
+    if (!inter1) {
+      return t.FieldError("inter1",
+                          "expected an ACLED inter code, 0..8 or its name such as "
+                          "'State forces', got " +
+                              QuoteForMessage(inter1_text));
+    }
+    // Who is named, and whether each is a state party: actor1 by its inter
+    // code (1 state forces, 8 external/other forces), associated actors by
+    // the codebook's state-forces names ("Police Forces of X (2019-)").
+    struct NamedActor {
+      std::string name;
+      PartyKind kind;
+      std::vector<std::string> fallbacks;
+    };
+    std::vector<NamedActor> actors;
+    MARA_ASSIGN_OR_RETURN(const std::string_view actor1, t.Required("actor1"));
+    actors.push_back({std::string(actor1),
+                      *inter1 == 1 || *inter1 == 8 ? PartyKind::kState : PartyKind::kNonState,
+                      {}});
     std::string_view rest = t.Get("assoc_actor_1");
     while (!rest.empty()) {
       const size_t semi = rest.find(';');
-      const std::string_view a = TrimBlanks(rest.substr(0, semi));
-      if (!a.empty()) actors.emplace_back(a);
+      const std::string_view a = CellValue(rest.substr(0, semi));
+      if (!a.empty()) {
+        actors.push_back({std::string(a),
+                          AcledStateForcesCountry(a) ? PartyKind::kState : PartyKind::kNonState,
+                          {}});
+      }
       rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
     }
-    std::string inter1(TrimBlanks(t.Get("inter1")));
-    const PartyKind kind = inter1 == "1" ? PartyKind::kState : PartyKind::kNonState;
+    for (NamedActor& a : actors) {
+      if (a.kind != PartyKind::kState) continue;
+      if (std::optional<std::string> state = AcledStateForcesCountry(a.name)) {
+        a.fallbacks.push_back("Government of " + *state);
+      }
+    }
 
     // Everything below writes, so the row is known to be well formed first.
     if (!writer_->SituationExists(v.situation)) {
@@ -131,7 +162,7 @@ class AcledImport {
     }
     for (size_t i = 0; i < actors.size(); ++i) {
       Result<std::string> party =
-          matcher_->Match(actors[i], v.situation, i == 0 ? kind : PartyKind::kNonState);
+          matcher_->Match(actors[i].name, v.situation, actors[i].kind, actors[i].fallbacks);
       if (!party.ok()) {
         return t.FieldError(i == 0 ? "actor1" : "assoc_actor_1", party.status().message());
       }
@@ -141,7 +172,7 @@ class AcledImport {
       }
     }
     v.sources = {"ACLED"};
-    if (const std::string_view source = TrimBlanks(t.Get("source")); !source.empty()) {
+    if (const std::string_view source = t.Get("source"); !source.empty()) {
       Source s;
       s.id = SlugId("ACLED-SRC", source);
       s.kind = SourceKind::kMedia;
@@ -164,6 +195,7 @@ class AcledImport {
   const DatasetSink& sink_;
   DatasetImportResult& result_;
   AgendaRule agenda_;
+  const ViolationKeywords* keywords_ = nullptr;
   const CsvTable* table_ = nullptr;
   std::unique_ptr<RegistryWriter> writer_;
   std::unique_ptr<PartyMatcher> matcher_;
@@ -203,26 +235,57 @@ std::optional<Date> ParseAcledDate(std::string_view text) {
   return std::nullopt;
 }
 
-std::vector<Violation> ViolationsFromNotes(std::string_view notes) {
-  const std::string text = Fold(notes);
-  static const std::pair<std::string_view, Violation> kWords[] = {
-      {"rape", Violation::kRape},
-      {"sexual slavery", Violation::kSexualSlavery},
-      {"sex slave", Violation::kSexualSlavery},
-      {"forced prostitution", Violation::kForcedProstitution},
-      {"forced marriage", Violation::kForcedMarriage},
-      {"forcibly married", Violation::kForcedMarriage},
-      {"sexual torture", Violation::kSexualTorture},
-      {"mutilat", Violation::kSexualMutilation},
-      {"stripped naked", Violation::kForcedNudity},
-      {"forced nudity", Violation::kForcedNudity},
-  };
-  std::set<Violation> found;
-  for (const auto& [word, violation] : kWords) {
-    if (text.find(word) != std::string::npos) found.insert(violation);
+std::optional<int> ParseAcledInterCode(std::string_view cell) {
+  const std::string_view text = CellValue(cell);
+  int code = 0;
+  if (ParseInt(text, &code)) {
+    if (code < 0 || code > 8) return std::nullopt;
+    return code;
   }
-  if (found.empty()) return {Violation::kOtherComparableGravity};
-  return std::vector<Violation>(found.begin(), found.end());
+  static constexpr std::pair<std::string_view, int> kNames[] = {
+      {"State forces", 1},
+      {"Rebel group", 2},
+      {"Rebel groups", 2},
+      {"Political militia", 3},
+      {"Political militias", 3},
+      {"Identity militia", 4},
+      {"Identity militias", 4},
+      {"Rioters", 5},
+      {"Protesters", 6},
+      {"Civilians", 7},
+      {"External/Other forces", 8},
+      {"External/Other force", 8},
+  };
+  for (const auto& entry : kNames) {
+    if (SameVocabulary(text, entry.first)) return entry.second;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> AcledStateForcesCountry(std::string_view actor) {
+  const std::string text(TrimBlanks(actor));
+  static constexpr std::string_view kPrefixes[] = {"military forces of ", "police forces of ",
+                                                   "government of "};
+  std::string lower = text;
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  for (std::string_view prefix : kPrefixes) {
+    if (!lower.starts_with(prefix)) continue;
+    std::string_view rest = std::string_view(text).substr(prefix.size());
+    // The period of government: " (2000-)", " (1989-2019)".
+    for (size_t open = rest.find('('); open != std::string_view::npos;
+         open = rest.find('(', open + 1)) {
+      if (open + 1 < rest.size() && rest[open + 1] >= '0' && rest[open + 1] <= '9') {
+        rest = rest.substr(0, open);
+        break;
+      }
+    }
+    rest = TrimBlanks(rest);
+    if (rest.empty()) return std::nullopt;
+    return std::string(rest);
+  }
+  return std::nullopt;
 }
 
 }  // namespace mara

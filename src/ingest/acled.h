@@ -4,30 +4,42 @@
 //
 // Contract:
 // - Required columns: event_id_cnty, event_date, time_precision,
-//   sub_event_type, actor1, assoc_actor_1, inter1, country, admin1,
-//   location, latitude, longitude, source, notes. The other columns of the
-//   export are allowed and ignored.
-// - Any other sub_event_type is skipped and counted (a note), never an
+//   sub_event_type, actor1, inter1, country. Optional: assoc_actor_1,
+//   admin1, location, latitude, longitude, source, notes (and actor2,
+//   assoc_actor_2, inter2, which are not used). Other columns are ignored.
+//   Header names and cells follow the rules of dataset_import.h: case and
+//   blanks around header names do not matter, and NA, N/A, NULL or an
+//   empty cell is a missing value.
+// - An event whose sub_event_type is not "Sexual violence" (compared
+//   ignoring case and spacing) is skipped and counted (a note), never an
 //   error. A sexual-violence event becomes incident "ACLED-<event_id_cnty>":
 //   status reported; date event_date (YYYY-MM-DD, or "14 May 2023") with
 //   precision from time_precision (1 day, 2 week, 3 month); location from
 //   location/admin1/latitude/longitude; situation SituationIdFor(country),
 //   created when missing (agenda rule of DatasetImportOptions); violations
-//   read from the notes (rape, sexual slavery, forced marriage, forced
-//   prostitution, sexual torture, mutilation, forced nudity; else
-//   other_comparable_gravity); nexus perpetrator_affiliation; sources the
-//   ACLED data set ("ACLED") and the reporting source named in `source`;
-//   notes as the (confidential) narrative; actor1 and each actor of
-//   assoc_actor_1 (split at ';') resolved by PartyMatcher (origin "acled",
-//   new parties "ACLED-..."; state when inter1 is 1) and attributed with
-//   standard credible_information.
-// - Row errors: an empty or malformed event id or actor1, a bad date,
-//   time_precision or coordinate. Re-importing the same file changes
-//   nothing. Streams the file; one thread.
+//   read from the notes with the keyword table (violation_keywords.h);
+//   nexus perpetrator_affiliation; sources the ACLED data set ("ACLED") and
+//   the reporting source named in `source`; notes as the (confidential)
+//   narrative; actor1 and each actor of assoc_actor_1 (split at ';')
+//   resolved by PartyMatcher (origin "acled", new parties "ACLED-...", in
+//   the incident's situation) and attributed with standard
+//   credible_information.
+// - Party kinds: actor1 is a state party when inter1 is 1 (state forces)
+//   or 8 (external/other forces), else non-state; an associated actor is a
+//   state party when its name is a state-forces name of the codebook
+//   (AcledStateForcesCountry). A state-forces name of country X that the
+//   registry does not know as spelled is also tried as "Government of X",
+//   the name SVAC and UCDP give states.
+// - Row errors: a missing or malformed event id, event_date,
+//   time_precision, country, actor1 or inter1, a missing location and
+//   admin1, a bad coordinate. Re-importing the same file changes nothing.
+//   Streams the file; one thread.
 #ifndef MARA_INGEST_ACLED_H_
 #define MARA_INGEST_ACLED_H_
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 #include "ingest/dataset_import.h"
@@ -42,8 +54,17 @@ Status ImportAcled(Store& store, const std::string& path, const DatasetImportOpt
 // three-letter); nullopt otherwise.
 std::optional<Date> ParseAcledDate(std::string_view text);
 
-// The violations the notes of an event name, in taxonomy order; never empty.
-std::vector<Violation> ViolationsFromNotes(std::string_view notes);
+// An inter code of ACLED's codebook: "0".."8", or its name ("State
+// forces", "Rebel group", ..., "External/Other forces"; case and spacing
+// ignored); nullopt otherwise.
+std::optional<int> ParseAcledInterCode(std::string_view cell);
+
+// The country X of a state-forces actor as ACLED's codebook names them:
+// "Military Forces of X (2000-)", "Police Forces of X (1989-2019)",
+// "Government of X (2019-)", with anything after the period ("Military
+// Forces of X (2019-) Navy") left out; the period itself may be absent.
+// The prefix is compared ignoring case. nullopt for any other name.
+std::optional<std::string> AcledStateForcesCountry(std::string_view actor);
 
 }  // namespace mara
 

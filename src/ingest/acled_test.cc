@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "common/text.h"
 #include "domain/json_codec.h"
 #include "ingest/import_test_support.h"
 
@@ -135,7 +138,193 @@ TEST_F(AcledTest, MalformedInput) {
   auto svac = Run(ImportAcled, Fixture("svac_small.csv"));
   ASSERT_FALSE(svac.ok());
   EXPECT_EQ(svac.status().message(),
-            "line 1: missing column 'event_id_cnty' (is this the right --format?)");
+            "line 1: missing columns 'event_id_cnty', 'event_date', 'time_precision', "
+            "'sub_event_type', 'actor1', 'inter1', 'country' (is this the right --format?)");
+}
+
+// An export written by R's write.csv: a row-name column with an empty name,
+// quoted strings, NA for missing values, no actor2, assoc_actor_2 or inter2
+// columns and a column ACLED does not have.
+TEST_F(AcledTest, RExportWithNaCellsAndMissingOptionalColumns) {
+  auto r = Run(ImportAcled, Fixture("acled_r_export.csv"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->inserted.Of(Collection::kIncidents), 2);
+  EXPECT_EQ(r->notes[0], "acled: 2 sexual-violence events, 1 other events skipped");
+
+  auto first = Get("ACLED-RQA1");
+  ASSERT_TRUE(first.has_value());
+  ASSERT_EQ(first->perpetrators.size(), 1u) << "assoc_actor_1 NA names no one";
+  EXPECT_FALSE(first->location.lat.has_value());
+  EXPECT_FALSE(first->location.lon.has_value());
+  EXPECT_EQ(first->sources, std::vector<std::string>{"ACLED"}) << "source NA cites nothing";
+  EXPECT_EQ(first->violations, std::vector<Violation>{Violation::kRape});
+
+  auto second = Get("ACLED-RQA2");
+  ASSERT_TRUE(second.has_value());
+  EXPECT_FALSE(second->location.admin1.has_value()) << "admin1 N/A";
+  EXPECT_EQ(second->location.name, "Town R");
+  EXPECT_FALSE(second->narrative.has_value()) << "notes NA";
+  EXPECT_EQ(second->violations, std::vector<Violation>{Violation::kOtherComparableGravity});
+  ASSERT_EQ(second->perpetrators.size(), 1u) << "assoc_actor_1 null names no one";
+
+  const Bundle b = Registry();
+  for (const Party& p : b.parties) {
+    EXPECT_NE(Fold(p.name), "na") << p.id;
+    EXPECT_NE(Fold(p.name), "null") << p.id;
+  }
+  const Party* army = FindParty(b, first->perpetrators[0].party);
+  ASSERT_NE(army, nullptr);
+  EXPECT_EQ(army->kind, PartyKind::kState);
+  const Party* rebels = FindParty(b, second->perpetrators[0].party);
+  ASSERT_NE(rebels, nullptr);
+  EXPECT_EQ(rebels->kind, PartyKind::kNonState);
+}
+
+// A byte order mark, CRLF line ends, header names in other cases and with
+// blanks, sub_event_type in other cases and spacing, and notes over two
+// lines.
+TEST_F(AcledTest, BomCrlfHeaderCaseAndQuotedNewline) {
+  StoreRegistry();
+  auto failed = Run(ImportAcled, Fixture("acled_bom_crlf.csv"));
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().message(),
+            "line 5, column 3 'time_precision': missing value (got 'NA')")
+      << "the quoted line break counts as a line";
+
+  DatasetImportOptions skip;
+  skip.skip_invalid = true;
+  auto r = Run(ImportAcled, Fixture("acled_bom_crlf.csv"), skip);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->inserted.Of(Collection::kIncidents), 2);
+  EXPECT_EQ(r->rejected, 1);
+  ASSERT_EQ(rejected_.header.size(), 14u);
+  EXPECT_EQ(rejected_.header[0], "Event_ID_Cnty");
+  auto first = Get("ACLED-BCR1");
+  ASSERT_TRUE(first.has_value()) << "' sexual  violence ' is the sexual-violence sub-event";
+  EXPECT_EQ(first->violations, std::vector<Violation>{Violation::kForcedMarriage});
+  ASSERT_TRUE(first->narrative.has_value());
+  EXPECT_EQ(*first->narrative,
+            "Fighters abducted a girl.\r\nShe was forced into marriage with a commander.");
+  EXPECT_EQ(first->perpetrators[0].party, "P-PLF");
+  auto second = Get("ACLED-BCR2");
+  ASSERT_TRUE(second.has_value()) << "'SEXUAL VIOLENCE' too";
+  EXPECT_EQ(second->violations, std::vector<Violation>{Violation::kForcedNudity});
+  EXPECT_EQ(second->perpetrators[0].party, "P-ARMY");
+}
+
+// inter1 8 (external/other forces) is a state party: Russia's forces in
+// Ukraine's situation; state-forces names among the associated actors are
+// state parties too; inter1 may be the code's name.
+TEST_F(AcledTest, ExternalForcesAreStateParties) {
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->Put(Situation{"SIT-country-z", "Country Z", true}).ok());
+  Party z;
+  z.id = "P-GOVZ";
+  z.name = "Government of Country Z";
+  z.kind = PartyKind::kState;
+  z.situation = "SIT-country-z";
+  ASSERT_TRUE(store_->Put(z).ok());
+  ASSERT_TRUE(store_->Commit().ok());
+
+  auto r = Run(ImportAcled, Fixture("acled_external_forces.csv"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->inserted.Of(Collection::kIncidents), 3);
+  const Bundle b = Registry();
+
+  auto first = Get("ACLED-UKR1");
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->situation, "SIT-ukraine");
+  EXPECT_EQ(first->violations,
+            (std::vector<Violation>{Violation::kSexualTorture, Violation::kSexualMutilation}));
+  ASSERT_EQ(first->perpetrators.size(), 3u);
+  const Party* russia = FindParty(b, first->perpetrators[0].party);
+  ASSERT_NE(russia, nullptr);
+  EXPECT_EQ(russia->name, "Military Forces of Russia (2000-)");
+  EXPECT_EQ(russia->kind, PartyKind::kState);
+  EXPECT_EQ(russia->situation, "SIT-ukraine");
+  const Party* police = FindParty(b, first->perpetrators[1].party);
+  ASSERT_NE(police, nullptr);
+  EXPECT_EQ(police->name, "Police Forces of Russia (2000-)");
+  EXPECT_EQ(police->kind, PartyKind::kState) << "a state-forces name among assoc_actor_1";
+  const Party* militia = FindParty(b, first->perpetrators[2].party);
+  ASSERT_NE(militia, nullptr);
+  EXPECT_EQ(militia->kind, PartyKind::kNonState);
+
+  auto second = Get("ACLED-UKR2");
+  ASSERT_TRUE(second.has_value());
+  const Party* ukraine = FindParty(b, second->perpetrators[0].party);
+  ASSERT_NE(ukraine, nullptr);
+  EXPECT_EQ(ukraine->kind, PartyKind::kState) << "inter1 'State forces'";
+  EXPECT_EQ(second->violations, std::vector<Violation>{Violation::kOtherComparableGravity});
+
+  auto third = Get("ACLED-UKR3");
+  ASSERT_TRUE(third.has_value());
+  EXPECT_EQ(third->perpetrators[0].party, "P-GOVZ")
+      << "Country Z's forces are the stored Government of Country Z";
+  EXPECT_EQ(third->violations, std::vector<Violation>{Violation::kSexualSlavery});
+}
+
+TEST_F(AcledTest, MissingColumnsAreNamedTogether) {
+  auto r = Run(ImportAcled, Fixture("acled_missing_columns.csv"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "line 1: missing columns 'actor1', 'inter1', 'country' (is this the right --format?)");
+}
+
+// A required value that is missing (empty, NA, N/A, NULL) or wrong fails the
+// import naming its line and column, or rejects the row with
+// --skip-invalid.
+TEST_F(AcledTest, MissingRequiredValues) {
+  auto failed = Run(ImportAcled, Fixture("acled_missing_values.csv"));
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().message(), "line 2, column 8 'actor1': missing value (got 'NA')");
+  EXPECT_EQ(store_->Counts().value().Of(Collection::kIncidents), 0);
+
+  DatasetImportOptions skip;
+  skip.skip_invalid = true;
+  auto r = Run(ImportAcled, Fixture("acled_missing_values.csv"), skip);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->inserted.Of(Collection::kIncidents), 1);
+  EXPECT_EQ(r->rejected, 5);
+  std::vector<std::string> reasons;
+  for (const auto& row : rejected_.rows) reasons.push_back(row.back());
+  EXPECT_EQ(reasons,
+            (std::vector<std::string>{
+                "line 2, column 8 'actor1': missing value (got 'NA')",
+                "line 3, column 10 'inter1': expected an ACLED inter code, 0..8 or its name such "
+                "as 'State forces', got '9'",
+                "line 4, column 2 'event_date': missing value (got 'NULL')",
+                "line 5, column 22 'location': missing value in both location and admin1",
+                "line 6, column 18 'country': missing value (got 'NA')",
+            }));
+  for (const Party& p : Registry().parties) EXPECT_NE(Fold(p.name), "na") << p.id;
+}
+
+TEST(AcledParsing, InterCodes) {
+  EXPECT_EQ(ParseAcledInterCode("1"), 1);
+  EXPECT_EQ(ParseAcledInterCode(" 8 "), 8);
+  EXPECT_EQ(ParseAcledInterCode("State forces"), 1);
+  EXPECT_EQ(ParseAcledInterCode("external/other  FORCES"), 8);
+  EXPECT_EQ(ParseAcledInterCode("Rebel group"), 2);
+  EXPECT_EQ(ParseAcledInterCode("9"), std::nullopt);
+  EXPECT_EQ(ParseAcledInterCode("NA"), std::nullopt);
+  EXPECT_EQ(ParseAcledInterCode("army"), std::nullopt);
+}
+
+TEST(AcledParsing, StateForcesCountry) {
+  EXPECT_EQ(AcledStateForcesCountry("Military Forces of Russia (2000-)"), "Russia");
+  EXPECT_EQ(AcledStateForcesCountry("Police Forces of Sudan (1989-2019)"), "Sudan");
+  EXPECT_EQ(AcledStateForcesCountry("military forces of Democratic Republic of Congo (2019-)"),
+            "Democratic Republic of Congo");
+  EXPECT_EQ(AcledStateForcesCountry("Military Forces of Myanmar (2021-) Navy"), "Myanmar");
+  EXPECT_EQ(AcledStateForcesCountry("Government of Ukraine (2019-)"), "Ukraine");
+  EXPECT_EQ(AcledStateForcesCountry("Police Forces of Chad"), "Chad");
+  EXPECT_EQ(AcledStateForcesCountry("Military Forces of Country X (Unit 3) (2019-)"),
+            "Country X (Unit 3)");
+  EXPECT_EQ(AcledStateForcesCountry("Wagner Group"), std::nullopt);
+  EXPECT_EQ(AcledStateForcesCountry("Militia of Town B"), std::nullopt);
+  EXPECT_EQ(AcledStateForcesCountry("Military Forces of (2000-)"), std::nullopt);
+  EXPECT_EQ(AcledStateForcesCountry("Mutiny of Military Forces of Sudan (2019-)"), std::nullopt);
 }
 
 TEST(AcledParsing, Dates) {
@@ -145,14 +334,6 @@ TEST(AcledParsing, Dates) {
   EXPECT_FALSE(ParseAcledDate("31 June 2023").has_value());
   EXPECT_FALSE(ParseAcledDate("14/05/2023").has_value());
   EXPECT_FALSE(ParseAcledDate("").has_value());
-}
-
-TEST(AcledParsing, ViolationsFromNotes) {
-  EXPECT_EQ(ViolationsFromNotes("Two women were RAPED"), std::vector<Violation>{Violation::kRape});
-  EXPECT_EQ(ViolationsFromNotes("held as sex slaves and raped"),
-            (std::vector<Violation>{Violation::kRape, Violation::kSexualSlavery}));
-  EXPECT_EQ(ViolationsFromNotes("assault"),
-            std::vector<Violation>{Violation::kOtherComparableGravity});
 }
 
 }  // namespace

@@ -82,8 +82,49 @@ std::string SituationIdFor(std::string_view name) { return SlugId("SIT", name); 
 
 // ---------------------------------------------------------------- CsvTable
 
+namespace {
+
+// How a header name is looked up: blanks around it dropped, ASCII letters
+// lower-cased.
+std::string ColumnKey(std::string_view name) {
+  std::string key(TrimBlanks(name));
+  for (char& c : key) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return key;
+}
+
+std::string QuotedList(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += QuoteForMessage(names[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool IsMissingValue(std::string_view cell) {
+  cell = TrimBlanks(cell);
+  if (cell.empty()) return true;
+  if (cell.size() > 4) return false;
+  std::string upper(cell);
+  for (char& c : upper) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return upper == "NA" || upper == "N/A" || upper == "NULL";
+}
+
+std::string_view CellValue(std::string_view cell) {
+  return IsMissingValue(cell) ? std::string_view() : TrimBlanks(cell);
+}
+
+bool SameVocabulary(std::string_view a, std::string_view b) { return Fold(a) == Fold(b); }
+
 Result<std::unique_ptr<CsvTable>> CsvTable::Open(const std::string& path,
                                                  const std::vector<std::string>& required,
+                                                 const std::vector<std::string>& optional,
                                                  size_t max_record_bytes) {
   CsvReader::Options options;
   options.max_record_bytes = max_record_bytes;
@@ -92,20 +133,29 @@ Result<std::unique_ptr<CsvTable>> CsvTable::Open(const std::string& path,
   table->reader_ = std::move(reader);
   MARA_ASSIGN_OR_RETURN(bool got, table->reader_->Next());
   if (!got) return Status::InvalidArgument("empty file, expected a header row");
+  std::unordered_set<std::string> known;
+  for (const std::string& c : required) known.insert(ColumnKey(c));
+  for (const std::string& c : optional) known.insert(ColumnKey(c));
   for (size_t i = 0; i < table->reader_->fields().size(); ++i) {
-    std::string name(table->reader_->fields()[i]);
-    const bool needed = std::find(required.begin(), required.end(), name) != required.end();
-    if (!table->index_.emplace(name, i).second && needed) {
+    std::string name(TrimBlanks(table->reader_->fields()[i]));
+    const std::string key = ColumnKey(name);
+    if (!table->index_.emplace(key, i).second && known.count(key)) {
       return Status::InvalidArgument("line 1: column " + QuoteForMessage(name) +
                                      " appears twice in the header");
     }
     table->header_.push_back(std::move(name));
   }
+  std::vector<std::string> missing;
   for (const std::string& column : required) {
-    if (!table->index_.count(column)) {
-      return Status::InvalidArgument("line 1: missing column " + QuoteForMessage(column) +
-                                     " (is this the right --format?)");
-    }
+    if (!table->index_.count(ColumnKey(column))) missing.push_back(column);
+  }
+  if (missing.size() == 1) {
+    return Status::InvalidArgument("line 1: missing column " + QuoteForMessage(missing[0]) +
+                                   " (is this the right --format?)");
+  }
+  if (!missing.empty()) {
+    return Status::InvalidArgument("line 1: missing columns " + QuotedList(missing) +
+                                   " (is this the right --format?)");
   }
   table->reader_->SetFieldNames(table->header_);
   return table;
@@ -129,17 +179,27 @@ Result<bool> CsvTable::Next() {
 }
 
 bool CsvTable::Has(std::string_view column) const {
-  return index_.find(std::string(column)) != index_.end();
+  return index_.find(ColumnKey(column)) != index_.end();
 }
 
-std::string_view CsvTable::Get(std::string_view column) const {
-  auto it = index_.find(std::string(column));
+std::string_view CsvTable::Raw(std::string_view column) const {
+  auto it = index_.find(ColumnKey(column));
   if (it == index_.end() || it->second >= reader_->fields().size()) return {};
   return reader_->fields()[it->second];
 }
 
+std::string_view CsvTable::Get(std::string_view column) const { return CellValue(Raw(column)); }
+
+Result<std::string_view> CsvTable::Required(std::string_view column) const {
+  const std::string_view value = Get(column);
+  if (!value.empty()) return value;
+  const std::string_view raw = TrimBlanks(Raw(column));
+  return FieldError(column, raw.empty() ? std::string("missing value (empty cell)")
+                                        : "missing value (got " + QuoteForMessage(raw) + ")");
+}
+
 Status CsvTable::FieldError(std::string_view column, std::string_view message) const {
-  auto it = index_.find(std::string(column));
+  auto it = index_.find(ColumnKey(column));
   const std::string number = it == index_.end() ? "?" : std::to_string(it->second + 1);
   return Status::InvalidArgument("line " + std::to_string(line()) + ", column " + number + " " +
                                  QuoteForMessage(column) + ": " + std::string(message));
@@ -152,14 +212,21 @@ Status CsvTable::FieldErrorAt(size_t index, std::string_view label,
                                  std::string(message));
 }
 
-Result<int64_t> CsvTable::Int(std::string_view column) const {
-  std::string_view text = Get(column);
+Result<std::optional<int64_t>> CsvTable::OptionalInt(std::string_view column) const {
+  const std::string_view text = Get(column);
+  if (text.empty()) return std::optional<int64_t>();
   int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+  if (ec != std::errc() || end != text.data() + text.size()) {
     return FieldError(column, "expected an integer, got " + QuoteForMessage(text));
   }
-  return value;
+  return std::optional<int64_t>(value);
+}
+
+Result<int64_t> CsvTable::Int(std::string_view column) const {
+  MARA_RETURN_IF_ERROR(Required(column).status());
+  MARA_ASSIGN_OR_RETURN(std::optional<int64_t> value, OptionalInt(column));
+  return *value;
 }
 
 Status ForEachRow(CsvTable& table, const DatasetImportOptions& options, const DatasetSink& sink,

@@ -19,6 +19,16 @@
 // - AgendaRule::Parse: "all", "none" or a file path naming one situation
 //   per line (matched after folding; '#' starts a comment). kNotFound /
 //   kIOError for a file that cannot be read.
+// - Missing values: a cell that is empty, or that reads NA, N/A or NULL in
+//   any case, with blanks around or not, is missing (IsMissingValue). The
+//   table's getters give "" for it, so every importer treats it as absent;
+//   Required() turns it into an error naming the line and column.
+// - Header names are matched ignoring ASCII case and surrounding blanks;
+//   columns the importer does not know are ignored. Missing required
+//   columns are refused in one message naming every one of them.
+// - Vocabulary (a code's name, a sub-event type, a violation name) is
+//   compared case- and space-insensitively (SameVocabulary,
+//   ParseVocabulary).
 // - Everything here is used from one thread; nothing is shared.
 #ifndef MARA_INGEST_DATASET_IMPORT_H_
 #define MARA_INGEST_DATASET_IMPORT_H_
@@ -26,6 +36,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -33,6 +44,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "domain/enums.h"
 #include "domain/model.h"
 #include "ingest/csv_reader.h"
 #include "ingest/names/resolver.h"
@@ -88,13 +100,49 @@ std::string SituationIdFor(std::string_view name);
 // digest suffix whenever the slug lost information. Deterministic.
 std::string SlugId(std::string_view prefix, std::string_view text);
 
+// True for a cell that holds no value: empty, blanks only, or NA, N/A or
+// NULL in any case with blanks around (as R, pandas and database exports
+// write missing values).
+bool IsMissingValue(std::string_view cell);
+// The cell without surrounding blanks, or "" when it is missing.
+std::string_view CellValue(std::string_view cell);
+
+// Whether two terms of a vocabulary are the same once case, accents and
+// runs of white space are folded ("Sexual violence" and " sexual  VIOLENCE").
+bool SameVocabulary(std::string_view a, std::string_view b);
+
+// The enum value whose name `text` spells, compared as SameVocabulary with
+// '_' and '-' taken as spaces ("Forced marriage", "forced_marriage").
+template <typename E>
+std::optional<E> ParseVocabulary(std::string_view text) {
+  auto spaced = [](std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+      if (c == '_' || c == '-') c = ' ';
+    }
+    return out;
+  };
+  const std::string wanted = spaced(text);
+  const auto& names = EnumNames<E>::kNames;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (SameVocabulary(spaced(names[i]), wanted)) return static_cast<E>(i);
+  }
+  return std::nullopt;
+}
+
 // A CSV file whose header must hold given columns; rows are checked to have
-// the header's width.
+// the header's width. Column names are compared ignoring ASCII case and
+// surrounding blanks. `required` columns must be there (all the missing ones
+// are named in one error: "line 1: missing columns 'a', 'b' (is this the
+// right --format?)"); `optional` ones may be absent, and then read as
+// missing in every row. Neither kind may appear twice. Other columns are
+// ignored.
 class CsvTable {
  public:
   CsvTable() = default;  // use Open()
   static Result<std::unique_ptr<CsvTable>> Open(const std::string& path,
                                                 const std::vector<std::string>& required,
+                                                const std::vector<std::string>& optional,
                                                 size_t max_record_bytes);
 
   // Next row: true, false at the end. A row with invalid UTF-8 or the wrong
@@ -103,9 +151,15 @@ class CsvTable {
   Result<bool> Next();
   bool recoverable() const { return recoverable_; }
 
-  // The cell of a column (the first of that name); "" for a column the
-  // header does not have. Only required columns must be unique.
+  // The value of a column's cell (the first column of that name), trimmed
+  // of blanks; "" when the cell is missing (IsMissingValue) or the header
+  // does not have the column.
   std::string_view Get(std::string_view column) const;
+  // The cell as the file has it; "" for a column the header does not have.
+  std::string_view Raw(std::string_view column) const;
+  // Get(), or for a missing value kInvalidArgument "line 17, column 5
+  // 'actor1': missing value (got 'NA')".
+  Result<std::string_view> Required(std::string_view column) const;
   bool Has(std::string_view column) const;
   const std::vector<std::string_view>& fields() const { return reader_->fields(); }
   const std::vector<std::string>& header() const { return header_; }
@@ -119,8 +173,11 @@ class CsvTable {
   Status FieldError(std::string_view column, std::string_view message) const;
   // The same for a column known by position, labelled e.g. by its hashtag.
   Status FieldErrorAt(size_t index, std::string_view label, std::string_view message) const;
-  // The cell as an integer; kInvalidArgument naming the cell otherwise.
+  // The cell as an integer; kInvalidArgument naming the cell otherwise (a
+  // missing value too).
   Result<int64_t> Int(std::string_view column) const;
+  // The same, with nullopt for a missing value.
+  Result<std::optional<int64_t>> OptionalInt(std::string_view column) const;
 
  private:
   std::unique_ptr<CsvReader> reader_;

@@ -10,13 +10,21 @@
 #include "common/text.h"
 #include "domain/enums.h"
 #include "ingest/party_matcher.h"
+#include "ingest/violation_keywords.h"
 
 namespace mara {
 namespace {
 
-constexpr std::string_view kFields[] = {"id",        "date",       "location",     "admin1",
-                                        "lat",       "lon",        "perpetrators", "victims",
-                                        "situation", "violations", "status",       "standard"};
+constexpr std::string_view kFields[] = {
+    "id",     "date",         "location",       "admin1",    "lat",
+    "lon",    "perpetrators", "victims",        "situation", "violations",
+    "status", "standard",     "incident_filter"};
+
+constexpr std::string_view kNoFilterMessage =
+    "the mapping does not say which rows are sexual-violence incidents: give a mapping file "
+    "(--mapping FILE) with a line such as 'incident_filter = #event+type sexual violence' (the "
+    "rows whose #event+type cell is 'sexual violence') or 'incident_filter = all' (every row "
+    "of the file is one)";
 
 std::string_view TrimCell(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
@@ -65,16 +73,34 @@ bool IsTagRow(const std::vector<std::string_view>& cells) {
 
 Status CheckConstant(const std::string& field, const std::string& value) {
   if (field == "violations") {
-    if (!ParseEnum<Violation>(value))
+    if (!ParseVocabulary<Violation>(value))
       return Status::InvalidArgument("unknown violation " + QuoteForMessage(value));
   } else if (field == "status") {
-    if (!ParseEnum<IncidentStatus>(value))
+    if (!ParseVocabulary<IncidentStatus>(value))
       return Status::InvalidArgument("unknown status " + QuoteForMessage(value));
   } else if (field == "standard") {
-    if (!ParseEnum<Standard>(value))
+    if (!ParseVocabulary<Standard>(value))
       return Status::InvalidArgument("unknown standard " + QuoteForMessage(value));
   }
   return Status::Ok();
+}
+
+// The violations of a mapped cell: violation names separated by ';', or
+// else free text read with the keyword table.
+std::vector<Violation> CellViolations(std::string_view cell, const ViolationKeywords& keywords) {
+  std::set<Violation> named;
+  std::string_view rest = cell;
+  while (!rest.empty()) {
+    const size_t semi = rest.find(';');
+    const std::string_view item = CellValue(rest.substr(0, semi));
+    rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+    if (item.empty()) continue;
+    const std::optional<Violation> v = ParseVocabulary<Violation>(item);
+    if (!v) return keywords.Find(cell);
+    named.insert(*v);
+  }
+  if (named.empty()) return keywords.Find(cell);
+  return std::vector<Violation>(named.begin(), named.end());
 }
 
 class HxlImport {
@@ -91,8 +117,23 @@ class HxlImport {
     } else {
       MARA_ASSIGN_OR_RETURN(mapping_, LoadHxlMapping(options_.mapping));
     }
+    auto filter = mapping_.find("incident_filter");
+    if (filter == mapping_.end() || filter->second.empty()) {
+      return Status::InvalidArgument(std::string(kNoFilterMessage));
+    }
+    filter_all_ = filter->second.size() == 1;
+    if (!filter_all_) {
+      std::string_view rest = filter->second[1];
+      while (!rest.empty()) {
+        const size_t semi = rest.find(';');
+        const std::string_view item = TrimCell(rest.substr(0, semi));
+        if (!item.empty()) filter_values_.push_back(Fold(item));
+        rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+      }
+    }
+    MARA_ASSIGN_OR_RETURN(keywords_, ViolationKeywords::Builtin());
     MARA_ASSIGN_OR_RETURN(std::unique_ptr<CsvTable> table,
-                          CsvTable::Open(path, {}, options_.max_record_bytes));
+                          CsvTable::Open(path, {}, {}, options_.max_record_bytes));
     table_ = table.get();
     std::vector<std::string> tags;
     if (IsTagRow(std::vector<std::string_view>(table->header().begin(), table->header().end()))) {
@@ -108,12 +149,21 @@ class HxlImport {
     }
     tags_ = tags;
     for (const auto& [field, values] : mapping_) {
+      if (field == "incident_filter") continue;
       if (!values.empty() && values.front().starts_with("#")) {
         columns_[field] = FindColumn(values);
       }
     }
     if (columns_["date"] < 0) {
       return Status::InvalidArgument("no column matches the date patterns of the mapping");
+    }
+    if (!filter_all_) {
+      filter_column_ = FindColumn({filter->second[0]});
+      if (filter_column_ < 0) {
+        return Status::InvalidArgument("no column matches the incident_filter pattern " +
+                                       QuoteForMessage(filter->second[0]) +
+                                       " of the mapping, so no row can be told to be an incident");
+      }
     }
     MARA_ASSIGN_OR_RETURN(writer_, RegistryWriter::Load(store_, &result_));
     MARA_ASSIGN_OR_RETURN(matcher_, PartyMatcher::Load(*writer_, "hxl", "HXL", options_.resolver));
@@ -126,7 +176,9 @@ class HxlImport {
     MARA_RETURN_IF_ERROR(writer_->Put(source));
     source_id_ = source.id;
     MARA_RETURN_IF_ERROR(ForEachRow(*table, options_, sink_, &result_, [this] { return Row(); }));
-    result_.notes.push_back("hxl: " + std::to_string(rows_) + " events");
+    result_.notes.push_back("hxl: " + std::to_string(rows_) + " incidents, " +
+                            std::to_string(skipped_) +
+                            " other rows skipped by the incident filter");
     result_.notes.push_back(matcher_->Note());
     return Status::Ok();
   }
@@ -147,7 +199,7 @@ class HxlImport {
     if (c != columns_.end()) {
       return c->second < 0 || static_cast<size_t>(c->second) >= table_->fields().size()
                  ? std::string_view()
-                 : TrimCell(table_->fields()[c->second]);
+                 : CellValue(table_->fields()[c->second]);
     }
     auto m = mapping_.find(field);
     return m == mapping_.end() || m->second.empty() ? std::string_view()
@@ -174,7 +226,18 @@ class HxlImport {
     return std::optional<double>(v);
   }
 
+  bool IsIncident() const {
+    if (filter_all_) return true;
+    if (static_cast<size_t>(filter_column_) >= table_->fields().size()) return false;
+    const std::string folded = Fold(CellValue(table_->fields()[filter_column_]));
+    return std::find(filter_values_.begin(), filter_values_.end(), folded) != filter_values_.end();
+  }
+
   Status Row() {
+    if (!IsIncident()) {
+      ++skipped_;
+      return Status::Ok();
+    }
     Incident v;
     const std::string_view date = Value("date");
     if (Result<Date> d = Date::Parse(date); d.ok()) {
@@ -215,15 +278,19 @@ class HxlImport {
       }
       v.victims.unknown = n;
     }
-    const std::optional<Violation> violation = ParseEnum<Violation>(Value("violations"));
-    const std::optional<IncidentStatus> status = ParseEnum<IncidentStatus>(Value("status"));
-    const std::optional<Standard> standard = ParseEnum<Standard>(Value("standard"));
-    if (!violation)
-      return Error("violations", "unknown violation " + QuoteForMessage(Value("violations")));
+    const std::optional<IncidentStatus> status = ParseVocabulary<IncidentStatus>(Value("status"));
+    const std::optional<Standard> standard = ParseVocabulary<Standard>(Value("standard"));
     if (!status) return Error("status", "unknown status " + QuoteForMessage(Value("status")));
     if (!standard)
       return Error("standard", "unknown standard " + QuoteForMessage(Value("standard")));
-    v.violations = {*violation};
+    if (columns_.count("violations")) {
+      v.violations = CellViolations(Value("violations"), *keywords_);
+    } else {
+      const std::optional<Violation> violation = ParseVocabulary<Violation>(Value("violations"));
+      if (!violation)
+        return Error("violations", "unknown violation " + QuoteForMessage(Value("violations")));
+      v.violations = {*violation};
+    }
     v.status = *status;
     v.nexus = {Nexus::kPerpetratorAffiliation};
     v.sources = {source_id_};
@@ -282,7 +349,12 @@ class HxlImport {
   std::unique_ptr<PartyMatcher> matcher_;
   std::string source_id_;
   std::unordered_map<std::string, int> seen_rows_;
+  const ViolationKeywords* keywords_ = nullptr;
+  bool filter_all_ = false;
+  int filter_column_ = -1;
+  std::vector<std::string> filter_values_;  // folded
   int64_t rows_ = 0;
+  int64_t skipped_ = 0;
 };
 
 }  // namespace
@@ -328,7 +400,25 @@ Result<HxlMapping> LoadHxlMapping(const std::string& path) {
     const std::string_view value = TrimCell(text.substr(eq + 1));
     if (value.empty()) return Status::InvalidArgument(where + "empty value for " + field);
     std::vector<std::string> values;
-    if (value.front() == '#') {
+    if (field == "incident_filter") {
+      if (SameVocabulary(value, "all")) {
+        values.emplace_back("all");
+      } else {
+        const size_t space = value.find_first_of(" \t");
+        const std::string_view pattern = value.substr(0, space);
+        const std::string_view wanted =
+            space == std::string_view::npos ? std::string_view() : TrimCell(value.substr(space));
+        if (pattern.front() != '#' || pattern.size() < 2 || wanted.empty()) {
+          return Status::InvalidArgument(
+              where +
+              "expected 'all' or a hashtag pattern and the value of the rows that are "
+              "incidents (incident_filter = #event+type sexual violence), got " +
+              QuoteForMessage(value));
+        }
+        values.emplace_back(pattern);
+        values.emplace_back(wanted);
+      }
+    } else if (value.front() == '#') {
       std::string_view rest = value;
       while (!rest.empty()) {
         const size_t space = rest.find(' ');

@@ -9,11 +9,24 @@
 //   separated by spaces, tried in order: a pattern matches a column whose
 //   tag is the pattern's and whose attributes include all of the pattern's
 //   ("#group+name" matches "#group+name+first"). Any other value is a
-//   constant for the field. Fields: id, date, location, admin1, lat, lon,
-//   perpetrators, victims, situation, violations, status, standard.
-//   DefaultHxlMapping() is the default; a mapping file overrides the fields
-//   it names. Unknown fields, bad patterns and bad constants are
-//   kInvalidArgument naming the mapping file and line.
+//   constant for the field (vocabulary compared ignoring case and spacing:
+//   "violations = Forced marriage"). Fields: id, date, location, admin1,
+//   lat, lon, perpetrators, victims, situation, violations, status,
+//   standard, incident_filter. DefaultHxlMapping() is the default; a
+//   mapping file overrides the fields it names. Unknown fields, bad
+//   patterns and bad constants are kInvalidArgument naming the mapping file
+//   and line.
+// - No row is an incident by default: the mapping must name the rows that
+//   are, "incident_filter = #event+type sexual violence" (the rows whose
+//   cell under the first column matching the pattern is one of the values,
+//   separated by ';', compared ignoring case and spacing) or
+//   "incident_filter = all". Without one the import is refused with a
+//   message that says how to add it; the other rows are skipped and
+//   counted.
+// - violations mapped to a column: the cell is violation names separated
+//   by ';', or else free text read with the keyword table
+//   (violation_keywords.h).
+// - Cells that are empty or NA, N/A, NULL are missing (dataset_import.h).
 // - Per row: date "YYYY-MM-DD" (precision day) or "YYYY" (precision year),
 //   required; situation from the country name (SituationIdFor, created with
 //   the agenda rule); location, else admin1, else the situation's name;
@@ -37,9 +50,11 @@
 
 namespace mara {
 
-// field -> either hashtag patterns (each starting with '#') or one constant.
+// field -> either hashtag patterns (each starting with '#') or one constant;
+// incident_filter -> {"all"} or {pattern, values}.
 using HxlMapping = std::map<std::string, std::vector<std::string>>;
 
+// The default mapping; it has no incident_filter.
 HxlMapping DefaultHxlMapping();
 // The default mapping with the fields of `path` replaced.
 Result<HxlMapping> LoadHxlMapping(const std::string& path);

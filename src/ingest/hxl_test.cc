@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "ingest/import_test_support.h"
 
 namespace mara {
@@ -21,10 +23,42 @@ TEST(HxlHashtags, PatternAttributesMustBeASubset) {
   EXPECT_FALSE(HxlMatches("#adm1", "#adm2+name"));
 }
 
-TEST_F(HxlTest, SmallFileWithTheDefaultMapping) {
+TEST_F(HxlTest, NothingIsAnIncidentByDefault) {
   auto r = Run(ImportHxl, Fixture("hxl_small.csv"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "the mapping does not say which rows are sexual-violence incidents: give a mapping "
+            "file (--mapping FILE) with a line such as 'incident_filter = #event+type sexual "
+            "violence' (the rows whose #event+type cell is 'sexual violence') or "
+            "'incident_filter = all' (every row of the file is one)");
+  EXPECT_EQ(store_->Counts().value().Of(Collection::kIncidents), 0);
+
+  DatasetImportOptions options;
+  options.mapping = Fixture("hxl_bad_filter.txt");
+  auto bad = Run(ImportHxl, Fixture("hxl_small.csv"), options);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(),
+            Fixture("hxl_bad_filter.txt") +
+                ": line 1: expected 'all' or a hashtag pattern and the value of the rows that are "
+                "incidents (incident_filter = #event+type sexual violence), got 'sexual violence'");
+
+  const std::string mapping = dir_.path() + "/other_tag.txt";
+  std::ofstream(mapping) << "incident_filter = #crisis+type sexual violence\n";
+  options.mapping = mapping;
+  auto absent = Run(ImportHxl, Fixture("hxl_small.csv"), options);
+  ASSERT_FALSE(absent.ok());
+  EXPECT_EQ(absent.status().message(),
+            "no column matches the incident_filter pattern '#crisis+type' of the mapping, so no "
+            "row can be told to be an incident");
+}
+
+TEST_F(HxlTest, SmallFileWithAnIncidentFilter) {
+  DatasetImportOptions options;
+  options.mapping = Fixture("hxl_sexual_violence.txt");
+  auto r = Run(ImportHxl, Fixture("hxl_small.csv"), options);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->inserted.Of(Collection::kIncidents), 2);
+  EXPECT_EQ(r->notes[0], "hxl: 2 incidents, 1 other rows skipped by the incident filter");
   auto v = store_->GetIncident("HXL-E-1").value();
   ASSERT_TRUE(v.has_value());
   EXPECT_EQ(v->date.ToString(), "2020-03-04");
@@ -37,11 +71,30 @@ TEST_F(HxlTest, SmallFileWithTheDefaultMapping) {
   ASSERT_EQ(v->perpetrators.size(), 1u);
   EXPECT_EQ(v->perpetrators[0].party, SlugId("HXL", "Army of Country X"));
   auto w = store_->GetIncident("HXL-E-2").value();
-  ASSERT_TRUE(w.has_value());
+  ASSERT_TRUE(w.has_value()) << "' SEXUAL  violence ' passes the filter";
   EXPECT_EQ(w->date_precision, DatePrecision::kYear);
-  EXPECT_EQ(w->location.name, "North");
+  EXPECT_EQ(w->location.name, "North") << "location NA: admin1 stands in";
+  EXPECT_FALSE(w->location.lat.has_value()) << "NA";
+  EXPECT_FALSE(w->location.lon.has_value()) << "null";
   EXPECT_EQ(w->perpetrators.size(), 2u) << "several names separated by ';'";
   EXPECT_EQ(w->perpetrators[0].party, v->perpetrators[0].party);
+  EXPECT_FALSE(store_->GetIncident("HXL-E-3").value().has_value()) << "a battle is no incident";
+}
+
+TEST_F(HxlTest, ViolationsFromADescriptionColumn) {
+  DatasetImportOptions options;
+  options.mapping = Fixture("hxl_description_mapping.txt");
+  auto r = Run(ImportHxl, Fixture("hxl_small.csv"), options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto v = store_->GetIncident("HXL-E-1").value();
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->violations, (std::vector<Violation>{Violation::kRape, Violation::kForcedNudity}))
+      << "free text through the keyword table";
+  auto w = store_->GetIncident("HXL-E-2").value();
+  ASSERT_TRUE(w.has_value());
+  EXPECT_EQ(w->violations,
+            (std::vector<Violation>{Violation::kSexualSlavery, Violation::kForcedMarriage}))
+      << "violation names";
 }
 
 TEST_F(HxlTest, MappingFile) {
@@ -51,7 +104,7 @@ TEST_F(HxlTest, MappingFile) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   auto v = store_->GetIncident("HXL-E-1").value();
   ASSERT_TRUE(v.has_value());
-  EXPECT_EQ(v->violations, std::vector<Violation>{Violation::kRape});
+  EXPECT_EQ(v->violations, std::vector<Violation>{Violation::kRape}) << "'Rape' is rape";
   EXPECT_EQ(v->status, IncidentStatus::kUnderVerification);
 
   options.mapping = Fixture("hxl_bad_mapping.txt");
@@ -62,16 +115,26 @@ TEST_F(HxlTest, MappingFile) {
 }
 
 TEST_F(HxlTest, MalformedInput) {
-  auto none = Run(ImportHxl, Fixture("hxl_no_tags.csv"));
+  DatasetImportOptions options;
+  options.mapping = Fixture("hxl_all_rows.txt");
+  auto none = Run(ImportHxl, Fixture("hxl_no_tags.csv"), options);
   ASSERT_FALSE(none.ok());
   EXPECT_NE(none.status().message().find("no HXL hashtag row"), std::string::npos);
-  auto acled = Run(ImportHxl, Fixture("acled_sample.csv"));
+  auto acled = Run(ImportHxl, Fixture("acled_sample.csv"), options);
   ASSERT_FALSE(acled.ok()) << "a wrong --format is refused";
 }
 
+// GED records lethal violence, not sexual violence: without a mapping the
+// file is refused, and only a mapping that says every row is an incident
+// imports it (a test of the mapping on real data).
 TEST_F(HxlTest, UcdpEventsFile) {
   MARA_REAL_DATA(path, "ucdp_ged_hxl_conflict_data_BGD.csv");
-  auto r = Run(ImportHxl, path);
+  auto refused = Run(ImportHxl, path);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("incident_filter"), std::string::npos);
+  DatasetImportOptions options;
+  options.mapping = Fixture("hxl_all_rows.txt");
+  auto r = Run(ImportHxl, path, options);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->rejected, 0);
   EXPECT_EQ(r->inserted.Of(Collection::kIncidents), 601);
@@ -91,7 +154,7 @@ TEST_F(HxlTest, UcdpEventsFile) {
                   })
                   .ok());
   EXPECT_EQ(found, 1);
-  auto again = Run(ImportHxl, path);
+  auto again = Run(ImportHxl, path, options);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(Total(again->inserted), 0);
   EXPECT_EQ(again->updated.Of(Collection::kIncidents), 601);

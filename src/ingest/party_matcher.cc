@@ -66,7 +66,8 @@ Result<std::string> PartyMatcher::CreateParty(std::string_view name, std::string
 }
 
 Result<std::string> PartyMatcher::Match(std::string_view name, std::string_view situation,
-                                        PartyKind kind_if_new) {
+                                        PartyKind kind_if_new,
+                                        const std::vector<std::string>& fallbacks) {
   if (!IsValidUtf8(name)) {
     return Status::InvalidArgument("party name " + QuoteForMessage(name) + " is not valid UTF-8");
   }
@@ -90,6 +91,16 @@ Result<std::string> PartyMatcher::Match(std::string_view name, std::string_view 
   }
 
   const names::Resolution r = resolver_.Resolve(name);
+  if (r.decision != names::Decision::kAccept) {
+    for (const std::string& other : fallbacks) {
+      if (!IsValidUtf8(other)) continue;
+      const names::Resolution o = resolver_.Resolve(other);
+      if (o.decision != names::Decision::kAccept) continue;
+      ++counts_.accepted;
+      matched_[folded] = o.best()->party_id;
+      return o.best()->party_id;
+    }
+  }
   switch (r.decision) {
     case names::Decision::kAccept:
       party = r.best()->party_id;

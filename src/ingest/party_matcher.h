@@ -18,6 +18,9 @@
 //      `mara names review`; the record is attributed to the provisional
 //      party until a person decides;
 //   5. new: a party named `name` is created the same way, not queued.
+//   Between 3 and 4, each of `fallbacks` (other names the same party may
+//   go by, such as "Government of X" for X's state forces) is resolved, and
+//   the first the resolver accepts is the party.
 //   A pending entry for the same (origin, query) is updated, never doubled.
 // - Failures: kInvalidArgument for a name that is empty or not valid UTF-8
 //   (the caller rejects the row), else the Store's status.
@@ -31,6 +34,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "common/status.h"
 #include "domain/json_codec.h"
@@ -53,7 +57,7 @@ class PartyMatcher {
                                                     const names::ResolverOptions& options);
 
   Result<std::string> Match(std::string_view name, std::string_view situation,
-                            PartyKind kind_if_new);
+                            PartyKind kind_if_new, const std::vector<std::string>& fallbacks = {});
 
   const MatchCounts& counts() const { return counts_; }
   // "acled names: 40 matched (2 by earlier review decisions), 3 in review,

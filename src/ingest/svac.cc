@@ -48,11 +48,11 @@ class SvacImport {
 
   Status Run(const std::string& path) {
     MARA_ASSIGN_OR_RETURN(AgendaRule agenda, AgendaRule::Parse(options_.agenda));
-    MARA_ASSIGN_OR_RETURN(std::unique_ptr<CsvTable> table,
-                          CsvTable::Open(path,
-                                         {"year", "actor", "actorid", "actor_type", "location",
-                                          "state_prev", "ai_prev", "hrw_prev", "form"},
-                                         options_.max_record_bytes));
+    MARA_ASSIGN_OR_RETURN(
+        std::unique_ptr<CsvTable> table,
+        CsvTable::Open(
+            path, {"year", "actor", "actorid", "location", "state_prev", "ai_prev", "hrw_prev"},
+            {"actor_type", "form"}, options_.max_record_bytes));
     table_ = table.get();
     MARA_RETURN_IF_ERROR(ForEachRow(*table, options_, sink_, &result_, [this] { return Row(); }));
     return Write(agenda);
@@ -63,11 +63,9 @@ class SvacImport {
     const CsvTable& t = *table_;
     MARA_ASSIGN_OR_RETURN(int64_t year, t.Int("year"));
     if (year < 1000 || year > 9999) return t.FieldError("year", "expected a year, 1000..9999");
-    const std::string_view name = TrimBlanks(t.Get("actor"));
-    if (name.empty()) return t.FieldError("actor", "empty actor name");
-    const std::string_view location = TrimBlanks(t.Get("location"));
-    if (location.empty()) return t.FieldError("location", "empty location");
-    const std::string_view actor_id = TrimBlanks(t.Get("actorid"));
+    MARA_ASSIGN_OR_RETURN(const std::string_view name, t.Required("actor"));
+    MARA_ASSIGN_OR_RETURN(const std::string_view location, t.Required("location"));
+    const std::string_view actor_id = t.Get("actorid");
     std::string party;
     if (actor_id.empty()) {
       party = SlugId("SVAC", std::string(name) + " in " + std::string(location));
@@ -77,21 +75,21 @@ class SvacImport {
       party = "UCDP-" + std::to_string(id);
     }
     int kind_vote = 0;  // 1 state, -1 non-state, 0 none
-    if (!TrimBlanks(t.Get("actor_type")).empty()) {
-      MARA_ASSIGN_OR_RETURN(int64_t type, t.Int("actor_type"));
-      if (type < 1 || type > 6) return t.FieldError("actor_type", "expected 1..6");
-      kind_vote = (type == 3 || type == 6) ? -1 : 1;
+    MARA_ASSIGN_OR_RETURN(const std::optional<int64_t> type, t.OptionalInt("actor_type"));
+    if (type) {
+      if (*type < 1 || *type > 6) return t.FieldError("actor_type", "expected 1..6");
+      kind_vote = (*type == 3 || *type == 6) ? -1 : 1;
     }
     int levels[3];
     for (size_t s = 0; s < kPrevalenceColumns.size(); ++s) {
       levels[s] = -99;
-      if (TrimBlanks(t.Get(kPrevalenceColumns[s])).empty()) continue;
-      MARA_ASSIGN_OR_RETURN(int64_t v, t.Int(kPrevalenceColumns[s]));
-      if (v != -99 && (v < 0 || v > 3)) {
+      MARA_ASSIGN_OR_RETURN(const std::optional<int64_t> v, t.OptionalInt(kPrevalenceColumns[s]));
+      if (!v) continue;
+      if (*v != -99 && (*v < 0 || *v > 3)) {
         return t.FieldError(kPrevalenceColumns[s],
-                            "expected -99 or 0..3, got " + std::to_string(v));
+                            "expected -99 or 0..3, got " + std::to_string(*v));
       }
-      levels[s] = static_cast<int>(v);
+      levels[s] = static_cast<int>(*v);
     }
     std::set<Violation> forms;
     MARA_RETURN_IF_ERROR(ParseForms(t.Get("form"), &forms));
@@ -138,7 +136,7 @@ class SvacImport {
       const size_t comma = rest.find(',');
       const std::string_view item = TrimBlanks(rest.substr(0, comma));
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-      if (item.empty() || item == "-99") continue;
+      if (IsMissingValue(item) || item == "-99") continue;
       if (item.size() != 1 || item[0] < '1' || item[0] > '7') {
         return table_->FieldError(
             "form", "unknown form code " + QuoteForMessage(item) + " (expected 1..7 or -99)");

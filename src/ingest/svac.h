@@ -3,28 +3,29 @@
 // and party-level findings (docs/importers.md, "svac").
 //
 // Contract:
-// - Required columns: year, actor, actorid, actor_type, location, state_prev,
-//   ai_prev, hrw_prev, form. Others are ignored.
+// - Required columns: year, actor, actorid, location, state_prev, ai_prev,
+//   hrw_prev; optional: actor_type, form. Others are ignored. NA, N/A,
+//   NULL and empty cells are missing values (dataset_import.h).
 // - Each actor is one party: id "UCDP-<actorid>", or, for a row without an
 //   actorid, SlugId("SVAC", actor + " in " + location). Its name is the
 //   (trimmed) spelling of its latest year, other spellings are aliases; its
 //   kind is the majority over its rows of actor_type (1, 2, 4, 5 state; 3, 6
-//   non-state; empty cells do not vote); its situation is the location it
+//   non-state; missing values do not vote); its situation is the location it
 //   appears in most (ties: the first). A party already stored keeps its
 //   name, kind and situation and gains SVAC's spellings as aliases.
 // - Each location becomes a situation (SituationIdFor), on the agenda by
 //   DatasetImportOptions::agenda.
 // - Each prevalence column is a source (SVAC-USSD, SVAC-AI, SVAC-HRW); per
 //   party, year and source the finding's level is the highest value over the
-//   party's rows that year; -99 or an empty cell is no finding. `form` (1
+//   party's rows that year; -99 or a missing value is no finding. `form` (1
 //   rape, 2 sexual slavery, 3 forced prostitution, 4 forced pregnancy, 5
 //   forced sterilisation/abortion, 6 sexual mutilation, 7 sexual torture;
 //   -99 unknown) gives the forms of findings with level >= 1, unioned over
 //   the rows.
 // - Row errors (kInvalidArgument, "line N, column C 'name': ...") cover a
-//   year outside 1000..9999, an empty actor or location, a non-integer
-//   actorid, actor_type outside 1..6, a prevalence outside {-99, 0..3},
-//   an unknown form code. Re-importing the same file changes nothing.
+//   missing year or one outside 1000..9999, a missing actor or location, a
+//   non-integer actorid, actor_type outside 1..6, a prevalence outside
+//   {-99, 0..3}, an unknown form code. Re-importing the same file changes nothing.
 // - Reads the whole file before writing (11,911 rows); one thread.
 #ifndef MARA_INGEST_SVAC_H_
 #define MARA_INGEST_SVAC_H_

@@ -105,10 +105,37 @@ TEST_F(SvacTest, SkipInvalidRejectsEachBadRowWithItsReason) {
   EXPECT_EQ(b.parties[0].id, "UCDP-9001");
 }
 
+// Header names in other cases and with blanks, no actor_type or form
+// columns, an extra column, and NA, N/A, NULL cells.
+TEST_F(SvacTest, MissingValuesAndOptionalColumns) {
+  auto failed = Run(ImportSvac, Fixture("svac_quirks.csv"));
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().message(), "line 4, column 2 'actor': missing value (got 'NA')");
+
+  DatasetImportOptions skip;
+  skip.skip_invalid = true;
+  auto r = Run(ImportSvac, Fixture("svac_quirks.csv"), skip);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rejected, 1);
+  Bundle b = Registry();
+  ASSERT_EQ(b.parties.size(), 1u) << "no party named NA";
+  EXPECT_EQ(b.parties[0].id, "UCDP-9001");
+  std::set<std::tuple<std::string, int, std::string>> findings;
+  for (const Finding& f : b.findings) {
+    findings.insert({f.party, f.cycle, f.source});
+    EXPECT_TRUE(f.forms.empty()) << "no form column";
+  }
+  EXPECT_EQ(findings, (std::set<std::tuple<std::string, int, std::string>>{
+                          {"UCDP-9001", 2001, "SVAC-USSD"}, {"UCDP-9001", 2002, "SVAC-AI"}}))
+      << "N/A, NA, NULL and na are no finding";
+}
+
 TEST_F(SvacTest, WrongFormatFlagIsAMissingColumn) {
   auto r = Run(ImportSvac, Fixture("acled_sample.csv"));
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().message(), "line 1: missing column 'actor' (is this the right --format?)");
+  EXPECT_EQ(r.status().message(),
+            "line 1: missing columns 'actor', 'actorid', 'state_prev', 'ai_prev', 'hrw_prev' (is "
+            "this the right --format?)");
 }
 
 // The real SVAC 3.2 file against counts computed here from the raw CSV.

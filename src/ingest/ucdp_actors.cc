@@ -15,7 +15,7 @@
 namespace mara {
 namespace {
 
-bool IsSpelling(std::string_view s) { return !s.empty() && s != "n/a" && s != "N/A"; }
+bool IsSpelling(std::string_view s) { return !IsMissingValue(s); }
 
 std::vector<std::string> SplitList(std::string_view cell) {
   std::vector<std::string> out;
@@ -53,11 +53,11 @@ class UcdpImport {
     MARA_ASSIGN_OR_RETURN(AgendaRule agenda, AgendaRule::Parse(options_.agenda));
     MARA_ASSIGN_OR_RETURN(
         std::unique_ptr<CsvTable> table,
-        CsvTable::Open(path,
-                       {"ActorId", "NameData", "NameOrig", "NameOrigFull", "NameOrigFullEng",
-                        "NameChange", "NewName", "Org", "Splinter", "ActorIdPrev", "Alliance",
-                        "ActorIdAlliance", "NameAlliance", "Location", "Version"},
-                       options_.max_record_bytes));
+        CsvTable::Open(
+            path, {"ActorId", "NameData", "Org", "Version"},
+            {"NameOrig", "NameOrigFull", "NameOrigFullEng", "NameChange", "NewName", "Splinter",
+             "ActorIdPrev", "Alliance", "ActorIdAlliance", "NameAlliance", "Location"},
+            options_.max_record_bytes));
     table_ = table.get();
     MARA_RETURN_IF_ERROR(ForEachRow(*table, options_, sink_, &result_, [this] { return Row(); }));
     return Write(agenda);
@@ -75,16 +75,16 @@ class UcdpImport {
                                          " repeats the record on line " +
                                          std::to_string(records_[index_[r.id]].line));
     }
-    r.name = std::string(TrimBlanks(t.Get("NameData")));
-    if (!IsSpelling(r.name)) return t.FieldError("NameData", "empty actor name");
+    MARA_ASSIGN_OR_RETURN(const std::string_view name, t.Required("NameData"));
+    r.name = std::string(name);
     for (std::string_view column : {"NameOrig", "NameOrigFull", "NameOrigFullEng"}) {
-      const std::string_view s = TrimBlanks(t.Get(column));
+      const std::string_view s = t.Get(column);
       if (IsSpelling(s)) r.spellings.emplace_back(s);
     }
-    MARA_ASSIGN_OR_RETURN(int64_t name_change, t.Int("NameChange"));
+    MARA_ASSIGN_OR_RETURN(const std::optional<int64_t> name_change, t.OptionalInt("NameChange"));
     if (name_change == 1) r.new_names = SplitList(t.Get("NewName"));
     MARA_ASSIGN_OR_RETURN(r.org, t.Int("Org"));
-    MARA_ASSIGN_OR_RETURN(int64_t splinter, t.Int("Splinter"));
+    MARA_ASSIGN_OR_RETURN(const std::optional<int64_t> splinter, t.OptionalInt("Splinter"));
     r.splinter = splinter == 1;
     for (const std::string& prev : SplitList(t.Get("ActorIdPrev"))) {
       int64_t v = 0;
@@ -97,10 +97,11 @@ class UcdpImport {
     r.alliance_ids = SplitList(t.Get("ActorIdAlliance"));
     r.alliance_names = SplitList(t.Get("NameAlliance"));
     r.locations = SplitList(t.Get("Location"));
-    r.version = std::string(TrimBlanks(t.Get("Version")));
-    if (r.version.empty() || !IsValidId("UCDP-" + r.version + "-0")) {
-      return t.FieldError(
-          "Version", "expected a release such as 23.1, got " + QuoteForMessage(t.Get("Version")));
+    MARA_ASSIGN_OR_RETURN(const std::string_view version, t.Required("Version"));
+    r.version = std::string(version);
+    if (!IsValidId("UCDP-" + r.version + "-0")) {
+      return t.FieldError("Version",
+                          "expected a release such as 23.1, got " + QuoteForMessage(version));
     }
     index_[r.id] = records_.size();
     records_.push_back(std::move(r));

@@ -3,9 +3,12 @@
 // (docs/importers.md, "ucdp-actors").
 //
 // Contract:
-// - Required columns: ActorId, NameData, NameOrig, NameOrigFull,
-//   NameOrigFullEng, NameChange, NewName, Org, Splinter, ActorIdPrev,
-//   Alliance, ActorIdAlliance, NameAlliance, Location, Version.
+// - Required columns: ActorId, NameData, Org, Version. Optional:
+//   NameOrig, NameOrigFull, NameOrigFullEng, NameChange, NewName, Splinter,
+//   ActorIdPrev, Alliance, ActorIdAlliance, NameAlliance, Location (a
+//   missing NameChange or Splinter is 0, a missing Location "Unknown
+//   location"). NA, N/A, NULL and empty cells are missing values
+//   (dataset_import.h); a missing spelling is no alias.
 // - Each actor is a party "UCDP-<ActorId>" named NameData; NameOrig,
 //   NameOrigFull, NameOrigFullEng and the later names of a rename
 //   (NameChange = 1, NewName split at commas) are aliases, and NameData
@@ -25,8 +28,9 @@
 //   the actor is stored as a party "UCDP-<Version>-<ActorId>" and its
 //   NameData is queued for review against the stored party. The result's
 //   notes count merged and conflicted ids.
-// - Row errors: a non-integer or repeated ActorId, an empty NameData,
-//   NameChange/Splinter/Org that are not integers. Re-importing changes
+// - Row errors: a missing, non-integer or repeated ActorId, a missing
+//   NameData, Org or Version, NameChange/Splinter/Org that are not
+//   integers. Re-importing changes
 //   nothing. Reads the whole file before writing; one thread.
 #ifndef MARA_INGEST_UCDP_ACTORS_H_
 #define MARA_INGEST_UCDP_ACTORS_H_

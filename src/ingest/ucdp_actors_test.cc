@@ -124,7 +124,7 @@ TEST_F(UcdpActorsTest, MissingColumnAndRepeatedIds) {
   auto r = Run(ImportUcdpActors, path);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(),
-            "line 1: missing column 'NameOrig' (is this the right --format?)");
+            "line 1: missing columns 'Org', 'Version' (is this the right --format?)");
 
   const std::string header =
       "ActorId,NameData,NameOrig,NameOrigFull,NameOrigFullEng,NameChange,NewName,Org,Splinter,"
@@ -143,6 +143,35 @@ TEST_F(UcdpActorsTest, MissingColumnAndRepeatedIds) {
   EXPECT_EQ(r->rejected, 2);
   EXPECT_EQ(rejected_.rows[1].back(), "line 4, column 1 'ActorId': expected an integer, got 'x'");
   EXPECT_EQ(Registry().parties.size(), 1u);
+}
+
+// Only ActorId, NameData, Org and Version are required; NA, N/A and NULL
+// are no spelling and no value.
+TEST_F(UcdpActorsTest, OptionalColumnsAndMissingValues) {
+  const std::string path = dir_.path() + "/actors.csv";
+  std::ofstream(path) << " actorid ,NAMEDATA,NameOrig,Org,Splinter,Location,Version,Extra\n"
+                      << "1,Front A,NA,1,NA,Country X,23.1,x\n"
+                      << "2,Army of Country X,null,4,,N/A,23.1,x\n"
+                      << "3,NULL,Front C,1,0,Country X,23.1,x\n";
+  auto r = Run(ImportUcdpActors, path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "line 4, column 2 'NameData': missing value (got 'NULL')");
+  DatasetImportOptions skip;
+  skip.skip_invalid = true;
+  r = Run(ImportUcdpActors, path, skip);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rejected, 1);
+  Bundle b = Registry();
+  ASSERT_EQ(b.parties.size(), 2u);
+  const Party* front = FindParty(b, "UCDP-1");
+  ASSERT_NE(front, nullptr);
+  EXPECT_TRUE(front->aliases.empty()) << "NameOrig NA is no spelling";
+  EXPECT_FALSE(front->splinter_of.has_value());
+  EXPECT_EQ(front->situation, "SIT-country-x");
+  const Party* army = FindParty(b, "UCDP-2");
+  ASSERT_NE(army, nullptr);
+  EXPECT_EQ(army->kind, PartyKind::kState);
+  EXPECT_EQ(army->situation, SituationIdFor("Unknown location")) << "Location N/A";
 }
 
 }  // namespace
