@@ -155,6 +155,20 @@ void CheckExpectation(const Json& e, const Assessment& a, const std::string& whe
   if (e.contains("consecutive_listed_cycles")) {
     EXPECT_EQ(p->consecutive_listed_cycles, e["consecutive_listed_cycles"].get<int>());
   }
+  // {"rule": true | false | null}: the first criterion of that rule is met,
+  // not met, or absent from the statement.
+  if (e.contains("criteria_met")) {
+    for (const auto& [rule, met] : e["criteria_met"].items()) {
+      auto it = std::find_if(p->criteria.begin(), p->criteria.end(),
+                             [&rule](const Criterion& c) { return c.rule == rule; });
+      if (met.is_null()) {
+        EXPECT_TRUE(it == p->criteria.end()) << rule << " is shown";
+      } else {
+        ASSERT_TRUE(it != p->criteria.end()) << rule << " is not shown";
+        EXPECT_EQ(it->met, met.get<bool>()) << rule;
+      }
+    }
+  }
 }
 
 class CaseSuite : public ::testing::TestWithParam<std::string> {};

@@ -246,6 +246,63 @@ TEST_F(SecurityCliTest, ANameReviewDecisionCarriesASealedNote) {
   }
 }
 
+// A dissolution recorded by hand moves a listing through the policy's
+// dissolution rule, shows in the statement of case, and needs the right to
+// decide.
+TEST_F(SecurityCliTest, ADissolvedPartyLeavesTheAnnexAfterCleanCycles) {
+  ASSERT_EQ(Mara({"init"}).code, 0);
+  std::string incidents;
+  for (int i = 1; i <= 3; ++i) {
+    if (i > 1) incidents += ",";
+    incidents += R"({"id": "I-)" + std::to_string(i) + R"(", "situation": "SIT-A",
+      "date": "2023-03-0)" +
+                 std::to_string(i) + R"(", "location": {"name": "Town )" + std::to_string(i) +
+                 R"("}, "violations": ["rape"], "victims": {"women": 1},
+      "context": "attack", "nexus": ["perpetrator_affiliation"], "status": "verified",
+      "perpetrators": [{"party": "P-1", "standard": "reasonable_grounds"}], "sources": ["S-1"]})";
+  }
+  Write(dir_ / "d.json", R"({"format": "mara-bundle/1",
+    "situations": [{"id": "SIT-A", "name": "A", "on_council_agenda": true}],
+    "parties": [{"id": "P-1", "name": "Army", "kind": "non_state", "situation": "SIT-A"}],
+    "sources": [{"id": "S-1", "kind": "ngo", "title": "t", "publisher": "p",
+                 "date": "2023-01-01", "reliability": "B", "credibility": "2",
+                 "confidential": false}],
+    "incidents": [)" + incidents +
+                             "]}");
+  MaraRun r = Mara({"import", (dir_ / "d.json").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Mara({"case", "--party", "P-1", "--cycle", "2025"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Status listed"));
+
+  ASSERT_EQ(Mara({"user", "add", "reviewer1", "--role", "reviewer"}).code, 0);
+  r = Mara({"--as", "reviewer1", "party", "dissolve", "--party", "P-1", "--source", "x"});
+  EXPECT_EQ(r.code, 5) << r.err;
+  r = Mara({"party", "dissolve", "--party", "P-1"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("--source"));
+  r = Mara({"party", "dissolve", "--party", "P-1", "--source", "x", "--date", "2999-01-01"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("/dissolved/date"));
+  r = Mara({"party", "dissolve", "--party", "P-404", "--source", "x"});
+  EXPECT_EQ(r.code, 3) << r.err;
+
+  r = Mara({"party", "dissolve", "--party", "P-1", "--source",
+            "UCDP actor list 23.1: joined another group", "--date", "2023-12-01"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("dissolved on 2023-12-01"));
+  r = Mara({"case", "--party", "P-1", "--cycle", "2025"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Status none"));
+  EXPECT_THAT(r.out, HasSubstr("Dissolved on 2023-12-01 (source: UCDP actor list 23.1"));
+  EXPECT_THAT(r.out, HasSubstr("delisting.dissolved_clean_cycles"));
+
+  r = Mara({"party", "dissolve", "--party", "P-1", "--clear"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Mara({"case", "--party", "P-1", "--cycle", "2025"});
+  EXPECT_THAT(r.out, HasSubstr("Status listed"));
+}
+
 // The side doors: name reviews, store copies and backups act as --as, and
 // a petition ruling needs a reason.
 TEST_F(SecurityCliTest, NamesReviewStoreCopyBackupAndRulingsAreChecked) {

@@ -1,4 +1,4 @@
-// assess, decide, petition file|decide and case (docs/policy.md).
+// assess, decide, party dissolve, petition file|decide and case (docs/policy.md).
 // Each command parses its options, calls one service, and prints the
 // outcome on stdout; errors travel back to main() as a Status.
 #include <cstdio>
@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "common/text.h"
 #include "policy/assessment_output.h"
 #include "policy/policy.h"
 #include "service/assess.h"
@@ -107,6 +108,59 @@ void RegisterDecide(CLI::App& app, Context& ctx) {
       MARA_RETURN_IF_ERROR(RecordDecision(*session, d));
       std::printf("Recorded decision: %s is %s in cycle %d (by %s on %s)\n", d.party.c_str(),
                   args->status.c_str(), d.cycle, d.decided_by.c_str(), d.date.ToString().c_str());
+      return Status::Ok();
+    };
+  });
+}
+
+struct DissolveArgs {
+  std::string party;
+  std::string source;
+  std::string date;
+  bool clear = false;
+};
+
+void RegisterParty(CLI::App& app, Context& ctx) {
+  CLI::App* party = app.add_subcommand("party", "The party registry's records that move a listing");
+  party->require_subcommand(1);
+  auto args = std::make_shared<DissolveArgs>();
+  CLI::App* cmd = party->add_subcommand(
+      "dissolve",
+      "Record that a party is dissolved (disbanded, absorbed, demobilised): the policy's "
+      "delisting.dissolved_clean_cycles then applies to it; --clear removes the record");
+  cmd->add_option("--party", args->party, "Party id")->required();
+  cmd->add_option("--source", args->source,
+                  "What says so: a source id or a citation (required unless --clear)");
+  cmd->add_option("--date", args->date, "Date of the dissolution, when known (YYYY-MM-DD)");
+  cmd->add_flag("--clear", args->clear, "Remove the party's dissolution record");
+  cmd->callback([&ctx, args] {
+    ctx.run = [&ctx, args]() -> Status {
+      std::optional<Dissolution> dissolution;
+      if (args->clear) {
+        if (!args->source.empty() || !args->date.empty()) {
+          return Status::InvalidArgument("--clear takes neither --source nor --date");
+        }
+      } else {
+        if (TrimBlanks(args->source).empty()) {
+          return Status::InvalidArgument("--source: say what records the dissolution");
+        }
+        Dissolution d;
+        d.source = args->source;
+        if (!args->date.empty()) {
+          MARA_ASSIGN_OR_RETURN(d.date, DateOption("--date", args->date));
+        }
+        dissolution = std::move(d);
+      }
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
+      MARA_ASSIGN_OR_RETURN(Party p, RecordDissolution(*session, args->party, dissolution));
+      if (!p.dissolved) {
+        std::printf("Party %s: dissolution record removed\n", p.id.c_str());
+      } else {
+        std::printf(
+            "Party %s: dissolved %s (source: %s)\n", p.id.c_str(),
+            p.dissolved->date ? ("on " + p.dissolved->date->ToString()).c_str() : "(date unknown)",
+            p.dissolved->source.c_str());
+      }
       return Status::Ok();
     };
   });
@@ -249,6 +303,7 @@ void RegisterCase(CLI::App& app, Context& ctx) {
 void RegisterPolicyCommands(CLI::App& app, Context& ctx) {
   RegisterAssess(app, ctx);
   RegisterDecide(app, ctx);
+  RegisterParty(app, ctx);
   RegisterPetition(app, ctx);
   RegisterCase(app, ctx);
 }

@@ -366,6 +366,12 @@ Json ToJson(const Party& v) {
     names.push_back(std::move(e));
   }
   j["names_over_time"] = std::move(names);
+  if (v.dissolved) {
+    Json d = Json::object();
+    PutOpt(d, "date", v.dissolved->date);
+    d["source"] = v.dissolved->source;
+    j["dissolved"] = std::move(d);
+  }
   return j;
 }
 
@@ -538,8 +544,8 @@ Status FromJson(const Json& j, Situation* out) {
 
 Status FromJson(const Json& j, Party* out) {
   Obj o(j, "");
-  MARA_RETURN_IF_ERROR(o.Open(
-      {"id", "name", "aliases", "kind", "situation", "parent", "splinter_of", "names_over_time"}));
+  MARA_RETURN_IF_ERROR(o.Open({"id", "name", "aliases", "kind", "situation", "parent",
+                               "splinter_of", "names_over_time", "dissolved"}));
   Party v;
   MARA_RETURN_IF_ERROR(Str(o, "id", &v.id));
   MARA_RETURN_IF_ERROR(Str(o, "name", &v.name));
@@ -559,6 +565,14 @@ Status FromJson(const Json& j, Party* out) {
         v.names_over_time.push_back(std::move(name));
         return Status::Ok();
       }));
+  if (const Json* dj = o.Find("dissolved")) {
+    Obj d(*dj, o.Ptr("dissolved"));
+    MARA_RETURN_IF_ERROR(d.Open({"date", "source"}));
+    Dissolution dissolution;
+    MARA_RETURN_IF_ERROR(OptDate(d, "date", &dissolution.date));
+    MARA_RETURN_IF_ERROR(Str(d, "source", &dissolution.source));
+    v.dissolved = std::move(dissolution);
+  }
   MARA_RETURN_IF_ERROR(Finish(CheckRecord(v)));
   *out = std::move(v);
   return Status::Ok();

@@ -38,6 +38,13 @@ struct NameOverTime {
   std::optional<Date> to;
 };
 
+// A party's end as an organisation (disbanded, absorbed into another group,
+// demobilised), as the registry records it.
+struct Dissolution {
+  std::optional<Date> date;  // absent: known to be dissolved, date unknown
+  std::string source;        // what says so: a source id or a citation
+};
+
 struct Party {
   std::string id;
   std::string name;
@@ -47,6 +54,7 @@ struct Party {
   std::optional<std::string> parent;
   std::optional<std::string> splinter_of;
   std::vector<NameOverTime> names_over_time;
+  std::optional<Dissolution> dissolved;
 };
 
 struct Location {

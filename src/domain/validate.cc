@@ -140,6 +140,9 @@ Check CheckRecord(const Party& v) {
     MARA_RETURN_IF_FIELD_ERROR(CheckText(base + "/name", n.name, true));
     MARA_RETURN_IF_FIELD_ERROR(CheckOrder(base + "/to", n.from, n.to, "from"));
   }
+  if (v.dissolved) {
+    MARA_RETURN_IF_FIELD_ERROR(CheckText("/dissolved/source", v.dissolved->source, true));
+  }
   return std::nullopt;
 }
 
@@ -275,7 +278,12 @@ std::string AfterTodayMessage(Date date, Date today) {
 }
 
 Check CheckNotAfter(const Situation&, Date) { return std::nullopt; }
-Check CheckNotAfter(const Party&, Date) { return std::nullopt; }
+Check CheckNotAfter(const Party& v, Date today) {
+  if (v.dissolved && v.dissolved->date) {
+    MARA_RETURN_IF_FIELD_ERROR(NotAfter("/dissolved/date", *v.dissolved->date, today));
+  }
+  return std::nullopt;
+}
 Check CheckNotAfter(const Source&, Date) { return std::nullopt; }
 Check CheckNotAfter(const EvidenceItem&, Date) { return std::nullopt; }
 Check CheckNotAfter(const Finding&, Date) { return std::nullopt; }

@@ -11,7 +11,8 @@
 // - CheckNotAfter(x, today) refuses a record dated after `today`: an
 //   incident's date and verified_on, a decision's date, a petition's filed
 //   and decided, an engagement's and a statement's date, a commitment's
-//   signed and its measures' verified_on. The FieldError names the field
+//   signed and its measures' verified_on, a party's dissolution date. The
+//   FieldError names the field
 //   ("/date") and says "2030-01-05 is after today (2026-12-03)". Records of
 //   other collections have no such rule (a due date or an end of
 //   designation may lie ahead). `today` is the caller's (its clock's) date;

@@ -414,6 +414,19 @@ struct Assessor::Impl {
     return any;
   }
 
+  // Whether the registry records `party` as dissolved by the end of `year`
+  // (a dissolution without a date counts in every cycle).
+  bool DissolvedBy(uint32_t party, int year) const {
+    const std::optional<Dissolution>& d = parties[party]->dissolved;
+    return d && (!d->date || *d->date <= Date::FromYmd(year, 12, 31));
+  }
+
+  // Rule 2's path for a dissolved party: enough clean cycles, no commitment.
+  bool DissolvedEligible(uint32_t party, int year, int32_t clean_run, const Policy& p) const {
+    return p.delisting_dissolved_clean_cycles > 0 && DissolvedBy(party, year) &&
+           clean_run >= p.delisting_dissolved_clean_cycles;
+  }
+
   struct Prepared {
     int first_cycle = 0;
     std::vector<ActiveParty> active;
@@ -505,9 +518,10 @@ struct Assessor::Impl {
       } else if (s == PartyStatus::kListed) {
         r.rule = 2;
         r.commitments_fulfilled = CommitmentsFulfilled(a.party, year);
-        bool eligible = r.clean_run >= p.delisting_clean_cycles &&
-                        prev.listed_run >= p.listing_min_cycles &&
-                        (!p.delisting_requires_commitments || r.commitments_fulfilled);
+        bool eligible =
+            (r.clean_run >= p.delisting_clean_cycles && prev.listed_run >= p.listing_min_cycles &&
+             (!p.delisting_requires_commitments || r.commitments_fulfilled)) ||
+            DissolvedEligible(a.party, year, r.clean_run, p);
         r.recommended = eligible ? PartyStatus::kNone : PartyStatus::kListed;
         r.delisted = eligible;
       } else if (scope &&
@@ -645,6 +659,16 @@ struct Assessor::Impl {
       add("delisting.requires_commitments", "delisting",
           ParamValue(p.delisting_requires_commitments), ParamValue(fulfilled),
           !p.delisting_requires_commitments || fulfilled);
+      if (party.dissolved) {
+        // Observed: the clean cycles if the dissolution counts in this
+        // cycle, else 0 (it dates from a later cycle).
+        const bool counts = DissolvedBy(a.party, cycle);
+        const int64_t dissolved_clean = std::min<int64_t>(
+            r.clean_run, std::max<int64_t>(p.delisting_dissolved_clean_cycles, span));
+        add("delisting.dissolved_clean_cycles", "delisting",
+            i64(p.delisting_dissolved_clean_cycles), i64(counts ? dissolved_clean : 0),
+            DissolvedEligible(a.party, cycle, r.clean_run, p));
+      }
     }
     if (out.previous_status == PartyStatus::kOnNotice) {
       add("notice.min_cycles", "notice period", i64(p.notice_min_cycles), i64(prev->notice_run),

@@ -20,7 +20,7 @@ constexpr int64_t kManyRecords = 1000000;
 constexpr int64_t kCenturyDays = 36600;
 
 // The table docs/policy.md documents; its order is the canonical order.
-const std::array<ParamSpec, 17> kParams = {{
+const std::array<ParamSpec, 18> kParams = {{
     {"attribution.roll_up_to_parent", ParamType::kBool, 0, 0, &Policy::roll_up_to_parent},
     {"attribution.require_nexus", ParamType::kBool, 0, 0, &Policy::require_nexus},
     {"listing.min_standard", ParamType::kStandard, 0, 0, nullptr, nullptr,
@@ -49,6 +49,8 @@ const std::array<ParamSpec, 17> kParams = {{
      &Policy::delisting_clean_cycles, nullptr, true},
     {"delisting.requires_commitments", ParamType::kBool, 0, 0,
      &Policy::delisting_requires_commitments},
+    {"delisting.dissolved_clean_cycles", ParamType::kInt, 0, kManyCycles, nullptr,
+     &Policy::delisting_dissolved_clean_cycles},
     {"persistent.cycles", ParamType::kInt, 1, kManyCycles, nullptr, &Policy::persistent_cycles,
      nullptr, true},
     // Not a rule threshold: it only governs what a public edition shows.

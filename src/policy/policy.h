@@ -30,7 +30,7 @@ namespace mara {
 
 struct Policy {
   std::string name = "default";
-  std::string version = "1.0";
+  std::string version = "1.1";
   bool roll_up_to_parent = true;
   bool require_nexus = true;
   Standard listing_min_standard = Standard::kReasonableGrounds;
@@ -46,6 +46,7 @@ struct Policy {
   int findings_notice_level = 2;
   int delisting_clean_cycles = 1;
   bool delisting_requires_commitments = true;
+  int delisting_dissolved_clean_cycles = 2;
   int persistent_cycles = 5;
   int publication_min_cell = 3;
 };

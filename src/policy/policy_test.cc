@@ -95,7 +95,7 @@ TEST(PolicyTest, DigestIgnoresCommentsAndLayoutButNotValues) {
   Result<Policy> a = ParsePolicy("[pattern]\nmin_incidents = 3\n", "a.toml");
   Result<Policy> b = ParsePolicy("# a comment\npattern.min_incidents=3 # again\n", "b.toml");
   Result<Policy> c = ParsePolicy("[pattern]\nmin_incidents = 4\n", "c.toml");
-  Result<Policy> d = ParsePolicy("version = \"1.1\"\n", "d.toml");
+  Result<Policy> d = ParsePolicy("version = \"9.9\"\n", "d.toml");
   ASSERT_TRUE(a.ok() && b.ok() && c.ok() && d.ok());
   EXPECT_EQ(PolicyDigest(*a), PolicyDigest(*b));
   EXPECT_EQ(PolicyDigest(*a), PolicyDigest(Policy{}));

@@ -160,6 +160,13 @@ void AddCase(const StatementOfCase& s, const Report& r, Section* sec) {
   if (s.parent) {
     sec->blocks.push_back(Note(fmt::format("Unit of {} ({}).", s.parent->name, s.parent->id)));
   }
+  if (s.party.dissolved) {
+    sec->blocks.push_back(
+        Note(fmt::format("Dissolved {} (source: {}).",
+                         s.party.dissolved->date ? "on " + s.party.dissolved->date->ToString()
+                                                 : std::string("(date unknown)"),
+                         s.party.dissolved->source)));
+  }
   sec->blocks.push_back(TableBlock(CriteriaTable(a.criteria)));
   Table inc = MakeTable({"Incident", "Date", "Location", "Violations", "Victims", "Standard",
                          "Evidence", "Sources", "Narrative"},

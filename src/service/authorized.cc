@@ -8,6 +8,7 @@
 
 #include "common/text.h"
 #include "domain/json_codec.h"
+#include "domain/validate.h"
 #include "service/assess.h"
 #include "service/core.h"
 #include "service/visibility.h"
@@ -146,6 +147,36 @@ Status RecordDecision(Session& session, Decision decision) {
     return session.Audit({"", "decision.record", "decisions", scope.target, before,
                           Blake2bHex(ToJson(decision).dump())});
   });
+}
+
+Result<Party> RecordDissolution(Session& session, const std::string& party_id,
+                                std::optional<Dissolution> dissolution) {
+  MARA_ASSIGN_OR_RETURN(Bundle registry, session.store().LoadRegistry());
+  auto it = std::find_if(registry.parties.begin(), registry.parties.end(),
+                         [&](const Party& p) { return p.id == party_id; });
+  security::Scope scope;
+  scope.situation = it == registry.parties.end() ? std::string() : it->situation;
+  scope.target = party_id;
+  scope.rationale = dissolution ? dissolution->source : std::string("clear");
+  MARA_RETURN_IF_ERROR(session.Authorize(Operation::kRecordDecision, scope));
+  if (it == registry.parties.end()) {
+    return Status::NotFound("party " + QuoteForMessage(party_id) + ": no such party");
+  }
+  Party party = *it;
+  const std::string before = Blake2bHex(ToJson(party).dump());
+  party.dissolved = std::move(dissolution);
+  std::optional<FieldError> bad = CheckRecord(party);
+  if (!bad) bad = CheckNotAfter(party, Today(session.clock()));
+  if (bad) {
+    return Status::InvalidArgument("party " + QuoteForMessage(party_id) + ": " + bad->field + ": " +
+                                   bad->message);
+  }
+  MARA_RETURN_IF_ERROR(InOneTransaction(session, [&]() -> Status {
+    MARA_RETURN_IF_ERROR(session.store().Put(party));
+    return session.Audit({"", party.dissolved ? "party.dissolve" : "party.dissolve.clear",
+                          "parties", party_id, before, Blake2bHex(ToJson(party).dump())});
+  }));
+  return party;
 }
 
 Result<Petition> FilePetition(Session& session, const PetitionFiling& filing) {

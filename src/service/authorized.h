@@ -63,6 +63,14 @@ Result<Edition> CaseEditionFor(Session& session, std::string_view party_id,
 Result<Stats> ComputeStats(Session& session);
 // kRecordDecision with the decision's rationale; decided_by = principal.
 Status RecordDecision(Session& session, Decision decision);
+// Records that a party is dissolved (`dissolution` given: its source is
+// required, a date is optional and not after today) or clears the record
+// (nullopt). It moves the listing (policy rule 2's dissolution path), so it
+// needs kRecordDecision in the party's situation, the source serving as the
+// rationale; audited as party.dissolve or party.dissolve.clear. kNotFound
+// for an unknown party; returns the party as stored.
+Result<Party> RecordDissolution(Session& session, const std::string& party_id,
+                                std::optional<Dissolution> dissolution);
 // Filing a petition records what a party asked: kRecordDecision or
 // kDecidePetition (decision makers) or kImport (admins entering mail).
 Result<Petition> FilePetition(Session& session, const PetitionFiling& filing);

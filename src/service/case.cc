@@ -277,6 +277,12 @@ std::string StatementOfCaseToText(const StatementOfCase& s, bool public_edition)
                        s.splinter_origin->name, s.splinter_origin->id);
   }
   if (s.parent) out += fmt::format("Unit of {} ({}).\n", s.parent->name, s.parent->id);
+  if (s.party.dissolved) {
+    out += fmt::format("Dissolved {} (source: {}).\n",
+                       s.party.dissolved->date ? "on " + s.party.dissolved->date->ToString()
+                                               : std::string("(date unknown)"),
+                       s.party.dissolved->source);
+  }
   for (const NameOverTime& n : s.party.names_over_time) {
     out += fmt::format("Also known as {} ({} to {})\n", n.name, n.from ? n.from->ToString() : "?",
                        n.to ? n.to->ToString() : "?");
