@@ -7,12 +7,23 @@
 //   hrw_prev; optional: actor_type, form. Others are ignored. NA, N/A,
 //   NULL and empty cells are missing values (dataset_import.h).
 // - Each actor is one party: id "UCDP-<actorid>", or, for a row without an
-//   actorid, SlugId("SVAC", actor + " in " + location). Its name is the
-//   (trimmed) spelling of its latest year, other spellings are aliases; its
-//   kind is the majority over its rows of actor_type (1, 2, 4, 5 state; 3, 6
-//   non-state; missing values do not vote); its situation is the location it
-//   appears in most (ties: the first). A party already stored keeps its
-//   name, kind and situation and gains SVAC's spellings as aliases.
+//   actorid, SlugId("SVAC", actor + " in " + location). Names are compared
+//   by spelling key (folded, spaces removed: "SriLanka" is "Sri Lanka").
+//   Its name is the key of most rows (ties: the latest year) in its best
+//   spelling (most words, then most rows, then latest year); other
+//   spellings are aliases; its kind is the majority over its rows of
+//   actor_type (1, 2, 4, 5 state; 3, 6 non-state; missing values do not
+//   vote); its situation is the location it appears in most (ties: the
+//   first). A party already stored keeps its name, kind and situation and
+//   gains SVAC's spellings as aliases.
+// - An actorid whose rows carry names of several actors keeps the actor of
+//   most rows; each other name goes, in order, where a decided "svac"
+//   review entry sends it, to the one other id whose own name it is in a
+//   location it shares, stays when it scores >= the accept threshold
+//   against the own name, or else to a provisional party
+//   SlugId("SVAC", "<actorid> <name>") and the review queue (origin
+//   "svac", candidates with resolver scores). docs/importers.md gives the
+//   rule and the real file's figures.
 // - Each location becomes a situation (SituationIdFor), on the agenda by
 //   DatasetImportOptions::agenda.
 // - Each prevalence column is a source (SVAC-USSD, SVAC-AI, SVAC-HRW); per
