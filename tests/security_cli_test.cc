@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -301,6 +302,88 @@ TEST_F(SecurityCliTest, ADissolvedPartyLeavesTheAnnexAfterCleanCycles) {
   ASSERT_EQ(r.code, 0) << r.err;
   r = Mara({"case", "--party", "P-1", "--cycle", "2025"});
   EXPECT_THAT(r.out, HasSubstr("Status listed"));
+}
+
+// `mara compare` against a reference list: names resolved within the
+// country, precision and recall, and each disagreement explained.
+TEST_F(SecurityCliTest, CompareWithAReferenceListExplainsEachDisagreement) {
+  ASSERT_EQ(Mara({"init"}).code, 0);
+  auto incidents = [](const std::string& party, int n) {
+    std::string out;
+    for (int i = 1; i <= n; ++i) {
+      out += R"(,{"id": "I-)" + party + "-" + std::to_string(i) + R"(", "situation": ")" +
+             (party == "TAT" ? "SIT-MM" : "SIT-SD") + R"(", "date": "2025-03-0)" +
+             std::to_string(i) + R"(", "location": {"name": "Town )" + std::to_string(i) +
+             R"("}, "violations": ["rape"], "victims": {"women": 1}, "context": "attack",
+             "nexus": ["perpetrator_affiliation"], "status": "verified",
+             "perpetrators": [{"party": "P-)" +
+             party + R"(", "standard": "reasonable_grounds"}], "sources": ["S-1"]})";
+    }
+    return out;
+  };
+  std::string all = incidents("TAT", 3) + incidents("RSF", 2) + incidents("JUN", 3);
+  all.erase(0, 1);
+  Write(dir_ / "c.json", R"JSON({"format": "mara-bundle/1",
+    "situations": [{"id": "SIT-MM", "name": "Myanmar (Burma)", "on_council_agenda": true},
+                   {"id": "SIT-SD", "name": "Sudan", "on_council_agenda": true}],
+    "parties": [
+      {"id": "P-TAT", "name": "Myanmar Armed Forces", "aliases": ["Tatmadaw"], "kind": "state",
+       "situation": "SIT-MM"},
+      {"id": "P-RSF", "name": "Rapid Support Forces", "kind": "non_state", "situation": "SIT-SD"},
+      {"id": "P-SAF", "name": "Sudanese Armed Forces", "kind": "state", "situation": "SIT-SD"},
+      {"id": "P-JUN", "name": "Janjaweed Unit", "kind": "non_state", "situation": "SIT-SD"}],
+    "sources": [{"id": "S-1", "kind": "ngo", "title": "t", "publisher": "p",
+                 "date": "2025-01-01", "reliability": "B", "credibility": "2",
+                 "confidential": false}],
+    "findings": [{"party": "P-SAF", "cycle": 2025, "source": "S-1", "level": 3,
+                  "forms": ["rape"]}],
+    "incidents": [)JSON" + all +
+                             "]}");
+  MaraRun r = Mara({"import", (dir_ / "c.json").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  Write(dir_ / "ref.csv",
+        "\xEF\xBB\xBF"
+        "Cycle,Situation,Party,Status,UCDP_ID\r\n"
+        "2025,Myanmar,Tatmadaw,listed,NA\r\n"
+        "2025,Sudan,Rapid Support Forces,listed,\r\n"
+        "2025,Sudan,Sudanese Armed Forces,listed,\r\n"
+        "2025,Sudan,Unknown Brigade of the East,on_notice,\r\n"
+        "2024,Sudan,Rapid Support Forces,listed,\r\n");
+  r = Mara({"compare", "--reference", (dir_ / "ref.csv").string(), "--cycle", "2025"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("1 row(s) of other cycles"));
+  EXPECT_THAT(r.out, HasSubstr("precision 50.0%  recall 33.3%"));
+  EXPECT_THAT(r.out, HasSubstr("Rapid Support Forces (P-RSF) in Sudan: reference listed, Mara "
+                               "none: below a threshold: pattern.min_incidents 2 < 3"));
+  EXPECT_THAT(r.out, HasSubstr("(P-SAF) in Sudan: reference listed, Mara on_notice: one source "
+                               "only"));
+  EXPECT_THAT(r.out, HasSubstr("Unknown Brigade of the East in Sudan: reference on_notice, Mara "
+                               "none: not in the data"));
+  EXPECT_THAT(r.out, HasSubstr("Janjaweed Unit (P-JUN) in SIT-SD: reference none, Mara listed: "
+                               "pattern met"));
+  EXPECT_THAT(r.out, Not(HasSubstr("P-TAT")));  // agreed
+
+  r = Mara({"compare", "--reference", (dir_ / "ref.csv").string(), "--cycle", "2025", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["listed"]["reference"], 3);
+  EXPECT_EQ(j["listed"]["mara"], 2);
+  EXPECT_EQ(j["listed"]["agreed"], 1);
+  EXPECT_DOUBLE_EQ(j["listed"]["precision"].get<double>(), 0.5);
+  EXPECT_EQ(j["on_notice"]["mara"], 1);
+  EXPECT_EQ(j["unresolved"], 1);
+  EXPECT_EQ(j["disagreements"].size(), 4u);
+
+  Write(dir_ / "bad.csv", "cycle,situation,party,status\n2025,Sudan,RSF,banned\n");
+  r = Mara({"compare", "--reference", (dir_ / "bad.csv").string(), "--cycle", "2025"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("line 2"));
+  EXPECT_THAT(r.err, HasSubstr("'status'"));
+  Write(dir_ / "cols.csv", "cycle,party\n2025,RSF\n");
+  r = Mara({"compare", "--reference", (dir_ / "cols.csv").string(), "--cycle", "2025"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("'situation'"));
+  EXPECT_THAT(r.err, HasSubstr("'status'"));
 }
 
 // The side doors: name reviews, store copies and backups act as --as, and

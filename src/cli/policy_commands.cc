@@ -15,6 +15,7 @@
 #include "service/assess.h"
 #include "service/authorized.h"
 #include "service/case.h"
+#include "service/compare.h"
 #include "service/decisions.h"
 
 namespace mara::cli {
@@ -298,6 +299,39 @@ void RegisterCase(CLI::App& app, Context& ctx) {
   });
 }
 
+struct CompareArgs {
+  std::string reference;
+  int cycle = 0;
+  bool json = false;
+  std::string policy;
+};
+
+void RegisterCompare(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<CompareArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "compare",
+      "Compare Mara's list for a cycle with a reference list (a published annex, a coalition's "
+      "demand): precision, recall and every disagreement with the criterion that explains it");
+  cmd->add_option("--reference", args->reference,
+                  "CSV with header cycle,situation,party,status,ucdp_id (docs/policy.md)")
+      ->required();
+  cmd->add_option("--cycle", args->cycle, "Cycle (year)")->required();
+  cmd->add_flag("--json", args->json, "Print JSON");
+  cmd->add_option("--policy", args->policy, "Policy file (default: built-in)");
+  cmd->callback([&ctx, args] {
+    ctx.run = [&ctx, args]() -> Status {
+      MARA_ASSIGN_OR_RETURN(Policy policy, PolicyFrom(args->policy));
+      MARA_ASSIGN_OR_RETURN(std::vector<ReferenceEntry> reference,
+                            ReadReferenceList(args->reference));
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
+      MARA_ASSIGN_OR_RETURN(Comparison c,
+                            CompareWithReference(*session, policy, reference, args->cycle));
+      Print(args->json ? ComparisonToJson(c).dump(2) + "\n" : ComparisonToText(c));
+      return Status::Ok();
+    };
+  });
+}
+
 }  // namespace
 
 void RegisterPolicyCommands(CLI::App& app, Context& ctx) {
@@ -306,6 +340,7 @@ void RegisterPolicyCommands(CLI::App& app, Context& ctx) {
   RegisterParty(app, ctx);
   RegisterPetition(app, ctx);
   RegisterCase(app, ctx);
+  RegisterCompare(app, ctx);
 }
 
 }  // namespace mara::cli
