@@ -386,6 +386,64 @@ TEST_F(SecurityCliTest, CompareWithAReferenceListExplainsEachDisagreement) {
   EXPECT_THAT(r.err, HasSubstr("'status'"));
 }
 
+// `mara simulate`: every cycle's list, with the rules starting at a chosen
+// cycle and the agenda per cycle taken from a file.
+TEST_F(SecurityCliTest, SimulateRunsScenariosOfFirstCycleAndAgenda) {
+  ASSERT_EQ(Mara({"init"}).code, 0);
+  std::string incidents;
+  for (int i = 1; i <= 3; ++i) {
+    if (i > 1) incidents += ",";
+    incidents += R"({"id": "I-)" + std::to_string(i) + R"(", "situation": "SIT-A",
+      "date": "2015-03-0)" +
+                 std::to_string(i) + R"(", "location": {"name": "Town )" + std::to_string(i) +
+                 R"("}, "violations": ["rape"], "victims": {"women": 1},
+      "context": "attack", "nexus": ["perpetrator_affiliation"], "status": "verified",
+      "perpetrators": [{"party": "P-1", "standard": "reasonable_grounds"}], "sources": ["S-1"]})";
+  }
+  Write(dir_ / "s.json", R"JSON({"format": "mara-bundle/1",
+    "situations": [{"id": "SIT-A", "name": "Mali", "on_council_agenda": true},
+                   {"id": "SIT-B", "name": "Chad", "on_council_agenda": true}],
+    "parties": [{"id": "P-1", "name": "Army", "kind": "non_state", "situation": "SIT-A"}],
+    "sources": [{"id": "S-1", "kind": "ngo", "title": "t", "publisher": "p",
+                 "date": "2015-01-01", "reliability": "B", "credibility": "2",
+                 "confidential": false}],
+    "incidents": [)JSON" + incidents +
+                             "]}");
+  MaraRun r = Mara({"import", (dir_ / "s.json").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto listed = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"simulate", "--from", "2014", "--to", "2016", "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    MaraRun run = Mara(args);
+    EXPECT_EQ(run.code, 0) << run.err;
+    std::vector<size_t> out;
+    if (run.code != 0) return out;
+    const nlohmann::json doc = nlohmann::json::parse(run.out);
+    for (const auto& c : doc["cycles"]) out.push_back(c["listed"].size());
+    return out;
+  };
+  EXPECT_EQ(listed({}), (std::vector<size_t>{0, 1, 1}));
+  EXPECT_EQ(listed({"--first-cycle", "2016"}), (std::vector<size_t>{0, 0, 0}));
+  Write(dir_ / "agenda.csv", "cycle,situation\n2015,Chad\n2014,SIT-A\n");
+  EXPECT_EQ(listed({"--agenda-by-cycle", (dir_ / "agenda.csv").string()}),
+            (std::vector<size_t>{0, 0, 0}));
+  Write(dir_ / "agenda2.csv", "Cycle,Situation\r\n2015,mali\r\n");
+  EXPECT_EQ(listed({"--agenda-by-cycle", (dir_ / "agenda2.csv").string()}),
+            (std::vector<size_t>{0, 1, 1}));
+  r = Mara({"simulate", "--from", "2014", "--to", "2016"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("2015        1"));
+
+  Write(dir_ / "bad.csv", "cycle,situation\n2015,Atlantis\n");
+  r = Mara({"simulate", "--from", "2014", "--to", "2016", "--agenda-by-cycle",
+            (dir_ / "bad.csv").string()});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("line 2"));
+  EXPECT_THAT(r.err, HasSubstr("'Atlantis'"));
+  r = Mara({"simulate", "--from", "2016", "--to", "2014"});
+  EXPECT_EQ(r.code, 2) << r.err;
+}
+
 // The side doors: name reviews, store copies and backups act as --as, and
 // a petition ruling needs a reason.
 TEST_F(SecurityCliTest, NamesReviewStoreCopyBackupAndRulingsAreChecked) {

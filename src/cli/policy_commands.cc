@@ -17,6 +17,7 @@
 #include "service/case.h"
 #include "service/compare.h"
 #include "service/decisions.h"
+#include "service/simulate.h"
 
 namespace mara::cli {
 namespace {
@@ -332,6 +333,47 @@ void RegisterCompare(CLI::App& app, Context& ctx) {
   });
 }
 
+struct SimulateArgs {
+  int from = 0;
+  int to = 0;
+  std::optional<int> first_cycle;
+  std::string agenda;
+  bool json = false;
+  std::string policy;
+};
+
+void RegisterSimulate(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<SimulateArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "simulate",
+      "Historical simulation: the parties listed and on notice in every cycle from --from to --to, "
+      "with the rules starting at --first-cycle and the Council's agenda per cycle from a file");
+  cmd->add_option("--from", args->from, "First cycle to report")->required();
+  cmd->add_option("--to", args->to, "Last cycle to report")->required();
+  cmd->add_option("--first-cycle", args->first_cycle,
+                  "The rules start here: earlier data is left out and every party starts with "
+                  "status none (default: the first cycle with data)");
+  cmd->add_option("--agenda-by-cycle", args->agenda,
+                  "CSV with header cycle,situation: the situations on the agenda in each cycle it "
+                  "names (docs/historical-simulation.md)");
+  cmd->add_flag("--json", args->json, "Print JSON (with the parties of each cycle)");
+  cmd->add_option("--policy", args->policy, "Policy file (default: built-in)");
+  cmd->callback([&ctx, args] {
+    ctx.run = [&ctx, args]() -> Status {
+      MARA_ASSIGN_OR_RETURN(Policy policy, PolicyFrom(args->policy));
+      std::vector<AgendaRow> agenda;
+      if (!args->agenda.empty()) {
+        MARA_ASSIGN_OR_RETURN(agenda, ReadAgendaByCycle(args->agenda));
+      }
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
+      MARA_ASSIGN_OR_RETURN(Simulation s, SimulateHistory(*session, policy, args->from, args->to,
+                                                          args->first_cycle, agenda));
+      Print(args->json ? SimulationToJson(s).dump(2) + "\n" : SimulationToText(s));
+      return Status::Ok();
+    };
+  });
+}
+
 }  // namespace
 
 void RegisterPolicyCommands(CLI::App& app, Context& ctx) {
@@ -341,6 +383,7 @@ void RegisterPolicyCommands(CLI::App& app, Context& ctx) {
   RegisterPetition(app, ctx);
   RegisterCase(app, ctx);
   RegisterCompare(app, ctx);
+  RegisterSimulate(app, ctx);
 }
 
 }  // namespace mara::cli

@@ -235,6 +235,7 @@ struct Assessor::Impl {
   const Bundle& registry;
   Policy policy;
   int cycle;
+  AssessmentScenario scenario;
 
   std::vector<const Party*> parties;  // sorted by id
   StringIndex party_index;
@@ -255,7 +256,8 @@ struct Assessor::Impl {
   int min_year = INT_MAX;
   std::vector<Target> targets;  // scratch
 
-  Impl(const Bundle& r, const Policy& p, int y) : registry(r), policy(p), cycle(y) {
+  Impl(const Bundle& r, const Policy& p, int y, AssessmentScenario s)
+      : registry(r), policy(p), cycle(y), scenario(std::move(s)) {
     for (const Party& party : registry.parties) parties.push_back(&party);
     std::sort(parties.begin(), parties.end(),
               [](const Party* a, const Party* b) { return a->id < b->id; });
@@ -397,6 +399,13 @@ struct Assessor::Impl {
     }
   }
 
+  // Whether `party`'s situation is on the agenda in `year`.
+  bool InScope(uint32_t party, int year) const {
+    auto it = scenario.agenda_by_cycle.find(year);
+    if (it == scenario.agenda_by_cycle.end()) return in_scope[party];
+    return it->second.count(parties[party]->situation) > 0;
+  }
+
   // Rule 2's commitment test: at least one commitment in force by the end of
   // `year`, and every measure of those verified implemented by then.
   bool CommitmentsFulfilled(uint32_t party, int year) const {
@@ -463,6 +472,7 @@ struct Assessor::Impl {
       if (d.cycle > cycle) continue;
       decisions[*party].emplace_back(d.cycle, d.status);
     }
+    if (scenario.first_cycle && first != INT_MAX) first = std::max(first, *scenario.first_cycle);
     out.first_cycle = first;
 
     std::vector<std::vector<std::pair<int, std::array<int64_t, 4>>>> findings(parties.size());
@@ -502,8 +512,8 @@ struct Assessor::Impl {
     size_t si = 0, fi = 0, di = 0;
     const int list_level = Level(p.listing_min_standard);
     const int notice_level = Level(p.notice_min_standard);
-    const bool scope = in_scope[a.party];
     for (int year = prep.first_cycle; year <= cycle; ++year) {
+      const bool scope = InScope(a.party, year);
       CycleData d = DataAt(prep, a, year, &si, &fi, &di);
       CycleResult r;
       const PartyStatus s = prev.status;
@@ -579,7 +589,7 @@ struct Assessor::Impl {
     out.kind = party.kind;
     out.parent = party.parent;
     out.splinter_of = party.splinter_of;
-    out.in_scope = in_scope[a.party];
+    out.in_scope = InScope(a.party, cycle);
     const CycleResult& r = history.back();
     const CycleResult* prev = history.size() > 1 ? &history[history.size() - 2] : nullptr;
     out.previous_status = prev ? prev->status : PartyStatus::kNone;
@@ -808,8 +818,9 @@ const PartyAssessment* Assessment::Find(std::string_view party_id) const {
   return &*it;
 }
 
-Assessor::Assessor(const Bundle& registry, const Policy& policy, int cycle)
-    : impl_(std::make_unique<Impl>(registry, policy, cycle)) {}
+Assessor::Assessor(const Bundle& registry, const Policy& policy, int cycle,
+                   AssessmentScenario scenario)
+    : impl_(std::make_unique<Impl>(registry, policy, cycle, std::move(scenario))) {}
 Assessor::~Assessor() = default;
 
 void Assessor::Add(const IncidentFacts& facts) { impl_->Add(facts); }

@@ -21,8 +21,10 @@
 #define MARA_POLICY_ENGINE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -130,9 +132,22 @@ struct Assessment {
   const PartyAssessment* Find(std::string_view party_id) const;
 };
 
+// What a historical simulation (`mara simulate`) changes in an assessment;
+// the default changes nothing.
+struct AssessmentScenario {
+  // The rules run from this cycle: data of earlier cycles is left out and
+  // every party starts it with status none, as if listing began then.
+  std::optional<int> first_cycle;
+  // The situations (ids) on the Council's agenda, per cycle. A cycle present
+  // here has exactly these situations in scope; any other cycle uses each
+  // situation's on_council_agenda.
+  std::map<int, std::set<std::string>> agenda_by_cycle;
+};
+
 class Assessor {
  public:
-  Assessor(const Bundle& registry, const Policy& policy, int cycle);
+  Assessor(const Bundle& registry, const Policy& policy, int cycle,
+           AssessmentScenario scenario = {});
   ~Assessor();
   Assessor(const Assessor&) = delete;
   Assessor& operator=(const Assessor&) = delete;

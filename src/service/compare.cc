@@ -21,13 +21,6 @@ using OJson = nlohmann::ordered_json;
 
 constexpr size_t kMaxReferenceRecordBytes = 64 << 10;
 
-// Situations compare by country where the country table knows the name,
-// else by folded name.
-std::string SituationKey(std::string_view name) {
-  if (const Country* c = FindCountryByName(name)) return "iso:" + c->alpha3;
-  return "name:" + Fold(name);
-}
-
 int Rank(PartyStatus s) { return static_cast<int>(s); }
 
 std::string Figure(const ParamValue& v) { return ParamValueToString(v); }
@@ -161,6 +154,11 @@ std::string Percent(const std::optional<double>& v) {
 }
 
 }  // namespace
+
+std::string SituationKey(std::string_view name) {
+  if (const Country* c = FindCountryByName(name)) return "iso:" + c->alpha3;
+  return "name:" + Fold(name);
+}
 
 std::optional<double> StatusAgreement::precision() const {
   if (mara == 0) return std::nullopt;

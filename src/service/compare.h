@@ -57,6 +57,11 @@ struct ReferenceEntry {
 
 Result<std::vector<ReferenceEntry>> ReadReferenceList(const std::string& path);
 
+// How a situation named by a country is compared with Mara's situations:
+// "iso:<alpha-3>" when the country table knows the name ("Myanmar" and
+// "Myanmar (Burma)" give "iso:MMR"), else "name:" and the folded name.
+std::string SituationKey(std::string_view name);
+
 // Agreement on one status: how many parties the reference and Mara give it,
 // how many of them both; precision = agreed / mara, recall = agreed /
 // reference (nullopt when the denominator is 0).
