@@ -374,6 +374,15 @@ TEST_F(SecurityCliTest, CompareWithAReferenceListExplainsEachDisagreement) {
   EXPECT_EQ(j["unresolved"], 1);
   EXPECT_EQ(j["disagreements"].size(), 4u);
 
+  r = Mara({"report", "--cycle", "2025", "--format", "md", "--out", "-", "--reference",
+            (dir_ / "ref.csv").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("10. Comparison with a reference list"));
+  EXPECT_THAT(r.out, HasSubstr("one source only"));
+  r = Mara({"report", "--cycle", "2025", "--format", "json", "--out", "-"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("\"comparison\"")));
+
   Write(dir_ / "bad.csv", "cycle,situation,party,status\n2025,Sudan,RSF,banned\n");
   r = Mara({"compare", "--reference", (dir_ / "bad.csv").string(), "--cycle", "2025"});
   EXPECT_EQ(r.code, 2) << r.err;

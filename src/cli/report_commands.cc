@@ -6,13 +6,16 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/commands.h"
 #include "common/text.h"
 #include "policy/policy.h"
 #include "report/builder.h"
 #include "report/render.h"
+#include "service/compare.h"
 #include "service/session.h"
 #include "service/signing.h"
 
@@ -27,6 +30,7 @@ struct ReportArgs {
   std::string edition = "public";
   std::string out;
   std::string policy;
+  std::string reference;
 };
 
 Status WriteBytes(std::ofstream& f, const std::string& path, std::string_view bytes) {
@@ -85,15 +89,23 @@ void RegisterReport(CLI::App& app, Context& ctx) {
   cmd->add_option("--out", args->out, "Output file, or - for standard output")->required();
   cmd->add_option("--policy", args->policy,
                   "Policy file (TOML); default: the built-in policies/default.toml");
+  cmd->add_option("--reference", args->reference,
+                  "A reference list (CSV cycle,situation,party,status,ucdp_id): adds section 10, "
+                  "the comparison of the report's list with it");
   cmd->callback([&ctx, args] {
     ctx.run = [&ctx, args]() -> Status {
       MARA_ASSIGN_OR_RETURN(report::Format format, report::ParseFormat(args->format));
       MARA_ASSIGN_OR_RETURN(report::Edition edition, report::ParseEdition(args->edition));
       MARA_ASSIGN_OR_RETURN(Policy policy,
                             args->policy.empty() ? DefaultPolicy() : LoadPolicyFile(args->policy));
+      std::optional<std::vector<ReferenceEntry>> reference;
+      if (!args->reference.empty()) {
+        MARA_ASSIGN_OR_RETURN(reference, ReadReferenceList(args->reference));
+      }
       MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
       MARA_ASSIGN_OR_RETURN(report::Report r,
-                            report::BuildReport(*session, policy, args->cycle, edition));
+                            report::BuildReport(*session, policy, args->cycle, edition,
+                                                reference ? &*reference : nullptr));
       MARA_ASSIGN_OR_RETURN(std::string bytes, report::Render(r, format));
       if (args->out == "-") {
         std::cout.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

@@ -467,10 +467,16 @@ Status Builder::Finish(const Assessor& assessor, const Assessment& assessment) {
 
 }  // namespace
 
-Result<Report> BuildReport(Session& session, const Policy& policy, int cycle, Edition edition) {
+Result<Report> BuildReport(Session& session, const Policy& policy, int cycle, Edition edition,
+                           const std::vector<ReferenceEntry>* reference) {
   Builder builder(policy, cycle, edition);
   MARA_RETURN_IF_ERROR(ReadForReport(session, policy, cycle, edition, builder));
-  return builder.Take();
+  Report report = builder.Take();
+  if (reference != nullptr) {
+    MARA_ASSIGN_OR_RETURN(report.comparison,
+                          CompareWithReference(session, policy, *reference, cycle));
+  }
+  return report;
 }
 
 }  // namespace mara::report

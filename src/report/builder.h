@@ -31,7 +31,11 @@
 
 namespace mara::report {
 
-Result<Report> BuildReport(Session& session, const Policy& policy, int cycle, Edition edition);
+// With `reference`, the report also compares its list with that reference
+// list (section 10; service/compare.h CompareWithReference, which needs
+// kRunAssessment in every situation).
+Result<Report> BuildReport(Session& session, const Policy& policy, int cycle, Edition edition,
+                           const std::vector<ReferenceEntry>* reference = nullptr);
 
 }  // namespace mara::report
 

@@ -562,6 +562,42 @@ Document BuildDocument(const Report& r) {
     d.sections.push_back(std::move(sec));
   }
 
+  // 10. Comparison with a reference list.
+  if (r.comparison) {
+    const Comparison& c = *r.comparison;
+    Section s10{"comparison", "10. Comparison with a reference list"};
+    s10.blocks.push_back(Paragraph(fmt::format(
+        "The reference names {} part{} for {} in {} situation{}; {} of its names match no party "
+        "of Mara's registry. Precision is the share of Mara's parties the reference also gives "
+        "the status, recall the share of the reference's parties Mara gives it, both in the "
+        "reference's situations.",
+        c.reference_rows, c.reference_rows == 1 ? "y" : "ies", c.cycle, c.situations.size(),
+        c.situations.size() == 1 ? "" : "s", c.unresolved)));
+    auto percent = [](const std::optional<double>& v) {
+      return v ? fmt::format("{:.1f}%", *v * 100.0) : std::string("n/a");
+    };
+    Table t = MakeTable({"Status", "Reference", "Mara", "Both", "Precision", "Recall"},
+                        {false, true, true, true, true, true});
+    for (const auto& [label, s] :
+         {std::pair{"Listed", &c.listed}, std::pair{"On notice", &c.on_notice}}) {
+      t.rows.push_back({label, std::to_string(s->reference), std::to_string(s->mara),
+                        std::to_string(s->agreed), percent(s->precision()), percent(s->recall())});
+    }
+    s10.blocks.push_back(TableBlock(std::move(t)));
+    if (!c.disagreements.empty()) {
+      Table d2 = MakeTable({"Party", "Situation", "Reference", "Mara", "Criterion", "Why"},
+                           std::vector<bool>(6, false));
+      for (const Disagreement& d : c.disagreements) {
+        std::string who = d.party_id.empty() ? d.reference_party
+                                             : fmt::format("{} ({})", d.party_name, d.party_id);
+        d2.rows.push_back({who, d.situation, Words(ToString(d.reference_status)),
+                           Words(ToString(d.mara_status)), d.criterion, d.explanation});
+      }
+      s10.blocks.push_back(TableBlock(std::move(d2)));
+    }
+    d.sections.push_back(std::move(s10));
+  }
+
   // Provenance.
   Section about{"about", "About this report"};
   about.blocks.push_back(Paragraph(fmt::format(

@@ -294,6 +294,7 @@ OJson ReportToJson(const Report& r) {
     }
   }
   j["statements_of_case"] = std::move(cases);
+  if (r.comparison) j["comparison"] = ComparisonToJson(*r.comparison);
   return j;
 }
 

@@ -21,6 +21,7 @@
 #include "report/edition.h"
 #include "service/audit.h"
 #include "service/case.h"
+#include "service/compare.h"
 
 namespace mara::report {
 
@@ -188,6 +189,9 @@ struct Report {
   std::vector<EngagementLine> engagement;        // 8. listed and on-notice parties, by id
   std::vector<StatementOfCase> cases;            // 9. confidential: in full, by party id
   std::vector<CaseSummary> case_summaries;       //    public: summaries, by party id
+  // 10. With a reference list (mara report --reference): Mara's list set
+  // beside it (service/compare.h).
+  std::optional<Comparison> comparison;
 };
 
 }  // namespace mara::report
