@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "common/real_data_test_support.h"
+
 extern char** environ;
 
 namespace mara {
@@ -393,6 +395,36 @@ TEST_F(SecurityCliTest, CompareWithAReferenceListExplainsEachDisagreement) {
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_THAT(r.err, HasSubstr("'situation'"));
   EXPECT_THAT(r.err, HasSubstr("'status'"));
+}
+
+// The comparison on the real SVAC and UCDP data: a dissolved group the
+// reference still lists is explained as dissolved, and a group SVAC places
+// in a neighbouring country is still found.
+TEST_F(SecurityCliTest, CompareOnTheRealSvacData) {
+  MARA_REAL_DATA(svac, "svac_3.2_complete.csv");
+  MARA_REAL_DATA(actors, "ucdp_actor_list_v23_1.csv");
+  ASSERT_EQ(Mara({"init"}).code, 0);
+  MaraRun r = Mara({"import", svac, "--format", "svac"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Mara({"import", actors, "--format", "ucdp-actors"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Mara({"party", "dissolve", "--party", "UCDP-532", "--date", "2002-01-18", "--source",
+            "the end of Sierra Leone's war declared after disarmament"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  Write(dir_ / "ref.csv",
+        "cycle,situation,party,status,ucdp_id\n"
+        "2021,Sierra Leone,RUF,listed,\n"
+        "2021,Democratic Republic of the Congo,FDLR,listed,\n");
+  r = Mara({"compare", "--reference", (dir_ / "ref.csv").string(), "--cycle", "2021"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("RUF (UCDP-532) in Sierra Leone: reference listed, Mara none: "
+                               "dissolved: dissolved on 2002-01-18"));
+  r = Mara({"compare", "--reference", (dir_ / "ref.csv").string(), "--cycle", "2021", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["unresolved"], 0);
+  EXPECT_EQ(j["listed"]["reference"], 2);
+  EXPECT_EQ(j["listed"]["agreed"], 1);  // FDLR, coded under Rwanda by SVAC
 }
 
 // `mara simulate`: every cycle's list, with the rules starting at a chosen

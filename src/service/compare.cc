@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <variant>
 
 #include "common/text.h"
 #include "domain/model.h"
@@ -25,13 +26,18 @@ int Rank(PartyStatus s) { return static_cast<int>(s); }
 
 std::string Figure(const ParamValue& v) { return ParamValueToString(v); }
 
-// "pattern.min_incidents 2 < 3" for each unmet criterion of `evidence`.
+// "pattern.min_incidents 2 < 3" (or "delisting.requires_commitments not
+// met" for a yes/no rule) for each unmet criterion of `evidence`.
 std::string Unmet(const PartyAssessment& a, std::string_view evidence) {
   std::string out;
   for (const Criterion& c : a.criteria) {
     if (c.evidence != evidence || c.met) continue;
     if (!out.empty()) out += "; ";
-    out += c.rule + " " + Figure(c.observed) + " < " + Figure(c.threshold);
+    if (std::holds_alternative<bool>(c.threshold)) {
+      out += c.rule + " not met";
+    } else {
+      out += c.rule + " " + Figure(c.observed) + " < " + Figure(c.threshold);
+    }
   }
   return out;
 }
@@ -68,15 +74,22 @@ void ExplainLower(const PartyAssessment* a, const Party* party, const Policy& po
         fmt::format("a recorded decision made it {} in {}", ToString(a->status), cycle);
     return;
   }
-  const Criterion* dissolved = FindCriterion(*a, "delisting.dissolved_clean_cycles");
-  if (party != nullptr && party->dissolved && a->delisted && dissolved != nullptr &&
-      dissolved->met) {
+  // A dissolved party that was listed and is no longer: delisted under the
+  // dissolution rule, in this cycle or an earlier one.
+  int last_listed = 0;
+  for (const CycleStatus& h : a->history) {
+    if (h.status == PartyStatus::kListed) last_listed = h.cycle;
+  }
+  if (party != nullptr && party->dissolved && last_listed > 0 &&
+      a->status != PartyStatus::kListed && policy.delisting_dissolved_clean_cycles > 0 &&
+      (!party->dissolved->date || party->dissolved->date->year() <= cycle)) {
     d->criterion = "dissolved";
     d->explanation = fmt::format(
-        "dissolved {} ({}); {} clean cycles >= delisting.dissolved_clean_cycles {}",
+        "dissolved {} ({}); last listed in {}, then delisted after "
+        "delisting.dissolved_clean_cycles ({}) clean cycles",
         party->dissolved->date ? "on " + party->dissolved->date->ToString()
                                : std::string("(date unknown)"),
-        party->dissolved->source, Figure(dissolved->observed), Figure(dissolved->threshold));
+        party->dissolved->source, last_listed, policy.delisting_dissolved_clean_cycles);
     return;
   }
   if (!a->in_scope) {
@@ -261,8 +274,19 @@ Result<Comparison> CompareWithReference(Session& session, const Policy& policy,
       MARA_ASSIGN_OR_RETURN(const names::NameResolver* r,
                             resolver_for(any_in_situation ? key : std::string()));
       names::Resolution res = r->Resolve(e.party);
+      if (res.decision != names::Decision::kAccept && any_in_situation) {
+        // The data may place the party in another situation (a group that
+        // crosses borders): an accepted match over every party counts.
+        MARA_ASSIGN_OR_RETURN(const names::NameResolver* all, resolver_for(std::string()));
+        names::Resolution wider = all->Resolve(e.party);
+        if (wider.decision == names::Decision::kAccept) res = std::move(wider);
+      }
       if (res.decision == names::Decision::kAccept && res.best() != nullptr) {
         party_id = res.best()->party_id;
+      } else if (res.ambiguous && res.candidates.size() > 1) {
+        why_unresolved = fmt::format("the name fits several parties equally ({} {}, {} {})",
+                                     res.candidates[0].party_id, res.candidates[0].matched_name,
+                                     res.candidates[1].party_id, res.candidates[1].matched_name);
       } else if (res.best() != nullptr) {
         why_unresolved = fmt::format("no confident match in Mara's registry (nearest: {} {:.3f})",
                                      res.best()->matched_name, res.score());
