@@ -40,6 +40,7 @@ struct UcdpRecord {
   std::vector<std::string> alliance_ids;
   std::vector<std::string> alliance_names;
   std::vector<std::string> locations;
+  std::vector<std::string> location_gwnos;  // GWNOLoc, one per location
   std::string version;
 };
 
@@ -56,7 +57,7 @@ class UcdpImport {
         CsvTable::Open(
             path, {"ActorId", "NameData", "Org", "Version"},
             {"NameOrig", "NameOrigFull", "NameOrigFullEng", "NameChange", "NewName", "Splinter",
-             "ActorIdPrev", "Alliance", "ActorIdAlliance", "NameAlliance", "Location"},
+             "ActorIdPrev", "Alliance", "ActorIdAlliance", "NameAlliance", "Location", "GWNOLoc"},
             options_.max_record_bytes));
     table_ = table.get();
     MARA_RETURN_IF_ERROR(ForEachRow(*table, options_, sink_, &result_, [this] { return Row(); }));
@@ -97,6 +98,7 @@ class UcdpImport {
     r.alliance_ids = SplitList(t.Get("ActorIdAlliance"));
     r.alliance_names = SplitList(t.Get("NameAlliance"));
     r.locations = SplitList(t.Get("Location"));
+    r.location_gwnos = SplitList(t.Get("GWNOLoc"));
     MARA_ASSIGN_OR_RETURN(const std::string_view version, t.Required("Version"));
     r.version = std::string(version);
     if (!IsValidId("UCDP-" + r.version + "-0")) {
@@ -106,6 +108,23 @@ class UcdpImport {
     index_[r.id] = records_.size();
     records_.push_back(std::move(r));
     return Status::Ok();
+  }
+
+  // The situation of an actor's first location: the country it names
+  // (countries.h), or failing that the country of its first GWNOLoc
+  // number; else SituationIdFor(location), and "Unknown location" without
+  // a location or a known GWNOLoc.
+  static Situation HomeSituation(const UcdpRecord& r) {
+    const std::string place =
+        r.locations.empty() ? std::string("Unknown location") : r.locations.front();
+    const Country* country = r.locations.empty() ? nullptr : FindCountryByName(place);
+    if (country == nullptr && !r.location_gwnos.empty()) {
+      const std::string& g = r.location_gwnos.front();
+      int n = 0;
+      auto [end, ec] = std::from_chars(g.data(), g.data() + g.size(), n);
+      if (ec == std::errc() && end == g.data() + g.size()) country = FindCountryByGwno(n);
+    }
+    return SituationOfPlace(place, country);
   }
 
   // Whether the stored party and the actor have names that agree.
@@ -173,12 +192,11 @@ class UcdpImport {
     for (size_t i = 0; i < records_.size(); ++i) {
       const UcdpRecord& r = records_[i];
       const std::string& id = party_of[r.id];
-      const std::string situation_name =
-          r.locations.empty() ? std::string("Unknown location") : r.locations.front();
-      const std::string situation = SituationIdFor(situation_name);
+      Situation home = HomeSituation(r);
+      const std::string situation = home.id;
       if (!writer->SituationExists(situation)) {
-        MARA_RETURN_IF_ERROR(
-            writer->Put(Situation{situation, situation_name, agenda.OnAgenda(situation_name)}));
+        home.on_council_agenda = agenda.OnAgenda(home);
+        MARA_RETURN_IF_ERROR(writer->Put(home));
       }
       Party p;
       if (merge[i]) {

@@ -32,7 +32,7 @@ TEST_F(UcdpActorsTest, RealFileAloneIsTheRegistry) {
   ASSERT_NE(us, nullptr);
   EXPECT_EQ(us->name, "Government of United States of America");
   EXPECT_EQ(us->kind, PartyKind::kState) << "Org 4";
-  EXPECT_EQ(us->situation, "SIT-north-korea") << "the first location";
+  EXPECT_EQ(us->situation, "SIT-PRK") << "the first location, North Korea";
   // A splinter: KNU (180) split from actor 890.
   const Party* knu = FindParty(b, "UCDP-180");
   ASSERT_NE(knu, nullptr);
