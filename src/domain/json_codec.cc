@@ -345,6 +345,8 @@ Json ToJson(const Situation& v) {
   j["id"] = v.id;
   j["name"] = v.name;
   j["on_council_agenda"] = v.on_council_agenda;
+  PutOpt(j, "iso3", v.iso3);
+  PutOpt(j, "gwno", v.gwno);
   return j;
 }
 
@@ -532,11 +534,17 @@ Json ToJson(const Petition& v) {
 
 Status FromJson(const Json& j, Situation* out) {
   Obj o(j, "");
-  MARA_RETURN_IF_ERROR(o.Open({"id", "name", "on_council_agenda"}));
+  MARA_RETURN_IF_ERROR(o.Open({"id", "name", "on_council_agenda", "iso3", "gwno"}));
   Situation v;
   MARA_RETURN_IF_ERROR(Str(o, "id", &v.id));
   MARA_RETURN_IF_ERROR(Str(o, "name", &v.name));
   MARA_RETURN_IF_ERROR(Bool(o, "on_council_agenda", &v.on_council_agenda));
+  MARA_RETURN_IF_ERROR(OptStr(o, "iso3", &v.iso3));
+  if (const Json* g = o.Find("gwno")) {
+    int64_t n = 0;
+    MARA_RETURN_IF_ERROR(ReadInt(*g, o.Ptr("gwno"), 1, 999, "a Gleditsch-Ward number 1..999", &n));
+    v.gwno = static_cast<int>(n);
+  }
   MARA_RETURN_IF_ERROR(Finish(CheckRecord(v)));
   *out = std::move(v);
   return Status::Ok();

@@ -67,6 +67,7 @@ void ExpectRoundTrip(const T& v) {
 
 TEST(JsonCodecTest, RoundTripsFullyPopulatedRecords) {
   ExpectRoundTrip(Situation{"SIT-A", "Country A", true});
+  ExpectRoundTrip(Situation{"SIT-MMR", "Myanmar", true, "MMR", 775});
   Party p;
   p.id = "P-2";
   p.name = "Unit";
@@ -245,6 +246,12 @@ TEST(JsonCodecTest, RejectsEveryOtherRecordFieldFailure) {
   EXPECT_EQ(RemoveError<Situation>(situation, "on_council_agenda"),
             "/on_council_agenda: missing required field");
   EXPECT_EQ(PatchError<Situation>(situation, "/name", " "), "/name: must not be empty");
+  EXPECT_EQ(PatchError<Situation>(situation, "/iso3", "mmr"),
+            "/iso3: expected an ISO 3166-1 alpha-3 code of three capital letters, got 'mmr'");
+  EXPECT_EQ(PatchError<Situation>(situation, "/gwno", 0),
+            "/gwno: expected a Gleditsch-Ward number 1..999, got 0");
+  EXPECT_EQ(PatchError<Situation>(situation, "/gwno", "775"),
+            "/gwno: expected a Gleditsch-Ward number 1..999, got a string");
 
   Party party;
   party.id = "P-1";
@@ -320,6 +327,23 @@ TEST(JsonCodecTest, RejectsEveryOtherRecordFieldFailure) {
       "P-1", Date::FromYmd(2025, 1, 1), {}, "g", false, PetitionOutcome::kPending, {}, {}, {}});
   EXPECT_EQ(PatchError<Petition>(ptj, "/new_material", 1),
             "/new_material: expected true or false, got 1");
+}
+
+TEST(JsonCodecTest, SituationWithoutCountryKeepsItsJson) {
+  // Absent iso3 and gwno are left out, so such a situation's JSON (and the
+  // digests over it) is what it was before the fields existed.
+  EXPECT_EQ(ToJson(Situation{"SIT-A", "A", false}).dump(),
+            R"({"id":"SIT-A","name":"A","on_council_agenda":false})");
+  EXPECT_EQ(
+      ToJson(Situation{"SIT-MMR", "Myanmar", true, "MMR", 775}).dump(),
+      R"({"id":"SIT-MMR","name":"Myanmar","on_council_agenda":true,"iso3":"MMR","gwno":775})");
+  Situation s;
+  ASSERT_TRUE(FromJson(Json::parse(R"({"id":"SIT-A","name":"A","on_council_agenda":false,
+                                      "iso3":null,"gwno":null})"),
+                       &s)
+                  .ok());
+  EXPECT_EQ(s.iso3, std::nullopt);
+  EXPECT_EQ(s.gwno, std::nullopt);
 }
 
 TEST(JsonCodecTest, EscapesHostileUnknownKeys) {

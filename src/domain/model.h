@@ -30,6 +30,11 @@ struct Situation {
   std::string id;
   std::string name;
   bool on_council_agenda = false;
+  // The country the situation is, when it is one: its ISO 3166-1 alpha-3
+  // code ("MMR") and Gleditsch-Ward number (775). Importers set them from
+  // the country table; absent for a situation that is not one country.
+  std::optional<std::string> iso3;
+  std::optional<int> gwno;
 };
 
 struct NameOverTime {

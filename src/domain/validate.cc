@@ -1,5 +1,6 @@
 #include "domain/validate.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -118,7 +119,17 @@ std::string JoinKey(std::initializer_list<std::string_view> parts) {
 
 Check CheckRecord(const Situation& v) {
   MARA_RETURN_IF_FIELD_ERROR(CheckId("/id", v.id));
-  return CheckText("/name", v.name, true);
+  MARA_RETURN_IF_FIELD_ERROR(CheckText("/name", v.name, true));
+  if (v.iso3 && (v.iso3->size() != 3 || !std::all_of(v.iso3->begin(), v.iso3->end(), [](char c) {
+                   return c >= 'A' && c <= 'Z';
+                 }))) {
+    return Fail("/iso3", "expected an ISO 3166-1 alpha-3 code of three capital letters, got " +
+                             QuoteForMessage(*v.iso3));
+  }
+  if (v.gwno && (*v.gwno < 1 || *v.gwno > 999)) {
+    return Fail("/gwno", "expected a Gleditsch-Ward number 1..999, got " + std::to_string(*v.gwno));
+  }
+  return std::nullopt;
 }
 
 Check CheckRecord(const Party& v) {

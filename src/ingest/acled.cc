@@ -42,7 +42,7 @@ class AcledImport {
                        {"event_id_cnty", "event_date", "time_precision", "sub_event_type", "actor1",
                         "inter1", "country"},
                        {"assoc_actor_1", "actor2", "assoc_actor_2", "inter2", "admin1", "location",
-                        "latitude", "longitude", "source", "notes"},
+                        "latitude", "longitude", "source", "notes", "iso"},
                        options_.max_record_bytes));
     table_ = table.get();
     MARA_ASSIGN_OR_RETURN(writer_, RegistryWriter::Load(store_, &result_));
@@ -92,7 +92,14 @@ class AcledImport {
                        : precision == 2 ? DatePrecision::kWeek
                                         : DatePrecision::kMonth;
     MARA_ASSIGN_OR_RETURN(const std::string_view country, t.Required("country"));
-    v.situation = SituationIdFor(country);
+    // The country of the ISO numeric code, else of the name; a name the
+    // table does not know keeps a situation of its own (SituationOfPlace).
+    MARA_ASSIGN_OR_RETURN(const std::optional<int64_t> iso, t.OptionalInt("iso"));
+    const Country* known = nullptr;
+    if (iso && *iso > 0 && *iso < 1000) known = FindCountryByNumeric(static_cast<int>(*iso));
+    if (known == nullptr) known = FindCountryByName(country);
+    Situation situation = SituationOfPlace(country, known);
+    v.situation = situation.id;
     v.location.name = std::string(t.Get("location"));
     if (v.location.name.empty()) v.location.name = std::string(t.Get("admin1"));
     if (v.location.name.empty()) {
@@ -157,8 +164,8 @@ class AcledImport {
 
     // Everything below writes, so the row is known to be well formed first.
     if (!writer_->SituationExists(v.situation)) {
-      MARA_RETURN_IF_ERROR(
-          writer_->Put(Situation{v.situation, std::string(country), agenda_.OnAgenda(country)}));
+      situation.on_council_agenda = agenda_.OnAgenda(situation);
+      MARA_RETURN_IF_ERROR(writer_->Put(situation));
     }
     for (size_t i = 0; i < actors.size(); ++i) {
       Result<std::string> party =

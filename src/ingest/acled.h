@@ -5,7 +5,7 @@
 // Contract:
 // - Required columns: event_id_cnty, event_date, time_precision,
 //   sub_event_type, actor1, inter1, country. Optional: assoc_actor_1,
-//   admin1, location, latitude, longitude, source, notes (and actor2,
+//   admin1, location, latitude, longitude, source, notes, iso (and actor2,
 //   assoc_actor_2, inter2, which are not used). Other columns are ignored.
 //   Header names and cells follow the rules of dataset_import.h: case and
 //   blanks around header names do not matter, and NA, N/A, NULL or an
@@ -15,15 +15,15 @@
 //   error. A sexual-violence event becomes incident "ACLED-<event_id_cnty>":
 //   status reported; date event_date (YYYY-MM-DD, or "14 May 2023") with
 //   precision from time_precision (1 day, 2 week, 3 month); location from
-//   location/admin1/latitude/longitude; situation SituationIdFor(country),
-//   created when missing (agenda rule of DatasetImportOptions); violations
-//   read from the notes with the keyword table (violation_keywords.h);
-//   nexus perpetrator_affiliation; sources the ACLED data set ("ACLED") and
-//   the reporting source named in `source`; notes as the (confidential)
-//   narrative; actor1 and each actor of assoc_actor_1 (split at ';')
-//   resolved by PartyMatcher (origin "acled", new parties "ACLED-...", in
-//   the incident's situation) and attributed with standard
-//   credible_information.
+//   location/admin1/latitude/longitude; situation that of the country of
+//   the ISO numeric code iso, else of the country name (SituationOfPlace,
+//   "SIT-<alpha-3>"; a name the country table does not know keeps
+//   SituationIdFor(country)), created when missing (agenda rule of DatasetImportOptions);
+//   violations read from the notes with the keyword table (violation_keywords.h); nexus
+//   perpetrator_affiliation; sources the ACLED data set ("ACLED") and the reporting source named in
+//   `source`; notes as the (confidential) narrative; actor1 and each actor of assoc_actor_1 (split
+//   at ';') resolved by PartyMatcher (origin "acled", new parties "ACLED-...", in the incident's
+//   situation) and attributed with standard credible_information.
 // - Party kinds: actor1 is a state party when inter1 is 1 (state forces)
 //   or 8 (external/other forces), else non-state; an associated actor is a
 //   state party when its name is a state-forces name of the codebook

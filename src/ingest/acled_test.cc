@@ -233,7 +233,7 @@ TEST_F(AcledTest, ExternalForcesAreStateParties) {
 
   auto first = Get("ACLED-UKR1");
   ASSERT_TRUE(first.has_value());
-  EXPECT_EQ(first->situation, "SIT-ukraine");
+  EXPECT_EQ(first->situation, "SIT-UKR");
   EXPECT_EQ(first->violations,
             (std::vector<Violation>{Violation::kSexualTorture, Violation::kSexualMutilation}));
   ASSERT_EQ(first->perpetrators.size(), 3u);
@@ -241,7 +241,7 @@ TEST_F(AcledTest, ExternalForcesAreStateParties) {
   ASSERT_NE(russia, nullptr);
   EXPECT_EQ(russia->name, "Military Forces of Russia (2000-)");
   EXPECT_EQ(russia->kind, PartyKind::kState);
-  EXPECT_EQ(russia->situation, "SIT-ukraine");
+  EXPECT_EQ(russia->situation, "SIT-UKR");
   const Party* police = FindParty(b, first->perpetrators[1].party);
   ASSERT_NE(police, nullptr);
   EXPECT_EQ(police->name, "Police Forces of Russia (2000-)");

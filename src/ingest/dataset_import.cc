@@ -80,6 +80,34 @@ std::string SlugId(std::string_view prefix, std::string_view text) {
 
 std::string SituationIdFor(std::string_view name) { return SlugId("SIT", name); }
 
+Situation SituationOfCountry(const Country& country) {
+  Situation s;
+  s.id = "SIT-" + country.alpha3;
+  s.name = country.name;
+  s.iso3 = country.alpha3;
+  s.gwno = country.gwno;
+  return s;
+}
+
+Situation SituationOfPlace(std::string_view place, const Country* country) {
+  if (country != nullptr) return SituationOfCountry(*country);
+  Situation s;
+  s.id = SituationIdFor(place);
+  s.name = std::string(place);
+  return s;
+}
+
+bool AgendaRule::OnAgenda(const Situation& situation) const {
+  if (OnAgenda(situation.name) || mode_ != Mode::kListed || !situation.iso3) {
+    return OnAgenda(situation.name);
+  }
+  const Country* c = FindCountryByAlpha3(*situation.iso3);
+  if (c == nullptr) return false;
+  if (OnAgenda(c->alpha3) || OnAgenda(c->name)) return true;
+  return std::any_of(c->aliases.begin(), c->aliases.end(),
+                     [this](const std::string& a) { return OnAgenda(a); });
+}
+
 // ---------------------------------------------------------------- CsvTable
 
 namespace {

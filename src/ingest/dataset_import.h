@@ -46,6 +46,7 @@
 #include "common/status.h"
 #include "domain/enums.h"
 #include "domain/model.h"
+#include "ingest/countries.h"
 #include "ingest/csv_reader.h"
 #include "ingest/names/resolver.h"
 #include "storage/store.h"
@@ -85,6 +86,9 @@ class AgendaRule {
  public:
   static Result<AgendaRule> Parse(const std::string& spec);
   bool OnAgenda(std::string_view situation_name) const;
+  // For a situation: its name, or for a country situation (iso3 set) also
+  // any name the country table gives the country or its alpha-3 code.
+  bool OnAgenda(const Situation& situation) const;
 
  private:
   enum class Mode { kAll, kNone, kListed };
@@ -96,6 +100,16 @@ class AgendaRule {
 // names whose fold is not plain ASCII get 8 hex digits of its digest too, so
 // different scripts never share an id.
 std::string SituationIdFor(std::string_view name);
+
+// The situation of one country of the table (countries.h): id "SIT-" + its
+// alpha-3 code ("SIT-MMR"; slugs are lower case, so no name-derived id is
+// ever the same), the table's English name, iso3 and gwno. Agenda false.
+Situation SituationOfCountry(const Country& country);
+// The situation of a place an importer reads: the country's when `country`
+// is given, else SituationIdFor(place) named `place` as spelled, without
+// iso3 or gwno (a name the table does not know, or a cell that names
+// several countries). Agenda false.
+Situation SituationOfPlace(std::string_view place, const Country* country);
 // `prefix` + "-" + slug, cut so the id stays within kMaxIdLength, with a
 // digest suffix whenever the slug lost information. Deterministic.
 std::string SlugId(std::string_view prefix, std::string_view text);

@@ -16,9 +16,9 @@ namespace mara {
 namespace {
 
 constexpr std::string_view kFields[] = {
-    "id",     "date",         "location",       "admin1",    "lat",
-    "lon",    "perpetrators", "victims",        "situation", "violations",
-    "status", "standard",     "incident_filter"};
+    "id",     "date",         "location",        "admin1",      "lat",
+    "lon",    "perpetrators", "victims",         "situation",   "violations",
+    "status", "standard",     "incident_filter", "country_code"};
 
 constexpr std::string_view kNoFilterMessage =
     "the mapping does not say which rows are sexual-violence incidents: give a mapping file "
@@ -253,9 +253,17 @@ class HxlImport {
       v.date = Date::FromYmd(year, 1, 1);
       v.date_precision = DatePrecision::kYear;
     }
-    const std::string situation_name(Value("situation"));
+    // The country of the code cell (alpha-3, alpha-2 or ISO numeric), else
+    // of the situation cell (a name or a code); a place the table does not
+    // know keeps a situation of its own (SituationOfPlace).
+    const std::string_view code = Value("country_code");
+    std::string situation_name(Value("situation"));
+    if (situation_name.empty()) situation_name = std::string(code);
     if (situation_name.empty()) return Error("situation", "empty country or situation");
-    v.situation = SituationIdFor(situation_name);
+    const Country* country = code.empty() ? nullptr : FindCountry(code);
+    if (country == nullptr) country = FindCountry(situation_name);
+    Situation situation = SituationOfPlace(situation_name, country);
+    v.situation = situation.id;
     v.location.name = std::string(Value("location"));
     if (const std::string_view admin1 = Value("admin1"); !admin1.empty()) {
       v.location.admin1 = std::string(admin1);
@@ -318,8 +326,8 @@ class HxlImport {
       rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
     }
     if (!writer_->SituationExists(v.situation)) {
-      MARA_RETURN_IF_ERROR(
-          writer_->Put(Situation{v.situation, situation_name, agenda_.OnAgenda(situation_name)}));
+      situation.on_council_agenda = agenda_.OnAgenda(situation);
+      MARA_RETURN_IF_ERROR(writer_->Put(situation));
     }
     for (const std::string& name : names) {
       Result<std::string> party = matcher_->Match(name, v.situation, PartyKind::kNonState);
@@ -369,6 +377,7 @@ HxlMapping DefaultHxlMapping() {
       {"perpetrators", {"#group+name+first", "#group+name"}},
       {"victims", {"#affected"}},
       {"situation", {"#country+name", "#country"}},
+      {"country_code", {"#country+code"}},
       {"id", {"#event+id", "#meta+id"}},
       {"violations", {"other_comparable_gravity"}},
       {"status", {"reported"}},

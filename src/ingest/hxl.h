@@ -11,8 +11,8 @@
 //   ("#group+name" matches "#group+name+first"). Any other value is a
 //   constant for the field (vocabulary compared ignoring case and spacing:
 //   "violations = Forced marriage"). Fields: id, date, location, admin1,
-//   lat, lon, perpetrators, victims, situation, violations, status,
-//   standard, incident_filter. DefaultHxlMapping() is the default; a
+//   lat, lon, perpetrators, victims, situation, country_code, violations,
+//   status, standard, incident_filter. DefaultHxlMapping() is the default; a
 //   mapping file overrides the fields it names. Unknown fields, bad
 //   patterns and bad constants are kInvalidArgument naming the mapping file
 //   and line.
@@ -28,8 +28,11 @@
 //   (violation_keywords.h).
 // - Cells that are empty or NA, N/A, NULL are missing (dataset_import.h).
 // - Per row: date "YYYY-MM-DD" (precision day) or "YYYY" (precision year),
-//   required; situation from the country name (SituationIdFor, created with
-//   the agenda rule); location, else admin1, else the situation's name;
+//   required; situation that of the country of the country_code cell
+//   (alpha-3, alpha-2 or ISO numeric), else of the situation cell (a name
+//   or code): "SIT-<alpha-3>" (SituationOfPlace); a place the country
+//   table does not know keeps SituationIdFor(name); created with the
+//   agenda rule; location, else admin1, else the situation's name;
 //   victims an integer count of unknown sex and age; perpetrators resolved
 //   by PartyMatcher (origin "hxl", new parties "HXL-..."), several
 //   separated by ';'; the incident id "HXL-" + the mapped id, or else a

@@ -147,7 +147,7 @@ TEST_F(HxlTest, UcdpEventsFile) {
                       EXPECT_EQ(v.location.admin1, "Barisāl Division");
                       EXPECT_DOUBLE_EQ(*v.location.lat, 22.488976);
                       EXPECT_EQ(v.victims.unknown, 1);
-                      EXPECT_EQ(v.situation, "SIT-bangladesh");
+                      EXPECT_EQ(v.situation, "SIT-BGD");
                       EXPECT_EQ(v.perpetrators.size(), 1u);
                     }
                     return Status::Ok();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -26,7 +27,8 @@ struct SvacRow {
   std::string party;      // before id resolution: "UCDP-<actorid>" or the SVAC slug
   int64_t actor_id = -1;  // -1 for a row without an actorid
   std::string name;
-  std::string location;
+  std::string location;   // as spelled
+  std::string situation;  // its situation's id (SituationOfPlace)
   int year = 0;
   int kind_vote = 0;  // 1 state, -1 non-state, 0 none
   std::array<int, 3> levels{};
@@ -172,7 +174,7 @@ struct Actor {
   Spellings names;
   int state_votes = 0;
   int non_state_votes = 0;
-  std::vector<std::pair<std::string, int>> locations;  // first seen first, with row counts
+  std::vector<std::pair<std::string, int>> situations;  // first seen first, with row counts
 };
 
 struct FindingKey {
@@ -213,13 +215,37 @@ class SvacImport {
         std::unique_ptr<CsvTable> table,
         CsvTable::Open(
             path, {"year", "actor", "actorid", "location", "state_prev", "ai_prev", "hrw_prev"},
-            {"actor_type", "form"}, options_.max_record_bytes));
+            {"actor_type", "form", "gwnoloc", "gwnoloc2"}, options_.max_record_bytes));
     table_ = table.get();
     MARA_RETURN_IF_ERROR(ForEachRow(*table, options_, sink_, &result_, [this] { return Row(); }));
     return Write(agenda);
   }
 
  private:
+  // The situation of a row's location, remembered for Write(): the country
+  // the location names (countries.h), or failing that the country of the
+  // row's Gleditsch-Ward number when it gives one (gwnoloc a single number,
+  // gwnoloc2 missing or 0); else SituationIdFor(location). A location that
+  // names several countries ("Iran, Israel") is a situation of its own, as
+  // the conflict's gwnoloc numbers are no actor's country.
+  std::string SituationOf(std::string_view location) {
+    const Country* country = FindCountryByName(location);
+    if (country == nullptr) {
+      const std::string_view gwno = table_->Get("gwnoloc");
+      const std::string_view gwno2 = table_->Get("gwnoloc2");
+      int n = 0;
+      auto [end, ec] = std::from_chars(gwno.data(), gwno.data() + gwno.size(), n);
+      if (!gwno.empty() && ec == std::errc() && end == gwno.data() + gwno.size() &&
+          (gwno2.empty() || gwno2 == "0")) {
+        country = FindCountryByGwno(n);
+      }
+    }
+    Situation s = SituationOfPlace(location, country);
+    std::string id = s.id;
+    situations_.try_emplace(id, std::move(s));
+    return id;
+  }
+
   Status Row() {
     const CsvTable& t = *table_;
     SvacRow r;
@@ -231,6 +257,7 @@ class SvacImport {
     MARA_ASSIGN_OR_RETURN(const std::string_view location, t.Required("location"));
     r.name = std::string(name);
     r.location = std::string(location);
+    r.situation = SituationOf(location);
     const std::string_view actor_id = t.Get("actorid");
     if (actor_id.empty()) {
       r.party = SlugId("SVAC", r.name + " in " + r.location);
@@ -389,7 +416,7 @@ class SvacImport {
       names::PartyNames n{"UCDP-" + std::to_string(id), own.Name(), {}};
       for (const Spellings::Group* g : own.groups) {
         own_by_key[g->key].push_back(id);
-        for (size_t row : g->rows) locations.insert(SituationIdFor(rows_[row].location));
+        for (size_t row : g->rows) locations.insert(rows_[row].situation);
         for (const Spellings::Spelling& s : g->spellings) {
           if (s.text != n.name && !names::FoldNameText(s.text).empty()) {
             n.aliases.push_back(s.text);
@@ -446,7 +473,7 @@ class SvacImport {
         }
         std::set<std::string> locations;
         for (const Spellings::Group* g : cluster.groups) {
-          for (size_t row : g->rows) locations.insert(SituationIdFor(rows_[row].location));
+          for (size_t row : g->rows) locations.insert(rows_[row].situation);
         }
         std::vector<int64_t> same_name, elsewhere;  // other ids whose own name this is
         for (const Spellings::Group* g : cluster.groups) {
@@ -560,10 +587,10 @@ class SvacImport {
       a.names.Add(r.name, r.year, i);
       if (r.kind_vote > 0) ++a.state_votes;
       if (r.kind_vote < 0) ++a.non_state_votes;
-      auto loc = std::find_if(a.locations.begin(), a.locations.end(),
-                              [&r](const auto& p) { return p.first == r.location; });
-      if (loc == a.locations.end()) {
-        a.locations.emplace_back(r.location, 1);
+      auto loc = std::find_if(a.situations.begin(), a.situations.end(),
+                              [&r](const auto& p) { return p.first == r.situation; });
+      if (loc == a.situations.end()) {
+        a.situations.emplace_back(r.situation, 1);
       } else {
         ++loc->second;
       }
@@ -581,14 +608,14 @@ class SvacImport {
                           RegistryWriter::Load(store_, &result_));
     MARA_RETURN_IF_ERROR(ResolveIds(*writer));
     Aggregate();
-    std::map<std::string, std::string> situations;  // id -> name
+    std::map<std::string, Situation> situations;  // the parties' homes, by id
     for (const std::string& id : order_) {
       const Actor& a = actors_.at(id);
       const auto home =
-          std::max_element(a.locations.begin(), a.locations.end(),
+          std::max_element(a.situations.begin(), a.situations.end(),
                            [](const auto& x, const auto& y) { return x.second < y.second; });
-      const std::string situation = SituationIdFor(home->first);
-      situations.emplace(situation, home->first);
+      const std::string& situation = home->first;
+      situations.emplace(situation, situations_.at(situation));
 
       Party p;
       if (const Party* stored = writer->StoredParty(id)) {
@@ -605,8 +632,10 @@ class SvacImport {
       Status s = writer->Put(p);
       if (!s.ok()) return s.WithPrefix("line " + std::to_string(a.first_line));
     }
-    for (const auto& [id, name] : situations) {
-      MARA_RETURN_IF_ERROR(writer->Put(Situation{id, name, agenda.OnAgenda(name)}));
+    for (auto& entry : situations) {
+      Situation& s = entry.second;
+      s.on_council_agenda = agenda.OnAgenda(s);
+      MARA_RETURN_IF_ERROR(writer->Put(s));
     }
     static constexpr std::array<std::string_view, 3> kTitles = {
         "Country Reports on Human Rights Practices, as coded in SVAC 3.2",
@@ -655,7 +684,8 @@ class SvacImport {
   DatasetImportResult& result_;
   const CsvTable* table_ = nullptr;
   std::vector<SvacRow> rows_;
-  std::vector<std::string> assigned_;  // the party of each row
+  std::vector<std::string> assigned_;                      // the party of each row
+  std::unordered_map<std::string, Situation> situations_;  // of the rows' locations, by id
   IdStats stats_;
   std::unordered_map<std::string, Actor> actors_;
   std::vector<std::string> order_;  // party ids, first seen first

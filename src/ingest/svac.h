@@ -24,8 +24,13 @@
 //   SlugId("SVAC", "<actorid> <name>") and the review queue (origin
 //   "svac", candidates with resolver scores). docs/importers.md gives the
 //   rule and the real file's figures.
-// - Each location becomes a situation (SituationIdFor), on the agenda by
-//   DatasetImportOptions::agenda.
+// - Each location is a situation: the country it names (countries.h), else
+//   the country of the row's gwnoloc when that is one number and gwnoloc2
+//   is missing or 0, gives "SIT-<alpha-3>" (SituationOfPlace), so every
+//   spelling of a country ("Myanmar", "Myanmar (Burma)") is one situation;
+//   any other location (one that names several countries, "Iran, Israel")
+//   is SituationIdFor(location). A party's situation is the one of most of
+//   its rows. On the agenda by DatasetImportOptions::agenda.
 // - Each prevalence column is a source (SVAC-USSD, SVAC-AI, SVAC-HRW); per
 //   party, year and source the finding's level is the highest value over the
 //   party's rows that year; -99 or a missing value is no finding. `form` (1

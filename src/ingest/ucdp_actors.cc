@@ -17,6 +17,8 @@ namespace {
 
 bool IsSpelling(std::string_view s) { return !IsMissingValue(s); }
 
+constexpr std::string_view kJoinSource = "UCDP actor list ";
+
 std::vector<std::string> SplitList(std::string_view cell) {
   std::vector<std::string> out;
   while (!cell.empty()) {
@@ -40,6 +42,10 @@ struct UcdpRecord {
   std::vector<std::string> alliance_ids;
   std::vector<std::string> alliance_names;
   std::vector<std::string> locations;
+  std::vector<std::string> location_gwnos;  // GWNOLoc, one per location
+  bool joined = false;                      // JoinGroup = 1: joined another group
+  std::string group_name;                   // GroupName, "" when missing
+  std::string group_ids;                    // ActorIdGroup, "" when missing
   std::string version;
 };
 
@@ -53,11 +59,11 @@ class UcdpImport {
     MARA_ASSIGN_OR_RETURN(AgendaRule agenda, AgendaRule::Parse(options_.agenda));
     MARA_ASSIGN_OR_RETURN(
         std::unique_ptr<CsvTable> table,
-        CsvTable::Open(
-            path, {"ActorId", "NameData", "Org", "Version"},
-            {"NameOrig", "NameOrigFull", "NameOrigFullEng", "NameChange", "NewName", "Splinter",
-             "ActorIdPrev", "Alliance", "ActorIdAlliance", "NameAlliance", "Location"},
-            options_.max_record_bytes));
+        CsvTable::Open(path, {"ActorId", "NameData", "Org", "Version"},
+                       {"NameOrig", "NameOrigFull", "NameOrigFullEng", "NameChange", "NewName",
+                        "Splinter", "ActorIdPrev", "Alliance", "ActorIdAlliance", "NameAlliance",
+                        "Location", "GWNOLoc", "JoinGroup", "GroupName", "ActorIdGroup"},
+                       options_.max_record_bytes));
     table_ = table.get();
     MARA_RETURN_IF_ERROR(ForEachRow(*table, options_, sink_, &result_, [this] { return Row(); }));
     return Write(agenda);
@@ -97,6 +103,11 @@ class UcdpImport {
     r.alliance_ids = SplitList(t.Get("ActorIdAlliance"));
     r.alliance_names = SplitList(t.Get("NameAlliance"));
     r.locations = SplitList(t.Get("Location"));
+    r.location_gwnos = SplitList(t.Get("GWNOLoc"));
+    MARA_ASSIGN_OR_RETURN(const std::optional<int64_t> join_group, t.OptionalInt("JoinGroup"));
+    r.joined = join_group == 1;
+    r.group_name = std::string(t.Get("GroupName"));
+    r.group_ids = std::string(t.Get("ActorIdGroup"));
     MARA_ASSIGN_OR_RETURN(const std::string_view version, t.Required("Version"));
     r.version = std::string(version);
     if (!IsValidId("UCDP-" + r.version + "-0")) {
@@ -106,6 +117,39 @@ class UcdpImport {
     index_[r.id] = records_.size();
     records_.push_back(std::move(r));
     return Status::Ok();
+  }
+
+  // The situation of an actor's first location: the country it names
+  // (countries.h), or failing that the country of its first GWNOLoc
+  // number; else SituationIdFor(location), and "Unknown location" without
+  // a location or a known GWNOLoc.
+  static Situation HomeSituation(const UcdpRecord& r) {
+    const std::string place =
+        r.locations.empty() ? std::string("Unknown location") : r.locations.front();
+    const Country* country = r.locations.empty() ? nullptr : FindCountryByName(place);
+    if (country == nullptr && !r.location_gwnos.empty()) {
+      const std::string& g = r.location_gwnos.front();
+      int n = 0;
+      auto [end, ec] = std::from_chars(g.data(), g.data() + g.size(), n);
+      if (ec == std::errc() && end == g.data() + g.size()) country = FindCountryByGwno(n);
+    }
+    return SituationOfPlace(place, country);
+  }
+
+  // An actor that joined another group (JoinGroup = 1) ceased to exist on
+  // its own: dissolved, without a date, "UCDP actor list <Version>: joined
+  // <GroupName> (<ActorIdGroup>)" ("another group" for a missing name, no
+  // parenthesis for missing ids). A dissolution already recorded with a
+  // date, or from another source, is kept; one this importer wrote is
+  // replaced, so a later release's reading wins.
+  static void RecordJoin(const UcdpRecord& r, Party* p) {
+    if (p->dissolved && (p->dissolved->date || !p->dissolved->source.starts_with(kJoinSource))) {
+      return;
+    }
+    std::string source = std::string(kJoinSource) + r.version + ": joined " +
+                         (r.group_name.empty() ? std::string("another group") : r.group_name);
+    if (!r.group_ids.empty()) source += " (" + r.group_ids + ")";
+    p->dissolved = Dissolution{std::nullopt, std::move(source)};
   }
 
   // Whether the stored party and the actor have names that agree.
@@ -150,7 +194,7 @@ class UcdpImport {
     std::unordered_map<int64_t, std::string> party_of;
     std::vector<bool> merge(records_.size(), false);
     std::vector<double> agreement(records_.size(), 0);
-    int64_t merged = 0, conflicted = 0;
+    int64_t merged = 0, conflicted = 0, joined = 0;
     for (size_t i = 0; i < records_.size(); ++i) {
       const UcdpRecord& r = records_[i];
       const std::string id = "UCDP-" + std::to_string(r.id);
@@ -173,12 +217,11 @@ class UcdpImport {
     for (size_t i = 0; i < records_.size(); ++i) {
       const UcdpRecord& r = records_[i];
       const std::string& id = party_of[r.id];
-      const std::string situation_name =
-          r.locations.empty() ? std::string("Unknown location") : r.locations.front();
-      const std::string situation = SituationIdFor(situation_name);
+      Situation home = HomeSituation(r);
+      const std::string situation = home.id;
       if (!writer->SituationExists(situation)) {
-        MARA_RETURN_IF_ERROR(
-            writer->Put(Situation{situation, situation_name, agenda.OnAgenda(situation_name)}));
+        home.on_council_agenda = agenda.OnAgenda(home);
+        MARA_RETURN_IF_ERROR(writer->Put(home));
       }
       Party p;
       if (merge[i]) {
@@ -198,6 +241,10 @@ class UcdpImport {
         for (const std::string& n : r.new_names)
           over_time.push_back({n, std::nullopt, std::nullopt});
         p.names_over_time = std::move(over_time);
+      }
+      if (r.joined) {
+        RecordJoin(r, &p);
+        ++joined;
       }
       if (r.splinter && !p.splinter_of) {
         for (int64_t prev : r.previous) {
@@ -245,7 +292,8 @@ class UcdpImport {
     result_.notes.push_back("ucdp-actors: " + std::to_string(records_.size()) + " actors, " +
                             std::to_string(merged) + " merged into stored parties, " +
                             std::to_string(conflicted) +
-                            " conflicted (same id, other names; in review: mara names review)");
+                            " conflicted (same id, other names; in review: mara names review), " +
+                            std::to_string(joined) + " joined another group (dissolved)");
     return Status::Ok();
   }
 

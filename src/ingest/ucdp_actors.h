@@ -14,8 +14,13 @@
 //   (NameChange = 1, NewName split at commas) are aliases, and NameData
 //   followed by the later names are its names over time (UCDP gives no
 //   dates); kind state for Org 4 (governments), else non-state; situation
-//   the first of its Locations. A splinter (Splinter = 1) gets splinter_of
-//   the party of its first ActorIdPrev that the file holds. Alliances,
+//   the first of its Locations: the country it names, else the country of
+//   the first GWNOLoc number, gives "SIT-<alpha-3>" (SituationOfPlace);
+//   other places are SituationIdFor(location). A splinter (Splinter = 1) gets splinter_of
+//   the party of its first ActorIdPrev that the file holds. An actor that
+//   joined another group (JoinGroup = 1) is dissolved, without a date,
+//   source "UCDP actor list <Version>: joined <GroupName> (<ActorIdGroup>)";
+//   a dissolution recorded with a date or from another source is kept. Alliances,
 //   every location and the release are kept in the store's meta table under
 //   "ucdp-actor/<ActorId>" as a JSON object.
 // - Merging: when a party "UCDP-<ActorId>" was stored before this import

@@ -32,7 +32,7 @@ TEST_F(UcdpActorsTest, RealFileAloneIsTheRegistry) {
   ASSERT_NE(us, nullptr);
   EXPECT_EQ(us->name, "Government of United States of America");
   EXPECT_EQ(us->kind, PartyKind::kState) << "Org 4";
-  EXPECT_EQ(us->situation, "SIT-north-korea") << "the first location";
+  EXPECT_EQ(us->situation, "SIT-PRK") << "the first location, North Korea";
   // A splinter: KNU (180) split from actor 890.
   const Party* knu = FindParty(b, "UCDP-180");
   ASSERT_NE(knu, nullptr);
@@ -120,7 +120,8 @@ TEST_F(UcdpActorsTest, AfterSvacMergesAgreeingIdsAndQueuesConflicts) {
   EXPECT_EQ(again->notes.back(),
             "ucdp-actors: 1777 actors, " + std::to_string(1777 - conflicted) +
                 " merged into stored parties, " + std::to_string(conflicted) +
-                " conflicted (same id, other names; in review: mara names review)");
+                " conflicted (same id, other names; in review: mara names review), 80 joined "
+                "another group (dissolved)");
   EXPECT_EQ(store_->ListNameReviews().value().size(), all_reviews->size());
 }
 
@@ -178,6 +179,91 @@ TEST_F(UcdpActorsTest, OptionalColumnsAndMissingValues) {
   ASSERT_NE(army, nullptr);
   EXPECT_EQ(army->kind, PartyKind::kState);
   EXPECT_EQ(army->situation, SituationIdFor("Unknown location")) << "Location N/A";
+}
+
+TEST_F(UcdpActorsTest, ActorsThatJoinedAnotherGroupAreDissolved) {
+  MARA_REAL_DATA(actors, "ucdp_actor_list_v23_1.csv");
+  auto r = Run(ImportUcdpActors, actors);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_NE(r->notes.back().find(", 80 joined another group (dissolved)"), std::string::npos)
+      << r->notes.back();
+  const Bundle b = Registry();
+  int dissolved = 0;
+  for (const Party& p : b.parties) {
+    if (!p.dissolved) continue;
+    ++dissolved;
+    EXPECT_EQ(p.dissolved->date, std::nullopt) << p.id;
+  }
+  EXPECT_EQ(dissolved, 80);
+  const Party* pflp = FindParty(b, "UCDP-205");
+  ASSERT_NE(pflp, nullptr);
+  ASSERT_TRUE(pflp->dissolved.has_value());
+  EXPECT_EQ(pflp->dissolved->source,
+            "UCDP actor list 23.1: joined PLO, Rejectionist Front (204, 1067)");
+  const Party* south_yemen = FindParty(b, "UCDP-124");
+  ASSERT_NE(south_yemen, nullptr);
+  ASSERT_TRUE(south_yemen->dissolved.has_value());
+  EXPECT_EQ(south_yemen->dissolved->source,
+            "UCDP actor list 23.1: joined Government of Yemen (North Yemen) (123)");
+  EXPECT_FALSE(FindParty(b, "UCDP-2")->dissolved.has_value()) << "JoinGroup 0";
+}
+
+TEST_F(UcdpActorsTest, JoinQuirksAndRecordedDissolutions) {
+  // A dissolution entered by hand with a date, and one without a date from
+  // another source, are kept; the actor list's own reading is replaced.
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->Put(Situation{"SIT-X", "X", true}).ok());
+  Party dated;
+  dated.id = "UCDP-9605";
+  dated.name = "Dated Front";
+  dated.situation = "SIT-X";
+  dated.dissolved = Dissolution{Date::FromYmd(2019, 6, 30), "S-12: disbanded at the peace accord"};
+  ASSERT_TRUE(store_->Put(dated).ok());
+  Party undated = dated;
+  undated.id = "UCDP-9606";
+  undated.name = "Undated Front";
+  undated.dissolved = Dissolution{std::nullopt, "S-13: absorbed into the army"};
+  ASSERT_TRUE(store_->Put(undated).ok());
+  Party old = dated;
+  old.id = "UCDP-9607";
+  old.name = "Old Front";
+  old.dissolved = Dissolution{std::nullopt, "UCDP actor list 22.1: joined Someone (1)"};
+  ASSERT_TRUE(store_->Put(old).ok());
+  ASSERT_TRUE(store_->Commit().ok());
+
+  auto r = Run(ImportUcdpActors, Fixture("ucdp_join_group.csv"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const Bundle b = Registry();
+  auto source = [&](const std::string& id) {
+    const Party* p = FindParty(b, id);
+    EXPECT_NE(p, nullptr) << id;
+    return p && p->dissolved ? p->dissolved->source : std::string("(none)");
+  };
+  EXPECT_EQ(source("UCDP-9601"), "UCDP actor list 23.1: joined Northern Alliance (9602)");
+  EXPECT_EQ(source("UCDP-9602"), "(none)") << "JoinGroup NA is missing: not joined";
+  EXPECT_EQ(source("UCDP-9603"), "UCDP actor list 23.1: joined another group")
+      << "GroupName NA, ActorIdGroup empty";
+  EXPECT_EQ(source("UCDP-9604"), "(none)") << "JoinGroup 0";
+  EXPECT_EQ(source("UCDP-9605"), "S-12: disbanded at the peace accord");
+  EXPECT_EQ(FindParty(b, "UCDP-9605")->dissolved->date, Date::FromYmd(2019, 6, 30));
+  EXPECT_EQ(source("UCDP-9606"), "S-13: absorbed into the army");
+  EXPECT_EQ(source("UCDP-9607"), "UCDP actor list 23.1: joined Northern Alliance (9602)");
+  // Countries: "Myanmar (Burma), Thailand" is Myanmar (the first), "Burma"
+  // too; "Hyderabad, India" keeps its own situation; no Location but
+  // GWNOLoc 520 is Somalia.
+  EXPECT_EQ(FindParty(b, "UCDP-9601")->situation, "SIT-MMR");
+  EXPECT_EQ(FindParty(b, "UCDP-9602")->situation, "SIT-MMR");
+  EXPECT_EQ(FindParty(b, "UCDP-9603")->situation, "SIT-hyderabad");
+  EXPECT_EQ(FindParty(b, "UCDP-9604")->situation, "SIT-SOM");
+
+  auto again = Run(ImportUcdpActors, Fixture("ucdp_join_group.csv"));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(Total(again->inserted), 0);
+  const Bundle after = Registry();
+  ASSERT_EQ(after.parties.size(), b.parties.size());
+  for (size_t i = 0; i < b.parties.size(); ++i) {
+    EXPECT_EQ(ToJson(after.parties[i]).dump(), ToJson(b.parties[i]).dump()) << "unchanged";
+  }
 }
 
 }  // namespace

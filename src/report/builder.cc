@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <deque>
 #include <map>
 #include <set>
@@ -10,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
+#include <variant>
 
 #include "domain/facts.h"
 #include "service/case.h"
@@ -39,20 +41,133 @@ void AddVictims(Victims* to, const Victims& v) {
   to->unknown += v.unknown;
 }
 
+// The decision a decided status follows, as the edition may show it.
+std::string DecisionText(const PartyAssessment& pa, const std::vector<Decision>& decisions,
+                         int cycle, Edition edition) {
+  for (const Decision& stored : decisions) {
+    if (stored.party == pa.id && stored.cycle == cycle) {
+      const Decision d = Disclosed(stored, edition);
+      if (d.rationale.empty()) return fmt::format("decision of {}", d.date.ToString());
+      return fmt::format("decision of {} by {}: {}", d.date.ToString(), d.decided_by, d.rationale);
+    }
+  }
+  return "decision for the cycle";
+}
+
+std::string StandardWords(Standard s) {
+  std::string out(ToString(s));
+  std::replace(out.begin(), out.end(), '_', ' ');
+  return out;
+}
+
+// Why a listed or on-notice party has its status in the cycle: the
+// criteria of docs/policy.md it met (a pattern of incidents, findings of
+// enough sources), the rule that kept it (2: the delisting conditions not
+// met; 4: the minimum cycles on notice not served), or a decision.
+std::string StatusBasis(const PartyAssessment& pa, const Policy& policy,
+                        const std::vector<Decision>& decisions, int cycle, Edition edition) {
+  auto find = [&pa](std::string_view rule, std::string_view evidence) -> const Criterion* {
+    for (const Criterion& c : pa.criteria) {
+      if (c.rule == rule && c.evidence == evidence) return &c;
+    }
+    return nullptr;
+  };
+  auto met = [&find](std::string_view rule, std::string_view evidence) {
+    const Criterion* c = find(rule, evidence);
+    return c != nullptr && c->met;
+  };
+  auto num = [](const Criterion* c) {
+    return c != nullptr && std::holds_alternative<int64_t>(c->observed)
+               ? std::get<int64_t>(c->observed)
+               : int64_t{0};
+  };
+  auto limit = [](const Criterion* c) {
+    return c != nullptr && std::holds_alternative<int64_t>(c->threshold)
+               ? std::get<int64_t>(c->threshold)
+               : int64_t{0};
+  };
+  auto pattern = [&](std::string_view evidence) {
+    return met("pattern.min_incidents", evidence) &&
+           (met("pattern.min_locations", evidence) || met("pattern.min_span_days", evidence));
+  };
+  const Evidence& e = pa.evidence;
+  const bool listed = pa.status == PartyStatus::kListed;
+  // The rules' own reason for the recommended status.
+  std::string rules;
+  if (pa.rule == 1 || pa.rule == 3) {
+    std::vector<std::string> parts;
+    if (pa.rule == 1 && pattern("listing")) {
+      parts.push_back(fmt::format(
+          "a pattern of {} verified incidents at the listing standard ({} or higher) in {} "
+          "location(s) over {} day(s)",
+          e.listing_incidents, StandardWords(policy.listing_min_standard), e.locations,
+          e.span_days));
+    }
+    if (pa.rule == 1 && met("findings.list_min_sources", "findings")) {
+      parts.push_back(fmt::format("findings of a pattern from {} source(s) at level {} or higher",
+                                  e.findings_list_sources, policy.findings_list_level));
+    }
+    if (pa.rule == 3 && pattern("notice")) {
+      parts.push_back(fmt::format(
+          "a pattern of {} incidents of notice evidence (verified or under verification, {} or "
+          "higher) in {} location(s) over {} day(s)",
+          e.notice_incidents, StandardWords(policy.notice_min_standard), e.notice_locations,
+          e.notice_span_days));
+    }
+    if (pa.rule == 3 && met("findings.notice_min_sources", "findings")) {
+      parts.push_back(fmt::format("findings from {} source(s) at level {} or higher",
+                                  e.findings_notice_sources, policy.findings_notice_level));
+    }
+    std::string joined;
+    for (const std::string& part : parts) joined += (joined.empty() ? "" : ", and ") + part;
+    rules = fmt::format("{} in {}: {}",
+                        pa.rule == 1 ? "credibly suspected of a pattern of conflict-related "
+                                       "sexual violence"
+                                     : "put on notice, a pattern of conflict-related sexual "
+                                       "violence indicated",
+                        cycle, joined);
+  } else if (pa.rule == 2) {
+    std::vector<std::string> unmet;
+    if (const Criterion* c = find("delisting.clean_cycles", "delisting"); c && !c->met) {
+      unmet.push_back(fmt::format("{} of the {} clean cycle(s) required", num(c), limit(c)));
+    }
+    if (const Criterion* c = find("listing.min_cycles", "delisting"); c && !c->met) {
+      unmet.push_back(fmt::format("listed {} of the minimum {} cycle(s)", num(c), limit(c)));
+    }
+    if (const Criterion* c = find("delisting.requires_commitments", "delisting"); c && !c->met) {
+      unmet.push_back("its commitments not all verified implemented");
+    }
+    std::string joined;
+    for (const std::string& part : unmet) joined += (joined.empty() ? "" : "; ") + part;
+    rules = "kept listed by rule 2: the conditions for delisting are not met" +
+            (joined.empty() ? std::string() : " (" + joined + ")");
+  } else if (pa.rule == 4) {
+    const Criterion* c = find("notice.min_cycles", "notice period");
+    rules = fmt::format("kept on notice by rule 4: {} of the minimum {} cycle(s) on notice served",
+                        num(c), limit(c));
+  } else {
+    rules = fmt::format("status given by rule {} of the policy", pa.rule);
+  }
+  std::string out;
+  if (pa.decided) {
+    out = fmt::format("{} by {}", listed ? "Listed" : "Put on notice",
+                      DecisionText(pa, decisions, cycle, edition));
+    if (!pa.override) out += "; the policy's rules give the same status: " + rules;
+  } else {
+    out = rules;
+    out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  }
+  if (listed && pa.persistent) {
+    out += fmt::format("; persistent perpetrator, listed {} consecutive cycles",
+                       pa.consecutive_listed_cycles);
+  }
+  return out;
+}
+
 // Why a party left the list or notice, in the words of the rules of docs/policy.md.
 std::string RemovalReason(const PartyAssessment& pa, const Policy& policy,
                           const std::vector<Decision>& decisions, int cycle, Edition edition) {
-  if (pa.decided) {
-    for (const Decision& stored : decisions) {
-      if (stored.party == pa.id && stored.cycle == cycle) {
-        const Decision d = Disclosed(stored, edition);
-        if (d.rationale.empty()) return fmt::format("decision of {}", d.date.ToString());
-        return fmt::format("decision of {} by {}: {}", d.date.ToString(), d.decided_by,
-                           d.rationale);
-      }
-    }
-    return "decision for the cycle";
-  }
+  if (pa.decided) return DecisionText(pa, decisions, cycle, edition);
   if (pa.delisted) {
     return fmt::format(
         "delisted: no listing evidence and no finding in the last {} cycle(s), listed for at "
@@ -244,6 +359,9 @@ Status Builder::Finish(const Assessor& assessor, const Assessment& assessment) {
     l.override = pa.override;
     l.listing_incidents = pa.evidence.listing_incidents;
     l.notice_incidents = pa.evidence.notice_incidents;
+    if (pa.status != PartyStatus::kNone) {
+      l.basis = StatusBasis(pa, policy, registry.decisions, cycle, edition);
+    }
     auto it = designations.find(pa.id);
     if (it != designations.end()) l.designations = it->second;
     return l;
@@ -286,6 +404,7 @@ Status Builder::Finish(const Assessor& assessor, const Assessment& assessment) {
     sec.id = s.id;
     sec.name = s.name;
     sec.on_council_agenda = s.on_council_agenda;
+    sec.iso3 = s.iso3;
     sec.verified = agg.verified;
     sec.previous_verified = agg.previous_verified;
     sec.unverified = agg.unverified;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "report/render.h"
+#include "service/countries.h"
 
 namespace mara::report {
 namespace {
@@ -22,11 +23,21 @@ OJson Values(std::initializer_list<std::string> values) {
   return a;
 }
 
+// FtM's `country` is a lower-case ISO 3166-1 alpha-2 code.
+std::string FtmCountry(const std::optional<std::string>& iso3) {
+  if (!iso3) return "";
+  std::string code = CountryAlpha2(*iso3).value_or("");
+  for (char& c : code) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return code;
+}
+
 }  // namespace
 
 std::string RenderFtm(const Report& r) {
-  std::map<std::string, std::string> situation_names;
-  for (const SituationSection& s : r.situations) situation_names[s.id] = s.name;
+  std::map<std::string, std::string> countries;  // situation id -> FtM country code
+  for (const SituationSection& s : r.situations) countries[s.id] = FtmCountry(s.iso3);
   std::map<std::string, std::set<std::string>> urls;
   for (const StatementOfCase& s : r.cases) {
     for (const CaseIncident& c : s.incidents) {
@@ -57,8 +68,10 @@ std::string RenderFtm(const Report& r) {
     OJson aliases = OJson::array();
     for (const std::string& a : p.aliases) aliases.push_back(a);
     props["alias"] = std::move(aliases);
-    auto sit = situation_names.find(p.situation);
-    props["country"] = Values({sit == situation_names.end() ? p.situation : sit->second});
+    // The country of the party's situation; left out where it has none.
+    if (auto sit = countries.find(p.situation); sit != countries.end() && !sit->second.empty()) {
+      props["country"] = Values({sit->second});
+    }
     props["topics"] = Values({"sanction"});
     org["properties"] = std::move(props);
     out += org.dump() + "\n";
@@ -85,20 +98,13 @@ std::string RenderFtm(const Report& r) {
   for (const AnnexGroup& g : r.annex) {
     for (const auto* list : {&g.state_parties, &g.non_state_parties}) {
       for (const PartyLine& p : *list) {
-        emit(p, "CRSV annex", "listed",
-             fmt::format("Credibly suspected of a pattern of conflict-related sexual violence: {} "
-                         "verified incidents at the listing standard in {}{}",
-                         p.listing_incidents, r.cycle,
-                         p.persistent ? "; persistent perpetrator" : ""),
-             false);
+        emit(p, "CRSV annex", "listed", p.basis, false);
       }
     }
   }
   for (const NoticeEntry& n : r.notice) {
     emit(n.party, "notice", "on_notice",
-         fmt::format("Put on notice: {} incidents of notice evidence in {}; review in {}",
-                     n.evidence.notice_incidents, r.cycle, n.review_cycle),
-         false);
+         fmt::format("{}; review in {}", n.party.basis, n.review_cycle), false);
   }
   for (const Removal& m : r.removals) {
     emit(m.party, m.party.previous_status == PartyStatus::kListed ? "CRSV annex" : "notice",

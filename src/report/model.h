@@ -57,12 +57,16 @@ struct PartyLine {
   int64_t listing_incidents = 0;
   int64_t notice_incidents = 0;
   std::vector<Designation> designations;  // `source` cleared when not shown
+  // Listed or on notice: what the status rests on, in words (the criteria
+  // met, the rule that kept it, or the decision); "" otherwise.
+  std::string basis;
 };
 
 struct SituationSection {
   std::string id;
   std::string name;
   bool on_council_agenda = false;
+  std::optional<std::string> iso3;  // the situation's country (ISO alpha-3), when it is one
   int64_t verified = 0;
   int64_t previous_verified = 0;
   int64_t unverified = 0;  // reported, under verification or not verified

@@ -167,6 +167,69 @@ TEST_F(BuilderTest, SummaryMatchesAnIndependentCountOfTheDemo) {
   }
 }
 
+// FtM: `country` is the lower-case alpha-2 code of the party's situation,
+// left out where the situation is no country; each Sanction's reason says
+// what the status rests on (the rule's criteria or the decision).
+TEST_F(BuilderTest, FtmCountryAndReasons) {
+  ImportDemo();
+  const std::string country = dir_.path() + "/country.json";
+  std::ofstream(country) << R"({"format": "mara-bundle/1", "situations": [{"id": "SIT-VAL",
+      "name": "Valdoria", "on_council_agenda": true, "iso3": "COD", "gwno": 490}]})";
+  Result<ImportReport> imported = ImportFile(*session_, country, ImportOptions{});
+  ASSERT_TRUE(imported.ok()) << imported.status().ToString();
+  Result<Assessment> a = AssessCycle(*store_, policy_, 2025);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  std::istringstream lines(RenderFtm(Build(2025, Edition::kPublic)));
+  std::map<std::string, OJson> by_id;
+  for (std::string line; std::getline(lines, line);) {
+    OJson e = OJson::parse(line);
+    by_id[e["id"].get<std::string>()] = e;
+  }
+  int organizations = 0, sanctions = 0;
+  for (const PartyAssessment& pa : a->parties) {
+    auto org = by_id.find("mara-party-" + pa.id);
+    if (org == by_id.end()) continue;
+    ++organizations;
+    const OJson& props = org->second["properties"];
+    if (pa.situation == "SIT-VAL") {
+      EXPECT_EQ(props["country"], OJson::array({"cd"})) << pa.id;
+    } else {
+      EXPECT_FALSE(props.contains("country")) << pa.id << ": " << props.dump();
+    }
+    if (pa.status == PartyStatus::kNone) continue;
+    const OJson& sanction = by_id.at("mara-sanction-" + pa.id + "-2025");
+    const std::string reason = sanction["properties"]["reason"][0].get<std::string>();
+    ++sanctions;
+    SCOPED_TRACE(pa.id + " rule " + std::to_string(pa.rule) + ": " + reason);
+    if (pa.decided) {
+      EXPECT_TRUE(reason.starts_with(pa.status == PartyStatus::kListed
+                                         ? "Listed by decision of "
+                                         : "Put on notice by decision of "));
+    } else if (pa.rule == 1) {
+      EXPECT_TRUE(reason.starts_with(
+          "Credibly suspected of a pattern of conflict-related sexual violence in 2025: "));
+      const bool by_findings =
+          pa.evidence.findings_list_sources >= policy_.findings_list_min_sources;
+      EXPECT_EQ(reason.find(" source(s) at level ") != std::string::npos, by_findings);
+      EXPECT_EQ(reason.find(" verified incidents at the listing standard") != std::string::npos,
+                pa.evidence.listing_incidents >= policy_.pattern_min_incidents);
+    } else if (pa.rule == 2) {
+      EXPECT_TRUE(
+          reason.starts_with("Kept listed by rule 2: the conditions for delisting are not met"));
+    } else if (pa.rule == 3) {
+      EXPECT_TRUE(
+          reason.starts_with("Put on notice, a pattern of conflict-related sexual "
+                             "violence indicated in 2025: "));
+    } else if (pa.rule == 4) {
+      EXPECT_TRUE(reason.starts_with("Kept on notice by rule 4: "));
+    }
+    if (pa.status == PartyStatus::kOnNotice) EXPECT_TRUE(reason.ends_with("; review in 2026"));
+  }
+  EXPECT_GT(organizations, 0);
+  EXPECT_GT(sanctions, 0);
+  EXPECT_TRUE(by_id.count("mara-party-P-NLF")) << "decided: listed";
+}
+
 TEST_F(BuilderTest, StatusesAndCasesAreThoseOfTheServiceLayer) {
   ImportDemo();
   Report r = Build(2025, Edition::kConfidential);

@@ -221,7 +221,7 @@ Status PutAll(Store& s, const Registry& r) {
 
 // ---------------------------------------------------------------- field-by-field equality
 
-auto Tie(const Situation& v) { return std::tie(v.id, v.name, v.on_council_agenda); }
+auto Tie(const Situation& v) { return std::tie(v.id, v.name, v.on_council_agenda, v.iso3, v.gwno); }
 auto Tie(const NameOverTime& v) { return std::tie(v.name, v.from, v.to); }
 auto Tie(const Party& v) {
   return std::tie(v.id, v.name, v.aliases, v.kind, v.situation, v.parent, v.splinter_of);
@@ -356,6 +356,28 @@ TEST_P(StoreTest, EveryRegistryEntityRoundTripsFieldByField) {
                        Collection::kCommitments, Collection::kDecisions, Collection::kDesignations,
                        Collection::kStatements, Collection::kEngagements, Collection::kPetitions}) {
     EXPECT_EQ(counts->Of(c), 1) << kCollectionNames[static_cast<size_t>(c)];
+  }
+}
+
+TEST_P(StoreTest, SituationKeepsItsCountry) {
+  Situation country = MakeSituation("SIT-MMR");
+  country.iso3 = "MMR";
+  country.gwno = 775;
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(store().Put(country).ok());
+  ASSERT_TRUE(store().Put(MakeSituation("SIT-iran-israel")).ok());
+  ASSERT_TRUE(store().Commit().ok());
+  Reopen();
+  auto loaded = store().LoadRegistry();
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ASSERT_EQ(loaded->situations.size(), 2u);
+  for (const Situation& s : loaded->situations) {
+    if (s.id == country.id) {
+      ExpectSame(s, country);
+    } else {
+      EXPECT_EQ(s.iso3, std::nullopt);
+      EXPECT_EQ(s.gwno, std::nullopt);
+    }
   }
 }
 
