@@ -491,8 +491,9 @@ Resolution NameResolver::ResolveText(std::string_view query, const Country* coun
   if (std::optional<StateForce> force = ReadStateForce(folded, country)) {
     bool exact_non_state = false;
     for (uint32_t e : entries) exact_non_state |= !party_state_[entries_[e].party];
-    // An acronym that is a non-state party's own name is that party's.
-    if (!(exact_non_state && force->how.rfind("acronym", 0) == 0)) {
+    // An acronym, or words read as the situation's forces, that are a
+    // non-state party's own name are that party's.
+    if (!(exact_non_state && (force->from_situation || force->how.rfind("acronym", 0) == 0))) {
       PreparedName q =
           Prepare(std::move(folded), [this](std::string_view t) { return TokenWeight(t); });
       return ResolveStateForce(query, std::move(q), *force, exact_non_state);

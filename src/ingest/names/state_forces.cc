@@ -166,6 +166,7 @@ std::optional<StateForce> ReadStateForce(const FoldedName& name, const Country* 
     if (situation == nullptr) return std::nullopt;
     bool state_word = false;
     for (const std::string& tok : name.tokens) {
+      if (tok == "peoples" || tok == "people") return std::nullopt;  // "People's Armed Forces"
       state_word = state_word || tok == "government" || tok == "govt" || tok == "armed" ||
                    tok == "military" || tok == "police" || tok == "gendarmerie" ||
                    tok == "security" || tok == "armees";
