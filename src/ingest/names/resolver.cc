@@ -44,13 +44,14 @@ std::string TrimSpaces(std::string_view s) {
 
 // A single word of capitals (and digits), as acronyms are written.
 bool LooksLikeAcronym(std::string_view s) {
-  int upper = 0;
+  int upper = 0, alnum = 0;
   for (char c : s) {
     if (c >= 'a' && c <= 'z') return false;
     if (c == ' ') return false;
     if (c >= 'A' && c <= 'Z') ++upper;
+    if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) ++alnum;
   }
-  return upper >= 2;
+  return upper >= 1 && alnum >= 2;
 }
 
 void AddWhy(std::string& why, std::string_view what) {
@@ -101,11 +102,16 @@ bool SplitAlternatives(std::string_view raw, std::string* main, std::vector<std:
       continue;
     }
     const std::string_view inner = raw.substr(i + 1, close - i - 1);
-    changed = true;
-    const bool has_digit =
-        std::any_of(inner.begin(), inner.end(), [](char c) { return c >= '0' && c <= '9'; });
     std::string alt = TrimSpaces(inner);
-    if (!has_digit && !alt.empty()) alts->push_back(std::move(alt));
+    // Only a separate bracket holding an acronym is another name: other
+    // brackets tell parties apart ("Military faction (forces of X)") and
+    // stay, as do brackets inside a word ("LTS(p)A").
+    if ((i > 0 && raw[i - 1] != ' ') || !LooksLikeAcronym(alt)) {
+      rest.push_back(open);
+      continue;
+    }
+    changed = true;
+    alts->push_back(std::move(alt));
     rest.push_back(' ');
     i = close;
   }

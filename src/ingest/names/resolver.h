@@ -31,8 +31,8 @@
 //   the country's government ("Government of X", score state_force_score);
 //   never a non-state party. With no state party of the country the query
 //   is new, with a note.
-//   A query "Name (ALT)" or "Name, including ..." is resolved as "Name" and
-//   as each bracketed alternative; each party keeps its best score.
+//   A query "Name (ACRONYM)" or "Name, including ..." is resolved as "Name"
+//   and as each bracketed acronym; each party keeps its best score.
 //   Registry names "Name (ACRONYM)" are indexed as "Name" and "ACRONYM" too.
 //   With a situation country (QueryContext), a fuzzy candidate of that
 //   country gains same_country_bonus, one whose countries are all others
@@ -133,11 +133,11 @@ struct Resolution {
   double score() const { return candidates.empty() ? 0.0 : candidates.front().features.score; }
 };
 
-// A name split into the name proper and its bracketed alternatives:
-// "Allied Democratic Forces (ADF)" -> "Allied Democratic Forces", {"ADF"};
+// A name split into the name proper and its bracketed acronyms: "Allied
+// Democratic Forces (ADF)" -> "Allied Democratic Forces", {"ADF"};
 // "Myanmar armed forces, including Border Guard Forces" -> "Myanmar armed
-// forces", {}. Groups holding digits (dates) are dropped. False when the
-// name has neither.
+// forces", {}. Other brackets stay in the name ("Military faction (forces
+// of X)", "(Tatmadaw)"). False when the name has neither.
 bool SplitAlternatives(std::string_view raw, std::string* main, std::vector<std::string>* alts);
 
 class NameResolver {
