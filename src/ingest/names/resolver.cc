@@ -209,7 +209,9 @@ Result<NameResolver> NameResolver::Build(const std::vector<PartyNames>& parties,
       // "Government of X" makes the party X's government; the name (not
       // an alias) read as X's forces makes it a unit of X.
       if (std::optional<StateForce> sf = ReadStateForce(folded, nullptr)) {
-        if (sf->government || (field == "name" && !sf->from_situation)) {
+        // Acronyms collide ("SNA"), so they make no party a state's.
+        const bool acronym = sf->how.rfind("acronym", 0) == 0;
+        if (sf->government || (field == "name" && !sf->from_situation && !acronym)) {
           state = true;
           if (std::find(countries.begin(), countries.end(), sf->country) == countries.end()) {
             countries.push_back(sf->country);
@@ -271,7 +273,14 @@ Result<NameResolver> NameResolver::Build(const std::vector<PartyNames>& parties,
   for (uint32_t e = 0; e < r.entries_.size(); ++e) {
     const uint32_t party = r.entries_[e].party;
     if (!r.party_state_[party]) continue;
-    for (const Country* c : r.party_countries_[party]) r.state_entries_[c].push_back(e);
+    for (const Country* c : r.party_countries_[party]) {
+      // Another state's government is no party of this state, wherever it
+      // fought.
+      auto gov = std::find_if(r.government_of_.begin(), r.government_of_.end(),
+                              [party](const auto& g) { return g.second == party; });
+      if (gov != r.government_of_.end() && gov->first != c) continue;
+      r.state_entries_[c].push_back(e);
+    }
   }
   std::sort(gram_entries.begin(), gram_entries.end());
   r.trigram_postings_.reserve(gram_entries.size());
@@ -386,7 +395,7 @@ Resolution NameResolver::Resolve(std::string_view query, const QueryContext& con
     }
     for (Candidate& c : a.candidates) {
       if (!res.state_force.empty() && !party_state_[party_index_.at(c.party_id)]) continue;
-      AddWhy(c.why, "bracketed alternative " + QuoteForMessage(alt));
+      AddWhy(c.why, "bracketed alternative \"" + alt + "\"");
       auto same = std::find_if(res.candidates.begin(), res.candidates.end(),
                                [&c](const Candidate& x) { return x.party_id == c.party_id; });
       if (same == res.candidates.end()) {
