@@ -6,7 +6,10 @@
 // `--lookups` single-threaded Resolve() calls cycling through the queries.
 //
 //   mara_names_bench [--actors PATH] [--lookups N] [--seed S] [--accept X]
-//                    [--review X] [--candidates K]
+//                    [--review X] [--candidates K] [--no-situation]
+//
+// Queries are resolved with their actor's first UCDP location as the
+// situation unless --no-situation.
 #include <time.h>
 
 #include <chrono>
@@ -42,7 +45,7 @@ double ThreadCpuSeconds() {
 int Usage() {
   std::fprintf(stderr,
                "usage: mara_names_bench [--actors PATH] [--lookups N] [--seed S] [--accept X] "
-               "[--review X] [--candidates K]\n");
+               "[--review X] [--candidates K] [--no-situation]\n");
   return 2;
 }
 
@@ -53,8 +56,13 @@ int main(int argc, char** argv) {
   long long lookups = 100000;
   unsigned long long seed = 20230601;
   mara::names::ResolverOptions options;
+  bool with_situation = true;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
+    if (arg == "--no-situation") {
+      with_situation = false;
+      continue;
+    }
     if (i + 1 >= argc) return Usage();
     if (arg == "--actors") {
       actors_path = argv[++i];
@@ -97,7 +105,8 @@ int main(int argc, char** argv) {
   std::printf("index build: %.1f ms\n\n",
               std::chrono::duration<double, std::milli>(build_end - build_start).count());
 
-  const mara::names::EvaluationReport report = mara::names::Evaluate(*resolver, set.queries);
+  const mara::names::EvaluationReport report =
+      mara::names::Evaluate(*resolver, set.queries, with_situation);
   std::printf("%s\n", report.ToMarkdown().c_str());
 
   size_t decisions[3] = {0, 0, 0};

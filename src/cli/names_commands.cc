@@ -6,6 +6,8 @@
 //   mara names review --reject ID                   the candidates are wrong
 //   mara names review --create ID                   the name is a party of its own
 //   ... [--note TEXT]                               with a decision: the decider's note
+//   mara names resolve NAME [--situation S] [--json] what the resolver decides for NAME
+//                                                   against the stored registry (read-only)
 //
 // Listing and deciding go through the checked, audited service operations
 // (service/authorized.h): the acting principal (--as) needs review_names and
@@ -75,6 +77,23 @@ Status RunReview(Context& ctx, const ReviewArgs& args) {
   return Status::Ok();
 }
 
+struct ResolveArgs {
+  std::string name;
+  std::string situation;
+  bool json = false;
+};
+
+Status RunResolve(Context& ctx, const ResolveArgs& args) {
+  MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
+  MARA_ASSIGN_OR_RETURN(NameResolution r, ResolveName(*session, args.name, args.situation));
+  if (args.json) {
+    std::printf("%s\n", NameResolutionJson(r).c_str());
+  } else {
+    std::fputs(FormatNameResolution(r).c_str(), stdout);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterNamesCommands(CLI::App& app, Context& ctx) {
@@ -99,6 +118,20 @@ void RegisterNamesCommands(CLI::App& app, Context& ctx) {
   review->add_option("--by", args->by, "Refused: act as the decider with --as")->group("");
   review->callback(
       [&ctx, args] { ctx.run = [&ctx, args]() -> Status { return RunReview(ctx, *args); }; });
+
+  auto resolve_args = std::make_shared<ResolveArgs>();
+  CLI::App* resolve = names->add_subcommand(
+      "resolve",
+      "Resolve one party name against the registry: the decision, the candidates with their "
+      "scores and why (changes nothing)");
+  resolve->add_option("name", resolve_args->name, "The name as some data set spells it")
+      ->required();
+  resolve->add_option("--situation", resolve_args->situation,
+                      "The situation the name was met in (id or name) or a country");
+  resolve->add_flag("--json", resolve_args->json, "One JSON object");
+  resolve->callback([&ctx, resolve_args] {
+    ctx.run = [&ctx, resolve_args]() -> Status { return RunResolve(ctx, *resolve_args); };
+  });
 }
 
 }  // namespace mara::cli

@@ -1,18 +1,33 @@
 #include "ingest/party_matcher.h"
 
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 
 #include "common/text.h"
 #include "ingest/names/name_fold.h"
 
 namespace mara {
+namespace {
+
+std::string NowUtc() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
 
 std::vector<names::PartyNames> ResolverNames(const std::vector<Party>& parties) {
   std::vector<names::PartyNames> out;
   out.reserve(parties.size());
   for (const Party& p : parties) {
     if (p.id.empty() || !IsValidUtf8(p.name) || names::FoldNameText(p.name).empty()) continue;
-    names::PartyNames n{p.id, p.name, {}};
+    names::PartyNames n{p.id, p.name, {}, p.kind == PartyKind::kState, {}};
+    if (!p.situation.empty()) n.countries.push_back(p.situation);
     auto add = [&n](const std::string& alias) {
       if (IsValidUtf8(alias) && !names::FoldNameText(alias).empty()) n.aliases.push_back(alias);
     };
@@ -31,7 +46,7 @@ Json CandidatesJson(const names::Resolution& r) {
     out.push_back({{"party", c.party_id},
                    {"name", c.matched_name},
                    {"score", std::stod(score)},
-                   {"features", c.features.Describe()}});
+                   {"features", c.Describe()}});
   }
   return out;
 }
@@ -90,13 +105,15 @@ Result<std::string> PartyMatcher::Match(std::string_view name, std::string_view 
     }
   }
 
-  const names::Resolution r = resolver_.Resolve(name);
+  const names::QueryContext context{std::string(situation)};
+  const names::Resolution r = resolver_.Resolve(name, context);
   if (r.decision != names::Decision::kAccept) {
     for (const std::string& other : fallbacks) {
       if (!IsValidUtf8(other)) continue;
-      const names::Resolution o = resolver_.Resolve(other);
+      const names::Resolution o = resolver_.Resolve(other, context);
       if (o.decision != names::Decision::kAccept) continue;
       ++counts_.accepted;
+      MARA_RETURN_IF_ERROR(RecordAccept(name, o, "as " + QuoteForMessage(other) + ": "));
       matched_[folded] = o.best()->party_id;
       return o.best()->party_id;
     }
@@ -105,6 +122,7 @@ Result<std::string> PartyMatcher::Match(std::string_view name, std::string_view 
     case names::Decision::kAccept:
       party = r.best()->party_id;
       ++counts_.accepted;
+      MARA_RETURN_IF_ERROR(RecordAccept(name, r, ""));
       break;
     case names::Decision::kReview: {
       MARA_ASSIGN_OR_RETURN(party, CreateParty(name, situation, kind_if_new));
@@ -126,6 +144,27 @@ Result<std::string> PartyMatcher::Match(std::string_view name, std::string_view 
   }
   matched_[folded] = party;
   return party;
+}
+
+Status PartyMatcher::RecordAccept(std::string_view name, const names::Resolution& r,
+                                  const std::string& how) {
+  const names::Candidate& best = *r.best();
+  // A name that is the party's own name or alias needs no record.
+  if (best.features.decided_by == names::Feature::kExactName && best.why.empty() && how.empty()) {
+    return Status::Ok();
+  }
+  char score[16];
+  std::snprintf(score, sizeof score, "%.3f", best.features.score);
+  NameReview entry;
+  entry.origin = origin_;
+  entry.query = std::string(name);
+  entry.candidates = CandidatesJson(r).dump(-1, ' ', false, Json::error_handler_t::replace);
+  entry.reason = "auto-accepted " + how + "score " + score + ": " + best.Describe();
+  entry.status = "accepted";
+  entry.resolved_party = best.party_id;
+  entry.decided_by = "auto";
+  entry.decided_at = NowUtc();
+  return writer_.store().PutNameReview(entry).status();
 }
 
 std::string PartyMatcher::Note() const {

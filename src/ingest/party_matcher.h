@@ -11,7 +11,12 @@
 //   2. a name with a decided review entry (any origin, compared folded): the
 //      party the reviewer chose (accepted or created), or the provisional
 //      party when the match was rejected;
-//   3. resolver decision accept: the best party;
+//   3. resolver decision accept (with the situation as the query's
+//      context): the best party; unless the name is exactly the party's
+//      own name or alias, the match is kept as a name-review entry already
+//      decided: status "accepted", decided_by "auto", decided_at the
+//      time of the match, the score and its reasons in `reason` and the
+//      candidates, no provisional party (`mara names review --all`);
 //   4. review: a provisional party named `name` (id SlugId(prefix, name),
 //      in `situation`, of `kind`) is created and the name is queued (origin,
 //      query, provisional party, candidates as JSON, reason) for
@@ -72,6 +77,10 @@ class PartyMatcher {
         resolver_(std::move(resolver)) {}
 
  private:
+  // Keeps an auto-accepted match in the name-review queue as an entry
+  // already decided (status "accepted", decided_by "auto", the score and
+  // its reasons), unless the name is the party's own name or alias.
+  Status RecordAccept(std::string_view name, const names::Resolution& r, const std::string& how);
   Result<std::string> CreateParty(std::string_view name, std::string_view situation,
                                   PartyKind kind);
 

@@ -540,21 +540,21 @@ class SvacImport {
         }
         char score[16];
         std::snprintf(score, sizeof score, "%.3f", best.score);
-        std::string reason =
-            "SVAC actor " + std::to_string(id) + " is " + QuoteForMessage(own.Name()) + " in " +
-            YearSpan(own.first_year, own.latest_year) + " (" + RowCount(own.rows) + ") but " +
-            QuoteForMessage(query) + " in " + YearSpan(cluster.first_year, cluster.latest_year) +
-            " (" + RowCount(cluster.rows) + "), score " + score;
+        std::string reason = "SVAC actor " + std::to_string(id) + " is \"" + own.Name() + "\" in " +
+                             YearSpan(own.first_year, own.latest_year) + " (" + RowCount(own.rows) +
+                             ") but \"" + query + "\" in " +
+                             YearSpan(cluster.first_year, cluster.latest_year) + " (" +
+                             RowCount(cluster.rows) + "), score " + score;
         auto id_list = [](const std::vector<int64_t>& ids) {
           std::string out;
           for (int64_t x : ids) out += (out.empty() ? "" : ", ") + std::to_string(x);
           return out;
         };
         if (!same_name.empty()) {
-          reason += "; " + QuoteForMessage(query) + " is also the name of actors " +
-                    id_list(same_name) + " in the same location";
+          reason += "; \"" + query + "\" is also the name of actors " + id_list(same_name) +
+                    " in the same location";
         } else if (!elsewhere.empty()) {
-          reason += "; " + QuoteForMessage(query) + " is the name of actor" +
+          reason += "; \"" + query + "\" is the name of actor" +
                     (elsewhere.size() == 1 ? " " : "s ") + id_list(elsewhere) +
                     " only in other locations";
         }

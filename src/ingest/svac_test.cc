@@ -188,8 +188,8 @@ TEST_F(SvacTest, NameMovingBetweenIdsGoesToTheIdItNames) {
   EXPECT_EQ(e.origin, "svac");
   EXPECT_EQ(e.query, "Delta Front");
   EXPECT_EQ(e.provisional_party, provisional);
-  EXPECT_NE(e.reason.find("SVAC actor 9205 is 'Omega Militia' in 2003-2004 (2 rows) but "
-                          "'Delta Front' in 2005 (1 row)"),
+  EXPECT_NE(e.reason.find("SVAC actor 9205 is \"Omega Militia\" in 2003-2004 (2 rows) but "
+                          "\"Delta Front\" in 2005 (1 row)"),
             std::string::npos)
       << e.reason;
   EXPECT_NE(e.reason.find("name of actor 9204 only in other locations"), std::string::npos)

@@ -271,20 +271,35 @@ class UcdpImport {
       const std::string stored_id = "UCDP-" + std::to_string(r.id);
       if (id != stored_id && !decided.count(r.name)) {
         const Party* stored = writer->StoredParty(stored_id);
+        // How alike the two actors' names are: the best pair of this
+        // record's spellings and the stored party's name and aliases.
+        names::MatchFeatures alike;
+        std::vector<std::string> ours = r.spellings;
+        ours.insert(ours.begin(), r.name);
+        std::vector<std::string> theirs = stored->aliases;
+        theirs.insert(theirs.begin(), stored->name);
+        for (const std::string& a : ours) {
+          for (const std::string& b : theirs) {
+            if (!IsValidUtf8(a) || !IsValidUtf8(b)) continue;
+            names::MatchFeatures f = names::CompareNameTexts(a, b);
+            if (f.score > alike.score) alike = f;
+          }
+        }
         char score[16];
-        std::snprintf(score, sizeof score, "%.3f", agreement[i]);
+        std::snprintf(score, sizeof score, "%.3f", std::max(agreement[i], alike.score));
         NameReview entry;
         entry.origin = "ucdp-actors";
         entry.query = r.name;
         entry.provisional_party = id;
-        entry.candidates = Json::array({Json{{"party", stored_id},
-                                             {"name", stored->name},
-                                             {"score", std::stod(score)},
-                                             {"features", "same UCDP actor id"}}})
-                               .dump();
+        entry.candidates =
+            Json::array({Json{{"party", stored_id},
+                              {"name", stored->name},
+                              {"score", std::stod(score)},
+                              {"features", "same UCDP actor id; " + alike.Describe()}}})
+                .dump();
         entry.reason = "UCDP " + r.version + " actor " + std::to_string(r.id) + " is named " +
-                       QuoteForMessage(r.name) + " but the stored party " + stored_id +
-                       " is named " + QuoteForMessage(stored->name) + " (best score " + score +
+                       "\"" + r.name + "\" but the stored party " + stored_id + " is named \"" +
+                       stored->name + "\" (similarity " + score + ", " + alike.Describe() +
                        "): accept to merge them";
         MARA_RETURN_IF_ERROR(store_.PutNameReview(entry).status());
       }

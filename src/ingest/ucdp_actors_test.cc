@@ -105,6 +105,15 @@ TEST_F(UcdpActorsTest, AfterSvacMergesAgreeingIdsAndQueuesConflicts) {
     ASSERT_NE(FindParty(after, e.provisional_party), nullptr) << e.provisional_party;
     EXPECT_TRUE(e.provisional_party.starts_with("UCDP-23.1-")) << e.provisional_party;
   }
+  // The two names of a conflict are compared, not reported as 0.000: SVAC's
+  // "ASWJ" and UCDP's spellings of the same actor are alike.
+  int scored = 0;
+  for (const NameReview& e : *reviews) {
+    const Json c = Json::parse(e.candidates);
+    scored += c[0]["score"].get<double>() > 0.0;
+    EXPECT_EQ(e.reason.find("similarity 0.000"), std::string::npos) << e.reason;
+  }
+  EXPECT_EQ(scored, static_cast<int>(reviews->size()));
   // Parties: SVAC's plus one per UCDP actor that SVAC does not have or
   // that conflicted.
   int svac_ucdp_ids = 0;

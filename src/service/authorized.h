@@ -86,6 +86,11 @@ Result<PetitionRulingResult> DecidePetition(Session& session, const Policy& poli
 // in the decision's transaction.
 Result<std::vector<NameReview>> ListNameReviews(Session& session, bool all);
 Result<ReviewOutcome> DecideNameReview(Session& session, ReviewDecision decision);
+// Resolves one name against the stored registry (read-only; kReviewNames
+// everywhere, not audited since nothing changes). `situation` is a
+// situation id or name, or a country, or "" for none.
+Result<NameResolution> ResolveName(Session& session, const std::string& name,
+                                   const std::string& situation);
 
 }  // namespace mara
 

@@ -188,13 +188,104 @@ Result<ReviewOutcome> DecideNameReview(Store& store, const ReviewDecision& decis
   return out;
 }
 
+std::string PlainText(std::string_view s) {
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xE  ? 3
+                 : (c >> 3) == 0x1E ? 4
+                                    : 0;
+    if (len == 0 || i + len > s.size() || !IsValidUtf8(s.substr(i, len))) {
+      out += kReplacement;
+      ++i;
+      continue;
+    }
+    const bool c0 = len == 1 && (c < 0x20 || c == 0x7F);
+    const bool c1 = len == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0;
+    if (c == '\t' || c == '\n' || c == '\r') {
+      out.push_back(' ');  // one line
+    } else if (c0 || c1) {
+      out += kReplacement;
+    } else {
+      out.append(s.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
+}
+
+namespace {
+
+std::string Quoted(std::string_view s) { return "\"" + PlainText(s) + "\""; }
+
+Json CandidatesJsonOf(const names::Resolution& r) {
+  Json out = Json::array();
+  for (const names::Candidate& c : r.candidates) {
+    char score[16];
+    std::snprintf(score, sizeof score, "%.3f", c.features.score);
+    out.push_back({{"party", c.party_id},
+                   {"name", c.matched_name},
+                   {"score", std::stod(score)},
+                   {"features", c.Describe()}});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string FormatNameResolution(const NameResolution& n) {
+  const names::Resolution& r = n.resolution;
+  std::string out = Quoted(r.query);
+  if (!n.situation.empty()) out += " in " + Quoted(n.situation);
+  out += ": " + std::string(names::DecisionName(r.decision));
+  if (const names::Candidate* best = r.best()) {
+    char score[16];
+    std::snprintf(score, sizeof score, "%.3f", best->features.score);
+    out += r.decision == names::Decision::kNew ? " (a new party; nearest " : " ";
+    out += best->party_id + " " + Quoted(best->matched_name) + " score " + score;
+    if (r.decision == names::Decision::kNew) out += ")";
+  }
+  if (r.ambiguous) out += " (several parties score alike)";
+  out += "\n";
+  if (!r.state_force.empty())
+    out += "  read as a state force of " + PlainText(r.state_force) + "\n";
+  if (!r.note.empty()) out += "  note: " + PlainText(r.note) + "\n";
+  for (const names::Candidate& c : r.candidates) {
+    char score[16];
+    std::snprintf(score, sizeof score, "%.3f", c.features.score);
+    out += "  candidate " + c.party_id + " " + Quoted(c.matched_name) + " score " + score + "\n";
+    out += "    " + PlainText(c.Describe()) + "\n";
+  }
+  return out;
+}
+
+std::string NameResolutionJson(const NameResolution& n) {
+  const names::Resolution& r = n.resolution;
+  Json out = {{"query", r.query},
+              {"situation", n.situation},
+              {"decision", std::string(names::DecisionName(r.decision))},
+              {"ambiguous", r.ambiguous},
+              {"state_force", r.state_force},
+              {"note", r.note},
+              {"candidates", CandidatesJsonOf(r)}};
+  return out.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 std::string FormatNameReviews(const std::vector<NameReview>& entries) {
   if (entries.empty()) return "No names waiting for review.\n";
   std::string out;
   for (const NameReview& r : entries) {
-    out += "#" + std::to_string(r.id) + " [" + r.status + "] " + QuoteForMessage(r.query) +
-           " (from " + r.origin + "; provisional party " + r.provisional_party + ")\n";
-    out += "    " + r.reason + "\n";
+    out += "#" + std::to_string(r.id) + " [" + r.status + "] " + Quoted(r.query) + " (from " +
+           r.origin +
+           (r.provisional_party.empty() ? std::string()
+                                        : "; provisional party " + r.provisional_party) +
+           ")\n";
+    out += "    " + PlainText(r.reason) + "\n";
     Json candidates = Json::parse(r.candidates, nullptr, /*allow_exceptions=*/false);
     if (candidates.is_array()) {
       for (const Json& c : candidates) {
@@ -203,9 +294,13 @@ std::string FormatNameReviews(const std::vector<NameReview>& entries) {
         const Json& score = c.contains("score") ? c["score"] : Json();
         char text[16];
         std::snprintf(text, sizeof text, "%.3f", score.is_number() ? score.get<double>() : 0.0);
-        out += "    candidate " + c["party"].get<std::string>() + " " +
-               QuoteForMessage(name.is_string() ? name.get<std::string>() : std::string()) +
-               " score " + text + "\n";
+        const Json& features = c.contains("features") ? c["features"] : Json();
+        out += "    candidate " + PlainText(c["party"].get<std::string>()) + " " +
+               Quoted(name.is_string() ? name.get<std::string>() : std::string()) + " score " +
+               text +
+               (features.is_string() ? " (" + PlainText(features.get<std::string>()) + ")"
+                                     : std::string()) +
+               "\n";
       }
     }
     if (r.status != "pending") {
@@ -214,11 +309,7 @@ std::string FormatNameReviews(const std::vector<NameReview>& entries) {
     }
     if (!r.note.empty()) {
       // In full, on one line: control characters cannot move the terminal.
-      std::string note = r.note;
-      for (char& c : note) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
-      }
-      out += "    note: " + note + "\n";
+      out += "    note: " + PlainText(r.note) + "\n";
     }
   }
   return out;

@@ -60,8 +60,28 @@ struct ReviewOutcome {
   int64_t incidents_moved = 0;
 };
 
-// A listing for people: one block per entry with its candidates.
+// A listing for people: one block per entry with its candidates. Names,
+// reasons and notes are shown whole and as written, in double quotes where
+// they are names; PlainText() replaces control characters and bytes that
+// are not UTF-8, so nothing reaches the terminal raw.
 std::string FormatNameReviews(const std::vector<NameReview>& entries);
+// `s` on one line: tab, CR and LF become spaces, other control characters
+// and invalid UTF-8 become U+FFFD.
+std::string PlainText(std::string_view s);
+
+// `mara names resolve`: what the resolver decides for one name against the
+// stored registry (the parties' names, aliases and names over time, their
+// kinds and situations), with the situation as context when given.
+struct NameResolution {
+  std::string situation;  // as given, "" for none
+  names::Resolution resolution;
+};
+// For people: the decision, the best party, then every candidate with its
+// score and why.
+std::string FormatNameResolution(const NameResolution& r);
+// {"query", "situation", "decision", "ambiguous", "state_force", "note",
+//  "candidates": [{"party", "name", "score", "features"}]}, one line.
+std::string NameResolutionJson(const NameResolution& r);
 
 }  // namespace mara
 

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/text.h"
+#include "ingest/party_matcher.h"
 #include "service/authorized.h"
 #include "service/core.h"
 
@@ -31,6 +32,27 @@ Result<ReviewOutcome> DecideNameReview(Session& session, ReviewDecision decision
       {"", "names.review", "name_reviews", std::to_string(e.id), "", Blake2bHex(stored.dump())}));
   MARA_RETURN_IF_ERROR(tx.Commit());
   return outcome;
+}
+
+Result<NameResolution> ResolveName(Session& session, const std::string& name,
+                                   const std::string& situation) {
+  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(security::Operation::kReviewNames));
+  if (!IsValidUtf8(name) || TrimBlanks(name).empty()) {
+    return Status::InvalidArgument("the name to resolve must be valid UTF-8 and not blank");
+  }
+  if (!IsValidUtf8(situation)) return Status::InvalidArgument("--situation: invalid UTF-8");
+  MARA_ASSIGN_OR_RETURN(Bundle registry, session.store().LoadRegistry());
+  MARA_ASSIGN_OR_RETURN(names::NameResolver resolver,
+                        names::NameResolver::Build(ResolverNames(registry.parties)));
+  std::string context = situation;
+  // A situation id or name of the registry: its name reads as a country.
+  for (const Situation& s : registry.situations) {
+    if (s.id == situation || s.name == situation) context = s.name;
+  }
+  NameResolution out;
+  out.situation = situation;
+  out.resolution = resolver.Resolve(name, names::QueryContext{context});
+  return out;
 }
 
 }  // namespace mara

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -285,6 +286,21 @@ Result<std::vector<UcdpActor>> LoadUcdpActors(const std::string& path) {
       }
     };
     for (std::string_view name : kWhole) add(f[column(name)]);
+    if (const int loc = column("Location"); loc >= 0) {
+      std::string_view cell = f[loc];
+      size_t start = 0;
+      while (start < cell.size()) {
+        size_t comma = cell.find(',', start);
+        if (comma == std::string_view::npos) comma = cell.size();
+        const std::string_view place = Trim(cell.substr(start, comma - start));
+        if (!place.empty()) actor.locations.emplace_back(place);
+        start = comma + 1;
+      }
+    }
+    if (const int org = column("Org"); org >= 0) {
+      const std::string_view cell = Trim(f[org]);
+      actor.org = cell == "4" ? 4 : (cell.empty() ? 0 : 1);
+    }
     for (std::string_view name : kListed) {
       std::string_view cell = f[column(name)];
       size_t start = 0;
@@ -322,14 +338,15 @@ EvaluationSet BuildEvaluationSet(const std::vector<UcdpActor>& actors, uint64_t 
   for (const auto& a : actors) ++name_users[FoldNameText(a.name_data)];
   uint64_t rng = seed;
   for (const auto& a : actors) {
-    set.registry.push_back({a.id, a.name_data, {}});
+    set.registry.push_back({a.id, a.name_data, {}, a.org == 4, a.locations});
+    const std::string situation = a.locations.empty() ? std::string() : a.locations.front();
     const std::string own = FoldNameText(a.name_data);
     const bool shared = name_users[own] > 1;
     std::unordered_set<std::string> seen = {own};
     for (const auto& alt : a.alternatives) {
       const std::string folded = FoldNameText(alt);
       if (folded.empty() || !seen.insert(folded).second) continue;
-      set.queries.push_back({alt, a.id, QueryKind::kUcdpAlternative, shared});
+      set.queries.push_back({alt, a.id, QueryKind::kUcdpAlternative, shared, situation});
     }
     for (QueryKind kind : {QueryKind::kTypo, QueryKind::kTransliteration, QueryKind::kArticle,
                            QueryKind::kAbbreviation}) {
@@ -339,7 +356,7 @@ EvaluationSet BuildEvaluationSet(const std::vector<UcdpActor>& actors, uint64_t 
       // A variant that spells another actor's name is no longer a spelling
       // of this one.
       if (folded.empty() || folded == own || name_users.count(folded) > 0) continue;
-      set.queries.push_back({std::move(variant), a.id, kind, shared});
+      set.queries.push_back({std::move(variant), a.id, kind, shared, situation});
     }
   }
   return set;
@@ -366,10 +383,12 @@ double DecisionCounts::AcceptRecall() const { return Ratio(accepted_correct, que
 double DecisionCounts::ReviewPrecision() const { return Ratio(reviewed_listed, reviewed); }
 double DecisionCounts::ReviewRecall() const { return Ratio(reviewed_listed, queries); }
 
-EvaluationReport Evaluate(const NameResolver& resolver, const std::vector<LabelledQuery>& queries) {
+EvaluationReport Evaluate(const NameResolver& resolver, const std::vector<LabelledQuery>& queries,
+                          bool with_situation) {
   EvaluationReport report;
   for (const auto& q : queries) {
-    const Resolution r = resolver.Resolve(q.text);
+    const Resolution r =
+        resolver.Resolve(q.text, QueryContext{with_situation ? q.situation : std::string()});
     DecisionCounts c;
     c.queries = 1;
     const bool top1 = r.best() != nullptr && r.best()->party_id == q.actor_id;
@@ -422,6 +441,76 @@ std::string EvaluationReport::ToMarkdown() const {
   row("UCDP alternative names", ucdp);
   row("shared NameData (indistinguishable)", shared_name);
   return s;
+}
+
+Result<std::vector<HeldOutName>> LoadHeldOutNames(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound(path + ": cannot open");
+  std::vector<HeldOutName> out;
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line.front() == '#') continue;
+    std::vector<std::string> f;
+    size_t start = 0;
+    while (true) {
+      const size_t tab = line.find('\t', start);
+      f.push_back(line.substr(start, tab - start));
+      if (tab == std::string::npos) break;
+      start = tab + 1;
+    }
+    if (f.size() != 4 || f[0].empty() || (f[3] != "state" && f[3] != "non-state")) {
+      return Status::InvalidArgument(fmt::format(
+          "{}: line {}: expected name, situation, expected party, state|non-state", path, line_no));
+    }
+    out.push_back({f[0], f[1], f[2], f[3] == "state"});
+  }
+  if (in.bad()) return Status::IOError(path + ": read error");
+  return out;
+}
+
+double HeldOutReport::AcceptPrecision() const {
+  return accepted == 0 ? 0.0 : static_cast<double>(accepted_correct) / accepted;
+}
+double HeldOutReport::AcceptRecall() const {
+  return with_party == 0 ? 0.0 : static_cast<double>(accepted_correct) / with_party;
+}
+std::string HeldOutReport::Summary() const {
+  return fmt::format(
+      "{} names ({} with a party): {} accepted, {} correctly: accept precision {:.3f}, recall "
+      "{:.3f}; state forces resolved {} of {}",
+      names, with_party, accepted, accepted_correct, AcceptPrecision(), AcceptRecall(),
+      state_forces_resolved, state_forces);
+}
+
+HeldOutReport EvaluateHeldOut(const NameResolver& resolver, const std::vector<HeldOutName>& names) {
+  HeldOutReport report;
+  for (const HeldOutName& n : names) {
+    const Resolution r = resolver.Resolve(n.name, QueryContext{n.situation});
+    ++report.names;
+    const bool has_party = n.expected != "new";
+    report.with_party += has_party;
+    report.state_forces += n.state;
+    const bool accepted = r.decision == Decision::kAccept;
+    const bool correct = accepted && r.best()->party_id == n.expected;
+    report.accepted += accepted;
+    report.accepted_correct += correct;
+    report.state_forces_resolved += n.state && correct;
+    const bool right = correct || (!has_party && !accepted);
+    std::string line =
+        fmt::format("{} {} [{}] expected {}: {}", right ? "ok  " : (accepted ? "WRONG" : "miss"),
+                    n.name, n.situation, n.expected, DecisionName(r.decision));
+    if (const Candidate* best = r.best()) {
+      line +=
+          fmt::format(" {} {:.3f} ({})", best->party_id, best->features.score, best->Describe());
+    } else if (!r.note.empty()) {
+      line += " (" + r.note + ")";
+    }
+    report.lines.push_back(std::move(line));
+  }
+  return report;
 }
 
 }  // namespace mara::names

@@ -40,6 +40,8 @@ struct UcdpActor {
   std::string name_data;
   std::vector<std::string> alternatives;  // other spellings, as written
   uint64_t line = 0;                      // where the record starts in the file
+  std::vector<std::string> locations;     // Location split at commas (optional column)
+  int org = 0;                            // Org (4: a government; optional column, 0 if absent)
 };
 
 Result<std::vector<UcdpActor>> LoadUcdpActors(const std::string& path);
@@ -59,6 +61,7 @@ struct LabelledQuery {
   std::string actor_id;
   QueryKind kind = QueryKind::kUcdpAlternative;
   bool shared_name = false;
+  std::string situation;  // the actor's first location: the query's context
 };
 
 struct EvaluationSet {
@@ -103,7 +106,38 @@ struct EvaluationReport {
   std::string ToMarkdown() const;
 };
 
-EvaluationReport Evaluate(const NameResolver& resolver, const std::vector<LabelledQuery>& queries);
+// Each query is resolved with its situation as context when `with_situation`.
+EvaluationReport Evaluate(const NameResolver& resolver, const std::vector<LabelledQuery>& queries,
+                          bool with_situation = true);
+
+// A held-out list of party names as reports word them
+// (src/ingest/testdata/un_annex_parties.tsv): name, situation, the party
+// expected ("UCDP-112", or "new" when the registry has none) and whether
+// the name is a state's forces. LoadHeldOutNames: kInvalidArgument naming
+// the line for a line without four tab-separated fields or a kind other
+// than "state"/"non-state"; kNotFound / kIOError from reading.
+struct HeldOutName {
+  std::string name;
+  std::string situation;
+  std::string expected;
+  bool state = false;
+};
+Result<std::vector<HeldOutName>> LoadHeldOutNames(const std::string& path);
+
+struct HeldOutReport {
+  size_t names = 0;
+  size_t with_party = 0;  // expected != "new"
+  size_t accepted = 0;
+  size_t accepted_correct = 0;
+  size_t state_forces = 0;
+  size_t state_forces_resolved = 0;  // accepted to the expected party
+  std::vector<std::string> lines;    // one per name: decision, party, score, why
+
+  double AcceptPrecision() const;  // correct accepts / accepts
+  double AcceptRecall() const;     // correct accepts / names with a party
+  std::string Summary() const;
+};
+HeldOutReport EvaluateHeldOut(const NameResolver& resolver, const std::vector<HeldOutName>& names);
 
 }  // namespace mara::names
 

@@ -35,6 +35,31 @@ void AddUnique(std::vector<uint32_t>& v, uint32_t x) {
   if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
 }
 
+std::string TrimSpaces(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == ',' || s.front() == ';'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == ',' || s.back() == ';')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// A single word of capitals (and digits), as acronyms are written.
+bool LooksLikeAcronym(std::string_view s) {
+  int upper = 0, alnum = 0;
+  for (char c : s) {
+    if (c >= 'a' && c <= 'z') return false;
+    if (c == ' ') return false;
+    if (c >= 'A' && c <= 'Z') ++upper;
+    if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) ++alnum;
+  }
+  return upper >= 1 && alnum >= 2;
+}
+
+void AddWhy(std::string& why, std::string_view what) {
+  if (what.empty()) return;
+  if (!why.empty()) why += "; ";
+  why += what;
+}
+
 }  // namespace
 
 Status ResolverOptions::Validate() const {
@@ -58,6 +83,61 @@ Status ResolverOptions::Validate() const {
     return Status::InvalidArgument("name resolver score weights must lie in [0, 1]");
   }
   return Status::Ok();
+}
+
+bool SplitAlternatives(std::string_view raw, std::string* main, std::vector<std::string>* alts) {
+  main->clear();
+  alts->clear();
+  std::string rest;
+  bool changed = false;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    const char open = raw[i];
+    if (open != '(' && open != '[') {
+      rest.push_back(open);
+      continue;
+    }
+    const size_t close = raw.find(open == '(' ? ')' : ']', i + 1);
+    if (close == std::string_view::npos) {
+      rest.push_back(open);
+      continue;
+    }
+    const std::string_view inner = raw.substr(i + 1, close - i - 1);
+    std::string alt = TrimSpaces(inner);
+    // Only a separate bracket holding an acronym is another name: other
+    // brackets tell parties apart ("Military faction (forces of X)") and
+    // stay, as do brackets inside a word ("LTS(p)A").
+    if ((i > 0 && raw[i - 1] != ' ') || !LooksLikeAcronym(alt)) {
+      rest.push_back(open);
+      continue;
+    }
+    changed = true;
+    alts->push_back(std::move(alt));
+    rest.push_back(' ');
+    i = close;
+  }
+  // What follows "including" or "and associated ..." names other units.
+  std::string lower = rest;
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  size_t cut = std::string::npos;
+  for (std::string_view marker :
+       {" including ", ",including ", " and associated ", " and affiliated ", " and allied "}) {
+    const size_t at = lower.find(marker);
+    if (at != std::string::npos) cut = std::min(cut, at);
+  }
+  if (cut != std::string::npos) {
+    rest.resize(cut);
+    changed = true;
+  }
+  *main = TrimSpaces(rest);
+  return changed;
+}
+
+std::string Candidate::Describe() const {
+  std::string out = features.Describe();
+  if (!why.empty()) out += "; " + why;
+  return out;
 }
 
 std::string_view DecisionName(Decision d) {
@@ -98,6 +178,17 @@ Result<NameResolver> NameResolver::Build(const std::vector<PartyNames>& parties,
     }
     const auto party = static_cast<uint32_t>(r.party_ids_.size());
     r.party_ids_.push_back(p.id);
+    r.party_names_.push_back(p.name);
+    r.party_index_.emplace(p.id, party);
+    std::vector<const Country*> countries;
+    for (const std::string& c : p.countries) {
+      const Country* country = CountryOfSituation(c);
+      if (country != nullptr &&
+          std::find(countries.begin(), countries.end(), country) == countries.end()) {
+        countries.push_back(country);
+      }
+    }
+    bool state = p.state;
     std::unordered_set<std::string> party_texts;
     std::unordered_set<std::string> party_tokens;
     auto add = [&](const std::string& name, std::string_view field) -> Status {
@@ -115,11 +206,42 @@ Result<NameResolver> NameResolver::Build(const std::vector<PartyNames>& parties,
       }
       if (!party_texts.insert(folded.text).second) return Status::Ok();
       for (const auto& t : folded.core_tokens) party_tokens.insert(t);
+      // "Government of X" makes the party X's government; the name (not
+      // an alias) read as X's forces makes it a unit of X.
+      if (std::optional<StateForce> sf = ReadStateForce(folded, nullptr)) {
+        // Acronyms collide ("SNA"), so they make no party a state's.
+        const bool acronym = sf->how.rfind("acronym", 0) == 0;
+        if (sf->government || (field == "name" && !sf->from_situation && !acronym)) {
+          state = true;
+          if (std::find(countries.begin(), countries.end(), sf->country) == countries.end()) {
+            countries.push_back(sf->country);
+          }
+          if (sf->government) r.government_of_.emplace(sf->country, party);
+        }
+      }
       pending.push_back({party, name, std::move(folded)});
       return Status::Ok();
     };
     MARA_RETURN_IF_ERROR(add(p.name, "name"));
     for (const auto& a : p.aliases) MARA_RETURN_IF_ERROR(add(a, "alias"));
+    // "Name (ACRONYM)" is also "Name" and "ACRONYM" (not when the bracket
+    // names a country: "Mara Salvatrucha (El Salvador)").
+    std::vector<std::string> spelled = p.aliases;
+    spelled.insert(spelled.begin(), p.name);
+    for (const std::string& n : spelled) {
+      std::string main;
+      std::vector<std::string> alts;
+      if (!IsValidUtf8(n) || !SplitAlternatives(n, &main, &alts)) continue;
+      bool acronym = false;
+      for (const std::string& alt : alts) {
+        if (!LooksLikeAcronym(alt) || FindCountryByName(alt) != nullptr) continue;
+        acronym = true;
+        if (!FoldNameText(alt).empty()) MARA_RETURN_IF_ERROR(add(alt, "alias"));
+      }
+      if (acronym && !FoldNameText(main).empty()) MARA_RETURN_IF_ERROR(add(main, "alias"));
+    }
+    r.party_state_.push_back(state);
+    r.party_countries_.push_back(std::move(countries));
     for (const auto& t : party_tokens) ++document_frequency[t];
   }
 
@@ -147,6 +269,18 @@ Result<NameResolver> NameResolver::Build(const std::vector<PartyNames>& parties,
     for (uint64_t g : grams) gram_entries.emplace_back(g, index);
     r.entries_.push_back(
         {p.party, std::move(p.name), std::move(prepared), static_cast<uint32_t>(grams.size())});
+  }
+  for (uint32_t e = 0; e < r.entries_.size(); ++e) {
+    const uint32_t party = r.entries_[e].party;
+    if (!r.party_state_[party]) continue;
+    for (const Country* c : r.party_countries_[party]) {
+      // Another state's government is no party of this state, wherever it
+      // fought.
+      auto gov = std::find_if(r.government_of_.begin(), r.government_of_.end(),
+                              [party](const auto& g) { return g.second == party; });
+      if (gov != r.government_of_.end() && gov->first != c) continue;
+      r.state_entries_[c].push_back(e);
+    }
   }
   std::sort(gram_entries.begin(), gram_entries.end());
   r.trigram_postings_.reserve(gram_entries.size());
@@ -211,7 +345,144 @@ void NameResolver::AddTrigramCandidates(const std::u32string& core32,
   for (const auto& [dice, e] : ranked) AddUnique(out, e);
 }
 
-Resolution NameResolver::Resolve(std::string_view query) const {
+bool NameResolver::InCountry(uint32_t party, const Country* country) const {
+  const auto& cs = party_countries_[party];
+  return std::find(cs.begin(), cs.end(), country) != cs.end();
+}
+
+void NameResolver::Decide(Resolution& res, bool exact) const {
+  const double best = res.score();
+  res.ambiguous = res.candidates.size() > 1 &&
+                  res.candidates[1].features.score >= best - options_.ambiguity_margin;
+  if (best >= options_.accept_threshold && !res.ambiguous) {
+    res.decision = Decision::kAccept;
+  } else if (best >= options_.review_threshold || (exact && res.ambiguous)) {
+    res.decision = Decision::kReview;
+  } else {
+    res.decision = Decision::kNew;
+  }
+}
+
+Resolution NameResolver::Resolve(std::string_view query, const QueryContext& context) const {
+  size_t bad = 0;
+  if (!IsValidUtf8(query, &bad)) {
+    Resolution res;
+    res.query = std::string(query);
+    res.decision = Decision::kReview;
+    res.note = fmt::format("invalid UTF-8 at byte {}", bad);
+    return res;
+  }
+  const Country* country =
+      context.situation.empty() ? nullptr : CountryOfSituation(context.situation);
+  std::string main;
+  std::vector<std::string> alts;
+  // A name written whole in the registry is matched whole.
+  if (!SplitAlternatives(query, &main, &alts) || (main.empty() && alts.empty()) ||
+      by_text_.count(FoldNameText(query)) > 0) {
+    return ResolveText(query, country);
+  }
+  Resolution res = ResolveText(main.empty() ? alts.front() : main, country);
+  res.query = std::string(query);
+  res.folded = FoldNameText(query);
+  for (const std::string& alt : alts) {
+    Resolution a = ResolveText(alt, country);
+    if (res.state_force.empty() && !a.state_force.empty() && a.decision == Decision::kAccept) {
+      // The bracket names the state's forces ("... (Tatmadaw)").
+      res.state_force = a.state_force;
+      std::erase_if(res.candidates, [this](const Candidate& c) {
+        return !party_state_[party_index_.at(c.party_id)];
+      });
+    }
+    for (Candidate& c : a.candidates) {
+      if (!res.state_force.empty() && !party_state_[party_index_.at(c.party_id)]) continue;
+      AddWhy(c.why, "bracketed alternative \"" + alt + "\"");
+      auto same = std::find_if(res.candidates.begin(), res.candidates.end(),
+                               [&c](const Candidate& x) { return x.party_id == c.party_id; });
+      if (same == res.candidates.end()) {
+        res.candidates.push_back(std::move(c));
+      } else if (c.features.score > same->features.score) {
+        *same = std::move(c);
+      }
+    }
+  }
+  std::stable_sort(
+      res.candidates.begin(), res.candidates.end(),
+      [](const Candidate& a, const Candidate& b) { return a.features.score > b.features.score; });
+  if (res.candidates.size() > options_.max_alternatives + 1) {
+    res.candidates.resize(options_.max_alternatives + 1);
+  }
+  if (!res.candidates.empty()) res.note.clear();
+  Decide(res, res.score() >= 1.0);
+  return res;
+}
+
+Resolution NameResolver::ResolveStateForce(std::string_view text, PreparedName q,
+                                           const StateForce& force, bool exact_elsewhere) const {
+  Resolution res;
+  res.query = std::string(text);
+  res.folded = q.folded.text;
+  res.state_force = force.country->name;
+  const std::string read = "state force of " + force.country->name + " (" + force.how + ")";
+  auto entries = state_entries_.find(force.country);
+  auto government = government_of_.find(force.country);
+  if (entries == state_entries_.end()) {
+    res.decision = Decision::kNew;
+    res.note = read + "; the registry has no party of the state " + force.country->name;
+    if (exact_elsewhere) res.note += " (the name is also a non-state party's, not taken)";
+    return res;
+  }
+  struct Scored {
+    uint32_t party;
+    uint32_t entry;
+    MatchFeatures features;
+  };
+  std::vector<Scored> scored;
+  for (uint32_t e : entries->second) {
+    const Entry& entry = entries_[e];
+    MatchFeatures f = CompareNames(q, entry.prepared, options_.weights);
+    auto same = std::find_if(scored.begin(), scored.end(),
+                             [&entry](const Scored& x) { return x.party == entry.party; });
+    if (same == scored.end()) {
+      scored.push_back({entry.party, e, f});
+    } else if (f.score > same->features.score) {
+      *same = {entry.party, e, f};
+    }
+  }
+  const bool has_government = government != government_of_.end();
+  bool unit_accepted = false;
+  for (const Scored& x : scored) {
+    if ((!has_government || x.party != government->second) &&
+        x.features.score >= options_.accept_threshold) {
+      unit_accepted = true;
+    }
+  }
+  std::vector<std::string> why(scored.size());
+  for (size_t i = 0; i < scored.size(); ++i) {
+    Scored& x = scored[i];
+    if (has_government && x.party == government->second) {
+      why[i] = read + " -> " + party_names_[x.party];
+      if ((!unit_accepted || force.government) && x.features.score < options_.state_force_score) {
+        x.features.score = options_.state_force_score;
+      }
+    } else {
+      why[i] = "a state party of " + force.country->name;
+    }
+  }
+  std::vector<size_t> order(scored.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&scored](size_t a, size_t b) {
+    return scored[a].features.score > scored[b].features.score;
+  });
+  for (size_t i = 0; i < order.size() && i <= options_.max_alternatives; ++i) {
+    const Scored& x = scored[order[i]];
+    res.candidates.push_back(
+        {party_ids_[x.party], entries_[x.entry].name, x.features, why[order[i]]});
+  }
+  Decide(res, false);
+  return res;
+}
+
+Resolution NameResolver::ResolveText(std::string_view query, const Country* country) const {
   Resolution res;
   res.query = std::string(query);
   size_t bad = 0;
@@ -231,6 +502,17 @@ Resolution NameResolver::Resolve(std::string_view query) const {
   std::vector<uint32_t> entries;
   if (auto it = by_text_.find(folded.text); it != by_text_.end()) {
     entries = it->second;
+  }
+  if (std::optional<StateForce> force = ReadStateForce(folded, country)) {
+    bool exact_non_state = false;
+    for (uint32_t e : entries) exact_non_state |= !party_state_[entries_[e].party];
+    // An acronym, or words read as the situation's forces, that are a
+    // non-state party's own name are that party's.
+    if (!(exact_non_state && (force->from_situation || force->how.rfind("acronym", 0) == 0))) {
+      PreparedName q =
+          Prepare(std::move(folded), [this](std::string_view t) { return TokenWeight(t); });
+      return ResolveStateForce(query, std::move(q), *force, exact_non_state);
+    }
   }
   PreparedName q =
       Prepare(std::move(folded), [this](std::string_view t) { return TokenWeight(t); });
@@ -258,6 +540,7 @@ Resolution NameResolver::Resolve(std::string_view query) const {
     uint32_t party;
     uint32_t entry;
     MatchFeatures features;
+    const char* why;
   };
   std::vector<Scored> scored;
   scored.reserve(entries.size());
@@ -267,9 +550,29 @@ Resolution NameResolver::Resolve(std::string_view query) const {
     auto same_party = std::find_if(scored.begin(), scored.end(),
                                    [&entry](const Scored& x) { return x.party == entry.party; });
     if (same_party == scored.end()) {
-      scored.push_back({entry.party, e, f});
+      scored.push_back({entry.party, e, f, nullptr});
     } else if (f.score > same_party->features.score) {
-      *same_party = {entry.party, e, f};
+      *same_party = {entry.party, e, f, nullptr};
+    }
+  }
+  // The situation's country: its parties first.
+  if (country != nullptr) {
+    bool any_in_country = false;
+    for (const Scored& x : scored) any_in_country |= InCountry(x.party, country);
+    for (Scored& x : scored) {
+      if (party_countries_[x.party].empty()) continue;
+      if (InCountry(x.party, country)) {
+        x.why = "same country";
+        if (!exact) {
+          x.features.score = std::min(
+              0.99, std::max(x.features.score, x.features.score + options_.same_country_bonus));
+        }
+      } else {
+        x.why = "other country";
+        if (!exact || any_in_country) {
+          x.features.score = std::max(0.0, x.features.score - options_.other_country_penalty);
+        }
+      }
     }
   }
   const size_t keep = std::min(scored.size(), options_.max_alternatives + 1);
@@ -281,20 +584,10 @@ Resolution NameResolver::Resolve(std::string_view query) const {
                     scored.end(), better);
   res.candidates.reserve(keep);
   for (size_t i = 0; i < keep; ++i) {
-    res.candidates.push_back(
-        {party_ids_[scored[i].party], entries_[scored[i].entry].name, scored[i].features});
+    res.candidates.push_back({party_ids_[scored[i].party], entries_[scored[i].entry].name,
+                              scored[i].features, scored[i].why ? scored[i].why : ""});
   }
-
-  const double best = res.score();
-  res.ambiguous = res.candidates.size() > 1 &&
-                  res.candidates[1].features.score >= best - options_.ambiguity_margin;
-  if (best >= options_.accept_threshold && !res.ambiguous) {
-    res.decision = Decision::kAccept;
-  } else if (best >= options_.review_threshold || (exact && res.ambiguous)) {
-    res.decision = Decision::kReview;
-  } else {
-    res.decision = Decision::kNew;
-  }
+  Decide(res, exact);
   return res;
 }
 

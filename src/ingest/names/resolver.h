@@ -24,6 +24,20 @@
 //   Queries that are not valid UTF-8 or fold to nothing go to review with a
 //   note and no candidates, since neither a match nor a new party can be
 //   made of them.
+//   Before 1-3, a query that reads as a state's forces (state_forces.h:
+//   "Sudanese Armed Forces", "Government forces of X", "Tatmadaw") is
+//   resolved among that state's parties only: a state party of the country
+//   whose name scores at least accept_threshold (a unit of that name), else
+//   the country's government ("Government of X", score state_force_score);
+//   never a non-state party. With no state party of the country the query
+//   is new, with a note.
+//   A query "Name (ACRONYM)" or "Name, including ..." is resolved as "Name"
+//   and as each bracketed acronym; each party keeps its best score.
+//   Registry names "Name (ACRONYM)" are indexed as "Name" and "ACRONYM" too.
+//   With a situation country (QueryContext), a fuzzy candidate of that
+//   country gains same_country_bonus, one whose countries are all others
+//   loses other_country_penalty, and of several parties sharing an exact
+//   name those of the country are preferred.
 // - Deterministic: ties are broken by the order parties were given to
 //   Build(), so equal inputs give equal resolutions on every run.
 // - Thread-safety: a built NameResolver is immutable; any number of threads
@@ -42,6 +56,7 @@
 
 #include "common/status.h"
 #include "ingest/names/similarity.h"
+#include "ingest/names/state_forces.h"
 
 namespace mara::names {
 
@@ -49,6 +64,21 @@ struct PartyNames {
   std::string id;
   std::string name;
   std::vector<std::string> aliases;
+  // A state party (a government or one of its forces); names read as
+  // "Government of X" (state_forces.h) make a party a state's government
+  // whatever this says.
+  bool state = false;
+  // Where the party is: situation ids ("SIT-sudan"), situation or country
+  // names, or codes (CountryOfSituation); those that name no country are
+  // left out.
+  std::vector<std::string> countries;
+};
+
+// What is known of a query besides its text.
+struct QueryContext {
+  // The situation the name was met in: a situation id, a situation or
+  // country name or a code; "" when unknown.
+  std::string situation;
 };
 
 // The policy or a config file fills this; the defaults are documented in
@@ -61,6 +91,10 @@ struct ResolverOptions {
   size_t trigram_candidates = 10;
   // Parties listed in a resolution besides the best one.
   size_t max_alternatives = 4;
+  // Score of a state's government for a query read as its forces.
+  double state_force_score = 0.95;
+  double same_country_bonus = 0.03;
+  double other_country_penalty = 0.05;
   ScoreWeights weights;
 
   // kInvalidArgument unless 0 <= review <= accept <= 1, the margin is in
@@ -75,6 +109,13 @@ struct Candidate {
   std::string party_id;
   std::string matched_name;  // the party's name or alias, as given to Build()
   MatchFeatures features;
+  // What besides the string measure decided the score, "; "-separated:
+  // "state force of Sudan (demonym \"sudanese\") -> Government of Sudan",
+  // "same country", "other country", "parenthesised alternative \"ADF\"".
+  std::string why;
+
+  // features.Describe(), then why.
+  std::string Describe() const;
 };
 
 struct Resolution {
@@ -84,17 +125,27 @@ struct Resolution {
   std::vector<Candidate> candidates;  // best first, one per party
   bool ambiguous = false;             // several parties share the best score (within the margin)
   std::string note;                   // why a query could not be matched at all, else empty
+  // The country's name when the query reads as a state's forces (its
+  // candidates are then that state's parties only), else empty.
+  std::string state_force;
 
   const Candidate* best() const { return candidates.empty() ? nullptr : &candidates.front(); }
   double score() const { return candidates.empty() ? 0.0 : candidates.front().features.score; }
 };
+
+// A name split into the name proper and its bracketed acronyms: "Allied
+// Democratic Forces (ADF)" -> "Allied Democratic Forces", {"ADF"};
+// "Myanmar armed forces, including Border Guard Forces" -> "Myanmar armed
+// forces", {}. Other brackets stay in the name ("Military faction (forces
+// of X)", "(Tatmadaw)"). False when the name has neither.
+bool SplitAlternatives(std::string_view raw, std::string* main, std::vector<std::string>* alts);
 
 class NameResolver {
  public:
   static Result<NameResolver> Build(const std::vector<PartyNames>& parties,
                                     ResolverOptions options = {});
 
-  Resolution Resolve(std::string_view query) const;
+  Resolution Resolve(std::string_view query, const QueryContext& context = {}) const;
 
   size_t party_count() const { return party_ids_.size(); }
   size_t name_count() const { return entries_.size(); }
@@ -110,10 +161,24 @@ class NameResolver {
 
   NameResolver() = default;
   double TokenWeight(std::string_view token) const;
+  // One spelling (the query without its parenthesised alternatives, or one
+  // of them); `country` is the situation's, or nullptr.
+  Resolution ResolveText(std::string_view text, const Country* country) const;
+  Resolution ResolveStateForce(std::string_view text, PreparedName q, const StateForce& force,
+                               bool exact_elsewhere) const;
+  void Decide(Resolution& res, bool exact) const;
+  bool InCountry(uint32_t party, const Country* country) const;
   void AddTrigramCandidates(const std::u32string& core32, std::vector<uint32_t>& out) const;
 
   ResolverOptions options_;
   std::vector<std::string> party_ids_;
+  std::vector<std::string> party_names_;
+  std::unordered_map<std::string, uint32_t> party_index_;
+  std::vector<bool> party_state_;
+  std::vector<std::vector<const Country*>> party_countries_;
+  // A state's government party, and every entry of its state parties.
+  std::unordered_map<const Country*, uint32_t> government_of_;
+  std::unordered_map<const Country*, std::vector<uint32_t>> state_entries_;
   std::vector<Entry> entries_;
   std::unordered_map<std::string, std::vector<uint32_t>> by_text_;
   std::unordered_map<std::string, std::vector<uint32_t>> by_core_;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -208,6 +210,59 @@ TEST(ResolverTest, ConcurrentLookupsAgreeWithSerialOnes) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(mismatches, std::vector<int>(4, 0));
+}
+
+}  // namespace
+}  // namespace mara::names
+
+namespace mara::names {
+namespace {
+
+// State forces, bracketed alternatives and situation countries, case by
+// case from testdata/resolver_state_force_cases.tsv.
+TEST(NameResolverCases, StateForcesAlternativesAndCountries) {
+  const std::vector<PartyNames> registry = {
+      {"G-SDN", "Government of Sudan", {}, true, {"Sudan"}},
+      {"G-SOM", "Government of Somalia", {}, true, {"Somalia"}},
+      {"G-COD", "Government of DR Congo (Zaire)", {}, true, {"SIT-dr-congo-zaire"}},
+      {"G-MMR", "Government of Myanmar (Burma)", {}, true, {"Myanmar (Burma)"}},
+      {"G-SYR", "Government of Syria", {}, true, {"Syria"}},
+      {"U-SPF", "Somali Police Force", {}, true, {"Somalia"}},
+      {"N-PAF", "People's Armed Forces", {}, false, {"Sudan"}},
+      {"N-SNF", "Somali National Front", {}, false, {"Somalia"}},
+      {"N-CNLF", "Congolese National Liberation Front", {}, false, {"DR Congo"}},
+      {"N-ADF", "Allied Democratic Forces (ADF)", {}, false, {"DR Congo"}},
+      {"N-FSA", "Free Syrian Army", {}, false, {"Syria"}},
+      {"N-MS13", "Mara Salvatrucha (El Salvador)", {}, false, {"El Salvador"}},
+      {"N-MS13G", "Mara Salvatrucha (Guatemala)", {}, false, {"Guatemala"}},
+  };
+  const NameResolver r = BuildOrDie(registry);
+  std::ifstream in(MARA_SOURCE_DIR "/src/ingest/testdata/resolver_state_force_cases.tsv");
+  ASSERT_TRUE(in) << "resolver_state_force_cases.tsv";
+  std::string line;
+  int cases = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, '\t');) f.push_back(cell);
+    ASSERT_EQ(f.size(), 5u) << line;
+    ++cases;
+    const Resolution res = r.Resolve(f[0], QueryContext{f[1]});
+    SCOPED_TRACE(f[0] + " [" + f[1] + "]: " + std::string(DecisionName(res.decision)) + " " +
+                 (res.best() ? res.best()->party_id + " " + res.best()->Describe() : res.note));
+    EXPECT_EQ(DecisionName(res.decision), f[2]);
+    if (f[3] != "-") {
+      ASSERT_NE(res.best(), nullptr);
+      EXPECT_EQ(res.best()->party_id, f[3]);
+      if (f[4] != "-") EXPECT_NE(res.best()->Describe().find(f[4]), std::string::npos);
+    }
+    // A state force is never matched to a non-state party.
+    if (!res.state_force.empty()) {
+      for (const Candidate& c : res.candidates) EXPECT_NE(c.party_id.substr(0, 2), "N-");
+    }
+  }
+  EXPECT_GE(cases, 20);
 }
 
 }  // namespace

@@ -317,4 +317,13 @@ MatchFeatures CompareNames(const PreparedName& q, const PreparedName& c,
   return f;
 }
 
+MatchFeatures CompareNameTexts(std::string_view a, std::string_view b,
+                               const ScoreWeights& weights) {
+  auto unit = [](std::string_view) { return 1.0; };
+  const PreparedName pa = Prepare(FoldName(a), unit);
+  const PreparedName pb = Prepare(FoldName(b), unit, false);
+  if (pa.folded.text.empty() || pb.folded.text.empty()) return MatchFeatures{};
+  return CompareNames(pa, pb, weights);
+}
+
 }  // namespace mara::names

@@ -134,6 +134,12 @@ struct MatchFeatures {
 MatchFeatures CompareNames(const PreparedName& query, const PreparedName& candidate,
                            const ScoreWeights& weights = {});
 
+// Two names as written, folded and compared with every token weighing 1
+// (no registry to weigh them by): for a pair met outside a resolver, such
+// as two names the same actor id carries in two data sets.
+MatchFeatures CompareNameTexts(std::string_view a, std::string_view b,
+                               const ScoreWeights& weights = {});
+
 }  // namespace mara::names
 
 #endif  // MARA_INGEST_NAMES_SIMILARITY_H_
