@@ -158,7 +158,9 @@ void CheckExpectation(const Json& e, const Assessment& a, const std::string& whe
   // {"rule": true | false | null}: the first criterion of that rule is met,
   // not met, or absent from the statement.
   if (e.contains("criteria_met")) {
-    for (const auto& [rule, met] : e["criteria_met"].items()) {
+    for (const auto& item : e["criteria_met"].items()) {
+      const std::string rule = item.key();
+      const Json& met = item.value();
       auto it = std::find_if(p->criteria.begin(), p->criteria.end(),
                              [&rule](const Criterion& c) { return c.rule == rule; });
       if (met.is_null()) {

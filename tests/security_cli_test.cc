@@ -241,8 +241,7 @@ TEST_F(SecurityCliTest, ANameReviewDecisionCarriesASealedNote) {
   ASSERT_EQ(r.code, 0) << r.err;
   r = Mara({"names", "review", "--all"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_THAT(r.out,
-              HasSubstr("note: Field team confirmed the unit's own command \xEF\xBF\xBD[2J"));
+  EXPECT_THAT(r.out, HasSubstr("note: Field team confirmed the unit's own command\xEF\xBF\xBD[2J"));
   for (const std::string file : {db_, db_ + "-wal"}) {
     std::ifstream in(file, std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(in)), {});
