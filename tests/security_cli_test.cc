@@ -427,6 +427,43 @@ TEST_F(SecurityCliTest, CompareOnTheRealSvacData) {
   EXPECT_EQ(j["listed"]["agreed"], 1);  // FDLR, coded under Rwanda by SVAC
 }
 
+// `mara names resolve`: a state force resolves to its government through
+// the country, never to a look-alike non-state party; reading the resolver
+// needs the right to review names.
+TEST_F(SecurityCliTest, NamesResolveReadsStateForcesThroughTheCountry) {
+  ASSERT_EQ(Mara({"init"}).code, 0);
+  Write(dir_ / "n.json", R"JSON({"format": "mara-bundle/1",
+    "situations": [{"id": "SIT-SDN", "name": "Sudan", "on_council_agenda": true},
+                   {"id": "SIT-SOM", "name": "Somalia", "on_council_agenda": true}],
+    "parties": [
+      {"id": "P-GOS", "name": "Government of Sudan", "kind": "state", "situation": "SIT-SDN"},
+      {"id": "P-PAF", "name": "People's Armed Forces", "kind": "non_state",
+       "situation": "SIT-SDN"},
+      {"id": "P-GSO", "name": "Government of Somalia", "kind": "state", "situation": "SIT-SOM"},
+      {"id": "P-SNF", "name": "Somali National Front", "kind": "non_state",
+       "situation": "SIT-SOM"}]})JSON");
+  MaraRun r = Mara({"import", (dir_ / "n.json").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Mara({"names", "resolve", "Sudanese Armed Forces", "--situation", "SIT-SDN", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["decision"], "accept");
+  ASSERT_FALSE(j["candidates"].empty());
+  EXPECT_EQ(j["candidates"][0]["party"], "P-GOS");
+  r = Mara({"names", "resolve", "Somali National Army", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["decision"], "accept");
+  EXPECT_EQ(j["candidates"][0]["party"], "P-GSO");
+  r = Mara({"names", "resolve", "Somali National Army"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("P-GSO"));
+  EXPECT_THAT(r.out, HasSubstr("state force of Somalia"));
+  ASSERT_EQ(Mara({"user", "add", "viewer1", "--role", "viewer"}).code, 0);
+  r = Mara({"--as", "viewer1", "names", "resolve", "Somali National Army"});
+  EXPECT_EQ(r.code, 5) << r.err;
+}
+
 // `mara simulate`: every cycle's list, with the rules starting at a chosen
 // cycle and the agenda per cycle taken from a file.
 TEST_F(SecurityCliTest, SimulateRunsScenariosOfFirstCycleAndAgenda) {
