@@ -264,6 +264,55 @@ TEST_F(AcledTest, ExternalForcesAreStateParties) {
   EXPECT_EQ(third->violations, std::vector<Violation>{Violation::kSexualSlavery});
 }
 
+// A state's force met in the data becomes a unit of the state's government
+// (so its incidents count for the unit and, rolled up, for the state), and
+// a second import finds the same unit.
+TEST_F(AcledTest, StateForcesBecomeUnitsOfTheirGovernment) {
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->Put(Situation{"SIT-SDN", "Sudan", true}).ok());
+  Party gos;
+  gos.id = "P-GOS";
+  gos.name = "Government of Sudan";
+  gos.kind = PartyKind::kState;
+  gos.situation = "SIT-SDN";
+  ASSERT_TRUE(store_->Put(gos).ok());
+  ASSERT_TRUE(store_->Commit().ok());
+
+  auto r = Run(ImportAcled, Fixture("acled_state_units.csv"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const Bundle b = Registry();
+  std::vector<std::string> units;
+  for (const char* id : {"ACLED-SDN1", "ACLED-SDN2"}) {
+    auto incident = Get(id);
+    ASSERT_TRUE(incident.has_value()) << id;
+    ASSERT_EQ(incident->perpetrators.size(), 1u);
+    const Party* unit = FindParty(b, incident->perpetrators[0].party);
+    ASSERT_NE(unit, nullptr);
+    EXPECT_EQ(unit->kind, PartyKind::kState);
+    EXPECT_EQ(unit->parent, std::optional<std::string>("P-GOS")) << unit->name;
+    EXPECT_EQ(unit->situation, "SIT-SDN");
+    units.push_back(unit->id);
+  }
+  EXPECT_NE(units[0], units[1]) << "the army and the police are two units";
+  EXPECT_EQ(FindParty(b, units[0])->name, "Military Forces of Sudan (2019-)");
+  // The match is kept with its score, pointing at the unit.
+  auto reviews = store_->ListNameReviews();
+  ASSERT_TRUE(reviews.ok());
+  auto kept = std::find_if(reviews->begin(), reviews->end(), [](const NameReview& e) {
+    return e.query == "Military Forces of Sudan (2019-)";
+  });
+  ASSERT_NE(kept, reviews->end());
+  EXPECT_EQ(kept->status, "accepted");
+  EXPECT_EQ(kept->decided_by, "auto");
+  EXPECT_EQ(kept->resolved_party, units[0]);
+  EXPECT_NE(kept->reason.find("unit of P-GOS"), std::string::npos) << kept->reason;
+
+  auto again = Run(ImportAcled, Fixture("acled_state_units.csv"));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(Get("ACLED-SDN1")->perpetrators[0].party, units[0]);
+  EXPECT_EQ(Registry().parties.size(), b.parties.size());
+}
+
 TEST_F(AcledTest, MissingColumnsAreNamedTogether) {
   auto r = Run(ImportAcled, Fixture("acled_missing_columns.csv"));
   ASSERT_FALSE(r.ok());

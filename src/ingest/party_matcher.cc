@@ -80,6 +80,23 @@ Result<std::string> PartyMatcher::CreateParty(std::string_view name, std::string
   return id;
 }
 
+Result<std::string> PartyMatcher::CreateUnit(std::string_view name, const std::string& government) {
+  const std::string id = SlugId(id_prefix_, name);
+  if (id == government) return government;
+  if (writer_.CurrentParty(id) == nullptr) {
+    const Party* parent = writer_.CurrentParty(government);
+    if (parent == nullptr) return government;
+    Party p;
+    p.id = id;
+    p.name = std::string(name);
+    p.kind = PartyKind::kState;
+    p.situation = parent->situation;
+    p.parent = government;
+    MARA_RETURN_IF_ERROR(writer_.Put(p));
+  }
+  return id;
+}
+
 Result<std::string> PartyMatcher::Match(std::string_view name, std::string_view situation,
                                         PartyKind kind_if_new,
                                         const std::vector<std::string>& fallbacks) {
@@ -122,7 +139,15 @@ Result<std::string> PartyMatcher::Match(std::string_view name, std::string_view 
     case names::Decision::kAccept:
       party = r.best()->party_id;
       ++counts_.accepted;
-      MARA_RETURN_IF_ERROR(RecordAccept(name, r, ""));
+      if (!r.state_force.empty() && r.best_is_government && !r.names_government) {
+        MARA_ASSIGN_OR_RETURN(party, CreateUnit(name, party));
+      }
+      if (party == r.best()->party_id) {
+        MARA_RETURN_IF_ERROR(RecordAccept(name, r, ""));
+      } else {
+        MARA_RETURN_IF_ERROR(
+            RecordAccept(name, r, "as a unit of " + r.best()->party_id + ", ", party));
+      }
       break;
     case names::Decision::kReview: {
       MARA_ASSIGN_OR_RETURN(party, CreateParty(name, situation, kind_if_new));
@@ -147,7 +172,7 @@ Result<std::string> PartyMatcher::Match(std::string_view name, std::string_view 
 }
 
 Status PartyMatcher::RecordAccept(std::string_view name, const names::Resolution& r,
-                                  const std::string& how) {
+                                  const std::string& how, const std::string& party) {
   const names::Candidate& best = *r.best();
   // A name that is the party's own name or alias needs no record.
   if (best.features.decided_by == names::Feature::kExactName && best.why.empty() && how.empty()) {
@@ -161,7 +186,7 @@ Status PartyMatcher::RecordAccept(std::string_view name, const names::Resolution
   entry.candidates = CandidatesJson(r).dump(-1, ' ', false, Json::error_handler_t::replace);
   entry.reason = "auto-accepted " + how + "score " + score + ": " + best.Describe();
   entry.status = "accepted";
-  entry.resolved_party = best.party_id;
+  entry.resolved_party = party.empty() ? best.party_id : party;
   entry.decided_by = "auto";
   entry.decided_at = NowUtc();
   return writer_.store().PutNameReview(entry).status();

@@ -12,7 +12,12 @@
 //      party the reviewer chose (accepted or created), or the provisional
 //      party when the match was rejected;
 //   3. resolver decision accept (with the situation as the query's
-//      context): the best party; unless the name is exactly the party's
+//      context): the best party. A state's force (army, police, prison
+//      service, ...) accepted as its government becomes a unit of it: a
+//      party named `name` (id SlugId(prefix, name)), of kind state, in the
+//      government's situation, with the government as its parent, so the
+//      records count for the unit and, rolled up, for the government. Then,
+//      unless the name is exactly the party's
 //      own name or alias, the match is kept as a name-review entry already
 //      decided: status "accepted", decided_by "auto", decided_at the
 //      time of the match, the score and its reasons in `reason` and the
@@ -80,9 +85,14 @@ class PartyMatcher {
   // Keeps an auto-accepted match in the name-review queue as an entry
   // already decided (status "accepted", decided_by "auto", the score and
   // its reasons), unless the name is the party's own name or alias.
-  Status RecordAccept(std::string_view name, const names::Resolution& r, const std::string& how);
+  // `party`: the party the name now denotes ("" for the best candidate).
+  Status RecordAccept(std::string_view name, const names::Resolution& r, const std::string& how,
+                      const std::string& party = "");
   Result<std::string> CreateParty(std::string_view name, std::string_view situation,
                                   PartyKind kind);
+  // The unit `name` of the state whose government is `government`, created
+  // when missing; `government` itself when the unit would take its id.
+  Result<std::string> CreateUnit(std::string_view name, const std::string& government);
 
   RegistryWriter& writer_;
   std::string origin_;

@@ -479,6 +479,9 @@ Resolution NameResolver::ResolveStateForce(std::string_view text, PreparedName q
         {party_ids_[x.party], entries_[x.entry].name, x.features, why[order[i]]});
   }
   Decide(res, false);
+  res.names_government = force.government;
+  res.best_is_government =
+      has_government && !order.empty() && scored[order.front()].party == government->second;
   return res;
 }
 

@@ -128,6 +128,11 @@ struct Resolution {
   // The country's name when the query reads as a state's forces (its
   // candidates are then that state's parties only), else empty.
   std::string state_force;
+  // For a state force: whether the query names the government itself
+  // ("Government of X") rather than one of its forces, and whether the best
+  // candidate is the state's government rather than a unit of it.
+  bool names_government = false;
+  bool best_is_government = false;
 
   const Candidate* best() const { return candidates.empty() ? nullptr : &candidates.front(); }
   double score() const { return candidates.empty() ? 0.0 : candidates.front().features.score; }
