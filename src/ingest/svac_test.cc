@@ -280,7 +280,9 @@ TEST_F(SvacTest, RealFileKeepsM23AndApclsApart) {
       ASSERT_NE(p, nullptr) << id;
       EXPECT_EQ(p->name, name) << id;
       for (const std::string other : {"M23", "APCLS", "CMC"}) {
-        if (other != name) EXPECT_FALSE(HasSvacAlias(*p, other)) << id << " " << other;
+        if (other != name) {
+          EXPECT_FALSE(HasSvacAlias(*p, other)) << id << " " << other;
+        }
       }
       std::set<int> got;
       for (const auto& [year, level] : UssdLevels(b, id)) got.insert(year);

@@ -255,7 +255,9 @@ TEST(NameResolverCases, StateForcesAlternativesAndCountries) {
     if (f[3] != "-") {
       ASSERT_NE(res.best(), nullptr);
       EXPECT_EQ(res.best()->party_id, f[3]);
-      if (f[4] != "-") EXPECT_NE(res.best()->Describe().find(f[4]), std::string::npos);
+      if (f[4] != "-") {
+        EXPECT_NE(res.best()->Describe().find(f[4]), std::string::npos);
+      }
     }
     // A state force is never matched to a non-state party.
     if (!res.state_force.empty()) {
