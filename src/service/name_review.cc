@@ -11,6 +11,7 @@
 #include "common/text.h"
 #include "domain/json_codec.h"
 #include "ingest/dataset_import.h"
+#include "ingest/party_matcher.h"
 #include "service/core.h"
 
 namespace mara {
@@ -223,19 +224,6 @@ namespace {
 
 std::string Quoted(std::string_view s) { return "\"" + PlainText(s) + "\""; }
 
-Json CandidatesJsonOf(const names::Resolution& r) {
-  Json out = Json::array();
-  for (const names::Candidate& c : r.candidates) {
-    char score[16];
-    std::snprintf(score, sizeof score, "%.3f", c.features.score);
-    out.push_back({{"party", c.party_id},
-                   {"name", c.matched_name},
-                   {"score", std::stod(score)},
-                   {"features", c.Describe()}});
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string FormatNameResolution(const NameResolution& n) {
@@ -272,7 +260,7 @@ std::string NameResolutionJson(const NameResolution& n) {
               {"ambiguous", r.ambiguous},
               {"state_force", r.state_force},
               {"note", r.note},
-              {"candidates", CandidatesJsonOf(r)}};
+              {"candidates", CandidatesJson(r)}};
   return out.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
