@@ -8,7 +8,6 @@
 #include "ingest/names/name_fold.h"
 
 namespace mara {
-namespace {
 
 std::string NowUtc() {
   const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -18,8 +17,6 @@ std::string NowUtc() {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
-
-}  // namespace
 
 std::vector<names::PartyNames> ResolverNames(const std::vector<Party>& parties) {
   std::vector<names::PartyNames> out;

@@ -105,6 +105,9 @@ class PartyMatcher {
 
 // The resolution's candidates as the review queue stores them.
 Json CandidatesJson(const names::Resolution& r);
+// The current time, UTC, as ISO 8601 ("2026-12-04T18:30:00Z"): when a
+// review entry is decided.
+std::string NowUtc();
 // The party names the resolver indexes for a registry (name, aliases and
 // names over time; names that fold to nothing are left out).
 std::vector<names::PartyNames> ResolverNames(const std::vector<Party>& parties);

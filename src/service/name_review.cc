@@ -15,18 +15,6 @@
 #include "service/core.h"
 
 namespace mara {
-namespace {
-
-std::string NowUtc() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-}  // namespace
 
 Result<names::ResolverOptions> LoadNameResolutionConfig(const std::string& path) {
   std::error_code ec;
