@@ -152,6 +152,14 @@ class Store {
   // ScanStateEntries: by seq, then ord.
   virtual Status AppendStateEntries(std::span<const StateEntry> entries) = 0;
   virtual Status ScanStateEntries(const std::function<Status(const StateEntry&)>& fn) = 0;
+  // The digest of the ledger's latest entry for (collection, id) ("" when
+  // that entry is a deletion); nullopt when the ledger has none. Sees the
+  // open transaction's appended entries.
+  virtual Result<std::optional<std::string>> LatestStateDigest(std::string_view collection,
+                                                               std::string_view id) = 0;
+  // True inside a transaction whose Commit() will bump DataVersion (it has
+  // written something that counts as a data change).
+  virtual bool PendingDataChange() const = 0;
 
   // Encryption at rest (docs/security.md). A store opened with
   // StoreOptions::keys seals, with security::FieldCipher, incident

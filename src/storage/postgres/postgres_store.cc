@@ -155,6 +155,9 @@ class PostgresStore final : public Store {
   Status ScanIncidentFacts(const std::function<Status(const IncidentFacts&)>& fn) override;
   Result<CollectionCounts> Counts() override;
 
+  Result<std::optional<std::string>> LatestStateDigest(std::string_view collection,
+                                                       std::string_view id) override;
+  bool PendingDataChange() const override { return in_txn_ && dirty_; }
   Result<std::optional<std::string>> GetMeta(std::string_view key) override;
   Status PutMeta(std::string_view key, std::string_view value) override;
   Result<std::vector<std::pair<std::string, std::string>>> ListMeta(
@@ -1327,6 +1330,18 @@ Status PostgresStore::AppendStateEntries(std::span<const StateEntry> entries) {
     MARA_RETURN_IF_ERROR(conn_->CopyRow(copy_line_));
   }
   return Status::Ok();
+}
+
+Result<std::optional<std::string>> PostgresStore::LatestStateDigest(std::string_view collection,
+                                                                    std::string_view id) {
+  params_.Clear();
+  params_.Add(collection);
+  params_.Add(id);
+  MARA_ASSIGN_OR_RETURN(Rows rows, Read("latest_state_digest",
+                                        "SELECT digest FROM audit_state WHERE collection = $1 "
+                                        "AND id = $2 ORDER BY seq DESC, ord DESC LIMIT 1"));
+  if (rows.size() == 0) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(rows.Text(0, 0)));
 }
 
 Status PostgresStore::ScanStateEntries(const std::function<Status(const StateEntry&)>& fn) {

@@ -234,7 +234,13 @@ constexpr std::string_view kSchemaReviewNotes = R"sql(
 ALTER TABLE name_reviews ADD COLUMN note TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations = {{
+// Version 8. The data digest is kept up to date by every write, which needs
+// each record's latest state digest: an index of the ledger by record.
+constexpr std::string_view kSchemaLedgerByRecord = R"sql(
+CREATE INDEX audit_state_record ON audit_state(collection, id, seq, ord);
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations = {{
     {1, "initial schema", kSchemaV1},
     {2, "facts projection for the assessment", kSchemaV2},
     {3, "name-review queue", kSchemaNameReviews},
@@ -242,6 +248,8 @@ constexpr std::array<Migration, 7> kMigrations = {{
     {5, "the checkpoint interval signed into audit checkpoints", kSchemaCheckpointInterval},
     {6, "the state ledger of the audit chain", kSchemaStateLedger},
     {7, "notes on name-review decisions", kSchemaReviewNotes},
+    {8, "the state ledger indexed by record, for the incremental data digest",
+     kSchemaLedgerByRecord},
 }};
 
 }  // namespace

@@ -398,6 +398,18 @@ Status ScanStateEntries(Db& db, const std::function<Status(const StateEntry&)>& 
   }
 }
 
+Result<std::optional<std::string>> LatestStateDigest(Db& db, std::string_view collection,
+                                                     std::string_view id) {
+  MARA_ASSIGN_OR_RETURN(StmtRef stmt, db.Prepare("SELECT digest FROM audit_state "
+                                                 "WHERE collection = ?1 AND id = ?2 "
+                                                 "ORDER BY seq DESC, ord DESC LIMIT 1"));
+  stmt->BindText(1, collection);
+  stmt->BindText(2, id);
+  MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(stmt->ColumnText(0));
+}
+
 // ---------------------------------------------------------------- resealing
 
 Result<int64_t> ResealFields(Db& db, const Sealer& sealer) {

@@ -103,6 +103,8 @@ Status ScanAuditRecords(Db& db, const std::function<Status(const security::Audit
 Result<std::vector<security::AuditCheckpoint>> ListAuditCheckpoints(Db& db);
 Status AppendStateEntries(Db& db, std::span<const StateEntry> entries);
 Status ScanStateEntries(Db& db, const std::function<Status(const StateEntry&)>& fn);
+Result<std::optional<std::string>> LatestStateDigest(Db& db, std::string_view collection,
+                                                     std::string_view id);
 
 // Re-seals incident narratives, sealed incident locations, sealed source
 // documents and name-review notes under the current key (and seals plain

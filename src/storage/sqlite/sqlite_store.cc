@@ -197,6 +197,11 @@ class SqliteStore final : public Store {
   Status ScanStateEntries(const std::function<Status(const StateEntry&)>& fn) override {
     return sqlite::ScanStateEntries(*db_, fn);
   }
+  Result<std::optional<std::string>> LatestStateDigest(std::string_view collection,
+                                                       std::string_view id) override {
+    return sqlite::LatestStateDigest(*db_, collection, id);
+  }
+  bool PendingDataChange() const override { return db_->InTransaction() && dirty_; }
   bool HasDataKey() const override { return sealer_.enabled(); }
   Result<int64_t> ResealFields() override {
     MARA_RETURN_IF_ERROR(RequireTransaction("ResealFields"));
