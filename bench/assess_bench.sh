@@ -9,8 +9,9 @@
 # for all cycles) run by the sqlite3 shell on the same database. Reports the
 # medians, the ratio (target: mara at least 2x faster) and peak RSS. The
 # first `mara assess` after an import is run before the timed runs and shown
-# on its own (mara_first_s): it computes and caches the data digest, which
-# the timed runs reuse.
+# on its own (mara_first_s): it reads the data digest the import kept
+# current, where stores before schema version 8 recomputed it from every
+# record (docs/formats.md §4).
 #
 # Usage: bench/assess_bench.sh [INCIDENTS]
 # Environment: MARA (binary), RUNS (default 5), WORK (default
@@ -43,8 +44,8 @@ echo "mara: $mara; $n incidents, $parties parties, cycles $first_cycle-$last; ru
 rm -f "$work/set.csv" "$work/set.registry.json" "$work/set.statements.json"
 echo "store: $(du -h "$work/assess.db" | cut -f1)"
 
-# The first assessment after an import computes and caches the data digest;
-# it is timed on its own, and the timed runs that follow reuse the cache.
+# The first assessment after an import is timed on its own: it is the one
+# that would pay for a data digest not kept current by the import.
 read -r first_wall _ < <(measure "$work/mara" "$mara" --db "$work/assess.db" assess --cycle "$last" --json)
 mara_walls=() mara_rss=() sql_walls=() sql_rss=()
 for ((r = 1; r <= runs; r++)); do

@@ -2,6 +2,8 @@
 //
 //   mara store copy --from SRC --to DST   copy everything into an empty store
 //   mara [--db DB] backup --out FILE      a consistent backup of a live store
+//   mara [--db DB] digest [--bundle FILE] the data digest of the store, or of
+//                                         an exported bundle read back
 //
 // SRC, DST and DB are SQLite paths or postgresql:// URLs, so `store copy`
 // moves a store from one backend to the other in either direction. Both act
@@ -12,6 +14,8 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "service/authorized.h"
+#include "service/digest.h"
 #include "service/store_transfer.h"
 
 namespace mara::cli {
@@ -45,6 +49,18 @@ Status RunBackup(const Context& ctx, const std::string& out) {
   return Status::Ok();
 }
 
+Status RunDigest(const Context& ctx, const std::string& bundle) {
+  std::string digest;
+  if (!bundle.empty()) {
+    MARA_ASSIGN_OR_RETURN(digest, BundleDataDigest(bundle));
+  } else {
+    MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
+    MARA_ASSIGN_OR_RETURN(digest, DataDigest(*session));
+  }
+  std::printf("%s\n", digest.c_str());
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterStoreCommands(CLI::App& app, Context& ctx) {
@@ -68,6 +84,15 @@ void RegisterStoreCommands(CLI::App& app, Context& ctx) {
       "backup; pg_dump --format=custom for PostgreSQL)");
   backup->add_option("--out", *out, "The backup file (must not exist)")->required();
   backup->callback([&ctx, out] { ctx.run = [&ctx, out] { return RunBackup(ctx, *out); }; });
+
+  auto bundle = std::make_shared<std::string>();
+  CLI::App* digest = app.add_subcommand(
+      "digest",
+      "Print the data digest of the --db store, or with --bundle of an exported bundle, "
+      "recomputed from the file alone");
+  digest->add_option("--bundle", *bundle, "A bundle written by `mara export --format bundle`");
+  digest->callback(
+      [&ctx, bundle] { ctx.run = [&ctx, bundle] { return RunDigest(ctx, *bundle); }; });
 }
 
 }  // namespace mara::cli

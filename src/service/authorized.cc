@@ -130,6 +130,11 @@ Result<Stats> ComputeStats(Session& session) {
   return ComputeStats(session.store());
 }
 
+Result<std::string> DataDigest(Session& session) {
+  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kReadPublic));
+  return DataDigest(session.store());
+}
+
 Status RecordDecision(Session& session, Decision decision) {
   security::Scope scope;
   scope.rationale = decision.rationale;

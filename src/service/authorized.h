@@ -61,6 +61,9 @@ Result<Edition> CaseEditionFor(Session& session, std::string_view party_id,
                                std::optional<Edition> requested);
 // kReadPublic: counts only, withdrawn incidents left out.
 Result<Stats> ComputeStats(Session& session);
+// kReadPublic everywhere: the store's data digest (service/digest.h), as
+// reports and assessments publish it.
+Result<std::string> DataDigest(Session& session);
 // kRecordDecision with the decision's rationale; decided_by = principal.
 Status RecordDecision(Session& session, Decision decision);
 // Records that a party is dissolved (`dissolution` given: its source is

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -227,8 +228,73 @@ Status LedgeredStore::Commit() {
     return Status::Corruption("a transaction wrote " + std::to_string(unaudited) +
                               " record(s) without an audit record; nothing was stored");
   }
+  Status s = StoreDigest();
+  if (!s.ok()) {
+    inner_.Rollback();
+    Drop();
+    return s;
+  }
   Drop();
   return inner_.Commit();
+}
+
+Status LedgeredStore::StoreDigest() {
+  // A commit that bumps the data version moves the accumulator to the new
+  // version, whether or not its writes were exported records.
+  if (!inner_.PendingDataChange()) return Status::Ok();
+  MARA_RETURN_IF_ERROR(LoadDigest());
+  if (digest_mode_ != DigestMode::kMaintained) return Status::Ok();
+  StoredDigestState next = digest_;
+  next.data_version += 1;
+  return inner_.PutMeta(kDataDigestStateKey, EncodeDigestState(next));
+}
+
+Status LedgeredStore::LoadDigest() {
+  if (digest_mode_ != DigestMode::kUnread) return Status::Ok();
+  if (!inner_.InTransaction()) {
+    return Status::InvalidArgument("the data digest is maintained inside a transaction only");
+  }
+  MARA_ASSIGN_OR_RETURN(int64_t version, inner_.DataVersion());
+  MARA_ASSIGN_OR_RETURN(std::optional<std::string> text, inner_.GetMeta(kDataDigestStateKey));
+  digest_mode_ = DigestMode::kStale;
+  if (text) {
+    std::optional<StoredDigestState> state = DecodeDigestState(*text);
+    if (state && state->data_version == version) {
+      digest_ = *state;
+      digest_mode_ = DigestMode::kMaintained;
+    }
+    return Status::Ok();
+  }
+  // No accumulator yet: a store without records starts from zero.
+  MARA_ASSIGN_OR_RETURN(CollectionCounts counts, inner_.Counts());
+  for (int64_t n : counts.counts) {
+    if (n != 0) return Status::Ok();
+  }
+  digest_ = StoredDigestState{version, DigestAccumulator()};
+  digest_mode_ = DigestMode::kMaintained;
+  return Status::Ok();
+}
+
+Result<std::optional<DigestAccumulator>> LedgeredStore::PendingDigest() {
+  if (!inner_.InTransaction()) return std::optional<DigestAccumulator>();
+  MARA_RETURN_IF_ERROR(LoadDigest());
+  if (digest_mode_ != DigestMode::kMaintained) return std::optional<DigestAccumulator>();
+  return std::optional<DigestAccumulator>(digest_.accumulator);
+}
+
+Result<std::optional<std::string>> LedgeredStore::PreviousDigest(std::string_view collection,
+                                                                 std::string_view key) {
+  MARA_RETURN_IF_ERROR(LoadDigest());
+  if (digest_mode_ != DigestMode::kMaintained) return std::optional<std::string>();
+  MARA_ASSIGN_OR_RETURN(std::optional<std::string> latest, LatestStateDigest(collection, key));
+  return std::optional<std::string>(latest.value_or(""));
+}
+
+void LedgeredStore::Track(std::string_view collection, std::string_view key,
+                          const std::optional<std::string>& before, std::string_view after) {
+  if (!before || digest_mode_ != DigestMode::kMaintained) return;
+  if (!before->empty()) digest_.accumulator.Remove(collection, key, *before);
+  if (!after.empty()) digest_.accumulator.Add(collection, key, after);
 }
 
 void LedgeredStore::Rollback() {
@@ -239,6 +305,7 @@ void LedgeredStore::Rollback() {
 void LedgeredStore::Drop() {
   seq_.reset();
   ord_ = 0;
+  digest_mode_ = DigestMode::kUnread;
   digester_.Reset();
   pending_.clear();
 }
@@ -272,16 +339,33 @@ Result<std::pair<std::string, uint64_t>> LedgeredStore::TakeStateDigest() {
 }
 
 Result<PutOutcome> LedgeredStore::PutIncident(const Incident& v, int64_t import_id) {
+  MARA_RETURN_IF_ERROR(LoadDigest());
   MARA_ASSIGN_OR_RETURN(PutOutcome outcome, inner_.PutIncident(v, import_id));
-  if (outcome != PutOutcome::kDuplicateInImport) {
-    MARA_RETURN_IF_ERROR(Note("incidents", v.id, StateDigest(v)));
+  if (outcome == PutOutcome::kDuplicateInImport) return outcome;
+  std::string digest = StateDigest(v);
+  if (digest_mode_ == DigestMode::kMaintained) {
+    // An inserted incident had no element, nor had a withdrawn one; an
+    // updated one's is the ledger's latest entry, which this write has not
+    // appended to yet.
+    std::set<std::string>& withdrawn = digest_.withdrawn_incidents;
+    std::optional<std::string> before("");
+    if (outcome == PutOutcome::kUpdated && !withdrawn.erase(v.id)) {
+      MARA_ASSIGN_OR_RETURN(before, PreviousDigest("incidents", v.id));
+    }
+    const bool gone = v.consent == Consent::kWithdrawn;
+    if (gone) withdrawn.insert(v.id);
+    Track("incidents", v.id, before, gone ? std::string() : digest);
   }
+  MARA_RETURN_IF_ERROR(Note("incidents", v.id, std::move(digest)));
   return outcome;
 }
 
 Status LedgeredStore::DeleteDecision(std::string_view party, int cycle) {
+  std::string key = std::string(party) + "/" + std::to_string(cycle);
+  MARA_ASSIGN_OR_RETURN(std::optional<std::string> before, PreviousDigest("decisions", key));
   MARA_RETURN_IF_ERROR(inner_.DeleteDecision(party, cycle));
-  return Note("decisions", std::string(party) + "/" + std::to_string(cycle), "");
+  Track("decisions", key, before, "");
+  return Note("decisions", std::move(key), "");
 }
 
 Result<int64_t> LedgeredStore::PutNameReview(const NameReview& v) {

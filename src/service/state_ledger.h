@@ -35,6 +35,14 @@
 //   drop what is pending. Commit() with writes no audit record has taken
 //   rolls the transaction back and fails with kCorruption: no write commits
 //   without its audit record.
+// - Keeps the data digest's accumulator (service/digest.h) current: each
+//   write of an exported record subtracts the record's previous element
+//   (its latest ledger entry; none for an incident the store reports as
+//   inserted) and adds the new one, and Commit() stores the accumulator in
+//   meta under the DataVersion the commit produces. When the stored
+//   accumulator is stale at the transaction's first write (a store written
+//   around the service layer) it is left alone, and DataDigest() recomputes
+//   it; a store with no records and no accumulator starts from zero.
 // - Not thread-safe: one per Session, used from the session's thread.
 #ifndef MARA_SERVICE_STATE_LEDGER_H_
 #define MARA_SERVICE_STATE_LEDGER_H_
@@ -49,6 +57,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "service/digest.h"
 #include "storage/store.h"
 
 namespace mara {
@@ -129,6 +138,10 @@ class LedgeredStore final : public Store {
   // Ledgers every current record under the next audit record (the
   // baseline), inside the open transaction.
   Status LedgerEverything();
+  // Inside a transaction, the data digest's accumulator with the
+  // transaction's writes; nullopt outside one or when the stored
+  // accumulator is stale.
+  Result<std::optional<DigestAccumulator>> PendingDigest();
 
   std::string_view Backend() const override { return inner_.Backend(); }
   int SchemaVersion() const override { return inner_.SchemaVersion(); }
@@ -212,6 +225,12 @@ class LedgeredStore final : public Store {
   Status AppendStateEntries(std::span<const StateEntry> entries) override {
     return inner_.AppendStateEntries(entries);
   }
+  Result<std::optional<std::string>> LatestStateDigest(std::string_view collection,
+                                                       std::string_view id) override {
+    MARA_RETURN_IF_ERROR(Flush());
+    return inner_.LatestStateDigest(collection, id);
+  }
+  bool PendingDataChange() const override { return inner_.PendingDataChange(); }
   Status ScanStateEntries(const std::function<Status(const StateEntry&)>& fn) override {
     return inner_.ScanStateEntries(fn);
   }
@@ -223,18 +242,37 @@ class LedgeredStore final : public Store {
  private:
   template <typename T>
   Status Ledgered(const T& v, std::string_view collection) {
+    std::string key = StateKey(v);
+    std::string digest = StateDigest(v);
+    MARA_ASSIGN_OR_RETURN(std::optional<std::string> before, PreviousDigest(collection, key));
     MARA_RETURN_IF_ERROR(inner_.Put(v));
-    return Note(collection, StateKey(v), StateDigest(v));
+    Track(collection, key, before, digest);
+    return Note(collection, std::move(key), std::move(digest));
   }
   Status Note(std::string_view collection, std::string id, std::string digest);
   Status Flush();
   void Drop();
+  // Reads the stored accumulator once per transaction.
+  Status LoadDigest();
+  // The record's current state digest when the accumulator is maintained
+  // (nullopt when it is not, "" when the record does not exist).
+  Result<std::optional<std::string>> PreviousDigest(std::string_view collection,
+                                                    std::string_view key);
+  // Moves the accumulator from `before` ("" for none) to `after` ("" for
+  // none); nothing when `before` is nullopt (not maintained).
+  void Track(std::string_view collection, std::string_view key,
+             const std::optional<std::string>& before, std::string_view after);
+  Status StoreDigest();
+
+  enum class DigestMode { kUnread, kMaintained, kStale };
 
   Store& inner_;
   std::optional<uint64_t> seq_;  // the audit record pending writes belong to
   uint64_t ord_ = 0;
   StateDigester digester_;
   std::vector<StateEntry> pending_;
+  DigestMode digest_mode_ = DigestMode::kUnread;
+  StoredDigestState digest_;  // when kMaintained: as read, plus this transaction's writes
 };
 
 // One record whose current state the chain does not account for.
