@@ -719,7 +719,9 @@ Status Server::Impl::Start() {
   MARA_RETURN_IF_ERROR(PrepareTempDir(temp_dir_));
   BuildRoutes();
 
-  static_files_ = std::make_unique<StaticFiles>(options_.ui_dir);
+  static_files_ = options_.ui_dir.empty() && !options_.embedded_ui.empty()
+                      ? std::make_unique<StaticFiles>(options_.embedded_ui)
+                      : std::make_unique<StaticFiles>(options_.ui_dir);
   TransportOptions transport;
   transport.bind = options_.bind;
   transport.port = options_.port;

@@ -49,10 +49,12 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "api/router.h"
+#include "api/static_files.h"
 #include "common/status.h"
 
 namespace mara::api {
@@ -72,9 +74,11 @@ struct ServerOptions {
   // Uploads read at once; one more is answered 503 with Retry-After before
   // its body is read.
   size_t max_concurrent_uploads = 4;
-  // The built browser application; "" serves none ("/" answers a 404
-  // problem). `mara serve` fills it with FindUiDir (api/static_files.h).
+  // The built browser application; "" serves `embedded_ui`, and with that
+  // empty too none ("/" answers a 404 problem). `mara serve` fills it with
+  // FindUiDir (api/static_files.h) and gives its compiled-in copy.
   std::string ui_dir;
+  std::span<const EmbeddedFile> embedded_ui;
   // A request must arrive whole within twice this of its first byte.
   int read_timeout_seconds = 10;
   int write_timeout_seconds = 30;
