@@ -7,7 +7,8 @@
 //                        [--trusted-proxy CIDR]...
 //
 // The browser application is served from --ui DIR, else $MARA_UI_DIR, else
-// <exe dir>/../share/mara/ui, else <exe dir>/../ui/dist (api/static_files.h).
+// <exe dir>/../share/mara/ui (api/static_files.h), else from the copy
+// compiled into this executable (cli/embedded_ui.h), when it has one.
 //
 // Every request acts as its logged-in principal; --as does not apply.
 #include <cstdio>
@@ -17,6 +18,7 @@
 #include "api/server.h"
 #include "api/static_files.h"
 #include "cli/commands.h"
+#include "cli/embedded_ui.h"
 #include "common/text.h"
 
 namespace mara::cli {
@@ -38,15 +40,24 @@ Status RunServe(const Context& ctx, ServeArgs& args) {
     return Status::NotFound("--ui " + QuoteForMessage(args.ui) +
                             ": no index.html there (build the UI with `npm run build` in ui/)");
   }
+  if (args.options.ui_dir.empty()) args.options.embedded_ui = EmbeddedUi();
   api::Server server(args.options);
   MARA_RETURN_IF_ERROR(server.Start());
   std::fprintf(stderr, "mara: serving the API on http://%s:%d/api/v1 (Ctrl-C stops)\n",
                args.options.bind.c_str(), server.port());
-  if (args.options.ui_dir.empty()) {
-    std::fprintf(stderr, "mara: no browser application found (--ui DIR or MARA_UI_DIR)\n");
+  if (!args.options.ui_dir.empty()) {
+    std::fprintf(stderr, "mara: serving the browser application from %s at http://%s:%d/\n",
+                 args.options.ui_dir.c_str(), args.options.bind.c_str(), server.port());
+  } else if (!args.options.embedded_ui.empty()) {
+    std::fprintf(stderr,
+                 "mara: serving the browser application built into mara (%zu files, %zu KiB) at "
+                 "http://%s:%d/\n",
+                 args.options.embedded_ui.size(), (EmbeddedUiBytes() + 1023) / 1024,
+                 args.options.bind.c_str(), server.port());
   } else {
-    std::fprintf(stderr, "mara: serving the browser application from %s\n",
-                 args.options.ui_dir.c_str());
+    std::fprintf(stderr,
+                 "mara: no browser application: this mara was built without it (node and npm "
+                 "missing); give one with --ui DIR or MARA_UI_DIR\n");
   }
   // SIGINT and SIGTERM end the process; the store's WAL keeps committed
   // work, and no transaction spans two requests.
@@ -73,7 +84,7 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
                 "Mark the session cookie Secure (behind a TLS-terminating proxy)");
   cmd->add_option("--ui", args->ui,
                   "Directory of the built browser application (default: $MARA_UI_DIR, else "
-                  "<exe dir>/../share/mara/ui, else <exe dir>/../ui/dist)");
+                  "<exe dir>/../share/mara/ui, else the copy built into mara)");
   cmd->add_option("--trusted-proxy", args->options.trusted_proxies,
                   "A reverse proxy (IPv4 or IPv6 address or CIDR, repeatable) whose "
                   "X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host are believed: the "
