@@ -4,7 +4,7 @@
 //   mara [--db DB] serve [--bind 127.0.0.1] [--port 8080] [--threads 4]
 //                        [--cache-staleness-ms 100]
 //                        [--policy FILE] [--secure-cookies] [--ui DIR]
-//                        [--trusted-proxy CIDR]...
+//                        [--trusted-proxy CIDR]... [--access-log FILE | --no-access-log]
 //
 // The browser application is served from --ui DIR, else $MARA_UI_DIR, else
 // <exe dir>/../share/mara/ui (api/static_files.h), else from the copy
@@ -28,12 +28,15 @@ struct ServeArgs {
   api::ServerOptions options;
   int64_t cache_staleness_ms = 100;
   std::string ui;
+  std::string access_log = "-";
+  bool no_access_log = false;
 };
 
 Status RunServe(const Context& ctx, ServeArgs& args) {
   args.options.db = ctx.db;
   args.options.cache_staleness = std::chrono::milliseconds(args.cache_staleness_ms);
   args.options.key_file = ctx.key_file;
+  args.options.access_log = args.no_access_log ? "" : args.access_log;
   args.options.evidence_dir = ctx.evidence_dir;
   args.options.ui_dir = api::FindUiDir(args.ui);
   if (!args.ui.empty() && args.options.ui_dir.empty()) {
@@ -91,6 +94,11 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
                   "login limits then count the right-most forwarded address that is not a "
                   "trusted proxy (default: none; the TCP peer is the client)")
       ->allow_extra_args(false);
+  cmd->add_option("--access-log", args->access_log,
+                  "Append the access log (one JSON line per request: time, request id, method, "
+                  "route template, status, duration, bytes) to this file; '-', the default, is "
+                  "standard error");
+  cmd->add_flag("--no-access-log", args->no_access_log, "Write no access log");
   cmd->add_option("--max-upload-bytes", args->options.max_upload_bytes,
                   "Largest evidence or import upload accepted (default 256 MiB)");
   cmd->callback([&ctx, args] { ctx.run = [&ctx, args] { return RunServe(ctx, *args); }; });
