@@ -270,6 +270,7 @@ TEST_F(OperatorRoutesTest, TheAccessLogHasOneLinePerRequestAndNoPersonalData) {
   EXPECT_EQ(lines[4]["status"], 404);
   EXPECT_EQ(lines[5]["route"], "refused");
   EXPECT_EQ(lines[5]["status"], 413);
+  EXPECT_EQ(lines[5]["request_id"], big->get_header_value("X-Request-Id"));
   for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(lines[i + 1]["request_id"], ids[i]);
   struct stat st {};
   ASSERT_EQ(::stat(log.c_str(), &st), 0);

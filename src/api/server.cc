@@ -806,18 +806,17 @@ Response Server::Impl::Refusal(int status, const std::string& detail) {
   Response res = Problem(status, std::string(type), detail, field);
   ApplySecurityHeaders(res, kApiCsp);
   metrics_.Refused(status);
-  if (access_log_ && access_log_->enabled()) {
-    const std::string id = access_log_->NewRequestId();
-    res.headers.emplace_back("X-Request-Id", id);
-    AccessRecord record;
-    record.time = std::chrono::system_clock::now();
-    record.request_id = id;
-    record.method = "-";
-    record.route = kRefusedRoute;
-    record.status = status;
-    record.bytes = res.Body().size();
-    access_log_->Write(record);
-  }
+  if (!access_log_) return res;  // not started
+  const std::string id = access_log_->NewRequestId();
+  res.headers.emplace_back("X-Request-Id", id);
+  AccessRecord record;
+  record.time = std::chrono::system_clock::now();
+  record.request_id = id;
+  record.method = "-";
+  record.route = kRefusedRoute;
+  record.status = status;
+  record.bytes = res.Body().size();
+  access_log_->Write(record);
   return res;
 }
 
