@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start on a fresh Debian 12 machine: installs the packages, builds
-# Mara, then runs the main job on the fictional demo data in a fresh
-# database (demo/mara.db, recreated on every run).
+# Mara (the browser application included), then runs the main job on the
+# fictional demo data in a fresh database (demo/mara.db, recreated on every
+# run), and ends by saying how to open the browser application on it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -9,7 +10,8 @@ cd "$root"
 bash scripts/install-deps.sh
 bash scripts/build.sh mara
 
-mara="${MARA_BUILD_DIR:-$root/build}/mara"
+build="${MARA_BUILD_DIR:-$root/build}"
+mara="$build/mara"
 demo_dir="$root/demo"
 db="$demo_dir/mara.db"
 
@@ -45,3 +47,30 @@ rm -rf "$demo_dir"
 mkdir -p "$demo_dir"
 main_job
 printf '\nDone. The demo database is %s; try: %s --db %s stats --json\n' "$db" "$mara" "$db"
+
+# The build compiles ui/dist into mara when node (>= 20) and npm are there
+# (CMakeLists.txt, cmake/embed_ui.cmake).
+if grep -q '"/index.html"' "$build/generated/ui_assets.cc" 2>/dev/null; then
+  cat <<EOF
+
+The browser application is built into mara. To open it on the demo data:
+  1. Give the administrator that 'mara init' created, operator, a password
+     (type it, then Enter):
+       $mara --db $db user passwd operator
+  2. Start the server (Ctrl-C stops it):
+       $mara --db $db serve
+  3. Open http://127.0.0.1:8080/ in a browser and log in as operator.
+Other people get their own names and roles, e.g.
+  $mara --db $db user add rita --role reviewer --password-stdin
+(docs/ui.md, docs/security.md).
+EOF
+else
+  cat <<EOF
+
+This mara was built without the browser application: the build needs Node.js
+20 or later and npm (found: node $(node --version 2>/dev/null || echo none), npm $(npm --version 2>/dev/null || echo none)).
+Install them, run 'bash scripts/build.sh mara' again, then
+'$mara --db $db serve' and open http://127.0.0.1:8080/ (docs/ui.md).
+The API under /api/v1 works without it.
+EOF
+fi

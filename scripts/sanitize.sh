@@ -40,10 +40,11 @@ build_tree() {
   # -O1: sanitizers at -O0 make the suite several times slower, at -O2 the
   # build is longer for no more findings. -g1: line tables are all a report's
   # stack trace needs, and full debug info costs build time. No benchmarks:
-  # they are not tests.
+  # they are not tests. No browser application: the plain tree builds it, and
+  # the browser tests run against the plain tree's binary.
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
-    -DMARA_SANITIZE=ON -DMARA_FUZZ=ON -DMARA_BUILD_BENCH=OFF >/dev/null
+    -DMARA_SANITIZE=ON -DMARA_FUZZ=ON -DMARA_BUILD_BENCH=OFF -DMARA_UI=OFF >/dev/null
   ninja -C "$build" -j "$jobs" "$@"
   echo "sanitize: build took $(($(date +%s) - start)) s"
 }

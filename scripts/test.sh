@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run). Installs the packages, then:
 #
-#   build         the plain tree (g++, build/): the release binary and every
-#                 test, with the format check and the browser application's
-#                 npm build running beside it;
+#   build         the plain tree (g++, build/): the release binary with the
+#                 browser application built by npm and compiled in, and every
+#                 test, with the format check running beside it;
 #   build-asan    the sanitized tree (clang, ASan + UBSan + fuzzer coverage,
 #                 build-asan/): every test again and the libFuzzer targets;
 #   ctest         every test of the plain tree, with a throwaway PostgreSQL
@@ -142,11 +142,9 @@ plain_ctest() {
 stage install-deps bash scripts/install-deps.sh
 
 start_job format-check format_check
-start_job ui-build bash scripts/ui-test.sh --prepare
 stage build bash scripts/build.sh
 stage build-asan bash scripts/sanitize.sh build
 join_job format-check
-join_job ui-build
 
 current_stage=postgresql
 echo "==> PostgreSQL cluster for the tests (scripts/pg-cluster.sh)"

@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
-# Browser tests of the UI (ui/tests): installs the npm packages of the
-# lock file when node_modules is missing or older than the lock file, builds
-# ui/dist, then runs the tests against the `mara` binary of
+# Browser tests of the UI (ui/tests) against the `mara` binary of
 # ${MARA_BUILD_DIR:-build} in Debian's Chromium (/usr/bin/chromium; CHROMIUM
-# overrides). Each run makes its own store and server on loopback.
+# overrides): `mara serve` runs with no --ui and no MARA_UI_DIR, so the
+# application under test is the copy the build compiled into the binary.
+# First it builds `mara` (scripts/build.sh mara), which builds ui/dist with
+# scripts/ui-build.sh when a file of ui/ changed and compiles it in. Each run
+# makes its own store and server on loopback.
 # `--screenshots` rewrites docs/screenshots/*.png (otherwise they go to a
-# temporary directory). `--prepare` only installs and builds; `--no-prepare`
-# only runs the tests. Needs node (>= 20), npm and chromium.
+# temporary directory). `--prepare` only builds; `--no-prepare` only runs
+# the tests on the binary already built. Needs node (>= 20), npm and chromium.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root/ui"
-# --prepare installs the packages and builds ui/dist only (no binary needed);
-# --no-prepare runs the tests on the ui/dist already built.
 prepare=1
 tests=1
 for arg in "$@"; do
@@ -25,36 +24,27 @@ done
 
 build_dir="${MARA_BUILD_DIR:-build}"
 case "$build_dir" in /*) ;; *) build_dir="$root/$build_dir" ;; esac
-if [ "$tests" = 1 ] && [ ! -x "$build_dir/mara" ]; then
-  echo "ui-test: no mara binary at $build_dir/mara (build it first, e.g. bash scripts/build.sh)" >&2
-  exit 1
-fi
-for tool in node npm "${CHROMIUM:-/usr/bin/chromium}"; do
+for tool in node npm; do
   command -v "$tool" >/dev/null 2>&1 || { echo "ui-test: $tool is missing" >&2; exit 1; }
 done
 
-node_major="$(node -p 'process.versions.node.split(".")[0]')"
-if [ "$node_major" -lt 20 ]; then
-  echo "ui-test: Node.js $(node --version) is too old; Vite 7 and playwright-core need 20 or later" >&2
-  exit 1
-fi
-
-stamp=node_modules/.package-lock.json
 if [ "$prepare" = 1 ]; then
-if [ ! -d node_modules ] || [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
-  # The versions of package-lock.json, without rewriting it. Not `npm ci`:
-  # npm 11 leaves the other platforms' optional packages (rollup's native
-  # builds) out of the lock file it writes, and `npm ci` then refuses that
-  # same lock file as out of step with package.json.
-  echo "==> npm install from package-lock.json (ui/)"
-  npm install --no-save --no-audit --no-fund
-fi
-
-echo "==> npm run build (ui/dist)"
-npm run build
+  echo "==> build mara with the browser application ($build_dir)"
+  MARA_BUILD_DIR="$build_dir" bash "$root/scripts/build.sh" mara
 fi
 [ "$tests" = 1 ] || exit 0
-[ -f dist/index.html ] || { echo "ui-test: ui/dist is not built; run: bash scripts/ui-test.sh --prepare" >&2; exit 1; }
+
+if [ ! -x "$build_dir/mara" ]; then
+  echo "ui-test: no mara binary at $build_dir/mara (build it first, e.g. bash scripts/build.sh)" >&2
+  exit 1
+fi
+command -v "${CHROMIUM:-/usr/bin/chromium}" >/dev/null 2>&1 || {
+  echo "ui-test: ${CHROMIUM:-/usr/bin/chromium} is missing" >&2
+  exit 1
+}
+cd "$root/ui"
+# The tests' own packages (playwright-core) come with the UI build's npm ci.
+[ -d node_modules/playwright-core ] || bash "$root/scripts/ui-build.sh"
 
 echo "==> browser tests (ui/tests) against $build_dir/mara"
 export MARA_BIN="$build_dir/mara"

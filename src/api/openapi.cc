@@ -82,6 +82,9 @@ Json OpenApiDocument(const Router& router) {
     }
     Json responses;
     responses["200"]["description"] = "Success";
+    if (!spec.produces.empty()) {
+      responses["200"]["content"][spec.produces]["schema"]["type"] = "string";
+    }
     if (spec.method == "POST" && spec.pattern == "/api/v1/decisions") {
       responses["201"]["description"] = "Created";
     }
@@ -105,6 +108,7 @@ Json OpenApiDocument(const Router& router) {
       responses["428"] = ProblemRef("If-Match missing");
     }
     if (spec.method != "GET") responses["413"] = ProblemRef("Body too large");
+    if (spec.may_be_unavailable) responses["503"] = ProblemRef("Not ready");
     op["responses"] = std::move(responses);
     paths[spec.pattern][Lower(spec.method)] = std::move(op);
   }
@@ -115,6 +119,10 @@ Json OpenApiDocument(const Router& router) {
   components["securitySchemes"]["cookie"]["name"] = "mara_session";
   components["securitySchemes"]["cookie"]["description"] =
       "From POST /api/v1/session; unsafe methods also need the X-CSRF-Token header";
+  components["securitySchemes"]["bearer"]["type"] = "http";
+  components["securitySchemes"]["bearer"]["scheme"] = "bearer";
+  components["securitySchemes"]["bearer"]["description"] =
+      "An API token from POST /api/v1/tokens: Authorization: Bearer mara_...";
   Json& problem = components["schemas"]["Problem"];
   problem["type"] = "object";
   problem["required"] = Json::array({"type", "title", "status", "detail"});
@@ -123,7 +131,7 @@ Json OpenApiDocument(const Router& router) {
   problem["properties"]["status"]["type"] = "integer";
   problem["properties"]["detail"]["type"] = "string";
   problem["properties"]["field"]["type"] = "string";
-  doc["security"] = Json::array({Json{{"cookie", Json::array()}}});
+  doc["security"] = Json::array({Json{{"cookie", Json::array()}}, Json{{"bearer", Json::array()}}});
   return doc;
 }
 

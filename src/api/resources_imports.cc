@@ -201,6 +201,7 @@ Response ImportManager::Start(Request& req, Session& session) {
       it = jobs_.erase(it);
     }
     jobs_.push_back(job);
+    started_.fetch_add(1, std::memory_order_relaxed);
     // The directory now belongs to the import's thread: it goes when the
     // thread's function object does, after the import.
     job->thread =
@@ -263,6 +264,7 @@ void ImportManager::Run(std::shared_ptr<Job> job, std::string path) {
   job->report = std::move(report);
   job->rejects = std::move(rejects);
   job->state = job->error.is_null() ? "done" : "failed";
+  (job->error.is_null() ? finished_ : failed_).fetch_add(1, std::memory_order_relaxed);
 }
 
 namespace {

@@ -15,12 +15,16 @@
 // - Failures of the import itself (bad file, refused role found late) are
 //   reported in the job (state "failed", error {detail, field}); the POST
 //   answers 400/403/413 only for what it can check before starting.
+// - started(), finished(), failed() count the imports this server began,
+//   that ended done, and that ended failed (for the server's metrics).
 // Thread-safety: all members are safe to call concurrently; the destructor
 // waits for running imports to finish.
 #ifndef MARA_API_RESOURCES_IMPORTS_H_
 #define MARA_API_RESOURCES_IMPORTS_H_
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -52,6 +56,10 @@ class ImportManager {
   // POST /api/v1/imports, GET /api/v1/imports, GET /api/v1/imports/{id}.
   std::vector<SessionRoute> Routes();
 
+  uint64_t started() const { return started_.load(std::memory_order_relaxed); }
+  uint64_t finished() const { return finished_.load(std::memory_order_relaxed); }
+  uint64_t failed() const { return failed_.load(std::memory_order_relaxed); }
+
  private:
   struct Job;
   Response Start(Request& req, Session& session);
@@ -64,6 +72,9 @@ class ImportManager {
   std::function<void()> written_;
   std::mutex mu_;
   std::vector<std::shared_ptr<Job>> jobs_;  // oldest first
+  std::atomic<uint64_t> started_{0};
+  std::atomic<uint64_t> finished_{0};
+  std::atomic<uint64_t> failed_{0};
 };
 
 }  // namespace mara::api

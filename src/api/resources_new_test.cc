@@ -620,6 +620,84 @@ TEST_F(NewRoutesTest, ServesTheBrowserApplicationSafely) {
   EXPECT_EQ(api->get_header_value("Content-Type"), "application/problem+json");
 }
 
+// A browser application as the build compiles it into mara.
+const EmbeddedFile kEmbeddedUi[] = {
+    {"/assets/app-9c1d.js", "console.log('EMBEDDED-ASSET');"},
+    {"/assets/font-1a2b.woff2", std::string_view("wOF2\0\x01\xff", 7)},
+    {"/favicon.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>"},
+    {"/index.html", "<!doctype html><title>Mara</title>EMBEDDED-INDEX"},
+};
+
+TEST_F(NewRoutesTest, ServesTheEmbeddedApplicationWithoutAUiDirectory) {
+  ServerOptions options;
+  options.db = world_->dir() + "/mara.db";
+  options.port = 0;
+  options.threads = 2;
+  options.embedded_ui = kEmbeddedUi;
+  Server server(options);
+  ASSERT_TRUE(server.Start().ok());
+  httplib::Client c("127.0.0.1", server.port());
+  for (const char* path : {"/", "/index.html", "/incidents/I-2022-001"}) {
+    auto index = c.Get(path);
+    ASSERT_TRUE(index) << path;
+    EXPECT_EQ(index->status, 200) << path;
+    EXPECT_NE(index->body.find("EMBEDDED-INDEX"), std::string::npos) << path;
+    EXPECT_EQ(index->get_header_value("Content-Type"), "text/html; charset=utf-8");
+    EXPECT_EQ(index->get_header_value("Cache-Control"), "no-cache");
+    EXPECT_EQ(index->get_header_value("Content-Security-Policy"), std::string(kUiCsp));
+  }
+  auto asset = c.Get("/assets/app-9c1d.js");
+  ASSERT_TRUE(asset);
+  EXPECT_EQ(asset->status, 200);
+  EXPECT_EQ(asset->body, "console.log('EMBEDDED-ASSET');");
+  EXPECT_EQ(asset->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(asset->get_header_value("Cache-Control"), "public, max-age=31536000, immutable");
+  const std::string etag = asset->get_header_value("ETag");
+  EXPECT_FALSE(etag.empty());
+  auto again = c.Get("/assets/app-9c1d.js", {{"If-None-Match", etag}});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 304);
+  auto font = c.Get("/assets/font-1a2b.woff2");
+  ASSERT_TRUE(font);
+  EXPECT_EQ(font->body, std::string("wOF2\0\x01\xff", 7));
+  EXPECT_EQ(font->get_header_value("Content-Type"), "font/woff2");
+  auto missing = c.Get("/assets/nope.js");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(missing->get_header_value("Content-Type"), "application/problem+json");
+  for (const char* attack : {"/../index.html", "/assets/%2e%2e/index.html", "/..%2fetc%2fpasswd",
+                             "/assets/..%5cfavicon.svg", "/./index.html", "/%00", "/%zz"}) {
+    auto res = c.Get(attack);
+    ASSERT_TRUE(res) << attack;
+    EXPECT_EQ(res->status, 400) << attack;
+  }
+  server.Stop();
+
+  // A UI directory (--ui, MARA_UI_DIR, the installed one) wins over it.
+  options.ui_dir = world_->ui_dir();
+  Server with_dir(options);
+  ASSERT_TRUE(with_dir.Start().ok());
+  httplib::Client d("127.0.0.1", with_dir.port());
+  auto index = d.Get("/");
+  ASSERT_TRUE(index);
+  EXPECT_NE(index->body.find("INDEX-PAGE"), std::string::npos);
+  auto absent = d.Get("/assets/app-9c1d.js");
+  ASSERT_TRUE(absent);
+  EXPECT_EQ(absent->status, 404);
+  with_dir.Stop();
+}
+
+TEST(StaticFilesTest, AnEmbeddedTableWithoutIndexIsNoApplication) {
+  StaticFiles embedded(kEmbeddedUi);
+  EXPECT_TRUE(embedded.embedded());
+  EXPECT_EQ(embedded.Serve("/favicon.svg").content_type, "image/svg+xml");
+  EXPECT_EQ(embedded.Serve("/assets/").status, 404);
+  const EmbeddedFile no_index[] = {{"/assets/a.js", "x"}};
+  StaticFiles none(no_index);
+  EXPECT_FALSE(none.embedded());
+  EXPECT_EQ(none.Serve("/").status, 404);
+}
+
 TEST(StaticFilesTest, WithoutAUiDirectoryTheRootSaysSo) {
   StaticFiles none("");
   Response r = none.Serve("/");

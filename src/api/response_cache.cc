@@ -47,7 +47,7 @@ void ResponseCache::Probe(std::unique_lock<std::mutex>& lock, const std::string&
   probe_began_ = NowNs();
   probing_for_.swap(pending_);
   pending_.clear();
-  probing_for_.insert(principal);
+  if (!principal.empty()) probing_for_.insert(principal);
   const int64_t began = probe_began_;
   const std::set<std::string> principals = probing_for_;
   lock.unlock();
@@ -72,6 +72,19 @@ Result<ResponseCache::Reading> ResponseCache::Read(const std::string& principal)
   // Reads that began before `oldest` are too old for this request.
   const int64_t oldest = std::max(now - staleness, invalidated_at_);
   while (true) {
+    if (principal.empty()) {
+      // The version alone: the last read serves when it began late enough.
+      if (version_read_at_ >= oldest) {
+        if (!version_.ok()) return version_.status();
+        return Reading{*version_, std::nullopt};
+      }
+      if (!probing_) {
+        Probe(lock, principal);
+        continue;
+      }
+      probe_cv_.wait(lock);
+      continue;
+    }
     auto it = principals_.find(principal);
     const bool fresh =
         version_read_at_ >= oldest && it != principals_.end() && it->second.read_at >= oldest;
@@ -101,6 +114,11 @@ Result<ResponseCache::Reading> ResponseCache::Read(const std::string& principal)
 void ResponseCache::Invalidate() {
   std::lock_guard<std::mutex> lock(probe_mu_);
   invalidated_at_ = NowNs();
+}
+
+Result<int64_t> ResponseCache::DataVersion() {
+  MARA_ASSIGN_OR_RETURN(Reading read, Read(""));
+  return read.version;
 }
 
 Result<std::optional<std::string>> ResponseCache::PrincipalDigest(const std::string& principal) {
@@ -133,9 +151,13 @@ std::optional<Response> ResponseCache::Find(const std::string& key) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = entries_.find(key);
-    if (it == entries_.end()) return std::nullopt;
+    if (it == entries_.end()) {
+      misses_.fetch_add(1, std::memory_order_relaxed);
+      return std::nullopt;
+    }
     hit = it->second;
   }
+  hits_.fetch_add(1, std::memory_order_relaxed);
   return *hit;  // the headers; the body stays shared
 }
 

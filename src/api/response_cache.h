@@ -30,6 +30,10 @@
 //   changes by other processes (the CLI, other servers on one PostgreSQL
 //   database) are seen within `staleness`. Zero staleness: every request
 //   waits for a read that began after it arrived.
+// - DataVersion() is the version alone, read as freshly as the keys (the
+//   readiness check): a failed read is its error.
+// - Find() counts a hit or a miss (hits(), misses()) for the server's
+//   metrics.
 // - Cost: those reads ran once per request at first, and 64 readers at
 //   once on two cores made SQLite's lock retries the p99 (bench/api). Now
 //   one read runs at a time, on one kept store, reading the version and the
@@ -41,6 +45,7 @@
 #ifndef MARA_API_RESPONSE_CACHE_H_
 #define MARA_API_RESPONSE_CACHE_H_
 
+#include <atomic>
 #include <chrono>
 #include <climits>
 #include <condition_variable>
@@ -71,7 +76,10 @@ class ResponseCache {
   std::optional<std::string> KeyFor(const Request& req, const std::string& principal);
   // nullopt: no such principal.
   Result<std::optional<std::string>> PrincipalDigest(const std::string& principal);
+  Result<int64_t> DataVersion();
   std::optional<Response> Find(const std::string& key);
+  uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
+  uint64_t misses() const { return misses_.load(std::memory_order_relaxed); }
   void Put(const std::string& key, Response& response);
   // A write has committed: later keys come from reads begun after now.
   void Invalidate();
@@ -82,7 +90,8 @@ class ResponseCache {
     std::optional<std::string> digest;  // nullopt: no such principal
   };
   // The data version and the digest of the principal's record, from reads
-  // fresh enough for a request arriving now (see the contract).
+  // fresh enough for a request arriving now (see the contract); "" reads
+  // the version alone (Reading::digest then nullopt).
   Result<Reading> Read(const std::string& principal);
   // One read of the version and of these principals' digests.
   void ReadStore(const std::set<std::string>& principals, Result<int64_t>* version,
@@ -97,6 +106,8 @@ class ResponseCache {
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<const Response>> entries_;
   size_t bytes_ = 0;
+  std::atomic<uint64_t> hits_{0};
+  std::atomic<uint64_t> misses_{0};
 
   // Times are steady_clock nanoseconds. Under probe_mu_: the last read's
   // version and when it began; the read running now (probing_), when it

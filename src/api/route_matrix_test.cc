@@ -82,6 +82,11 @@ const std::map<std::string, std::string>& Expected() {
       {"GET /api/v1/policies", "222222"},
       {"GET /api/v1/parties/{id}/dossier", "222222"},
       {"GET /api/v1/dashboard", "222222"},
+      // Operator routes: liveness and readiness for anyone, metrics for
+      // those who may read the audit log.
+      {"GET /healthz", "222222"},
+      {"GET /readyz", "222222"},
+      {"GET /metrics", "333332"},
   };
   return table;
 }

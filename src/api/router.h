@@ -110,6 +110,11 @@ struct RouteSpec {
   // A safe method that still appends to the audit log: serialised with the
   // writes so two audit appends never race for the same sequence number.
   bool audited_read = false;
+  // The media type of a success answer when it is not JSON (the OpenAPI
+  // document names it).
+  std::string produces;
+  // May answer 503 with a problem (a readiness check).
+  bool may_be_unavailable = false;
 };
 
 using Handler = std::function<Response(Request&)>;

@@ -16,9 +16,11 @@
 #include <thread>
 #include <variant>
 
+#include "api/access_log.h"
 #include "api/http_body.h"
 #include "api/http_transport.h"
 #include "api/login_guard.h"
+#include "api/metrics.h"
 #include "api/openapi.h"
 #include "api/problem.h"
 #include "api/resources.h"
@@ -32,6 +34,7 @@
 #include "security/password.h"
 #include "security/random.h"
 #include "service/api_tokens.h"
+#include "service/audit.h"
 #include "service/session.h"
 #include "service/users.h"
 
@@ -52,6 +55,24 @@ constexpr std::string_view kApiCsp =
 constexpr std::string_view kReportCsp =
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; object-src 'none'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox";
+
+// The operator routes outside /api/, answered by the router rather than
+// as files of the browser application.
+bool IsOperatorPath(std::string_view path) {
+  return path == "/healthz" || path == "/readyz" || path == "/metrics";
+}
+
+// The metrics and access-log labels of answers no route pattern names.
+constexpr std::string_view kStaticRoute = "static";
+constexpr std::string_view kUnmatchedRoute = "unmatched";
+constexpr std::string_view kRefusedRoute = "refused";
+
+// A counter or gauge with its HELP and TYPE lines.
+std::string MetricFamily(std::string_view name, std::string_view type, std::string_view help,
+                         std::string_view value) {
+  return "# HELP " + std::string(name) + " " + std::string(help) + "\n# TYPE " + std::string(name) +
+         " " + std::string(type) + "\n" + PrometheusSample(name, {}, value);
+}
 
 bool IsUnsafe(std::string_view method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
@@ -199,7 +220,24 @@ class Server::Impl {
   Response Login(Request& req);
   Response Logout(Request& req);
   Response WhoAmI(Request& req);
-  Response Dispatch(Request& req, std::string_view raw_query);
+  // `route` receives the answer's route template or label (api/metrics.h).
+  Response Dispatch(Request& req, std::string_view raw_query, std::string_view* route);
+  // Dispatch, timed, counted, logged and given its X-Request-Id.
+  Response Handle(Request& req, std::string_view raw_query);
+  // The `admit` check of the transport (uploads authenticated from the head).
+  std::optional<Response> Admit(const RequestHead& head, const std::string& remote_addr);
+  // Counts and logs an answer.
+  void Record(std::string_view method, std::string_view route, const Response& res,
+              std::chrono::system_clock::time_point arrived, Clock::time_point start,
+              std::string_view request_id);
+  // The route template of a request, or kUnmatchedRoute.
+  std::string_view RouteOf(std::string_view method, std::string_view path) const {
+    Result<Match> m = router_.Find(method == "HEAD" ? "GET" : method, path);
+    return m.ok() && m->route != nullptr ? std::string_view(m->route->spec.pattern)
+                                         : kUnmatchedRoute;
+  }
+  // GET /metrics as the session's principal.
+  Response MetricsPage(Session& session);
   // Whether the head is for a multipart route (an upload).
   bool IsUpload(const RequestHead& head) const {
     const std::string_view path = std::string_view(head.target).substr(0, head.target.find('?'));
@@ -207,7 +245,7 @@ class Server::Impl {
     return m.ok() && m->route != nullptr && m->route->spec.multipart;
   }
   // The problem document for a request the transport refuses itself.
-  Response Refusal(int status, const std::string& detail) const;
+  Response Refusal(int status, const std::string& detail);
   std::string SetCookie(const std::string& value, int64_t max_age) const {
     std::string c = std::string(kCookieName) + "=" + value +
                     "; Path=/api; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
@@ -235,6 +273,9 @@ class Server::Impl {
   LoginLimiter limiter_;
   CheckSlots check_slots_;
   TrustedProxies proxies_;
+  Metrics metrics_;
+  std::unique_ptr<AccessLog> access_log_;
+  int64_t started_at_ = 0;  // Unix seconds
   std::once_flag dummy_once_;
   std::string dummy_hash_;  // Argon2id of a random password, for unknown names
 };
@@ -568,6 +609,32 @@ void Server::Impl::BuildRoutes() {
     router_.Add(std::move(route.spec),
                 Authenticated(std::move(route.handler), serialised, multipart));
   }
+  router_.Add({.method = "GET",
+               .pattern = "/healthz",
+               .summary = "Liveness: 200 while the process serves (reads no store)",
+               .needs_auth = false},
+              [](Request&) {
+                return JsonResponse({{"status", "ok"}});
+              });
+  router_.Add({.method = "GET",
+               .pattern = "/readyz",
+               .summary = "Readiness: 200 when the store answers a read, else 503",
+               .needs_auth = false,
+               .may_be_unavailable = true},
+              [this](Request&) -> Response {
+                Result<int64_t> version = cache_.DataVersion();
+                if (!version.ok()) {
+                  return Problem(503, "unavailable",
+                                 "the store does not answer: " + version.status().message());
+                }
+                return JsonResponse({{"status", "ready"}});
+              });
+  router_.Add({.method = "GET",
+               .pattern = "/metrics",
+               .summary = "Prometheus metrics (text format 0.0.4); principals who may read the "
+                          "audit log",
+               .produces = std::string(kPrometheusTextType)},
+              Authenticated([this](Request&, Session& session) { return MetricsPage(session); }));
   imports_ = std::make_unique<ImportManager>(
       write_mu_,
       [this](const std::string& principal) { return Session::Open(SessionOptionsFor(principal)); },
@@ -578,21 +645,82 @@ void Server::Impl::BuildRoutes() {
   }
 }
 
-Response Server::Impl::Dispatch(Request& req, std::string_view raw_query) {
+Response Server::Impl::MetricsPage(Session& session) {
+  // The caller must be allowed to read the audit log; the head is read as
+  // the caller.
+  Result<uint64_t> head = AuditHeadSeq(session);
+  if (!head.ok()) return ProblemFor(head.status());
+  std::string extra;
+  extra += MetricFamily("mara_response_cache_hits_total", "counter",
+                        "Answers served from the response cache.", std::to_string(cache_.hits()));
+  extra += MetricFamily("mara_response_cache_misses_total", "counter",
+                        "Cacheable requests the response cache did not hold.",
+                        std::to_string(cache_.misses()));
+  extra += MetricFamily("mara_imports_started_total", "counter",
+                        "Imports this server started (POST /api/v1/imports).",
+                        std::to_string(imports_->started()));
+  extra += MetricFamily("mara_imports_finished_total", "counter", "Imports that ended done.",
+                        std::to_string(imports_->finished()));
+  extra += MetricFamily("mara_imports_failed_total", "counter", "Imports that ended failed.",
+                        std::to_string(imports_->failed()));
+  extra += MetricFamily("mara_audit_head_seq", "gauge",
+                        "Sequence number of the audit chain's head record (0: empty).",
+                        std::to_string(*head));
+  extra += MetricFamily("mara_process_start_time_seconds", "gauge",
+                        "When this server started, in Unix seconds.", std::to_string(started_at_));
+  Response r;
+  r.content_type = std::string(kPrometheusTextType);
+  r.body = metrics_.Render(extra);
+  return r;
+}
+
+void Server::Impl::Record(std::string_view method, std::string_view route, const Response& res,
+                          std::chrono::system_clock::time_point arrived, Clock::time_point start,
+                          std::string_view request_id) {
+  const auto duration = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start);
+  metrics_.Observe(method, route, res.status, duration);
+  if (!access_log_ || !access_log_->enabled()) return;
+  AccessRecord record;
+  record.time = arrived;
+  record.request_id = request_id;
+  record.method = Metrics::MethodLabel(method);
+  record.route = route;
+  record.status = res.status;
+  record.duration = duration;
+  // HEAD answers go without their body.
+  record.bytes = method == "HEAD" ? 0 : res.Body().size();
+  access_log_->Write(record);
+}
+
+Response Server::Impl::Handle(Request& req, std::string_view raw_query) {
+  const auto arrived = std::chrono::system_clock::now();
+  const Clock::time_point start = Clock::now();
+  const std::string id = access_log_->NewRequestId();
+  std::string_view route = kUnmatchedRoute;
+  Response res = Dispatch(req, raw_query, &route);
+  res.headers.emplace_back("X-Request-Id", id);
+  Record(req.method, route, res, arrived, start, id);
+  return res;
+}
+
+Response Server::Impl::Dispatch(Request& req, std::string_view raw_query, std::string_view* route) {
   Response res;
   std::string_view csp = kApiCsp;
   auto query = ParseQuery(raw_query);
   const bool ui = (req.method == "GET" || req.method == "HEAD") && req.path != "/api" &&
-                  req.path.rfind("/api/", 0) != 0;
+                  req.path.rfind("/api/", 0) != 0 && !IsOperatorPath(req.path);
   if (ui) {
     res = static_files_->Serve(req.path);
     csp = kUiCsp;
+    *route = kStaticRoute;
   } else if (!query.ok()) {
     res = ProblemFor(query.status(), "query");
+    *route = RouteOf(req.method, req.path);
   } else {
     req.query = std::move(*query);
     // HEAD is GET without the body (the transport drops it).
     Result<Match> match = router_.Find(req.method == "HEAD" ? "GET" : req.method, req.path);
+    if (match.ok() && match->route != nullptr) *route = match->route->spec.pattern;
     if (!match.ok()) {
       res =
           ProblemFor(match.status(), match.status().code() == StatusCode::kNotFound ? "" : "path");
@@ -660,7 +788,7 @@ Response Server::Impl::Dispatch(Request& req, std::string_view raw_query) {
   return res;
 }
 
-Response Server::Impl::Refusal(int status, const std::string& detail) const {
+Response Server::Impl::Refusal(int status, const std::string& detail) {
   std::string_view type = "http";
   std::string field;
   if (status == 413) {
@@ -677,7 +805,55 @@ Response Server::Impl::Refusal(int status, const std::string& detail) const {
   }
   Response res = Problem(status, std::string(type), detail, field);
   ApplySecurityHeaders(res, kApiCsp);
+  metrics_.Refused(status);
+  if (!access_log_) return res;  // not started
+  const std::string id = access_log_->NewRequestId();
+  res.headers.emplace_back("X-Request-Id", id);
+  AccessRecord record;
+  record.time = std::chrono::system_clock::now();
+  record.request_id = id;
+  record.method = "-";
+  record.route = kRefusedRoute;
+  record.status = status;
+  record.bytes = res.Body().size();
+  access_log_->Write(record);
   return res;
+}
+
+std::optional<Response> Server::Impl::Admit(const RequestHead& head,
+                                            const std::string& remote_addr) {
+  if (!IsUpload(head)) return std::nullopt;
+  const auto arrived = std::chrono::system_clock::now();
+  const Clock::time_point start = Clock::now();
+  const std::string_view path = std::string_view(head.target).substr(0, head.target.find('?'));
+  // A refusal is counted and logged here: the handler never sees it.
+  auto refuse = [&](Response res) {
+    ApplySecurityHeaders(res, kApiCsp);
+    const std::string id = access_log_->NewRequestId();
+    res.headers.emplace_back("X-Request-Id", id);
+    Record(head.method, RouteOf(head.method, path), res, arrived, start, id);
+    return res;
+  };
+  Request probe;
+  probe.method = head.method;
+  probe.path = std::string(path);
+  probe.headers = head.headers;
+  probe.remote_addr = remote_addr;
+  std::variant<std::string, Response> who = Authenticate(probe);
+  if (auto* refused = std::get_if<Response>(&who)) return refuse(std::move(*refused));
+  const BodyFraming framing = FramingOf(head);
+  if (framing.chunked || framing.length > 0) {
+    if (uploads_.fetch_add(1) >= options_.max_concurrent_uploads) {
+      uploads_.fetch_sub(1);
+      Response busy =
+          Problem(503, "unavailable",
+                  "too many uploads at once (" + std::to_string(options_.max_concurrent_uploads) +
+                      "); try again shortly");
+      busy.headers.emplace_back("Retry-After", "2");
+      return refuse(std::move(busy));
+    }
+  }
+  return std::nullopt;
 }
 
 Status Server::Impl::Start() {
@@ -689,6 +865,10 @@ Status Server::Impl::Start() {
     return Status::InvalidArgument("login_concurrent_checks: must be at least 1");
   }
   MARA_ASSIGN_OR_RETURN(proxies_, TrustedProxies::Parse(options_.trusted_proxies));
+  MARA_ASSIGN_OR_RETURN(access_log_, AccessLog::Open(options_.access_log));
+  started_at_ = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
   // Problem details name none of these (api/problem.h).
   {
     SessionOptions paths = SessionOptionsFor("");
@@ -719,7 +899,9 @@ Status Server::Impl::Start() {
   MARA_RETURN_IF_ERROR(PrepareTempDir(temp_dir_));
   BuildRoutes();
 
-  static_files_ = std::make_unique<StaticFiles>(options_.ui_dir);
+  static_files_ = options_.ui_dir.empty() && !options_.embedded_ui.empty()
+                      ? std::make_unique<StaticFiles>(options_.embedded_ui)
+                      : std::make_unique<StaticFiles>(options_.ui_dir);
   TransportOptions transport;
   transport.bind = options_.bind;
   transport.port = options_.port;
@@ -748,34 +930,8 @@ Status Server::Impl::Start() {
   // cannot make the server buffer 256 MiB.
   // At most max_concurrent_uploads uploads are read at once; one more is
   // 503 before its body is read.
-  handlers.admit = [this](const RequestHead& head,
-                          const std::string& remote_addr) -> std::optional<Response> {
-    if (!IsUpload(head)) return std::nullopt;
-    const std::string_view path = std::string_view(head.target).substr(0, head.target.find('?'));
-    Request probe;
-    probe.method = head.method;
-    probe.path = std::string(path);
-    probe.headers = head.headers;
-    probe.remote_addr = remote_addr;
-    std::variant<std::string, Response> who = Authenticate(probe);
-    if (auto* refused = std::get_if<Response>(&who)) {
-      ApplySecurityHeaders(*refused, kApiCsp);
-      return *refused;
-    }
-    const BodyFraming framing = FramingOf(head);
-    if (framing.chunked || framing.length > 0) {
-      if (uploads_.fetch_add(1) >= options_.max_concurrent_uploads) {
-        uploads_.fetch_sub(1);
-        Response busy =
-            Problem(503, "unavailable",
-                    "too many uploads at once (" + std::to_string(options_.max_concurrent_uploads) +
-                        "); try again shortly");
-        busy.headers.emplace_back("Retry-After", "2");
-        ApplySecurityHeaders(busy, kApiCsp);
-        return busy;
-      }
-    }
-    return std::nullopt;
+  handlers.admit = [this](const RequestHead& head, const std::string& remote_addr) {
+    return Admit(head, remote_addr);
   };
   // Only uploads are spooled; every other body is at most max_body_bytes
   // and stays in memory.
@@ -783,7 +939,7 @@ Status Server::Impl::Start() {
   handlers.finished = [this](const RequestHead& head) {
     if (IsUpload(head)) uploads_.fetch_sub(1);
   };
-  handlers.handle = [this](Request& req, std::string_view query) { return Dispatch(req, query); };
+  handlers.handle = [this](Request& req, std::string_view query) { return Handle(req, query); };
   handlers.refuse = [this](int status, const std::string& detail) {
     return Refusal(status, detail);
   };

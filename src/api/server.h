@@ -41,6 +41,17 @@
 // - Read-only views of the assessment (annex, assessments, dossiers, ...)
 //   are answered from api/response_cache.h while the data, the principal
 //   and the request are unchanged, without opening a Session.
+// - Operator routes outside /api/v1: GET /healthz answers 200 while the
+//   process serves, touching no store; GET /readyz 200 when the store
+//   answers a read of its data version (as fresh as the response cache's
+//   reads), else 503 with a problem; GET /metrics (api/metrics.h) needs a
+//   login or bearer token of a principal who may read the audit log (the
+//   head's sequence number is read through the service layer as that
+//   principal), else 401/403.
+// - Every answer carries X-Request-Id, is counted in the metrics under
+//   its route template, and is written to the access log
+//   (api/access_log.h) when `access_log` is set; Start fails with kIOError
+//   when the log file cannot be opened.
 // Thread-safety: Start/Stop/Wait from one controlling thread; requests are
 // served concurrently by the transport's threads.
 #ifndef MARA_API_SERVER_H_
@@ -49,10 +60,12 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "api/router.h"
+#include "api/static_files.h"
 #include "common/status.h"
 
 namespace mara::api {
@@ -72,9 +85,11 @@ struct ServerOptions {
   // Uploads read at once; one more is answered 503 with Retry-After before
   // its body is read.
   size_t max_concurrent_uploads = 4;
-  // The built browser application; "" serves none ("/" answers a 404
-  // problem). `mara serve` fills it with FindUiDir (api/static_files.h).
+  // The built browser application; "" serves `embedded_ui`, and with that
+  // empty too none ("/" answers a 404 problem). `mara serve` fills it with
+  // FindUiDir (api/static_files.h) and gives its compiled-in copy.
   std::string ui_dir;
+  std::span<const EmbeddedFile> embedded_ui;
   // A request must arrive whole within twice this of its first byte.
   int read_timeout_seconds = 10;
   int write_timeout_seconds = 30;
@@ -99,6 +114,9 @@ struct ServerOptions {
   // an attempt waits for one before it is answered 503.
   int login_concurrent_checks = 2;
   std::chrono::milliseconds login_check_wait{1000};
+  // The access log (api/access_log.h): "" none, "-" standard error, else a
+  // file appended to (created 0600). `mara serve` logs to standard error.
+  std::string access_log;
   // CIDRs of reverse proxies whose X-Forwarded-For (and X-Forwarded-Proto,
   // X-Forwarded-Host) are believed; Start refuses a malformed one.
   std::vector<std::string> trusted_proxies;

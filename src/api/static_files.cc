@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -80,6 +81,35 @@ StaticFiles::StaticFiles(std::string dir) {
   if (!dir.empty()) root_ = RealPath(dir);
 }
 
+StaticFiles::StaticFiles(std::span<const EmbeddedFile> files) {
+  const bool has_index = std::any_of(files.begin(), files.end(),
+                                     [](const EmbeddedFile& f) { return f.path == "/index.html"; });
+  if (!has_index) return;
+  for (const EmbeddedFile& file : files) {
+    FileCache::Entry entry;
+    entry.bytes = std::make_shared<const std::string>(file.bytes);
+    entry.etag = EtagOf(*entry.bytes);
+    embedded_.emplace(std::string(file.path), std::move(entry));
+  }
+}
+
+Response StaticFiles::Embedded(const std::string& path, bool asset) const {
+  auto it = embedded_.end();
+  if (path != "/") it = embedded_.find(path);
+  if (it == embedded_.end()) {
+    if (asset) return Problem(404, "not_found", "no file at " + QuoteForMessage(path), "path");
+    it = embedded_.find(std::string_view("/index.html"));
+  }
+  Response r;
+  r.body.clear();
+  r.shared_body = it->second.bytes;
+  r.content_type = std::string(ContentTypeForPath(it->first));
+  r.headers.emplace_back("Cache-Control",
+                         asset ? std::string(kImmutable) : std::string("no-cache"));
+  r.headers.emplace_back("ETag", it->second.etag);
+  return r;
+}
+
 Response StaticFiles::File(const std::string& real_path, bool immutable) const {
   const int fd = ::open(real_path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Problem(404, "not_found", "the file cannot be read");
@@ -150,10 +180,10 @@ void FileCache::Put(const std::string& path, std::shared_ptr<const Entry> entry)
 }
 
 Response StaticFiles::Serve(std::string_view raw_path) const {
-  if (root_.empty()) {
+  if (root_.empty() && embedded_.empty()) {
     return Problem(404, "no_ui",
-                   "no browser application is installed: start `mara serve --ui DIR` or set "
-                   "MARA_UI_DIR; the API under /api/v1 works without it");
+                   "no browser application is installed or built into mara: start `mara serve "
+                   "--ui DIR` or set MARA_UI_DIR; the API under /api/v1 works without it");
   }
   // Encoded separators would let one decoded segment hide a path.
   std::string lowered(raw_path);
@@ -181,6 +211,7 @@ Response StaticFiles::Serve(std::string_view raw_path) const {
     start = end + 1;
   }
   const bool asset = path.rfind("/assets/", 0) == 0;
+  if (!embedded_.empty()) return Embedded(path, asset);
   if (path != "/") {
     const std::string real = RealPath(root_ + path);
     if (!real.empty()) {
@@ -207,10 +238,7 @@ std::string FindUiDir(const std::string& explicit_dir) {
       candidates.emplace_back(env);
     }
     const std::string exe_dir = ExecutableDir();
-    if (!exe_dir.empty()) {
-      candidates.push_back(exe_dir + "/../share/mara/ui");
-      candidates.push_back(exe_dir + "/../ui/dist");
-    }
+    if (!exe_dir.empty()) candidates.push_back(exe_dir + "/../share/mara/ui");
   }
   for (const std::string& dir : candidates) {
     if (IsRegularFile(dir + "/index.html")) return dir;

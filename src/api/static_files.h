@@ -1,16 +1,19 @@
 // Serving the built browser application (ui/, docs/api.md "Browser
-// application") from one directory, for every GET outside /api/.
+// application") for every GET outside /api/: from one directory, or from
+// the copy compiled into the `mara` executable (EmbeddedFile).
 //
 // Contract:
 // - StaticFiles::Serve() maps a raw request path (still percent-encoded)
-//   to a regular file inside the UI directory and answers it with its
-//   content type. Paths that name no file get index.html (client-side
-//   routing), except under /assets/, where a missing file is 404.
+//   to a regular file inside the UI directory, or to an embedded file of
+//   that path, and answers it with its content type. Paths that name no
+//   file get index.html (client-side routing), except under /assets/,
+//   where a missing file is 404.
 // - Nothing outside the directory is ever read: the path is decoded
 //   strictly (bad escapes and invalid UTF-8 refused), encoded slashes or
 //   backslashes, NUL, "." and ".." segments are refused with 400, and the
 //   resolved real path (symlinks followed) must lie inside the directory's
-//   real path, else 404.
+//   real path, else 404. Embedded files go through the same checks and are
+//   only ever looked up by their exact path.
 // - Hashed assets under /assets/ are cacheable for a year (immutable);
 //   everything else must be revalidated (no-cache). Every answer has the
 //   ETag of its bytes.
@@ -18,9 +21,12 @@
 //   modification time and size (at most 64 MiB in all): an answer's body is
 //   the cached bytes (Response::shared_body), so many slow readers of one
 //   large file share one copy. A changed file is read again.
+// - Embedded files are copied once at construction, each with its ETag;
+//   a table without "/index.html" serves nothing.
 // - FindUiDir() picks the directory as `mara serve` documents: the
-//   explicit one, else $MARA_UI_DIR, else <exe dir>/../share/mara/ui, else
-//   <exe dir>/../ui/dist; the first that holds index.html, or "" for none.
+//   explicit one, else $MARA_UI_DIR, else <exe dir>/../share/mara/ui; the
+//   first that holds index.html, or "" for none (`mara serve` then serves
+//   its embedded copy, when it has one).
 // Thread-safety: Serve() is const and safe to call concurrently.
 #ifndef MARA_API_STATIC_FILES_H_
 #define MARA_API_STATIC_FILES_H_
@@ -29,6 +35,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -39,6 +46,14 @@ namespace mara::api {
 inline constexpr std::string_view kUiCsp =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+// One file of the browser application compiled into the executable:
+// `path` as requested ("/index.html", "/assets/index-3f2a.js"), `bytes`
+// in static storage.
+struct EmbeddedFile {
+  std::string_view path;
+  std::string_view bytes;
+};
 
 // The shared contents of the files served (see the file comment).
 class FileCache {
@@ -63,12 +78,19 @@ class StaticFiles {
  public:
   // `dir` "" serves nothing: every path is a 404 problem saying so.
   explicit StaticFiles(std::string dir);
+  // The embedded copy (see the file comment).
+  explicit StaticFiles(std::span<const EmbeddedFile> files);
   Response Serve(std::string_view raw_path) const;
   const std::string& dir() const { return root_; }
+  // Whether it serves an embedded copy.
+  bool embedded() const { return !embedded_.empty(); }
 
  private:
   Response File(const std::string& real_path, bool immutable) const;
+  Response Embedded(const std::string& path, bool asset) const;
   std::string root_;  // real path, without a trailing slash; "" when none
+  // The embedded files by path, with their ETags (mtime_ns unused).
+  std::map<std::string, FileCache::Entry, std::less<>> embedded_;
   std::shared_ptr<FileCache> cache_ = std::make_shared<FileCache>();
 };
 

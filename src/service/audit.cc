@@ -85,6 +85,12 @@ Result<SignedAuditHead> ReadSignedHead(Session& session) {
   return SignedHeadIn(session.store(), session.keys().signing_key->public_key());
 }
 
+Result<uint64_t> AuditHeadSeq(Session& session) {
+  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kReadAuditLog));
+  MARA_ASSIGN_OR_RETURN(security::AuditHead head, session.store().GetAuditHead());
+  return head.seq;
+}
+
 Result<SignedAuditHead> SignedHeadIn(Store& store, const security::PublicKey& key) {
   MARA_ASSIGN_OR_RETURN(security::AuditHead head, store.GetAuditHead());
   if (head.seq == 0) return Status::NotFound("the audit log is empty: there is no head to sign");

@@ -30,6 +30,8 @@
 //   from the next record on, stored in the store and recorded in the chain
 //   (so a value changed behind Mara's back shows in verification).
 //   CheckpointEveryOf reads the store's setting (the default when unset).
+// - AuditHeadSeq needs kReadAuditLog: the sequence number of the chain's
+//   head record (0 for an empty log), from one read of the head alone.
 // - ScanAuditLog needs kReadAuditLog and calls `visit` with each record
 //   whose seq is above `after_seq`, in order; a visit's error stops the scan
 //   and is returned.
@@ -66,6 +68,7 @@ struct SignedAuditHead {
 Result<security::AuditVerification> VerifyAudit(Session& session,
                                                 const AuditVerifyOptions& options = {});
 Result<SignedAuditHead> ReadSignedHead(Session& session);
+Result<uint64_t> AuditHeadSeq(Session& session);
 std::string SignedHeadJson(const SignedAuditHead& head);
 Result<SignedAuditHead> ParseSignedHead(std::string_view text, std::string_view origin);
 Result<security::PublicKey> PinSigningKey(Session& session, const std::string& path = "");

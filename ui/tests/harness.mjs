@@ -1,6 +1,7 @@
 // Test harness: a fresh store in a temporary directory (demo data with
 // unique marker strings seeded into every confidential field, one user
-// per role), `mara serve` on a free loopback port serving ui/dist, and
+// per role), `mara serve` on a free loopback port serving the browser
+// application compiled into the binary (no --ui, no MARA_UI_DIR), and
 // Debian's Chromium driven by playwright-core. stop() ends both, also
 // after a failure.
 import { spawn, spawnSync } from 'node:child_process';
@@ -14,7 +15,6 @@ import { chromium } from 'playwright-core';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const uiDir = path.resolve(here, '..');
 export const repoDir = path.resolve(uiDir, '..');
-export const distDir = path.join(uiDir, 'dist');
 // Screenshots go to a temporary directory unless MARA_UI_SCREENSHOTS names
 // one (scripts/ui-test.sh --screenshots sets it to docs/screenshots), so an
 // ordinary test run leaves the checked-in pictures alone.
@@ -74,9 +74,35 @@ async function waitForUrl(child) {
   });
 }
 
+// index.html and one of its hashed assets come from the copy built into
+// `mara`, with the cache rules of docs/api.md ("The browser application").
+export async function checkEmbeddedApplication(base, log) {
+  const hint = 'build mara with node (>= 20) and npm installed, e.g. bash scripts/build.sh mara';
+  const probe = await fetch(`${base}/`);
+  const type = probe.headers.get('content-type') ?? '';
+  if (!probe.ok || !type.includes('text/html')) {
+    throw new Error(`mara serve does not serve the application at /: ${probe.status} ${type} (${hint})`);
+  }
+  const index = await probe.text();
+  const asset = /(?:src|href)="(\/assets\/[^"]+\.js)"/.exec(index)?.[1];
+  if (!asset) throw new Error(`index.html names no /assets/*.js: ${index.slice(0, 300)}`);
+  const res = await fetch(`${base}${asset}`);
+  const body = await res.text();
+  if (!res.ok || !(res.headers.get('content-type') ?? '').startsWith('text/javascript') || body.length === 0) {
+    throw new Error(`mara serve does not serve ${asset}: ${res.status}`);
+  }
+  if (!(res.headers.get('cache-control') ?? '').includes('immutable')) {
+    throw new Error(`${asset} is not cached as immutable: ${res.headers.get('cache-control')}`);
+  }
+  // Wait for the line saying where the application comes from.
+  for (let i = 0; i < 50 && !/browser application/.test(log()); i++) await new Promise((r) => setTimeout(r, 20));
+  if (!/serving the browser application built into mara/.test(log())) {
+    throw new Error(`mara serve did not serve its built-in application: ${log()}`);
+  }
+}
+
 export async function startStack() {
   if (!fs.existsSync(maraBin)) throw new Error(`no mara binary at ${maraBin} (set MARA_BUILD_DIR)`);
-  if (!fs.existsSync(path.join(distDir, 'index.html'))) throw new Error('ui/dist is missing: run npm run build');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mara-ui-'));
   const db = path.join(dir, 'mara.db');
   const marker = `CONFMARK${crypto.randomBytes(6).toString('hex')}`;
@@ -90,17 +116,18 @@ export async function startStack() {
     if (roles.some((r) => r === 'monitor' || r === 'analyst' || r === 'reviewer')) for (const s of SITUATIONS) args.push('--situation', s);
     mara(db, args, `${password(name)}\n`);
   }
-  const args = ['--db', db, 'serve', '--bind', '127.0.0.1', '--port', '0', '--ui', distDir];
-  const child = spawn(maraBin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  const stack = { dir, db, marker, child, browser: null, base: '' };
+  // No --ui and no MARA_UI_DIR: the application is the copy built into the
+  // binary, as on an office machine after the quick start.
+  const args = ['--db', db, 'serve', '--bind', '127.0.0.1', '--port', '0'];
+  const env = { ...process.env };
+  delete env.MARA_UI_DIR;
+  const child = spawn(maraBin, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
+  let serveLog = '';
+  child.stderr.on('data', (d) => (serveLog += d));
+  const stack = { dir, db, marker, child, browser: null, base: '', serveLog: () => serveLog };
   try {
-    // The application must come from `mara serve` itself, as in production.
     stack.base = await waitForUrl(child);
-    const probe = await fetch(`${stack.base}/`);
-    const type = probe.headers.get('content-type') ?? '';
-    if (!probe.ok || !type.includes('text/html')) {
-      throw new Error(`mara serve does not serve the application at /: ${probe.status} ${type}`);
-    }
+    await checkEmbeddedApplication(stack.base, stack.serveLog);
     stack.servesUi = true;
     stack.browser = await chromium.launch({
       executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConsoleWatch, apiAs, apiGet, hasApiRoute, login, mara, openPage, password, screenshotDir, startStack, stopStack } from './harness.mjs';
+import { ConsoleWatch, apiAs, apiGet, checkEmbeddedApplication, hasApiRoute, login, mara, openPage, password, screenshotDir, startStack, stopStack } from './harness.mjs';
 
 let stack;
 const watch = new ConsoleWatch();
@@ -32,6 +32,16 @@ after(async () => {
 async function assess() {
   return JSON.parse(await apiAs(stack, 'dm', `/assessments/${CYCLE}`));
 }
+
+test('mara serve with no --ui and no MARA_UI_DIR serves the application built into it', async () => {
+  await checkEmbeddedApplication(stack.base, stack.serveLog);
+  const missing = await fetch(`${stack.base}/assets/no-such-file.js`);
+  assert.equal(missing.status, 404);
+  const route = await fetch(`${stack.base}/incidents/I-2025-001`);
+  assert.equal(route.status, 200);
+  assert.match(route.headers.get('content-type') ?? '', /^text\/html/);
+  assert.match(route.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+});
 
 test('a monitor records an incident, with validation messages beside the fields', { timeout: 60_000 }, async (t) => {
   const doc = await fetch(`${stack.base}/api/v1/openapi.json`).then((r) => r.json());
