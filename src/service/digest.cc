@@ -64,6 +64,50 @@ void DigestAccumulator::Remove(std::string_view collection, std::string_view key
   for (size_t i = 0; i < kLanes; ++i) lanes_[i] = static_cast<uint16_t>(lanes_[i] - e[i]);
 }
 
+void DigestAccumulator::Merge(const DigestAccumulator& other) {
+  for (size_t i = 0; i < kLanes; ++i) {
+    lanes_[i] = static_cast<uint16_t>(lanes_[i] + other.lanes_[i]);
+  }
+}
+
+void ElementBatcher::Queue(bool add, std::string_view collection, std::string_view key,
+                           std::string_view state_digest) {
+  queued_.push_back({add, std::string(collection), std::string(key), std::string(state_digest)});
+  if (queued_.size() < kBatch) return;
+  if (running_.valid()) settled_.Merge(running_.get());
+  running_ = std::async(std::launch::async | std::launch::deferred,
+                        [ops = std::move(queued_)] { return Sum(ops); });
+  queued_ = {};
+}
+
+DigestAccumulator ElementBatcher::Sum(const std::vector<Op>& ops) {
+  DigestAccumulator sum;
+  for (const Op& op : ops) {
+    if (op.add) {
+      sum.Add(op.collection, op.key, op.digest);
+    } else {
+      sum.Remove(op.collection, op.key, op.digest);
+    }
+  }
+  return sum;
+}
+
+DigestAccumulator ElementBatcher::Settle() {
+  if (running_.valid()) settled_.Merge(running_.get());
+  DigestAccumulator out = settled_;
+  out.Merge(Sum(queued_));
+  queued_.clear();
+  settled_.Clear();
+  return out;
+}
+
+void ElementBatcher::Clear() {
+  if (running_.valid()) running_.wait();
+  running_ = {};
+  queued_.clear();
+  settled_.Clear();
+}
+
 namespace {
 
 std::array<uint8_t, DigestAccumulator::kLanes * 2> LaneBytes(

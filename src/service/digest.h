@@ -30,10 +30,12 @@
 
 #include <array>
 #include <cstdint>
+#include <future>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "domain/model.h"
@@ -59,6 +61,8 @@ class DigestAccumulator {
   void Add(std::string_view collection, std::string_view key, std::string_view state_digest);
   void Remove(std::string_view collection, std::string_view key, std::string_view state_digest);
   void Clear() { lanes_.fill(0); }
+  // Adds the elements summed in `other` (lane-wise).
+  void Merge(const DigestAccumulator& other);
 
   // Lowercase hex BLAKE2b-256 of "mara-data-digest/2" followed by the lanes
   // as little-endian 16-bit words: the data digest.
@@ -75,6 +79,46 @@ class DigestAccumulator {
   void Element(std::string_view collection, std::string_view key, std::string_view state_digest,
                std::array<uint16_t, kLanes>* out) const;
   std::array<uint16_t, kLanes> lanes_{};
+};
+
+// Sums elements on a second thread while the caller goes on, so a bulk
+// write's elements are computed beside the store's own work: Add and Remove
+// queue an element, and every kBatch queued elements are summed by one
+// asynchronous task (one at a time). Settle() waits for the task, sums
+// what is still queued on the calling thread and returns the sum of
+// everything queued since the last Settle() or Clear(). Clear() waits and
+// forgets. Used from one thread.
+class ElementBatcher {
+ public:
+  static constexpr size_t kBatch = 4096;
+  ElementBatcher() = default;
+  ElementBatcher(const ElementBatcher&) = delete;
+  ElementBatcher& operator=(const ElementBatcher&) = delete;
+  ~ElementBatcher() { Clear(); }
+
+  void Add(std::string_view collection, std::string_view key, std::string_view state_digest) {
+    Queue(true, collection, key, state_digest);
+  }
+  void Remove(std::string_view collection, std::string_view key, std::string_view state_digest) {
+    Queue(false, collection, key, state_digest);
+  }
+  DigestAccumulator Settle();
+  void Clear();
+
+ private:
+  struct Op {
+    bool add = true;
+    std::string collection;
+    std::string key;
+    std::string digest;
+  };
+  void Queue(bool add, std::string_view collection, std::string_view key,
+             std::string_view state_digest);
+  static DigestAccumulator Sum(const std::vector<Op>& ops);
+
+  std::vector<Op> queued_;
+  std::future<DigestAccumulator> running_;
+  DigestAccumulator settled_;  // sums of the tasks that have finished
 };
 
 // The accumulator as stored in meta, with the DataVersion it is current at

@@ -68,6 +68,31 @@ TEST(DigestAccumulatorTest, StoredFormRoundTripsAndRefusesGarbage) {
   }
 }
 
+TEST(ElementBatcherTest, SumsWhatItQueuedAsTheAccumulatorWould) {
+  DigestAccumulator direct;
+  ElementBatcher batcher;
+  // More than two batches, removals among them, then a settle, then more.
+  for (int i = 0; i < 2 * static_cast<int>(ElementBatcher::kBatch) + 17; ++i) {
+    const std::string key = "I-" + std::to_string(i);
+    direct.Add("incidents", key, "d" + std::to_string(i));
+    batcher.Add("incidents", key, "d" + std::to_string(i));
+    if (i % 5 == 0) {
+      direct.Remove("incidents", key, "d" + std::to_string(i));
+      batcher.Remove("incidents", key, "d" + std::to_string(i));
+    }
+  }
+  DigestAccumulator summed = batcher.Settle();
+  EXPECT_EQ(summed, direct);
+  batcher.Add("parties", "P-1", "x");
+  DigestAccumulator one;
+  one.Add("parties", "P-1", "x");
+  EXPECT_EQ(batcher.Settle(), one);
+  // Cleared elements are forgotten.
+  for (size_t i = 0; i < ElementBatcher::kBatch + 1; ++i) batcher.Add("parties", "P-2", "y");
+  batcher.Clear();
+  EXPECT_EQ(batcher.Settle(), DigestAccumulator());
+}
+
 // The maintained digest against a recomputation from the records and from
 // the export read back, over a random sequence of writes through sessions,
 // on both backends.

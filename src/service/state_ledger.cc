@@ -244,6 +244,7 @@ Status LedgeredStore::StoreDigest() {
   if (!inner_.PendingDataChange()) return Status::Ok();
   MARA_RETURN_IF_ERROR(LoadDigest());
   if (digest_mode_ != DigestMode::kMaintained) return Status::Ok();
+  digest_.accumulator.Merge(elements_.Settle());
   StoredDigestState next = digest_;
   next.data_version += 1;
   return inner_.PutMeta(kDataDigestStateKey, EncodeDigestState(next));
@@ -279,6 +280,7 @@ Result<std::optional<DigestAccumulator>> LedgeredStore::PendingDigest() {
   if (!inner_.InTransaction()) return std::optional<DigestAccumulator>();
   MARA_RETURN_IF_ERROR(LoadDigest());
   if (digest_mode_ != DigestMode::kMaintained) return std::optional<DigestAccumulator>();
+  digest_.accumulator.Merge(elements_.Settle());
   return std::optional<DigestAccumulator>(digest_.accumulator);
 }
 
@@ -293,8 +295,8 @@ Result<std::optional<std::string>> LedgeredStore::PreviousDigest(std::string_vie
 void LedgeredStore::Track(std::string_view collection, std::string_view key,
                           const std::optional<std::string>& before, std::string_view after) {
   if (!before || digest_mode_ != DigestMode::kMaintained) return;
-  if (!before->empty()) digest_.accumulator.Remove(collection, key, *before);
-  if (!after.empty()) digest_.accumulator.Add(collection, key, after);
+  if (!before->empty()) elements_.Remove(collection, key, *before);
+  if (!after.empty()) elements_.Add(collection, key, after);
 }
 
 void LedgeredStore::Rollback() {
@@ -306,6 +308,7 @@ void LedgeredStore::Drop() {
   seq_.reset();
   ord_ = 0;
   digest_mode_ = DigestMode::kUnread;
+  elements_.Clear();
   digester_.Reset();
   pending_.clear();
 }

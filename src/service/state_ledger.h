@@ -272,7 +272,10 @@ class LedgeredStore final : public Store {
   StateDigester digester_;
   std::vector<StateEntry> pending_;
   DigestMode digest_mode_ = DigestMode::kUnread;
-  StoredDigestState digest_;  // when kMaintained: as read, plus this transaction's writes
+  // When kMaintained: as read, plus this transaction's settled writes; the
+  // elements of the others are being summed by `elements_`.
+  StoredDigestState digest_;
+  ElementBatcher elements_;
 };
 
 // One record whose current state the chain does not account for.
