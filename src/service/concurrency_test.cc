@@ -193,7 +193,9 @@ TEST_P(ConcurrencyTest, SixteenEditorsOneWinnerPerVersionAndNoLostUpdate) {
   for (int round = 0; round < kRounds; ++round) {
     EXPECT_EQ(winner[round].rfind(edits[round].principal + " round ", 0), 0u)
         << edits[round].principal << " / " << winner[round];
-    if (round > 0) EXPECT_EQ(edits[round].before_digest, edits[round - 1].after_digest);
+    if (round > 0) {
+      EXPECT_EQ(edits[round].before_digest, edits[round - 1].after_digest);
+    }
   }
   EXPECT_EQ(edits.back().after_digest, IncidentVersion(**final_state));
   // A save with a version that is no longer current is refused and changes nothing.
