@@ -241,6 +241,33 @@ class CliTest : public ::testing::Test {
 
 // ---- Bad input: the incidents CSV -------------------------------------------
 
+TEST_F(CliTest, DigestOfTheStoreAndOfItsExportAgree) {
+  Seed();
+  RunResult store = MaraDb({"digest"});
+  ASSERT_EQ(store.exit_code, 0) << Describe(store);
+  ASSERT_TRUE(std::regex_match(store.out, std::regex("[0-9a-f]{64}\n"))) << store.out;
+  WriteFile(Path("export.json"), baseline_);
+  RunResult file = Mara({"digest", "--bundle", Path("export.json")});
+  ASSERT_EQ(file.exit_code, 0) << Describe(file);
+  EXPECT_EQ(file.out, store.out);
+  // The assessment cites the same digest.
+  RunResult assessed = MaraDb({"assess", "--cycle", "2024", "--json"});
+  ASSERT_EQ(assessed.exit_code, 0) << Describe(assessed);
+  EXPECT_THAT(assessed.out, HasSubstr(store.out.substr(0, 64)));
+  // A change moves it; the export of the changed store follows.
+  WriteFile(Path("more.csv"), Csv({Row("I-3").Set("date", "2024-07-01").Line()}));
+  ASSERT_EQ(MaraDb({"import", Path("more.csv"), "--format", "incidents-csv"}).exit_code, 0);
+  RunResult changed = MaraDb({"digest"});
+  EXPECT_NE(changed.out, store.out);
+  WriteFile(Path("export2.json"), Export());
+  EXPECT_EQ(Mara({"digest", "--bundle", Path("export2.json")}).out, changed.out);
+  // A file that is not a bundle is named with the record at fault.
+  WriteFile(Path("bad.json"), R"({"format": "mara-bundle/1", "parties": [{"id": 1}]})");
+  RunResult bad = Mara({"digest", "--bundle", Path("bad.json")});
+  EXPECT_NE(bad.exit_code, 0);
+  ExpectOneLineNaming(bad, "bad.json", "/parties/0", "id");
+}
+
 TEST_F(CliTest, WrongColumnCount) {
   Seed();
   std::string short_row = Row("I-3").Line();

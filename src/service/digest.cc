@@ -233,9 +233,10 @@ Result<DigestAccumulator> RecomputeDigest(Store& store) {
 Result<std::string> BundleDataDigest(const std::string& path) {
   std::string bytes;
   MARA_ASSIGN_OR_RETURN(Json document, ReadBundleFile(path, &bytes));
-  MARA_ASSIGN_OR_RETURN(DecodedBundle decoded, DecodeBundle(document, /*keep_going=*/false));
+  Result<DecodedBundle> decoded = DecodeBundle(document, /*keep_going=*/false);
+  if (!decoded.ok()) return decoded.status().WithPrefix(path);
   DigestAccumulator acc;
-  AccumulateBundle(decoded.bundle, &acc);
+  AccumulateBundle(decoded->bundle, &acc);
   return acc.Hex();
 }
 
