@@ -15,8 +15,8 @@ packages=(
   chromium poppler-utils
   clang libclang-rt-14-dev
 )
-# The browser application's build and tests need Node.js 20 or later with
-# npm; install Debian's when the machine has none.
+# The browser application's build and tests need Node.js 18 or later with
+# npm (Debian 12's nodejs and npm); install Debian's when the machine has none.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi

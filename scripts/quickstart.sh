@@ -48,7 +48,7 @@ mkdir -p "$demo_dir"
 main_job
 printf '\nDone. The demo database is %s; try: %s --db %s stats --json\n' "$db" "$mara" "$db"
 
-# The build compiles ui/dist into mara when node (>= 20) and npm are there
+# The build compiles ui/dist into mara when node (>= 18) and npm are there
 # (CMakeLists.txt, cmake/embed_ui.cmake).
 if grep -q '"/index.html"' "$build/generated/ui_assets.cc" 2>/dev/null; then
   cat <<EOF
@@ -68,7 +68,7 @@ else
   cat <<EOF
 
 This mara was built without the browser application: the build needs Node.js
-20 or later and npm (found: node $(node --version 2>/dev/null || echo none), npm $(npm --version 2>/dev/null || echo none)).
+18 or later and npm (found: node $(node --version 2>/dev/null || echo none), npm $(npm --version 2>/dev/null || echo none)).
 Install them, run 'bash scripts/build.sh mara' again, then
 '$mara --db $db serve' and open http://127.0.0.1:8080/ (docs/ui.md).
 The API under /api/v1 works without it.

@@ -8,7 +8,9 @@
 # makes its own store and server on loopback.
 # `--screenshots` rewrites docs/screenshots/*.png (otherwise they go to a
 # temporary directory). `--prepare` only builds; `--no-prepare` only runs
-# the tests on the binary already built. Needs node (>= 20), npm and chromium.
+# the tests on the binary already built. Needs node (>= 18), npm and chromium.
+# The test files run one at a time (ui/tests/run.mjs); MARA_UI_TEST_TIMEOUT
+# limits each file, in milliseconds (default 600000).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 prepare=1
@@ -48,4 +50,4 @@ cd "$root/ui"
 
 echo "==> browser tests (ui/tests) against $build_dir/mara"
 export MARA_BIN="$build_dir/mara"
-node --test --test-concurrency=1 --test-timeout=180000 tests/
+node tests/run.mjs

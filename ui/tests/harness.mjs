@@ -77,7 +77,7 @@ async function waitForUrl(child) {
 // index.html and one of its hashed assets come from the copy built into
 // `mara`, with the cache rules of docs/api.md ("The browser application").
 export async function checkEmbeddedApplication(base, log) {
-  const hint = 'build mara with node (>= 20) and npm installed, e.g. bash scripts/build.sh mara';
+  const hint = 'build mara with node (>= 18) and npm installed, e.g. bash scripts/build.sh mara';
   const probe = await fetch(`${base}/`);
   const type = probe.headers.get('content-type') ?? '';
   if (!probe.ok || !type.includes('text/html')) {
