@@ -147,12 +147,8 @@ std::optional<DigestAccumulator> DigestAccumulator::Decode(std::string_view text
 }
 
 std::string EncodeDigestState(const StoredDigestState& state) {
-  std::string out = std::string(kStateFormat) + " " + std::to_string(state.data_version) + " " +
-                    state.accumulator.Encode();
-  if (!state.withdrawn_incidents.empty()) {
-    out += " " + Json(state.withdrawn_incidents).dump();
-  }
-  return out;
+  return std::string(kStateFormat) + " " + std::to_string(state.data_version) + " " +
+         state.accumulator.Encode();
 }
 
 std::optional<StoredDigestState> DecodeDigestState(std::string_view text) {
@@ -165,18 +161,9 @@ std::optional<StoredDigestState> DecodeDigestState(std::string_view text) {
   auto [end, ec] =
       std::from_chars(version.data(), version.data() + version.size(), out.data_version);
   if (ec != std::errc() || end != version.data() + version.size()) return std::nullopt;
-  const size_t c = text.find(' ', b + 1);
-  std::optional<DigestAccumulator> acc = DigestAccumulator::Decode(text.substr(b + 1, c - b - 1));
+  std::optional<DigestAccumulator> acc = DigestAccumulator::Decode(text.substr(b + 1));
   if (!acc) return std::nullopt;
   out.accumulator = *acc;
-  if (c != std::string_view::npos) {
-    Json ids = Json::parse(text.substr(c + 1), nullptr, /*allow_exceptions=*/false);
-    if (!ids.is_array() || ids.empty()) return std::nullopt;
-    for (const Json& id : ids) {
-      if (!id.is_string()) return std::nullopt;
-      out.withdrawn_incidents.insert(id.get<std::string>());
-    }
-  }
   return out;
 }
 
@@ -215,9 +202,7 @@ Result<StoredDigestState> RecomputeDigestState(Store& store) {
   MARA_ASSIGN_OR_RETURN(Bundle registry, store.LoadRegistry());
   AccumulateRegistry(registry, &out.accumulator);
   MARA_RETURN_IF_ERROR(store.ScanIncidents([&out](const Incident& v) {
-    if (v.consent == Consent::kWithdrawn) {
-      out.withdrawn_incidents.insert(v.id);
-    } else {
+    if (v.consent != Consent::kWithdrawn) {
       out.accumulator.Add("incidents", StateKey(v), StateDigest(v));
     }
     return Status::Ok();

@@ -32,7 +32,6 @@
 #include <cstdint>
 #include <future>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,8 +43,7 @@ namespace mara {
 
 class Store;
 
-// The meta key of the accumulator: "2 <data version> <base64 lanes>", then,
-// when there are any, " " and the JSON array of withdrawn incidents' ids.
+// The meta key of the accumulator: "2 <data version> <base64 lanes>".
 inline constexpr std::string_view kDataDigestStateKey = "data_digest_state";
 
 // A lattice multiset hash (LtHash with 1,024 lanes of 16 bits). An
@@ -121,13 +119,10 @@ class ElementBatcher {
   DigestAccumulator settled_;  // sums of the tasks that have finished
 };
 
-// The accumulator as stored in meta, with the DataVersion it is current at
-// and the ids of the incidents it leaves out as withdrawn (so a write that
-// replaces one knows it had no element).
+// The accumulator as stored in meta, with the DataVersion it is current at.
 struct StoredDigestState {
   int64_t data_version = 0;
   DigestAccumulator accumulator;
-  std::set<std::string> withdrawn_incidents;
 };
 std::string EncodeDigestState(const StoredDigestState& state);
 // nullopt for an absent or unreadable entry (it is then recomputed).

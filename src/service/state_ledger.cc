@@ -342,24 +342,29 @@ Result<std::pair<std::string, uint64_t>> LedgeredStore::TakeStateDigest() {
 }
 
 Result<PutOutcome> LedgeredStore::PutIncident(const Incident& v, int64_t import_id) {
+  return PutIncidentReplacing(v, import_id, nullptr);
+}
+
+Result<PutOutcome> LedgeredStore::PutIncidentReplacing(const Incident& v, int64_t import_id,
+                                                       std::optional<Incident>* replaced) {
   MARA_RETURN_IF_ERROR(LoadDigest());
-  MARA_ASSIGN_OR_RETURN(PutOutcome outcome, inner_.PutIncident(v, import_id));
+  const bool track = digest_mode_ == DigestMode::kMaintained;
+  std::optional<Incident> old;
+  MARA_ASSIGN_OR_RETURN(
+      PutOutcome outcome,
+      inner_.PutIncidentReplacing(v, import_id, track || replaced != nullptr ? &old : nullptr));
   if (outcome == PutOutcome::kDuplicateInImport) return outcome;
   std::string digest = StateDigest(v);
-  if (digest_mode_ == DigestMode::kMaintained) {
-    // An inserted incident had no element, nor had a withdrawn one; an
-    // updated one's is the ledger's latest entry, which this write has not
-    // appended to yet.
-    std::set<std::string>& withdrawn = digest_.withdrawn_incidents;
+  if (track) {
+    // An inserted incident had no element, nor had a withdrawn one.
     std::optional<std::string> before("");
-    if (outcome == PutOutcome::kUpdated && !withdrawn.erase(v.id)) {
-      MARA_ASSIGN_OR_RETURN(before, PreviousDigest("incidents", v.id));
+    if (outcome == PutOutcome::kUpdated && old && old->consent != Consent::kWithdrawn) {
+      before = StateDigest(*old);
     }
-    const bool gone = v.consent == Consent::kWithdrawn;
-    if (gone) withdrawn.insert(v.id);
-    Track("incidents", v.id, before, gone ? std::string() : digest);
+    Track("incidents", v.id, before, v.consent == Consent::kWithdrawn ? std::string() : digest);
   }
   MARA_RETURN_IF_ERROR(Note("incidents", v.id, std::move(digest)));
+  if (replaced != nullptr) *replaced = std::move(old);
   return outcome;
 }
 

@@ -37,12 +37,12 @@
 //   without its audit record.
 // - Keeps the data digest's accumulator (service/digest.h) current: each
 //   write of an exported record subtracts the record's previous element
-//   (its latest ledger entry; none for an incident the store reports as
-//   inserted) and adds the new one, and Commit() stores the accumulator in
-//   meta under the DataVersion the commit produces. When the stored
-//   accumulator is stale at the transaction's first write (a store written
-//   around the service layer) it is left alone, and DataDigest() recomputes
-//   it; a store with no records and no accumulator starts from zero.
+//   (for an incident, the one the store replaced, none when it inserted
+//   it; for other records their latest ledger entry) and adds the new one, and Commit() stores the
+//   accumulator in meta under the DataVersion the commit produces. When the stored accumulator is
+//   stale at the transaction's first write (a store written around the service layer) it is left
+//   alone, and DataDigest() recomputes it; a store with no records and no accumulator starts from
+//   zero.
 // - Not thread-safe: one per Session, used from the session's thread.
 #ifndef MARA_SERVICE_STATE_LEDGER_H_
 #define MARA_SERVICE_STATE_LEDGER_H_
@@ -168,6 +168,8 @@ class LedgeredStore final : public Store {
   Status Put(const Engagement& v) override { return Ledgered(v, "engagements"); }
   Status Put(const Petition& v) override { return Ledgered(v, "petitions"); }
   Result<PutOutcome> PutIncident(const Incident& v, int64_t import_id) override;
+  Result<PutOutcome> PutIncidentReplacing(const Incident& v, int64_t import_id,
+                                          std::optional<Incident>* replaced) override;
   Status DeleteDecision(std::string_view party, int cycle) override;
   Result<Bundle> LoadRegistry() override { return inner_.LoadRegistry(); }
   Result<std::optional<Incident>> GetIncident(std::string_view id) override {

@@ -85,6 +85,11 @@ class Store {
   // outside an import) so that a duplicate id within one import is seen
   // without holding every id in memory.
   virtual Result<PutOutcome> PutIncident(const Incident& v, int64_t import_id) = 0;
+  // As PutIncident, and when the outcome is kUpdated, *replaced is the
+  // incident as it was before this write (read only on that path, so an
+  // insert costs nothing more).
+  virtual Result<PutOutcome> PutIncidentReplacing(const Incident& v, int64_t import_id,
+                                                  std::optional<Incident>* replaced) = 0;
 
   virtual Status DeleteDecision(std::string_view party, int cycle) = 0;
 
@@ -154,7 +159,8 @@ class Store {
   virtual Status ScanStateEntries(const std::function<Status(const StateEntry&)>& fn) = 0;
   // The digest of the ledger's latest entry for (collection, id) ("" when
   // that entry is a deletion); nullopt when the ledger has none. Sees the
-  // open transaction's appended entries.
+  // open transaction's appended entries. Any collection but "incidents",
+  // whose entries are not indexed (kInvalidArgument).
   virtual Result<std::optional<std::string>> LatestStateDigest(std::string_view collection,
                                                                std::string_view id) = 0;
   // True inside a transaction whose Commit() will bump DataVersion (it has

@@ -520,6 +520,44 @@ TEST_P(StoreTest, ImportZeroAlwaysUpdates) {
   EXPECT_EQ((*store().GetIncident("I-1"))->status, IncidentStatus::kUnderVerification);
 }
 
+TEST_P(StoreTest, PutIncidentReplacingHandsBackTheReplacedIncident) {
+  ASSERT_TRUE(store().Begin().ok());
+  Incident v = MakeIncident("I-1");
+  v.narrative = "first account";
+  std::optional<Incident> replaced;
+  EXPECT_EQ(*store().PutIncidentReplacing(v, 0, &replaced), PutOutcome::kInserted);
+  EXPECT_FALSE(replaced.has_value());
+  Incident edited = v;
+  edited.status = IncidentStatus::kNotVerified;
+  edited.narrative = "second account";
+  // Within the transaction that inserted it, and after a commit.
+  EXPECT_EQ(*store().PutIncidentReplacing(edited, 0, &replaced), PutOutcome::kUpdated);
+  ASSERT_TRUE(replaced.has_value());
+  EXPECT_EQ(replaced->status, v.status);
+  EXPECT_EQ(replaced->narrative, v.narrative);
+  ASSERT_TRUE(store().Commit().ok());
+  ASSERT_TRUE(store().Begin().ok());
+  Incident third = edited;
+  third.victims.girls = 4;
+  EXPECT_EQ(*store().PutIncidentReplacing(third, 0, &replaced), PutOutcome::kUpdated);
+  ASSERT_TRUE(replaced.has_value());
+  EXPECT_EQ(replaced->status, IncidentStatus::kNotVerified);
+  EXPECT_EQ(replaced->narrative, edited.narrative);
+  EXPECT_EQ(replaced->victims.girls, edited.victims.girls);
+  ASSERT_TRUE(store().Commit().ok());
+  // The update itself wrote what it was given.
+  auto stored = store().GetIncident("I-1");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->victims.girls, 4);
+  EXPECT_EQ((*stored)->narrative, third.narrative);
+  // The ledger's index serves registry records only.
+  EXPECT_EQ(store().LatestStateDigest("incidents", "I-1").status().code(),
+            StatusCode::kInvalidArgument);
+  auto none = store().LatestStateDigest("parties", "P-NONE");
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE(none->has_value());
+}
+
 TEST_P(StoreTest, RollbackLeavesTheStoreExactlyAsBefore) {
   Registry r;
   ASSERT_TRUE(store().Begin().ok());

@@ -143,7 +143,11 @@ class PostgresStore final : public Store {
   Status Put(const Statement& v) override;
   Status Put(const Engagement& v) override;
   Status Put(const Petition& v) override;
-  Result<PutOutcome> PutIncident(const Incident& v, int64_t import_id) override;
+  Result<PutOutcome> PutIncident(const Incident& v, int64_t import_id) override {
+    return PutIncidentReplacing(v, import_id, nullptr);
+  }
+  Result<PutOutcome> PutIncidentReplacing(const Incident& v, int64_t import_id,
+                                          std::optional<Incident>* replaced) override;
 
   Status DeleteDecision(std::string_view party, int cycle) override;
 
@@ -660,7 +664,8 @@ Status PostgresStore::AppendCopyLine(const Incident& v, int64_t import_id,
   return conn_->CopyRow(copy_line_);
 }
 
-Result<PutOutcome> PostgresStore::PutIncident(const Incident& v, int64_t import_id) {
+Result<PutOutcome> PostgresStore::PutIncidentReplacing(const Incident& v, int64_t import_id,
+                                                       std::optional<Incident>* replaced) {
   MARA_RETURN_IF_ERROR(RequireTransaction("PutIncident"));
   MARA_ASSIGN_OR_RETURN(std::string narrative, SealNarrative(v));
   MARA_ASSIGN_OR_RETURN(stored_location_, sealer_.SealLocation(v));
@@ -681,6 +686,12 @@ Result<PutOutcome> PostgresStore::PutIncident(const Incident& v, int64_t import_
   params_.Add(PrincipalOf(import_id));
   MARA_ASSIGN_OR_RETURN(Rows inserted, Write("insert_incident", kInsertIncident));
   if (inserted.Affected() > 0) return PutOutcome::kInserted;
+  if (replaced != nullptr) {
+    MARA_ASSIGN_OR_RETURN(*replaced, GetIncident(v.id));
+    // The read used the shared parameters: the update's are set again.
+    AddIncidentParams(v, import_id, narrative);
+    params_.Add(PrincipalOf(import_id));
+  }
   MARA_ASSIGN_OR_RETURN(Rows updated, Write("update_incident", kUpdateIncident));
   if (updated.Affected() > 0) return PutOutcome::kUpdated;
   return PutOutcome::kDuplicateInImport;
@@ -1334,12 +1345,18 @@ Status PostgresStore::AppendStateEntries(std::span<const StateEntry> entries) {
 
 Result<std::optional<std::string>> PostgresStore::LatestStateDigest(std::string_view collection,
                                                                     std::string_view id) {
+  if (collection == "incidents") {
+    return Status::InvalidArgument(Where() + ": the state ledger is not indexed for incidents");
+  }
   params_.Clear();
   params_.Add(collection);
   params_.Add(id);
+  // The literal term lets the partial index audit_state_record serve a
+  // generic plan too.
   MARA_ASSIGN_OR_RETURN(Rows rows, Read("latest_state_digest",
                                         "SELECT digest FROM audit_state WHERE collection = $1 "
-                                        "AND id = $2 ORDER BY seq DESC, ord DESC LIMIT 1"));
+                                        "AND id = $2 AND collection <> 'incidents' "
+                                        "ORDER BY seq DESC, ord DESC LIMIT 1"));
   if (rows.size() == 0) return std::optional<std::string>();
   return std::optional<std::string>(std::string(rows.Text(0, 0)));
 }

@@ -400,8 +400,13 @@ Status ScanStateEntries(Db& db, const std::function<Status(const StateEntry&)>& 
 
 Result<std::optional<std::string>> LatestStateDigest(Db& db, std::string_view collection,
                                                      std::string_view id) {
+  if (collection == "incidents") {
+    return Status::InvalidArgument("the state ledger is not indexed for incidents");
+  }
+  // The literal term lets the partial index audit_state_record serve.
   MARA_ASSIGN_OR_RETURN(StmtRef stmt, db.Prepare("SELECT digest FROM audit_state "
                                                  "WHERE collection = ?1 AND id = ?2 "
+                                                 "AND collection <> 'incidents' "
                                                  "ORDER BY seq DESC, ord DESC LIMIT 1"));
   stmt->BindText(1, collection);
   stmt->BindText(2, id);

@@ -146,7 +146,11 @@ class SqliteStore final : public Store {
   Status Put(const Statement& v) override;
   Status Put(const Engagement& v) override;
   Status Put(const Petition& v) override;
-  Result<PutOutcome> PutIncident(const Incident& v, int64_t import_id) override;
+  Result<PutOutcome> PutIncident(const Incident& v, int64_t import_id) override {
+    return PutIncidentReplacing(v, import_id, nullptr);
+  }
+  Result<PutOutcome> PutIncidentReplacing(const Incident& v, int64_t import_id,
+                                          std::optional<Incident>* replaced) override;
 
   Status DeleteDecision(std::string_view party, int cycle) override;
 
@@ -642,7 +646,8 @@ void SqliteStore::BindIncident(Stmt& stmt, const Incident& v, int64_t import_id)
                         : std::string_view());
 }
 
-Result<PutOutcome> SqliteStore::PutIncident(const Incident& v, int64_t import_id) {
+Result<PutOutcome> SqliteStore::PutIncidentReplacing(const Incident& v, int64_t import_id,
+                                                     std::optional<Incident>* replaced) {
   MARA_RETURN_IF_ERROR(RequireTransaction("PutIncident"));
   if (!insert_incident_) {
     MARA_ASSIGN_OR_RETURN(insert_incident_, db_->PrepareUncached(kInsertIncident));
@@ -663,6 +668,9 @@ Result<PutOutcome> SqliteStore::PutIncident(const Incident& v, int64_t import_id
     dirty_ = true;
     MARA_RETURN_IF_ERROR(StageFacts(v));
     return PutOutcome::kInserted;
+  }
+  if (replaced != nullptr) {
+    MARA_ASSIGN_OR_RETURN(*replaced, GetIncident(v.id));
   }
   {
     StmtRef stmt(update_incident_.get());
