@@ -12,13 +12,13 @@ packages=(
   libsodium-dev libspdlog-dev libfmt-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev libboost1.81-dev
   clang-format time ccache
+  # The Debian package (cmake/package.cmake, scripts/package-test.sh): help2man
+  # writes the man page, cpack needs dpkg-dev (dpkg-shlibdeps) and file, and
+  # its test reads the page with man-db.
   help2man dpkg-dev file man-db
   chromium poppler-utils
   clang libclang-rt-14-dev
 )
-# help2man writes the man page; dpkg-dev (dpkg-shlibdeps) and file are what
-# cpack needs for the Debian package, man-db what its test reads the page with
-# (cmake/package.cmake, scripts/package-test.sh).
 # The browser application's build and tests need Node.js 20 or later with
 # npm; install Debian's when the machine has none.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
