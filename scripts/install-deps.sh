@@ -12,6 +12,10 @@ packages=(
   libsodium-dev libspdlog-dev libfmt-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev libboost1.81-dev
   clang-format time ccache
+  # The Debian package (cmake/package.cmake, scripts/package-test.sh): help2man
+  # writes the man page, cpack needs dpkg-dev (dpkg-shlibdeps) and file, and
+  # its test reads the page with man-db.
+  help2man dpkg-dev file man-db
   chromium poppler-utils
   clang libclang-rt-14-dev
 )

@@ -3,6 +3,47 @@
 # Mara (the browser application included), then runs the main job on the
 # fictional demo data in a fresh database (demo/mara.db, recreated on every
 # run), and ends by saying how to open the browser application on it.
+#
+# Sourced (`source scripts/quickstart.sh`), it only defines main_job, which
+# scripts/package-test.sh runs with the installed mara.
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# The main job: what a listing office does with a season's data. Each step
+# is an ordinary `mara` command, so this function doubles as a worked example.
+#   main_job MARA DB DATA OUT_DIR
+# runs the mara at MARA on the database DB (which must not exist yet),
+# importing the bundle DATA, and writes the report into OUT_DIR.
+main_job() {
+  local mara="$1" db="$2" data="$3" out="$4"
+
+  step "mara init"
+  "$mara" --db "$db" init
+
+  step "mara import $data"
+  "$mara" --db "$db" import "$data"
+
+  step "mara stats"
+  "$mara" --db "$db" stats
+
+  step "mara assess --cycle 2025 (the annex)"
+  "$mara" --db "$db" assess --cycle 2025
+
+  step "mara case --party P-TDF --cycle 2025 (a statement of case)"
+  "$mara" --db "$db" case --party P-TDF --cycle 2025
+
+  step "mara report --cycle 2025 --format html (the public edition, signed)"
+  "$mara" --db "$db" report --cycle 2025 --format html --out "$out/report-2025.html"
+  "$mara" --db "$db" verify-report "$out/report-2025.html"
+
+  step "mara audit verify (every change above is in the signed chain)"
+  "$mara" --db "$db" audit verify
+}
+
+if [ "${BASH_SOURCE[0]}" != "$0" ]; then
+  return 0
+fi
+
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -15,37 +56,9 @@ mara="$build/mara"
 demo_dir="$root/demo"
 db="$demo_dir/mara.db"
 
-step() { printf '\n==> %s\n' "$*"; }
-
-# The main job: what a listing office does with a season's data. Each step
-# is an ordinary `mara` command, so this function doubles as a worked example.
-main_job() {
-  step "mara init"
-  "$mara" --db "$db" init
-
-  step "mara import examples/demo.json"
-  "$mara" --db "$db" import examples/demo.json
-
-  step "mara stats"
-  "$mara" --db "$db" stats
-
-  step "mara assess --cycle 2025 (the annex)"
-  "$mara" --db "$db" assess --cycle 2025
-
-  step "mara case --party P-TDF --cycle 2025 (a statement of case)"
-  "$mara" --db "$db" case --party P-TDF --cycle 2025
-
-  step "mara report --cycle 2025 --format html (the public edition, signed)"
-  "$mara" --db "$db" report --cycle 2025 --format html --out "$demo_dir/report-2025.html"
-  "$mara" --db "$db" verify-report "$demo_dir/report-2025.html"
-
-  step "mara audit verify (every change above is in the signed chain)"
-  "$mara" --db "$db" audit verify
-}
-
 rm -rf "$demo_dir"
 mkdir -p "$demo_dir"
-main_job
+main_job "$mara" "$db" examples/demo.json "$demo_dir"
 printf '\nDone. The demo database is %s; try: %s --db %s stats --json\n' "$db" "$mara" "$db"
 
 # The build compiles ui/dist into mara when node (>= 18) and npm are there

@@ -6,6 +6,10 @@
 #                 test, with the format check running beside it;
 #   build-asan    the sanitized tree (clang, ASan + UBSan + fuzzer coverage,
 #                 build-asan/): every test again and the libFuzzer targets;
+#   package       the Debian package from the plain tree (cpack), installed
+#                 with dpkg, the main job run with the installed mara, its man
+#                 page and systemd unit checked, then removed again
+#                 (scripts/package-test.sh; needs root);
 #   ctest         every test of the plain tree, with a throwaway PostgreSQL
 #                 cluster (scripts/pg-cluster.sh);
 #   ui+fuzz       the browser tests in Chromium (scripts/ui-test.sh) beside
@@ -145,6 +149,7 @@ start_job format-check format_check
 stage build bash scripts/build.sh
 stage build-asan bash scripts/sanitize.sh build
 join_job format-check
+stage package bash scripts/package-test.sh
 
 current_stage=postgresql
 echo "==> PostgreSQL cluster for the tests (scripts/pg-cluster.sh)"
