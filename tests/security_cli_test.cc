@@ -298,7 +298,8 @@ TEST_F(SecurityCliTest, ADissolvedPartyLeavesTheAnnexAfterCleanCycles) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("Status none"));
   EXPECT_THAT(r.out, HasSubstr("Dissolved on 2023-12-01 (source: UCDP actor list 23.1"));
-  EXPECT_THAT(r.out, HasSubstr("delisting.dissolved_clean_cycles"));
+  EXPECT_THAT(r.out, HasSubstr("is recorded as dissolved and has had enough clean cycles"));
+  EXPECT_THAT(r.out, HasSubstr("[x] The party is recorded as dissolved; 2 clean cycles"));
 
   r = Mara({"party", "dissolve", "--party", "P-1", "--clear"});
   ASSERT_EQ(r.code, 0) << r.err;

@@ -211,7 +211,8 @@ Response Dossier(Request& req, Session& session, const PolicySet& policies) {
                     {"rule", statement.assessment.rule},
                     {"criteria_met", std::move(met)},
                     {"criteria_missed", std::move(missed)},
-                    {"criteria", std::move(criteria)}};
+                    {"criteria", std::move(criteria)},
+                    {"explanation", ExplanationToJson(statement.explanation)}};
 
   Json commitments = Json::array();
   for (const Commitment& c : registry.commitments) {

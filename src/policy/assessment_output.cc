@@ -296,4 +296,16 @@ std::string AssessmentToText(const Assessment& a) {
   return out;
 }
 
+nlohmann::ordered_json ExplanationToJson(const Explanation& e) {
+  nlohmann::ordered_json criteria = nlohmann::ordered_json::array();
+  for (const ExplainedCriterion& c : e.criteria) {
+    criteria.push_back(
+        {{"rule", c.rule}, {"evidence", c.evidence}, {"met", c.met}, {"sentence", c.sentence}});
+  }
+  return {{"summary", e.summary},
+          {"combination", e.combination},
+          {"criteria", std::move(criteria)},
+          {"would_change", e.would_change}};
+}
+
 }  // namespace mara

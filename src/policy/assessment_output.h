@@ -14,6 +14,7 @@
 
 #include "common/json_writer.h"
 #include "policy/engine.h"
+#include "policy/explain.h"
 
 namespace mara {
 
@@ -26,6 +27,9 @@ nlohmann::ordered_json ParamValueToJson(const ParamValue& value);
 nlohmann::ordered_json CriterionToJson(const Criterion& c);
 nlohmann::ordered_json PartyAssessmentToJson(const PartyAssessment& p);
 nlohmann::ordered_json AssessmentToJson(const Assessment& a);
+// {"summary", "combination", "criteria": [{"rule", "evidence", "met",
+// "sentence"}], "would_change": [...]} (policy/explain.h).
+nlohmann::ordered_json ExplanationToJson(const Explanation& e);
 
 // The text form: one line per party with status, change and evidence, then
 // the audit and the sensitivity summaries.

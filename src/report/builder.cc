@@ -566,6 +566,7 @@ Status Builder::Finish(const Assessor& assessor, const Assessment& assessment) {
     CaseSummary sum;
     sum.party = line_of(s.assessment);
     sum.criteria = s.assessment.criteria;
+    sum.explanation = s.explanation;
     std::map<std::string, Source> cited;
     for (const CaseIncident& ci : s.incidents) {
       if (!IncludesConsent(edition, ci.incident.consent)) continue;

@@ -118,14 +118,20 @@ Table PartyTable(const std::vector<PartyLine>& parties) {
   return t;
 }
 
-Table CriteriaTable(const std::vector<Criterion>& criteria) {
-  Table t = MakeTable({"Criterion", "Evidence", "Threshold", "Observed", "Met"},
-                      {false, false, true, true, false});
-  for (const Criterion& c : criteria) {
-    t.rows.push_back({c.rule, c.evidence, ParamValueToString(c.threshold),
-                      ParamValueToString(c.observed), c.met ? "yes" : "no"});
+// The status in sentences (policy/explain.h): why, each criterion, how
+// they combine, what would change it.
+void AddExplanation(const Explanation& e, Section* sec) {
+  sec->blocks.push_back(Paragraph(e.summary));
+  Table t = MakeTable({"Criterion", "Met"}, {false, false});
+  for (const ExplainedCriterion& c : e.criteria)
+    t.rows.push_back({c.sentence, c.met ? "yes" : "no"});
+  sec->blocks.push_back(TableBlock(std::move(t)));
+  sec->blocks.push_back(Paragraph(e.combination));
+  if (!e.would_change.empty()) {
+    std::string text = "What would change it:";
+    for (const std::string& w : e.would_change) text += " " + w;
+    sec->blocks.push_back(Paragraph(text));
   }
-  return t;
 }
 
 Table CommitmentTable(const std::vector<Commitment>& commitments) {
@@ -167,7 +173,7 @@ void AddCase(const StatementOfCase& s, const Report& r, Section* sec) {
                                                  : std::string("(date unknown)"),
                          s.party.dissolved->source)));
   }
-  sec->blocks.push_back(TableBlock(CriteriaTable(a.criteria)));
+  AddExplanation(s.explanation, sec);
   Table inc = MakeTable({"Incident", "Date", "Location", "Violations", "Victims", "Standard",
                          "Evidence", "Sources", "Narrative"},
                         {false, false, false, false, true, false, false, false, false});
@@ -227,7 +233,7 @@ void AddCaseSummary(const CaseSummary& s, const Report& r, Section* sec) {
       Words(ToString(s.party.kind)), s.party.situation, Words(ToString(s.party.status)),
       Words(ToString(s.party.previous_status)), r.cycle, Thousands(s.counted_incidents),
       Thousands(s.listing_evidence))));
-  sec->blocks.push_back(TableBlock(CriteriaTable(s.criteria)));
+  AddExplanation(s.explanation, sec);
   std::string violations;
   for (size_t i = 0; i < s.by_violation.size(); ++i) {
     if (s.by_violation[i] == 0) continue;

@@ -286,6 +286,7 @@ OJson ReportToJson(const Report& r) {
       }
       cases.push_back({{"party", PartyJson(s.party)},
                        {"criteria", std::move(criteria)},
+                       {"explanation", ExplanationToJson(s.explanation)},
                        {"counted_incidents", s.counted_incidents},
                        {"listing_evidence_incidents", s.listing_evidence},
                        {"by_violation", EnumCounts<Violation>(s.by_violation)},

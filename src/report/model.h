@@ -18,6 +18,7 @@
 #include "domain/enums.h"
 #include "domain/model.h"
 #include "policy/engine.h"
+#include "policy/explain.h"
 #include "report/edition.h"
 #include "service/audit.h"
 #include "service/case.h"
@@ -143,6 +144,7 @@ struct EngagementLine {
 struct CaseSummary {
   PartyLine party;
   std::vector<Criterion> criteria;
+  Explanation explanation;  // the status in sentences (policy/explain.h)
   int64_t counted_incidents = 0;
   int64_t listing_evidence = 0;
   std::array<int64_t, EnumCount<Violation>()> by_violation{};

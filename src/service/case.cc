@@ -103,6 +103,7 @@ StatementOfCase StatementOfCaseFrom(const Bundle& registry, const Policy& policy
     s.assessment.parent = party.parent;
     s.assessment.splinter_of = party.splinter_of;
   }
+  s.explanation = Explain(s.assessment, policy, cycle);
   for (const Finding& f : OfParty(registry.findings, party.id)) {
     if (f.cycle <= cycle) s.findings.push_back(f);
   }
@@ -231,6 +232,7 @@ OJson StatementOfCaseToJson(const StatementOfCase& s, bool public_edition) {
   OJson party_json = PartyAssessmentToJson(s.assessment);
   j["evidence"] = party_json["evidence"];
   j["criteria"] = party_json["criteria"];
+  j["explanation"] = ExplanationToJson(s.explanation);
   j["history"] = party_json["history"];
   OJson incidents = OJson::array();
   int64_t withheld = 0;
@@ -291,12 +293,16 @@ std::string StatementOfCaseToText(const StatementOfCase& s, bool public_edition)
                      ToString(a.recommended_status), ToString(a.previous_status),
                      a.decided ? ", decided" : "", a.override ? ", override" : "",
                      a.persistent ? ", persistent perpetrator" : "");
-  out += fmt::format("Policy {} {} ({})\n\nCriteria:\n", s.policy_name, s.policy_version,
-                     s.policy_digest.substr(0, 16));
-  for (const Criterion& c : a.criteria) {
-    out += fmt::format("  [{}] {:<32} {:<14} threshold {:<22} observed {}\n", c.met ? "x" : " ",
-                       c.rule, c.evidence, ParamValueToString(c.threshold),
-                       ParamValueToString(c.observed));
+  out += fmt::format("Policy {} {} ({})\n\nWhy: {}\n\nCriteria ([x] met, [ ] not met):\n",
+                     s.policy_name, s.policy_version, s.policy_digest.substr(0, 16),
+                     s.explanation.summary);
+  for (const ExplainedCriterion& c : s.explanation.criteria) {
+    out += fmt::format("  [{}] {}\n", c.met ? "x" : " ", c.sentence);
+  }
+  out += "\n" + s.explanation.combination + "\n";
+  if (!s.explanation.would_change.empty()) {
+    out += "\nWhat would change it:\n";
+    for (const std::string& w : s.explanation.would_change) out += "  - " + w + "\n";
   }
   out += fmt::format("\nCounted incidents in {} ({}):\n", s.cycle, s.incidents.size());
   for (const CaseIncident& c : s.incidents) {

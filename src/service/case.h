@@ -35,6 +35,7 @@
 #include "common/status.h"
 #include "domain/model.h"
 #include "policy/engine.h"
+#include "policy/explain.h"
 #include "policy/policy.h"
 
 namespace mara {
@@ -58,6 +59,7 @@ struct StatementOfCase {
   std::optional<Party> splinter_origin;  // the party it split from
   std::optional<Party> parent;
   PartyAssessment assessment;           // criteria, evidence and status history
+  Explanation explanation;              // the status in sentences (policy/explain.h)
   std::vector<CaseIncident> incidents;  // by date, then id
   std::vector<Finding> findings;        // about the party, cycles up to Y
   std::vector<Commitment> commitments;

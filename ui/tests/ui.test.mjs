@@ -326,6 +326,21 @@ test('screenshots of every main page at 1280 and 390 px, and the pages fit the n
   }
 });
 
+test('a dossier explains the status in sentences, not policy keys', { timeout: 60_000 }, async () => {
+  const page = await openPage(stack, watch, 'explanation', 1280);
+  await login(page, stack, 'chief');
+  await page.goto(`${stack.base}/parties/P-NLF?cycle=${CYCLE}`);
+  await page.getByRole('heading', { level: 1, name: 'Northern Liberation Front' }).waitFor();
+  const why = page.locator('.explanation .why');
+  await why.waitFor();
+  assert.match(await why.textContent(), /by rule [1-5]|a decision recorded/);
+  const text = await page.locator('.explanation').textContent();
+  assert.match(text, /How the criteria combine/);
+  assert.doesNotMatch(text, /\b(pattern|findings|delisting|listing|notice|persistent)\.[a-z_]+/);
+  assert.ok(await page.getByRole('heading', { level: 3, name: /Criteria met/ }).isVisible());
+  await page.context().close();
+});
+
 test('no console error, uncaught exception or CSP violation on any page', () => {
   assert.deepEqual(watch.problems, []);
 });

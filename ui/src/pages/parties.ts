@@ -52,7 +52,7 @@ interface Dossier {
   lineage?: Array<{ relation: string; id?: string; name?: string }>;
   history: Array<{ cycle: number; recommended?: string; recommended_status?: string; decided?: boolean | string; status: string }>;
   incidents: { counted: number; by_cycle: Array<{ cycle: number; count: number }> };
-  case?: { status?: string; criteria?: Criterion[]; [k: string]: unknown } | null;
+  case?: { status?: string; criteria?: Criterion[]; explanation?: Explanation; [k: string]: unknown } | null;
   commitments: Array<{ id: string; kind: string; signed?: string; measures?: Array<{ id: string; text: string; due?: string; status: string }> }>;
   designations: Array<{ authority: string; program?: string; kind: string; listed_on?: string; ended_on?: string | null }>;
   engagements: Array<{ date: string; kind: string; note?: string }>;
@@ -64,6 +64,35 @@ interface Criterion {
   observed: unknown;
   met: boolean;
   evidence: string;
+}
+
+// The engine's explanation, in the sentences the server writes (the same
+// as `mara case` and the reports).
+interface Explanation {
+  summary: string;
+  combination: string;
+  criteria: Array<{ rule: string; evidence: string; met: boolean; sentence: string }>;
+  would_change: string[];
+}
+
+function explanationView(e: Explanation): HTMLElement {
+  const row = (c: Explanation['criteria'][number]) =>
+    h('li', { class: c.met ? 'met' : 'missed' }, h('span', { class: 'mark', 'aria-hidden': 'true' }, c.met ? '✔ ' : '✘ '), h('span', { class: 'visually-hidden' }, c.met ? 'Met: ' : 'Not met: '), c.sentence);
+  const met = e.criteria.filter((c) => c.met);
+  const missed = e.criteria.filter((c) => !c.met);
+  return h(
+    'div',
+    { class: 'explanation' },
+    h('p', { class: 'why' }, e.summary),
+    h(
+      'div',
+      { class: 'grid-2 criteria' },
+      h('div', null, h('h3', null, `Criteria met (${met.length})`), h('ul', { class: 'plain' }, met.map(row))),
+      h('div', null, h('h3', null, `Criteria not met (${missed.length})`), h('ul', { class: 'plain' }, missed.map(row))),
+    ),
+    h('p', null, e.combination),
+    e.would_change.length ? [h('h3', null, 'What would change it'), h('ul', null, e.would_change.map((w) => h('li', null, w)))] : null,
+  );
 }
 
 function criteriaLists(criteria: Criterion[]): HTMLElement {
@@ -117,7 +146,7 @@ export async function partyDossier(main: HTMLElement, params: URLSearchParams, [
     section(
       `Statement of case, ${cycle}`,
       'case-h',
-      crit ? criteriaLists(crit) : h('p', null, 'No statement of case for this cycle.'),
+      d.case?.explanation ? explanationView(d.case.explanation) : crit ? criteriaLists(crit) : h('p', null, 'No statement of case for this cycle.'),
       h('p', null, h('a', { href: `/api/v1/cases/${enc(p.id)}/${cycle}`, download: `case-${p.id}-${cycle}.json` }, 'Download the statement of case (JSON)')),
     ),
     section(

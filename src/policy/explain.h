@@ -1,0 +1,49 @@
+// The engine's explanation of a party's status in plain sentences: why it
+// has the status it has, what each criterion measured, how the criteria
+// combine and what would change the status. One source for every reader:
+// `mara case`, the statements of case in the reports, and the API's
+// assessment and dossier (which the browser application shows as is).
+//
+// Contract:
+// - Pure: a function of the PartyAssessment (with its criteria, history and
+//   evidence), the policy it was assessed under and the cycle. No I/O.
+// - Sentences are English, complete, and name numbers with their unit and
+//   the policy's thresholds; they never name a policy key alone.
+// - Every criterion of the assessment has exactly one sentence, in the
+//   engine's order, with its met flag; a criterion the engine adds that has
+//   no sentence of its own still gets a generic one naming its measure.
+#ifndef MARA_POLICY_EXPLAIN_H_
+#define MARA_POLICY_EXPLAIN_H_
+
+#include <string>
+#include <vector>
+
+#include "policy/engine.h"
+#include "policy/policy.h"
+
+namespace mara {
+
+struct ExplainedCriterion {
+  std::string rule;      // the criterion's policy key, for machines
+  std::string evidence;  // its evidence group (listing, notice, findings, ...)
+  bool met = false;
+  std::string sentence;
+};
+
+struct Explanation {
+  // Why the party has its status in the cycle: the rule that gave it, or
+  // the decision that replaced the recommendation.
+  std::string summary;
+  // How the criteria combine into the status, with this party's case.
+  std::string combination;
+  std::vector<ExplainedCriterion> criteria;
+  // What would change the status in this cycle (empty when nothing the
+  // rules read could).
+  std::vector<std::string> would_change;
+};
+
+Explanation Explain(const PartyAssessment& party, const Policy& policy, int cycle);
+
+}  // namespace mara
+
+#endif  // MARA_POLICY_EXPLAIN_H_
