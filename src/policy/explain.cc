@@ -44,27 +44,17 @@ bool Bool(const ParamValue& v) {
   return Int(v) != 0;
 }
 
-const Criterion* Find(const PartyAssessment& p, std::string_view rule, std::string_view evidence) {
-  for (const Criterion& c : p.criteria) {
-    if (c.rule == rule && c.evidence == evidence) return &c;
-  }
-  return nullptr;
-}
-
 bool Met(const PartyAssessment& p, std::string_view rule, std::string_view evidence) {
-  const Criterion* c = Find(p, rule, evidence);
-  return c != nullptr && c->met;
+  return CriterionMet(p, rule, evidence);
 }
 
 int64_t Observed(const PartyAssessment& p, std::string_view rule, std::string_view evidence) {
-  const Criterion* c = Find(p, rule, evidence);
+  const Criterion* c = FindCriterion(p, rule, evidence);
   return c != nullptr ? Int(c->observed) : 0;
 }
 
-// Pattern(E) of the evidence group, from its three criteria.
 bool Pattern(const PartyAssessment& p, std::string_view evidence) {
-  return Met(p, "pattern.min_incidents", evidence) &&
-         (Met(p, "pattern.min_locations", evidence) || Met(p, "pattern.min_span_days", evidence));
+  return PatternMet(p, evidence);
 }
 
 std::string CriterionSentence(const Criterion& c, const Policy& policy, int cycle) {
@@ -310,6 +300,25 @@ std::vector<std::string> WouldChange(const PartyAssessment& p, const Policy& pol
 }
 
 }  // namespace
+
+const Criterion* FindCriterion(const PartyAssessment& party, std::string_view rule,
+                               std::string_view evidence) {
+  for (const Criterion& c : party.criteria) {
+    if (c.rule == rule && c.evidence == evidence) return &c;
+  }
+  return nullptr;
+}
+
+bool CriterionMet(const PartyAssessment& party, std::string_view rule, std::string_view evidence) {
+  const Criterion* c = FindCriterion(party, rule, evidence);
+  return c != nullptr && c->met;
+}
+
+bool PatternMet(const PartyAssessment& party, std::string_view evidence) {
+  return CriterionMet(party, "pattern.min_incidents", evidence) &&
+         (CriterionMet(party, "pattern.min_locations", evidence) ||
+          CriterionMet(party, "pattern.min_span_days", evidence));
+}
 
 Explanation Explain(const PartyAssessment& party, const Policy& policy, int cycle) {
   Explanation out;

@@ -16,6 +16,7 @@
 #define MARA_POLICY_EXPLAIN_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "policy/engine.h"
@@ -43,6 +44,16 @@ struct Explanation {
 };
 
 Explanation Explain(const PartyAssessment& party, const Policy& policy, int cycle);
+
+// Reading an assessment's criteria, for every text that words a status
+// (this file and the report's annex): the criterion of `rule` measured on
+// `evidence` (nullptr when the assessment has none), whether it is met,
+// and Pattern(E) of the listing or notice evidence, from its three
+// criteria as docs/policy.md defines it.
+const Criterion* FindCriterion(const PartyAssessment& party, std::string_view rule,
+                               std::string_view evidence);
+bool CriterionMet(const PartyAssessment& party, std::string_view rule, std::string_view evidence);
+bool PatternMet(const PartyAssessment& party, std::string_view evidence);
 
 }  // namespace mara
 

@@ -14,6 +14,7 @@
 #include <variant>
 
 #include "domain/facts.h"
+#include "policy/explain.h"
 #include "service/case.h"
 #include "service/report_input.h"
 
@@ -66,15 +67,11 @@ std::string StandardWords(Standard s) {
 // met; 4: the minimum cycles on notice not served), or a decision.
 std::string StatusBasis(const PartyAssessment& pa, const Policy& policy,
                         const std::vector<Decision>& decisions, int cycle, Edition edition) {
-  auto find = [&pa](std::string_view rule, std::string_view evidence) -> const Criterion* {
-    for (const Criterion& c : pa.criteria) {
-      if (c.rule == rule && c.evidence == evidence) return &c;
-    }
-    return nullptr;
+  auto find = [&pa](std::string_view rule, std::string_view evidence) {
+    return FindCriterion(pa, rule, evidence);
   };
-  auto met = [&find](std::string_view rule, std::string_view evidence) {
-    const Criterion* c = find(rule, evidence);
-    return c != nullptr && c->met;
+  auto met = [&pa](std::string_view rule, std::string_view evidence) {
+    return CriterionMet(pa, rule, evidence);
   };
   auto num = [](const Criterion* c) {
     return c != nullptr && std::holds_alternative<int64_t>(c->observed)
@@ -86,10 +83,7 @@ std::string StatusBasis(const PartyAssessment& pa, const Policy& policy,
                ? std::get<int64_t>(c->threshold)
                : int64_t{0};
   };
-  auto pattern = [&](std::string_view evidence) {
-    return met("pattern.min_incidents", evidence) &&
-           (met("pattern.min_locations", evidence) || met("pattern.min_span_days", evidence));
-  };
+  auto pattern = [&pa](std::string_view evidence) { return PatternMet(pa, evidence); };
   const Evidence& e = pa.evidence;
   const bool listed = pa.status == PartyStatus::kListed;
   // The rules' own reason for the recommended status.
