@@ -115,6 +115,20 @@ class LocationTable {
     InsertOrMerge(key + 1, bits);
   }
 
+  // Replaces the value of `key` (a removal's new maximum).
+  void Set(uint64_t key, uint8_t bits) {
+    if ((size_ + 1) * 2 > keys_.size()) Grow();
+    const uint64_t stored_key = key + 1;
+    size_t mask = keys_.size() - 1;
+    size_t i = Mix(stored_key) & mask;
+    while (keys_[i] != 0 && keys_[i] != stored_key) i = (i + 1) & mask;
+    if (keys_[i] == 0) {
+      keys_[i] = stored_key;
+      ++size_;
+    }
+    values_[i] = bits;
+  }
+
   template <typename Fn>
   void ForEach(Fn fn) const {
     for (size_t i = 0; i < keys_.size(); ++i) {
@@ -244,7 +258,9 @@ struct Assessor::Impl {
   std::vector<std::vector<const Commitment*>> commitments;
 
   std::vector<std::vector<std::pair<int, uint32_t>>> party_slots;
-  std::vector<bool> attributed;
+  // Per party: the incidents that name it or one of its units (within the
+  // assessed cycles), whether or not they count.
+  std::vector<uint32_t> attributed;
   std::vector<SlotStats> slots;
   LocationTable location_table;
   StringIndex raw_locations;
@@ -255,6 +271,20 @@ struct Assessor::Impl {
   std::vector<int64_t> location_by_code;
   int min_year = INT_MAX;
   std::vector<Target> targets;  // scratch
+
+  // Kept only by a removable Assessor, so Remove() can undo an Add(): the
+  // incidents of each year; each slot's days with their incidents per
+  // (first status class, standard); the incidents per (slot, location) and
+  // (first status class, standard).
+  bool removable = false;
+  using ClassStandardCounts = std::array<uint32_t, kClasses * kLevels>;
+  struct DayCount {
+    int32_t day = 0;
+    ClassStandardCounts n{};
+  };
+  std::map<int, int64_t> year_counts;
+  std::vector<std::vector<DayCount>> slot_days;
+  std::unordered_map<uint64_t, ClassStandardCounts> location_counts;
 
   Impl(const Bundle& r, const Policy& p, int y, AssessmentScenario s)
       : registry(r), policy(p), cycle(y), scenario(std::move(s)) {
@@ -359,18 +389,80 @@ struct Assessor::Impl {
     }
     uint32_t s = static_cast<uint32_t>(slots.size());
     slots.emplace_back();
+    if (removable) slot_days.emplace_back();
     list.emplace_back(year, s);
     return s;
+  }
+
+  // The nibbles LocationTable keeps for these counts: the highest verified
+  // standard + 1 (low) and the highest standard of either class + 1 (high).
+  static uint8_t LocationBits(const ClassStandardCounts& n) {
+    int verified = 0, any = 0;
+    for (int l = 0; l < kLevels; ++l) {
+      if (n[kVerified * kLevels + l] > 0) verified = any = l + 1;
+      if (n[kVerifiedOrPending * kLevels + l] > 0) any = l + 1;
+    }
+    return static_cast<uint8_t>(verified | (any << 4));
+  }
+
+  // Records (or, with delta -1, removes) one incident of a removable
+  // Assessor in `slot` on `day` at `location`.
+  void Note(uint32_t slot, uint32_t location, int32_t day, int first_class, int standard,
+            int delta) {
+    const size_t k = static_cast<size_t>(first_class * kLevels + standard);
+    std::vector<DayCount>& days = slot_days[slot];
+    auto d = std::lower_bound(days.begin(), days.end(), day,
+                              [](const DayCount& x, int32_t v) { return x.day < v; });
+    if (d == days.end() || d->day != day) d = days.insert(d, DayCount{day, {}});
+    if (delta > 0) {
+      ++d->n[k];
+    } else {
+      --d->n[k];
+    }
+    if (std::all_of(d->n.begin(), d->n.end(), [](uint32_t v) { return v == 0; })) days.erase(d);
+    const uint64_t key = (static_cast<uint64_t>(slot) << 32) | location;
+    ClassStandardCounts& at = location_counts[key];
+    if (delta > 0) {
+      ++at[k];
+    } else {
+      --at[k];
+      location_table.Set(key, LocationBits(at));
+    }
+  }
+
+  // Recomputes a slot's first and last days from its days (after a removal).
+  void RecomputeSpan(uint32_t slot) {
+    SlotStats& st = slots[slot];
+    for (int c = 0; c < kClasses; ++c) {
+      for (int l = 0; l < kLevels; ++l) {
+        st.min_day[c][l] = INT32_MAX;
+        st.max_day[c][l] = INT32_MIN;
+      }
+    }
+    for (const DayCount& d : slot_days[slot]) {
+      for (int fc = 0; fc < kClasses; ++fc) {
+        for (int s = 0; s < kLevels; ++s) {
+          if (d.n[fc * kLevels + s] == 0) continue;
+          for (int c = fc; c < kClasses; ++c) {
+            for (int l = 0; l <= s; ++l) {
+              st.min_day[c][l] = std::min(st.min_day[c][l], d.day);
+              st.max_day[c][l] = std::max(st.max_day[c][l], d.day);
+            }
+          }
+        }
+      }
+    }
   }
 
   void Add(const IncidentFacts& f) {
     if (!CountsInAssessment(f.consent)) return;
     int year = f.date.year();
     min_year = std::min(min_year, year);
+    if (removable) ++year_counts[year];
     if (year > cycle) return;
     CollectTargets(f);
     if (targets.empty()) return;
-    for (const Target& t : targets) attributed[t.party] = true;
+    for (const Target& t : targets) ++attributed[t.party];
     if (!Counts(f)) return;
     int first_class;
     if (f.status == IncidentStatus::kVerified) {
@@ -396,6 +488,40 @@ struct Assessor::Impl {
       uint8_t bits = first_class == kVerified ? static_cast<uint8_t>(nibble | (nibble << 4))
                                               : static_cast<uint8_t>(nibble << 4);
       location_table.Merge((static_cast<uint64_t>(slot) << 32) | location, bits);
+      if (removable) Note(slot, location, day, first_class, t.standard, +1);
+    }
+  }
+
+  // The exact inverse of Add(`f`), for a removable Assessor.
+  void Remove(const IncidentFacts& f) {
+    if (!CountsInAssessment(f.consent)) return;
+    int year = f.date.year();
+    auto y = year_counts.find(year);
+    if (y != year_counts.end() && --y->second == 0) year_counts.erase(y);
+    min_year = year_counts.empty() ? INT_MAX : year_counts.begin()->first;
+    if (year > cycle) return;
+    CollectTargets(f);
+    if (targets.empty()) return;
+    for (const Target& t : targets) --attributed[t.party];
+    if (!Counts(f)) return;
+    int first_class;
+    if (f.status == IncidentStatus::kVerified) {
+      first_class = kVerified;
+    } else if (f.status == IncidentStatus::kUnderVerification) {
+      first_class = kVerifiedOrPending;
+    } else {
+      return;
+    }
+    uint32_t location = LocationOf(f);
+    int32_t day = static_cast<int32_t>(f.date.DaysSinceEpoch());
+    for (const Target& t : targets) {
+      uint32_t slot = SlotFor(t.party, year);
+      SlotStats& st = slots[slot];
+      for (int c = first_class; c < kClasses; ++c) {
+        for (int l = 0; l <= t.standard; ++l) --st.count[c][l];
+      }
+      Note(slot, location, day, first_class, t.standard, -1);
+      RecomputeSpan(slot);
     }
   }
 
@@ -485,19 +611,23 @@ struct Assessor::Impl {
     }
 
     for (uint32_t p = 0; p < parties.size(); ++p) {
-      if (party_slots[p].empty() && findings[p].empty() && decisions[p].empty() && !attributed[p]) {
-        continue;
-      }
       ActiveParty a;
       a.party = p;
-      a.slots = party_slots[p];
+      // A slot whose incidents were all removed is no slot: every counted
+      // incident counts in the notice class at the lowest level.
+      for (const auto& slot : party_slots[p]) {
+        if (slots[slot.second].count[kVerifiedOrPending][0] > 0) a.slots.push_back(slot);
+      }
+      if (a.slots.empty() && findings[p].empty() && decisions[p].empty() && attributed[p] == 0) {
+        continue;
+      }
       std::sort(a.slots.begin(), a.slots.end());
       a.findings = std::move(findings[p]);  // already in cycle order
       a.decisions = std::move(decisions[p]);
       // Stable: of two decisions for one cycle the later record wins.
       std::stable_sort(a.decisions.begin(), a.decisions.end(),
                        [](const auto& x, const auto& y) { return x.first < y.first; });
-      a.attributed = attributed[p];
+      a.attributed = attributed[p] > 0;
       out.active.push_back(std::move(a));
     }
     return out;
@@ -819,11 +949,21 @@ const PartyAssessment* Assessment::Find(std::string_view party_id) const {
 }
 
 Assessor::Assessor(const Bundle& registry, const Policy& policy, int cycle,
-                   AssessmentScenario scenario)
-    : impl_(std::make_unique<Impl>(registry, policy, cycle, std::move(scenario))) {}
+                   AssessmentScenario scenario, Removals removals)
+    : impl_(std::make_unique<Impl>(registry, policy, cycle, std::move(scenario))) {
+  impl_->removable = removals == Removals::kAllowed;
+}
 Assessor::~Assessor() = default;
 
 void Assessor::Add(const IncidentFacts& facts) { impl_->Add(facts); }
+
+Status Assessor::Remove(const IncidentFacts& facts) {
+  if (!impl_->removable) {
+    return Status::InvalidArgument("this assessment was not built to take removals");
+  }
+  impl_->Remove(facts);
+  return Status::Ok();
+}
 
 Assessment Assessor::Finish(std::string data_digest) const {
   return impl_->Finish(std::move(data_digest));

@@ -11,6 +11,15 @@
 //   (views may die after the call: ids and locations are interned), then
 //   Finish(). Finish() may be called more than once and does not change the
 //   Assessor. Add() after Finish() is allowed and affects later Finish()es.
+// - Removals: an Assessor built with Removals::kAllowed also takes
+//   Remove(facts), the exact inverse of an earlier Add(facts) (the same
+//   facts, in content), so an incident's change is Remove(old), Add(new),
+//   and Finish() then equals, byte for byte, a fresh Assessor fed the
+//   changed incidents. It keeps, besides, each (party, cycle)'s days and
+//   each (party, cycle, location)'s incidents per status class and
+//   standard: memory grows with distinct days and locations per party and
+//   cycle (at most 366 days each), still not with incidents. Remove() of
+//   facts never added is undefined.
 // - One pass: Add() keeps, per (party, cycle), compact statistics for each
 //   status class and minimum standard, so the rules, the audit and every
 //   sensitivity re-run are O(parties x cycles) and never re-read incidents.
@@ -29,6 +38,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/status.h"
 #include "domain/facts.h"
 #include "domain/model.h"
 #include "policy/policy.h"
@@ -146,13 +156,16 @@ struct AssessmentScenario {
 
 class Assessor {
  public:
+  enum class Removals { kRefused, kAllowed };
   Assessor(const Bundle& registry, const Policy& policy, int cycle,
-           AssessmentScenario scenario = {});
+           AssessmentScenario scenario = {}, Removals removals = Removals::kRefused);
   ~Assessor();
   Assessor(const Assessor&) = delete;
   Assessor& operator=(const Assessor&) = delete;
 
   void Add(const IncidentFacts& facts);
+  // kInvalidArgument unless built with Removals::kAllowed.
+  Status Remove(const IncidentFacts& facts);
   Assessment Finish(std::string data_digest) const;
 
   // Whether `facts` counts for `party_id` under the policy (consent,

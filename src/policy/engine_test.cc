@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 
 #include "policy/assessment_output.h"
 
@@ -258,6 +259,82 @@ TEST(EngineTest, NoDataGivesNoParties) {
   Assessment a = AssessBundle(w.b, Policy{}, 2020);
   EXPECT_TRUE(a.parties.empty());
   EXPECT_EQ(a.first_cycle, 2025);
+}
+
+// A small, dense world for the removal tests: few days and places, so
+// removals hit shared first and last days and shared locations.
+Incident RandomIncident(std::mt19937& rng, const std::string& id,
+                        const std::vector<std::string>& parties) {
+  auto pick = [&rng](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  Incident inc;
+  inc.id = id;
+  inc.situation = pick(2) == 0 ? "SIT-A" : "SIT-B";
+  inc.date = Date::FromYmd(2021 + pick(5), 1 + pick(3), 1 + pick(4));
+  inc.location.name = "Town " + std::to_string(pick(5));
+  const IncidentStatus statuses[] = {IncidentStatus::kVerified, IncidentStatus::kVerified,
+                                     IncidentStatus::kUnderVerification, IncidentStatus::kReported,
+                                     IncidentStatus::kNotVerified};
+  inc.status = statuses[pick(5)];
+  const Consent consents[] = {Consent::kAggregateReporting, Consent::kAggregateReporting,
+                              Consent::kIdentifiedSharing, Consent::kInternalUse,
+                              Consent::kWithdrawn};
+  inc.consent = consents[pick(5)];
+  if (pick(6) != 0) inc.violations.push_back(Violation::kRape);
+  if (pick(3) == 0) inc.violations.push_back(Violation::kSexualSlavery);
+  if (pick(5) != 0) inc.nexus = {Nexus::kPerpetratorAffiliation};
+  for (int n = pick(3); n > 0; --n) {
+    inc.perpetrators.push_back(
+        {parties[static_cast<size_t>(pick(static_cast<int>(parties.size())))],
+         static_cast<Standard>(pick(static_cast<int>(EnumCount<Standard>())))});
+  }
+  return inc;
+}
+
+// Remove(old) + Add(new) for every change gives, after any sequence of
+// changes, the same assessment as a fresh Assessor over the changed data.
+TEST(EngineTest, RemovalsMatchAFreshAssessment) {
+  for (unsigned seed : {1u, 2u, 3u}) {
+    World w;
+    w.AddParty("P-A").AddParty("P-A-1", "SIT-A", "P-A").AddParty("P-A-1-x", "SIT-A", "P-A-1");
+    w.AddParty("P-B", "SIT-B").AddParty("P-C").AddParty("P-D", "SIT-B");
+    w.Decide("P-C", 2023, PartyStatus::kListed);
+    const std::vector<std::string> names = {"P-A", "P-A-1", "P-A-1-x", "P-B", "P-C", "P-D", "X"};
+    std::mt19937 rng(seed);
+    for (int i = 0; i < 150; ++i) {
+      w.b.incidents.push_back(RandomIncident(rng, "I-" + std::to_string(i), names));
+    }
+    Policy policy;
+    policy.pattern_min_incidents = 2;
+    policy.roll_up_to_parent = seed != 2;
+    Assessor live(w.b, policy, 2025, {}, Assessor::Removals::kAllowed);
+    for (const Incident& inc : w.b.incidents) live.Add(FactsOf(inc));
+    for (int step = 0; step < 400; ++step) {
+      Incident& old = w.b.incidents[rng() % w.b.incidents.size()];
+      Incident next = RandomIncident(rng, old.id, names);
+      ASSERT_TRUE(live.Remove(FactsOf(old)).ok());
+      old = next;
+      live.Add(FactsOf(old));
+      if (step % 25 == 24) {
+        ASSERT_EQ(AssessmentToJson(live.Finish("d")).dump(),
+                  AssessmentToJson(AssessBundle(w.b, policy, 2025, "d")).dump())
+            << "seed " << seed << ", step " << step;
+      }
+    }
+    // Every incident removed: what is left is what a store without
+    // incidents gives.
+    for (const Incident& inc : w.b.incidents) ASSERT_TRUE(live.Remove(FactsOf(inc)).ok());
+    w.b.incidents.clear();
+    EXPECT_EQ(AssessmentToJson(live.Finish("d")).dump(),
+              AssessmentToJson(AssessBundle(w.b, policy, 2025, "d")).dump());
+  }
+}
+
+TEST(EngineTest, RemovalsAreRefusedUnlessAsked) {
+  World w;
+  w.AddParty("P-A").AddIncidents("P-A", 2025, 1);
+  Assessor plain(w.b, Policy{}, 2025);
+  plain.Add(FactsOf(w.b.incidents[0]));
+  EXPECT_EQ(plain.Remove(FactsOf(w.b.incidents[0])).code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace
