@@ -13,6 +13,7 @@
 #include "api/api_world_test_support.h"
 #include "api/static_files.h"
 #include "common/text.h"
+#include "report/builder.h"
 
 namespace mara::api {
 namespace {
@@ -711,6 +712,97 @@ TEST(StaticFilesTest, WithoutAUiDirectoryTheRootSaysSo) {
   EXPECT_EQ(ContentTypeForPath("/x.bin"), "application/octet-stream");
   // An explicit directory without index.html is not a UI directory.
   EXPECT_EQ(FindUiDir("/nonexistent-mara-ui"), "");
+}
+
+// The annex as the public edition of the report has it: what the annex
+// route answered when it was built from the report.
+Json AnnexFromReport(const std::string& db, int cycle) {
+  SessionOptions o;
+  o.db = db;
+  auto session = Session::Open(o);
+  if (!session.ok()) return session.status().ToString();
+  auto r = report::BuildReport(**session, DefaultPolicy().value(), cycle, report::Edition::kPublic);
+  if (!r.ok()) return r.status().ToString();
+  std::map<std::string, Json> violations;
+  for (const report::CaseSummary& c : r->case_summaries) {
+    Json forms = Json::array();
+    for (size_t i = 0; i < c.by_violation.size(); ++i) {
+      if (c.by_violation[i] > 0) forms.push_back(std::string(ToString(static_cast<Violation>(i))));
+    }
+    violations[c.party.id] = std::move(forms);
+  }
+  auto line = [&](const report::PartyLine& p) {
+    auto it = violations.find(p.id);
+    return Json{{"id", p.id},
+                {"name", p.name},
+                {"kind", std::string(ToString(p.kind))},
+                {"status", std::string(ToString(p.status))},
+                {"violations", it == violations.end() ? Json::array() : it->second}};
+  };
+  Json listed = Json::array();
+  for (const report::AnnexGroup& g : r->annex) {
+    Json parties = Json::array();
+    for (const auto& p : g.state_parties) parties.push_back(line(p));
+    for (const auto& p : g.non_state_parties) parties.push_back(line(p));
+    listed.push_back({{"situation", g.situation},
+                      {"situation_name", g.situation_name},
+                      {"parties", std::move(parties)}});
+  }
+  Json on_notice = Json::array();
+  for (const report::NoticeEntry& n : r->notice) {
+    if (on_notice.empty() || on_notice.back()["situation"] != n.party.situation) {
+      on_notice.push_back({{"situation", n.party.situation}, {"parties", Json::array()}});
+    }
+    on_notice.back()["parties"].push_back(line(n.party));
+  }
+  Json changes = Json::array();
+  for (const report::SituationSection& s : r->situations) {
+    for (const report::PartyLine& p : s.changes) {
+      changes.push_back({{"party", p.id},
+                         {"name", p.name},
+                         {"situation", s.id},
+                         {"from", std::string(ToString(p.previous_status))},
+                         {"to", std::string(ToString(p.status))}});
+    }
+  }
+  return Json{{"cycle", cycle},
+              {"policy", {{"name", r->policy_name}, {"version", r->policy_version}}},
+              {"listed", std::move(listed)},
+              {"on_notice", std::move(on_notice)},
+              {"changes", std::move(changes)}};
+}
+
+// The annex follows the server's own writes through its kept assessment and
+// stays what the public report says, write after write.
+TEST_F(NewRoutesTest, AnnexAfterEachWriteIsThePublicReports) {
+  Login vera = world_->LogIn("vera");
+  Login mona = world_->LogIn("mona");
+  Login rita = world_->LogIn("rita");
+  const std::string db = world_->dir() + "/mara.db";
+  auto expect_annex = [&](const std::string& when) {
+    auto annex = world_->Get(vera, "/api/v1/annex/2025");
+    ASSERT_TRUE(annex && annex->status == 200) << when;
+    EXPECT_EQ(Body(annex), AnnexFromReport(db, 2025)) << when;
+  };
+  expect_annex("at first");
+  const std::pair<const char*, const char*> changes[] = {
+      {"I-2025-001", "internal_use"}, {"I-2025-002", "withdrawn"},
+      {"I-2025-003", "internal_use"}, {"I-2025-006", "withdrawn"},
+      {"I-2025-007", "withdrawn"},    {"I-2025-001", "aggregate_reporting"}};
+  for (const auto& [id, consent] : changes) {
+    const std::string path = std::string("/api/v1/incidents/") + id;
+    const std::string etag = world_->EtagOf(mona, path);
+    auto ok = world_->Send(mona, "PUT", path + "/consent", Json{{"consent", consent}}.dump(),
+                           {{"If-Match", etag}});
+    ASSERT_TRUE(ok && ok->status == 200) << id << " " << consent;
+    expect_annex(std::string(id) + " " + consent);
+  }
+  const std::string path = "/api/v1/incidents/I-2025-005";
+  auto verified =
+      world_->Send(rita, "POST", path + "/verification", R"({"verified_on":"2026-01-15"})",
+                   {{"If-Match", world_->EtagOf(rita, path)}});
+  ASSERT_TRUE(verified && verified->status == 200) << (verified ? verified->body : "");
+  expect_annex("after a verification");
 }
 
 }  // namespace

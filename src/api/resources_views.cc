@@ -2,8 +2,10 @@
 // (docs/api.md): the published annex, the assessment's consistency and
 // sensitivity entries, the policies on offer, a party's dossier and the
 // dashboard. Each composes service results; none decides anything.
+#include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
 #include <utility>
 
 #include "api/problem.h"
@@ -40,56 +42,89 @@ Result<int> CycleParam(const Request& req) {
   return static_cast<int>(v);
 }
 
-// The annex of `cycle` as published: built from the public edition of the
-// report, so it is the same for every reader.
+// The annex of `cycle` as published, the same for every reader: the
+// listed parties by situation (state parties first, each group by name),
+// those on notice, and the changes of status, as the public edition of the
+// report has them, each party with the forms of violence its counted
+// incidents show. Built from the server's kept assessment (AnnexView), so
+// after a write it costs the changed incidents, not a report.
 Result<Json> AnnexJson(Session& session, const Policy& policy, int cycle) {
   MARA_RETURN_IF_ERROR(CanRead(session));
-  MARA_ASSIGN_OR_RETURN(report::Report r,
-                        report::BuildReport(session, policy, cycle, report::Edition::kPublic));
-  std::map<std::string, Json> violations;  // party id -> forms with counted incidents
-  for (const report::CaseSummary& c : r.case_summaries) {
+  MARA_ASSIGN_OR_RETURN(std::shared_ptr<const LiveView> view, AnnexView(session, policy, cycle));
+  const Bundle& registry = *view->registry;
+  const Assessment& a = view->assessment;
+  auto line = [&](const PartyAssessment& p) {
     Json forms = Json::array();
-    for (size_t i = 0; i < c.by_violation.size(); ++i) {
-      if (c.by_violation[i] > 0) forms.push_back(std::string(ToString(static_cast<Violation>(i))));
+    auto it = view->forms.find(p.id);
+    if (it != view->forms.end()) {
+      for (size_t i = 0; i < it->second.size(); ++i) {
+        if (it->second[i] > 0) forms.push_back(std::string(ToString(static_cast<Violation>(i))));
+      }
     }
-    violations[c.party.id] = std::move(forms);
-  }
-  auto line = [&](const report::PartyLine& p) {
-    auto it = violations.find(p.id);
     return Json{{"id", p.id},
                 {"name", p.name},
                 {"kind", std::string(ToString(p.kind))},
                 {"status", std::string(ToString(p.status))},
-                {"violations", it == violations.end() ? Json::array() : it->second}};
+                {"violations", std::move(forms)}};
   };
+  auto by_name = [](const PartyAssessment* x, const PartyAssessment* y) {
+    return std::tie(x->name, x->id) < std::tie(y->name, y->id);
+  };
+  std::map<std::string, std::string> situation_names;
+  for (const Situation& s : registry.situations) situation_names[s.id] = s.name;
+  // (situation name, id) -> state parties, non-state parties
+  std::map<std::pair<std::string, std::string>,
+           std::pair<std::vector<const PartyAssessment*>, std::vector<const PartyAssessment*>>>
+      listed_groups;
+  std::vector<const PartyAssessment*> notice;
+  std::map<std::string, std::vector<const PartyAssessment*>> changed;  // by situation
+  for (const PartyAssessment& p : a.parties) {
+    auto name = situation_names.find(p.situation);
+    if (p.status == PartyStatus::kListed) {
+      auto& g =
+          listed_groups[{name == situation_names.end() ? p.situation : name->second, p.situation}];
+      (p.kind == PartyKind::kState ? g.first : g.second).push_back(&p);
+    } else if (p.status == PartyStatus::kOnNotice) {
+      notice.push_back(&p);
+    }
+    if (p.status != p.previous_status) changed[p.situation].push_back(&p);
+  }
   Json listed = Json::array();
-  for (const report::AnnexGroup& g : r.annex) {
+  for (auto& [key, g] : listed_groups) {
+    std::sort(g.first.begin(), g.first.end(), by_name);
+    std::sort(g.second.begin(), g.second.end(), by_name);
     Json parties = Json::array();
-    for (const auto& p : g.state_parties) parties.push_back(line(p));
-    for (const auto& p : g.non_state_parties) parties.push_back(line(p));
-    listed.push_back({{"situation", g.situation},
-                      {"situation_name", g.situation_name},
+    for (const PartyAssessment* p : g.first) parties.push_back(line(*p));
+    for (const PartyAssessment* p : g.second) parties.push_back(line(*p));
+    listed.push_back({{"situation", key.second},
+                      {"situation_name", key.first},
                       {"parties", std::move(parties)}});
   }
+  std::stable_sort(notice.begin(), notice.end(), [](const auto* x, const auto* y) {
+    return std::tie(x->situation, x->id) < std::tie(y->situation, y->id);
+  });
   Json on_notice = Json::array();
-  for (const report::NoticeEntry& n : r.notice) {
-    if (on_notice.empty() || on_notice.back()["situation"] != n.party.situation) {
-      on_notice.push_back({{"situation", n.party.situation}, {"parties", Json::array()}});
+  for (const PartyAssessment* p : notice) {
+    if (on_notice.empty() || on_notice.back()["situation"] != p->situation) {
+      on_notice.push_back({{"situation", p->situation}, {"parties", Json::array()}});
     }
-    on_notice.back()["parties"].push_back(line(n.party));
+    on_notice.back()["parties"].push_back(line(*p));
   }
+  // In the registry's order of situations, as the report's sections.
   Json changes = Json::array();
-  for (const report::SituationSection& s : r.situations) {
-    for (const report::PartyLine& p : s.changes) {
-      changes.push_back({{"party", p.id},
-                         {"name", p.name},
+  for (const Situation& s : registry.situations) {
+    auto it = changed.find(s.id);
+    if (it == changed.end()) continue;
+    for (const PartyAssessment* p : it->second) {
+      changes.push_back({{"party", p->id},
+                         {"name", p->name},
                          {"situation", s.id},
-                         {"from", std::string(ToString(p.previous_status))},
-                         {"to", std::string(ToString(p.status))}});
+                         {"from", std::string(ToString(p->previous_status))},
+                         {"to", std::string(ToString(p->status))}});
     }
   }
   return Json{{"cycle", cycle},
-              {"policy", {{"name", r.policy_name}, {"version", r.policy_version}}},
+              {"policy", {{"name", a.policy_name}, {"version", a.policy_version}}},
               {"listed", std::move(listed)},
               {"on_notice", std::move(on_notice)},
               {"changes", std::move(changes)}};

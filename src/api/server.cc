@@ -35,6 +35,7 @@
 #include "security/random.h"
 #include "service/api_tokens.h"
 #include "service/audit.h"
+#include "service/live_assessment.h"
 #include "service/session.h"
 #include "service/users.h"
 
@@ -204,6 +205,7 @@ class Server::Impl {
     o.key_file = options_.key_file;
     o.evidence_dir = options_.evidence_dir;
     o.principal = principal;
+    o.live = live_;
     return o;
   }
   void BuildRoutes();
@@ -268,6 +270,9 @@ class Server::Impl {
   std::unique_ptr<ImportManager> imports_;
   std::unique_ptr<StaticFiles> static_files_;
   ResponseCache cache_{options_.db, size_t{256} << 20, options_.cache_staleness};
+  // The assessments every session of this server keeps current with its
+  // writes (service/live_assessment.h).
+  std::shared_ptr<LiveAssessments> live_ = std::make_shared<LiveAssessments>();
   std::mutex sessions_mu_;
   std::map<std::string, LoginSession> sessions_;  // keyed by the BLAKE2b of the cookie
   LoginLimiter limiter_;
@@ -656,6 +661,13 @@ Response Server::Impl::MetricsPage(Session& session) {
   extra += MetricFamily("mara_response_cache_misses_total", "counter",
                         "Cacheable requests the response cache did not hold.",
                         std::to_string(cache_.misses()));
+  extra += MetricFamily("mara_live_assessment_updates_total", "counter",
+                        "Kept assessments brought up to date with a write's changes.",
+                        std::to_string(live_->applied()));
+  extra += MetricFamily("mara_live_assessment_reads_total", "counter",
+                        "Kept assessments read from the store again (first use, another "
+                        "process's write, an import, a change of the rules' inputs).",
+                        std::to_string(live_->rebuilt()));
   extra += MetricFamily("mara_imports_started_total", "counter",
                         "Imports this server started (POST /api/v1/imports).",
                         std::to_string(imports_->started()));

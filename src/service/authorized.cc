@@ -59,17 +59,38 @@ Status ExportStore(Session& session, std::string_view format, std::ostream& out)
   return session.AuditRead({"", "export", "", std::string(format), "", ""});
 }
 
+namespace {
+
+// The assessment of `cycle`, from the session's kept assessments when it has
+// them.
+Result<Assessment> Assessed(Session& session, const Policy& policy, int cycle) {
+  if (session.live() == nullptr) return AssessCycle(session.store(), policy, cycle);
+  MARA_ASSIGN_OR_RETURN(std::shared_ptr<const LiveView> view,
+                        session.live()->View(session.store(), policy, cycle, false));
+  return view->assessment;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const LiveView>> AnnexView(Session& session, const Policy& policy,
+                                                  int cycle) {
+  MARA_RETURN_IF_ERROR(session.AuthorizeSomewhere(Operation::kReadPublic));
+  MARA_RETURN_IF_ERROR(CheckCycle(cycle, Today(session.clock()).year()));
+  if (session.live() == nullptr) return ReadLiveView(session.store(), policy, cycle, true);
+  return session.live()->View(session.store(), policy, cycle, true);
+}
+
 Result<Assessment> AssessCycle(Session& session, const Policy& policy, int cycle) {
   if (session.AuthorizeEverywhere(Operation::kRunAssessment).ok()) {
     MARA_RETURN_IF_ERROR(CheckCycle(cycle, Today(session.clock()).year()));
-    return AssessCycle(session.store(), policy, cycle);
+    return Assessed(session, policy, cycle);
   }
   // A situation-scoped principal assesses its own situations: the whole
   // store is assessed (the rules compare parties across situations), and
   // only its situations' parties leave this function.
   MARA_RETURN_IF_ERROR(session.AuthorizeSomewhere(Operation::kRunAssessment));
   MARA_RETURN_IF_ERROR(CheckCycle(cycle, Today(session.clock()).year()));
-  MARA_ASSIGN_OR_RETURN(Assessment assessment, AssessCycle(session.store(), policy, cycle));
+  MARA_ASSIGN_OR_RETURN(Assessment assessment, Assessed(session, policy, cycle));
   std::set<std::string> kept;
   std::vector<PartyAssessment> parties;
   for (PartyAssessment& p : assessment.parties) {

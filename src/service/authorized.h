@@ -29,6 +29,7 @@
 #include "service/decisions.h"
 #include "service/export.h"
 #include "service/import.h"
+#include "service/live_assessment.h"
 #include "service/name_review.h"
 #include "service/session.h"
 #include "service/stats.h"
@@ -45,7 +46,16 @@ Status ExportStore(Session& session, std::string_view format, std::ostream& out)
 // assigned to situations) gets the parties of its situations only, with
 // consistency findings and sensitivity changes cut to them. A cycle after
 // the session clock's year is kInvalidArgument (CheckCycle).
+// With the session's LiveAssessments (Session::live) the assessment comes
+// from them, kept current by each write, else from the store.
 Result<Assessment> AssessCycle(Session& session, const Policy& policy, int cycle);
+// kReadPublic in at least one situation, as the public edition of the
+// report: the assessment of `cycle` and the annex's forms (LiveView,
+// service/live_assessment.h), from the session's LiveAssessments when it
+// has them, else read from the store. A cycle after the session clock's
+// year is kInvalidArgument.
+Result<std::shared_ptr<const LiveView>> AnnexView(Session& session, const Policy& policy,
+                                                  int cycle);
 // kReadConfidential (confidential edition) or kReadPublic (public edition),
 // everywhere or, for a situation-scoped principal, in the party's situation
 // (another situation's party is kNotFound, as if it did not exist); a cycle

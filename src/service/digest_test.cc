@@ -1,7 +1,6 @@
 #include "service/digest.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -11,11 +10,11 @@
 #include "common/temp_dir.h"
 #include "security/key_file.h"
 #include "service/authorized.h"
+#include "service/backend_test_support.h"
 #include "service/core.h"
 #include "service/export.h"
 #include "service/incidents.h"
 #include "service/users.h"
-#include "storage/postgres/test_server.h"
 
 namespace mara {
 namespace {
@@ -96,47 +95,10 @@ TEST(ElementBatcherTest, SumsWhatItQueuedAsTheAccumulatorWould) {
 // The maintained digest against a recomputation from the records and from
 // the export read back, over a random sequence of writes through sessions,
 // on both backends.
-class DigestStoreTest : public ::testing::TestWithParam<std::string> {
+class DigestStoreTest : public testing::BackendTest {
  protected:
-  void SetUp() override {
-    name_ = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    for (char& c : name_) {
-      if (c == '/') c = '_';
-    }
-    dir_ = fs::temp_directory_path() / ("mara_digest_" + std::to_string(::getpid()) + "_" + name_);
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    if (GetParam() == "postgresql") {
-      key_ = "digest/" + name_;
-      auto url = pg::testing::ScratchDatabaseUrl(key_);
-      ASSERT_TRUE(url.ok()) << url.status().ToString();
-      db_ = *url;
-    } else {
-      db_ = (dir_ / "mara.db").string();
-    }
-  }
-  void TearDown() override {
-    if (!key_.empty()) {
-      Status s = pg::testing::DropScratchDatabase(key_);
-      EXPECT_TRUE(s.ok()) << s.ToString();
-    }
-    fs::remove_all(dir_);
-  }
-  SessionOptions Options(bool create) const {
-    SessionOptions o;
-    o.db = db_;
-    o.key_file = (dir_ / "mara.keys").string();
-    o.evidence_dir = (dir_ / "evidence").string();
-    o.create = create;
-    return o;
-  }
-  std::unique_ptr<Session> Open(bool create = false, std::string principal = "") {
-    SessionOptions o = Options(create);
-    o.principal = std::move(principal);
-    auto s = Session::Open(o);
-    EXPECT_TRUE(s.ok()) << s.status().ToString();
-    return s.ok() ? std::move(s).value() : nullptr;
-  }
+  DigestStoreTest() : BackendTest("digest") {}
+
   // The stored accumulator is current and equals both recomputations.
   void ExpectMaintained(Session& session, const std::string& when) {
     Store& store = session.store();
@@ -158,11 +120,6 @@ class DigestStoreTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(from_file.ok()) << from_file.status().ToString();
     EXPECT_EQ(*from_file, recomputed->Hex()) << when;
   }
-
-  std::string name_;
-  fs::path dir_;
-  std::string db_;
-  std::string key_;
 };
 
 TEST_P(DigestStoreTest, MaintainedByEveryWriteAndEqualToARecomputation) {

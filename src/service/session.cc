@@ -9,6 +9,7 @@
 #include "security/random.h"
 #include "security/trusted_keys.h"
 #include "service/core.h"
+#include "service/live_assessment.h"
 #include "service/state_ledger.h"
 
 namespace mara {
@@ -137,8 +138,14 @@ Result<std::unique_ptr<Session>> Session::Open(const SessionOptions& options) {
   session->db_ = options.db;
   session->evidence_dir_ = ResolveEvidenceDir(options);
   session->clock_ = options.clock != nullptr ? options.clock : &session->system_clock_;
+  session->set_live(options.live);
   MARA_RETURN_IF_ERROR(session->Init(options.principal));
   return session;
+}
+
+void Session::set_live(std::shared_ptr<LiveAssessments> live) {
+  live_ = std::move(live);
+  ledger_->set_change_log(live_ ? &live_->changes() : nullptr);
 }
 
 Result<std::unique_ptr<Session>> Session::Attach(Store& store, std::string_view principal,

@@ -57,6 +57,7 @@ namespace mara {
 // (service/core.h) reaches it.
 class Store;
 class LedgeredStore;
+class LiveAssessments;
 
 inline constexpr std::string_view kOperatorPrincipal = "operator";
 inline constexpr std::string_view kKeyFileEnvVar = "MARA_KEY_FILE";
@@ -70,6 +71,9 @@ struct SessionOptions {
   bool create = false;           // create the store, key file and operator when missing
   bool read_only = false;        // open the store read-only (StoreOptions::read_only)
   const security::Clock* clock = nullptr;  // the system clock when null
+  // Kept assessments this session's writes update and its reads use
+  // (service/live_assessment.h); null: none.
+  std::shared_ptr<LiveAssessments> live;
 };
 
 // The key file and evidence directory SessionOptions resolves to.
@@ -103,6 +107,10 @@ class Session {
   // The store's URL ("" for an attached store).
   const std::string& db() const { return db_; }
   const security::Clock& clock() const { return *clock_; }
+  // The kept assessments (null: none). Setting them makes this session's
+  // commits reach their change log.
+  LiveAssessments* live() const { return live_.get(); }
+  void set_live(std::shared_ptr<LiveAssessments> live);
 
   Status Authorize(security::Operation op, const security::Scope& scope = {}) const;
   Status AuthorizeEverywhere(security::Operation op);
@@ -127,6 +135,7 @@ class Session {
   // wraps the owned or attached store (service/state_ledger.h).
   std::unique_ptr<LedgeredStore> ledger_;
   Store* store_ = nullptr;
+  std::shared_ptr<LiveAssessments> live_;
   std::shared_ptr<const security::KeyMaterial> keys_;
   security::Principal principal_;
   std::string key_file_;

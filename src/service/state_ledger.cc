@@ -234,8 +234,39 @@ Status LedgeredStore::Commit() {
     Drop();
     return s;
   }
+  if (change_log_ == nullptr || !inner_.PendingDataChange()) {
+    Drop();
+    return inner_.Commit();
+  }
+  std::shared_ptr<DataChange> change = change_ ? change_ : std::make_shared<DataChange>();
+  const bool digest_kept = digest_mode_ == DigestMode::kMaintained;
+  const StoredDigestState stored = digest_;
   Drop();
-  return inner_.Commit();
+  change_log_->Committing();
+  s = inner_.Commit();
+  const int64_t version = s.ok() ? inner_.CommittedVersion() : 0;
+  if (version == 0) {
+    change_log_->Committed(nullptr);
+    return s;
+  }
+  change->version = version;
+  // The accumulator was stored under the version read when the transaction
+  // began; a concurrent commit in between makes it another version's.
+  if (digest_kept && stored.data_version + 1 == version) {
+    change->data_digest = stored.accumulator.Hex();
+  }
+  change_log_->Committed(std::move(change));
+  return s;
+}
+
+DataChange& LedgeredStore::PendingChange() {
+  if (!change_) change_ = std::make_shared<DataChange>();
+  return *change_;
+}
+
+void LedgeredStore::NoteChange(std::string_view collection) {
+  if (change_log_ == nullptr) return;
+  PendingChange().collections.emplace(collection);
 }
 
 Status LedgeredStore::StoreDigest() {
@@ -311,6 +342,7 @@ void LedgeredStore::Drop() {
   elements_.Clear();
   digester_.Reset();
   pending_.clear();
+  change_.reset();
 }
 
 Status LedgeredStore::Note(std::string_view collection, std::string id, std::string digest) {
@@ -352,8 +384,21 @@ Result<PutOutcome> LedgeredStore::PutIncidentReplacing(const Incident& v, int64_
   std::optional<Incident> old;
   MARA_ASSIGN_OR_RETURN(
       PutOutcome outcome,
-      inner_.PutIncidentReplacing(v, import_id, track || replaced != nullptr ? &old : nullptr));
+      inner_.PutIncidentReplacing(
+          v, import_id, track || replaced != nullptr || change_log_ != nullptr ? &old : nullptr));
   if (outcome == PutOutcome::kDuplicateInImport) return outcome;
+  if (change_log_ != nullptr) {
+    DataChange& change = PendingChange();
+    if (change.complete && change.incidents.size() < DataChangeLog::kMaxIncidents) {
+      IncidentChange c;
+      if (outcome == PutOutcome::kUpdated && old) c.before = TrimmedForChanges(*old);
+      c.after = TrimmedForChanges(v);
+      change.incidents.push_back(std::move(c));
+    } else {
+      change.complete = false;
+      change.incidents.clear();
+    }
+  }
   std::string digest = StateDigest(v);
   if (track) {
     // An inserted incident had no element, nor had a withdrawn one.
@@ -373,6 +418,7 @@ Status LedgeredStore::DeleteDecision(std::string_view party, int cycle) {
   MARA_ASSIGN_OR_RETURN(std::optional<std::string> before, PreviousDigest("decisions", key));
   MARA_RETURN_IF_ERROR(inner_.DeleteDecision(party, cycle));
   Track("decisions", key, before, "");
+  NoteChange("decisions");
   return Note("decisions", std::move(key), "");
 }
 

@@ -43,6 +43,10 @@
 //   stale at the transaction's first write (a store written around the service layer) it is left
 //   alone, and DataDigest() recomputes it; a store with no records and no accumulator starts from
 //   zero.
+// - With a DataChangeLog (set_change_log), collects each transaction's
+//   changes and adds them to the log when its commit bumps the data
+//   version (service/data_changes.h); an incident write then always reads
+//   the row it replaces.
 // - Not thread-safe: one per Session, used from the session's thread.
 #ifndef MARA_SERVICE_STATE_LEDGER_H_
 #define MARA_SERVICE_STATE_LEDGER_H_
@@ -57,6 +61,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "service/data_changes.h"
 #include "service/digest.h"
 #include "storage/store.h"
 
@@ -130,6 +135,10 @@ class LedgeredStore final : public Store {
  public:
   explicit LedgeredStore(Store& inner) : inner_(inner) {}
 
+  // The log that receives this store's committed changes (null: none). The
+  // log must outlive the store.
+  void set_change_log(DataChangeLog* log) { change_log_ = log; }
+
   // Appends the pending entries and returns the digest of every entry
   // written since the last call, for the audit record about to be appended
   // (whose seq they carry). Entries that follow belong to the record after.
@@ -149,6 +158,7 @@ class LedgeredStore final : public Store {
   Status Commit() override;
   void Rollback() override;
   bool InTransaction() const override { return inner_.InTransaction(); }
+  int64_t CommittedVersion() const override { return inner_.CommittedVersion(); }
   Result<int64_t> StartImport(const ImportRecord& record) override {
     return inner_.StartImport(record);
   }
@@ -249,6 +259,7 @@ class LedgeredStore final : public Store {
     MARA_ASSIGN_OR_RETURN(std::optional<std::string> before, PreviousDigest(collection, key));
     MARA_RETURN_IF_ERROR(inner_.Put(v));
     Track(collection, key, before, digest);
+    NoteChange(collection);
     return Note(collection, std::move(key), std::move(digest));
   }
   Status Note(std::string_view collection, std::string id, std::string digest);
@@ -265,6 +276,9 @@ class LedgeredStore final : public Store {
   void Track(std::string_view collection, std::string_view key,
              const std::optional<std::string>& before, std::string_view after);
   Status StoreDigest();
+  // Records a write of `collection` (not incidents) in the pending change.
+  void NoteChange(std::string_view collection);
+  DataChange& PendingChange();
 
   enum class DigestMode { kUnread, kMaintained, kStale };
 
@@ -278,6 +292,8 @@ class LedgeredStore final : public Store {
   // elements of the others are being summed by `elements_`.
   StoredDigestState digest_;
   ElementBatcher elements_;
+  DataChangeLog* change_log_ = nullptr;
+  std::shared_ptr<DataChange> change_;  // this transaction's, with a log
 };
 
 // One record whose current state the chain does not account for.

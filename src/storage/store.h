@@ -60,6 +60,10 @@ class Store {
 
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;
+  // The DataVersion() the last successful Commit() on this Store produced
+  // (read inside that transaction, after its bump, so concurrent writers
+  // cannot confuse it); 0 when that commit bumped none or there was none.
+  virtual int64_t CommittedVersion() const = 0;
   // Safe to call with no open transaction.
   virtual void Rollback() = 0;
   virtual bool InTransaction() const = 0;

@@ -162,6 +162,7 @@ class PostgresStore final : public Store {
   Result<std::optional<std::string>> LatestStateDigest(std::string_view collection,
                                                        std::string_view id) override;
   bool PendingDataChange() const override { return in_txn_ && dirty_; }
+  int64_t CommittedVersion() const override { return committed_version_; }
   Result<std::optional<std::string>> GetMeta(std::string_view key) override;
   Status PutMeta(std::string_view key, std::string_view value) override;
   Result<std::vector<std::pair<std::string, std::string>>> ListMeta(
@@ -241,6 +242,7 @@ class PostgresStore final : public Store {
   sqlite::Sealer::StoredLocation stored_location_;
   bool in_txn_ = false;
   bool dirty_ = false;
+  int64_t committed_version_ = 0;
   int scan_depth_ = 0;
   Params params_;
 
@@ -310,11 +312,21 @@ Status PostgresStore::Commit() {
     s = Status::IOError(Where() + ": commit refused, an earlier statement of the transaction " +
                         "failed; nothing was written");
   }
+  committed_version_ = 0;
+  int64_t produced = 0;
   if (s.ok() && dirty_) {
     s = conn_->Exec("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'data_version'");
+    if (s.ok()) {
+      // The row is this transaction's until it ends: the value is the one
+      // the commit produces.
+      Result<int64_t> v = DataVersion();
+      s = v.status();
+      if (v.ok()) produced = *v;
+    }
   }
   if (s.ok()) {
     s = conn_->Exec("COMMIT");
+    if (s.ok()) committed_version_ = produced;
     if (s.code() == StatusCode::kConflict) {
       // Deferred foreign keys are checked here; the server names the table,
       // the constraint and the missing key.

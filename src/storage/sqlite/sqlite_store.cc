@@ -206,6 +206,7 @@ class SqliteStore final : public Store {
     return sqlite::LatestStateDigest(*db_, collection, id);
   }
   bool PendingDataChange() const override { return db_->InTransaction() && dirty_; }
+  int64_t CommittedVersion() const override { return committed_version_; }
   bool HasDataKey() const override { return sealer_.enabled(); }
   Result<int64_t> ResealFields() override {
     MARA_RETURN_IF_ERROR(RequireTransaction("ResealFields"));
@@ -266,6 +267,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<Db> db_;
   int version_;
   bool dirty_ = false;
+  int64_t committed_version_ = 0;
   sqlite::Sealer sealer_;
   // The principal of the import being written (StartImport), recorded as
   // the creator and editor of the incidents it writes.
@@ -328,13 +330,21 @@ Status SqliteStore::Commit() {
     return Status::InvalidArgument(Where() + ": Commit() without an open transaction");
   }
   Status s;
+  committed_version_ = 0;
+  int64_t produced = 0;
   if (facts_ready_) s = facts_->Flush();
   if (s.ok() && dirty_) {
     s = db_->Exec(
         "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
         "WHERE key = 'data_version'");
+    if (s.ok()) {
+      Result<int64_t> v = DataVersion();
+      s = v.status();
+      if (v.ok()) produced = *v;
+    }
   }
   if (s.ok()) s = db_->Exec("COMMIT");
+  if (s.ok()) committed_version_ = produced;
   if (!s.ok() && db_->InTransaction() &&
       sqlite3_extended_errcode(db_->handle()) == SQLITE_CONSTRAINT_FOREIGNKEY) {
     // The failed COMMIT left the transaction open, so the offending rows can
