@@ -58,7 +58,7 @@ test('a monitor records an incident, with validation messages beside the fields'
   await assert.doesNotReject(idError.waitFor({ state: 'visible' }));
   assert.match(await idError.textContent(), /ID/);
   assert.equal(await page.getByLabel('Incident ID').getAttribute('aria-invalid'), 'true');
-  assert.match(await page.locator('.field', { has: page.getByLabel('Date', { exact: true }) }).locator('.field-error').textContent(), /YYYY-MM-DD/);
+  assert.match(await page.locator('.field', { has: page.getByLabel('Date', { exact: true }) }).locator('.field-error').textContent(), /day, month and year/);
 
   await page.getByLabel('Incident ID').fill(NEW_ID);
   await page.getByLabel('Situation').selectOption('SIT-QUE');
