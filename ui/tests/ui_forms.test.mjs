@@ -1,6 +1,7 @@
 // Browser tests of the forms and messages of the Mara application against
 // a fresh `mara serve` (see harness.mjs): the incident form's required
-// fields, its party list per situation and its refusals in words; Verify
+// fields, its party list per situation (keeping a party of another
+// situation an incident already names) and its refusals in words; Verify
 // offered only where the server allows it, and the review queue's row after
 // it; empty lists; the dossier's figures and their link; the decision's
 // announcement; the import page's rejects, failures and recent imports.
@@ -107,6 +108,32 @@ test('the party list offers only the parties of the chosen situation', { timeout
   assert.deepEqual((await options(second)).filter(Boolean).sort(), of('SIT-VAL'));
   assert.equal(await party.inputValue(), '');
   assert.ok(!(await options(party)).includes('P-QRM'));
+  await page.context().close();
+});
+
+test('editing an incident keeps a party of another situation it already names', { timeout: 45_000 }, async () => {
+  const bundle = {
+    format: 'mara-bundle/1',
+    incidents: [
+      { id: 'I-FORMS-X', situation: 'SIT-QUE', date: '2025-07-01', date_precision: 'day', location: { name: 'Ostfen' }, violations: ['rape'], victims: { women: 1, girls: 0, men: 0, boys: 0, unknown: 0 }, context: 'attack', nexus: ['cross_border'], status: 'reported', perpetrators: [{ party: 'P-QRM', standard: 'credible_information' }, { party: 'P-NLF', standard: 'credible_information' }], sources: [] },
+    ],
+  };
+  const f = path.join(stack.dir, 'forms-cross.json');
+  fs.writeFileSync(f, JSON.stringify(bundle));
+  const page = await openPage(stack, watch, 'form-cross');
+  await login(page, stack, 'chief');
+  await page.goto(`${stack.base}/import`);
+  await page.getByLabel('File to import').setInputFiles(f);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.locator('#status.status-success').waitFor();
+  await page.goto(`${stack.base}/incidents/I-FORMS-X/edit`);
+  await page.getByRole('heading', { name: 'Edit incident I-FORMS-X' }).waitFor();
+  const first = page.locator('.perp').nth(0).getByLabel('Party', { exact: true });
+  const second = page.locator('.perp').nth(1).getByLabel('Party', { exact: true });
+  assert.equal(await first.inputValue(), 'P-QRM');
+  assert.equal(await second.inputValue(), 'P-NLF');
+  assert.match(await second.locator('option:checked').textContent(), /another situation/);
+  assert.ok(!(await options(first)).includes('P-NLF'), 'only the row that names it offers it');
   await page.context().close();
 });
 

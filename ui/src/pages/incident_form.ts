@@ -159,23 +159,29 @@ export default async function incidentForm(main: HTMLElement, _p: URLSearchParam
       row.querySelector('.remove')!.setAttribute('aria-label', `Remove perpetrator ${i + 1}`);
     });
   };
-  // The parties of the chosen situation (the server refuses a perpetrator
-  // of another situation); none until a situation is chosen.
-  const partyOptions = (situation: string): Array<[string, string]> =>
-    situation
-      ? [['', 'Choose…'], ...ps.filter((p) => p.situation === situation).map((p): [string, string] => [p.id, `${p.name} (${p.id})`])]
-      : [['', 'Choose the situation first']];
-  const fillParties = (sel: HTMLSelectElement, party: string) => {
-    const options = partyOptions(sitIn.value);
+  // Parties are registered per situation: a perpetrator is chosen among
+  // the parties of the chosen situation, none until one is chosen. A party
+  // of another situation that the incident already names stays on offer in
+  // its row (the server accepts it), so editing never drops it unasked.
+  const partyOptions = (situation: string, recorded: string): Array<[string, string]> => {
+    if (!situation) return [['', 'Choose the situation first']];
+    const options: Array<[string, string]> = [['', 'Choose…'], ...ps.filter((p) => p.situation === situation).map((p): [string, string] => [p.id, `${p.name} (${p.id})`])];
+    const other = ps.find((p) => p.id === recorded && p.situation !== situation);
+    if (other) options.push([other.id, `${other.name} (${other.id}, another situation)`]);
+    return options;
+  };
+  const fillParties = (sel: HTMLSelectElement, party: string, recorded: string) => {
+    const options = partyOptions(sitIn.value, recorded);
     sel.replaceChildren(...options.map(([v, label]) => h('option', { value: v }, label)));
     sel.value = options.some(([v]) => v === party) ? party : '';
   };
   sitIn.addEventListener('change', () => {
-    perpList.querySelectorAll<HTMLSelectElement>('select[name=party]').forEach((sel) => fillParties(sel, sel.value));
+    perpList.querySelectorAll<HTMLSelectElement>('select[name=party]').forEach((sel) => fillParties(sel, sel.value, sel.dataset.recorded ?? ''));
   });
   const addPerp = (party = '', standard = 'credible_information') => {
     const partySel = select('party', [], '', { required: true });
-    fillParties(partySel, party);
+    if (party) partySel.dataset.recorded = party;
+    fillParties(partySel, party, party);
     const row = h(
       'div',
       { class: 'perp' },
