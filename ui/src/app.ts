@@ -3,6 +3,7 @@
 // cycles) that several pages use.
 import { ApiError, get } from './api';
 import { clear, h } from './dom';
+import { plainMessage } from './messages';
 import { hasRole, logout, me } from './session';
 
 export interface Situation {
@@ -56,8 +57,10 @@ export function flash(message: string, kind: 'info' | 'error' | 'success' = 'suc
   pendingFlash = [message, kind];
 }
 
+// An error in words for people: a problem from the API with its field
+// named in words and no API routes (messages.ts).
 export function errorText(e: unknown): string {
-  if (e instanceof ApiError) return e.detail;
+  if (e instanceof ApiError) return plainMessage(e.detail);
   if (e instanceof Error) return e.message;
   return String(e);
 }

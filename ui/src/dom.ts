@@ -65,14 +65,25 @@ export function uid(prefix: string): string {
   return `${prefix}-${idCounter}`;
 }
 
+// The mark beside the label of a required field: a visible asterisk, and
+// the words for a screen reader (a control's own `required` is announced
+// too; a fieldset has none).
+export function requiredMark(): Child[] {
+  return [h('span', { class: 'req', 'aria-hidden': 'true' }, ' *'), h('span', { class: 'visually-hidden' }, ' (required)')];
+}
+
 // A labelled form control: <div class=field><label for>..</label>control<p error></div>.
+// A control with the `required` attribute gets a visible asterisk beside
+// its label (outside it, hidden from screen readers, which announce the
+// control's own `required`), so the label stays the field's name.
 export function field(
   labelText: string,
   control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement,
   hint?: string,
 ): HTMLDivElement {
   if (!control.id) control.id = uid('f');
-  const children: Child[] = [h('label', { for: control.id }, labelText), control];
+  const label = h('label', { for: control.id }, labelText);
+  const children: Child[] = [control.required ? h('div', { class: 'label-row' }, label, h('span', { class: 'req', 'aria-hidden': 'true' }, '*')) : label, control];
   if (hint) {
     const hintId = `${control.id}-hint`;
     control.setAttribute('aria-describedby', hintId);
@@ -99,7 +110,8 @@ export function humanize(s: string): string {
   return s.replace(/_/g, ' ');
 }
 
-export function table(headers: string[], rows: Child[][], caption?: string, className?: string): HTMLDivElement {
+// A table in its scrolling frame; with no rows, one cell saying `empty`.
+export function table(headers: string[], rows: Child[][], caption?: string, className?: string, empty = 'Nothing to show.'): HTMLDivElement {
   return h(
     'div',
     { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption ?? 'Table' },
@@ -112,7 +124,7 @@ export function table(headers: string[], rows: Child[][], caption?: string, clas
         'tbody',
         null,
         rows.length === 0
-          ? h('tr', null, h('td', { colspan: String(headers.length), class: 'empty' }, 'Nothing to show.'))
+          ? h('tr', null, h('td', { colspan: String(headers.length), class: 'empty' }, empty))
           : rows.map((r) => h('tr', null, r.map((c) => h('td', null, c)))),
       ),
     ),

@@ -4,6 +4,7 @@
 import { ApiError, call, enc, get, getOptional, qs } from '../api';
 import { announce, cycles, errorText, flash, navigate, situations } from '../app';
 import { badge, field, h, humanize, nodes, select, table } from '../dom';
+import { plainMessage } from '../messages';
 import { hasRole } from '../session';
 import { PARTY_STATUSES } from '../vocab';
 import { criteriaLists } from './parties';
@@ -83,11 +84,16 @@ function decisionForm(a: Assessment, decisions: Decision[], policy: string): HTM
     if (date.value) body.date = date.value;
     try {
       await call('POST', '/decisions', body, { ifMatch });
-      flash(`Decision recorded: ${partySel.value} ${humanize(statusSel.value)} for ${a.cycle}.`);
+      const party = a.parties.find((x) => x.id === partySel.value)?.name ?? partySel.value;
+      flash(`Decision recorded: ${party}, ${humanize(statusSel.value)}, for ${a.cycle}.`);
       navigate(`/assessment${qs({ cycle: a.cycle, policy })}`, true);
     } catch (e) {
-      if (e instanceof ApiError && e.field) setErr(form.querySelector(`[data-pointer="${CSS.escape(e.field)}"]`), e.detail);
-      announce(`Not recorded: ${errorText(e)}`, 'error');
+      const ctl = e instanceof ApiError && e.field ? form.querySelector<HTMLElement>(`[data-pointer="${CSS.escape(e.field)}"]`) : null;
+      // The refusal in words naming the field by its label.
+      const label = ctl?.id ? [...(form.querySelector(`label[for="${CSS.escape(ctl.id)}"]`)?.childNodes ?? [])].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('').trim() : '';
+      const message = e instanceof ApiError ? plainMessage(e.detail, label || undefined) : errorText(e);
+      if (ctl) setErr(ctl, message);
+      announce(`Not recorded: ${message}`, 'error');
     }
   });
   return h('section', { class: 'card', 'aria-labelledby': 'dec-h' }, h('h2', { id: 'dec-h' }, 'Record a decision'), form);

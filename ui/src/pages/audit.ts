@@ -11,7 +11,7 @@ function cell(v: unknown): string {
   return String(v);
 }
 
-function recordsTable(items: AuditRecord[], caption: string): HTMLElement {
+function recordsTable(items: AuditRecord[], caption: string, empty: string): HTMLElement {
   const shown = new Set(['seq', 'time', 'time_ms', 'principal', 'action', 'target', 'collection', 'target_id']);
   const when = (r: AuditRecord) => (typeof r.time_ms === 'number' ? new Date(r.time_ms).toISOString().replace('T', ' ').slice(0, 19) : cell(r.time));
   const target = (r: AuditRecord) => cell(r.target ?? [r.collection, r.target_id].filter((x) => x !== undefined && x !== '').join(' / '));
@@ -38,6 +38,8 @@ function recordsTable(items: AuditRecord[], caption: string): HTMLElement {
       ),
     ]),
     caption,
+    undefined,
+    empty,
   );
 }
 
@@ -57,7 +59,7 @@ export default async function audit(main: HTMLElement, params: URLSearchParams):
     ev.preventDefault();
     try {
       const r = await get<{ items: AuditRecord[] }>(`/evidence/${enc(evId.value.trim())}/custody`);
-      custodyOut.replaceChildren(recordsTable(r.items, `Custody of ${evId.value.trim()}`));
+      custodyOut.replaceChildren(recordsTable(r.items, `Custody of ${evId.value.trim()}`, `No custody records for ${evId.value.trim()}.`));
     } catch (e) {
       custodyOut.replaceChildren(h('p', { class: 'error' }, errorText(e)));
       announce(errorText(e), 'error');
@@ -76,7 +78,7 @@ export default async function audit(main: HTMLElement, params: URLSearchParams):
       'section',
       { class: 'card', 'aria-labelledby': 'log-h' },
       h('h2', { id: 'log-h' }, 'Log'),
-      recordsTable(items, 'Audit log'),
+      recordsTable(items, 'Audit log', 'No audit records.'),
       h(
         'nav',
         { class: 'pager', 'aria-label': 'Audit pages' },

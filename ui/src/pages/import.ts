@@ -1,8 +1,11 @@
 // Import: upload a file, follow its progress (GET /imports/{id}), see what
-// was inserted and the rejected records with their reasons.
+// was inserted and the rejected records with their reasons (and download
+// them as CSV); a failed import says why. The recent imports are listed
+// again when an import ends.
 import { call, get, getOptional } from '../api';
 import { announce, errorText, resetCaches } from '../app';
 import { field, h, humanize, select, table } from '../dom';
+import { placeName, plainMessage, splitPrefix } from '../messages';
 import { IMPORT_FORMATS } from '../vocab';
 
 interface ImportJob {
@@ -14,7 +17,64 @@ interface ImportJob {
   format?: string;
   error?: { detail: string; field?: string };
   report?: { inserted?: Record<string, number>; updated?: Record<string, number>; rejected?: number; notes?: string[] };
+  // From the server's rejects file: a bundle's have the record's pointer, a
+  // CSV's the original columns (their `line` is the rejects file's, not the
+  // upload's: the upload's line starts the reason, "line N: ...").
   rejects?: Array<{ record: unknown; reason: string; pointer?: string; line?: number }>;
+}
+
+type Reject = NonNullable<ImportJob['rejects']>[number];
+
+interface RejectView {
+  where: string; // "line 4" or "incident 2"
+  id: string; // the record's id, when it has one
+  reason: string; // in words
+}
+
+// One reject as people read it: where it was in the upload, which record,
+// and why, with no JSON pointer.
+function rejectView(r: Reject): RejectView {
+  const { where, message } = splitPrefix(r.reason);
+  const line = where.find((w) => /^line \d+$/.test(w));
+  const rest = where.filter((w) => w !== line).map((w) => (r.pointer && w.startsWith(`${r.pointer}/`) ? w.slice(r.pointer.length) : w === r.pointer ? '' : w));
+  const reason = plainMessage(message, rest.filter(Boolean).map(placeName).join(', ') || undefined);
+  const record = r.record && typeof r.record === 'object' ? (r.record as Record<string, unknown>) : null;
+  const id = record && typeof record.id === 'string' ? record.id : '';
+  return { where: line ?? (r.pointer ? placeName(r.pointer) : ''), id, reason };
+}
+
+function csvCell(v: string): string {
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+// The rejects as CSV: for a CSV upload its own columns then where and why;
+// otherwise where, the record's id, why, and the record as JSON.
+export function rejectsCsv(rejects: Reject[]): string {
+  const views = rejects.map(rejectView);
+  const flat = rejects.every((r) => r.record && typeof r.record === 'object' && !r.pointer && Object.values(r.record as object).every((v) => typeof v === 'string'));
+  let rows: string[][];
+  if (flat && rejects.length) {
+    const cols: string[] = [];
+    for (const r of rejects) for (const k of Object.keys(r.record as object)) if (!cols.includes(k)) cols.push(k);
+    rows = [[...cols, 'reject_where', 'reject_reason'], ...rejects.map((r, i) => [...cols.map((c) => String((r.record as Record<string, string>)[c] ?? '')), views[i].where, views[i].reason])];
+  } else {
+    rows = [['where', 'id', 'reason', 'record'], ...rejects.map((r, i) => [views[i].where, views[i].id, views[i].reason, typeof r.record === 'string' ? r.record : JSON.stringify(r.record)])];
+  }
+  return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+function rejectsSection(job: ImportJob): HTMLElement {
+  const rejects = job.rejects ?? [];
+  const total = job.report?.rejected ?? rejects.length;
+  const url = URL.createObjectURL(new Blob([rejectsCsv(rejects)], { type: 'text/csv' }));
+  const base = (job.file ?? job.id).replace(/\.[^.]*$/, '');
+  return h(
+    'div',
+    { class: 'rejects' },
+    table(['Where', 'Record', 'Reason'], rejects.map(rejectView).map((v) => [v.where, v.id, v.reason]), 'Rejected records'),
+    total > rejects.length ? h('p', { class: 'hint' }, `The first ${rejects.length} of ${total} rejected records are listed here and in the download.`) : null,
+    h('p', null, h('a', { href: url, download: `${base}.rejects.csv`, class: 'button secondary' }, 'Download the rejected records (CSV)')),
+  );
 }
 
 function counts(r: Record<string, number> | undefined): string {
@@ -25,16 +85,28 @@ function counts(r: Record<string, number> | undefined): string {
     .join(', ');
 }
 
+// Why an import failed, in words (without the file name the message
+// starts with: the page names the file).
+function failure(job: ImportJob): string {
+  let detail = job.error?.detail ?? '';
+  if (job.file && detail.startsWith(`${job.file}: `)) detail = detail.slice(job.file.length + 2);
+  return detail ? plainMessage(detail) : 'The server gave no reason.';
+}
+
 function jobView(job: ImportJob): HTMLElement {
+  const name = `${job.file ?? job.id}${job.format ? ` (${job.format})` : ''}`;
+  if (job.state === 'failed') {
+    // No progress figure: the import stopped, and nothing of it was kept.
+    return h('div', { class: 'job' }, h('p', { class: 'error' }, `The import of ${name} failed: ${failure(job)}`), h('p', null, 'Nothing was imported. Correct the file and import it again.'));
+  }
   const pct = job.bytes_total ? Math.round((100 * job.bytes_done) / job.bytes_total) : job.state === 'done' ? 100 : 0;
   return h(
     'div',
     { class: 'job' },
-    h('p', null, `${job.file ?? job.id}${job.format ? ` (${job.format})` : ''}: ${job.state}`),
+    h('p', null, `${name}: ${job.state === 'done' ? 'done' : 'importing'}`),
     h('label', { for: `prog-${job.id}` }, 'Progress'),
     h('progress', { id: `prog-${job.id}`, max: '100', value: String(pct) }, `${pct}%`),
     h('span', { class: 'muted' }, ` ${pct}% (${job.bytes_done} of ${job.bytes_total} bytes)`),
-    job.error ? h('p', { class: 'error' }, `Failed: ${job.error.detail}${job.error.field ? ` (at ${job.error.field})` : ''}`) : null,
     job.report
       ? h(
           'dl',
@@ -48,7 +120,7 @@ function jobView(job: ImportJob): HTMLElement {
         )
       : null,
     job.report?.notes?.length ? h('ul', null, job.report.notes.map((n) => h('li', null, n))) : null,
-    job.rejects?.length ? table(['Where', 'Reason', 'Record'], job.rejects.map((r) => [r.pointer ?? (r.line !== undefined ? `line ${r.line}` : ''), r.reason, h('code', { class: 'details' }, typeof r.record === 'string' ? r.record : JSON.stringify(r.record))]), 'Rejected records') : null,
+    job.rejects?.length ? rejectsSection(job) : null,
   );
 }
 
@@ -87,12 +159,22 @@ export default async function importPage(main: HTMLElement): Promise<void> {
         job = await get<ImportJob>(`/imports/${encodeURIComponent(r.data.id)}`);
       }
       resetCaches();
-      announce(job.state === 'done' ? 'Import finished.' : `Import failed: ${job.error?.detail ?? ''}`, job.state === 'done' ? 'success' : 'error');
+      announce(job.state === 'done' ? 'Import finished.' : `Import failed: ${failure(job)}`, job.state === 'done' ? 'success' : 'error');
+      await loadRecent();
     } catch (e) {
       announce(`Import refused: ${errorText(e)}`, 'error');
     }
   });
-  const recent = await getOptional<{ items: ImportJob[] }>('/imports', '/imports');
+  const recentBody = h('div', null);
+  const loadRecent = async () => {
+    const recent = await getOptional<{ items: ImportJob[] }>('/imports', '/imports');
+    recentBody.replaceChildren(
+      recent
+        ? table(['Import', 'File', 'Format', 'State', 'Inserted', 'Rejected'], recent.items.map((j) => [j.id, j.file ?? '', j.format ?? '', humanize(j.state), counts(j.report?.inserted), String(j.report?.rejected ?? '')]), 'Recent imports', undefined, 'No imports yet.')
+        : h('p', null, 'This server keeps no list of imports.'),
+    );
+  };
+  await loadRecent();
   main.append(
     h('h1', null, 'Import'),
     h('p', { class: 'lead' }, 'Bundles and the supported external formats; see the importers guide for each one.'),
@@ -102,7 +184,7 @@ export default async function importPage(main: HTMLElement): Promise<void> {
       'section',
       { class: 'card', 'aria-labelledby': 'rec-h' },
       h('h2', { id: 'rec-h' }, 'Recent imports'),
-      recent ? table(['Import', 'File', 'Format', 'State', 'Inserted', 'Rejected'], recent.items.map((j) => [j.id, j.file ?? '', j.format ?? '', humanize(j.state), counts(j.report?.inserted), String(j.report?.rejected ?? '')]), 'Recent imports') : h('p', null, 'This server keeps no list of imports.'),
+      recentBody,
     ),
   );
 }

@@ -1,10 +1,15 @@
 // Create or edit one incident (POST /incidents, PUT /incidents/{id}). Every
 // control carries the JSON pointer of the body member it fills
 // (data-pointer), so a problem's `field` from the API lands beside the
-// right input; client-side checks use the same path.
+// right input; client-side checks use the same path. The fields the server
+// requires (domain/validate.cc, json_codec.cc: ID, situation, date, place
+// name, at least one violation, context, status, each perpetrator's party)
+// carry `required` and the required mark. A refusal is shown beside its
+// field in words that name the field by its label (messages.ts).
 import { ApiError, call, enc, get } from '../api';
 import { announce, errorText, flash, link, navigate, parties, situations } from '../app';
-import { field, h, humanize, select, uid } from '../dom';
+import { field, h, humanize, requiredMark, select, uid } from '../dom';
+import { plainMessage } from '../messages';
 import { CONSENTS, CONTEXTS, NEXUS, PRECISIONS, STANDARDS, STATUSES, VICTIM_GROUPS, VIOLATIONS } from '../vocab';
 import type { Incident } from './incidents';
 
@@ -15,6 +20,8 @@ interface Source {
 }
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+// What a date control gives when it holds a whole date (the control shows
+// it in the reader's own format).
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
@@ -32,15 +39,51 @@ function clearErrors(form: HTMLElement): void {
   form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
 }
 
-// Shows `message` beside the control for `pointer`, or the nearest
-// enclosing member's control, or at the top of the form.
-function showError(form: HTMLElement, pointer: string | undefined, message: string): HTMLElement {
+// The text of a label or legend without its required mark.
+function ownText(el: Element | null): string {
+  if (!el) return '';
+  return [...el.childNodes]
+    .filter((n) => n.nodeType === Node.TEXT_NODE)
+    .map((n) => n.textContent ?? '')
+    .join('')
+    .trim();
+}
+
+// The name people know a control by: its label (or its fieldset's legend),
+// with the perpetrator row or the victims group it belongs to.
+function labelOf(form: HTMLElement, target: HTMLElement): string {
+  if (target.matches('fieldset')) return ownText(target.querySelector(':scope > legend'));
+  const label = ownText(target.id ? form.querySelector(`label[for="${CSS.escape(target.id)}"]`) : null);
+  const row = target.closest('.perp');
+  if (row) {
+    const i = [...row.parentElement!.querySelectorAll(':scope > .perp')].indexOf(row);
+    return `Perpetrator ${i + 1}, ${label.toLowerCase()}`;
+  }
+  if (target.closest('fieldset.victims')) return `Victims, ${label}`;
+  return label;
+}
+
+// The control for `pointer`, or the nearest enclosing member's control.
+function controlFor(form: HTMLElement, pointer: string | undefined): HTMLElement | null {
   let p = pointer ?? '';
   let target: HTMLElement | null = null;
   while (p && !target) {
     target = form.querySelector<HTMLElement>(`[data-pointer="${CSS.escape(p)}"]`);
     if (!target) p = p.slice(0, Math.max(0, p.lastIndexOf('/')));
   }
+  return target;
+}
+
+// A refusal from the server in words naming the field by its label.
+function serverMessage(form: HTMLElement, pointer: string | undefined, detail: string): string {
+  const target = controlFor(form, pointer);
+  return plainMessage(detail, target ? labelOf(form, target) || undefined : undefined);
+}
+
+// Shows `message` beside the control for `pointer`, or the nearest
+// enclosing member's control, or at the top of the form.
+function showError(form: HTMLElement, pointer: string | undefined, message: string): HTMLElement {
+  const target = controlFor(form, pointer);
   const holder = target?.closest('.field, fieldset') ?? form;
   let err = holder.querySelector<HTMLElement>(':scope > .field-error');
   if (!err) {
@@ -59,12 +102,12 @@ function showError(form: HTMLElement, pointer: string | undefined, message: stri
   return focusable ?? err;
 }
 
-function checkboxGroup(legend: string, name: string, values: string[], chosen: string[], pointer: string): HTMLFieldSetElement {
+function checkboxGroup(legend: string, name: string, values: string[], chosen: string[], pointer: string, required = false): HTMLFieldSetElement {
   return ptr(
     h(
       'fieldset',
       { class: 'checks' },
-      h('legend', null, legend),
+      h('legend', null, legend, required ? requiredMark() : null),
       h('p', { class: 'field-error', id: uid('err'), hidden: true }),
       values.map((v) => {
         const id = uid(name);
@@ -90,16 +133,16 @@ export default async function incidentForm(main: HTMLElement, _p: URLSearchParam
   const sitIn = c(select('situation', [['', 'Choose…'], ...sits.map((s): [string, string] => [s.id, s.name])], inc.situation ?? '', { required: true }), '/situation');
   const dateIn = c(h('input', { type: 'date', name: 'date', value: inc.date ?? '', required: true }), '/date');
   const precIn = c(select('date_precision', PRECISIONS.map((p): [string, string] => [p, p]), inc.date_precision ?? 'day'), '/date_precision');
-  const locName = c(h('input', { type: 'text', name: 'location_name', value: inc.location?.name ?? '' }), '/location/name');
+  const locName = c(h('input', { type: 'text', name: 'location_name', value: inc.location?.name ?? '', required: true }), '/location/name');
   const admin1 = c(h('input', { type: 'text', name: 'admin1', value: inc.location?.admin1 ?? '' }), '/location/admin1');
   const lat = c(h('input', { type: 'number', name: 'lat', step: 'any', min: '-90', max: '90', value: inc.location?.lat ?? '' }), '/location/lat');
   const lon = c(h('input', { type: 'number', name: 'lon', step: 'any', min: '-180', max: '180', value: inc.location?.lon ?? '' }), '/location/lon');
-  const ctxIn = c(select('context', [['', '—'], ...CONTEXTS.map((x): [string, string] => [x, humanize(x)])], inc.context ?? ''), '/context');
-  const statusIn = c(select('status', STATUSES.filter((s) => s !== 'verified' || inc.status === 'verified').map((s): [string, string] => [s, humanize(s)]), inc.status ?? 'reported'), '/status');
+  const ctxIn = c(select('context', [['', 'Choose…'], ...CONTEXTS.map((x): [string, string] => [x, humanize(x)])], inc.context ?? '', { required: true }), '/context');
+  const statusIn = c(select('status', STATUSES.filter((s) => s !== 'verified' || inc.status === 'verified').map((s): [string, string] => [s, humanize(s)]), inc.status ?? 'reported', { required: true }), '/status');
   const consentIn = c(select('consent', CONSENTS.map((x): [string, string] => [x, humanize(x)]), inc.consent ?? 'aggregate_reporting'), '/consent');
   const narrative = c(h('textarea', { name: 'narrative', rows: '5', value: inc.narrative ?? '' }), '/narrative');
   const victims = VICTIM_GROUPS.map((g) => c(h('input', { type: 'number', name: `victims_${g}`, min: '0', step: '1', value: typeof inc.victims?.[g] === 'number' ? String(inc.victims[g]) : '0' }), `/victims/${g}`));
-  const violations = checkboxGroup('Violations', 'violations', VIOLATIONS, inc.violations ?? [], '/violations');
+  const violations = checkboxGroup('Violations', 'violations', VIOLATIONS, inc.violations ?? [], '/violations', true);
   const nexus = checkboxGroup('Nexus to the conflict', 'nexus', NEXUS, inc.nexus ?? [], '/nexus');
   const sourcesBox = checkboxGroup('Sources', 'sources', sources.map((s) => s.id), inc.sources ?? [], '/sources');
   sourcesBox.querySelectorAll('label').forEach((l, i) => {
@@ -116,11 +159,33 @@ export default async function incidentForm(main: HTMLElement, _p: URLSearchParam
       row.querySelector('.remove')!.setAttribute('aria-label', `Remove perpetrator ${i + 1}`);
     });
   };
+  // Parties are registered per situation: a perpetrator is chosen among
+  // the parties of the chosen situation, none until one is chosen. A party
+  // of another situation that the incident already names stays on offer in
+  // its row (the server accepts it), so editing never drops it unasked.
+  const partyOptions = (situation: string, recorded: string): Array<[string, string]> => {
+    if (!situation) return [['', 'Choose the situation first']];
+    const options: Array<[string, string]> = [['', 'Choose…'], ...ps.filter((p) => p.situation === situation).map((p): [string, string] => [p.id, `${p.name} (${p.id})`])];
+    const other = ps.find((p) => p.id === recorded && p.situation !== situation);
+    if (other) options.push([other.id, `${other.name} (${other.id}, another situation)`]);
+    return options;
+  };
+  const fillParties = (sel: HTMLSelectElement, party: string, recorded: string) => {
+    const options = partyOptions(sitIn.value, recorded);
+    sel.replaceChildren(...options.map(([v, label]) => h('option', { value: v }, label)));
+    sel.value = options.some(([v]) => v === party) ? party : '';
+  };
+  sitIn.addEventListener('change', () => {
+    perpList.querySelectorAll<HTMLSelectElement>('select[name=party]').forEach((sel) => fillParties(sel, sel.value, sel.dataset.recorded ?? ''));
+  });
   const addPerp = (party = '', standard = 'credible_information') => {
+    const partySel = select('party', [], '', { required: true });
+    if (party) partySel.dataset.recorded = party;
+    fillParties(partySel, party, party);
     const row = h(
       'div',
       { class: 'perp' },
-      field('Party', select('party', [['', 'Choose…'], ...ps.map((p): [string, string] => [p.id, `${p.name} (${p.id})`])], party, { required: true })),
+      field('Party', partySel),
       field('Standard of proof', select('standard', STANDARDS.map((s): [string, string] => [s, humanize(s)]), standard)),
       h('button', { type: 'button', class: 'secondary remove', onclick: () => { row.remove(); renumber(); } }, 'Remove'),
     );
@@ -134,6 +199,7 @@ export default async function incidentForm(main: HTMLElement, _p: URLSearchParam
   const form = h(
     'form',
     { class: 'incident-form', novalidate: true },
+    h('p', { class: 'hint' }, 'Fields marked ', h('span', { class: 'req' }, '*'), ' are required.'),
     h('div', { class: 'grid-form' }, field('Incident ID', idIn as HTMLInputElement, 'Letters, digits, dot, dash or underscore, e.g. I-2025-101.'), field('Situation', sitIn), field('Date', dateIn), field('Date precision', precIn)),
     h('fieldset', null, h('legend', null, 'Location'), h('div', { class: 'grid-form' }, field('Place name', locName), field('Region (admin 1)', admin1), field('Latitude', lat), field('Longitude', lon))),
     violations,
@@ -182,12 +248,13 @@ export default async function incidentForm(main: HTMLElement, _p: URLSearchParam
     const errs: Array<[string, string]> = [];
     if (!ID_RE.test(String(b.id))) errs.push(['/id', 'Enter an ID of letters, digits, dot, dash or underscore (at most 64).']);
     if (!b.situation) errs.push(['/situation', 'Choose the situation.']);
-    if (!DATE_RE.test(String(b.date))) errs.push(['/date', 'Enter the date as YYYY-MM-DD.']);
+    if (!DATE_RE.test(String(b.date))) errs.push(['/date', 'Enter the full date: day, month and year.']);
+    if (!(b.location as { name?: string }).name) errs.push(['/location/name', 'Enter the place name.']);
     if (!(b.violations as string[]).length) errs.push(['/violations', 'Choose at least one violation.']);
+    if (!b.context) errs.push(['/context', 'Choose the context.']);
     (b.perpetrators as Array<{ party: string }>).forEach((p, i) => {
       if (!p.party) errs.push([`/perpetrators/${i}/party`, 'Choose the party.']);
     });
-    if (!(b.perpetrators as unknown[]).length) errs.push(['/perpetrators', 'Name at least one perpetrator.']);
     const loc = b.location as { lat?: number; lon?: number };
     if (loc.lat !== undefined && (loc.lat < -90 || loc.lat > 90)) errs.push(['/location/lat', 'Latitude is between -90 and 90.']);
     if (loc.lon !== undefined && (loc.lon < -180 || loc.lon > 180)) errs.push(['/location/lon', 'Longitude is between -180 and 180.']);
@@ -214,12 +281,17 @@ export default async function incidentForm(main: HTMLElement, _p: URLSearchParam
       flash(editing ? `Incident ${body.id} saved.` : `Incident ${body.id} recorded.`);
       navigate(`/incidents/${enc(String(body.id))}`);
     } catch (e) {
-      if (e instanceof ApiError && e.field && e.field.startsWith('/')) {
-        showError(form, e.field, e.detail).focus();
-      } else if (e instanceof ApiError && e.status === 412) {
-        showError(form, undefined, 'Someone changed this incident since you opened it. Reload the page to see their version.').focus();
+      if (e instanceof ApiError && e.status === 412) {
+        const message = 'Someone changed this incident since you opened it. Reload the page to see their version.';
+        showError(form, undefined, message).focus();
+        announce(`Not saved: ${message}`, 'error');
+      } else if (e instanceof ApiError && e.field && e.field.startsWith('/')) {
+        const message = serverMessage(form, e.field, e.detail);
+        showError(form, e.field, message).focus();
+        announce(`Not saved: ${message}`, 'error');
+      } else {
+        announce(`Not saved: ${errorText(e)}`, 'error');
       }
-      announce(`Not saved: ${errorText(e)}`, 'error');
     } finally {
       submit.disabled = false;
     }

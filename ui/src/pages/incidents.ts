@@ -65,12 +65,15 @@ export async function incidentList(main: HTMLElement, params: URLSearchParams): 
     navigate(`/incidents${qs(next)}`);
   });
   const pageLink = (o: number) => `/incidents${qs({ ...filters, offset: o || undefined })}`;
-  const from = data.total ? offset + 1 : 0;
+  const from = offset + 1;
   const to = offset + data.items.length;
+  const filtered = Object.values(filters).some((v) => v !== '');
+  // An empty page says so in words instead of "0–0 of 0".
+  const count = data.total === 0 ? (filtered ? 'No incidents match these filters.' : 'No incidents.') : data.items.length === 0 ? `No incidents on this page (${data.total} in all).` : `${from}–${to} of ${data.total} incidents`;
   main.append(
     h('div', { class: 'title-row' }, h('h1', null, 'Incidents'), hasRole('monitor') ? h('a', { href: '/incidents/new', class: 'button' }, 'Record an incident') : null),
     form,
-    h('p', { class: 'count', role: 'status' }, `${from}–${to} of ${data.total} incidents`),
+    h('p', { class: 'count', role: 'status' }, count),
     table(
       ['ID', 'Date', 'Situation', 'Location', 'Violations', 'Perpetrators', 'Status'],
       data.items.map((i) => [
@@ -84,6 +87,7 @@ export async function incidentList(main: HTMLElement, params: URLSearchParams): 
       ]),
       'Incidents',
       'incidents',
+      filtered ? 'No incidents match these filters.' : 'No incidents.',
     ),
     h(
       'nav',
@@ -94,9 +98,19 @@ export async function incidentList(main: HTMLElement, params: URLSearchParams): 
   );
 }
 
-async function verify(id: string): Promise<void> {
+// Verifies `id` and returns the incident as the server holds it after.
+async function verify(id: string): Promise<Incident | null> {
   const cur = await call<Incident>('GET', `/incidents/${enc(id)}`);
-  await call('POST', `/incidents/${enc(id)}/verification`, {}, { ifMatch: cur.etag });
+  return (await call<Incident>('POST', `/incidents/${enc(id)}/verification`, {}, { ifMatch: cur.etag })).data;
+}
+
+// Whether this principal may verify `id` now, by the server's own rule
+// (roles, situation, four eyes: never an incident one recorded or last
+// edited): the review queue lists exactly those. A server without the
+// queue route leaves the decision to the verification itself.
+async function mayVerify(id: string): Promise<boolean> {
+  const queue = await getOptional<{ items: Incident[] }>('/review-queue', '/review-queue');
+  return queue === null || queue.items.some((i) => i.id === id);
 }
 
 interface Evidence {
@@ -121,6 +135,8 @@ function evidenceSection(inc: Incident): HTMLElement {
               ['Item', 'SHA-256', 'Size', 'Description', 'Download'],
               r.items.map((e) => [e.id, h('code', { class: 'hash' }, e.sha256), `${e.size} bytes`, e.description ?? '', h('a', { href: `/api/v1/evidence/${enc(e.id)}/content`, download: '' }, `Download ${e.id}`)]),
               'Evidence items',
+              undefined,
+              'No evidence for this incident.',
             )
           : h('p', null, 'This server does not list evidence.'),
       );
@@ -170,7 +186,7 @@ export async function incidentDetail(main: HTMLElement, _p: URLSearchParams, [id
         .join(', ')
     : undefined;
   const actions = h('div', { class: 'actions' });
-  const canVerify = hasRole('reviewer') && inc.status !== 'verified';
+  const canVerify = hasRole('reviewer') && inc.status !== 'verified' && (await mayVerify(inc.id));
   if (hasRole('monitor')) actions.append(h('a', { href: `/incidents/${enc(inc.id)}/edit`, class: 'button' }, 'Edit'));
   if (canVerify) {
     actions.append(
@@ -252,23 +268,26 @@ export async function reviewQueue(main: HTMLElement): Promise<void> {
   }
   const rows = items.map((i) => {
     const btn = h('button', { type: 'button', 'aria-label': `Verify ${i.id}` }, 'Verify');
+    const status = h('span', { class: 'row-status' }, badge(i.status));
     btn.addEventListener('click', async () => {
       btn.disabled = true;
       try {
-        await verify(i.id);
+        const after = await verify(i.id);
+        // The row shows the status the server now holds.
+        status.replaceChildren(badge(after?.status ?? 'verified'));
         announce(`Incident ${i.id} verified.`, 'success');
-        btn.replaceWith(badge('verified'));
+        btn.replaceWith(h('span', { class: 'muted' }, 'Done'));
       } catch (e) {
         btn.disabled = false;
-        const msg = e instanceof ApiError && e.status === 403 ? `You may not verify ${i.id}: ${e.detail}` : errorText(e);
+        const msg = e instanceof ApiError && e.status === 403 ? `You may not verify ${i.id}: ${errorText(e)}` : errorText(e);
         announce(msg, 'error');
       }
     });
-    return [link(`/incidents/${enc(i.id)}`, i.id), i.date, sits.find((s) => s.id === i.situation)?.name ?? i.situation, i.location?.name ?? '', i.violations.map(humanize).join(', '), perpetratorsText(i, names), badge(i.status), btn];
+    return [link(`/incidents/${enc(i.id)}`, i.id), i.date, sits.find((s) => s.id === i.situation)?.name ?? i.situation, i.location?.name ?? '', i.violations.map(humanize).join(', '), perpetratorsText(i, names), status, btn];
   });
   main.append(
     h('h1', null, 'Review queue'),
     h('p', { class: 'lead' }, `Incidents ${me()?.name ?? 'you'} may verify: not yet verified, and written or last edited by someone else (four eyes).`),
-    table(['ID', 'Date', 'Situation', 'Location', 'Violations', 'Perpetrators', 'Status', 'Action'], rows, 'Incidents awaiting verification', 'incidents'),
+    table(['ID', 'Date', 'Situation', 'Location', 'Violations', 'Perpetrators', 'Status', 'Action'], rows, 'Incidents awaiting verification', 'incidents', 'Nothing to verify: no incident awaits you.'),
   );
 }

@@ -51,6 +51,10 @@ interface Dossier {
   children?: Array<string | { id: string; name?: string }>;
   lineage?: Array<{ relation: string; id?: string; name?: string }>;
   history: Array<{ cycle: number; recommended?: string; recommended_status?: string; decided?: boolean | string; status: string }>;
+  // counted: the statement of case's incidents of the chosen cycle (those
+  // that count under the policy: verified or under verification, with an
+  // attribution the policy counts, which may roll units up); by_cycle: the verified incidents attributed to the
+  // party itself, per cycle, as this reader may see them.
   incidents: { counted: number; by_cycle: Array<{ cycle: number; count: number }> };
   case?: { status?: string; criteria?: Criterion[]; explanation?: Explanation; [k: string]: unknown } | null;
   commitments: Array<{ id: string; kind: string; signed?: string; measures?: Array<{ id: string; text: string; due?: string; status: string }> }>;
@@ -124,6 +128,7 @@ export async function partyDossier(main: HTMLElement, params: URLSearchParams, [
   const section = (title: string, idp: string, ...body: Array<Node | null>) => h('section', { class: 'card', 'aria-labelledby': idp }, h('h2', { id: idp }, title), ...body);
   const crit = d.case?.criteria;
   const kids = (d.children ?? p.children ?? []).map((c) => (typeof c === 'string' ? { id: c, name: undefined } : c));
+  const verified = d.incidents.by_cycle.reduce((n, c) => n + c.count, 0);
   const splinters = d.lineage ? d.lineage.filter((l) => l.relation === 'splinter' && l.id).map((l) => l.id!) : (p.splinters ?? []);
   main.append(
     ...nodes(
@@ -142,10 +147,24 @@ export async function partyDossier(main: HTMLElement, params: URLSearchParams, [
     splinters.length ? h('p', null, 'Splinter groups: ', splinters.map((c, i) => [i ? ', ' : '', link(`/parties/${enc(c)}`, name(c))])) : null,
     cycleForm,
     section('Status history', 'hist-h', entries.length ? statusTimeline(`Status of ${p.name} per cycle`, entries) : h('p', null, 'No status recorded.'), entries.length ? table(['Cycle', 'Recommended', 'Status', 'Decided'], entries.map((e) => [String(e.cycle), e.recommended ? humanize(e.recommended) : '—', badge(e.status), e.decided ? 'yes' : 'no'])) : null),
-    section('Counted incidents', 'inc-h', h('p', null, `${d.incidents.counted} counted incidents. `, link(`/incidents${qs({ party: p.id })}`, 'See them')), table(['Cycle', 'Incidents'], d.incidents.by_cycle.map((c) => [String(c.cycle), String(c.count)]))),
+    section(
+      'Verified incidents',
+      'inc-h',
+      verified
+        ? h('p', null, `${verified} verified ${verified === 1 ? 'incident names' : 'incidents name'} ${p.name} as a perpetrator. `, link(`/incidents${qs({ party: p.id, status: 'verified' })}`, 'See them'))
+        : h('p', null, `No verified incident names ${p.name} as a perpetrator.`),
+      verified ? table(['Cycle', 'Verified incidents'], d.incidents.by_cycle.map((c) => [String(c.cycle), String(c.count)]), `Verified incidents of ${p.name} per cycle`) : null,
+    ),
     section(
       `Statement of case, ${cycle}`,
       'case-h',
+      h(
+        'p',
+        { class: 'counted' },
+        d.incidents.counted
+          ? `${d.incidents.counted} ${d.incidents.counted === 1 ? 'incident counts' : 'incidents count'} for ${p.name} in ${cycle} under the policy: verified or under verification, with an attribution the policy counts${kids.length ? ' (its units’ incidents too, when the policy rolls units up to their parent)' : ''}.`
+          : `No incident counts for ${p.name} in ${cycle} under the policy.`,
+      ),
       d.case?.explanation ? explanationView(d.case.explanation) : crit ? criteriaLists(crit) : h('p', null, 'No statement of case for this cycle.'),
       h('p', null, h('a', { href: `/api/v1/cases/${enc(p.id)}/${cycle}`, download: `case-${p.id}-${cycle}.json` }, 'Download the statement of case (JSON)')),
     ),
@@ -162,9 +181,9 @@ export async function partyDossier(main: HTMLElement, params: URLSearchParams, [
           )
         : h('p', null, 'None.'),
     ),
-    section('Designations', 'des-h', table(['Authority', 'Programme', 'Kind', 'Listed on', 'Ended on'], d.designations.map((x) => [x.authority, x.program ?? '', humanize(x.kind), x.listed_on ?? '', x.ended_on ?? '']))),
-    section('Engagement', 'eng-h', table(['Date', 'Kind', 'Note'], d.engagements.map((e) => [e.date, humanize(e.kind), e.note ?? '']))),
-    section('Petitions', 'pet-h', table(['Filed', 'Cycle', 'Grounds', 'Outcome', 'Decided', 'Reason'], d.petitions.map((x) => [x.filed_on ?? x.filed ?? '', x.cycle ? String(x.cycle) : '', x.grounds ?? '', x.outcome ? humanize(x.outcome) : 'pending', x.decided ?? '', x.reason ?? '']))),
+    section('Designations', 'des-h', table(['Authority', 'Programme', 'Kind', 'Listed on', 'Ended on'], d.designations.map((x) => [x.authority, x.program ?? '', humanize(x.kind), x.listed_on ?? '', x.ended_on ?? '']), undefined, undefined, 'No designations.')),
+    section('Engagement', 'eng-h', table(['Date', 'Kind', 'Note'], d.engagements.map((e) => [e.date, humanize(e.kind), e.note ?? '']), undefined, undefined, 'No engagement recorded.')),
+    section('Petitions', 'pet-h', table(['Filed', 'Cycle', 'Grounds', 'Outcome', 'Decided', 'Reason'], d.petitions.map((x) => [x.filed_on ?? x.filed ?? '', x.cycle ? String(x.cycle) : '', x.grounds ?? '', x.outcome ? humanize(x.outcome) : 'pending', x.decided ?? '', x.reason ?? '']), undefined, undefined, 'No petitions.')),
     ),
   );
 }
