@@ -99,24 +99,26 @@ export function humanize(s: string): string {
   return s.replace(/_/g, ' ');
 }
 
+// A table. A captioned table scrolls inside a region named after its
+// caption and "table", so that the name differs from the section around
+// it, which often bears the same heading.
 export function table(headers: string[], rows: Child[][], caption?: string, className?: string): HTMLDivElement {
-  return h(
-    'div',
-    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption ?? 'Table' },
+  const tableEl = h(
+    'table',
+    { class: className },
+    caption ? h('caption', null, caption) : null,
+    h('thead', null, h('tr', null, headers.map((t) => h('th', { scope: 'col' }, t)))),
     h(
-      'table',
-      { class: className },
-      caption ? h('caption', null, caption) : null,
-      h('thead', null, h('tr', null, headers.map((t) => h('th', { scope: 'col' }, t)))),
-      h(
-        'tbody',
-        null,
-        rows.length === 0
-          ? h('tr', null, h('td', { colspan: String(headers.length), class: 'empty' }, 'Nothing to show.'))
-          : rows.map((r) => h('tr', null, r.map((c) => h('td', null, c)))),
-      ),
+      'tbody',
+      null,
+      rows.length === 0
+        ? h('tr', null, h('td', { colspan: String(headers.length), class: 'empty' }, 'Nothing to show.'))
+        : rows.map((r) => h('tr', null, r.map((c) => h('td', null, c)))),
     ),
   );
+  return caption
+    ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': `${caption} table` }, tableEl)
+    : h('div', { class: 'table-wrap' }, tableEl);
 }
 
 export function badge(status: string): HTMLSpanElement {

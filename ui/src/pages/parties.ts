@@ -102,8 +102,8 @@ function criteriaLists(criteria: Criterion[]): HTMLElement {
   return h(
     'div',
     { class: 'grid-2 criteria' },
-    h('div', null, h('h4', null, `Criteria met (${met.length})`), h('ul', { class: 'plain' }, met.map(row))),
-    h('div', null, h('h4', null, `Criteria missed (${missed.length})`), h('ul', { class: 'plain' }, missed.map(row))),
+    h('div', null, h('h3', null, `Criteria met (${met.length})`), h('ul', { class: 'plain' }, met.map(row))),
+    h('div', null, h('h3', null, `Criteria missed (${missed.length})`), h('ul', { class: 'plain' }, missed.map(row))),
   );
 }
 export { criteriaLists };
@@ -141,7 +141,7 @@ export async function partyDossier(main: HTMLElement, params: URLSearchParams, [
     kids.length ? h('p', null, 'Units: ', kids.map((c, i) => [i ? ', ' : '', link(`/parties/${enc(c.id)}`, c.name ?? name(c.id))])) : null,
     splinters.length ? h('p', null, 'Splinter groups: ', splinters.map((c, i) => [i ? ', ' : '', link(`/parties/${enc(c)}`, name(c))])) : null,
     cycleForm,
-    section('Status history', 'hist-h', entries.length ? statusTimeline(`Status of ${p.name} per cycle`, entries) : h('p', null, 'No status recorded.'), entries.length ? table(['Cycle', 'Recommended', 'Status', 'Decided'], entries.map((e) => [String(e.cycle), e.recommended ? humanize(e.recommended) : '—', badge(e.status), e.decided ? 'yes' : 'no'])) : null),
+    section('Status history', 'hist-h', entries.length ? statusTimeline(`Status of ${p.name} per cycle`, entries) : h('p', null, 'No status recorded.'), entries.length ? table(['Cycle', 'Recommended', 'Status', 'Decided'], entries.map((e) => [String(e.cycle), e.recommended ? humanize(e.recommended) : '—', badge(e.status), e.decided ? 'yes' : 'no']), 'Status history') : null),
     section('Counted incidents', 'inc-h', h('p', null, `${d.incidents.counted} counted incidents. `, link(`/incidents${qs({ party: p.id })}`, 'See them')), table(['Cycle', 'Incidents'], d.incidents.by_cycle.map((c) => [String(c.cycle), String(c.count)]))),
     section(
       `Statement of case, ${cycle}`,
@@ -157,14 +157,14 @@ export async function partyDossier(main: HTMLElement, params: URLSearchParams, [
             'ul',
             { class: 'plain' },
             d.commitments.map((c) =>
-              h('li', null, h('strong', null, `${c.id}: ${humanize(c.kind)}`), c.signed ? ` signed ${c.signed}` : '', table(['Measure', 'Due', 'Status'], (c.measures ?? []).map((m) => [m.text, m.due ?? '', badge(m.status)]))),
+              h('li', null, h('strong', null, `${c.id}: ${humanize(c.kind)}`), c.signed ? ` signed ${c.signed}` : '', table(['Measure', 'Due', 'Status'], (c.measures ?? []).map((m) => [m.text, m.due ?? '', badge(m.status)]), `Measures of ${c.id}`)),
             ),
           )
         : h('p', null, 'None.'),
     ),
-    section('Designations', 'des-h', table(['Authority', 'Programme', 'Kind', 'Listed on', 'Ended on'], d.designations.map((x) => [x.authority, x.program ?? '', humanize(x.kind), x.listed_on ?? '', x.ended_on ?? '']))),
-    section('Engagement', 'eng-h', table(['Date', 'Kind', 'Note'], d.engagements.map((e) => [e.date, humanize(e.kind), e.note ?? '']))),
-    section('Petitions', 'pet-h', table(['Filed', 'Cycle', 'Grounds', 'Outcome', 'Decided', 'Reason'], d.petitions.map((x) => [x.filed_on ?? x.filed ?? '', x.cycle ? String(x.cycle) : '', x.grounds ?? '', x.outcome ? humanize(x.outcome) : 'pending', x.decided ?? '', x.reason ?? '']))),
+    section('Designations', 'des-h', table(['Authority', 'Programme', 'Kind', 'Listed on', 'Ended on'], d.designations.map((x) => [x.authority, x.program ?? '', humanize(x.kind), x.listed_on ?? '', x.ended_on ?? '']), 'Designations')),
+    section('Engagement', 'eng-h', table(['Date', 'Kind', 'Note'], d.engagements.map((e) => [e.date, humanize(e.kind), e.note ?? '']), 'Engagement')),
+    section('Petitions', 'pet-h', table(['Filed', 'Cycle', 'Grounds', 'Outcome', 'Decided', 'Reason'], d.petitions.map((x) => [x.filed_on ?? x.filed ?? '', x.cycle ? String(x.cycle) : '', x.grounds ?? '', x.outcome ? humanize(x.outcome) : 'pending', x.decided ?? '', x.reason ?? '']), 'Petitions')),
     ),
   );
 }
