@@ -37,6 +37,54 @@ async function apiPost(name, pathAndQuery, body) {
   if (!r.ok) throw new Error(`POST ${pathAndQuery} as ${name}: ${r.status} ${await r.text()}`);
 }
 
+// RFC 4180: fields in double quotes may hold commas, quotes (doubled) and
+// line breaks; records end with CRLF.
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let f = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        f += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else f += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(f);
+      f = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(f);
+      rows.push(row);
+      row = [];
+      f = '';
+      i++;
+    } else f += c;
+  }
+  assert.equal(f, '', 'the CSV ends with CRLF');
+  assert.equal(row.length, 0, 'the CSV ends with CRLF');
+  return rows;
+}
+
+async function exportCsv(page, region) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: `Export CSV: ${region}`, exact: true }).click()]);
+  const text = fs.readFileSync(await download.path(), 'utf8');
+  return { name: download.suggestedFilename(), text, rows: parseCsv(text) };
+}
+
+// The text of one column of a table region, in the order shown.
+async function column(page, region, index) {
+  return page
+    .getByRole('region', { name: `${region} table`, exact: true })
+    .locator('tbody tr')
+    .evaluateAll((trs, i) => trs.map((tr) => tr.cells[i].textContent.replace(/\s+/g, ' ').trim()), index);
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
 test('setup: an incident whose place reads as a spreadsheet formula', async () => {
   await apiPost('mon', '/incidents', {
     id: 'I-2025-CSV',
@@ -129,6 +177,127 @@ test('every page has unique landmarks and no skipped heading level', { timeout: 
     }
     await page.context().close();
   }
+});
+
+// Every page with tables, as a principal with every role.
+const TABLE_PAGES = [
+  ['/incidents', 'Incidents'],
+  ['/review', 'Review queue'],
+  ['/parties/P-NLF', 'Northern Liberation Front'],
+  [`/assessment?cycle=${CYCLE}`, 'Assessment'],
+  ['/reports', /Annex and reports/],
+  ['/import', 'Import'],
+  ['/audit', 'Audit'],
+  ['/', 'Dashboard'],
+];
+
+test('every table comes from the shared helper: sort buttons in the headers and an Export CSV button', { timeout: 90_000 }, async () => {
+  const page = await openPage(stack, watch, 'tables');
+  await login(page, stack, 'chief');
+  for (const [p, heading] of TABLE_PAGES) {
+    await page.goto(`${stack.base}${p}`);
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    await page.waitForLoadState('networkidle');
+    const tables = await page.locator('main table').evaluateAll((ts) =>
+      ts.map((t) => ({
+        caption: t.caption?.textContent ?? '',
+        data: t.classList.contains('data'),
+        rows: t.tBodies[0].querySelectorAll('tr:not(:has(td.empty))').length,
+        headers: Array.from(t.tHead.rows[0].cells, (th) => ({ text: th.textContent.trim(), button: !!th.querySelector('button.sort') })),
+        exportButton: !!t.closest('.table-block')?.querySelector(':scope > .table-tools button'),
+      })),
+    );
+    assert.ok(tables.length > 0, `${p} has tables`);
+    for (const t of tables) {
+      const what = `${p}: table "${t.caption}"`;
+      assert.ok(t.data, `${what} comes from table() in dom.ts`);
+      if (/downloads$/.test(t.caption)) continue; // a table of links, neither sorted nor exported
+      assert.ok(t.exportButton, `${what} has an Export CSV button`);
+      if (t.rows > 1) for (const hd of t.headers) if (hd.text) assert.ok(hd.button, `${what}: column ${hd.text} sorts`);
+    }
+  }
+  await page.context().close();
+});
+
+test('the assessment sorts by a column header, aria-sort follows, and Export CSV saves the rows in the order shown', { timeout: 60_000 }, async () => {
+  const page = await openPage(stack, watch, 'assessment-sort');
+  await login(page, stack, 'chief');
+  await page.goto(`${stack.base}/assessment?cycle=${CYCLE}`);
+  await page.getByText(`Cycle ${CYCLE} under policy`).waitFor();
+  const region = `Assessment ${CYCLE}`;
+  const table = page.getByRole('region', { name: `${region} table`, exact: true });
+  const party = table.getByRole('columnheader', { name: 'Party' });
+  const status = table.getByRole('columnheader', { name: 'Status' });
+  assert.equal(await party.getAttribute('aria-sort'), null);
+
+  await party.getByRole('button', { name: 'Party' }).click();
+  assert.equal(await party.getAttribute('aria-sort'), 'ascending');
+  const up = await column(page, region, 0);
+  assert.deepEqual(up, [...up].sort(collator.compare), 'party names ascending');
+  assert.match(await page.locator('#status').textContent(), /sorted by Party, ascending/);
+
+  await party.getByRole('button', { name: 'Party' }).click();
+  assert.equal(await party.getAttribute('aria-sort'), 'descending');
+  const down = await column(page, region, 0);
+  assert.deepEqual(down, [...up].reverse(), 'party names descending');
+
+  // Another column takes the sort; only one header carries aria-sort.
+  await status.getByRole('button', { name: 'Status' }).click();
+  assert.equal(await status.getAttribute('aria-sort'), 'ascending');
+  assert.equal(await party.getAttribute('aria-sort'), null);
+  assert.equal(await table.locator('th[aria-sort]').count(), 1);
+  const shownParties = await column(page, region, 0);
+
+  const csv = await exportCsv(page, region);
+  assert.equal(csv.name, `assessment-${CYCLE}.csv`);
+  assert.deepEqual(csv.rows[0], ['Party', 'Situation', 'Previous', 'Recommended', 'Status', 'Decision']);
+  assert.deepEqual(csv.rows.slice(1).map((r) => r[0]), shownParties, 'the rows as shown, in their order');
+  for (const r of csv.rows.slice(1)) assert.equal(r.length, 6);
+  const statuses = csv.rows.slice(1).map((r) => r[4]);
+  assert.deepEqual(statuses, [...statuses].sort(collator.compare));
+  assert.ok(statuses.some((s) => /^(listed|on notice|none)( override)?$/.test(s)), `badges export as words: ${statuses}`);
+  assert.match(await page.locator('#status').textContent(), new RegExp(`${shownParties.length} rows exported as CSV`));
+  await page.context().close();
+});
+
+test('numeric columns sort as numbers (the audit log\'s sequence)', { timeout: 45_000 }, async () => {
+  const page = await openPage(stack, watch, 'audit-sort');
+  await login(page, stack, 'chief');
+  await page.goto(`${stack.base}/audit`);
+  await page.getByRole('heading', { level: 1, name: 'Audit' }).waitFor();
+  const seq = page.getByRole('region', { name: 'Audit log table', exact: true }).getByRole('columnheader', { name: 'Seq' });
+  await seq.getByRole('button').click();
+  const up = (await column(page, 'Audit log', 0)).map(Number);
+  assert.ok(up.some((n) => n >= 10) && up.some((n) => n < 10), 'one- and two-digit numbers, which text order would interleave');
+  assert.deepEqual(up, [...up].sort((a, b) => a - b));
+  await seq.getByRole('button').click();
+  assert.equal(await seq.getAttribute('aria-sort'), 'descending');
+  const down = (await column(page, 'Audit log', 0)).map(Number);
+  assert.deepEqual(down, [...up].reverse());
+  assert.equal(down[0], Math.max(...up));
+  await page.context().close();
+});
+
+test('the incidents export holds the filtered rows, quoted per RFC 4180, with formulas defused', { timeout: 45_000 }, async () => {
+  const page = await openPage(stack, watch, 'incidents-csv');
+  await login(page, stack, 'chief');
+  await page.goto(`${stack.base}/incidents?situation=SIT-QUE`);
+  await page.getByRole('heading', { level: 1, name: 'Incidents' }).waitFor();
+  const ids = await column(page, 'Incidents', 0);
+  assert.ok(ids.includes('I-2025-CSV'));
+  const csv = await exportCsv(page, 'Incidents');
+  assert.equal(csv.name, 'incidents.csv');
+  assert.deepEqual(csv.rows[0], ['ID', 'Date', 'Situation', 'Location', 'Violations', 'Perpetrators', 'Status']);
+  assert.deepEqual(csv.rows.slice(1).map((r) => r[0]), ids);
+  const situations = new Set(csv.rows.slice(1).map((r) => r[2]));
+  assert.equal(situations.size, 1, `one situation, as filtered: ${[...situations]}`);
+  const row = csv.rows.find((r) => r[0] === 'I-2025-CSV');
+  assert.equal(row[3], `'${FORMULA_PLACE}`, 'a leading = gets an apostrophe');
+  // The raw field: quoted, its quotes doubled.
+  assert.ok(csv.text.includes(`"'=HYPERLINK(""http://example.invalid"",""x""),1"`), 'quoted per RFC 4180');
+  // Every line break is a CRLF.
+  assert.ok(!/[^\r]\n/.test(csv.text));
+  await page.context().close();
 });
 
 test('no console error, uncaught exception or CSP violation on any page', () => {

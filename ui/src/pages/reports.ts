@@ -46,6 +46,8 @@ export default async function reports(main: HTMLElement, params: URLSearchParams
       ),
     ]),
     `Report ${cycle} downloads`,
+    undefined,
+    { sortable: false, exportable: false },
   );
   main.append(
     h('h1', null, `Annex and reports ${cycle}`),
