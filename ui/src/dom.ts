@@ -128,19 +128,22 @@ function saveFile(name: string, type: string, text: string): void {
 // A data table; every table of the application comes from here. Each
 // column sorts by a button in its header (aria-sort on the sorted one;
 // numeric columns compare as numbers), and "Export CSV" saves the rows shown
-// in their current order. A captioned table scrolls inside a
+// in their current order. Each cell holds one div and carries its column's
+// name (data-label), which narrow screens show beside it when the rows stack
+// into cards; the explicit roles keep it a table for screen readers when the
+// styles display its parts as blocks. A captioned table scrolls inside a
 // region named after its caption and "table", so that the name differs from
 // the section around it, which often bears the same heading.
 export function table(headers: string[], rows: Child[][], caption?: string, className?: string, options: TableOptions = {}): HTMLDivElement {
   const sortable = (options.sortable ?? true) && rows.length > 1;
   const exportable = options.exportable ?? true;
-  const bodyRows = rows.map((r) => h('tr', null, r.map((c) => h('td', null, c))));
+  const bodyRows = rows.map((r) => h('tr', { role: 'row' }, r.map((c, i) => h('td', { role: 'cell', 'data-label': headers[i] ?? '' }, h('div', { class: 'cell' }, c)))));
   const tbody = h(
     'tbody',
-    null,
-    rows.length === 0 ? h('tr', null, h('td', { colspan: String(headers.length), class: 'empty' }, 'Nothing to show.')) : bodyRows,
+    { role: 'rowgroup' },
+    rows.length === 0 ? h('tr', { role: 'row' }, h('td', { role: 'cell', colspan: String(headers.length), class: 'empty' }, 'Nothing to show.')) : bodyRows,
   );
-  const ths = headers.map(() => h('th', { scope: 'col' }));
+  const ths = headers.map(() => h('th', { scope: 'col', role: 'columnheader' }));
   const sortBy = (col: number, direction: 'ascending' | 'descending') => {
     const order = sortOrder(
       bodyRows.map((tr) => cellText(tr.cells[col] ?? tr)),
@@ -171,9 +174,9 @@ export function table(headers: string[], rows: Child[][], caption?: string, clas
   });
   const tableEl = h(
     'table',
-    { class: ['data', sortable ? 'sortable' : '', className ?? ''].filter(Boolean).join(' ') },
+    { class: ['data', sortable ? 'sortable' : '', className ?? ''].filter(Boolean).join(' '), role: 'table' },
     caption ? h('caption', null, caption) : null,
-    h('thead', null, h('tr', null, ths)),
+    h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, ths)),
     tbody,
   );
   const wrap = caption

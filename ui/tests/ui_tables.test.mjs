@@ -300,6 +300,46 @@ test('the incidents export holds the filtered rows, quoted per RFC 4180, with fo
   await page.context().close();
 });
 
+test('at 390x844 the key columns of the assessment and the other wide tables are on screen and the page does not scroll sideways', { timeout: 90_000 }, async () => {
+  const page = await openPage(stack, watch, 'narrow', 390);
+  assert.deepEqual(page.viewportSize(), { width: 390, height: 844 });
+  await login(page, stack, 'chief');
+  await page.goto(`${stack.base}/assessment?cycle=${CYCLE}`);
+  await page.getByText(`Cycle ${CYCLE} under policy`).waitFor();
+  const table = page.getByRole('region', { name: `Assessment ${CYCLE} table`, exact: true });
+  const rows = table.locator('tbody tr');
+  const n = await rows.count();
+  assert.ok(n > 3);
+  for (let i = 0; i < n; i++) {
+    // The party (a link) and its status (a badge), each wholly within the window.
+    for (const [what, loc] of [['party', rows.nth(i).getByRole('cell').nth(0).getByRole('link')], ['status', rows.nth(i).getByRole('cell').nth(4).locator('.badge').first()]]) {
+      await loc.scrollIntoViewIfNeeded();
+      const box = await loc.boundingBox();
+      assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `row ${i}: the ${what} is on screen (${JSON.stringify(box)})`);
+    }
+  }
+  // The table's own frame does not scroll sideways either, and the sort buttons are there.
+  assert.ok(await table.evaluate((el) => el.scrollWidth <= el.clientWidth + 1));
+  assert.ok(await table.getByRole('button', { name: 'Status' }).isVisible());
+  for (const [p, heading] of ALL_PAGES) {
+    await page.goto(`${stack.base}${p}`);
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    await page.waitForLoadState('networkidle');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `${p} at 390px scrolls sideways by ${overflow}px`);
+    // No cell of a shown table lies outside the window.
+    const outside = await page.locator('main table td').evaluateAll((tds) =>
+      tds
+        .filter((td) => td.getClientRects().length > 0)
+        .map((td) => ({ r: td.getBoundingClientRect(), label: td.dataset.label }))
+        .filter(({ r }) => r.left < -1 || r.right > window.innerWidth + 1)
+        .map(({ r, label }) => `${label}: ${Math.round(r.left)}–${Math.round(r.right)}`),
+    );
+    assert.deepEqual(outside, [], `${p} at 390px: cells outside the window`);
+  }
+  await page.context().close();
+});
+
 test('no console error, uncaught exception or CSP violation on any page', () => {
   assert.deepEqual(watch.problems, []);
 });
