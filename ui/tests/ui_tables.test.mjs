@@ -340,6 +340,53 @@ test('at 390x844 the key columns of the assessment and the other wide tables are
   await page.context().close();
 });
 
+test('the map zooms to the situations\' points and clusters nearby points into labelled markers', { timeout: 45_000 }, async () => {
+  const page = await openPage(stack, watch, 'map');
+  await login(page, stack, 'chief');
+  const dash = (await page.evaluate(() => fetch('/api/v1/dashboard').then((r) => r.json())));
+  const points = dash.locations;
+  assert.ok(points.length >= 5);
+  await page.goto(`${stack.base}/`);
+  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+  const map = page.locator('svg.map');
+  const [x0, y0, w, hgt] = (await map.getAttribute('viewBox')).split(' ').map(Number);
+  assert.ok(w < 180, `the view is narrower than half the world: ${w} degrees`);
+  const xs = points.map((p) => p.lon + 180);
+  const ys = points.map((p) => 90 - p.lat);
+  const margin = 1;
+  assert.ok(x0 <= Math.min(...xs) - margin && x0 + w >= Math.max(...xs) + margin, 'every point is inside the view, with a margin');
+  assert.ok(y0 <= Math.min(...ys) - margin && y0 + hgt >= Math.max(...ys) + margin, 'every point is inside the view, with a margin');
+
+  const markers = await map.locator('g.marker').evaluateAll((gs) =>
+    gs.map((g) => {
+      const c = g.querySelector('circle');
+      const box = c.getBoundingClientRect();
+      return { x: Number(c.getAttribute('cx')), y: Number(c.getAttribute('cy')), r: Number(c.getAttribute('r')), label: g.querySelector('text').textContent, title: g.querySelector('title').textContent, px: box.width };
+    }),
+  );
+  assert.ok(markers.length < points.length, `nearby points share a marker (${markers.length} markers for ${points.length} places)`);
+  const total = points.reduce((a, p) => a + p.count, 0);
+  assert.equal(markers.reduce((a, m) => a + Number(m.label), 0), total, 'the labels add up to every incident');
+  for (const m of markers) {
+    assert.ok(m.px >= 16, `a marker is at least 16 px across, not a dot: ${m.px}`);
+    assert.match(m.title, new RegExp(`^${m.label} verified incident`));
+  }
+  for (let i = 0; i < markers.length; i++) {
+    for (let j = i + 1; j < markers.length; j++) {
+      const [a, b] = [markers[i], markers[j]];
+      assert.ok(Math.hypot(a.x - b.x, a.y - b.y) >= a.r + b.r - 1e-9, 'no marker overlaps another');
+    }
+  }
+  // The text alternative: every place with its count, in a table.
+  await page.getByText('Locations as a table').click();
+  const names = await column(page, 'Locations of verified incidents', 0);
+  const counts = await column(page, 'Locations of verified incidents', 3);
+  assert.deepEqual(names, points.map((p) => p.name));
+  assert.deepEqual(counts.map(Number), points.map((p) => p.count));
+  assert.match(await map.getAttribute('aria-label'), new RegExp(`${points.length} places in ${markers.length} markers`));
+  await page.context().close();
+});
+
 test('no console error, uncaught exception or CSP violation on any page', () => {
   assert.deepEqual(watch.problems, []);
 });
