@@ -387,6 +387,72 @@ test('the map zooms to the situations\' points and clusters nearby points into l
   await page.context().close();
 });
 
+// The contrast ratio of WCAG 2 from two computed colours.
+function contrast(fg, bg) {
+  const lum = ([r, g, b]) => {
+    const f = (c) => {
+      const s = c / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}
+
+test('every badge has a text contrast of at least 4.5:1, computed from the rendered colours', { timeout: 60_000 }, async () => {
+  const page = await openPage(stack, watch, 'badges');
+  await login(page, stack, 'chief');
+  const seen = new Map();
+  for (const p of [`/assessment?cycle=${CYCLE}`, '/incidents', '/review', '/parties/P-NLF', '/parties/P-VAF']) {
+    await page.goto(`${stack.base}${p}`);
+    await page.locator('main h1').waitFor();
+    await page.waitForLoadState('networkidle');
+    const badges = await page.locator('main .badge').evaluateAll((els) =>
+      els.map((el) => {
+        const rgb = (s) => s.match(/[\d.]+/g).map(Number);
+        // The background the text sits on: the badge's, or the first opaque one around it.
+        let n = el;
+        let bg = getComputedStyle(n).backgroundColor;
+        while (n && (rgb(bg)[3] ?? 1) === 0) {
+          n = n.parentElement;
+          bg = n ? getComputedStyle(n).backgroundColor : 'rgb(255, 255, 255)';
+        }
+        return { cls: el.className, fg: rgb(getComputedStyle(el).color), bg: rgb(bg) };
+      }),
+    );
+    for (const b of badges) seen.set(b.cls, b);
+  }
+  for (const cls of ['badge badge-on_notice', 'badge badge-listed', 'badge badge-none', 'badge badge-verified', 'badge badge-reported', 'badge badge-pending']) {
+    assert.ok(seen.has(cls), `a ${cls} was rendered`);
+  }
+  // And every badge the stylesheet defines, data or not: one of each, rendered in the page.
+  const defined = await page.evaluate(() => {
+    const names = new Set();
+    for (const sheet of document.styleSheets) {
+      for (const rule of sheet.cssRules) for (const m of (rule.selectorText ?? '').matchAll(/\.badge-([\w-]+)/g)) names.add(m[1]);
+    }
+    const rgb = (s) => s.match(/[\d.]+/g).map(Number);
+    const probe = document.createElement('p');
+    document.querySelector('main').append(probe);
+    return [...names].map((n) => {
+      const el = document.createElement('span');
+      el.className = `badge badge-${n}`;
+      el.textContent = n;
+      probe.append(el);
+      return { cls: el.className, fg: rgb(getComputedStyle(el).color), bg: rgb(getComputedStyle(el).backgroundColor) };
+    });
+  });
+  assert.ok(defined.length >= 10, `the stylesheet's badges: ${defined.map((b) => b.cls)}`);
+  for (const b of defined) seen.set(b.cls, b);
+  for (const [cls, b] of seen) {
+    assert.ok((b.fg[3] ?? 1) === 1 && (b.bg[3] ?? 1) === 1, `${cls} colours are opaque`);
+    const ratio = contrast(b.fg, b.bg);
+    assert.ok(ratio >= 4.5, `${cls}: ${ratio.toFixed(2)}:1`);
+  }
+  await page.context().close();
+});
+
 test('no console error, uncaught exception or CSP violation on any page', () => {
   assert.deepEqual(watch.problems, []);
 });
