@@ -453,6 +453,50 @@ test('every badge has a text contrast of at least 4.5:1, computed from the rende
   await page.context().close();
 });
 
+test('the ten report download links (and every other link and button) have accessible names that contain their visible text', { timeout: 90_000 }, async () => {
+  const page = await openPage(stack, watch, 'label-in-name');
+  await login(page, stack, 'chief');
+  await page.goto(`${stack.base}/reports?cycle=${CYCLE}`);
+  await page.getByRole('heading', { level: 1, name: /Annex and reports/ }).waitFor();
+  const downloads = page.locator('main a[download]');
+  assert.equal(await downloads.count(), 10);
+  for (const ed of ['public', 'confidential']) {
+    for (const n of ['HTML', 'Markdown', 'JSON', 'CSV', 'FollowTheMoney']) {
+      // Playwright computes the accessible name as a browser does.
+      const link = page.getByRole('link', { name: `Download ${n}, ${ed} edition`, exact: true });
+      assert.equal(await link.count(), 1, `Download ${n}, ${ed} edition`);
+      assert.equal(await link.innerText(), `Download ${n}`);
+    }
+  }
+  for (const [p, heading] of ALL_PAGES) {
+    await page.goto(`${stack.base}${p}`);
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    await page.waitForLoadState('networkidle');
+    const mismatches = await page.evaluate(() => {
+      const norm = (s) => s.replace(/\s+/g, ' ').trim().toLowerCase();
+      const visible = (el) => {
+        const c = el.cloneNode(true);
+        c.querySelectorAll('.visually-hidden, [aria-hidden="true"]').forEach((x) => x.remove());
+        return norm(c.textContent);
+      };
+      const name = (el) => {
+        const by = el.getAttribute('aria-labelledby');
+        if (by) return norm(by.split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
+        if (el.hasAttribute('aria-label')) return norm(el.getAttribute('aria-label'));
+        const c = el.cloneNode(true);
+        c.querySelectorAll('[aria-hidden="true"]').forEach((x) => x.remove());
+        return norm(c.textContent);
+      };
+      return Array.from(document.querySelectorAll('a[href], button'))
+        .filter((el) => el.getClientRects().length > 0 && visible(el) !== '')
+        .filter((el) => !name(el).includes(visible(el)))
+        .map((el) => `"${visible(el)}" named "${name(el)}"`);
+    });
+    assert.deepEqual(mismatches, [], `${p}: accessible names without their visible text`);
+  }
+  await page.context().close();
+});
+
 test('no console error, uncaught exception or CSP violation on any page', () => {
   assert.deepEqual(watch.problems, []);
 });
