@@ -2,7 +2,7 @@
 // live status region, and the shared reference data (situations, parties,
 // cycles) that several pages use.
 import { ApiError, get } from './api';
-import { clear, h } from './dom';
+import { clear, h, setTableAnnouncer } from './dom';
 import { plainMessage } from './messages';
 import { hasRole, logout, me } from './session';
 
@@ -222,6 +222,7 @@ export function mount(root: HTMLElement): void {
   navEl = h('nav', { 'aria-label': 'Main', class: 'mainnav' });
   userEl = h('div', { class: 'user' });
   mainEl = h('main', { id: 'main', tabindex: '-1' });
+  setTableAnnouncer((message) => announce(message));
   root.append(
     h(
       'header',

@@ -114,49 +114,126 @@ function landOutline(): string {
   return landPath;
 }
 
-// Points over the land outline. The view fits the points (at least 24
-// degrees across) so that a few nearby locations do not collapse into one
-// dot on a whole-world map.
-export function pointMap(title: string, points: MapPoint[]): HTMLElement {
-  let x0 = 0;
-  let x1 = 360;
-  let y0 = 0;
-  let y1 = 180;
-  if (points.length) {
-    const xs = points.map((p) => p.lon + 180);
-    const ys = points.map((p) => 90 - p.lat);
-    let minX = Math.min(...xs);
-    let maxX = Math.max(...xs);
-    let minY = Math.min(...ys);
-    let maxY = Math.max(...ys);
-    const span = Math.max(24, (maxX - minX) * 1.3, (maxY - minY) * 2.6);
-    const cx = (minX + maxX) / 2;
-    const cy = (minY + maxY) / 2;
-    minX = Math.max(0, cx - span / 2);
-    maxX = Math.min(360, cx + span / 2);
-    minY = Math.max(0, cy - span / 4);
-    maxY = Math.min(180, cy + span / 4);
-    [x0, x1, y0, y1] = [minX, maxX, minY, maxY];
+// The part of the world a map shows, in degrees of the equirectangular
+// plane (x = lon + 180, y = 90 - lat): the points' extent with a margin,
+// widened to the map's aspect ratio and kept within the world.
+export interface View {
+  x0: number;
+  y0: number;
+  w: number;
+  h: number;
+}
+const MAP_ASPECT = 1.6;
+export function mapView(points: Array<{ lat: number; lon: number }>): View {
+  if (!points.length) return { x0: 0, y0: 0, w: 360, h: 180 };
+  const xs = points.map((p) => p.lon + 180);
+  const ys = points.map((p) => 90 - p.lat);
+  const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const margin = Math.max(2, 0.15 * Math.max(maxX - minX, maxY - minY));
+  let w = Math.max(8, maxX - minX + 2 * margin);
+  let hgt = maxY - minY + 2 * margin;
+  if (w / hgt < MAP_ASPECT) w = hgt * MAP_ASPECT;
+  else hgt = w / MAP_ASPECT;
+  w = Math.min(w, 360);
+  hgt = Math.min(hgt, 180);
+  const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+  const x0 = clamp((minX + maxX) / 2 - w / 2, 0, 360 - w);
+  const y0 = clamp((minY + maxY) / 2 - hgt / 2, 0, 180 - hgt);
+  return { x0, y0, w, h: hgt };
+}
+
+// One marker for the points near one another.
+export interface Cluster {
+  x: number;
+  y: number;
+  r: number;
+  count: number;
+  points: MapPoint[];
+}
+
+// Grid clustering: the points of one cell of a grid (a sixteenth of the
+// view's width) make one marker at their count-weighted centre; then
+// markers whose circles would overlap merge, until none does. A marker's
+// radius grows with the square root of its count.
+export function clusterPoints(points: MapPoint[], view: View): Cluster[] {
+  const cell = view.w / 16;
+  const rMin = view.w / 55;
+  const rMax = view.w / 28;
+  const weight = (p: MapPoint) => (typeof p.count === 'number' ? p.count : Number(p.count) || 1);
+  const cells = new Map<string, MapPoint[]>();
+  for (const p of points) {
+    const key = `${Math.floor((p.lon + 180 - view.x0) / cell)}:${Math.floor((90 - p.lat - view.y0) / cell)}`;
+    cells.set(key, [...(cells.get(key) ?? []), p]);
   }
-  const w = x1 - x0;
-  const max = Math.max(1, ...points.map((p) => (typeof p.count === 'number' ? p.count : 1)));
-  const rMax = w / 45;
-  const dots = points.map((p) => {
-    const n = typeof p.count === 'number' ? p.count : 1;
-    const r = Math.max(rMax * 0.25, rMax * Math.sqrt(n / max));
+  const make = (ps: MapPoint[]): Cluster => {
+    const n = ps.reduce((a, p) => a + weight(p), 0);
+    return {
+      x: ps.reduce((a, p) => a + (p.lon + 180) * weight(p), 0) / n,
+      y: ps.reduce((a, p) => a + (90 - p.lat) * weight(p), 0) / n,
+      r: 0,
+      count: n,
+      points: ps,
+    };
+  };
+  const clusters = [...cells.values()].map(make);
+  const size = () => {
+    const max = Math.max(1, ...clusters.map((c) => c.count));
+    for (const c of clusters) c.r = rMin + (rMax - rMin) * Math.sqrt(c.count / max);
+  };
+  size();
+  for (;;) {
+    let pair: [number, number] | null = null;
+    for (let i = 0; i < clusters.length && !pair; i++) {
+      for (let j = i + 1; j < clusters.length && !pair; j++) {
+        const [a, b] = [clusters[i], clusters[j]];
+        if (Math.hypot(a.x - b.x, a.y - b.y) < a.r + b.r) pair = [i, j];
+      }
+    }
+    if (!pair) break;
+    const merged = make([...clusters[pair[0]].points, ...clusters[pair[1]].points]);
+    clusters.splice(pair[1], 1);
+    clusters.splice(pair[0], 1, merged);
+    size();
+  }
+  return clusters.sort((a, b) => b.count - a.count);
+}
+
+function incidents(n: number | string): string {
+  return `${n} verified incident${n === 1 ? '' : 's'}`;
+}
+
+// Points over the land outline, zoomed to the points (with a margin), with
+// nearby points clustered into one marker labelled with its count. The
+// table below the map lists every place and its count.
+export function pointMap(title: string, points: MapPoint[]): HTMLElement {
+  const view = mapView(points);
+  const clusters = clusterPoints(points, view);
+  const markers = clusters.map((c) => {
+    const places = c.points.map((p) => `${p.name} (${p.count})`).join(', ');
+    const label = String(c.count);
     return svg(
-      'circle',
-      { cx: p.lon + 180, cy: 90 - p.lat, r, class: 'dot' },
-      svg('title', null, `${p.name}: ${p.count} verified incident${p.count === 1 ? '' : 's'}`),
+      'g',
+      { class: 'marker' },
+      svg('title', null, `${incidents(c.count)}: ${places}`),
+      svg('circle', { cx: c.x, cy: c.y, r: c.r, class: 'dot' }),
+      svg(
+        'text',
+        { x: c.x, y: c.y, class: 'dot-label', 'text-anchor': 'middle', 'dominant-baseline': 'central', 'font-size': (c.r * (label.length > 2 ? 0.8 : 1)).toFixed(3) },
+        label,
+      ),
     );
   });
+  const total = points.reduce((a, p) => a + (typeof p.count === 'number' ? p.count : 0), 0);
+  const summary = points.length
+    ? `${title}: ${points.length} place${points.length === 1 ? '' : 's'} in ${clusters.length} marker${clusters.length === 1 ? '' : 's'}, ${incidents(total)}; the table below lists them.`
+    : `${title}: none.`;
   const map = svg(
     'svg',
-    { viewBox: `${x0} ${y0} ${w} ${y1 - y0}`, class: 'map', role: 'img', 'aria-label': title, preserveAspectRatio: 'xMidYMid meet' },
-    svg('title', null, title),
-    svg('rect', { x: x0, y: y0, width: w, height: y1 - y0, class: 'sea' }),
-    svg('path', { d: landOutline(), class: 'land', 'stroke-width': w / 400 }),
-    svg('g', { 'stroke-width': w / 500 }, dots),
+    { viewBox: `${view.x0} ${view.y0} ${view.w} ${view.h}`, class: 'map', role: 'img', 'aria-label': summary, preserveAspectRatio: 'xMidYMid meet' },
+    svg('title', null, summary),
+    svg('rect', { x: view.x0, y: view.y0, width: view.w, height: view.h, class: 'sea' }),
+    svg('path', { d: landOutline(), class: 'land', 'stroke-width': view.w / 400 }),
+    svg('g', { 'stroke-width': view.w / 400 }, markers),
   );
   const data = h(
     'details',
@@ -164,7 +241,14 @@ export function pointMap(title: string, points: MapPoint[]): HTMLElement {
     h('summary', null, 'Locations as a table'),
     table(['Location', 'Latitude', 'Longitude', 'Verified incidents'], points.map((p) => [p.name, p.lat.toFixed(2), p.lon.toFixed(2), String(p.count)]), title),
   );
-  return h('figure', { class: 'figure' }, h('figcaption', null, title), map, h('p', { class: 'hint' }, 'Land outline: Natural Earth (public domain).'), data);
+  return h(
+    'figure',
+    { class: 'figure' },
+    h('figcaption', null, title),
+    map,
+    h('p', { class: 'hint' }, 'Each circle groups the places near one another; its number is their verified incidents. Land outline: Natural Earth (public domain).'),
+    data,
+  );
 }
 
 // Status per cycle as a row of markers: recommended (outline) and final

@@ -2,6 +2,8 @@
 // Text always goes through text nodes (never innerHTML), so values from the
 // API can not inject markup.
 
+import { cellText, csvFileName, sortOrder, toCsv } from './tabular';
+
 export type Child = Node | string | number | null | undefined | false | Child[];
 type Attrs = Record<string, unknown>;
 
@@ -110,25 +112,102 @@ export function humanize(s: string): string {
   return s.replace(/_/g, ' ');
 }
 
-// A table in its scrolling frame; with no rows, one cell saying `empty`.
-export function table(headers: string[], rows: Child[][], caption?: string, className?: string, empty = 'Nothing to show.'): HTMLDivElement {
-  return h(
-    'div',
-    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption ?? 'Table' },
-    h(
-      'table',
-      { class: className },
-      caption ? h('caption', null, caption) : null,
-      h('thead', null, h('tr', null, headers.map((t) => h('th', { scope: 'col' }, t)))),
-      h(
-        'tbody',
-        null,
-        rows.length === 0
-          ? h('tr', null, h('td', { colspan: String(headers.length), class: 'empty' }, empty))
-          : rows.map((r) => h('tr', null, r.map((c) => h('td', null, c)))),
-      ),
-    ),
+export interface TableOptions {
+  // Sort buttons in the column headers (default true).
+  sortable?: boolean;
+  // An "Export CSV" button for the rows shown (default true).
+  exportable?: boolean;
+  // What an empty table says in its one cell (default "Nothing to show.").
+  empty?: string;
+}
+
+// Where the tables announce a new sort order: the application's status
+// region, once the shell has mounted it.
+let announceStatus: (message: string) => void = () => {};
+export function setTableAnnouncer(fn: (message: string) => void): void {
+  announceStatus = fn;
+}
+
+// Saves a text as a file through a temporary link to a Blob.
+function saveFile(name: string, type: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = h('a', { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+// A data table; every table of the application comes from here. Each
+// column sorts by a button in its header (aria-sort on the sorted one;
+// numeric columns compare as numbers), and "Export CSV" saves the rows shown
+// in their current order. Each cell holds one div and carries its column's
+// name (data-label), which narrow screens show beside it when the rows stack
+// into cards; the explicit roles keep it a table for screen readers when the
+// styles display its parts as blocks. A captioned table scrolls inside a
+// region named after its caption and "table", so that the name differs from
+// the section around it, which often bears the same heading.
+export function table(headers: string[], rows: Child[][], caption?: string, className?: string, options: TableOptions = {}): HTMLDivElement {
+  const sortable = (options.sortable ?? true) && rows.length > 1;
+  const exportable = options.exportable ?? true;
+  const bodyRows = rows.map((r) => h('tr', { role: 'row' }, r.map((c, i) => h('td', { role: 'cell', 'data-label': headers[i] ?? '' }, h('div', { class: 'cell' }, c)))));
+  const tbody = h(
+    'tbody',
+    { role: 'rowgroup' },
+    rows.length === 0 ? h('tr', { role: 'row' }, h('td', { role: 'cell', colspan: String(headers.length), class: 'empty' }, options.empty ?? 'Nothing to show.')) : bodyRows,
   );
+  const ths = headers.map(() => h('th', { scope: 'col', role: 'columnheader' }));
+  const sortBy = (col: number, direction: 'ascending' | 'descending') => {
+    const order = sortOrder(
+      bodyRows.map((tr) => cellText(tr.cells[col] ?? tr)),
+      direction,
+    );
+    // Sorting always starts from the original order, so ties stay as the server gave them.
+    tbody.replaceChildren(...order.map((i) => bodyRows[i]));
+    ths.forEach((th, i) => (i === col ? th.setAttribute('aria-sort', direction) : th.removeAttribute('aria-sort')));
+    announceStatus(`${caption ?? 'Table'} sorted by ${headers[col]}, ${direction}.`);
+  };
+  ths.forEach((th, i) => {
+    if (!sortable || !headers[i]) {
+      th.append(headers[i]);
+      return;
+    }
+    th.append(
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'sort',
+          onclick: () => sortBy(i, th.getAttribute('aria-sort') === 'ascending' ? 'descending' : 'ascending'),
+        },
+        headers[i],
+        h('span', { class: 'sort-mark', 'aria-hidden': 'true' }),
+      ),
+    );
+  });
+  const tableEl = h(
+    'table',
+    { class: ['data', sortable ? 'sortable' : '', className ?? ''].filter(Boolean).join(' '), role: 'table' },
+    caption ? h('caption', null, caption) : null,
+    h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, ths)),
+    tbody,
+  );
+  const wrap = caption
+    ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': `${caption} table` }, tableEl)
+    : h('div', { class: 'table-wrap' }, tableEl);
+  if (!exportable) return h('div', { class: 'table-block' }, wrap);
+  const exportCsv = () => {
+    const shown = Array.from(tbody.rows).filter((tr) => !tr.querySelector('td.empty'));
+    const csv = toCsv([headers, ...shown.map((tr) => Array.from(tr.cells, (td) => cellText(td)))]);
+    saveFile(csvFileName(caption), 'text/csv;charset=utf-8', csv);
+    announceStatus(`${shown.length} row${shown.length === 1 ? '' : 's'} exported as CSV.`);
+  };
+  const button = h(
+    'button',
+    { type: 'button', class: 'secondary small', 'aria-label': caption ? `Export CSV: ${caption}` : undefined, onclick: exportCsv },
+    'Export CSV',
+  );
+  return h('div', { class: 'table-block' }, h('div', { class: 'table-tools' }, button), wrap);
 }
 
 export function badge(status: string): HTMLSpanElement {

@@ -39,7 +39,7 @@ function recordsTable(items: AuditRecord[], caption: string, empty: string): HTM
     ]),
     caption,
     undefined,
-    empty,
+    { empty },
   );
 }
 

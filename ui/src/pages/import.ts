@@ -170,7 +170,7 @@ export default async function importPage(main: HTMLElement): Promise<void> {
     const recent = await getOptional<{ items: ImportJob[] }>('/imports', '/imports');
     recentBody.replaceChildren(
       recent
-        ? table(['Import', 'File', 'Format', 'State', 'Inserted', 'Rejected'], recent.items.map((j) => [j.id, j.file ?? '', j.format ?? '', humanize(j.state), counts(j.report?.inserted), String(j.report?.rejected ?? '')]), 'Recent imports', undefined, 'No imports yet.')
+        ? table(['Import', 'File', 'Format', 'State', 'Inserted', 'Rejected'], recent.items.map((j) => [j.id, j.file ?? '', j.format ?? '', humanize(j.state), counts(j.report?.inserted), String(j.report?.rejected ?? '')]), 'Recent imports', undefined, { empty: 'No imports yet.' })
         : h('p', null, 'This server keeps no list of imports.'),
     );
   };

@@ -87,7 +87,7 @@ export async function incidentList(main: HTMLElement, params: URLSearchParams): 
       ]),
       'Incidents',
       'incidents',
-      filtered ? 'No incidents match these filters.' : 'No incidents.',
+      { empty: filtered ? 'No incidents match these filters.' : 'No incidents.' },
     ),
     h(
       'nav',
@@ -136,7 +136,7 @@ function evidenceSection(inc: Incident): HTMLElement {
               r.items.map((e) => [e.id, h('code', { class: 'hash' }, e.sha256), `${e.size} bytes`, e.description ?? '', h('a', { href: `/api/v1/evidence/${enc(e.id)}/content`, download: '' }, `Download ${e.id}`)]),
               'Evidence items',
               undefined,
-              'No evidence for this incident.',
+              { empty: 'No evidence for this incident.' },
             )
           : h('p', null, 'This server does not list evidence.'),
       );
@@ -288,6 +288,6 @@ export async function reviewQueue(main: HTMLElement): Promise<void> {
   main.append(
     h('h1', null, 'Review queue'),
     h('p', { class: 'lead' }, `Incidents ${me()?.name ?? 'you'} may verify: not yet verified, and written or last edited by someone else (four eyes).`),
-    table(['ID', 'Date', 'Situation', 'Location', 'Violations', 'Perpetrators', 'Status', 'Action'], rows, 'Incidents awaiting verification', 'incidents', 'Nothing to verify: no incident awaits you.'),
+    table(['ID', 'Date', 'Situation', 'Location', 'Violations', 'Perpetrators', 'Status', 'Action'], rows, 'Incidents awaiting verification', 'incidents', { empty: 'Nothing to verify: no incident awaits you.' }),
   );
 }

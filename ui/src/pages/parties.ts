@@ -106,8 +106,8 @@ function criteriaLists(criteria: Criterion[]): HTMLElement {
   return h(
     'div',
     { class: 'grid-2 criteria' },
-    h('div', null, h('h4', null, `Criteria met (${met.length})`), h('ul', { class: 'plain' }, met.map(row))),
-    h('div', null, h('h4', null, `Criteria missed (${missed.length})`), h('ul', { class: 'plain' }, missed.map(row))),
+    h('div', null, h('h3', null, `Criteria met (${met.length})`), h('ul', { class: 'plain' }, met.map(row))),
+    h('div', null, h('h3', null, `Criteria missed (${missed.length})`), h('ul', { class: 'plain' }, missed.map(row))),
   );
 }
 export { criteriaLists };
@@ -146,7 +146,7 @@ export async function partyDossier(main: HTMLElement, params: URLSearchParams, [
     kids.length ? h('p', null, 'Units: ', kids.map((c, i) => [i ? ', ' : '', link(`/parties/${enc(c.id)}`, c.name ?? name(c.id))])) : null,
     splinters.length ? h('p', null, 'Splinter groups: ', splinters.map((c, i) => [i ? ', ' : '', link(`/parties/${enc(c)}`, name(c))])) : null,
     cycleForm,
-    section('Status history', 'hist-h', entries.length ? statusTimeline(`Status of ${p.name} per cycle`, entries) : h('p', null, 'No status recorded.'), entries.length ? table(['Cycle', 'Recommended', 'Status', 'Decided'], entries.map((e) => [String(e.cycle), e.recommended ? humanize(e.recommended) : '—', badge(e.status), e.decided ? 'yes' : 'no'])) : null),
+    section('Status history', 'hist-h', entries.length ? statusTimeline(`Status of ${p.name} per cycle`, entries) : h('p', null, 'No status recorded.'), entries.length ? table(['Cycle', 'Recommended', 'Status', 'Decided'], entries.map((e) => [String(e.cycle), e.recommended ? humanize(e.recommended) : '—', badge(e.status), e.decided ? 'yes' : 'no']), 'Status history') : null),
     section(
       'Verified incidents',
       'inc-h',
@@ -176,14 +176,14 @@ export async function partyDossier(main: HTMLElement, params: URLSearchParams, [
             'ul',
             { class: 'plain' },
             d.commitments.map((c) =>
-              h('li', null, h('strong', null, `${c.id}: ${humanize(c.kind)}`), c.signed ? ` signed ${c.signed}` : '', table(['Measure', 'Due', 'Status'], (c.measures ?? []).map((m) => [m.text, m.due ?? '', badge(m.status)]))),
+              h('li', null, h('strong', null, `${c.id}: ${humanize(c.kind)}`), c.signed ? ` signed ${c.signed}` : '', table(['Measure', 'Due', 'Status'], (c.measures ?? []).map((m) => [m.text, m.due ?? '', badge(m.status)]), `Measures of ${c.id}`)),
             ),
           )
         : h('p', null, 'None.'),
     ),
-    section('Designations', 'des-h', table(['Authority', 'Programme', 'Kind', 'Listed on', 'Ended on'], d.designations.map((x) => [x.authority, x.program ?? '', humanize(x.kind), x.listed_on ?? '', x.ended_on ?? '']), undefined, undefined, 'No designations.')),
-    section('Engagement', 'eng-h', table(['Date', 'Kind', 'Note'], d.engagements.map((e) => [e.date, humanize(e.kind), e.note ?? '']), undefined, undefined, 'No engagement recorded.')),
-    section('Petitions', 'pet-h', table(['Filed', 'Cycle', 'Grounds', 'Outcome', 'Decided', 'Reason'], d.petitions.map((x) => [x.filed_on ?? x.filed ?? '', x.cycle ? String(x.cycle) : '', x.grounds ?? '', x.outcome ? humanize(x.outcome) : 'pending', x.decided ?? '', x.reason ?? '']), undefined, undefined, 'No petitions.')),
+    section('Designations', 'des-h', table(['Authority', 'Programme', 'Kind', 'Listed on', 'Ended on'], d.designations.map((x) => [x.authority, x.program ?? '', humanize(x.kind), x.listed_on ?? '', x.ended_on ?? '']), 'Designations', undefined, { empty: 'No designations.' })),
+    section('Engagement', 'eng-h', table(['Date', 'Kind', 'Note'], d.engagements.map((e) => [e.date, humanize(e.kind), e.note ?? '']), 'Engagement', undefined, { empty: 'No engagement recorded.' })),
+    section('Petitions', 'pet-h', table(['Filed', 'Cycle', 'Grounds', 'Outcome', 'Decided', 'Reason'], d.petitions.map((x) => [x.filed_on ?? x.filed ?? '', x.cycle ? String(x.cycle) : '', x.grounds ?? '', x.outcome ? humanize(x.outcome) : 'pending', x.decided ?? '', x.reason ?? '']), 'Petitions', undefined, { empty: 'No petitions.' })),
     ),
   );
 }

@@ -42,10 +42,17 @@ export default async function reports(main: HTMLElement, params: URLSearchParams
     editions.map((ed) => [
       humanize(ed),
       ...REPORT_FORMATS.map(([fmt, n]) =>
-        h('a', { href: `/api/v1/reports/${cycle}?format=${fmt}&edition=${ed}`, download: `mara-report-${cycle}-${ed}.${fmt === 'ftm' ? 'ftm.json' : fmt}`, 'aria-label': `${n}, ${ed} edition` }, `Download ${fmt.toUpperCase()}`),
+        // The accessible name begins with the visible text and adds the edition.
+        h(
+          'a',
+          { href: `/api/v1/reports/${cycle}?format=${fmt}&edition=${ed}`, download: `mara-report-${cycle}-${ed}.${fmt === 'ftm' ? 'ftm.json' : fmt}`, 'aria-label': `Download ${n}, ${ed} edition` },
+          `Download ${n}`,
+        ),
       ),
     ]),
     `Report ${cycle} downloads`,
+    undefined,
+    { sortable: false, exportable: false },
   );
   main.append(
     h('h1', null, `Annex and reports ${cycle}`),
