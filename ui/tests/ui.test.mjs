@@ -279,7 +279,7 @@ test('import shows progress and the rejected records with reasons', { timeout: 4
   await page.getByRole('link', { name: 'Import' }).click();
   await page.getByLabel('File to import').setInputFiles(f);
   await page.getByLabel(/Skip invalid records/).check();
-  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByLabel('Upload').getByRole('button', { name: 'Import', exact: true }).click();
   await page.locator('#status.status-success, #status.status-error').waitFor();
   assert.equal(await page.locator('progress').count(), 1);
   const rejects = page.getByRole('region', { name: 'Rejected records' });

@@ -124,7 +124,7 @@ test('editing an incident keeps a party of another situation it already names', 
   await login(page, stack, 'chief');
   await page.goto(`${stack.base}/import`);
   await page.getByLabel('File to import').setInputFiles(f);
-  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByLabel('Upload').getByRole('button', { name: 'Import', exact: true }).click();
   await page.locator('#status.status-success').waitFor();
   await page.goto(`${stack.base}/incidents/I-FORMS-X/edit`);
   await page.getByRole('heading', { name: 'Edit incident I-FORMS-X' }).waitFor();
@@ -286,7 +286,7 @@ test('import lists each reject once, with its line and a plain reason, offers th
   assert.match(await recent.textContent(), /No imports yet/);
   await page.getByLabel('File to import').setInputFiles(f);
   await page.getByLabel(/Skip invalid records/).check();
-  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByLabel('Upload').getByRole('button', { name: 'Import', exact: true }).click();
   await page.locator('#status.status-success').waitFor();
   const rejects = page.getByRole('region', { name: 'Rejected records' });
   await rejects.waitFor();
@@ -322,7 +322,7 @@ test('import lists each reject once, with its line and a plain reason, offers th
   const b = path.join(stack.dir, 'forms-bundle.json');
   fs.writeFileSync(b, JSON.stringify(bundle));
   await page.getByLabel('File to import').setInputFiles(b);
-  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByLabel('Upload').getByRole('button', { name: 'Import', exact: true }).click();
   await recent.getByRole('cell', { name: 'forms-bundle.json' }).waitFor();
   const brow = page.getByRole('region', { name: 'Rejected records' }).locator('tbody tr');
   assert.equal(await brow.count(), 1);
@@ -348,7 +348,7 @@ test('a failed import says why, with no progress figure', { timeout: 45_000 }, a
   await page.goto(`${stack.base}/import`);
   await page.getByRole('heading', { level: 1, name: 'Import' }).waitFor();
   await page.getByLabel('File to import').setInputFiles(f);
-  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByLabel('Upload').getByRole('button', { name: 'Import', exact: true }).click();
   await page.locator('#status.status-error').waitFor();
   const job = page.locator('.job');
   await job.waitFor();
