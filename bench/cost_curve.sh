@@ -10,10 +10,13 @@
 #   assess_s        `mara assess` again, median of RUNS
 #   report_s        `mara report --cycle C --format json` (public edition)
 #   annex_write_s   with `mara serve` running: one incident saved through the
-#                   service (`mara incident save`, a monitor), then the time of
-#                   the first GET /api/v1/annex/C that follows (an analyst),
-#                   median of WRITES writes; annex_warm_s is an unchanged
-#                   annex (cached), for comparison
+#                   server (POST /api/v1/incidents, a monitor), then the time
+#                   of the first GET /api/v1/annex/C that follows (an
+#                   analyst), median of WRITES writes; the server's kept
+#                   assessment follows its own writes
+#   annex_cli_write_s the same after `mara incident save` (another process):
+#                   the server reads the store again; annex_warm_s is an
+#                   unchanged annex (cached), for comparison
 # and, in the same run, the sqlite3 shell's `.import --csv` of the same CSV
 # (sqlite_import_s) as the import's baseline. Prints a table and writes
 # cost_curve.csv beside this script's output (OUT, default
@@ -57,9 +60,9 @@ trap cleanup EXIT
 
 machine_summary
 echo "mara: $mara; parties $parties, cycles $first_cycle-$last; runs $runs, writes $writes"
-echo "incidents,import_s,import_rss_mb,sqlite_import_s,first_assess_s,assess_s,assess_rss_mb,report_s,annex_warm_s,annex_write_s,db_mb" >"$out_csv"
-printf '%-10s %9s %8s %9s %9s %9s %8s %9s %9s %9s %8s\n' incidents import_s imp_MB sqlite_s \
-  first_s assess_s ass_MB report_s annex_s annex_w_s db_MB
+echo "incidents,import_s,import_rss_mb,sqlite_import_s,first_assess_s,assess_s,assess_rss_mb,report_s,annex_warm_s,annex_write_s,annex_cli_write_s,db_mb" >"$out_csv"
+printf '%-10s %9s %8s %9s %9s %9s %8s %9s %9s %9s %9s %8s\n' incidents import_s imp_MB sqlite_s \
+  first_s assess_s ass_MB report_s annex_s annex_w_s annex_c_s db_MB
 
 for n in "${sizes[@]}"; do
   rm -rf "$work"
@@ -89,8 +92,9 @@ for n in "${sizes[@]}"; do
   for s in $(jq -r '.situations[].id' "$work/set.registry.json"); do
     situation_args+=(--situation "$s")
   done
-  "$mara" --db "$db" user add bench-monitor --role monitor "${situation_args[@]}" >/dev/null
   password="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+  printf '%s\n' "$password" | "$mara" --db "$db" user add bench-monitor --role monitor \
+    "${situation_args[@]}" --password-stdin >/dev/null
   printf '%s\n' "$password" | "$mara" --db "$db" user add bench-analyst --role analyst \
     "${situation_args[@]}" --password-stdin >/dev/null
   party=$(jq -r '.parties[0].id' "$work/set.registry.json")
@@ -109,6 +113,10 @@ for n in "${sizes[@]}"; do
     --data "{\"name\": \"bench-analyst\", \"password\": \"$password\"}" "$base/api/v1/session"
   cookie=$(awk -F'[ ;]' 'tolower($1) == "set-cookie:" {print $2; exit}' "$work/login.headers")
   [[ -n "$cookie" ]] || { echo "login failed" >&2; cat "$work/serve.log" >&2; exit 1; }
+  monitor_login=$(curl -s -D "$work/monitor.headers" -H 'Content-Type: application/json' \
+    --data "{\"name\": \"bench-monitor\", \"password\": \"$password\"}" "$base/api/v1/session")
+  monitor_cookie=$(awk -F'[ ;]' 'tolower($1) == "set-cookie:" {print $2; exit}' "$work/monitor.headers")
+  monitor_csrf=$(jq -r .csrf_token <<<"$monitor_login")
   annex() {
     curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "Cookie: $cookie" \
       "$base/api/v1/annex/$last"
@@ -120,33 +128,50 @@ for n in "${sizes[@]}"; do
     [[ "$code" == 200 ]] || { echo "annex answered $code" >&2; exit 1; }
     warm+=("$t")
   done
-  after=()
-  for ((k = 1; k <= writes; k++)); do
-    cat >"$work/incident.json" <<EOF
-{"id": "I-COST-$k", "situation": "$situation", "date": "$last-06-0$k",
- "location": {"name": "Cost curve $k"}, "violations": ["rape"], "victims": {"women": 1},
+  incident_json() {  # $1: a number that makes the id and the place
+    cat <<EOF
+{"id": "I-COST-$1", "situation": "$situation", "date": "$last-06-0$(($1 % 9 + 1))",
+ "location": {"name": "Cost curve $1"}, "violations": ["rape"], "victims": {"women": 1},
  "context": "attack", "nexus": ["perpetrator_affiliation"], "status": "under_verification",
  "perpetrators": [{"party": "$party", "standard": "credible_information"}],
  "sources": ["$source_id"], "consent": "aggregate_reporting"}
 EOF
-    "$mara" --db "$db" --as bench-monitor incident save "$work/incident.json" >/dev/null
+  }
+  after=()
+  for ((k = 1; k <= writes; k++)); do
+    code=$(incident_json "$k" | curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $monitor_cookie" \
+      -H "X-CSRF-Token: $monitor_csrf" -H 'Content-Type: application/json' --data-binary @- \
+      "$base/api/v1/incidents")
+    [[ "$code" == 201 ]] || { echo "saving an incident answered $code" >&2; exit 1; }
     read -r code t < <(annex)
     [[ "$code" == 200 ]] || { echo "annex answered $code after a write" >&2; exit 1; }
     after+=("$t")
+  done
+  after_cli=()
+  for ((k = writes + 1; k <= 2 * writes; k++)); do
+    incident_json "$k" >"$work/incident.json"
+    "$mara" --db "$db" --as bench-monitor incident save "$work/incident.json" >/dev/null
+    read -r code t < <(annex)
+    [[ "$code" == 200 ]] || { echo "annex answered $code after a write" >&2; exit 1; }
+    after_cli+=("$t")
   done
   kill "$serve_pid"
   wait "$serve_pid" 2>/dev/null || true
   serve_pid=""
   warm_s=$(median "${warm[@]}")
   write_s=$(median "${after[@]}")
+  cli_write_s=$(median "${after_cli[@]}")
   db_mb=$(du -m "$db" | cut -f1)
-  printf '%-10d %9.2f %8.1f %9.2f %9.3f %9.3f %8.1f %9.3f %9.4f %9.3f %8d\n' "$n" "$import_s" \
+  printf '%-10d %9.2f %8.1f %9.2f %9.3f %9.3f %8.1f %9.3f %9.4f %9.3f %9.3f %8d\n' "$n" "$import_s" \
     "$(awk -v k="$import_kb" 'BEGIN {print k / 1024}')" "$sqlite_s" "$first_s" "$assess_s" \
-    "$(awk -v k="$assess_kb" 'BEGIN {print k / 1024}')" "$report_s" "$warm_s" "$write_s" "$db_mb"
-  echo "  annex after each write: ${after[*]} s; assess runs: ${walls[*]} s"
+    "$(awk -v k="$assess_kb" 'BEGIN {print k / 1024}')" "$report_s" "$warm_s" "$write_s" \
+    "$cli_write_s" "$db_mb"
+  echo "  annex after each server write: ${after[*]} s; after each CLI write: ${after_cli[*]} s;" \
+    "assess runs: ${walls[*]} s"
   awk -v n="$n" -v i="$import_s" -v ik="$import_kb" -v s="$sqlite_s" -v f="$first_s" \
     -v a="$assess_s" -v ak="$assess_kb" -v r="$report_s" -v w="$warm_s" -v aw="$write_s" \
-    -v d="$db_mb" 'BEGIN { printf "%d,%s,%.1f,%s,%s,%s,%.1f,%s,%s,%s,%d\n", n, i, ik / 1024, s, f, a, ak / 1024, r, w, aw, d }' \
+    -v ac="$cli_write_s" -v d="$db_mb" \
+    'BEGIN { printf "%d,%s,%.1f,%s,%s,%s,%.1f,%s,%s,%s,%s,%d\n", n, i, ik / 1024, s, f, a, ak / 1024, r, w, aw, ac, d }' \
     >>"$out_csv"
 done
 echo "written: $out_csv"

@@ -16,9 +16,11 @@ series = [
     ("first_assess_s", "first assess after import", "#d62728"),
     ("assess_s", "assess", "#ff7f0e"),
     ("report_s", "report (JSON)", "#2ca02c"),
-    ("annex_write_s", "annex request after a write", "#9467bd"),
+    ("annex_write_s", "annex after the server's write", "#9467bd"),
+    ("annex_cli_write_s", "annex after another process's write", "#8c564b"),
 ]
 xs = [int(r["incidents"]) for r in rows]
+series = [s for s in series if all(s[0] in r for r in rows)]
 values = [float(r[k]) for r in rows for k, _, _ in series if float(r[k]) > 0]
 width, height = 760, 420
 left, right, top, bottom = 60, 230, 40, 50
