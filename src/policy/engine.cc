@@ -246,6 +246,24 @@ int Level(Standard s) { return static_cast<int>(s); }
 }  // namespace
 
 struct Assessor::Impl {
+  // One sensitivity run's policy: a threshold moved one step down or up.
+  struct Variant {
+    std::string parameter;
+    std::string direction;
+    ParamValue value;
+    ParamValue new_value;
+    Policy policy;
+  };
+
+  // What Finish keeps of one party: whether it is shown, its assessment,
+  // and its last cycle's result under the policy and under each variant.
+  struct PartyResult {
+    bool shown = false;
+    PartyAssessment assessment;
+    CycleResult base;
+    std::vector<CycleResult> variants;
+  };
+
   const Bundle& registry;
   Policy policy;
   int cycle;
@@ -285,6 +303,15 @@ struct Assessor::Impl {
   std::map<int, int64_t> year_counts;
   std::vector<std::vector<DayCount>> slot_days;
   std::unordered_map<uint64_t, ClassStandardCounts> location_counts;
+  // Each slot's distinct locations, kept as location_counts change (what
+  // Prepare() otherwise counts from location_table).
+  std::vector<SlotLocations> slot_locations;
+  // Finish()'s result per party, reused while nothing the party's rules read
+  // has changed: Add() and Remove() clear `cached` for the parties they
+  // touch, and a new first cycle clears it for all.
+  mutable std::vector<PartyResult> results;
+  mutable std::vector<bool> cached;
+  mutable int cached_first_cycle = INT_MIN;
 
   Impl(const Bundle& r, const Policy& p, int y, AssessmentScenario s)
       : registry(r), policy(p), cycle(y), scenario(std::move(s)) {
@@ -389,7 +416,10 @@ struct Assessor::Impl {
     }
     uint32_t s = static_cast<uint32_t>(slots.size());
     slots.emplace_back();
-    if (removable) slot_days.emplace_back();
+    if (removable) {
+      slot_days.emplace_back();
+      slot_locations.emplace_back();
+    }
     list.emplace_back(year, s);
     return s;
   }
@@ -422,12 +452,20 @@ struct Assessor::Impl {
     if (std::all_of(d->n.begin(), d->n.end(), [](uint32_t v) { return v == 0; })) days.erase(d);
     const uint64_t key = (static_cast<uint64_t>(slot) << 32) | location;
     ClassStandardCounts& at = location_counts[key];
+    const uint8_t before = LocationBits(at);
     if (delta > 0) {
       ++at[k];
     } else {
       --at[k];
-      location_table.Set(key, LocationBits(at));
     }
+    const uint8_t after = LocationBits(at);
+    if (after == before) return;
+    // The location counts at each level below its highest standard + 1.
+    SlotLocations& loc = slot_locations[slot];
+    for (int l = 0; l < (before & 0x0f); ++l) --loc[kVerified][l];
+    for (int l = 0; l < (before >> 4); ++l) --loc[kVerifiedOrPending][l];
+    for (int l = 0; l < (after & 0x0f); ++l) ++loc[kVerified][l];
+    for (int l = 0; l < (after >> 4); ++l) ++loc[kVerifiedOrPending][l];
   }
 
   // Recomputes a slot's first and last days from its days (after a removal).
@@ -462,7 +500,10 @@ struct Assessor::Impl {
     if (year > cycle) return;
     CollectTargets(f);
     if (targets.empty()) return;
-    for (const Target& t : targets) ++attributed[t.party];
+    for (const Target& t : targets) {
+      ++attributed[t.party];
+      Touch(t.party);
+    }
     if (!Counts(f)) return;
     int first_class;
     if (f.status == IncidentStatus::kVerified) {
@@ -487,9 +528,17 @@ struct Assessor::Impl {
       uint8_t nibble = static_cast<uint8_t>(t.standard + 1);
       uint8_t bits = first_class == kVerified ? static_cast<uint8_t>(nibble | (nibble << 4))
                                               : static_cast<uint8_t>(nibble << 4);
-      location_table.Merge((static_cast<uint64_t>(slot) << 32) | location, bits);
-      if (removable) Note(slot, location, day, first_class, t.standard, +1);
+      if (removable) {
+        Note(slot, location, day, first_class, t.standard, +1);
+      } else {
+        location_table.Merge((static_cast<uint64_t>(slot) << 32) | location, bits);
+      }
     }
+  }
+
+  // A removable Assessor's party whose data changed: its kept result is stale.
+  void Touch(uint32_t party) {
+    if (party < cached.size()) cached[party] = false;
   }
 
   // The exact inverse of Add(`f`), for a removable Assessor.
@@ -502,7 +551,10 @@ struct Assessor::Impl {
     if (year > cycle) return;
     CollectTargets(f);
     if (targets.empty()) return;
-    for (const Target& t : targets) --attributed[t.party];
+    for (const Target& t : targets) {
+      --attributed[t.party];
+      Touch(t.party);
+    }
     if (!Counts(f)) return;
     int first_class;
     if (f.status == IncidentStatus::kVerified) {
@@ -570,7 +622,11 @@ struct Assessor::Impl {
 
   Prepared Prepare() const {
     Prepared out;
-    out.locations.assign(slots.size(), SlotLocations{});
+    if (removable) {
+      out.locations = slot_locations;
+    } else {
+      out.locations.assign(slots.size(), SlotLocations{});
+    }
     location_table.ForEach([&](uint64_t key, uint8_t bits) {
       SlotLocations& loc = out.locations[key >> 32];
       int verified_max = bits & 0x0f;
@@ -839,10 +895,22 @@ struct Assessor::Impl {
 
   std::vector<ConsistencyFinding> Audit(const std::vector<PartyAssessment>& parties_out) const {
     std::vector<ConsistencyFinding> out;
+    // Only a party with a higher status can be compared with: for each
+    // status, the parties above it, in output order, so the pairs are not
+    // all visited.
+    std::map<PartyStatus, std::vector<const PartyAssessment*>> above;
     for (const PartyAssessment& a : parties_out) {
-      std::map<std::string, std::vector<std::string>> by_reason;
+      auto [it, added] = above.try_emplace(a.status);
+      if (!added) continue;
       for (const PartyAssessment& b : parties_out) {
-        if (a.status >= b.status) continue;
+        if (a.status < b.status) it->second.push_back(&b);
+      }
+    }
+    for (const PartyAssessment& a : parties_out) {
+      const std::vector<const PartyAssessment*>& higher = above.at(a.status);
+      std::map<std::string, std::vector<std::string>> by_reason;
+      for (const PartyAssessment* bp : higher) {
+        const PartyAssessment& b = *bp;
         if (!AtLeast(a.evidence, b.evidence)) continue;
         by_reason[Reason(a, b)].push_back(b.id);
       }
@@ -853,11 +921,10 @@ struct Assessor::Impl {
     return out;
   }
 
-  std::vector<SensitivityRun> Sensitivity(const Prepared& prep,
-                                          const std::vector<size_t>& shown) const {
-    std::vector<CycleResult> base(prep.active.size());
-    for (size_t i : shown) base[i] = Evaluate(prep, prep.active[i], policy, nullptr);
-    std::vector<SensitivityRun> out;
+  // Every threshold moved one step each way, where the step stays in range,
+  // in the parameter table's order.
+  std::vector<Variant> Variants() const {
+    std::vector<Variant> out;
     for (const ParamSpec& spec : PolicyParams()) {
       if (!spec.is_threshold) continue;
       for (int step : {-1, 1}) {
@@ -872,27 +939,56 @@ struct Assessor::Impl {
           if (v < 0 || v >= kLevels) continue;
           variant.*spec.standard_field = static_cast<Standard>(v);
         }
-        SensitivityRun run;
-        run.parameter = std::string(spec.key);
-        run.direction = step < 0 ? "down" : "up";
-        run.value = value;
-        run.new_value = GetParam(variant, spec);
-        for (size_t i : shown) {
-          CycleResult r = Evaluate(prep, prep.active[i], variant, nullptr);
-          bool was = base[i].listed_run >= policy.persistent_cycles;
-          bool now = r.listed_run >= variant.persistent_cycles;
-          if (r.status != base[i].status || was != now) {
-            run.changes.push_back(
-                {parties[prep.active[i].party]->id, base[i].status, r.status, was, now});
-          }
-        }
-        out.push_back(std::move(run));
+        ParamValue new_value = GetParam(variant, spec);
+        out.push_back({std::string(spec.key), step < 0 ? "down" : "up", std::move(value),
+                       std::move(new_value), std::move(variant)});
       }
     }
     return out;
   }
 
-  Assessment Finish(std::string data_digest) const {
+  PartyResult Assess(const Prepared& prep, const ActiveParty& a,
+                     const std::vector<Variant>& variants) const {
+    PartyResult out;
+    std::vector<CycleResult> history;
+    Evaluate(prep, a, policy, &history);
+    bool any_status = std::any_of(history.begin(), history.end(), [](const CycleResult& r) {
+      return r.status != PartyStatus::kNone;
+    });
+    if (!a.attributed && a.findings.empty() && !any_status) return out;
+    out.shown = true;
+    out.assessment = Describe(prep, a, history);
+    out.base = history.back();
+    out.variants.reserve(variants.size());
+    for (const Variant& v : variants) out.variants.push_back(Evaluate(prep, a, v.policy, nullptr));
+    return out;
+  }
+
+  std::vector<SensitivityRun> Sensitivity(const std::vector<Variant>& variants,
+                                          const std::vector<const PartyResult*>& shown) const {
+    std::vector<SensitivityRun> out;
+    for (size_t k = 0; k < variants.size(); ++k) {
+      const Variant& v = variants[k];
+      SensitivityRun run;
+      run.parameter = v.parameter;
+      run.direction = v.direction;
+      run.value = v.value;
+      run.new_value = v.new_value;
+      for (const PartyResult* p : shown) {
+        const CycleResult& base = p->base;
+        const CycleResult& r = p->variants[k];
+        bool was = base.listed_run >= policy.persistent_cycles;
+        bool now = r.listed_run >= v.policy.persistent_cycles;
+        if (r.status != base.status || was != now) {
+          run.changes.push_back({p->assessment.id, base.status, r.status, was, now});
+        }
+      }
+      out.push_back(std::move(run));
+    }
+    return out;
+  }
+
+  Assessment Finish(std::string data_digest, bool audits) const {
     Assessment out;
     out.cycle = cycle;
     out.policy_name = policy.name;
@@ -901,23 +997,42 @@ struct Assessor::Impl {
     out.data_digest = std::move(data_digest);
     Prepared prep = Prepare();
     if (prep.first_cycle != INT_MAX) out.first_cycle = prep.first_cycle;
-    std::vector<size_t> shown;
+    // A kept result serves later Finish()es, with or without the audits.
+    const std::vector<Variant> variants = audits || removable ? Variants() : std::vector<Variant>();
+    std::vector<const PartyResult*> shown;
+    std::vector<PartyResult> fresh;  // without a cache
+    if (removable && results.size() != parties.size()) {
+      results.resize(parties.size());
+      cached.assign(parties.size(), false);
+    }
+    if (removable && cached_first_cycle != prep.first_cycle) {
+      // Every party's history starts at the first cycle: all are stale.
+      std::fill(cached.begin(), cached.end(), false);
+      cached_first_cycle = prep.first_cycle;
+    }
     if (prep.first_cycle <= cycle) {
-      std::vector<CycleResult> history;
-      for (size_t i = 0; i < prep.active.size(); ++i) {
-        const ActiveParty& a = prep.active[i];
-        history.clear();
-        Evaluate(prep, a, policy, &history);
-        bool any_status = std::any_of(history.begin(), history.end(), [](const CycleResult& r) {
-          return r.status != PartyStatus::kNone;
-        });
-        if (!a.attributed && a.findings.empty() && !any_status) continue;
-        shown.push_back(i);
-        out.parties.push_back(Describe(prep, a, history));
+      if (!removable) fresh.reserve(prep.active.size());
+      for (const ActiveParty& a : prep.active) {
+        const PartyResult* r;
+        if (removable) {
+          if (!cached[a.party]) {
+            results[a.party] = Assess(prep, a, variants);
+            cached[a.party] = true;
+          }
+          r = &results[a.party];
+        } else {
+          fresh.push_back(Assess(prep, a, variants));
+          r = &fresh.back();
+        }
+        if (!r->shown) continue;
+        shown.push_back(r);
+        out.parties.push_back(r->assessment);
       }
     }
-    out.consistency = Audit(out.parties);
-    out.sensitivity = Sensitivity(prep, shown);
+    if (audits) {
+      out.consistency = Audit(out.parties);
+      out.sensitivity = Sensitivity(variants, shown);
+    }
     return out;
   }
 
@@ -965,8 +1080,8 @@ Status Assessor::Remove(const IncidentFacts& facts) {
   return Status::Ok();
 }
 
-Assessment Assessor::Finish(std::string data_digest) const {
-  return impl_->Finish(std::move(data_digest));
+Assessment Assessor::Finish(std::string data_digest, Audits audits) const {
+  return impl_->Finish(std::move(data_digest), audits == Audits::kAll);
 }
 
 std::optional<Standard> Assessor::CountedStandard(const IncidentFacts& facts,

@@ -19,7 +19,11 @@
 //   each (party, cycle, location)'s incidents per status class and
 //   standard: memory grows with distinct days and locations per party and
 //   cycle (at most 366 days each), still not with incidents. Remove() of
-//   facts never added is undefined.
+//   facts never added is undefined. Finish() then reuses each party's
+//   result while no Add() or Remove() touched the party (or a unit of it)
+//   and the first cycle is unchanged, so after a change it re-runs the
+//   rules for the touched parties only (the consistency audit, which
+//   compares every party with every other, runs whole).
 // - One pass: Add() keeps, per (party, cycle), compact statistics for each
 //   status class and minimum standard, so the rules, the audit and every
 //   sensitivity re-run are O(parties x cycles) and never re-read incidents.
@@ -166,7 +170,11 @@ class Assessor {
   void Add(const IncidentFacts& facts);
   // kInvalidArgument unless built with Removals::kAllowed.
   Status Remove(const IncidentFacts& facts);
-  Assessment Finish(std::string data_digest) const;
+  // kPartiesOnly leaves the consistency audit and the sensitivity runs
+  // empty, for a view that shows neither (the annex); the parties are those
+  // of kAll.
+  enum class Audits { kAll, kPartiesOnly };
+  Assessment Finish(std::string data_digest, Audits audits = Audits::kAll) const;
 
   // Whether `facts` counts for `party_id` under the policy (consent,
   // violations, nexus, attribution with roll-up) and, if so, the standard

@@ -66,7 +66,7 @@ namespace {
 Result<Assessment> Assessed(Session& session, const Policy& policy, int cycle) {
   if (session.live() == nullptr) return AssessCycle(session.store(), policy, cycle);
   MARA_ASSIGN_OR_RETURN(std::shared_ptr<const LiveView> view,
-                        session.live()->View(session.store(), policy, cycle, false));
+                        session.live()->View(session.store(), policy, cycle, false, true));
   return view->assessment;
 }
 
@@ -76,8 +76,8 @@ Result<std::shared_ptr<const LiveView>> AnnexView(Session& session, const Policy
                                                   int cycle) {
   MARA_RETURN_IF_ERROR(session.AuthorizeSomewhere(Operation::kReadPublic));
   MARA_RETURN_IF_ERROR(CheckCycle(cycle, Today(session.clock()).year()));
-  if (session.live() == nullptr) return ReadLiveView(session.store(), policy, cycle, true);
-  return session.live()->View(session.store(), policy, cycle, true);
+  if (session.live() == nullptr) return ReadLiveView(session.store(), policy, cycle, true, false);
+  return session.live()->View(session.store(), policy, cycle, true, false);
 }
 
 Result<Assessment> AssessCycle(Session& session, const Policy& policy, int cycle) {

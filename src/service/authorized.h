@@ -50,7 +50,8 @@ Status ExportStore(Session& session, std::string_view format, std::ostream& out)
 // from them, kept current by each write, else from the store.
 Result<Assessment> AssessCycle(Session& session, const Policy& policy, int cycle);
 // kReadPublic in at least one situation, as the public edition of the
-// report: the assessment of `cycle` and the annex's forms (LiveView,
+// report: the assessment of `cycle` (its parties: no consistency audit, no
+// sensitivity runs) and the annex's forms (LiveView,
 // service/live_assessment.h), from the session's LiveAssessments when it
 // has them, else read from the store. A cycle after the session clock's
 // year is kInvalidArgument.

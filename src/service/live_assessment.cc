@@ -79,19 +79,25 @@ class LiveState {
     }
     version_ = change.version;
     digest_ = *change.data_digest;
-    view_.reset();
+    full_view_.reset();
+    parties_view_.reset();
   }
 
-  std::shared_ptr<const LiveView> View() {
-    if (view_) return view_;
+  // The view at version(); `audits`: with the consistency audit and the
+  // sensitivity runs. Kept until the next Apply().
+  std::shared_ptr<const LiveView> View(bool audits) {
+    std::shared_ptr<const LiveView>& kept = audits ? full_view_ : parties_view_;
+    if (kept) return kept;
     auto view = std::make_shared<LiveView>();
     view->version = version_;
     view->registry = registry_;
-    view->assessment = assessor_->Finish(digest_);
+    view->assessment = assessor_->Finish(
+        digest_, audits ? Assessor::Audits::kAll : Assessor::Audits::kPartiesOnly);
+    view->has_audits = audits;
     view->has_forms = with_forms_;
     view->forms = forms_;
-    view_ = std::move(view);
-    return view_;
+    kept = std::move(view);
+    return kept;
   }
 
  private:
@@ -138,7 +144,8 @@ class LiveState {
   std::map<std::string, ViolationCounts> forms_;
   int64_t version_ = 0;
   std::string digest_;
-  std::shared_ptr<const LiveView> view_;
+  std::shared_ptr<const LiveView> full_view_;
+  std::shared_ptr<const LiveView> parties_view_;
 };
 
 }  // namespace
@@ -149,7 +156,8 @@ struct LiveAssessments::Entry {
 };
 
 Result<std::shared_ptr<const LiveView>> LiveAssessments::View(Store& store, const Policy& policy,
-                                                              int cycle, bool with_forms) {
+                                                              int cycle, bool with_forms,
+                                                              bool audits) {
   MARA_RETURN_IF_ERROR(CheckCycle(cycle));
   const std::string key = PolicyDigest(policy) + "/" + std::to_string(cycle);
   std::shared_ptr<Entry> entry;
@@ -172,7 +180,7 @@ Result<std::shared_ptr<const LiveView>> LiveAssessments::View(Store& store, cons
   MARA_ASSIGN_OR_RETURN(int64_t version, store.DataVersion());
   LiveState* state = entry->state.get();
   if (state != nullptr && (state->has_forms() || !with_forms) && state->version() <= version) {
-    if (state->version() == version) return state->View();
+    if (state->version() == version) return state->View(audits);
     auto changes = changes_.Changes(state->version(), version, kChangeWait);
     bool applicable = changes.has_value();
     if (applicable) {
@@ -182,7 +190,7 @@ Result<std::shared_ptr<const LiveView>> LiveAssessments::View(Store& store, cons
       for (const auto& c : *changes) state->Apply(*c);
       std::lock_guard<std::mutex> count(mu_);
       ++applied_;
-      return state->View();
+      return state->View(audits);
     }
   }
   const bool forms = with_forms || (state != nullptr && state->has_forms());
@@ -195,7 +203,7 @@ Result<std::shared_ptr<const LiveView>> LiveAssessments::View(Store& store, cons
     std::lock_guard<std::mutex> count(mu_);
     ++rebuilt_;
   }
-  std::shared_ptr<const LiveView> view = entry->state->View();
+  std::shared_ptr<const LiveView> view = entry->state->View(audits);
   if (!stable) entry->state.reset();
   return view;
 }
@@ -211,12 +219,12 @@ uint64_t LiveAssessments::rebuilt() const {
 }
 
 Result<std::shared_ptr<const LiveView>> ReadLiveView(Store& store, const Policy& policy, int cycle,
-                                                     bool with_forms) {
+                                                     bool with_forms, bool audits) {
   MARA_RETURN_IF_ERROR(CheckCycle(cycle));
   bool stable = false;
   MARA_ASSIGN_OR_RETURN(std::unique_ptr<LiveState> state,
                         LiveState::Read(store, policy, cycle, with_forms, &stable));
-  return state->View();
+  return state->View(audits);
 }
 
 }  // namespace mara

@@ -11,7 +11,10 @@
 //   count for it in the cycle and that the public edition may include (the
 //   annex's forms; the statement of case counts the same incidents), when
 //   asked for (`with_forms`): they need every incident whole, the
-//   assessment alone reads the store's facts projection.
+//   assessment alone reads the store's facts projection. Without `audits`
+//   the assessment has no consistency audit and no sensitivity runs (the
+//   annex shows neither, and the audit compares every party with every
+//   other, so it is what a view after a write would cost most).
 // - Kept per (policy digest, cycle), at most kKeptViews of them (the least
 //   recently used goes). A kept view at version v reaches version V by
 //   applying the changes v+1..V from changes(): each changed incident is
@@ -59,6 +62,7 @@ struct LiveView {
   int64_t version = 0;
   std::shared_ptr<const Bundle> registry;
   Assessment assessment;
+  bool has_audits = false;  // the assessment has its consistency audit and sensitivity runs
   bool has_forms = false;
   std::map<std::string, ViolationCounts> forms;  // by party id; absent: none
 };
@@ -72,7 +76,7 @@ class LiveAssessments {
   DataChangeLog& changes() { return changes_; }
 
   Result<std::shared_ptr<const LiveView>> View(Store& store, const Policy& policy, int cycle,
-                                               bool with_forms);
+                                               bool with_forms, bool audits);
 
   // How views were brought up to date since the start: by applying
   // changes, or by reading the store.
@@ -91,7 +95,7 @@ class LiveAssessments {
 // One view read from the store alone (no log, nothing kept): what a
 // process without LiveAssessments uses.
 Result<std::shared_ptr<const LiveView>> ReadLiveView(Store& store, const Policy& policy, int cycle,
-                                                     bool with_forms);
+                                                     bool with_forms, bool audits);
 
 }  // namespace mara
 
