@@ -1,4 +1,4 @@
-#include "storage/sqlite/facts_projection.h"
+#include "storage/facts_projection.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/temp_dir.h"
+#include "storage/sqlite/facts_tables.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -218,7 +219,8 @@ TEST_F(FactsProjectionTest, FlushesWhenStagedRecordsExceedTheBound) {
   store.reset();
   auto db = sqlite::Db::Open(path_, SQLITE_OPEN_READWRITE);
   ASSERT_TRUE(db.ok());
-  sqlite::FactsProjection projection(**db, "plain", /*flush_bytes=*/256);
+  sqlite::SqliteFactsTables tables(**db);
+  FactsProjection projection(tables, "plain", /*flush_bytes=*/256);
   ASSERT_TRUE((*db)->Exec("BEGIN IMMEDIATE").ok());
   std::vector<Incident> incidents;
   for (int i = 0; i < 400; ++i) {

@@ -9,7 +9,8 @@
 
 #include "common/text.h"
 #include "domain/json_codec.h"
-#include "storage/sqlite/facts_projection.h"
+#include "storage/facts_projection.h"
+#include "storage/sqlite/facts_tables.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/security_tables.h"
 #include "storage/sqlite/sqlite.h"
@@ -114,7 +115,8 @@ class SqliteStore final : public Store {
       : db_(std::move(db)),
         version_(version),
         sealer_(std::move(keys)),
-        facts_(std::make_unique<sqlite::FactsProjection>(*db_, sealer_.FactsLocationScheme())) {}
+        facts_tables_(*db_),
+        facts_(std::make_unique<FactsProjection>(facts_tables_, sealer_.FactsLocationScheme())) {}
 
   // Builds the facts projection when it is missing or was built under
   // another location scheme (a database migrated from an older version, a
@@ -275,7 +277,8 @@ class SqliteStore final : public Store {
   std::string import_principal_;
   std::optional<std::string> sealed_narrative_;
   sqlite::Sealer::StoredLocation stored_location_;
-  std::unique_ptr<sqlite::FactsProjection> facts_;
+  sqlite::SqliteFactsTables facts_tables_;
+  std::unique_ptr<FactsProjection> facts_;
   // Read at Begin(): whether this transaction maintains the projection.
   bool facts_ready_ = false;
   // Whether this transaction has marked the projection incomplete.

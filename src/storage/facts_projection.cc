@@ -1,4 +1,4 @@
-#include "storage/sqlite/facts_projection.h"
+#include "storage/facts_projection.h"
 
 #include <algorithm>
 #include <array>
@@ -6,7 +6,7 @@
 
 #include "common/text.h"
 
-namespace mara::sqlite {
+namespace mara {
 namespace {
 
 // A bucket blob is its records followed by an 8-byte little-endian checksum
@@ -187,32 +187,20 @@ uint32_t FactsProjection::BucketOf(std::string_view id) {
 }
 
 Result<bool> FactsProjection::Ready() {
-  MARA_ASSIGN_OR_RETURN(StmtRef stmt, db_.Prepare("SELECT value FROM meta WHERE key = ?1"));
-  stmt->BindText(1, kMetaKey);
-  MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
-  return row && stmt->ColumnText(0) == format_;
+  MARA_ASSIGN_OR_RETURN(std::optional<std::string> value, db_.GetMeta(kMetaKey));
+  return value && *value == format_;
 }
 
 Result<uint32_t> FactsProjection::CodeFor(std::string_view name) {
   if (auto it = codes_.find(name); it != codes_.end()) return it->second;
-  int64_t code = 0;
-  {
-    MARA_ASSIGN_OR_RETURN(StmtRef stmt, db_.Prepare("SELECT code FROM fact_names WHERE name = ?1"));
-    stmt->BindText(1, name);
-    MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (row) code = stmt->ColumnInt(0);
-  }
+  MARA_ASSIGN_OR_RETURN(int64_t code, db_.FindName(name));
   if (code == 0) {
-    MARA_ASSIGN_OR_RETURN(StmtRef stmt, db_.Prepare("INSERT INTO fact_names(name) VALUES (?1)"));
-    stmt->BindText(1, name);
-    MARA_RETURN_IF_ERROR(stmt->Run());
-    code = db_.LastInsertRowid();
+    MARA_ASSIGN_OR_RETURN(code, db_.InsertName(name));
     names_added_.emplace_back(name);
   }
   if (code <= 0 || code > UINT32_MAX) {
-    return Status::Corruption("database " + QuotePath(db_.path()) + ": fact_names code " +
-                              std::to_string(code) + " for " + QuoteForMessage(name) +
-                              " is out of range");
+    return Status::Corruption(db_.Where() + ": fact_names code " + std::to_string(code) + " for " +
+                              QuoteForMessage(name) + " is out of range");
   }
   codes_.emplace(std::string(name), static_cast<uint32_t>(code));
   return static_cast<uint32_t>(code);
@@ -287,9 +275,10 @@ void FactsProjection::Discard() {
 
 Status FactsProjection::MergeBucket(uint32_t bucket, const std::vector<std::string_view>& staged) {
   auto damaged = [&](std::string_view what) {
-    return Status::Corruption("database " + QuotePath(db_.path()) + ": facts projection bucket " +
-                              std::to_string(bucket) + " is damaged (" + std::string(what) +
-                              "); `PRAGMA integrity_check` and a restore from backup may help");
+    return Status::Corruption(
+        db_.Where() + ": facts projection bucket " + std::to_string(bucket) + " is damaged (" +
+        std::string(what) +
+        "); `mara audit verify` names the damage, and a restore from backup mends it");
   };
   // Staged records in id order; a later write of the same id wins.
   std::vector<std::pair<std::string_view, std::string_view>> fresh;
@@ -306,13 +295,10 @@ Status FactsProjection::MergeBucket(uint32_t bucket, const std::vector<std::stri
   std::string merged;
   std::string existing;
   {
-    MARA_ASSIGN_OR_RETURN(StmtRef stmt,
-                          db_.Prepare("SELECT records FROM fact_buckets WHERE bucket = ?1"));
-    stmt->BindInt(1, bucket);
-    MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (row) {
+    MARA_ASSIGN_OR_RETURN(std::optional<std::string> blob, db_.ReadBucket(bucket));
+    if (blob) {
       std::string_view records;
-      if (!RecordsOf(stmt->ColumnText(0), &records)) return damaged("its checksum does not match");
+      if (!RecordsOf(*blob, &records)) return damaged("its checksum does not match");
       existing.assign(records);
     }
   }
@@ -338,51 +324,39 @@ Status FactsProjection::MergeBucket(uint32_t bucket, const std::vector<std::stri
     merged.append(raw.whole);
     MARA_RETURN_IF_ERROR(next_old());
   }
-  MARA_ASSIGN_OR_RETURN(
-      StmtRef stmt,
-      db_.Prepare("INSERT OR REPLACE INTO fact_buckets(bucket, records) VALUES (?1, ?2)"));
-  stmt->BindInt(1, bucket);
   AppendChecksum(merged);
-  stmt->BindBlob(2, merged);
-  return stmt->Run();
+  return db_.WriteBucket(bucket, merged);
 }
 
 Status FactsProjection::Rebuild(const ScanFn& scan_rows) {
   Discard();
-  MARA_RETURN_IF_ERROR(db_.Exec("DELETE FROM fact_buckets"));
+  MARA_RETURN_IF_ERROR(db_.ClearBuckets());
   MARA_RETURN_IF_ERROR(scan_rows([this](const IncidentFacts& f) { return Stage(f); }));
   MARA_RETURN_IF_ERROR(Flush());
-  MARA_ASSIGN_OR_RETURN(StmtRef stmt,
-                        db_.Prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)"));
-  stmt->BindText(1, kMetaKey);
-  stmt->BindText(2, format_);
-  return stmt->Run();
+  return db_.PutMeta(kMetaKey, format_);
 }
 
 Status FactsProjection::LoadNames(std::vector<std::string>* names) {
   names->clear();
-  MARA_ASSIGN_OR_RETURN(StmtRef stmt,
-                        db_.Prepare("SELECT code, name FROM fact_names ORDER BY code"));
-  while (true) {
-    MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) return Status::Ok();
-    const int64_t code = stmt->ColumnInt(0);
+  return db_.ForEachName([&](int64_t code, std::string_view name) -> Status {
     // Codes are dense unless a rollback left gaps; a huge gap means damage.
     if (code <= 0 || code > static_cast<int64_t>(names->size()) + (1 << 20)) {
-      return Status::Corruption("database " + QuotePath(db_.path()) + ": fact_names code " +
-                                std::to_string(code) + " is out of range");
+      return Status::Corruption(db_.Where() + ": fact_names code " + std::to_string(code) +
+                                " is out of range");
     }
     names->resize(std::max<size_t>(names->size(), static_cast<size_t>(code) + 1));
-    (*names)[static_cast<size_t>(code)] = std::string(stmt->ColumnText(1));
-  }
+    (*names)[static_cast<size_t>(code)] = std::string(name);
+    return Status::Ok();
+  });
 }
 
 Status FactsProjection::DecodeBucket(uint32_t bucket, std::string_view blob,
                                      const std::vector<std::string>& names, const FactsFn& fn) {
   auto damaged = [&](std::string_view what) {
-    return Status::Corruption("database " + QuotePath(db_.path()) + ": facts projection bucket " +
-                              std::to_string(bucket) + " is damaged (" + std::string(what) +
-                              "); `PRAGMA integrity_check` and a restore from backup may help");
+    return Status::Corruption(
+        db_.Where() + ": facts projection bucket " + std::to_string(bucket) + " is damaged (" +
+        std::string(what) +
+        "); `mara audit verify` names the damage, and a restore from backup mends it");
   };
   auto name = [&](uint64_t code, std::string_view* out) {
     if (code == 0 || code >= names.size()) return false;
@@ -425,26 +399,11 @@ Status FactsProjection::DecodeBucket(uint32_t bucket, std::string_view blob,
 
 Status FactsProjection::Scan(const FactsFn& fn) {
   MARA_RETURN_IF_ERROR(Flush());
-  // Each blob is read once: a small page cache recycles its pages instead of
-  // faulting in fresh memory for the whole projection.
-  MARA_ASSIGN_OR_RETURN(std::optional<std::string> cache, db_.QueryText("PRAGMA cache_size"));
-  MARA_RETURN_IF_ERROR(db_.Exec("PRAGMA cache_size = -2048"));
-  Status s = ScanBuckets(fn);
-  Status restored = db_.Exec("PRAGMA cache_size = " + cache.value_or("-2000"));
-  return s.ok() ? restored : s;
-}
-
-Status FactsProjection::ScanBuckets(const FactsFn& fn) {
   std::vector<std::string> names;
   MARA_RETURN_IF_ERROR(LoadNames(&names));
-  MARA_ASSIGN_OR_RETURN(StmtRef stmt,
-                        db_.Prepare("SELECT bucket, records FROM fact_buckets ORDER BY bucket"));
-  while (true) {
-    MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) return Status::Ok();
-    MARA_RETURN_IF_ERROR(
-        DecodeBucket(static_cast<uint32_t>(stmt->ColumnInt(0)), stmt->ColumnText(1), names, fn));
-  }
+  return db_.ForEachBucket([&](uint32_t bucket, std::string_view blob) {
+    return DecodeBucket(bucket, blob, names, fn);
+  });
 }
 
 Status FactsProjection::Check(const ScanFn& scan_rows, std::vector<std::string>* problems) {
@@ -485,4 +444,4 @@ Status FactsProjection::Check(const ScanFn& scan_rows, std::vector<std::string>*
   return Status::Ok();
 }
 
-}  // namespace mara::sqlite
+}  // namespace mara

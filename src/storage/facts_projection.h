@@ -1,6 +1,7 @@
-// FactsProjection: the SQLite store's compact copy of what the assessment
-// reads of each incident (domain/facts.h), kept in tables fact_names and
-// fact_buckets (schema version 2).
+// FactsProjection: a store's compact copy of what the assessment reads of
+// each incident (domain/facts.h), kept in tables fact_names and
+// fact_buckets (SQLite schema version 2, PostgreSQL schema version 9) and
+// reached through FactsTables, which each backend implements.
 //
 // Why: the assessment of a million incidents spent most of its time decoding
 // wide incident rows. The projection codes every party, situation and
@@ -22,11 +23,12 @@
 // compares the projection with the incidents for IntegrityCheck. A damaged
 // blob comes back as kCorruption naming the bucket. Not thread-safe: one
 // per store, used from the store's thread.
-#ifndef MARA_STORAGE_SQLITE_FACTS_PROJECTION_H_
-#define MARA_STORAGE_SQLITE_FACTS_PROJECTION_H_
+#ifndef MARA_STORAGE_FACTS_PROJECTION_H_
+#define MARA_STORAGE_FACTS_PROJECTION_H_
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,9 +37,31 @@
 
 #include "common/status.h"
 #include "domain/facts.h"
-#include "storage/sqlite/sqlite.h"
 
-namespace mara::sqlite {
+namespace mara {
+
+// The tables of the projection in one backend's database, inside the
+// store's transaction (or, for reads outside one, a consistent snapshot).
+// Codes of fact_names are assigned by the database, dense from 1.
+class FactsTables {
+ public:
+  virtual ~FactsTables() = default;
+  // How the database is named in messages ("database '/x/mara.db'").
+  virtual std::string Where() const = 0;
+  virtual Result<std::optional<std::string>> GetMeta(std::string_view key) = 0;
+  virtual Status PutMeta(std::string_view key, std::string_view value) = 0;
+  // The code of `name`, 0 when it has none.
+  virtual Result<int64_t> FindName(std::string_view name) = 0;
+  // Adds `name` and returns its new code.
+  virtual Result<int64_t> InsertName(std::string_view name) = 0;
+  // Every (code, name), in code order.
+  virtual Status ForEachName(const std::function<Status(int64_t, std::string_view)>& fn) = 0;
+  virtual Result<std::optional<std::string>> ReadBucket(uint32_t bucket) = 0;
+  virtual Status WriteBucket(uint32_t bucket, std::string_view blob) = 0;
+  virtual Status ClearBuckets() = 0;
+  // Every (bucket, blob), in bucket order.
+  virtual Status ForEachBucket(const std::function<Status(uint32_t, std::string_view)>& fn) = 0;
+};
 
 class FactsProjection {
  public:
@@ -52,9 +76,9 @@ class FactsProjection {
   // `flush_bytes` bounds the staged records held in memory (tests lower it).
   // `location_scheme` names how the location names it is given are formed
   // (sqlite::Sealer::FactsLocationScheme).
-  explicit FactsProjection(Db& db, std::string_view location_scheme = "plain",
+  explicit FactsProjection(FactsTables& tables, std::string_view location_scheme = "plain",
                            size_t flush_bytes = kFlushBytes)
-      : db_(db),
+      : db_(tables),
         format_(std::string(kFormat) + " " + std::string(location_scheme)),
         flush_bytes_(flush_bytes) {}
 
@@ -88,13 +112,12 @@ class FactsProjection {
  private:
   Result<uint32_t> CodeFor(std::string_view name);
   Status LoadNames(std::vector<std::string>* names);
-  Status ScanBuckets(const FactsFn& fn);
   // `staged`: the bucket's staged records, in the order they were written.
   Status MergeBucket(uint32_t bucket, const std::vector<std::string_view>& staged);
   Status DecodeBucket(uint32_t bucket, std::string_view blob, const std::vector<std::string>& names,
                       const FactsFn& fn);
 
-  Db& db_;
+  FactsTables& db_;
   const std::string format_;
   struct NameHash {
     using is_transparent = void;
@@ -115,6 +138,6 @@ class FactsProjection {
   size_t staged_bytes_ = 0;
 };
 
-}  // namespace mara::sqlite
+}  // namespace mara
 
-#endif  // MARA_STORAGE_SQLITE_FACTS_PROJECTION_H_
+#endif  // MARA_STORAGE_FACTS_PROJECTION_H_
