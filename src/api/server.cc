@@ -265,14 +265,15 @@ class Server::Impl {
   std::string temp_dir_;
   // Uploads admitted and not yet answered or abandoned.
   std::atomic<size_t> uploads_{0};
+  // The assessments every session of this server keeps current with its
+  // writes (service/live_assessment.h). Before imports_: a running import
+  // opens its session with them while imports_ is being destroyed.
+  std::shared_ptr<LiveAssessments> live_ = std::make_shared<LiveAssessments>();
   std::mutex write_mu_;
   // After write_mu_: destroyed (joining running imports) before it.
   std::unique_ptr<ImportManager> imports_;
   std::unique_ptr<StaticFiles> static_files_;
   ResponseCache cache_{options_.db, size_t{256} << 20, options_.cache_staleness};
-  // The assessments every session of this server keeps current with its
-  // writes (service/live_assessment.h).
-  std::shared_ptr<LiveAssessments> live_ = std::make_shared<LiveAssessments>();
   std::mutex sessions_mu_;
   std::map<std::string, LoginSession> sessions_;  // keyed by the BLAKE2b of the cookie
   LoginLimiter limiter_;

@@ -221,7 +221,23 @@ CREATE INDEX audit_state_record ON audit_state(collection, id, seq, ord)
   WHERE collection <> 'incidents';
 )sql";
 
-constexpr std::array<Migration, 8> kMigrations = {{
+// Version 9. The assessment's facts projection (storage/facts_projection.h),
+// as the SQLite store keeps it: names coded as integers and the facts of
+// all incidents packed into 1,024 buckets. Built on the first open that
+// can (it needs the data key when locations are sealed).
+constexpr std::string_view kSchemaFactsProjection = R"sql(
+CREATE TABLE fact_names(
+  code BIGSERIAL PRIMARY KEY,
+  name TEXT COLLATE "C" NOT NULL UNIQUE
+);
+CREATE TABLE fact_buckets(
+  bucket INTEGER PRIMARY KEY,
+  records BYTEA NOT NULL
+);
+DELETE FROM meta WHERE key = 'facts_projection';
+)sql";
+
+constexpr std::array<Migration, 9> kMigrations = {{
     {1, "initial schema", kSchemaV1},
     {2, "facts projection for the assessment", kSchemaV2},
     {3, "name-review queue", kSchemaNameReviews},
@@ -231,6 +247,7 @@ constexpr std::array<Migration, 8> kMigrations = {{
     {7, "notes on name-review decisions", kSchemaReviewNotes},
     {8, "the state ledger indexed by record, for the incremental data digest",
      kSchemaLedgerByRecord},
+    {9, "the facts projection on PostgreSQL", kSchemaFactsProjection},
 }};
 
 // pg_advisory_xact_lock key of schema changes ("MaraMigr").

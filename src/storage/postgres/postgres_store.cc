@@ -9,6 +9,7 @@
 
 #include "common/text.h"
 #include "domain/json_codec.h"
+#include "storage/facts_projection.h"
 #include "storage/postgres/migrations.h"
 #include "storage/postgres/pg.h"
 // The sealing of fields is the same for both backends.
@@ -114,10 +115,164 @@ bool ParseStored(std::string_view text, E* out) {
   return true;
 }
 
+// The facts projection's tables on the store's connection. Bucket blobs
+// travel as bytea in hex (the connection's parameters are text); a scan of
+// the buckets reads them through a cursor, a few at a time.
+class PgFactsTables final : public FactsTables {
+ public:
+  explicit PgFactsTables(pg::Conn& conn) : conn_(conn) {}
+
+  std::string Where() const override { return conn_.where(); }
+  Result<std::optional<std::string>> GetMeta(std::string_view key) override {
+    Params p;
+    p.Add(key);
+    MARA_ASSIGN_OR_RETURN(
+        Rows rows, conn_.Prepared("facts_get_meta", "SELECT value FROM meta WHERE key = $1", p));
+    if (rows.size() == 0) return std::optional<std::string>();
+    return std::optional<std::string>(std::string(rows.Text(0, 0)));
+  }
+  Status PutMeta(std::string_view key, std::string_view value) override {
+    Params p;
+    p.Add(key);
+    p.Add(value);
+    MARA_ASSIGN_OR_RETURN(Rows rows, conn_.Prepared("facts_put_meta",
+                                                    "INSERT INTO meta(key, value) VALUES ($1, $2) "
+                                                    "ON CONFLICT (key) DO UPDATE SET value = $2",
+                                                    p));
+    return Status::Ok();
+  }
+  Result<int64_t> FindName(std::string_view name) override {
+    Params p;
+    p.Add(name);
+    MARA_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn_.Prepared("facts_find_name", "SELECT code FROM fact_names WHERE name = $1", p));
+    if (rows.size() == 0) return int64_t{0};
+    return rows.Int(0, 0);
+  }
+  Result<int64_t> InsertName(std::string_view name) override {
+    Params p;
+    p.Add(name);
+    MARA_ASSIGN_OR_RETURN(
+        Rows rows, conn_.Prepared("facts_insert_name",
+                                  "INSERT INTO fact_names(name) VALUES ($1) RETURNING code", p));
+    return rows.Int(0, 0);
+  }
+  Status ForEachName(const std::function<Status(int64_t, std::string_view)>& fn) override {
+    Params none;
+    MARA_ASSIGN_OR_RETURN(Rows rows,
+                          conn_.Query("SELECT code, name FROM fact_names ORDER BY code", none));
+    for (int i = 0; i < rows.size(); ++i) {
+      MARA_ASSIGN_OR_RETURN(int64_t code, rows.Int(i, 0));
+      MARA_RETURN_IF_ERROR(fn(code, rows.Text(i, 1)));
+    }
+    return Status::Ok();
+  }
+  Result<std::optional<std::string>> ReadBucket(uint32_t bucket) override {
+    Params p;
+    p.AddInt(bucket);
+    MARA_ASSIGN_OR_RETURN(Rows rows,
+                          conn_.Prepared("facts_read_bucket",
+                                         "SELECT records FROM fact_buckets WHERE bucket = $1", p));
+    if (rows.size() == 0) return std::optional<std::string>();
+    MARA_ASSIGN_OR_RETURN(std::string blob, FromHex(bucket, rows.Text(0, 0)));
+    return std::optional<std::string>(std::move(blob));
+  }
+  Status WriteBucket(uint32_t bucket, std::string_view blob) override {
+    Params p;
+    p.AddInt(bucket);
+    p.Add(ToHex(blob));
+    MARA_ASSIGN_OR_RETURN(Rows rows, conn_.Prepared("facts_write_bucket",
+                                                    "INSERT INTO fact_buckets(bucket, records) "
+                                                    "VALUES ($1, $2::bytea) ON CONFLICT (bucket) "
+                                                    "DO UPDATE SET records = $2::bytea",
+                                                    p));
+    return Status::Ok();
+  }
+  Status ClearBuckets() override { return conn_.Exec("DELETE FROM fact_buckets"); }
+  // Runs inside the caller's transaction block (the store opens a snapshot
+  // for a scan outside one, so the names and the buckets agree).
+  Status ForEachBucket(const std::function<Status(uint32_t, std::string_view)>& fn) override {
+    if (!conn_.InTransactionBlock()) {
+      return Status::InvalidArgument(Where() +
+                                     ": the facts projection is scanned in a transaction");
+    }
+    MARA_RETURN_IF_ERROR(conn_.Exec(
+        "DECLARE mara_fact_buckets NO SCROLL CURSOR FOR SELECT bucket, records FROM fact_buckets "
+        "ORDER BY bucket"));
+    Params none;
+    Status s = [&]() -> Status {
+      while (true) {
+        MARA_ASSIGN_OR_RETURN(Rows rows, conn_.Query("FETCH 8 FROM mara_fact_buckets", none));
+        for (int i = 0; i < rows.size(); ++i) {
+          MARA_ASSIGN_OR_RETURN(int64_t bucket, rows.Int(i, 0));
+          MARA_ASSIGN_OR_RETURN(std::string blob,
+                                FromHex(static_cast<uint32_t>(bucket), rows.Text(i, 1)));
+          MARA_RETURN_IF_ERROR(fn(static_cast<uint32_t>(bucket), blob));
+        }
+        if (rows.size() < 8) return Status::Ok();
+      }
+    }();
+    if (PQtransactionStatus(conn_.handle()) != PQTRANS_INERROR) {
+      Status closed = conn_.Exec("CLOSE mara_fact_buckets");
+      if (s.ok()) s = closed;
+    }
+    return s;
+  }
+
+ private:
+  static std::string ToHex(std::string_view bytes) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out = "\\x";
+    out.reserve(2 + 2 * bytes.size());
+    for (char c : bytes) {
+      const auto b = static_cast<uint8_t>(c);
+      out.push_back(kHex[b >> 4]);
+      out.push_back(kHex[b & 15]);
+    }
+    return out;
+  }
+  Result<std::string> FromHex(uint32_t bucket, std::string_view text) const {
+    auto nibble = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    if (!text.starts_with("\\x") || text.size() % 2 != 0) {
+      return Status::Corruption(Where() + ": facts projection bucket " + std::to_string(bucket) +
+                                " is not hex bytea");
+    }
+    std::string out;
+    out.resize((text.size() - 2) / 2);
+    for (size_t i = 0; i < out.size(); ++i) {
+      const int hi = nibble(text[2 + 2 * i]);
+      const int lo = nibble(text[3 + 2 * i]);
+      if (hi < 0 || lo < 0) {
+        return Status::Corruption(Where() + ": facts projection bucket " + std::to_string(bucket) +
+                                  " is not hex bytea");
+      }
+      out[i] = static_cast<char>(hi << 4 | lo);
+    }
+    return out;
+  }
+
+  pg::Conn& conn_;
+};
+
 class PostgresStore final : public Store {
  public:
   PostgresStore(pg::Lease lease, int version, std::shared_ptr<const security::KeyMaterial> keys)
-      : conn_(std::move(lease)), version_(version), sealer_(std::move(keys)) {}
+      : conn_(std::move(lease)),
+        version_(version),
+        sealer_(std::move(keys)),
+        facts_tables_(*conn_),
+        facts_(std::make_unique<FactsProjection>(facts_tables_, sealer_.FactsLocationScheme())) {}
+
+  // Builds the facts projection when it is missing or was built under
+  // another location scheme; without the data key a store with sealed
+  // locations cannot, and its scans read the incident rows instead.
+  Status EnsureFactsProjection();
   ~PostgresStore() override { Rollback(); }
 
   std::string_view Backend() const override { return "postgresql"; }
@@ -235,10 +390,36 @@ class PostgresStore final : public Store {
   // The principal of an import started by this store ("" for any other).
   std::string PrincipalOf(int64_t import_id) const;
   void ResetTransactionState();
+  // Stages the facts of an incident just written (its location as a token),
+  // or marks the projection incomplete when this transaction does not
+  // maintain it.
+  Status StageFacts(const Incident& v);
+  // Stages the facts held back while the incidents' COPY stream runs: a
+  // new name's code is a query, which would end the stream.
+  Status StagePending();
+  // The facts read from the incident rows.
+  Status ScanFactRows(const std::function<Status(const IncidentFacts&)>& fn);
 
   pg::Lease conn_;
   int version_;
   sqlite::Sealer sealer_;
+  PgFactsTables facts_tables_;
+  std::unique_ptr<FactsProjection> facts_;
+  // Per transaction: whether the projection is complete (then every
+  // incident written is staged into it), and whether this one has already
+  // marked it incomplete.
+  bool facts_ready_ = false;
+  bool facts_marked_stale_ = false;
+  struct PendingFacts {
+    std::string id, situation, location;
+    Date date;
+    IncidentStatus status = IncidentStatus::kReported;
+    Consent consent = Consent::kAggregateReporting;
+    size_t violations = 0, nexus = 0;
+    std::vector<std::pair<std::string, Standard>> perpetrators;
+  };
+  static constexpr size_t kPendingFacts = 65536;
+  std::vector<PendingFacts> pending_facts_;
   sqlite::Sealer::StoredLocation stored_location_;
   bool in_txn_ = false;
   bool dirty_ = false;
@@ -300,6 +481,13 @@ Status PostgresStore::Begin() {
     return locked.status();
   }
   in_txn_ = true;
+  Result<bool> ready = facts_->Ready();
+  if (!ready.ok()) {
+    Rollback();
+    return ready.status();
+  }
+  facts_ready_ = *ready;
+  facts_marked_stale_ = false;
   return Status::Ok();
 }
 
@@ -314,6 +502,8 @@ Status PostgresStore::Commit() {
   }
   committed_version_ = 0;
   int64_t produced = 0;
+  if (s.ok() && facts_ready_) s = StagePending();
+  if (s.ok() && facts_ready_) s = facts_->Flush();
   if (s.ok() && dirty_) {
     s = conn_->Exec("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'data_version'");
     if (s.ok()) {
@@ -326,7 +516,10 @@ Status PostgresStore::Commit() {
   }
   if (s.ok()) {
     s = conn_->Exec("COMMIT");
-    if (s.ok()) committed_version_ = produced;
+    if (s.ok()) {
+      committed_version_ = produced;
+      facts_->Committed();
+    }
     if (s.code() == StatusCode::kConflict) {
       // Deferred foreign keys are checked here; the server names the table,
       // the constraint and the missing key.
@@ -348,6 +541,8 @@ void PostgresStore::Rollback() {
   // running scan, which ends it itself.
   if (in_txn_ && conn_->InTransactionBlock()) (void)conn_->Exec("ROLLBACK");
   in_txn_ = false;
+  pending_facts_.clear();
+  facts_->Discard();
   ResetTransactionState();
 }
 
@@ -692,12 +887,16 @@ Result<PutOutcome> PostgresStore::PutIncidentReplacing(const Incident& v, int64_
     MARA_RETURN_IF_ERROR(AppendCopyLine(v, import_id, narrative));
     max_id_ = v.id;
     dirty_ = true;
+    MARA_RETURN_IF_ERROR(StageFacts(v));
     return PutOutcome::kInserted;
   }
   AddIncidentParams(v, import_id, narrative);
   params_.Add(PrincipalOf(import_id));
   MARA_ASSIGN_OR_RETURN(Rows inserted, Write("insert_incident", kInsertIncident));
-  if (inserted.Affected() > 0) return PutOutcome::kInserted;
+  if (inserted.Affected() > 0) {
+    MARA_RETURN_IF_ERROR(StageFacts(v));
+    return PutOutcome::kInserted;
+  }
   if (replaced != nullptr) {
     MARA_ASSIGN_OR_RETURN(*replaced, GetIncident(v.id));
     // The read used the shared parameters: the update's are set again.
@@ -705,8 +904,57 @@ Result<PutOutcome> PostgresStore::PutIncidentReplacing(const Incident& v, int64_
     params_.Add(PrincipalOf(import_id));
   }
   MARA_ASSIGN_OR_RETURN(Rows updated, Write("update_incident", kUpdateIncident));
-  if (updated.Affected() > 0) return PutOutcome::kUpdated;
+  if (updated.Affected() > 0) {
+    MARA_RETURN_IF_ERROR(StageFacts(v));
+    return PutOutcome::kUpdated;
+  }
   return PutOutcome::kDuplicateInImport;
+}
+
+Status PostgresStore::StageFacts(const Incident& v) {
+  if (!facts_ready_) {
+    if (facts_marked_stale_) return Status::Ok();
+    MARA_RETURN_IF_ERROR(conn_->Exec("DELETE FROM meta WHERE key = 'facts_projection'"));
+    facts_marked_stale_ = true;
+    return Status::Ok();
+  }
+  PendingFacts p;
+  p.id = v.id;
+  p.situation = v.situation;
+  p.location = sealer_.FactsLocation(v.location.name);
+  p.date = v.date;
+  p.status = v.status;
+  p.consent = v.consent;
+  p.violations = v.violations.size();
+  p.nexus = v.nexus.size();
+  for (const Attribution& a : v.perpetrators) p.perpetrators.emplace_back(a.party, a.standard);
+  pending_facts_.push_back(std::move(p));
+  if (pending_facts_.size() >= kPendingFacts) return StagePending();
+  return Status::Ok();
+}
+
+Status PostgresStore::StagePending() {
+  IncidentFacts f;
+  for (const PendingFacts& p : pending_facts_) {
+    f.id = p.id;
+    f.situation = p.situation;
+    f.location_name = p.location;
+    f.date = p.date;
+    f.status = p.status;
+    f.consent = p.consent;
+    f.violation_count = p.violations;
+    f.nexus_count = p.nexus;
+    f.perpetrators.clear();
+    for (const auto& [party, standard] : p.perpetrators) {
+      FactAttribution a;
+      a.party = party;
+      a.standard = standard;
+      f.perpetrators.push_back(a);
+    }
+    MARA_RETURN_IF_ERROR(facts_->Stage(f));
+  }
+  pending_facts_.clear();
+  return Status::Ok();
 }
 
 Status PostgresStore::CorruptIncident(std::string_view id, std::string_view column,
@@ -859,6 +1107,47 @@ Status PostgresStore::ScanIncidentRows(const std::function<Status(const Incident
 }
 
 Status PostgresStore::ScanIncidentFacts(const std::function<Status(const IncidentFacts&)>& fn) {
+  if (in_txn_) {
+    if (!facts_ready_) return ScanFactRows(fn);
+    MARA_RETURN_IF_ERROR(StagePending());
+    return facts_->Scan(fn);
+  }
+  // The names and the buckets are read in one snapshot, so a commit in
+  // between cannot give a bucket codes the names do not have.
+  const bool own = !conn_->InTransactionBlock();
+  if (own) MARA_RETURN_IF_ERROR(conn_->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ"));
+  Status s = [&]() -> Status {
+    MARA_ASSIGN_OR_RETURN(bool ready, facts_->Ready());
+    return ready ? facts_->Scan(fn) : ScanFactRows(fn);
+  }();
+  if (own) {
+    Status ended = conn_->Exec(s.ok() ? "COMMIT" : "ROLLBACK");
+    if (s.ok()) s = ended;
+  }
+  return s;
+}
+
+Status PostgresStore::EnsureFactsProjection() {
+  MARA_ASSIGN_OR_RETURN(bool ready, facts_->Ready());
+  if (ready) return Status::Ok();
+  MARA_ASSIGN_OR_RETURN(bool read_only, ReadOnly());
+  if (read_only) return Status::Ok();
+  MARA_RETURN_IF_ERROR(Begin());
+  // Another process may have built it while this one waited for the lock.
+  Status s = facts_ready_ ? Status::Ok()
+                          : facts_->Rebuild([this](const auto& fn) { return ScanFactRows(fn); });
+  if (s.ok()) {
+    facts_ready_ = true;
+    s = Commit();
+  } else {
+    Rollback();
+  }
+  // Opened without the data key: sealed locations cannot be projected.
+  if (s.code() == StatusCode::kPermissionDenied) return Status::Ok();
+  return s;
+}
+
+Status PostgresStore::ScanFactRows(const std::function<Status(const IncidentFacts&)>& fn) {
   IncidentFacts f;
   f.perpetrators.reserve(8);
   Location sealed;
@@ -886,6 +1175,8 @@ Status PostgresStore::ScanIncidentFacts(const std::function<Status(const Inciden
           MARA_RETURN_IF_ERROR(sealer_.UnsealLocation(f.id, f.location_name, &sealed));
           f.location_name = sealed.name;
         }
+        // As the projection holds it: a token when locations are sealed.
+        f.location_name = sealer_.FactsLocation(f.location_name);
         f.perpetrators.clear();
         MARA_RETURN_IF_ERROR(ForEachPart(rows.Text(row, 8), [&](std::string_view part) {
           const size_t colon = part.rfind(':');
@@ -1624,6 +1915,15 @@ Result<std::string> PostgresStore::IntegrityCheck() {
     problems.push_back("audit_records: " + std::to_string(records) + " records, last seq " +
                        std::to_string(max_seq) + ", head at " + std::to_string(head_seq));
   }
+  MARA_ASSIGN_OR_RETURN(bool facts_ready, facts_->Ready());
+  if (facts_ready) {
+    // The rows, the names and the buckets in one snapshot.
+    const bool own = !conn_->InTransactionBlock();
+    if (own) MARA_RETURN_IF_ERROR(conn_->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ"));
+    Status checked = facts_->Check([this](const auto& fn) { return ScanFactRows(fn); }, &problems);
+    if (own) (void)conn_->Exec(checked.ok() ? "COMMIT" : "ROLLBACK");
+    MARA_RETURN_IF_ERROR(checked);
+  }
   if (problems.empty()) return std::string("ok");
   std::string out;
   for (const std::string& p : problems) {
@@ -1651,8 +1951,9 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
   std::shared_ptr<pg::Pool> pool = pg::Pool::For(effective);
   MARA_ASSIGN_OR_RETURN(pg::Lease lease, pool->Acquire());
   MARA_ASSIGN_OR_RETURN(int version, postgres::Migrate(*lease, options.create_if_missing));
-  return std::unique_ptr<Store>(
-      std::make_unique<PostgresStore>(std::move(lease), version, options.keys));
+  auto store = std::make_unique<PostgresStore>(std::move(lease), version, options.keys);
+  MARA_RETURN_IF_ERROR(store->EnsureFactsProjection());
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace mara

@@ -243,7 +243,13 @@ CREATE INDEX audit_state_record ON audit_state(collection, id, seq, ord)
   WHERE collection <> 'incidents';
 )sql";
 
-constexpr std::array<Migration, 8> kMigrations = {{
+// Version 9. PostgreSQL gains the facts projection SQLite has kept since
+// version 2; the versions of the two backends stay the same.
+constexpr std::string_view kSchemaFactsOnBothBackends = R"sql(
+-- Nothing changes in a SQLite store.
+)sql";
+
+constexpr std::array<Migration, 9> kMigrations = {{
     {1, "initial schema", kSchemaV1},
     {2, "facts projection for the assessment", kSchemaV2},
     {3, "name-review queue", kSchemaNameReviews},
@@ -253,6 +259,7 @@ constexpr std::array<Migration, 8> kMigrations = {{
     {7, "notes on name-review decisions", kSchemaReviewNotes},
     {8, "the state ledger indexed by record, for the incremental data digest",
      kSchemaLedgerByRecord},
+    {9, "the facts projection on PostgreSQL", kSchemaFactsOnBothBackends},
 }};
 
 }  // namespace
