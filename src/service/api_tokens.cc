@@ -113,7 +113,7 @@ Status RevokeApiToken(Session& session, std::string_view id) {
       record["principal"].is_string() ? record["principal"].get<std::string>() : std::string();
   if (owner != session.name()) {
     MARA_RETURN_IF_ERROR(session.Require(security::Operation::kManageUsers,
-                                           {.target = "API token " + std::string(id)}));
+                                         {.target = "API token " + std::string(id)}));
   }
   if (record.value("revoked", false)) return Status::Ok();
   record["revoked"] = true;
