@@ -119,6 +119,16 @@ TEST_F(SecurityCliTest, PrincipalsFourEyesAndTheAuditLog) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("Audit log intact"));
   EXPECT_EQ(Slurp(db_).find("Nobody should ever read"), std::string::npos);
+  // The monitor's refusal is in the chain; the listing is for admins.
+  r = Mara({"audit", "list", "--action", "refused", "--principal", "monitor1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("monitor1  refused  manage_users"));
+  r = Mara({"--as", "monitor1", "audit", "list"});
+  EXPECT_EQ(r.code, 5) << r.err;
+  r = Mara({"audit", "list", "--action", "incident.", "--record", "I-1", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"incident.verify\""));
+  EXPECT_THAT(r.out, HasSubstr("\"field\": \"status\""));
 
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);

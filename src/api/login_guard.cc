@@ -180,12 +180,20 @@ void LoginLimiter::Prune(Window& w, Clock::time_point now) const {
   w.times.erase(w.times.begin(), live);
 }
 
-int64_t LoginLimiter::Wait(Table& table, const Key& key, int limit, Clock::time_point now) {
+int64_t LoginLimiter::Wait(Table& table, const Key& key, int limit, Clock::time_point now,
+                           bool* first_refusal) {
   auto it = table.find(key);
   if (it == table.end()) return 0;
   Prune(it->second, now);
   const auto& times = it->second.times;
-  if (limit <= 0 || static_cast<int>(times.size()) < limit) return 0;
+  if (limit <= 0 || static_cast<int>(times.size()) < limit) {
+    it->second.refused = false;
+    return 0;
+  }
+  if (!it->second.refused) {
+    it->second.refused = true;
+    if (first_refusal != nullptr) *first_refusal = true;
+  }
   const auto wait = std::chrono::duration_cast<std::chrono::seconds>(times[times.size() - limit] +
                                                                      limits_.window - now);
   return std::max<int64_t>(1, wait.count());
@@ -226,7 +234,9 @@ void LoginLimiter::Release(Table& table, const Key& key, Clock::time_point at) {
 
 std::variant<LoginLimiter::Attempt, int64_t> LoginLimiter::Begin(std::string_view name,
                                                                  std::string_view address,
-                                                                 Clock::time_point now) {
+                                                                 Clock::time_point now,
+                                                                 bool* first_refusal) {
+  if (first_refusal != nullptr) *first_refusal = false;
   Attempt a;
   a.name = KeyOf('n', name);
   a.address = KeyOf('a', address);
@@ -243,10 +253,10 @@ std::variant<LoginLimiter::Attempt, int64_t> LoginLimiter::Begin(std::string_vie
     known = it->second + limits_.known_for > now;
     if (!known) known_.erase(it);
   }
-  int64_t wait = Wait(pairs_, a.pair, limits_.per_name_address, now);
+  int64_t wait = Wait(pairs_, a.pair, limits_.per_name_address, now, first_refusal);
   if (!known) {
-    wait = std::max(wait, Wait(addresses_, a.address, limits_.per_address, now));
-    wait = std::max(wait, Wait(names_, a.name, limits_.per_name, now));
+    wait = std::max(wait, Wait(addresses_, a.address, limits_.per_address, now, first_refusal));
+    wait = std::max(wait, Wait(names_, a.name, limits_.per_name, now, first_refusal));
   }
   if (wait > 0) return wait;
   Count(pairs_, a.pair, limits_.per_name_address, now);

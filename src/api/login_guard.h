@@ -23,6 +23,9 @@
 //   refused. An address or a name at its limit is refused too, except to a
 //   pair that logged in successfully within `known_for` (so one person
 //   cannot lock an office or a colleague out of where they usually work).
+//   Begin() sets `*first_refusal` when it refuses and some window that
+//   refuses had not refused since it last fell below its limit (so a
+//   lockout is reported once per window, not once per refused attempt).
 //   Succeeded() clears the pair's failures, releases the attempt from the
 //   other windows and remembers the pair; Abandoned() releases an attempt
 //   whose password was never checked. Every table holds at most
@@ -103,7 +106,7 @@ class LoginLimiter {
 
   // The reserved attempt, or the seconds to wait (at least 1).
   std::variant<Attempt, int64_t> Begin(std::string_view name, std::string_view address,
-                                       Clock::time_point now);
+                                       Clock::time_point now, bool* first_refusal = nullptr);
   void Succeeded(const Attempt& attempt, Clock::time_point now);
   void Abandoned(const Attempt& attempt);
 
@@ -118,12 +121,16 @@ class LoginLimiter {
   struct Window {
     std::vector<Clock::time_point> times;  // oldest first, at most the limit
     Clock::time_point used;
+    bool refused = false;  // refused since it last fell below its limit
   };
   using Table = std::unordered_map<Key, Window, KeyHash>;
 
   Key KeyOf(char kind, std::string_view text) const;
   void Prune(Window& w, Clock::time_point now) const;
-  int64_t Wait(Table& table, const Key& key, int limit, Clock::time_point now);
+  // Sets `*first_refusal` when the window refuses for the first time since
+  // it last fell below its limit.
+  int64_t Wait(Table& table, const Key& key, int limit, Clock::time_point now,
+               bool* first_refusal = nullptr);
   // Adds `now` unless the window is at its limit; whether it did.
   bool Count(Table& table, const Key& key, int limit, Clock::time_point now);
   void Release(Table& table, const Key& key, Clock::time_point at);

@@ -101,6 +101,27 @@ TEST(LoginLimiterTest, AnAttemptCountsWhenItBegins) {
   EXPECT_FALSE(Refused(limiter.Begin("dana", "192.0.2.1", now + std::chrono::seconds(301))));
 }
 
+TEST(LoginLimiterTest, ALockoutIsReportedOnceAWindow) {
+  LoginLimiter limiter(SmallLimits());
+  const Clock::time_point now = Clock::now();
+  bool first = true;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_FALSE(Refused(limiter.Begin("dana", "192.0.2.1", now, &first)));
+    EXPECT_FALSE(first);
+  }
+  ASSERT_TRUE(Refused(limiter.Begin("dana", "192.0.2.1", now, &first)));
+  EXPECT_TRUE(first);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(Refused(limiter.Begin("dana", "192.0.2.1", now, &first)));
+    EXPECT_FALSE(first);
+  }
+  // Once the window has emptied and filled again, the next lockout is new.
+  const Clock::time_point later = now + std::chrono::seconds(301);
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(Refused(limiter.Begin("dana", "192.0.2.1", later)));
+  ASSERT_TRUE(Refused(limiter.Begin("dana", "192.0.2.1", later, &first)));
+  EXPECT_TRUE(first);
+}
+
 TEST(LoginLimiterTest, AbandonedAttemptsAreReleasedAndSuccessClearsThePair) {
   LoginLimiter limiter(SmallLimits());
   const Clock::time_point now = Clock::now();

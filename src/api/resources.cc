@@ -71,7 +71,7 @@ Result<std::optional<int64_t>> IntQuery(const Request& req, std::string_view nam
 
 // Reading anything needs kReadPublic somewhere: everywhere for unscoped
 // roles, or in one assigned situation for scoped ones.
-Status CanRead(Session& session) { return session.AuthorizeSomewhere(Operation::kReadPublic); }
+Status CanRead(Session& session) { return session.RequireSomewhere(Operation::kReadPublic); }
 
 bool ReadsConfidential(Session& session, const std::string& situation = "") {
   return session.Authorize(Operation::kReadConfidential, {.situation = situation}).ok();
@@ -340,29 +340,45 @@ Response ListEngagements(Request& req, Session& session) {
 }
 
 Response ListAudit(Request& req, Session& session) {
-  MARA_API_CHECK(session.Authorize(Operation::kReadAuditLog), "");
+  AuditQuery query;
   MARA_API_ASSIGN(std::optional<int64_t> after, IntQuery(req, "after_seq", 0, INT64_MAX / 2),
                   "after_seq");
-  MARA_API_ASSIGN(std::optional<int64_t> limit, IntQuery(req, "limit", 1, kMaxLimit), "limit");
-  const uint64_t from = static_cast<uint64_t>(after.value_or(0));
-  const size_t want = static_cast<size_t>(limit.value_or(kDefaultLimit));
+  MARA_API_ASSIGN(std::optional<int64_t> limit,
+                  IntQuery(req, "limit", 1, static_cast<int64_t>(kMaxAuditPage)), "limit");
+  query.after_seq = static_cast<uint64_t>(after.value_or(0));
+  query.limit = static_cast<size_t>(limit.value_or(kDefaultLimit));
+  query.principal = req.Query("principal").value_or("");
+  query.action = req.Query("action").value_or("");
+  query.record = req.Query("record").value_or("");
+  for (const char* name : {"from", "to"}) {
+    std::optional<std::string> text = req.Query(name);
+    if (!text || text->empty()) continue;
+    Result<Date> date = Date::Parse(*text);
+    if (!date.ok()) {
+      return ProblemFor(Status::InvalidArgument(std::string(name) + ": expected YYYY-MM-DD, got " +
+                                                QuoteForMessage(text->substr(0, 64))),
+                        name);
+    }
+    (std::string_view(name) == "from" ? query.from : query.to) = *date;
+  }
+  Result<AuditPage> page = ListAuditRecords(session, query);
+  if (!page.ok()) {
+    const std::string& m = page.status().message();
+    std::string field;
+    for (const char* name : {"limit", "principal", "action", "record", "from"}) {
+      if (m.starts_with(std::string(name) + ":")) field = name;
+    }
+    return ProblemFor(page.status(), field);
+  }
   Json items = Json::array();
-  uint64_t last = 0;
-  bool more = false;
-  MARA_API_CHECK(ScanAuditLog(session, from,
-                              [&](const security::AuditRecord& r) -> Status {
-                                if (items.size() >= want) {
-                                  more = true;
-                                  return Status::Ok();
-                                }
-                                items.push_back(internal::AuditRecordJson(r));
-                                last = r.seq;
-                                return Status::Ok();
-                              }),
-                 "");
+  for (const AuditItem& item : page->items) {
+    Json j = internal::AuditRecordJson(item.record);
+    j["changes"] = item.changes ? *item.changes : Json(nullptr);
+    items.push_back(std::move(j));
+  }
   Json body;
   body["items"] = std::move(items);
-  if (more) body["next_after_seq"] = last;
+  if (page->next_after_seq) body["next_after_seq"] = *page->next_after_seq;
   return JsonResponse(body);
 }
 
@@ -694,9 +710,9 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
          std::optional<Edition> requested;
          if (std::optional<std::string> text = req.Query("edition")) {
            MARA_API_ASSIGN(requested, ParseEdition(*text), "edition");
-           MARA_API_CHECK(session.AuthorizeSomewhere(*requested == Edition::kPublic
-                                                         ? Operation::kReadPublic
-                                                         : Operation::kReadConfidential),
+           MARA_API_CHECK(session.RequireSomewhere(*requested == Edition::kPublic
+                                                       ? Operation::kReadPublic
+                                                       : Operation::kReadConfidential),
                           "edition");
          }
          MARA_API_ASSIGN(Edition edition,
@@ -759,9 +775,14 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
                     ListEngagements});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/audit",
-                     .summary = "The audit log, oldest first (admins)",
+                     .summary = "The audit log, oldest first, filtered (admins)",
                      .query = {{"after_seq", "records after this sequence number", true},
-                               {"limit", "page size, 1 to 1000 (default 100)", true}}},
+                               {"limit", "page size, 1 to 1000 (default 100)", true},
+                               {"principal", "only this principal"},
+                               {"action", "this action, or a prefix ending in '.' or '*'"},
+                               {"record", "target ids containing this text"},
+                               {"from", "from this UTC day, YYYY-MM-DD"},
+                               {"to", "to this UTC day, YYYY-MM-DD, inclusive"}}},
                     ListAudit});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/audit/verification",

@@ -135,7 +135,7 @@ ImportManager::~ImportManager() {
 
 Response ImportManager::Start(Request& req, Session& session) {
   // Fail fast; ImportFile checks again on the import's thread.
-  Status allowed = session.AuthorizeEverywhere(Operation::kImport);
+  Status allowed = session.RequireEverywhere(Operation::kImport);
   if (!allowed.ok()) return ProblemFor(allowed);
   const FormPart* file = req.Part("file");
   if (file == nullptr || file->filename.empty()) {

@@ -220,6 +220,10 @@ class Server::Impl {
   // Whether the TCP peer is one of the trusted proxies.
   bool FromTrustedProxy(const Request& req) const;
   Response Login(Request& req);
+  // Appends a failed login to the audit chain (service/audit.h
+  // RecordFailedLogin) through `session`, or a session of its own when null;
+  // a failure to record changes nothing in the answer.
+  void RecordLoginFailure(Session* session, const std::string& name, std::string_view reason);
   Response Logout(Request& req);
   Response WhoAmI(Request& req);
   // `route` receives the answer's route template or label (api/metrics.h).
@@ -438,9 +442,12 @@ Response Server::Impl::Login(Request& req) {
   const Clock::time_point now = Clock::now();
   // The attempt counts from here, before any hash, so parallel guesses
   // cannot outrun the limit.
+  bool first_refusal = false;
   std::variant<LoginLimiter::Attempt, int64_t> begun =
-      limiter_.Begin(name, LimiterAddress(client), now);
+      limiter_.Begin(name, LimiterAddress(client), now, &first_refusal);
   if (const int64_t* wait = std::get_if<int64_t>(&begun)) {
+    // Recorded once per lockout, not per refused attempt.
+    if (first_refusal) RecordLoginFailure(nullptr, name, kLoginLockedOut);
     Response r = Problem(429, "rate_limited",
                          "too many failed logins; try again in " + std::to_string(*wait) + " s");
     r.headers.emplace_back("Retry-After", std::to_string(*wait));
@@ -463,9 +470,12 @@ Response Server::Impl::Login(Request& req) {
   Status checked = Status::PermissionDenied("wrong name or password");
   bool known = false;
   std::string digest;
+  std::string_view reason = kLoginUnknownName;
+  std::unique_ptr<Session> named;
   if (IsValidId(name)) {
     Result<std::unique_ptr<Session>> session = Session::Open(SessionOptionsFor(name));
     if (session.ok()) {
+      reason = kLoginWrongPassword;
       // Only a principal with a usable password reaches Argon2id inside
       // CheckPassword; everyone else gets the dummy check below.
       Result<bool> usable = HasUsablePassword(**session);
@@ -480,7 +490,9 @@ Response Server::Impl::Login(Request& req) {
       checked = CheckPassword(**session, password);
       if (checked.ok() && ((*session)->principal().disabled || digest.empty())) {
         checked = Status::PermissionDenied("disabled");
+        reason = kLoginDisabled;
       }
+      named = std::move(*session);
     } else if (session.status().code() != StatusCode::kPermissionDenied) {
       limiter_.Abandoned(attempt);
       return ProblemFor(session.status());
@@ -496,6 +508,7 @@ Response Server::Impl::Login(Request& req) {
   }
   if (!checked.ok()) {
     // The attempt stays counted.
+    RecordLoginFailure(named.get(), name, reason);
     return Problem(401, "unauthenticated", "wrong name or password", "/password");
   }
   limiter_.Succeeded(attempt, Clock::now());
@@ -511,6 +524,22 @@ Response Server::Impl::Login(Request& req) {
   Response r = JsonResponse({{"name", name}, {"csrf_token", login.csrf}}, 201);
   r.headers.emplace_back("Set-Cookie", SetCookie(id, options_.session_lifetime.count()));
   return r;
+}
+
+void Server::Impl::RecordLoginFailure(Session* session, const std::string& name,
+                                      std::string_view reason) {
+  std::unique_ptr<Session> opened;
+  if (session == nullptr) {
+    Result<std::unique_ptr<Session>> any = Session::Open(SessionOptionsFor(""));
+    if (!any.ok()) return;
+    opened = std::move(*any);
+    session = opened.get();
+  }
+  // Best effort, without the write lock (an import may hold it for long):
+  // another writer's record in between is a conflict, tried again.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (RecordFailedLogin(*session, name, reason).code() != StatusCode::kConflict) break;
+  }
 }
 
 Response Server::Impl::Logout(Request& req) {

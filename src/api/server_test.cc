@@ -1055,6 +1055,60 @@ TEST_F(ApiServerTest, SearchRegistryListsAndTheAuditLog) {
   EXPECT_EQ(Json::parse(next->body)["items"][0]["seq"], 3);
 }
 
+TEST_F(ApiServerTest, TheAuditLogRecordsRefusalsAndFailedLoginsAndFilters) {
+  ExpectProblem(PostLogin("typed-secret-42", "guess"), 401, "/password");
+  ExpectProblem(PostLogin("vera", "wrong password"), 401, "/password");
+  Login admin = LogIn("operator");
+  Login vera = LogIn("vera");
+  ExpectProblem(Get(vera, "/api/v1/audit?action=refused"), 403, "");
+
+  auto failed = Get(admin, "/api/v1/audit?action=login.failed");
+  ASSERT_TRUE(failed);
+  ASSERT_EQ(failed->status, 200) << failed->body;
+  EXPECT_EQ(failed->body.find("typed-secret"), std::string::npos);
+  Json f = Json::parse(failed->body);
+  ASSERT_EQ(f["items"].size(), 2u) << f.dump();
+  EXPECT_EQ(f["items"][0]["principal"], "(unknown)");
+  EXPECT_EQ(f["items"][0]["target_id"], "unknown_name");
+  EXPECT_EQ(f["items"][1]["principal"], "vera");
+  EXPECT_EQ(f["items"][1]["target_id"], "wrong_password");
+  EXPECT_TRUE(f["items"][1]["changes"].is_null());
+
+  auto refused = Get(admin, "/api/v1/audit?action=refused&principal=vera");
+  ASSERT_TRUE(refused);
+  Json r = Json::parse(refused->body);
+  ASSERT_EQ(r["items"].size(), 1u) << r.dump();
+  EXPECT_EQ(r["items"][0]["collection"], "read_audit_log");
+
+  // Filters combine: a prefix, a principal, a record and a day range.
+  auto none = Get(admin, "/api/v1/audit?action=login.&principal=operator");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(Json::parse(none->body)["items"].size(), 0u);
+  auto by_record = Get(admin, "/api/v1/audit?record=wrong_pass&from=2000-01-01&to=9999-12-31");
+  ASSERT_TRUE(by_record);
+  ASSERT_EQ(by_record->status, 200) << by_record->body;
+  EXPECT_EQ(Json::parse(by_record->body)["items"].size(), 1u);
+  auto past = Get(admin, "/api/v1/audit?action=login.failed&to=2000-01-01");
+  ASSERT_TRUE(past);
+  EXPECT_EQ(Json::parse(past->body)["items"].size(), 0u);
+  ExpectProblem(Get(admin, "/api/v1/audit?from=yesterday"), 400, "from");
+  ExpectProblem(Get(admin, "/api/v1/audit?from=2026-02-02&to=2026-02-01"), 400, "from");
+
+  // A lockout is recorded once, not once per refused attempt.
+  for (int i = 0; i < 3; ++i) ExpectProblem(PostLogin("dana", "guess"), 401, "/password");
+  for (int i = 0; i < 3; ++i) ExpectProblem(PostLogin("dana", "guess"), 429, "");
+  auto dana = Get(admin, "/api/v1/audit?action=login.failed&principal=dana");
+  ASSERT_TRUE(dana);
+  Json d = Json::parse(dana->body);
+  ASSERT_EQ(d["items"].size(), 4u) << d.dump();
+  EXPECT_EQ(d["items"][3]["target_id"], "locked_out");
+
+  auto verified = Get(admin, "/api/v1/audit/verification");
+  ASSERT_TRUE(verified);
+  ASSERT_EQ(verified->status, 200) << verified->body;
+  EXPECT_TRUE(Json::parse(verified->body)["ok"].get<bool>()) << verified->body;
+}
+
 TEST_F(ApiServerTest, ConcurrentWritersWithOneETagOnlyOneWins) {
   Login dana = LogIn("dana");
   const std::string etag = Get(dana, "/api/v1/decisions/P-NLF/2025")->get_header_value("ETag");

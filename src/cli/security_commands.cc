@@ -181,6 +181,10 @@ struct AuditArgs {
   std::string trusted_keys;
   uint64_t every = 0;
   bool json = false;
+  // audit list
+  std::string principal, action, record, from, to;
+  uint64_t after_seq = 0;
+  size_t limit = 100;
 };
 
 // The session for audit commands that only read: the store opened
@@ -283,6 +287,87 @@ void RegisterAudit(CLI::App& app, Context& ctx) {
       MARA_ASSIGN_OR_RETURN(security::PublicKey key, PinSigningKey(*session, a->trusted_keys));
       std::printf("Pinned signing key %s (%s)\n", key.id.c_str(), key.ToText().c_str());
       return Status::Ok();
+    };
+  });
+
+  CLI::App* list = audit->add_subcommand(
+      "list",
+      "List audit records, oldest first, filtered (admin); refusals and failed logins "
+      "included");
+  list->add_option("--principal", a->principal, "Only this principal");
+  list->add_option("--action", a->action,
+                   "Only this action, or a prefix ending in '.' or '*' (incident.)");
+  list->add_option("--record", a->record, "Only records whose target id contains this text");
+  list->add_option("--from", a->from, "From this UTC day (YYYY-MM-DD)");
+  list->add_option("--to", a->to, "To this UTC day (YYYY-MM-DD), included");
+  list->add_option("--after-seq", a->after_seq, "Records after this sequence number");
+  list->add_option("--limit", a->limit, "At most this many records (1 to 1000, default 100)");
+  list->add_flag("--json", a->json, "Print the page as JSON, as GET /api/v1/audit answers");
+  list->callback([&ctx, a] {
+    ctx.run = [&ctx, a]() -> Status {
+      AuditQuery query;
+      query.principal = a->principal;
+      query.action = a->action;
+      query.record = a->record;
+      query.after_seq = a->after_seq;
+      query.limit = a->limit;
+      if (!a->from.empty()) {
+        Result<Date> day = Date::Parse(a->from);
+        if (!day.ok()) return day.status().WithPrefix("--from");
+        query.from = *day;
+      }
+      if (!a->to.empty()) {
+        Result<Date> day = Date::Parse(a->to);
+        if (!day.ok()) return day.status().WithPrefix("--to");
+        query.to = *day;
+      }
+      // Not read-only: a refusal of the listing is recorded too.
+      MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      MARA_ASSIGN_OR_RETURN(AuditPage page, ListAuditRecords(*session, query));
+      if (a->json) {
+        Json items = Json::array();
+        for (const AuditItem& item : page.items) {
+          const security::AuditRecord& r = item.record;
+          items.push_back({{"seq", r.seq},
+                           {"time_ms", r.time_ms},
+                           {"principal", r.principal},
+                           {"action", r.action},
+                           {"collection", r.collection},
+                           {"target_id", r.target_id},
+                           {"before_digest", r.before_digest},
+                           {"after_digest", r.after_digest},
+                           {"hash", r.hash},
+                           {"changes", item.changes ? *item.changes : Json(nullptr)}});
+        }
+        Json out = {{"items", std::move(items)}};
+        if (page.next_after_seq) out["next_after_seq"] = *page.next_after_seq;
+        std::printf("%s\n", out.dump(2).c_str());
+        return session->Finish();
+      }
+      for (const AuditItem& item : page.items) {
+        const security::AuditRecord& r = item.record;
+        std::string target = r.collection;
+        if (!r.target_id.empty()) target += (target.empty() ? "" : " ") + r.target_id;
+        std::printf("%llu  %s  %s  %s  %s\n", static_cast<unsigned long long>(r.seq),
+                    security::FormatMillisUtc(r.time_ms).c_str(), r.principal.c_str(),
+                    r.action.c_str(), target.c_str());
+        if (!item.changes) continue;
+        for (const Json& change : *item.changes) {
+          std::string line = "    " + change.value("field", "");
+          if (change.contains("before") || change.contains("after")) {
+            line += ": " + change.value("before", Json(nullptr)).dump() + " -> " +
+                    change.value("after", Json(nullptr)).dump();
+          } else {
+            line += " changed";
+          }
+          std::printf("%s\n", line.c_str());
+        }
+      }
+      if (page.next_after_seq) {
+        std::printf("More: --after-seq %llu\n",
+                    static_cast<unsigned long long>(*page.next_after_seq));
+      }
+      return session->Finish();
     };
   });
 

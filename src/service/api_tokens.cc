@@ -112,8 +112,8 @@ Status RevokeApiToken(Session& session, std::string_view id) {
   const std::string owner =
       record["principal"].is_string() ? record["principal"].get<std::string>() : std::string();
   if (owner != session.name()) {
-    MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kManageUsers,
-                                           {.target = "API token " + std::string(id)}));
+    MARA_RETURN_IF_ERROR(session.Require(security::Operation::kManageUsers,
+                                         {.target = "API token " + std::string(id)}));
   }
   if (record.value("revoked", false)) return Status::Ok();
   record["revoked"] = true;

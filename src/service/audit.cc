@@ -1,12 +1,17 @@
 #include "service/audit.h"
 
+#include <algorithm>
 #include <charconv>
+#include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "common/text.h"
+#include "domain/model.h"
 #include "security/encoding.h"
 #include "security/trusted_keys.h"
 #include "service/core.h"
+#include "service/incidents.h"
 #include "service/state_ledger.h"
 
 namespace mara {
@@ -37,7 +42,7 @@ Result<uint64_t> CheckpointEveryIn(Store& store) {
 
 Result<security::AuditVerification> VerifyAudit(Session& session,
                                                 const AuditVerifyOptions& options) {
-  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kReadAuditLog));
+  MARA_RETURN_IF_ERROR(session.Require(security::Operation::kReadAuditLog));
   std::vector<security::PublicKey> trusted = options.public_keys;
   if (trusted.empty()) {
     const std::string path = security::TrustedKeysPath();
@@ -81,12 +86,12 @@ Result<security::AuditVerification> VerifyAudit(Session& session,
 }
 
 Result<SignedAuditHead> ReadSignedHead(Session& session) {
-  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kReadAuditLog));
+  MARA_RETURN_IF_ERROR(session.Require(security::Operation::kReadAuditLog));
   return SignedHeadIn(session.store(), session.keys().signing_key->public_key());
 }
 
 Result<uint64_t> AuditHeadSeq(Session& session) {
-  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kReadAuditLog));
+  MARA_RETURN_IF_ERROR(session.Require(security::Operation::kReadAuditLog));
   MARA_ASSIGN_OR_RETURN(security::AuditHead head, session.store().GetAuditHead());
   return head.seq;
 }
@@ -189,7 +194,7 @@ Result<SignedAuditHead> ParseSignedHead(std::string_view text, std::string_view 
 }
 
 Result<security::PublicKey> PinSigningKey(Session& session, const std::string& path) {
-  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kReadAuditLog));
+  MARA_RETURN_IF_ERROR(session.Require(security::Operation::kReadAuditLog));
   const security::PublicKey key = session.keys().signing_key->public_key();
   const std::string where = path.empty() ? security::TrustedKeysPath() : path;
   MARA_RETURN_IF_ERROR(security::TrustKey(where, key, "pinned for " + session.key_file()));
@@ -197,7 +202,7 @@ Result<security::PublicKey> PinSigningKey(Session& session, const std::string& p
 }
 
 Status SetCheckpointEvery(Session& session, uint64_t every) {
-  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kManageKeys));
+  MARA_RETURN_IF_ERROR(session.Require(security::Operation::kManageKeys));
   if (every < 1 || every > security::kMaxCheckpointEvery) {
     return Status::InvalidArgument("the checkpoint interval must be from 1 to " +
                                    std::to_string(security::kMaxCheckpointEvery) + " records");
@@ -218,17 +223,159 @@ Status SetCheckpointEvery(Session& session, uint64_t every) {
 }
 
 Result<uint64_t> CheckpointEveryOf(Session& session) {
-  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kReadAuditLog));
+  MARA_RETURN_IF_ERROR(session.Require(security::Operation::kReadAuditLog));
   return CheckpointEveryIn(session.store());
 }
 
 Status ScanAuditLog(Session& session, uint64_t after_seq,
                     const std::function<Status(const security::AuditRecord&)>& visit) {
-  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kReadAuditLog));
+  MARA_RETURN_IF_ERROR(session.Require(security::Operation::kReadAuditLog));
   return session.store().ScanAuditRecords([&](const security::AuditRecord& r) -> Status {
     if (r.seq <= after_seq) return Status::Ok();
     return visit(r);
   });
+}
+
+namespace {
+
+bool ActionMatches(std::string_view wanted, std::string_view action) {
+  if (wanted.empty()) return true;
+  if (wanted.back() == '*') return action.starts_with(wanted.substr(0, wanted.size() - 1));
+  if (wanted.back() == '.') return action.starts_with(wanted);
+  return action == wanted;
+}
+
+Status CheckFilter(std::string_view name, const std::string& value) {
+  if (value.size() > 1024 || !IsValidUtf8(value)) {
+    return Status::InvalidArgument(std::string(name) +
+                                   ": at most 1024 bytes of UTF-8 text are allowed");
+  }
+  return Status::Ok();
+}
+
+// An incident's change made in Mara: these audit actions append an entry
+// to its review history in the same transaction (service/incidents.cc).
+bool IsIncidentChange(const security::AuditRecord& r) {
+  return r.collection == "incidents" && r.action.starts_with("incident.");
+}
+
+// The history entry's action an incident's audit action appends.
+std::string HistoryActionOf(std::string_view action) {
+  if (action == "incident.create") return "created";
+  if (action == "incident.edit") return "edited";
+  if (action == "incident.verify") return "verified";
+  if (action == "incident.return") return "returned";
+  if (action == "incident.consent.restore") return "consent restored";
+  if (action == "incident.consent.withdrawn") return "consent withdrawn";
+  if (action.starts_with("incident.consent.")) return "consent changed";
+  return "";
+}
+
+// Whether a history entry was written with the audit record: same action,
+// same principal, and its time (whole seconds, taken just before the
+// record's) is the record's second or the one before.
+bool SameChange(const Json& entry, const security::AuditRecord& r) {
+  if (!entry.is_object()) return false;
+  if (entry.value("action", "") != HistoryActionOf(r.action)) return false;
+  if (entry.contains("by") && entry.value("by", "") != r.principal) return false;
+  const std::string at = entry.value("at", "");
+  auto iso = [](int64_t ms) {
+    std::string s = security::FormatMillisUtc(ms);
+    if (const size_t dot = s.find('.'); dot != std::string::npos) s = s.substr(0, dot) + "Z";
+    return s;
+  };
+  return at == iso(r.time_ms) || at == iso(r.time_ms - 1000);
+}
+
+}  // namespace
+
+Result<AuditPage> ListAuditRecords(Session& session, const AuditQuery& query) {
+  MARA_RETURN_IF_ERROR(session.Require(security::Operation::kReadAuditLog));
+  if (query.limit < 1 || query.limit > kMaxAuditPage) {
+    return Status::InvalidArgument("limit: expected 1 to " + std::to_string(kMaxAuditPage));
+  }
+  MARA_RETURN_IF_ERROR(CheckFilter("principal", query.principal));
+  MARA_RETURN_IF_ERROR(CheckFilter("action", query.action));
+  MARA_RETURN_IF_ERROR(CheckFilter("record", query.record));
+  if (query.from && query.to && *query.to < *query.from) {
+    return Status::InvalidArgument("from: " + query.from->ToString() + " is after to " +
+                                   query.to->ToString());
+  }
+  constexpr int64_t kDay = 86'400'000;
+  const int64_t from_ms =
+      query.from ? query.from->DaysSinceEpoch() * kDay : std::numeric_limits<int64_t>::min();
+  const int64_t to_ms =
+      query.to ? (query.to->DaysSinceEpoch() + 1) * kDay : std::numeric_limits<int64_t>::max();
+
+  AuditPage page;
+  // The position of each incident change among its incident's changes, for
+  // the page's records: the n-th change wrote the n-th history entry.
+  std::map<std::string, size_t> changes_seen;
+  std::vector<size_t> ordinal;  // per page item, when an incident change
+  MARA_RETURN_IF_ERROR(session.store().ScanAuditRecords([&](const security::AuditRecord& r) {
+    size_t n = 0;
+    if (IsIncidentChange(r)) n = changes_seen[r.target_id]++;
+    if (r.seq <= query.after_seq || page.next_after_seq) return Status::Ok();
+    if (!query.principal.empty() && r.principal != query.principal) return Status::Ok();
+    if (!ActionMatches(query.action, r.action)) return Status::Ok();
+    if (!query.record.empty() && r.target_id.find(query.record) == std::string::npos) {
+      return Status::Ok();
+    }
+    if (r.time_ms < from_ms || r.time_ms >= to_ms) return Status::Ok();
+    if (page.items.size() == query.limit) {
+      page.next_after_seq = page.items.back().record.seq;
+      return Status::Ok();
+    }
+    page.items.push_back({r, std::nullopt});
+    ordinal.push_back(n);
+    return Status::Ok();
+  }));
+
+  std::map<std::string, std::optional<Json>> histories;
+  for (size_t i = 0; i < page.items.size(); ++i) {
+    AuditItem& item = page.items[i];
+    if (!IsIncidentChange(item.record)) continue;
+    auto it = histories.find(item.record.target_id);
+    if (it == histories.end()) {
+      MARA_ASSIGN_OR_RETURN(std::optional<Json> history,
+                            IncidentHistoryForAudit(session, item.record.target_id));
+      it = histories.emplace(item.record.target_id, std::move(history)).first;
+    }
+    if (!it->second) continue;
+    const Json& history = *it->second;
+    const Json* entry = nullptr;
+    if (ordinal[i] < history.size() && SameChange(history[ordinal[i]], item.record)) {
+      entry = &history[ordinal[i]];
+    } else {
+      // A store whose early changes kept no history: the first entry
+      // written with this record.
+      for (const Json& e : history) {
+        if (SameChange(e, item.record)) {
+          entry = &e;
+          break;
+        }
+      }
+    }
+    if (entry != nullptr && entry->contains("changes")) item.changes = (*entry)["changes"];
+  }
+  return page;
+}
+
+Status RecordFailedLogin(Session& session, std::string_view typed_name, std::string_view reason) {
+  if (std::find(std::begin(kLoginFailureReasons), std::end(kLoginFailureReasons), reason) ==
+      std::end(kLoginFailureReasons)) {
+    return Status::InvalidArgument("no failed-login reason " + QuoteForMessage(reason));
+  }
+  std::string principal(kUnknownPrincipal);
+  if (IsValidId(typed_name)) {
+    MARA_ASSIGN_OR_RETURN(std::optional<UserRecord> user,
+                          session.store().GetUser(std::string(typed_name)));
+    if (user) principal = user->name;
+  }
+  std::string why(reason);
+  if (principal == kUnknownPrincipal && reason != kLoginLockedOut) why = kLoginUnknownName;
+  return session.AppendStandalone(principal,
+                                  {"", std::string(kLoginFailedAction), "session", why, "", ""});
 }
 
 }  // namespace mara

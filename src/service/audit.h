@@ -35,6 +35,30 @@
 // - ScanAuditLog needs kReadAuditLog and calls `visit` with each record
 //   whose seq is above `after_seq`, in order; a visit's error stops the scan
 //   and is returned.
+// - ListAuditRecords needs kReadAuditLog (refused, and the refusal
+//   recorded, otherwise): a page of the records above `after_seq`, oldest
+//   first, that match every filter given: `principal` exactly; `action`
+//   exactly, or as a prefix when it ends with '.' or '*' ("incident.",
+//   "incident.*"); `record` as a substring of the target id (an exact id
+//   matches its own records); `from`/`to` as UTC days, inclusive.
+//   kInvalidArgument for a limit outside 1..kMaxAuditPage, a filter of
+//   more than 1024 bytes or invalid UTF-8, or `from` after `to`.
+//   `next_after_seq` is set when more records match. Each item carries
+//   `changes` when its change is known field by field (an incident's
+//   change made in Mara: the matching entry of its review history): an
+//   array of {field, before, after} with the values only where the reader
+//   reads the incident's confidential edition (service/visibility.h
+//   EditionFor; field names alone otherwise, and for an incident it cannot
+//   see); a narrative's change never carries its text. Every other record
+//   (digests only) has no changes (nullopt).
+// - RecordFailedLogin appends a failed login (action `login.failed`,
+//   collection `session`, target the reason: one of kLoginFailureReasons)
+//   under the name tried when it names a principal of the store, else
+//   under kUnknownPrincipal with the reason `unknown_name` (the typed text
+//   is never kept: it may be a mistyped password), unless the reason is
+//   `locked_out`. It needs no permission (nobody is logged in); the
+//   session only carries the store. On a read-only store nothing is
+//   recorded and the result is Ok; kInvalidArgument for another reason.
 // A Session is used from one thread.
 #ifndef MARA_SERVICE_AUDIT_H_
 #define MARA_SERVICE_AUDIT_H_
@@ -46,13 +70,44 @@
 #include <string_view>
 #include <vector>
 
+#include "common/date.h"
 #include "common/status.h"
+#include "domain/json_codec.h"
 #include "security/audit_log.h"
 #include "service/session.h"
 
 namespace mara {
 
 inline constexpr std::string_view kAuditHeadFormat = "mara-audit-head/1";
+inline constexpr std::string_view kLoginFailedAction = "login.failed";
+// The principal of a failed login whose name names nobody.
+inline constexpr std::string_view kUnknownPrincipal = "(unknown)";
+inline constexpr std::string_view kLoginUnknownName = "unknown_name";
+inline constexpr std::string_view kLoginWrongPassword = "wrong_password";
+inline constexpr std::string_view kLoginDisabled = "disabled";
+inline constexpr std::string_view kLoginLockedOut = "locked_out";
+inline constexpr std::string_view kLoginFailureReasons[] = {kLoginUnknownName, kLoginWrongPassword,
+                                                            kLoginDisabled, kLoginLockedOut};
+inline constexpr size_t kMaxAuditPage = 1000;
+
+struct AuditQuery {
+  uint64_t after_seq = 0;
+  size_t limit = 100;
+  std::string principal;  // "" any
+  std::string action;     // "" any; a prefix when it ends with '.' or '*'
+  std::string record;     // "" any; a substring of the target id
+  std::optional<Date> from, to;
+};
+
+struct AuditItem {
+  security::AuditRecord record;
+  std::optional<Json> changes;  // [{field, before?, after?}], or none known
+};
+
+struct AuditPage {
+  std::vector<AuditItem> items;
+  std::optional<uint64_t> next_after_seq;
+};
 
 struct AuditVerifyOptions {
   std::vector<security::PublicKey> public_keys;     // empty: the pinned keys
@@ -76,6 +131,8 @@ Status SetCheckpointEvery(Session& session, uint64_t every);
 Result<uint64_t> CheckpointEveryOf(Session& session);
 Status ScanAuditLog(Session& session, uint64_t after_seq,
                     const std::function<Status(const security::AuditRecord&)>& visit);
+Result<AuditPage> ListAuditRecords(Session& session, const AuditQuery& query);
+Status RecordFailedLogin(Session& session, std::string_view typed_name, std::string_view reason);
 
 }  // namespace mara
 

@@ -35,7 +35,7 @@ Status InOneTransaction(Session& session, const std::function<Status()>& change)
 }  // namespace
 
 Result<ImportReport> ImportFile(Session& session, const std::string& path, ImportOptions options) {
-  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kImport));
+  MARA_RETURN_IF_ERROR(session.RequireEverywhere(Operation::kImport));
   options.principal = session.name();
   if (!options.clock) {
     const security::Clock& clock = session.clock();
@@ -53,8 +53,8 @@ Result<ImportReport> ImportFile(Session& session, const std::string& path, Impor
 }
 
 Status ExportStore(Session& session, std::string_view format, std::ostream& out) {
-  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kExport));
-  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kReadConfidential));
+  MARA_RETURN_IF_ERROR(session.RequireEverywhere(Operation::kExport));
+  MARA_RETURN_IF_ERROR(session.RequireEverywhere(Operation::kReadConfidential));
   MARA_RETURN_IF_ERROR(ExportStore(session.store(), format, out));
   return session.AuditRead({"", "export", "", std::string(format), "", ""});
 }
@@ -74,7 +74,7 @@ Result<Assessment> Assessed(Session& session, const Policy& policy, int cycle) {
 
 Result<std::shared_ptr<const LiveView>> AnnexView(Session& session, const Policy& policy,
                                                   int cycle) {
-  MARA_RETURN_IF_ERROR(session.AuthorizeSomewhere(Operation::kReadPublic));
+  MARA_RETURN_IF_ERROR(session.RequireSomewhere(Operation::kReadPublic));
   MARA_RETURN_IF_ERROR(CheckCycle(cycle, Today(session.clock()).year()));
   if (session.live() == nullptr) return ReadLiveView(session.store(), policy, cycle, true, false);
   return session.live()->View(session.store(), policy, cycle, true, false);
@@ -88,7 +88,7 @@ Result<Assessment> AssessCycle(Session& session, const Policy& policy, int cycle
   // A situation-scoped principal assesses its own situations: the whole
   // store is assessed (the rules compare parties across situations), and
   // only its situations' parties leave this function.
-  MARA_RETURN_IF_ERROR(session.AuthorizeSomewhere(Operation::kRunAssessment));
+  MARA_RETURN_IF_ERROR(session.RequireSomewhere(Operation::kRunAssessment));
   MARA_RETURN_IF_ERROR(CheckCycle(cycle, Today(session.clock()).year()));
   MARA_ASSIGN_OR_RETURN(Assessment assessment, Assessed(session, policy, cycle));
   std::set<std::string> kept;
@@ -122,7 +122,7 @@ Result<StatementOfCase> BuildStatementOfCase(Session& session, const Policy& pol
   }
   // A situation-scoped principal reads the cases of its situations' parties;
   // any other party is answered as one that does not exist.
-  MARA_RETURN_IF_ERROR(session.AuthorizeSomewhere(read));
+  MARA_RETURN_IF_ERROR(session.RequireSomewhere(read));
   MARA_ASSIGN_OR_RETURN(Bundle registry, session.store().LoadRegistry());
   auto it = std::find_if(registry.parties.begin(), registry.parties.end(),
                          [&](const Party& p) { return p.id == party_id; });
@@ -147,12 +147,12 @@ Result<Edition> CaseEditionFor(Session& session, std::string_view party_id,
 }
 
 Result<Stats> ComputeStats(Session& session) {
-  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kReadPublic));
+  MARA_RETURN_IF_ERROR(session.RequireEverywhere(Operation::kReadPublic));
   return ComputeStats(session.store());
 }
 
 Result<std::string> DataDigest(Session& session) {
-  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kReadPublic));
+  MARA_RETURN_IF_ERROR(session.RequireEverywhere(Operation::kReadPublic));
   return DataDigest(session.store());
 }
 
@@ -160,7 +160,7 @@ Status RecordDecision(Session& session, Decision decision) {
   security::Scope scope;
   scope.rationale = decision.rationale;
   scope.target = DecisionKey(decision.party, decision.cycle);
-  MARA_RETURN_IF_ERROR(session.Authorize(Operation::kRecordDecision, scope));
+  MARA_RETURN_IF_ERROR(session.Require(Operation::kRecordDecision, scope));
   decision.decided_by = session.name();
   MARA_ASSIGN_OR_RETURN(Bundle registry, session.store().LoadRegistry());
   std::string before;
@@ -184,7 +184,7 @@ Result<Party> RecordDissolution(Session& session, const std::string& party_id,
   scope.situation = it == registry.parties.end() ? std::string() : it->situation;
   scope.target = party_id;
   scope.rationale = dissolution ? dissolution->source : std::string("clear");
-  MARA_RETURN_IF_ERROR(session.Authorize(Operation::kRecordDecision, scope));
+  MARA_RETURN_IF_ERROR(session.Require(Operation::kRecordDecision, scope));
   if (it == registry.parties.end()) {
     return Status::NotFound("party " + QuoteForMessage(party_id) + ": no such party");
   }
@@ -207,7 +207,7 @@ Result<Party> RecordDissolution(Session& session, const std::string& party_id,
 
 Result<Petition> FilePetition(Session& session, const PetitionFiling& filing) {
   if (!session.Authorize(Operation::kDecidePetition).ok()) {
-    MARA_RETURN_IF_ERROR(session.Authorize(Operation::kImport));
+    MARA_RETURN_IF_ERROR(session.Require(Operation::kImport));
   }
   Petition petition;
   MARA_RETURN_IF_ERROR(InOneTransaction(session, [&]() -> Status {
@@ -221,7 +221,7 @@ Result<Petition> FilePetition(Session& session, const PetitionFiling& filing) {
 
 Result<PetitionRulingResult> DecidePetition(Session& session, const Policy& policy,
                                             PetitionRuling ruling) {
-  MARA_RETURN_IF_ERROR(session.Authorize(Operation::kDecidePetition));
+  MARA_RETURN_IF_ERROR(session.Require(Operation::kDecidePetition));
   ruling.decided_by = session.name();
   PetitionRulingResult result;
   MARA_RETURN_IF_ERROR(InOneTransaction(session, [&]() -> Status {

@@ -220,7 +220,7 @@ Result<std::vector<ReferenceEntry>> ReadReferenceList(const std::string& path) {
 
 Result<Comparison> CompareWithReference(Session& session, const Policy& policy,
                                         const std::vector<ReferenceEntry>& reference, int cycle) {
-  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(security::Operation::kRunAssessment));
+  MARA_RETURN_IF_ERROR(session.RequireEverywhere(security::Operation::kRunAssessment));
   MARA_ASSIGN_OR_RETURN(Assessment assessment, AssessCycle(session, policy, cycle));
   MARA_ASSIGN_OR_RETURN(Bundle registry, session.store().LoadRegistry());
 

@@ -147,17 +147,22 @@ Result<EvidenceItem> FindItem(Session& session, const std::string& id) {
   return Status::NotFound("no evidence item " + QuoteForMessage(id));
 }
 
-Status AuthorizeView(Session& session, const EvidenceItem& item) {
+// `require`: the operation stops on a refusal, which is recorded
+// (Session::Require); otherwise the check only answers.
+Status AuthorizeView(Session& session, const EvidenceItem& item, bool require = false) {
   if (item.incident) {
     MARA_ASSIGN_OR_RETURN(std::optional<Incident> incident,
                           session.store().GetIncident(*item.incident));
     if (incident) {
       security::Scope scope;
       scope.situation = incident->situation;
-      return session.Authorize(Operation::kViewEvidence, scope);
+      scope.target = "evidence " + item.id;
+      return require ? session.Require(Operation::kViewEvidence, scope)
+                     : session.Authorize(Operation::kViewEvidence, scope);
     }
   }
-  return session.AuthorizeEverywhere(Operation::kViewEvidence);
+  return require ? session.RequireEverywhere(Operation::kViewEvidence)
+                 : session.AuthorizeEverywhere(Operation::kViewEvidence);
 }
 
 }  // namespace
@@ -349,9 +354,9 @@ Result<EvidenceItem> AddEvidence(Session& session, const std::string& path,
     if (!incident) return Status::NotFound("no incident " + QuoteForMessage(*intake.incident));
     security::Scope scope;
     scope.situation = incident->situation;
-    MARA_RETURN_IF_ERROR(session.Authorize(Operation::kAddEvidence, scope));
+    MARA_RETURN_IF_ERROR(session.Require(Operation::kAddEvidence, scope));
   } else {
-    MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kAddEvidence));
+    MARA_RETURN_IF_ERROR(session.RequireEverywhere(Operation::kAddEvidence));
   }
   MARA_ASSIGN_OR_RETURN(Bundle registry, store.LoadRegistry());
   if (intake.source) {
@@ -431,7 +436,7 @@ EvidenceFileOps SetEvidenceFileOpsForTesting(EvidenceFileOps ops) {
 
 Status ExportEvidence(Session& session, const std::string& id, const std::string& out_path) {
   MARA_ASSIGN_OR_RETURN(EvidenceItem item, FindItem(session, id));
-  MARA_RETURN_IF_ERROR(AuthorizeView(session, item));
+  MARA_RETURN_IF_ERROR(AuthorizeView(session, item, true));
   Fd out(::open(out_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (out.get() < 0) {
     if (errno == EEXIST) return Status::Conflict(QuoteForMessage(out_path) + " exists");
@@ -461,7 +466,7 @@ Status ExportEvidence(Session& session, const std::string& id, const std::string
 }
 
 Result<EvidenceVerification> VerifyEvidence(Session& session) {
-  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kViewEvidence));
+  MARA_RETURN_IF_ERROR(session.RequireEverywhere(Operation::kViewEvidence));
   MARA_ASSIGN_OR_RETURN(Bundle registry, session.store().LoadRegistry());
   EvidenceVerification result;
   for (const EvidenceItem& item : registry.evidence) {
@@ -497,7 +502,7 @@ Result<EvidenceVerification> VerifyEvidence(Session& session) {
 
 Result<std::vector<EvidenceItem>> ListEvidenceItems(Session& session,
                                                     const std::optional<std::string>& incident) {
-  MARA_RETURN_IF_ERROR(session.AuthorizeSomewhere(Operation::kViewEvidence));
+  MARA_RETURN_IF_ERROR(session.RequireSomewhere(Operation::kViewEvidence));
   MARA_ASSIGN_OR_RETURN(Bundle registry, session.store().LoadRegistry());
   MARA_ASSIGN_OR_RETURN(std::set<std::string> withdrawn, WithdrawnSubjects(session, registry));
   std::vector<EvidenceItem> out;
@@ -512,7 +517,7 @@ Result<std::vector<EvidenceItem>> ListEvidenceItems(Session& session,
 
 Result<std::vector<security::AuditRecord>> CustodyLog(Session& session, const std::string& id) {
   MARA_ASSIGN_OR_RETURN(EvidenceItem item, FindItem(session, id));
-  MARA_RETURN_IF_ERROR(AuthorizeView(session, item));
+  MARA_RETURN_IF_ERROR(AuthorizeView(session, item, true));
   std::vector<security::AuditRecord> out;
   MARA_RETURN_IF_ERROR(session.store().ScanAuditRecords([&](const security::AuditRecord& r) {
     if (r.collection == "evidence" && r.target_id == id) out.push_back(r);

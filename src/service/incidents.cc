@@ -118,7 +118,7 @@ Result<Incident> LoadForReview(Session& session, const std::string& id) {
     scope.created_by = provenance->created_by;
     scope.last_edited_by = provenance->last_edited_by;
   }
-  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kVerifyIncident, scope));
+  MARA_RETURN_IF_ERROR(session.Require(security::Operation::kVerifyIncident, scope));
   return incident;
 }
 
@@ -190,7 +190,7 @@ Status SetIncidentConsent(Session& session, const std::string& id, Consent conse
   security::Scope scope;
   scope.situation = incident.situation;
   scope.target = "incident " + id;
-  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kEditIncident, scope));
+  MARA_RETURN_IF_ERROR(session.Require(security::Operation::kEditIncident, scope));
   MARA_RETURN_IF_ERROR(CheckVersion(id, &incident, if_version));
   const Incident before = incident;
   incident.consent = consent;
@@ -264,10 +264,10 @@ Result<PutOutcome> SaveIncident(Session& session, const Incident& proposed,
   scope.target = "incident " + incident.id;
   if (stored) {
     scope.situation = stored->situation;
-    MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kEditIncident, scope));
+    MARA_RETURN_IF_ERROR(session.Require(security::Operation::kEditIncident, scope));
   }
   scope.situation = incident.situation;
-  MARA_RETURN_IF_ERROR(session.Authorize(
+  MARA_RETURN_IF_ERROR(session.Require(
       stored ? security::Operation::kEditIncident : security::Operation::kCreateIncident, scope));
   MARA_RETURN_IF_ERROR(CheckVersion(incident.id, stored ? &*stored : nullptr, if_version));
 
@@ -323,9 +323,10 @@ Result<PutOutcome> SaveIncident(Session& session, const Incident& proposed,
   return outcome;
 }
 
-Result<Json> IncidentHistory(Session& session, const std::string& id) {
-  MARA_ASSIGN_OR_RETURN(Incident incident, Load(session, id));
-  const Edition edition = EditionFor(session, incident.situation);
+namespace {
+
+// The stored review history of an incident (an empty array when none).
+Result<Json> StoredHistory(Session& session, const std::string& id) {
   MARA_ASSIGN_OR_RETURN(std::optional<std::string> text,
                         session.store().GetMeta(std::string(kHistoryPrefix) + id));
   Json history = Json::array();
@@ -336,19 +337,40 @@ Result<Json> IncidentHistory(Session& session, const std::string& id) {
                                 " is not a JSON array");
     }
   }
-  if (edition == Edition::kPublic) {
-    // Public readers learn what changed and when, not the values, the
-    // people or the comments.
-    for (Json& entry : history) {
-      entry.erase("by");
-      entry.erase("comment");
-      for (Json& change : entry["changes"]) {
-        change.erase("before");
-        change.erase("after");
-      }
+  return history;
+}
+
+// Public readers learn what changed and when, not the values, the people
+// or the comments.
+void WithoutValues(Json& history) {
+  for (Json& entry : history) {
+    entry.erase("by");
+    entry.erase("comment");
+    if (!entry.contains("changes")) continue;
+    for (Json& change : entry["changes"]) {
+      change.erase("before");
+      change.erase("after");
     }
   }
+}
+
+}  // namespace
+
+Result<Json> IncidentHistory(Session& session, const std::string& id) {
+  MARA_ASSIGN_OR_RETURN(Incident incident, Load(session, id));
+  const Edition edition = EditionFor(session, incident.situation);
+  MARA_ASSIGN_OR_RETURN(Json history, StoredHistory(session, id));
+  if (edition == Edition::kPublic) WithoutValues(history);
   return Json{{"id", id}, {"history", std::move(history)}};
+}
+
+Result<std::optional<Json>> IncidentHistoryForAudit(Session& session, const std::string& id) {
+  MARA_ASSIGN_OR_RETURN(Json history, StoredHistory(session, id));
+  if (history.empty()) return std::optional<Json>();
+  MARA_ASSIGN_OR_RETURN(std::optional<Incident> visible, FindVisibleIncident(session, id));
+  const bool values = visible && EditionFor(session, visible->situation) == Edition::kConfidential;
+  if (!values) WithoutValues(history);
+  return std::optional<Json>(std::move(history));
 }
 
 namespace {
@@ -357,7 +379,7 @@ namespace {
 // back from withdrawn (with its reason), the plain change refuses it.
 Status ChangeTestimonyConsent(Session& session, const std::string& source_id, Consent consent,
                               bool restore, std::string_view reason) {
-  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(security::Operation::kEditIncident));
+  MARA_RETURN_IF_ERROR(session.RequireEverywhere(security::Operation::kEditIncident));
   Store& store = session.store();
   Transaction tx(&store);
   MARA_RETURN_IF_ERROR(tx.Begin());

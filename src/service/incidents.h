@@ -83,6 +83,14 @@ Status SetIncidentConsent(Session& session, const std::string& id, Consent conse
 Status RestoreIncidentConsent(Session& session, const std::string& id, Consent consent,
                               std::string_view reason);
 Result<Json> IncidentHistory(Session& session, const std::string& id);
+// The review history of incident `id` for the audit view (service/audit.h
+// ListAuditRecords), whoever may see the incident: each entry's changes
+// carry their before/after values only when the principal reads the
+// incident's confidential edition (EditionFor), the field names alone
+// otherwise and for an incident it cannot see (withdrawn, or hidden from
+// it). nullopt when none is kept. No permission of its own: the caller
+// has authorised the audit read.
+Result<std::optional<Json>> IncidentHistoryForAudit(Session& session, const std::string& id);
 Result<PutOutcome> SaveIncident(Session& session, const Incident& incident,
                                 std::string_view if_version = {});
 // Records the consent scope of a survivor or witness testimony source

@@ -12,7 +12,7 @@
 namespace mara {
 
 Result<RotationReport> RotateDataKey(Session& session) {
-  MARA_RETURN_IF_ERROR(session.Authorize(security::Operation::kManageKeys));
+  MARA_RETURN_IF_ERROR(session.Require(security::Operation::kManageKeys));
   if (session.db().empty()) {
     return Status::InvalidArgument("key rotation needs a session opened by database URL");
   }

@@ -9,12 +9,12 @@
 namespace mara {
 
 Result<std::vector<NameReview>> ListNameReviews(Session& session, bool all) {
-  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(security::Operation::kReviewNames));
+  MARA_RETURN_IF_ERROR(session.RequireEverywhere(security::Operation::kReviewNames));
   return ListNameReviews(session.store(), all);
 }
 
 Result<ReviewOutcome> DecideNameReview(Session& session, ReviewDecision decision) {
-  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(security::Operation::kReviewNames));
+  MARA_RETURN_IF_ERROR(session.RequireEverywhere(security::Operation::kReviewNames));
   decision.decided_by = session.name();
   decision.decided_at = NowIso(session.clock());
   // The decision and its audit record commit together, or neither does.
@@ -36,7 +36,7 @@ Result<ReviewOutcome> DecideNameReview(Session& session, ReviewDecision decision
 
 Result<NameResolution> ResolveName(Session& session, const std::string& name,
                                    const std::string& situation) {
-  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(security::Operation::kReviewNames));
+  MARA_RETURN_IF_ERROR(session.RequireEverywhere(security::Operation::kReviewNames));
   if (!IsValidUtf8(name) || TrimBlanks(name).empty()) {
     return Status::InvalidArgument("the name to resolve must be valid UTF-8 and not blank");
   }

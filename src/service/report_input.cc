@@ -12,9 +12,9 @@ using security::Operation;
 Status ReadForReport(Session& session, const Policy& policy, int cycle, Edition edition,
                      ReportReader& reader) {
   if (edition == Edition::kPublic) {
-    MARA_RETURN_IF_ERROR(session.AuthorizeSomewhere(Operation::kReadPublic));
+    MARA_RETURN_IF_ERROR(session.RequireSomewhere(Operation::kReadPublic));
   } else {
-    MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(Operation::kReadConfidential));
+    MARA_RETURN_IF_ERROR(session.RequireEverywhere(Operation::kReadConfidential));
   }
   MARA_RETURN_IF_ERROR(CheckCycle(cycle, Today(session.clock()).year()));
   Store& store = session.store();

@@ -247,8 +247,60 @@ Status Session::AuthorizeEverywhere(security::Operation op) {
   return Status::Ok();
 }
 
+Status Session::Require(security::Operation op, const security::Scope& scope) {
+  Status s = Authorize(op, scope);
+  return s.ok() ? s : Refused(std::move(s), op, scope);
+}
+
+Status Session::RequireEverywhere(security::Operation op) {
+  Status s = AuthorizeEverywhere(op);
+  return s.ok() ? s : Refused(std::move(s), op, {});
+}
+
+Status Session::RequireSomewhere(security::Operation op) {
+  Status s = AuthorizeSomewhere(op);
+  return s.ok() ? s : Refused(std::move(s), op, {});
+}
+
+Status Session::Refused(Status refusal, security::Operation op, const security::Scope& scope) {
+  if (refusal.code() != StatusCode::kPermissionDenied || refusal_ || refusal_recorded_) {
+    return refusal;
+  }
+  security::AuditEntry entry;
+  entry.action = std::string(kRefusedAction);
+  entry.collection = std::string(security::ToString(op));
+  entry.target_id = !scope.target.empty()      ? scope.target
+                    : !scope.situation.empty() ? "situation " + scope.situation
+                                               : std::string();
+  refusal_ = std::move(entry);
+  RecordRefusal();
+  return refusal;
+}
+
+void Session::RecordRefusal() {
+  if (!refusal_ || store_->InTransaction()) return;
+  security::AuditEntry entry = std::move(*refusal_);
+  refusal_.reset();
+  refusal_recorded_ = true;
+  (void)AppendStandalone(principal_.name, std::move(entry));
+}
+
+Status Session::AppendStandalone(const std::string& principal, security::AuditEntry entry) {
+  if (store_->InTransaction()) {
+    return Status::InvalidArgument("a standalone audit record cannot join an open transaction");
+  }
+  MARA_ASSIGN_OR_RETURN(bool read_only, store_->ReadOnly());
+  if (read_only) return Status::Ok();
+  entry.principal = principal;
+  return AppendRecord(std::move(entry));
+}
+
 Status Session::Audit(security::AuditEntry entry) {
   entry.principal = principal_.name;
+  return AppendRecord(std::move(entry));
+}
+
+Status Session::AppendRecord(security::AuditEntry entry) {
   MARA_ASSIGN_OR_RETURN(auto state, ledger_->TakeStateDigest());
   entry.state_digest = std::move(state.first);
   Result<security::AuditRecord> record = audit_->Append(entry);
@@ -282,6 +334,7 @@ Status Session::ChangeCheckpointEvery(uint64_t every) {
 }
 
 Status Session::Finish() {
+  RecordRefusal();
   if (!appended_) return Status::Ok();
   MARA_RETURN_IF_ERROR(audit_->Checkpoint());
   appended_ = false;

@@ -17,7 +17,18 @@
 //   that are not situation-scoped pass directly, situation-scoped ones must
 //   be assigned to every registered situation. AuthorizeSomewhere() is for
 //   listing what a principal may see: everywhere, or in at least one of
-//   its assigned situations.
+//   its assigned situations. These three only answer; they record nothing,
+//   so a service may ask them to choose what to show.
+// - Require(), RequireEverywhere() and RequireSomewhere() are the same
+//   checks where an operation stops on a refusal: a kPermissionDenied is
+//   also recorded in the audit chain as action `refused` (collection: the
+//   operation's name, target: the scope's target or "situation S"; no
+//   digests), at most one per session. The refusal is returned unchanged,
+//   whatever becomes of the record. The record is never appended inside a
+//   transaction (which the refused operation is about to roll back): it
+//   waits until none is open, and is appended on its own by the next
+//   Require* outside one, or by Finish(). On a read-only store, or when the
+//   append fails, nothing is recorded.
 // - Audit() appends one record to the store's audit chain (principal and
 //   time filled in): inside the caller's open transaction, so it commits or
 //   rolls back with the change, or on its own. Finish() signs a checkpoint
@@ -40,6 +51,7 @@
 #define MARA_SERVICE_SESSION_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -58,10 +70,15 @@ namespace mara {
 class Store;
 class LedgeredStore;
 class LiveAssessments;
+class Session;
+// service/audit.h
+Status RecordFailedLogin(Session& session, std::string_view typed_name, std::string_view reason);
 
 inline constexpr std::string_view kOperatorPrincipal = "operator";
 inline constexpr std::string_view kKeyFileEnvVar = "MARA_KEY_FILE";
 inline constexpr std::string_view kCheckpointEveryMeta = "audit_checkpoint_every";
+// The audit action of an operation refused for permission (Require*).
+inline constexpr std::string_view kRefusedAction = "refused";
 
 struct SessionOptions {
   std::string db = "./mara.db";  // path or postgresql:// URL
@@ -115,6 +132,9 @@ class Session {
   Status Authorize(security::Operation op, const security::Scope& scope = {}) const;
   Status AuthorizeEverywhere(security::Operation op);
   Status AuthorizeSomewhere(security::Operation op) const;
+  Status Require(security::Operation op, const security::Scope& scope = {});
+  Status RequireEverywhere(security::Operation op);
+  Status RequireSomewhere(security::Operation op);
 
   Status Audit(security::AuditEntry entry);
   Status AuditRead(security::AuditEntry entry);
@@ -129,6 +149,17 @@ class Session {
  private:
   Session();
   Status Init(std::string_view principal);
+  // Keeps a refusal for the audit chain (Require*) and returns it.
+  Status Refused(Status refusal, security::Operation op, const security::Scope& scope);
+  // Appends the kept refusal when no transaction is open (best effort).
+  void RecordRefusal();
+  // Appends `entry` under `principal` outside any transaction, unless the
+  // store is read-only (best effort; service/audit.h RecordFailedLogin).
+  Status AppendStandalone(const std::string& principal, security::AuditEntry entry);
+  // Appends `entry` as given (its principal filled in by the caller).
+  Status AppendRecord(security::AuditEntry entry);
+  friend Status RecordFailedLogin(Session& session, std::string_view typed_name,
+                                  std::string_view reason);
 
   std::unique_ptr<Store> owned_store_;
   // Every read and write of the session goes through the ledger, which
@@ -145,7 +176,9 @@ class Session {
   const security::Clock* clock_ = nullptr;
   std::unique_ptr<security::AuditSink> sink_;
   std::unique_ptr<security::AuditLog> audit_;
-  bool appended_ = false;  // this session wrote to the audit log
+  bool appended_ = false;                        // this session wrote to the audit log
+  std::optional<security::AuditEntry> refusal_;  // kept by Require*, not yet appended
+  bool refusal_recorded_ = false;                // at most one per session
 };
 
 // A Principal from its stored form (kCorruption for an unknown role name).

@@ -46,7 +46,7 @@ Result<std::vector<AgendaRow>> ReadAgendaByCycle(const std::string& path) {
 Result<Simulation> SimulateHistory(Session& session, const Policy& policy, int from, int to,
                                    std::optional<int> first_cycle,
                                    const std::vector<AgendaRow>& agenda) {
-  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(security::Operation::kRunAssessment));
+  MARA_RETURN_IF_ERROR(session.RequireEverywhere(security::Operation::kRunAssessment));
   const int current = Today(session.clock()).year();
   MARA_RETURN_IF_ERROR(CheckCycle(from, current));
   MARA_RETURN_IF_ERROR(CheckCycle(to, current));

@@ -173,13 +173,13 @@ std::string WithoutPassword(std::string_view name) {
 }  // namespace
 
 Result<CopyReport> CopyStore(Session& session, Store& to, std::string_view to_name) {
-  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(security::Operation::kTransferStore));
+  MARA_RETURN_IF_ERROR(session.RequireEverywhere(security::Operation::kTransferStore));
   MARA_RETURN_IF_ERROR(session.AuditRead({"", "store.copy", "", WithoutPassword(to_name), "", ""}));
   return CopyStore(session.store(), to);
 }
 
 Result<CopyReport> CopyStoreTo(Session& session, const SessionOptions& to) {
-  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(security::Operation::kTransferStore));
+  MARA_RETURN_IF_ERROR(session.RequireEverywhere(security::Operation::kTransferStore));
   StoreOptions options;
   options.create_if_missing = true;
   const std::string keys = ResolveKeyFile(to);
@@ -194,7 +194,7 @@ Result<CopyReport> CopyStoreTo(Session& session, const SessionOptions& to) {
 }
 
 Result<BackupReport> BackupStore(Session& session, const std::string& out) {
-  MARA_RETURN_IF_ERROR(session.AuthorizeEverywhere(security::Operation::kTransferStore));
+  MARA_RETURN_IF_ERROR(session.RequireEverywhere(security::Operation::kTransferStore));
   if (session.db().empty()) {
     return Status::InvalidArgument("a backup needs a store opened by its path or URL");
   }

@@ -67,7 +67,7 @@ Status Save(Session& session, const std::string& action, const std::optional<Use
 }  // namespace
 
 Status AddUser(Session& session, const NewUser& user) {
-  MARA_RETURN_IF_ERROR(session.Authorize(Operation::kManageUsers));
+  MARA_RETURN_IF_ERROR(session.Require(Operation::kManageUsers));
   if (!IsValidId(user.name)) {
     return Status::InvalidArgument("principal name " + QuoteForMessage(user.name) +
                                    " is not valid (letters, digits, '.', '_', '-'; up to 64, "
@@ -89,12 +89,12 @@ Status AddUser(Session& session, const NewUser& user) {
 }
 
 Result<std::vector<UserRecord>> ListUsers(Session& session) {
-  MARA_RETURN_IF_ERROR(session.Authorize(Operation::kManageUsers));
+  MARA_RETURN_IF_ERROR(session.Require(Operation::kManageUsers));
   return session.store().ListUsers();
 }
 
 Status SetUserDisabled(Session& session, const std::string& name, bool disabled) {
-  MARA_RETURN_IF_ERROR(session.Authorize(Operation::kManageUsers));
+  MARA_RETURN_IF_ERROR(session.Require(Operation::kManageUsers));
   MARA_ASSIGN_OR_RETURN(UserRecord user, Existing(session, name));
   if (disabled && name == session.name()) {
     return Status::Conflict("principal " + QuoteForMessage(name) +
@@ -107,7 +107,7 @@ Status SetUserDisabled(Session& session, const std::string& name, bool disabled)
 
 Status SetUserPassword(Session& session, const std::string& name, const std::string& password,
                        const security::PasswordLimits& limits) {
-  if (name != session.name()) MARA_RETURN_IF_ERROR(session.Authorize(Operation::kManageUsers));
+  if (name != session.name()) MARA_RETURN_IF_ERROR(session.Require(Operation::kManageUsers));
   if (session.principal().disabled) {
     return Status::PermissionDenied("principal " + QuoteForMessage(session.name()) +
                                     " is disabled");
@@ -120,7 +120,7 @@ Status SetUserPassword(Session& session, const std::string& name, const std::str
 
 Status AssignUser(Session& session, const std::string& name, const std::vector<std::string>& roles,
                   const std::vector<std::string>& situations, bool remove) {
-  MARA_RETURN_IF_ERROR(session.Authorize(Operation::kManageUsers));
+  MARA_RETURN_IF_ERROR(session.Require(Operation::kManageUsers));
   MARA_RETURN_IF_ERROR(CheckNames(roles, situations));
   MARA_ASSIGN_OR_RETURN(UserRecord user, Existing(session, name));
   UserRecord after = user;

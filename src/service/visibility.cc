@@ -25,7 +25,7 @@ Result<std::optional<Incident>> FindVisibleIncident(Session& session, const std:
 }
 
 Result<Bundle> ReadRegistry(Session& session) {
-  MARA_RETURN_IF_ERROR(session.AuthorizeSomewhere(security::Operation::kReadPublic));
+  MARA_RETURN_IF_ERROR(session.RequireSomewhere(security::Operation::kReadPublic));
   return session.store().LoadRegistry();
 }
 
