@@ -214,11 +214,11 @@ Result<Publication> SignOffPublication(Session& session, const Policy& policy, i
     }
     if (pending->requested_by == session.name()) {
       return Status::PermissionDenied("four eyes: " + session.name() + " requested publication " +
-                                      Target(cycle, pending->number) +
+                                      DirectoryName(cycle, pending->number) +
                                       " and may not sign it off; another decision maker must");
     }
     if (pending->policy_digest != PolicyDigest(policy)) {
-      return Status::Conflict("publication " + Target(cycle, pending->number) +
+      return Status::Conflict("publication " + DirectoryName(cycle, pending->number) +
                               " was requested under policy " + pending->policy_name + " " +
                               pending->policy_version + " (" + pending->policy_digest +
                               "); sign it off under the same policy");
@@ -355,7 +355,7 @@ Result<std::string> ReadPublishedFile(Session& session, int cycle, int number,
   MARA_RETURN_IF_ERROR(session.AuthorizeSomewhere(Operation::kReadPublic));
   MARA_ASSIGN_OR_RETURN(std::optional<std::string> text,
                         session.store().GetMeta(MetaKey(cycle, number)));
-  const std::string what = "publication " + Target(cycle, number);
+  const std::string what = "publication " + DirectoryName(cycle, number);
   if (!text) return Status::NotFound(what + ": no such publication");
   MARA_ASSIGN_OR_RETURN(Publication p, FromJson(MetaKey(cycle, number), *text));
   if (p.state != "published") return Status::NotFound(what + ": not published");
