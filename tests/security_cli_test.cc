@@ -604,5 +604,70 @@ TEST_F(SecurityCliTest, EvidenceAndSignedReports) {
   EXPECT_NE(r.code, 0);
 }
 
+TEST_F(SecurityCliTest, PublishingACycleTakesTwoDecisionMakersAndFreezesTheFiles) {
+  ASSERT_EQ(Mara({"init"}).code, 0);
+  ASSERT_EQ(Mara({"import", std::string(MARA_SOURCE_DIR) + "/examples/demo.json"}).code, 0);
+  ASSERT_EQ(Mara({"user", "add", "dm1", "--role", "decision_maker"}).code, 0);
+  ASSERT_EQ(Mara({"user", "add", "rev1", "--role", "reviewer"}).code, 0);
+
+  MaraRun r = Mara({"--as", "rev1", "publish", "request", "2025", "--rationale", "x"});
+  EXPECT_EQ(r.code, 5) << r.err;  // not a decision maker
+  r = Mara({"--as", "dm1", "publish", "request", "2999", "--rationale", "Too early"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  r = Mara({"publish", "signoff", "2025"});
+  EXPECT_EQ(r.code, 3) << r.err;  // nothing to sign off
+  r = Mara({"--as", "dm1", "publish", "request", "2025", "--rationale", "The 2025 annex"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Requested publication 2025-1"));
+  r = Mara({"--as", "dm1", "publish", "signoff", "2025"});
+  EXPECT_EQ(r.code, 5) << r.err;  // four eyes
+  EXPECT_THAT(r.err, HasSubstr("four eyes"));
+  r = Mara({"publish", "signoff", "2025"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Published 2025-1"));
+
+  const fs::path folder = db_ + ".publications/2025-1";
+  for (const char* ext : {"html", "md", "json", "csv", "ftm"}) {
+    const fs::path file = folder / (std::string("report-2025-public.") + ext);
+    EXPECT_TRUE(fs::exists(file)) << file;
+    MaraRun v = Mara({"verify-report", file.string()});
+    EXPECT_EQ(v.code, 0) << file << ": " << v.err;
+  }
+  const std::string html = Slurp(folder / "report-2025-public.html");
+
+  r = Mara({"publish", "list", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  nlohmann::json list = nlohmann::json::parse(r.out);
+  ASSERT_EQ(list["publications"].size(), 1u);
+  const nlohmann::json first = list["publications"][0];
+  EXPECT_EQ(first["state"], "published");
+  EXPECT_EQ(first["requested_by"], "dm1");
+  EXPECT_EQ(first["signed_off_by"], "operator");
+  EXPECT_EQ(first["files"].size(), 10u);
+
+  // A later decision changes the data, not the publication; publishing
+  // again makes number 2.
+  ASSERT_EQ(Mara({"decide", "--party", "P-VAF", "--cycle", "2025", "--status", "listed",
+                  "--rationale", "Reviewed"})
+                .code,
+            0);
+  EXPECT_EQ(Slurp(folder / "report-2025-public.html"), html);
+  ASSERT_EQ(Mara({"publish", "request", "2025", "--rationale", "After the decision"}).code, 0);
+  r = Mara({"--as", "dm1", "publish", "signoff", "2025"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Published 2025-2"));
+  r = Mara({"publish", "list", "--json"});
+  list = nlohmann::json::parse(r.out);
+  ASSERT_EQ(list["publications"].size(), 2u);
+  EXPECT_EQ(list["publications"][0], first);
+  EXPECT_NE(list["publications"][1]["data_digest"], first["data_digest"]);
+  r = Mara({"publish", "list"});
+  EXPECT_THAT(r.out, HasSubstr("2025-1  published"));
+  EXPECT_THAT(r.out, HasSubstr("2025-2  published"));
+
+  r = Mara({"audit", "verify"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+}
+
 }  // namespace
 }  // namespace mara

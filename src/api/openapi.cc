@@ -108,6 +108,11 @@ Json OpenApiDocument(const Router& router) {
       responses["428"] = ProblemRef("If-Match missing");
     }
     if (spec.method != "GET") responses["413"] = ProblemRef("Body too large");
+    if (spec.method == "POST" && spec.pattern.starts_with("/api/v1/publications")) {
+      responses["409"] = ProblemRef(
+          "A request already awaits sign-off, the policy is not the request's, or the data "
+          "changed during the sign-off");
+    }
     if (spec.may_be_unavailable) responses["503"] = ProblemRef("Not ready");
     op["responses"] = std::move(responses);
     paths[spec.pattern][Lower(spec.method)] = std::move(op);

@@ -801,7 +801,7 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
                       if (!v.ok()) j["problem"] = WithoutPaths(v.ToStatus().message());
                       return JsonResponse(j);
                     }});
-  for (auto* more : {&internal::WriteRoutes, &internal::ViewRoutes}) {
+  for (auto* more : {&internal::WriteRoutes, &internal::ViewRoutes, &internal::PublicationRoutes}) {
     for (SessionRoute& route : (*more)(policies)) routes.push_back(std::move(route));
   }
   for (SessionRoute& route : internal::EvidenceRoutes()) routes.push_back(std::move(route));

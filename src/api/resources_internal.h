@@ -80,6 +80,13 @@ std::string SafeExtension(std::string_view filename);
 std::vector<SessionRoute> WriteRoutes(const PolicySet& policies);
 std::vector<SessionRoute> ViewRoutes(const PolicySet& policies);
 std::vector<SessionRoute> EvidenceRoutes();
+// resources_publications.cc
+std::vector<SessionRoute> PublicationRoutes(const PolicySet& policies);
+// The latest publication of `cycle` as the annex names it (null: none):
+// number, sign-off time, data digest, policy, whether the store's data
+// digest is still the published one (null when the caller may not read the
+// digest) and the files' routes.
+Result<Json> PublishedJson(Session& session, int cycle);
 
 }  // namespace mara::api::internal
 

@@ -769,7 +769,9 @@ Json AnnexFromReport(const std::string& db, int cycle) {
               {"policy", {{"name", r->policy_name}, {"version", r->policy_version}}},
               {"listed", std::move(listed)},
               {"on_notice", std::move(on_notice)},
-              {"changes", std::move(changes)}};
+              {"changes", std::move(changes)},
+              // Nothing of this world is published.
+              {"published", nullptr}};
 }
 
 // The annex follows the server's own writes through its kept assessment and

@@ -123,11 +123,13 @@ Result<Json> AnnexJson(Session& session, const Policy& policy, int cycle) {
                          {"to", std::string(ToString(p->status))}});
     }
   }
+  MARA_ASSIGN_OR_RETURN(Json published, PublishedJson(session, cycle));
   return Json{{"cycle", cycle},
               {"policy", {{"name", a.policy_name}, {"version", a.policy_version}}},
               {"listed", std::move(listed)},
               {"on_notice", std::move(on_notice)},
-              {"changes", std::move(changes)}};
+              {"changes", std::move(changes)},
+              {"published", std::move(published)}};
 }
 
 Response AssessmentPart(Request& req, Session& session, const PolicySet& policies,

@@ -54,8 +54,10 @@ void ResponseCache::Probe(std::unique_lock<std::mutex>& lock, const std::string&
   Result<int64_t> version = Status::IOError("the store was not read");
   std::map<std::string, Result<std::optional<std::string>>> digests;
   ReadStore(principals, &version, &digests);
+  std::string publications = reader_.publications();
   lock.lock();
   version_ = std::move(version);
+  publications_ = std::move(publications);
   version_read_at_ = began;
   if (principals_.size() + digests.size() > kMaxPrincipals) principals_.clear();
   for (auto& [name, digest] : digests) principals_[name] = {began, std::move(digest)};
@@ -76,7 +78,7 @@ Result<ResponseCache::Reading> ResponseCache::Read(const std::string& principal)
       // The version alone: the last read serves when it began late enough.
       if (version_read_at_ >= oldest) {
         if (!version_.ok()) return version_.status();
-        return Reading{*version_, std::nullopt};
+        return Reading{*version_, publications_, std::nullopt};
       }
       if (!probing_) {
         Probe(lock, principal);
@@ -98,7 +100,7 @@ Result<ResponseCache::Reading> ResponseCache::Read(const std::string& principal)
       }
       if (!version_.ok()) return version_.status();
       if (!it->second.digest.ok()) return it->second.digest.status();
-      return Reading{*version_, *it->second.digest};
+      return Reading{*version_, publications_, *it->second.digest};
     }
     if (!probing_) {
       Probe(lock, principal);
@@ -131,6 +133,8 @@ std::optional<std::string> ResponseCache::KeyFor(const Request& req, const std::
   Result<Reading> read = Read(principal);
   if (!read.ok() || !read->digest.has_value()) return std::nullopt;
   std::string key = std::to_string(read->version);
+  key.push_back('\n');
+  key += read->publications;
   key.push_back('\n');
   key += *read->digest;
   key.push_back('\n');

@@ -6,7 +6,8 @@
 //
 // Contract:
 // - KeyFor() names a request's entry: the store's DataVersion() (bumped by
-//   every committed data change, from any process or machine), a digest of
+//   every committed data change, from any process or machine), the digest
+//   of the publication records (service/freshness.h), a digest of
 //   the principal's stored record (roles, situations, disabled, password),
 //   the path and the route's declared query parameters (Request::spec), in
 //   the order the route declares them, each with the first value given, as
@@ -87,6 +88,7 @@ class ResponseCache {
  private:
   struct Reading {
     int64_t version = 0;
+    std::string publications;
     std::optional<std::string> digest;  // nullopt: no such principal
   };
   // The data version and the digest of the principal's record, from reads
@@ -116,6 +118,7 @@ class ResponseCache {
   std::mutex probe_mu_;
   std::condition_variable probe_cv_;
   Result<int64_t> version_{int64_t{0}};
+  std::string publications_;  // read with version_
   int64_t version_read_at_ = INT64_MIN;
   bool probing_ = false;
   int64_t probe_began_ = 0;

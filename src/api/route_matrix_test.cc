@@ -82,6 +82,14 @@ const std::map<std::string, std::string>& Expected() {
       {"GET /api/v1/policies", "222222"},
       {"GET /api/v1/parties/{id}/dossier", "222222"},
       {"GET /api/v1/dashboard", "222222"},
+      // The operator requests a publication before each role signs it off
+      // (four eyes: the decision maker signs off another's request); the
+      // decision maker's own request then follows the published one, whose
+      // files exist for it alone.
+      {"GET /api/v1/publications", "222222"},
+      {"POST /api/v1/publications/{cycle}/signoff", "333323"},
+      {"POST /api/v1/publications", "333323"},
+      {"GET /api/v1/publications/{cycle}/{number}/files/{name}", "444424"},
       // Operator routes: liveness and readiness for anyone, metrics for
       // those who may read the audit log.
       {"GET /healthz", "222222"},
@@ -117,6 +125,9 @@ std::string PathFor(const std::string& pattern, World& world, const std::string&
       {"/api/v1/annex/{cycle}", "/api/v1/annex/2025"},
       {"/api/v1/consistency/{cycle}", "/api/v1/consistency/2025"},
       {"/api/v1/sensitivity/{cycle}", "/api/v1/sensitivity/2025"},
+      {"/api/v1/publications/{cycle}/signoff", "/api/v1/publications/2025/signoff"},
+      {"/api/v1/publications/{cycle}/{number}/files/{name}",
+       "/api/v1/publications/2025/1/files/report-2025-public.json"},
   };
   if (pattern == "/api/v1/tokens/{id}") return "/api/v1/tokens/" + token_id;
   if (pattern == "/api/v1/evidence/{id}/content" || pattern == "/api/v1/evidence/{id}/custody") {
@@ -194,6 +205,13 @@ int Exercise(World& world, const Login& who, const std::string& user, const std:
         body = {{"outcome", "rejected"}, {"rationale", "matrix"}};
       } else if (pattern == "/api/v1/name-reviews/{id}/decision") {
         body = {{"action", "reject"}};
+      } else if (pattern == "/api/v1/publications") {
+        body = {{"cycle", 2025}, {"rationale", "matrix"}};
+      } else if (pattern == "/api/v1/publications/{cycle}/signoff") {
+        Login op = world.LogIn("operator");
+        Json request = {{"cycle", 2025}, {"rationale", "matrix: the operator's request"}};
+        auto requested = world.Send(op, "POST", "/api/v1/publications", request.dump());
+        if (!requested || requested->status != 201) ADD_FAILURE() << "the operator's request";
       }
       return world.Send(who, method, path, body.dump(), headers);
     }

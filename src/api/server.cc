@@ -36,6 +36,7 @@
 #include "service/api_tokens.h"
 #include "service/audit.h"
 #include "service/live_assessment.h"
+#include "service/publication.h"
 #include "service/session.h"
 #include "service/users.h"
 
@@ -917,6 +918,7 @@ Status Server::Impl::Start() {
     RegisterPrivatePath(options_.db, "<database>");
     RegisterPrivatePath(ResolveKeyFile(paths), "<key file>");
     RegisterPrivatePath(ResolveEvidenceDir(paths), "<evidence directory>");
+    RegisterPrivatePath(PublicationsDir(paths), "<publications folder>");
     if (options_.db.find("://") == std::string::npos) {
       std::error_code ec;
       const std::filesystem::path absolute = std::filesystem::absolute(options_.db, ec);

@@ -45,7 +45,7 @@ void RegisterPolicyCommands(CLI::App& app, Context& ctx);
 void RegisterSecurityCommands(CLI::App& app, Context& ctx);
 // names review
 void RegisterNamesCommands(CLI::App& app, Context& ctx);
-// report
+// report, publish
 void RegisterReportCommands(CLI::App& app, Context& ctx);
 
 // store copy, backup

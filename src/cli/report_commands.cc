@@ -1,6 +1,9 @@
 // report (docs/reports.md): the annual report of a cycle in one format
 // and edition. The file is written whole or not at all: the bytes go to a
 // temporary file beside --out, which is renamed over it at the end.
+// publish request|signoff|list: the publication of a cycle's annex, four
+// eyes and a frozen, signed set of the public edition's files
+// (service/publication.h).
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,8 +17,10 @@
 #include "common/text.h"
 #include "policy/policy.h"
 #include "report/builder.h"
+#include "report/publication.h"
 #include "report/render.h"
 #include "service/compare.h"
+#include "service/publication.h"
 #include "service/session.h"
 #include "service/signing.h"
 
@@ -137,8 +142,115 @@ void RegisterReport(CLI::App& app, Context& ctx) {
   });
 }
 
+struct PublishArgs {
+  int cycle = 0;
+  std::string rationale;
+  std::string policy;
+  bool json = false;
+};
+
+void PrintPublication(const Publication& p, const std::string& root) {
+  std::printf("%d-%d  %s", p.cycle, p.number, p.state.c_str());
+  if (!p.requested_by.empty()) std::printf("  requested by %s", p.requested_by.c_str());
+  std::printf(" at %s", p.requested_at.c_str());
+  if (p.state == "published") {
+    if (!p.signed_off_by.empty()) std::printf("; signed off by %s", p.signed_off_by.c_str());
+    std::printf(" at %s", p.signed_off_at.c_str());
+  }
+  std::printf("\n  policy %s %s  policy_digest=%s\n", p.policy_name.c_str(),
+              p.policy_version.c_str(), p.policy_digest.c_str());
+  if (!p.rationale.empty()) std::printf("  statement: %s\n", p.rationale.c_str());
+  if (p.state != "published") return;
+  std::printf("  data_digest=%s  audit head %llu %s\n", p.data_digest.c_str(),
+              static_cast<unsigned long long>(p.audit_seq), p.audit_hash.c_str());
+  const std::string dir = (fs::path(root) / p.directory).string();
+  for (const PublishedFile& f : p.files) {
+    std::printf("  %s/%s  %llu bytes  sha256=%s\n", dir.c_str(), f.name.c_str(),
+                static_cast<unsigned long long>(f.bytes), f.sha256.c_str());
+  }
+}
+
+void RegisterPublish(CLI::App& app, Context& ctx) {
+  CLI::App* publish = app.add_subcommand(
+      "publish",
+      "Publish a cycle's annex: one decision maker requests it, another signs it off, and the "
+      "sign-off writes the signed public edition of the report into the publications folder");
+  publish->require_subcommand(1);
+
+  auto request = std::make_shared<PublishArgs>();
+  CLI::App* req = publish->add_subcommand(
+      "request", "Request the publication of a cycle's annex, with a statement of why");
+  req->add_option("CYCLE", request->cycle, "The cycle (year)")->required();
+  req->add_option("--rationale", request->rationale, "The statement (required)")->required();
+  req->add_option("--policy", request->policy,
+                  "Policy file (TOML); default: the built-in policies/default.toml");
+  req->callback([&ctx, request] {
+    ctx.run = [&ctx, request]() -> Status {
+      MARA_ASSIGN_OR_RETURN(Policy policy, request->policy.empty()
+                                               ? DefaultPolicy()
+                                               : LoadPolicyFile(request->policy));
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
+      MARA_ASSIGN_OR_RETURN(
+          Publication p, RequestPublication(*session, policy, request->cycle, request->rationale));
+      std::printf(
+          "Requested publication %d-%d of the %d annex (policy %s %s); another decision maker "
+          "signs it off: mara publish signoff %d\n",
+          p.cycle, p.number, p.cycle, p.policy_name.c_str(), p.policy_version.c_str(), p.cycle);
+      return Status::Ok();
+    };
+  });
+
+  auto signoff = std::make_shared<PublishArgs>();
+  CLI::App* sign = publish->add_subcommand(
+      "signoff",
+      "Sign off the cycle's pending publication request (not your own): write and sign the "
+      "public edition's files and record the publication");
+  sign->add_option("CYCLE", signoff->cycle, "The cycle (year)")->required();
+  sign->add_option(
+      "--policy", signoff->policy,
+      "Policy file (TOML), the request's; default: the built-in policies/default.toml");
+  sign->callback([&ctx, signoff] {
+    ctx.run = [&ctx, signoff]() -> Status {
+      MARA_ASSIGN_OR_RETURN(Policy policy, signoff->policy.empty()
+                                               ? DefaultPolicy()
+                                               : LoadPolicyFile(signoff->policy));
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
+      MARA_ASSIGN_OR_RETURN(Publication p, SignOffPublication(*session, policy, signoff->cycle,
+                                                              report::RenderPublicEdition));
+      std::printf("Published %d-%d of the %d annex (data_digest=%s)\n", p.cycle, p.number, p.cycle,
+                  p.data_digest.c_str());
+      PrintPublication(p, PublicationsDir(*session));
+      return Status::Ok();
+    };
+  });
+
+  auto list = std::make_shared<PublishArgs>();
+  CLI::App* ls = publish->add_subcommand("list", "List the publications and pending requests");
+  ls->add_flag("--json", list->json, "Print JSON");
+  ls->callback([&ctx, list] {
+    ctx.run = [&ctx, list]() -> Status {
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
+      MARA_ASSIGN_OR_RETURN(std::vector<Publication> all, ListPublications(*session));
+      const std::string root = PublicationsDir(*session);
+      if (list->json) {
+        nlohmann::ordered_json out = {{"directory", root},
+                                      {"publications", nlohmann::ordered_json::array()}};
+        for (const Publication& p : all) out["publications"].push_back(PublicationToJson(p));
+        std::printf("%s\n", out.dump(2).c_str());
+        return Status::Ok();
+      }
+      if (all.empty()) std::printf("No publications (folder %s)\n", root.c_str());
+      for (const Publication& p : all) PrintPublication(p, root);
+      return Status::Ok();
+    };
+  });
+}
+
 }  // namespace
 
-void RegisterReportCommands(CLI::App& app, Context& ctx) { RegisterReport(app, ctx); }
+void RegisterReportCommands(CLI::App& app, Context& ctx) {
+  RegisterReport(app, ctx);
+  RegisterPublish(app, ctx);
+}
 
 }  // namespace mara::cli

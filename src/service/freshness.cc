@@ -1,9 +1,11 @@
 #include "service/freshness.h"
 
 #include <utility>
+#include <vector>
 
 #include "common/text.h"
 #include "service/core.h"
+#include "service/publication.h"
 #include "storage/store.h"
 
 namespace mara {
@@ -46,6 +48,19 @@ void FreshnessReader::Read(const std::set<std::string>& principals, Result<int64
   bool healthy = true;
   *version = store_->DataVersion();
   healthy = healthy && version->ok();
+  publications_.clear();
+  if (Result<std::vector<std::pair<std::string, std::string>>> records =
+          store_->ListMeta(kPublicationMetaPrefix);
+      records.ok()) {
+    std::string all;
+    for (const auto& [key, value] : *records) {
+      AppendField(key, &all);
+      AppendField(value, &all);
+    }
+    publications_ = Blake2bHex(all);
+  } else {
+    healthy = false;
+  }
   for (const std::string& principal : principals) {
     Result<std::optional<UserRecord>> user = store_->GetUser(principal);
     if (!user.ok()) {

@@ -21,9 +21,8 @@ Result<std::string> ReadAll(const std::string& path) {
 
 }  // namespace
 
-Result<std::string> SignReportFile(Session& session, const std::string& report_path,
-                                   const ReportProvenance& provenance) {
-  MARA_ASSIGN_OR_RETURN(std::string bytes, ReadAll(report_path));
+Result<std::string> SignReportBytes(const Session& session, std::string_view bytes,
+                                    const ReportProvenance& provenance) {
   security::SignatureMetadata metadata;
   if (!provenance.data_digest.empty()) metadata["data-digest"] = provenance.data_digest;
   if (!provenance.policy_digest.empty()) metadata["policy-digest"] = provenance.policy_digest;
@@ -31,8 +30,13 @@ Result<std::string> SignReportFile(Session& session, const std::string& report_p
   if (provenance.cycle != 0) metadata["cycle"] = std::to_string(provenance.cycle);
   if (!provenance.edition.empty()) metadata["edition"] = provenance.edition;
   if (!provenance.format.empty()) metadata["format"] = provenance.format;
-  MARA_ASSIGN_OR_RETURN(std::string signature,
-                        security::SignDetached(bytes, metadata, *session.keys().signing_key));
+  return security::SignDetached(bytes, metadata, *session.keys().signing_key);
+}
+
+Result<std::string> SignReportFile(Session& session, const std::string& report_path,
+                                   const ReportProvenance& provenance) {
+  MARA_ASSIGN_OR_RETURN(std::string bytes, ReadAll(report_path));
+  MARA_ASSIGN_OR_RETURN(std::string signature, SignReportBytes(session, bytes, provenance));
   const std::string sig_path = report_path + ".sig";
   const std::string temp = sig_path + ".partial";
   {

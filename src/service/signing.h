@@ -8,6 +8,10 @@
 //   atomically (temporary file, then rename), and audits `report.sign`.
 //   Returns the signature path. kInvalidArgument for provenance values that
 //   break the metadata rules, kNotFound / kIOError for the file system.
+// - SignReportBytes returns the detached signature text of `bytes` with
+//   the same metadata, writes nothing and audits nothing: for a caller that
+//   writes the file and records the signing in its own audit record (the
+//   publication of a cycle, service/publication.h).
 // - VerifyReportFile checks `signature_path` (default `<report_path>.sig`)
 //   over the file's bytes with `key`: the SignatureInfo names the data and
 //   policy digests (metadata "data-digest", "policy-digest"); kCorruption
@@ -17,6 +21,7 @@
 #define MARA_SERVICE_SIGNING_H_
 
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 #include "security/key_file.h"
@@ -36,6 +41,8 @@ struct ReportProvenance {
 
 Result<std::string> SignReportFile(Session& session, const std::string& report_path,
                                    const ReportProvenance& provenance);
+Result<std::string> SignReportBytes(const Session& session, std::string_view bytes,
+                                    const ReportProvenance& provenance);
 Result<security::SignatureInfo> VerifyReportFile(const std::string& report_path,
                                                  const std::string& signature_path,
                                                  const security::PublicKey& key);

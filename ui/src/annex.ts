@@ -10,8 +10,20 @@ export interface AnnexParty {
   newly_listed?: boolean;
   persistent?: boolean;
 }
+// The cycle's latest publication, as the annex route names it (null: the
+// annex is live data only).
+export interface AnnexPublished {
+  number: number;
+  signed_off_at: string;
+  data_digest: string;
+  policy: { name: string; version: string; digest: string };
+  // Whether the store's data is still the published data (null: not known).
+  same_data: boolean | null;
+  files: Array<{ name: string; format: string; href: string }>;
+}
 export interface Annex {
   cycle: number;
+  published?: AnnexPublished | null;
   listed: Array<{ situation: string; situation_name?: string; parties: AnnexParty[] }>;
   on_notice: Array<{ situation: string; situation_name?: string; parties: AnnexParty[] }>;
   changes: Array<{ party: string; name?: string; from: string; to: string }>;

@@ -111,6 +111,7 @@ const navItems: Array<[string, string, string[] | null]> = [
   ['/parties', 'Parties', null],
   ['/assessment', 'Assessment', ['analyst', 'decision_maker', 'admin']],
   ['/reports', 'Annex and reports', null],
+  ['/publications', 'Publications', null],
   ['/import', 'Import', ['analyst', 'admin']],
   ['/audit', 'Audit', ['admin']],
 ];

@@ -15,6 +15,7 @@ route(/^\/parties$/, () => import('./pages/parties').then((m) => m.partyRegistry
 route(/^\/parties\/([^/]+)$/, () => import('./pages/parties').then((m) => m.partyDossier));
 route(/^\/assessment$/, () => import('./pages/assessment').then((m) => m.default), ['analyst', 'decision_maker', 'admin']);
 route(/^\/reports$/, () => import('./pages/reports').then((m) => m.default));
+route(/^\/publications$/, () => import('./pages/publications').then((m) => m.default));
 route(/^\/import$/, () => import('./pages/import').then((m) => m.default), ['analyst', 'admin']);
 route(/^\/audit$/, () => import('./pages/audit').then((m) => m.default), ['admin']);
 

@@ -113,6 +113,7 @@ const ALL_PAGES = [
   ['/parties/P-NLF', 'Northern Liberation Front'],
   [`/assessment?cycle=${CYCLE}`, 'Assessment'],
   ['/reports', /Annex and reports/],
+  ['/publications', 'Publications'],
   ['/import', 'Import'],
   ['/audit', 'Audit'],
 ];
@@ -186,6 +187,7 @@ const TABLE_PAGES = [
   ['/parties/P-NLF', 'Northern Liberation Front'],
   [`/assessment?cycle=${CYCLE}`, 'Assessment'],
   ['/reports', /Annex and reports/],
+  ['/publications', 'Publications'],
   ['/import', 'Import'],
   ['/audit', 'Audit'],
   ['/', 'Dashboard'],

@@ -2,10 +2,42 @@
 // link for every format and edition the user may read.
 import { qs } from '../api';
 import { cycles, link, navigate, parties, situations } from '../app';
-import { Annex, loadAnnex } from '../annex';
+import { Annex, AnnexPublished, loadAnnex } from '../annex';
 import { field, h, humanize, select, table } from '../dom';
 import { readsConfidential } from '../session';
 import { REPORT_FORMATS } from '../vocab';
+import { fileLinks } from './publications';
+
+// Which annex this is: the live one, and whether it is still the one
+// published (GET /annex/{cycle} names the cycle's latest publication).
+function publicationStatus(cycle: number, pub: AnnexPublished | null | undefined): HTMLElement {
+  if (!pub) {
+    return h(
+      'section',
+      { class: 'card publication-status live', 'aria-labelledby': 'pub-st-h' },
+      h('h2', { id: 'pub-st-h' }, 'Live data, not published'),
+      h('p', null, `No annex of ${cycle} has been published. The annex below is computed from the live data and changes with it.`),
+      h('p', null, link('/publications', 'Publications')),
+    );
+  }
+  const name = `${cycle}-${pub.number}`;
+  const when = pub.signed_off_at.slice(0, 10);
+  const digest = `${pub.data_digest.slice(0, 16)}…`;
+  // same_data is null when the reader may not read the data digest.
+  const [cls, heading, text] =
+    pub.same_data === true
+      ? ['published', `Published annex (publication ${name})`, `Publication ${name}, signed off on ${when}, was made from the data shown here (data digest ${digest}).`]
+      : pub.same_data === false
+        ? ['live', `Live data, changed since publication ${name}`, `The annex below is computed from the live data, which has changed since publication ${name} was signed off on ${when} (data digest ${digest}). The published annex is in its files:`]
+        : ['live', `Live data; publication ${name} is the published annex`, `The annex below is computed from the live data. Publication ${name}, signed off on ${when} (data digest ${digest}), is in its files:`];
+  return h(
+    'section',
+    { class: `card publication-status ${cls}`, 'aria-labelledby': 'pub-st-h' },
+    h('h2', { id: 'pub-st-h' }, heading),
+    h('p', null, text),
+    fileLinks({ cycle, number: pub.number, files: pub.files }),
+  );
+}
 
 export default async function reports(main: HTMLElement, params: URLSearchParams): Promise<void> {
   const [cyc, sits, ps] = await Promise.all([cycles(), situations(), parties()]);
@@ -57,7 +89,8 @@ export default async function reports(main: HTMLElement, params: URLSearchParams
   main.append(
     h('h1', null, `Annex and reports ${cycle}`),
     chooser,
-    h('p', { class: 'lead' }, 'The annex as it will be published.'),
+    h('p', { class: 'lead' }, 'The annex computed from the live data.'),
+    publicationStatus(cycle, annex.published),
     group('Listed parties', annex.listed, 'an-l'),
     group('Parties on notice', annex.on_notice, 'an-n'),
     h(
@@ -72,7 +105,7 @@ export default async function reports(main: HTMLElement, params: URLSearchParams
       h('h2', { id: 'dl-h' }, 'Download the report'),
       readsConfidential() ? null : h('p', { class: 'hint' }, 'You can read the public edition.'),
       downloads,
-      h('p', { class: 'hint' }, 'PDF and signed reports are made with the command line (mara report).'),
+      h('p', { class: 'hint' }, 'These downloads are made from the live data and are not signed. Signed, frozen files are those of a publication; PDF is made with the command line (mara report).'),
     ),
   );
 }
