@@ -14,7 +14,7 @@
 namespace mara {
 namespace {
 
-constexpr int kCycle = 2025;
+constexpr int kLiveCycle = 2025;
 
 // Kept assessments followed through a random sequence of writes, against a
 // full recomputation after each one, on both backends.
@@ -25,9 +25,9 @@ class LiveAssessmentTest : public testing::BackendTest {
   // The session's view equals a recomputation from the store: the
   // assessment's JSON byte for byte, and the forms.
   void ExpectCurrent(Session& session, const std::string& when) {
-    auto view = AnnexView(session, policy_, kCycle);
+    auto view = AnnexView(session, policy_, kLiveCycle);
     ASSERT_TRUE(view.ok()) << when << ": " << view.status().ToString();
-    auto full = AssessCycle(session.store(), policy_, kCycle);
+    auto full = AssessCycle(session.store(), policy_, kLiveCycle);
     ASSERT_TRUE(full.ok()) << full.status().ToString();
     // The annex's view has the parties alone.
     Assessment parties_only = *full;
@@ -35,12 +35,12 @@ class LiveAssessmentTest : public testing::BackendTest {
     parties_only.sensitivity.clear();
     EXPECT_EQ(AssessmentToJson((*view)->assessment).dump(), AssessmentToJson(parties_only).dump())
         << when;
-    auto fresh = ReadLiveView(session.store(), policy_, kCycle, true, false);
+    auto fresh = ReadLiveView(session.store(), policy_, kLiveCycle, true, false);
     ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
     EXPECT_EQ((*view)->forms, (*fresh)->forms) << when;
     EXPECT_EQ((*view)->version, session.store().DataVersion().value()) << when;
     // The assessment route reads the same kept state.
-    auto assessed = AssessCycle(session, policy_, kCycle);
+    auto assessed = AssessCycle(session, policy_, kLiveCycle);
     ASSERT_TRUE(assessed.ok()) << assessed.status().ToString();
     EXPECT_EQ(AssessmentToJson(*assessed).dump(), AssessmentToJson(*full).dump()) << when;
   }
