@@ -237,6 +237,18 @@ Status Session::AuthorizeEverywhere(security::Operation op) {
   bool scoped = false;
   for (security::Role role : principal_.roles) scoped = scoped || security::IsSituationScoped(role);
   if (!scoped || principal_.disabled) return direct;
+  // Unless a role grants `op` in a situation the principal is assigned to,
+  // no list of situations can change the answer: the registry is not read.
+  bool granted_somewhere = false;
+  for (const std::string& situation : principal_.situations) {
+    security::Scope scope;
+    scope.situation = situation;
+    if (Authorize(op, scope).ok()) {
+      granted_somewhere = true;
+      break;
+    }
+  }
+  if (!granted_somewhere) return direct;
   MARA_ASSIGN_OR_RETURN(Bundle registry, store_->LoadRegistry());
   if (registry.situations.empty()) return direct;
   for (const Situation& s : registry.situations) {
