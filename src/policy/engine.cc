@@ -498,21 +498,10 @@ struct Assessor::Impl {
     min_year = std::min(min_year, year);
     if (removable) ++year_counts[year];
     if (year > cycle) return;
-    CollectTargets(f);
-    if (targets.empty()) return;
-    for (const Target& t : targets) {
-      ++attributed[t.party];
-      Touch(t.party);
-    }
-    if (!Counts(f)) return;
-    int first_class;
-    if (f.status == IncidentStatus::kVerified) {
-      first_class = kVerified;
-    } else if (f.status == IncidentStatus::kUnderVerification) {
-      first_class = kVerifiedOrPending;
-    } else {
-      return;
-    }
+    if (!Attribute(f, +1)) return;
+    const std::optional<int> counted = FirstClass(f);
+    if (!counted) return;
+    const int first_class = *counted;
     uint32_t location = LocationOf(f);
     int32_t day = static_cast<int32_t>(f.date.DaysSinceEpoch());
     for (const Target& t : targets) {
@@ -536,6 +525,31 @@ struct Assessor::Impl {
     }
   }
 
+  // Collects the incident's targets and counts it as naming each (delta +1)
+  // or no longer (-1); false when it names no party of the registry.
+  bool Attribute(const IncidentFacts& f, int delta) {
+    CollectTargets(f);
+    if (targets.empty()) return false;
+    for (const Target& t : targets) {
+      if (delta > 0) {
+        ++attributed[t.party];
+      } else {
+        --attributed[t.party];
+      }
+      Touch(t.party);
+    }
+    return true;
+  }
+
+  // The first status class a counted incident enters (verified, or notice
+  // evidence only); nullopt when it does not count.
+  std::optional<int> FirstClass(const IncidentFacts& f) const {
+    if (!Counts(f)) return std::nullopt;
+    if (f.status == IncidentStatus::kVerified) return kVerified;
+    if (f.status == IncidentStatus::kUnderVerification) return kVerifiedOrPending;
+    return std::nullopt;
+  }
+
   // A removable Assessor's party whose data changed: its kept result is stale.
   void Touch(uint32_t party) {
     if (party < cached.size()) cached[party] = false;
@@ -549,21 +563,10 @@ struct Assessor::Impl {
     if (y != year_counts.end() && --y->second == 0) year_counts.erase(y);
     min_year = year_counts.empty() ? INT_MAX : year_counts.begin()->first;
     if (year > cycle) return;
-    CollectTargets(f);
-    if (targets.empty()) return;
-    for (const Target& t : targets) {
-      --attributed[t.party];
-      Touch(t.party);
-    }
-    if (!Counts(f)) return;
-    int first_class;
-    if (f.status == IncidentStatus::kVerified) {
-      first_class = kVerified;
-    } else if (f.status == IncidentStatus::kUnderVerification) {
-      first_class = kVerifiedOrPending;
-    } else {
-      return;
-    }
+    if (!Attribute(f, -1)) return;
+    const std::optional<int> counted = FirstClass(f);
+    if (!counted) return;
+    const int first_class = *counted;
     uint32_t location = LocationOf(f);
     int32_t day = static_cast<int32_t>(f.date.DaysSinceEpoch());
     for (const Target& t : targets) {
