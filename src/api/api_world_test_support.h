@@ -6,6 +6,7 @@
 #ifndef MARA_API_API_WORLD_TEST_SUPPORT_H_
 #define MARA_API_API_WORLD_TEST_SUPPORT_H_
 
+#include <gtest/gtest.h>
 #include <httplib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -243,6 +244,21 @@ class World {
   std::unique_ptr<Server> server_;
   std::unique_ptr<httplib::Client> client_;
 };
+
+// A problem+json answer with `status`, a detail and, when `field` is not
+// empty, that field.
+inline void ExpectProblem(const httplib::Result& res, int status, const std::string& field) {
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, status) << res->body;
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/problem+json") << res->body;
+  Json j = Json::parse(res->body, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << res->body;
+  EXPECT_EQ(j.value("status", 0), status) << res->body;
+  EXPECT_FALSE(j.value("detail", "").empty());
+  if (!field.empty()) {
+    EXPECT_EQ(j.value("field", ""), field) << res->body;
+  }
+}
 
 }  // namespace mara::api::testing_support
 

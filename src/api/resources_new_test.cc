@@ -18,6 +18,7 @@
 namespace mara::api {
 namespace {
 
+using testing_support::ExpectProblem;
 using testing_support::Json;
 using testing_support::Login;
 using testing_support::World;
@@ -28,18 +29,6 @@ class NewRoutesTest : public ::testing::Test {
     std::string error;
     world_ = World::Create(&error);
     ASSERT_EQ(error, "");
-  }
-
-  static void ExpectProblem(const httplib::Result& res, int status, const std::string& field) {
-    ASSERT_TRUE(res);
-    EXPECT_EQ(res->status, status) << res->body;
-    EXPECT_EQ(res->get_header_value("Content-Type"), "application/problem+json") << res->body;
-    Json j = Json::parse(res->body, nullptr, false);
-    ASSERT_TRUE(j.is_object()) << res->body;
-    EXPECT_FALSE(j.value("detail", "").empty());
-    if (!field.empty()) {
-      EXPECT_EQ(j.value("field", ""), field) << res->body;
-    }
   }
 
   static Json NewIncident(const std::string& id) {

@@ -32,6 +32,8 @@
 namespace mara::api {
 namespace {
 
+using testing_support::ExpectProblem;
+
 using Json = nlohmann::json;
 
 constexpr char kPassword[] = "correct horse battery staple";
@@ -118,19 +120,6 @@ class ApiServerTest : public ::testing::Test {
     extra.emplace("Cookie", who.cookie);
     extra.emplace("X-CSRF-Token", who.csrf);
     return client_->Post(path, extra, body.dump(), "application/json");
-  }
-
-  static void ExpectProblem(const httplib::Result& res, int status, const std::string& field) {
-    ASSERT_TRUE(res);
-    EXPECT_EQ(res->status, status) << res->body;
-    EXPECT_EQ(res->get_header_value("Content-Type"), "application/problem+json");
-    Json j = Json::parse(res->body, nullptr, false);
-    ASSERT_TRUE(j.is_object()) << res->body;
-    EXPECT_EQ(j.value("status", 0), status);
-    EXPECT_FALSE(j.value("detail", "").empty());
-    if (!field.empty()) {
-      EXPECT_EQ(j.value("field", ""), field) << res->body;
-    }
   }
 
   ScopedTempDir dir_;

@@ -48,7 +48,7 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
     }
     std::filesystem::remove_all(dir_);
   }
-  SessionOptions Options(bool create) const {
+  SessionOptions Options(bool create = false) const {
     SessionOptions o;
     o.db = db_;
     o.key_file = (dir_ / "mara.keys").string();

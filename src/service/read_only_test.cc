@@ -15,6 +15,7 @@
 #include "common/text.h"
 #include "policy/policy.h"
 #include "service/authorized.h"
+#include "service/backend_test_support.h"
 #include "service/core.h"
 #include "service/digest.h"
 #include "storage/postgres/test_server.h"
@@ -24,43 +25,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class ReadOnlyTest : public ::testing::TestWithParam<std::string> {
+class ReadOnlyTest : public testing::BackendTest {
  protected:
-  void SetUp() override {
-    name_ = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    for (char& c : name_) {
-      if (c == '/') c = '_';
-    }
-    dir_ =
-        fs::temp_directory_path() / ("mara_read_only_" + std::to_string(::getpid()) + "_" + name_);
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    if (GetParam() == "postgresql") {
-      key_ = "read_only/" + name_;
-      auto url = pg::testing::ScratchDatabaseUrl(key_);
-      ASSERT_TRUE(url.ok()) << url.status().ToString();
-      db_ = *url;
-    } else {
-      db_ = (dir_ / "mara.db").string();
-    }
-  }
-  void TearDown() override {
-    if (!key_.empty()) {
-      Status s = pg::testing::DropScratchDatabase(key_);
-      EXPECT_TRUE(s.ok()) << s.ToString();
-    }
-    fs::remove_all(dir_);
-  }
+  ReadOnlyTest() : BackendTest("read_only") {}
 
-  SessionOptions Options(bool create = false) const {
-    SessionOptions o;
-    o.db = db_;
-    o.key_file = (dir_ / "mara.keys").string();
-    o.evidence_dir = (dir_ / "evidence").string();
-    o.create = create;
-    return o;
-  }
-
+  using BackendTest::Open;
   std::unique_ptr<Session> Open(const SessionOptions& o) {
     auto s = Session::Open(o);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
@@ -129,11 +98,6 @@ class ReadOnlyTest : public ::testing::TestWithParam<std::string> {
         << audited.message();
     EXPECT_EQ(Written(), before);
   }
-
-  std::string name_;
-  fs::path dir_;
-  std::string db_;
-  std::string key_;
 };
 
 TEST_P(ReadOnlyTest, ReadsWorkOnAReadOnlyOpenAndWriteNothing) {
