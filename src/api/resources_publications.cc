@@ -130,10 +130,7 @@ Result<Json> PublishedJson(Session& session, int cycle) {
   for (const PublishedFile& f : latest->files) {
     files.push_back({{"name", f.name}, {"format", f.format}, {"href", FileHref(*latest, f.name)}});
   }
-  Json same_data = nullptr;
-  if (Result<std::string> digest = DataDigest(session); digest.ok()) {
-    same_data = *digest == latest->data_digest;
-  }
+  MARA_ASSIGN_OR_RETURN(bool same_data, PublicationIsCurrent(session, *latest));
   return Json{{"number", latest->number},
               {"signed_off_at", latest->signed_off_at},
               {"data_digest", latest->data_digest},
@@ -141,7 +138,7 @@ Result<Json> PublishedJson(Session& session, int cycle) {
                {{"name", latest->policy_name},
                 {"version", latest->policy_version},
                 {"digest", latest->policy_digest}}},
-              {"same_data", std::move(same_data)},
+              {"same_data", same_data},
               {"files", std::move(files)}};
 }
 

@@ -381,7 +381,8 @@ std::vector<SessionRoute> ViewRoutes(const PolicySet& policies) {
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/annex/{cycle}",
                      .summary = "The annex of a cycle as published (listed, on notice, changes)",
-                     .query = {policy_param}},
+                     .query = {policy_param},
+                     .same_for_readers = true},
                     [policies](Request& req, Session& session) -> Response {
                       MARA_API_VIEW_ASSIGN(int cycle, CycleParam(req), "cycle");
                       MARA_API_VIEW_ASSIGN(std::shared_ptr<const Policy> policy,

@@ -128,49 +128,82 @@ Result<std::optional<std::string>> ResponseCache::PrincipalDigest(const std::str
   return read.digest;
 }
 
-std::optional<std::string> ResponseCache::KeyFor(const Request& req, const std::string& principal) {
+std::optional<ResponseCache::Key> ResponseCache::KeyFor(const Request& req,
+                                                        const std::string& principal) {
   if (req.spec == nullptr || !Cacheable(req.method, req.path)) return std::nullopt;
   Result<Reading> read = Read(principal);
   if (!read.ok() || !read->digest.has_value()) return std::nullopt;
-  std::string key = std::to_string(read->version);
-  key.push_back('\n');
-  key += read->publications;
-  key.push_back('\n');
-  key += *read->digest;
-  key.push_back('\n');
-  AppendField(req.path, &key);
+  Key key;
+  std::string& entry = key.entry;
+  entry = std::to_string(read->version);
+  entry.push_back('\n');
+  entry += read->publications;
+  entry.push_back('\n');
+  if (req.spec->same_for_readers) {
+    // A digest is hexadecimal: "*" names no principal's entry.
+    entry.push_back('*');
+    AppendField(req.spec->method, &key.admission);
+    AppendField(req.spec->pattern, &key.admission);
+    key.admission += *read->digest;
+  } else {
+    entry += *read->digest;
+  }
+  entry.push_back('\n');
+  AppendField(req.path, &entry);
   // Declared parameters only, in the route's order: "?x=1" or a reordered
   // query names the same entry as the plain request.
   for (const QueryParam& param : req.spec->query) {
     std::optional<std::string> value = req.Query(param.name);
     if (!value) continue;
-    AppendField(param.name, &key);
-    AppendField(*value, &key);
+    AppendField(param.name, &entry);
+    AppendField(*value, &entry);
   }
   return key;
 }
 
-std::optional<Response> ResponseCache::Find(const std::string& key) {
+std::optional<Response> ResponseCache::Find(Key& key) {
   std::shared_ptr<const Response> hit;
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = entries_.find(key);
-    if (it == entries_.end()) {
+    std::unique_lock<std::mutex> lock(mu_);
+    const bool admitted = key.admission.empty() || admitted_.count(key.admission) > 0;
+    // An answer is waited for this long at most; then the caller answers
+    // the request itself.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (true) {
+      auto it = entries_.find(key.entry);
+      if (it != entries_.end() && admitted) {
+        hit = it->second;
+        break;
+      }
+      if (admitted && flying_.count(key.entry) > 0 &&
+          landed_.wait_until(lock, deadline) != std::cv_status::timeout) {
+        continue;
+      }
+      if (flying_.insert(key.entry).second) key.flying = true;
       misses_.fetch_add(1, std::memory_order_relaxed);
       return std::nullopt;
     }
-    hit = it->second;
   }
   hits_.fetch_add(1, std::memory_order_relaxed);
   return *hit;  // the headers; the body stays shared
 }
 
-void ResponseCache::Put(const std::string& key, Response& response) {
+void ResponseCache::Land(Key& key) {
+  if (!key.flying) return;
+  key.flying = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    flying_.erase(key.entry);
+  }
+  landed_.notify_all();
+}
+
+void ResponseCache::Put(const Key& key, Response& response) {
   if (response.status != 200) return;
   const bool has_etag = std::any_of(response.headers.begin(), response.headers.end(),
                                     [](const auto& h) { return h.first == "ETag"; });
   if (!has_etag) response.headers.emplace_back("ETag", EtagOf(response.Body()));
-  const size_t size = response.Body().size() + key.size();
+  const size_t size = response.Body().size() + key.entry.size();
   if (size > max_bytes_) return;
   auto entry = std::make_shared<Response>();
   entry->status = response.status;
@@ -186,7 +219,12 @@ void ResponseCache::Put(const std::string& key, Response& response) {
     entries_.clear();
     bytes_ = 0;
   }
-  auto [it, inserted] = entries_.emplace(key, std::shared_ptr<const Response>(std::move(entry)));
+  if (!key.admission.empty()) {
+    if (admitted_.size() >= kMaxPrincipals) admitted_.clear();
+    admitted_.insert(key.admission);
+  }
+  auto [it, inserted] =
+      entries_.emplace(key.entry, std::shared_ptr<const Response>(std::move(entry)));
   if (inserted) bytes_ += size;
 }
 

@@ -15,6 +15,19 @@
 //   when the request is not cacheable (not GET or HEAD, another route, no
 //   matched route) or the store cannot be read; the caller then serves it
 //   without the cache.
+// - A route that answers every principal it admits alike
+//   (RouteSpec::same_for_readers) has one entry for all of them: the key
+//   leaves out the principal's digest and carries it as the admission
+//   instead. Find() serves such an entry only to an admission Put() has
+//   seen with a 200 answer of that route (that stored record was admitted
+//   by running the route), so a principal the route refuses, or one whose
+//   roles changed, runs the route itself.
+// - Find() on a miss makes the caller the one that answers that entry
+//   (Key::flying) when nobody is, and an admitted caller waits while
+//   another request answers it, then takes its answer: readers arriving
+//   together after a write cost one answer, not one each. The caller that
+//   flies must call Land() when its answer is Put() or given up (a
+//   waiter whose wait ends without an entry answers the request itself).
 // - PrincipalDigest() is that digest of the principal's stored record, as
 //   fresh as the keys (the server ends a login whose principal changed).
 // - Put() keeps only 200 responses, adding their ETag, within max_bytes in
@@ -74,14 +87,20 @@ class ResponseCache {
 
   static bool Cacheable(std::string_view method, std::string_view path);
 
-  std::optional<std::string> KeyFor(const Request& req, const std::string& principal);
+  struct Key {
+    std::string entry;
+    std::string admission;  // "": the entry is the principal's own
+    bool flying = false;    // set by Find(): this caller answers the entry
+  };
+  std::optional<Key> KeyFor(const Request& req, const std::string& principal);
   // nullopt: no such principal.
   Result<std::optional<std::string>> PrincipalDigest(const std::string& principal);
   Result<int64_t> DataVersion();
-  std::optional<Response> Find(const std::string& key);
+  std::optional<Response> Find(Key& key);
   uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
   uint64_t misses() const { return misses_.load(std::memory_order_relaxed); }
-  void Put(const std::string& key, Response& response);
+  void Put(const Key& key, Response& response);
+  void Land(Key& key);
   // A write has committed: later keys come from reads begun after now.
   void Invalidate();
 
@@ -106,7 +125,10 @@ class ResponseCache {
   size_t max_bytes_;
   std::chrono::milliseconds staleness_;
   std::mutex mu_;
+  std::condition_variable landed_;
   std::map<std::string, std::shared_ptr<const Response>> entries_;
+  std::set<std::string> flying_;    // entries being answered
+  std::set<std::string> admitted_;  // admissions with a 200 answer
   size_t bytes_ = 0;
   std::atomic<uint64_t> hits_{0};
   std::atomic<uint64_t> misses_{0};

@@ -23,6 +23,26 @@
 namespace mara::api {
 namespace {
 
+// The entry a request names, the answer kept under an entry, and keeping one
+// (the cache's Key with no admission: a principal's own entry).
+std::optional<std::string> EntryOf(ResponseCache& cache, const Request& req,
+                                   const std::string& principal) {
+  std::optional<ResponseCache::Key> key = cache.KeyFor(req, principal);
+  if (!key) return std::nullopt;
+  return key->entry;
+}
+
+std::optional<Response> FindEntry(ResponseCache& cache, const std::string& entry) {
+  ResponseCache::Key key{.entry = entry};
+  std::optional<Response> hit = cache.Find(key);
+  cache.Land(key);
+  return hit;
+}
+
+void PutEntry(ResponseCache& cache, const std::string& entry, Response& response) {
+  cache.Put({.entry = entry}, response);
+}
+
 class ResponseCacheTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -101,35 +121,35 @@ TEST_F(ResponseCacheTest, OnlyTheAssessmentViewsAreCacheable) {
 TEST_F(ResponseCacheTest, KeysFollowTheDataThePrincipalAndTheQuery) {
   ResponseCache cache(db_, 1 << 20);
   Request req = Get("/api/v1/annex/2025");
-  const std::optional<std::string> key = cache.KeyFor(req, "ana");
+  const std::optional<std::string> key = EntryOf(cache, req, "ana");
   ASSERT_TRUE(key.has_value());
-  EXPECT_EQ(cache.KeyFor(req, "ana"), key);
-  EXPECT_FALSE(cache.KeyFor(req, "nobody").has_value());  // unknown principal: no caching
-  EXPECT_FALSE(cache.KeyFor(Get("/api/v1/incidents"), "ana").has_value());
+  EXPECT_EQ(EntryOf(cache, req, "ana"), key);
+  EXPECT_FALSE(EntryOf(cache, req, "nobody").has_value());  // unknown principal: no caching
+  EXPECT_FALSE(EntryOf(cache, Get("/api/v1/incidents"), "ana").has_value());
 
   Request with_policy = req;
   with_policy.query = {{"policy", "strict"}};
-  EXPECT_NE(cache.KeyFor(with_policy, "ana"), key);
+  EXPECT_NE(EntryOf(cache, with_policy, "ana"), key);
   // Only declared parameters, in the route's order, with their first value:
   // an undeclared one, a repeat or another order names the same entry.
   Request noisy = req;
   noisy.query = {{"x", "1"}, {"cycle", "7"}, {"policy", "strict"}, {"policy", "other"}};
   Request plain = req;
   plain.query = {{"policy", "strict"}, {"cycle", "7"}};
-  EXPECT_EQ(cache.KeyFor(noisy, "ana"), cache.KeyFor(plain, "ana"));
+  EXPECT_EQ(EntryOf(cache, noisy, "ana"), EntryOf(cache, plain, "ana"));
   Request only_unknown = req;
   only_unknown.query = {{"x", "2"}};
-  EXPECT_EQ(cache.KeyFor(only_unknown, "ana"), key);
+  EXPECT_EQ(EntryOf(cache, only_unknown, "ana"), key);
   Request unmatched = req;
   unmatched.spec = nullptr;  // no route matched: never cached
-  EXPECT_FALSE(cache.KeyFor(unmatched, "ana").has_value());
+  EXPECT_FALSE(EntryOf(cache, unmatched, "ana").has_value());
 
   Response r;
   r.body = R"({"cycle": 2025})";
-  cache.Put(*key, r);
+  PutEntry(cache, *key, r);
   // The body moved into a buffer the cache shares with every hit.
   EXPECT_EQ(r.Body(), R"({"cycle": 2025})");
-  std::optional<Response> hit = cache.Find(*key);
+  std::optional<Response> hit = FindEntry(cache, *key);
   ASSERT_TRUE(hit.has_value());
   EXPECT_EQ(hit->Body(), R"({"cycle": 2025})");
   EXPECT_EQ(hit->shared_body, r.shared_body);  // not a copy
@@ -139,14 +159,14 @@ TEST_F(ResponseCacheTest, KeysFollowTheDataThePrincipalAndTheQuery) {
 
   // A data change, from another connection, moves every key.
   ChangeData("Country A");
-  const std::optional<std::string> after_data = cache.KeyFor(req, "ana");
+  const std::optional<std::string> after_data = EntryOf(cache, req, "ana");
   ASSERT_TRUE(after_data.has_value());
   EXPECT_NE(after_data, key);
-  EXPECT_FALSE(cache.Find(*after_data).has_value());
+  EXPECT_FALSE(FindEntry(cache, *after_data).has_value());
 
   // So does a change to the principal's roles or situations.
   ASSERT_TRUE(AssignUser(*session_, "ana", {}, {"SIT-B"}, false).ok());
-  const std::optional<std::string> after_user = cache.KeyFor(req, "ana");
+  const std::optional<std::string> after_user = EntryOf(cache, req, "ana");
   ASSERT_TRUE(after_user.has_value());
   EXPECT_NE(after_user, after_data);
 }
@@ -155,19 +175,19 @@ TEST_F(ResponseCacheTest, KeepsOnlySuccessesWithinItsBound) {
   ResponseCache cache(db_, 64);
   Response refused;
   refused.status = 403;
-  cache.Put("a", refused);
-  EXPECT_FALSE(cache.Find("a").has_value());
+  PutEntry(cache, "a", refused);
+  EXPECT_FALSE(FindEntry(cache, "a").has_value());
   Response big;
   big.body = std::string(100, 'x');
-  cache.Put("b", big);
-  EXPECT_FALSE(cache.Find("b").has_value());
+  PutEntry(cache, "b", big);
+  EXPECT_FALSE(FindEntry(cache, "b").has_value());
   Response small;
   small.body = std::string(40, 'x');
-  cache.Put("c", small);
-  EXPECT_TRUE(cache.Find("c").has_value());
-  cache.Put("d", small);  // would exceed 64 bytes: the older entries go
-  EXPECT_FALSE(cache.Find("c").has_value());
-  EXPECT_TRUE(cache.Find("d").has_value());
+  PutEntry(cache, "c", small);
+  EXPECT_TRUE(FindEntry(cache, "c").has_value());
+  PutEntry(cache, "d", small);  // would exceed 64 bytes: the older entries go
+  EXPECT_FALSE(FindEntry(cache, "c").has_value());
+  EXPECT_TRUE(FindEntry(cache, "d").has_value());
 }
 
 int64_t VersionOf(const std::string& key) { return std::stoll(key.substr(0, key.find('\n'))); }
@@ -187,20 +207,20 @@ TEST_F(ResponseCacheTest, StrictKeysAreNeverOlderThanTheRequestUnderConcurrency)
     readers.emplace_back([&] {
       while (!done.load()) {
         const int64_t before = committed.load();
-        std::optional<std::string> key = cache.KeyFor(req, "ana");
+        std::optional<std::string> key = EntryOf(cache, req, "ana");
         if (!key) continue;
         ++answered;
         if (VersionOf(*key) < before) ++stale;
       }
     });
   }
-  std::optional<std::string> previous = cache.KeyFor(req, "ana");
+  std::optional<std::string> previous = EntryOf(cache, req, "ana");
   ASSERT_TRUE(previous.has_value());
   for (int i = 0; i < 40; ++i) {
     ChangeData("Country " + std::to_string(i));
     const int64_t version = DataVersion();
     committed.store(version);
-    std::optional<std::string> key = cache.KeyFor(req, "ana");
+    std::optional<std::string> key = EntryOf(cache, req, "ana");
     ASSERT_TRUE(key.has_value());
     EXPECT_EQ(VersionOf(*key), version);
     EXPECT_NE(key, previous);
@@ -218,20 +238,20 @@ TEST_F(ResponseCacheTest, StrictKeysAreNeverOlderThanTheRequestUnderConcurrency)
 TEST_F(ResponseCacheTest, BoundedStalenessEndsAtInvalidate) {
   ResponseCache cache(db_, 1 << 20, std::chrono::minutes(10));
   const Request req = Get("/api/v1/annex/2025");
-  const std::optional<std::string> key = cache.KeyFor(req, "ana");
+  const std::optional<std::string> key = EntryOf(cache, req, "ana");
   ASSERT_TRUE(key.has_value());
 
   ChangeData("Country A");
-  EXPECT_EQ(cache.KeyFor(req, "ana"), key);  // within the bound: the old version
+  EXPECT_EQ(EntryOf(cache, req, "ana"), key);  // within the bound: the old version
   cache.Invalidate();
-  const std::optional<std::string> after_data = cache.KeyFor(req, "ana");
+  const std::optional<std::string> after_data = EntryOf(cache, req, "ana");
   ASSERT_TRUE(after_data.has_value());
   EXPECT_GT(VersionOf(*after_data), VersionOf(*key));
 
   ASSERT_TRUE(SetUserDisabled(*session_, "ana", true).ok());
-  EXPECT_EQ(cache.KeyFor(req, "ana"), after_data);
+  EXPECT_EQ(EntryOf(cache, req, "ana"), after_data);
   cache.Invalidate();
-  const std::optional<std::string> after_user = cache.KeyFor(req, "ana");
+  const std::optional<std::string> after_user = EntryOf(cache, req, "ana");
   ASSERT_TRUE(after_user.has_value());
   EXPECT_NE(after_user, after_data);
   EXPECT_EQ(VersionOf(*after_user), VersionOf(*after_data));
@@ -241,13 +261,117 @@ TEST_F(ResponseCacheTest, BoundedStalenessEndsAtInvalidate) {
 TEST_F(ResponseCacheTest, BoundedStalenessEndsWithTime) {
   ResponseCache cache(db_, 1 << 20, std::chrono::milliseconds(50));
   const Request req = Get("/api/v1/annex/2025");
-  const std::optional<std::string> key = cache.KeyFor(req, "ana");
+  const std::optional<std::string> key = EntryOf(cache, req, "ana");
   ASSERT_TRUE(key.has_value());
   ChangeData("Country A");
   std::this_thread::sleep_for(std::chrono::milliseconds(60));
-  const std::optional<std::string> later = cache.KeyFor(req, "ana");
+  const std::optional<std::string> later = EntryOf(cache, req, "ana");
   ASSERT_TRUE(later.has_value());
   EXPECT_GT(VersionOf(*later), VersionOf(*key));
+}
+
+// A route that answers every admitted principal alike keeps one entry for
+// all of them, served only to principals the route has admitted.
+TEST_F(ResponseCacheTest, SharedEntriesServeOnlyAdmittedPrincipals) {
+  NewUser bea;
+  bea.name = "bea";
+  bea.roles = {"viewer"};
+  bea.situations = {"SIT-B"};
+  ASSERT_TRUE(AddUser(*session_, bea).ok());
+  static const RouteSpec shared{.method = "GET",
+                                .pattern = "/api/v1/annex/{cycle}",
+                                .query = {{"policy", "the policy"}},
+                                .same_for_readers = true};
+  Request req = Get("/api/v1/annex/2025");
+  req.spec = &shared;
+  ResponseCache cache(db_, 1 << 20);
+  std::optional<ResponseCache::Key> ana = cache.KeyFor(req, "ana");
+  std::optional<ResponseCache::Key> bea_key = cache.KeyFor(req, "bea");
+  ASSERT_TRUE(ana.has_value() && bea_key.has_value());
+  EXPECT_EQ(ana->entry, bea_key->entry);
+  EXPECT_NE(ana->admission, bea_key->admission);
+  EXPECT_NE(ana->entry, EntryOf(cache, Get("/api/v1/annex/2025"), "ana"));  // not ana's own
+
+  // A refusal admits nobody.
+  EXPECT_FALSE(cache.Find(*ana).has_value());
+  EXPECT_TRUE(ana->flying);
+  Response refused;
+  refused.status = 403;
+  cache.Put(*ana, refused);
+  cache.Land(*ana);
+  EXPECT_FALSE(cache.Find(*ana).has_value());
+  Response r;
+  r.body = R"({"cycle": 2025})";
+  cache.Put(*ana, r);
+  cache.Land(*ana);
+  std::optional<Response> hit = cache.Find(*ana);
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(hit->Body(), R"({"cycle": 2025})");
+  // Bea's stored record has not been admitted: she runs the route herself.
+  EXPECT_FALSE(cache.Find(*bea_key).has_value());
+  EXPECT_TRUE(bea_key->flying);
+  Response again;
+  again.body = R"({"cycle": 2025})";
+  cache.Put(*bea_key, again);
+  cache.Land(*bea_key);
+  EXPECT_TRUE(cache.Find(*bea_key).has_value());
+
+  // Other roles are another stored record: admitted again by the route.
+  ASSERT_TRUE(AssignUser(*session_, "ana", {"viewer"}, {"SIT-B"}, false).ok());
+  std::optional<ResponseCache::Key> changed = cache.KeyFor(req, "ana");
+  ASSERT_TRUE(changed.has_value());
+  EXPECT_EQ(changed->entry, ana->entry);
+  EXPECT_FALSE(cache.Find(*changed).has_value());
+  cache.Land(*changed);
+}
+
+// Admitted requests for an entry being answered wait for that answer
+// instead of answering it again; a request that is not admitted does not
+// wait.
+TEST_F(ResponseCacheTest, RequestsArrivingTogetherCostOneAnswer) {
+  ResponseCache cache(db_, 1 << 20);
+  ResponseCache::Key first{.entry = "7\n\nd\nannex"};
+  EXPECT_FALSE(cache.Find(first).has_value());
+  ASSERT_TRUE(first.flying);
+  std::atomic<int> served{0};
+  std::vector<std::thread> waiting;
+  for (int i = 0; i < 4; ++i) {
+    waiting.emplace_back([&] {
+      ResponseCache::Key key{.entry = first.entry};
+      std::optional<Response> hit = cache.Find(key);
+      EXPECT_FALSE(key.flying);
+      if (hit && hit->Body() == "answer") ++served;
+      cache.Land(key);
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(served.load(), 0);
+  // Not admitted to a shared entry: answers at once, without flying.
+  ResponseCache::Key stranger{.entry = first.entry, .admission = "GET\nannex\nx"};
+  EXPECT_FALSE(cache.Find(stranger).has_value());
+  EXPECT_FALSE(stranger.flying);
+  Response r;
+  r.body = "answer";
+  cache.Put(first, r);
+  cache.Land(first);
+  for (std::thread& t : waiting) t.join();
+  EXPECT_EQ(served.load(), 4);
+
+  // An answer given up releases the waiters, and the next one answers.
+  ResponseCache::Key second{.entry = "8\n\nd\nannex"};
+  EXPECT_FALSE(cache.Find(second).has_value());
+  ASSERT_TRUE(second.flying);
+  std::atomic<bool> next_flies{false};
+  std::thread waiter([&] {
+    ResponseCache::Key key{.entry = second.entry};
+    EXPECT_FALSE(cache.Find(key).has_value());
+    next_flies.store(key.flying);
+    cache.Land(key);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  cache.Land(second);
+  waiter.join();
+  EXPECT_TRUE(next_flies.load());
 }
 
 }  // namespace

@@ -115,6 +115,10 @@ struct RouteSpec {
   std::string produces;
   // May answer 503 with a problem (a readiness check).
   bool may_be_unavailable = false;
+  // Answers every principal it admits alike (the annex): the response cache
+  // keeps one entry for all of them, served to a principal once the route
+  // has admitted its stored record (api/response_cache.h).
+  bool same_for_readers = false;
 };
 
 using Handler = std::function<Response(Request&)>;

@@ -373,11 +373,19 @@ Handler Server::Impl::Authenticated(SessionHandler handler, bool serialised, boo
     }
     // Repeated reads of the assessment's views skip the Session and the
     // work (api/response_cache.h).
-    std::optional<std::string> cache_key;
+    std::optional<ResponseCache::Key> cache_key;
     if (!serialised) cache_key = cache_.KeyFor(req, std::get<std::string>(who));
     if (cache_key) {
       if (std::optional<Response> hit = cache_.Find(*cache_key)) return std::move(*hit);
     }
+    // Requests waiting for this one's answer are released however it ends.
+    struct Landing {
+      ResponseCache& cache;
+      std::optional<ResponseCache::Key>& key;
+      ~Landing() {
+        if (key) cache.Land(*key);
+      }
+    } landing{cache_, cache_key};
     // The write lock outlives the Session, whose destructor signs the
     // audit checkpoint of what it wrote.
     std::unique_lock<std::mutex> write_lock(write_mu_, std::defer_lock);

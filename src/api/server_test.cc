@@ -670,6 +670,69 @@ TEST_F(ApiServerTest, UnsafeMethodsNeedTheCsrfToken) {
   EXPECT_EQ(Json::parse(ok->body)["decided_by"], "dana");
 }
 
+// The annex is one answer for every principal the route admits, kept once
+// for all of them; a principal the route refuses is never served it.
+TEST_F(ApiServerTest, TheAnnexIsOneAnswerForTheReadersItAdmits) {
+  {
+    SessionOptions o;
+    o.db = db_;
+    o.principal = "operator";
+    auto admin = Session::Open(o);
+    ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+    NewUser n;
+    n.name = "nemo";  // no role: reads nothing
+    n.password = kPassword;
+    n.limits = security::PasswordLimits::ForTests();
+    ASSERT_TRUE(AddUser(**admin, n).ok());
+  }
+  std::string body;
+  for (const char* name : {"vera", "mo", "dana", "operator"}) {
+    auto annex = Get(LogIn(name), "/api/v1/annex/2025");
+    ASSERT_TRUE(annex);
+    ASSERT_EQ(annex->status, 200) << name << ": " << annex->body;
+    if (body.empty()) body = annex->body;
+    EXPECT_EQ(annex->body, body) << name;
+  }
+  EXPECT_NE(body.find("\"listed\""), std::string::npos);
+  // After a data change the first reader answers it and the others are
+  // served that answer, whatever their roles and situations.
+  auto counter = [&](const std::string& name) {
+    auto m = Get(LogIn("operator"), "/metrics", {{"Accept-Encoding", "identity"}});
+    EXPECT_TRUE(m);
+    const std::string text = m ? m->body : std::string();
+    const size_t at = text.find("\n" + name + " ");
+    return at == std::string::npos ? int64_t{-1} : std::stoll(text.substr(at + 2 + name.size()));
+  };
+  {
+    SessionOptions o;
+    o.db = db_;
+    o.principal = "operator";
+    auto admin = Session::Open(o);
+    ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+    const std::string path = dir_.path() + "/rename.json";
+    std::ofstream(path) << R"j({"format": "mara-bundle/1", "situations": [{"id": "SIT-VAL",
+      "name": "Valdoria (renamed)", "on_council_agenda": true}]})j";
+    auto imported = ImportFile(**admin, path, {});
+    ASSERT_TRUE(imported.ok()) << imported.status().ToString();
+  }
+  // Another process's change is seen within the cache's staleness bound.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const int64_t hits = counter("mara_response_cache_hits_total");
+  const int64_t misses = counter("mara_response_cache_misses_total");
+  std::string renamed;
+  for (const char* name : {"vera", "mo", "dana", "operator"}) {
+    auto again = Get(LogIn(name), "/api/v1/annex/2025");
+    ASSERT_TRUE(again);
+    ASSERT_EQ(again->status, 200) << name << ": " << again->body;
+    if (renamed.empty()) renamed = again->body;
+    EXPECT_EQ(again->body, renamed) << name;
+  }
+  EXPECT_NE(renamed.find("Valdoria (renamed)"), std::string::npos);
+  EXPECT_EQ(counter("mara_response_cache_misses_total"), misses + 1);
+  EXPECT_EQ(counter("mara_response_cache_hits_total"), hits + 3);
+  ExpectProblem(Get(LogIn("nemo"), "/api/v1/annex/2025"), 403, "");
+}
+
 TEST_F(ApiServerTest, ViewerSeesOnlyThePublicEdition) {
   Login vera = LogIn("vera");
   Login admin = LogIn("operator");

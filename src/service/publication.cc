@@ -350,6 +350,12 @@ Result<std::optional<Publication>> LatestPublication(Session& session, int cycle
   return std::optional<Publication>();
 }
 
+Result<bool> PublicationIsCurrent(Session& session, const Publication& publication) {
+  MARA_RETURN_IF_ERROR(session.RequireSomewhere(Operation::kReadPublic));
+  MARA_ASSIGN_OR_RETURN(std::string digest, DataDigest(session.store()));
+  return digest == publication.data_digest;
+}
+
 Result<std::string> ReadPublishedFile(Session& session, int cycle, int number,
                                       std::string_view name) {
   MARA_RETURN_IF_ERROR(session.AuthorizeSomewhere(Operation::kReadPublic));

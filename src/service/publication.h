@@ -42,6 +42,9 @@
 //   record lists (any other name, or a publication that is not published,
 //   is kNotFound); bytes whose SHA-256 is not the recorded one are
 //   kCorruption.
+// - PublicationIsCurrent: kReadPublic somewhere; whether the store's data
+//   digest is still the one `publication` was made from (one bit about the
+//   data, the same for every reader, not the digest itself).
 // A Session is used from one thread.
 #ifndef MARA_SERVICE_PUBLICATION_H_
 #define MARA_SERVICE_PUBLICATION_H_
@@ -117,6 +120,7 @@ Result<std::vector<Publication>> ListPublications(Session& session,
 Result<std::optional<Publication>> LatestPublication(Session& session, int cycle);
 Result<std::string> ReadPublishedFile(Session& session, int cycle, int number,
                                       std::string_view name);
+Result<bool> PublicationIsCurrent(Session& session, const Publication& publication);
 
 // The record as stored and as the CLI and the API show it (members in the
 // order of Publication; empty strings stay, as the view left them).

@@ -17,8 +17,8 @@ export interface AnnexPublished {
   signed_off_at: string;
   data_digest: string;
   policy: { name: string; version: string; digest: string };
-  // Whether the store's data is still the published data (null: not known).
-  same_data: boolean | null;
+  // Whether the store's data is still the published data.
+  same_data: boolean;
   files: Array<{ name: string; format: string; href: string }>;
 }
 export interface Annex {

@@ -23,13 +23,9 @@ function publicationStatus(cycle: number, pub: AnnexPublished | null | undefined
   const name = `${cycle}-${pub.number}`;
   const when = pub.signed_off_at.slice(0, 10);
   const digest = `${pub.data_digest.slice(0, 16)}…`;
-  // same_data is null when the reader may not read the data digest.
-  const [cls, heading, text] =
-    pub.same_data === true
-      ? ['published', `Published annex (publication ${name})`, `Publication ${name}, signed off on ${when}, was made from the data shown here (data digest ${digest}).`]
-      : pub.same_data === false
-        ? ['live', `Live data, changed since publication ${name}`, `The annex below is computed from the live data, which has changed since publication ${name} was signed off on ${when} (data digest ${digest}). The published annex is in its files:`]
-        : ['live', `Live data; publication ${name} is the published annex`, `The annex below is computed from the live data. Publication ${name}, signed off on ${when} (data digest ${digest}), is in its files:`];
+  const [cls, heading, text] = pub.same_data
+    ? ['published', `Published annex (publication ${name})`, `Publication ${name}, signed off on ${when}, was made from the data shown here (data digest ${digest}).`]
+    : ['live', `Live data, changed since publication ${name}`, `The annex below is computed from the live data, which has changed since publication ${name} was signed off on ${when} (data digest ${digest}). The published annex is in its files:`];
   return h(
     'section',
     { class: `card publication-status ${cls}`, 'aria-labelledby': 'pub-st-h' },
