@@ -604,6 +604,59 @@ TEST_F(SecurityCliTest, EvidenceAndSignedReports) {
   EXPECT_NE(r.code, 0);
 }
 
+// A statement of case on its own, as HTML and PDF, signed like the reports;
+// the public edition carries no confidential mark and no narrative.
+TEST_F(SecurityCliTest, StatementsOfCaseComeSignedAsHtmlAndPdf) {
+  ASSERT_EQ(Mara({"init"}).code, 0);
+  ASSERT_EQ(Mara({"import", std::string(MARA_SOURCE_DIR) + "/examples/demo.json"}).code, 0);
+  const fs::path html = dir_ / "case.html";
+  MaraRun r = Mara(
+      {"case", "--party", "P-VAF", "--cycle", "2025", "--format", "html", "--out", html.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("Signed: "));
+  const std::string confidential = Slurp(html);
+  EXPECT_THAT(confidential, HasSubstr("<h1>Statement of case: "));
+  EXPECT_THAT(confidential, HasSubstr("CONFIDENTIAL EDITION"));
+  EXPECT_THAT(confidential, HasSubstr("P-VAF"));
+  r = Mara({"verify-report", html.string()});
+  EXPECT_EQ(r.code, 0) << r.err;
+
+  r = Mara({"case", "--party", "P-VAF", "--cycle", "2025", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json full = nlohmann::json::parse(r.out);
+  std::string narrative;
+  for (const auto& i : full["incidents"]) {
+    if (i.contains("narrative") && i["narrative"].is_string()) narrative = i["narrative"];
+  }
+  ASSERT_FALSE(narrative.empty());
+  EXPECT_THAT(confidential, HasSubstr(narrative.substr(0, 20)));
+
+  const fs::path public_html = dir_ / "case-public.html";
+  r = Mara({"case", "--party", "P-VAF", "--cycle", "2025", "--edition", "public", "--format",
+            "html", "--out", public_html.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string published = Slurp(public_html);
+  EXPECT_THAT(published, Not(HasSubstr("CONFIDENTIAL EDITION")));
+  EXPECT_THAT(published, Not(HasSubstr(narrative.substr(0, 20))));
+  EXPECT_EQ(Mara({"verify-report", public_html.string()}).code, 0);
+  // A changed byte breaks the signature.
+  Write(public_html, published + " ");
+  EXPECT_NE(Mara({"verify-report", public_html.string()}).code, 0);
+
+  const fs::path pdf = dir_ / "case.pdf";
+  r = Mara({"case", "--party", "P-VAF", "--cycle", "2025", "--edition", "public", "--format", "pdf",
+            "--out", pdf.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(Slurp(pdf).rfind("%PDF-", 0), 0u);
+  EXPECT_EQ(Mara({"verify-report", pdf.string()}).code, 0);
+
+  r = Mara({"case", "--party", "P-VAF", "--cycle", "2025", "--format", "pdf"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("--out"));
+  r = Mara({"case", "--party", "P-VAF", "--cycle", "2025", "--json", "--format", "html"});
+  EXPECT_EQ(r.code, 2) << r.err;
+}
+
 TEST_F(SecurityCliTest, PublishingACycleTakesTwoDecisionMakersAndFreezesTheFiles) {
   ASSERT_EQ(Mara({"init"}).code, 0);
   ASSERT_EQ(Mara({"import", std::string(MARA_SOURCE_DIR) + "/examples/demo.json"}).code, 0);

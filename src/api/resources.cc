@@ -704,7 +704,8 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
       {{.method = "GET",
         .pattern = "/api/v1/cases/{party}/{cycle}",
         .summary = "Statement of case for a party and cycle",
-        .query = {{"edition", "public or confidential (default: the most the caller may read)"}}},
+        .query = {{"edition", "public or confidential (default: the most the caller may read)"},
+                  {"format", "json (default) or html (one self-contained page)"}}},
        [policy](Request& req, Session& session) -> Response {
          MARA_API_ASSIGN(int cycle, CycleParam(req), "cycle");
          std::optional<Edition> requested;
@@ -722,6 +723,20 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
              StatementOfCase statement,
              BuildStatementOfCase(session, *policy, req.params.at("party"), cycle, public_edition),
              "party");
+         const std::string format = req.Query("format").value_or("json");
+         if (format == "html") {
+           Response out;
+           out.content_type = "text/html; charset=utf-8";
+           out.body = report::RenderCaseHtml(statement, public_edition);
+           out.headers.emplace_back("X-Mara-Edition", public_edition ? "public" : "confidential");
+           return out;
+         }
+         if (format != "json") {
+           return Problem(400, "invalid_argument",
+                          "format: json or html (a signed PDF comes from `mara case --format pdf "
+                          "--out FILE`)",
+                          "format");
+         }
          return JsonResponse(StatementOfCaseToJson(statement, public_edition));
        }});
   routes.push_back({{.method = "GET", .pattern = "/api/v1/stats", .summary = "Counts"},

@@ -48,8 +48,9 @@ using Json = nlohmann::ordered_json;
 
 constexpr std::string_view kCookieName = "mara_session";
 constexpr std::string_view kCsrfHeader = "x-csrf-token";
-// No inline script anywhere; served reports carry inline CSS and SVG, so
-// they get their own stricter-for-scripts policy below.
+// No inline script anywhere; served reports and statements of case carry
+// inline CSS and SVG, so they get their own stricter-for-scripts policy
+// below.
 constexpr std::string_view kApiCsp =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -807,7 +808,13 @@ Response Server::Impl::Dispatch(Request& req, std::string_view raw_query, std::s
       } catch (const std::exception& e) {
         res = Problem(500, "internal", std::string("unexpected failure: ") + e.what());
       }
-      if (req.path.rfind("/api/v1/reports/", 0) == 0 && res.status == 200) csp = kReportCsp;
+      // A document the API renders (a report, a statement of case) is
+      // sandboxed, with its inline CSS.
+      if (req.path.rfind("/api/v1/", 0) == 0 && res.status == 200 &&
+          (req.path.rfind("/api/v1/reports/", 0) == 0 ||
+           res.content_type.rfind("text/html", 0) == 0)) {
+        csp = kReportCsp;
+      }
     }
   }
   if ((req.method == "GET" || req.method == "HEAD") && res.status == 200) {

@@ -788,6 +788,28 @@ TEST_F(ApiServerTest, ViewerSeesOnlyThePublicEdition) {
   ExpectProblem(Get(vera, "/api/v1/audit/verification"), 403, "");
 }
 
+TEST_F(ApiServerTest, StatementsOfCaseComeAsOnePageInTheReadersEdition) {
+  Login vera = LogIn("vera");
+  Login admin = LogIn("operator");
+  auto pub = Get(vera, "/api/v1/cases/P-VAF/2025?format=html");
+  ASSERT_TRUE(pub);
+  ASSERT_EQ(pub->status, 200) << pub->body;
+  EXPECT_EQ(pub->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(pub->get_header_value("X-Mara-Edition"), "public");
+  EXPECT_NE(pub->get_header_value("Content-Security-Policy").find("sandbox"), std::string::npos);
+  EXPECT_NE(pub->body.find("<h1>Statement of case: "), std::string::npos);
+  EXPECT_EQ(pub->body.find(kNarrative), std::string::npos);
+  EXPECT_EQ(pub->body.find("CONFIDENTIAL EDITION"), std::string::npos);
+  auto conf = Get(admin, "/api/v1/cases/P-VAF/2025?format=html");
+  ASSERT_TRUE(conf);
+  ASSERT_EQ(conf->status, 200) << conf->body;
+  EXPECT_EQ(conf->get_header_value("X-Mara-Edition"), "confidential");
+  EXPECT_NE(conf->body.find("CONFIDENTIAL EDITION"), std::string::npos);
+  ExpectProblem(Get(vera, "/api/v1/cases/P-VAF/2025?format=html&edition=confidential"), 403,
+                "edition");
+  ExpectProblem(Get(vera, "/api/v1/cases/P-VAF/2025?format=pdf"), 400, "format");
+}
+
 TEST_F(ApiServerTest, ReadResourcesMatchTheServiceLayer) {
   Login admin = LogIn("operator");
   auto assessment = Get(admin, "/api/v1/assessments/2025");

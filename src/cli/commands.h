@@ -17,6 +17,7 @@
 
 #include "common/status.h"
 #include "service/session.h"
+#include "service/signing.h"
 
 namespace mara::cli {
 
@@ -47,6 +48,13 @@ void RegisterSecurityCommands(CLI::App& app, Context& ctx);
 void RegisterNamesCommands(CLI::App& app, Context& ctx);
 // report, publish
 void RegisterReportCommands(CLI::App& app, Context& ctx);
+
+// Writes `bytes` to `out` ("-": standard output) for --out: a regular file
+// is replaced atomically and gets its detached signature (`<out>.sig`,
+// service/signing.h), reported on standard error; standard output and
+// devices go unsigned. `what` names the document in the message.
+Status WriteSignedOutput(Session& session, const std::string& out, std::string_view bytes,
+                         const ReportProvenance& provenance, const std::string& what);
 
 // store copy, backup
 void RegisterStoreCommands(CLI::App& app, Context& ctx);

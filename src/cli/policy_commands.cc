@@ -12,6 +12,7 @@
 #include "common/text.h"
 #include "policy/assessment_output.h"
 #include "policy/policy.h"
+#include "report/render.h"
 #include "service/assess.h"
 #include "service/authorized.h"
 #include "service/case.h"
@@ -263,6 +264,8 @@ struct CaseArgs {
   std::string party;
   int cycle = 0;
   bool json = false;
+  std::string format;  // "": text, or json with --json
+  std::string out = "-";
   std::string policy;
   std::string edition;  // "": the most the principal may read
 };
@@ -275,7 +278,14 @@ void RegisterCase(CLI::App& app, Context& ctx) {
       "commitments, designations, engagements and status history");
   cmd->add_option("--party", args->party, "Party id")->required();
   cmd->add_option("--cycle", args->cycle, "Cycle (year)")->required();
-  cmd->add_flag("--json", args->json, "Print JSON");
+  cmd->add_flag("--json", args->json, "Print JSON (the same as --format json)");
+  cmd->add_option("--format", args->format,
+                  "text (default), json, html or pdf; html and pdf written to a file with --out "
+                  "are signed like the reports")
+      ->check(CLI::IsMember({"text", "json", "html", "pdf"}));
+  cmd->add_option("--out", args->out,
+                  "Output file (a regular file gets its signature, FILE.sig), or - for standard "
+                  "output (default)");
   cmd->add_option("--policy", args->policy, "Policy file (default: built-in)");
   cmd->add_option("--edition", args->edition,
                   "public omits confidential sources, narratives, notes and small victim "
@@ -293,9 +303,34 @@ void RegisterCase(CLI::App& app, Context& ctx) {
       const bool public_edition = edition == Edition::kPublic;
       MARA_ASSIGN_OR_RETURN(StatementOfCase s, BuildStatementOfCase(*session, policy, args->party,
                                                                     args->cycle, public_edition));
-      Print(args->json ? StatementOfCaseToJson(s, public_edition).dump(2) + "\n"
-                       : StatementOfCaseToText(s, public_edition));
-      return Status::Ok();
+      std::string format = args->format.empty() ? (args->json ? "json" : "text") : args->format;
+      if (args->json && format != "json") {
+        return Status::InvalidArgument("--json: conflicts with --format " + format);
+      }
+      std::string bytes;
+      if (format == "json") {
+        bytes = StatementOfCaseToJson(s, public_edition).dump(2) + "\n";
+      } else if (format == "html") {
+        bytes = report::RenderCaseHtml(s, public_edition);
+      } else if (format == "pdf") {
+        if (args->out == "-") {
+          return Status::InvalidArgument("--out: a PDF statement of case needs a file, not -");
+        }
+        MARA_ASSIGN_OR_RETURN(bytes, report::RenderCasePdf(s, public_edition));
+      } else {
+        bytes = StatementOfCaseToText(s, public_edition);
+      }
+      ReportProvenance provenance;
+      provenance.data_digest = s.data_digest;
+      provenance.policy_digest = s.policy_digest;
+      provenance.policy_name = s.policy_name;
+      provenance.cycle = s.cycle;
+      provenance.edition = public_edition ? "public" : "confidential";
+      provenance.format = format == "text" ? "txt" : format;
+      return WriteSignedOutput(*session, args->out, bytes, provenance,
+                               format + " statement of case of " + args->party + " for " +
+                                   std::to_string(args->cycle) + ", " + provenance.edition +
+                                   " edition");
     };
   });
 }

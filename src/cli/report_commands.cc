@@ -4,6 +4,8 @@
 // publish request|signoff|list: the publication of a cycle's annex, four
 // eyes and a frozen, signed set of the public edition's files
 // (service/publication.h).
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -112,31 +114,17 @@ void RegisterReport(CLI::App& app, Context& ctx) {
                             report::BuildReport(*session, policy, args->cycle, edition,
                                                 reference ? &*reference : nullptr));
       MARA_ASSIGN_OR_RETURN(std::string bytes, report::Render(r, format));
-      if (args->out == "-") {
-        std::cout.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        std::cout.flush();
-        if (!std::cout) return Status::IOError("standard output: write failed");
-        return Status::Ok();
-      }
-      MARA_RETURN_IF_ERROR(WriteAtomically(args->out, bytes));
-      std::fprintf(stderr, "Wrote %s: %s %s edition of the %d report (%zu bytes)\n",
-                   args->out.c_str(), std::string(report::FormatName(format)).c_str(),
-                   args->edition.c_str(), args->cycle, bytes.size());
-      // A regular file gets its detached signature; a pipe or device cannot
-      // be re-read, so standard output and devices go unsigned.
-      std::error_code ec;
-      if (fs::is_regular_file(args->out, ec)) {
-        ReportProvenance provenance;
-        provenance.data_digest = r.data_digest;
-        provenance.policy_digest = r.policy_digest;
-        provenance.policy_name = r.policy_name;
-        provenance.cycle = r.cycle;
-        provenance.edition = args->edition;
-        provenance.format = std::string(report::FormatName(format));
-        MARA_ASSIGN_OR_RETURN(std::string signature,
-                              SignReportFile(*session, args->out, provenance));
-        std::fprintf(stderr, "Signed: %s\n", signature.c_str());
-      }
+      ReportProvenance provenance;
+      provenance.data_digest = r.data_digest;
+      provenance.policy_digest = r.policy_digest;
+      provenance.policy_name = r.policy_name;
+      provenance.cycle = r.cycle;
+      provenance.edition = args->edition;
+      provenance.format = std::string(report::FormatName(format));
+      MARA_RETURN_IF_ERROR(
+          WriteSignedOutput(*session, args->out, bytes, provenance,
+                            fmt::format("{} {} edition of the {} report",
+                                        report::FormatName(format), args->edition, args->cycle)));
       return Status::Ok();
     };
   });
@@ -247,6 +235,26 @@ void RegisterPublish(CLI::App& app, Context& ctx) {
 }
 
 }  // namespace
+
+Status WriteSignedOutput(Session& session, const std::string& out, std::string_view bytes,
+                         const ReportProvenance& provenance, const std::string& what) {
+  if (out == "-") {
+    std::cout.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    std::cout.flush();
+    if (!std::cout) return Status::IOError("standard output: write failed");
+    return Status::Ok();
+  }
+  MARA_RETURN_IF_ERROR(WriteAtomically(out, bytes));
+  std::fprintf(stderr, "Wrote %s: %s (%zu bytes)\n", out.c_str(), what.c_str(), bytes.size());
+  // A regular file gets its detached signature; a pipe or device cannot be
+  // re-read, so they go unsigned.
+  std::error_code ec;
+  if (fs::is_regular_file(out, ec)) {
+    MARA_ASSIGN_OR_RETURN(std::string signature, SignReportFile(session, out, provenance));
+    std::fprintf(stderr, "Signed: %s\n", signature.c_str());
+  }
+  return Status::Ok();
+}
 
 void RegisterReportCommands(CLI::App& app, Context& ctx) {
   RegisterReport(app, ctx);

@@ -8,6 +8,7 @@
 #ifndef MARA_REPORT_DOCUMENT_H_
 #define MARA_REPORT_DOCUMENT_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,6 +47,14 @@ struct Document {
 };
 
 Document BuildDocument(const Report& r);
+// One statement of case on its own, from its JSON in one edition
+// (service/case.h StatementOfCaseToJson, which decides what the edition
+// discloses: this shows all of it and nothing else): provenance (party,
+// cycle, edition, policy and data digests), the status in sentences, the
+// counted incidents and the party's record.
+Document BuildCaseDocument(const nlohmann::ordered_json& statement);
+// One self-contained HTML file of any document, in the report's style.
+std::string RenderDocumentHtml(const Document& d);
 
 // "sexual_slavery" -> "sexual slavery".
 std::string Words(std::string_view snake);

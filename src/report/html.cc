@@ -78,8 +78,7 @@ void AppendHtmlTable(const Table& t, std::string* out) {
 
 }  // namespace
 
-std::string RenderHtml(const Report& r) {
-  Document d = BuildDocument(r);
+std::string RenderDocumentHtml(const Document& d) {
   std::string out;
   out.reserve(1 << 16);
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
@@ -109,12 +108,17 @@ std::string RenderHtml(const Report& r) {
   for (const auto& [label, value] : d.provenance) {
     out += fmt::format("<dt>{}</dt><dd>{}</dd>\n", EscapeXml(label), EscapeXml(value));
   }
-  out += "</dl>\n</header>\n<nav class=\"toc\">\n<h2 id=\"contents\">Contents</h2>\n<ol>\n";
-  for (const Section& s : d.sections) {
-    out += fmt::format("<li{}><a href=\"#{}\">{}</a></li>\n", s.level > 2 ? " class=\"sub\"" : "",
-                       EscapeXml(s.anchor), EscapeXml(s.title));
+  out += "</dl>\n</header>\n";
+  // A document of one section needs no table of contents.
+  if (d.sections.size() > 1) {
+    out += "<nav class=\"toc\">\n<h2 id=\"contents\">Contents</h2>\n<ol>\n";
+    for (const Section& s : d.sections) {
+      out += fmt::format("<li{}><a href=\"#{}\">{}</a></li>\n", s.level > 2 ? " class=\"sub\"" : "",
+                         EscapeXml(s.anchor), EscapeXml(s.title));
+    }
+    out += "</ol>\n</nav>\n";
   }
-  out += "</ol>\n</nav>\n<main>\n";
+  out += "<main>\n";
   for (const Section& s : d.sections) {
     out += fmt::format("<h{0} id=\"{1}\">{2}</h{0}>\n", s.level, EscapeXml(s.anchor),
                        EscapeXml(s.title));
@@ -143,6 +147,12 @@ std::string RenderHtml(const Report& r) {
   }
   out += "</main>\n</body>\n</html>\n";
   return out;
+}
+
+std::string RenderHtml(const Report& r) { return RenderDocumentHtml(BuildDocument(r)); }
+
+std::string RenderCaseHtml(const StatementOfCase& s, bool public_edition) {
+  return RenderDocumentHtml(BuildCaseDocument(StatementOfCaseToJson(s, public_edition)));
 }
 
 }  // namespace mara::report

@@ -89,7 +89,7 @@ Result<int> Run(const std::vector<std::string>& args, const std::string& log) {
 
 }  // namespace
 
-Result<std::string> RenderPdf(const Report& r, const PdfOptions& options) {
+Result<std::string> HtmlToPdf(const std::string& document, const PdfOptions& options) {
   std::string chromium = options.chromium;
   if (chromium.empty()) {
     const char* env = std::getenv("MARA_CHROMIUM");
@@ -105,7 +105,7 @@ Result<std::string> RenderPdf(const Report& r, const PdfOptions& options) {
   const std::string html = dir.path() + "/report.html";
   const std::string pdf = dir.path() + "/report.pdf";
   const std::string log = dir.path() + "/chromium.log";
-  MARA_RETURN_IF_ERROR(WriteFile(html, RenderHtml(r)));
+  MARA_RETURN_IF_ERROR(WriteFile(html, document));
   MARA_ASSIGN_OR_RETURN(
       int code,
       Run({chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -126,6 +126,15 @@ Result<std::string> RenderPdf(const Report& r, const PdfOptions& options) {
                            " without a PDF; its last output: " + QuoteForMessage(tail));
   }
   return bytes;
+}
+
+Result<std::string> RenderPdf(const Report& r, const PdfOptions& options) {
+  return HtmlToPdf(RenderHtml(r), options);
+}
+
+Result<std::string> RenderCasePdf(const StatementOfCase& s, bool public_edition,
+                                  const PdfOptions& options) {
+  return HtmlToPdf(RenderCaseHtml(s, public_edition), options);
 }
 
 }  // namespace mara::report

@@ -50,6 +50,14 @@ struct PdfOptions {
   std::string chromium;
 };
 Result<std::string> RenderPdf(const Report& r, const PdfOptions& options = {});
+// Any self-contained HTML file printed to PDF by headless Chromium.
+Result<std::string> HtmlToPdf(const std::string& html, const PdfOptions& options = {});
+
+// A statement of case on its own (document.h BuildCaseDocument), as HTML or
+// PDF; the statement decides what the edition shows.
+std::string RenderCaseHtml(const StatementOfCase& s, bool public_edition);
+Result<std::string> RenderCasePdf(const StatementOfCase& s, bool public_edition,
+                                  const PdfOptions& options = {});
 
 // Any format; pdf with default options.
 Result<std::string> Render(const Report& r, Format format);

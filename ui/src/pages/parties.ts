@@ -166,7 +166,10 @@ export async function partyDossier(main: HTMLElement, params: URLSearchParams, [
           : `No incident counts for ${p.name} in ${cycle} under the policy.`,
       ),
       d.case?.explanation ? explanationView(d.case.explanation) : crit ? criteriaLists(crit) : h('p', null, 'No statement of case for this cycle.'),
-      h('p', null, h('a', { href: `/api/v1/cases/${enc(p.id)}/${cycle}`, download: `case-${p.id}-${cycle}.json` }, 'Download the statement of case (JSON)')),
+      h('p', null,
+        h('a', { href: `/api/v1/cases/${enc(p.id)}/${cycle}?format=html`, download: `case-${p.id}-${cycle}.html` }, 'Download the statement of case (HTML)'),
+        ' · ',
+        h('a', { href: `/api/v1/cases/${enc(p.id)}/${cycle}`, download: `case-${p.id}-${cycle}.json` }, 'Download the statement of case (JSON)')),
     ),
     section(
       'Commitments',
