@@ -67,9 +67,28 @@ Response SaveIncidentRoute(Request& req, Session& session, int min_cell, bool pu
                      "/id: must equal the id in the path " + QuoteForMessage(id), "/id");
     }
   }
+  // A new incident without an id gets one from the service.
+  const bool generate_id = !put && (!body.contains("id") || body["id"] == "");
+  if (generate_id) body["id"] = "I-0000-000000";
   Incident incident;
   Status parsed = FromJson(body, &incident);
   if (!parsed.ok()) return ProblemFor(parsed, FieldOf(parsed, "body"));
+  if (generate_id) {
+    incident.id.clear();
+    Result<std::string> created = SaveNewIncident(session, incident);
+    if (!created.ok()) return ProblemFor(created.status(), FieldOf(created.status(), ""));
+    MARA_API_TRY_ASSIGN(std::optional<Json> view, IncidentFor(session, *created, min_cell), "");
+    if (!view) {
+      Response r;
+      r.status = 204;
+      r.content_type.clear();
+      r.headers.emplace_back("Location", "/api/v1/incidents/" + *created);
+      return r;
+    }
+    Response r = WithEtag(JsonResponse(*view, 201));
+    r.headers.emplace_back("Location", "/api/v1/incidents/" + *created);
+    return r;
+  }
 
   // A record the caller cannot see is answered as one that does not exist.
   MARA_API_TRY_ASSIGN(std::optional<Incident> stored, FindVisibleIncident(session, incident.id),
@@ -433,7 +452,8 @@ std::vector<SessionRoute> WriteRoutes(const PolicySet& policies) {
   std::vector<SessionRoute> routes;
   routes.push_back({{.method = "POST",
                      .pattern = "/api/v1/incidents",
-                     .summary = "Create an incident (bundle format); you become its creator",
+                     .summary = "Create an incident (bundle format; without an id Mara "
+                                "chooses one, I-YYYY-NNNNNN); you become its creator",
                      .has_body = true,
                      .success_status = 201},
                     [min_cell](Request& req, Session& session) {

@@ -810,6 +810,47 @@ TEST_F(ApiServerTest, StatementsOfCaseComeAsOnePageInTheReadersEdition) {
   ExpectProblem(Get(vera, "/api/v1/cases/P-VAF/2025?format=pdf"), 400, "format");
 }
 
+TEST_F(ApiServerTest, ANewIncidentWithoutAnIdGetsTheNextNumberOfItsYear) {
+  Login mo = LogIn("mo");
+  Json incident = {{"situation", "SIT-VAL"},
+                   {"date", "2025-07-02"},
+                   {"location", {{"name", "Ombrel"}}},
+                   {"violations", {"rape"}},
+                   {"victims", {{"women", 1}}},
+                   {"context", "attack"},
+                   {"nexus", {"perpetrator_affiliation"}},
+                   {"status", "under_verification"},
+                   {"perpetrators", {{{"party", "P-VAF"}, {"standard", "reasonable_grounds"}}}},
+                   {"sources", {"S-JMT-VAL"}},
+                   {"consent", "aggregate_reporting"}};
+  std::vector<std::string> ids;
+  for (int i = 0; i < 2; ++i) {
+    auto created = Post(mo, "/api/v1/incidents", incident);
+    ASSERT_TRUE(created);
+    ASSERT_EQ(created->status, 201) << created->body;
+    const std::string id = Json::parse(created->body).value("id", "");
+    EXPECT_EQ(created->get_header_value("Location"), "/api/v1/incidents/" + id);
+    ids.push_back(id);
+  }
+  ASSERT_EQ(ids[0].size(), std::string("I-2025-000001").size()) << ids[0];
+  EXPECT_EQ(ids[0].rfind("I-2025-", 0), 0u) << ids[0];
+  EXPECT_EQ(std::stoi(ids[1].substr(7)), std::stoi(ids[0].substr(7)) + 1);
+  auto read = Get(mo, "/api/v1/incidents/" + ids[1]);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->status, 200) << read->body;
+  // An empty place is refused, and takes no number.
+  Json bad = incident;
+  bad["location"]["name"] = "";
+  auto refused = Post(mo, "/api/v1/incidents", bad);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400) << refused->body;
+  auto third = Post(mo, "/api/v1/incidents", incident);
+  ASSERT_TRUE(third);
+  ASSERT_EQ(third->status, 201) << third->body;
+  EXPECT_EQ(std::stoi(Json::parse(third->body).value("id", "").substr(7)),
+            std::stoi(ids[1].substr(7)) + 1);
+}
+
 TEST_F(ApiServerTest, ReadResourcesMatchTheServiceLayer) {
   Login admin = LogIn("operator");
   auto assessment = Get(admin, "/api/v1/assessments/2025");

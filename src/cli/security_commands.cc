@@ -518,7 +518,8 @@ void RegisterIncident(CLI::App& app, Context& ctx) {
   CLI::App* save = incident->add_subcommand(
       "save",
       "Create or replace one incident from a JSON file holding one incident object in the "
-      "mara-bundle/1 form (a monitor in the incident's situation)");
+      "mara-bundle/1 form (a monitor in the incident's situation); without an id, Mara gives "
+      "it the next number of its year, I-YYYY-NNNNNN");
   save->add_option("FILE", f->id, "JSON file with one incident")->required();
   save->callback([&ctx, f] {
     ctx.run = [&ctx, f]() -> Status {
@@ -533,10 +534,19 @@ void RegisterIncident(CLI::App& app, Context& ctx) {
       if (json.is_discarded()) {
         return Status::InvalidArgument(QuoteForMessage(f->id) + ": not a JSON document");
       }
+      // Without an id, Mara chooses the next number of the incident's year.
+      const bool generate_id = json.is_object() && (!json.contains("id") || json["id"] == "");
+      if (generate_id) json["id"] = "I-0000-000000";
       Incident incident;
       Status decoded = FromJson(json, &incident);
       if (!decoded.ok()) return decoded.WithPrefix(f->id);
       MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      if (generate_id) {
+        incident.id.clear();
+        MARA_ASSIGN_OR_RETURN(std::string id, SaveNewIncident(*session, incident));
+        std::printf("Created incident %s as %s\n", id.c_str(), session->name().c_str());
+        return session->Finish();
+      }
       MARA_ASSIGN_OR_RETURN(PutOutcome outcome, SaveIncident(*session, incident));
       std::printf("%s incident %s as %s\n",
                   outcome == PutOutcome::kInserted ? "Created" : "Updated", incident.id.c_str(),

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -258,6 +259,71 @@ TEST_P(ConcurrencyTest, SixteenReviewersVerifyOnce) {
   auto verified = VerifyAudit(*As(""));
   ASSERT_TRUE(verified.ok()) << verified.status().ToString();
   EXPECT_TRUE(verified->ok()) << verified->ToStatus().ToString();
+}
+
+// Sixteen monitors recording new incidents at once without ids get sixteen
+// distinct ids, the numbers of the year in a row; an id an import already
+// holds is skipped, and a refused record takes no number.
+TEST_P(ConcurrencyTest, SixteenNewIncidentsGetDistinctGeneratedIds) {
+  {
+    auto admin = As("");
+    ASSERT_NE(admin, nullptr);
+    const std::string bundle = Path("taken.json");
+    std::ofstream(bundle) << R"({"format": "mara-bundle/1", "incidents": [)" +
+                                 IncidentJson("I-2025-000002") + "]}";
+    auto imported = ImportFile(*admin, bundle, {});
+    ASSERT_TRUE(imported.ok()) << imported.status().ToString();
+  }
+  Incident proposed;
+  ASSERT_TRUE(FromJson(Json::parse(IncidentJson("I-X")), &proposed).ok());
+  proposed.id.clear();
+  {
+    // Refused: not a monitor, or a record the rules refuse, or an id given.
+    auto reviewer = As(Client("reviewer", 0));
+    EXPECT_EQ(SaveNewIncident(*reviewer, proposed).status().code(), StatusCode::kPermissionDenied);
+    Incident bad = proposed;
+    bad.location.name.clear();
+    auto monitor = As(Client("monitor", 0));
+    Result<std::string> refused = SaveNewIncident(*monitor, bad);
+    EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(refused.status().message().find("new incident /location/name"), std::string::npos)
+        << refused.status().ToString();
+    Incident named = proposed;
+    named.id = "I-MINE";
+    EXPECT_EQ(SaveNewIncident(*monitor, named).status().code(), StatusCode::kInvalidArgument);
+  }
+  std::vector<std::unique_ptr<Session>> sessions;
+  for (int k = 0; k < kClients; ++k) {
+    sessions.push_back(As(Client("monitor", k)));
+    ASSERT_NE(sessions.back(), nullptr);
+  }
+  std::barrier sync(kClients);
+  std::vector<std::string> ids(kClients);
+  std::vector<std::thread> threads;
+  for (int k = 0; k < kClients; ++k) {
+    threads.emplace_back([&, k] {
+      sync.arrive_and_wait();
+      Result<std::string> id = SaveNewIncident(*sessions[k], proposed);
+      if (id.ok()) {
+        ids[k] = *id;
+      } else {
+        ADD_FAILURE() << id.status().ToString();
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  sessions.clear();
+  std::set<std::string> distinct(ids.begin(), ids.end());
+  EXPECT_EQ(distinct.size(), static_cast<size_t>(kClients));
+  // 1, then 3 onwards: 2 was imported.
+  std::set<std::string> expected = {"I-2025-000001"};
+  for (int n = 3; n < 3 + kClients - 1; ++n) {
+    expected.insert("I-2025-" + std::string(6 - std::to_string(n).size(), '0') + std::to_string(n));
+  }
+  EXPECT_EQ(distinct, expected);
+  for (const std::string& id : ids) {
+    EXPECT_EQ(AuditOf(id, "incident.create").size(), 1u) << id;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ConcurrencyTest, ::testing::Values("sqlite", "postgresql"),

@@ -1,6 +1,9 @@
 #include "service/incidents.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cstdlib>
 
 #include "common/text.h"
 #include "domain/disclosure.h"
@@ -239,20 +242,66 @@ Status RestoreIncidentConsent(Session& session, const std::string& id, Consent c
   return tx.Commit();
 }
 
-Result<PutOutcome> SaveIncident(Session& session, const Incident& proposed,
-                                std::string_view if_version) {
-  const std::string where = "incident " + QuoteForMessage(proposed.id);
-  if (std::optional<FieldError> error = CheckRecord(proposed)) {
+namespace {
+
+// The id a new incident is given: "I-YYYY-NNNNNN", YYYY its year and NNNNNN
+// the next number of that year's counter (meta "incident_counter:YYYY"),
+// skipping ids in use (imported ones keep theirs). Inside the caller's
+// write transaction, so concurrent creations get distinct ids.
+Result<std::string> NextIncidentId(Store& store, int year) {
+  const std::string key = "incident_counter:" + std::to_string(year);
+  MARA_ASSIGN_OR_RETURN(std::optional<std::string> text, store.GetMeta(key));
+  int64_t n = 0;
+  if (text) {
+    char* end = nullptr;
+    n = std::strtoll(text->c_str(), &end, 10);
+    if (text->empty() || *end != '\0' || n < 0) {
+      return Status::Corruption("meta " + key + " is not a count: " + QuoteForMessage(*text));
+    }
+  }
+  while (true) {
+    ++n;
+    std::string id = fmt::format("I-{:04d}-{:06d}", year, n);
+    MARA_ASSIGN_OR_RETURN(std::optional<Incident> taken, store.GetIncident(id));
+    if (taken) continue;
+    MARA_RETURN_IF_ERROR(store.PutMeta(key, std::to_string(n)));
+    return id;
+  }
+}
+
+// SaveIncident, and SaveNewIncident when `generate_id`: the id is chosen
+// inside the transaction, after the checks that need none.
+Result<PutOutcome> SaveIncidentImpl(Session& session, const Incident& proposed,
+                                    std::string_view if_version, bool generate_id,
+                                    std::string* id_out) {
+  Incident incident = proposed;
+  if (generate_id) {
+    if (!incident.id.empty()) {
+      return Status::InvalidArgument("new incident id: leave it empty; Mara chooses it");
+    }
+    incident.id = "I-0000-000000";  // checked with a placeholder first
+  }
+  const std::string where =
+      generate_id ? std::string("new incident") : "incident " + QuoteForMessage(incident.id);
+  if (std::optional<FieldError> error = CheckRecord(incident)) {
     return Status::InvalidArgument(where + (error->field.empty() ? "" : " " + error->field) + ": " +
                                    error->message);
   }
-  if (std::optional<FieldError> error = CheckNotAfter(proposed, Today(session.clock()))) {
+  if (std::optional<FieldError> error = CheckNotAfter(incident, mara::Today(session.clock()))) {
     return Status::InvalidArgument(where + " " + error->field.substr(1) + ": " + error->message);
   }
-  Incident incident = proposed;
   Store& store = session.store();
   Transaction tx(&store);
   MARA_RETURN_IF_ERROR(tx.Begin());
+  if (generate_id) {
+    // Only a principal who may create here moves the counter.
+    security::Scope create;
+    create.situation = incident.situation;
+    create.target = "incident (new)";
+    MARA_RETURN_IF_ERROR(session.Require(security::Operation::kCreateIncident, create));
+    MARA_ASSIGN_OR_RETURN(incident.id, NextIncidentId(store, incident.date.year()));
+  }
+  if (id_out != nullptr) *id_out = incident.id;
   MARA_ASSIGN_OR_RETURN(std::optional<Incident> stored, store.GetIncident(incident.id));
   if (stored && !CanSeeIncident(session, *stored)) {
     // The id is taken by a record this principal cannot see: refused as any
@@ -321,6 +370,19 @@ Result<PutOutcome> SaveIncident(Session& session, const Incident& proposed,
                                       incident.id, before, RecordDigest(incident)}));
   MARA_RETURN_IF_ERROR(tx.Commit());
   return outcome;
+}
+
+}  // namespace
+
+Result<PutOutcome> SaveIncident(Session& session, const Incident& proposed,
+                                std::string_view if_version) {
+  return SaveIncidentImpl(session, proposed, if_version, false, nullptr);
+}
+
+Result<std::string> SaveNewIncident(Session& session, const Incident& proposed) {
+  std::string id;
+  MARA_RETURN_IF_ERROR(SaveIncidentImpl(session, proposed, {}, true, &id).status());
+  return id;
 }
 
 namespace {

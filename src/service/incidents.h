@@ -40,6 +40,14 @@
 //   incident records the principal as its creator and last editor, an edit
 //   as its last editor, so neither can verify it. Returns whether it was
 //   inserted or updated.
+// - SaveNewIncident creates an incident whose id Mara chooses, as
+//   SaveIncident creates one (the same permission, rules and audit), and
+//   returns the id: "I-YYYY-NNNNNN", YYYY the year of the incident's date
+//   and NNNNNN the next number of that year's counter, skipping ids already
+//   in use (imports keep the ids they bring). The id is chosen inside the
+//   write, so concurrent creations never share one, and a refused record
+//   takes no number. `proposed.id` must be empty (kInvalidArgument
+//   otherwise).
 // - IncidentHistory: every change made in Mara (created, edited, verified,
 //   returned, consent changed or restored), oldest first, each with who,
 //   when, the status after it, the comment and field-level before/after
@@ -93,6 +101,7 @@ Result<Json> IncidentHistory(Session& session, const std::string& id);
 Result<std::optional<Json>> IncidentHistoryForAudit(Session& session, const std::string& id);
 Result<PutOutcome> SaveIncident(Session& session, const Incident& incident,
                                 std::string_view if_version = {});
+Result<std::string> SaveNewIncident(Session& session, const Incident& proposed);
 // Records the consent scope of a survivor or witness testimony source
 // (IsTestimony; kInvalidArgument for other kinds, kNotFound for an unknown
 // id). Testimony is not tied to one situation, so it needs kEditIncident in

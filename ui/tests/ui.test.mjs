@@ -53,6 +53,7 @@ test('a monitor records an incident, with validation messages beside the fields'
   await page.getByRole('heading', { name: 'Record an incident' }).waitFor();
 
   // Client-side checks: messages appear beside the fields, focus goes to the first.
+  await page.getByLabel('Incident ID').fill('not an id!');
   await page.getByRole('button', { name: 'Record incident' }).click();
   const idError = page.locator('.field', { has: page.getByLabel('Incident ID') }).locator('.field-error');
   await assert.doesNotReject(idError.waitFor({ state: 'visible' }));

@@ -48,14 +48,15 @@ test('the incident form marks every field the server requires, and says what is 
   await page.goto(`${stack.base}/incidents/new`);
   await page.getByRole('heading', { name: 'Record an incident' }).waitFor();
   // What domain/json_codec.cc and validate.cc require of an incident.
-  for (const label of ['Incident ID', 'Situation', 'Date', 'Place name', 'Context', 'Status', 'Party']) {
+  for (const label of ['Situation', 'Date', 'Place name', 'Context', 'Status', 'Party']) {
     const control = page.getByLabel(label, { exact: true });
     assert.equal(await control.evaluate((el) => el.required), true, `${label} is required`);
     const mark = page.locator(`label[for="${await control.getAttribute('id')}"] + .req`);
     assert.equal(await mark.textContent(), '*', `${label} shows the mark`);
     assert.equal(await mark.getAttribute('aria-hidden'), 'true', `${label}: the mark is not read as part of the name`);
   }
-  for (const label of ['Region (admin 1)', 'Latitude', 'Longitude', 'Date precision', 'Narrative (confidential)']) {
+  // A new incident's ID is optional: the server gives the next number.
+  for (const label of ['Incident ID', 'Region (admin 1)', 'Latitude', 'Longitude', 'Date precision', 'Narrative (confidential)']) {
     assert.equal(await page.getByLabel(label, { exact: true }).evaluate((el) => el.required), false, `${label} is optional`);
   }
   // The violations group says it is required in words a screen reader reads.
@@ -174,6 +175,24 @@ test('refusals name the field by its label, without JSON pointers or API paths',
   assert.doesNotMatch(status, /\/api\/|PUT|If-Match/);
   watch.reset();
   await page.context().close();
+});
+
+test('an incident recorded without an ID gets the next number of its year', { timeout: 45_000 }, async () => {
+  const page = await openPage(stack, watch, 'form-generated-id');
+  await login(page, stack, 'mon');
+  const ids = [];
+  for (let i = 0; i < 2; i++) {
+    await page.goto(`${stack.base}/incidents/new`);
+    await page.getByRole('heading', { name: 'Record an incident' }).waitFor();
+    await fillValid(page, '');
+    await page.getByRole('button', { name: 'Record incident' }).click();
+    const heading = page.getByRole('heading', { name: /^Incident I-2025-\d{6}$/ });
+    await heading.waitFor();
+    ids.push((await heading.textContent()).replace('Incident ', ''));
+  }
+  const [first, second] = ids.map((id) => Number(id.slice('I-2025-'.length)));
+  assert.equal(second, first + 1, ids.join(', '));
+  assert.match(await page.locator('#status').textContent(), new RegExp(`Incident ${ids[1]} recorded`));
 });
 
 test('Verify is not offered on an incident one recorded, and is to another reviewer', { timeout: 45_000 }, async () => {

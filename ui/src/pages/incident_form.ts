@@ -129,7 +129,8 @@ export default async function incidentForm(main: HTMLElement, _p: URLSearchParam
     etag = r.etag;
   }
   const c = (el: Control, pointer: string) => ptr(el, pointer);
-  const idIn = c(h('input', { type: 'text', name: 'id', value: inc.id ?? '', required: true, readonly: editing, autocomplete: 'off' }), '/id');
+  // A new incident's ID may be left empty: the server gives the next number.
+  const idIn = c(h('input', { type: 'text', name: 'id', value: inc.id ?? '', required: editing, readonly: editing, autocomplete: 'off' }), '/id');
   const sitIn = c(select('situation', [['', 'Choose…'], ...sits.map((s): [string, string] => [s.id, s.name])], inc.situation ?? '', { required: true }), '/situation');
   const dateIn = c(h('input', { type: 'date', name: 'date', value: inc.date ?? '', required: true }), '/date');
   const precIn = c(select('date_precision', PRECISIONS.map((p): [string, string] => [p, p]), inc.date_precision ?? 'day'), '/date_precision');
@@ -200,7 +201,7 @@ export default async function incidentForm(main: HTMLElement, _p: URLSearchParam
     'form',
     { class: 'incident-form', novalidate: true },
     h('p', { class: 'hint' }, 'Fields marked ', h('span', { class: 'req' }, '*'), ' are required.'),
-    h('div', { class: 'grid-form' }, field('Incident ID', idIn as HTMLInputElement, 'Letters, digits, dot, dash or underscore, e.g. I-2025-101.'), field('Situation', sitIn), field('Date', dateIn), field('Date precision', precIn)),
+    h('div', { class: 'grid-form' }, field('Incident ID', idIn as HTMLInputElement, editing ? 'The ID does not change.' : 'Leave empty and Mara gives the next number (I-year-number), or enter your own: letters, digits, dot, dash or underscore.'), field('Situation', sitIn), field('Date', dateIn), field('Date precision', precIn)),
     h('fieldset', null, h('legend', null, 'Location'), h('div', { class: 'grid-form' }, field('Place name', locName), field('Region (admin 1)', admin1), field('Latitude', lat), field('Longitude', lon))),
     violations,
     h('fieldset', { class: 'victims' }, h('legend', null, 'Victims'), h('div', { class: 'grid-form' }, victims.map((v, i) => field(humanize(VICTIM_GROUPS[i]), v)))),
@@ -217,7 +218,7 @@ export default async function incidentForm(main: HTMLElement, _p: URLSearchParam
     const body: Record<string, unknown> = { ...inc };
     delete body.verified_on;
     Object.assign(body, {
-      id: idIn.value.trim(),
+      id: idIn.value.trim() || undefined,
       situation: sitIn.value,
       date: dateIn.value,
       date_precision: precIn.value,
@@ -246,7 +247,7 @@ export default async function incidentForm(main: HTMLElement, _p: URLSearchParam
   };
   const validate = (b: Record<string, unknown>): Array<[string, string]> => {
     const errs: Array<[string, string]> = [];
-    if (!ID_RE.test(String(b.id))) errs.push(['/id', 'Enter an ID of letters, digits, dot, dash or underscore (at most 64).']);
+    if ((editing || b.id !== undefined) && !ID_RE.test(String(b.id ?? ''))) errs.push(['/id', 'Enter an ID of letters, digits, dot, dash or underscore (at most 64), or leave it empty.']);
     if (!b.situation) errs.push(['/situation', 'Choose the situation.']);
     if (!DATE_RE.test(String(b.date))) errs.push(['/date', 'Enter the full date: day, month and year.']);
     if (!(b.location as { name?: string }).name) errs.push(['/location/name', 'Enter the place name.']);
@@ -276,10 +277,15 @@ export default async function incidentForm(main: HTMLElement, _p: URLSearchParam
     const submit = form.querySelector<HTMLButtonElement>('button[type=submit]')!;
     submit.disabled = true;
     try {
-      if (editing) await call('PUT', `/incidents/${enc(String(body.id))}`, body, { ifMatch: etag });
-      else await call('POST', '/incidents', body);
-      flash(editing ? `Incident ${body.id} saved.` : `Incident ${body.id} recorded.`);
-      navigate(`/incidents/${enc(String(body.id))}`);
+      let id = String(body.id ?? '');
+      if (editing) {
+        await call('PUT', `/incidents/${enc(id)}`, body, { ifMatch: etag });
+      } else {
+        const reply = await call<{ id?: string }>('POST', '/incidents', body);
+        id = reply.data?.id ?? decodeURIComponent((reply.location ?? '').split('/').pop() ?? '');
+      }
+      flash(editing ? `Incident ${id} saved.` : `Incident ${id} recorded.`);
+      navigate(`/incidents/${enc(id)}`);
     } catch (e) {
       if (e instanceof ApiError && e.status === 412) {
         const message = 'Someone changed this incident since you opened it. Reload the page to see their version.';
