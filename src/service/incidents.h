@@ -40,6 +40,15 @@
 //   incident records the principal as its creator and last editor, an edit
 //   as its last editor, so neither can verify it. Returns whether it was
 //   inserted or updated.
+// - ListRestrictedConsent: the incidents whose consent keeps them out of
+//   reports (`internal_use`) or out of everything (`withdrawn`), in the
+//   situations where the principal may edit incidents (kEditIncident
+//   somewhere; kPermissionDenied otherwise, recorded). Only those editors
+//   learn that a withdrawn incident exists, as RestoreIncidentConsent says;
+//   an entry carries the incident's id, situation, date and consent, and
+//   its last consent change (who, when, a restoration's reason) from
+//   the history, never anything the tombstone hides. Oldest first by date,
+//   then id.
 // - IncidentHistory: every change made in Mara (created, edited, verified,
 //   returned, consent changed or restored), oldest first, each with who,
 //   when, the status after it, the comment and field-level before/after
@@ -62,6 +71,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/date.h"
 #include "common/status.h"
@@ -83,6 +93,19 @@ Status SetIncidentConsent(Session& session, const std::string& id, Consent conse
 Status RestoreIncidentConsent(Session& session, const std::string& id, Consent consent,
                               std::string_view reason);
 Result<Json> IncidentHistory(Session& session, const std::string& id);
+
+struct RestrictedConsent {
+  std::string id;
+  std::string situation;
+  Date date;
+  Consent consent = Consent::kInternalUse;
+  // The last consent change recorded in Mara ("" when none: imported so).
+  std::string changed_at;
+  std::string changed_by;
+  std::string change;  // "consent withdrawn", "consent changed", "consent restored"
+  std::string reason;  // a restoration's reason; "" otherwise
+};
+Result<std::vector<RestrictedConsent>> ListRestrictedConsent(Session& session);
 // The review history of incident `id` for the audit view (service/audit.h
 // ListAuditRecords), whoever may see the incident: each entry's changes
 // carry their before/after values only when the principal reads the
