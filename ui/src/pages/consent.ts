@@ -50,8 +50,8 @@ export async function consentRegister(main: HTMLElement): Promise<void> {
       badge(e.consent),
       change,
       withdrawn
-        ? link(`/consent/${enc(e.id)}/restore`, 'Restore consent', { 'aria-label': `Restore the consent of ${e.id}` })
-        : link(`/consent/${enc(e.id)}/withdraw`, 'Record a withdrawal', { 'aria-label': `Record the withdrawal of consent for ${e.id}` }),
+        ? link(`/consent/${enc(e.id)}/restore`, 'Restore consent', { 'aria-label': `Restore consent of ${e.id}` })
+        : link(`/consent/${enc(e.id)}/withdraw`, 'Record a withdrawal', { 'aria-label': `Record a withdrawal for ${e.id}` }),
     ];
   });
   const idInput = h('input', { type: 'text', name: 'incident', required: true, autocomplete: 'off', spellcheck: 'false', 'data-pointer': 'incident' });
