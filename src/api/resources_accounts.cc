@@ -1,8 +1,9 @@
 // Principals and one's own account over HTTP (docs/api.md): the users an
 // admin manages (list, create, grant and revoke roles and situations,
 // disable and enable) and the caller's own password and API tokens. Every
-// rule (who may, four eyes on oneself, tokens revoked by a change) lives in
-// service/users.h and service/api_tokens.h; these handlers parse and call.
+// rule (who may, what an admin may not do to themselves, tokens revoked by a
+// change) lives in service/users.h and service/api_tokens.h; these handlers
+// parse and call.
 #include <utility>
 
 #include "api/problem.h"
@@ -110,9 +111,7 @@ Response PostUser(Request& req, Session& session) {
   if (!users.ok()) return ProblemFor(users.status());
   for (const UserRecord& u : *users) {
     if (u.name != user.name) continue;
-    Response r = JsonResponse(UserView(u), 201);
-    r.headers.emplace_back("Location", "/api/v1/users?name=" + u.name);
-    return r;
+    return JsonResponse(UserView(u), 201);
   }
   return Problem(500, "internal", "the new principal was not found after it was added");
 }
