@@ -8,6 +8,7 @@
 #include <map>
 
 #include "service/api_tokens.h"
+#include "service/audit.h"
 #include "service/authorized.h"
 #include "service/backend_test_support.h"
 #include "service/evidence.h"
@@ -155,6 +156,14 @@ TEST_P(PagesServiceTest, OwnPasswordNeedsTheCurrentOneAndRevokesOwnTokens) {
   Status wrong = ChangeOwnPassword(*val, "not the password", "a second password", limits);
   EXPECT_EQ(wrong.code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(wrong.message().rfind("current password: ", 0), 0u) << wrong.ToString();
+  // The wrong guess is in the audit chain.
+  auto admin = Open(false, "");
+  int refused = 0;
+  ASSERT_TRUE(ScanAuditLog(*admin, 0, [&](const security::AuditRecord& r) {
+                if (r.action == "user.passwd.refused" && r.principal == "val") ++refused;
+                return Status::Ok();
+              }).ok());
+  EXPECT_EQ(refused, 1);
   Status short_one = ChangeOwnPassword(*val, "the first password", "short", limits);
   EXPECT_EQ(short_one.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(short_one.message().rfind("new password: ", 0), 0u) << short_one.ToString();

@@ -138,6 +138,9 @@ Status ChangeOwnPassword(Session& session, const std::string& old_password,
   MARA_ASSIGN_OR_RETURN(std::optional<UserRecord> user, session.store().GetUser(session.name()));
   if (!user || user->disabled || user->password_hash.empty() ||
       !security::VerifyPassword(user->password_hash, old_password).ok()) {
+    // Recorded on its own (no transaction is open), so repeated guesses
+    // through a logged-in session show in the audit log; best effort.
+    (void)session.Audit({"", "user.passwd.refused", "users", session.name(), "", ""});
     return Status::PermissionDenied("current password: the current password is wrong");
   }
   MARA_RETURN_IF_ERROR(CheckNewPassword(new_password));

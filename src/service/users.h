@@ -39,7 +39,8 @@ Status SetUserPassword(
     const security::PasswordLimits& limits = security::PasswordLimits::Interactive());
 // The principal's own password change: `old_password` must be its current
 // one (kPermissionDenied "the current password is wrong" otherwise, and for
-// a disabled principal or one without a password), and the new one must
+// a disabled principal or one without a password; a wrong one is recorded
+// in the audit chain as `user.passwd.refused`), and the new one must
 // differ from it and pass CheckNewPassword. Revokes its API tokens and ends
 // its logins as every change to a principal does.
 // CheckNewPassword: valid UTF-8 of at least kMinPasswordLength characters
