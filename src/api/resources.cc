@@ -820,6 +820,7 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
     for (SessionRoute& route : (*more)(policies)) routes.push_back(std::move(route));
   }
   for (SessionRoute& route : internal::EvidenceRoutes()) routes.push_back(std::move(route));
+  for (SessionRoute& route : internal::AccountRoutes()) routes.push_back(std::move(route));
   return routes;
 }
 

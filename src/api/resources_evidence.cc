@@ -112,6 +112,19 @@ Response EvidenceCustody(Request& req, Session& session) {
   return JsonResponse({{"items", std::move(items)}});
 }
 
+Response VerifyEvidenceRoute(Request& req, Session& session) {
+  const std::string& id = req.params.at("id");
+  Result<EvidenceItemCheck> check = VerifyEvidenceItem(session, id);
+  if (!check.ok()) return ProblemFor(check.status(), "id");
+  Json body = {{"id", check->id},
+               {"sha256", check->sha256},
+               {"intact", check->intact},
+               {"verified_by", check->verified_by},
+               {"verified_at", check->verified_at}};
+  if (!check->problem.empty()) body["problem"] = check->problem;
+  return JsonResponse(body);
+}
+
 }  // namespace
 
 std::vector<SessionRoute> EvidenceRoutes() {
@@ -137,6 +150,11 @@ std::vector<SessionRoute> EvidenceRoutes() {
                      .pattern = "/api/v1/evidence/{id}/custody",
                      .summary = "The chain of custody of an evidence item"},
                     EvidenceCustody});
+  routes.push_back({{.method = "POST",
+                     .pattern = "/api/v1/evidence/{id}/verification",
+                     .summary = "Check that the stored file still matches its SHA-256 (a "
+                                "reviewer who did not receive it: four eyes); logged to custody"},
+                    VerifyEvidenceRoute});
   return routes;
 }
 

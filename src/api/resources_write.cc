@@ -181,6 +181,25 @@ Response PostConsentRestoration(Request& req, Session& session, int min_cell) {
   return WithEtag(JsonResponse(out));
 }
 
+// Incidents kept out of reports or withdrawn, for the editors of their
+// situations (service/incidents.h ListRestrictedConsent).
+Response ConsentRegister(Request&, Session& session) {
+  MARA_API_TRY_ASSIGN(std::vector<RestrictedConsent> entries, ListRestrictedConsent(session), "");
+  Json items = Json::array();
+  for (const RestrictedConsent& e : entries) {
+    Json j = {{"id", e.id},
+              {"situation", e.situation},
+              {"date", e.date.ToString()},
+              {"consent", std::string(ToString(e.consent))}};
+    if (!e.change.empty()) {
+      j["last_change"] = {{"action", e.change}, {"by", e.changed_by}, {"at", e.changed_at}};
+      if (!e.reason.empty()) j["last_change"]["reason"] = e.reason;
+    }
+    items.push_back(std::move(j));
+  }
+  return JsonResponse({{"items", std::move(items)}});
+}
+
 Response ReviewQueue(Request&, Session& session, int min_cell) {
   MARA_API_TRY(CanRead(session), "");
   MARA_API_TRY_ASSIGN(Bundle registry, ReadRegistry(session), "");
@@ -498,6 +517,11 @@ std::vector<SessionRoute> WriteRoutes(const PolicySet& policies) {
                     [min_cell](Request& req, Session& session) {
                       return PostConsentRestoration(req, session, min_cell);
                     }});
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/consent-register",
+                     .summary = "Incidents with consent internal_use or withdrawn in the "
+                                "situations where the caller edits incidents"},
+                    ConsentRegister});
   routes.push_back(
       {{.method = "GET",
         .pattern = "/api/v1/review-queue",

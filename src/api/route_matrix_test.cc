@@ -73,6 +73,16 @@ const std::map<std::string, std::string>& Expected() {
       {"GET /api/v1/evidence", "322222"},
       {"GET /api/v1/evidence/{id}/content", "322222"},
       {"GET /api/v1/evidence/{id}/custody", "322222"},
+      // The analyst received the item: only a reviewer may check it.
+      {"POST /api/v1/evidence/{id}/verification", "332333"},
+      {"GET /api/v1/consent-register", "323333"},
+      {"GET /api/v1/users", "333332"},
+      {"POST /api/v1/users", "333332"},
+      {"POST /api/v1/users/{name}/assignment", "333332"},
+      {"PUT /api/v1/users/{name}/disabled", "333332"},
+      // Exercised after the others: it ends the caller's logins.
+      {"PUT /api/v1/account/password", "222222"},
+      {"GET /api/v1/tokens", "222222"},
       {"POST /api/v1/imports", "333232"},
       {"GET /api/v1/imports", "222222"},
       {"GET /api/v1/imports/{id}", "444444"},
@@ -121,6 +131,9 @@ std::string PathFor(const std::string& pattern, World& world, const std::string&
       {"/api/v1/name-reviews/{id}/decision", "/api/v1/name-reviews/1/decision"},
       {"/api/v1/evidence/{id}/content", ""},
       {"/api/v1/evidence/{id}/custody", ""},
+      {"/api/v1/evidence/{id}/verification", ""},
+      {"/api/v1/users/{name}/assignment", "/api/v1/users/rex/assignment"},
+      {"/api/v1/users/{name}/disabled", "/api/v1/users/rex/disabled"},
       {"/api/v1/imports/{id}", "/api/v1/imports/IMP-000000000000000000000000"},
       {"/api/v1/annex/{cycle}", "/api/v1/annex/2025"},
       {"/api/v1/consistency/{cycle}", "/api/v1/consistency/2025"},
@@ -130,7 +143,8 @@ std::string PathFor(const std::string& pattern, World& world, const std::string&
        "/api/v1/publications/2025/1/files/report-2025-public.json"},
   };
   if (pattern == "/api/v1/tokens/{id}") return "/api/v1/tokens/" + token_id;
-  if (pattern == "/api/v1/evidence/{id}/content" || pattern == "/api/v1/evidence/{id}/custody") {
+  if (pattern == "/api/v1/evidence/{id}/content" || pattern == "/api/v1/evidence/{id}/custody" ||
+      pattern == "/api/v1/evidence/{id}/verification") {
     std::string p = pattern;
     p.replace(p.find("{id}"), 4, world.evidence_id());
     return p;
@@ -205,6 +219,16 @@ int Exercise(World& world, const Login& who, const std::string& user, const std:
         body = {{"outcome", "rejected"}, {"rationale", "matrix"}};
       } else if (pattern == "/api/v1/name-reviews/{id}/decision") {
         body = {{"action", "reject"}};
+      } else if (pattern == "/api/v1/users" && method == "POST") {
+        body = {
+            {"name", "new-" + user}, {"roles", {"viewer"}}, {"password", "a long enough password"}};
+      } else if (pattern == "/api/v1/users/{name}/assignment") {
+        body = {{"action", "grant"}, {"situations", {"SIT-VAL"}}};
+      } else if (pattern == "/api/v1/users/{name}/disabled") {
+        body = {{"disabled", true}};
+      } else if (pattern == "/api/v1/account/password") {
+        body = {{"current_password", testing_support::kPassword},
+                {"new_password", "another long password"}};
       } else if (pattern == "/api/v1/publications") {
         body = {{"cycle", 2025}, {"rationale", "matrix"}};
       } else if (pattern == "/api/v1/publications/{cycle}/signoff") {
@@ -260,8 +284,8 @@ TEST(RouteMatrixTest, EveryRouteAnswersEachRoleAsTheTableSays) {
     const Route* logout = nullptr;
     for (const Route& route : world->server().router().routes()) {
       const std::string key = route.spec.method + " " + route.spec.pattern;
-      if (key == "DELETE /api/v1/session") {
-        logout = &route;
+      if (key == "DELETE /api/v1/session" || key == "PUT /api/v1/account/password") {
+        if (key == "DELETE /api/v1/session") logout = &route;
         continue;
       }
       auto want = Expected().find(key);
@@ -274,6 +298,13 @@ TEST(RouteMatrixTest, EveryRouteAnswersEachRoleAsTheTableSays) {
     ASSERT_NE(logout, nullptr);
     const int status = Exercise(*world, who, user, "DELETE", "/api/v1/session", token_id);
     EXPECT_EQ(ClassOf(status), Expected().at("DELETE /api/v1/session")[r]);
+    // The password change ends the caller's logins, so it comes last, on a
+    // new login.
+    Login again = world->LogIn(user);
+    ASSERT_FALSE(again.cookie.empty()) << user;
+    const int changed = Exercise(*world, again, user, "PUT", "/api/v1/account/password", token_id);
+    EXPECT_EQ(ClassOf(changed), Expected().at("PUT /api/v1/account/password")[r])
+        << kRoleUsers[r].role << " answered " << changed;
   }
 }
 

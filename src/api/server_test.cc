@@ -1309,7 +1309,7 @@ TEST_F(ApiServerTest, OpenApiDocumentsExactlyTheRoutes) {
       EXPECT_EQ(routes.count({pattern, method}), 1u) << method << " " << pattern;
       // Each documented route answers on the live server (not 404/405).
       std::string concrete = pattern;
-      for (const char* param : {"{id}", "{party}", "{cycle}"}) {
+      for (const char* param : {"{id}", "{party}", "{cycle}", "{name}"}) {
         size_t at = concrete.find(param);
         if (at != std::string::npos) {
           concrete.replace(at, std::string(param).size(),

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 
@@ -119,6 +120,37 @@ Status RevokeApiToken(Session& session, std::string_view id) {
   record["revoked"] = true;
   return SaveRecord(session, id, record,
                     {.action = "api_token.revoke", .target_id = std::string(id)});
+}
+
+Result<std::vector<ApiTokenInfo>> ListOwnApiTokens(Session& session) {
+  if (session.principal().disabled) {
+    return Status::PermissionDenied("principal " + QuoteForMessage(session.name()) +
+                                    " is disabled");
+  }
+  const std::string prefix = MetaKey("");
+  MARA_ASSIGN_OR_RETURN(auto records, session.store().ListMeta(prefix));
+  std::vector<ApiTokenInfo> out;
+  for (const auto& [key, text] : records) {
+    RecordJson record = RecordJson::parse(text, nullptr, false);
+    if (!record.is_object() || !record.contains("principal") || !record["principal"].is_string() ||
+        record["principal"].get<std::string>() != session.name()) {
+      continue;
+    }
+    ApiTokenInfo info;
+    info.id = key.substr(prefix.size());
+    if (record.contains("issued_at") && record["issued_at"].is_string()) {
+      info.issued_at = record["issued_at"].get<std::string>();
+    }
+    if (record.contains("expires_at") && record["expires_at"].is_number_integer()) {
+      info.expires_at = record["expires_at"].get<int64_t>();
+    }
+    info.revoked = record.value("revoked", false);
+    out.push_back(std::move(info));
+  }
+  std::sort(out.begin(), out.end(), [](const ApiTokenInfo& a, const ApiTokenInfo& b) {
+    return a.issued_at != b.issued_at ? a.issued_at > b.issued_at : a.id < b.id;
+  });
+  return out;
 }
 
 Status RevokePrincipalTokens(Session& session, const std::string& principal) {

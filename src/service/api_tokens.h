@@ -15,6 +15,10 @@
 // - RevokeApiToken: the token's principal, or an admin
 //   (Operation::kManageUsers); kNotFound for an unknown id; audits
 //   `api_token.revoke`. Idempotent for a revoked token.
+// - ListOwnApiTokens: the session principal's own tokens (never another's,
+//   whatever its roles), newest first, with id, issue and expiry times and
+//   whether revoked; never the secret or its digest. A disabled principal is
+//   kPermissionDenied.
 // - RevokePrincipalTokens revokes every token of `principal` that is not
 //   revoked yet, auditing each as `api_token.revoke`, inside the caller's
 //   open transaction (it begins none): users.h calls it whenever a
@@ -28,6 +32,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "service/session.h"
@@ -43,6 +48,14 @@ struct IssuedToken {
 Result<IssuedToken> IssueApiToken(Session& session, int days);
 Result<std::string> ResolveApiToken(Session& session, std::string_view token, int64_t now_unix);
 Status RevokeApiToken(Session& session, std::string_view id);
+
+struct ApiTokenInfo {
+  std::string id;
+  std::string issued_at;   // ISO 8601 UTC; "" when not recorded
+  int64_t expires_at = 0;  // Unix seconds
+  bool revoked = false;
+};
+Result<std::vector<ApiTokenInfo>> ListOwnApiTokens(Session& session);
 Status RevokePrincipalTokens(Session& session, const std::string& principal);
 
 }  // namespace mara

@@ -500,6 +500,60 @@ Result<EvidenceVerification> VerifyEvidence(Session& session) {
   return result;
 }
 
+Result<EvidenceItemCheck> VerifyEvidenceItem(Session& session, const std::string& id) {
+  MARA_ASSIGN_OR_RETURN(EvidenceItem item, FindItem(session, id));
+  MARA_RETURN_IF_ERROR(AuthorizeView(session, item, true));
+  security::Scope scope;
+  scope.target = "evidence " + item.id;
+  if (item.incident) {
+    MARA_ASSIGN_OR_RETURN(std::optional<Incident> incident,
+                          session.store().GetIncident(*item.incident));
+    if (incident) scope.situation = incident->situation;
+  }
+  // Who received the item: the principals of its intake records.
+  bool received = false;
+  MARA_RETURN_IF_ERROR(session.store().ScanAuditRecords([&](const security::AuditRecord& r) {
+    if (r.collection == "evidence" && r.target_id == id && r.action == "evidence.add" &&
+        r.principal == session.name()) {
+      received = true;
+    }
+    return Status::Ok();
+  }));
+  if (received) scope.created_by = session.name();
+  // Roles, situation and four eyes (a reviewer's grant is not situation-bound).
+  MARA_RETURN_IF_ERROR(session.Require(Operation::kVerifyIncident, scope));
+  crypto_hash_sha256_state sha;
+  crypto_hash_sha256_init(&sha);
+  int64_t size = 0;
+  Status s = DecryptEvidenceFile(
+      StoredPath(session, item.sha256), session.keys(), [&](std::string_view bytes) {
+        crypto_hash_sha256_update(&sha, reinterpret_cast<const uint8_t*>(bytes.data()),
+                                  bytes.size());
+        size += static_cast<int64_t>(bytes.size());
+        return Status::Ok();
+      });
+  EvidenceItemCheck check;
+  check.id = item.id;
+  check.sha256 = item.sha256;
+  check.verified_by = session.name();
+  check.verified_at = NowIso(session.clock());
+  if (!s.ok()) {
+    if (s.code() != StatusCode::kNotFound && s.code() != StatusCode::kCorruption) return s;
+    check.problem = s.code() == StatusCode::kNotFound ? "the stored file is missing"
+                                                      : "the stored file fails authentication";
+  } else {
+    uint8_t digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&sha, digest);
+    if (security::ToHex(digest) != item.sha256 || size != item.size) {
+      check.problem = "the stored content no longer matches the SHA-256 recorded at intake";
+    }
+  }
+  check.intact = check.problem.empty();
+  MARA_RETURN_IF_ERROR(session.Audit(
+      {"", "evidence.verify", "evidence", item.id, item.sha256, check.intact ? item.sha256 : ""}));
+  return check;
+}
+
 Result<std::vector<EvidenceItem>> ListEvidenceItems(Session& session,
                                                     const std::optional<std::string>& incident) {
   MARA_RETURN_IF_ERROR(session.RequireSomewhere(Operation::kViewEvidence));

@@ -67,6 +67,25 @@ struct EvidenceVerification {
 };
 // kViewEvidence everywhere: re-hashes every stored item.
 Result<EvidenceVerification> VerifyEvidence(Session& session);
+// The four-eyes check of one item: another person than the one who received
+// it confirms that the stored file still decrypts and hashes to the SHA-256
+// recorded at intake. Needs kViewEvidence and kVerifyIncident (a reviewer) in
+// the item's situation (its incident's; every situation for an item of a
+// source only), by a principal who recorded none of its intakes (its
+// `evidence.add` custody records): kPermissionDenied naming the four-eyes
+// rule otherwise. kNotFound as ExportEvidence. A file that is missing or
+// fails is not an error: `intact` is false and `problem` says why. Either
+// way the check is a custody record, `evidence.verify` with the item as
+// target, the recorded SHA-256 before and, when intact, after.
+struct EvidenceItemCheck {
+  std::string id;
+  std::string sha256;
+  bool intact = false;
+  std::string problem;  // "" when intact
+  std::string verified_by;
+  std::string verified_at;  // ISO 8601 UTC
+};
+Result<EvidenceItemCheck> VerifyEvidenceItem(Session& session, const std::string& id);
 // kViewEvidence somewhere: the items the principal may view (in its
 // situations), of one incident when `incident` is given. Evidence of a
 // withdrawn incident or testimony is in no listing, and ExportEvidence and

@@ -426,6 +426,39 @@ Result<Json> IncidentHistory(Session& session, const std::string& id) {
   return Json{{"id", id}, {"history", std::move(history)}};
 }
 
+Result<std::vector<RestrictedConsent>> ListRestrictedConsent(Session& session) {
+  MARA_RETURN_IF_ERROR(session.RequireSomewhere(security::Operation::kEditIncident));
+  std::vector<RestrictedConsent> out;
+  MARA_RETURN_IF_ERROR(session.store().ScanIncidentFacts([&](const IncidentFacts& facts) {
+    if (facts.consent != Consent::kWithdrawn && facts.consent != Consent::kInternalUse) {
+      return Status::Ok();
+    }
+    security::Scope scope;
+    scope.situation = std::string(facts.situation);
+    if (!session.Authorize(security::Operation::kEditIncident, scope).ok()) return Status::Ok();
+    out.push_back({.id = std::string(facts.id),
+                   .situation = std::string(facts.situation),
+                   .date = facts.date,
+                   .consent = facts.consent});
+    return Status::Ok();
+  }));
+  for (RestrictedConsent& entry : out) {
+    MARA_ASSIGN_OR_RETURN(Json history, StoredHistory(session, entry.id));
+    for (const Json& h : history) {
+      const std::string action = h.value("action", "");
+      if (!action.starts_with("consent ")) continue;
+      entry.changed_at = h.value("at", "");
+      entry.changed_by = h.value("by", "");
+      entry.change = action;
+      entry.reason = h.value("comment", "");
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const RestrictedConsent& a, const RestrictedConsent& b) {
+    return a.date != b.date ? a.date < b.date : a.id < b.id;
+  });
+  return out;
+}
+
 Result<std::optional<Json>> IncidentHistoryForAudit(Session& session, const std::string& id) {
   MARA_ASSIGN_OR_RETURN(Json history, StoredHistory(session, id));
   if (history.empty()) return std::optional<Json>();

@@ -48,6 +48,15 @@
 //   write, so concurrent creations never share one, and a refused record
 //   takes no number. `proposed.id` must be empty (kInvalidArgument
 //   otherwise).
+// - ListRestrictedConsent: the incidents whose consent keeps them out of
+//   reports (`internal_use`) or out of everything (`withdrawn`), in the
+//   situations where the principal may edit incidents (kEditIncident
+//   somewhere; kPermissionDenied otherwise, recorded). Only those editors
+//   learn that a withdrawn incident exists, as RestoreIncidentConsent says;
+//   an entry carries the incident's id, situation, date and consent, and
+//   its last consent change (who, when, a restoration's reason) from
+//   the history, never anything the tombstone hides. Oldest first by date,
+//   then id.
 // - IncidentHistory: every change made in Mara (created, edited, verified,
 //   returned, consent changed or restored), oldest first, each with who,
 //   when, the status after it, the comment and field-level before/after
@@ -70,6 +79,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/date.h"
 #include "common/status.h"
@@ -91,6 +101,19 @@ Status SetIncidentConsent(Session& session, const std::string& id, Consent conse
 Status RestoreIncidentConsent(Session& session, const std::string& id, Consent consent,
                               std::string_view reason);
 Result<Json> IncidentHistory(Session& session, const std::string& id);
+
+struct RestrictedConsent {
+  std::string id;
+  std::string situation;
+  Date date;
+  Consent consent = Consent::kInternalUse;
+  // The last consent change recorded in Mara ("" when none: imported so).
+  std::string changed_at;
+  std::string changed_by;
+  std::string change;  // "consent withdrawn", "consent changed", "consent restored"
+  std::string reason;  // a restoration's reason; "" otherwise
+};
+Result<std::vector<RestrictedConsent>> ListRestrictedConsent(Session& session);
 // The review history of incident `id` for the audit view (service/audit.h
 // ListAuditRecords), whoever may see the incident: each entry's changes
 // carry their before/after values only when the principal reads the

@@ -118,6 +118,38 @@ Status SetUserPassword(Session& session, const std::string& name, const std::str
   return Save(session, "user.passwd", user, after);
 }
 
+Status CheckNewPassword(std::string_view password) {
+  if (!IsValidUtf8(password) || password.size() > 1024) {
+    return Status::InvalidArgument("new password: expected UTF-8 text of at most 1024 bytes");
+  }
+  size_t characters = 0;
+  for (char c : password) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++characters;
+  }
+  if (characters < kMinPasswordLength) {
+    return Status::InvalidArgument("new password: at least " + std::to_string(kMinPasswordLength) +
+                                   " characters");
+  }
+  return Status::Ok();
+}
+
+Status ChangeOwnPassword(Session& session, const std::string& old_password,
+                         const std::string& new_password, const security::PasswordLimits& limits) {
+  MARA_ASSIGN_OR_RETURN(std::optional<UserRecord> user, session.store().GetUser(session.name()));
+  if (!user || user->disabled || user->password_hash.empty() ||
+      !security::VerifyPassword(user->password_hash, old_password).ok()) {
+    // Recorded on its own (no transaction is open), so repeated guesses
+    // through a logged-in session show in the audit log; best effort.
+    (void)session.Audit({"", "user.passwd.refused", "users", session.name(), "", ""});
+    return Status::PermissionDenied("current password: the current password is wrong");
+  }
+  MARA_RETURN_IF_ERROR(CheckNewPassword(new_password));
+  if (new_password == old_password) {
+    return Status::InvalidArgument("new password: must differ from the current one");
+  }
+  return SetUserPassword(session, session.name(), new_password, limits);
+}
+
 Status AssignUser(Session& session, const std::string& name, const std::vector<std::string>& roles,
                   const std::vector<std::string>& situations, bool remove) {
   MARA_RETURN_IF_ERROR(session.Require(Operation::kManageUsers));

@@ -14,6 +14,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -35,6 +36,20 @@ Result<std::vector<UserRecord>> ListUsers(Session& session);
 Status SetUserDisabled(Session& session, const std::string& name, bool disabled);
 Status SetUserPassword(
     Session& session, const std::string& name, const std::string& password,
+    const security::PasswordLimits& limits = security::PasswordLimits::Interactive());
+// The principal's own password change: `old_password` must be its current
+// one (kPermissionDenied "the current password is wrong" otherwise, and for
+// a disabled principal or one without a password; a wrong one is recorded
+// in the audit chain as `user.passwd.refused`), and the new one must
+// differ from it and pass CheckNewPassword. Revokes its API tokens and ends
+// its logins as every change to a principal does.
+// CheckNewPassword: valid UTF-8 of at least kMinPasswordLength characters
+// (code points) and at most 1024 bytes, else kInvalidArgument naming "new
+// password"; the browser's forms (users and one's own account) apply it.
+inline constexpr size_t kMinPasswordLength = 12;
+Status CheckNewPassword(std::string_view password);
+Status ChangeOwnPassword(
+    Session& session, const std::string& old_password, const std::string& new_password,
     const security::PasswordLimits& limits = security::PasswordLimits::Interactive());
 // Adds (or with `remove`, takes away) roles and situations.
 Status AssignUser(Session& session, const std::string& name, const std::vector<std::string>& roles,

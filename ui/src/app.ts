@@ -112,8 +112,13 @@ const navItems: Array<[string, string, string[] | null]> = [
   ['/assessment', 'Assessment', ['analyst', 'decision_maker', 'admin']],
   ['/reports', 'Annex and reports', null],
   ['/publications', 'Publications', null],
+  ['/evidence', 'Evidence', ['monitor', 'analyst', 'reviewer', 'decision_maker', 'admin']],
+  ['/consent', 'Consent', ['monitor']],
   ['/import', 'Import', ['analyst', 'admin']],
+  ['/names', 'Name review', ['analyst', 'admin']],
+  ['/users', 'Users', ['admin']],
   ['/audit', 'Audit', ['admin']],
+  ['/account', 'My account', null],
 ];
 
 function renderChrome(path: string): void {

@@ -18,6 +18,15 @@ route(/^\/reports$/, () => import('./pages/reports').then((m) => m.default));
 route(/^\/publications$/, () => import('./pages/publications').then((m) => m.default));
 route(/^\/import$/, () => import('./pages/import').then((m) => m.default), ['analyst', 'admin']);
 route(/^\/audit$/, () => import('./pages/audit').then((m) => m.default), ['admin']);
+route(/^\/names$/, () => import('./pages/names').then((m) => m.default), ['analyst', 'admin']);
+route(/^\/consent$/, () => import('./pages/consent').then((m) => m.consentRegister), ['monitor']);
+route(/^\/consent\/([^/]+)\/withdraw$/, () => import('./pages/consent').then((m) => m.withdrawConsent), ['monitor']);
+route(/^\/consent\/([^/]+)\/restore$/, () => import('./pages/consent').then((m) => m.restoreConsent), ['monitor']);
+route(/^\/evidence$/, () => import('./pages/evidence').then((m) => m.evidenceList), ['monitor', 'analyst', 'reviewer', 'decision_maker', 'admin']);
+route(/^\/evidence\/([^/]+)$/, () => import('./pages/evidence').then((m) => m.evidenceItem), ['monitor', 'analyst', 'reviewer', 'decision_maker', 'admin']);
+route(/^\/users$/, () => import('./pages/users').then((m) => m.userList), ['admin']);
+route(/^\/users\/([^/]+)$/, () => import('./pages/users').then((m) => m.userDetail), ['admin']);
+route(/^\/account$/, () => import('./pages/account').then((m) => m.default));
 
 const root = document.getElementById('app');
 if (root) {

@@ -15,6 +15,9 @@ const REPHRASE: Array<[RegExp, string]> = [
   [/^expected a date string YYYY-MM-DD.*$/, 'enter a full date: day, month and year'],
   [/^unknown (party|situation|source) (.+)$/, 'there is no $1 $2'],
   [/^incident (.+) exists$/, 'an incident with the ID $1 exists already; open it and edit it instead'],
+  [/^four-eyes rule: principal '[^']*' created 'evidence ([^']*)' and may not verify it: another reviewer must$/, 'you received evidence $1, so another reviewer must verify it (four-eyes rule)'],
+  [/^no incident (.+)$/, 'there is no incident $1 that you can see'],
+  [/^principal '([^']*)' exists$/, 'a user named $1 exists already; choose another name'],
 ];
 
 // Splits "pointer: message" into its parts (repeatedly: "line 4: field

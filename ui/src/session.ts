@@ -65,6 +65,14 @@ export async function login(name: string, password: string): Promise<Me | null> 
   return loadSession(true);
 }
 
+// Forgets the login here without asking the server (which has ended it
+// already, as after a password change).
+export function forget(): void {
+  current = null;
+  setCsrf('');
+  hint(false);
+}
+
 export async function logout(): Promise<void> {
   try {
     await call('DELETE', '/session');

@@ -116,6 +116,14 @@ const ALL_PAGES = [
   ['/publications', 'Publications'],
   ['/import', 'Import'],
   ['/audit', 'Audit'],
+  ['/evidence', 'Evidence'],
+  ['/consent', 'Consent'],
+  ['/consent/I-2025-001/withdraw', 'Withdraw consent for I-2025-001'],
+  ['/consent/I-2023-005/restore', 'Restore consent for I-2023-005'],
+  ['/names?all=true', 'Name review'],
+  ['/users', 'Users and roles'],
+  ['/users/mon', 'User mon'],
+  ['/account', 'My account'],
 ];
 
 test('every page has unique landmarks and no skipped heading level', { timeout: 90_000 }, async () => {
@@ -191,6 +199,11 @@ const TABLE_PAGES = [
   ['/import', 'Import'],
   ['/audit', 'Audit'],
   ['/', 'Dashboard'],
+  ['/evidence', 'Evidence'],
+  ['/consent', 'Consent'],
+  ['/names?all=true', 'Name review'],
+  ['/users', 'Users and roles'],
+  ['/account', 'My account'],
 ];
 
 test('every table comes from the shared helper: sort buttons in the headers and an Export CSV button', { timeout: 90_000 }, async () => {
