@@ -121,21 +121,25 @@ std::vector<SessionRoute> EvidenceRoutes() {
         .pattern = "/api/v1/evidence",
         .summary = "Upload evidence for an incident (multipart: file, incident, description)",
         .multipart = true,
-        .success_status = 201},
+        .success_status = 201,
+        .response_schema = "Evidence"},
        PostEvidence});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/evidence",
                      .summary = "Evidence items the caller may view",
-                     .query = {{"incident", "only evidence of this incident"}}},
+                     .query = {{"incident", "only evidence of this incident"}},
+                     .response_schema = "EvidenceList"},
                     ListEvidence});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/evidence/{id}/content",
                      .summary = "Download an evidence file (logged to its custody)",
-                     .audited_read = true},
+                     .audited_read = true,
+                     .produces = "*/*"},
                     EvidenceContent});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/evidence/{id}/custody",
-                     .summary = "The chain of custody of an evidence item"},
+                     .summary = "The chain of custody of an evidence item",
+                     .response_schema = "CustodyLog"},
                     EvidenceCustody});
   return routes;
 }

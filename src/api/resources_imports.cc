@@ -320,15 +320,18 @@ std::vector<SessionRoute> ImportManager::Routes() {
                      .summary = "Start an import (multipart: file, format?, skip_invalid?); "
                                 "202 with the import's id",
                      .multipart = true,
-                     .success_status = 202},
+                     .success_status = 202,
+                     .response_schema = "Import"},
                     [this](Request& req, Session& session) { return Start(req, session); }});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/imports",
-                     .summary = "Imports started on this server, newest first"},
+                     .summary = "Imports started on this server, newest first",
+                     .response_schema = "ImportList"},
                     [this](Request& req, Session& session) { return List(req, session); }});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/imports/{id}",
-                     .summary = "An import's progress and outcome"},
+                     .summary = "An import's progress and outcome",
+                     .response_schema = "Import"},
                     [this](Request& req, Session& session) { return Get(req, session); }});
   return routes;
 }

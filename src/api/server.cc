@@ -19,6 +19,7 @@
 #include "api/access_log.h"
 #include "api/http_body.h"
 #include "api/http_transport.h"
+#include "api/json_schema.h"
 #include "api/login_guard.h"
 #include "api/metrics.h"
 #include "api/openapi.h"
@@ -26,6 +27,7 @@
 #include "api/resources.h"
 #include "api/resources_imports.h"
 #include "api/response_cache.h"
+#include "api/schemas.h"
 #include "api/spool.h"
 #include "api/static_files.h"
 #include "common/text.h"
@@ -45,6 +47,35 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using Json = nlohmann::ordered_json;
+
+// A JSON body checked against its route's declared schema (api/schemas.h),
+// before the handler runs: the 400 naming the member at fault, or nullopt to
+// go ahead. An empty body is checked as {}.
+std::optional<Response> RefusedBody(const Request& req) {
+  if (req.spec == nullptr || req.spec->request_schema.empty()) return std::nullopt;
+  const Json& schemas = ComponentSchemas();
+  auto schema = schemas.find(req.spec->request_schema);
+  if (schema == schemas.end()) {
+    return Problem(
+        500, "internal",
+        "the route names an unknown schema " + QuoteForMessage(req.spec->request_schema));
+  }
+  Json body = Json::object();
+  if (!req.body.empty()) {
+    if (!IsValidUtf8(req.body)) {
+      return Problem(400, "invalid_argument", "body: not valid UTF-8", "body");
+    }
+    try {
+      body = Json::parse(req.body);
+    } catch (const nlohmann::json::exception& e) {
+      return Problem(400, "invalid_argument", std::string("body: not JSON: ") + e.what(), "body");
+    }
+  }
+  std::optional<SchemaViolation> violation = Validate(body, *schema, schemas);
+  if (!violation) return std::nullopt;
+  return Problem(400, "invalid_argument", violation->Detail(),
+                 violation->pointer.empty() ? std::string("body") : violation->pointer);
+}
 
 constexpr std::string_view kCookieName = "mara_session";
 constexpr std::string_view kCsrfHeader = "x-csrf-token";
@@ -362,6 +393,7 @@ Handler Server::Impl::Authenticated(SessionHandler handler, bool serialised, boo
   return [this, handler, serialised, multipart](Request& req) -> Response {
     std::variant<std::string, Response> who = Authenticate(req);
     if (auto* refused = std::get_if<Response>(&who)) return *refused;
+    if (std::optional<Response> refused = RefusedBody(req)) return std::move(*refused);
     if (multipart) {
       // The parts are views into the body: a large upload's mapped spool
       // file, read in place, or the body in memory.
@@ -420,6 +452,7 @@ Response Server::Impl::Login(Request& req) {
                      "Origin");
     }
   }
+  if (std::optional<Response> refused = RefusedBody(req)) return std::move(*refused);
   Json body;
   try {
     body = IsValidUtf8(req.body) ? Json::parse(req.body) : Json();
@@ -585,24 +618,35 @@ void Server::Impl::BuildRoutes() {
                .pattern = "/api/v1/session",
                .summary = "Log in with name and password; sets the session cookie",
                .needs_auth = false,
-               .has_body = true},
+               .has_body = true,
+               .success_status = 201,
+               .request_schema = "LoginInput",
+               .response_schema = "LoginResult"},
               [this](Request& req) { return Login(req); });
   router_.Add({.method = "GET",
                .pattern = "/api/v1/session",
-               .summary = "The logged-in principal and its CSRF token"},
+               .summary = "The logged-in principal and its CSRF token",
+               .response_schema = "Principal"},
               [this](Request& req) { return WhoAmI(req); });
-  router_.Add({.method = "DELETE", .pattern = "/api/v1/session", .summary = "Log out"},
+  router_.Add({.method = "DELETE",
+               .pattern = "/api/v1/session",
+               .summary = "Log out",
+               .success_status = 204},
               [this](Request& req) { return Logout(req); });
   router_.Add({.method = "GET",
                .pattern = "/api/v1/openapi.json",
                .summary = "This OpenAPI document",
-               .needs_auth = false},
+               .needs_auth = false,
+               .response_schema = "OpenApiDocument"},
               [this](Request&) { return JsonResponse(OpenApiDocument(router_)); });
   router_.Add(
       {.method = "POST",
        .pattern = "/api/v1/tokens",
        .summary = "Issue an API token for the caller (body: {\"days\": 1..365, default 90})",
-       .has_body = true},
+       .has_body = true,
+       .success_status = 201,
+       .request_schema = "TokenInput",
+       .response_schema = "IssuedToken"},
       Authenticated([](Request& req, Session& session) -> Response {
         int days = 90;
         if (!req.body.empty()) {
@@ -630,7 +674,8 @@ void Server::Impl::BuildRoutes() {
       }));
   router_.Add({.method = "DELETE",
                .pattern = "/api/v1/tokens/{id}",
-               .summary = "Revoke an API token (its principal or an admin)"},
+               .summary = "Revoke an API token (its principal or an admin)",
+               .success_status = 204},
               Authenticated([](Request& req, Session& session) -> Response {
                 Status revoked = RevokeApiToken(session, req.params.at("id"));
                 if (!revoked.ok()) return ProblemFor(revoked, "id");
@@ -648,7 +693,8 @@ void Server::Impl::BuildRoutes() {
   router_.Add({.method = "GET",
                .pattern = "/healthz",
                .summary = "Liveness: 200 while the process serves (reads no store)",
-               .needs_auth = false},
+               .needs_auth = false,
+               .response_schema = "Health"},
               [](Request&) {
                 return JsonResponse({{"status", "ok"}});
               });
@@ -656,7 +702,8 @@ void Server::Impl::BuildRoutes() {
                .pattern = "/readyz",
                .summary = "Readiness: 200 when the store answers a read, else 503",
                .needs_auth = false,
-               .may_be_unavailable = true},
+               .may_be_unavailable = true,
+               .response_schema = "Health"},
               [this](Request&) -> Response {
                 Result<int64_t> version = cache_.DataVersion();
                 if (!version.ok()) {
