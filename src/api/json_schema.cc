@@ -1,5 +1,6 @@
 #include "api/json_schema.h"
 
+#include <algorithm>
 #include <cctype>
 #include <regex>
 #include <set>
@@ -249,10 +250,12 @@ class Validator {
     const bool below = has_lo && d < lo->get<double>();
     const bool above = has_hi && d > hi->get<double>();
     if (!below && !above) return std::nullopt;
-    const std::string what =
-        HasType(value, "integer") && TypesOf(schema) == std::vector<std::string>{"integer"}
-            ? "an integer"
-            : "a number";
+    // "an integer" where the schema takes integers and no other number.
+    const std::vector<std::string> types = TypesOf(schema);
+    auto takes = [&](std::string_view t) {
+      return std::find(types.begin(), types.end(), t) != types.end();
+    };
+    const std::string what = takes("integer") && !takes("number") ? "an integer" : "a number";
     std::string message;
     if (has_lo && has_hi) {
       message = "expected " + what + " from " + Number(*lo) + " to " + Number(*hi);
