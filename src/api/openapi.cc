@@ -88,8 +88,12 @@ Json OpenApiDocument(const Router& router) {
     }
     if (!params.empty()) op["parameters"] = std::move(params);
     if (spec.has_body) {
-      // Bodies of actions on a record ({id}/verification) are optional.
-      op["requestBody"]["required"] = spec.pattern.find('{') == std::string::npos;
+      // A body whose schema requires no member may be left out (it is
+      // checked as {}): {id}/verification, a sign-off, a token's days.
+      const Json& schemas = ComponentSchemas();
+      auto schema = schemas.find(spec.request_schema);
+      op["requestBody"]["required"] =
+          schema != schemas.end() && !schema->value("required", Json::array()).empty();
       op["requestBody"]["content"]["application/json"]["schema"] =
           spec.request_schema.empty() ? Json{{"type", "object"}} : SchemaRef(spec.request_schema);
     }

@@ -457,7 +457,7 @@ std::vector<SessionRoute> WriteRoutes(const PolicySet& policies) {
                      .has_body = true,
                      .if_match = true,
                      .request_schema = "ConsentInput",
-                     .response_schema = "Incident"},
+                     .response_schema = "ConsentOutcome"},
                     [min_cell](Request& req, Session& session) {
                       return PutIncidentConsent(req, session, min_cell);
                     }});
@@ -485,7 +485,7 @@ std::vector<SessionRoute> WriteRoutes(const PolicySet& policies) {
                                 "(an editor of its situation)",
                      .has_body = true,
                      .request_schema = "ConsentRestorationInput",
-                     .response_schema = "Incident"},
+                     .response_schema = "ConsentOutcome"},
                     [min_cell](Request& req, Session& session) {
                       return PostConsentRestoration(req, session, min_cell);
                     }});

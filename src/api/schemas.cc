@@ -345,6 +345,12 @@ void Views(Json& s) {
                              {"limit", Int(1)},
                              {"offset", Int(0)}},
                             {"items", "total", "limit", "offset"});
+  s["ConsentOutcome"] =
+      Described(Json{{"oneOf", Json::array({SchemaRef("Incident"),
+                                            Object({{"id", Str()}, {"consent", Enum<Consent>()}},
+                                                   {"id", "consent"}, true)})}},
+                "the incident, or only its id and consent when the caller may no longer see it "
+                "(withdrawn)");
   s["IncidentQueue"] = Described(Items("Incident"),
                                  "incidents the caller may verify, with created_by and "
                                  "last_edited_by");

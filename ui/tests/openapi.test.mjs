@@ -260,6 +260,9 @@ test('every route answers as its schemas say, errors included', { timeout: 120_0
   await call('mon', 'PUT', '/incidents/I-SCHEMA-2', { body: { ...incident, id: undefined }, expect: 201 });
   await refused('mon', 'PUT', '/incidents/I-2022-002/consent', { consent: 'everyone' }, '/consent', 'consent');
   await call('mon', 'PUT', '/incidents/I-2022-002/consent', { body: { consent: 'identified_sharing' }, ifMatch: await etagOf('mon', '/incidents/I-2022-002'), expect: 200 });
+  // Withdrawn consent: the answer is the incident or, when its author may
+  // no longer see it, its id and consent.
+  await call('mon', 'PUT', '/incidents/I-SCHEMA-2/consent', { body: { consent: 'withdrawn' }, ifMatch: await etagOf('mon', '/incidents/I-SCHEMA-2'), expect: 200 });
   await refused('rev', 'POST', '/incidents/I-2022-003/return', {}, '/comment', 'comment');
   await call('rev', 'POST', '/incidents/I-2022-003/return', { body: { comment: 'Check the date.' }, expect: 200 });
   await refused('rev', 'POST', '/incidents/I-2025-005/verification', { verified_on: '2025-13-01' }, '/verified_on', 'verified on');
