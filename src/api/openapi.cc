@@ -99,11 +99,8 @@ Json OpenApiDocument(const Router& router) {
     }
     if (spec.multipart) {
       op["requestBody"]["required"] = true;
-      Json& schema = op["requestBody"]["content"]["multipart/form-data"]["schema"];
-      schema["type"] = "object";
-      schema["required"] = Json::array({"file"});
-      schema["properties"]["file"]["type"] = "string";
-      schema["properties"]["file"]["format"] = "binary";
+      op["requestBody"]["content"]["multipart/form-data"]["schema"] =
+          SchemaRef(spec.request_schema);
     }
     Json responses;
     responses["200"]["description"] = "Success";

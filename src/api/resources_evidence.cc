@@ -122,6 +122,7 @@ std::vector<SessionRoute> EvidenceRoutes() {
         .summary = "Upload evidence for an incident (multipart: file, incident, description)",
         .multipart = true,
         .success_status = 201,
+        .request_schema = "EvidenceUpload",
         .response_schema = "Evidence"},
        PostEvidence});
   routes.push_back({{.method = "GET",

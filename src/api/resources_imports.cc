@@ -39,9 +39,6 @@ struct ImportManager::Job {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kFormats = {"bundle",      "incidents-csv", "svac",
-                                                      "ucdp-actors", "acled",         "hxl"};
-
 std::string NewJobId() {
   security::SystemRandom random;
   std::array<uint8_t, 12> bytes{};
@@ -145,7 +142,7 @@ Response ImportManager::Start(Request& req, Session& session) {
   }
   std::string format;
   if (const FormPart* f = req.Part("format"); f != nullptr && !f->content.empty()) {
-    for (std::string_view known : kFormats) {
+    for (std::string_view known : kImportFormats) {
       if (f->content == known) format = f->content;
     }
     if (format.empty()) {
@@ -321,6 +318,7 @@ std::vector<SessionRoute> ImportManager::Routes() {
                                 "202 with the import's id",
                      .multipart = true,
                      .success_status = 202,
+                     .request_schema = "ImportUpload",
                      .response_schema = "Import"},
                     [this](Request& req, Session& session) { return Start(req, session); }});
   routes.push_back({{.method = "GET",

@@ -116,10 +116,11 @@ struct RouteSpec {
   std::string produces;
   // May answer 503 with a problem (a readiness check).
   bool may_be_unavailable = false;
-  // The JSON Schema of the JSON body (`has_body`): the name of a schema of
-  // api/schemas.h. The server checks every body against it before the
-  // handler runs (400 naming the member at fault) and the OpenAPI document
-  // publishes it, so the documented schema is the enforced one.
+  // The JSON Schema of the body (`has_body` or `multipart`, whose parts are
+  // its members): the name of a schema of api/schemas.h. The server checks
+  // every body against it before the handler runs (400 naming the member at
+  // fault) and the OpenAPI document publishes it, so the documented schema
+  // is the enforced one.
   std::string request_schema;
   // The schema of the JSON body of a success answer: the name of a schema
   // of api/schemas.h, published in the OpenAPI document. Empty only for a

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/resources_imports.h"
 #include "domain/enums.h"
 #include "domain/model.h"
 
@@ -302,6 +303,21 @@ void Inputs(Json& s) {
       {"action"});
   s["PublicationInput"] =
       Input({{"cycle", Cycle()}, {"rationale", NonEmpty()}}, {"cycle", "rationale"});
+  // multipart/form-data: each part a member, a file's part holding its bytes.
+  const Json file =
+      Described(Json{{"type", "string"}, {"format", "binary"}}, "the file: a part with a filename");
+  s["EvidenceUpload"] = Input({{"file", file},
+                               {"incident", Described(NonEmpty(), "the incident's id")},
+                               {"description", Text(4096)}},
+                              {"file", "incident"});
+  Json formats = Json::array({""});
+  for (std::string_view format : kImportFormats) formats.push_back(format);
+  s["ImportUpload"] =
+      Input({{"file", file},
+             {"format", Described(Json{{"type", "string"}, {"enum", formats}},
+                                  "required unless the file name ends in .json or .csv")},
+             {"skip_invalid", Json{{"type", "string"}, {"enum", {"", "true", "false"}}}}},
+            {"file"});
   s["SignOffInput"] = Described(Input({}, {}), "an empty object: the cycle is in the path");
 }
 

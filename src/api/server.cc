@@ -52,7 +52,9 @@ using Json = nlohmann::ordered_json;
 // before the handler runs: the 400 naming the member at fault, or nullopt to
 // go ahead. An empty body is checked as {}.
 std::optional<Response> RefusedBody(const Request& req) {
-  if (req.spec == nullptr || req.spec->request_schema.empty()) return std::nullopt;
+  if (req.spec == nullptr || req.spec->request_schema.empty() || req.spec->multipart) {
+    return std::nullopt;
+  }
   const Json& schemas = ComponentSchemas();
   auto schema = schemas.find(req.spec->request_schema);
   if (schema == schemas.end()) {
@@ -75,6 +77,38 @@ std::optional<Response> RefusedBody(const Request& req) {
   if (!violation) return std::nullopt;
   return Problem(400, "invalid_argument", violation->Detail(),
                  violation->pointer.empty() ? std::string("body") : violation->pointer);
+}
+
+// The parts of a multipart body checked against the route's schema, each
+// part a member (a file's part as an empty string: its bytes are the
+// handler's to judge): the 400 naming the part, or nullopt to go ahead.
+std::optional<Response> RefusedParts(const Request& req) {
+  if (req.spec == nullptr || req.spec->request_schema.empty()) return std::nullopt;
+  const Json& schemas = ComponentSchemas();
+  auto schema = schemas.find(req.spec->request_schema);
+  if (schema == schemas.end()) {
+    return Problem(
+        500, "internal",
+        "the route names an unknown schema " + QuoteForMessage(req.spec->request_schema));
+  }
+  Json form = Json::object();
+  for (const FormPart& part : req.parts) {
+    if (!IsValidUtf8(part.name)) {
+      return Problem(400, "invalid_argument", "a part's name is not valid UTF-8", "body");
+    }
+    if (!part.filename.empty()) {
+      form[part.name] = "";
+    } else if (!IsValidUtf8(part.content)) {
+      return Problem(400, "invalid_argument", part.name + ": not valid UTF-8", part.name);
+    } else {
+      form[part.name] = std::string(part.content);
+    }
+  }
+  std::optional<SchemaViolation> violation = Validate(form, *schema, schemas);
+  if (!violation) return std::nullopt;
+  const std::string field =
+      violation->pointer.empty() ? std::string("body") : violation->pointer.substr(1);
+  return Problem(400, "invalid_argument", violation->Detail(), field);
 }
 
 constexpr std::string_view kCookieName = "mara_session";
@@ -401,6 +435,7 @@ Handler Server::Impl::Authenticated(SessionHandler handler, bool serialised, boo
       Result<std::vector<FormPart>> parts = ParseMultipart(req.Header("content-type"), body);
       if (!parts.ok()) return ProblemFor(parts.status(), "body");
       req.parts = std::move(*parts);
+      if (std::optional<Response> refused = RefusedParts(req)) return std::move(*refused);
       req.temp_dir = temp_dir_;
     }
     // Repeated reads of the assessment's views skip the Session and the

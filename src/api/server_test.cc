@@ -1214,10 +1214,10 @@ TEST_F(ApiServerTest, EveryRouteDeclaresItsBodySchemas) {
   for (const Route& route : server_->router().routes()) {
     const RouteSpec& spec = route.spec;
     const std::string name = spec.method + " " + spec.pattern;
-    if (spec.has_body) {
+    if (spec.has_body || spec.multipart) {
       EXPECT_TRUE(HasSchema(spec.request_schema)) << name << ": request " << spec.request_schema;
     } else {
-      EXPECT_EQ(spec.request_schema, "") << name << " takes no JSON body";
+      EXPECT_EQ(spec.request_schema, "") << name << " takes no body";
     }
     if (spec.success_status == 204 || (spec.response_schema.empty() && !spec.produces.empty())) {
       EXPECT_EQ(spec.response_schema, "") << name;
@@ -1227,8 +1227,9 @@ TEST_F(ApiServerTest, EveryRouteDeclaresItsBodySchemas) {
     std::string method = spec.method;
     for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const Json& op = doc["paths"][spec.pattern][method];
-    if (spec.has_body) {
-      EXPECT_EQ(op["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+    if (spec.has_body || spec.multipart) {
+      const char* media = spec.multipart ? "multipart/form-data" : "application/json";
+      EXPECT_EQ(op["requestBody"]["content"][media]["schema"]["$ref"],
                 "#/components/schemas/" + spec.request_schema)
           << name;
     }
@@ -1288,6 +1289,18 @@ TEST_F(ApiServerTest, RouteRefusesABodyThatBreaksItsSchemaNamingTheField) {
   // Not JSON at all.
   res = client_->Post("/api/v1/session", "{\"name\":", "application/json");
   ExpectProblem(res, 400, "body");
+  // An upload's parts are the members of its schema.
+  httplib::Headers headers = {{"Cookie", mo.cookie}, {"X-CSRF-Token", mo.csrf}};
+  res = client_->Post("/api/v1/evidence", headers,
+                      httplib::MultipartFormDataItems{{"file", "scan", "scan.txt", "text/plain"},
+                                                      {"description", "no incident", "", ""}});
+  ExpectProblem(res, 400, "incident");
+  EXPECT_EQ(Json::parse(res->body)["detail"], "field 'incident': missing required field");
+  res = client_->Post("/api/v1/evidence", headers,
+                      httplib::MultipartFormDataItems{{"file", "scan", "scan.txt", "text/plain"},
+                                                      {"incident", "I-2022-001", "", ""},
+                                                      {"colour", "red", "", ""}});
+  ExpectProblem(res, 400, "colour");
   // A login's body has its schema too.
   res = client_->Post("/api/v1/session", R"({"name": "dana", "password": 7})", "application/json");
   ExpectProblem(res, 400, "/password");
