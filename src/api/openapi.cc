@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <string>
+#include <vector>
+
+#include "api/schemas.h"
 
 namespace mara::api {
 namespace {
@@ -22,15 +25,32 @@ std::string Lower(std::string s) {
   return s;
 }
 
+// "a, b" -> {"a", "b"}.
+std::vector<std::string> MediaTypes(const std::string& produces) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < produces.size()) {
+    size_t end = produces.find(',', start);
+    if (end == std::string::npos) end = produces.size();
+    std::string one = produces.substr(start, end - start);
+    while (!one.empty() && one.front() == ' ') one.erase(0, 1);
+    while (!one.empty() && one.back() == ' ') one.pop_back();
+    if (!one.empty()) out.push_back(std::move(one));
+    start = end + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 Json OpenApiDocument(const Router& router) {
   Json doc;
-  doc["openapi"] = "3.0.3";
+  doc["openapi"] = "3.1.0";
   doc["info"]["title"] = "Mara API";
   doc["info"]["version"] = "1";
   doc["info"]["description"] =
-      "The HTTP API of `mara serve` (docs/api.md). Errors are application/problem+json.";
+      "The HTTP API of `mara serve` (docs/api.md). Errors are application/problem+json. "
+      "Every JSON request body is checked against its schema here before the route runs.";
   Json paths = Json::object();
   for (const Route& route : router.routes()) {
     const RouteSpec& spec = route.spec;
@@ -68,22 +88,28 @@ Json OpenApiDocument(const Router& router) {
     }
     if (!params.empty()) op["parameters"] = std::move(params);
     if (spec.has_body) {
-      // Bodies of actions on a record ({id}/verification) are optional.
-      op["requestBody"]["required"] = spec.pattern.find('{') == std::string::npos;
-      op["requestBody"]["content"]["application/json"]["schema"]["type"] = "object";
+      // A body whose schema requires no member may be left out (it is
+      // checked as {}): {id}/verification, a sign-off, a token's days.
+      const Json& schemas = ComponentSchemas();
+      auto schema = schemas.find(spec.request_schema);
+      op["requestBody"]["required"] =
+          schema != schemas.end() && !schema->value("required", Json::array()).empty();
+      op["requestBody"]["content"]["application/json"]["schema"] =
+          spec.request_schema.empty() ? Json{{"type", "object"}} : SchemaRef(spec.request_schema);
     }
     if (spec.multipart) {
       op["requestBody"]["required"] = true;
-      Json& schema = op["requestBody"]["content"]["multipart/form-data"]["schema"];
-      schema["type"] = "object";
-      schema["required"] = Json::array({"file"});
-      schema["properties"]["file"]["type"] = "string";
-      schema["properties"]["file"]["format"] = "binary";
+      op["requestBody"]["content"]["multipart/form-data"]["schema"] =
+          SchemaRef(spec.request_schema);
     }
     Json responses;
     responses["200"]["description"] = "Success";
-    if (!spec.produces.empty()) {
-      responses["200"]["content"][spec.produces]["schema"]["type"] = "string";
+    // A JSON schema's media type first, then the others the route answers.
+    if (!spec.response_schema.empty()) {
+      responses["200"]["content"]["application/json"]["schema"] = SchemaRef(spec.response_schema);
+    }
+    for (const std::string& media_type : MediaTypes(spec.produces)) {
+      responses["200"]["content"][media_type]["schema"]["type"] = "string";
     }
     if (spec.method == "POST" && spec.pattern == "/api/v1/decisions") {
       responses["201"]["description"] = "Created";
@@ -94,6 +120,26 @@ Json OpenApiDocument(const Router& router) {
     } else if (spec.success_status == 202) {
       responses.erase("200");
       responses["202"]["description"] = "Accepted: poll the Location";
+    } else if (spec.success_status == 204) {
+      responses.erase("200");
+      responses["204"]["description"] = "Done; no body";
+    }
+    if (!spec.response_schema.empty()) {
+      for (auto& [status, response] : responses.items()) {
+        if (status == "204") continue;
+        response["content"]["application/json"]["schema"] = SchemaRef(spec.response_schema);
+      }
+    }
+    // An incident written with PUT may be new (201); a saved incident its
+    // author may no longer see (withdrawn consent) is answered without a body.
+    if (spec.pattern == "/api/v1/incidents" || spec.pattern == "/api/v1/incidents/{id}") {
+      if (spec.method == "PUT") {
+        responses["201"]["description"] = "Created";
+        responses["201"]["content"]["application/json"]["schema"] = SchemaRef(spec.response_schema);
+      }
+      if (spec.method == "POST" || spec.method == "PUT") {
+        responses["204"]["description"] = "Saved, but no longer visible to its author";
+      }
     }
     responses["400"] = ProblemRef("Invalid input; `field` names it");
     if (spec.needs_auth) {
@@ -114,6 +160,8 @@ Json OpenApiDocument(const Router& router) {
           "changed during the sign-off");
     }
     if (spec.may_be_unavailable) responses["503"] = ProblemRef("Not ready");
+    responses["default"] =
+        ProblemRef("Any other refusal or failure (409, 415, 429, 500, 503, ...)");
     op["responses"] = std::move(responses);
     paths[spec.pattern][Lower(spec.method)] = std::move(op);
   }
@@ -128,14 +176,7 @@ Json OpenApiDocument(const Router& router) {
   components["securitySchemes"]["bearer"]["scheme"] = "bearer";
   components["securitySchemes"]["bearer"]["description"] =
       "An API token from POST /api/v1/tokens: Authorization: Bearer mara_...";
-  Json& problem = components["schemas"]["Problem"];
-  problem["type"] = "object";
-  problem["required"] = Json::array({"type", "title", "status", "detail"});
-  problem["properties"]["type"]["type"] = "string";
-  problem["properties"]["title"]["type"] = "string";
-  problem["properties"]["status"]["type"] = "integer";
-  problem["properties"]["detail"]["type"] = "string";
-  problem["properties"]["field"]["type"] = "string";
+  components["schemas"] = ComponentSchemas();
   doc["security"] = Json::array({Json{{"cookie", Json::array()}}, Json{{"bearer", Json::array()}}});
   return doc;
 }

@@ -593,46 +593,58 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
   const int min_cell = policy->publication_min_cell;
   const internal::PolicySet policies = internal::MakePolicySet(policy);
   std::vector<SessionRoute> routes;
-  routes.push_back({{.method = "GET", .pattern = "/api/v1/situations", .summary = "Situations"},
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/situations",
+                     .summary = "Situations",
+                     .response_schema = "SituationList"},
                     ListSituations});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/parties",
                      .summary = "Parties",
-                     .query = {{"situation", "only parties of this situation"}}},
+                     .query = {{"situation", "only parties of this situation"}},
+                     .response_schema = "PartyList"},
                     ListParties});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/parties/{id}",
-                     .summary = "One party, with its children and splinters"},
+                     .summary = "One party, with its children and splinters",
+                     .response_schema = "Party"},
                     GetParty});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/sources",
-                     .summary = "Sources (confidential ones only to confidential readers)"},
+                     .summary = "Sources (confidential ones only to confidential readers)",
+                     .response_schema = "SourceList"},
                     ListSources});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/findings",
                      .summary = "Findings of monitoring bodies",
-                     .query = {{"party", "only this party"}, {"cycle", "only this cycle", true}}},
+                     .query = {{"party", "only this party"}, {"cycle", "only this cycle", true}},
+                     .response_schema = "FindingList"},
                     ListFindings});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/commitments",
                      .summary = "Commitments and their measures",
-                     .query = {{"party", "only this party"}}},
+                     .query = {{"party", "only this party"}},
+                     .response_schema = "CommitmentList"},
                     ListCommitments});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/decisions",
                      .summary = "Decisions",
-                     .query = {{"party", "only this party"}, {"cycle", "only this cycle", true}}},
+                     .query = {{"party", "only this party"}, {"cycle", "only this cycle", true}},
+                     .response_schema = "DecisionList"},
                     ListDecisions});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/decisions/{party}/{cycle}",
-                     .summary = "The decision on a party for a cycle"},
+                     .summary = "The decision on a party for a cycle",
+                     .response_schema = "Decision"},
                     GetDecision});
   routes.push_back({{.method = "POST",
                      .pattern = "/api/v1/decisions",
                      .summary = "Record a decision (If-Match when one exists for the party and "
                                 "cycle)",
                      .has_body = true,
-                     .if_match = true},
+                     .if_match = true,
+                     .request_schema = "DecisionInput",
+                     .response_schema = "Decision"},
                     PostDecision});
   routes.push_back(
       {{.method = "GET",
@@ -645,25 +657,31 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
                   {"status", "reported, corroborated or verified"},
                   {"violation", "only incidents with this violation"},
                   {"limit", "page size, 1 to 1000 (default 100)", true},
-                  {"offset", "items to skip (default 0)", true}}},
+                  {"offset", "items to skip (default 0)", true}},
+        .response_schema = "IncidentList"},
        [min_cell](Request& req, Session& session) {
          return ListIncidents(req, session, min_cell);
        }});
-  routes.push_back(
-      {{.method = "GET", .pattern = "/api/v1/incidents/{id}", .summary = "One incident"},
-       [min_cell](Request& req, Session& session) -> Response {
-         MARA_API_CHECK(CanRead(session), "");
-         const std::string& id = req.params.at("id");
-         MARA_API_ASSIGN(std::optional<Json> view, IncidentFor(session, id, min_cell), "");
-         if (!view) return IncidentNotFound(id);
-         return JsonResponse(*view);
-       }});
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/incidents/{id}",
+                     .summary = "One incident",
+                     .response_schema = "Incident"},
+                    [min_cell](Request& req, Session& session) -> Response {
+                      MARA_API_CHECK(CanRead(session), "");
+                      const std::string& id = req.params.at("id");
+                      MARA_API_ASSIGN(std::optional<Json> view, IncidentFor(session, id, min_cell),
+                                      "");
+                      if (!view) return IncidentNotFound(id);
+                      return JsonResponse(*view);
+                    }});
   routes.push_back(
       {{.method = "POST",
         .pattern = "/api/v1/incidents/{id}/verification",
         .summary = "Verify an incident (four eyes; If-Match with the incident's ETag)",
         .has_body = true,
-        .if_match = true},
+        .if_match = true,
+        .request_schema = "VerificationInput",
+        .response_schema = "Incident"},
        [min_cell](Request& req, Session& session) -> Response {
          const std::string& id = req.params.at("id");
          MARA_API_ASSIGN(Json body, ParseBody(req), "");
@@ -694,7 +712,8 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
       {{.method = "GET",
         .pattern = "/api/v1/assessments/{cycle}",
         .summary = "The assessment of a cycle (as `mara assess --json`)",
-        .query = {{"policy", "a policy of GET /api/v1/policies (default: the server's)"}}},
+        .query = {{"policy", "a policy of GET /api/v1/policies (default: the server's)"}},
+        .response_schema = "Assessment"},
        [policies](Request& req, Session& session) -> Response {
          MARA_API_ASSIGN(std::shared_ptr<const Policy> chosen, internal::PolicyFor(req, policies),
                          "policy");
@@ -705,7 +724,9 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
         .pattern = "/api/v1/cases/{party}/{cycle}",
         .summary = "Statement of case for a party and cycle",
         .query = {{"edition", "public or confidential (default: the most the caller may read)"},
-                  {"format", "json (default) or html (one self-contained page)"}}},
+                  {"format", "json (default) or html (one self-contained page)"}},
+        .produces = "text/html",
+        .response_schema = "StatementOfCase"},
        [policy](Request& req, Session& session) -> Response {
          MARA_API_ASSIGN(int cycle, CycleParam(req), "cycle");
          std::optional<Edition> requested;
@@ -739,7 +760,10 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
          }
          return JsonResponse(StatementOfCaseToJson(statement, public_edition));
        }});
-  routes.push_back({{.method = "GET", .pattern = "/api/v1/stats", .summary = "Counts"},
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/stats",
+                     .summary = "Counts",
+                     .response_schema = "Stats"},
                     [](Request&, Session& session) -> Response {
                       MARA_API_ASSIGN(Stats stats, ComputeStats(session), "");
                       return JsonResponse(StatsToJson(stats));
@@ -749,7 +773,9 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
         .pattern = "/api/v1/reports/{cycle}",
         .summary = "The annual report of a cycle",
         .query = {{"format", "html, md, json (default), csv or ftm"},
-                  {"edition", "public or confidential (default: the most the caller may read)"}}},
+                  {"edition", "public or confidential (default: the most the caller may read)"}},
+        .produces = "text/html, text/markdown, text/csv, application/x-ndjson",
+        .response_schema = "Report"},
        [policy](Request& req, Session& session) -> Response {
          MARA_API_ASSIGN(int cycle, CycleParam(req), "cycle");
          const std::string format_text = req.Query("format").value_or("json");
@@ -776,17 +802,20 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/designations",
                      .summary = "Designations (sanctions and other lists)",
-                     .query = {{"party", "only this party"}}},
+                     .query = {{"party", "only this party"}},
+                     .response_schema = "DesignationList"},
                     ListDesignations});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/statements",
                      .summary = "Statements received (text for confidential readers only)",
-                     .query = {{"by", "only statements by this author"}}},
+                     .query = {{"by", "only statements by this author"}},
+                     .response_schema = "StatementList"},
                     ListStatements});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/engagements",
                      .summary = "Engagement with parties (notes for confidential readers only)",
-                     .query = {{"party", "only this party"}}},
+                     .query = {{"party", "only this party"}},
+                     .response_schema = "EngagementList"},
                     ListEngagements});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/audit",
@@ -797,11 +826,13 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
                                {"action", "this action, or a prefix ending in '.' or '*'"},
                                {"record", "target ids containing this text"},
                                {"from", "from this UTC day, YYYY-MM-DD"},
-                               {"to", "to this UTC day, YYYY-MM-DD, inclusive"}}},
+                               {"to", "to this UTC day, YYYY-MM-DD, inclusive"}},
+                     .response_schema = "AuditPage"},
                     ListAudit});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/audit/verification",
-                     .summary = "Verify the audit chain against the pinned keys (admins)"},
+                     .summary = "Verify the audit chain against the pinned keys (admins)",
+                     .response_schema = "AuditVerification"},
                     [](Request&, Session& session) -> Response {
                       MARA_API_ASSIGN(security::AuditVerification v, VerifyAudit(session), "");
                       Json j;

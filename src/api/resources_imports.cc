@@ -39,9 +39,6 @@ struct ImportManager::Job {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kFormats = {"bundle",      "incidents-csv", "svac",
-                                                      "ucdp-actors", "acled",         "hxl"};
-
 std::string NewJobId() {
   security::SystemRandom random;
   std::array<uint8_t, 12> bytes{};
@@ -145,7 +142,7 @@ Response ImportManager::Start(Request& req, Session& session) {
   }
   std::string format;
   if (const FormPart* f = req.Part("format"); f != nullptr && !f->content.empty()) {
-    for (std::string_view known : kFormats) {
+    for (std::string_view known : kImportFormats) {
       if (f->content == known) format = f->content;
     }
     if (format.empty()) {
@@ -320,15 +317,19 @@ std::vector<SessionRoute> ImportManager::Routes() {
                      .summary = "Start an import (multipart: file, format?, skip_invalid?); "
                                 "202 with the import's id",
                      .multipart = true,
-                     .success_status = 202},
+                     .success_status = 202,
+                     .request_schema = "ImportUpload",
+                     .response_schema = "Import"},
                     [this](Request& req, Session& session) { return Start(req, session); }});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/imports",
-                     .summary = "Imports started on this server, newest first"},
+                     .summary = "Imports started on this server, newest first",
+                     .response_schema = "ImportList"},
                     [this](Request& req, Session& session) { return List(req, session); }});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/imports/{id}",
-                     .summary = "An import's progress and outcome"},
+                     .summary = "An import's progress and outcome",
+                     .response_schema = "Import"},
                     [this](Request& req, Session& session) { return Get(req, session); }});
   return routes;
 }

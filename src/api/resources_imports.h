@@ -22,6 +22,7 @@
 #ifndef MARA_API_RESOURCES_IMPORTS_H_
 #define MARA_API_RESOURCES_IMPORTS_H_
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -29,6 +30,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -37,6 +39,10 @@
 #include "service/session.h"
 
 namespace mara::api {
+
+// The `format` values an import takes (its ImportUpload schema lists them).
+inline constexpr std::array<std::string_view, 6> kImportFormats = {
+    "bundle", "incidents-csv", "svac", "ucdp-actors", "acled", "hxl"};
 
 class ImportManager {
  public:

@@ -149,7 +149,8 @@ std::vector<SessionRoute> PublicationRoutes(const PolicySet& policies) {
                      .summary = "Publications of cycles' annexes, with their files (pending "
                                 "requests, statements and names for decision makers and "
                                 "confidential readers)",
-                     .query = {{"cycle", "only this cycle", true}}},
+                     .query = {{"cycle", "only this cycle", true}},
+                     .response_schema = "PublicationList"},
                     ListPublicationsRoute});
   routes.push_back(
       {{.method = "POST",
@@ -157,21 +158,25 @@ std::vector<SessionRoute> PublicationRoutes(const PolicySet& policies) {
         .summary = "Sign off the cycle's pending publication request (another "
                    "decision maker than its requester): writes and signs the public "
                    "edition's files",
-        .has_body = true},
+        .has_body = true,
+        .request_schema = "SignOffInput",
+        .response_schema = "Publication"},
        [policies](Request& req, Session& session) { return PostSignOff(req, session, policies); }});
   routes.push_back({{.method = "POST",
                      .pattern = "/api/v1/publications",
                      .summary = "Request the publication of a cycle's annex {cycle, rationale} "
                                 "(decision makers)",
                      .has_body = true,
-                     .success_status = 201},
+                     .success_status = 201,
+                     .request_schema = "PublicationInput",
+                     .response_schema = "Publication"},
                     [policies](Request& req, Session& session) {
                       return PostPublication(req, session, policies);
                     }});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/publications/{cycle}/{number}/files/{name}",
                      .summary = "One file of a publication, as published (its SHA-256 checked)",
-                     .produces = "application/octet-stream"},
+                     .produces = "*/*"},
                     GetPublishedFile});
   return routes;
 }

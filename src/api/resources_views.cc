@@ -382,6 +382,7 @@ std::vector<SessionRoute> ViewRoutes(const PolicySet& policies) {
                      .pattern = "/api/v1/annex/{cycle}",
                      .summary = "The annex of a cycle as published (listed, on notice, changes)",
                      .query = {policy_param},
+                     .response_schema = "Annex",
                      .same_for_readers = true},
                     [policies](Request& req, Session& session) -> Response {
                       MARA_API_VIEW_ASSIGN(int cycle, CycleParam(req), "cycle");
@@ -393,20 +394,23 @@ std::vector<SessionRoute> ViewRoutes(const PolicySet& policies) {
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/consistency/{cycle}",
                      .summary = "The assessment's consistency audit of a cycle",
-                     .query = {policy_param}},
+                     .query = {policy_param},
+                     .response_schema = "Consistency"},
                     [policies](Request& req, Session& session) {
                       return AssessmentPart(req, session, policies, "consistency");
                     }});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/sensitivity/{cycle}",
                      .summary = "The assessment's sensitivity runs of a cycle",
-                     .query = {policy_param}},
+                     .query = {policy_param},
+                     .response_schema = "Sensitivity"},
                     [policies](Request& req, Session& session) {
                       return AssessmentPart(req, session, policies, "sensitivity");
                     }});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/policies",
-                     .summary = "The policies this server assesses with"},
+                     .summary = "The policies this server assesses with",
+                     .response_schema = "PolicyList"},
                     [policies](Request& req, Session& session) {
                       return ListPolicies(req, session, policies);
                     }});
@@ -414,12 +418,14 @@ std::vector<SessionRoute> ViewRoutes(const PolicySet& policies) {
       {{.method = "GET",
         .pattern = "/api/v1/parties/{id}/dossier",
         .summary = "A party's dossier: hierarchy, lineage, status history, statement of case",
-        .query = {{"cycle", "the cycle of the statement of case (default: the latest)", true}}},
+        .query = {{"cycle", "the cycle of the statement of case (default: the latest)", true}},
+        .response_schema = "Dossier"},
        [policies](Request& req, Session& session) { return Dossier(req, session, policies); }});
   routes.push_back(
       {{.method = "GET",
         .pattern = "/api/v1/dashboard",
-        .summary = "Verified incidents per cycle, the map's places and the annex"},
+        .summary = "Verified incidents per cycle, the map's places and the annex",
+        .response_schema = "Dashboard"},
        [policies](Request& req, Session& session) { return Dashboard(req, session, policies); }});
   return routes;
 }

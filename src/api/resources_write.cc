@@ -474,7 +474,9 @@ std::vector<SessionRoute> WriteRoutes(const PolicySet& policies) {
                      .summary = "Create an incident (bundle format; without an id Mara "
                                 "chooses one, I-YYYY-NNNNNN); you become its creator",
                      .has_body = true,
-                     .success_status = 201},
+                     .success_status = 201,
+                     .request_schema = "IncidentInput",
+                     .response_schema = "Incident"},
                     [min_cell](Request& req, Session& session) {
                       return SaveIncidentRoute(req, session, min_cell, false);
                     }});
@@ -482,7 +484,9 @@ std::vector<SessionRoute> WriteRoutes(const PolicySet& policies) {
                      .pattern = "/api/v1/incidents/{id}",
                      .summary = "Replace an incident (If-Match); you become its last editor",
                      .has_body = true,
-                     .if_match = true},
+                     .if_match = true,
+                     .request_schema = "IncidentReplacement",
+                     .response_schema = "Incident"},
                     [min_cell](Request& req, Session& session) {
                       return SaveIncidentRoute(req, session, min_cell, true);
                     }});
@@ -490,7 +494,9 @@ std::vector<SessionRoute> WriteRoutes(const PolicySet& policies) {
                      .pattern = "/api/v1/incidents/{id}/consent",
                      .summary = "Record the survivor's consent scope of an incident (If-Match)",
                      .has_body = true,
-                     .if_match = true},
+                     .if_match = true,
+                     .request_schema = "ConsentInput",
+                     .response_schema = "ConsentOutcome"},
                     [min_cell](Request& req, Session& session) {
                       return PutIncidentConsent(req, session, min_cell);
                     }});
@@ -500,20 +506,25 @@ std::vector<SessionRoute> WriteRoutes(const PolicySet& policies) {
                                 "(a reviewer other than its creator and last editor; If-Match "
                                 "honoured when sent)",
                      .has_body = true,
-                     .if_match = true},
+                     .if_match = true,
+                     .request_schema = "ReturnInput",
+                     .response_schema = "Incident"},
                     [min_cell](Request& req, Session& session) {
                       return PostIncidentReturn(req, session, min_cell);
                     }});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/incidents/{id}/history",
                      .summary = "Who created, edited, verified or returned the incident, when, "
-                                "and what changed (values for confidential readers)"},
+                                "and what changed (values for confidential readers)",
+                     .response_schema = "IncidentHistory"},
                     GetIncidentHistory});
   routes.push_back({{.method = "POST",
                      .pattern = "/api/v1/incidents/{id}/consent-restoration",
                      .summary = "Restore the consent of a withdrawn incident {consent, reason} "
                                 "(an editor of its situation)",
-                     .has_body = true},
+                     .has_body = true,
+                     .request_schema = "ConsentRestorationInput",
+                     .response_schema = "ConsentOutcome"},
                     [min_cell](Request& req, Session& session) {
                       return PostConsentRestoration(req, session, min_cell);
                     }});
@@ -525,43 +536,54 @@ std::vector<SessionRoute> WriteRoutes(const PolicySet& policies) {
   routes.push_back(
       {{.method = "GET",
         .pattern = "/api/v1/review-queue",
-        .summary = "Incidents the caller may verify now (four eyes applied)"},
+        .summary = "Incidents the caller may verify now (four eyes applied)",
+        .response_schema = "IncidentQueue"},
        [min_cell](Request& req, Session& session) { return ReviewQueue(req, session, min_cell); }});
   routes.push_back({{.method = "PUT",
                      .pattern = "/api/v1/sources/{id}/consent",
                      .summary = "Record the consent scope of a testimony source (If-Match "
                                 "honoured when sent)",
                      .has_body = true,
-                     .if_match = true},
+                     .if_match = true,
+                     .request_schema = "ConsentInput",
+                     .response_schema = "Source"},
                     PutSourceConsent});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/petitions",
                      .summary = "Petitions of parties (id PARTY~FILED)",
-                     .query = {{"party", "only this party"}}},
+                     .query = {{"party", "only this party"}},
+                     .response_schema = "PetitionList"},
                     ListPetitions});
   routes.push_back({{.method = "POST",
                      .pattern = "/api/v1/petitions",
                      .summary = "File a petition {party, filed_on, cycle?, grounds, new_material?}",
                      .has_body = true,
-                     .success_status = 201},
+                     .success_status = 201,
+                     .request_schema = "PetitionInput",
+                     .response_schema = "Petition"},
                     PostPetition});
   routes.push_back({{.method = "POST",
                      .pattern = "/api/v1/petitions/{id}/ruling",
                      .summary = "Rule on a pending petition {outcome, rationale, cycle?} "
                                 "(decision makers)",
-                     .has_body = true},
+                     .has_body = true,
+                     .request_schema = "RulingInput",
+                     .response_schema = "Petition"},
                     [policies](Request& req, Session& session) {
                       return PostPetitionRuling(req, session, policies);
                     }});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/name-reviews",
                      .summary = "Party names waiting for review (analysts and admins)",
-                     .query = {{"all", "true: decided entries too (default false)"}}},
+                     .query = {{"all", "true: decided entries too (default false)"}},
+                     .response_schema = "NameReviewList"},
                     ListNameReviewsRoute});
   routes.push_back({{.method = "POST",
                      .pattern = "/api/v1/name-reviews/{id}/decision",
                      .summary = "Decide a name review {action: accept|reject|create, target?}",
-                     .has_body = true},
+                     .has_body = true,
+                     .request_schema = "NameReviewDecisionInput",
+                     .response_schema = "NameReview"},
                     PostNameReviewDecision});
   return routes;
 }

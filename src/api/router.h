@@ -110,11 +110,22 @@ struct RouteSpec {
   // A safe method that still appends to the audit log: serialised with the
   // writes so two audit appends never race for the same sequence number.
   bool audited_read = false;
-  // The media type of a success answer when it is not JSON (the OpenAPI
-  // document names it).
+  // The media types of a success answer that is not JSON (the OpenAPI
+  // document names them), separated by ", ": with `response_schema` set,
+  // the route answers JSON or these (a report's formats).
   std::string produces;
   // May answer 503 with a problem (a readiness check).
   bool may_be_unavailable = false;
+  // The JSON Schema of the body (`has_body` or `multipart`, whose parts are
+  // its members): the name of a schema of api/schemas.h. The server checks
+  // every body against it before the handler runs (400 naming the member at
+  // fault) and the OpenAPI document publishes it, so the documented schema
+  // is the enforced one.
+  std::string request_schema;
+  // The schema of the JSON body of a success answer: the name of a schema
+  // of api/schemas.h, published in the OpenAPI document. Empty only for a
+  // route whose success has no JSON body (`produces`, or 204).
+  std::string response_schema;
   // Answers every principal it admits alike (the annex): the response cache
   // keeps one entry for all of them, served to a principal once the route
   // has admitted its stored record (api/response_cache.h).

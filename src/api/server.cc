@@ -19,6 +19,7 @@
 #include "api/access_log.h"
 #include "api/http_body.h"
 #include "api/http_transport.h"
+#include "api/json_schema.h"
 #include "api/login_guard.h"
 #include "api/metrics.h"
 #include "api/openapi.h"
@@ -26,6 +27,7 @@
 #include "api/resources.h"
 #include "api/resources_imports.h"
 #include "api/response_cache.h"
+#include "api/schemas.h"
 #include "api/spool.h"
 #include "api/static_files.h"
 #include "common/text.h"
@@ -45,6 +47,69 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using Json = nlohmann::ordered_json;
+
+// A JSON body checked against its route's declared schema (api/schemas.h),
+// before the handler runs: the 400 naming the member at fault, or nullopt to
+// go ahead. An empty body is checked as {}.
+std::optional<Response> RefusedBody(const Request& req) {
+  if (req.spec == nullptr || req.spec->request_schema.empty() || req.spec->multipart) {
+    return std::nullopt;
+  }
+  const Json& schemas = ComponentSchemas();
+  auto schema = schemas.find(req.spec->request_schema);
+  if (schema == schemas.end()) {
+    return Problem(
+        500, "internal",
+        "the route names an unknown schema " + QuoteForMessage(req.spec->request_schema));
+  }
+  Json body = Json::object();
+  if (!req.body.empty()) {
+    if (!IsValidUtf8(req.body)) {
+      return Problem(400, "invalid_argument", "body: not valid UTF-8", "body");
+    }
+    try {
+      body = Json::parse(req.body);
+    } catch (const nlohmann::json::exception& e) {
+      return Problem(400, "invalid_argument", std::string("body: not JSON: ") + e.what(), "body");
+    }
+  }
+  std::optional<SchemaViolation> violation = Validate(body, *schema, schemas);
+  if (!violation) return std::nullopt;
+  return Problem(400, "invalid_argument", violation->Detail(),
+                 violation->pointer.empty() ? std::string("body") : violation->pointer);
+}
+
+// The parts of a multipart body checked against the route's schema, each
+// part a member (a file's part as an empty string: its bytes are the
+// handler's to judge): the 400 naming the part, or nullopt to go ahead.
+std::optional<Response> RefusedParts(const Request& req) {
+  if (req.spec == nullptr || req.spec->request_schema.empty()) return std::nullopt;
+  const Json& schemas = ComponentSchemas();
+  auto schema = schemas.find(req.spec->request_schema);
+  if (schema == schemas.end()) {
+    return Problem(
+        500, "internal",
+        "the route names an unknown schema " + QuoteForMessage(req.spec->request_schema));
+  }
+  Json form = Json::object();
+  for (const FormPart& part : req.parts) {
+    if (!IsValidUtf8(part.name)) {
+      return Problem(400, "invalid_argument", "a part's name is not valid UTF-8", "body");
+    }
+    if (!part.filename.empty()) {
+      form[part.name] = "";
+    } else if (!IsValidUtf8(part.content)) {
+      return Problem(400, "invalid_argument", part.name + ": not valid UTF-8", part.name);
+    } else {
+      form[part.name] = std::string(part.content);
+    }
+  }
+  std::optional<SchemaViolation> violation = Validate(form, *schema, schemas);
+  if (!violation) return std::nullopt;
+  const std::string field =
+      violation->pointer.empty() ? std::string("body") : violation->pointer.substr(1);
+  return Problem(400, "invalid_argument", violation->Detail(), field);
+}
 
 constexpr std::string_view kCookieName = "mara_session";
 constexpr std::string_view kCsrfHeader = "x-csrf-token";
@@ -363,6 +428,7 @@ Handler Server::Impl::Authenticated(SessionHandler handler, bool serialised, boo
   return [this, handler, serialised, multipart](Request& req) -> Response {
     std::variant<std::string, Response> who = Authenticate(req);
     if (auto* refused = std::get_if<Response>(&who)) return *refused;
+    if (std::optional<Response> refused = RefusedBody(req)) return std::move(*refused);
     if (multipart) {
       // The parts are views into the body: a large upload's mapped spool
       // file, read in place, or the body in memory.
@@ -370,6 +436,7 @@ Handler Server::Impl::Authenticated(SessionHandler handler, bool serialised, boo
       Result<std::vector<FormPart>> parts = ParseMultipart(req.Header("content-type"), body);
       if (!parts.ok()) return ProblemFor(parts.status(), "body");
       req.parts = std::move(*parts);
+      if (std::optional<Response> refused = RefusedParts(req)) return std::move(*refused);
       req.temp_dir = temp_dir_;
     }
     // Repeated reads of the assessment's views skip the Session and the
@@ -429,6 +496,7 @@ Response Server::Impl::Login(Request& req) {
                      "Origin");
     }
   }
+  if (std::optional<Response> refused = RefusedBody(req)) return std::move(*refused);
   Json body;
   try {
     body = IsValidUtf8(req.body) ? Json::parse(req.body) : Json();
@@ -594,24 +662,35 @@ void Server::Impl::BuildRoutes() {
                .pattern = "/api/v1/session",
                .summary = "Log in with name and password; sets the session cookie",
                .needs_auth = false,
-               .has_body = true},
+               .has_body = true,
+               .success_status = 201,
+               .request_schema = "LoginInput",
+               .response_schema = "LoginResult"},
               [this](Request& req) { return Login(req); });
   router_.Add({.method = "GET",
                .pattern = "/api/v1/session",
-               .summary = "The logged-in principal and its CSRF token"},
+               .summary = "The logged-in principal and its CSRF token",
+               .response_schema = "Principal"},
               [this](Request& req) { return WhoAmI(req); });
-  router_.Add({.method = "DELETE", .pattern = "/api/v1/session", .summary = "Log out"},
+  router_.Add({.method = "DELETE",
+               .pattern = "/api/v1/session",
+               .summary = "Log out",
+               .success_status = 204},
               [this](Request& req) { return Logout(req); });
   router_.Add({.method = "GET",
                .pattern = "/api/v1/openapi.json",
                .summary = "This OpenAPI document",
-               .needs_auth = false},
+               .needs_auth = false,
+               .response_schema = "OpenApiDocument"},
               [this](Request&) { return JsonResponse(OpenApiDocument(router_)); });
   router_.Add(
       {.method = "POST",
        .pattern = "/api/v1/tokens",
        .summary = "Issue an API token for the caller (body: {\"days\": 1..365, default 90})",
-       .has_body = true},
+       .has_body = true,
+       .success_status = 201,
+       .request_schema = "TokenInput",
+       .response_schema = "IssuedToken"},
       Authenticated([](Request& req, Session& session) -> Response {
         int days = 90;
         if (!req.body.empty()) {
@@ -639,7 +718,8 @@ void Server::Impl::BuildRoutes() {
       }));
   router_.Add({.method = "DELETE",
                .pattern = "/api/v1/tokens/{id}",
-               .summary = "Revoke an API token (its principal or an admin)"},
+               .summary = "Revoke an API token (its principal or an admin)",
+               .success_status = 204},
               Authenticated([](Request& req, Session& session) -> Response {
                 Status revoked = RevokeApiToken(session, req.params.at("id"));
                 if (!revoked.ok()) return ProblemFor(revoked, "id");
@@ -657,7 +737,8 @@ void Server::Impl::BuildRoutes() {
   router_.Add({.method = "GET",
                .pattern = "/healthz",
                .summary = "Liveness: 200 while the process serves (reads no store)",
-               .needs_auth = false},
+               .needs_auth = false,
+               .response_schema = "Health"},
               [](Request&) {
                 return JsonResponse({{"status", "ok"}});
               });
@@ -665,7 +746,8 @@ void Server::Impl::BuildRoutes() {
                .pattern = "/readyz",
                .summary = "Readiness: 200 when the store answers a read, else 503",
                .needs_auth = false,
-               .may_be_unavailable = true},
+               .may_be_unavailable = true,
+               .response_schema = "Health"},
               [this](Request&) -> Response {
                 Result<int64_t> version = cache_.DataVersion();
                 if (!version.ok()) {

@@ -21,6 +21,7 @@
 #include "../../tests/serve_harness.h"
 #include "api/api_world_test_support.h"
 #include "api/problem.h"
+#include "api/schemas.h"
 #include "common/temp_dir.h"
 #include "policy/assessment_output.h"
 #include "policy/policy.h"
@@ -1326,6 +1327,109 @@ TEST_F(ApiServerTest, OpenApiDocumentsExactlyTheRoutes) {
   }
   EXPECT_EQ(documented, routes.size());
   EXPECT_GE(routes.size(), 20u);
+}
+
+// Every route names the schemas of its bodies (api/schemas.h), and the
+// document publishes them: the request schema a route is checked against,
+// the response schema of its success, problems for its errors.
+TEST_F(ApiServerTest, EveryRouteDeclaresItsBodySchemas) {
+  auto res = client_->Get("/api/v1/openapi.json");
+  ASSERT_TRUE(res && res->status == 200);
+  Json doc = Json::parse(res->body);
+  EXPECT_EQ(doc["openapi"], "3.1.0");
+  for (const Route& route : server_->router().routes()) {
+    const RouteSpec& spec = route.spec;
+    const std::string name = spec.method + " " + spec.pattern;
+    if (spec.has_body || spec.multipart) {
+      EXPECT_TRUE(HasSchema(spec.request_schema)) << name << ": request " << spec.request_schema;
+    } else {
+      EXPECT_EQ(spec.request_schema, "") << name << " takes no body";
+    }
+    if (spec.success_status == 204 || (spec.response_schema.empty() && !spec.produces.empty())) {
+      EXPECT_EQ(spec.response_schema, "") << name;
+    } else {
+      EXPECT_TRUE(HasSchema(spec.response_schema)) << name << ": response " << spec.response_schema;
+    }
+    std::string method = spec.method;
+    for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const Json& op = doc["paths"][spec.pattern][method];
+    if (spec.has_body || spec.multipart) {
+      const char* media = spec.multipart ? "multipart/form-data" : "application/json";
+      EXPECT_EQ(op["requestBody"]["content"][media]["schema"]["$ref"],
+                "#/components/schemas/" + spec.request_schema)
+          << name;
+    }
+    if (!spec.response_schema.empty()) {
+      EXPECT_EQ(op["responses"][std::to_string(spec.success_status)]["content"]["application/json"]
+                  ["schema"]["$ref"],
+                "#/components/schemas/" + spec.response_schema)
+          << name;
+    }
+    EXPECT_EQ(op["responses"]["400"]["content"]["application/problem+json"]["schema"]["$ref"],
+              "#/components/schemas/Problem")
+        << name;
+  }
+  EXPECT_EQ(doc["components"]["schemas"].size(), ComponentSchemas().size());
+}
+
+// A body that breaks its route's schema is refused before the handler runs,
+// with the member at fault named: its pointer in `field`, its name in words
+// in the detail. The caller is authenticated first: a stranger's bad body
+// is a 401.
+TEST_F(ApiServerTest, RouteRefusesABodyThatBreaksItsSchemaNamingTheField) {
+  Login dana = LogIn("dana");
+  const Json decision = {
+      {"party", "P-NLF"}, {"cycle", 2025}, {"status", "listed"}, {"rationale", "r"}};
+  Json wrong = decision;
+  wrong["cycle"] = "2025";
+  auto res = Post(dana, "/api/v1/decisions", wrong);
+  ExpectProblem(res, 400, "/cycle");
+  EXPECT_EQ(Json::parse(res->body)["detail"], "field 'cycle': expected an integer, got a string");
+  wrong = decision;
+  wrong["colour"] = "red";
+  res = Post(dana, "/api/v1/decisions", wrong);
+  ExpectProblem(res, 400, "/colour");
+  EXPECT_NE(
+      Json::parse(res->body)["detail"].get<std::string>().find("field 'colour': unknown field"),
+      std::string::npos)
+      << res->body;
+  wrong = decision;
+  wrong.erase("rationale");
+  ExpectProblem(Post(dana, "/api/v1/decisions", wrong), 400, "/rationale");
+  res = client_->Post("/api/v1/decisions", decision.dump(), "application/json");
+  ExpectProblem(res, 401, "");
+  // Nothing was written by the refused bodies.
+  auto stored = Get(dana, "/api/v1/decisions/P-NLF/2025");
+  ASSERT_TRUE(stored);
+  if (stored->status == 200) EXPECT_NE(Json::parse(stored->body)["rationale"], "r");
+  // A nested member is named by its path in words.
+  Login mo = LogIn("mo");
+  Json incident = {{"id", "I-SCHEMA"},       {"situation", "SIT-VAL"},
+                   {"date", "2025-08-01"},   {"location", {{"name", "Korvane"}}},
+                   {"violations", {"rape"}}, {"victims", {{"women", -2}}},
+                   {"context", "attack"},    {"status", "reported"}};
+  res = Post(mo, "/api/v1/incidents", incident);
+  ExpectProblem(res, 400, "/victims/women");
+  EXPECT_EQ(Json::parse(res->body)["detail"],
+            "field 'victims, women': expected a non-negative integer, got -2");
+  // Not JSON at all.
+  res = client_->Post("/api/v1/session", "{\"name\":", "application/json");
+  ExpectProblem(res, 400, "body");
+  // An upload's parts are the members of its schema.
+  httplib::Headers headers = {{"Cookie", mo.cookie}, {"X-CSRF-Token", mo.csrf}};
+  res = client_->Post("/api/v1/evidence", headers,
+                      httplib::MultipartFormDataItems{{"file", "scan", "scan.txt", "text/plain"},
+                                                      {"description", "no incident", "", ""}});
+  ExpectProblem(res, 400, "incident");
+  EXPECT_EQ(Json::parse(res->body)["detail"], "field 'incident': missing required field");
+  res = client_->Post("/api/v1/evidence", headers,
+                      httplib::MultipartFormDataItems{{"file", "scan", "scan.txt", "text/plain"},
+                                                      {"incident", "I-2022-001", "", ""},
+                                                      {"colour", "red", "", ""}});
+  ExpectProblem(res, 400, "colour");
+  // A login's body has its schema too.
+  res = client_->Post("/api/v1/session", R"({"name": "dana", "password": 7})", "application/json");
+  ExpectProblem(res, 400, "/password");
 }
 
 }  // namespace

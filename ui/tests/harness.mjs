@@ -101,7 +101,9 @@ export async function checkEmbeddedApplication(base, log) {
   }
 }
 
-export async function startStack() {
+// `browser: false` starts the store and the server only (tests of the
+// HTTP API itself).
+export async function startStack({ browser = true } = {}) {
   if (!fs.existsSync(maraBin)) throw new Error(`no mara binary at ${maraBin} (set MARA_BUILD_DIR)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mara-ui-'));
   const db = path.join(dir, 'mara.db');
@@ -129,6 +131,7 @@ export async function startStack() {
     stack.base = await waitForUrl(child);
     await checkEmbeddedApplication(stack.base, stack.serveLog);
     stack.servesUi = true;
+    if (!browser) return stack;
     stack.browser = await chromium.launch({
       executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
       args: [
