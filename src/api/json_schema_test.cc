@@ -242,10 +242,14 @@ TEST(ApiSchemas, IncidentInputFollowsTheRecordDecoder) {
     "violations": ["rape"], "context": "attack", "status": "reported", "narrative": null,
     "victims": {"women": 2, "men": null}})");
   EXPECT_FALSE(Validate(incident, all["IncidentInput"], all));
+  // A new incident may come without its id: Mara gives it one.
   incident.erase("id");
+  EXPECT_FALSE(Validate(incident, all["IncidentInput"], all));
+  incident["id"] = 7;
   auto v = Validate(incident, all["IncidentInput"], all);
   ASSERT_TRUE(v);
   EXPECT_EQ(v->pointer, "/id");
+  incident.erase("id");
   EXPECT_FALSE(Validate(incident, all["IncidentReplacement"], all));
   incident["situation"] = nullptr;
   v = Validate(incident, all["IncidentReplacement"], all);

@@ -199,35 +199,45 @@ std::vector<SessionRoute> AccountRoutes() {
   std::vector<SessionRoute> routes;
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/users",
-                     .summary = "Principals with their roles, situations and state (admins)"},
+                     .summary = "Principals with their roles, situations and state (admins)",
+                     .response_schema = "UserList"},
                     ListUsersRoute});
   routes.push_back({{.method = "POST",
                      .pattern = "/api/v1/users",
                      .summary = "Create a principal {name, roles, situations, password} (admins)",
                      .has_body = true,
-                     .success_status = 201},
+                     .success_status = 201,
+                     .request_schema = "UserInput",
+                     .response_schema = "User"},
                     PostUser});
   routes.push_back({{.method = "POST",
                      .pattern = "/api/v1/users/{name}/assignment",
                      .summary = "Grant or revoke roles and situations {action: grant|revoke, "
                                 "roles, situations} (admins; revokes the principal's tokens)",
-                     .has_body = true},
+                     .has_body = true,
+                     .request_schema = "AssignmentInput",
+                     .response_schema = "User"},
                     PostAssignment});
   routes.push_back({{.method = "PUT",
                      .pattern = "/api/v1/users/{name}/disabled",
                      .summary = "Disable or enable a principal {disabled} (admins; never "
                                 "oneself)",
-                     .has_body = true},
+                     .has_body = true,
+                     .request_schema = "DisabledInput",
+                     .response_schema = "User"},
                     PutDisabled});
   routes.push_back({{.method = "PUT",
                      .pattern = "/api/v1/account/password",
                      .summary = "Change your own password {current_password, new_password}; "
                                 "ends your logins and revokes your tokens",
-                     .has_body = true},
+                     .has_body = true,
+                     .success_status = 204,
+                     .request_schema = "PasswordChangeInput"},
                     PutOwnPassword});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/tokens",
-                     .summary = "Your own API tokens (never their secrets)"},
+                     .summary = "Your own API tokens (never their secrets)",
+                     .response_schema = "OwnTokenList"},
                     ListOwnTokens});
   return routes;
 }

@@ -158,7 +158,8 @@ std::vector<SessionRoute> EvidenceRoutes() {
   routes.push_back({{.method = "POST",
                      .pattern = "/api/v1/evidence/{id}/verification",
                      .summary = "Check that the stored file still matches its SHA-256 (a "
-                                "reviewer who did not receive it: four eyes); logged to custody"},
+                                "reviewer who did not receive it: four eyes); logged to custody",
+                     .response_schema = "EvidenceCheck"},
                     VerifyEvidenceRoute});
   return routes;
 }

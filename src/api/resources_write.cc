@@ -531,7 +531,8 @@ std::vector<SessionRoute> WriteRoutes(const PolicySet& policies) {
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/consent-register",
                      .summary = "Incidents with consent internal_use or withdrawn in the "
-                                "situations where the caller edits incidents"},
+                                "situations where the caller edits incidents",
+                     .response_schema = "ConsentRegister"},
                     ConsentRegister});
   routes.push_back(
       {{.method = "GET",

@@ -239,8 +239,10 @@ Json IncidentInput(bool id_required) {
                         {"name"});
   location = NullWhereOptional(std::move(location));
   Members members = {
-      {"id", Described(Str(), id_required ? "a new incident's id"
-                                          : "optional; when present, the id in the path")},
+      {"id",
+       Described(Str(), id_required ? "a new incident's id; without it Mara gives the next number "
+                                      "of the incident's year, I-YYYY-NNNNNN"
+                                    : "optional; when present, the id in the path")},
       {"situation", Str()},
       {"date", Day()},
       {"date_precision", Enum<DatePrecision>()},
@@ -256,16 +258,24 @@ Json IncidentInput(bool id_required) {
       {"sources", Strings()},
       {"narrative", Str()},
       {"consent", Enum<Consent>()}};
-  if (id_required) {
-    return NullWhereOptional(
-        Input(members, {"id", "situation", "date", "location", "violations", "context", "status"}));
-  }
   return NullWhereOptional(
       Input(members, {"situation", "date", "location", "violations", "context", "status"}));
 }
 
 void Inputs(Json& s) {
   s["LoginInput"] = Input({{"name", NonEmpty()}, {"password", NonEmpty()}}, {"name", "password"});
+  s["UserInput"] = Input({{"name", NonEmpty()},
+                          {"roles", Strings()},
+                          {"situations", Strings()},
+                          {"password", Described(NonEmpty(), "at least 12 characters")}},
+                         {"name", "password"});
+  s["AssignmentInput"] = Input({{"action", Json{{"type", "string"}, {"enum", {"grant", "revoke"}}}},
+                                {"roles", Strings()},
+                                {"situations", Strings()}},
+                               {"action"});
+  s["DisabledInput"] = Input({{"disabled", Bool()}}, {"disabled"});
+  s["PasswordChangeInput"] = Input({{"current_password", Str()}, {"new_password", Str()}},
+                                   {"current_password", "new_password"});
   s["TokenInput"] =
       Input({{"days", Described(Int(1, 365), "the token's lifetime (default 90)")}}, {});
   s["DecisionInput"] =
@@ -417,6 +427,39 @@ void Views(Json& s) {
              {"next_after_seq", Described(Int(0), "present when more records follow")}},
             {"items"});
   s["CustodyLog"] = Items("AuditRecord");
+  s["EvidenceCheck"] = Reply({{"id", Str()},
+                              {"sha256", Str()},
+                              {"intact", Bool()},
+                              {"verified_by", Str()},
+                              {"verified_at", Str()},
+                              {"problem", Described(Str(), "what is wrong when not intact")}},
+                             {"id", "sha256", "intact", "verified_by", "verified_at"});
+  s["User"] = Reply({{"name", Str()},
+                     {"roles", Strings()},
+                     {"situations", Strings()},
+                     {"disabled", Bool()},
+                     {"has_password", Bool()},
+                     {"created_at", Str()}},
+                    {"name", "roles", "situations", "disabled", "has_password", "created_at"});
+  s["UserList"] = Items("User");
+  s["OwnToken"] = Reply({{"id", Str()},
+                         {"expires_at", Described(Int(), "Unix seconds")},
+                         {"revoked", Bool()},
+                         {"issued_at", Str()}},
+                        {"id", "expires_at", "revoked"});
+  s["OwnTokenList"] = Items("OwnToken");
+  s["ConsentRegisterEntry"] =
+      Reply({{"id", Str()},
+             {"situation", Str()},
+             {"date", Day()},
+             {"consent", Enum<Consent>()},
+             {"last_change", Reply({{"action", Str()},
+                                    {"by", Str()},
+                                    {"at", Str()},
+                                    {"reason", Described(Str(), "a restoration's reason")}},
+                                   {"action", "by", "at"})}},
+            {"id", "situation", "date", "consent"});
+  s["ConsentRegister"] = Items("ConsentRegisterEntry");
   s["AuditVerification"] = Reply({{"ok", Bool()},
                                   {"records", Int(0)},
                                   {"checkpoints", Int(0)},

@@ -218,6 +218,8 @@ test('every route answers as its schemas say, errors included', { timeout: 120_0
   await call('view', 'GET', '/incidents/I-NOPE', { expect: 404 });
   await call('view', 'GET', '/incidents/I-NOPE/history', { expect: 404 });
   await call('view', 'GET', '/cases/P-VAF/abc', { expect: 400 });
+  await call('view', 'GET', '/cases/P-VAF/2025?format=html', { expect: 200 });
+  await call('view', 'GET', '/cases/P-VAF/2025?format=pdf', { expect: 400 });
   await call('view', 'GET', '/imports/IMP-000000000000000000000000', { expect: 404 });
   await call('view', 'GET', '/annex/2025?policy=nope', { expect: 400 });
 
@@ -254,6 +256,9 @@ test('every route answers as its schemas say, errors included', { timeout: 120_0
   await call('view', 'POST', '/incidents', { body: incident, expect: 403 });
   await call('mon', 'POST', '/incidents', { body: incident, expect: 201 });
   await call('mon', 'POST', '/incidents', { body: incident, expect: 409 });
+  // Without an id, Mara gives the next number of its year.
+  const generated = await call('mon', 'POST', '/incidents', { body: { ...incident, id: undefined }, expect: 201 });
+  assert.match(generated.json.id, /^I-\d{4}-\d{6}$/);
   const edited = { ...incident, location: { name: 'Korvane market', lat: null } };
   await refused('mon', 'PUT', '/incidents/I-SCHEMA-1', { ...incident, location: { name: 'Korvane', lat: 91 } }, '/location/lat', 'location, lat');
   await call('mon', 'PUT', '/incidents/I-SCHEMA-1', { body: edited, expect: 428 });
@@ -352,6 +357,25 @@ test('every route answers as its schemas say, errors included', { timeout: 120_0
     await call(who, 'GET', '/dashboard', { expect: 200 });
   }
   await call('adm', 'GET', '/audit?limit=1000', { expect: 200 });
+
+  // Users and one's own account.
+  await call('adm', 'GET', '/users', { expect: 200 });
+  await call('view', 'GET', '/users', { expect: 403 });
+  await refused('adm', 'POST', '/users', { name: 'schema-user', password: 12 }, '/password', 'password');
+  await call('adm', 'POST', '/users', { body: { name: 'schema-user', roles: ['viewer'], situations: [], password: password('schema-user') }, expect: 201 });
+  await logIn('schema-user');
+  await call('schema-user', 'GET', '/tokens', { expect: 200 });
+  await call('schema-user', 'PUT', '/account/password', { body: { current_password: password('schema-user'), new_password: 7 }, expect: 400 });
+  await call('schema-user', 'PUT', '/account/password', { body: { current_password: password('schema-user'), new_password: `${password('schema-user')}-next` }, expect: 204 });
+  await refused('adm', 'POST', '/users/schema-user/assignment', { action: 'maybe' }, '/action', 'action');
+  await call('adm', 'POST', '/users/schema-user/assignment', { body: { action: 'grant', roles: ['reviewer'] }, expect: 200 });
+  await refused('adm', 'PUT', '/users/schema-user/disabled', { disabled: 'yes' }, '/disabled', 'disabled');
+  await call('adm', 'PUT', '/users/schema-user/disabled', { body: { disabled: true }, expect: 200 });
+  // The consent register and an evidence item's check (four eyes).
+  await call('mon', 'GET', '/consent-register', { expect: 200 });
+  await call('view', 'GET', '/consent-register', { expect: 403 });
+  await call('mon', 'POST', `/evidence/${evidence.json.id}/verification`, { expect: 403 });
+  await call('rev', 'POST', `/evidence/${evidence.json.id}/verification`, { expect: 200 });
 
   // Log out.
   await call('view', 'DELETE', '/session', { expect: 204 });
