@@ -13,7 +13,10 @@ const REPHRASE: Array<[RegExp, string]> = [
   [/^an id is required$/, 'this is required'],
   [/^at least one violation is required$/, 'choose at least one violation'],
   [/^expected a date string YYYY-MM-DD.*$/, 'enter a full date: day, month and year'],
-  [/^unknown (party|situation|source) (.+)$/, 'there is no $1 $2'],
+  [/^unknown (party|situation|source|incident) (.+)$/, 'there is no $1 $2'],
+  [/^the parent chain returns to (.+?) \(.*\)$/, 'a party cannot be a unit of itself or of its own units ($1)'],
+  [/^`verified_implemented` is set only by .*$/, 'a measure is marked verified implemented only by a reviewer, with Verify, after it is saved'],
+  [/^(.+) exists already; update it instead$/, '$1 exists already; open it and edit it instead'],
   [/^incident (.+) exists$/, 'an incident with the ID $1 exists already; open it and edit it instead'],
 ];
 
