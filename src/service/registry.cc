@@ -207,11 +207,22 @@ Result<std::set<std::string>> SituationsOf(Session&, const Bundle& r, const Enga
 Result<std::set<std::string>> SituationsOf(Session&, const Bundle& r, const Commitment& v) {
   return std::set<std::string>{PartySituation(r, v.party)};
 }
-Result<std::set<std::string>> SituationsOf(Session& session, const Bundle&, const Statement& v) {
+Result<std::set<std::string>> SituationsOf(Session& session, const Bundle& registry,
+                                           const Statement& v) {
+  // The incidents the stored statement names already stay nameable, seen
+  // or not (one withdrawn since, for instance).
+  std::set<std::string> named;
+  if (const Statement* stored = FindByKey(registry.statements, v.id)) {
+    named.insert(stored->incidents.begin(), stored->incidents.end());
+  }
   std::set<std::string> out;
   for (size_t i = 0; i < v.incidents.size(); ++i) {
-    MARA_ASSIGN_OR_RETURN(std::optional<Incident> incident,
-                          FindVisibleIncident(session, v.incidents[i]));
+    std::optional<Incident> incident;
+    if (named.count(v.incidents[i]) > 0) {
+      MARA_ASSIGN_OR_RETURN(incident, session.store().GetIncident(v.incidents[i]));
+    } else {
+      MARA_ASSIGN_OR_RETURN(incident, FindVisibleIncident(session, v.incidents[i]));
+    }
     // An incident hidden from the principal is answered as an unknown one.
     if (!incident) {
       return Status::InvalidArgument("/incidents/" + std::to_string(i) + ": unknown incident " +
