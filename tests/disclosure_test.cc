@@ -181,6 +181,26 @@ class DisclosureSuite {
     if (r.code != 0) return "user add withdrawer: " + r.err;
     r = Run("withdrawer", {"incident", "consent", "I-WD", "withdrawn"});
     if (r.code != 0) return "incident consent: " + r.err;
+    // Registry records changed in Mara, so their histories hold the
+    // canaries as values before and after.
+    const std::vector<std::vector<std::string>> changes = {
+        {"registry", "update", "engagement", "--party", "P-A", "--date", "2025-02-11", "--kind",
+         "refused", "--note", "CANARY-ENGAGEMENT-NOTE (revised)"},
+        {"registry", "update", "statement", "--id", "ST-1", "--text",
+         "CANARY-STATEMENT-TEXT (revised)"},
+        {"registry", "update", "source", "--id", "S-CONF", "--url",
+         "https://canary-conf.example/doc2"},
+        {"registry", "update", "party", "--id", "P-A", "--alias", "Front of A"},
+        {"registry", "add", "commitment", "--id", "C-A", "--party", "P-A", "--kind", "unilateral",
+         "--measure", "M-1:Orders prohibiting sexual violence"},
+        {"registry", "add", "designation", "--party", "P-A", "--authority", "Regional Union",
+         "--program", "List", "--kind", "sanctions", "--listed-on", "2025-01-01", "--source",
+         "S-CONF"},
+    };
+    for (const auto& change : changes) {
+      r = Run("operator", change);
+      if (r.code != 0) return change[1] + " " + change[2] + ": " + r.err;
+    }
     if (!server_.StartIn(dir_, db_, 2, global_, {})) return "serve: " + server_.log();
     return "";
   }

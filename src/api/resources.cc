@@ -162,19 +162,7 @@ Response GetParty(Request& req, Session& session) {
   MARA_API_ASSIGN(Bundle registry, ReadRegistry(session), "");
   const std::string& id = req.params.at("id");
   for (const Party& p : registry.parties) {
-    if (p.id != id) continue;
-    // Hierarchy and lineage seen from this party: who answers to it and who
-    // split from it (its own parent and splinter_of are in the record).
-    Json j = ToJson(p);
-    Json children = Json::array();
-    Json splinters = Json::array();
-    for (const Party& other : registry.parties) {
-      if (other.parent == p.id) children.push_back(other.id);
-      if (other.splinter_of == p.id) splinters.push_back(other.id);
-    }
-    j["children"] = std::move(children);
-    j["splinters"] = std::move(splinters);
-    return JsonResponse(j);
+    if (p.id == id) return JsonResponse(internal::PartyView(registry, p));
   }
   return Problem(404, "not_found", "no party " + QuoteForMessage(id), "id");
 }
@@ -852,6 +840,7 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
   }
   for (SessionRoute& route : internal::EvidenceRoutes()) routes.push_back(std::move(route));
   for (SessionRoute& route : internal::AccountRoutes()) routes.push_back(std::move(route));
+  for (SessionRoute& route : internal::RegistryRoutes()) routes.push_back(std::move(route));
   return routes;
 }
 

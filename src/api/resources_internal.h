@@ -82,6 +82,12 @@ std::vector<SessionRoute> ViewRoutes(const PolicySet& policies);
 std::vector<SessionRoute> EvidenceRoutes();
 // resources_accounts.cc: users (admins) and one's own password and tokens.
 std::vector<SessionRoute> AccountRoutes();
+// resources_registry.cc: the registry's writes, single reads and histories.
+std::vector<SessionRoute> RegistryRoutes();
+// A party as GET /api/v1/parties/{id} shows it (and its ETag covers): the
+// record with the ids of its children (units naming it as parent) and
+// splinters.
+Json PartyView(const Bundle& registry, const Party& party);
 // resources_publications.cc
 std::vector<SessionRoute> PublicationRoutes(const PolicySet& policies);
 // The latest publication of `cycle` as the annex names it (null: none):

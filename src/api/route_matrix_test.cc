@@ -100,6 +100,33 @@ const std::map<std::string, std::string>& Expected() {
       {"POST /api/v1/publications/{cycle}/signoff", "333323"},
       {"POST /api/v1/publications", "333323"},
       {"GET /api/v1/publications/{cycle}/{number}/files/{name}", "444424"},
+      // The registry: analysts (of every situation here) and admins write;
+      // everyone reads; a reviewer verifies an imported measure.
+      {"POST /api/v1/parties", "333232"},
+      {"PUT /api/v1/parties/{id}", "333232"},
+      {"POST /api/v1/parties/{id}/rename", "333232"},
+      {"GET /api/v1/parties/{id}/history", "222222"},
+      {"GET /api/v1/sources/{id}", "222222"},
+      {"POST /api/v1/sources", "333232"},
+      {"PUT /api/v1/sources/{id}", "333232"},
+      {"GET /api/v1/sources/{id}/history", "222222"},
+      {"GET /api/v1/commitments/{id}", "222222"},
+      {"POST /api/v1/commitments", "333232"},
+      {"PUT /api/v1/commitments/{id}", "333232"},
+      {"GET /api/v1/commitments/{id}/history", "222222"},
+      {"POST /api/v1/commitments/{id}/measures/{measure}/verification", "332333"},
+      {"GET /api/v1/statements/{id}", "222222"},
+      {"POST /api/v1/statements", "333232"},
+      {"PUT /api/v1/statements/{id}", "333232"},
+      {"GET /api/v1/statements/{id}/history", "222222"},
+      {"POST /api/v1/designations", "333232"},
+      {"GET /api/v1/designations/{party}/{listed_on}", "222222"},
+      {"PUT /api/v1/designations/{party}/{listed_on}", "333232"},
+      {"GET /api/v1/designations/{party}/{listed_on}/history", "222222"},
+      {"POST /api/v1/engagements", "333232"},
+      {"GET /api/v1/engagements/{party}/{date}/{kind}", "222222"},
+      {"PUT /api/v1/engagements/{party}/{date}/{kind}", "333232"},
+      {"GET /api/v1/engagements/{party}/{date}/{kind}/history", "222222"},
       // Operator routes: liveness and readiness for anyone, metrics for
       // those who may read the audit log.
       {"GET /healthz", "222222"},
@@ -110,7 +137,9 @@ const std::map<std::string, std::string>& Expected() {
 }
 
 // The concrete path of a pattern in the demo world.
-std::string PathFor(const std::string& pattern, World& world, const std::string& token_id) {
+// `method`: only the GET routes take the designation's query.
+std::string PathFor(const std::string& pattern, World& world, const std::string& token_id,
+                    const std::string& method = "GET") {
   static const std::map<std::string, std::string> paths = {
       {"/api/v1/tokens/{id}", ""},
       {"/api/v1/parties/{id}", "/api/v1/parties/P-VAF"},
@@ -139,6 +168,22 @@ std::string PathFor(const std::string& pattern, World& world, const std::string&
       {"/api/v1/consistency/{cycle}", "/api/v1/consistency/2025"},
       {"/api/v1/sensitivity/{cycle}", "/api/v1/sensitivity/2025"},
       {"/api/v1/publications/{cycle}/signoff", "/api/v1/publications/2025/signoff"},
+      {"/api/v1/parties/{id}/rename", "/api/v1/parties/P-VAF/rename"},
+      {"/api/v1/parties/{id}/history", "/api/v1/parties/P-VAF/history"},
+      {"/api/v1/sources/{id}", "/api/v1/sources/S-JMT-VAL"},
+      {"/api/v1/sources/{id}/history", "/api/v1/sources/S-JMT-VAL/history"},
+      {"/api/v1/commitments/{id}", "/api/v1/commitments/C-NLF-1"},
+      {"/api/v1/commitments/{id}/history", "/api/v1/commitments/C-NLF-1/history"},
+      {"/api/v1/commitments/{id}/measures/{measure}/verification",
+       "/api/v1/commitments/C-NLF-1/measures/M-NLF-1/verification"},
+      {"/api/v1/statements/{id}", "/api/v1/statements/ST-1"},
+      {"/api/v1/statements/{id}/history", "/api/v1/statements/ST-1/history"},
+      {"/api/v1/designations/{party}/{listed_on}", "/api/v1/designations/P-NLF/2021-05-01"},
+      {"/api/v1/designations/{party}/{listed_on}/history",
+       "/api/v1/designations/P-NLF/2021-05-01/history"},
+      {"/api/v1/engagements/{party}/{date}/{kind}", "/api/v1/engagements/P-NLF/2025-02-11/refused"},
+      {"/api/v1/engagements/{party}/{date}/{kind}/history",
+       "/api/v1/engagements/P-NLF/2025-02-11/refused/history"},
       {"/api/v1/publications/{cycle}/{number}/files/{name}",
        "/api/v1/publications/2025/1/files/report-2025-public.json"},
   };
@@ -150,7 +195,13 @@ std::string PathFor(const std::string& pattern, World& world, const std::string&
     return p;
   }
   auto it = paths.find(pattern);
-  return it == paths.end() ? pattern : it->second;
+  std::string path = it == paths.end() ? pattern : it->second;
+  // A designation's authority and program complete its key.
+  if (method == "GET" && (pattern == "/api/v1/designations/{party}/{listed_on}" ||
+                          pattern == "/api/v1/designations/{party}/{listed_on}/history")) {
+    path += "?authority=Government%20of%20Brennmark&program=Counter-terrorism%20list";
+  }
+  return path;
 }
 
 Json NewIncident(const std::string& id) {
@@ -168,11 +219,90 @@ Json NewIncident(const std::string& id) {
           {"consent", "aggregate_reporting"}};
 }
 
+// The body (and If-Match) of a registry write a permitted caller would
+// send; false for other routes.
+bool RegistryBody(World& world, const Login& who, const std::string& method,
+                  const std::string& pattern, const std::string& path, Json& body,
+                  httplib::Headers& headers) {
+  // PUT and the other changes of a stored record: its view, changed, with
+  // its ETag.
+  auto current = [&](const std::string& read_path) {
+    auto res = world.Get(who, read_path);
+    if (res && res->status == 200) {
+      headers.emplace("If-Match", res->get_header_value("ETag"));
+      return Json::parse(res->body, nullptr, false);
+    }
+    return Json::object();
+  };
+  if (method == "POST" && pattern == "/api/v1/parties") {
+    body = {{"id", "P-MATRIX"},
+            {"name", "Matrix Front"},
+            {"kind", "non_state"},
+            {"situation", "SIT-VAL"},
+            {"parent", "P-VAF"}};
+  } else if (method == "PUT" && pattern == "/api/v1/parties/{id}") {
+    body = current(path);
+    body.erase("children");
+    body.erase("splinters");
+    body["aliases"] = Json::array({"Matrix alias"});
+  } else if (pattern == "/api/v1/parties/{id}/rename") {
+    current("/api/v1/parties/P-VAF");
+    body = {{"name", "Valdorian Armed Forces (matrix)"}, {"from", "2025-01-01"}};
+  } else if (method == "POST" && pattern == "/api/v1/sources") {
+    body = {{"id", "S-MATRIX"},     {"kind", "ngo"},      {"title", "Matrix notes"},
+            {"publisher", "NGO"},   {"reliability", "C"}, {"credibility", "3"},
+            {"confidential", false}};
+  } else if (method == "PUT" && pattern == "/api/v1/sources/{id}") {
+    body = current(path);
+    body["reliability"] = "A";
+  } else if (method == "POST" && pattern == "/api/v1/commitments") {
+    body = {
+        {"id", "C-MATRIX"},
+        {"party", "P-VAF"},
+        {"kind", "unilateral"},
+        {"measures", Json::array({{{"id", "M-1"}, {"text", "Orders"}, {"status", "pending"}}})}};
+  } else if (method == "PUT" && pattern == "/api/v1/commitments/{id}") {
+    body = current(path);
+    body["measures"][0]["status"] = "in_progress";
+  } else if (pattern == "/api/v1/commitments/{id}/measures/{measure}/verification") {
+    current("/api/v1/commitments/C-NLF-1");
+    body = {{"verified_on", "2025-06-01"}};
+  } else if (method == "POST" && pattern == "/api/v1/statements") {
+    body = {{"id", "ST-MATRIX"},
+            {"by", "Matrix office"},
+            {"date", "2025-05-01"},
+            {"kind", "statement"},
+            {"incidents", Json::array({"I-2025-001"})},
+            {"text", "m"}};
+  } else if (method == "PUT" && pattern == "/api/v1/statements/{id}") {
+    body = current(path);
+    body["text"] = "Matrix text";
+  } else if (method == "POST" && pattern == "/api/v1/designations") {
+    body = {{"party", "P-VAF"},
+            {"authority", "Matrix"},
+            {"program", "List"},
+            {"kind", "sanctions"},
+            {"listed_on", "2025-01-01"}};
+  } else if (method == "PUT" && pattern == "/api/v1/designations/{party}/{listed_on}") {
+    body =
+        current(path + "?authority=Government%20of%20Brennmark&program=Counter-terrorism%20list");
+    body["ended_on"] = "2025-06-01";
+  } else if (method == "POST" && pattern == "/api/v1/engagements") {
+    body = {{"party", "P-VAF"}, {"date", "2025-05-01"}, {"kind", "contact"}, {"note", "m"}};
+  } else if (method == "PUT" && pattern == "/api/v1/engagements/{party}/{date}/{kind}") {
+    body = current(path);
+    body["note"] = "Matrix note";
+  } else {
+    return false;
+  }
+  return true;
+}
+
 // Sends the request a caller with the right role would send (valid body,
 // fresh If-Match) and returns the HTTP status.
 int Exercise(World& world, const Login& who, const std::string& user, const std::string& method,
              const std::string& pattern, const std::string& token_id) {
-  const std::string path = PathFor(pattern, world, token_id);
+  const std::string path = PathFor(pattern, world, token_id, method);
   auto send = [&]() -> httplib::Result {
     if (method == "GET") {
       return world.Get(who, path);
@@ -229,6 +359,8 @@ int Exercise(World& world, const Login& who, const std::string& user, const std:
       } else if (pattern == "/api/v1/account/password") {
         body = {{"current_password", testing_support::kPassword},
                 {"new_password", "another long password"}};
+      } else if (RegistryBody(world, who, method, pattern, path, body, headers)) {
+        // A registry write, its body and If-Match set.
       } else if (pattern == "/api/v1/publications") {
         body = {{"cycle", 2025}, {"rationale", "matrix"}};
       } else if (pattern == "/api/v1/publications/{cycle}/signoff") {
@@ -360,7 +492,7 @@ TEST(RouteMatrixTest, EveryUnsafeRouteRefusesAMissingCsrfTokenAndAnOversizedBody
   for (const Route& route : world->server().router().routes()) {
     const std::string& method = route.spec.method;
     if (method == "GET") continue;
-    const std::string path = PathFor(route.spec.pattern, *world, "0123");
+    const std::string path = PathFor(route.spec.pattern, *world, "0123", method);
     const std::string key = method + " " + route.spec.pattern;
     ++unsafe;
     if (route.spec.needs_auth) {

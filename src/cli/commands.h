@@ -46,6 +46,8 @@ void RegisterPolicyCommands(CLI::App& app, Context& ctx);
 void RegisterSecurityCommands(CLI::App& app, Context& ctx);
 // names review
 void RegisterNamesCommands(CLI::App& app, Context& ctx);
+// registry add|update|rename|verify-measure|history
+void RegisterRegistryCommands(CLI::App& app, Context& ctx);
 // report, publish
 void RegisterReportCommands(CLI::App& app, Context& ctx);
 

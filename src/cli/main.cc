@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   mara::cli::RegisterPolicyCommands(app, ctx);
   mara::cli::RegisterSecurityCommands(app, ctx);
   mara::cli::RegisterNamesCommands(app, ctx);
+  mara::cli::RegisterRegistryCommands(app, ctx);
   mara::cli::RegisterReportCommands(app, ctx);
   mara::cli::RegisterStoreCommands(app, ctx);
   mara::cli::RegisterServeCommands(app, ctx);

@@ -34,6 +34,8 @@ constexpr Grant kRules[kAllOperations.size()][kAllRoles.size()] = {
     /* view_evidence     */ {N, S, S, Y, Y, Y},
     /* review_names      */ {N, N, S, N, N, Y},
     /* transfer_store    */ {N, N, N, N, N, Y},
+    /* edit_registry     */ {N, N, S, N, N, Y},
+    /* verify_measure    */ {N, N, N, Y, N, N},
 };
 
 Grant GrantFor(Operation op, Role role) {
@@ -130,6 +132,10 @@ std::string_view ToString(Operation op) {
       return "review_names";
     case Operation::kTransferStore:
       return "transfer_store";
+    case Operation::kEditRegistry:
+      return "edit_registry";
+    case Operation::kVerifyMeasure:
+      return "verify_measure";
   }
   return "unknown";
 }
@@ -174,8 +180,8 @@ Status Authorize(const Principal& principal, Operation op, const Scope& scope) {
                                     ") may not " + what +
                                     "; that needs one of: " + RoleList(would));
   }
-  if (op == Operation::kVerifyIncident) {
-    const std::string target = scope.target.empty() ? "the incident" : scope.target;
+  if (op == Operation::kVerifyIncident || op == Operation::kVerifyMeasure) {
+    const std::string target = scope.target.empty() ? "the record" : scope.target;
     if (!scope.created_by.empty() && scope.created_by == principal.name) {
       return Status::PermissionDenied("four-eyes rule: " + Who(principal) + " created " +
                                       QuoteForMessage(target) +

@@ -6,17 +6,19 @@
 //                   evidence, in the situations assigned to them; reads the
 //                   confidential record there (they wrote it).
 //   analyst         reads everything in the assigned situations, runs
-//                   assessments, imports and exports there, adds evidence.
-//   reviewer        verifies incidents (never one they created or last
-//                   edited: the four-eyes rule); reads confidential records
-//                   and evidence.
+//                   assessments, imports and exports there, adds evidence,
+//                   keeps the registry (parties, sources, designations,
+//                   engagements, commitments, statements) there.
+//   reviewer        verifies incidents and commitments' measures (never one
+//                   they created or last edited: the four-eyes rule); reads
+//                   confidential records and evidence.
 //   decision_maker  records decisions (with a rationale) and petition
 //                   outcomes; runs assessments and reads confidential records
 //                   to do so.
 //   admin           users, keys, imports and exports, assessments, the audit
-//                   log, store copies and backups; reads everything. Not a super-user: an admin
-//                   neither verifies, decides nor edits incidents without also holding the role
-//                   that does.
+//                   log, store copies and backups, the registry; reads everything. Not a
+//                   super-user: an admin neither verifies, decides nor edits incidents without also
+//                   holding the role that does.
 // Monitor and analyst are situation-scoped: they act only where Scope names a
 // situation assigned to them. An operation over all situations (an empty
 // Scope::situation) is refused to a principal whose only applicable roles are
@@ -69,15 +71,19 @@ enum class Operation {
   kViewEvidence,
   kReviewNames,    // decide the name-review queue (it rewrites the party registry)
   kTransferStore,  // copy or back up a whole store
+  kEditRegistry,   // create and change parties, sources, designations, engagements,
+                   // commitments and statements in Mara (service/registry.h)
+  kVerifyMeasure,  // confirm a commitment's measure as verified implemented (four eyes)
 };
 
-inline constexpr std::array<Operation, 17> kAllOperations = {
+inline constexpr std::array<Operation, 19> kAllOperations = {
     Operation::kReadPublic,     Operation::kReadConfidential, Operation::kCreateIncident,
     Operation::kEditIncident,   Operation::kVerifyIncident,   Operation::kRunAssessment,
     Operation::kRecordDecision, Operation::kDecidePetition,   Operation::kImport,
     Operation::kExport,         Operation::kManageUsers,      Operation::kManageKeys,
     Operation::kReadAuditLog,   Operation::kAddEvidence,      Operation::kViewEvidence,
-    Operation::kReviewNames,    Operation::kTransferStore,
+    Operation::kReviewNames,    Operation::kTransferStore,    Operation::kEditRegistry,
+    Operation::kVerifyMeasure,
 };
 
 std::string_view ToString(Operation op);  // "verify_incident", ...
@@ -93,8 +99,8 @@ struct Principal {
 struct Scope {
   std::string situation;       // empty: every situation / not situation-bound
   std::string target;          // record id, for messages ("incident I-7")
-  std::string created_by;      // kVerifyIncident: who created the incident
-  std::string last_edited_by;  // kVerifyIncident: who last edited it
+  std::string created_by;      // kVerifyIncident, kVerifyMeasure: who created the record
+  std::string last_edited_by;  // kVerifyIncident, kVerifyMeasure: who last edited it
   std::string rationale;       // kRecordDecision: the decision's rationale
 };
 

@@ -30,6 +30,8 @@ const std::map<Operation, std::string> kExpected = {
     {Operation::kViewEvidence,        "NSSYYY"},
     {Operation::kReviewNames,         "NNSNNY"},
     {Operation::kTransferStore,       "NNNNNY"},
+    {Operation::kEditRegistry,        "NNSNNY"},
+    {Operation::kVerifyMeasure,       "NNNYNN"},
 };
 // clang-format on
 
@@ -125,6 +127,25 @@ TEST(RolesTest, FourEyesRefusesTheCreatorAndTheLastEditor) {
   scope.created_by = "mon-1";
   EXPECT_TRUE(Authorize(both, Operation::kCreateIncident, scope).ok());
   EXPECT_EQ(Authorize(both, Operation::kVerifyIncident, scope).code(),
+            StatusCode::kPermissionDenied);
+}
+
+TEST(RolesTest, FourEyesAppliesToMeasuresToo) {
+  const Principal reviewer = Make("rev-1", {Role::kReviewer});
+  Scope scope;
+  scope.target = "commitment C-1 measure M-1";
+  scope.created_by = "analyst-1";
+  scope.last_edited_by = "rev-1";
+  Status edited = Authorize(reviewer, Operation::kVerifyMeasure, scope);
+  EXPECT_EQ(edited.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(edited.message().find("last edited 'commitment C-1 measure M-1'"), std::string::npos)
+      << edited.message();
+  scope.last_edited_by = "analyst-1";
+  EXPECT_TRUE(Authorize(reviewer, Operation::kVerifyMeasure, scope).ok());
+  // An analyst keeps the registry but does not verify measures.
+  const Principal analyst = Make("analyst-1", {Role::kAnalyst}, {"SIT-A"});
+  EXPECT_TRUE(Authorize(analyst, Operation::kEditRegistry, In("SIT-A")).ok());
+  EXPECT_EQ(Authorize(analyst, Operation::kVerifyMeasure, In("SIT-A")).code(),
             StatusCode::kPermissionDenied);
 }
 

@@ -77,10 +77,12 @@ inline constexpr std::string_view kStateCoverageMeta = "audit_state_since";
 // The `meta` entries that are records of their own and ledgered as
 // collection "meta", keyed by their meta key: API tokens, which would let
 // whoever inserts one act as a principal, incidents' review histories and
-// the reasons of testimony consent restorations, and the publications of
-// cycles' annexes (service/publication.h).
-inline constexpr std::array<std::string_view, 4> kLedgeredMetaPrefixes = {
-    "api_token:", "incident.history/", "source.consent.restorations/", "publication/"};
+// the reasons of testimony consent restorations, the publications of
+// cycles' annexes (service/publication.h) and the histories of registry
+// records changed in Mara (service/registry.h).
+inline constexpr std::array<std::string_view, 5> kLedgeredMetaPrefixes = {
+    "api_token:", "incident.history/", "source.consent.restorations/", "publication/",
+    "registry.history/"};
 bool IsLedgeredMeta(std::string_view key);
 
 // Collection names of the ledger, as the audit records name them.

@@ -223,10 +223,12 @@ bool SourceIsSealed(const Source& source);
 bool LocationIsSealed(Consent consent);
 
 // Meta entries that are confidential records: an incident's review history
-// (reviewers' comments, the values each edit changed) and the reasons given
-// when a withdrawn testimony's consent is restored.
-inline constexpr std::array<std::string_view, 2> kSealedMetaPrefixes = {
-    "incident.history/", "source.consent.restorations/"};
+// (reviewers' comments, the values each edit changed), the reasons given
+// when a withdrawn testimony's consent is restored, and the histories of
+// registry records (the values each change made, engagement notes and
+// statement texts among them).
+inline constexpr std::array<std::string_view, 3> kSealedMetaPrefixes = {
+    "incident.history/", "source.consent.restorations/", "registry.history/"};
 bool MetaIsSealed(std::string_view key);
 
 // Collections whose every document is sealed at rest, because their free

@@ -13,6 +13,7 @@
 #include "service/audit.h"
 #include "service/authorized.h"
 #include "service/incidents.h"
+#include "service/registry.h"
 #include "service/report_input.h"
 #include "service/store_transfer.h"
 #include "service/visibility.h"

@@ -109,6 +109,7 @@ const navItems: Array<[string, string, string[] | null]> = [
   ['/incidents', 'Incidents', null],
   ['/review', 'Review queue', ['reviewer']],
   ['/parties', 'Parties', null],
+  ['/registry', 'Registry', ['analyst', 'admin', 'reviewer']],
   ['/assessment', 'Assessment', ['analyst', 'decision_maker', 'admin']],
   ['/reports', 'Annex and reports', null],
   ['/publications', 'Publications', null],

@@ -1,24 +1,15 @@
-// Errors of a form beside their fields: a control names the API's member it
-// feeds in `data-pointer`; a problem whose `field` is that pointer is shown
-// under the control in words naming the field by its label (messages.ts),
-// the control marked invalid and focused. Problems about no field go to the
-// status line only.
-import { ApiError } from './api';
-import { announce, errorText } from './app';
-import { h, requiredMark, uid } from './dom';
+// What the application's forms share: every control carries the JSON
+// pointer of the body member it fills (data-pointer), so a problem's
+// `field` from the API lands beside the right input, named by its label in
+// plain words (messages.ts); client-side checks use the same pointers.
+import { h, uid } from './dom';
 import { plainMessage } from './messages';
 
-type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | HTMLElement;
+export type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 
-// The visible words of a control's label (without the required mark).
-export function labelOf(form: HTMLElement, ctl: Element): string {
-  const label = ctl.tagName === 'FIELDSET' ? ctl.querySelector('legend') : ctl.id ? form.querySelector(`label[for="${CSS.escape(ctl.id)}"]`) : null;
-  if (!label) return '';
-  return [...label.childNodes]
-    .filter((n) => n.nodeType === Node.TEXT_NODE)
-    .map((n) => n.textContent)
-    .join('')
-    .trim();
+export function ptr<T extends Element>(el: T, pointer: string): T {
+  el.setAttribute('data-pointer', pointer);
+  return el;
 }
 
 export function clearErrors(form: HTMLElement): void {
@@ -26,55 +17,74 @@ export function clearErrors(form: HTMLElement): void {
     p.hidden = true;
     p.textContent = '';
   });
-  form.querySelectorAll('[aria-invalid]').forEach((x) => x.removeAttribute('aria-invalid'));
+  form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
 }
 
-// Shows `message` under `ctl` and moves focus to it.
-export function setError(ctl: Control, message: string): void {
-  const p = ctl.closest('.field, fieldset')?.querySelector<HTMLElement>('.field-error');
-  if (!p) return;
-  p.textContent = message;
-  p.hidden = false;
-  ctl.setAttribute('aria-invalid', 'true');
-  const described = (ctl.getAttribute('aria-describedby') ?? '').split(/\s+/).filter((x) => x && x !== p.id);
-  ctl.setAttribute('aria-describedby', [...described, p.id].join(' '));
-  (ctl.tagName === 'FIELDSET' ? (ctl.querySelector('input') ?? ctl) : ctl).focus();
+// The text of a label or legend without its required mark.
+export function ownText(el: Element | null): string {
+  if (!el) return '';
+  return [...el.childNodes]
+    .filter((n) => n.nodeType === Node.TEXT_NODE)
+    .map((n) => n.textContent ?? '')
+    .join('')
+    .trim();
 }
 
-// A refusal from the API (or any error) beside its field when it names one
-// this form has, and on the status line prefixed with `what` ("Not saved").
-// Returns the message in words.
-export function showError(form: HTMLElement, e: unknown, what: string): string {
-  const ctl = e instanceof ApiError && e.field ? form.querySelector<HTMLElement>(`[data-pointer="${CSS.escape(e.field)}"]`) : null;
-  const message = e instanceof ApiError ? plainMessage(e.detail, ctl ? labelOf(form, ctl) || undefined : undefined) : errorText(e);
-  if (ctl) setError(ctl, message);
-  announce(`${what}: ${message}`, 'error');
-  return message;
+// The name people know a control by: its label (or its fieldset's legend),
+// with the perpetrator or measure row or the victims group it belongs to.
+export function labelOf(form: HTMLElement, target: HTMLElement): string {
+  if (target.matches('fieldset')) return ownText(target.querySelector(':scope > legend'));
+  const label = ownText(target.id ? form.querySelector(`label[for="${CSS.escape(target.id)}"]`) : null);
+  const row = target.closest('.perp');
+  if (row) {
+    const i = [...row.parentElement!.querySelectorAll(':scope > .perp')].indexOf(row);
+    return `Perpetrator ${i + 1}, ${label.toLowerCase()}`;
+  }
+  const measure = target.closest('.measure');
+  if (measure) {
+    const i = [...measure.parentElement!.querySelectorAll(':scope > .measure')].indexOf(measure);
+    return `Measure ${i + 1}, ${label.toLowerCase()}`;
+  }
+  if (target.closest('fieldset.victims')) return `Victims, ${label}`;
+  return label;
 }
 
-// "2026-01-31T12:00:00Z" (or Unix seconds) as "2026-01-31 12:00 UTC".
-export function when(t: string | number | undefined): string {
-  if (t === undefined || t === '') return '';
-  const iso = typeof t === 'number' ? new Date(t * 1000).toISOString() : t;
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+// The control for `pointer`, or the nearest enclosing member's control.
+export function controlFor(form: HTMLElement, pointer: string | undefined): HTMLElement | null {
+  let p = pointer ?? '';
+  let target: HTMLElement | null = null;
+  while (p && !target) {
+    target = form.querySelector<HTMLElement>(`[data-pointer="${CSS.escape(p)}"]`);
+    if (!target) p = p.slice(0, Math.max(0, p.lastIndexOf('/')));
+  }
+  return target;
 }
 
-// A group of checkboxes under a legend, with its error line; `pointer` is
-// the API member the chosen values feed.
-export function checkboxGroup(legendText: string, name: string, options: Array<[string, string]>, chosen: string[], pointer: string, required = false): HTMLFieldSetElement {
-  return h(
-    'fieldset',
-    { class: 'checks', 'data-pointer': pointer },
-    h('legend', null, legendText, required ? requiredMark() : null),
-    h('p', { class: 'field-error', id: uid('err'), hidden: true }),
-    options.map(([value, text]) => {
-      const id = uid(name);
-      return h('span', { class: 'check' }, h('input', { type: 'checkbox', id, name, value, checked: chosen.includes(value) }), h('label', { for: id }, text));
-    }),
-  );
+// A refusal from the server in words naming the field by its label.
+export function serverMessage(form: HTMLElement, pointer: string | undefined, detail: string): string {
+  const target = controlFor(form, pointer);
+  return plainMessage(detail, target ? labelOf(form, target) || undefined : undefined);
 }
 
-// The values of a checkbox group that are ticked.
-export function checked(group: HTMLElement): string[] {
-  return [...group.querySelectorAll<HTMLInputElement>('input[type=checkbox]:checked')].map((c) => c.value);
+// Shows `message` beside the control for `pointer`, or the nearest
+// enclosing member's control, or at the top of the form.
+export function showError(form: HTMLElement, pointer: string | undefined, message: string): HTMLElement {
+  const target = controlFor(form, pointer);
+  const holder = target?.closest('.field, fieldset') ?? form;
+  let err = holder.querySelector<HTMLElement>(':scope > .field-error');
+  if (!err) {
+    err = h('p', { class: 'field-error', id: uid('err') });
+    holder.prepend(err);
+  }
+  err.textContent = message;
+  err.hidden = false;
+  const focusable = target && target.matches('input,select,textarea') ? target : holder.querySelector<HTMLElement>('input,select,textarea,button');
+  if (focusable) {
+    focusable.setAttribute('aria-invalid', 'true');
+    const described = new Set((focusable.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean));
+    described.add(err.id);
+    focusable.setAttribute('aria-describedby', [...described].join(' '));
+  }
+  return focusable ?? err;
 }
+

@@ -13,6 +13,9 @@ route(/^\/incidents\/([^/]+)$/, () => import('./pages/incidents').then((m) => m.
 route(/^\/review$/, () => import('./pages/incidents').then((m) => m.reviewQueue), ['reviewer']);
 route(/^\/parties$/, () => import('./pages/parties').then((m) => m.partyRegistry));
 route(/^\/parties\/([^/]+)$/, () => import('./pages/parties').then((m) => m.partyDossier));
+route(/^\/registry$/, () => import('./pages/registry').then((m) => m.registryList));
+route(/^\/registry\/([a-z]+)\/(new)$/, () => import('./pages/registry').then((m) => m.registryForm), ['analyst', 'admin']);
+route(/^\/registry\/([a-z]+)\/(edit)$/, () => import('./pages/registry').then((m) => m.registryForm));
 route(/^\/assessment$/, () => import('./pages/assessment').then((m) => m.default), ['analyst', 'decision_maker', 'admin']);
 route(/^\/reports$/, () => import('./pages/reports').then((m) => m.default));
 route(/^\/publications$/, () => import('./pages/publications').then((m) => m.default));

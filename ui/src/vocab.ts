@@ -16,3 +16,12 @@ export const REPORT_FORMATS: Array<[string, string]> = [
   ['ftm', 'FollowTheMoney'],
 ];
 export const IMPORT_FORMATS = ['bundle', 'incidents-csv', 'svac', 'ucdp-actors', 'acled', 'hxl'];
+export const PARTY_KINDS = ['state', 'non_state'];
+export const SOURCE_KINDS = ['un_monitoring', 'un_investigation', 'ngo', 'national_authority', 'judicial', 'sanctions_designation', 'media', 'survivor_testimony', 'witness_testimony', 'medical_record', 'academic_dataset'];
+export const RELIABILITIES = ['A', 'B', 'C', 'D', 'E', 'F'];
+export const CREDIBILITIES = ['1', '2', '3', '4', '5', '6'];
+export const DESIGNATION_KINDS = ['terrorist', 'sanctions', 'criminal_charge'];
+export const ENGAGEMENT_KINDS = ['contact', 'refused', 'severed', 'restored', 'access_denied', 'persona_non_grata'];
+export const COMMITMENT_KINDS = ['joint_communique', 'action_plan', 'implementation_plan', 'framework_of_cooperation', 'unilateral'];
+export const MEASURE_STATUSES = ['pending', 'in_progress', 'verified_implemented', 'not_implemented'];
+export const STATEMENT_KINDS = ['condemnation', 'statement', 'report', 'dispute'];

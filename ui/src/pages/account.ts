@@ -6,7 +6,7 @@
 import { call, enc, get } from '../api';
 import { announce, flash, navigate, resetCaches } from '../app';
 import { field, h, table } from '../dom';
-import { clearErrors, setError, showError, when } from '../forms';
+import { clearErrors, setError, showError, when } from '../form_fields';
 import { forget, me } from '../session';
 
 interface Token {

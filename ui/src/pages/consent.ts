@@ -8,7 +8,7 @@
 import { ApiError, call, enc, get } from '../api';
 import { flash, link, navigate, situations } from '../app';
 import { badge, field, h, humanize, requiredMark, select, table, uid } from '../dom';
-import { clearErrors, setError, showError, when } from '../forms';
+import { clearErrors, setError, showError, when } from '../form_fields';
 
 interface ConsentEntry {
   id: string;

@@ -7,7 +7,7 @@
 import { call, enc, get, qs } from '../api';
 import { flash, link, navigate } from '../app';
 import { field, h, table } from '../dom';
-import { clearErrors, setError, showError, when } from '../forms';
+import { clearErrors, setError, showError, when } from '../form_fields';
 import { hasRole, me } from '../session';
 
 interface EvidenceItem {

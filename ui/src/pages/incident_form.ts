@@ -9,7 +9,7 @@
 import { ApiError, call, enc, get } from '../api';
 import { announce, errorText, flash, link, navigate, parties, situations } from '../app';
 import { field, h, humanize, requiredMark, select, uid } from '../dom';
-import { plainMessage } from '../messages';
+import { Control, clearErrors, ptr, serverMessage, showError } from '../forms';
 import { CONSENTS, CONTEXTS, NEXUS, PRECISIONS, STANDARDS, STATUSES, VICTIM_GROUPS, VIOLATIONS } from '../vocab';
 import type { Incident } from './incidents';
 
@@ -23,84 +23,6 @@ const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 // What a date control gives when it holds a whole date (the control shows
 // it in the reader's own format).
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-
-type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
-
-function ptr<T extends Element>(el: T, pointer: string): T {
-  el.setAttribute('data-pointer', pointer);
-  return el;
-}
-
-function clearErrors(form: HTMLElement): void {
-  form.querySelectorAll<HTMLElement>('.field-error').forEach((p) => {
-    p.hidden = true;
-    p.textContent = '';
-  });
-  form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
-}
-
-// The text of a label or legend without its required mark.
-function ownText(el: Element | null): string {
-  if (!el) return '';
-  return [...el.childNodes]
-    .filter((n) => n.nodeType === Node.TEXT_NODE)
-    .map((n) => n.textContent ?? '')
-    .join('')
-    .trim();
-}
-
-// The name people know a control by: its label (or its fieldset's legend),
-// with the perpetrator row or the victims group it belongs to.
-function labelOf(form: HTMLElement, target: HTMLElement): string {
-  if (target.matches('fieldset')) return ownText(target.querySelector(':scope > legend'));
-  const label = ownText(target.id ? form.querySelector(`label[for="${CSS.escape(target.id)}"]`) : null);
-  const row = target.closest('.perp');
-  if (row) {
-    const i = [...row.parentElement!.querySelectorAll(':scope > .perp')].indexOf(row);
-    return `Perpetrator ${i + 1}, ${label.toLowerCase()}`;
-  }
-  if (target.closest('fieldset.victims')) return `Victims, ${label}`;
-  return label;
-}
-
-// The control for `pointer`, or the nearest enclosing member's control.
-function controlFor(form: HTMLElement, pointer: string | undefined): HTMLElement | null {
-  let p = pointer ?? '';
-  let target: HTMLElement | null = null;
-  while (p && !target) {
-    target = form.querySelector<HTMLElement>(`[data-pointer="${CSS.escape(p)}"]`);
-    if (!target) p = p.slice(0, Math.max(0, p.lastIndexOf('/')));
-  }
-  return target;
-}
-
-// A refusal from the server in words naming the field by its label.
-function serverMessage(form: HTMLElement, pointer: string | undefined, detail: string): string {
-  const target = controlFor(form, pointer);
-  return plainMessage(detail, target ? labelOf(form, target) || undefined : undefined);
-}
-
-// Shows `message` beside the control for `pointer`, or the nearest
-// enclosing member's control, or at the top of the form.
-function showError(form: HTMLElement, pointer: string | undefined, message: string): HTMLElement {
-  const target = controlFor(form, pointer);
-  const holder = target?.closest('.field, fieldset') ?? form;
-  let err = holder.querySelector<HTMLElement>(':scope > .field-error');
-  if (!err) {
-    err = h('p', { class: 'field-error', id: uid('err') });
-    holder.prepend(err);
-  }
-  err.textContent = message;
-  err.hidden = false;
-  const focusable = target && target.matches('input,select,textarea') ? target : holder.querySelector<HTMLElement>('input,select,textarea,button');
-  if (focusable) {
-    focusable.setAttribute('aria-invalid', 'true');
-    const described = new Set((focusable.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean));
-    described.add(err.id);
-    focusable.setAttribute('aria-describedby', [...described].join(' '));
-  }
-  return focusable ?? err;
-}
 
 function checkboxGroup(legend: string, name: string, values: string[], chosen: string[], pointer: string, required = false): HTMLFieldSetElement {
   return ptr(

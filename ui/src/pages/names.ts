@@ -7,7 +7,7 @@
 import { call, get, qs } from '../api';
 import { flash, navigate, parties, resetCaches } from '../app';
 import { field, h, humanize, select, table } from '../dom';
-import { clearErrors, setError, showError, when } from '../forms';
+import { clearErrors, setError, showError, when } from '../form_fields';
 
 interface Candidate {
   party: string;

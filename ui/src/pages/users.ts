@@ -7,7 +7,7 @@
 import { call, enc, get } from '../api';
 import { flash, link, navigate, situations } from '../app';
 import { badge, field, h, humanize, table } from '../dom';
-import { checkboxGroup, checked, clearErrors, setError, showError, when } from '../forms';
+import { checkboxGroup, checked, clearErrors, setError, showError, when } from '../form_fields';
 import { me } from '../session';
 
 interface User {

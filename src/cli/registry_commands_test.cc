@@ -1,0 +1,252 @@
+// `mara registry` through the binary: each kind added from flags or a
+// file, an update changing only what it names, a rename, the four-eyes
+// verification of a measure, refusals naming the flag with their exit
+// codes, --if-version, the history, and --help.
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace mara {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+struct RegistryRun {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ReadAll(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+class RegistryCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("mara_registry_cli_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    db_ = (dir_ / "office.db").string();
+    ASSERT_EQ(Mara({"init"}).code, 0);
+    std::ofstream(dir_ / "b.json") << R"({"format": "mara-bundle/1",
+      "situations": [{"id": "SIT-A", "name": "A", "on_council_agenda": true},
+                     {"id": "SIT-B", "name": "B", "on_council_agenda": false}],
+      "incidents": [{"id": "I-1", "situation": "SIT-A", "date": "2025-01-10",
+        "location": {"name": "X"}, "violations": ["rape"], "victims": {"women": 1},
+        "context": "home", "nexus": ["perpetrator_affiliation"], "status": "reported",
+        "perpetrators": [], "sources": []}]})";
+    ASSERT_EQ(Mara({"import", (dir_ / "b.json").string()}).code, 0);
+    ASSERT_EQ(Mara({"user", "add", "ana", "--role", "analyst", "--situation", "SIT-A"}).code, 0);
+    ASSERT_EQ(Mara({"user", "add", "rita", "--role", "reviewer"}).code, 0);
+    ASSERT_EQ(Mara({"user", "add", "vera", "--role", "viewer"}).code, 0);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  RegistryRun Mara(std::vector<std::string> args) {
+    std::vector<std::string> all = {MARA_BINARY, "--db", db_};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& s : all) argv.push_back(s.data());
+    argv.push_back(nullptr);
+    const fs::path out = dir_ / "out.txt", err = dir_ / "err.txt";
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid = 0;
+    RegistryRun r;
+    if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) return r;
+    posix_spawn_file_actions_destroy(&actions);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    r.out = ReadAll(out);
+    r.err = ReadAll(err);
+    return r;
+  }
+
+  RegistryRun As(const std::string& who, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--as", who, "registry"});
+    return Mara(std::move(args));
+  }
+
+  nlohmann::json Exported() {
+    RegistryRun r = Mara({"export"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    return nlohmann::json::parse(r.out, nullptr, false);
+  }
+
+  // The version a write printed: "(version <hex>)".
+  static std::string VersionIn(const std::string& out) {
+    std::smatch m;
+    if (std::regex_search(out, m, std::regex("version ([0-9a-f]{64})"))) return m[1];
+    return "";
+  }
+
+  fs::path dir_;
+  std::string db_;
+};
+
+TEST_F(RegistryCliTest, EveryKindFromFlagsAndFiles) {
+  RegistryRun r = As("ana", {"add", "party", "--id", "P-7", "--name", "Northern Front", "--kind",
+                             "non_state", "--situation", "SIT-A"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Created party P-7 as ana"));
+  ASSERT_EQ(As("ana", {"add", "party", "--id", "P-7-B", "--name", "Second Brigade", "--kind",
+                       "non_state", "--situation", "SIT-A", "--parent", "P-7"})
+                .code,
+            0);
+  ASSERT_EQ(As("ana", {"add", "party", "--id", "P-8", "--name", "Renewal", "--kind", "non_state",
+                       "--situation", "SIT-A", "--splinter-of", "P-7"})
+                .code,
+            0);
+  r = As("ana", {"rename", "P-7", "--name", "Northern Liberation Front", "--from", "2025-06-01"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = As("ana",
+         {"add", "source", "--id", "S-1", "--kind", "ngo", "--title", "Field report", "--publisher",
+          "NGO", "--reliability", "C", "--credibility", "3", "--confidential", "false"});
+  // A source is not tied to a situation: an analyst of one may not add it.
+  EXPECT_EQ(r.code, 5) << r.err;
+  r = Mara({"registry", "add", "source", "--id", "S-1", "--kind", "ngo", "--title", "Field report",
+            "--publisher", "NGO", "--reliability", "C", "--credibility", "3"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--confidential (/confidential): missing required field"));
+  r = Mara({"registry", "add", "source", "--id", "S-1", "--kind", "ngo", "--title", "Field report",
+            "--publisher", "NGO", "--reliability", "C", "--credibility", "3", "--confidential",
+            "false"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(As("ana", {"add", "designation", "--party", "P-7", "--authority", "UN Security Council",
+                       "--program", "1267", "--kind", "sanctions", "--listed-on", "2024-05-01",
+                       "--source", "S-1"})
+                .code,
+            0);
+  ASSERT_EQ(As("ana", {"add", "engagement", "--party", "P-7", "--date", "2025-08-02", "--kind",
+                       "contact", "--note", "Met the liaison"})
+                .code,
+            0);
+  r = As("ana", {"add", "commitment", "--id", "C-7", "--party", "P-7", "--kind", "action_plan",
+                 "--signed", "2025-03-01", "--measure", "M-1:Issue command orders", "--measure-due",
+                 "M-1:2025-09-01"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ofstream(dir_ / "st.json") << R"({"id": "ST-9", "by": "Ministry of Defence",
+      "date": "2025-08-10", "kind": "dispute", "incidents": ["I-1"],
+      "text": "The ministry disputes the account."})";
+  r = As("ana", {"add", "statement", "--file", (dir_ / "st.json").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+
+  // An update changes only what it names.
+  r = Mara({"registry", "update", "source", "--id", "S-1", "--reliability", "B"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json bundle = Exported();
+  ASSERT_TRUE(bundle.is_object());
+  EXPECT_EQ(bundle["sources"][0]["reliability"], "B");
+  EXPECT_EQ(bundle["sources"][0]["title"], "Field report");
+  EXPECT_EQ(bundle["parties"][0]["name"], "Northern Liberation Front");
+  EXPECT_EQ(bundle["parties"][0]["names_over_time"][0]["name"], "Northern Front");
+  EXPECT_EQ(bundle["parties"][1]["parent"], "P-7");
+  EXPECT_EQ(bundle["parties"][2]["splinter_of"], "P-7");
+  EXPECT_EQ(bundle["commitments"][0]["measures"][0]["due"], "2025-09-01");
+  EXPECT_EQ(bundle["statements"][0]["incidents"][0], "I-1");
+  EXPECT_EQ(bundle["engagements"][0]["note"], "Met the liaison");
+  EXPECT_EQ(bundle["designations"][0]["source"], "S-1");
+
+  r = As("ana", {"history", "party", "P-7"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("created by ana"));
+  EXPECT_THAT(r.out, HasSubstr("renamed by ana"));
+  r = As("ana", {"history", "engagement", "P-7/2025-08-02/contact", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Met the liaison"));
+  EXPECT_EQ(Mara({"audit", "verify"}).code, 0);
+}
+
+TEST_F(RegistryCliTest, RefusalsNameTheFlagAndExitByKind) {
+  RegistryRun r = As("ana", {"add", "party", "--id", "P-1", "--name", "Unit", "--kind", "non_state",
+                             "--situation", "SIT-A", "--parent", "P-404"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--parent (/parent): unknown party 'P-404'"));
+  r = As("ana", {"add", "party", "--id", "P-1", "--name", "Front", "--kind", "rebels",
+                 "--situation", "SIT-A"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--kind"));
+  r = As("ana", {"add", "party", "--id", "P-1", "--note", "x"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--note: not a member of a party"));
+  r = As("vera", {"add", "party", "--id", "P-1", "--name", "Front", "--kind", "non_state",
+                  "--situation", "SIT-A"});
+  EXPECT_EQ(r.code, 5) << r.err;
+  r = As("ana", {"update", "party", "--id", "P-404", "--name", "Nobody"});
+  EXPECT_EQ(r.code, 3) << r.err;
+
+  r = As("ana", {"add", "party", "--id", "P-1", "--name", "Front", "--kind", "non_state",
+                 "--situation", "SIT-A"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string version = VersionIn(r.out);
+  ASSERT_FALSE(version.empty()) << r.out;
+  EXPECT_EQ(As("ana", {"add", "party", "--id", "P-1", "--name", "Again", "--kind", "non_state",
+                       "--situation", "SIT-A"})
+                .code,
+            4);
+  ASSERT_EQ(
+      As("ana", {"update", "party", "--id", "P-1", "--alias", "NF", "--if-version", version}).code,
+      0);
+  r = As("ana", {"update", "party", "--id", "P-1", "--alias", "F", "--if-version", version});
+  EXPECT_EQ(r.code, 4);
+  EXPECT_THAT(r.err, HasSubstr("nothing written"));
+  EXPECT_EQ(Exported()["parties"][0]["aliases"][0], "NF");
+}
+
+TEST_F(RegistryCliTest, AMeasureIsVerifiedByAnotherPerson) {
+  ASSERT_EQ(As("ana", {"add", "party", "--id", "P-1", "--name", "Front", "--kind", "non_state",
+                       "--situation", "SIT-A"})
+                .code,
+            0);
+  RegistryRun r =
+      As("ana", {"add", "commitment", "--id", "C-1", "--party", "P-1", "--kind", "unilateral",
+                 "--measure", "M-1:Orders", "--measure-status", "M-1:verified_implemented"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("/measures/0/status"));
+  ASSERT_EQ(As("ana", {"add", "commitment", "--id", "C-1", "--party", "P-1", "--kind", "unilateral",
+                       "--measure", "M-1:Orders"})
+                .code,
+            0);
+  r = As("ana", {"verify-measure", "C-1", "M-1"});
+  EXPECT_EQ(r.code, 5);
+  r = As("rita", {"verify-measure", "C-1", "M-1", "--on", "2025-10-01"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Verified measure M-1 of commitment C-1 by rita"));
+  EXPECT_EQ(Exported()["commitments"][0]["measures"][0]["status"], "verified_implemented");
+}
+
+TEST_F(RegistryCliTest, HelpDescribesTheCommands) {
+  RegistryRun r = Mara({"registry", "--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("verify-measure"));
+  EXPECT_THAT(r.out, HasSubstr("rename"));
+  r = Mara({"registry", "add", "--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("--splinter-of"));
+  EXPECT_THAT(r.out, HasSubstr("--measure-status"));
+}
+
+}  // namespace
+}  // namespace mara
