@@ -34,6 +34,8 @@ constexpr Grant kRules[kAllOperations.size()][kAllRoles.size()] = {
     /* view_evidence     */ {N, S, S, Y, Y, Y},
     /* review_names      */ {N, N, S, N, N, Y},
     /* transfer_store    */ {N, N, N, N, N, Y},
+    /* submit_communication */ {Y, Y, Y, Y, Y, Y},
+    /* rule_communication   */ {N, N, N, N, Y, N},
 };
 
 Grant GrantFor(Operation op, Role role) {
@@ -128,6 +130,10 @@ std::string_view ToString(Operation op) {
       return "view_evidence";
     case Operation::kReviewNames:
       return "review_names";
+    case Operation::kSubmitCommunication:
+      return "submit_communication";
+    case Operation::kRuleCommunication:
+      return "rule_communication";
     case Operation::kTransferStore:
       return "transfer_store";
   }

@@ -30,6 +30,8 @@ const std::map<Operation, std::string> kExpected = {
     {Operation::kViewEvidence,        "NSSYYY"},
     {Operation::kReviewNames,         "NNSNNY"},
     {Operation::kTransferStore,       "NNNNNY"},
+    {Operation::kSubmitCommunication, "YYYYYY"},
+    {Operation::kRuleCommunication,   "NNNNYN"},
 };
 // clang-format on
 
