@@ -805,6 +805,7 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
     for (SessionRoute& route : (*more)(policies)) routes.push_back(std::move(route));
   }
   for (SessionRoute& route : internal::EvidenceRoutes()) routes.push_back(std::move(route));
+  for (SessionRoute& route : internal::CommunicationRoutes()) routes.push_back(std::move(route));
   return routes;
 }
 

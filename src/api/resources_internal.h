@@ -80,6 +80,8 @@ std::string SafeExtension(std::string_view filename);
 std::vector<SessionRoute> WriteRoutes(const PolicySet& policies);
 std::vector<SessionRoute> ViewRoutes(const PolicySet& policies);
 std::vector<SessionRoute> EvidenceRoutes();
+// resources_communications.cc
+std::vector<SessionRoute> CommunicationRoutes();
 // resources_publications.cc
 std::vector<SessionRoute> PublicationRoutes(const PolicySet& policies);
 // The latest publication of `cycle` as the annex names it (null: none):
