@@ -109,6 +109,8 @@ const navItems: Array<[string, string, string[] | null]> = [
   ['/incidents', 'Incidents', null],
   ['/review', 'Review queue', ['reviewer']],
   ['/parties', 'Parties', null],
+  ['/petitions', 'Petitions', null],
+  ['/communications', 'Communications', null],
   ['/assessment', 'Assessment', ['analyst', 'decision_maker', 'admin']],
   ['/reports', 'Annex and reports', null],
   ['/publications', 'Publications', null],
@@ -161,7 +163,9 @@ export async function render(): Promise<void> {
   const seq = ++renderSeq;
   const path = location.pathname;
   const params = new URLSearchParams(location.search);
-  if (!me() && path !== '/login') {
+  // The private follow page of a communication needs no login: its link is
+  // the credential.
+  if (!me() && path !== '/login' && path !== '/follow') {
     const next = path + location.search;
     history.replaceState(null, '', `/login${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`);
     return render();
