@@ -266,11 +266,15 @@ OJson StatementOfCaseToJson(const StatementOfCase& s, bool public_edition) {
   OJson petitions = OJson::array();
   for (const Petition& p : s.petitions) petitions.push_back(PetitionJson(p, edition));
   j["petitions"] = std::move(petitions);
-  OJson communications = OJson::array();
-  for (const Communication& c : s.communications) {
-    communications.push_back(CommunicationJson(c, edition));
+  // Only a statement that has communications names them: the annual
+  // report's statements (StatementOfCaseFrom) never carry any.
+  if (!s.communications.empty()) {
+    OJson communications = OJson::array();
+    for (const Communication& c : s.communications) {
+      communications.push_back(CommunicationJson(c, edition));
+    }
+    j["communications"] = std::move(communications);
   }
-  j["communications"] = std::move(communications);
   return j;
 }
 

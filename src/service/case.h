@@ -9,7 +9,9 @@
 //   (consent, violations, nexus, attribution with roll-up) and are verified
 //   or under verification; each says whether it is listing or notice
 //   evidence. kNotFound for an unknown party; store failures unchanged.
-// - The JSON and text renderings are deterministic and take every view of a
+// - The JSON and text renderings are deterministic (the JSON has
+//   "communications", and the text its petitions and communications, only
+//   when there are some) and take every view of a
 //   record from the disclosure module (domain/disclosure.h): the public
 //   edition omits internal_use incidents, confidential sources, narratives,
 //   engagement notes, decision rationales and deciders, petition rulings'
