@@ -363,6 +363,62 @@ TEST_F(CliTest, DatesAndCyclesAfterTodayAreRefused) {
   EXPECT_EQ(Export(), baseline_);
 }
 
+TEST_F(CliTest, CommunicationsAreSubmittedFollowedRuledAndListed) {
+  Seed();
+  WriteFile(dir_ / "list.txt", "names of the witnesses");
+  RunResult r = MaraDb({"communication", "submit", "--kind", "listing_request", "--submitter-kind",
+                        "ngo", "--submitter", "Delta Watch", "--text", "Abductions"});
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("party: a listing or delisting request must name the party"));
+  r = MaraDb({"communication", "submit", "--kind", "rumour", "--submitter-kind", "ngo",
+              "--submitter", "Delta Watch", "--text", "Abductions"});
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("--kind: unknown value 'rumour'"));
+  r = MaraDb({"communication", "submit", "--kind", "listing_request", "--party", "P-1",
+              "--submitter-kind", "survivors_organisation", "--submitter", "Delta Watch", "--text",
+              "Abductions near the camps", "--attach", Path("list.txt")});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("communication (COM-[0-9]{4}-0001)")))
+      << r.out;
+  const std::string id = m[1];
+  EXPECT_THAT(r.out, HasSubstr("(1 attachment)"));
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("shown once[^:]*: ([0-9a-f]{64})"))) << r.out;
+  const std::string token = m[1];
+
+  r = MaraDb({"communication", "status", token});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("\"status\": \"received\""));
+  EXPECT_THAT(r.out, Not(HasSubstr("Abductions")));
+  EXPECT_THAT(r.out, Not(HasSubstr("Delta Watch")));
+  r = MaraDb({"communication", "status", std::string(64, 'a')});
+  EXPECT_EQ(r.exit_code, 3) << Describe(r);
+
+  r = MaraDb({"communication", "rule", id, "--status", "declined"});
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("--reason: a ruling needs its reasons"));
+  r = MaraDb({"communication", "rule", id, "--status", "declined", "--reason", "Out of scope."});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr(id + ": declined"));
+  r = MaraDb({"communication", "rule", id, "--status", "accepted", "--reason", "Changed."});
+  EXPECT_EQ(r.exit_code, 4) << Describe(r);
+
+  r = MaraDb({"communication", "status", token});
+  EXPECT_THAT(r.out, HasSubstr("\"reason\": \"Out of scope.\""));
+  r = MaraDb({"communication", "list"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("Delta Watch (survivors_organisation)"));
+  EXPECT_THAT(r.out, HasSubstr("declined"));
+  EXPECT_THAT(Export(), HasSubstr("\"communications\":["));
+
+  r = MaraDb({"petition", "file", "--party", "P-1", "--grounds", "Disbanded."});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  r = MaraDb({"petition", "list", "--party", "P-1"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("P-1  filed "));
+  EXPECT_THAT(r.out, HasSubstr("pending"));
+}
+
 TEST_F(CliTest, NegativeCount) {
   Seed();
   ExpectRejected("negative.csv", Csv({Row("I-3").Set("girls", "-2").Line()}), LineRe(2), "girls",

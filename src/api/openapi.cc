@@ -159,6 +159,9 @@ Json OpenApiDocument(const Router& router) {
           "A request already awaits sign-off, the policy is not the request's, or the data "
           "changed during the sign-off");
     }
+    if (spec.method == "POST" && spec.pattern == "/api/v1/communications/{id}/ruling") {
+      responses["409"] = ProblemRef("Already under review, or already ruled: a ruling is final");
+    }
     if (spec.may_be_unavailable) responses["503"] = ProblemRef("Not ready");
     responses["default"] =
         ProblemRef("Any other refusal or failure (409, 415, 429, 500, 503, ...)");

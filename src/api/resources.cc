@@ -841,6 +841,7 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
   for (SessionRoute& route : internal::EvidenceRoutes()) routes.push_back(std::move(route));
   for (SessionRoute& route : internal::AccountRoutes()) routes.push_back(std::move(route));
   for (SessionRoute& route : internal::RegistryRoutes()) routes.push_back(std::move(route));
+  for (SessionRoute& route : internal::CommunicationRoutes()) routes.push_back(std::move(route));
   return routes;
 }
 

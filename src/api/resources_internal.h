@@ -88,6 +88,8 @@ std::vector<SessionRoute> RegistryRoutes();
 // record with the ids of its children (units naming it as parent) and
 // splinters.
 Json PartyView(const Bundle& registry, const Party& party);
+// resources_communications.cc
+std::vector<SessionRoute> CommunicationRoutes();
 // resources_publications.cc
 std::vector<SessionRoute> PublicationRoutes(const PolicySet& policies);
 // The latest publication of `cycle` as the annex names it (null: none):

@@ -67,6 +67,14 @@ const std::map<std::string, std::string>& Expected() {
       {"GET /api/v1/petitions", "222222"},
       {"POST /api/v1/petitions", "333322"},
       {"POST /api/v1/petitions/{id}/ruling", "333323"},
+      // Every principal may submit a communication; listing is for those
+      // who read the confidential record everywhere, rulings for decision
+      // makers. The follow link needs no login: a token that answers no
+      // communication is 404 for everyone.
+      {"GET /api/v1/communications", "332322"},
+      {"POST /api/v1/communications", "222222"},
+      {"POST /api/v1/communications/{id}/ruling", "333323"},
+      {"GET /api/v1/follow/{token}", "444444"},
       {"GET /api/v1/name-reviews", "333232"},
       {"POST /api/v1/name-reviews/{id}/decision", "333434"},
       {"POST /api/v1/evidence", "323232"},
@@ -157,6 +165,7 @@ std::string PathFor(const std::string& pattern, World& world, const std::string&
       {"/api/v1/reports/{cycle}", "/api/v1/reports/2025"},
       {"/api/v1/sources/{id}/consent", "/api/v1/sources/S-SURV-1/consent"},
       {"/api/v1/petitions/{id}/ruling", "/api/v1/petitions/P-TDF~2025-12-01/ruling"},
+      {"/api/v1/follow/{token}", "/api/v1/follow/" + std::string(64, 'a')},
       {"/api/v1/name-reviews/{id}/decision", "/api/v1/name-reviews/1/decision"},
       {"/api/v1/evidence/{id}/content", ""},
       {"/api/v1/evidence/{id}/custody", ""},
@@ -314,6 +323,24 @@ int Exercise(World& world, const Login& who, const std::string& user, const std:
                           {{"file", "bytes of a scan", "scan.txt", "text/plain"},
                            {"incident", "I-2022-001", "", ""},
                            {"description", "matrix", "", ""}});
+    } else if (pattern == "/api/v1/communications") {
+      return world.Upload(who, path,
+                          {{"kind", "information", "", ""},
+                           {"submitter_kind", "ngo", "", ""},
+                           {"submitter", "Matrix Watch", "", ""},
+                           {"text", "matrix", "", ""}});
+    } else if (pattern == "/api/v1/communications/{id}/ruling") {
+      // One communication to rule on, submitted by the operator.
+      Login op = world.LogIn("operator");
+      auto submitted = world.Upload(op, "/api/v1/communications",
+                                    {{"kind", "information", "", ""},
+                                     {"submitter_kind", "coalition", "", ""},
+                                     {"submitter", "Matrix Coalition", "", ""},
+                                     {"text", "matrix", "", ""}});
+      if (!submitted || submitted->status != 201) ADD_FAILURE() << "the operator's communication";
+      const std::string id = submitted ? Json::parse(submitted->body).value("id", "") : "";
+      Json body = {{"status", "noted"}, {"reason", "matrix"}};
+      return world.Send(who, method, "/api/v1/communications/" + id + "/ruling", body.dump());
     } else if (pattern == "/api/v1/imports") {
       return world.Upload(
           who, path, {{"file", R"({"format":"mara-bundle/1","situations":[]})", "empty.json", ""}});

@@ -37,6 +37,7 @@
 #include "security/random.h"
 #include "service/api_tokens.h"
 #include "service/audit.h"
+#include "service/communications.h"
 #include "service/live_assessment.h"
 #include "service/publication.h"
 #include "service/session.h"
@@ -728,6 +729,22 @@ void Server::Impl::BuildRoutes() {
                 r.content_type.clear();
                 return r;
               }));
+  // The private link of a communication: the token is the credential, so
+  // no login; the answer is the follower's view alone. Unknown and
+  // malformed tokens get the same 404.
+  router_.Add({.method = "GET",
+               .pattern = "/api/v1/follow/{token}",
+               .summary = "A communication's status through its private link: reference, dates, "
+                          "status and the ruling's reasons only",
+               .needs_auth = false},
+              [this](Request& req) -> Response {
+                Result<std::unique_ptr<Session>> session = Session::Open(SessionOptionsFor(""));
+                if (!session.ok()) return ProblemFor(session.status());
+                Result<Json> view = FollowCommunication(**session, req.params.at("token"));
+                // Sent, like every answer, with Cache-Control: no-store and
+                // Referrer-Policy: no-referrer (ApplySecurityHeaders).
+                return view.ok() ? JsonResponse(*view) : ProblemFor(view.status(), "token");
+              });
   for (SessionRoute& route : ResourceRoutes(policy_)) {
     const bool serialised = route.spec.audited_read;
     const bool multipart = route.spec.multipart;

@@ -42,6 +42,9 @@ struct Context {
 void RegisterCoreCommands(CLI::App& app, Context& ctx);
 // assess, decide, petition, case
 void RegisterPolicyCommands(CLI::App& app, Context& ctx);
+// communication submit|rule|list|status, petition list (after
+// RegisterPolicyCommands, which adds the petition group)
+void RegisterCommunicationCommands(CLI::App& app, Context& ctx);
 // user, key, audit, evidence, incident, verify-report
 void RegisterSecurityCommands(CLI::App& app, Context& ctx);
 // names review

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "mara 0.1.0");
   mara::cli::RegisterCoreCommands(app, ctx);
   mara::cli::RegisterPolicyCommands(app, ctx);
+  mara::cli::RegisterCommunicationCommands(app, ctx);
   mara::cli::RegisterSecurityCommands(app, ctx);
   mara::cli::RegisterNamesCommands(app, ctx);
   mara::cli::RegisterRegistryCommands(app, ctx);

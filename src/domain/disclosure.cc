@@ -189,6 +189,20 @@ Petition Disclosed(const Petition& petition, Edition edition) {
   return p;
 }
 
+Communication Disclosed(const Communication& communication, Edition edition) {
+  Communication c = communication;
+  c.follow_digest.clear();
+  if (Public(edition)) {
+    c.submitter.clear();
+    c.submitted_by.clear();
+    c.text.clear();
+    c.attachments.clear();
+    c.ruled_by.reset();
+    c.reason.reset();
+  }
+  return c;
+}
+
 Designation Disclosed(const Designation& designation, const std::set<std::string>& hidden_sources) {
   Designation d = designation;
   if (d.source && hidden_sources.count(*d.source) > 0) d.source.reset();
@@ -232,6 +246,30 @@ Json EngagementJson(const Engagement& engagement, Edition edition) {
 
 Json PetitionJson(const Petition& petition, Edition edition) {
   return ViewJson(petition, Disclosed(petition, edition));
+}
+
+Json CommunicationJson(const Communication& communication, Edition edition) {
+  const Communication shown = Disclosed(communication, edition);
+  Json j = ViewJson(communication, shown);
+  if (Public(edition)) {
+    // Which kind of organisation wrote may point to its members.
+    j.erase("attachments");
+    j.erase("submitter_kind");
+  }
+  return j;
+}
+
+Json CommunicationFollowJson(const Communication& communication) {
+  Json j = Json::object();
+  j["id"] = communication.id;
+  j["received"] = communication.received.ToString();
+  if (communication.review_started) {
+    j["review_started"] = communication.review_started->ToString();
+  }
+  if (communication.ruled) j["ruled"] = communication.ruled->ToString();
+  j["status"] = std::string(ToString(communication.status));
+  if (communication.reason && IsRuled(communication.status)) j["reason"] = *communication.reason;
+  return j;
 }
 
 Json StatementJson(const Statement& statement, Edition edition,

@@ -115,6 +115,17 @@ Json IncidentJson(const Incident& incident, Edition edition,
 Json DecisionJson(const Decision& decision, Edition edition);
 Json EngagementJson(const Engagement& engagement, Edition edition);
 Json PetitionJson(const Petition& petition, Edition edition);
+// A communication: the confidential edition sees everything but the follow
+// digest; the public edition only its id, kind, party, dates and status
+// (never the submitter or the kind of organisation it is, the text, the
+// attachments, who ruled or the reasons).
+Json CommunicationJson(const Communication& communication, Edition edition);
+// What the holder of a communication's private link sees, and nothing
+// else: the id, the dates (received, review_started, ruled), the status and
+// the ruling's reasons. Not the party, the kind, the submitter, the text
+// or the attachments: the link may reach someone the submitter did not
+// mean it for.
+Json CommunicationFollowJson(const Communication& communication);
 Json StatementJson(const Statement& statement, Edition edition,
                    const std::set<std::string>& withdrawn_incidents);
 Json DesignationJson(const Designation& designation, const std::set<std::string>& hidden_sources);
@@ -134,6 +145,7 @@ Incident Disclosed(const Incident& incident, Edition edition,
                    const std::set<std::string>& hidden_sources = {});
 Engagement Disclosed(const Engagement& engagement, Edition edition);
 Petition Disclosed(const Petition& petition, Edition edition);
+Communication Disclosed(const Communication& communication, Edition edition);
 // Designations and findings lose the reference to a source the edition may
 // not name (`hidden_sources`, HiddenSources of the registry).
 Designation Disclosed(const Designation& designation, const std::set<std::string>& hidden_sources);

@@ -81,6 +81,10 @@ enum class EngagementKind {
   kPersonaNonGrata
 };
 enum class PetitionOutcome { kPending, kGranted, kRejected, kInadmissible };
+// A communication from outside: what it asks, who sends it, where it stands.
+enum class CommunicationKind { kListingRequest, kDelistingRequest, kInformation };
+enum class SubmitterKind { kNgo, kCoalition, kSurvivorsOrganisation };
+enum class CommunicationStatus { kReceived, kUnderReview, kAccepted, kDeclined, kNoted };
 
 inline constexpr std::string_view kTaxonomyVersion = "un-crsv-2019";
 
@@ -124,6 +128,10 @@ MARA_ENUM_NAMES(StatementKind, "condemnation"sv, "statement"sv, "report"sv, "dis
 MARA_ENUM_NAMES(EngagementKind, "contact"sv, "refused"sv, "severed"sv, "restored"sv,
                 "access_denied"sv, "persona_non_grata"sv)
 MARA_ENUM_NAMES(PetitionOutcome, "pending"sv, "granted"sv, "rejected"sv, "inadmissible"sv)
+MARA_ENUM_NAMES(CommunicationKind, "listing_request"sv, "delisting_request"sv, "information"sv)
+MARA_ENUM_NAMES(SubmitterKind, "ngo"sv, "coalition"sv, "survivors_organisation"sv)
+MARA_ENUM_NAMES(CommunicationStatus, "received"sv, "under_review"sv, "accepted"sv, "declined"sv,
+                "noted"sv)
 #undef MARA_ENUM_NAMES
 
 template <typename E>

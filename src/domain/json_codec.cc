@@ -530,6 +530,34 @@ Json ToJson(const Petition& v) {
   return j;
 }
 
+Json ToJson(const Communication& v) {
+  Json j = Json::object();
+  j["id"] = v.id;
+  j["kind"] = EnumJson(v.kind);
+  PutOpt(j, "party", v.party);
+  j["submitter_kind"] = EnumJson(v.submitter_kind);
+  j["submitter"] = v.submitter;
+  j["submitted_by"] = v.submitted_by;
+  j["received"] = DateJson(v.received);
+  j["text"] = v.text;
+  Json attachments = Json::array();
+  for (const Attachment& a : v.attachments) {
+    Json e = Json::object();
+    e["sha256"] = a.sha256;
+    e["size"] = a.size;
+    e["media_type"] = a.media_type;
+    attachments.push_back(std::move(e));
+  }
+  j["attachments"] = std::move(attachments);
+  j["status"] = EnumJson(v.status);
+  PutOpt(j, "review_started", v.review_started);
+  PutOpt(j, "ruled", v.ruled);
+  PutOpt(j, "ruled_by", v.ruled_by);
+  PutOpt(j, "reason", v.reason);
+  j["follow_digest"] = v.follow_digest;
+  return j;
+}
+
 // ---------------------------------------------------------------- FromJson
 
 Status FromJson(const Json& j, Situation* out) {
@@ -829,6 +857,41 @@ Status FromJson(const Json& j, Petition* out) {
   MARA_RETURN_IF_ERROR(OptDate(o, "decided", &v.decided));
   MARA_RETURN_IF_ERROR(OptStr(o, "decided_by", &v.decided_by));
   MARA_RETURN_IF_ERROR(OptStr(o, "reason", &v.reason));
+  MARA_RETURN_IF_ERROR(Finish(CheckRecord(v)));
+  *out = std::move(v);
+  return Status::Ok();
+}
+
+Status FromJson(const Json& j, Communication* out) {
+  Obj o(j, "");
+  MARA_RETURN_IF_ERROR(o.Open({"id", "kind", "party", "submitter_kind", "submitter", "submitted_by",
+                               "received", "text", "attachments", "status", "review_started",
+                               "ruled", "ruled_by", "reason", "follow_digest"}));
+  Communication v;
+  MARA_RETURN_IF_ERROR(Str(o, "id", &v.id));
+  MARA_RETURN_IF_ERROR(Enum(o, "kind", &v.kind));
+  MARA_RETURN_IF_ERROR(OptStr(o, "party", &v.party));
+  MARA_RETURN_IF_ERROR(Enum(o, "submitter_kind", &v.submitter_kind));
+  MARA_RETURN_IF_ERROR(Str(o, "submitter", &v.submitter));
+  MARA_RETURN_IF_ERROR(Str(o, "submitted_by", &v.submitted_by));
+  MARA_RETURN_IF_ERROR(DateField(o, "received", &v.received));
+  MARA_RETURN_IF_ERROR(Str(o, "text", &v.text));
+  MARA_RETURN_IF_ERROR(Array(o, "attachments", false, [&](const Json& e, const std::string& ptr) {
+    Obj m(e, ptr);
+    MARA_RETURN_IF_ERROR(m.Open({"sha256", "size", "media_type"}));
+    Attachment a;
+    MARA_RETURN_IF_ERROR(Str(m, "sha256", &a.sha256));
+    MARA_RETURN_IF_ERROR(Count(m, "size", &a.size));
+    MARA_RETURN_IF_ERROR(Str(m, "media_type", &a.media_type));
+    v.attachments.push_back(std::move(a));
+    return Status::Ok();
+  }));
+  MARA_RETURN_IF_ERROR(OptEnum(o, "status", CommunicationStatus::kReceived, &v.status));
+  MARA_RETURN_IF_ERROR(OptDate(o, "review_started", &v.review_started));
+  MARA_RETURN_IF_ERROR(OptDate(o, "ruled", &v.ruled));
+  MARA_RETURN_IF_ERROR(OptStr(o, "ruled_by", &v.ruled_by));
+  MARA_RETURN_IF_ERROR(OptStr(o, "reason", &v.reason));
+  MARA_RETURN_IF_ERROR(Str(o, "follow_digest", &v.follow_digest));
   MARA_RETURN_IF_ERROR(Finish(CheckRecord(v)));
   *out = std::move(v);
   return Status::Ok();

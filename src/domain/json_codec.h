@@ -41,6 +41,7 @@ Json ToJson(const Designation& v);
 Json ToJson(const Statement& v);
 Json ToJson(const Engagement& v);
 Json ToJson(const Petition& v);
+Json ToJson(const Communication& v);
 
 Status FromJson(const Json& j, Situation* out);
 Status FromJson(const Json& j, Party* out);
@@ -54,6 +55,7 @@ Status FromJson(const Json& j, Designation* out);
 Status FromJson(const Json& j, Statement* out);
 Status FromJson(const Json& j, Engagement* out);
 Status FromJson(const Json& j, Petition* out);
+Status FromJson(const Json& j, Communication* out);
 
 // Prepends `pointer_prefix` (e.g. "/incidents/3") to the pointer that starts
 // a FromJson error message.

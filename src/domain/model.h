@@ -210,6 +210,48 @@ struct Petition {
   std::optional<std::string> reason;  // why granted, rejected or inadmissible
 };
 
+// A file sent with a communication, stored like an evidence item: encrypted
+// and content-addressed in the evidence directory by the SHA-256 of its
+// bytes. The name it had outside is not kept.
+struct Attachment {
+  std::string sha256;  // lowercase hex
+  int64_t size = 0;
+  std::string media_type;
+};
+
+// A communication from outside (docs/design.md): an NGO, a coalition or a
+// survivors' organisation asks for a party's listing or delisting, or sends
+// information. Key: id, "COM-<year>-<4 digits>". Not part of a Bundle's
+// collections: the store keeps it in its own table and the export writes it
+// as the top-level member "communications". The submitter, the text, the
+// attachments and the reason are confidential; the follower of the private
+// link sees the id, dates, status and reason only (domain/disclosure.h).
+struct Communication {
+  std::string id;
+  CommunicationKind kind = CommunicationKind::kInformation;
+  std::optional<std::string> party;  // required for listing and delisting requests
+  SubmitterKind submitter_kind = SubmitterKind::kNgo;
+  std::string submitter;     // the organisation, as it names itself
+  std::string submitted_by;  // the principal that entered it
+  Date received;
+  std::string text;
+  std::vector<Attachment> attachments;
+  CommunicationStatus status = CommunicationStatus::kReceived;
+  std::optional<Date> review_started;  // when it went under review
+  std::optional<Date> ruled;           // when it was accepted, declined or noted
+  std::optional<std::string> ruled_by;
+  std::optional<std::string> reason;  // the ruling's reasons, shown to the follower
+  // Lowercase hex BLAKE2b-256 of the private-link token; the token itself
+  // is never stored.
+  std::string follow_digest;
+};
+
+// Whether the communication has been ruled on (accepted, declined, noted).
+inline bool IsRuled(CommunicationStatus s) {
+  return s == CommunicationStatus::kAccepted || s == CommunicationStatus::kDeclined ||
+         s == CommunicationStatus::kNoted;
+}
+
 // A set of records, e.g. one bundle file or a whole store's contents.
 struct Bundle {
   std::vector<Situation> situations;

@@ -284,6 +284,57 @@ Check CheckRecord(const Petition& v) {
   return CheckOptText("/reason", v.reason);
 }
 
+Check CheckHex64(std::string_view field, std::string_view text) {
+  bool hex = text.size() == 64;
+  for (char c : text) hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+  if (!hex) {
+    return Fail(std::string(field),
+                "expected 64 lowercase hexadecimal digits, got " + QuoteForMessage(text));
+  }
+  return std::nullopt;
+}
+
+Check CheckRecord(const Communication& v) {
+  bool id_ok = v.id.size() >= 13 && v.id.compare(0, 4, "COM-") == 0 && v.id[8] == '-';
+  for (size_t i = 4; id_ok && i < v.id.size(); ++i) {
+    id_ok = i == 8 || (v.id[i] >= '0' && v.id[i] <= '9');
+  }
+  if (!id_ok) {
+    return Fail("/id", "expected COM-YYYY-NNNN (a year and a number of at least 4 digits), got " +
+                           QuoteForMessage(v.id));
+  }
+  if (v.kind != CommunicationKind::kInformation && !v.party) {
+    return Fail("/party", "a listing or delisting request must name the party it concerns");
+  }
+  MARA_RETURN_IF_FIELD_ERROR(CheckOptId("/party", v.party));
+  MARA_RETURN_IF_FIELD_ERROR(CheckText("/submitter", v.submitter, true));
+  MARA_RETURN_IF_FIELD_ERROR(CheckText("/submitted_by", v.submitted_by, true));
+  MARA_RETURN_IF_FIELD_ERROR(CheckText("/text", v.text, true));
+  for (size_t i = 0; i < v.attachments.size(); ++i) {
+    const std::string base = Idx("/attachments", i);
+    MARA_RETURN_IF_FIELD_ERROR(CheckHex64(base + "/sha256", v.attachments[i].sha256));
+    MARA_RETURN_IF_FIELD_ERROR(CheckCount(base + "/size", v.attachments[i].size));
+    MARA_RETURN_IF_FIELD_ERROR(CheckText(base + "/media_type", v.attachments[i].media_type, true));
+  }
+  MARA_RETURN_IF_FIELD_ERROR(
+      CheckOrder("/review_started", v.received, v.review_started, "received"));
+  MARA_RETURN_IF_FIELD_ERROR(CheckOrder("/ruled", v.received, v.ruled, "received"));
+  if (IsRuled(v.status)) {
+    if (!v.ruled) return Fail("/ruled", "a ruled communication needs the date of its ruling");
+    if (!v.ruled_by || v.ruled_by->empty()) {
+      return Fail("/ruled_by", "a ruled communication names who ruled");
+    }
+    if (!v.reason) return Fail("/reason", "a ruling needs its reasons");
+    MARA_RETURN_IF_FIELD_ERROR(CheckText("/reason", *v.reason, true));
+  } else {
+    if (v.ruled)
+      return Fail("/ruled", "only an accepted, declined or noted communication is ruled");
+    MARA_RETURN_IF_FIELD_ERROR(CheckOptText("/reason", v.reason));
+  }
+  MARA_RETURN_IF_FIELD_ERROR(CheckOptText("/ruled_by", v.ruled_by));
+  return CheckHex64("/follow_digest", v.follow_digest);
+}
+
 std::string AfterTodayMessage(Date date, Date today) {
   return date.ToString() + " is after today (" + today.ToString() + ")";
 }
@@ -321,6 +372,12 @@ Check CheckNotAfter(const Engagement& v, Date today) { return NotAfter("/date", 
 Check CheckNotAfter(const Petition& v, Date today) {
   MARA_RETURN_IF_FIELD_ERROR(NotAfter("/filed", v.filed, today));
   return NotAfter("/decided", v.decided, today);
+}
+
+Check CheckNotAfter(const Communication& v, Date today) {
+  MARA_RETURN_IF_FIELD_ERROR(NotAfter("/received", v.received, today));
+  MARA_RETURN_IF_FIELD_ERROR(NotAfter("/review_started", v.review_started, today));
+  return NotAfter("/ruled", v.ruled, today);
 }
 
 std::string RecordKey(const Situation& v) { return v.id; }

@@ -65,6 +65,10 @@ std::optional<FieldError> CheckRecord(const Designation& v);
 std::optional<FieldError> CheckRecord(const Statement& v);
 std::optional<FieldError> CheckRecord(const Engagement& v);
 std::optional<FieldError> CheckRecord(const Petition& v);
+// A communication: id "COM-<year>-<4 or more digits>", a party for listing
+// and delisting requests, a submitter, text, attachments with a SHA-256,
+// reasons once ruled, a 64-hex-digit follow digest.
+std::optional<FieldError> CheckRecord(const Communication& v);
 
 std::optional<FieldError> CheckNotAfter(const Situation& v, Date today);
 std::optional<FieldError> CheckNotAfter(const Party& v, Date today);
@@ -78,6 +82,7 @@ std::optional<FieldError> CheckNotAfter(const Designation& v, Date today);
 std::optional<FieldError> CheckNotAfter(const Statement& v, Date today);
 std::optional<FieldError> CheckNotAfter(const Engagement& v, Date today);
 std::optional<FieldError> CheckNotAfter(const Petition& v, Date today);
+std::optional<FieldError> CheckNotAfter(const Communication& v, Date today);
 
 // "2030-01-05 is after today (2026-12-03)"
 std::string AfterTodayMessage(Date date, Date today);

@@ -290,9 +290,9 @@ Result<Json> ParseBundleText(std::string_view text, std::string_view name) {
   }
   std::string allowed = "format";
   for (std::string_view c : kCollectionNames) allowed += ", " + std::string(c);
-  allowed += ", " + std::string(kNameReviewsMember);
+  allowed += ", " + std::string(kNameReviewsMember) + ", " + std::string(kCommunicationsMember);
   for (const auto& [key, value] : doc.items()) {
-    bool known = key == "format" || key == kNameReviewsMember;
+    bool known = key == "format" || key == kNameReviewsMember || key == kCommunicationsMember;
     for (std::string_view c : kCollectionNames) known = known || key == c;
     if (!known) {
       return Invalid(name, "/" + QuoteForMessage(key) + ": unknown top-level field (expected " +
@@ -336,6 +336,23 @@ Result<Json> ReadBundleFile(const std::string& path, std::string* bytes) {
   return ParseBundleText(*bytes, path);
 }
 
+namespace {
+
+Status DecodeCommunications(const Json& doc, std::vector<Communication>* out) {
+  auto it = doc.find(std::string(kCommunicationsMember));
+  if (it == doc.end()) return Status::Ok();
+  const std::string base = "/" + std::string(kCommunicationsMember);
+  if (!it->is_array()) return Status::InvalidArgument(base + ": expected an array");
+  for (size_t i = 0; i < it->size(); ++i) {
+    Communication v;
+    MARA_RETURN_IF_ERROR(PrefixPointer(FromJson((*it)[i], &v), base + "/" + std::to_string(i)));
+    out->push_back(std::move(v));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<DecodedBundle> DecodeBundle(const Json& doc, bool keep_going) {
   DecodedBundle d;
   Bundle& b = d.bundle;
@@ -357,6 +374,7 @@ Result<DecodedBundle> DecodeBundle(const Json& doc, bool keep_going) {
       DecodeCollection(doc, Collection::kEngagements, keep_going, &b.engagements, &d));
   MARA_RETURN_IF_ERROR(DecodeCollection(doc, Collection::kPetitions, keep_going, &b.petitions, &d));
   MARA_RETURN_IF_ERROR(DecodeNameReviews(doc, &d.name_reviews));
+  MARA_RETURN_IF_ERROR(DecodeCommunications(doc, &d.communications));
   return d;
 }
 
@@ -398,6 +416,13 @@ Status WriteBundle(Store& store, std::ostream& out) {
       entries.push_back(std::move(j));
     }
     MARA_RETURN_IF_ERROR(w.Member(kNameReviewsMember, entries));
+  }
+  MARA_ASSIGN_OR_RETURN(std::vector<Communication> communications, store.ListCommunications());
+  if (!communications.empty()) {
+    std::vector<Json> entries;
+    entries.reserve(communications.size());
+    for (const Communication& v : communications) entries.push_back(ToJson(v));
+    MARA_RETURN_IF_ERROR(w.Member(kCommunicationsMember, entries));
   }
   return w.Finish();
 }

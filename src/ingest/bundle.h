@@ -20,7 +20,9 @@
 //   line, each record as ToJson().dump(). The same records give the same
 //   bytes. The Store overload streams incidents with ScanIncidents, and
 //   after the collections writes "name_reviews" (kNameReviewsMember) when
-//   the store has name-review entries. A failing stream gives kIOError.
+//   the store has name-review entries, then "communications"
+//   (kCommunicationsMember) when it has communications, each as
+//   ToJson().dump(), in id order. A failing stream gives kIOError.
 // - DecodeBundle() decodes "name_reviews" when present: an array of
 //   objects with the string members origin, query, status (pending,
 //   accepted, rejected or created) and, optionally, provisional_party,
@@ -28,6 +30,9 @@
 //   array). Any other member or type is an error naming its pointer
 //   ("/name_reviews/2/status: ..."), with or without keep_going: the queue
 //   is the office's own record of decisions, never skipped in part.
+// - DecodeBundle() decodes "communications" when present: an array of
+//   communications (domain/json_codec.h); an error names its pointer
+//   ("/communications/0/reason: ..."), with or without keep_going.
 // Thread-safe as far as the Store and stream arguments are.
 #ifndef MARA_INGEST_BUNDLE_H_
 #define MARA_INGEST_BUNDLE_H_
@@ -66,12 +71,18 @@ struct BundleReject {
 // store-assigned ids. Written only when the store has entries.
 inline constexpr std::string_view kNameReviewsMember = "name_reviews";
 
+// The top-level member after the name reviews that carries communications
+// from outside (domain/model.h), in id order. Written only when the store
+// has some.
+inline constexpr std::string_view kCommunicationsMember = "communications";
+
 struct DecodedBundle {
   Bundle bundle;
   // For each collection, the document index of each decoded record.
   std::array<std::vector<size_t>, kCollectionNames.size()> origin;
   std::vector<BundleReject> rejects;
-  std::vector<NameReview> name_reviews;  // in document order; ids 0
+  std::vector<NameReview> name_reviews;       // in document order; ids 0
+  std::vector<Communication> communications;  // in document order
 };
 
 Result<DecodedBundle> DecodeBundle(const Json& document, bool keep_going);

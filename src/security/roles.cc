@@ -36,6 +36,8 @@ constexpr Grant kRules[kAllOperations.size()][kAllRoles.size()] = {
     /* transfer_store    */ {N, N, N, N, N, Y},
     /* edit_registry     */ {N, N, S, N, N, Y},
     /* verify_measure    */ {N, N, N, Y, N, N},
+    /* submit_communication */ {Y, Y, Y, Y, Y, Y},
+    /* rule_communication   */ {N, N, N, N, Y, N},
 };
 
 Grant GrantFor(Operation op, Role role) {
@@ -130,6 +132,10 @@ std::string_view ToString(Operation op) {
       return "view_evidence";
     case Operation::kReviewNames:
       return "review_names";
+    case Operation::kSubmitCommunication:
+      return "submit_communication";
+    case Operation::kRuleCommunication:
+      return "rule_communication";
     case Operation::kTransferStore:
       return "transfer_store";
     case Operation::kEditRegistry:

@@ -12,9 +12,9 @@
 //   reviewer        verifies incidents and commitments' measures (never one
 //                   they created or last edited: the four-eyes rule); reads
 //                   confidential records and evidence.
-//   decision_maker  records decisions (with a rationale) and petition
-//                   outcomes; runs assessments and reads confidential records
-//                   to do so.
+//   decision_maker  records decisions (with a rationale), petition
+//                   outcomes and rulings on communications; runs assessments
+//                   and reads confidential records to do so.
 //   admin           users, keys, imports and exports, assessments, the audit
 //                   log, store copies and backups, the registry; reads everything. Not a
 //                   super-user: an admin neither verifies, decides nor edits incidents without also
@@ -74,16 +74,20 @@ enum class Operation {
   kEditRegistry,   // create and change parties, sources, designations, engagements,
                    // commitments and statements in Mara (service/registry.h)
   kVerifyMeasure,  // confirm a commitment's measure as verified implemented (four eyes)
+  // A communication from outside (a listing or delisting request, information)
+  // entered by any principal: partner organisations hold a viewer account.
+  kSubmitCommunication,
+  kRuleCommunication,  // put a communication under review and rule on it
 };
 
-inline constexpr std::array<Operation, 19> kAllOperations = {
-    Operation::kReadPublic,     Operation::kReadConfidential, Operation::kCreateIncident,
-    Operation::kEditIncident,   Operation::kVerifyIncident,   Operation::kRunAssessment,
-    Operation::kRecordDecision, Operation::kDecidePetition,   Operation::kImport,
-    Operation::kExport,         Operation::kManageUsers,      Operation::kManageKeys,
-    Operation::kReadAuditLog,   Operation::kAddEvidence,      Operation::kViewEvidence,
-    Operation::kReviewNames,    Operation::kTransferStore,    Operation::kEditRegistry,
-    Operation::kVerifyMeasure,
+inline constexpr std::array<Operation, 21> kAllOperations = {
+    Operation::kReadPublic,     Operation::kReadConfidential,    Operation::kCreateIncident,
+    Operation::kEditIncident,   Operation::kVerifyIncident,      Operation::kRunAssessment,
+    Operation::kRecordDecision, Operation::kDecidePetition,      Operation::kImport,
+    Operation::kExport,         Operation::kManageUsers,         Operation::kManageKeys,
+    Operation::kReadAuditLog,   Operation::kAddEvidence,         Operation::kViewEvidence,
+    Operation::kReviewNames,    Operation::kTransferStore,       Operation::kEditRegistry,
+    Operation::kVerifyMeasure,  Operation::kSubmitCommunication, Operation::kRuleCommunication,
 };
 
 std::string_view ToString(Operation op);  // "verify_incident", ...

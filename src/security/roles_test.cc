@@ -32,6 +32,8 @@ const std::map<Operation, std::string> kExpected = {
     {Operation::kTransferStore,       "NNNNNY"},
     {Operation::kEditRegistry,        "NNSNNY"},
     {Operation::kVerifyMeasure,       "NNNYNN"},
+    {Operation::kSubmitCommunication, "YYYYYY"},
+    {Operation::kRuleCommunication,   "NNNNYN"},
 };
 // clang-format on
 

@@ -166,6 +166,10 @@ Result<StatementOfCase> BuildStatementOfCase(Store& store, const Policy& policy,
   }));
   Assessment assessment = assessor.Finish(data_digest);
   StatementOfCase s = StatementOfCaseFrom(registry, policy, assessment, *party_it, cycle);
+  MARA_ASSIGN_OR_RETURN(std::vector<Communication> communications, store.ListCommunications());
+  for (Communication& c : communications) {
+    if (c.party == party_it->id) s.communications.push_back(std::move(c));
+  }
 
   std::map<std::string_view, const Source*> sources;
   for (Source& src : registry.sources) {
@@ -262,6 +266,15 @@ OJson StatementOfCaseToJson(const StatementOfCase& s, bool public_edition) {
   OJson petitions = OJson::array();
   for (const Petition& p : s.petitions) petitions.push_back(PetitionJson(p, edition));
   j["petitions"] = std::move(petitions);
+  // Only a statement that has communications names them: the annual
+  // report's statements (StatementOfCaseFrom) never carry any.
+  if (!s.communications.empty()) {
+    OJson communications = OJson::array();
+    for (const Communication& c : s.communications) {
+      communications.push_back(CommunicationJson(c, edition));
+    }
+    j["communications"] = std::move(communications);
+  }
   return j;
 }
 
@@ -348,6 +361,24 @@ std::string StatementOfCaseToText(const StatementOfCase& s, bool public_edition)
     const Engagement shown = Disclosed(e, edition);
     out += fmt::format("  {} {}{}{}\n", shown.date.ToString(), ToString(shown.kind),
                        shown.note.empty() ? "" : " ", shown.note);
+  }
+  if (!s.petitions.empty()) out += fmt::format("\nPetitions ({}):\n", s.petitions.size());
+  for (const Petition& p : s.petitions) {
+    const Petition shown = Disclosed(p, edition);
+    out += fmt::format("  filed {} {}{}{}\n", shown.filed.ToString(), ToString(shown.outcome),
+                       shown.decided ? " on " + shown.decided->ToString() : "",
+                       shown.reason ? ": " + *shown.reason : "");
+  }
+  if (!s.communications.empty()) {
+    out += fmt::format("\nCommunications ({}):\n", s.communications.size());
+  }
+  for (const Communication& c : s.communications) {
+    const Communication shown = Disclosed(c, edition);
+    out += fmt::format("  {} {} received {} {}{}{}{}\n", shown.id, ToString(shown.kind),
+                       shown.received.ToString(), ToString(shown.status),
+                       shown.ruled ? " on " + shown.ruled->ToString() : "",
+                       shown.submitter.empty() ? "" : " from " + shown.submitter,
+                       shown.reason ? ": " + *shown.reason : "");
   }
   out += "\nStatus history:\n";
   for (const CycleStatus& h : a.history) {

@@ -9,11 +9,14 @@
 //   (consent, violations, nexus, attribution with roll-up) and are verified
 //   or under verification; each says whether it is listing or notice
 //   evidence. kNotFound for an unknown party; store failures unchanged.
-// - The JSON and text renderings are deterministic and take every view of a
+// - The JSON and text renderings are deterministic (the JSON has
+//   "communications", and the text its petitions and communications, only
+//   when there are some) and take every view of a
 //   record from the disclosure module (domain/disclosure.h): the public
 //   edition omits internal_use incidents, confidential sources, narratives,
 //   engagement notes, decision rationales and deciders, petition rulings'
-//   reasons and deciders, and shows victim counts below
+//   reasons and deciders, communications' submitters, texts, attachments,
+//   deciders and reasons, and shows victim counts below
 //   policy.publication_min_cell as "<N"; no edition names a withdrawn
 //   testimony or shows a withdrawn incident.
 // A Store is used from one thread; the renderers are pure.
@@ -67,6 +70,9 @@ struct StatementOfCase {
   std::vector<Engagement> engagements;
   std::vector<Decision> decisions;  // cycles up to Y
   std::vector<Petition> petitions;
+  // Communications from outside about the party (BuildStatementOfCase reads
+  // them; StatementOfCaseFrom, which has only the registry, leaves them out).
+  std::vector<Communication> communications;
   // Sources each edition may not name (disclosure.h HiddenSources),
   // shared by the statements built from one registry.
   std::shared_ptr<const std::set<std::string>> hidden_sources_public;

@@ -77,6 +77,18 @@ Result<PetitionRulingResult> DecidePetition(Store& store, const Policy& policy,
 
 Result<std::string> DataDigest(Store& store);
 
+// --- evidence.h ---
+
+// Stores the file at `path` in the evidence directory the way evidence
+// contents are stored (encrypted with the current data key, named by the
+// SHA-256 of its bytes, the media type guessed from its extension) without
+// an evidence item: an evidence intake and a communication's attachments.
+// *added is the stored file's path when this call created it ("" when the
+// same content was there already), for the caller to remove when its
+// record is refused. kNotFound without a data key or for a missing file,
+// kInvalidArgument for a file that is not regular, kIOError.
+Result<Attachment> StoreEvidenceFile(Session& session, const std::string& path, std::string* added);
+
 // --- export.h ---
 
 Status ExportStore(Store& store, ExportFormat format, std::ostream& out);

@@ -201,6 +201,8 @@ Result<StoredDigestState> RecomputeDigestState(Store& store) {
   StoredDigestState out;
   MARA_ASSIGN_OR_RETURN(Bundle registry, store.LoadRegistry());
   AccumulateRegistry(registry, &out.accumulator);
+  MARA_ASSIGN_OR_RETURN(std::vector<Communication> communications, store.ListCommunications());
+  AddAll(communications, "communications", &out.accumulator);
   MARA_RETURN_IF_ERROR(store.ScanIncidents([&out](const Incident& v) {
     if (v.consent != Consent::kWithdrawn) {
       out.accumulator.Add("incidents", StateKey(v), StateDigest(v));
@@ -222,6 +224,7 @@ Result<std::string> BundleDataDigest(const std::string& path) {
   if (!decoded.ok()) return decoded.status().WithPrefix(path);
   DigestAccumulator acc;
   AccumulateBundle(decoded->bundle, &acc);
+  AddAll(decoded->communications, "communications", &acc);
   return acc.Hex();
 }
 

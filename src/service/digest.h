@@ -3,7 +3,8 @@
 //
 // Definition. Every record of the twelve exported collections (situations,
 // parties, sources, evidence, findings, commitments, decisions,
-// designations, statements, engagements, petitions, incidents) is an
+// designations, statements, engagements, petitions, incidents) and every
+// communication (the export's "communications" member) is an
 // element (collection, key, state digest), with the key and the state digest
 // of the audit chain's state ledger (service/state_ledger.h), except
 // incidents whose consent is withdrawn, which no export holds. The store's

@@ -367,9 +367,44 @@ Result<EvidenceItem> AddEvidence(Session& session, const std::string& path,
   if (intake.id && !IsValidId(*intake.id)) {
     return Status::InvalidArgument("evidence id " + QuoteForMessage(*intake.id) + " is not valid");
   }
+  std::string added;
+  MARA_ASSIGN_OR_RETURN(Attachment file, StoreEvidenceFile(session, path, &added));
+  EvidenceItem item;
+  item.id = intake.id.value_or("EV-" + file.sha256.substr(0, 16));
+  item.sha256 = file.sha256;
+  item.size = file.size;
+  item.media_type = file.media_type;
+  item.source = intake.source;
+  item.incident = intake.incident;
+  item.description = intake.description;
+  for (const EvidenceItem& e : registry.evidence) {
+    if (e.id == item.id && e.sha256 != item.sha256) {
+      if (!added.empty()) ::unlink(added.c_str());
+      return Status::Conflict("evidence item " + QuoteForMessage(item.id) +
+                              " exists with other content");
+    }
+  }
+  // A file without its record would be custody nobody logged: when the
+  // store refuses the record, the file this intake added goes too.
+  Status s = [&]() -> Status {
+    Transaction tx(&store);
+    MARA_RETURN_IF_ERROR(tx.Begin());
+    MARA_RETURN_IF_ERROR(store.Put(item));
+    MARA_RETURN_IF_ERROR(session.Audit({"", "evidence.add", "evidence", item.id, "", item.sha256}));
+    return tx.Commit();
+  }();
+  if (!s.ok()) {
+    if (!added.empty()) ::unlink(added.c_str());
+    return s;
+  }
+  return item;
+}
+
+Result<Attachment> StoreEvidenceFile(Session& session, const std::string& path,
+                                     std::string* added) {
+  added->clear();
   const security::DataKey* key = session.keys().current_data_key();
   if (key == nullptr) return Status::NotFound("no data key to encrypt evidence with");
-
   Fd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) {
     if (errno == ENOENT) return Status::NotFound(QuoteForMessage(path) + ": no such file");
@@ -387,45 +422,22 @@ Result<EvidenceItem> AddEvidence(Session& session, const std::string& path,
     ::unlink(temp.c_str());
     return sealed.status();
   }
-  EvidenceItem item;
-  item.id = intake.id.value_or("EV-" + sealed->sha256.substr(0, 16));
-  item.sha256 = sealed->sha256;
-  item.size = sealed->size;
-  item.media_type = GuessMediaType(path);
-  item.source = intake.source;
-  item.incident = intake.incident;
-  item.description = intake.description;
-  for (const EvidenceItem& e : registry.evidence) {
-    if (e.id == item.id && e.sha256 != item.sha256) {
-      ::unlink(temp.c_str());
-      return Status::Conflict("evidence item " + QuoteForMessage(item.id) +
-                              " exists with other content");
-    }
-  }
-  const std::string stored = StoredPath(session, item.sha256);
+  Attachment file;
+  file.sha256 = sealed->sha256;
+  file.size = sealed->size;
+  file.media_type = GuessMediaType(path);
+  const std::string stored = StoredPath(session, file.sha256);
   std::error_code ec;
-  const bool stored_before = fs::exists(stored, ec);
-  if (stored_before) {
+  if (fs::exists(stored, ec)) {
     ::unlink(temp.c_str());  // the same content is stored already
   } else if (::rename(temp.c_str(), stored.c_str()) != 0) {
     Status s = Errno(stored);
     ::unlink(temp.c_str());
     return s;
+  } else {
+    *added = stored;
   }
-  // A file without its record would be custody nobody logged: when the
-  // store refuses the record, the file this intake added goes too.
-  Status s = [&]() -> Status {
-    Transaction tx(&store);
-    MARA_RETURN_IF_ERROR(tx.Begin());
-    MARA_RETURN_IF_ERROR(store.Put(item));
-    MARA_RETURN_IF_ERROR(session.Audit({"", "evidence.add", "evidence", item.id, "", item.sha256}));
-    return tx.Commit();
-  }();
-  if (!s.ok()) {
-    if (!stored_before) ::unlink(stored.c_str());
-    return s;
-  }
-  return item;
+  return file;
 }
 
 EvidenceFileOps SetEvidenceFileOpsForTesting(EvidenceFileOps ops) {

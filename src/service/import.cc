@@ -335,6 +335,7 @@ class BundleImport {
     MARA_RETURN_IF_ERROR(PutAll(Collection::kEngagements, b.engagements));
     MARA_RETURN_IF_ERROR(PutAll(Collection::kPetitions, b.petitions));
     MARA_RETURN_IF_ERROR(PutNameReviews(d));
+    MARA_RETURN_IF_ERROR(PutCommunications(d));
 
     report_.rejected = static_cast<int64_t>(d.rejects.size());
     if (options_.skip_invalid) MARA_RETURN_IF_ERROR(WriteRejects(&d.rejects));
@@ -368,6 +369,30 @@ class BundleImport {
         }
       }
       MARA_RETURN_IF_ERROR(store_.PutNameReview(v).status().WithPrefix(path_));
+    }
+    return Status::Ok();
+  }
+
+  // The communications the bundle carries: a party they name must be in
+  // the bundle or the store, their dates not after today, and no two may
+  // share a follow digest (the store refuses it with kConflict).
+  Status PutCommunications(const DecodedBundle& d) {
+    std::set<std::string, std::less<>> bundle_parties;
+    for (const Party& p : d.bundle.parties) bundle_parties.insert(p.id);
+    for (size_t i = 0; i < d.communications.size(); ++i) {
+      const Communication& v = d.communications[i];
+      const std::string at =
+          path_ + ": /" + std::string(kCommunicationsMember) + "/" + std::to_string(i);
+      if (v.party && bundle_parties.count(*v.party) == 0) {
+        MARA_ASSIGN_OR_RETURN(bool stored, lookup_->Exists(Collection::kParties, *v.party));
+        if (!stored) {
+          return Status::InvalidArgument(at + "/party: unknown party " + QuoteForMessage(*v.party));
+        }
+      }
+      if (std::optional<FieldError> e = CheckNotAfter(v, Today(options_))) {
+        return Status::InvalidArgument(at + e->field + ": " + e->message);
+      }
+      MARA_RETURN_IF_ERROR(store_.PutCommunication(v).WithPrefix(at));
     }
     return Status::Ok();
   }

@@ -71,6 +71,7 @@ std::string StateKey(const Petition& v) {
   return v.party + "/" + Text(j, "filed");
 }
 std::string StateKey(const Incident& v) { return v.id; }
+std::string StateKey(const Communication& v) { return v.id; }
 
 std::string StateDigest(const Situation& v) { return JsonDigest(v); }
 std::string StateDigest(const Party& v) { return JsonDigest(v); }
@@ -83,6 +84,7 @@ std::string StateDigest(const Designation& v) { return JsonDigest(v); }
 std::string StateDigest(const Statement& v) { return JsonDigest(v); }
 std::string StateDigest(const Engagement& v) { return JsonDigest(v); }
 std::string StateDigest(const Petition& v) { return JsonDigest(v); }
+std::string StateDigest(const Communication& v) { return JsonDigest(v); }
 // Incidents are the bulk of a store, so their digest is a streaming one over
 // a length-prefixed binary encoding of every field (no JSON tree to build):
 // an import of a million incidents spends no measurable time on it.
@@ -422,6 +424,15 @@ Status LedgeredStore::DeleteDecision(std::string_view party, int cycle) {
   return Note("decisions", std::move(key), "");
 }
 
+Status LedgeredStore::PutCommunication(const Communication& v) {
+  std::string key = StateKey(v);
+  std::string digest = StateDigest(v);
+  MARA_ASSIGN_OR_RETURN(std::optional<std::string> before, PreviousDigest("communications", key));
+  MARA_RETURN_IF_ERROR(inner_.PutCommunication(v));
+  Track("communications", key, before, digest);
+  return Note("communications", std::move(key), std::move(digest));
+}
+
 Result<int64_t> LedgeredStore::PutNameReview(const NameReview& v) {
   MARA_ASSIGN_OR_RETURN(int64_t id, inner_.PutNameReview(v));
   NameReview stored = v;
@@ -471,6 +482,8 @@ Status ForEachRecord(
   MARA_RETURN_IF_ERROR(all(registry.statements, "statements"));
   MARA_RETURN_IF_ERROR(all(registry.engagements, "engagements"));
   MARA_RETURN_IF_ERROR(all(registry.petitions, "petitions"));
+  MARA_ASSIGN_OR_RETURN(std::vector<Communication> communications, store.ListCommunications());
+  MARA_RETURN_IF_ERROR(all(communications, "communications"));
   MARA_ASSIGN_OR_RETURN(std::vector<UserRecord> users, store.ListUsers());
   for (const UserRecord& u : users) MARA_RETURN_IF_ERROR(visit("users", u.name, StateDigest(u)));
   for (std::string_view prefix : kLedgeredMetaPrefixes) {

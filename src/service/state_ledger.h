@@ -27,7 +27,8 @@
 // Contract of LedgeredStore:
 // - Forwards every call to the store it wraps, which must outlive it.
 // - Writes (Put*, PutIncident except a duplicate in the import,
-//   DeleteDecision, PutNameReview, PutUser, PutMeta of an API token) are
+//   DeleteDecision, PutCommunication, PutNameReview, PutUser, PutMeta of an
+//   API token) are
 //   ledgered; incident provenance (SetIncidentEditor), other meta entries,
 //   imports' log rows and the audit tables are not records and are not.
 // - Entries are buffered (at most kStateFlushEntries) and appended on
@@ -97,6 +98,7 @@ std::string StateKey(const Designation& v);  // "party/authority/program/listed_
 std::string StateKey(const Statement& v);
 std::string StateKey(const Engagement& v);  // "party/date/kind"
 std::string StateKey(const Petition& v);    // "party/filed"
+std::string StateKey(const Communication& v);
 std::string StateKey(const Incident& v);
 
 // Lowercase hex BLAKE2b-256 of the record's canonical JSON (users: every
@@ -112,6 +114,7 @@ std::string StateDigest(const Designation& v);
 std::string StateDigest(const Statement& v);
 std::string StateDigest(const Engagement& v);
 std::string StateDigest(const Petition& v);
+std::string StateDigest(const Communication& v);
 std::string StateDigest(const Incident& v);
 std::string StateDigest(const UserRecord& v);
 std::string StateDigest(const NameReview& v);
@@ -208,6 +211,17 @@ class LedgeredStore final : public Store {
     return inner_.ListMeta(prefix);
   }
   Result<int64_t> DataVersion() override { return inner_.DataVersion(); }
+  Status PutCommunication(const Communication& v) override;
+  Result<std::optional<Communication>> GetCommunication(std::string_view id) override {
+    return inner_.GetCommunication(id);
+  }
+  Result<std::optional<Communication>> FindCommunicationByFollowDigest(
+      std::string_view follow_digest) override {
+    return inner_.FindCommunicationByFollowDigest(follow_digest);
+  }
+  Result<std::vector<Communication>> ListCommunications() override {
+    return inner_.ListCommunications();
+  }
   Result<int64_t> PutNameReview(const NameReview& v) override;
   Result<std::optional<NameReview>> GetNameReview(int64_t id) override {
     return inner_.GetNameReview(id);

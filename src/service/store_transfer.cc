@@ -26,6 +26,8 @@ Result<std::string> Contents(Store& store) {
   if (!users.empty()) return fmt::format("{} users", users.size());
   MARA_ASSIGN_OR_RETURN(std::vector<NameReview> reviews, store.ListNameReviews());
   if (!reviews.empty()) return fmt::format("{} name reviews", reviews.size());
+  MARA_ASSIGN_OR_RETURN(std::vector<Communication> communications, store.ListCommunications());
+  if (!communications.empty()) return fmt::format("{} communications", communications.size());
   MARA_ASSIGN_OR_RETURN(security::AuditHead head, store.GetAuditHead());
   if (head.seq > 0) return fmt::format("{} audit records", head.seq);
   return std::string();
@@ -91,6 +93,11 @@ Status CopyAll(Store& from, Store& to, CopyReport* report) {
     (void)id;
     ++report->name_reviews;
   }
+  MARA_ASSIGN_OR_RETURN(std::vector<Communication> communications, from.ListCommunications());
+  for (const Communication& c : communications) {
+    MARA_RETURN_IF_ERROR(to.PutCommunication(c));
+    ++report->communications;
+  }
   MARA_RETURN_IF_ERROR(from.ScanAuditRecords([&](const security::AuditRecord& r) -> Status {
     MARA_RETURN_IF_ERROR(to.AppendAuditRecord(r));
     ++report->audit_records;
@@ -147,6 +154,9 @@ std::string FormatCopyReport(const CopyReport& r) {
   out += fmt::format("{:<14} {}\n", "imports", r.imports);
   out += fmt::format("{:<14} {}\n", "users", r.users);
   out += fmt::format("{:<14} {}\n", "name reviews", r.name_reviews);
+  if (r.communications > 0) {
+    out += fmt::format("{:<14} {}\n", "communications", r.communications);
+  }
   out += fmt::format("{:<14} {} (+{} checkpoints)\n", "audit records", r.audit_records,
                      r.audit_checkpoints);
   out += fmt::format("data digest    {} (equal in both stores)\n", r.data_digest);

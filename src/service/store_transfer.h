@@ -47,6 +47,7 @@ struct CopyReport {
   int64_t imports = 0;
   int64_t users = 0;
   int64_t name_reviews = 0;
+  int64_t communications = 0;
   int64_t audit_records = 0;
   int64_t audit_checkpoints = 0;
   std::string data_digest;  // equal in both stores

@@ -130,6 +130,18 @@ class Store {
   // Every entry, in id order.
   virtual Result<std::vector<NameReview>> ListNameReviews() = 0;
 
+  // Communications from outside (domain/model.h), in their own table and not
+  // part of LoadRegistry's Bundle. PutCommunication upserts by id inside a
+  // transaction (kConflict when another communication has the same follow
+  // digest, or, at Commit(), when its party does not exist);
+  // GetCommunication and FindCommunicationByFollowDigest: nullopt when there
+  // is none; ListCommunications: every one, by id.
+  virtual Status PutCommunication(const Communication& v) = 0;
+  virtual Result<std::optional<Communication>> GetCommunication(std::string_view id) = 0;
+  virtual Result<std::optional<Communication>> FindCommunicationByFollowDigest(
+      std::string_view follow_digest) = 0;
+  virtual Result<std::vector<Communication>> ListCommunications() = 0;
+
   // Principals (docs/security.md). PutUser upserts by name inside a transaction;
   // GetUser: nullopt for an unknown name; ListUsers: by name.
   virtual Status PutUser(const UserRecord& user) = 0;
@@ -233,18 +245,20 @@ bool MetaIsSealed(std::string_view key);
 
 // Collections whose every document is sealed at rest, because their free
 // text is confidential (decision rationales, engagement notes, petition
-// grounds and reasons, evidence descriptions). Each document is bound to
+// grounds and reasons, evidence descriptions, communications: their
+// submitters, texts, attachments and reasons). Each document is bound to
 // the key the registry read names it by: `key_sql` over the table's key
 // columns, and SealedDocKey for a record.
 struct SealedDocTable {
   std::string_view table;
   std::string_view key_sql;
 };
-inline constexpr std::array<SealedDocTable, 4> kSealedDocTables = {{
+inline constexpr std::array<SealedDocTable, 5> kSealedDocTables = {{
     {"evidence", "id"},
     {"decisions", "party || '/' || cycle"},
     {"engagements", "party || '/' || date || '/' || kind"},
     {"petitions", "party || '/' || filed"},
+    {"communications", "id"},
 }};
 std::string SealedDocKey(const Decision& v);    // "party/cycle"
 std::string SealedDocKey(const Engagement& v);  // "party/date/kind"

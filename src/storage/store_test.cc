@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/text.h"
+#include "domain/json_codec.h"
 #include "security/random.h"
 #include "storage/postgres/postgres_store.h"
 #include "storage/postgres/test_server.h"
@@ -1396,6 +1397,99 @@ TEST_P(StoreTest, SealedFieldsNeedTheKeyAndSurviveRotation) {
   ASSERT_TRUE(opened.ok());
   sealed = std::move(opened).value();
   EXPECT_EQ(sealed->GetIncident("I-1").status().code(), StatusCode::kNotFound);
+}
+
+Communication MakeCommunication(std::string id, std::string digest_seed) {
+  Communication c;
+  c.id = std::move(id);
+  c.kind = CommunicationKind::kListingRequest;
+  c.party = "P-1";
+  c.submitter_kind = SubmitterKind::kCoalition;
+  c.submitter = "Coalition for the North";
+  c.submitted_by = "partner";
+  c.received = D(2026, 2, 1);
+  c.text = "What the coalition documented";
+  c.attachments = {{std::string(64, 'a'), 12, "application/pdf"}};
+  c.follow_digest = Blake2bHex(digest_seed);
+  return c;
+}
+
+TEST_P(StoreTest, CommunicationsRoundTripFindByFollowDigestAndNeedTheirParty) {
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(store().Put(MakeSituation("SIT-A")).ok());
+  ASSERT_TRUE(store().Put(MakeParty("P-1", "SIT-A")).ok());
+  Communication b = MakeCommunication("COM-2026-0002", "token b");
+  b.status = CommunicationStatus::kNoted;
+  b.review_started = D(2026, 2, 2);
+  b.ruled = D(2026, 2, 3);
+  b.ruled_by = "dm";
+  b.reason = "Kept on file";
+  Communication info = MakeCommunication("COM-2026-0001", "token a");
+  info.kind = CommunicationKind::kInformation;
+  info.party.reset();
+  ASSERT_TRUE(store().PutCommunication(b).ok());
+  ASSERT_TRUE(store().PutCommunication(info).ok());
+  ASSERT_TRUE(store().Commit().ok());
+
+  auto listed = store().ListCommunications();
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].id, "COM-2026-0001");
+  EXPECT_EQ(ToJson((*listed)[1]), ToJson(b));
+  auto got = store().GetCommunication("COM-2026-0001");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ(ToJson(**got), ToJson(info));
+  EXPECT_FALSE(store().GetCommunication("COM-2026-0009").value().has_value());
+  auto found = store().FindCommunicationByFollowDigest(Blake2bHex("token b"));
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->id, "COM-2026-0002");
+  EXPECT_FALSE(store().FindCommunicationByFollowDigest(Blake2bHex("x")).value().has_value());
+  // Not part of the registry.
+  EXPECT_TRUE(store().LoadRegistry().ok());
+
+  // An update keeps the id; another record with the same follow digest is
+  // refused; a party that does not exist fails the commit.
+  ASSERT_TRUE(store().Begin().ok());
+  info.text = "Corrected";
+  ASSERT_TRUE(store().PutCommunication(info).ok());
+  ASSERT_TRUE(store().Commit().ok());
+  EXPECT_EQ(store().GetCommunication("COM-2026-0001").value()->text, "Corrected");
+  ASSERT_TRUE(store().Begin().ok());
+  Status dup = store().PutCommunication(MakeCommunication("COM-2026-0003", "token b"));
+  EXPECT_EQ(dup.code(), StatusCode::kConflict) << dup.ToString();
+  store().Rollback();
+  ASSERT_TRUE(store().Begin().ok());
+  Communication orphan = MakeCommunication("COM-2026-0004", "token d");
+  orphan.party = "P-404";
+  ASSERT_TRUE(store().PutCommunication(orphan).ok());
+  EXPECT_EQ(store().Commit().code(), StatusCode::kConflict);
+  store().Rollback();
+  EXPECT_EQ(store().ListCommunications().value().size(), 2u);
+}
+
+TEST_P(StoreTest, CommunicationsAreSealedAtRest) {
+  security::SeededRandom random(11);
+  auto keys = std::make_shared<security::KeyMaterial>(security::GenerateKeyMaterial(random));
+  store_.reset();
+  StoreOptions with_keys;
+  with_keys.keys = keys;
+  auto opened = GetParam().open(location_, with_keys);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  std::unique_ptr<Store> sealed = std::move(opened).value();
+  ASSERT_TRUE(sealed->Begin().ok());
+  ASSERT_TRUE(sealed->Put(MakeSituation("SIT-A")).ok());
+  ASSERT_TRUE(sealed->Put(MakeParty("P-1", "SIT-A")).ok());
+  ASSERT_TRUE(sealed->PutCommunication(MakeCommunication("COM-2026-0001", "t")).ok());
+  ASSERT_TRUE(sealed->Commit().ok());
+  auto back = sealed->FindCommunicationByFollowDigest(Blake2bHex("t"));
+  ASSERT_TRUE(back.ok() && back->has_value()) << back.status().ToString();
+  EXPECT_EQ((*back)->text, "What the coalition documented");
+  // Without the key the document is refused, not shown.
+  sealed.reset();
+  Reopen();
+  EXPECT_EQ(store().ListCommunications().status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(store().FindCommunicationByFollowDigest(Blake2bHex("t")).status().code(),
+            StatusCode::kPermissionDenied);
 }
 
 std::vector<Backend> Backends() {

@@ -110,6 +110,8 @@ const navItems: Array<[string, string, string[] | null]> = [
   ['/review', 'Review queue', ['reviewer']],
   ['/parties', 'Parties', null],
   ['/registry', 'Registry', ['analyst', 'admin', 'reviewer']],
+  ['/petitions', 'Petitions', null],
+  ['/communications', 'Communications', null],
   ['/assessment', 'Assessment', ['analyst', 'decision_maker', 'admin']],
   ['/reports', 'Annex and reports', null],
   ['/publications', 'Publications', null],
@@ -167,7 +169,9 @@ export async function render(): Promise<void> {
   const seq = ++renderSeq;
   const path = location.pathname;
   const params = new URLSearchParams(location.search);
-  if (!me() && path !== '/login') {
+  // The private follow page of a communication needs no login: its link is
+  // the credential.
+  if (!me() && path !== '/login' && path !== '/follow') {
     const next = path + location.search;
     history.replaceState(null, '', `/login${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`);
     return render();

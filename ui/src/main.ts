@@ -20,6 +20,9 @@ route(/^\/assessment$/, () => import('./pages/assessment').then((m) => m.default
 route(/^\/reports$/, () => import('./pages/reports').then((m) => m.default));
 route(/^\/publications$/, () => import('./pages/publications').then((m) => m.default));
 route(/^\/import$/, () => import('./pages/import').then((m) => m.default), ['analyst', 'admin']);
+route(/^\/petitions$/, () => import('./pages/petitions').then((m) => m.default));
+route(/^\/communications$/, () => import('./pages/communications').then((m) => m.default));
+route(/^\/follow$/, () => import('./pages/communications').then((m) => m.follow));
 route(/^\/audit$/, () => import('./pages/audit').then((m) => m.default), ['admin']);
 route(/^\/names$/, () => import('./pages/names').then((m) => m.default), ['analyst', 'admin']);
 route(/^\/consent$/, () => import('./pages/consent').then((m) => m.consentRegister), ['monitor']);

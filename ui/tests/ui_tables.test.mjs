@@ -111,6 +111,8 @@ const ALL_PAGES = [
   ['/review', 'Review queue'],
   ['/parties', 'Parties'],
   ['/parties/P-NLF', 'Northern Liberation Front'],
+  ['/petitions', 'Petitions'],
+  ['/communications', 'Communications'],
   [`/assessment?cycle=${CYCLE}`, 'Assessment'],
   ['/reports', /Annex and reports/],
   ['/publications', 'Publications'],

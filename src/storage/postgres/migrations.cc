@@ -237,7 +237,19 @@ CREATE TABLE fact_buckets(
 DELETE FROM meta WHERE key = 'facts_projection';
 )sql";
 
-constexpr std::array<Migration, 9> kMigrations = {{
+// Version 10. Communications from outside: the sealed document by id, its
+// party (for listing and delisting requests) and the digest of its private
+// link's token, by which the follower's page finds it.
+constexpr std::string_view kSchemaCommunications = R"sql(
+CREATE TABLE communications(
+  id TEXT COLLATE "C" PRIMARY KEY,
+  party TEXT COLLATE "C" REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  follow_digest TEXT NOT NULL UNIQUE,
+  doc TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 10> kMigrations = {{
     {1, "initial schema", kSchemaV1},
     {2, "facts projection for the assessment", kSchemaV2},
     {3, "name-review queue", kSchemaNameReviews},
@@ -248,6 +260,7 @@ constexpr std::array<Migration, 9> kMigrations = {{
     {8, "the state ledger indexed by record, for the incremental data digest",
      kSchemaLedgerByRecord},
     {9, "the facts projection on PostgreSQL", kSchemaFactsProjection},
+    {10, "communications from outside", kSchemaCommunications},
 }};
 
 // pg_advisory_xact_lock key of schema changes ("MaraMigr").

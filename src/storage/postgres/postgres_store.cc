@@ -306,6 +306,12 @@ class PostgresStore final : public Store {
 
   Status DeleteDecision(std::string_view party, int cycle) override;
 
+  Status PutCommunication(const Communication& v) override;
+  Result<std::optional<Communication>> GetCommunication(std::string_view id) override;
+  Result<std::optional<Communication>> FindCommunicationByFollowDigest(
+      std::string_view follow_digest) override;
+  Result<std::vector<Communication>> ListCommunications() override;
+
   Result<Bundle> LoadRegistry() override;
   Result<std::optional<Incident>> GetIncident(std::string_view id) override;
   Result<bool> HasIncident(std::string_view id) override;
@@ -369,6 +375,10 @@ class PostgresStore final : public Store {
   template <typename T>
   Status LoadDocs(std::string_view sql, std::string_view collection, std::vector<T>* out,
                   bool sealed = false);
+  // LoadDocs over rows already read (key, doc).
+  template <typename T>
+  Status DecodeDocs(const Rows& rows, std::string_view collection, std::vector<T>* out,
+                    bool sealed);
   // Runs `sql` (a constant SELECT) through a cursor in batches, inside the
   // open transaction or a snapshot transaction of its own, so the callback
   // may use the store meanwhile and memory stays bounded.
@@ -780,6 +790,55 @@ Status PostgresStore::Put(const Petition& v) {
                               "INSERT INTO petitions(party, filed, doc) VALUES ($1, $2, $3) "
                               "ON CONFLICT (party, filed) DO UPDATE SET doc = excluded.doc"));
   return Status::Ok();
+}
+
+Status PostgresStore::PutCommunication(const Communication& v) {
+  MARA_RETURN_IF_ERROR(RequireTransaction("PutCommunication"));
+  MARA_ASSIGN_OR_RETURN(std::string doc, Encode(v, "communication", v.id));
+  MARA_ASSIGN_OR_RETURN(doc, sealer_.Seal(doc, "communications", v.id, "doc"));
+  params_.Clear();
+  params_.Add(v.id);
+  params_.AddOptional(v.party);
+  params_.Add(v.follow_digest);
+  params_.Add(doc);
+  MARA_ASSIGN_OR_RETURN(Rows rows,
+                        Write("put_communication",
+                              "INSERT INTO communications(id, party, follow_digest, doc) "
+                              "VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET "
+                              "party = excluded.party, follow_digest = excluded.follow_digest, "
+                              "doc = excluded.doc"));
+  return Status::Ok();
+}
+
+Result<std::optional<Communication>> PostgresStore::GetCommunication(std::string_view id) {
+  params_.Clear();
+  params_.Add(id);
+  MARA_ASSIGN_OR_RETURN(
+      Rows rows, Read("get_communication", "SELECT id, doc FROM communications WHERE id = $1"));
+  std::vector<Communication> found;
+  MARA_RETURN_IF_ERROR(DecodeDocs(rows, "communications", &found, true));
+  if (found.empty()) return std::optional<Communication>();
+  return std::optional<Communication>(std::move(found.front()));
+}
+
+Result<std::optional<Communication>> PostgresStore::FindCommunicationByFollowDigest(
+    std::string_view follow_digest) {
+  params_.Clear();
+  params_.Add(follow_digest);
+  MARA_ASSIGN_OR_RETURN(
+      Rows rows,
+      Read("find_communication", "SELECT id, doc FROM communications WHERE follow_digest = $1"));
+  std::vector<Communication> found;
+  MARA_RETURN_IF_ERROR(DecodeDocs(rows, "communications", &found, true));
+  if (found.empty()) return std::optional<Communication>();
+  return std::optional<Communication>(std::move(found.front()));
+}
+
+Result<std::vector<Communication>> PostgresStore::ListCommunications() {
+  std::vector<Communication> out;
+  MARA_RETURN_IF_ERROR(
+      LoadDocs("SELECT id, doc FROM communications ORDER BY id", "communications", &out, true));
+  return out;
 }
 
 Status PostgresStore::DeleteDecision(std::string_view party, int cycle) {
@@ -1202,6 +1261,12 @@ Status PostgresStore::LoadDocs(std::string_view sql, std::string_view collection
                                std::vector<T>* out, bool sealed) {
   Params none;
   MARA_ASSIGN_OR_RETURN(Rows rows, conn_->Query(sql, none));
+  return DecodeDocs(rows, collection, out, sealed);
+}
+
+template <typename T>
+Status PostgresStore::DecodeDocs(const Rows& rows, std::string_view collection, std::vector<T>* out,
+                                 bool sealed) {
   for (int i = 0; i < rows.size(); ++i) {
     const std::string_view key = rows.Text(i, 0);
     std::string doc(rows.Text(i, 1));
@@ -1885,7 +1950,7 @@ Result<std::string> PostgresStore::IntegrityCheck() {
       {"findings", "party", "party", "parties"},     {"findings", "party", "source", "sources"},
       {"commitments", "id", "party", "parties"},     {"decisions", "party", "party", "parties"},
       {"designations", "party", "party", "parties"}, {"engagements", "party", "party", "parties"},
-      {"petitions", "party", "party", "parties"},
+      {"petitions", "party", "party", "parties"},    {"communications", "id", "party", "parties"},
   };
   std::vector<std::string> problems;
   Params none;

@@ -249,7 +249,19 @@ constexpr std::string_view kSchemaFactsOnBothBackends = R"sql(
 -- Nothing changes in a SQLite store.
 )sql";
 
-constexpr std::array<Migration, 9> kMigrations = {{
+// Version 10. Communications from outside: the sealed document by id, its
+// party (for listing and delisting requests) and the digest of its private
+// link's token, by which the follower's page finds it.
+constexpr std::string_view kSchemaCommunications = R"sql(
+CREATE TABLE communications(
+  id TEXT PRIMARY KEY NOT NULL,
+  party TEXT REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  follow_digest TEXT NOT NULL UNIQUE,
+  doc TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 10> kMigrations = {{
     {1, "initial schema", kSchemaV1},
     {2, "facts projection for the assessment", kSchemaV2},
     {3, "name-review queue", kSchemaNameReviews},
@@ -260,6 +272,7 @@ constexpr std::array<Migration, 9> kMigrations = {{
     {8, "the state ledger indexed by record, for the incremental data digest",
      kSchemaLedgerByRecord},
     {9, "the facts projection on PostgreSQL", kSchemaFactsOnBothBackends},
+    {10, "communications from outside", kSchemaCommunications},
 }};
 
 }  // namespace

@@ -156,6 +156,12 @@ class SqliteStore final : public Store {
 
   Status DeleteDecision(std::string_view party, int cycle) override;
 
+  Status PutCommunication(const Communication& v) override;
+  Result<std::optional<Communication>> GetCommunication(std::string_view id) override;
+  Result<std::optional<Communication>> FindCommunicationByFollowDigest(
+      std::string_view follow_digest) override;
+  Result<std::vector<Communication>> ListCommunications() override;
+
   Result<Bundle> LoadRegistry() override;
   Result<std::optional<Incident>> GetIncident(std::string_view id) override;
   Result<bool> HasIncident(std::string_view id) override;
@@ -232,6 +238,9 @@ class SqliteStore final : public Store {
   Status PutById(std::string_view sql, std::string_view id, const std::string& doc);
   template <typename T>
   Status LoadDocs(std::string_view sql, std::string_view collection, std::vector<T>* out);
+  // LoadDocs over a prepared statement whose parameters are bound.
+  template <typename T>
+  Status LoadDocsFrom(StmtRef& stmt, std::string_view collection, std::vector<T>* out);
   void BindIncident(Stmt& stmt, const Incident& v, int64_t import_id);
   Status DecodeIncident(const Stmt& stmt, Incident* out, bool narrative = true) const;
   Status ScanIncidentRows(const std::function<Status(const Incident&)>& fn, bool narrative);
@@ -602,6 +611,54 @@ Status SqliteStore::Put(const Petition& v) {
   return Write(stmt);
 }
 
+Status SqliteStore::PutCommunication(const Communication& v) {
+  MARA_RETURN_IF_ERROR(RequireTransaction("PutCommunication"));
+  MARA_ASSIGN_OR_RETURN(std::string doc, Encode(v, "communication", v.id));
+  MARA_ASSIGN_OR_RETURN(doc, sealer_.Seal(doc, "communications", v.id, "doc"));
+  MARA_ASSIGN_OR_RETURN(
+      StmtRef stmt, db_->Prepare("INSERT INTO communications(id, party, follow_digest, doc) "
+                                 "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(id) DO UPDATE SET "
+                                 "party = excluded.party, follow_digest = excluded.follow_digest, "
+                                 "doc = excluded.doc"));
+  stmt->BindText(1, v.id);
+  if (v.party) {
+    stmt->BindText(2, *v.party);
+  } else {
+    stmt->BindNull(2);
+  }
+  stmt->BindText(3, v.follow_digest);
+  stmt->BindText(4, doc);
+  return Write(stmt);
+}
+
+Result<std::optional<Communication>> SqliteStore::GetCommunication(std::string_view id) {
+  std::vector<Communication> found;
+  MARA_ASSIGN_OR_RETURN(StmtRef stmt,
+                        db_->Prepare("SELECT id, doc FROM communications WHERE id = ?1"));
+  stmt->BindText(1, id);
+  MARA_RETURN_IF_ERROR(LoadDocsFrom(stmt, "communications", &found));
+  if (found.empty()) return std::optional<Communication>();
+  return std::optional<Communication>(std::move(found.front()));
+}
+
+Result<std::optional<Communication>> SqliteStore::FindCommunicationByFollowDigest(
+    std::string_view follow_digest) {
+  std::vector<Communication> found;
+  MARA_ASSIGN_OR_RETURN(
+      StmtRef stmt, db_->Prepare("SELECT id, doc FROM communications WHERE follow_digest = ?1"));
+  stmt->BindText(1, follow_digest);
+  MARA_RETURN_IF_ERROR(LoadDocsFrom(stmt, "communications", &found));
+  if (found.empty()) return std::optional<Communication>();
+  return std::optional<Communication>(std::move(found.front()));
+}
+
+Result<std::vector<Communication>> SqliteStore::ListCommunications() {
+  std::vector<Communication> out;
+  MARA_RETURN_IF_ERROR(
+      LoadDocs("SELECT id, doc FROM communications ORDER BY id", "communications", &out));
+  return out;
+}
+
 Status SqliteStore::DeleteDecision(std::string_view party, int cycle) {
   MARA_RETURN_IF_ERROR(RequireTransaction("DeleteDecision"));
   MARA_ASSIGN_OR_RETURN(StmtRef stmt,
@@ -905,6 +962,11 @@ template <typename T>
 Status SqliteStore::LoadDocs(std::string_view sql, std::string_view collection,
                              std::vector<T>* out) {
   MARA_ASSIGN_OR_RETURN(StmtRef stmt, db_->Prepare(sql));
+  return LoadDocsFrom(stmt, collection, out);
+}
+
+template <typename T>
+Status SqliteStore::LoadDocsFrom(StmtRef& stmt, std::string_view collection, std::vector<T>* out) {
   while (true) {
     MARA_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) return Status::Ok();

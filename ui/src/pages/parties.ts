@@ -62,6 +62,17 @@ interface Dossier {
   engagements: Array<{ date: string; kind: string; note?: string }>;
   petitions: Array<{ id?: string; filed?: string; filed_on?: string; cycle?: number; grounds?: string; outcome?: string; decided?: string; reason?: string }>;
 }
+// A communication from outside as the statement of case shows it to this
+// reader (the public edition: reference, kind, dates and status only).
+interface CaseCommunication {
+  id: string;
+  kind: string;
+  received: string;
+  status: string;
+  ruled?: string;
+  submitter?: string;
+  reason?: string;
+}
 interface Criterion {
   rule: string;
   threshold: unknown;
@@ -186,7 +197,18 @@ export async function partyDossier(main: HTMLElement, params: URLSearchParams, [
     ),
     section('Designations', 'des-h', table(['Authority', 'Programme', 'Kind', 'Listed on', 'Ended on'], d.designations.map((x) => [x.authority, x.program ?? '', humanize(x.kind), x.listed_on ?? '', x.ended_on ?? '']), 'Designations', undefined, { empty: 'No designations.' })),
     section('Engagement', 'eng-h', table(['Date', 'Kind', 'Note'], d.engagements.map((e) => [e.date, humanize(e.kind), e.note ?? '']), 'Engagement', undefined, { empty: 'No engagement recorded.' })),
-    section('Petitions', 'pet-h', table(['Filed', 'Cycle', 'Grounds', 'Outcome', 'Decided', 'Reason'], d.petitions.map((x) => [x.filed_on ?? x.filed ?? '', x.cycle ? String(x.cycle) : '', x.grounds ?? '', x.outcome ? humanize(x.outcome) : 'pending', x.decided ?? '', x.reason ?? '']), 'Petitions', undefined, { empty: 'No petitions.' })),
+    section(
+      'Communications',
+      'comm-h',
+      table(
+        ['Reference', 'Kind', 'Received', 'Status', 'Ruled on', 'Organisation', 'Reasons'],
+        ((d.case?.communications as CaseCommunication[] | undefined) ?? []).map((c) => [c.id, humanize(c.kind), c.received, humanize(c.status), c.ruled ?? '', c.submitter ?? '', c.reason ?? '']),
+        'Communications',
+        undefined,
+        { empty: 'No communications about this party.' },
+      ),
+    ),
+    section('Petitions', 'pet-h', h('p', null, link(`/petitions${qs({ party: p.id })}`, `Petitions of ${p.name}`)), table(['Filed', 'Cycle', 'Grounds', 'Outcome', 'Decided', 'Reason'], d.petitions.map((x) => [x.filed_on ?? x.filed ?? '', x.cycle ? String(x.cycle) : '', x.grounds ?? '', x.outcome ? humanize(x.outcome) : 'pending', x.decided ?? '', x.reason ?? '']), 'Petitions', undefined, { empty: 'No petitions.' })),
     ),
   );
 }
