@@ -289,18 +289,29 @@ test('import shows progress and the rejected records with reasons', { timeout: 4
   await page.context().close();
 });
 
+// Each page as the principal with the fewest rights that uses it: a viewer
+// wherever a viewer may go, so the screenshots show no confidential text.
 const PAGES = [
-  ['dashboard', '/', 'Dashboard'],
-  ['incidents', '/incidents', 'Incidents'],
-  ['incident', `/incidents/${NEW_ID}`, `Incident ${NEW_ID}`],
-  ['incident-form', '/incidents/new', 'Record an incident'],
-  ['review', '/review', 'Review queue'],
-  ['parties', '/parties', 'Parties'],
-  ['dossier', '/parties/P-NLF', 'Northern Liberation Front'],
-  ['assessment', `/assessment?cycle=${CYCLE}`, 'Assessment'],
-  ['reports', '/reports', /Annex and reports/],
-  ['import', '/import', 'Import'],
-  ['audit', '/audit', 'Audit'],
+  ['dashboard', '/', 'Dashboard', 'view'],
+  ['incidents', '/incidents', 'Incidents', 'view'],
+  ['incident', '/incidents/I-2025-001', 'Incident I-2025-001', 'view'],
+  ['incident-form', '/incidents/new', 'Record an incident', 'mon'],
+  ['review', '/review', 'Review queue', 'rev'],
+  ['parties', '/parties', 'Parties', 'view'],
+  ['dossier', '/parties/P-NLF', 'Northern Liberation Front', 'view'],
+  ['registry', '/registry', 'Registry', 'ana'],
+  ['petitions', '/petitions', 'Petitions', 'view'],
+  ['communications', '/communications', 'Communications', 'view'],
+  ['assessment', `/assessment?cycle=${CYCLE}`, 'Assessment', 'ana'],
+  ['reports', '/reports', /Annex and reports/, 'view'],
+  ['publications', '/publications', 'Publications', 'view'],
+  ['evidence', '/evidence', 'Evidence', 'ana'],
+  ['consent', '/consent', 'Consent', 'mon'],
+  ['import', '/import', 'Import', 'ana'],
+  ['names', '/names', 'Name review', 'ana'],
+  ['users', '/users', 'Users and roles', 'adm'],
+  ['audit', '/audit', 'Audit', 'adm'],
+  ['account', '/account', 'My account', 'view'],
 ];
 
 test('screenshots of every main page at 1280 and 390 px, and the pages fit the narrow width', { timeout: 120_000 }, async () => {
@@ -310,8 +321,17 @@ test('screenshots of every main page at 1280 and 390 px, and the pages fit the n
     await page.goto(`${stack.base}/login`);
     await page.getByRole('heading', { name: 'Log in to Mara' }).waitFor();
     await page.screenshot({ path: path.join(screenshotDir, `login-${width}.png`) });
-    await login(page, stack, 'chief');
-    for (const [name, p, heading] of PAGES) {
+    await page.context().close();
+    let who = null;
+    let current = null;
+    for (const [name, p, heading, role] of PAGES) {
+      if (role !== who) {
+        if (current) await current.context().close();
+        current = await openPage(stack, watch, `screens-${width}-${role}`, width);
+        await login(current, stack, role);
+        who = role;
+      }
+      const page = current;
       await page.goto(`${stack.base}${p}`);
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
       await page.waitForLoadState('networkidle');
@@ -320,7 +340,7 @@ test('screenshots of every main page at 1280 and 390 px, and the pages fit the n
       assert.ok(overflow <= 1, `${name} at ${width}px overflows by ${overflow}px`);
       await page.screenshot({ path: path.join(screenshotDir, `${name}-${width}.png`), fullPage: name === 'dashboard' && width === 1280 });
     }
-    await page.context().close();
+    await current.context().close();
   }
 });
 
