@@ -51,8 +51,11 @@ TEST_F(CommunicationRoutesTest, SubmitFollowListAndRule) {
   Login rita = world_->LogIn("rita");
   Login dana = world_->LogIn("dana");
 
-  // Problems name the field.
-  ExpectProblem(Submit(vera, {{"kind", "rumour", "", ""}}), 400, "/kind");
+  // Problems name the field: a part the form's schema refuses by its name,
+  // a member the service refuses by its pointer.
+  ExpectProblem(Submit(vera, {{"kind", "rumour", "", ""}, {"submitter_kind", "ngo", "", ""}}), 400,
+                "kind");
+  ExpectProblem(Submit(vera, {{"kind", "information", "", ""}}), 400, "submitter_kind");
   ExpectProblem(Submit(vera, {{"kind", "listing_request", "", ""},
                               {"submitter_kind", "ngo", "", ""},
                               {"submitter", "Delta Watch", "", ""},

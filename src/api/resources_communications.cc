@@ -160,7 +160,8 @@ std::vector<SessionRoute> CommunicationRoutes() {
         .pattern = "/api/v1/communications",
         .summary = "Communications from outside with submitter, text and attachment references "
                    "(confidential readers)",
-        .query = {{"party", "only those about this party"}}},
+        .query = {{"party", "only those about this party"}},
+        .response_schema = "CommunicationList"},
        ListCommunicationsRoute});
   routes.push_back(
       {{.method = "POST",
@@ -168,13 +169,17 @@ std::vector<SessionRoute> CommunicationRoutes() {
         .summary = "Submit a communication (multipart: kind, party?, submitter_kind, submitter, "
                    "text, attachment files); answers the private follow token once",
         .multipart = true,
-        .success_status = 201},
+        .success_status = 201,
+        .request_schema = "CommunicationUpload",
+        .response_schema = "CommunicationReceipt"},
        PostCommunication});
   routes.push_back({{.method = "POST",
                      .pattern = "/api/v1/communications/{id}/ruling",
                      .summary = "Put under review or rule {status: under_review|accepted|"
                                 "declined|noted, reason} (decision makers)",
-                     .has_body = true},
+                     .has_body = true,
+                     .request_schema = "CommunicationRulingInput",
+                     .response_schema = "Communication"},
                     PostCommunicationRuling});
   return routes;
 }

@@ -283,7 +283,9 @@ std::vector<SessionRoute> RegistryRoutes() {
                      .summary = "Create a party (a unit names its parent, a breakaway group its "
                                 "splinter_of)",
                      .has_body = true,
-                     .success_status = 201},
+                     .success_status = 201,
+                     .request_schema = "PartyInput",
+                     .response_schema = "Party"},
                     [](Request& req, Session& session) -> Response {
                       MARA_REG_ASSIGN(Json body, ParseBody(req), "body");
                       const std::string id = body.value("id", "");
@@ -295,7 +297,9 @@ std::vector<SessionRoute> RegistryRoutes() {
                      .summary = "Replace a party (If-Match; a change of `dissolved` needs a "
                                 "decision maker)",
                      .has_body = true,
-                     .if_match = true},
+                     .if_match = true,
+                     .request_schema = "PartyReplacement",
+                     .response_schema = "Party"},
                     [](Request& req, Session& session) -> Response {
                       MARA_REG_ASSIGN(Json body, ParseBody(req), "body");
                       const std::string id = req.params.at("id");
@@ -309,7 +313,9 @@ std::vector<SessionRoute> RegistryRoutes() {
         .summary = "Rename a party from a date on (the old name is kept in names_over_time; "
                    "If-Match)",
         .has_body = true,
-        .if_match = true},
+        .if_match = true,
+        .request_schema = "RenameInput",
+        .response_schema = "Party"},
        [](Request& req, Session& session) -> Response {
          const std::string id = req.params.at("id");
          MARA_REG_ASSIGN(Json body, ParseBody(req), "body");
@@ -342,17 +348,23 @@ std::vector<SessionRoute> RegistryRoutes() {
        }});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/parties/{id}/history",
-                     .summary = "Who created or changed the party in Mara, when, and what changed"},
+                     .summary = "Who created or changed the party in Mara, when, and what changed",
+                     .response_schema = "RegistryHistory"},
                     [](Request& req, Session& session) -> Response {
                       return History(session, RegistryKind::kParty, req.params.at("id"));
                     }});
 
   // Sources, commitments and statements: id-keyed.
+  // `schema` names the record's schemas: the answer, its Input (POST)
+  // and its Replacement (PUT).
   auto id_keyed = [&routes]<typename T>(std::string collection, std::string what,
-                                        std::string put_note) {
+                                        std::string put_note, std::string schema) {
     const std::string base = "/api/v1/" + collection;
     const RegistryKind kind = Api<T>::kind;
-    routes.push_back({{.method = "GET", .pattern = base + "/{id}", .summary = "One " + what},
+    routes.push_back({{.method = "GET",
+                       .pattern = base + "/{id}",
+                       .summary = "One " + what,
+                       .response_schema = schema},
                       [](Request& req, Session& session) -> Response {
                         return GetOne<T>(session, req.params.at("id"), "id");
                       }});
@@ -360,7 +372,9 @@ std::vector<SessionRoute> RegistryRoutes() {
                        .pattern = base,
                        .summary = "Create a " + what,
                        .has_body = true,
-                       .success_status = 201},
+                       .success_status = 201,
+                       .request_schema = schema + "Input",
+                       .response_schema = schema},
                       [base](Request& req, Session& session) -> Response {
                         MARA_REG_ASSIGN(Json body, ParseBody(req), "body");
                         const std::string id = body.value("id", "");
@@ -370,7 +384,9 @@ std::vector<SessionRoute> RegistryRoutes() {
                        .pattern = base + "/{id}",
                        .summary = "Replace a " + what + " (If-Match)" + put_note,
                        .has_body = true,
-                       .if_match = true},
+                       .if_match = true,
+                       .request_schema = schema + "Replacement",
+                       .response_schema = schema},
                       [base](Request& req, Session& session) -> Response {
                         MARA_REG_ASSIGN(Json body, ParseBody(req), "body");
                         const std::string id = req.params.at("id");
@@ -381,17 +397,18 @@ std::vector<SessionRoute> RegistryRoutes() {
                        .pattern = base + "/{id}/history",
                        .summary = "Who created or changed the " + what +
                                   " in Mara, when, and "
-                                  "what changed"},
+                                  "what changed",
+                       .response_schema = "RegistryHistory"},
                       [kind](Request& req, Session& session) -> Response {
                         return History(session, kind, req.params.at("id"));
                       }});
   };
   id_keyed.operator()<Source>("sources", "source",
-                              "; a testimony's consent changes only through /consent");
+                              "; a testimony's consent changes only through /consent", "Source");
   id_keyed.operator()<Commitment>(
       "commitments", "commitment with its measures",
-      "; a measure becomes verified_implemented only through its verification");
-  id_keyed.operator()<Statement>("statements", "statement", "");
+      "; a measure becomes verified_implemented only through its verification", "Commitment");
+  id_keyed.operator()<Statement>("statements", "statement", "", "Statement");
 
   routes.push_back(
       {{.method = "POST",
@@ -399,7 +416,9 @@ std::vector<SessionRoute> RegistryRoutes() {
         .summary = "Verify a measure as implemented (four eyes: a reviewer who neither created "
                    "nor last edited the commitment; If-Match with the commitment's ETag)",
         .has_body = true,
-        .if_match = true},
+        .if_match = true,
+        .request_schema = "VerificationInput",
+        .response_schema = "Commitment"},
        [](Request& req, Session& session) -> Response {
          const std::string id = req.params.at("id");
          const std::string measure = req.params.at("measure");
@@ -434,7 +453,9 @@ std::vector<SessionRoute> RegistryRoutes() {
                      .pattern = "/api/v1/designations",
                      .summary = "Create a designation",
                      .has_body = true,
-                     .success_status = 201},
+                     .success_status = 201,
+                     .request_schema = "DesignationInput",
+                     .response_schema = "Designation"},
                     [](Request& req, Session& session) -> Response {
                       MARA_REG_ASSIGN(Json body, ParseBody(req), "body");
                       const std::string location = "/api/v1/designations/" +
@@ -447,7 +468,8 @@ std::vector<SessionRoute> RegistryRoutes() {
         .pattern = "/api/v1/designations/{party}/{listed_on}",
         .summary = "One designation (authority and program name it with the path)",
         .query = {{"authority", "the designating authority (part of the key)"},
-                  {"program", "the list or regime (part of the key; absent when it has none)"}}},
+                  {"program", "the list or regime (part of the key; absent when it has none)"}},
+        .response_schema = "Designation"},
        [](Request& req, Session& session) -> Response {
          MARA_REG_ASSIGN(std::string key,
                          DesignationKey(req, req.Query("authority").value_or(""),
@@ -461,7 +483,9 @@ std::vector<SessionRoute> RegistryRoutes() {
         .summary = "Replace a designation named by the path and the body's authority and "
                    "program (If-Match)",
         .has_body = true,
-        .if_match = true},
+        .if_match = true,
+        .request_schema = "DesignationReplacement",
+        .response_schema = "Designation"},
        [](Request& req, Session& session) -> Response {
          MARA_REG_ASSIGN(Json body, ParseBody(req), "body");
          const std::string party = req.params.at("party");
@@ -475,7 +499,8 @@ std::vector<SessionRoute> RegistryRoutes() {
         .pattern = "/api/v1/designations/{party}/{listed_on}/history",
         .summary = "Who created or changed the designation in Mara, when, and what changed",
         .query = {{"authority", "the designating authority (part of the key)"},
-                  {"program", "the list or regime (part of the key; absent when it has none)"}}},
+                  {"program", "the list or regime (part of the key; absent when it has none)"}},
+        .response_schema = "RegistryHistory"},
        [](Request& req, Session& session) -> Response {
          Designation d;
          d.party = req.params.at("party");
@@ -493,7 +518,9 @@ std::vector<SessionRoute> RegistryRoutes() {
                      .pattern = "/api/v1/engagements",
                      .summary = "Record an engagement with a party",
                      .has_body = true,
-                     .success_status = 201},
+                     .success_status = 201,
+                     .request_schema = "EngagementInput",
+                     .response_schema = "Engagement"},
                     [](Request& req, Session& session) -> Response {
                       MARA_REG_ASSIGN(Json body, ParseBody(req), "body");
                       const std::string location =
@@ -503,7 +530,8 @@ std::vector<SessionRoute> RegistryRoutes() {
                     }});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/engagements/{party}/{date}/{kind}",
-                     .summary = "One engagement (its note for confidential readers only)"},
+                     .summary = "One engagement (its note for confidential readers only)",
+                     .response_schema = "Engagement"},
                     [](Request& req, Session& session) -> Response {
                       MARA_REG_ASSIGN(std::string key, EngagementKey(req), "kind");
                       return GetOne<Engagement>(session, key, "party");
@@ -513,7 +541,9 @@ std::vector<SessionRoute> RegistryRoutes() {
         .pattern = "/api/v1/engagements/{party}/{date}/{kind}",
         .summary = "Replace an engagement's note (If-Match)",
         .has_body = true,
-        .if_match = true},
+        .if_match = true,
+        .request_schema = "EngagementReplacement",
+        .response_schema = "Engagement"},
        [](Request& req, Session& session) -> Response {
          MARA_REG_ASSIGN(Json body, ParseBody(req), "body");
          const std::string party = req.params.at("party");
@@ -528,7 +558,8 @@ std::vector<SessionRoute> RegistryRoutes() {
   routes.push_back(
       {{.method = "GET",
         .pattern = "/api/v1/engagements/{party}/{date}/{kind}/history",
-        .summary = "Who recorded or changed the engagement in Mara, when, and what changed"},
+        .summary = "Who recorded or changed the engagement in Mara, when, and what changed",
+        .response_schema = "RegistryHistory"},
        [](Request& req, Session& session) -> Response {
          // Checks the path's members (an unknown kind is a 400 naming it).
          MARA_REG_ASSIGN(std::string checked, EngagementKey(req), "kind");

@@ -262,6 +262,102 @@ Json IncidentInput(bool id_required) {
       Input(members, {"situation", "date", "location", "violations", "context", "status"}));
 }
 
+// A PUT's body: the record's input without the members its path names
+// (api/resources_registry.cc puts them in; present, they must match).
+Json WithoutRequired(Json input, std::initializer_list<const char*> from_path) {
+  Json required = Json::array();
+  for (const Json& name : input.value("required", Json::array())) {
+    bool in_path = false;
+    for (const char* p : from_path) in_path = in_path || name == p;
+    if (!in_path) required.push_back(name);
+  }
+  if (required.empty()) {
+    input.erase("required");
+  } else {
+    input["required"] = std::move(required);
+  }
+  return input;
+}
+
+// The registry's records as POST and PUT decode them (domain/json_codec.h).
+void RegistryInputs(Json& s) {
+  Json names_over_time =
+      List(NullWhereOptional(Input({{"name", Str()}, {"from", Day()}, {"to", Day()}}, {"name"})));
+  Json dissolved = NullWhereOptional(Input({{"date", Day()}, {"source", Str()}}, {"source"}));
+  s["PartyInput"] = NullWhereOptional(
+      Input({{"id", Str()},
+             {"name", Str()},
+             {"aliases", Strings()},
+             {"kind", Enum<PartyKind>()},
+             {"situation", Str()},
+             {"parent", Described(Str(), "the party this unit answers to")},
+             {"splinter_of", Described(Str(), "the party this group broke away from")},
+             {"names_over_time", names_over_time},
+             {"dissolved",
+              Described(dissolved, "a change of it needs a decision maker; null: not dissolved")}},
+            {"id", "name", "kind", "situation"}));
+  s["PartyReplacement"] = WithoutRequired(s["PartyInput"], {"id"});
+  s["RenameInput"] =
+      Input({{"name", Str()},
+             {"from", Described(Day(), "the first day of the new name (default: today)")}},
+            {"name"});
+  s["SourceInput"] = NullWhereOptional(Input(
+      {{"id", Str()},
+       {"kind", Enum<SourceKind>()},
+       {"title", Str()},
+       {"publisher", Str()},
+       {"date", Day()},
+       {"url", Str()},
+       {"reliability", Described(Json{{"type", "string"}, {"pattern", "^[A-F]$"}},
+                                 "the source's reliability, A to F")},
+       {"credibility",
+        Described(Json{{"oneOf", Json::array({Json{{"type", "string"}, {"pattern", "^[1-6]$"}},
+                                              Int(1, 6)})}},
+                  "the information's credibility, 1 to 6 (a number or its digit as text)")},
+       {"confidential", Bool()},
+       {"consent", Described(Enum<Consent>(), "a testimony's; changed only through /consent")}},
+      {"id", "kind", "title", "confidential"}));
+  s["SourceReplacement"] = WithoutRequired(s["SourceInput"], {"id"});
+  Json measure = NullWhereOptional(
+      Input({{"id", Str()},
+             {"text", Str()},
+             {"due", Day()},
+             {"status", Described(Enum<MeasureStatus>(),
+                                  "verified_implemented only through the measure's verification")},
+             {"verified_on", Day()}},
+            {"id", "text", "status"}));
+  s["CommitmentInput"] = NullWhereOptional(Input({{"id", Str()},
+                                                  {"party", Str()},
+                                                  {"kind", Enum<CommitmentKind>()},
+                                                  {"signed", Day()},
+                                                  {"measures", List(measure)}},
+                                                 {"id", "party", "kind"}));
+  s["CommitmentReplacement"] = WithoutRequired(s["CommitmentInput"], {"id"});
+  s["StatementInput"] =
+      NullWhereOptional(Input({{"id", Str()},
+                               {"by", Str()},
+                               {"date", Day()},
+                               {"kind", Enum<StatementKind>()},
+                               {"incidents", Described(Strings(), "the incidents it answers")},
+                               {"text", Str()}},
+                              {"id", "by", "date", "kind"}));
+  s["StatementReplacement"] = WithoutRequired(s["StatementInput"], {"id"});
+  s["DesignationInput"] = NullWhereOptional(
+      Input({{"party", Str()},
+             {"authority", Str()},
+             {"program", Described(Str(), "the list or regime; absent when it has none")},
+             {"kind", Enum<DesignationKind>()},
+             {"listed_on", Day()},
+             {"ended_on", Day()},
+             {"source", Str()}},
+            {"party", "authority", "kind", "listed_on"}));
+  s["DesignationReplacement"] = WithoutRequired(s["DesignationInput"], {"party", "listed_on"});
+  s["EngagementInput"] = NullWhereOptional(
+      Input({{"party", Str()}, {"date", Day()}, {"kind", Enum<EngagementKind>()}, {"note", Str()}},
+            {"party", "date", "kind"}));
+  s["EngagementReplacement"] = WithoutRequired(s["EngagementInput"], {"party", "date", "kind"});
+}
+
 void Inputs(Json& s) {
   s["LoginInput"] = Input({{"name", NonEmpty()}, {"password", NonEmpty()}}, {"name", "password"});
   s["UserInput"] = Input({{"name", NonEmpty()},
@@ -328,6 +424,21 @@ void Inputs(Json& s) {
                                   "required unless the file name ends in .json or .csv")},
              {"skip_invalid", Json{{"type", "string"}, {"enum", {"", "true", "false"}}}}},
             {"file"});
+  s["CommunicationUpload"] =
+      Input({{"kind", Enum<CommunicationKind>()},
+             {"party", Described(Text(65536),
+                                 "the party concerned; required for a listing or "
+                                 "delisting request")},
+             {"submitter_kind", Enum<SubmitterKind>()},
+             {"submitter", Described(Text(65536), "the organisation that writes")},
+             {"text", Described(Text(65536), "what it asks or reports (at most 65536 bytes)")},
+             {"attachment", Described(file, "a file; the part may be repeated, up to 10 times")}},
+            {"kind", "submitter_kind"});
+  s["CommunicationRulingInput"] = Input(
+      {{"status",
+        Json{{"type", "string"}, {"enum", {"under_review", "accepted", "declined", "noted"}}}},
+       {"reason", Described(Str(), "required for a ruling (accepted, declined, noted)")}},
+      {"status"});
   s["SignOffInput"] = Described(Input({}, {}), "an empty object: the cycle is in the path");
 }
 
@@ -696,6 +807,55 @@ void Views(Json& s) {
                                                  {"name"}))}},
                            {"cycle", "number", "state", "files"});
   s["PublicationList"] = Items("Publication");
+  s["RegistryHistory"] = Reply(
+      {{"kind", Described(Str(), "the collection: parties, sources, ...")},
+       {"key", Str()},
+       {"history",
+        List(Reply(
+            {{"action", Str()},
+             {"by", Described(Str(), "confidential readers only")},
+             {"at", Str()},
+             {"comment", Described(Str(), "confidential readers only")},
+             {"changes", List(Reply({{"field", Str()},
+                                     {"before", Described(Any(), "confidential readers only")},
+                                     {"after", Described(Any(), "confidential readers only")}},
+                                    {"field"}))}},
+            {"action", "at", "changes"}))}},
+      {"kind", "key", "history"});
+  s["Communication"] = Reply(
+      {{"id", Str()},
+       {"kind", Enum<CommunicationKind>()},
+       {"party", Str()},
+       {"submitter_kind", Enum<SubmitterKind>()},
+       {"submitter", Str()},
+       {"submitted_by", Str()},
+       {"received", Day()},
+       {"text", Str()},
+       {"attachments", List(Reply({{"sha256", Str()}, {"size", Int(0)}, {"media_type", Str()}},
+                                  {"sha256", "size", "media_type"}))},
+       {"status", Enum<CommunicationStatus>()},
+       {"review_started", Day()},
+       {"ruled", Day()},
+       {"ruled_by", Str()},
+       {"reason", Str()}},
+      {"id", "kind", "received", "status"});
+  s["CommunicationList"] = Items("Communication");
+  s["CommunicationFollow"] =
+      Reply({{"id", Str()},
+             {"received", Day()},
+             {"review_started", Day()},
+             {"ruled", Day()},
+             {"status", Enum<CommunicationStatus>()},
+             {"reason", Described(Str(), "the ruling's reasons, once ruled")}},
+            {"id", "received", "status"});
+  s["CommunicationReceipt"] =
+      Reply({{"id", Str()},
+             {"received", Day()},
+             {"status", Enum<CommunicationStatus>()},
+             {"attachments", Described(Int(0), "how many files were received")},
+             {"follow_token", Described(Str(), "shown once: the private link's credential")},
+             {"follow_path", Described(Str(), "/api/v1/follow/{token}")}},
+            {"id", "received", "status", "attachments", "follow_token", "follow_path"});
 }
 
 void Problems(Json& s) {
@@ -717,6 +877,7 @@ Json Build() {
   Records(s);
   Views(s);
   Inputs(s);
+  RegistryInputs(s);
   return s;
 }
 

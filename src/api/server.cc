@@ -736,7 +736,8 @@ void Server::Impl::BuildRoutes() {
                .pattern = "/api/v1/follow/{token}",
                .summary = "A communication's status through its private link: reference, dates, "
                           "status and the ruling's reasons only",
-               .needs_auth = false},
+               .needs_auth = false,
+               .response_schema = "CommunicationFollow"},
               [this](Request& req) -> Response {
                 Result<std::unique_ptr<Session>> session = Session::Open(SessionOptionsFor(""));
                 if (!session.ok()) return ProblemFor(session.status());

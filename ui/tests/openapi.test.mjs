@@ -377,6 +377,103 @@ test('every route answers as its schemas say, errors included', { timeout: 120_0
   await call('mon', 'POST', `/evidence/${evidence.json.id}/verification`, { expect: 403 });
   await call('rev', 'POST', `/evidence/${evidence.json.id}/verification`, { expect: 200 });
 
+  // The registry (analysts write; If-Match guards each change).
+  const party = { id: 'P-SCHEMA', name: 'Schema Brigade', kind: 'non_state', situation: 'SIT-VAL', aliases: ['SB'] };
+  await refused('ana', 'POST', '/parties', { ...party, kind: 'club' }, '/kind', 'kind');
+  await call('view', 'POST', '/parties', { body: party, expect: 403 });
+  await call('ana', 'POST', '/parties', { body: party, expect: 201 });
+  await refused('ana', 'PUT', '/parties/P-SCHEMA', { ...party, aliases: 'SB' }, '/aliases', 'aliases');
+  await call('ana', 'PUT', '/parties/P-SCHEMA', { body: { ...party, id: undefined, aliases: ['SB', 'Schema'] }, expect: 428 });
+  await call('ana', 'PUT', '/parties/P-SCHEMA', { body: { ...party, id: undefined, aliases: ['SB', 'Schema'] }, ifMatch: await etagOf('ana', '/parties/P-SCHEMA'), expect: 200 });
+  await refused('ana', 'POST', '/parties/P-SCHEMA/rename', { from: '2025-01-01' }, '/name', 'name');
+  await call('ana', 'POST', '/parties/P-SCHEMA/rename', { body: { name: 'Schema Front', from: '2025-01-01' }, ifMatch: await etagOf('ana', '/parties/P-SCHEMA'), expect: 200 });
+  for (const who of ['view', 'chief']) await call(who, 'GET', '/parties/P-SCHEMA/history', { expect: 200 });
+  await call('view', 'GET', '/parties/P-NOPE/history', { expect: 404 });
+
+  const source = { id: 'S-SCHEMA', kind: 'ngo', title: 'Schema notes', publisher: 'NGO', reliability: 'C', credibility: 3, confidential: false };
+  await refused('ana', 'POST', '/sources', { ...source, reliability: 'Z' }, '/reliability', 'reliability');
+  await call('ana', 'POST', '/sources', { body: source, expect: 201 });
+  await call('ana', 'POST', '/sources', { body: source, expect: 409 });
+  await refused('ana', 'PUT', '/sources/S-SCHEMA', { ...source, confidential: 'no' }, '/confidential', 'confidential');
+  await call('ana', 'PUT', '/sources/S-SCHEMA', { body: { ...source, credibility: '2' }, ifMatch: await etagOf('ana', '/sources/S-SCHEMA'), expect: 200 });
+  for (const who of ['view', 'chief']) {
+    await call(who, 'GET', '/sources/S-SCHEMA', { expect: 200 });
+    await call(who, 'GET', '/sources/S-SCHEMA/history', { expect: 200 });
+  }
+
+  const commitment = { id: 'C-SCHEMA', party: 'P-VAF', kind: 'action_plan', signed: '2025-01-15', measures: [{ id: 'M-1', text: 'Train every unit', status: 'in_progress' }] };
+  await refused('ana', 'POST', '/commitments', { ...commitment, kind: 'promise' }, '/kind', 'kind');
+  await call('ana', 'POST', '/commitments', { body: commitment, expect: 201 });
+  await refused('ana', 'PUT', '/commitments/C-SCHEMA', { ...commitment, signed: 20250115 }, '/signed', 'signed');
+  await call('ana', 'PUT', '/commitments/C-SCHEMA', { body: { ...commitment, signed: '2025-01-16' }, ifMatch: await etagOf('ana', '/commitments/C-SCHEMA'), expect: 200 });
+  await refused('rev', 'POST', '/commitments/C-SCHEMA/measures/M-1/verification', { verified_on: 20250601 }, '/verified_on', 'verified on');
+  await call('ana', 'POST', '/commitments/C-SCHEMA/measures/M-1/verification', { body: {}, ifMatch: await etagOf('ana', '/commitments/C-SCHEMA'), expect: 403 });
+  await call('rev', 'POST', '/commitments/C-SCHEMA/measures/M-1/verification', { body: { verified_on: '2025-06-01' }, ifMatch: await etagOf('rev', '/commitments/C-SCHEMA'), expect: 200 });
+  for (const who of ['view', 'chief']) {
+    await call(who, 'GET', '/commitments/C-SCHEMA', { expect: 200 });
+    await call(who, 'GET', '/commitments/C-SCHEMA/history', { expect: 200 });
+  }
+
+  const statement = { id: 'ST-SCHEMA', by: 'Ministry of Defence', date: '2025-05-03', kind: 'dispute', incidents: ['I-2022-001'], text: 'We dispute the account.' };
+  await refused('ana', 'POST', '/statements', { ...statement, incidents: 'I-2022-001' }, '/incidents', 'incidents');
+  await call('ana', 'POST', '/statements', { body: statement, expect: 201 });
+  await refused('ana', 'PUT', '/statements/ST-SCHEMA', { ...statement, by: 5 }, '/by', 'by');
+  await call('ana', 'PUT', '/statements/ST-SCHEMA', { body: { ...statement, text: 'We dispute it still.' }, ifMatch: await etagOf('ana', '/statements/ST-SCHEMA'), expect: 200 });
+  for (const who of ['view', 'chief']) {
+    await call(who, 'GET', '/statements/ST-SCHEMA', { expect: 200 });
+    await call(who, 'GET', '/statements/ST-SCHEMA/history', { expect: 200 });
+  }
+
+  const designation = { party: 'P-VAF', authority: 'Schema Council', program: 'Schema list', kind: 'sanctions', listed_on: '2024-03-01' };
+  const designated = '/designations/P-VAF/2024-03-01';
+  const key = '?authority=Schema%20Council&program=Schema%20list';
+  await refused('ana', 'POST', '/designations', { ...designation, kind: 'naughty' }, '/kind', 'kind');
+  await call('ana', 'POST', '/designations', { body: designation, expect: 201 });
+  await refused('ana', 'PUT', designated, { ...designation, ended_on: 1 }, '/ended_on', 'ended on');
+  await call('ana', 'PUT', designated, { body: { ...designation, ended_on: '2025-06-01' }, ifMatch: await etagOf('ana', designated + key), expect: 200 });
+  for (const who of ['view', 'chief']) {
+    await call(who, 'GET', designated + key, { expect: 200 });
+    await call(who, 'GET', `${designated}/history${key}`, { expect: 200 });
+  }
+  await call('view', 'GET', designated, { expect: 400 });
+
+  const engagement = { party: 'P-VAF', date: '2025-04-17', kind: 'contact', note: 'Schema liaison meeting' };
+  const engaged = '/engagements/P-VAF/2025-04-17/contact';
+  await refused('ana', 'POST', '/engagements', { ...engagement, note: 7 }, '/note', 'note');
+  await call('ana', 'POST', '/engagements', { body: engagement, expect: 201 });
+  await refused('ana', 'PUT', engaged, { note: ['x'] }, '/note', 'note');
+  await call('ana', 'PUT', engaged, { body: { note: 'Schema liaison, second meeting' }, ifMatch: await etagOf('ana', engaged), expect: 200 });
+  for (const who of ['view', 'chief']) {
+    await call(who, 'GET', engaged, { expect: 200 });
+    await call(who, 'GET', `${engaged}/history`, { expect: 200 });
+  }
+  await call('view', 'GET', '/engagements/P-VAF/2025-04-17/gossip', { expect: 400 });
+
+  // Communications from outside (multipart), their list, a ruling and the
+  // private follow link (no login).
+  const communication = (kind) => {
+    const form = new FormData();
+    form.append('kind', kind);
+    form.append('submitter_kind', 'ngo');
+    form.append('submitter', 'Schema Watch');
+    form.append('text', 'Information for the schema test.');
+    form.append('attachment', new Blob(['a report'], { type: 'text/plain' }), 'report.txt');
+    return form;
+  };
+  const badKind = await call('view', 'POST', '/communications', { form: communication('rumour'), expect: 400 });
+  assert.equal(badKind.json.field, 'kind');
+  assert.match(badKind.json.detail, /field 'kind'/);
+  const submitted = await call('view', 'POST', '/communications', { form: communication('information'), expect: 201 });
+  assert.equal(submitted.json.attachments, 1);
+  await call(null, 'GET', `/follow/${submitted.json.follow_token}`, { expect: 200 });
+  await call(null, 'GET', `/follow/${'a'.repeat(64)}`, { expect: 404 });
+  await call('dm', 'GET', '/communications', { expect: 200 });
+  await call('view', 'GET', '/communications', { expect: 403 });
+  await refused('dm', 'POST', `/communications/${submitted.json.id}/ruling`, { status: 'maybe' }, '/status', 'status');
+  await call('view', 'POST', `/communications/${submitted.json.id}/ruling`, { body: { status: 'noted', reason: 'Thank you.' }, expect: 403 });
+  await call('dm', 'POST', `/communications/${submitted.json.id}/ruling`, { body: { status: 'noted', reason: 'Thank you.' }, expect: 200 });
+  await call(null, 'GET', `/follow/${submitted.json.follow_token}`, { expect: 200 });
+
   // Log out.
   await call('view', 'DELETE', '/session', { expect: 204 });
   await call('view', 'GET', '/situations', { expect: 401 });
