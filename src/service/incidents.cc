@@ -279,7 +279,7 @@ Result<PutOutcome> SaveIncidentImpl(Session& session, const Incident& proposed,
     if (!incident.id.empty()) {
       return Status::InvalidArgument("new incident id: leave it empty; Mara chooses it");
     }
-    incident.id = "I-0000-000000";  // checked with a placeholder first
+    incident.id = "I-0000-000000";  // a well-formed stand-in until the id is chosen
   }
   const std::string where =
       generate_id ? std::string("new incident") : "incident " + QuoteForMessage(incident.id);
