@@ -53,8 +53,6 @@ Result<E> EnumPart(const Request& req, std::string_view name) {
   return *value;
 }
 
-Response Refused(const Status& s) { return ProblemFor(s, FieldOf(s, "")); }
-
 Response PostCommunication(Request& req, Session& session) {
   CommunicationSubmission sub;
   Result<CommunicationKind> kind = EnumPart<CommunicationKind>(req, "kind");

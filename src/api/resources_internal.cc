@@ -45,6 +45,8 @@ std::string FieldOf(const Status& status, std::string_view fallback) {
   return m.substr(0, end);
 }
 
+Response Refused(const Status& status) { return ProblemFor(status, FieldOf(status, "")); }
+
 Result<std::optional<int>> LatestCycle(Session& session) {
   std::optional<int> latest;
   MARA_RETURN_IF_ERROR(ScanVisibleIncidents(session, [&](const Incident& incident, Edition) {

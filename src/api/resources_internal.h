@@ -61,6 +61,8 @@ Result<std::optional<int64_t>> IntQuery(const Request& req, std::string_view nam
                                         int64_t hi);
 // A `/pointer: ...` message's pointer, or `fallback`.
 std::string FieldOf(const Status& status, std::string_view fallback);
+// A service refusal as a problem naming the field its message starts with.
+Response Refused(const Status& status);
 
 // The latest cycle of any incident the store holds (nullopt: none).
 Result<std::optional<int>> LatestCycle(Session& session);

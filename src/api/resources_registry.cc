@@ -30,9 +30,6 @@ Edition EditionEverywhere(Session& session) {
   return ReadsConfidential(session) ? Edition::kConfidential : Edition::kPublic;
 }
 
-// A service refusal, with the field its message starts with.
-Response Refused(const Status& status) { return ProblemFor(status, FieldOf(status, "")); }
-
 // --- what each kind needs here ---
 
 template <typename T>
