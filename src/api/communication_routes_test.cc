@@ -117,6 +117,24 @@ TEST_F(CommunicationRoutesTest, SubmitFollowListAndRule) {
   EXPECT_EQ(item["attachments"][0]["sha256"], Sha256Hex("witness list"));
   EXPECT_FALSE(item.contains("follow_digest"));
 
+  // The material itself: confidential readers download it as sent, under
+  // a name of the office's making; the sender cannot read it back.
+  const std::string attachment = "/api/v1/communications/" + id + "/attachments/1";
+  auto content = world_->Get(rita, attachment);
+  ASSERT_TRUE(content);
+  ASSERT_EQ(content->status, 200) << content->body;
+  EXPECT_EQ(content->body, "witness list");
+  EXPECT_EQ(content->get_header_value("Content-Type"), "text/plain");
+  EXPECT_EQ(content->get_header_value("X-Mara-SHA256"), Sha256Hex("witness list"));
+  EXPECT_EQ(content->get_header_value("Content-Disposition"),
+            "attachment; filename=\"" + id + "-1\"");
+  ExpectProblem(world_->Get(vera, attachment), 403, "");
+  ExpectProblem(world_->Get(rita, "/api/v1/communications/" + id + "/attachments/2"), 404, "id");
+  ExpectProblem(world_->Get(rita, "/api/v1/communications/" + id + "/attachments/0"), 400,
+                "number");
+  ExpectProblem(world_->Get(rita, "/api/v1/communications/" + id + "/attachments/one"), 400,
+                "number");
+
   // Rulings: a decision maker, with reasons.
   ExpectProblem(Rule(rita, id, {{"status", "noted"}, {"reason", "Seen"}}), 403, "");
   ExpectProblem(Rule(dana, id, {{"status", "maybe"}}), 400, "/status");

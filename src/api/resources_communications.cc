@@ -149,6 +149,34 @@ Response PostCommunicationRuling(Request& req, Session& session) {
   return JsonResponse(CommunicationJson(*ruled, Edition::kConfidential));
 }
 
+// The bytes of one attachment, as sent (confidential readers; each read is
+// recorded in the audit log).
+Response CommunicationAttachmentRoute(Request& req, Session& session) {
+  const std::string& text = req.params.at("number");
+  size_t number = 0;
+  const bool digits = !text.empty() && text.size() <= 4 &&
+                      text.find_first_not_of("0123456789") == std::string::npos;
+  if (digits) number = static_cast<size_t>(std::stoul(text));
+  if (number == 0) {
+    return Problem(400, "invalid_argument",
+                   "number: expected an attachment number from 1, got " + QuoteForMessage(text),
+                   "number");
+  }
+  Result<CommunicationAttachmentContent> read =
+      ReadCommunicationAttachment(session, req.params.at("id"), number);
+  if (!read.ok()) return ProblemFor(read.status(), "id");
+  Response r;
+  r.content_type = read->attachment.media_type.empty() ? "application/octet-stream"
+                                                       : read->attachment.media_type;
+  r.body = std::move(read->bytes);
+  // The reference is an IsValidId string, safe inside the quotes; the
+  // sender's name for the file was never kept.
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + req.params.at("id") +
+                                                    "-" + std::to_string(number) + "\"");
+  r.headers.emplace_back("X-Mara-SHA256", read->attachment.sha256);
+  return r;
+}
+
 }  // namespace
 
 std::vector<SessionRoute> CommunicationRoutes() {
@@ -179,6 +207,13 @@ std::vector<SessionRoute> CommunicationRoutes() {
                      .request_schema = "CommunicationRulingInput",
                      .response_schema = "Communication"},
                     PostCommunicationRuling});
+  routes.push_back({{.method = "GET",
+                     .pattern = "/api/v1/communications/{id}/attachments/{number}",
+                     .summary = "Download a communication's attachment, numbered from 1 in the "
+                                "order sent (confidential readers; recorded in the audit log)",
+                     .audited_read = true,
+                     .produces = "*/*"},
+                    CommunicationAttachmentRoute});
   return routes;
 }
 

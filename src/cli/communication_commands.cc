@@ -1,7 +1,12 @@
-// communication submit|rule|list|status and petition list (docs/user-guide.md).
+// communication submit|rule|list|attachment|status and petition list (docs/user-guide.md).
 // Each command parses its options, calls one service, and prints the
 // outcome on stdout; errors travel back to main() as a Status.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
@@ -44,6 +49,38 @@ struct RuleArgs {
   std::string status;
   std::string reason;
 };
+
+struct AttachmentArgs {
+  std::string id;
+  size_t number = 1;
+  std::string out;
+};
+
+// Writes `bytes` to the new file `path` (0600; an existing file is refused).
+Status WriteNewFile(const std::string& path, const std::string& bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return Status::Conflict("--out: " + QuoteForMessage(path) + " exists");
+    return Status::IOError("--out: " + QuoteForMessage(path) + ": " + std::strerror(errno));
+  }
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string why = std::strerror(errno);
+      ::close(fd);
+      ::unlink(path.c_str());
+      return Status::IOError("--out: " + QuoteForMessage(path) + ": " + why);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0) {
+    ::unlink(path.c_str());
+    return Status::IOError("--out: " + QuoteForMessage(path) + ": " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
 
 struct ListArgs {
   std::string party;
@@ -144,6 +181,29 @@ void RegisterCommunication(CLI::App& app, Context& ctx) {
                     std::string(ToString(c.submitter_kind)).c_str(), c.attachments.size(),
                     c.party ? ("  party " + *c.party).c_str() : "");
       }
+      return Status::Ok();
+    };
+  });
+
+  auto a = std::make_shared<AttachmentArgs>();
+  CLI::App* attachment = group->add_subcommand(
+      "attachment",
+      "Write a communication's attachment to a new file (confidential readers; the read is "
+      "recorded in the audit log)");
+  attachment->add_option("id", a->id, "The reference, e.g. COM-2026-0001")->required();
+  attachment->add_option("number", a->number, "Which attachment, from 1 in the order sent")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  attachment->add_option("--out", a->out, "The new file to write (never overwritten)")->required();
+  attachment->callback([&ctx, a] {
+    ctx.run = [&ctx, a]() -> Status {
+      MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
+      MARA_ASSIGN_OR_RETURN(CommunicationAttachmentContent content,
+                            ReadCommunicationAttachment(*session, a->id, a->number));
+      MARA_RETURN_IF_ERROR(WriteNewFile(a->out, content.bytes));
+      std::fprintf(stderr, "Wrote attachment %zu of %s (%s, %zu bytes, SHA-256 %s) to %s\n",
+                   a->number, a->id.c_str(), content.attachment.media_type.c_str(),
+                   content.bytes.size(), content.attachment.sha256.c_str(), a->out.c_str());
       return Status::Ok();
     };
   });

@@ -189,6 +189,27 @@ Result<std::vector<Communication>> ListCommunications(Session& session,
   return out;
 }
 
+Result<CommunicationAttachmentContent> ReadCommunicationAttachment(Session& session,
+                                                                   const std::string& id,
+                                                                   size_t number) {
+  MARA_RETURN_IF_ERROR(session.Require(Operation::kReadConfidential));
+  MARA_ASSIGN_OR_RETURN(std::optional<Communication> found, session.store().GetCommunication(id));
+  if (!found) return Status::NotFound("no communication " + QuoteForMessage(id));
+  if (number == 0 || number > found->attachments.size()) {
+    return Status::NotFound("communication " + found->id + " has " +
+                            std::to_string(found->attachments.size()) + " attachment" +
+                            (found->attachments.size() == 1 ? "" : "s") + "; no number " +
+                            std::to_string(number));
+  }
+  CommunicationAttachmentContent out;
+  out.attachment = found->attachments[number - 1];
+  MARA_ASSIGN_OR_RETURN(out.bytes, LoadEvidenceFile(session, out.attachment));
+  MARA_RETURN_IF_ERROR(session.AuditRead({"", "communication.attachment.read", "communications",
+                                          found->id + "#" + std::to_string(number),
+                                          out.attachment.sha256, out.attachment.sha256}));
+  return out;
+}
+
 Result<Json> FollowCommunication(Session& session, std::string_view token) {
   const Status unknown = Status::NotFound("no communication answers this link");
   if (token.size() != 2 * kTokenBytes || !security::IsLowerHex(token)) return unknown;

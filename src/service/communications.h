@@ -35,6 +35,15 @@
 //   communication cannot be ruled again (kConflict); received is not a
 //   ruling (kInvalidArgument naming "status"); kNotFound for an unknown id.
 //   Audited as `communication.review` or `communication.rule`.
+// - ReadCommunicationAttachment (kReadConfidential everywhere, as the
+//   list): attachment `number` (from 1, in the order sent) of
+//   communication `id`, decrypted from the evidence directory and checked
+//   against its SHA-256 and size (kCorruption when they differ, kNotFound
+//   when the stored file is gone). kNotFound for an unknown id, for 0 and
+//   for a number past the last. Each read is audited as
+//   `communication.attachment.read` (target "<id>#<number>", the
+//   attachment's SHA-256), so who read what a survivors' organisation sent
+//   stays on record.
 // - ListCommunications (kReadConfidential, not situation-scoped): every
 //   communication in id order, or those of one party, whole.
 // - FollowCommunication: no permission, the token is the credential. The
@@ -85,6 +94,15 @@ Result<Communication> RuleCommunication(Session& session, const CommunicationRul
 
 Result<std::vector<Communication>> ListCommunications(Session& session,
                                                       const std::optional<std::string>& party);
+
+struct CommunicationAttachmentContent {
+  Attachment attachment;
+  std::string bytes;
+};
+
+Result<CommunicationAttachmentContent> ReadCommunicationAttachment(Session& session,
+                                                                   const std::string& id,
+                                                                   size_t number);
 
 Result<Json> FollowCommunication(Session& session, std::string_view token);
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/text.h"
+#include "service/audit.h"
 #include "service/authorized.h"
 #include "service/backend_test_support.h"
 #include "service/core.h"
@@ -157,6 +158,63 @@ TEST_P(CommunicationsTest, SubmitReviewRuleAndFollowShowsOnlyItsOwnStatus) {
   EXPECT_EQ((*followed)["status"], "accepted");
   EXPECT_EQ((*followed)["reason"], "The pattern is documented further.");
   EXPECT_EQ(followed->dump().find("\"dm\""), std::string::npos);
+}
+
+// The material a survivors' organisation sends is read back whole by a
+// confidential reader, never by an outsider, and each read is on record.
+TEST_P(CommunicationsTest, AttachmentsAreReadBackByConfidentialReadersAndTheReadIsAudited) {
+  const fs::path first = dir_ / "statement.txt";
+  const fs::path second = dir_ / "photo.jpg";
+  { std::ofstream(first) << "names of the witnesses: A, B"; }
+  const std::string binary("\x00\xff\xd8 jpeg bytes \x00", 17);
+  { std::ofstream(second, std::ios::binary) << binary; }
+  CommunicationSubmission sub = Request("Two files");
+  sub.attachment_paths = {first.string(), second.string()};
+  auto submitted = SubmitCommunication(*As("partner"), sub);
+  ASSERT_TRUE(submitted.ok()) << submitted.status().ToString();
+  const std::string id = submitted->communication.id;
+
+  auto checker = As("checker");
+  auto one = ReadCommunicationAttachment(*checker, id, 1);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(one->bytes, "names of the witnesses: A, B");
+  EXPECT_EQ(one->attachment.media_type, "text/plain");
+  auto two = ReadCommunicationAttachment(*checker, id, 2);
+  ASSERT_TRUE(two.ok()) << two.status().ToString();
+  EXPECT_EQ(two->bytes, binary);
+  EXPECT_EQ(two->attachment.sha256, Sha256Hex(binary));
+  for (size_t bad : {size_t{0}, size_t{3}}) {
+    auto past = ReadCommunicationAttachment(*checker, id, bad);
+    ASSERT_FALSE(past.ok());
+    EXPECT_EQ(past.status().code(), StatusCode::kNotFound);
+  }
+  EXPECT_EQ(ReadCommunicationAttachment(*checker, "COM-1999-0001", 1).status().code(),
+            StatusCode::kNotFound);
+  // The submitter and other outsiders cannot read it back.
+  EXPECT_EQ(ReadCommunicationAttachment(*As("partner"), id, 1).status().code(),
+            StatusCode::kPermissionDenied);
+  ASSERT_TRUE(checker->Finish().ok());
+
+  auto admin = Open(false);
+  AuditQuery q;
+  q.action = "communication.attachment.read";
+  auto page = ListAuditRecords(*admin, q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[0].record.principal, "checker");
+  EXPECT_EQ(page->items[0].record.target_id, id + "#1");
+  EXPECT_EQ(page->items[1].record.target_id, id + "#2");
+
+  // A stored file altered on disk is refused, not served.
+  const fs::path stored = dir_ / "evidence" / one->attachment.sha256;
+  {
+    std::fstream f(stored, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(-1, std::ios::end);
+    f.put('\x01');
+  }
+  auto altered = ReadCommunicationAttachment(*As("checker"), id, 1);
+  ASSERT_FALSE(altered.ok());
+  EXPECT_NE(altered.status().code(), StatusCode::kOk);
 }
 
 TEST_P(CommunicationsTest, ReferencesCountUpAndBadSubmissionsNameTheField) {

@@ -89,6 +89,11 @@ Result<std::string> DataDigest(Store& store);
 // kInvalidArgument for a file that is not regular, kIOError.
 Result<Attachment> StoreEvidenceFile(Session& session, const std::string& path, std::string* added);
 
+// The plain bytes of the stored file for `file` (StoreEvidenceFile),
+// checked against its SHA-256 and size: kCorruption when they differ,
+// kNotFound when the file is gone. No permission check: the caller's.
+Result<std::string> LoadEvidenceFile(Session& session, const Attachment& file);
+
 // --- export.h ---
 
 Status ExportStore(Store& store, ExportFormat format, std::ostream& out);

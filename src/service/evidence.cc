@@ -446,6 +446,25 @@ EvidenceFileOps SetEvidenceFileOpsForTesting(EvidenceFileOps ops) {
   return previous;
 }
 
+Result<std::string> LoadEvidenceFile(Session& session, const Attachment& file) {
+  std::string bytes;
+  crypto_hash_sha256_state sha;
+  crypto_hash_sha256_init(&sha);
+  MARA_RETURN_IF_ERROR(DecryptEvidenceFile(
+      StoredPath(session, file.sha256), session.keys(), [&](std::string_view chunk) {
+        crypto_hash_sha256_update(&sha, reinterpret_cast<const uint8_t*>(chunk.data()),
+                                  chunk.size());
+        bytes.append(chunk);
+        return Status::Ok();
+      }));
+  uint8_t digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&sha, digest);
+  if (security::ToHex(digest) != file.sha256 || static_cast<int64_t>(bytes.size()) != file.size) {
+    return Status::Corruption("stored file " + file.sha256 + " no longer matches its SHA-256");
+  }
+  return bytes;
+}
+
 Status ExportEvidence(Session& session, const std::string& id, const std::string& out_path) {
   MARA_ASSIGN_OR_RETURN(EvidenceItem item, FindItem(session, id));
   MARA_RETURN_IF_ERROR(AuthorizeView(session, item, true));

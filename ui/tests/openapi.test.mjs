@@ -468,6 +468,9 @@ test('every route answers as its schemas say, errors included', { timeout: 120_0
   await call(null, 'GET', `/follow/${submitted.json.follow_token}`, { expect: 200 });
   await call(null, 'GET', `/follow/${'a'.repeat(64)}`, { expect: 404 });
   await call('dm', 'GET', '/communications', { expect: 200 });
+  await call('dm', 'GET', `/communications/${submitted.json.id}/attachments/1`, { expect: 200 });
+  await call('view', 'GET', `/communications/${submitted.json.id}/attachments/1`, { expect: 403 });
+  await call('dm', 'GET', `/communications/${submitted.json.id}/attachments/2`, { expect: 404 });
   await call('view', 'GET', '/communications', { expect: 403 });
   await refused('dm', 'POST', `/communications/${submitted.json.id}/ruling`, { status: 'maybe' }, '/status', 'status');
   await call('view', 'POST', `/communications/${submitted.json.id}/ruling`, { body: { status: 'noted', reason: 'Thank you.' }, expect: 403 });
