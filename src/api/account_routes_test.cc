@@ -172,6 +172,42 @@ TEST_F(AccountRoutesTest, OwnPasswordNeedsTheCurrentOneAndEndsLoginsAndTokens) {
   EXPECT_EQ(fresh->status, 201);
 }
 
+// A stolen login cannot guess its principal's password through the
+// password change: wrong current passwords count in the failed-login
+// limiter (five per name and address), after which even the right one is
+// refused with 429 and Retry-After, and so is a login with it.
+TEST_F(AccountRoutesTest, WrongCurrentPasswordsAreLimitedLikeFailedLogins) {
+  Login dana = world_->LogIn("dana");
+  const auto attempt = [&](const std::string& current) {
+    return world_->Send(
+        dana, "PUT", "/api/v1/account/password",
+        Json{{"current_password", current}, {"new_password", "a brand new password"}}.dump());
+  };
+  // A refusal that never checks the current password does not count.
+  for (int i = 0; i < 6; ++i) {
+    ExpectProblem(world_->Send(dana, "PUT", "/api/v1/account/password",
+                               Json{{"current_password", testing_support::kPassword},
+                                    {"new_password", "short"}}
+                                   .dump()),
+                  400, "/new_password");
+  }
+  for (int i = 0; i < 5; ++i)
+    ExpectProblem(attempt("guess number " + std::to_string(i)), 403, "/current_password");
+  auto limited = attempt(testing_support::kPassword);
+  ASSERT_TRUE(limited);
+  EXPECT_EQ(limited->status, 429) << limited->body;
+  ASSERT_TRUE(limited->has_header("Retry-After"));
+  EXPECT_GE(std::stoi(limited->get_header_value("Retry-After")), 1);
+  auto login = world_->client().Post(
+      "/api/v1/session", Json{{"name", "dana"}, {"password", testing_support::kPassword}}.dump(),
+      "application/json");
+  ASSERT_TRUE(login);
+  EXPECT_EQ(login->status, 429);
+  // Another principal is not held back.
+  Login vera = world_->LogIn("vera");
+  EXPECT_FALSE(vera.cookie.empty());
+}
+
 TEST_F(AccountRoutesTest, TheConsentRegisterShowsEditorsTheirRestrictedIncidents) {
   Login mo = world_->LogIn("mo");
   auto listed = world_->Get(mo, "/api/v1/consent-register");

@@ -232,7 +232,8 @@ std::vector<SessionRoute> AccountRoutes() {
                                 "ends your logins and revokes your tokens",
                      .has_body = true,
                      .success_status = 204,
-                     .request_schema = "PasswordChangeInput"},
+                     .request_schema = "PasswordChangeInput",
+                     .checks_password = true},
                     PutOwnPassword});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/tokens",

@@ -130,6 +130,13 @@ struct RouteSpec {
   // keeps one entry for all of them, served to a principal once the route
   // has admitted its stored record (api/response_cache.h).
   bool same_for_readers = false;
+  // Checks a password the caller types (one's own password change): the
+  // server counts the attempt in the failed-login limiter under the
+  // caller's name and address before the handler runs (429 with
+  // Retry-After at the limit, as a login), keeps it counted when the answer
+  // refuses the password (401 or 403), and bounds the Argon2id checks with
+  // the login's check slots.
+  bool checks_password = false;
 };
 
 using Handler = std::function<Response(Request&)>;

@@ -292,6 +292,9 @@ class Server::Impl {
   // RecordFailedLogin) through `session`, or a session of its own when null;
   // a failure to record changes nothing in the answer.
   void RecordLoginFailure(Session* session, const std::string& name, std::string_view reason);
+  // `handler` behind the failed-login limiter and the check slots, counted
+  // under the calling principal's name (RouteSpec::checks_password).
+  SessionHandler PasswordGuarded(SessionHandler handler);
   Response Logout(Request& req);
   Response WhoAmI(Request& req);
   // `route` receives the answer's route template or label (api/metrics.h).
@@ -605,6 +608,48 @@ Response Server::Impl::Login(Request& req) {
   return r;
 }
 
+SessionHandler Server::Impl::PasswordGuarded(SessionHandler handler) {
+  return [this, handler = std::move(handler)](Request& req, Session& session) -> Response {
+    const std::string name = session.principal().name;
+    const std::string client =
+        ClientAddress(req.remote_addr, req.Header("x-forwarded-for"), proxies_);
+    bool first_refusal = false;
+    std::variant<LoginLimiter::Attempt, int64_t> begun =
+        limiter_.Begin(name, LimiterAddress(client), Clock::now(), &first_refusal);
+    if (const int64_t* wait = std::get_if<int64_t>(&begun)) {
+      if (first_refusal) RecordLoginFailure(&session, name, kLoginLockedOut);
+      Response r =
+          Problem(429, "rate_limited",
+                  "too many wrong passwords; try again in " + std::to_string(*wait) + " s");
+      r.headers.emplace_back("Retry-After", std::to_string(*wait));
+      return r;
+    }
+    const LoginLimiter::Attempt attempt = std::get<LoginLimiter::Attempt>(begun);
+    if (!check_slots_.Acquire()) {
+      limiter_.Abandoned(attempt);
+      Response r = Problem(503, "busy", "too many passwords are being checked; try again in 1 s");
+      r.headers.emplace_back("Retry-After", "1");
+      return r;
+    }
+    Response response;
+    {
+      struct SlotRelease {
+        CheckSlots& slots;
+        ~SlotRelease() { slots.Release(); }
+      } slot{check_slots_};
+      response = handler(req, session);
+    }
+    // A refused password stays counted; any other refusal (a new password
+    // too short) never checked the current one.
+    if (response.status < 300) {
+      limiter_.Succeeded(attempt, Clock::now());
+    } else if (response.status != 401 && response.status != 403) {
+      limiter_.Abandoned(attempt);
+    }
+    return response;
+  };
+}
+
 void Server::Impl::RecordLoginFailure(Session* session, const std::string& name,
                                       std::string_view reason) {
   std::unique_ptr<Session> opened;
@@ -749,6 +794,7 @@ void Server::Impl::BuildRoutes() {
   for (SessionRoute& route : ResourceRoutes(policy_)) {
     const bool serialised = route.spec.audited_read;
     const bool multipart = route.spec.multipart;
+    if (route.spec.checks_password) route.handler = PasswordGuarded(std::move(route.handler));
     router_.Add(std::move(route.spec),
                 Authenticated(std::move(route.handler), serialised, multipart));
   }
