@@ -16,6 +16,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "domain/json_codec.h"
 #include "service/session.h"
 #include "service/signing.h"
 
@@ -60,6 +61,13 @@ void RegisterReportCommands(CLI::App& app, Context& ctx);
 // devices go unsigned. `what` names the document in the message.
 Status WriteSignedOutput(Session& session, const std::string& out, std::string_view bytes,
                          const ReportProvenance& provenance, const std::string& what);
+
+// Prints a record's history as the service returns it ({"history": [{at,
+// action, by?, status?, comment?, changes: [{field, before?, after?}]}]})
+// under `title`: one line per entry (with " -> status" when the entry has
+// one), then its comment and each changed field, with its values when the
+// reader may see them.
+void PrintHistory(const std::string& title, const Json& history);
 
 // store copy, backup
 void RegisterStoreCommands(CLI::App& app, Context& ctx);

@@ -564,23 +564,8 @@ void RegisterRegistryCommands(CLI::App& app, Context& ctx) {
         std::printf("%s\n", out.dump(2).c_str());
         return Status::Ok();
       }
-      std::printf("History of %s %s\n", std::string(SingularName(kind)).c_str(), h->key.c_str());
-      for (const Json& entry : out["history"]) {
-        std::printf("  %s %s%s\n", entry.value("at", "").c_str(), entry.value("action", "").c_str(),
-                    entry.contains("by") ? (" by " + entry.value("by", "")).c_str() : "");
-        if (entry.contains("comment")) {
-          std::printf("    comment: %s\n", entry.value("comment", "").c_str());
-        }
-        for (const Json& change : entry["changes"]) {
-          std::string line = "    " + change.value("field", "");
-          if (change.contains("before")) {
-            line += ": " + change["before"].dump() + " -> " + change["after"].dump();
-          } else {
-            line += " changed";
-          }
-          std::printf("%s\n", line.c_str());
-        }
-      }
+      PrintHistory(std::string("History of ") + std::string(SingularName(kind)) + " " + h->key,
+                   out);
       return Status::Ok();
     };
   });

@@ -237,6 +237,51 @@ TEST_F(RegistryCliTest, AMeasureIsVerifiedByAnotherPerson) {
   EXPECT_EQ(Exported()["commitments"][0]["measures"][0]["status"], "verified_implemented");
 }
 
+// A communication's material read back by a confidential reader into a new
+// file (never over an existing one), refused to the outsider who sent it;
+// one evidence item checked under four eyes; histories printed alike.
+TEST_F(RegistryCliTest, MaterialAndEvidenceAreReadAndCheckedFromTheCommandLine) {
+  std::ofstream(dir_ / "m.txt") << "the material";
+  RegistryRun sent = Mara({"--as", "vera", "communication", "submit", "--kind", "information",
+                           "--submitter-kind", "ngo", "--submitter", "Delta Watch", "--text",
+                           "camps", "--attach", (dir_ / "m.txt").string()});
+  ASSERT_EQ(sent.code, 0) << sent.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(sent.out, m, std::regex("communication (COM-[0-9]+-[0-9]+)")));
+  const std::string id = m[1];
+  const std::string got = (dir_ / "got.bin").string();
+  RegistryRun read = Mara({"--as", "rita", "communication", "attachment", id, "1", "--out", got});
+  ASSERT_EQ(read.code, 0) << read.err;
+  EXPECT_EQ(ReadAll(got), "the material");
+  RegistryRun again = Mara({"--as", "rita", "communication", "attachment", id, "1", "--out", got});
+  EXPECT_NE(again.code, 0);
+  EXPECT_THAT(again.err, HasSubstr("exists"));
+  EXPECT_EQ(ReadAll(got), "the material");
+  RegistryRun past = Mara({"--as", "rita", "communication", "attachment", id, "2", "--out",
+                           (dir_ / "two.bin").string()});
+  EXPECT_NE(past.code, 0);
+  EXPECT_THAT(past.err, HasSubstr("no number 2"));
+  RegistryRun outsider = Mara({"--as", "vera", "communication", "attachment", id, "1", "--out",
+                               (dir_ / "vera.bin").string()});
+  EXPECT_NE(outsider.code, 0);
+  EXPECT_FALSE(fs::exists(dir_ / "vera.bin"));
+
+  RegistryRun added = Mara({"evidence", "add", (dir_ / "m.txt").string(), "--incident", "I-1"});
+  ASSERT_EQ(added.code, 0) << added.err;
+  ASSERT_TRUE(std::regex_search(added.out, m, std::regex("(EV-[0-9a-f]+)")));
+  const std::string ev = m[1];
+  RegistryRun own = Mara({"evidence", "verify", ev});
+  EXPECT_NE(own.code, 0);
+  RegistryRun checked = Mara({"--as", "rita", "evidence", "verify", ev});
+  ASSERT_EQ(checked.code, 0) << checked.err;
+  EXPECT_THAT(checked.out, HasSubstr("intact"));
+  EXPECT_THAT(checked.out, HasSubstr("checked by rita"));
+
+  RegistryRun history = Mara({"incident", "history", "I-1"});
+  ASSERT_EQ(history.code, 0) << history.err;
+  EXPECT_THAT(history.out, HasSubstr("History of incident I-1"));
+}
+
 TEST_F(RegistryCliTest, HelpDescribesTheCommands) {
   RegistryRun r = Mara({"registry", "--help"});
   EXPECT_EQ(r.code, 0);

@@ -426,11 +426,26 @@ void RegisterEvidence(CLI::App& app, Context& ctx) {
     };
   });
 
+  auto one = std::make_shared<std::string>();
   CLI::App* verify = evidence->add_subcommand(
-      "verify", "Re-hash every stored evidence file; report mismatches and missing files");
-  verify->callback([&ctx] {
-    ctx.run = [&ctx]() -> Status {
+      "verify",
+      "With an ID: the four-eyes check of one item, by a reviewer who received none of it "
+      "(recorded in its custody). Without: re-hash every stored evidence file and report "
+      "mismatches and missing files");
+  verify->add_option("ID", *one, "Evidence id (one item, checked under the four-eyes rule)");
+  verify->callback([&ctx, one] {
+    ctx.run = [&ctx, one]() -> Status {
       MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
+      if (!one->empty()) {
+        MARA_ASSIGN_OR_RETURN(EvidenceItemCheck check, VerifyEvidenceItem(*session, *one));
+        MARA_RETURN_IF_ERROR(session->Finish());
+        if (!check.intact) {
+          return Status::Corruption("evidence " + check.id + " failed its check: " + check.problem);
+        }
+        std::printf("Evidence %s intact (SHA-256 %s), checked by %s at %s\n", check.id.c_str(),
+                    check.sha256.c_str(), check.verified_by.c_str(), check.verified_at.c_str());
+        return Status::Ok();
+      }
       MARA_ASSIGN_OR_RETURN(EvidenceVerification v, VerifyEvidence(*session));
       for (const EvidenceProblem& p : v.problems) {
         std::printf("%s %s: %s\n", p.id.c_str(), p.sha256.c_str(), p.what.c_str());
@@ -585,25 +600,7 @@ void RegisterIncident(CLI::App& app, Context& ctx) {
         std::printf("%s\n", out.dump(2).c_str());
         return Status::Ok();
       }
-      std::printf("History of incident %s\n", h->id.c_str());
-      for (const Json& entry : out["history"]) {
-        std::printf("  %s %s%s -> %s\n", entry.value("at", "").c_str(),
-                    entry.value("action", "").c_str(),
-                    entry.contains("by") ? (" by " + entry.value("by", "")).c_str() : "",
-                    entry.value("status", "").c_str());
-        if (entry.contains("comment")) {
-          std::printf("    comment: %s\n", entry.value("comment", "").c_str());
-        }
-        for (const Json& change : entry["changes"]) {
-          std::string line = "    " + change.value("field", "");
-          if (change.contains("before")) {
-            line += ": " + change["before"].dump() + " -> " + change["after"].dump();
-          } else {
-            line += " changed";
-          }
-          std::printf("%s\n", line.c_str());
-        }
-      }
+      PrintHistory("History of incident " + h->id, out);
       return Status::Ok();
     };
   });
