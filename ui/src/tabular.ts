@@ -40,21 +40,13 @@ export function isNumericColumn(values: string[]): boolean {
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
-// The order of the rows (indexes into `values`) sorted by one column; ties
-// keep their original order.
-export function sortOrder(values: string[], direction: 'ascending' | 'descending'): number[] {
-  const numeric = isNumericColumn(values);
-  const sign = direction === 'ascending' ? 1 : -1;
-  const key = (v: string) => (EMPTY.test(v) ? null : v);
-  const cmp = (a: string, b: string): number => {
-    const ka = key(a);
-    const kb = key(b);
-    if (ka === null || kb === null) return ka === kb ? 0 : ka === null ? -1 : 1;
-    return numeric ? numberOf(ka)! - numberOf(kb)! : collator.compare(ka, kb);
-  };
-  return values
-    .map((_, i) => i)
-    .sort((i, j) => sign * cmp(values[i], values[j]) || i - j);
+// Compares two cells' texts: empty cells first, numbers as numbers when
+// the column is numeric, other text by the collator.
+export function compareCells(a: string, b: string, numeric: boolean): number {
+  const ka = EMPTY.test(a) ? null : a;
+  const kb = EMPTY.test(b) ? null : b;
+  if (ka === null || kb === null) return ka === kb ? 0 : ka === null ? -1 : 1;
+  return numeric ? numberOf(ka)! - numberOf(kb)! : collator.compare(ka, kb);
 }
 
 // One CSV field. A value a spreadsheet would read as a formula (starting

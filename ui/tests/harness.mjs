@@ -96,7 +96,8 @@ export async function checkEmbeddedApplication(base, log) {
   }
   // Wait for the line saying where the application comes from.
   for (let i = 0; i < 50 && !/browser application/.test(log()); i++) await new Promise((r) => setTimeout(r, 20));
-  if (!/serving the browser application built into mara/.test(log())) {
+  const source = process.env.MARA_UI_TEST_DIST ? /serving the browser application from/ : /serving the browser application built into mara/;
+  if (!source.test(log())) {
     throw new Error(`mara serve did not serve its built-in application: ${log()}`);
   }
 }
@@ -120,7 +121,10 @@ export async function startStack({ browser = true } = {}) {
   }
   // No --ui and no MARA_UI_DIR: the application is the copy built into the
   // binary, as on an office machine after the quick start.
+  // MARA_UI_TEST_DIST (for working on the application only) serves a
+  // directory built by `npm run build` instead, with the binary as it is.
   const args = ['--db', db, 'serve', '--bind', '127.0.0.1', '--port', '0'];
+  if (process.env.MARA_UI_TEST_DIST) args.push('--ui', path.resolve(process.env.MARA_UI_TEST_DIST));
   const env = { ...process.env };
   delete env.MARA_UI_DIR;
   const child = spawn(maraBin, args, { stdio: ['ignore', 'ignore', 'pipe'], env });

@@ -163,6 +163,11 @@ test('a decision maker rules on it, reasons required, and the follower reads the
   assert.match(text, new RegExp(SECRET_TEXT));
   assert.match(text, new RegExp(ORGANISATION));
   assert.match(text, /text\/plain, 22 bytes/);
+  // The material as sent, downloaded by its link (and recorded in the audit log).
+  const download = list.getByRole('link', { name: 'Attachment 1: text/plain, 22 bytes' });
+  const href = await download.getAttribute('href');
+  assert.match(href, new RegExp(`^/api/v1/communications/COM-${year}-0001/attachments/1$`));
+  assert.equal(await page.evaluate(async (h) => (await fetch(h)).text(), href), 'names of the witnesses');
   await page.getByLabel('Reference').selectOption(`COM-${year}-0001`);
   await page.getByLabel('Status').selectOption('accepted');
   watch.allow(400);

@@ -1,0 +1,41 @@
+// Entry module: styles, routes, and the first render once the session
+// (if any) is known. Each page module is loaded when its route is first
+// visited.
+import './styles.css';
+import { mount, route } from './app';
+import { loadSession } from './session';
+
+const editors = ['monitor', 'analyst', 'reviewer', 'decision_maker', 'admin'];
+
+route('/login', () => import('./pages/login').then((m) => m.loginPage));
+route('/', () => import('./pages/dashboard').then((m) => m.dashboardPage));
+route('/incidents', () => import('./pages/incidents').then((m) => m.incidentList));
+route('/incidents/new', () => import('./pages/incident_form').then((m) => m.default), ['monitor']);
+route('/incidents/:id/edit', () => import('./pages/incident_form').then((m) => m.default), ['monitor']);
+route('/incidents/:id', () => import('./pages/incidents').then((m) => m.incidentDetail));
+route('/review', () => import('./pages/incidents').then((m) => m.reviewQueue), ['reviewer']);
+route('/parties', () => import('./pages/parties').then((m) => m.partyRegistry));
+route('/parties/:id', () => import('./pages/parties').then((m) => m.partyDossier));
+route('/registry', () => import('./pages/registry').then((m) => m.registryList));
+route('/registry/:kind/new', () => import('./pages/registry').then((m) => m.registryNew), ['analyst', 'admin']);
+route('/registry/:kind/edit', () => import('./pages/registry').then((m) => m.registryEdit));
+route('/assessment', () => import('./pages/assessment').then((m) => m.default), ['analyst', 'decision_maker', 'admin']);
+route('/reports', () => import('./pages/reports').then((m) => m.default));
+route('/publications', () => import('./pages/publications').then((m) => m.default));
+route('/import', () => import('./pages/import').then((m) => m.importPage), ['analyst', 'admin']);
+route('/petitions', () => import('./pages/petitions').then((m) => m.default));
+route('/communications', () => import('./pages/communications').then((m) => m.default));
+route('/follow', () => import('./pages/communications').then((m) => m.follow));
+route('/audit', () => import('./pages/audit').then((m) => m.default), ['admin']);
+route('/names', () => import('./pages/names').then((m) => m.default), ['analyst', 'admin']);
+route('/consent', () => import('./pages/consent').then((m) => m.consentRegister), ['monitor']);
+route('/consent/:id/withdraw', () => import('./pages/consent').then((m) => m.withdrawConsent), ['monitor']);
+route('/consent/:id/restore', () => import('./pages/consent').then((m) => m.restoreConsent), ['monitor']);
+route('/evidence', () => import('./pages/evidence').then((m) => m.evidenceList), editors);
+route('/evidence/:id', () => import('./pages/evidence').then((m) => m.evidenceItem), editors);
+route('/users', () => import('./pages/users').then((m) => m.userList), ['admin']);
+route('/users/:id', () => import('./pages/users').then((m) => m.userDetail), ['admin']);
+route('/account', () => import('./pages/account').then((m) => m.default));
+
+const root = document.getElementById('app');
+if (root) void loadSession().then(() => mount(root));

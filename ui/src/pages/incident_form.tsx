@@ -1,0 +1,350 @@
+// Create or edit one incident (POST /incidents, PUT /incidents/{id}). Every
+// control carries the JSON pointer of the body member it fills
+// (data-pointer), so a problem's `field` from the API lands beside the
+// right input; client-side checks use the same path. The fields the server
+// requires (domain/validate.cc, json_codec.cc: ID, situation, date, place
+// name, at least one violation, context, status, each perpetrator's party)
+// carry `required` and the required mark. A refusal is shown beside its
+// field in words that name the field by its label (messages.ts). The
+// perpetrator rows and the party list each offers, which follows the chosen
+// situation, are the form's state; every other value is read from the form
+// when it is submitted.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, call, enc, get } from '../api';
+import { announce, flash, navigate, parties, situations, type Party } from '../app';
+import { humanize, Options } from '../components/common';
+import { CheckboxGroup, Field, checkedIn, pointerIn, useRefusals } from '../components/forms';
+import { definePage } from '../page';
+import { CONSENTS, CONTEXTS, NEXUS, PRECISIONS, STANDARDS, STATUSES, VICTIM_GROUPS, VIOLATIONS } from '../vocab';
+import type { Incident } from './incidents';
+
+interface Source {
+  id: string;
+  title?: string;
+  kind: string;
+}
+
+const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+// What a date control gives when it holds a whole date (the control shows
+// it in the reader's own format).
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+// One perpetrator row: its party and standard of proof as chosen, and the
+// party the incident named in it when the form opened.
+interface PerpRow {
+  key: number;
+  party: string;
+  standard: string;
+  recorded: string;
+}
+
+// Parties are registered per situation: a perpetrator is chosen among the
+// parties of the chosen situation, none until one is chosen. A party of
+// another situation that the incident already names stays on offer in its
+// row (the server accepts it), so editing never drops it unasked.
+function partyOptions(ps: Party[], situation: string, recorded: string): Array<[string, string]> {
+  if (!situation) return [['', 'Choose the situation first']];
+  const options: Array<[string, string]> = [['', 'Choose…'], ...ps.filter((p) => p.situation === situation).map((p): [string, string] => [p.id, `${p.name} (${p.id})`])];
+  const other = ps.find((p) => p.id === recorded && p.situation !== situation);
+  if (other) options.push([other.id, `${other.name} (${other.id}, another situation)`]);
+  return options;
+}
+
+// The row's party when the situation's list offers it, else none.
+function offered(ps: Party[], situation: string, row: PerpRow): string {
+  return partyOptions(ps, situation, row.recorded).some(([v]) => v === row.party) ? row.party : '';
+}
+
+// What the form checks before sending: what the server would refuse, said
+// in words for the field (the server checks everything again).
+function check(b: Record<string, unknown>, editing: boolean): Array<[string, string]> {
+  const errs: Array<[string, string]> = [];
+  if ((editing || b.id !== undefined) && !ID_RE.test(String(b.id ?? ''))) errs.push(['/id', 'Enter an ID of letters, digits, dot, dash or underscore (at most 64), or leave it empty.']);
+  if (!b.situation) errs.push(['/situation', 'Choose the situation.']);
+  if (!DATE_RE.test(String(b.date))) errs.push(['/date', 'Enter the full date: day, month and year.']);
+  if (!(b.location as { name?: string }).name) errs.push(['/location/name', 'Enter the place name.']);
+  if (!(b.violations as string[]).length) errs.push(['/violations', 'Choose at least one violation.']);
+  if (!b.context) errs.push(['/context', 'Choose the context.']);
+  (b.perpetrators as Array<{ party: string }>).forEach((p, i) => {
+    if (!p.party) errs.push([`/perpetrators/${i}/party`, 'Choose the party.']);
+  });
+  const loc = b.location as { lat?: number; lon?: number };
+  if (loc.lat !== undefined && (loc.lat < -90 || loc.lat > 90)) errs.push(['/location/lat', 'Latitude is between -90 and 90.']);
+  if (loc.lon !== undefined && (loc.lon < -180 || loc.lon > 180)) errs.push(['/location/lon', 'Longitude is between -180 and 180.']);
+  if ((loc.lat === undefined) !== (loc.lon === undefined)) errs.push([loc.lat === undefined ? '/location/lat' : '/location/lon', 'Give both latitude and longitude, or neither.']);
+  return errs;
+}
+
+interface Loaded {
+  editing: boolean;
+  inc: Partial<Incident>;
+  etag: string | null;
+  ps: Party[];
+  sits: Array<{ id: string; name: string }>;
+  sources: Source[];
+}
+
+function IncidentForm({ editing, inc, etag, ps, sits, sources }: Loaded) {
+  const refusals = useRefusals();
+  const [situation, setSituation] = useState(inc.situation ?? '');
+  const nextKey = useRef(0);
+  const newRow = (party = '', standard = 'credible_information'): PerpRow => ({ key: nextKey.current++, party, standard, recorded: party });
+  const [perps, setPerps] = useState<PerpRow[]>(() => (inc.perpetrators?.length ? inc.perpetrators.map((p) => newRow(p.party, p.standard)) : [newRow()]));
+  const [busy, setBusy] = useState(false);
+  // A refusal that names no field of the form, shown at its top.
+  const [formError, setFormError] = useState('');
+  const formErrorRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (formError) formErrorRef.current?.focus();
+  }, [formError]);
+
+  const chooseSituation = (next: string) => {
+    setSituation(next);
+    // Each row keeps its party when the new situation's list offers it.
+    setPerps((rows) => rows.map((r) => ({ ...r, party: offered(ps, next, r) })));
+  };
+  const setRow = (key: number, change: Partial<PerpRow>) => setPerps((rows) => rows.map((r) => (r.key === key ? { ...r, ...change } : r)));
+
+  const build = (form: HTMLFormElement): Record<string, unknown> => {
+    const data = new FormData(form);
+    const text = (name: string) => String(data.get(name) ?? '');
+    const standards = data.getAll('standard').map(String);
+    const body: Record<string, unknown> = { ...inc };
+    delete body.verified_on;
+    Object.assign(body, {
+      id: text('id').trim() || undefined,
+      situation: text('situation'),
+      date: text('date'),
+      date_precision: text('date_precision'),
+      violations: checkedIn(form, 'violations'),
+      nexus: checkedIn(form, 'nexus'),
+      sources: checkedIn(form, 'sources'),
+      status: text('status'),
+      consent: text('consent'),
+      perpetrators: data.getAll('party').map((party, i) => ({ party: String(party), standard: standards[i] })),
+      victims: Object.fromEntries(VICTIM_GROUPS.map((g) => [g, Number(text(`victims_${g}`) || 0)])),
+    });
+    const location: Record<string, unknown> = {};
+    const place = text('location_name').trim();
+    const admin1 = text('admin1').trim();
+    if (place) location.name = place;
+    if (admin1) location.admin1 = admin1;
+    if (text('lat') !== '') location.lat = Number(text('lat'));
+    if (text('lon') !== '') location.lon = Number(text('lon'));
+    body.location = location;
+    if (text('context')) body.context = text('context');
+    else delete body.context;
+    if (text('narrative').trim()) body.narrative = text('narrative');
+    else delete body.narrative;
+    return body;
+  };
+
+  const submit = async (ev: SubmitEvent) => {
+    ev.preventDefault();
+    const form = ev.currentTarget as HTMLFormElement;
+    refusals.clear();
+    setFormError('');
+    const body = build(form);
+    const errs = check(body, editing);
+    if (errs.length) {
+      refusals.setAll(form, errs);
+      announce(`${errs.length} field${errs.length > 1 ? 's need' : ' needs'} attention.`, 'error');
+      return;
+    }
+    setBusy(true);
+    try {
+      let id = String(body.id ?? '');
+      if (editing) {
+        await call('PUT', `/incidents/${enc(id)}`, body, { ifMatch: etag });
+      } else {
+        const reply = await call<{ id?: string }>('POST', '/incidents', body);
+        id = reply.data?.id ?? decodeURIComponent((reply.location ?? '').split('/').pop() ?? '');
+      }
+      flash(editing ? `Incident ${id} saved.` : `Incident ${id} recorded.`);
+      navigate(`/incidents/${enc(id)}`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 412) {
+        const message = 'Someone changed this incident since you opened it. Reload the page to see their version.';
+        setFormError(message);
+        announce(`Not saved: ${message}`, 'error');
+      } else {
+        const message = refusals.refuse(form, e, 'Not saved');
+        if (e instanceof ApiError && e.field?.startsWith('/') && !pointerIn(form, e.field)) setFormError(message);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const perpErr = refusals.errors['/perpetrators'];
+  return (
+    <form class="incident-form" noValidate onSubmit={submit}>
+      {formError ? (
+        <p class="field-error" id="incident-form-error" tabIndex={-1} ref={formErrorRef}>
+          {formError}
+        </p>
+      ) : null}
+      <p class="hint">
+        Fields marked <span class="req">*</span> are required.
+      </p>
+      <div class="grid-form">
+        <Field
+          label="Incident ID"
+          pointer="/id"
+          refusals={refusals}
+          hint={editing ? 'The ID does not change.' : 'Leave empty and Mara gives the next number (I-year-number), or enter your own: letters, digits, dot, dash or underscore.'}
+        >
+          <input type="text" name="id" defaultValue={inc.id ?? ''} required={editing} readOnly={editing} autoComplete="off" />
+        </Field>
+        <Field label="Situation" pointer="/situation" refusals={refusals}>
+          <select name="situation" required onChange={(ev) => chooseSituation((ev.currentTarget as HTMLSelectElement).value)}>
+            <Options options={[['', 'Choose…'], ...sits.map((s): [string, string] => [s.id, s.name])]} value={situation} />
+          </select>
+        </Field>
+        <Field label="Date" pointer="/date" refusals={refusals}>
+          <input type="date" name="date" defaultValue={inc.date ?? ''} required />
+        </Field>
+        <Field label="Date precision" pointer="/date_precision" refusals={refusals}>
+          <select name="date_precision">
+            <Options options={PRECISIONS.map((p): [string, string] => [p, p])} value={inc.date_precision ?? 'day'} />
+          </select>
+        </Field>
+      </div>
+      <fieldset>
+        <legend>Location</legend>
+        <div class="grid-form">
+          <Field label="Place name" pointer="/location/name" refusals={refusals}>
+            <input type="text" name="location_name" defaultValue={inc.location?.name ?? ''} required />
+          </Field>
+          <Field label="Region (admin 1)" pointer="/location/admin1" refusals={refusals}>
+            <input type="text" name="admin1" defaultValue={inc.location?.admin1 ?? ''} />
+          </Field>
+          <Field label="Latitude" pointer="/location/lat" refusals={refusals}>
+            <input type="number" name="lat" step="any" min="-90" max="90" defaultValue={inc.location?.lat !== undefined ? String(inc.location.lat) : ''} />
+          </Field>
+          <Field label="Longitude" pointer="/location/lon" refusals={refusals}>
+            <input type="number" name="lon" step="any" min="-180" max="180" defaultValue={inc.location?.lon !== undefined ? String(inc.location.lon) : ''} />
+          </Field>
+        </div>
+      </fieldset>
+      <CheckboxGroup
+        legend="Violations"
+        name="violations"
+        options={VIOLATIONS.map((v): [string, string] => [v, humanize(v)])}
+        chosen={inc.violations ?? []}
+        pointer="/violations"
+        required
+        refusals={refusals}
+      />
+      <fieldset class="victims">
+        <legend>Victims</legend>
+        <div class="grid-form">
+          {VICTIM_GROUPS.map((g) => (
+            <Field label={humanize(g)} pointer={`/victims/${g}`} refusals={refusals} key={g}>
+              <input type="number" name={`victims_${g}`} min="0" step="1" defaultValue={typeof inc.victims?.[g] === 'number' ? String(inc.victims[g]) : '0'} />
+            </Field>
+          ))}
+        </div>
+      </fieldset>
+      <div class="grid-form">
+        <Field label="Context" pointer="/context" refusals={refusals}>
+          <select name="context" required>
+            <Options options={[['', 'Choose…'], ...CONTEXTS.map((x): [string, string] => [x, humanize(x)])]} value={inc.context ?? ''} />
+          </select>
+        </Field>
+        <Field label="Status" pointer="/status" refusals={refusals}>
+          <select name="status" required>
+            <Options options={STATUSES.filter((s) => s !== 'verified' || inc.status === 'verified').map((s): [string, string] => [s, humanize(s)])} value={inc.status ?? 'reported'} />
+          </select>
+        </Field>
+        <Field label="Consent scope" pointer="/consent" refusals={refusals}>
+          <select name="consent">
+            <Options options={CONSENTS.map((x): [string, string] => [x, humanize(x)])} value={inc.consent ?? 'aggregate_reporting'} />
+          </select>
+        </Field>
+      </div>
+      <CheckboxGroup
+        legend="Nexus to the conflict"
+        name="nexus"
+        options={NEXUS.map((v): [string, string] => [v, humanize(v)])}
+        chosen={inc.nexus ?? []}
+        pointer="/nexus"
+        refusals={refusals}
+      />
+      <fieldset>
+        <legend>Perpetrators</legend>
+        <p class="field-error" id="perpetrators-error" hidden={!perpErr}>
+          {perpErr ?? ''}
+        </p>
+        <div class="perps" data-pointer="/perpetrators">
+          {perps.map((r, i) => (
+            <div class="perp" key={r.key}>
+              <Field label="Party" pointer={`/perpetrators/${i}/party`} refusals={refusals}>
+                <select name="party" required onChange={(ev) => setRow(r.key, { party: (ev.currentTarget as HTMLSelectElement).value })}>
+                  <Options options={partyOptions(ps, situation, r.recorded)} value={offered(ps, situation, r)} />
+                </select>
+              </Field>
+              <Field label="Standard of proof" pointer={`/perpetrators/${i}/standard`} refusals={refusals}>
+                <select name="standard" onChange={(ev) => setRow(r.key, { standard: (ev.currentTarget as HTMLSelectElement).value })}>
+                  <Options options={STANDARDS.map((s): [string, string] => [s, humanize(s)])} value={r.standard} />
+                </select>
+              </Field>
+              <button type="button" class="secondary remove" aria-label={`Remove perpetrator ${i + 1}`} onClick={() => setPerps((rows) => rows.filter((x) => x.key !== r.key))}>
+                Remove
+              </button>
+            </div>
+          ))}
+        </div>
+        <button type="button" class="secondary" onClick={() => setPerps((rows) => [...rows, newRow()])}>
+          Add a perpetrator
+        </button>
+      </fieldset>
+      <CheckboxGroup
+        legend="Sources"
+        name="sources"
+        options={sources.map((s): [string, string] => [s.id, s.title ? `${s.id}: ${s.title}` : `${s.id} (${humanize(s.kind)})`])}
+        chosen={inc.sources ?? []}
+        pointer="/sources"
+        refusals={refusals}
+      />
+      <Field label="Narrative (confidential)" pointer="/narrative" refusals={refusals}>
+        <textarea name="narrative" rows={5} defaultValue={inc.narrative ?? ''} />
+      </Field>
+      <div class="actions">
+        <button type="submit" disabled={busy}>
+          {editing ? 'Save changes' : 'Record incident'}
+        </button>
+        <a href={editing ? `/incidents/${enc(inc.id!)}` : '/incidents'} class="button secondary">
+          Cancel
+        </a>
+      </div>
+    </form>
+  );
+}
+
+export default definePage({
+  load: async ({ route }): Promise<Loaded> => {
+    const editing = route.id !== undefined;
+    const [sits, ps, sources] = await Promise.all([situations(), parties(), get<{ items: Source[] }>('/sources').then((r) => r.items)]);
+    if (editing) {
+      const r = await call<Incident>('GET', `/incidents/${enc(route.id)}`);
+      return { editing, inc: r.data, etag: r.etag, ps, sits, sources };
+    }
+    const inc: Partial<Incident> = { violations: [], perpetrators: [], nexus: [], sources: [], status: 'reported', date_precision: 'day', consent: 'aggregate_reporting' };
+    return { editing, inc, etag: null, ps, sits, sources };
+  },
+  View: ({ data }) => {
+    const { editing, inc } = data;
+    return (
+      <>
+        <p class="crumbs">
+          <a href="/incidents">Incidents</a>
+          {' / '}
+          {editing ? inc.id! : 'new'}
+        </p>
+        <h1>{editing ? `Edit incident ${inc.id}` : 'Record an incident'}</h1>
+        <IncidentForm {...data} />
+      </>
+    );
+  },
+});

@@ -1,0 +1,168 @@
+// Petitions of parties (GET/POST /petitions, POST /petitions/{id}/ruling):
+// the list, per party when one is chosen; for decision makers and admins
+// the form to file one a party sent; for decision makers the ruling, whose
+// reason the server requires (its refusal is shown beside the field). What
+// a reader sees of each petition is the server's view for its edition.
+import { call, enc, get, qs } from '../api';
+import { flash, navigate, parties } from '../app';
+import { Card, humanize, Options } from '../components/common';
+import { Field, useRefusals } from '../components/forms';
+import { DataTable } from '../components/table';
+import { definePage } from '../page';
+import { hasRole } from '../session';
+
+interface Petition {
+  id: string;
+  party: string;
+  filed: string;
+  cycle?: number;
+  grounds?: string;
+  new_material?: boolean;
+  outcome: string;
+  decided?: string;
+  decided_by?: string;
+  reason?: string;
+}
+
+function FileForm({ options, party }: { options: Array<[string, string]>; party: string }) {
+  const refusals = useRefusals();
+  const submit = async (ev: SubmitEvent) => {
+    ev.preventDefault();
+    const form = ev.currentTarget as HTMLFormElement;
+    refusals.clear();
+    const data = new FormData(form);
+    const body: Record<string, unknown> = { party: data.get('party'), grounds: data.get('grounds'), new_material: data.get('new_material') === 'on' };
+    if (data.get('cycle')) body.cycle = Number(data.get('cycle'));
+    try {
+      const r = await call<Petition>('POST', '/petitions', body);
+      flash(`Petition of ${r.data.party} filed on ${r.data.filed} (pending).`);
+      navigate(`/petitions${qs({ party: r.data.party })}`, true);
+    } catch (e) {
+      refusals.refuse(form, e, 'Not filed', { '/new_material': 'New material' });
+    }
+  };
+  return (
+    <Card id="pet-file-h" title="File a petition">
+      <form class="petition-form" noValidate onSubmit={submit}>
+        <div class="grid-form">
+          <Field label="Party" pointer="/party" refusals={refusals}>
+            <select name="party" required>
+              <Options options={[['', 'Choose a party'], ...options]} value={party} />
+            </select>
+          </Field>
+          <Field label="Cycle contested" pointer="/cycle" refusals={refusals} hint="Optional: the cycle whose status the party contests.">
+            <input type="number" name="cycle" min="1000" max="9999" inputMode="numeric" />
+          </Field>
+        </div>
+        <Field label="Grounds" pointer="/grounds" refusals={refusals} hint="What the party asks and why, as it wrote.">
+          <textarea name="grounds" rows={3} required />
+        </Field>
+        <div class="field">
+          <span class="check">
+            <input type="checkbox" name="new_material" id="pet-new-material" data-pointer="/new_material" aria-invalid={refusals.errors['/new_material'] ? 'true' : undefined} />
+            <label for="pet-new-material">The petition brings new material</label>
+          </span>
+          <p class="field-error" id="pet-new-material-error" hidden={!refusals.errors['/new_material']}>
+            {refusals.errors['/new_material'] ?? ''}
+          </p>
+        </div>
+        <div class="actions">
+          <button type="submit">File petition</button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+function RuleForm({ pending, partyName }: { pending: Petition[]; partyName: (id: string) => string }) {
+  const refusals = useRefusals();
+  const submit = async (ev: SubmitEvent) => {
+    ev.preventDefault();
+    const form = ev.currentTarget as HTMLFormElement;
+    refusals.clear();
+    const data = new FormData(form);
+    try {
+      const r = await call<Petition>('POST', `/petitions/${enc(String(data.get('petition')))}/ruling`, { outcome: data.get('outcome'), rationale: data.get('rationale') });
+      flash(`Petition of ${r.data.party} filed on ${r.data.filed}: ${humanize(r.data.outcome)}.`);
+      navigate(`/petitions${qs({ party: r.data.party })}`, true);
+    } catch (e) {
+      refusals.refuse(form, e, 'Not ruled', { '/rationale': 'Reason', '/outcome': 'Outcome', id: 'Petition' });
+    }
+  };
+  return (
+    <Card id="pet-rule-h" title="Rule on a petition">
+      <form class="petition-ruling" noValidate onSubmit={submit}>
+        <div class="grid-form">
+          <Field label="Petition" pointer="id" refusals={refusals}>
+            <select name="petition" required>
+              <Options options={pending.map((p): [string, string] => [p.id, `${partyName(p.party)}, filed ${p.filed}`])} value={pending[0]?.id} />
+            </select>
+          </Field>
+          <Field label="Outcome" pointer="/outcome" refusals={refusals}>
+            <select name="outcome" required>
+              <Options
+                options={[
+                  ['rejected', 'Rejected'],
+                  ['granted', 'Granted'],
+                ]}
+                value="rejected"
+              />
+            </select>
+          </Field>
+        </div>
+        <Field
+          label="Reason"
+          pointer="/rationale"
+          refusals={refusals}
+          hint="Required. Why the petition is granted or rejected; granting one on a listed or on-notice party records a decision of none for its cycle."
+        >
+          <textarea name="rationale" rows={3} required />
+        </Field>
+        <div class="actions">
+          <button type="submit">Record ruling</button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+export default definePage({
+  load: async ({ params }) => {
+    const party = params.get('party') ?? '';
+    const [list, all] = await Promise.all([get<{ items: Petition[] }>(`/petitions${qs({ party })}`), parties()]);
+    return { party, list: list.items, all };
+  },
+  View: ({ data: { party, list, all } }) => {
+    const names = new Map(all.map((p) => [p.id, p.name]));
+    const partyName = (id: string) => names.get(id) ?? id;
+    const options = all.map((p): [string, string] => [p.id, `${p.name} (${p.id})`]);
+    const pending = list.filter((p) => p.outcome === 'pending');
+    const shown = party ? `Petitions of ${partyName(party)}` : 'Petitions';
+    return (
+      <>
+        <h1>{shown}</h1>
+        <p class="lead">
+          A party may petition for review or delisting. It may have one pending petition; a repeat without new material since its last decided petition is recorded as inadmissible. Every ruling gives
+          its reason.
+        </p>
+        <div class="field">
+          <label for="pet-filter">Show the petitions of</label>
+          <select name="party" id="pet-filter" onChange={(ev) => navigate(`/petitions${qs({ party: (ev.currentTarget as HTMLSelectElement).value })}`)}>
+            <Options options={[['', 'All parties'], ...options]} value={party} />
+          </select>
+        </div>
+        {hasRole('decision_maker', 'admin') ? <FileForm options={options} party={party} /> : null}
+        {hasRole('decision_maker') && pending.length ? <RuleForm pending={pending} partyName={partyName} /> : null}
+        <Card id="pet-list-h" title="Filed petitions">
+          <DataTable
+            headers={['Party', 'Filed', 'Cycle', 'Grounds', 'Outcome', 'Decided', 'Reason']}
+            rows={list.map((p) => [partyName(p.party), p.filed, p.cycle ? String(p.cycle) : '', p.grounds ?? '', humanize(p.outcome), p.decided ?? '', p.reason ?? ''])}
+            caption={shown}
+            empty="No petitions."
+            rowKeys={list.map((p) => p.id)}
+          />
+        </Card>
+      </>
+    );
+  },
+});
