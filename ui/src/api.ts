@@ -2,6 +2,7 @@
 // unsafe request, ETags kept for conditional updates, problem+json errors
 // turned into ApiError (with the JSON pointer or parameter at fault in
 // `field`).
+import { language } from './i18n';
 
 export class ApiError extends Error {
   constructor(
@@ -56,7 +57,8 @@ export async function call<T>(
   body?: unknown,
   options: CallOptions = {},
 ): Promise<Reply<T>> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  // The reader's language, for the texts the server words itself.
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': language() };
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   if (options.ifMatch) headers['If-Match'] = options.ifMatch;
   let payload: BodyInit | undefined;

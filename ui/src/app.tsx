@@ -6,6 +6,8 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { LocationProvider, useLocation } from 'preact-iso';
 import { exec } from 'preact-iso/router';
 import { ApiError, get } from './api';
+import { humanize } from './components/common';
+import { LANGUAGES, language, onLanguageChange, setLanguage, t, type Language } from './i18n';
 import { plainMessage } from './messages';
 import type { PageContext, PageDef } from './page';
 import { hasRole, logout, me } from './session';
@@ -117,39 +119,40 @@ export async function partyName(id: string): Promise<string> {
   return p ? p.name : id;
 }
 
+// [address, message key of its link, roles offered it (null: everyone)]
 const navItems: Array<[string, string, string[] | null]> = [
-  ['/', 'Dashboard', null],
-  ['/incidents', 'Incidents', null],
-  ['/review', 'Review queue', ['reviewer']],
-  ['/parties', 'Parties', null],
-  ['/registry', 'Registry', ['analyst', 'admin', 'reviewer']],
-  ['/petitions', 'Petitions', null],
-  ['/communications', 'Communications', null],
-  ['/assessment', 'Assessment', ['analyst', 'decision_maker', 'admin']],
-  ['/reports', 'Annex and reports', null],
-  ['/publications', 'Publications', null],
-  ['/evidence', 'Evidence', ['monitor', 'analyst', 'reviewer', 'decision_maker', 'admin']],
-  ['/consent', 'Consent', ['monitor']],
-  ['/import', 'Import', ['analyst', 'admin']],
-  ['/names', 'Name review', ['analyst', 'admin']],
-  ['/users', 'Users', ['admin']],
-  ['/audit', 'Audit', ['admin']],
-  ['/account', 'My account', null],
+  ['/', 'shell.nav.dashboard', null],
+  ['/incidents', 'shell.nav.incidents', null],
+  ['/review', 'shell.nav.review', ['reviewer']],
+  ['/parties', 'shell.nav.parties', null],
+  ['/registry', 'shell.nav.registry', ['analyst', 'admin', 'reviewer']],
+  ['/petitions', 'shell.nav.petitions', null],
+  ['/communications', 'shell.nav.communications', null],
+  ['/assessment', 'shell.nav.assessment', ['analyst', 'decision_maker', 'admin']],
+  ['/reports', 'shell.nav.reports', null],
+  ['/publications', 'shell.nav.publications', null],
+  ['/evidence', 'shell.nav.evidence', ['monitor', 'analyst', 'reviewer', 'decision_maker', 'admin']],
+  ['/consent', 'shell.nav.consent', ['monitor']],
+  ['/import', 'shell.nav.import', ['analyst', 'admin']],
+  ['/names', 'shell.nav.names', ['analyst', 'admin']],
+  ['/users', 'shell.nav.users', ['admin']],
+  ['/audit', 'shell.nav.audit', ['admin']],
+  ['/account', 'shell.nav.account', null],
 ];
 
 function MainNav({ path }: { path: string }) {
-  if (!me()) return <nav aria-label="Main" class="mainnav" />;
+  if (!me()) return <nav aria-label={t('shell.mainNav')} class="mainnav" />;
   return (
-    <nav aria-label="Main" class="mainnav">
+    <nav aria-label={t('shell.mainNav')} class="mainnav">
       <ul>
         {navItems
           .filter(([, , roles]) => !roles || hasRole(...roles))
-          .map(([href, text]) => {
+          .map(([href, key]) => {
             const active = href === '/' ? path === '/' : path.startsWith(href);
             return (
               <li key={href}>
                 <a href={href} aria-current={active ? 'page' : undefined}>
-                  {text}
+                  {t(key)}
                 </a>
               </li>
             );
@@ -164,7 +167,7 @@ function UserBox() {
   if (!who) return <div class="user" />;
   return (
     <div class="user">
-      <span class="who">{`${who.name} (${who.roles.map((r) => r.replace('_', ' ')).join(', ')})`}</span>
+      <span class="who">{t('shell.who', { name: who.name, roles: who.roles.map((r) => humanize(r)).join(', ') })}</span>
       <button
         type="button"
         class="secondary"
@@ -174,8 +177,28 @@ function UserBox() {
           navigate('/login');
         }}
       >
-        Log out
+        {t('shell.logout')}
       </button>
+    </div>
+  );
+}
+
+// The menu of the six languages, each named in itself; the choice is kept
+// in this browser (i18n.ts).
+function LanguageMenu() {
+  return (
+    <div class="language">
+      <label for="language-menu">{t('shell.language')}</label>
+      <select
+        id="language-menu"
+        onChange={(ev) => void setLanguage((ev.currentTarget as HTMLSelectElement).value as Language, true)}
+      >
+        {LANGUAGES.map((l) => (
+          <option value={l.code} lang={l.code} selected={l.code === language()} key={l.code}>
+            {l.name}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }
@@ -211,7 +234,7 @@ function Main({ path, search, visit }: { path: string; search: string; visit: nu
       const m = exec(path, r.path);
       if (!m) continue;
       if (r.roles && !hasRole(...r.roles)) {
-        setShown({ kind: 'message', title: 'Not available', body: <p>Your roles do not give access to this page.</p> });
+        setShown({ kind: 'message', title: t('shell.notAvailable'), body: <p>{t('shell.notAvailableBody')}</p> });
         return;
       }
       setShown({ kind: 'loading' });
@@ -227,7 +250,7 @@ function Main({ path, search, visit }: { path: string; search: string; visit: nu
             routeTo('/login', true);
             return;
           }
-          setShown({ kind: 'message', title: 'Something went wrong', body: <p class="error">{errorText(e)}</p> });
+          setShown({ kind: 'message', title: t('shell.failed'), body: <p class="error">{errorText(e)}</p> });
           announce(errorText(e), 'error');
         }
       })();
@@ -235,10 +258,10 @@ function Main({ path, search, visit }: { path: string; search: string; visit: nu
     }
     setShown({
       kind: 'message',
-      title: 'Page not found',
+      title: t('shell.notFound'),
       body: (
         <p>
-          <a href="/">Go to the dashboard</a>
+          <a href="/">{t('shell.toDashboard')}</a>
         </p>
       ),
     });
@@ -252,14 +275,14 @@ function Main({ path, search, visit }: { path: string; search: string; visit: nu
     const h1 = mainRef.current?.querySelector('h1');
     if (h1) {
       h1.setAttribute('tabindex', '-1');
-      document.title = `${h1.textContent} · Mara`;
+      document.title = t('shell.documentTitle', { page: h1.textContent ?? '' });
       if (!firstRender) h1.focus();
     }
     firstRender = false;
   }, [shown]);
 
   let content: preact.ComponentChildren;
-  if (shown.kind === 'loading') content = <p class="loading">Loading…</p>;
+  if (shown.kind === 'loading') content = <p class="loading">{t('shell.loading')}</p>;
   else if (shown.kind === 'message')
     content = (
       <>
@@ -286,6 +309,9 @@ function Shell() {
   const loc = useLocation();
   const [status, setStatusState] = useState<StatusLine>({ message: '', kind: 'info' });
   const [visit, setVisit] = useState(0);
+  // A change of language renders everything again, the page loaded anew.
+  const [lang, setLang] = useState(language());
+  useEffect(() => onLanguageChange(() => setLang(language())), []);
   routeTo = loc.route;
   setStatus = setStatusState;
   bumpVisit = () => setVisit((n) => n + 1);
@@ -307,12 +333,13 @@ function Shell() {
         </div>
         <MainNav path={loc.path} />
         <UserBox />
+        <LanguageMenu />
       </header>
       <div class={`status status-${status.kind}`} role="status" aria-live="polite" id="status" hidden={status.message === ''}>
         {status.message}
       </div>
-      <Main path={loc.path} search={search} visit={visit} />
-      <footer class="foot">Mara · monitoring and reporting on conflict-related sexual violence</footer>
+      <Main path={loc.path} search={search} visit={visit} key={lang} />
+      <footer class="foot">{t('shell.footer')}</footer>
     </>
   );
 }

@@ -234,7 +234,7 @@ export function PointMap({ title, points }: PointMapProps) {
   }, [points]);
   const total = points.reduce((a, p) => a + p.count, 0);
   const summary = points.length
-    ? t('map.summary', { title, places: points.length, markers: clusters.length, incidents: t('count.verified', { count: total }) })
+    ? t('charts.mapSummary', { title, places: points.length, markers: clusters.length, incidents: t('charts.verified', { count: total }) })
     : `${title}: none.`;
   return (
     <figure class="figure">
@@ -248,7 +248,7 @@ export function PointMap({ title, points }: PointMapProps) {
             const label = String(c.count);
             return (
               <g class="marker">
-                <title>{`${t('count.verified', { count: c.count })}: ${c.points.map((p) => `${p.name} (${p.count})`).join(', ')}`}</title>
+                <title>{`${t('charts.verified', { count: c.count })}: ${c.points.map((p) => `${p.name} (${p.count})`).join(', ')}`}</title>
                 <circle cx={c.x} cy={c.y} r={c.r} class="dot" />
                 <text x={c.x} y={c.y} class="dot-label" text-anchor="middle" dominant-baseline="central" font-size={(c.r * (label.length > 2 ? 0.8 : 1)).toFixed(3)}>
                   {label}

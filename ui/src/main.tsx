@@ -1,8 +1,9 @@
 // Entry module: styles, routes, and the first render once the session
-// (if any) is known. Each page module is loaded when its route is first
+// (if any) and the reader's language are known. Each page module is loaded when its route is first
 // visited.
 import './styles.css';
 import { mount, route } from './app';
+import { preferredLanguage, setLanguage } from './i18n';
 import { loadSession } from './session';
 
 const editors = ['monitor', 'analyst', 'reviewer', 'decision_maker', 'admin'];
@@ -38,4 +39,4 @@ route('/users/:id', () => import('./pages/users').then((m) => m.userDetail), ['a
 route('/account', () => import('./pages/account').then((m) => m.default));
 
 const root = document.getElementById('app');
-if (root) void loadSession().then(() => mount(root));
+if (root) void Promise.all([loadSession(), setLanguage(preferredLanguage())]).then(() => mount(root));

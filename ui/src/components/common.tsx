@@ -1,8 +1,13 @@
 // Small pieces several pages show.
 import type { ComponentChildren } from 'preact';
+import { hasMessage, t } from '../i18n';
 
+// A value the server sends from a fixed set (a status, a kind, a role, a
+// violation) in the reader's language: its message in the `enum`
+// catalogue, else the value with spaces for underscores (a value Mara does
+// not know, such as a rule a policy adds).
 export function humanize(s: string): string {
-  return s.replace(/_/g, ' ');
+  return hasMessage(`enum.${s}`) ? t(`enum.${s}`) : s.replace(/_/g, ' ');
 }
 
 // A status ("listed", "verified") as a coloured badge with its words.

@@ -1,5 +1,6 @@
 // The criteria of a party's assessment, met and missed, each with its rule,
 // the evidence it counts, what was observed and the threshold.
+import { t } from '../i18n';
 import { humanize } from './common';
 
 export interface Criterion {
@@ -16,7 +17,7 @@ function CriterionItem({ c }: { c: Criterion }) {
       <span class="mark" aria-hidden="true">
         {c.met ? '✔ ' : '✘ '}
       </span>
-      {`${humanize(c.rule)} (${c.evidence}): observed ${String(c.observed)}, threshold ${String(c.threshold)}`}
+      {t('criteria.item', { rule: humanize(c.rule), evidence: humanize(c.evidence), observed: String(c.observed), threshold: String(c.threshold) })}
     </li>
   );
 }
@@ -28,7 +29,7 @@ export function CriteriaLists({ criteria }: { criteria: Criterion[] }) {
   return (
     <div class="grid-2 criteria">
       <div>
-        <h3>{`Criteria met (${met.length})`}</h3>
+        <h3>{t('criteria.met', { count: met.length })}</h3>
         <ul class="plain">
           {met.map((c, i) => (
             <CriterionItem c={c} key={i} />
@@ -36,7 +37,7 @@ export function CriteriaLists({ criteria }: { criteria: Criterion[] }) {
         </ul>
       </div>
       <div>
-        <h3>{`Criteria missed (${missed.length})`}</h3>
+        <h3>{t('criteria.missed', { count: missed.length })}</h3>
         <ul class="plain">
           {missed.map((c, i) => (
             <CriterionItem c={c} key={i} />

@@ -10,6 +10,7 @@ import { cloneElement, type ComponentChildren, type VNode } from 'preact';
 import { useId, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { announce, errorText } from '../app';
+import { t } from '../i18n';
 import { plainMessage } from '../messages';
 
 // The text of a label or legend without its required mark.
@@ -30,14 +31,14 @@ export function labelOf(form: HTMLElement, target: HTMLElement): string {
   const row = target.closest('.perp');
   if (row) {
     const i = [...row.parentElement!.querySelectorAll(':scope > .perp')].indexOf(row);
-    return `Perpetrator ${i + 1}, ${label.toLowerCase()}`;
+    return t('forms.perpetratorField', { n: i + 1, label: label.toLowerCase() });
   }
   const measure = target.closest('.measure');
   if (measure) {
     const i = [...measure.parentElement!.querySelectorAll(':scope > .measure')].indexOf(measure);
-    return `Measure ${i + 1}, ${label.toLowerCase()}`;
+    return t('forms.measureField', { n: i + 1, label: label.toLowerCase() });
   }
-  if (target.closest('fieldset.victims')) return `Victims, ${label}`;
+  if (target.closest('fieldset.victims')) return t('forms.victimsField', { label });
   return label;
 }
 
@@ -105,7 +106,7 @@ export function useRefusals(): Refusals {
         message = errorText(e);
       }
       if (pointer) set(form, pointer, message);
-      announce(`${what}: ${message}`, 'error');
+      announce(t('forms.refused', { what, message }), 'error');
       return message;
     },
   };
@@ -120,7 +121,7 @@ export function RequiredMark() {
       <span class="req" aria-hidden="true">
         {' *'}
       </span>
-      <span class="visually-hidden"> (required)</span>
+      <span class="visually-hidden">{t('forms.required')}</span>
     </>
   );
 }
@@ -239,8 +240,8 @@ export function checkedIn(form: HTMLElement, name: string): string[] {
 }
 
 // "2026-01-31T12:00:00Z" (or Unix seconds) as "2026-01-31 12:00 UTC".
-export function when(t: string | number | undefined): string {
-  if (t === undefined || t === '') return '';
-  const iso = typeof t === 'number' ? new Date(t * 1000).toISOString() : t;
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+export function when(at: string | number | undefined): string {
+  if (at === undefined || at === '') return '';
+  const iso = typeof at === 'number' ? new Date(at * 1000).toISOString() : at;
+  return t('forms.utcTime', { date: iso.slice(0, 10), time: iso.slice(11, 16) });
 }

@@ -26,7 +26,7 @@ export interface DataTableProps {
   sortable?: boolean;
   // An "Export CSV" button for the rows shown (default true).
   exportable?: boolean;
-  // What an empty table says in its one cell (default "Nothing to show.").
+  // What an empty table says in its one cell (default: "Nothing to show.").
   empty?: string;
   // Keys for the rows (default: their index), so that a changed row keeps its element.
   rowKeys?: string[];
@@ -102,14 +102,14 @@ export function DataTable(props: DataTableProps) {
     const current = sorting[0];
     const desc = current?.id === String(col) && !current.desc;
     setSorting([{ id: String(col), desc }]);
-    announce(t('table.sorted', { table: caption ?? 'Table', column: headers[col], direction: desc ? 'descending' : 'ascending' }));
+    announce(t(desc ? 'table.sortedDescending' : 'table.sortedAscending', { table: caption ?? t('table.table'), column: headers[col] }));
   };
 
   const exportCsv = () => {
     const shown = Array.from(bodyRef.current?.rows ?? []).filter((tr) => !tr.querySelector('td.empty'));
     const csv = toCsv([headers, ...shown.map((tr) => Array.from(tr.cells, (td) => cellText(td)))]);
     saveFile(csvFileName(caption), 'text/csv;charset=utf-8', csv);
-    announce(t('rows.exported', { count: shown.length }));
+    announce(t('table.exported', { count: shown.length }));
   };
 
   const sortState = (col: number): 'ascending' | 'descending' | undefined =>
@@ -138,7 +138,7 @@ export function DataTable(props: DataTableProps) {
         {rows.length === 0 ? (
           <tr role="row">
             <td role="cell" colSpan={headers.length} class="empty">
-              {props.empty ?? 'Nothing to show.'}
+              {props.empty ?? t('table.empty')}
             </td>
           </tr>
         ) : (
@@ -156,7 +156,7 @@ export function DataTable(props: DataTableProps) {
     </table>
   );
   const wrap = caption ? (
-    <div class="table-wrap" tabindex={0} role="region" aria-label={`${caption} table`}>
+    <div class="table-wrap" tabindex={0} role="region" aria-label={t('table.region', { caption })}>
       {tableEl}
     </div>
   ) : (
@@ -166,8 +166,8 @@ export function DataTable(props: DataTableProps) {
   return (
     <div class="table-block">
       <div class="table-tools">
-        <button type="button" class="secondary small" aria-label={caption ? `Export CSV: ${caption}` : undefined} onClick={exportCsv}>
-          Export CSV
+        <button type="button" class="secondary small" aria-label={caption ? t('table.exportNamed', { caption }) : undefined} onClick={exportCsv}>
+          {t('table.export')}
         </button>
       </div>
       {wrap}

@@ -74,7 +74,7 @@ function Receipt({ r }: { r: Submitted }) {
   const url = `${location.origin}/follow#${r.follow_token}`;
   return (
     <Card id="com-receipt-h" title={`Communication ${r.id} received`} class="receipt">
-      <p>{`Received on ${r.received}${r.attachments ? ` with ${t('count.attachments', { count: r.attachments })}` : ''}. Its status can be followed through this private link:`}</p>
+      <p>{`Received on ${r.received}${r.attachments ? ` with ${t('communications.attachments', { count: r.attachments })}` : ''}. Its status can be followed through this private link:`}</p>
       <p>
         <a href={`/follow#${r.follow_token}`} class="follow-link">
           {url}

@@ -83,8 +83,8 @@ export const incidentList = definePage({
       data.total === 0
         ? none
         : data.items.length === 0
-          ? t('beyond.incidents', { count: data.total })
-          : t('range.incidents', { first: offset + 1, last: offset + data.items.length, count: data.total });
+          ? t('incidents.beyond', { count: data.total })
+          : t('incidents.range', { first: offset + 1, last: offset + data.items.length, count: data.total });
     return (
       <>
         <div class="title-row">

@@ -60,7 +60,7 @@ function DecisionForm({ entry, partyOptions }: { entry: NameReview; partyOptions
     try {
       const r = await call<NameReview & { aliases_added: number; incidents_moved: number }>('POST', `/name-reviews/${entry.id}/decision`, body);
       resetCaches();
-      const moved = r.data.incidents_moved ? `; ${t('count.incidents', { count: r.data.incidents_moved })} moved` : '';
+      const moved = r.data.incidents_moved ? `; ${t('names.incidentsMoved', { count: r.data.incidents_moved })} moved` : '';
       flash(`“${entry.query}”: ${humanize(r.data.status)}${r.data.resolved_party ? ` as ${r.data.resolved_party}` : ''}${moved}.`);
       navigate('/names', true);
     } catch (e) {
