@@ -8,19 +8,32 @@ import { Badge, humanize, Options } from '../components/common';
 import { CriteriaLists, type Criterion } from '../components/criteria';
 import { Field } from '../components/forms';
 import { DataTable } from '../components/table';
+import { t, type MessageValues } from '../i18n';
 import { definePage } from '../page';
+
+// A message with an element in it (`{slot}`): the text before and after it.
+const SLOT = '\uE000';
+function around(key: string, values: MessageValues = {}): [string, string] {
+  const [before, after = ''] = t(key, { ...values, slot: SLOT }).split(SLOT);
+  return [before, after];
+}
 
 // One party in the tree, with its units under it.
 function PartyNode({ p, all, byId }: { p: Party; all: Party[]; byId: Map<string, Party> }) {
   const kids = all.filter((c) => c.parent === p.id);
+  const splinterOf = around('parties.splinterOf');
   return (
     <li>
       <a href={`/parties/${enc(p.id)}`}>{p.name}</a>{' '}
       <span class="muted">{`${p.id} · ${humanize(p.kind)}`}</span>
-      {p.aliases?.length ? <div class="aliases">Also known as: {p.aliases.join(', ')}</div> : null}
+      {p.aliases?.length ? <div class="aliases">{t('parties.alsoKnownAs', { names: p.aliases.join(', ') })}</div> : null}
       {p.splinter_of ? (
         <div class="aliases">
-          Splinter of <a href={`/parties/${enc(p.splinter_of)}`}>{byId.get(p.splinter_of)?.name ?? p.splinter_of}</a>
+          {splinterOf[0]}
+          <a href={`/parties/${enc(p.splinter_of)}`}>
+            <bdi>{byId.get(p.splinter_of)?.name ?? p.splinter_of}</bdi>
+          </a>
+          {splinterOf[1]}
         </div>
       ) : null}
       {kids.length ? (
@@ -49,13 +62,13 @@ export const partyRegistry = definePage({
     };
     return (
       <>
-        <h1>Parties</h1>
-        <form class="filters" role="search" aria-label="Find a party" onSubmit={submit}>
-          <Field label="Name, ID or alias">
+        <h1>{t('parties.heading')}</h1>
+        <form class="filters" role="search" aria-label={t('parties.find')} onSubmit={submit}>
+          <Field label={t('parties.query')}>
             <input type="search" name="q" defaultValue={q} />
           </Field>
           <div class="actions">
-            <button type="submit">Find</button>
+            <button type="submit">{t('parties.findButton')}</button>
           </div>
         </form>
         {sits.map((s) => {
@@ -66,7 +79,7 @@ export const partyRegistry = definePage({
             <section class="card" aria-labelledby={`s-${s.id}`} key={s.id}>
               <h2 id={`s-${s.id}`}>
                 {s.name}
-                {s.on_council_agenda ? <span class="muted"> · on the Council agenda</span> : null}
+                {s.on_council_agenda ? <span class="muted">{` · ${t('parties.onCouncilAgenda')}`}</span> : null}
               </h2>
               <ul class="tree">
                 {roots.map((p) => (
@@ -125,7 +138,7 @@ function ExplanationView({ e }: { e: Explanation }) {
       <span class="mark" aria-hidden="true">
         {c.met ? '✔ ' : '✘ '}
       </span>
-      <span class="visually-hidden">{c.met ? 'Met: ' : 'Not met: '}</span>
+      <span class="visually-hidden">{c.met ? t('parties.met') : t('parties.notMet')}</span>
       {c.sentence}
     </li>
   );
@@ -136,18 +149,18 @@ function ExplanationView({ e }: { e: Explanation }) {
       <p class="why">{e.summary}</p>
       <div class="grid-2 criteria">
         <div>
-          <h3>{`Criteria met (${met.length})`}</h3>
+          <h3>{t('parties.criteriaMet', { count: met.length })}</h3>
           <ul class="plain">{met.map(row)}</ul>
         </div>
         <div>
-          <h3>{`Criteria not met (${missed.length})`}</h3>
+          <h3>{t('parties.criteriaNotMet', { count: missed.length })}</h3>
           <ul class="plain">{missed.map(row)}</ul>
         </div>
       </div>
       <p>{e.combination}</p>
       {e.would_change.length ? (
         <>
-          <h3>What would change it</h3>
+          <h3>{t('parties.wouldChange')}</h3>
           <ul>
             {e.would_change.map((w, i) => (
               <li key={i}>{w}</li>
@@ -203,10 +216,29 @@ export const partyDossier = definePage({
     const verified = d.incidents.by_cycle.reduce((n, c) => n + c.count, 0);
     const splinters = d.lineage ? d.lineage.filter((l) => l.relation === 'splinter' && l.id).map((l) => l.id!) : (p.splinters ?? []);
     const aliases = d.aliases ?? p.aliases;
+    const unitOf = around('parties.unitOf');
+    const splinterOf = around('parties.lineageSplinterOf');
+    const units = around('parties.units');
+    const splinterGroups = around('parties.splinterGroups');
+    const historyHeaders = [t('parties.column.cycle'), t('parties.column.recommended'), t('parties.column.status'), t('parties.column.decided')];
+    const verifiedHeaders = [t('parties.column.cycle'), t('parties.verifiedIncidents')];
+    const measureHeaders = [t('parties.column.measure'), t('parties.column.due'), t('parties.column.status')];
+    const designationHeaders = [t('parties.column.authority'), t('parties.column.programme'), t('parties.column.kind'), t('parties.column.listedOn'), t('parties.column.endedOn')];
+    const engagementHeaders = [t('parties.column.date'), t('parties.column.kind'), t('parties.column.note')];
+    const communicationHeaders = [
+      t('parties.column.reference'),
+      t('parties.column.kind'),
+      t('parties.column.received'),
+      t('parties.column.status'),
+      t('parties.column.ruledOn'),
+      t('parties.column.organisation'),
+      t('parties.column.reasons'),
+    ];
+    const petitionHeaders = [t('parties.column.filed'), t('parties.column.cycle'), t('parties.column.grounds'), t('parties.column.outcome'), t('parties.column.decided'), t('parties.column.reason')];
     return (
       <>
         <p class="crumbs">
-          <a href="/parties">Parties</a>
+          <a href="/parties">{t('parties.heading')}</a>
           {' / '}
           {p.name}
         </p>
@@ -215,124 +247,134 @@ export const partyDossier = definePage({
           {`${p.id} · ${humanize(p.kind)} · ${p.situation}`}
           {p.parent ? (
             <>
-              {' · unit of '}
-              <a href={`/parties/${enc(p.parent)}`}>{name(p.parent)}</a>
+              {` · ${unitOf[0]}`}
+              <a href={`/parties/${enc(p.parent)}`}>
+                <bdi>{name(p.parent)}</bdi>
+              </a>
+              {unitOf[1]}
             </>
           ) : null}
           {p.splinter_of ? (
             <>
-              {' · splinter of '}
-              <a href={`/parties/${enc(p.splinter_of)}`}>{name(p.splinter_of)}</a>
+              {` · ${splinterOf[0]}`}
+              <a href={`/parties/${enc(p.splinter_of)}`}>
+                <bdi>{name(p.splinter_of)}</bdi>
+              </a>
+              {splinterOf[1]}
             </>
           ) : null}
         </p>
-        {aliases?.length ? <p>Also known as: {aliases.join(', ')}</p> : null}
-        {p.names_over_time?.length ? <p>Names over time: {p.names_over_time.map((n) => `${n.name} (${n.from ?? '…'} – ${n.to ?? '…'})`).join('; ')}</p> : null}
+        {aliases?.length ? <p>{t('parties.alsoKnownAs', { names: aliases.join(', ') })}</p> : null}
+        {p.names_over_time?.length ? <p>{t('parties.namesOverTime', { names: p.names_over_time.map((n) => `${n.name} (${n.from ?? '…'} – ${n.to ?? '…'})`).join('; ') })}</p> : null}
         {kids.length ? (
           <p>
-            Units: <PartyLinks items={kids.map((c) => ({ id: c.id, name: c.name ?? name(c.id) }))} />
+            {units[0]}
+            <PartyLinks items={kids.map((c) => ({ id: c.id, name: c.name ?? name(c.id) }))} />
+            {units[1]}
           </p>
         ) : null}
         {splinters.length ? (
           <p>
-            Splinter groups: <PartyLinks items={splinters.map((c) => ({ id: c, name: name(c) }))} />
+            {splinterGroups[0]}
+            <PartyLinks items={splinters.map((c) => ({ id: c, name: name(c) }))} />
+            {splinterGroups[1]}
           </p>
         ) : null}
         <form class="inline-form" onSubmit={showCycle}>
-          <Field label="Cycle">
+          <Field label={t('parties.cycle')}>
             <select name="cycle">
               <Options options={cyc.map((c): [string, string] => [String(c), String(c)])} value={String(cycle)} />
             </select>
           </Field>
-          <button type="submit">Show</button>
+          <button type="submit">{t('parties.show')}</button>
         </form>
-        <Section title="Status history" id="hist-h">
-          {entries.length ? <StatusTimeline title={`Status of ${p.name} per cycle`} entries={entries} /> : <p>No status recorded.</p>}
+        <Section title={t('parties.statusHistory')} id="hist-h">
+          {entries.length ? <StatusTimeline title={t('parties.statusPerCycle', { name: p.name })} entries={entries} /> : <p>{t('parties.noStatus')}</p>}
           {entries.length ? (
             <DataTable
-              headers={['Cycle', 'Recommended', 'Status', 'Decided']}
-              rows={entries.map((e) => [String(e.cycle), e.recommended ? humanize(e.recommended) : '—', <Badge status={e.status} />, e.decided ? 'yes' : 'no'])}
-              caption="Status history"
+              headers={historyHeaders}
+              rows={entries.map((e) => [String(e.cycle), e.recommended ? humanize(e.recommended) : '—', <Badge status={e.status} />, e.decided ? t('parties.yes') : t('parties.no')])}
+              caption={t('parties.statusHistory')}
             />
           ) : null}
         </Section>
-        <Section title="Verified incidents" id="inc-h">
+        <Section title={t('parties.verifiedIncidents')} id="inc-h">
           {verified ? (
             <p>
-              {`${verified} verified ${verified === 1 ? 'incident names' : 'incidents name'} ${p.name} as a perpetrator. `}
-              <a href={`/incidents${qs({ party: p.id, status: 'verified' })}`}>See them</a>
+              {`${t('parties.verifiedCount', { count: verified, name: p.name })} `}
+              <a href={`/incidents${qs({ party: p.id, status: 'verified' })}`}>{t('parties.seeThem')}</a>
             </p>
           ) : (
-            <p>{`No verified incident names ${p.name} as a perpetrator.`}</p>
+            <p>{t('parties.noVerified', { name: p.name })}</p>
           )}
           {verified ? (
             <DataTable
-              headers={['Cycle', 'Verified incidents']}
+              headers={verifiedHeaders}
               rows={d.incidents.by_cycle.map((c) => [String(c.cycle), String(c.count)])}
-              caption={`Verified incidents of ${p.name} per cycle`}
+              caption={t('parties.verifiedPerCycle', { name: p.name })}
             />
           ) : null}
         </Section>
-        <Section title={`Statement of case, ${cycle}`} id="case-h">
+        <Section title={t('parties.caseOf', { cycle })} id="case-h">
           <p class="counted">
             {d.incidents.counted
-              ? `${d.incidents.counted} ${d.incidents.counted === 1 ? 'incident counts' : 'incidents count'} for ${p.name} in ${cycle} under the policy: verified or under verification, with an attribution the policy counts${kids.length ? ' (its units’ incidents too, when the policy rolls units up to their parent)' : ''}.`
-              : `No incident counts for ${p.name} in ${cycle} under the policy.`}
+              ? t(kids.length ? 'parties.countedWithUnits' : 'parties.counted', { count: d.incidents.counted, name: p.name, cycle })
+              : t('parties.noneCounted', { name: p.name, cycle })}
           </p>
-          {d.case?.explanation ? <ExplanationView e={d.case.explanation} /> : crit ? <CriteriaLists criteria={crit} /> : <p>No statement of case for this cycle.</p>}
+          {d.case?.explanation ? <ExplanationView e={d.case.explanation} /> : crit ? <CriteriaLists criteria={crit} /> : <p>{t('parties.noCase')}</p>}
           <p>
             <a href={`/api/v1/cases/${enc(p.id)}/${cycle}?format=html`} download={`case-${p.id}-${cycle}.html`}>
-              Download the statement of case (HTML)
+              {t('parties.downloadHtml')}
             </a>
             {' · '}
             <a href={`/api/v1/cases/${enc(p.id)}/${cycle}`} download={`case-${p.id}-${cycle}.json`}>
-              Download the statement of case (JSON)
+              {t('parties.downloadJson')}
             </a>
           </p>
         </Section>
-        <Section title="Commitments" id="com-h">
+        <Section title={t('parties.commitments')} id="com-h">
           {d.commitments.length ? (
             <ul class="plain">
               {d.commitments.map((c) => (
                 <li key={c.id}>
                   <strong>{`${c.id}: ${humanize(c.kind)}`}</strong>
-                  {c.signed ? ` signed ${c.signed}` : ''}
-                  <DataTable headers={['Measure', 'Due', 'Status']} rows={(c.measures ?? []).map((m) => [m.text, m.due ?? '', <Badge status={m.status} />])} caption={`Measures of ${c.id}`} />
+                  {c.signed ? ` ${t('parties.signed', { date: c.signed })}` : ''}
+                  <DataTable headers={measureHeaders} rows={(c.measures ?? []).map((m) => [m.text, m.due ?? '', <Badge status={m.status} />])} caption={t('parties.measuresOf', { id: c.id })} />
                 </li>
               ))}
             </ul>
           ) : (
-            <p>None.</p>
+            <p>{t('parties.noCommitments')}</p>
           )}
         </Section>
-        <Section title="Designations" id="des-h">
+        <Section title={t('parties.designations')} id="des-h">
           <DataTable
-            headers={['Authority', 'Programme', 'Kind', 'Listed on', 'Ended on']}
+            headers={designationHeaders}
             rows={d.designations.map((x) => [x.authority, x.program ?? '', humanize(x.kind), x.listed_on ?? '', x.ended_on ?? ''])}
-            caption="Designations"
-            empty="No designations."
+            caption={t('parties.designations')}
+            empty={t('parties.noDesignations')}
           />
         </Section>
-        <Section title="Engagement" id="eng-h">
-          <DataTable headers={['Date', 'Kind', 'Note']} rows={d.engagements.map((e) => [e.date, humanize(e.kind), e.note ?? ''])} caption="Engagement" empty="No engagement recorded." />
+        <Section title={t('parties.engagement')} id="eng-h">
+          <DataTable headers={engagementHeaders} rows={d.engagements.map((e) => [e.date, humanize(e.kind), e.note ?? ''])} caption={t('parties.engagement')} empty={t('parties.noEngagement')} />
         </Section>
-        <Section title="Communications" id="comm-h">
+        <Section title={t('parties.communications')} id="comm-h">
           <DataTable
-            headers={['Reference', 'Kind', 'Received', 'Status', 'Ruled on', 'Organisation', 'Reasons']}
+            headers={communicationHeaders}
             rows={((d.case?.communications as CaseCommunication[] | undefined) ?? []).map((c) => [c.id, humanize(c.kind), c.received, humanize(c.status), c.ruled ?? '', c.submitter ?? '', c.reason ?? ''])}
-            caption="Communications"
-            empty="No communications about this party."
+            caption={t('parties.communications')}
+            empty={t('parties.noCommunications')}
           />
         </Section>
-        <Section title="Petitions" id="pet-h">
+        <Section title={t('parties.petitions')} id="pet-h">
           <p>
-            <a href={`/petitions${qs({ party: p.id })}`}>{`Petitions of ${p.name}`}</a>
+            <a href={`/petitions${qs({ party: p.id })}`}>{t('parties.petitionsOf', { name: p.name })}</a>
           </p>
           <DataTable
-            headers={['Filed', 'Cycle', 'Grounds', 'Outcome', 'Decided', 'Reason']}
-            rows={d.petitions.map((x) => [x.filed_on ?? x.filed ?? '', x.cycle ? String(x.cycle) : '', x.grounds ?? '', x.outcome ? humanize(x.outcome) : 'pending', x.decided ?? '', x.reason ?? ''])}
-            caption="Petitions"
-            empty="No petitions."
+            headers={petitionHeaders}
+            rows={d.petitions.map((x) => [x.filed_on ?? x.filed ?? '', x.cycle ? String(x.cycle) : '', x.grounds ?? '', x.outcome ? humanize(x.outcome) : humanize('pending'), x.decided ?? '', x.reason ?? ''])}
+            caption={t('parties.petitions')}
+            empty={t('parties.noPetitions')}
           />
         </Section>
       </>

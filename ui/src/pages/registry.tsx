@@ -15,6 +15,7 @@ import { humanize, Options } from '../components/common';
 import { Field, pointerIn, useRefusals, type Refusals } from '../components/forms';
 import { DataTable } from '../components/table';
 import { definePage, type PageDef } from '../page';
+import { t, type MessageValues } from '../i18n';
 import { hasRole } from '../session';
 import {
   COMMITMENT_KINDS,
@@ -43,8 +44,6 @@ interface FieldDef {
 
 interface KindDef {
   kind: string; // collection name, the page's path segment
-  title: string;
-  singular: string;
   keyMembers: string[];
   fields: FieldDef[];
   // The record's own path under /api/v1 and the query completing its key.
@@ -52,169 +51,168 @@ interface KindDef {
   columns: Array<[string, (r: Rec) => ComponentChildren]>;
 }
 
-const ID_HINT = 'Letters, digits, dot, dash or underscore.';
+// A text about one kind of record (registry.kind.<kind>.<what>): its list's
+// title, "Add a party", "party P-1 added." and so on.
+function kindText(def: KindDef, what: 'title' | 'new' | 'add' | 'edit' | 'history' | 'record' | 'added' | 'saved' | 'empty', values: MessageValues = {}): string {
+  return t(`registry.kind.${def.kind}.${what}`, values);
+}
+
+// A message with an element in it (`{slot}`): the text before and after it.
+const SLOT = '\uE000';
+function around(key: string, values: MessageValues = {}): [string, string] {
+  const [before, after = ''] = t(key, { ...values, slot: SLOT }).split(SLOT);
+  return [before, after];
+}
+
 const opts = (values: string[], blank = true): (() => Promise<Array<[string, string]>>) => async () => [
-  ...(blank ? [['', 'Choose…'] as [string, string]] : []),
+  ...(blank ? [['', t('registry.choose')] as [string, string]] : []),
   ...values.map((v): [string, string] => [v, humanize(v)]),
 ];
 let partyList: Promise<Rec[]> | null = null;
 const partiesNow = (): Promise<Rec[]> => (partyList ??= get<{ items: Rec[] }>('/parties').then((r) => r.items));
-const partyOptions = (blankText = 'Choose…') => async (): Promise<Array<[string, string]>> => [
-  ['', blankText],
+const partyOptions = (blank: 'choose' | 'none' = 'choose') => async (): Promise<Array<[string, string]>> => [
+  ['', blank === 'none' ? t('registry.none') : t('registry.choose')],
   ...(await partiesNow()).map((p): [string, string] => [String(p.id), `${p.name} (${p.id})`]),
 ];
-const situationOptions = async (): Promise<Array<[string, string]>> => [['', 'Choose…'], ...(await situations()).map((s): [string, string] => [s.id, s.name])];
+const situationOptions = async (): Promise<Array<[string, string]>> => [['', t('registry.choose')], ...(await situations()).map((s): [string, string] => [s.id, s.name])];
 
 const text = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 
-const KINDS: KindDef[] = [
-  {
-    kind: 'parties',
-    title: 'Parties',
-    singular: 'party',
-    keyMembers: ['id'],
-    fields: [
-      { pointer: '/id', label: 'Party ID', type: 'text', required: true, key: true, hint: ID_HINT },
-      { pointer: '/name', label: 'Name', type: 'text', required: true },
-      { pointer: '/kind', label: 'Kind', type: 'select', required: true, options: opts(PARTY_KINDS) },
-      { pointer: '/situation', label: 'Situation', type: 'select', required: true, options: situationOptions },
-      { pointer: '/parent', label: 'Unit or wing of', type: 'select', options: partyOptions('None'), hint: 'The larger party this one belongs to.' },
-      { pointer: '/splinter_of', label: 'Broke away from', type: 'select', options: partyOptions('None') },
-      { pointer: '/aliases', label: 'Also known as', type: 'list', hint: 'Separate names with commas.' },
-      { pointer: '/dissolved/date', label: 'Dissolved on', type: 'date', hint: 'Recording a dissolution needs a decision maker.' },
-      { pointer: '/dissolved/source', label: 'Dissolution recorded by', type: 'text', hint: 'A source ID or a citation; required with a dissolution.' },
-    ],
-    path: (r) => `/parties/${enc(text(r.id))}`,
-    columns: [
-      ['Name', (r) => <a href={`/parties/${enc(text(r.id))}`}>{text(r.name)}</a>],
-      ['ID', (r) => text(r.id)],
-      ['Kind', (r) => humanize(text(r.kind))],
-      ['Situation', (r) => text(r.situation)],
-      ['Unit of', (r) => text(r.parent)],
-      ['Splinter of', (r) => text(r.splinter_of)],
-      ['Former names', (r) => ((r.names_over_time as Rec[] | undefined) ?? []).map((n) => text(n.name)).join(', ')],
-    ],
-  },
-  {
-    kind: 'sources',
-    title: 'Sources',
-    singular: 'source',
-    keyMembers: ['id'],
-    fields: [
-      { pointer: '/id', label: 'Source ID', type: 'text', required: true, key: true, hint: ID_HINT },
-      { pointer: '/kind', label: 'Kind', type: 'select', required: true, options: opts(SOURCE_KINDS) },
-      { pointer: '/title', label: 'Title', type: 'text', required: true },
-      { pointer: '/publisher', label: 'Publisher', type: 'text' },
-      { pointer: '/date', label: 'Date', type: 'date' },
-      { pointer: '/url', label: 'Web address', type: 'text' },
-      { pointer: '/reliability', label: 'Reliability of the source', type: 'select', required: true, options: opts(RELIABILITIES, false), hint: 'A reliable … F cannot be judged.' },
-      { pointer: '/credibility', label: 'Credibility of the information', type: 'select', required: true, options: opts(CREDIBILITIES, false), hint: '1 confirmed … 6 cannot be judged.' },
-      { pointer: '/confidential', label: 'Confidential', type: 'bool' },
-    ],
-    path: (r) => `/sources/${enc(text(r.id))}`,
-    columns: [
-      ['ID', (r) => text(r.id)],
-      ['Title', (r) => text(r.title)],
-      ['Kind', (r) => humanize(text(r.kind))],
-      ['Grade', (r) => `${text(r.reliability)}${text(r.credibility)}`],
-      ['Date', (r) => text(r.date)],
-    ],
-  },
-  {
-    kind: 'designations',
-    title: 'Designations',
-    singular: 'designation',
-    keyMembers: ['party', 'authority', 'program', 'listed_on'],
-    fields: [
-      { pointer: '/party', label: 'Party', type: 'select', required: true, key: true, options: partyOptions() },
-      { pointer: '/authority', label: 'Authority', type: 'text', required: true, key: true },
-      { pointer: '/program', label: 'List or regime', type: 'text', key: true },
-      { pointer: '/kind', label: 'Kind', type: 'select', required: true, options: opts(DESIGNATION_KINDS) },
-      { pointer: '/listed_on', label: 'Listed on', type: 'date', required: true, key: true },
-      { pointer: '/ended_on', label: 'Ended on', type: 'date' },
-      { pointer: '/source', label: 'Source ID', type: 'text' },
-    ],
-    path: (r) => `/designations/${enc(text(r.party))}/${enc(text(r.listed_on))}${qs({ authority: text(r.authority), program: text(r.program) })}`,
-    columns: [
-      ['Party', (r) => text(r.party)],
-      ['Authority', (r) => text(r.authority)],
-      ['List', (r) => text(r.program)],
-      ['Kind', (r) => humanize(text(r.kind))],
-      ['Listed on', (r) => text(r.listed_on)],
-      ['Ended on', (r) => text(r.ended_on)],
-    ],
-  },
-  {
-    kind: 'engagements',
-    title: 'Engagements',
-    singular: 'engagement',
-    keyMembers: ['party', 'date', 'kind'],
-    fields: [
-      { pointer: '/party', label: 'Party', type: 'select', required: true, key: true, options: partyOptions() },
-      { pointer: '/date', label: 'Date', type: 'date', required: true, key: true },
-      { pointer: '/kind', label: 'Kind', type: 'select', required: true, key: true, options: opts(ENGAGEMENT_KINDS) },
-      { pointer: '/note', label: 'Note (confidential)', type: 'textarea' },
-    ],
-    path: (r) => `/engagements/${enc(text(r.party))}/${enc(text(r.date))}/${enc(text(r.kind))}`,
-    columns: [
-      ['Party', (r) => text(r.party)],
-      ['Date', (r) => text(r.date)],
-      ['Kind', (r) => humanize(text(r.kind))],
-      ['Note', (r) => text(r.note)],
-    ],
-  },
-  {
-    kind: 'commitments',
-    title: 'Commitments',
-    singular: 'commitment',
-    keyMembers: ['id'],
-    fields: [
-      { pointer: '/id', label: 'Commitment ID', type: 'text', required: true, key: true, hint: ID_HINT },
-      { pointer: '/party', label: 'Party', type: 'select', required: true, options: partyOptions() },
-      { pointer: '/kind', label: 'Kind', type: 'select', required: true, options: opts(COMMITMENT_KINDS) },
-      { pointer: '/signed', label: 'Signed on', type: 'date' },
-    ],
-    path: (r) => `/commitments/${enc(text(r.id))}`,
-    columns: [
-      ['ID', (r) => text(r.id)],
-      ['Party', (r) => text(r.party)],
-      ['Kind', (r) => humanize(text(r.kind))],
-      ['Signed', (r) => text(r.signed)],
-      ['Measures', (r) => ((r.measures as Rec[] | undefined) ?? []).map((m) => `${text(m.id)}: ${humanize(text(m.status))}`).join('; ')],
-    ],
-  },
-  {
-    kind: 'statements',
-    title: 'Statements',
-    singular: 'statement',
-    keyMembers: ['id'],
-    fields: [
-      { pointer: '/id', label: 'Statement ID', type: 'text', required: true, key: true, hint: ID_HINT },
-      { pointer: '/by', label: 'Made by', type: 'text', required: true, hint: 'The institution that made it.' },
-      { pointer: '/date', label: 'Date', type: 'date', required: true },
-      { pointer: '/kind', label: 'Kind', type: 'select', required: true, options: opts(STATEMENT_KINDS) },
-      { pointer: '/incidents', label: 'Incidents it answers', type: 'list', hint: 'Incident IDs, separated by commas.' },
-      { pointer: '/text', label: 'Text (confidential)', type: 'textarea' },
-    ],
-    path: (r) => `/statements/${enc(text(r.id))}`,
-    columns: [
-      ['ID', (r) => text(r.id)],
-      ['Made by', (r) => text(r.by)],
-      ['Date', (r) => text(r.date)],
-      ['Kind', (r) => humanize(text(r.kind))],
-      ['Incidents', (r) => ((r.incidents as string[] | undefined) ?? []).join(', ')],
-    ],
-  },
-];
-
-// "a party", "an engagement".
-function withArticle(word: string): string {
-  return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
+// The kinds of record, their texts in the reader's language.
+function kinds(): KindDef[] {
+  const idHint = t('registry.hint.id');
+  return [
+    {
+      kind: 'parties',
+      keyMembers: ['id'],
+      fields: [
+        { pointer: '/id', label: t('registry.field.partyId'), type: 'text', required: true, key: true, hint: idHint },
+        { pointer: '/name', label: t('registry.field.name'), type: 'text', required: true },
+        { pointer: '/kind', label: t('registry.field.kind'), type: 'select', required: true, options: opts(PARTY_KINDS) },
+        { pointer: '/situation', label: t('registry.field.situation'), type: 'select', required: true, options: situationOptions },
+        { pointer: '/parent', label: t('registry.field.parent'), type: 'select', options: partyOptions('none'), hint: t('registry.hint.parent') },
+        { pointer: '/splinter_of', label: t('registry.field.splinterOf'), type: 'select', options: partyOptions('none') },
+        { pointer: '/aliases', label: t('registry.field.aliases'), type: 'list', hint: t('registry.hint.aliases') },
+        { pointer: '/dissolved/date', label: t('registry.field.dissolvedOn'), type: 'date', hint: t('registry.hint.dissolvedOn') },
+        { pointer: '/dissolved/source', label: t('registry.field.dissolvedBy'), type: 'text', hint: t('registry.hint.dissolvedBy') },
+      ],
+      path: (r) => `/parties/${enc(text(r.id))}`,
+      columns: [
+        [t('registry.column.name'), (r) => <a href={`/parties/${enc(text(r.id))}`}>{text(r.name)}</a>],
+        [t('registry.column.id'), (r) => text(r.id)],
+        [t('registry.column.kind'), (r) => humanize(text(r.kind))],
+        [t('registry.column.situation'), (r) => text(r.situation)],
+        [t('registry.column.unitOf'), (r) => text(r.parent)],
+        [t('registry.column.splinterOf'), (r) => text(r.splinter_of)],
+        [t('registry.column.formerNames'), (r) => ((r.names_over_time as Rec[] | undefined) ?? []).map((n) => text(n.name)).join(', ')],
+      ],
+    },
+    {
+      kind: 'sources',
+      keyMembers: ['id'],
+      fields: [
+        { pointer: '/id', label: t('registry.field.sourceId'), type: 'text', required: true, key: true, hint: idHint },
+        { pointer: '/kind', label: t('registry.field.kind'), type: 'select', required: true, options: opts(SOURCE_KINDS) },
+        { pointer: '/title', label: t('registry.field.title'), type: 'text', required: true },
+        { pointer: '/publisher', label: t('registry.field.publisher'), type: 'text' },
+        { pointer: '/date', label: t('registry.field.date'), type: 'date' },
+        { pointer: '/url', label: t('registry.field.url'), type: 'text' },
+        { pointer: '/reliability', label: t('registry.field.reliability'), type: 'select', required: true, options: opts(RELIABILITIES, false), hint: t('registry.hint.reliability') },
+        { pointer: '/credibility', label: t('registry.field.credibility'), type: 'select', required: true, options: opts(CREDIBILITIES, false), hint: t('registry.hint.credibility') },
+        { pointer: '/confidential', label: t('registry.field.confidential'), type: 'bool' },
+      ],
+      path: (r) => `/sources/${enc(text(r.id))}`,
+      columns: [
+        [t('registry.column.id'), (r) => text(r.id)],
+        [t('registry.column.title'), (r) => text(r.title)],
+        [t('registry.column.kind'), (r) => humanize(text(r.kind))],
+        [t('registry.column.grade'), (r) => `${text(r.reliability)}${text(r.credibility)}`],
+        [t('registry.column.date'), (r) => text(r.date)],
+      ],
+    },
+    {
+      kind: 'designations',
+      keyMembers: ['party', 'authority', 'program', 'listed_on'],
+      fields: [
+        { pointer: '/party', label: t('registry.field.party'), type: 'select', required: true, key: true, options: partyOptions() },
+        { pointer: '/authority', label: t('registry.field.authority'), type: 'text', required: true, key: true },
+        { pointer: '/program', label: t('registry.field.program'), type: 'text', key: true },
+        { pointer: '/kind', label: t('registry.field.kind'), type: 'select', required: true, options: opts(DESIGNATION_KINDS) },
+        { pointer: '/listed_on', label: t('registry.field.listedOn'), type: 'date', required: true, key: true },
+        { pointer: '/ended_on', label: t('registry.field.endedOn'), type: 'date' },
+        { pointer: '/source', label: t('registry.field.sourceId'), type: 'text' },
+      ],
+      path: (r) => `/designations/${enc(text(r.party))}/${enc(text(r.listed_on))}${qs({ authority: text(r.authority), program: text(r.program) })}`,
+      columns: [
+        [t('registry.column.party'), (r) => text(r.party)],
+        [t('registry.column.authority'), (r) => text(r.authority)],
+        [t('registry.column.list'), (r) => text(r.program)],
+        [t('registry.column.kind'), (r) => humanize(text(r.kind))],
+        [t('registry.column.listedOn'), (r) => text(r.listed_on)],
+        [t('registry.column.endedOn'), (r) => text(r.ended_on)],
+      ],
+    },
+    {
+      kind: 'engagements',
+      keyMembers: ['party', 'date', 'kind'],
+      fields: [
+        { pointer: '/party', label: t('registry.field.party'), type: 'select', required: true, key: true, options: partyOptions() },
+        { pointer: '/date', label: t('registry.field.date'), type: 'date', required: true, key: true },
+        { pointer: '/kind', label: t('registry.field.kind'), type: 'select', required: true, key: true, options: opts(ENGAGEMENT_KINDS) },
+        { pointer: '/note', label: t('registry.field.note'), type: 'textarea' },
+      ],
+      path: (r) => `/engagements/${enc(text(r.party))}/${enc(text(r.date))}/${enc(text(r.kind))}`,
+      columns: [
+        [t('registry.column.party'), (r) => text(r.party)],
+        [t('registry.column.date'), (r) => text(r.date)],
+        [t('registry.column.kind'), (r) => humanize(text(r.kind))],
+        [t('registry.column.note'), (r) => text(r.note)],
+      ],
+    },
+    {
+      kind: 'commitments',
+      keyMembers: ['id'],
+      fields: [
+        { pointer: '/id', label: t('registry.field.commitmentId'), type: 'text', required: true, key: true, hint: idHint },
+        { pointer: '/party', label: t('registry.field.party'), type: 'select', required: true, options: partyOptions() },
+        { pointer: '/kind', label: t('registry.field.kind'), type: 'select', required: true, options: opts(COMMITMENT_KINDS) },
+        { pointer: '/signed', label: t('registry.field.signedOn'), type: 'date' },
+      ],
+      path: (r) => `/commitments/${enc(text(r.id))}`,
+      columns: [
+        [t('registry.column.id'), (r) => text(r.id)],
+        [t('registry.column.party'), (r) => text(r.party)],
+        [t('registry.column.kind'), (r) => humanize(text(r.kind))],
+        [t('registry.column.signed'), (r) => text(r.signed)],
+        [t('registry.column.measures'), (r) => ((r.measures as Rec[] | undefined) ?? []).map((m) => `${text(m.id)}: ${humanize(text(m.status))}`).join('; ')],
+      ],
+    },
+    {
+      kind: 'statements',
+      keyMembers: ['id'],
+      fields: [
+        { pointer: '/id', label: t('registry.field.statementId'), type: 'text', required: true, key: true, hint: idHint },
+        { pointer: '/by', label: t('registry.field.madeBy'), type: 'text', required: true, hint: t('registry.hint.madeBy') },
+        { pointer: '/date', label: t('registry.field.date'), type: 'date', required: true },
+        { pointer: '/kind', label: t('registry.field.kind'), type: 'select', required: true, options: opts(STATEMENT_KINDS) },
+        { pointer: '/incidents', label: t('registry.field.incidents'), type: 'list', hint: t('registry.hint.incidents') },
+        { pointer: '/text', label: t('registry.field.text'), type: 'textarea' },
+      ],
+      path: (r) => `/statements/${enc(text(r.id))}`,
+      columns: [
+        [t('registry.column.id'), (r) => text(r.id)],
+        [t('registry.column.madeBy'), (r) => text(r.by)],
+        [t('registry.column.date'), (r) => text(r.date)],
+        [t('registry.column.kind'), (r) => humanize(text(r.kind))],
+        [t('registry.column.incidents'), (r) => ((r.incidents as string[] | undefined) ?? []).join(', ')],
+      ],
+    },
+  ];
 }
 
 function kindDef(kind: string): KindDef {
-  const def = KINDS.find((k) => k.kind === kind);
-  if (!def) throw new Error(`There is no registry list called ${kind}.`);
+  const def = kinds().find((k) => k.kind === kind);
+  if (!def) throw new Error(t('registry.noSuchList', { kind }));
   return def;
 }
 
@@ -246,12 +244,12 @@ function editHref(def: KindDef, r: Rec): string {
 
 function Tabs({ current }: { current: string }) {
   return (
-    <nav class="tabs" aria-label="Registry lists">
+    <nav class="tabs" aria-label={t('registry.lists')}>
       <ul>
-        {KINDS.map((k) => (
+        {kinds().map((k) => (
           <li key={k.kind}>
             <a href={`/registry${qs({ kind: k.kind })}`} aria-current={k.kind === current ? 'page' : undefined}>
-              {k.title}
+              {kindText(k, 'title')}
             </a>
           </li>
         ))}
@@ -270,15 +268,15 @@ function VerifyButton({ commitment, measure }: { commitment: string; measure: st
   const verify = async () => {
     try {
       await verifyMeasure(commitment, measure);
-      flash(`Measure ${measure} of ${commitment} verified.`);
+      flash(t('registry.measureVerified', { measure, commitment }));
       navigate(location.pathname + location.search, true);
     } catch (e) {
-      announce(`Not verified: ${errorText(e)}`, 'error');
+      announce(t('registry.notVerified', { message: errorText(e) }), 'error');
     }
   };
   return (
     <button type="button" class="secondary small" onClick={verify}>
-      {`Verify ${measure}`}
+      {t('registry.verify', { measure })}
     </button>
   );
 }
@@ -292,7 +290,7 @@ export const registryList = definePage({
   View: ({ data: { def, items } }) => {
     const writer = writesRegistry();
     const reviewer = hasRole('reviewer') && def.kind === 'commitments';
-    const headers = [...def.columns.map(([name]) => name), 'Actions'];
+    const headers = [...def.columns.map(([name]) => name), t('registry.column.actions')];
     const rows = items.map((r) => {
       const key = def.keyMembers.map((k) => text(r[k])).join(' ');
       const measures = reviewer ? ((r.measures as Rec[] | undefined) ?? []).filter((m) => m.status !== 'verified_implemented') : [];
@@ -300,12 +298,12 @@ export const registryList = definePage({
         ...def.columns.map(([, cell]) => cell(r)),
         <span>
           {writer ? (
-            <a href={editHref(def, r)} aria-label={`Edit ${def.singular} ${key}`}>
-              Edit
+            <a href={editHref(def, r)} aria-label={kindText(def, 'edit', { key })}>
+              {t('registry.editLink')}
             </a>
           ) : (
-            <a href={editHref(def, r)} aria-label={`History of ${def.singular} ${key}`}>
-              History
+            <a href={editHref(def, r)} aria-label={kindText(def, 'history', { key })}>
+              {t('registry.historyLink')}
             </a>
           )}
           {measures.map((m) => (
@@ -319,18 +317,18 @@ export const registryList = definePage({
     });
     return (
       <>
-        <h1>Registry</h1>
+        <h1>{t('registry.heading')}</h1>
         <Tabs current={def.kind} />
         {writer ? (
           <div class="actions">
             <a href={`/registry/${def.kind}/new`} class="button">
-              {`Add ${withArticle(def.singular)}`}
+              {kindText(def, 'new')}
             </a>
           </div>
         ) : (
-          <p class="hint">You can read the registry. Analysts and admins add and change its records.</p>
+          <p class="hint">{t('registry.readOnly')}</p>
         )}
-        <DataTable headers={headers} rows={rows} caption={def.title} class="registry" empty={`No ${def.title.toLowerCase()} yet.`} />
+        <DataTable headers={headers} rows={rows} caption={kindText(def, 'title')} class="registry" empty={kindText(def, 'empty')} />
       </>
     );
   },
@@ -396,7 +394,7 @@ function MeasureEditor({ rows, setRows, refusals }: { rows: MeasureRow[]; setRow
   const error = refusals.errors['/measures'];
   return (
     <fieldset>
-      <legend>Measures</legend>
+      <legend>{t('registry.measures')}</legend>
       <p class="field-error" id="measures-error" hidden={!error}>
         {error ?? ''}
       </p>
@@ -407,29 +405,29 @@ function MeasureEditor({ rows, setRows, refusals }: { rows: MeasureRow[]; setRow
           const statuses = MEASURE_STATUSES.filter((s) => s !== 'verified_implemented' || verified);
           return (
             <div class="measure grid-form" key={key}>
-              <Field label="Measure ID" pointer={`/measures/${i}/id`} refusals={refusals}>
+              <Field label={t('registry.measure.id')} pointer={`/measures/${i}/id`} refusals={refusals}>
                 <input type="text" name="measure_id" defaultValue={text(m.id)} required autoComplete="off" />
               </Field>
-              <Field label="What was undertaken" pointer={`/measures/${i}/text`} refusals={refusals}>
+              <Field label={t('registry.measure.text')} pointer={`/measures/${i}/text`} refusals={refusals}>
                 <input type="text" name="measure_text" defaultValue={text(m.text)} required />
               </Field>
-              <Field label="Due" pointer={`/measures/${i}/due`} refusals={refusals}>
+              <Field label={t('registry.measure.due')} pointer={`/measures/${i}/due`} refusals={refusals}>
                 <input type="date" name="measure_due" defaultValue={text(m.due)} />
               </Field>
-              <Field label="Status" pointer={`/measures/${i}/status`} refusals={refusals} hint={verified ? `Verified on ${text(m.verified_on)}.` : undefined}>
+              <Field label={t('registry.measure.status')} pointer={`/measures/${i}/status`} refusals={refusals} hint={verified ? t('registry.measure.verifiedOn', { date: text(m.verified_on) }) : undefined}>
                 <select name="measure_status">
                   <Options options={statuses.map((s): [string, string] => [s, humanize(s)])} value={text(m.status) || 'pending'} />
                 </select>
               </Field>
-              <button type="button" class="secondary remove" aria-label={`Remove measure ${i + 1}`} onClick={() => remove(key)}>
-                Remove
+              <button type="button" class="secondary remove" aria-label={t('registry.measure.removeNamed', { n: i + 1 })} onClick={() => remove(key)}>
+                {t('registry.measure.remove')}
               </button>
             </div>
           );
         })}
       </div>
       <button type="button" class="secondary" onClick={add}>
-        Add a measure
+        {t('registry.measure.add')}
       </button>
     </fieldset>
   );
@@ -472,10 +470,11 @@ function HistoryTable({ history }: { history: Rec[] }) {
     humanize(text(e.action)),
     text(e.by) || '—',
     ((e.changes as Rec[] | undefined) ?? [])
-      .map((c) => ('after' in c ? `${humanize(text(c.field))}: ${JSON.stringify(c.before ?? null)} → ${JSON.stringify(c.after ?? null)}` : `${humanize(text(c.field))} changed`))
+      .map((c) => ('after' in c ? `${humanize(text(c.field))}: ${JSON.stringify(c.before ?? null)} → ${JSON.stringify(c.after ?? null)}` : t('registry.history.changed', { field: humanize(text(c.field)) })))
       .join('; ') + (e.comment ? ` (${text(e.comment)})` : ''),
   ]);
-  return <DataTable headers={['When', 'What', 'Who', 'Changes']} rows={rows} caption="History" class="history" empty="No change made in Mara yet (imported records have their import log)." />;
+  const headers = [t('registry.history.when'), t('registry.history.what'), t('registry.history.who'), t('registry.history.changes')];
+  return <DataTable headers={headers} rows={rows} caption={t('registry.history.caption')} class="history" empty={t('registry.history.empty')} />;
 }
 
 interface RecordPage {
@@ -496,6 +495,7 @@ function RecordForm({ data }: { data: RecordPage }) {
   const [busy, setBusy] = useState(false);
   const [measures, setMeasures] = useState<MeasureRow[]>(() => ((record.measures as Rec[] | undefined) ?? []).map((stored, key) => ({ key, stored })));
   const hasMeasures = def.kind === 'commitments';
+  const requiredNote = around('registry.requiredNote');
 
   const submit = async (ev: SubmitEvent) => {
     ev.preventDefault();
@@ -509,15 +509,15 @@ function RecordForm({ data }: { data: RecordPage }) {
     if (body.dissolved && !Object.keys(body.dissolved as Rec).length) delete body.dissolved;
     if (hasMeasures) body.measures = readMeasures(form, measures);
     const errs: Array<[string, string]> = [];
-    for (const f of def.fields) if (f.required && !(form.elements.namedItem(controlName(f)) as Control).value.trim()) errs.push([f.pointer, `${f.label}: this is required.`]);
+    for (const f of def.fields) if (f.required && !(form.elements.namedItem(controlName(f)) as Control).value.trim()) errs.push([f.pointer, t('registry.required', { label: f.label })]);
     ((body.measures as Rec[] | undefined) ?? []).forEach((m, i) => {
-      if (!m.id) errs.push([`/measures/${i}/id`, `Measure ${i + 1}, measure ID: this is required.`]);
-      if (!m.text) errs.push([`/measures/${i}/text`, `Measure ${i + 1}, what was undertaken: this is required.`]);
+      if (!m.id) errs.push([`/measures/${i}/id`, t('registry.measure.idRequired', { n: i + 1 })]);
+      if (!m.text) errs.push([`/measures/${i}/text`, t('registry.measure.textRequired', { n: i + 1 })]);
     });
     if (errs.length) {
       // Each message focuses its control; the first one set last keeps the focus.
       for (const [p, m] of [...errs].reverse()) refusals.set(form, p, m);
-      announce(`${errs.length} field${errs.length > 1 ? 's need' : ' needs'} attention.`, 'error');
+      announce(t('registry.attention', { count: errs.length }), 'error');
       return;
     }
     setBusy(true);
@@ -528,18 +528,18 @@ function RecordForm({ data }: { data: RecordPage }) {
         partyList = null;
         resetCaches();
       }
-      flash(`${humanize(def.singular)} ${def.keyMembers.map((k) => text(body[k])).join(' ')} ${editing ? 'saved' : 'added'}.`);
+      flash(kindText(def, editing ? 'saved' : 'added', { key: def.keyMembers.map((k) => text(body[k])).join(' ') }));
       navigate(editHref(def, body));
     } catch (e) {
       const pointer = e instanceof ApiError && e.status !== 412 ? pointerIn(form, e.field) : null;
       if (pointer) {
-        refusals.refuse(form, e, 'Not saved');
+        refusals.refuse(form, e, t('registry.notSaved'));
         // The list of measures is no control: its first one takes the focus.
         if (pointer === '/measures') setTimeout(() => form.querySelector<HTMLElement>('.measures input')?.focus());
       } else {
-        const message = e instanceof ApiError && e.status === 412 ? 'Someone changed this record since you opened it. Reload the page to see their version.' : errorText(e);
+        const message = e instanceof ApiError && e.status === 412 ? t('registry.changedMeanwhile') : errorText(e);
         formError.show(message);
-        announce(`Not saved: ${message}`, 'error');
+        announce(t('registry.notSavedBecause', { message }), 'error');
       }
     } finally {
       setBusy(false);
@@ -550,7 +550,9 @@ function RecordForm({ data }: { data: RecordPage }) {
     <form class="registry-form" noValidate onSubmit={submit}>
       {formError.view}
       <p class="hint">
-        Fields marked <span class="req">*</span> are required.
+        {requiredNote[0]}
+        <span class="req">*</span>
+        {requiredNote[1]}
       </p>
       <div class="grid-form">
         {def.fields.map((f) => (
@@ -560,10 +562,10 @@ function RecordForm({ data }: { data: RecordPage }) {
       {hasMeasures ? <MeasureEditor rows={measures} setRows={setMeasures} refusals={refusals} /> : null}
       <div class="actions">
         <button type="submit" disabled={busy}>
-          {editing ? 'Save changes' : `Add ${def.singular}`}
+          {editing ? t('registry.saveChanges') : kindText(def, 'add')}
         </button>
         <a href={`/registry${qs({ kind: def.kind })}`} class="button secondary">
-          Cancel
+          {t('registry.cancel')}
         </a>
       </div>
     </form>
@@ -583,8 +585,8 @@ function RenameForm({ party, etag }: { party: Rec; etag: string | null }) {
     const name = String(data.get('new_name') ?? '').trim();
     const from = String(data.get('from') ?? '');
     if (!name) {
-      refusals.set(form, '/name', 'New name: this is required.');
-      announce('1 field needs attention.', 'error');
+      refusals.set(form, '/name', t('registry.required', { label: t('registry.rename.newName') }));
+      announce(t('registry.attention', { count: 1 }), 'error');
       return;
     }
     const body: Rec = { name };
@@ -593,33 +595,33 @@ function RenameForm({ party, etag }: { party: Rec; etag: string | null }) {
       await call('POST', `/parties/${enc(text(party.id))}/rename`, body, { ifMatch: etag });
       partyList = null;
       resetCaches();
-      flash(`Party ${text(party.id)} renamed to ${name}.`);
+      flash(t('registry.rename.done', { id: text(party.id), name }));
       navigate(location.pathname + location.search, true);
     } catch (e) {
       if (e instanceof ApiError && pointerIn(form, e.field)) {
-        refusals.refuse(form, e, 'Not renamed');
+        refusals.refuse(form, e, t('registry.rename.notRenamed'));
       } else {
         const message = errorText(e);
         formError.show(message);
-        announce(`Not renamed: ${message}`, 'error');
+        announce(t('registry.rename.notRenamedBecause', { message }), 'error');
       }
     }
   };
   return (
     <form class="card" noValidate aria-labelledby="rename-h" onSubmit={submit}>
       {formError.view}
-      <h2 id="rename-h">Rename</h2>
-      <p class="hint">The party keeps its ID and history; its current name becomes a former name.</p>
+      <h2 id="rename-h">{t('registry.rename.heading')}</h2>
+      <p class="hint">{t('registry.rename.hint')}</p>
       <div class="grid-form">
-        <Field label="New name" pointer="/name" refusals={refusals}>
+        <Field label={t('registry.rename.newName')} pointer="/name" refusals={refusals}>
           <input type="text" name="new_name" required autoComplete="off" />
         </Field>
-        <Field label="Called so from" pointer="/from" refusals={refusals} hint="Leave empty for today.">
+        <Field label={t('registry.rename.from')} pointer="/from" refusals={refusals} hint={t('registry.rename.fromHint')}>
           <input type="date" name="from" />
         </Field>
       </div>
       <div class="actions">
-        <button type="submit">Rename</button>
+        <button type="submit">{t('registry.rename.button')}</button>
       </div>
     </form>
   );
@@ -652,28 +654,28 @@ function formPage(editing: boolean): PageDef<RecordPage> {
       const name = editing ? def.keyMembers.map((k) => text(record[k])).join(' ') : '';
       const crumbs = (
         <p class="crumbs">
-          <a href={`/registry${qs({ kind: def.kind })}`}>{def.title}</a>
+          <a href={`/registry${qs({ kind: def.kind })}`}>{kindText(def, 'title')}</a>
           {' / '}
-          {editing ? name : 'new'}
+          {editing ? name : t('registry.crumbNew')}
         </p>
       );
       if (!writer)
         return (
           <>
             {crumbs}
-            <h1>{`${humanize(def.singular)} ${name}`}</h1>
+            <h1>{kindText(def, 'record', { key: name })}</h1>
             <HistoryTable history={history} />
           </>
         );
       return (
         <>
           {crumbs}
-          <h1>{editing ? `Edit ${def.singular} ${name}` : `Add ${withArticle(def.singular)}`}</h1>
+          <h1>{editing ? kindText(def, 'edit', { key: name }) : kindText(def, 'new')}</h1>
           <RecordForm data={data} />
           {editing && def.kind === 'parties' ? <RenameForm party={record} etag={data.etag} /> : null}
           {editing ? (
             <>
-              <h2>History</h2>
+              <h2>{t('registry.history.caption')}</h2>
               <HistoryTable history={history} />
             </>
           ) : null}
