@@ -42,7 +42,15 @@ const PAGE = 50;
 const FILTERS = ['principal', 'action', 'record', 'from', 'to'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 // The filters' labels, to name one the server refuses.
-const FILTER_LABELS: Record<string, string> = { principal: 'Principal', action: 'Action', record: 'Record', from: 'From', to: 'To' };
+function filterLabels(): Record<string, string> {
+  return {
+    principal: t('audit.filter.principal'),
+    action: t('audit.filter.action'),
+    record: t('audit.filter.record'),
+    from: t('audit.filter.from'),
+    to: t('audit.filter.to'),
+  };
+}
 
 function cell(v: unknown): string {
   if (v === undefined || v === null) return '';
@@ -52,22 +60,23 @@ function cell(v: unknown): string {
 
 // A value of a change, readably: text as is, "(none)" for nothing.
 function valueText(v: unknown): string {
-  if (v === undefined || v === null || v === '') return '(none)';
+  if (v === undefined || v === null || v === '') return t('audit.changes.noValue');
   if (typeof v === 'string') return v;
   return JSON.stringify(v);
 }
 
-const LOGIN_REASONS: Record<string, string> = {
-  unknown_name: 'unknown name',
-  wrong_password: 'wrong password',
-  disabled: 'principal disabled',
-  locked_out: 'locked out after repeated failures',
+// The reasons of a failed login, in words.
+const LOGIN_REASONS: Record<string, () => string> = {
+  unknown_name: () => t('audit.loginReason.unknownName'),
+  wrong_password: () => t('audit.loginReason.wrongPassword'),
+  disabled: () => t('audit.loginReason.disabled'),
+  locked_out: () => t('audit.loginReason.lockedOut'),
 };
 
 // The kind of record a row shows: refusals and failed logins are marked.
 function Mark({ r }: { r: AuditRecord }) {
-  if (r.action === 'refused') return <span class="badge badge-refused">Refused</span>;
-  if (r.action === 'login.failed') return <span class="badge badge-login-failed">Failed login</span>;
+  if (r.action === 'refused') return <span class="badge badge-refused">{t('audit.mark.refused')}</span>;
+  if (r.action === 'login.failed') return <span class="badge badge-login-failed">{t('audit.mark.failedLogin')}</span>;
   return null;
 }
 
@@ -83,11 +92,11 @@ function ActionCell({ r }: { r: AuditRecord }) {
 }
 
 function ChangesCell({ r }: { r: AuditRecord }) {
-  if (r.action === 'refused') return <>{`Refused: ${cell(r.collection).replace(/_/g, ' ')}`}</>;
-  if (r.action === 'login.failed') return <>{`Reason: ${LOGIN_REASONS[cell(r.target_id)] ?? cell(r.target_id)}`}</>;
+  if (r.action === 'refused') return <>{t('audit.changes.refused', { what: cell(r.collection).replace(/_/g, ' ') })}</>;
+  if (r.action === 'login.failed') return <>{t('audit.changes.loginReason', { reason: LOGIN_REASONS[cell(r.target_id)]?.() ?? cell(r.target_id) })}</>;
   const changes = r.changes;
-  if (!Array.isArray(changes)) return <span class="muted">Kept as digests only</span>;
-  if (changes.length === 0) return <span class="muted">No field changed</span>;
+  if (!Array.isArray(changes)) return <span class="muted">{t('audit.changes.digestsOnly')}</span>;
+  if (changes.length === 0) return <span class="muted">{t('audit.changes.none')}</span>;
   return (
     <ul class="changes">
       {changes.map((c, i) => {
@@ -95,7 +104,11 @@ function ChangesCell({ r }: { r: AuditRecord }) {
         return (
           <li key={i}>
             <strong>{c.field}</strong>
-            {withValues ? `: ${valueText(c.before)} → ${valueText(c.after)}` : c.field === 'narrative' ? ' changed (text not shown)' : ' changed (values not shown to you)'}
+            {withValues
+              ? t('audit.changes.values', { before: valueText(c.before), after: valueText(c.after) })
+              : c.field === 'narrative'
+                ? t('audit.changes.textHidden')
+                : t('audit.changes.valuesHidden')}
           </li>
         );
       })}
@@ -122,7 +135,15 @@ function RecordsTable({ items, caption, empty, withChanges }: { items: AuditReco
         .join(' ')}
     </code>
   );
-  const headers = ['Seq', 'Time (UTC)', 'Principal', 'Action', 'Target', ...(withChanges ? ['Before → after'] : []), 'Details'];
+  const headers = [
+    t('audit.column.seq'),
+    t('audit.column.time'),
+    t('audit.column.principal'),
+    t('audit.column.action'),
+    t('audit.column.target'),
+    ...(withChanges ? [t('audit.column.changes')] : []),
+    t('audit.column.details'),
+  ];
   return (
     <DataTable
       headers={headers}
@@ -155,26 +176,26 @@ function FilterForm({ filters, errors }: { filters: Filters; errors: Record<stri
   };
   const input = (name: keyof Filters, type: string, maxLength?: number) => <input type={type} name={name} defaultValue={filters[name]} autocomplete="off" maxLength={maxLength} />;
   return (
-    <form class="filters" role="search" aria-label="Filter the audit log" onSubmit={submit}>
-      <Field label="Principal" pointer="principal" refusals={refusals} hint={'Exact name; "(unknown)" for failed logins of names that do not exist.'}>
+    <form class="filters" role="search" aria-label={t('audit.filter.formLabel')} onSubmit={submit}>
+      <Field label={t('audit.filter.principal')} pointer="principal" refusals={refusals} hint={t('audit.filter.principalHint')}>
         {input('principal', 'text', 1024)}
       </Field>
-      <Field label="Action" pointer="action" refusals={refusals} hint="Exact, or a prefix ending in a dot: incident. refused login.failed">
+      <Field label={t('audit.filter.action')} pointer="action" refusals={refusals} hint={t('audit.filter.actionHint')}>
         {input('action', 'text', 1024)}
       </Field>
-      <Field label="Record" pointer="record" refusals={refusals} hint="Part of the target id, such as I-12.">
+      <Field label={t('audit.filter.record')} pointer="record" refusals={refusals} hint={t('audit.filter.recordHint')}>
         {input('record', 'text', 1024)}
       </Field>
-      <Field label="From" pointer="from" refusals={refusals} hint="First day (UTC).">
+      <Field label={t('audit.filter.from')} pointer="from" refusals={refusals} hint={t('audit.filter.fromHint')}>
         {input('from', 'date')}
       </Field>
-      <Field label="To" pointer="to" refusals={refusals} hint="Last day (UTC), included.">
+      <Field label={t('audit.filter.to')} pointer="to" refusals={refusals} hint={t('audit.filter.toHint')}>
         {input('to', 'date')}
       </Field>
       <div class="actions">
-        <button type="submit">Apply filters</button>
+        <button type="submit">{t('audit.filter.apply')}</button>
         <a href="/audit" class="button secondary">
-          Clear
+          {t('audit.filter.clear')}
         </a>
       </div>
     </form>
@@ -200,14 +221,16 @@ function CustodyLookup() {
   return (
     <>
       <form class="inline-form" onSubmit={submit}>
-        <Field label="Evidence ID">
+        <Field label={t('audit.custody.evidenceId')}>
           <input type="text" name="evidence" required autocomplete="off" />
         </Field>
-        <button type="submit">Show custody</button>
+        <button type="submit">{t('audit.custody.show')}</button>
       </form>
       <div aria-live="polite">
         {shown && 'error' in shown ? <p class="error">{shown.error}</p> : null}
-        {shown && 'items' in shown ? <RecordsTable items={shown.items} caption={`Custody of ${shown.id}`} empty={`No custody records for ${shown.id}.`} withChanges={false} /> : null}
+        {shown && 'items' in shown ? (
+          <RecordsTable items={shown.items} caption={t('audit.custody.caption', { id: shown.id })} empty={t('audit.custody.empty', { id: shown.id })} withChanges={false} />
+        ) : null}
       </div>
     </>
   );
@@ -232,26 +255,22 @@ export default definePage({
     const filtered = FILTERS.some((k) => filters[k] !== '');
     const ok = verification.ok === true || verification.valid === true || verification.status === 'ok';
     const items = log.items ?? [];
-    const refusedFilter = failure?.field && FILTER_LABELS[failure.field] ? failure.field : null;
-    const errors: Record<string, string> = failure && refusedFilter ? { [refusedFilter]: plainMessage(failure.detail, FILTER_LABELS[refusedFilter]) } : {};
+    const labels = filterLabels();
+    const refusedFilter = failure?.field && labels[failure.field] ? failure.field : null;
+    const errors: Record<string, string> = failure && refusedFilter ? { [refusedFilter]: plainMessage(failure.detail, labels[refusedFilter]) } : {};
     const refusals = items.filter((r) => r.action === 'refused').length;
     const failedLogins = items.filter((r) => r.action === 'login.failed').length;
-    const summary = failure
-      ? 'The filters could not be applied; see the field marked.'
-      : items.length === 0
-        ? filtered
-          ? 'No audit records match these filters.'
-          : 'No audit records.'
-        : t('audit.shown', { count: items.length, refusals, failedLogins });
+    const empty = filtered ? t('audit.log.noMatch') : t('audit.log.empty');
+    const summary = failure ? t('audit.filter.refused') : items.length === 0 ? empty : t('audit.shown', { count: items.length, refusals, failedLogins });
     useEffect(() => {
-      if (failure) announce(refusedFilter ? 'The filters could not be applied; see the field marked.' : errorText(failure), 'error');
+      if (failure) announce(refusedFilter ? t('audit.filter.refused') : errorText(failure), 'error');
       else if (filtered) announce(summary);
     }, []);
     return (
       <>
-        <h1>Audit</h1>
-        <Card id="ver-h" title="Verification of the audit chain">
-          <p class={ok ? 'ok' : 'error'}>{ok ? 'The chain verifies: no record was changed or removed.' : 'The chain does NOT verify.'}</p>
+        <h1>{t('audit.title')}</h1>
+        <Card id="ver-h" title={t('audit.verification.title')}>
+          <p class={ok ? 'ok' : 'error'}>{ok ? t('audit.verification.ok') : t('audit.verification.failed')}</p>
           <dl class="facts">
             {Object.entries(verification).map(([k, v]) => (
               <Fragment key={k}>
@@ -261,24 +280,25 @@ export default definePage({
             ))}
           </dl>
         </Card>
-        <Card id="log-h" title="Log">
+        <Card id="log-h" title={t('audit.log.title')}>
           <FilterForm filters={filters} errors={errors} />
           <p class="count">{summary}</p>
-          <RecordsTable items={items} caption="Audit log" empty={filtered ? 'No audit records match these filters.' : 'No audit records.'} withChanges />
-          <nav class="pager" aria-label="Audit pages">
+          <RecordsTable items={items} caption={t('audit.log.caption')} empty={empty} withChanges />
+          <nav class="pager" aria-label={t('audit.log.pages')}>
             {after > 0 ? (
               <a href={`/audit${qs({ ...filters })}`} class="button secondary">
-                First
+                {t('audit.log.first')}
               </a>
             ) : null}
             {log.next_after_seq !== undefined ? (
               <button type="button" class="secondary" onClick={() => navigate(`/audit${qs({ ...filters, after_seq: log.next_after_seq })}`)}>
-                Next
+                {t('audit.log.next')}
               </button>
             ) : null}
           </nav>
         </Card>
-        <Card id="cus-h" title="Evidence custody">
+        <Card id="cus-h" title={t('audit.custody.title')}>
+
           <CustodyLookup />
         </Card>
       </>

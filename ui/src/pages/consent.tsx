@@ -11,6 +11,7 @@ import { flash, navigate, situations } from '../app';
 import { Badge, Card, humanize, Options } from '../components/common';
 import { Field, RequiredMark, useRefusals, when } from '../components/forms';
 import { DataTable } from '../components/table';
+import { t } from '../i18n';
 import { definePage } from '../page';
 
 interface ConsentEntry {
@@ -30,11 +31,13 @@ interface IncidentSummary {
 }
 
 // Scopes a restoration may choose (never `withdrawn`).
-const RESTORED: Array<[string, string]> = [
-  ['internal_use', 'Internal use: the office only, in no report'],
-  ['aggregate_reporting', 'Aggregate reporting: counted in reports'],
-  ['identified_sharing', 'Identified sharing: may be shared with named partners'],
-];
+function restoredScopes(): Array<[string, string]> {
+  return [
+    ['internal_use', t('consent.scope.internalUse')],
+    ['aggregate_reporting', t('consent.scope.aggregateReporting')],
+    ['identified_sharing', t('consent.scope.identifiedSharing')],
+  ];
+}
 
 async function situationName(id: string): Promise<string> {
   return (await situations()).find((s) => s.id === id)?.name ?? id;
@@ -48,15 +51,15 @@ function StartForm() {
     const form = ev.currentTarget as HTMLFormElement;
     refusals.clear();
     const id = String(new FormData(form).get('incident') ?? '').trim();
-    if (!id) return refusals.set(form, 'incident', 'Incident ID: enter the ID of the incident, such as I-2025-001.');
+    if (!id) return refusals.set(form, 'incident', t('consent.start.idRequired'));
     navigate(`/consent/${enc(id)}/withdraw`);
   };
   return (
-    <form class="inline-form" noValidate aria-label="Record a withdrawal for another incident" onSubmit={submit}>
-      <Field label="Incident ID" pointer="incident" refusals={refusals}>
+    <form class="inline-form" noValidate aria-label={t('consent.start.formLabel')} onSubmit={submit}>
+      <Field label={t('consent.start.incidentId')} pointer="incident" refusals={refusals}>
         <input type="text" name="incident" required autocomplete="off" spellcheck={false} />
       </Field>
-      <button type="submit">Continue</button>
+      <button type="submit">{t('consent.start.continue')}</button>
     </form>
   );
 }
@@ -70,7 +73,12 @@ export const consentRegister = definePage({
     const sitName = new Map(sits.map((s) => [s.id, s.name]));
     const rows = items.map((e) => {
       const withdrawn = e.consent === 'withdrawn';
-      const change = e.last_change ? `${humanize(e.last_change.action)} by ${e.last_change.by}, ${when(e.last_change.at)}${e.last_change.reason ? `: ${e.last_change.reason}` : ''}` : 'as imported';
+      const last = e.last_change;
+      const change = last
+        ? last.reason
+          ? t('consent.register.changeWithReason', { action: humanize(last.action), by: last.by, at: when(last.at), reason: last.reason })
+          : t('consent.register.change', { action: humanize(last.action), by: last.by, at: when(last.at) })
+        : t('consent.asImported');
       return [
         withdrawn ? e.id : <a href={`/incidents/${enc(e.id)}`}>{e.id}</a>,
         sitName.get(e.situation) ?? e.situation,
@@ -78,32 +86,41 @@ export const consentRegister = definePage({
         <Badge status={e.consent} />,
         change,
         withdrawn ? (
-          <a href={`/consent/${enc(e.id)}/restore`} aria-label={`Restore consent of ${e.id}`}>
-            Restore consent
+          <a href={`/consent/${enc(e.id)}/restore`} aria-label={t('consent.register.restoreLabel', { id: e.id })}>
+            {t('consent.register.restore')}
           </a>
         ) : (
-          <a href={`/consent/${enc(e.id)}/withdraw`} aria-label={`Record a withdrawal for ${e.id}`}>
-            Record a withdrawal
+          <a href={`/consent/${enc(e.id)}/withdraw`} aria-label={t('consent.register.withdrawLabel', { id: e.id })}>
+            {t('consent.register.withdraw')}
           </a>
         ),
       ];
     });
+    const headers = [
+      t('consent.column.incident'),
+      t('consent.column.situation'),
+      t('consent.column.date'),
+      t('consent.column.consent'),
+      t('consent.column.lastChange'),
+      t('consent.column.nextStep'),
+    ];
     return (
       <>
-        <h1>Consent</h1>
-        <p>Incidents of your situations whose consent limits their use. Withdrawn incidents leave every list, report and assessment; only a restoration, with its reason, brings one back.</p>
+        <h1>{t('consent.title')}</h1>
+        <p>{t('consent.intro')}</p>
         <section aria-labelledby="reg-h">
-          <h2 id="reg-h">Limited or withdrawn consent</h2>
+          <h2 id="reg-h">{t('consent.register.title')}</h2>
           <DataTable
-            headers={['Incident', 'Situation', 'Date', 'Consent', 'Last change', 'Next step']}
+            headers={headers}
+
             rows={rows}
-            caption="Incidents with limited or withdrawn consent"
-            empty="No incident of your situations has limited or withdrawn consent."
+            caption={t('consent.register.caption')}
+            empty={t('consent.register.empty')}
             rowKeys={items.map((e) => e.id)}
           />
         </section>
-        <Card id="start-h" title="Record a withdrawal">
-          <p>When a survivor or witness withdraws consent for an incident not listed above, start from its ID.</p>
+        <Card id="start-h" title={t('consent.start.title')}>
+          <p>{t('consent.start.intro')}</p>
           <StartForm />
         </Card>
       </>
@@ -120,17 +137,17 @@ function WithdrawForm({ inc, etag }: { inc: IncidentSummary; etag: string | null
     ev.preventDefault();
     const form = ev.currentTarget as HTMLFormElement;
     refusals.clear();
-    if (!new FormData(form).get('confirm')) return refusals.set(form, 'confirm', 'Confirm that consent was withdrawn before you record it.');
+    if (!new FormData(form).get('confirm')) return refusals.set(form, 'confirm', t('consent.withdraw.confirmRequired'));
     try {
       await call('PUT', `/incidents/${enc(inc.id)}/consent`, { consent: 'withdrawn' }, { ifMatch: etag });
-      flash(`Consent for ${inc.id} is recorded as withdrawn. The incident has left every list, report and assessment.`);
+      flash(t('consent.withdraw.done', { id: inc.id }));
       navigate('/consent', true);
     } catch (e) {
-      refusals.refuse(form, e, 'Not recorded');
+      refusals.refuse(form, e, t('consent.withdraw.notRecorded'));
     }
   };
   return (
-    <form noValidate aria-label={`Confirm the withdrawal for ${inc.id}`} onSubmit={submit}>
+    <form noValidate aria-label={t('consent.withdraw.formLabel', { id: inc.id })} onSubmit={submit}>
       <div class="field">
         <div class="check">
           <input
@@ -142,7 +159,7 @@ function WithdrawForm({ inc, etag }: { inc: IncidentSummary; etag: string | null
             aria-invalid={error ? 'true' : undefined}
             aria-describedby={error ? `${id}-error` : undefined}
           />
-          <label for={id}>{`The survivor or witness has withdrawn consent for ${inc.id}`}</label>
+          <label for={id}>{t('consent.withdraw.confirm', { id: inc.id })}</label>
           <RequiredMark />
         </div>
         <p class="field-error" id={`${id}-error`} hidden={!error}>
@@ -151,9 +168,9 @@ function WithdrawForm({ inc, etag }: { inc: IncidentSummary; etag: string | null
       </div>
       <div class="actions">
         <button type="submit" class="danger">
-          Confirm withdrawal
+          {t('consent.withdraw.submit')}
         </button>{' '}
-        <a href="/consent">Cancel</a>
+        <a href="/consent">{t('consent.cancel')}</a>
       </div>
     </form>
   );
@@ -175,34 +192,34 @@ export const withdrawConsent = definePage({
     if (!data.found)
       return (
         <>
-          <h1>Withdraw consent</h1>
-          <p>{`There is no incident ${data.id} that you can see. A withdrawn incident can only be restored.`}</p>
+          <h1>{t('consent.withdraw.title')}</h1>
+          <p>{t('consent.withdraw.notFound', { id: data.id })}</p>
           <p>
-            <a href="/consent">Back to consent</a>
+            <a href="/consent">{t('consent.back')}</a>
           </p>
         </>
       );
     const { inc } = data;
     return (
       <>
-        <h1>{`Withdraw consent for ${inc.id}`}</h1>
-        <Card id="inc-h" title="The incident">
+        <h1>{t('consent.withdraw.titleFor', { id: inc.id })}</h1>
+        <Card id="inc-h" title={t('consent.withdraw.incident')}>
           <dl class="facts">
-            <dt>Situation</dt>
+            <dt>{t('consent.fact.situation')}</dt>
             <dd>{data.situation}</dd>
-            <dt>Date</dt>
+            <dt>{t('consent.fact.date')}</dt>
             <dd>{inc.date}</dd>
-            <dt>Place</dt>
+            <dt>{t('consent.fact.place')}</dt>
             <dd>{inc.location?.name ?? ''}</dd>
-            <dt>Consent now</dt>
+            <dt>{t('consent.fact.consentNow')}</dt>
             <dd>{inc.consent ? humanize(inc.consent) : ''}</dd>
           </dl>
         </Card>
-        <Card id="what-h" title="What a withdrawal does">
+        <Card id="what-h" title={t('consent.withdraw.effects')}>
           <ul>
-            <li>The incident leaves every list, report, export and assessment at once, for everyone.</li>
-            <li>Its evidence can no longer be listed or downloaded.</li>
-            <li>Its history and audit trail stay; only an editor of its situation can restore it later, giving a reason.</li>
+            <li>{t('consent.withdraw.effectLists')}</li>
+            <li>{t('consent.withdraw.effectEvidence')}</li>
+            <li>{t('consent.withdraw.effectHistory')}</li>
           </ul>
           <WithdrawForm inc={inc} etag={data.etag} />
         </Card>
@@ -220,28 +237,28 @@ function RestoreForm({ id }: { id: string }) {
     const data = new FormData(form);
     const scope = String(data.get('consent') ?? '');
     const reason = String(data.get('reason') ?? '').trim();
-    if (!scope) return refusals.set(form, '/consent', 'New consent scope: choose what the survivor or witness agreed to.');
-    if (!reason) return refusals.set(form, '/reason', 'Reason: say how consent was given again.');
+    if (!scope) return refusals.set(form, '/consent', t('consent.restore.scopeRequired'));
+    if (!reason) return refusals.set(form, '/reason', t('consent.restore.reasonRequired'));
     try {
       await call('POST', `/incidents/${enc(id)}/consent-restoration`, { consent: scope, reason });
-      flash(`Consent for ${id} is restored as ${humanize(scope)}.`);
+      flash(t('consent.restore.done', { id, scope: humanize(scope) }));
       navigate('/consent', true);
     } catch (e) {
-      refusals.refuse(form, e, 'Not restored');
+      refusals.refuse(form, e, t('consent.restore.notRestored'));
     }
   };
   return (
-    <form noValidate aria-label={`Restore the consent of ${id}`} onSubmit={submit}>
-      <Field label="New consent scope" pointer="/consent" refusals={refusals}>
+    <form noValidate aria-label={t('consent.restore.formLabel', { id })} onSubmit={submit}>
+      <Field label={t('consent.restore.scope')} pointer="/consent" refusals={refusals}>
         <select name="consent" required>
-          <Options options={[['', 'Choose…'], ...RESTORED]} value="" />
+          <Options options={[['', t('consent.choose')], ...restoredScopes()]} value="" />
         </select>
       </Field>
-      <Field label="Reason" pointer="/reason" refusals={refusals} hint="How the survivor or witness gave consent again. It is kept in the history.">
+      <Field label={t('consent.restore.reason')} pointer="/reason" refusals={refusals} hint={t('consent.restore.reasonHint')}>
         <textarea name="reason" rows={4} required maxLength={4000} />
       </Field>
       <div class="actions">
-        <button type="submit">Restore consent</button> <a href="/consent">Cancel</a>
+        <button type="submit">{t('consent.restore.submit')}</button> <a href="/consent">{t('consent.cancel')}</a>
       </div>
     </form>
   );
@@ -257,28 +274,29 @@ export const restoreConsent = definePage({
     if (!entry)
       return (
         <>
-          <h1>Restore consent</h1>
-          <p>{`${id} is not a withdrawn incident of your situations.`}</p>
+          <h1>{t('consent.restore.title')}</h1>
+          <p>{t('consent.restore.notFound', { id })}</p>
           <p>
-            <a href="/consent">Back to consent</a>
+            <a href="/consent">{t('consent.back')}</a>
           </p>
         </>
       );
     return (
       <>
-        <h1>{`Restore consent for ${id}`}</h1>
-        <Card id="inc-h" title="The withdrawn incident">
+        <h1>{t('consent.restore.titleFor', { id })}</h1>
+        <Card id="inc-h" title={t('consent.restore.incident')}>
           <dl class="facts">
-            <dt>Situation</dt>
+            <dt>{t('consent.fact.situation')}</dt>
             <dd>{situation}</dd>
-            <dt>Date</dt>
+            <dt>{t('consent.fact.date')}</dt>
             <dd>{entry.date}</dd>
-            <dt>Withdrawn</dt>
-            <dd>{entry.last_change ? `by ${entry.last_change.by}, ${when(entry.last_change.at)}` : 'as imported'}</dd>
+            <dt>{t('consent.fact.withdrawn')}</dt>
+            <dd>{entry.last_change ? t('consent.restore.withdrawnBy', { by: entry.last_change.by, at: when(entry.last_change.at) }) : t('consent.asImported')}</dd>
           </dl>
         </Card>
-        <Card id="restore-h" title="Restoration">
-          <p>The incident returns to lists, reports and the assessment under the scope you choose.</p>
+        <Card id="restore-h" title={t('consent.restore.card')}>
+          <p>{t('consent.restore.intro')}</p>
+
           <RestoreForm id={id} />
         </Card>
       </>

@@ -9,6 +9,7 @@ import { flash, navigate } from '../app';
 import { Card } from '../components/common';
 import { Field, useRefusals, when } from '../components/forms';
 import { DataTable } from '../components/table';
+import { t } from '../i18n';
 import { definePage } from '../page';
 import { hasRole, me } from '../session';
 
@@ -37,17 +38,17 @@ interface Check {
   verified_at: string;
 }
 
-const ACTION_WORDS: Record<string, string> = {
-  'evidence.add': 'Received',
-  'evidence.export': 'Downloaded',
-  'evidence.view': 'Viewed',
-  'evidence.custody': 'Custody read',
-  'evidence.verify': 'Verified',
+// The actions of a chain of custody, in words.
+const ACTION_WORDS: Record<string, () => string> = {
+  'evidence.add': () => t('evidence.custody.received'),
+  'evidence.export': () => t('evidence.custody.downloaded'),
+  'evidence.view': () => t('evidence.custody.viewed'),
+  'evidence.custody': () => t('evidence.custody.read'),
 };
 
 function custodyWords(r: CustodyRecord): string {
-  if (r.action === 'evidence.verify') return r.after_digest ? 'Verified: the stored file matches' : 'Verified: the stored file does NOT match';
-  return ACTION_WORDS[r.action] ?? r.action;
+  if (r.action === 'evidence.verify') return r.after_digest ? t('evidence.custody.verifiedMatch') : t('evidence.custody.verifiedMismatch');
+  return ACTION_WORDS[r.action]?.() ?? r.action;
 }
 
 function timeOf(ms: number): string {
@@ -68,35 +69,35 @@ function UploadForm({ incident }: { incident: string }) {
     const data = new FormData(form);
     const inc = String(data.get('incident') ?? '').trim();
     const file = (form.elements.namedItem('file') as HTMLInputElement).files?.[0];
-    if (!inc) return refusals.set(form, 'incident', 'Incident ID: enter the incident this file documents.');
-    if (!file) return refusals.set(form, 'file', 'File: choose the file to upload.');
+    if (!inc) return refusals.set(form, 'incident', t('evidence.upload.incidentRequired'));
+    if (!file) return refusals.set(form, 'file', t('evidence.upload.fileRequired'));
     const fd = new FormData();
     fd.append('file', file);
     fd.append('incident', inc);
     fd.append('description', String(data.get('description') ?? ''));
     try {
       const r = await call<EvidenceItem>('POST', '/evidence', undefined, { form: fd });
-      flash(`Evidence ${r.data.id} received; SHA-256 ${r.data.sha256}. Another reviewer must verify it.`);
+      flash(t('evidence.upload.done', { id: r.data.id, sha256: r.data.sha256 }));
       navigate(`/evidence/${enc(r.data.id)}`);
     } catch (e) {
-      refusals.refuse(form, e, 'Not uploaded');
+      refusals.refuse(form, e, t('evidence.upload.notUploaded'));
     }
   };
   return (
     <form noValidate onSubmit={submit}>
       <div class="grid-form">
-        <Field label="Incident ID" pointer="incident" refusals={refusals} hint="Such as I-2025-001.">
+        <Field label={t('evidence.upload.incidentId')} pointer="incident" refusals={refusals} hint={t('evidence.upload.incidentHint')}>
           <input type="text" name="incident" required autocomplete="off" spellcheck={false} defaultValue={incident} />
         </Field>
-        <Field label="File" pointer="file" refusals={refusals}>
+        <Field label={t('evidence.upload.file')} pointer="file" refusals={refusals}>
           <input type="file" name="file" required />
         </Field>
-        <Field label="Description" pointer="description" refusals={refusals} hint="What the file shows; no names of survivors.">
+        <Field label={t('evidence.upload.description')} pointer="description" refusals={refusals} hint={t('evidence.upload.descriptionHint')}>
           <input type="text" name="description" maxLength={4096} />
         </Field>
       </div>
       <div class="actions">
-        <button type="submit">Upload evidence</button>
+        <button type="submit">{t('evidence.upload.submit')}</button>
       </div>
     </form>
   );
@@ -108,39 +109,49 @@ export const evidenceList = definePage({
     const r = await get<{ items: EvidenceItem[] }>(`/evidence${qs({ incident: incident || undefined })}`);
     return { incident, items: r.items };
   },
-  View: ({ data: { incident, items } }) => (
-    <>
-      <h1>Evidence</h1>
-      <p>Files attached to incidents, stored encrypted. Every receipt, download and verification is recorded in the item’s chain of custody.</p>
-      <section aria-labelledby="items-h">
-        <h2 id="items-h">{incident ? `Evidence of ${incident}` : 'Evidence you may view'}</h2>
-        {incident ? (
-          <p>
-            <a href="/evidence">Show all evidence</a>
-          </p>
+  View: ({ data: { incident, items } }) => {
+    const headers = [
+      t('evidence.field.item'),
+      t('evidence.field.incident'),
+      t('evidence.field.description'),
+      t('evidence.field.type'),
+      t('evidence.field.size'),
+      t('evidence.field.sha256'),
+    ];
+    return (
+      <>
+        <h1>{t('evidence.title')}</h1>
+        <p>{t('evidence.intro')}</p>
+        <section aria-labelledby="items-h">
+          <h2 id="items-h">{incident ? t('evidence.list.ofIncident', { incident }) : t('evidence.list.title')}</h2>
+          {incident ? (
+            <p>
+              <a href="/evidence">{t('evidence.list.showAll')}</a>
+            </p>
+          ) : null}
+          <DataTable
+            headers={headers}
+            rows={items.map((e) => [
+              <a href={`/evidence/${enc(e.id)}`}>{e.id}</a>,
+              <IncidentOf item={e} />,
+              e.description ?? '',
+              e.media_type ?? '',
+              t('evidence.size', { size: e.size }),
+              <code class="hash">{e.sha256}</code>,
+            ])}
+            caption={t('evidence.list.caption')}
+            empty={t('evidence.list.empty')}
+            rowKeys={items.map((e) => e.id)}
+          />
+        </section>
+        {hasRole('monitor', 'analyst', 'admin') ? (
+          <Card id="up-h" title={t('evidence.upload.title')}>
+            <UploadForm incident={incident} />
+          </Card>
         ) : null}
-        <DataTable
-          headers={['Item', 'Incident', 'Description', 'Type', 'Size', 'SHA-256']}
-          rows={items.map((e) => [
-            <a href={`/evidence/${enc(e.id)}`}>{e.id}</a>,
-            <IncidentOf item={e} />,
-            e.description ?? '',
-            e.media_type ?? '',
-            `${e.size} bytes`,
-            <code class="hash">{e.sha256}</code>,
-          ])}
-          caption="Evidence items"
-          empty="No evidence that you may view."
-          rowKeys={items.map((e) => e.id)}
-        />
-      </section>
-      {hasRole('monitor', 'analyst', 'admin') ? (
-        <Card id="up-h" title="Upload evidence">
-          <UploadForm incident={incident} />
-        </Card>
-      ) : null}
-    </>
-  ),
+      </>
+    );
+  },
 });
 
 function VerifyForm({ id }: { id: string }) {
@@ -151,17 +162,20 @@ function VerifyForm({ id }: { id: string }) {
     refusals.clear();
     try {
       const r = await call<Check>('POST', `/evidence/${enc(id)}/verification`, {});
-      flash(r.data.intact ? `${id} verified: the stored file matches its SHA-256.` : `${id} failed verification: ${r.data.problem ?? 'the stored file does not match'}.`, r.data.intact ? 'success' : 'error');
+      flash(
+        r.data.intact ? t('evidence.verify.intact', { id }) : t('evidence.verify.failed', { id, problem: r.data.problem ?? t('evidence.verify.mismatch') }),
+        r.data.intact ? 'success' : 'error',
+      );
       navigate(`/evidence/${enc(id)}`, true);
     } catch (e) {
-      refusals.refuse(form, e, 'Not verified');
+      refusals.refuse(form, e, t('evidence.verify.notVerified'));
     }
   };
   return (
-    <form noValidate aria-label={`Verify ${id}`} onSubmit={submit}>
-      <p>Checks that the stored file still decrypts and matches the SHA-256 recorded when it was received. The check is recorded in the chain of custody.</p>
+    <form noValidate aria-label={t('evidence.verify.formLabel', { id })} onSubmit={submit}>
+      <p>{t('evidence.verify.intro')}</p>
       <div class="actions">
-        <button type="submit">Verify the stored file</button>
+        <button type="submit">{t('evidence.verify.submit')}</button>
       </div>
     </form>
   );
@@ -176,52 +190,62 @@ export const evidenceItem = definePage({
     if (!item)
       return (
         <>
-          <h1>Evidence</h1>
-          <p>{`There is no evidence item ${id} that you may view.`}</p>
+          <h1>{t('evidence.title')}</h1>
+          <p>{t('evidence.item.notFound', { id })}</p>
           <p>
-            <a href="/evidence">Back to evidence</a>
+            <a href="/evidence">{t('evidence.item.back')}</a>
           </p>
         </>
       );
     const receivers = new Set(custody.filter((r) => r.action === 'evidence.add').map((r) => r.principal));
     const lastCheck = [...custody].reverse().find((r) => r.action === 'evidence.verify');
-    const status = lastCheck ? `${lastCheck.after_digest ? 'Verified' : 'Failed verification'} by ${lastCheck.principal}, ${timeOf(lastCheck.time_ms)}` : 'Not verified yet';
+    const status = lastCheck
+      ? lastCheck.after_digest
+        ? t('evidence.item.verifiedBy', { by: lastCheck.principal, at: timeOf(lastCheck.time_ms) })
+        : t('evidence.item.failedBy', { by: lastCheck.principal, at: timeOf(lastCheck.time_ms) })
+      : t('evidence.item.notVerified');
     const received = receivers.has(me()?.name ?? '');
+    const custodyHeaders = [t('evidence.custody.seq'), t('evidence.custody.when'), t('evidence.custody.who'), t('evidence.custody.what')];
     return (
       <>
-        <h1>{`Evidence ${id}`}</h1>
-        <Card id="item-h" title="The item">
+        <h1>{t('evidence.item.title', { id })}</h1>
+        <Card id="item-h" title={t('evidence.item.card')}>
           <dl class="facts">
-            <dt>Incident</dt>
+            <dt>{t('evidence.field.incident')}</dt>
             <dd>
               <IncidentOf item={item} />
             </dd>
-            <dt>Description</dt>
+            <dt>{t('evidence.field.description')}</dt>
             <dd>{item.description ?? ''}</dd>
-            <dt>Type</dt>
+            <dt>{t('evidence.field.type')}</dt>
             <dd>{item.media_type ?? ''}</dd>
-            <dt>Size</dt>
-            <dd>{`${item.size} bytes`}</dd>
-            <dt>SHA-256</dt>
+            <dt>{t('evidence.field.size')}</dt>
+            <dd>{t('evidence.size', { size: item.size })}</dd>
+            <dt>{t('evidence.field.sha256')}</dt>
             <dd>
               <code class="hash">{item.sha256}</code>
             </dd>
           </dl>
           <p>
-            <a href={`/api/v1/evidence/${enc(id)}/content`} download="">{`Download ${id}`}</a> (recorded in the chain of custody)
+            <a href={`/api/v1/evidence/${enc(id)}/content`} download="">
+              {t('evidence.item.download', { id })}
+            </a>{' '}
+            {t('evidence.item.downloadNote')}
           </p>
         </Card>
-        <Card id="ver-h" title="Verification">
+        <Card id="ver-h" title={t('evidence.item.verification')}>
           <p>{status}</p>
-          {hasRole('reviewer') ? received ? <p class="note">You received this file, so another reviewer must verify it (four-eyes rule).</p> : <VerifyForm id={id} /> : null}
+          {hasRole('reviewer') ? received ? <p class="note">{t('evidence.item.fourEyes')}</p> : <VerifyForm id={id} /> : null}
         </Card>
         <section aria-labelledby="cus-h">
-          <h2 id="cus-h">Chain of custody</h2>
+          <h2 id="cus-h">{t('evidence.custody.title')}</h2>
           <DataTable
-            headers={['#', 'When', 'Who', 'What']}
+            headers={custodyHeaders}
+
             rows={custody.map((r) => [String(r.seq), timeOf(r.time_ms), r.principal, custodyWords(r)])}
-            caption={`Chain of custody of ${id}`}
-            empty="No custody record."
+            caption={t('evidence.custody.caption', { id })}
+            empty={t('evidence.custody.empty')}
+
             rowKeys={custody.map((r) => String(r.seq))}
           />
         </section>

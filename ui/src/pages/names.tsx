@@ -33,12 +33,15 @@ interface NameReview {
   note?: string;
 }
 
-const ACTIONS: Array<[string, string]> = [
-  ['accept', 'Accept the best candidate'],
-  ['assign', 'Assign to another party'],
-  ['reject', 'Reject the candidates (keep the provisional party)'],
-  ['create', 'Confirm as a party of its own'],
-];
+// The decisions on a name, in words.
+function actions(): Array<[string, string]> {
+  return [
+    ['accept', t('names.action.accept')],
+    ['assign', t('names.action.assign')],
+    ['reject', t('names.action.reject')],
+    ['create', t('names.action.create')],
+  ];
+}
 
 // The decision on one name; the party to assign it to is asked only for an
 // assignment.
@@ -52,54 +55,66 @@ function DecisionForm({ entry, partyOptions }: { entry: NameReview; partyOptions
     const data = new FormData(form);
     const target = String(data.get('target') ?? '');
     const reason = String(data.get('note') ?? '').trim();
-    if (!action) return refusals.set(form, '/action', 'Decision: choose what to do with this name.');
-    if (action === 'assign' && !target) return refusals.set(form, '/target', 'Party: choose the party this name belongs to.');
-    if (!reason) return refusals.set(form, '/note', 'Reason: say why you decide so.');
+    if (!action) return refusals.set(form, '/action', t('names.decision.actionRequired'));
+    if (action === 'assign' && !target) return refusals.set(form, '/target', t('names.decision.partyRequired'));
+    if (!reason) return refusals.set(form, '/note', t('names.decision.reasonRequired'));
     const body: Record<string, string> = { action: action === 'assign' ? 'accept' : action, note: reason };
     if (action === 'assign') body.target = target;
     try {
       const r = await call<NameReview & { aliases_added: number; incidents_moved: number }>('POST', `/name-reviews/${entry.id}/decision`, body);
       resetCaches();
-      const moved = r.data.incidents_moved ? `; ${t('names.incidentsMoved', { count: r.data.incidents_moved })} moved` : '';
-      flash(`“${entry.query}”: ${humanize(r.data.status)}${r.data.resolved_party ? ` as ${r.data.resolved_party}` : ''}${moved}.`);
+      const name = entry.query;
+      const status = humanize(r.data.status);
+      const party = r.data.resolved_party;
+      const incidents = r.data.incidents_moved ? t('names.incidentsMoved', { count: r.data.incidents_moved }) : '';
+      flash(
+        party
+          ? incidents
+            ? t('names.decision.doneAsMoved', { name, status, party, incidents })
+            : t('names.decision.doneAs', { name, status, party })
+          : incidents
+            ? t('names.decision.doneMoved', { name, status, incidents })
+            : t('names.decision.done', { name, status }),
+      );
       navigate('/names', true);
     } catch (e) {
-      refusals.refuse(form, e, 'Not recorded');
+      refusals.refuse(form, e, t('names.decision.notRecorded'));
     }
   };
   return (
-    <form class="name-decision" noValidate aria-label={`Decide on “${entry.query}”`} onSubmit={submit}>
+    <form class="name-decision" noValidate aria-label={t('names.decision.formLabel', { name: entry.query })} onSubmit={submit}>
       <div class="grid-form">
-        <Field label="Decision" pointer="/action" refusals={refusals}>
+        <Field label={t('names.decision.action')} pointer="/action" refusals={refusals}>
           <select name="action" required onChange={(ev) => setAction((ev.currentTarget as HTMLSelectElement).value)}>
-            <Options options={[['', 'Choose…'], ...ACTIONS]} value="" />
+            <Options options={[['', t('names.decision.choose')], ...actions()]} value="" />
           </select>
         </Field>
         {action === 'assign' ? (
-          <Field label="Party" pointer="/target" refusals={refusals} hint="The party this name belongs to.">
+          <Field label={t('names.decision.party')} pointer="/target" refusals={refusals} hint={t('names.decision.partyHint')}>
             <select name="target" required>
-              <Options options={[['', 'Choose a party…'], ...partyOptions]} value="" />
+              <Options options={[['', t('names.decision.chooseParty')], ...partyOptions]} value="" />
             </select>
           </Field>
         ) : null}
       </div>
-      <Field label="Reason" pointer="/note" refusals={refusals} hint="Why this decision: it is kept with it and shown in the queue.">
+      <Field label={t('names.decision.reason')} pointer="/note" refusals={refusals} hint={t('names.decision.reasonHint')}>
         <textarea name="note" rows={3} required maxLength={4000} />
       </Field>
       <div class="actions">
-        <button type="submit">Record decision</button>
+        <button type="submit">{t('names.decision.submit')}</button>
       </div>
     </form>
   );
 }
 
 function CandidatesTable({ entry, names }: { entry: NameReview; names: Map<string, string> }) {
+  const headers = [t('names.candidates.party'), t('names.candidates.name'), t('names.candidates.score'), t('names.candidates.why')];
   return (
     <DataTable
-      headers={['Party', 'Matched name', 'Score', 'Why']}
+      headers={headers}
       rows={entry.candidates.map((c) => [`${names.get(c.party) ?? c.party} (${c.party})`, c.name, c.score.toFixed(2), c.features ?? ''])}
-      caption={`Candidates for “${entry.query}”`}
-      empty="No candidate came close."
+      caption={t('names.candidates.caption', { name: entry.query })}
+      empty={t('names.candidates.empty')}
     />
   );
 }
@@ -115,25 +130,35 @@ export default definePage({
     const partyOptions = ps.map((p): [string, string] => [p.id, `${p.name} (${p.id})`]).sort((a, b) => a[1].localeCompare(b[1]));
     const pending = items.filter((e) => e.status === 'pending');
     const decided = items.filter((e) => e.status !== 'pending');
+    const decidedHeaders = [
+      t('names.decided.name'),
+      t('names.decided.decision'),
+      t('names.decided.party'),
+      t('names.decided.reason'),
+      t('names.decided.by'),
+      t('names.decided.when'),
+    ];
     return (
       <>
-        <h1>Name review</h1>
-        <p>Perpetrator names from imports that matched no party with confidence. Decide each one: the decision rewrites the party registry and moves the incidents it names.</p>
+        <h1>{t('names.title')}</h1>
+        <p>{t('names.intro')}</p>
         <p>
-          <a href={all ? '/names' : '/names?all=true'}>{all ? 'Show the pending names only' : 'Show decided names too'}</a>
+          <a href={all ? '/names' : '/names?all=true'}>{all ? t('names.showPending') : t('names.showDecided')}</a>
         </p>
         <section aria-labelledby="pending-h">
-          <h2 id="pending-h">{`Waiting for a decision (${pending.length})`}</h2>
-          {pending.length === 0 ? <p>No name is waiting for review.</p> : null}
+          <h2 id="pending-h">{t('names.pending.title', { count: pending.length })}</h2>
+          {pending.length === 0 ? <p>{t('names.pending.empty')}</p> : null}
           {pending.map((entry) => (
             <article class="card name-review" aria-labelledby={`nr-${entry.id}`} key={entry.id}>
-              <h3 id={`nr-${entry.id}`}>{`“${entry.query}”`}</h3>
+              <h3 id={`nr-${entry.id}`}>{t('names.quoted', { name: entry.query })}</h3>
               <dl class="facts">
-                <dt>From</dt>
+                <dt>{t('names.fact.from')}</dt>
                 <dd>{entry.origin}</dd>
-                <dt>Held for now as</dt>
-                <dd>{`${names.get(entry.provisional_party) ?? entry.provisional_party} (${entry.provisional_party})`}</dd>
-                <dt>Why it waits</dt>
+                <dt>{t('names.fact.heldAs')}</dt>
+                <dd>
+                  <bdi>{names.get(entry.provisional_party) ?? entry.provisional_party}</bdi> ({entry.provisional_party})
+                </dd>
+                <dt>{t('names.fact.why')}</dt>
                 <dd>{entry.reason}</dd>
               </dl>
               <CandidatesTable entry={entry} names={names} />
@@ -143,9 +168,10 @@ export default definePage({
         </section>
         {all ? (
           <section aria-labelledby="decided-h">
-            <h2 id="decided-h">Decided</h2>
+            <h2 id="decided-h">{t('names.decided.title')}</h2>
             <DataTable
-              headers={['Name', 'Decision', 'Party', 'Reason', 'By', 'When']}
+              headers={decidedHeaders}
+
               rows={decided.map((e) => [
                 e.query,
                 humanize(e.status),
@@ -154,8 +180,9 @@ export default definePage({
                 e.decided_by ?? '',
                 when(e.decided_at),
               ])}
-              caption="Decided names"
-              empty="No name has been decided yet."
+              caption={t('names.decided.caption')}
+              empty={t('names.decided.empty')}
+
               rowKeys={decided.map((e) => String(e.id))}
             />
           </section>
