@@ -5,6 +5,7 @@ import { get } from './api';
 import type { Party, Situation } from './app';
 import { Card, humanize } from './components/common';
 import { DataTable } from './components/table';
+import { t } from './i18n';
 
 export interface AnnexParty {
   id: string;
@@ -43,11 +44,13 @@ export async function loadAnnex(cycle: number): Promise<Annex> {
 // situation with a table of their status and violations, and the changes
 // from the previous cycle. Party names link to their dossier for the cycle.
 export function AnnexSections({ annex, situations, parties }: { annex: Annex; situations: Situation[]; parties: Party[] }) {
+  const partyHeaders = [t('annex.party'), t('annex.kind'), t('annex.status'), t('annex.violations')];
+  const changeHeaders = [t('annex.party'), t('annex.changes.from'), t('annex.changes.to')];
   const sitName = (id: string, n?: string) => n ?? situations.find((s) => s.id === id)?.name ?? id;
   const group = (title: string, groups: Annex['listed'], idp: string) => (
     <Card id={idp} title={title}>
       {groups.every((g) => !g.parties.length) ? (
-        <p>None.</p>
+        <p>{t('annex.none')}</p>
       ) : (
         groups
           .filter((g) => g.parties.length)
@@ -55,14 +58,14 @@ export function AnnexSections({ annex, situations, parties }: { annex: Annex; si
             <Fragment key={g.situation}>
               <h3>{sitName(g.situation, g.situation_name)}</h3>
               <DataTable
-                headers={['Party', 'Kind', 'Status', 'Violations']}
+                headers={partyHeaders}
                 rows={g.parties.map((p) => [
                   <a href={`/parties/${encodeURIComponent(p.id)}?cycle=${annex.cycle}`}>{p.name}</a>,
                   humanize(p.kind),
-                  `${humanize(p.status)}${p.newly_listed ? ' (new)' : ''}${p.persistent ? ' (persistent)' : ''}`,
+                  `${humanize(p.status)}${p.newly_listed ? t('annex.newlyListed') : ''}${p.persistent ? t('annex.persistent') : ''}`,
                   (p.violations ?? []).map(humanize).join(', '),
                 ])}
-                caption={`${title}: ${sitName(g.situation, g.situation_name)}`}
+                caption={t('annex.caption', { title, situation: sitName(g.situation, g.situation_name) })}
                 rowKeys={g.parties.map((p) => p.id)}
               />
             </Fragment>
@@ -72,13 +75,13 @@ export function AnnexSections({ annex, situations, parties }: { annex: Annex; si
   );
   return (
     <>
-      {group('Listed parties', annex.listed, 'an-l')}
-      {group('Parties on notice', annex.on_notice, 'an-n')}
-      <Card id="an-c" title="Changes from the previous cycle">
+      {group(t('annex.listed'), annex.listed, 'an-l')}
+      {group(t('annex.onNotice'), annex.on_notice, 'an-n')}
+      <Card id="an-c" title={t('annex.changes.title')}>
         <DataTable
-          headers={['Party', 'From', 'To']}
+          headers={changeHeaders}
           rows={annex.changes.map((c) => [c.name ?? parties.find((p) => p.id === c.party)?.name ?? c.party, humanize(c.from), humanize(c.to)])}
-          caption="Changes"
+          caption={t('annex.changes.caption')}
         />
       </Card>
     </>

@@ -8,6 +8,7 @@ import { Badge, Card, humanize, Options } from '../components/common';
 import { CriteriaLists, type Criterion } from '../components/criteria';
 import { Field, useRefusals } from '../components/forms';
 import { DataTable } from '../components/table';
+import { hasMessage, t } from '../i18n';
 import { definePage } from '../page';
 import { hasRole } from '../session';
 import { PARTY_STATUSES } from '../vocab';
@@ -31,6 +32,15 @@ interface Assessment {
   consistency: Array<{ party: string; status: string; reason: string; compared_with: string[] }>;
   sensitivity: Array<{ parameter: string; direction: string; value: unknown; new_value: unknown; changes: Array<{ party: string; status: string; new_status: string }> }>;
 }
+// The words for a value the assessment sends (a consistency reason, a
+// sensitivity step), else the value itself.
+function reasonText(reason: string): string {
+  return hasMessage(`assessment.reason.${reason}`) ? t(`assessment.reason.${reason}`) : reason;
+}
+function stepText(step: string): string {
+  return hasMessage(`assessment.step.${step}`) ? t(`assessment.step.${step}`) : step;
+}
+
 interface Decision {
   party: string;
   cycle: number;
@@ -57,8 +67,8 @@ function DecisionForm({ a, decisions, policy }: { a: Assessment; decisions: Deci
     const party = String(data.get('party') ?? '');
     const rationale = String(data.get('rationale') ?? '');
     const date = String(data.get('date') ?? '');
-    if (!party) return refusals.set(form, '/party', 'Choose the party.');
-    if (!rationale.trim()) return refusals.set(form, '/rationale', 'A decision needs a rationale.');
+    if (!party) return refusals.set(form, '/party', t('assessment.decision.chooseParty'));
+    if (!rationale.trim()) return refusals.set(form, '/rationale', t('assessment.decision.rationaleNeeded'));
     // A decision already recorded is replaced with the version read now.
     let ifMatch: string | null = null;
     if (decisions.some((d) => d.party === party)) {
@@ -73,35 +83,41 @@ function DecisionForm({ a, decisions, policy }: { a: Assessment; decisions: Deci
     try {
       await call('POST', '/decisions', body, { ifMatch });
       const name = a.parties.find((x) => x.id === party)?.name ?? party;
-      flash(`Decision recorded: ${name}, ${humanize(status)}, for ${a.cycle}.`);
+      flash(t('assessment.decision.recorded', { party: name, status: humanize(status), cycle: String(a.cycle) }));
       navigate(`/assessment${qs({ cycle: a.cycle, policy })}`, true);
     } catch (e) {
-      refusals.refuse(form, e, 'Not recorded');
+      refusals.refuse(form, e, t('assessment.decision.notRecorded'));
     }
   };
   return (
-    <Card id="dec-h" title="Record a decision">
+    <Card id="dec-h" title={t('assessment.decision.title')}>
       <form class="decision-form" noValidate onSubmit={submit}>
         <div class="grid-form">
-          <Field label="Party" pointer="/party" refusals={refusals}>
+          <Field label={t('assessment.party')} pointer="/party" refusals={refusals}>
             <select name="party" required onChange={choose}>
-              <Options options={[['', 'Choose…'], ...a.parties.map((p): [string, string] => [p.id, `${p.name} (recommended: ${humanize(p.recommended_status)})`])]} value="" />
+              <Options
+                options={[
+                  ['', t('assessment.decision.choose')],
+                  ...a.parties.map((p): [string, string] => [p.id, t('assessment.decision.partyOption', { party: p.name, status: humanize(p.recommended_status) })]),
+                ]}
+                value=""
+              />
             </select>
           </Field>
-          <Field label="Decided status" pointer="/status" refusals={refusals}>
+          <Field label={t('assessment.decision.status')} pointer="/status" refusals={refusals}>
             <select name="status" value={status} onChange={(ev) => setStatus((ev.currentTarget as HTMLSelectElement).value)}>
               <Options options={PARTY_STATUSES.map((s): [string, string] => [s, humanize(s)])} />
             </select>
           </Field>
-          <Field label="Date of the decision" pointer="/date" refusals={refusals} hint="Empty: today.">
+          <Field label={t('assessment.decision.date')} pointer="/date" refusals={refusals} hint={t('assessment.decision.dateHint')}>
             <input type="date" name="date" />
           </Field>
         </div>
-        <Field label="Rationale" pointer="/rationale" refusals={refusals} hint="Required. Say why, especially when the decision departs from the recommendation.">
+        <Field label={t('assessment.decision.rationale')} pointer="/rationale" refusals={refusals} hint={t('assessment.decision.rationaleHint')}>
           <textarea name="rationale" rows={4} required />
         </Field>
         <div class="actions">
-          <button type="submit">Record decision</button>
+          <button type="submit">{t('assessment.decision.submit')}</button>
         </div>
       </form>
     </Card>
@@ -131,6 +147,22 @@ export default definePage({
       const data = new FormData(ev.currentTarget as HTMLFormElement);
       navigate(`/assessment${qs({ cycle: String(data.get('cycle')), policy: String(data.get('policy')) })}`);
     };
+    // The columns of the tables.
+    const recommendationHeaders = [
+      t('assessment.party'),
+      t('assessment.column.situation'),
+      t('assessment.column.previous'),
+      t('assessment.column.recommended'),
+      t('assessment.status'),
+      t('assessment.column.decision'),
+    ];
+    const consistencyHeaders = [t('assessment.party'), t('assessment.status'), t('assessment.consistency.reason'), t('assessment.consistency.comparedWith')];
+    const sensitivityHeaders = [
+      t('assessment.sensitivity.parameter'),
+      t('assessment.sensitivity.step'),
+      t('assessment.sensitivity.value'),
+      t('assessment.sensitivity.changes'),
+    ];
     const rows = a.parties.map((p) => {
       const d = decisions.find((x) => x.party === p.id);
       return [
@@ -140,12 +172,11 @@ export default definePage({
         <Badge status={p.recommended_status} />,
         <span>
           <Badge status={p.status} />
-          {p.override ? <span class="badge badge-override">override</span> : null}
+          {p.override ? <span class="badge badge-override">{t('assessment.override')}</span> : null}
         </span>,
         d ? (
           <>
-            {d.date ?? ''}
-            {d.decided_by ? ` by ${d.decided_by}` : ''}
+            {d.decided_by ? t('assessment.decidedBy', { date: d.date ?? '', name: d.decided_by }) : (d.date ?? '')}
             {d.rationale ? <div class="rationale">{d.rationale}</div> : null}
           </>
         ) : (
@@ -155,53 +186,62 @@ export default definePage({
     });
     return (
       <>
-        <h1>Assessment</h1>
-        <form class="filters" aria-label="Choose cycle and policy" onSubmit={choose}>
-          <Field label="Cycle">
+        <h1>{t('assessment.title')}</h1>
+        <form class="filters" aria-label={t('assessment.filters')} onSubmit={choose}>
+          <Field label={t('assessment.cycle')}>
             <select name="cycle">
               <Options options={cyc.map((c): [string, string] => [String(c), String(c)])} value={String(cycle)} />
             </select>
           </Field>
-          <Field label="Policy">
+          <Field label={t('assessment.policy')}>
             <select name="policy">
               <Options options={policies.map((p): [string, string] => [p.name, `${p.name}${p.version ? ` ${p.version}` : ''}`])} value={policy} />
             </select>
           </Field>
           <div class="actions">
-            <button type="submit">Run assessment</button>
+            <button type="submit">{t('assessment.run')}</button>
           </div>
         </form>
-        <p class="lead">{`Cycle ${a.cycle} under policy ${a.policy.name} ${a.policy.version}.`}</p>
-        <Card id="rec-h" title="Recommendations and decisions">
-          <DataTable headers={['Party', 'Situation', 'Previous', 'Recommended', 'Status', 'Decision']} rows={rows} caption={`Assessment ${a.cycle}`} rowKeys={a.parties.map((p) => p.id)} />
+        <p class="lead">{t('assessment.lead', { cycle: String(a.cycle), policy: `${a.policy.name} ${a.policy.version}` })}</p>
+        <Card id="rec-h" title={t('assessment.recommendations.title')}>
+          <DataTable
+            headers={recommendationHeaders}
+            rows={rows}
+            caption={t('assessment.recommendations.caption', { cycle: String(a.cycle) })}
+            rowKeys={a.parties.map((p) => p.id)}
+          />
         </Card>
-        <Card id="crit-h" title="Criteria met and missed">
+        <Card id="crit-h" title={t('assessment.criteria.title')}>
           {a.parties.map((p) => (
             <details class="criteria-party" key={p.id}>
-              <summary>{`${p.name}: ${humanize(p.status)}${p.rule ? ` (rule ${p.rule})` : ''}`}</summary>
+              <summary>
+                {p.rule
+                  ? t('assessment.criteria.summaryRule', { party: p.name, status: humanize(p.status), rule: p.rule })
+                  : t('assessment.criteria.summary', { party: p.name, status: humanize(p.status) })}
+              </summary>
               <CriteriaLists criteria={p.criteria} />
             </details>
           ))}
         </Card>
         {hasRole('decision_maker') ? <DecisionForm a={a} decisions={decisions} policy={policy} /> : null}
-        <Card id="cons-h" title="Consistency audit">
-          <p class="hint">Parties with at least the evidence of others but a lower status, and why.</p>
+        <Card id="cons-h" title={t('assessment.consistency.title')}>
+          <p class="hint">{t('assessment.consistency.hint')}</p>
           <DataTable
-            headers={['Party', 'Status', 'Reason', 'Compared with']}
-            rows={a.consistency.map((c) => [name(c.party), <Badge status={c.status} />, <span class={`reason reason-${c.reason}`}>{c.reason}</span>, c.compared_with.map(name).join(', ')])}
-            caption="Consistency audit"
+            headers={consistencyHeaders}
+            rows={a.consistency.map((c) => [name(c.party), <Badge status={c.status} />, <span class={`reason reason-${c.reason}`}>{reasonText(c.reason)}</span>, c.compared_with.map(name).join(', ')])}
+            caption={t('assessment.consistency.title')}
           />
         </Card>
-        <Card id="sens-h" title="Sensitivity">
+        <Card id="sens-h" title={t('assessment.sensitivity.title')}>
           <DataTable
-            headers={['Parameter', 'Step', 'Value', 'Changes']}
+            headers={sensitivityHeaders}
             rows={a.sensitivity.map((s) => [
               humanize(s.parameter),
-              s.direction,
+              stepText(s.direction),
               `${String(s.value)} → ${String(s.new_value)}`,
-              s.changes.length ? s.changes.map((c) => `${name(c.party)}: ${humanize(c.status)} → ${humanize(c.new_status)}`).join('; ') : 'none',
+              s.changes.length ? s.changes.map((c) => `${name(c.party)}: ${humanize(c.status)} → ${humanize(c.new_status)}`).join('; ') : t('assessment.sensitivity.noChanges'),
             ])}
-            caption="Sensitivity"
+            caption={t('assessment.sensitivity.title')}
           />
         </Card>
       </>

@@ -52,37 +52,44 @@ interface Submitted extends Followed {
   follow_token: string;
 }
 
-const KINDS: Array<[string, string]> = [
-  ['listing_request', 'Request to list a party'],
-  ['delisting_request', 'Request to delist a party'],
-  ['information', 'Information'],
+// The status line's kind for a message of success.
+const SUCCESS = 'success';
+
+// The choices of the forms, as [value sent, words shown], in the reader's
+// language.
+const kinds = (): Array<[string, string]> => [
+  ['listing_request', t('communications.kind.listingRequest')],
+  ['delisting_request', t('communications.kind.delistingRequest')],
+  ['information', t('communications.kind.information')],
 ];
-const SUBMITTERS: Array<[string, string]> = [
-  ['ngo', 'Non-governmental organisation'],
-  ['coalition', 'Coalition'],
-  ['survivors_organisation', "Survivors' organisation"],
+const submitters = (): Array<[string, string]> => [
+  ['ngo', t('communications.submitter.ngo')],
+  ['coalition', t('communications.submitter.coalition')],
+  ['survivors_organisation', t('communications.submitter.survivorsOrganisation')],
 ];
-const RULINGS: Array<[string, string]> = [
-  ['under_review', 'Under review'],
-  ['accepted', 'Accepted'],
-  ['declined', 'Declined'],
-  ['noted', 'Noted'],
+const rulings = (): Array<[string, string]> => [
+  ['under_review', t('communications.ruling.underReview')],
+  ['accepted', t('communications.ruling.accepted')],
+  ['declined', t('communications.ruling.declined')],
+  ['noted', t('communications.ruling.noted')],
 ];
 
 // The receipt of a submission, with its private link (shown this once).
 function Receipt({ r }: { r: Submitted }) {
   const url = `${location.origin}/follow#${r.follow_token}`;
   return (
-    <Card id="com-receipt-h" title={`Communication ${r.id} received`} class="receipt">
-      <p>{`Received on ${r.received}${r.attachments ? ` with ${t('communications.attachments', { count: r.attachments })}` : ''}. Its status can be followed through this private link:`}</p>
+    <Card id="com-receipt-h" title={t('communications.receipt.title', { id: r.id })} class="receipt">
+      <p>
+        {r.attachments
+          ? t('communications.receipt.receivedWith', { received: r.received, attachments: t('communications.attachments', { count: r.attachments }) })
+          : t('communications.receipt.received', { received: r.received })}
+      </p>
       <p>
         <a href={`/follow#${r.follow_token}`} class="follow-link">
           {url}
         </a>
       </p>
-      <p class="warning">
-        Keep this link: it is shown only now and cannot be shown again. Anyone holding it sees the reference, the dates, the status and the reasons of the ruling, nothing else.
-      </p>
+      <p class="warning">{t('communications.receipt.keep')}</p>
     </Card>
   );
 }
@@ -107,44 +114,44 @@ function IntakeForm({ options, after }: { options: Array<[string, string]>; afte
       const r = await call<Submitted>('POST', '/communications', undefined, { form: data });
       form.reset();
       after(r.data);
-      announce(`Communication ${r.data.id} received. Keep its private link: it is shown only once.`, 'success');
+      announce(t('communications.submitted', { id: r.data.id }), SUCCESS);
     } catch (e) {
-      refusals.refuse(form, e, 'Not submitted');
+      refusals.refuse(form, e, t('communications.notSubmitted'));
     }
   };
   return (
-    <Card id="com-new-h" title="Submit a communication">
+    <Card id="com-new-h" title={t('communications.new.title')}>
       <form class="communication-form" noValidate onSubmit={submit}>
         <div class="grid-form">
-          <Field label="Kind" pointer="/kind" refusals={refusals}>
+          <Field label={t('communications.field.kind')} pointer="/kind" refusals={refusals}>
             <select name="kind" required>
-              <Options options={KINDS} value="listing_request" />
+              <Options options={kinds()} value="listing_request" />
             </select>
           </Field>
-          <Field label="Party concerned" pointer="/party" refusals={refusals} hint="Required for a request to list or delist.">
+          <Field label={t('communications.field.party')} pointer="/party" refusals={refusals} hint={t('communications.field.partyHint')}>
             <select name="party">
-              <Options options={[['', 'No party'], ...options]} value="" />
+              <Options options={[['', t('communications.noParty')], ...options]} value="" />
             </select>
           </Field>
         </div>
         <div class="grid-form">
-          <Field label="Organisation type" pointer="/submitter_kind" refusals={refusals}>
+          <Field label={t('communications.field.submitterKind')} pointer="/submitter_kind" refusals={refusals}>
             <select name="submitter_kind" required>
-              <Options options={SUBMITTERS} value="ngo" />
+              <Options options={submitters()} value="ngo" />
             </select>
           </Field>
-          <Field label="Organisation" pointer="/submitter" refusals={refusals}>
+          <Field label={t('communications.field.submitter')} pointer="/submitter" refusals={refusals}>
             <input type="text" name="submitter" required autocomplete="organization" />
           </Field>
         </div>
-        <Field label="Communication" pointer="/text" refusals={refusals} hint="What you ask or report. Only the listing office reads it.">
+        <Field label={t('communications.field.text')} pointer="/text" refusals={refusals} hint={t('communications.field.textHint')}>
           <textarea name="text" rows={5} required />
         </Field>
-        <Field label="Attachments" pointer="/attachments" refusals={refusals} hint="Optional, up to 10 files; stored encrypted.">
+        <Field label={t('communications.field.attachments')} pointer="/attachments" refusals={refusals} hint={t('communications.field.attachmentsHint')}>
           <input type="file" name="attachment" multiple />
         </Field>
         <div class="actions">
-          <button type="submit">Submit communication</button>
+          <button type="submit">{t('communications.new.submit')}</button>
         </div>
       </form>
     </Card>
@@ -160,32 +167,36 @@ function RuleForm({ open }: { open: Communication[] }) {
     const data = new FormData(form);
     try {
       const r = await call<Communication>('POST', `/communications/${enc(String(data.get('communication')))}/ruling`, { status: data.get('status'), reason: data.get('reason') });
-      flash(`Communication ${r.data.id}: ${humanize(r.data.status)}.`);
+      flash(t('communications.ruled', { id: r.data.id, status: humanize(r.data.status) }));
       navigate('/communications', true);
     } catch (e) {
-      refusals.refuse(form, e, 'Not recorded', { '/reason': 'Reasons', '/status': 'Status', id: 'Reference' });
+      refusals.refuse(form, e, t('communications.notRecorded'), {
+        '/reason': t('communications.field.reasons'),
+        '/status': t('communications.field.status'),
+        id: t('communications.field.reference'),
+      });
     }
   };
   return (
-    <Card id="com-rule-h" title="Review and rule">
+    <Card id="com-rule-h" title={t('communications.rule.title')}>
       <form class="communication-ruling" noValidate onSubmit={submit}>
         <div class="grid-form">
-          <Field label="Reference" pointer="id" refusals={refusals}>
+          <Field label={t('communications.field.reference')} pointer="id" refusals={refusals}>
             <select name="communication" required>
               <Options options={open.map((c): [string, string] => [c.id, `${c.id} (${humanize(c.status)})`])} value={open[0]?.id} />
             </select>
           </Field>
-          <Field label="Status" pointer="/status" refusals={refusals}>
+          <Field label={t('communications.field.status')} pointer="/status" refusals={refusals}>
             <select name="status" required>
-              <Options options={RULINGS} value="under_review" />
+              <Options options={rulings()} value="under_review" />
             </select>
           </Field>
         </div>
-        <Field label="Reasons" pointer="/reason" refusals={refusals} hint="Required to accept, decline or note it. The submitter reads them through the private link.">
+        <Field label={t('communications.field.reasons')} pointer="/reason" refusals={refusals} hint={t('communications.field.reasonsHint')}>
           <textarea name="reason" rows={3} />
         </Field>
         <div class="actions">
-          <button type="submit">Record status</button>
+          <button type="submit">{t('communications.rule.submit')}</button>
         </div>
       </form>
     </Card>
@@ -202,9 +213,9 @@ function AttachmentLinks({ id, list }: { id: string; list: Attachment[] | undefi
       {list.map((a, i) => (
         <li key={a.sha256 + i}>
           <a href={`/api/v1/communications/${enc(id)}/attachments/${i + 1}`} download={`${id}-${i + 1}`}>
-            {`Attachment ${i + 1}: ${a.media_type}, ${a.size} bytes`}
+            {t('communications.attachment.link', { n: i + 1, type: a.media_type, size: a.size })}
           </a>
-          {`, SHA-256 ${a.sha256.slice(0, 12)}…`}
+          {t('communications.attachment.digest', { digest: a.sha256.slice(0, 12) })}
         </li>
       ))}
     </ul>
@@ -223,20 +234,28 @@ export default definePage({
     const names = new Map(all.map((p) => [p.id, p.name]));
     const options = all.map((p): [string, string] => [p.id, `${p.name} (${p.id})`]);
     const open = list.filter((c) => c.status === 'received' || c.status === 'under_review');
+    const headers = [
+      t('communications.field.reference'),
+      t('communications.field.received'),
+      t('communications.field.kind'),
+      t('communications.list.party'),
+      t('communications.field.submitter'),
+      t('communications.field.text'),
+      t('communications.field.attachments'),
+      t('communications.field.status'),
+      t('communications.field.reasons'),
+    ];
     return (
       <>
-        <h1>Communications</h1>
-        <p class="lead">
-          Non-governmental organisations, coalitions and survivors' organisations may ask for a party's listing or delisting, or send information. Only the listing office reads what is sent; the
-          sender follows the communication through a private link.
-        </p>
+        <h1>{t('communications.title')}</h1>
+        <p class="lead">{t('communications.lead')}</p>
         <div class="receipt-slot">{receipt ? <Receipt r={receipt} /> : null}</div>
         <IntakeForm options={options} after={setReceipt} />
         {hasRole('decision_maker') && open.length ? <RuleForm open={open} /> : null}
         {reads ? (
-          <Card id="com-list-h" title="Communications received">
+          <Card id="com-list-h" title={t('communications.list.title')}>
             <DataTable
-              headers={['Reference', 'Received', 'Kind', 'Party', 'Organisation', 'Communication', 'Attachments', 'Status', 'Reasons']}
+              headers={headers}
               rows={list.map((c) => [
                 c.id,
                 c.received,
@@ -248,8 +267,8 @@ export default definePage({
                 humanize(c.status),
                 c.reason ? `${c.reason}${c.ruled_by ? ` (${c.ruled_by}, ${c.ruled ?? ''})` : ''}` : '',
               ])}
-              caption="Communications received"
-              empty="No communications."
+              caption={t('communications.list.title')}
+              empty={t('communications.list.empty')}
               rowKeys={list.map((c) => c.id)}
             />
           </Card>
@@ -261,15 +280,15 @@ export default definePage({
 
 function FollowFacts({ f }: { f: Followed }) {
   const rows: Array<[string, string]> = [
-    ['Reference', f.id],
-    ['Received', f.received],
-    ['Status', humanize(f.status)],
+    [t('communications.field.reference'), f.id],
+    [t('communications.field.received'), f.received],
+    [t('communications.field.status'), humanize(f.status)],
   ];
-  if (f.review_started) rows.push(['Under review since', f.review_started]);
-  if (f.ruled) rows.push(['Ruled on', f.ruled]);
-  if (f.reason) rows.push(['Reasons', f.reason]);
+  if (f.review_started) rows.push([t('communications.follow.reviewStarted'), f.review_started]);
+  if (f.ruled) rows.push([t('communications.follow.ruled'), f.ruled]);
+  if (f.reason) rows.push([t('communications.field.reasons'), f.reason]);
   return (
-    <dl class="facts follow" aria-label={`Status of communication ${f.id}`}>
+    <dl class="facts follow" aria-label={t('communications.follow.status', { id: f.id })}>
       {rows.map(([k, v]) => (
         <Fragment key={k}>
           <dt>{k}</dt>
@@ -294,11 +313,11 @@ function FollowForm() {
   };
   return (
     <form class="follow-form" noValidate onSubmit={submit}>
-      <Field label="Private link or token">
+      <Field label={t('communications.follow.token')}>
         <input type="text" name="token" required autocomplete="off" spellcheck={false} />
       </Field>
       <div class="actions">
-        <button type="submit">Show status</button>
+        <button type="submit">{t('communications.follow.show')}</button>
       </div>
     </form>
   );
@@ -321,26 +340,26 @@ export const follow = definePage({
     }, [ctx]);
     return (
       <>
-        <h1>Follow a communication</h1>
+        <h1>{t('communications.follow.title')}</h1>
         {!token ? (
           <>
-            <p>Paste the private link you were given when the communication was submitted.</p>
+            <p>{t('communications.follow.paste')}</p>
             <FollowForm />
           </>
         ) : !followed ? (
           <>
             <p class="error" role="alert">
-              No communication answers this link. Check that you copied the whole link.
+              {t('communications.follow.unknown')}
             </p>
             <FollowForm />
           </>
         ) : (
           <>
-            <p class="lead">This page shows where your communication stands, and nothing else.</p>
+            <p class="lead">{t('communications.follow.lead')}</p>
             <FollowFacts f={followed} />
             {me() ? (
               <p>
-                <a href="/communications">Communications</a>
+                <a href="/communications">{t('communications.title')}</a>
               </p>
             ) : null}
           </>

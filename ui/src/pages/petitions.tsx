@@ -8,6 +8,7 @@ import { flash, navigate, parties } from '../app';
 import { Card, humanize, Options } from '../components/common';
 import { Field, useRefusals } from '../components/forms';
 import { DataTable } from '../components/table';
+import { t } from '../i18n';
 import { definePage } from '../page';
 import { hasRole } from '../session';
 
@@ -35,39 +36,39 @@ function FileForm({ options, party }: { options: Array<[string, string]>; party:
     if (data.get('cycle')) body.cycle = Number(data.get('cycle'));
     try {
       const r = await call<Petition>('POST', '/petitions', body);
-      flash(`Petition of ${r.data.party} filed on ${r.data.filed} (pending).`);
+      flash(t('petitions.filed', { party: r.data.party, filed: r.data.filed }));
       navigate(`/petitions${qs({ party: r.data.party })}`, true);
     } catch (e) {
-      refusals.refuse(form, e, 'Not filed', { '/new_material': 'New material' });
+      refusals.refuse(form, e, t('petitions.notFiled'), { '/new_material': t('petitions.newMaterial') });
     }
   };
   return (
-    <Card id="pet-file-h" title="File a petition">
+    <Card id="pet-file-h" title={t('petitions.file.title')}>
       <form class="petition-form" noValidate onSubmit={submit}>
         <div class="grid-form">
-          <Field label="Party" pointer="/party" refusals={refusals}>
+          <Field label={t('petitions.field.party')} pointer="/party" refusals={refusals}>
             <select name="party" required>
-              <Options options={[['', 'Choose a party'], ...options]} value={party} />
+              <Options options={[['', t('petitions.chooseParty')], ...options]} value={party} />
             </select>
           </Field>
-          <Field label="Cycle contested" pointer="/cycle" refusals={refusals} hint="Optional: the cycle whose status the party contests.">
+          <Field label={t('petitions.field.cycleContested')} pointer="/cycle" refusals={refusals} hint={t('petitions.field.cycleContestedHint')}>
             <input type="number" name="cycle" min="1000" max="9999" inputMode="numeric" />
           </Field>
         </div>
-        <Field label="Grounds" pointer="/grounds" refusals={refusals} hint="What the party asks and why, as it wrote.">
+        <Field label={t('petitions.field.grounds')} pointer="/grounds" refusals={refusals} hint={t('petitions.field.groundsHint')}>
           <textarea name="grounds" rows={3} required />
         </Field>
         <div class="field">
           <span class="check">
             <input type="checkbox" name="new_material" id="pet-new-material" data-pointer="/new_material" aria-invalid={refusals.errors['/new_material'] ? 'true' : undefined} />
-            <label for="pet-new-material">The petition brings new material</label>
+            <label for="pet-new-material">{t('petitions.field.newMaterial')}</label>
           </span>
           <p class="field-error" id="pet-new-material-error" hidden={!refusals.errors['/new_material']}>
             {refusals.errors['/new_material'] ?? ''}
           </p>
         </div>
         <div class="actions">
-          <button type="submit">File petition</button>
+          <button type="submit">{t('petitions.file.submit')}</button>
         </div>
       </form>
     </Card>
@@ -83,27 +84,31 @@ function RuleForm({ pending, partyName }: { pending: Petition[]; partyName: (id:
     const data = new FormData(form);
     try {
       const r = await call<Petition>('POST', `/petitions/${enc(String(data.get('petition')))}/ruling`, { outcome: data.get('outcome'), rationale: data.get('rationale') });
-      flash(`Petition of ${r.data.party} filed on ${r.data.filed}: ${humanize(r.data.outcome)}.`);
+      flash(t('petitions.ruled', { party: r.data.party, filed: r.data.filed, outcome: humanize(r.data.outcome) }));
       navigate(`/petitions${qs({ party: r.data.party })}`, true);
     } catch (e) {
-      refusals.refuse(form, e, 'Not ruled', { '/rationale': 'Reason', '/outcome': 'Outcome', id: 'Petition' });
+      refusals.refuse(form, e, t('petitions.notRuled'), {
+        '/rationale': t('petitions.field.reason'),
+        '/outcome': t('petitions.field.outcome'),
+        id: t('petitions.field.petition'),
+      });
     }
   };
   return (
-    <Card id="pet-rule-h" title="Rule on a petition">
+    <Card id="pet-rule-h" title={t('petitions.rule.title')}>
       <form class="petition-ruling" noValidate onSubmit={submit}>
         <div class="grid-form">
-          <Field label="Petition" pointer="id" refusals={refusals}>
+          <Field label={t('petitions.field.petition')} pointer="id" refusals={refusals}>
             <select name="petition" required>
-              <Options options={pending.map((p): [string, string] => [p.id, `${partyName(p.party)}, filed ${p.filed}`])} value={pending[0]?.id} />
+              <Options options={pending.map((p): [string, string] => [p.id, t('petitions.pendingOption', { party: partyName(p.party), filed: p.filed })])} value={pending[0]?.id} />
             </select>
           </Field>
-          <Field label="Outcome" pointer="/outcome" refusals={refusals}>
+          <Field label={t('petitions.field.outcome')} pointer="/outcome" refusals={refusals}>
             <select name="outcome" required>
               <Options
                 options={[
-                  ['rejected', 'Rejected'],
-                  ['granted', 'Granted'],
+                  ['rejected', t('petitions.outcome.rejected')],
+                  ['granted', t('petitions.outcome.granted')],
                 ]}
                 value="rejected"
               />
@@ -111,15 +116,15 @@ function RuleForm({ pending, partyName }: { pending: Petition[]; partyName: (id:
           </Field>
         </div>
         <Field
-          label="Reason"
+          label={t('petitions.field.reason')}
           pointer="/rationale"
           refusals={refusals}
-          hint="Required. Why the petition is granted or rejected; granting one on a listed or on-notice party records a decision of none for its cycle."
+          hint={t('petitions.field.reasonHint')}
         >
           <textarea name="rationale" rows={3} required />
         </Field>
         <div class="actions">
-          <button type="submit">Record ruling</button>
+          <button type="submit">{t('petitions.rule.submit')}</button>
         </div>
       </form>
     </Card>
@@ -137,28 +142,34 @@ export default definePage({
     const partyName = (id: string) => names.get(id) ?? id;
     const options = all.map((p): [string, string] => [p.id, `${p.name} (${p.id})`]);
     const pending = list.filter((p) => p.outcome === 'pending');
-    const shown = party ? `Petitions of ${partyName(party)}` : 'Petitions';
+    const headers = [
+      t('petitions.field.party'),
+      t('petitions.list.filed'),
+      t('petitions.list.cycle'),
+      t('petitions.field.grounds'),
+      t('petitions.field.outcome'),
+      t('petitions.list.decided'),
+      t('petitions.field.reason'),
+    ];
+    const shown = party ? t('petitions.titleOf', { party: partyName(party) }) : t('petitions.title');
     return (
       <>
         <h1>{shown}</h1>
-        <p class="lead">
-          A party may petition for review or delisting. It may have one pending petition; a repeat without new material since its last decided petition is recorded as inadmissible. Every ruling gives
-          its reason.
-        </p>
+        <p class="lead">{t('petitions.lead')}</p>
         <div class="field">
-          <label for="pet-filter">Show the petitions of</label>
+          <label for="pet-filter">{t('petitions.filter')}</label>
           <select name="party" id="pet-filter" onChange={(ev) => navigate(`/petitions${qs({ party: (ev.currentTarget as HTMLSelectElement).value })}`)}>
-            <Options options={[['', 'All parties'], ...options]} value={party} />
+            <Options options={[['', t('petitions.allParties')], ...options]} value={party} />
           </select>
         </div>
         {hasRole('decision_maker', 'admin') ? <FileForm options={options} party={party} /> : null}
         {hasRole('decision_maker') && pending.length ? <RuleForm pending={pending} partyName={partyName} /> : null}
-        <Card id="pet-list-h" title="Filed petitions">
+        <Card id="pet-list-h" title={t('petitions.list.title')}>
           <DataTable
-            headers={['Party', 'Filed', 'Cycle', 'Grounds', 'Outcome', 'Decided', 'Reason']}
+            headers={headers}
             rows={list.map((p) => [partyName(p.party), p.filed, p.cycle ? String(p.cycle) : '', p.grounds ?? '', humanize(p.outcome), p.decided ?? '', p.reason ?? ''])}
             caption={shown}
-            empty="No petitions."
+            empty={t('petitions.list.empty')}
             rowKeys={list.map((p) => p.id)}
           />
         </Card>

@@ -11,6 +11,7 @@ import { announce, cycles, errorText, flash, navigate } from '../app';
 import { Card, Options } from '../components/common';
 import { Field, useRefusals, when } from '../components/forms';
 import { DataTable } from '../components/table';
+import { t } from '../i18n';
 import { definePage } from '../page';
 import { hasRole, me } from '../session';
 
@@ -38,6 +39,10 @@ export interface Publication {
   files: PublishedFile[];
 }
 
+// The status line's kind for a message of failure.
+const ERROR = 'error';
+
+// The names of the formats, the same in every language.
 const FORMAT_NAMES: Record<string, string> = { html: 'HTML', md: 'Markdown', json: 'JSON', csv: 'CSV', ftm: 'FollowTheMoney' };
 
 // The download links of a publication: each report file, then its signature.
@@ -48,16 +53,17 @@ export function FileLinks({ p }: { p: { cycle: number; number: number; files: Ar
       {reports.map((f) => {
         const sig = p.files.find((s) => s.name === `${f.name}.sig`);
         const label = FORMAT_NAMES[f.format] ?? f.format;
+        const publication = `${p.cycle}-${p.number}`;
         return (
           <li key={f.name}>
-            <a href={f.href} download={f.name} aria-label={`${label} of publication ${p.cycle}-${p.number}`}>
+            <a href={f.href} download={f.name} aria-label={t('publications.file.label', { format: label, publication })}>
               {label}
             </a>
             {sig ? (
               <>
                 {' ('}
-                <a href={sig.href} download={sig.name} aria-label={`Signature of the ${label} file of publication ${p.cycle}-${p.number}`}>
-                  signature
+                <a href={sig.href} download={sig.name} aria-label={t('publications.file.signatureLabel', { format: label, publication })}>
+                  {t('publications.file.signature')}
                 </a>
                 {')'}
               </>
@@ -79,33 +85,33 @@ function RequestForm({ cyc }: { cyc: number[] }) {
     const data = new FormData(form);
     const rationale = String(data.get('rationale') ?? '');
     if (!rationale.trim()) {
-      refusals.set(form, '/rationale', 'Statement: a publication request needs a statement.');
-      announce('Not requested: the statement is missing.', 'error');
+      refusals.set(form, '/rationale', t('publications.request.statementNeeded'));
+      announce(t('publications.request.statementMissing'), ERROR);
       return;
     }
     try {
       const r = await call<Publication>('POST', '/publications', { cycle: Number(data.get('cycle')), rationale });
-      flash(`Publication ${r.data.cycle}-${r.data.number} requested; another decision maker signs it off.`);
+      flash(t('publications.request.done', { publication: `${r.data.cycle}-${r.data.number}` }));
       navigate('/publications', true);
     } catch (e) {
-      refusals.refuse(form, e, 'Not requested');
+      refusals.refuse(form, e, t('publications.request.notRequested'));
     }
   };
   return (
-    <Card id="pub-req-h" title="Request a publication">
+    <Card id="pub-req-h" title={t('publications.request.title')}>
       <form class="publication-form" noValidate onSubmit={submit}>
         <div class="grid-form">
-          <Field label="Cycle" pointer="/cycle" refusals={refusals}>
+          <Field label={t('publications.field.cycle')} pointer="/cycle" refusals={refusals}>
             <select name="cycle" required>
               <Options options={cyc.map((c): [string, string] => [String(c), String(c)])} value={String(latest)} />
             </select>
           </Field>
         </div>
-        <Field label="Statement" pointer="/rationale" refusals={refusals} hint="Required. Why this annex is ready to be published; another decision maker signs it off.">
+        <Field label={t('publications.field.statement')} pointer="/rationale" refusals={refusals} hint={t('publications.field.statementHint')}>
           <textarea name="rationale" rows={3} required />
         </Field>
         <div class="actions">
-          <button type="submit">Request publication</button>
+          <button type="submit">{t('publications.request.submit')}</button>
         </div>
       </form>
     </Card>
@@ -115,22 +121,22 @@ function RequestForm({ cyc }: { cyc: number[] }) {
 // The sign-off of a request, for a decision maker other than its requester.
 function SignOff({ p }: { p: Publication }) {
   const [busy, setBusy] = useState(false);
-  if (p.requested_by === me()?.name) return <span class="hint">Your request: another decision maker signs it off.</span>;
+  if (p.requested_by === me()?.name) return <span class="hint">{t('publications.signOff.own')}</span>;
   const signOff = async () => {
     setBusy(true);
-    announce(`Writing and signing the annex of ${p.cycle}…`);
+    announce(t('publications.signOff.busy', { cycle: String(p.cycle) }));
     try {
       const r = await call<Publication>('POST', `/publications/${enc(String(p.cycle))}/signoff`, {});
-      flash(`Publication ${r.data.cycle}-${r.data.number} published: ${r.data.files.length} files signed.`);
+      flash(t('publications.signOff.done', { publication: `${r.data.cycle}-${r.data.number}`, count: r.data.files.length }));
       navigate('/publications', true);
     } catch (e) {
       setBusy(false);
-      announce(`Not signed off: ${errorText(e)}`, 'error');
+      announce(t('publications.signOff.failed', { message: errorText(e) }), ERROR);
     }
   };
   return (
-    <button type="button" aria-label={`Sign off publication ${p.cycle}-${p.number}`} disabled={busy} onClick={signOff}>
-      Sign off
+    <button type="button" aria-label={t('publications.signOff.label', { publication: `${p.cycle}-${p.number}` })} disabled={busy} onClick={signOff}>
+      {t('publications.signOff.button')}
     </button>
   );
 }
@@ -144,28 +150,43 @@ export default definePage({
     const decides = hasRole('decision_maker');
     const pending = items.filter((p) => p.state === 'requested');
     const published = items.filter((p) => p.state === 'published').reverse();
+    const pendingHeaders = [
+      t('publications.column.publication'),
+      t('publications.column.requestedBy'),
+      t('publications.column.requestedAt'),
+      t('publications.field.statement'),
+      t('publications.column.policy'),
+      t('publications.column.signOff'),
+    ];
+    const publishedHeaders = [
+      t('publications.column.publication'),
+      t('publications.column.signedOff'),
+      t('publications.column.requestedBy'),
+      t('publications.column.signedOffBy'),
+      t('publications.field.statement'),
+      t('publications.column.policy'),
+      t('publications.column.dataDigest'),
+      t('publications.column.files'),
+    ];
     return (
       <>
-        <h1>Publications</h1>
-        <p class="lead">
-          A published annex is frozen: the public edition of the report, signed, as it was when a second decision maker signed off the request. Later changes to the data do not change it; a new
-          publication of the same cycle gets the next number.
-        </p>
+        <h1>{t('publications.title')}</h1>
+        <p class="lead">{t('publications.lead')}</p>
         {decides ? <RequestForm cyc={cyc} /> : null}
         {decides ? (
-          <Card id="pub-pend-h" title="Awaiting sign-off">
+          <Card id="pub-pend-h" title={t('publications.pending.title')}>
             <DataTable
-              headers={['Publication', 'Requested by', 'Requested at', 'Statement', 'Policy', 'Sign-off']}
+              headers={pendingHeaders}
               rows={pending.map((p) => [`${p.cycle}-${p.number}`, p.requested_by, when(p.requested_at), p.rationale, `${p.policy.name} ${p.policy.version}`, <SignOff p={p} />])}
-              caption="Publication requests awaiting sign-off"
-              empty="No request awaits sign-off."
+              caption={t('publications.pending.caption')}
+              empty={t('publications.pending.empty')}
               rowKeys={pending.map((p) => `${p.cycle}-${p.number}`)}
             />
           </Card>
         ) : null}
-        <Card id="pub-list-h" title="Published">
+        <Card id="pub-list-h" title={t('publications.published.title')}>
           <DataTable
-            headers={['Publication', 'Signed off', 'Requested by', 'Signed off by', 'Statement', 'Policy', 'Data digest', 'Files']}
+            headers={publishedHeaders}
             rows={published.map((p) => [
               `${p.cycle}-${p.number}`,
               when(p.signed_off_at),
@@ -176,11 +197,11 @@ export default definePage({
               <code title={p.data_digest}>{`${p.data_digest.slice(0, 16)}…`}</code>,
               <FileLinks p={p} />,
             ])}
-            caption="Published annexes"
-            empty="Nothing has been published yet."
+            caption={t('publications.published.caption')}
+            empty={t('publications.published.empty')}
             rowKeys={published.map((p) => `${p.cycle}-${p.number}`)}
           />
-          <p class="hint">Each file has a detached signature (mara-signature/1); check one with mara verify-report FILE --signature FILE.sig.</p>
+          <p class="hint">{t('publications.published.hint')}</p>
         </Card>
       </>
     );

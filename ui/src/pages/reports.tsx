@@ -6,6 +6,7 @@ import { AnnexSections, loadAnnex, type AnnexPublished } from '../annex';
 import { Card, humanize, Options } from '../components/common';
 import { Field } from '../components/forms';
 import { DataTable } from '../components/table';
+import { t } from '../i18n';
 import { definePage } from '../page';
 import { readsConfidential } from '../session';
 import { REPORT_FORMATS } from '../vocab';
@@ -16,10 +17,10 @@ import { FileLinks } from './publications';
 function PublicationStatus({ cycle, pub }: { cycle: number; pub: AnnexPublished | null | undefined }) {
   if (!pub) {
     return (
-      <Card id="pub-st-h" title="Live data, not published" class="publication-status live">
-        <p>{`No annex of ${cycle} has been published. The annex below is computed from the live data and changes with it.`}</p>
+      <Card id="pub-st-h" title={t('reports.status.liveTitle')} class="publication-status live">
+        <p>{t('reports.status.liveText', { cycle: String(cycle) })}</p>
         <p>
-          <a href="/publications">Publications</a>
+          <a href="/publications">{t('reports.status.publications')}</a>
         </p>
       </Card>
     );
@@ -28,12 +29,8 @@ function PublicationStatus({ cycle, pub }: { cycle: number; pub: AnnexPublished 
   const when = pub.signed_off_at.slice(0, 10);
   const digest = `${pub.data_digest.slice(0, 16)}…`;
   const [cls, heading, text] = pub.same_data
-    ? ['published', `Published annex (publication ${name})`, `Publication ${name}, signed off on ${when}, was made from the data shown here (data digest ${digest}).`]
-    : [
-        'live',
-        `Live data, changed since publication ${name}`,
-        `The annex below is computed from the live data, which has changed since publication ${name} was signed off on ${when} (data digest ${digest}). The published annex is in its files:`,
-      ];
+    ? ['published', t('reports.status.publishedTitle', { name }), t('reports.status.publishedText', { name, when, digest })]
+    : ['live', t('reports.status.changedTitle', { name }), t('reports.status.changedText', { name, when, digest })];
   return (
     <Card id="pub-st-h" title={heading} class={`publication-status ${cls}`}>
       <p>{text}</p>
@@ -56,41 +53,40 @@ export default definePage({
     };
     const confidential = readsConfidential();
     const editions = confidential ? ['public', 'confidential'] : ['public'];
+    const headers = [t('reports.download.edition'), ...REPORT_FORMATS.map(([, n]) => n)];
     return (
       <>
-        <h1>{`Annex and reports ${cycle}`}</h1>
+        <h1>{t('reports.title', { cycle: String(cycle) })}</h1>
         <form class="inline-form" onSubmit={choose}>
-          <Field label="Cycle">
+          <Field label={t('reports.cycle')}>
             <select name="cycle">
               <Options options={cyc.map((c): [string, string] => [String(c), String(c)])} value={String(cycle)} />
             </select>
           </Field>
-          <button type="submit">Show</button>
+          <button type="submit">{t('reports.show')}</button>
         </form>
-        <p class="lead">The annex computed from the live data.</p>
+        <p class="lead">{t('reports.lead')}</p>
         <PublicationStatus cycle={cycle} pub={annex.published} />
         <AnnexSections annex={annex} situations={sits} parties={ps} />
-        <Card id="dl-h" title="Download the report">
-          {confidential ? null : <p class="hint">You can read the public edition.</p>}
+        <Card id="dl-h" title={t('reports.download.title')}>
+          {confidential ? null : <p class="hint">{t('reports.download.publicOnly')}</p>}
           <DataTable
-            headers={['Edition', ...REPORT_FORMATS.map(([, n]) => n)]}
+            headers={headers}
             rows={editions.map((ed) => [
               humanize(ed),
               ...REPORT_FORMATS.map(([fmt, n]) => (
                 // The accessible name begins with the visible text and adds the edition.
-                <a href={`/api/v1/reports/${cycle}?format=${fmt}&edition=${ed}`} download={`mara-report-${cycle}-${ed}.${fmt === 'ftm' ? 'ftm.json' : fmt}`} aria-label={`Download ${n}, ${ed} edition`}>
-                  {`Download ${n}`}
+                <a href={`/api/v1/reports/${cycle}?format=${fmt}&edition=${ed}`} download={`mara-report-${cycle}-${ed}.${fmt === 'ftm' ? 'ftm.json' : fmt}`} aria-label={t(`reports.download.label.${ed}`, { format: n })}>
+                  {t('reports.download.link', { format: n })}
                 </a>
               )),
             ])}
-            caption={`Report ${cycle} downloads`}
+            caption={t('reports.download.caption', { cycle: String(cycle) })}
             sortable={false}
             exportable={false}
             rowKeys={editions}
           />
-          <p class="hint">
-            These downloads are made from the live data and are not signed. Signed, frozen files are those of a publication; PDF is made with the command line (mara report).
-          </p>
+          <p class="hint">{t('reports.download.hint')}</p>
         </Card>
       </>
     );
