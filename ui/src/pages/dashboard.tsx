@@ -7,6 +7,7 @@ import { Party, Situation, parties, situations } from '../app';
 import { Annex } from '../annex';
 import { MapPoint, PointMap, Series, StackedBars } from '../charts';
 import { humanize } from '../components/common';
+import { t } from '../i18n';
 import { definePage } from '../page';
 import { VIOLATIONS } from '../vocab';
 
@@ -21,18 +22,22 @@ function GlanceBlock({ title, groups, cls, sitName }: { title: string; groups: A
   const n = groups.reduce((a, g) => a + g.parties.length, 0);
   return (
     <div class={`glance ${cls}`}>
-      <h3>{`${title}: ${n}`}</h3>
+      <h3>{t('dashboard.glanceCount', { title, count: n })}</h3>
       {n === 0 ? (
-        <p>None.</p>
+        <p>{t('dashboard.none')}</p>
       ) : (
         <ul>
           {groups
             .filter((g) => g.parties.length)
             .map((g) => (
               <li key={g.situation}>
-                <strong>{sitName(g.situation, g.situation_name)}</strong>
+                <strong>
+                  <bdi>{sitName(g.situation, g.situation_name)}</bdi>
+                </strong>
                 {': '}
-                {g.parties.map((p, i) => [i ? ', ' : '', <a href={`/parties/${encodeURIComponent(p.id)}`}>{p.name}</a>])}
+                {g.parties.map((p, i) => [i ? ', ' : '', <a href={`/parties/${encodeURIComponent(p.id)}`}>
+                    <bdi>{p.name}</bdi>
+                  </a>])}
               </li>
             ))}
         </ul>
@@ -46,19 +51,20 @@ function AnnexGlance({ annex, sits, ps }: { annex: Annex; sits: Situation[]; ps:
   const sitName = (id: string, fallback?: string) => fallback ?? sits.find((s) => s.id === id)?.name ?? id;
   return (
     <section aria-labelledby="annex-h" class="card">
-      <h2 id="annex-h">{`Annex ${annex.cycle} at a glance`}</h2>
+      <h2 id="annex-h">{t('dashboard.glance', { cycle: annex.cycle })}</h2>
       <div class="glance-row">
-        <GlanceBlock title="Listed" groups={annex.listed} cls="listed" sitName={sitName} />
-        <GlanceBlock title="On notice" groups={annex.on_notice} cls="on-notice" sitName={sitName} />
+        <GlanceBlock title={t('dashboard.listed')} groups={annex.listed} cls="listed" sitName={sitName} />
+        <GlanceBlock title={t('dashboard.onNotice')} groups={annex.on_notice} cls="on-notice" sitName={sitName} />
       </div>
       {annex.changes.length ? (
         <p>
-          {'Changes: '}
-          {annex.changes.map((c, i) => `${i ? '; ' : ''}${c.name ?? pname(c.party)}: ${humanize(c.from)} → ${humanize(c.to)}`)}
+          {t('dashboard.changes', {
+            list: annex.changes.map((c) => t('dashboard.change', { party: c.name ?? pname(c.party), from: humanize(c.from), to: humanize(c.to) })).join(t('dashboard.changeSeparator')),
+          })}
         </p>
       ) : null}
       <p>
-        <a href={`/reports?cycle=${annex.cycle}`}>The full annex and the reports</a>
+        <a href={`/reports?cycle=${annex.cycle}`}>{t('dashboard.fullAnnex')}</a>
       </p>
     </section>
   );
@@ -80,29 +86,29 @@ export const dashboardPage = definePage({
     const total = data.cycles.reduce((a, c) => a + c.verified, 0);
     return (
       <>
-        <h1>Dashboard</h1>
-        <p class="lead">{`${total} verified incidents over ${data.cycles.length} cycles.`}</p>
+        <h1>{t('dashboard.title')}</h1>
+        <p class="lead">{t('dashboard.lead', { total, cycles: data.cycles.length })}</p>
         <div class="grid-2">
           <section aria-labelledby="c1" class="card">
-            <h2 id="c1">By situation</h2>
-            <StackedBars title="Verified incidents per cycle, by situation" series={series} keys={sitKeys} labelFor={(k) => sits.find((s) => s.id === k)?.name ?? k} />
+            <h2 id="c1">{t('dashboard.bySituation')}</h2>
+            <StackedBars title={t('dashboard.bySituationChart')} series={series} keys={sitKeys} labelFor={(k) => sits.find((s) => s.id === k)?.name ?? k} />
           </section>
           <section aria-labelledby="c2" class="card">
-            <h2 id="c2">By violation</h2>
-            <StackedBars title="Verified incidents per cycle, by violation" series={vSeries} keys={vKeys} />
+            <h2 id="c2">{t('dashboard.byViolation')}</h2>
+            <StackedBars title={t('dashboard.byViolationChart')} series={vSeries} keys={vKeys} />
           </section>
         </div>
         <div class="grid-2">
           <section aria-labelledby="c3" class="card">
-            <h2 id="c3">Where</h2>
-            <PointMap title="Locations of verified incidents" points={data.locations} />
+            <h2 id="c3">{t('dashboard.where')}</h2>
+            <PointMap title={t('dashboard.locations')} points={data.locations} />
           </section>
           {data.annex ? (
             <AnnexGlance annex={data.annex} sits={sits} ps={ps} />
           ) : (
             <section class="card">
-              <h2>Annex</h2>
-              <p>No cycle with data yet.</p>
+              <h2>{t('dashboard.annex')}</h2>
+              <p>{t('dashboard.noCycle')}</p>
             </section>
           )}
         </div>

@@ -14,6 +14,7 @@ import { ApiError, call, enc, get } from '../api';
 import { announce, flash, navigate, parties, situations, type Party } from '../app';
 import { humanize, Options } from '../components/common';
 import { CheckboxGroup, Field, checkedIn, pointerIn, useRefusals } from '../components/forms';
+import { t } from '../i18n';
 import { definePage } from '../page';
 import { CONSENTS, CONTEXTS, NEXUS, PRECISIONS, STANDARDS, STATUSES, VICTIM_GROUPS, VIOLATIONS } from '../vocab';
 import type { Incident } from './incidents';
@@ -23,6 +24,9 @@ interface Source {
   title?: string;
   kind: string;
 }
+
+// Stands for the required mark in the note that explains it.
+const MARK = '\u0001';
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 // What a date control gives when it holds a whole date (the control shows
@@ -43,10 +47,10 @@ interface PerpRow {
 // another situation that the incident already names stays on offer in its
 // row (the server accepts it), so editing never drops it unasked.
 function partyOptions(ps: Party[], situation: string, recorded: string): Array<[string, string]> {
-  if (!situation) return [['', 'Choose the situation first']];
-  const options: Array<[string, string]> = [['', 'Choose…'], ...ps.filter((p) => p.situation === situation).map((p): [string, string] => [p.id, `${p.name} (${p.id})`])];
+  if (!situation) return [['', t('incidentForm.situationFirst')]];
+  const options: Array<[string, string]> = [['', t('incidentForm.choose')], ...ps.filter((p) => p.situation === situation).map((p): [string, string] => [p.id, `${p.name} (${p.id})`])];
   const other = ps.find((p) => p.id === recorded && p.situation !== situation);
-  if (other) options.push([other.id, `${other.name} (${other.id}, another situation)`]);
+  if (other) options.push([other.id, t('incidentForm.otherSituation', { name: other.name, id: other.id })]);
   return options;
 }
 
@@ -59,19 +63,19 @@ function offered(ps: Party[], situation: string, row: PerpRow): string {
 // in words for the field (the server checks everything again).
 function check(b: Record<string, unknown>, editing: boolean): Array<[string, string]> {
   const errs: Array<[string, string]> = [];
-  if ((editing || b.id !== undefined) && !ID_RE.test(String(b.id ?? ''))) errs.push(['/id', 'Enter an ID of letters, digits, dot, dash or underscore (at most 64), or leave it empty.']);
-  if (!b.situation) errs.push(['/situation', 'Choose the situation.']);
-  if (!DATE_RE.test(String(b.date))) errs.push(['/date', 'Enter the full date: day, month and year.']);
-  if (!(b.location as { name?: string }).name) errs.push(['/location/name', 'Enter the place name.']);
-  if (!(b.violations as string[]).length) errs.push(['/violations', 'Choose at least one violation.']);
-  if (!b.context) errs.push(['/context', 'Choose the context.']);
+  if ((editing || b.id !== undefined) && !ID_RE.test(String(b.id ?? ''))) errs.push(['/id', t('incidentForm.check.id')]);
+  if (!b.situation) errs.push(['/situation', t('incidentForm.check.situation')]);
+  if (!DATE_RE.test(String(b.date))) errs.push(['/date', t('incidentForm.check.date')]);
+  if (!(b.location as { name?: string }).name) errs.push(['/location/name', t('incidentForm.check.place')]);
+  if (!(b.violations as string[]).length) errs.push(['/violations', t('incidentForm.check.violations')]);
+  if (!b.context) errs.push(['/context', t('incidentForm.check.context')]);
   (b.perpetrators as Array<{ party: string }>).forEach((p, i) => {
-    if (!p.party) errs.push([`/perpetrators/${i}/party`, 'Choose the party.']);
+    if (!p.party) errs.push([`/perpetrators/${i}/party`, t('incidentForm.check.party')]);
   });
   const loc = b.location as { lat?: number; lon?: number };
-  if (loc.lat !== undefined && (loc.lat < -90 || loc.lat > 90)) errs.push(['/location/lat', 'Latitude is between -90 and 90.']);
-  if (loc.lon !== undefined && (loc.lon < -180 || loc.lon > 180)) errs.push(['/location/lon', 'Longitude is between -180 and 180.']);
-  if ((loc.lat === undefined) !== (loc.lon === undefined)) errs.push([loc.lat === undefined ? '/location/lat' : '/location/lon', 'Give both latitude and longitude, or neither.']);
+  if (loc.lat !== undefined && (loc.lat < -90 || loc.lat > 90)) errs.push(['/location/lat', t('incidentForm.check.latitude')]);
+  if (loc.lon !== undefined && (loc.lon < -180 || loc.lon > 180)) errs.push(['/location/lon', t('incidentForm.check.longitude')]);
+  if ((loc.lat === undefined) !== (loc.lon === undefined)) errs.push([loc.lat === undefined ? '/location/lat' : '/location/lon', t('incidentForm.check.coordinates')]);
   return errs;
 }
 
@@ -148,7 +152,7 @@ function IncidentForm({ editing, inc, etag, ps, sits, sources }: Loaded) {
     const errs = check(body, editing);
     if (errs.length) {
       refusals.setAll(form, errs);
-      announce(`${errs.length} field${errs.length > 1 ? 's need' : ' needs'} attention.`, 'error');
+      announce(t('incidentForm.attention', { count: errs.length }), 'error');
       return;
     }
     setBusy(true);
@@ -160,15 +164,15 @@ function IncidentForm({ editing, inc, etag, ps, sits, sources }: Loaded) {
         const reply = await call<{ id?: string }>('POST', '/incidents', body);
         id = reply.data?.id ?? decodeURIComponent((reply.location ?? '').split('/').pop() ?? '');
       }
-      flash(editing ? `Incident ${id} saved.` : `Incident ${id} recorded.`);
+      flash(editing ? t('incidentForm.saved', { id }) : t('incidentForm.recorded', { id }));
       navigate(`/incidents/${enc(id)}`);
     } catch (e) {
       if (e instanceof ApiError && e.status === 412) {
-        const message = 'Someone changed this incident since you opened it. Reload the page to see their version.';
+        const message = t('incidentForm.stale');
         setFormError(message);
-        announce(`Not saved: ${message}`, 'error');
+        announce(t('incidentForm.notSavedBecause', { message }), 'error');
       } else {
-        const message = refusals.refuse(form, e, 'Not saved');
+        const message = refusals.refuse(form, e, t('incidentForm.notSaved'));
         if (e instanceof ApiError && e.field?.startsWith('/') && !pointerIn(form, e.field)) setFormError(message);
       }
     } finally {
@@ -177,6 +181,8 @@ function IncidentForm({ editing, inc, etag, ps, sits, sources }: Loaded) {
   };
 
   const perpErr = refusals.errors['/perpetrators'];
+  // The note on required fields, around the mark shown as in the labels.
+  const [requiredBefore, requiredAfter] = t('incidentForm.requiredNote', { mark: MARK }).split(MARK);
   return (
     <form class="incident-form" noValidate onSubmit={submit}>
       {formError ? (
@@ -185,50 +191,52 @@ function IncidentForm({ editing, inc, etag, ps, sits, sources }: Loaded) {
         </p>
       ) : null}
       <p class="hint">
-        Fields marked <span class="req">*</span> are required.
+        {requiredBefore}
+        <span class="req">*</span>
+        {requiredAfter}
       </p>
       <div class="grid-form">
         <Field
-          label="Incident ID"
+          label={t('incidentForm.id')}
           pointer="/id"
           refusals={refusals}
-          hint={editing ? 'The ID does not change.' : 'Leave empty and Mara gives the next number (I-year-number), or enter your own: letters, digits, dot, dash or underscore.'}
+          hint={editing ? t('incidentForm.idFixed') : t('incidentForm.idHint')}
         >
           <input type="text" name="id" defaultValue={inc.id ?? ''} required={editing} readOnly={editing} autoComplete="off" />
         </Field>
-        <Field label="Situation" pointer="/situation" refusals={refusals}>
+        <Field label={t('incidentForm.situation')} pointer="/situation" refusals={refusals}>
           <select name="situation" required onChange={(ev) => chooseSituation((ev.currentTarget as HTMLSelectElement).value)}>
-            <Options options={[['', 'Choose…'], ...sits.map((s): [string, string] => [s.id, s.name])]} value={situation} />
+            <Options options={[['', t('incidentForm.choose')], ...sits.map((s): [string, string] => [s.id, s.name])]} value={situation} />
           </select>
         </Field>
-        <Field label="Date" pointer="/date" refusals={refusals}>
+        <Field label={t('incidentForm.date')} pointer="/date" refusals={refusals}>
           <input type="date" name="date" defaultValue={inc.date ?? ''} required />
         </Field>
-        <Field label="Date precision" pointer="/date_precision" refusals={refusals}>
+        <Field label={t('incidentForm.precision')} pointer="/date_precision" refusals={refusals}>
           <select name="date_precision">
-            <Options options={PRECISIONS.map((p): [string, string] => [p, p])} value={inc.date_precision ?? 'day'} />
+            <Options options={PRECISIONS.map((p): [string, string] => [p, humanize(p)])} value={inc.date_precision ?? 'day'} />
           </select>
         </Field>
       </div>
       <fieldset>
-        <legend>Location</legend>
+        <legend>{t('incidentForm.location')}</legend>
         <div class="grid-form">
-          <Field label="Place name" pointer="/location/name" refusals={refusals}>
+          <Field label={t('incidentForm.place')} pointer="/location/name" refusals={refusals}>
             <input type="text" name="location_name" defaultValue={inc.location?.name ?? ''} required />
           </Field>
-          <Field label="Region (admin 1)" pointer="/location/admin1" refusals={refusals}>
+          <Field label={t('incidentForm.region')} pointer="/location/admin1" refusals={refusals}>
             <input type="text" name="admin1" defaultValue={inc.location?.admin1 ?? ''} />
           </Field>
-          <Field label="Latitude" pointer="/location/lat" refusals={refusals}>
+          <Field label={t('incidentForm.latitude')} pointer="/location/lat" refusals={refusals}>
             <input type="number" name="lat" step="any" min="-90" max="90" defaultValue={inc.location?.lat !== undefined ? String(inc.location.lat) : ''} />
           </Field>
-          <Field label="Longitude" pointer="/location/lon" refusals={refusals}>
+          <Field label={t('incidentForm.longitude')} pointer="/location/lon" refusals={refusals}>
             <input type="number" name="lon" step="any" min="-180" max="180" defaultValue={inc.location?.lon !== undefined ? String(inc.location.lon) : ''} />
           </Field>
         </div>
       </fieldset>
       <CheckboxGroup
-        legend="Violations"
+        legend={t('incidentForm.violations')}
         name="violations"
         options={VIOLATIONS.map((v): [string, string] => [v, humanize(v)])}
         chosen={inc.violations ?? []}
@@ -237,7 +245,7 @@ function IncidentForm({ editing, inc, etag, ps, sits, sources }: Loaded) {
         refusals={refusals}
       />
       <fieldset class="victims">
-        <legend>Victims</legend>
+        <legend>{t('incidentForm.victims')}</legend>
         <div class="grid-form">
           {VICTIM_GROUPS.map((g) => (
             <Field label={humanize(g)} pointer={`/victims/${g}`} refusals={refusals} key={g}>
@@ -247,24 +255,24 @@ function IncidentForm({ editing, inc, etag, ps, sits, sources }: Loaded) {
         </div>
       </fieldset>
       <div class="grid-form">
-        <Field label="Context" pointer="/context" refusals={refusals}>
+        <Field label={t('incidentForm.context')} pointer="/context" refusals={refusals}>
           <select name="context" required>
-            <Options options={[['', 'Choose…'], ...CONTEXTS.map((x): [string, string] => [x, humanize(x)])]} value={inc.context ?? ''} />
+            <Options options={[['', t('incidentForm.choose')], ...CONTEXTS.map((x): [string, string] => [x, humanize(x)])]} value={inc.context ?? ''} />
           </select>
         </Field>
-        <Field label="Status" pointer="/status" refusals={refusals}>
+        <Field label={t('incidentForm.status')} pointer="/status" refusals={refusals}>
           <select name="status" required>
             <Options options={STATUSES.filter((s) => s !== 'verified' || inc.status === 'verified').map((s): [string, string] => [s, humanize(s)])} value={inc.status ?? 'reported'} />
           </select>
         </Field>
-        <Field label="Consent scope" pointer="/consent" refusals={refusals}>
+        <Field label={t('incidentForm.consent')} pointer="/consent" refusals={refusals}>
           <select name="consent">
             <Options options={CONSENTS.map((x): [string, string] => [x, humanize(x)])} value={inc.consent ?? 'aggregate_reporting'} />
           </select>
         </Field>
       </div>
       <CheckboxGroup
-        legend="Nexus to the conflict"
+        legend={t('incidentForm.nexus')}
         name="nexus"
         options={NEXUS.map((v): [string, string] => [v, humanize(v)])}
         chosen={inc.nexus ?? []}
@@ -272,50 +280,50 @@ function IncidentForm({ editing, inc, etag, ps, sits, sources }: Loaded) {
         refusals={refusals}
       />
       <fieldset>
-        <legend>Perpetrators</legend>
+        <legend>{t('incidentForm.perpetrators')}</legend>
         <p class="field-error" id="perpetrators-error" hidden={!perpErr}>
           {perpErr ?? ''}
         </p>
         <div class="perps" data-pointer="/perpetrators">
           {perps.map((r, i) => (
             <div class="perp" key={r.key}>
-              <Field label="Party" pointer={`/perpetrators/${i}/party`} refusals={refusals}>
+              <Field label={t('incidentForm.party')} pointer={`/perpetrators/${i}/party`} refusals={refusals}>
                 <select name="party" required onChange={(ev) => setRow(r.key, { party: (ev.currentTarget as HTMLSelectElement).value })}>
                   <Options options={partyOptions(ps, situation, r.recorded)} value={offered(ps, situation, r)} />
                 </select>
               </Field>
-              <Field label="Standard of proof" pointer={`/perpetrators/${i}/standard`} refusals={refusals}>
+              <Field label={t('incidentForm.standard')} pointer={`/perpetrators/${i}/standard`} refusals={refusals}>
                 <select name="standard" onChange={(ev) => setRow(r.key, { standard: (ev.currentTarget as HTMLSelectElement).value })}>
                   <Options options={STANDARDS.map((s): [string, string] => [s, humanize(s)])} value={r.standard} />
                 </select>
               </Field>
-              <button type="button" class="secondary remove" aria-label={`Remove perpetrator ${i + 1}`} onClick={() => setPerps((rows) => rows.filter((x) => x.key !== r.key))}>
-                Remove
+              <button type="button" class="secondary remove" aria-label={t('incidentForm.removeItem', { n: i + 1 })} onClick={() => setPerps((rows) => rows.filter((x) => x.key !== r.key))}>
+                {t('incidentForm.remove')}
               </button>
             </div>
           ))}
         </div>
         <button type="button" class="secondary" onClick={() => setPerps((rows) => [...rows, newRow()])}>
-          Add a perpetrator
+          {t('incidentForm.addPerpetrator')}
         </button>
       </fieldset>
       <CheckboxGroup
-        legend="Sources"
+        legend={t('incidentForm.sources')}
         name="sources"
         options={sources.map((s): [string, string] => [s.id, s.title ? `${s.id}: ${s.title}` : `${s.id} (${humanize(s.kind)})`])}
         chosen={inc.sources ?? []}
         pointer="/sources"
         refusals={refusals}
       />
-      <Field label="Narrative (confidential)" pointer="/narrative" refusals={refusals}>
+      <Field label={t('incidentForm.narrative')} pointer="/narrative" refusals={refusals}>
         <textarea name="narrative" rows={5} defaultValue={inc.narrative ?? ''} />
       </Field>
       <div class="actions">
         <button type="submit" disabled={busy}>
-          {editing ? 'Save changes' : 'Record incident'}
+          {editing ? t('incidentForm.save') : t('incidentForm.record')}
         </button>
         <a href={editing ? `/incidents/${enc(inc.id!)}` : '/incidents'} class="button secondary">
-          Cancel
+          {t('incidentForm.cancel')}
         </a>
       </div>
     </form>
@@ -338,11 +346,11 @@ export default definePage({
     return (
       <>
         <p class="crumbs">
-          <a href="/incidents">Incidents</a>
+          <a href="/incidents">{t('incidentForm.incidents')}</a>
           {' / '}
-          {editing ? inc.id! : 'new'}
+          {editing ? inc.id! : t('incidentForm.new')}
         </p>
-        <h1>{editing ? `Edit incident ${inc.id}` : 'Record an incident'}</h1>
+        <h1>{editing ? t('incidentForm.editTitle', { id: inc.id! }) : t('incidentForm.recordTitle')}</h1>
         <IncidentForm {...data} />
       </>
     );

@@ -37,6 +37,29 @@ function perpetratorsText(i: Incident, names: Map<string, string>): string {
   return i.perpetrators.map((p) => names.get(p.party) ?? p.party).join(', ');
 }
 
+// The columns of a table of incidents.
+function columns(): string[] {
+  return [
+    t('incidents.field.id'),
+    t('incidents.field.date'),
+    t('incidents.field.situation'),
+    t('incidents.field.location'),
+    t('incidents.field.violations'),
+    t('incidents.field.perpetrators'),
+    t('incidents.field.status'),
+  ];
+}
+
+// The columns of the review queue: an incident's, and the action.
+function reviewColumns(): string[] {
+  return [...columns(), t('incidents.review.action')];
+}
+
+// The columns of the list of evidence items.
+function evidenceColumns(): string[] {
+  return [t('incidents.evidence.item'), t('incidents.evidence.sha256'), t('incidents.evidence.size'), t('incidents.evidence.description'), t('incidents.evidence.download')];
+}
+
 function situationName(sits: Situation[], id: string): string {
   return sits.find((s) => s.id === id)?.name ?? id;
 }
@@ -68,7 +91,7 @@ export const incidentList = definePage({
   },
   View: ({ data: { cyc, sits, ps, offset, filters, data } }) => {
     const names = new Map(ps.map((p) => [p.id, p.name]));
-    const any: [string, string] = ['', 'Any'];
+    const any: [string, string] = ['', t('incidents.any')];
     const submit = (ev: SubmitEvent) => {
       ev.preventDefault();
       const next: Record<string, string> = {};
@@ -77,7 +100,7 @@ export const incidentList = definePage({
     };
     const pageLink = (o: number) => `/incidents${qs({ ...filters, offset: o || undefined })}`;
     const filtered = Object.values(filters).some((v) => v !== '');
-    const none = filtered ? 'No incidents match these filters.' : 'No incidents.';
+    const none = filtered ? t('incidents.noMatch') : t('incidents.none');
     // An empty page says so in words instead of "0–0 of 0".
     const count =
       data.total === 0
@@ -88,46 +111,46 @@ export const incidentList = definePage({
     return (
       <>
         <div class="title-row">
-          <h1>Incidents</h1>
+          <h1>{t('incidents.title')}</h1>
           {hasRole('monitor') ? (
             <a href="/incidents/new" class="button">
-              Record an incident
+              {t('incidents.record')}
             </a>
           ) : null}
         </div>
-        <form class="filters" role="search" aria-label="Filter incidents" onSubmit={submit}>
-          <Field label="Search" hint="Location, region, or a party name or alias.">
+        <form class="filters" role="search" aria-label={t('incidents.filter')} onSubmit={submit}>
+          <Field label={t('incidents.search')} hint={t('incidents.searchHint')}>
             <input type="search" name="q" defaultValue={filters.q} maxLength={200} />
           </Field>
-          <Field label="Cycle">
+          <Field label={t('incidents.cycle')}>
             <select name="cycle">
               <Options options={[any, ...cyc.map((c): [string, string] => [String(c), String(c)])]} value={filters.cycle} />
             </select>
           </Field>
-          <Field label="Situation">
+          <Field label={t('incidents.field.situation')}>
             <select name="situation">
               <Options options={[any, ...sits.map((s): [string, string] => [s.id, s.name])]} value={filters.situation} />
             </select>
           </Field>
-          <Field label="Party">
+          <Field label={t('incidents.party')}>
             <select name="party">
               <Options options={[any, ...ps.map((p): [string, string] => [p.id, p.name])]} value={filters.party} />
             </select>
           </Field>
-          <Field label="Status">
+          <Field label={t('incidents.field.status')}>
             <select name="status">
               <Options options={[any, ...STATUSES.map((s): [string, string] => [s, humanize(s)])]} value={filters.status} />
             </select>
           </Field>
-          <Field label="Violation">
+          <Field label={t('incidents.violation')}>
             <select name="violation">
               <Options options={[any, ...VIOLATIONS.map((s): [string, string] => [s, humanize(s)])]} value={filters.violation} />
             </select>
           </Field>
           <div class="actions">
-            <button type="submit">Apply filters</button>
+            <button type="submit">{t('incidents.apply')}</button>
             <a href="/incidents" class="button secondary">
-              Clear
+              {t('incidents.clear')}
             </a>
           </div>
         </form>
@@ -135,7 +158,7 @@ export const incidentList = definePage({
           {count}
         </p>
         <DataTable
-          headers={['ID', 'Date', 'Situation', 'Location', 'Violations', 'Perpetrators', 'Status']}
+          headers={columns()}
           rows={data.items.map((i) => [
             incidentLink(i.id),
             i.date,
@@ -145,20 +168,20 @@ export const incidentList = definePage({
             perpetratorsText(i, names),
             <Badge status={i.status} />,
           ])}
-          caption="Incidents"
+          caption={t('incidents.title')}
           class="incidents"
           empty={none}
           rowKeys={data.items.map((i) => i.id)}
         />
-        <nav class="pager" aria-label="Pages">
+        <nav class="pager" aria-label={t('incidents.pages')}>
           {offset > 0 ? (
             <a href={pageLink(Math.max(0, offset - PAGE))} class="button secondary" rel="prev">
-              Previous
+              {t('incidents.previous')}
             </a>
           ) : null}
           {data.next_offset !== undefined ? (
             <a href={pageLink(data.next_offset)} class="button secondary" rel="next">
-              Next
+              {t('incidents.next')}
             </a>
           ) : null}
         </nav>
@@ -222,7 +245,7 @@ function EvidenceSection({ inc }: { inc: Incident }) {
     fd.append('description', String(new FormData(form).get('description') ?? ''));
     try {
       const r = await call<Evidence>('POST', '/evidence', undefined, { form: fd });
-      announce(`Evidence ${r.data.id} added; SHA-256 ${r.data.sha256}.`, 'success');
+      announce(t('incidents.evidence.added', { id: r.data.id, sha256: r.data.sha256 }), 'success');
       form.reset();
       await load();
     } catch (e) {
@@ -230,39 +253,39 @@ function EvidenceSection({ inc }: { inc: Incident }) {
     }
   };
   let shown: ComponentChildren;
-  if (list.kind === 'loading') shown = <p>Loading…</p>;
-  else if (list.kind === 'unlisted') shown = <p>This server does not list evidence.</p>;
+  if (list.kind === 'loading') shown = <p>{t('incidents.loading')}</p>;
+  else if (list.kind === 'unlisted') shown = <p>{t('incidents.evidence.unlisted')}</p>;
   else if (list.kind === 'error') shown = <p>{list.message}</p>;
   else
     shown = (
       <DataTable
-        headers={['Item', 'SHA-256', 'Size', 'Description', 'Download']}
+        headers={evidenceColumns()}
         rows={list.items.map((e) => [
           e.id,
           <code class="hash">{e.sha256}</code>,
-          `${e.size} bytes`,
+          t('incidents.evidence.bytes', { size: e.size }),
           e.description ?? '',
-          <a href={`/api/v1/evidence/${enc(e.id)}/content`} download="">{`Download ${e.id}`}</a>,
+          <a href={`/api/v1/evidence/${enc(e.id)}/content`} download="">{t('incidents.evidence.downloadItem', { id: e.id })}</a>,
         ])}
-        caption="Evidence items"
-        empty="No evidence for this incident."
+        caption={t('incidents.evidence.caption')}
+        empty={t('incidents.evidence.empty')}
         rowKeys={list.items.map((e) => e.id)}
       />
     );
   return (
-    <Card id="ev-h" title="Evidence">
+    <Card id="ev-h" title={t('incidents.evidence.title')}>
       <div>{shown}</div>
       {hasRole('monitor', 'analyst') ? (
         <>
-          <h3>Add evidence</h3>
+          <h3>{t('incidents.evidence.add')}</h3>
           <form class="inline-form" onSubmit={submit}>
-            <Field label="File">
+            <Field label={t('incidents.evidence.file')}>
               <input type="file" name="file" required ref={fileRef} />
             </Field>
-            <Field label="Description">
+            <Field label={t('incidents.evidence.description')}>
               <input type="text" name="description" maxLength={500} />
             </Field>
-            <button type="submit">Add evidence</button>
+            <button type="submit">{t('incidents.evidence.add')}</button>
           </form>
         </>
       ) : null}
@@ -279,20 +302,20 @@ function ConsentForm({ inc }: { inc: Incident }) {
     try {
       const cur = await call<Incident>('GET', `/incidents/${enc(inc.id)}`);
       await call('PUT', `/incidents/${enc(inc.id)}/consent`, { consent }, { ifMatch: cur.etag });
-      announce(`Consent set to ${humanize(consent)}.`, 'success');
+      announce(t('incidents.consent.set', { consent: humanize(consent) }), 'success');
     } catch (e) {
       announce(errorText(e), 'error');
     }
   };
   return (
-    <Card id="consent-h" title="Consent">
+    <Card id="consent-h" title={t('incidents.field.consent')}>
       <form class="inline-form" onSubmit={submit}>
-        <Field label="Consent scope">
+        <Field label={t('incidents.consent.scope')}>
           <select name="consent">
             <Options options={CONSENTS.map((c): [string, string] => [c, humanize(c)])} value={inc.consent} />
           </select>
         </Field>
-        <button type="submit">Change consent</button>
+        <button type="submit">{t('incidents.consent.change')}</button>
       </form>
     </Card>
   );
@@ -320,73 +343,75 @@ export const incidentDetail = definePage({
     const names = new Map(ps.map((p: Party) => [p.id, p.name]));
     const victims = inc.victims
       ? Object.entries(inc.victims)
-          .map(([k, v]) => `${k}: ${v}`)
+          .map(([k, v]) => t('incidents.victimCount', { group: humanize(k), count: String(v) }))
           .join(', ')
       : undefined;
     const verifyIt = async () => {
       try {
         await verify(inc.id);
-        flash(`Incident ${inc.id} verified.`);
+        flash(t('incidents.verified', { id: inc.id }));
         navigate(`/incidents/${enc(inc.id)}`, true);
       } catch (e) {
-        announce(`Not verified: ${errorText(e)}`, 'error');
+        announce(t('incidents.notVerified', { message: errorText(e) }), 'error');
       }
     };
     return (
       <>
         <p class="crumbs">
-          <a href="/incidents">Incidents</a>
+          <a href="/incidents">{t('incidents.title')}</a>
           {' / '}
           {inc.id}
         </p>
         <div class="title-row start">
-          <h1>{`Incident ${inc.id}`}</h1>
+          <h1>{t('incidents.incident', { id: inc.id })}</h1>
           <Badge status={inc.status} />
         </div>
         <div class="actions">
           {hasRole('monitor') ? (
             <a href={`/incidents/${enc(inc.id)}/edit`} class="button">
-              Edit
+              {t('incidents.edit')}
             </a>
           ) : null}
           {canVerify ? (
             <button type="button" onClick={verifyIt}>
-              Verify
+              {t('incidents.verify')}
             </button>
           ) : null}
         </div>
-        <Card id="facts-h" title="Facts">
+        <Card id="facts-h" title={t('incidents.facts')}>
           <Facts
             pairs={[
-              ['Situation', situationName(sits, inc.situation)],
-              ['Date', `${inc.date}${inc.date_precision && inc.date_precision !== 'day' ? ` (${inc.date_precision})` : ''}`],
-              ['Location', [inc.location?.name, inc.location?.admin1].filter(Boolean).join(', ')],
-              ['Coordinates', inc.location?.lat !== undefined ? `${inc.location.lat}, ${inc.location.lon}` : undefined],
-              ['Violations', inc.violations.map(humanize).join(', ')],
-              ['Victims', victims],
-              ['Context', inc.context ? humanize(inc.context) : undefined],
-              ['Nexus', inc.nexus?.map(humanize).join(', ')],
+              [t('incidents.field.situation'), situationName(sits, inc.situation)],
+              [t('incidents.field.date'), inc.date_precision && inc.date_precision !== 'day' ? t('incidents.dateWithin', { date: inc.date, precision: humanize(inc.date_precision) }) : inc.date],
+              [t('incidents.field.location'), [inc.location?.name, inc.location?.admin1].filter(Boolean).join(', ')],
+              [t('incidents.field.coordinates'), inc.location?.lat !== undefined ? `${inc.location.lat}, ${inc.location.lon}` : undefined],
+              [t('incidents.field.violations'), inc.violations.map(humanize).join(', ')],
+              [t('incidents.field.victims'), victims],
+              [t('incidents.field.context'), inc.context ? humanize(inc.context) : undefined],
+              [t('incidents.field.nexus'), inc.nexus?.map(humanize).join(', ')],
               [
-                'Perpetrators',
+                t('incidents.field.perpetrators'),
                 <ul class="plain">
                   {inc.perpetrators.map((p, i) => (
                     <li key={i}>
-                      <a href={`/parties/${enc(p.party)}`}>{names.get(p.party) ?? p.party}</a>
+                      <a href={`/parties/${enc(p.party)}`}>
+                        <bdi>{names.get(p.party) ?? p.party}</bdi>
+                      </a>
                       {` (${humanize(p.standard)})`}
                     </li>
                   ))}
                 </ul>,
               ],
-              ['Sources', inc.sources?.join(', ')],
-              ['Verified on', inc.verified_on],
-              ['Consent', inc.consent ? humanize(inc.consent) : undefined],
+              [t('incidents.field.sources'), inc.sources?.join(', ')],
+              [t('incidents.field.verifiedOn'), inc.verified_on],
+              [t('incidents.field.consent'), inc.consent ? humanize(inc.consent) : undefined],
             ]}
           />
           {/* The API leaves the narrative out for a reader without
               confidential access; it is shown only when given. */}
           {typeof inc.narrative === 'string' ? (
             <>
-              <h3>Narrative (confidential)</h3>
+              <h3>{t('incidents.narrative')}</h3>
               <p class="narrative">{inc.narrative}</p>
             </>
           ) : null}
@@ -424,9 +449,9 @@ export const reviewQueue = definePage({
       try {
         const after = await verify(id);
         setVerified((v) => ({ ...v, [id]: after?.status ?? 'verified' }));
-        announce(`Incident ${id} verified.`, 'success');
+        announce(t('incidents.verified', { id }), 'success');
       } catch (e) {
-        const msg = e instanceof ApiError && e.status === 403 ? `You may not verify ${id}: ${errorText(e)}` : errorText(e);
+        const msg = e instanceof ApiError && e.status === 403 ? t('incidents.review.forbidden', { id, message: errorText(e) }) : errorText(e);
         announce(msg, 'error');
       } finally {
         setBusy((b) => ({ ...b, [id]: false }));
@@ -444,23 +469,23 @@ export const reviewQueue = definePage({
         <Badge status={verified[i.id] ?? i.status} />
       </span>,
       verified[i.id] ? (
-        <span class="muted">Done</span>
+        <span class="muted">{t('incidents.review.done')}</span>
       ) : (
-        <button type="button" aria-label={`Verify ${i.id}`} disabled={busy[i.id]} onClick={() => void verifyRow(i.id)}>
-          Verify
+        <button type="button" aria-label={t('incidents.review.verifyItem', { id: i.id })} disabled={busy[i.id]} onClick={() => void verifyRow(i.id)}>
+          {t('incidents.verify')}
         </button>
       ),
     ]);
     return (
       <>
-        <h1>Review queue</h1>
-        <p class="lead">{`Incidents ${me()?.name ?? 'you'} may verify: not yet verified, and written or last edited by someone else (four eyes).`}</p>
+        <h1>{t('incidents.review.title')}</h1>
+        <p class="lead">{me()?.name ? t('incidents.review.lead', { name: me()!.name }) : t('incidents.review.leadYou')}</p>
         <DataTable
-          headers={['ID', 'Date', 'Situation', 'Location', 'Violations', 'Perpetrators', 'Status', 'Action']}
+          headers={reviewColumns()}
           rows={rows}
-          caption="Incidents awaiting verification"
+          caption={t('incidents.review.caption')}
           class="incidents"
-          empty="Nothing to verify: no incident awaits you."
+          empty={t('incidents.review.empty')}
           rowKeys={items.map((i) => i.id)}
         />
       </>
