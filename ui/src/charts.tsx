@@ -55,6 +55,7 @@ export function StackedBars({ title, series, keys, labelFor = humanize }: Stacke
   const ticks: number[] = [];
   for (let v = 0; v <= top; v += step) ticks.push(v);
   const used = keys.filter((k) => series.some((s) => (s.values[k] ?? 0) > 0));
+  const columns = [t('charts.cycle'), ...used.map(labelFor), t('charts.total')];
   return (
     <figure class="figure">
       <figcaption>{title}</figcaption>
@@ -102,9 +103,9 @@ export function StackedBars({ title, series, keys, labelFor = humanize }: Stacke
         ))}
       </ul>
       <details class="data-table">
-        <summary>Data table</summary>
+        <summary>{t('charts.dataTable')}</summary>
         <DataTable
-          headers={['Cycle', ...used.map(labelFor), 'Total']}
+          headers={columns}
           rows={series.map((s, i) => [s.x, ...used.map((k) => String(s.values[k] ?? 0)), String(totals[i])])}
           caption={title}
         />
@@ -233,9 +234,10 @@ export function PointMap({ title, points }: PointMapProps) {
     return { view: v, clusters: clusterPoints(points, v) };
   }, [points]);
   const total = points.reduce((a, p) => a + p.count, 0);
+  const columns = [t('charts.location'), t('charts.latitude'), t('charts.longitude'), t('charts.verifiedIncidents')];
   const summary = points.length
     ? t('charts.mapSummary', { title, places: points.length, markers: clusters.length, incidents: t('charts.verified', { count: total }) })
-    : `${title}: none.`;
+    : t('charts.none', { title });
   return (
     <figure class="figure">
       <figcaption>{title}</figcaption>
@@ -248,7 +250,7 @@ export function PointMap({ title, points }: PointMapProps) {
             const label = String(c.count);
             return (
               <g class="marker">
-                <title>{`${t('charts.verified', { count: c.count })}: ${c.points.map((p) => `${p.name} (${p.count})`).join(', ')}`}</title>
+                <title>{t('charts.marker', { incidents: t('charts.verified', { count: c.count }), places: c.points.map((p) => `${p.name} (${p.count})`).join(', ') })}</title>
                 <circle cx={c.x} cy={c.y} r={c.r} class="dot" />
                 <text x={c.x} y={c.y} class="dot-label" text-anchor="middle" dominant-baseline="central" font-size={(c.r * (label.length > 2 ? 0.8 : 1)).toFixed(3)}>
                   {label}
@@ -258,11 +260,11 @@ export function PointMap({ title, points }: PointMapProps) {
           })}
         </g>
       </svg>
-      <p class="hint">Each circle groups the places near one another; its number is their verified incidents. Land outline: Natural Earth (public domain).</p>
+      <p class="hint">{t('charts.mapHint')}</p>
       <details class="data-table">
-        <summary>Locations as a table</summary>
+        <summary>{t('charts.locationsTable')}</summary>
         <DataTable
-          headers={['Location', 'Latitude', 'Longitude', 'Verified incidents']}
+          headers={columns}
           rows={points.map((p) => [p.name, p.lat.toFixed(2), p.lon.toFixed(2), String(p.count)])}
           caption={title}
         />
@@ -308,11 +310,11 @@ export function StatusTimeline({ title, entries }: StatusTimelineProps) {
             <g key={e.cycle}>
               {e.recommended && e.recommended !== e.status ? (
                 <circle cx={x(i) + 12} cy={y(e.recommended)} r={6} class="tl-rec">
-                  <title>{`${e.cycle}: recommended ${humanize(e.recommended)}`}</title>
+                  <title>{t('charts.recommended', { cycle: e.cycle, status: humanize(e.recommended) })}</title>
                 </circle>
               ) : null}
               <circle cx={x(i) + 12} cy={y(e.status)} r={8} class={`tl-dot tl-${e.status}`}>
-                <title>{`${e.cycle}: ${humanize(e.status)}${e.decided ? ' (decided)' : ''}`}</title>
+                <title>{e.decided ? t('charts.decided', { cycle: e.cycle, status: humanize(e.status) }) : `${e.cycle}: ${humanize(e.status)}`}</title>
               </circle>
               <text x={x(i) + 12} y={H - 6} class="axis" text-anchor="middle">
                 {String(e.cycle)}

@@ -1,26 +1,30 @@
 // The API's problem details in words for people: the JSON pointer, column
 // or line a message starts with becomes the field's label (or a plain name
 // for it), wording meant for API clients is rephrased, and clauses that name
-// API routes are left out.
+// API routes are left out. The words around the server's text are in the
+// reader's language; the server's own text stays as it was sent.
+import { t } from './i18n';
 
 const PREFIX = /^\s*(\/[A-Za-z0-9_~.-]*(?:\/[A-Za-z0-9_~.-]*)*|field '[^']*'|column '[^']*'|line \d+)\s*:\s*/;
 
-const REPHRASE: Array<[RegExp, string]> = [
-  [/^expected a non-negative integer, got (.+)$/, 'enter a whole number, 0 or more (not $1)'],
-  [/^expected a non-negative integer$/, 'enter a whole number, 0 or more'],
-  [/^missing required field$/, 'this is required'],
-  [/^must not be empty$/, 'this is required'],
-  [/^an id is required$/, 'this is required'],
-  [/^at least one violation is required$/, 'choose at least one violation'],
-  [/^expected a date string YYYY-MM-DD.*$/, 'enter a full date: day, month and year'],
-  [/^unknown (party|situation|source|incident) (.+)$/, 'there is no $1 $2'],
-  [/^the parent chain returns to (.+?) \(.*\)$/, 'a party cannot be a unit of itself or of its own units ($1)'],
-  [/^`verified_implemented` is set only by .*$/, 'a measure is marked verified implemented only by a reviewer, with Verify, after it is saved'],
-  [/^(.+) exists already; update it instead$/, '$1 exists already; open it and edit it instead'],
-  [/^incident (.+) exists$/, 'an incident with the ID $1 exists already; open it and edit it instead'],
-  [/^four-eyes rule: principal '[^']*' created 'evidence ([^']*)' and may not verify it: another reviewer must$/, 'you received evidence $1, so another reviewer must verify it (four-eyes rule)'],
-  [/^no incident (.+)$/, 'there is no incident $1 that you can see'],
-  [/^principal '([^']*)' exists$/, 'a user named $1 exists already; choose another name'],
+// The server's wording and the words people read instead (the parts the
+// server's message holds, such as an id, put into them).
+const REPHRASE: Array<[RegExp, (m: RegExpExecArray) => string]> = [
+  [/^expected a non-negative integer, got (.+)$/, (m) => t('messages.wholeNumberNot', { value: m[1] })],
+  [/^expected a non-negative integer$/, () => t('messages.wholeNumber')],
+  [/^missing required field$/, () => t('messages.required')],
+  [/^must not be empty$/, () => t('messages.required')],
+  [/^an id is required$/, () => t('messages.required')],
+  [/^at least one violation is required$/, () => t('messages.oneViolation')],
+  [/^expected a date string YYYY-MM-DD.*$/, () => t('messages.fullDate')],
+  [/^unknown (party|situation|source|incident) (.+)$/, (m) => t('messages.noSuch', { kind: m[1], id: m[2] })],
+  [/^the parent chain returns to (.+?) \(.*\)$/, (m) => t('messages.parentCycle', { party: m[1] })],
+  [/^`verified_implemented` is set only by .*$/, () => t('messages.verifiedImplemented')],
+  [/^(.+) exists already; update it instead$/, (m) => t('messages.existsAlready', { what: m[1] })],
+  [/^incident (.+) exists$/, (m) => t('messages.incidentExists', { id: m[1] })],
+  [/^four-eyes rule: principal '[^']*' created 'evidence ([^']*)' and may not verify it: another reviewer must$/, (m) => t('messages.fourEyes', { id: m[1] })],
+  [/^no incident (.+)$/, (m) => t('messages.noIncident', { id: m[1] })],
+  [/^principal '([^']*)' exists$/, (m) => t('messages.userExists', { name: m[1] })],
 ];
 
 // Splits "pointer: message" into its parts (repeatedly: "line 4: field
@@ -40,6 +44,8 @@ export function splitPrefix(detail: string): { where: string[]; message: string 
 export function placeName(where: string): string {
   const col = /^(?:field|column) '([^']*)'$/.exec(where);
   if (col) return col[1].replace(/_/g, ' ');
+  const line = /^line (\d+)$/.exec(where);
+  if (line) return t('messages.line', { n: Number(line[1]) });
   if (!where.startsWith('/')) return where;
   const parts = where.split('/').filter(Boolean);
   const words: string[] = [];
@@ -49,7 +55,7 @@ export function placeName(where: string): string {
       words.push(`${parts[i].replace(/s$/, '').replace(/_/g, ' ')} ${Number(next) + 1}`);
       i++;
     } else if (/^\d+$/.test(parts[i])) {
-      words.push(`item ${Number(parts[i]) + 1}`);
+      words.push(t('messages.item', { n: Number(parts[i]) + 1 }));
     } else {
       words.push(parts[i].replace(/_/g, ' '));
     }
@@ -62,8 +68,9 @@ function rephrase(message: string): string {
   const clauses = message.split(/(?::|;)\s+/).filter((c) => !/\/api\/|\b(GET|PUT|POST|DELETE|PATCH) \//.test(c));
   let text = clauses.join(': ').trim();
   for (const [re, to] of REPHRASE) {
-    if (re.test(text)) {
-      text = text.replace(re, to);
+    const m = re.exec(text);
+    if (m) {
+      text = to(m);
       break;
     }
   }
@@ -75,9 +82,9 @@ function rephrase(message: string): string {
 export function plainMessage(detail: string, label?: string): string {
   const { where, message } = splitPrefix(detail);
   let text = rephrase(message);
-  if (!text) text = 'this was refused';
+  if (!text) text = t('messages.refused');
   const name = label ?? (where.length ? where.map(placeName).join(', ') : '');
   text = text.charAt(0).toUpperCase() + text.slice(1);
-  if (name) text = `${name}: ${text.charAt(0).toLowerCase()}${text.slice(1)}`;
-  return /[.!?)]$/.test(text) ? text : `${text}.`;
+  if (name) text = t('messages.withPlace', { place: name, text: `${text.charAt(0).toLowerCase()}${text.slice(1)}` });
+  return /[.!?)。！？）]$/u.test(text) ? text : t('messages.sentence', { text });
 }

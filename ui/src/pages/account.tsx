@@ -9,6 +9,7 @@ import { announce, flash, navigate, resetCaches } from '../app';
 import { Card } from '../components/common';
 import { Field, useRefusals, when } from '../components/forms';
 import { DataTable } from '../components/table';
+import { t } from '../i18n';
 import { definePage } from '../page';
 import { forget, me } from '../session';
 
@@ -34,36 +35,36 @@ function PasswordForm() {
     const data = new FormData(form);
     const current = String(data.get('current-password') ?? '');
     const next = String(data.get('new-password') ?? '');
-    if (!current) return refusals.set(form, '/current_password', 'Current password: enter the password you use now.');
-    if (next.length < 12) return refusals.set(form, '/new_password', 'New password: at least 12 characters.');
-    if (data.get('repeat-password') !== next) return refusals.set(form, 'repeat', 'Repeat the new password: it does not match the new password.');
+    if (!current) return refusals.set(form, '/current_password', t('account.currentRequired'));
+    if (next.length < 12) return refusals.set(form, '/new_password', t('account.newTooShort'));
+    if (data.get('repeat-password') !== next) return refusals.set(form, 'repeat', t('account.repeatMismatch'));
     try {
       await call('PUT', '/account/password', { current_password: current, new_password: next });
     } catch (e) {
       (form.elements.namedItem('current-password') as HTMLInputElement).value = '';
-      refusals.refuse(form, e, 'Not changed');
+      refusals.refuse(form, e, t('account.notChanged'));
       return;
     }
     // The change ended this login too.
     forget();
     resetCaches();
-    flash('Your password is changed. Log in with the new one.');
+    flash(t('account.changed'));
     navigate('/login', true);
   };
   return (
     <form noValidate onSubmit={submit}>
-      <Field label="Current password" pointer="/current_password" refusals={refusals}>
+      <Field label={t('account.currentPassword')} pointer="/current_password" refusals={refusals}>
         <input type="password" name="current-password" required autocomplete="current-password" />
       </Field>
-      <Field label="New password" pointer="/new_password" refusals={refusals} hint="At least 12 characters.">
+      <Field label={t('account.newPassword')} pointer="/new_password" refusals={refusals} hint={t('account.newPasswordHint')}>
         <input type="password" name="new-password" required autocomplete="new-password" minLength={12} />
       </Field>
-      <Field label="Repeat the new password" pointer="repeat" refusals={refusals}>
+      <Field label={t('account.repeatPassword')} pointer="repeat" refusals={refusals}>
         <input type="password" name="repeat-password" required autocomplete="new-password" />
       </Field>
-      <p class="hint">Changing it logs you out everywhere and revokes your API tokens.</p>
+      <p class="hint">{t('account.changeHint')}</p>
       <div class="actions">
-        <button type="submit">Change password</button>
+        <button type="submit">{t('account.changePassword')}</button>
       </div>
     </form>
   );
@@ -79,15 +80,15 @@ function TokenOnce({ created }: { created: NewToken | null }) {
     value.current?.select();
   }, [created]);
   return (
-    <div class="token-once" hidden={!created} role="region" aria-label="Your new token" tabindex={-1} ref={region}>
+    <div class="token-once" hidden={!created} role="region" aria-label={t('account.newToken')} tabindex={-1} ref={region}>
       {created ? (
         <>
-          <h3>Your new token</h3>
-          <p>Copy it now: it is shown only once and cannot be shown again. Send it as “Authorization: Bearer …”.</p>
-          <Field label="Token" id="new-token">
+          <h3>{t('account.newToken')}</h3>
+          <p>{t('account.copyOnce')}</p>
+          <Field label={t('account.token')} id="new-token">
             <input type="text" readOnly value={created.token} class="token-value" spellcheck={false} ref={value} />
           </Field>
-          <p class="hint">{`Token ${created.id}, valid until ${when(created.expires_at)}.`}</p>
+          <p class="hint">{t('account.tokenValid', { id: created.id, until: when(created.expires_at) })}</p>
         </>
       ) : null}
     </div>
@@ -101,13 +102,13 @@ function TokenSection({ initial }: { initial: Token[] }) {
   const section = useRef<HTMLElement>(null);
   const reload = async () => setTokens((await get<{ items: Token[] }>('/tokens')).items);
 
-  const revoke = async (t: Token) => {
+  const revoke = async (token: Token) => {
     try {
-      await call('DELETE', `/tokens/${enc(t.id)}`);
-      announce(`Token ${t.id} revoked.`, 'success');
+      await call('DELETE', `/tokens/${enc(token.id)}`);
+      announce(t('account.tokenRevoked', { id: token.id }), 'success');
       await reload();
     } catch (e) {
-      refusals.refuse(section.current!, e, 'Not revoked');
+      refusals.refuse(section.current!, e, t('account.notRevoked'));
     }
   };
 
@@ -116,47 +117,54 @@ function TokenSection({ initial }: { initial: Token[] }) {
     const form = ev.currentTarget as HTMLFormElement;
     refusals.clear();
     const n = Number(new FormData(form).get('days'));
-    if (!Number.isInteger(n) || n < 1 || n > 365) return refusals.set(form, '/days', 'Valid for (days): enter a whole number from 1 to 365.');
+    if (!Number.isInteger(n) || n < 1 || n > 365) return refusals.set(form, '/days', t('account.daysRange'));
     try {
       const r = await call<NewToken>('POST', '/tokens', { days: n });
       setCreated(r.data);
-      announce(`Token ${r.data.id} created. Copy it now: it is shown only once.`, 'success');
+      announce(t('account.tokenCreated', { id: r.data.id }), 'success');
       await reload();
     } catch (e) {
-      refusals.refuse(form, e, 'Not created');
+      refusals.refuse(form, e, t('account.notCreated'));
     }
   };
 
-  const rows = tokens.map((t) => {
-    const expired = t.expires_at * 1000 <= Date.now();
-    const state = t.revoked ? 'revoked' : expired ? 'expired' : 'active';
+  const rows = tokens.map((token) => {
+    const expired = token.expires_at * 1000 <= Date.now();
+    const state = token.revoked ? 'revoked' : expired ? 'expired' : 'active';
     return [
-      <code>{t.id}</code>,
-      when(t.issued_at),
-      when(t.expires_at),
-      state,
+      <code>{token.id}</code>,
+      when(token.issued_at),
+      when(token.expires_at),
+      t(`account.state.${state}`),
       state === 'active' ? (
-        <button type="button" class="secondary small" aria-label={`Revoke token ${t.id}`} onClick={() => revoke(t)}>
-          Revoke
+        <button type="button" class="secondary small" aria-label={t('account.revokeToken', { id: token.id })} onClick={() => revoke(token)}>
+          {t('account.revoke')}
         </button>
       ) : (
         ''
       ),
     ];
   });
+  const columns = [t('account.token'), t('account.issued'), t('account.expires'), t('account.state'), t('account.action')];
   return (
     <section class="card" aria-labelledby="tok-h" ref={section}>
-      <h2 id="tok-h">API tokens</h2>
-      <p>Tokens let scripts use the API as you, with your roles. Revoke one you no longer need.</p>
-      <form class="inline-form" noValidate aria-label="Create an API token" onSubmit={submit}>
-        <Field label="Valid for (days)" pointer="/days" refusals={refusals} hint="1 to 365.">
+      <h2 id="tok-h">{t('account.tokens')}</h2>
+      <p>{t('account.tokensIntro')}</p>
+      <form class="inline-form" noValidate aria-label={t('account.createTokenForm')} onSubmit={submit}>
+        <Field label={t('account.validFor')} pointer="/days" refusals={refusals} hint={t('account.validForHint')}>
           <input type="number" name="days" required min="1" max="365" defaultValue="90" inputMode="numeric" />
         </Field>
-        <button type="submit">Create token</button>
+        <button type="submit">{t('account.createToken')}</button>
       </form>
       <TokenOnce created={created} />
       <div>
-        <DataTable headers={['Token', 'Issued', 'Expires', 'State', 'Action']} rows={rows} caption="Your API tokens" empty="You have no API tokens." rowKeys={tokens.map((t) => t.id)} />
+        <DataTable
+          headers={columns}
+          rows={rows}
+          caption={t('account.tokensCaption')}
+          empty={t('account.noTokens')}
+          rowKeys={tokens.map((token) => token.id)}
+        />
       </div>
     </section>
   );
@@ -166,9 +174,9 @@ export default definePage({
   load: async () => (await get<{ items: Token[] }>('/tokens')).items,
   View: ({ data }) => (
     <>
-      <h1>My account</h1>
-      <p>{`Logged in as ${me()?.name ?? ''}.`}</p>
-      <Card id="pw-h" title="Change your password">
+      <h1>{t('account.title')}</h1>
+      <p>{t('account.loggedIn', { name: me()?.name ?? '' })}</p>
+      <Card id="pw-h" title={t('account.changeYourPassword')}>
         <PasswordForm />
       </Card>
       <TokenSection initial={data} />

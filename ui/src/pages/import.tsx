@@ -8,6 +8,7 @@ import { announce, errorText, resetCaches } from '../app';
 import { humanize, Options } from '../components/common';
 import { Field } from '../components/forms';
 import { DataTable } from '../components/table';
+import { t } from '../i18n';
 import { placeName, plainMessage, splitPrefix } from '../messages';
 import { definePage } from '../page';
 import { IMPORT_FORMATS } from '../vocab';
@@ -44,7 +45,7 @@ function rejectView(r: Reject): RejectView {
   const reason = plainMessage(message, rest.filter(Boolean).map(placeName).join(', ') || undefined);
   const record = r.record && typeof r.record === 'object' ? (r.record as Record<string, unknown>) : null;
   const id = record && typeof record.id === 'string' ? record.id : '';
-  return { where: line ?? (r.pointer ? placeName(r.pointer) : ''), id, reason };
+  return { where: line ? placeName(line) : r.pointer ? placeName(r.pointer) : '', id, reason };
 }
 
 function csvCell(v: string): string {
@@ -73,13 +74,18 @@ function Rejects({ job }: { job: ImportJob }) {
   const url = useMemo(() => URL.createObjectURL(new Blob([rejectsCsv(rejects)], { type: 'text/csv' })), [rejects]);
   useEffect(() => () => URL.revokeObjectURL(url), [url]);
   const base = (job.file ?? job.id).replace(/\.[^.]*$/, '');
+  const columns = [t('import.where'), t('import.record'), t('import.reason')];
   return (
     <div class="rejects">
-      <DataTable headers={['Where', 'Record', 'Reason']} rows={rejects.map(rejectView).map((v) => [v.where, v.id, v.reason])} caption="Rejected records" />
-      {total > rejects.length ? <p class="hint">{`The first ${rejects.length} of ${total} rejected records are listed here and in the download.`}</p> : null}
+      <DataTable
+        headers={columns}
+        rows={rejects.map(rejectView).map((v) => [v.where, v.id, v.reason])}
+        caption={t('import.rejectedRecords')}
+      />
+      {total > rejects.length ? <p class="hint">{t('import.firstOf', { shown: rejects.length, total })}</p> : null}
       <p>
         <a href={url} download={`${base}.rejects.csv`} class="button secondary">
-          Download the rejected records (CSV)
+          {t('import.download')}
         </a>
       </p>
     </div>
@@ -99,7 +105,7 @@ function counts(r: Record<string, number> | undefined): string {
 function failure(job: ImportJob): string {
   let detail = job.error?.detail ?? '';
   if (job.file && detail.startsWith(`${job.file}: `)) detail = detail.slice(job.file.length + 2);
-  return detail ? plainMessage(detail) : 'The server gave no reason.';
+  return detail ? plainMessage(detail) : t('import.noReason');
 }
 
 function JobView({ job }: { job: ImportJob }) {
@@ -108,25 +114,25 @@ function JobView({ job }: { job: ImportJob }) {
     // No progress figure: the import stopped, and nothing of it was kept.
     return (
       <div class="job">
-        <p class="error">{`The import of ${name} failed: ${failure(job)}`}</p>
-        <p>Nothing was imported. Correct the file and import it again.</p>
+        <p class="error">{t('import.failed', { name, reason: failure(job) })}</p>
+        <p>{t('import.nothingImported')}</p>
       </div>
     );
   }
   const pct = job.bytes_total ? Math.round((100 * job.bytes_done) / job.bytes_total) : job.state === 'done' ? 100 : 0;
   return (
     <div class="job">
-      <p>{`${name}: ${job.state === 'done' ? 'done' : 'importing'}`}</p>
-      <label for={`prog-${job.id}`}>Progress</label>
+      <p>{t(job.state === 'done' ? 'import.jobDone' : 'import.jobImporting', { name })}</p>
+      <label for={`prog-${job.id}`}>{t('import.progress')}</label>
       <progress id={`prog-${job.id}`} max={100} value={pct}>{`${pct}%`}</progress>
-      <span class="muted">{` ${pct}% (${job.bytes_done} of ${job.bytes_total} bytes)`}</span>
+      <span class="muted">{` ${t('import.bytes', { pct, done: job.bytes_done, total: job.bytes_total })}`}</span>
       {job.report ? (
         <dl class="facts">
-          <dt>Inserted</dt>
-          <dd>{counts(job.report.inserted) || 'nothing'}</dd>
-          <dt>Updated</dt>
-          <dd>{counts(job.report.updated) || 'nothing'}</dd>
-          <dt>Rejected</dt>
+          <dt>{t('import.inserted')}</dt>
+          <dd>{counts(job.report.inserted) || t('import.nothing')}</dd>
+          <dt>{t('import.updated')}</dt>
+          <dd>{counts(job.report.updated) || t('import.nothing')}</dd>
+          <dt>{t('import.rejected')}</dt>
           <dd>{String(job.report.rejected ?? job.rejects?.length ?? 0)}</dd>
         </dl>
       ) : null}
@@ -148,13 +154,14 @@ function recentImports(): Promise<ImportJob[] | null> {
 }
 
 function RecentImports({ recent }: { recent: ImportJob[] | null }) {
-  if (!recent) return <p>This server keeps no list of imports.</p>;
+  if (!recent) return <p>{t('import.noList')}</p>;
+  const columns = [t('import.import'), t('import.file'), t('import.format'), t('import.state'), t('import.inserted'), t('import.rejected')];
   return (
     <DataTable
-      headers={['Import', 'File', 'Format', 'State', 'Inserted', 'Rejected']}
+      headers={columns}
       rows={recent.map((j) => [j.id, j.file ?? '', j.format ?? '', humanize(j.state), counts(j.report?.inserted), String(j.report?.rejected ?? '')])}
-      caption="Recent imports"
-      empty="No imports yet."
+      caption={t('import.recent')}
+      empty={t('import.noImports')}
       rowKeys={recent.map((j) => j.id)}
     />
   );
@@ -179,7 +186,7 @@ export const importPage = definePage({
       const form = ev.currentTarget as HTMLFormElement;
       const file = fileRef.current!;
       if (!file.files?.length) {
-        announce('Choose a file first.', 'error');
+        announce(t('import.chooseFile'), 'error');
         file.focus();
         return;
       }
@@ -190,7 +197,7 @@ export const importPage = definePage({
       fd.append('skip_invalid', data.get('skip_invalid') ? 'true' : 'false');
       try {
         const r = await call<ImportJob>('POST', '/imports', undefined, { form: fd });
-        announce('Import started.');
+        announce(t('import.started'));
         let current = r.data;
         for (;;) {
           setJob(current);
@@ -200,33 +207,33 @@ export const importPage = definePage({
         }
         if (!shown.current) return;
         resetCaches();
-        announce(current.state === 'done' ? 'Import finished.' : `Import failed: ${failure(current)}`, current.state === 'done' ? 'success' : 'error');
+        announce(current.state === 'done' ? t('import.finished') : t('import.failedAnnounce', { reason: failure(current) }), current.state === 'done' ? 'success' : 'error');
         setRecent(await recentImports());
       } catch (e) {
-        announce(`Import refused: ${errorText(e)}`, 'error');
+        announce(t('import.refused', { reason: errorText(e) }), 'error');
       }
     };
     return (
       <>
-        <h1>Import</h1>
-        <p class="lead">Bundles and the supported external formats; see the importers guide for each one.</p>
+        <h1>{t('import.title')}</h1>
+        <p class="lead">{t('import.lead')}</p>
         <section class="card" aria-labelledby="up-h">
-          <h2 id="up-h">Upload</h2>
+          <h2 id="up-h">{t('import.upload')}</h2>
           <form class="import-form" onSubmit={submit}>
-            <Field label="File to import">
+            <Field label={t('import.fileToImport')}>
               <input type="file" name="file" required accept=".json,.csv,.txt" ref={fileRef} />
             </Field>
-            <Field label="Format">
+            <Field label={t('import.format')}>
               <select name="format">
-                <Options options={[['', 'Detect from the file'], ...IMPORT_FORMATS.map((f): [string, string] => [f, f])]} value="" />
+                <Options options={[['', t('import.detect')], ...IMPORT_FORMATS.map((f): [string, string] => [f, f])]} value="" />
               </select>
             </Field>
             <div class="check">
               <input type="checkbox" name="skip_invalid" id="skip-invalid" />
-              <label for="skip-invalid">Skip invalid records (import the rest and list the rejected ones)</label>
+              <label for="skip-invalid">{t('import.skipInvalid')}</label>
             </div>
             <div class="actions">
-              <button type="submit">Import</button>
+              <button type="submit">{t('import.submit')}</button>
             </div>
           </form>
         </section>
@@ -234,7 +241,7 @@ export const importPage = definePage({
           {job ? <JobView job={job} key={job.id} /> : null}
         </div>
         <section class="card" aria-labelledby="rec-h">
-          <h2 id="rec-h">Recent imports</h2>
+          <h2 id="rec-h">{t('import.recent')}</h2>
           <RecentImports recent={recent} />
         </section>
       </>

@@ -3,6 +3,7 @@ import { useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { errorText, flash, navigate, resetCaches } from '../app';
 import { Field } from '../components/forms';
+import { t } from '../i18n';
 import { definePage } from '../page';
 import { login } from '../session';
 
@@ -18,7 +19,7 @@ export const loginPage = definePage({
       const password = passwordRef.current!;
       setError('');
       if (!name.value || !password.value) {
-        setError('Enter your name and password.');
+        setError(t('login.enterBoth'));
         (name.value ? password : name).focus();
         return;
       }
@@ -26,29 +27,29 @@ export const loginPage = definePage({
         await login(name.value, password.value);
         resetCaches();
         const next = ctx.params.get('next');
-        flash(`Logged in as ${name.value}.`);
+        flash(t('login.loggedIn', { name: name.value }));
         navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', true);
       } catch (e) {
-        setError(e instanceof ApiError && e.status === 401 ? 'Wrong name or password.' : errorText(e));
+        setError(e instanceof ApiError && e.status === 401 ? t('login.wrong') : errorText(e));
         password.value = '';
         password.focus();
       }
     };
     return (
       <div class="login">
-        <h1>Log in to Mara</h1>
+        <h1>{t('login.title')}</h1>
         <form class="login-form" aria-describedby="login-error" onSubmit={submit}>
           <p class="error" id="login-error" hidden={!error} role="alert">
             {error}
           </p>
-          <Field label="Name">
+          <Field label={t('login.name')}>
             <input type="text" name="username" autocomplete="username" required autocapitalize="off" spellcheck={false} ref={nameRef} />
           </Field>
-          <Field label="Password">
+          <Field label={t('login.password')}>
             <input type="password" name="password" autocomplete="current-password" required ref={passwordRef} />
           </Field>
           <div class="actions">
-            <button type="submit">Log in</button>
+            <button type="submit">{t('login.submit')}</button>
           </div>
         </form>
       </div>

@@ -9,6 +9,7 @@ import { flash, navigate, situations, type Situation } from '../app';
 import { Badge, Card, humanize } from '../components/common';
 import { CheckboxGroup, checkedIn, Field, useRefusals, when } from '../components/forms';
 import { DataTable } from '../components/table';
+import { t } from '../i18n';
 import { definePage } from '../page';
 import { me } from '../session';
 
@@ -21,16 +22,13 @@ interface User {
   created_at: string;
 }
 
-export const ROLES: Array<[string, string]> = [
-  ['viewer', 'Viewer: the public edition'],
-  ['monitor', 'Monitor: records incidents in its situations'],
-  ['analyst', 'Analyst: assessments and imports in its situations'],
-  ['reviewer', 'Reviewer: verifies (four eyes)'],
-  ['decision_maker', 'Decision maker: decisions and petitions'],
-  ['admin', 'Admin: users, keys, audit'],
-];
+// The roles, in the order of the forms.
+export const ROLES = ['viewer', 'monitor', 'analyst', 'reviewer', 'decision_maker', 'admin'];
 
-const roleWords = (roles: string[]) => (roles.length ? roles.map(humanize).join(', ') : 'none');
+// The roles as checkbox options: each with what it may do.
+const roleChoices = (roles: string[]): Array<[string, string]> => roles.map((r) => [r, t(`users.role.${r}`)]);
+
+const roleWords = (roles: string[]) => (roles.length ? roles.map(humanize).join(', ') : t('users.none'));
 
 function NewUserForm({ sits }: { sits: Situation[] }) {
   const refusals = useRefusals();
@@ -42,32 +40,32 @@ function NewUserForm({ sits }: { sits: Situation[] }) {
     const name = String(data.get('name') ?? '').trim();
     const password = String(data.get('new-password') ?? '');
     const roles = checkedIn(form, 'roles');
-    if (!name) return refusals.set(form, '/name', 'Name: enter the name the person logs in with.');
-    if (password.length < 12) return refusals.set(form, '/password', 'Password: at least 12 characters.');
-    if (roles.length === 0) return refusals.set(form, '/roles', 'Roles: choose at least one role.');
+    if (!name) return refusals.set(form, '/name', t('users.nameRequired'));
+    if (password.length < 12) return refusals.set(form, '/password', t('users.passwordTooShort'));
+    if (roles.length === 0) return refusals.set(form, '/roles', t('users.rolesRequired'));
     try {
       await call('POST', '/users', { name, password, roles, situations: checkedIn(form, 'situations') });
-      flash(`User ${name} created.`);
+      flash(t('users.userCreated', { name }));
       navigate(`/users/${enc(name)}`);
     } catch (e) {
-      refusals.refuse(form, e, 'Not created');
+      refusals.refuse(form, e, t('users.notCreated'));
     }
   };
   return (
-    <form noValidate aria-label="New user" onSubmit={submit}>
+    <form noValidate aria-label={t('users.newUser')} onSubmit={submit}>
       <div class="grid-form">
-        <Field label="Name" pointer="/name" refusals={refusals} hint="Letters, digits, '.', '_' and '-'; the name used to log in.">
+        <Field label={t('users.name')} pointer="/name" refusals={refusals} hint={t('users.nameHint')}>
           <input type="text" name="name" required autocomplete="off" autocapitalize="off" spellcheck={false} maxLength={64} />
         </Field>
-        <Field label="Password" pointer="/password" refusals={refusals} hint="At least 12 characters. Give it to the person by a safe way; they can change it on their account page.">
+        <Field label={t('users.password')} pointer="/password" refusals={refusals} hint={t('users.passwordHint')}>
           <input type="password" name="new-password" required autocomplete="new-password" minLength={12} />
         </Field>
       </div>
-      <CheckboxGroup legend="Roles" name="roles" options={ROLES} chosen={[]} pointer="/roles" required refusals={refusals} />
-      <CheckboxGroup legend="Situations" name="situations" options={sits.map((s): [string, string] => [s.id, s.name])} chosen={[]} pointer="/situations" refusals={refusals} />
-      <p class="hint">Monitors and analysts act only in the situations ticked here.</p>
+      <CheckboxGroup legend={t('users.roles')} name="roles" options={roleChoices(ROLES)} chosen={[]} pointer="/roles" required refusals={refusals} />
+      <CheckboxGroup legend={t('users.situations')} name="situations" options={sits.map((s): [string, string] => [s.id, s.name])} chosen={[]} pointer="/situations" refusals={refusals} />
+      <p class="hint">{t('users.situationsHint')}</p>
       <div class="actions">
-        <button type="submit">Create user</button>
+        <button type="submit">{t('users.createUser')}</button>
       </div>
     </form>
   );
@@ -80,13 +78,14 @@ export const userList = definePage({
   },
   View: ({ data: { users, sits } }) => {
     const sitName = new Map(sits.map((s) => [s.id, s.name]));
+    const columns = [t('users.name'), t('users.roles'), t('users.situations'), t('users.state'), t('users.created')];
     return (
       <>
-        <h1>Users and roles</h1>
+        <h1>{t('users.title')}</h1>
         <section aria-labelledby="users-h">
-          <h2 id="users-h">Users</h2>
+          <h2 id="users-h">{t('users.users')}</h2>
           <DataTable
-            headers={['Name', 'Roles', 'Situations', 'State', 'Created']}
+            headers={columns}
             rows={users.map((u) => [
               <a href={`/users/${enc(u.name)}`}>{u.name}</a>,
               roleWords(u.roles),
@@ -94,12 +93,12 @@ export const userList = definePage({
               <Badge status={u.disabled ? 'disabled' : 'active'} />,
               when(u.created_at),
             ])}
-            caption="Users"
-            empty="No users."
+            caption={t('users.users')}
+            empty={t('users.noUsers')}
             rowKeys={users.map((u) => u.name)}
           />
         </section>
-        <Card id="new-h" title="Create a user">
+        <Card id="new-h" title={t('users.createAUser')}>
           <NewUserForm sits={sits} />
         </Card>
       </>
@@ -117,29 +116,30 @@ interface AssignmentProps {
 // A grant or revoke form over the roles and situations it may change.
 function AssignmentForm({ user, action, roleOptions, sitOptions }: AssignmentProps) {
   const refusals = useRefusals();
-  if (!roleOptions.length && !sitOptions.length) return <p>{action === 'grant' ? 'Every role and situation is granted.' : 'Nothing to revoke.'}</p>;
-  const verb = action === 'grant' ? 'Grant' : 'Revoke';
+  if (!roleOptions.length && !sitOptions.length) return <p>{action === 'grant' ? t('users.allGranted') : t('users.nothingToRevoke')}</p>;
+  const grant = action === 'grant';
   const submit = async (ev: SubmitEvent) => {
     ev.preventDefault();
     const form = ev.currentTarget as HTMLFormElement;
     refusals.clear();
     const r = checkedIn(form, `${action}-roles`);
     const s = checkedIn(form, `${action}-situations`);
-    if (r.length === 0 && s.length === 0) return refusals.set(form, roleOptions.length ? '/roles' : '/situations', `Choose at least one role or situation to ${action}.`);
+    if (r.length === 0 && s.length === 0) return refusals.set(form, roleOptions.length ? '/roles' : '/situations', grant ? t('users.chooseToGrant') : t('users.chooseToRevoke'));
     try {
       await call('POST', `/users/${enc(user.name)}/assignment`, { action, roles: r, situations: s });
-      flash(`${user.name}: ${[...r.map(humanize), ...s].join(', ')} ${action === 'grant' ? 'granted' : 'revoked'}.`);
+      const items = [...r.map(humanize), ...s].join(', ');
+      flash(t(grant ? 'users.granted' : 'users.revoked', { user: user.name, items }));
       navigate(`/users/${enc(user.name)}`, true);
     } catch (e) {
-      refusals.refuse(form, e, action === 'grant' ? 'Not granted' : 'Not revoked');
+      refusals.refuse(form, e, grant ? t('users.notGranted') : t('users.notRevoked'));
     }
   };
   return (
-    <form noValidate aria-label={`${verb} roles and situations`} onSubmit={submit}>
-      {roleOptions.length ? <CheckboxGroup legend={`Roles to ${action}`} name={`${action}-roles`} options={roleOptions} chosen={[]} pointer="/roles" refusals={refusals} /> : null}
-      {sitOptions.length ? <CheckboxGroup legend={`Situations to ${action}`} name={`${action}-situations`} options={sitOptions} chosen={[]} pointer="/situations" refusals={refusals} /> : null}
+    <form noValidate aria-label={grant ? t('users.grantForm') : t('users.revokeForm')} onSubmit={submit}>
+      {roleOptions.length ? <CheckboxGroup legend={grant ? t('users.rolesToGrant') : t('users.rolesToRevoke')} name={`${action}-roles`} options={roleOptions} chosen={[]} pointer="/roles" refusals={refusals} /> : null}
+      {sitOptions.length ? <CheckboxGroup legend={grant ? t('users.situationsToGrant') : t('users.situationsToRevoke')} name={`${action}-situations`} options={sitOptions} chosen={[]} pointer="/situations" refusals={refusals} /> : null}
       <div class="actions">
-        <button type="submit">{verb}</button>
+        <button type="submit">{grant ? t('users.grant') : t('users.revoke')}</button>
       </div>
     </form>
   );
@@ -152,18 +152,18 @@ function AccessForm({ user }: { user: User }) {
     const form = (ev.currentTarget as HTMLElement).closest('form')!;
     try {
       await call('PUT', `/users/${enc(user.name)}/disabled`, { disabled: !user.disabled });
-      flash(`${user.name} ${user.disabled ? 'enabled' : 'disabled'}.`);
+      flash(t(user.disabled ? 'users.enabled' : 'users.disabled', { user: user.name }));
       navigate(`/users/${enc(user.name)}`, true);
     } catch (e) {
-      refusals.refuse(form, e, 'Not changed');
+      refusals.refuse(form, e, t('users.notChanged'));
     }
   };
   return (
-    <form noValidate aria-label={user.disabled ? 'Enable the account' : 'Disable the account'}>
-      <p>{user.disabled ? 'The account is disabled: it cannot log in or use a token.' : 'Disabling ends its logins and revokes its API tokens at once.'}</p>
+    <form noValidate aria-label={user.disabled ? t('users.enableForm') : t('users.disableForm')}>
+      <p>{user.disabled ? t('users.isDisabled') : t('users.disablingEnds')}</p>
       <div class="actions">
         <button type="button" class={user.disabled ? '' : 'danger'} onClick={toggle}>
-          {user.disabled ? 'Enable account' : 'Disable account'}
+          {user.disabled ? t('users.enableAccount') : t('users.disableAccount')}
         </button>
       </div>
     </form>
@@ -179,10 +179,10 @@ export const userDetail = definePage({
     if (!user)
       return (
         <>
-          <h1>User not found</h1>
-          <p>{`There is no user ${name}.`}</p>
+          <h1>{t('users.notFound')}</h1>
+          <p>{t('users.noUser', { name })}</p>
           <p>
-            <a href="/users">Back to users</a>
+            <a href="/users">{t('users.backToUsers')}</a>
           </p>
         </>
       );
@@ -190,38 +190,38 @@ export const userDetail = definePage({
     const self = me()?.name === user.name;
     return (
       <>
-        <h1>{`User ${user.name}`}</h1>
+        <h1>{t('users.user', { name: user.name })}</h1>
         <p>
-          <a href="/users">All users</a>
+          <a href="/users">{t('users.allUsers')}</a>
         </p>
-        <Card id="now-h" title="Roles and situations">
+        <Card id="now-h" title={t('users.rolesAndSituations')}>
           <dl class="facts">
-            <dt>Roles</dt>
+            <dt>{t('users.roles')}</dt>
             <dd>{roleWords(user.roles)}</dd>
-            <dt>Situations</dt>
-            <dd>{user.situations.length ? user.situations.map((s) => sitName.get(s) ?? s).join(', ') : 'none'}</dd>
-            <dt>State</dt>
+            <dt>{t('users.situations')}</dt>
+            <dd>{user.situations.length ? user.situations.map((s) => sitName.get(s) ?? s).join(', ') : t('users.none')}</dd>
+            <dt>{t('users.state')}</dt>
             <dd>
               <Badge status={user.disabled ? 'disabled' : 'active'} />
             </dd>
-            <dt>Created</dt>
+            <dt>{t('users.created')}</dt>
             <dd>{when(user.created_at)}</dd>
           </dl>
-          <p class="hint">A change ends this user’s logins and revokes its API tokens.</p>
+          <p class="hint">{t('users.changeEnds')}</p>
         </Card>
-        <Card id="grant-h" title="Grant">
+        <Card id="grant-h" title={t('users.grant')}>
           <AssignmentForm
             user={user}
             action="grant"
-            roleOptions={ROLES.filter(([r]) => !user.roles.includes(r))}
+            roleOptions={roleChoices(ROLES.filter((r) => !user.roles.includes(r)))}
             sitOptions={sits.filter((s) => !user.situations.includes(s.id)).map((s): [string, string] => [s.id, s.name])}
           />
         </Card>
-        <Card id="revoke-h" title="Revoke">
-          <AssignmentForm user={user} action="revoke" roleOptions={ROLES.filter(([r]) => user.roles.includes(r))} sitOptions={user.situations.map((s): [string, string] => [s, sitName.get(s) ?? s])} />
+        <Card id="revoke-h" title={t('users.revoke')}>
+          <AssignmentForm user={user} action="revoke" roleOptions={roleChoices(ROLES.filter((r) => user.roles.includes(r)))} sitOptions={user.situations.map((s): [string, string] => [s, sitName.get(s) ?? s])} />
         </Card>
-        <Card id="acc-h" title="Access">
-          {self ? <p>You cannot disable your own account; another admin must.</p> : <AccessForm user={user} />}
+        <Card id="acc-h" title={t('users.access')}>
+          {self ? <p>{t('users.ownAccount')}</p> : <AccessForm user={user} />}
         </Card>
       </>
     );
