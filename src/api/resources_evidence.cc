@@ -44,6 +44,17 @@ Response PostEvidence(Request& req, Session& session) {
     }
     if (!description->content.empty()) intake.description = description->content;
   }
+  // A file captured offline: the hash and instant taken at capture.
+  for (const char* name : {"captured_sha256", "captured_at"}) {
+    const FormPart* part = req.Part(name);
+    if (part == nullptr || part->content.empty()) continue;
+    if (!IsValidUtf8(part->content) || part->content.size() > 64) {
+      return Problem(400, "invalid_argument",
+                     std::string(name) + ": expected at most 64 characters of UTF-8 text", name);
+    }
+    (std::string_view(name) == "captured_at" ? intake.captured_at : intake.captured_sha256) =
+        part->content;
+  }
   Result<ScopedTempDir> dir = req.temp_dir.empty()
                                   ? ScopedTempDir::Create("mara-upload")
                                   : ScopedTempDir::CreateIn(req.temp_dir, "upload");
@@ -54,7 +65,11 @@ Response PostEvidence(Request& req, Session& session) {
   Result<EvidenceItem> added = AddEvidence(session, path, intake);
   if (!added.ok()) {
     const Status& s = added.status();
-    return ProblemFor(s, s.code() == StatusCode::kNotFound ? "incident" : "");
+    std::string field = s.code() == StatusCode::kNotFound ? "incident" : "";
+    for (std::string_view name : {"captured_sha256", "captured_at"}) {
+      if (s.message().starts_with(std::string(name) + ":")) field = name;
+    }
+    return ProblemFor(s, field);
   }
   Json body = ToJson(*added);
   body["blake2b"] = Blake2bHex(file->content);
@@ -132,7 +147,8 @@ std::vector<SessionRoute> EvidenceRoutes() {
   routes.push_back(
       {{.method = "POST",
         .pattern = "/api/v1/evidence",
-        .summary = "Upload evidence for an incident (multipart: file, incident, description)",
+        .summary = "Upload evidence for an incident (multipart: file, incident, description, "
+                   "captured_sha256, captured_at)",
         .multipart = true,
         .success_status = 201,
         .request_schema = "EvidenceUpload",

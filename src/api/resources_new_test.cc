@@ -307,6 +307,63 @@ TEST_F(NewRoutesTest, EvidenceUploadDownloadAndCustody) {
       403, "");
 }
 
+TEST_F(NewRoutesTest, EvidenceCapturedOfflineStartsItsCustodyAtCapture) {
+  Login mo = world_->LogIn("mo");
+  const std::string bytes = std::string("\x89PNG photo taken offline ") + std::string(500, 'p');
+  const std::string hash = Sha256Hex(bytes);
+  auto upload = [&](const std::string& captured_sha256, const std::string& captured_at) {
+    return world_->Upload(mo, "/api/v1/evidence",
+                          {{"file", bytes, "photo.png", "image/png"},
+                           {"incident", "I-2022-001", "", ""},
+                           {"captured_sha256", captured_sha256, "", ""},
+                           {"captured_at", captured_at, "", ""}});
+  };
+  auto items = [&] {
+    auto list = world_->Get(mo, "/api/v1/evidence?incident=I-2022-001");
+    return list ? Body(list)["items"].size() : size_t{0};
+  };
+  const size_t before = items();
+
+  // Bytes that are not the ones captured: refused, nothing kept.
+  ExpectProblem(upload(std::string(64, 'a'), "2024-05-06T07:08:09Z"), 400, "captured_sha256");
+  ExpectProblem(upload("not a hash", "2024-05-06T07:08:09Z"), 400, "captured_sha256");
+  // An instant that is not one, or lies in the future.
+  ExpectProblem(upload(hash, "yesterday"), 400, "captured_at");
+  ExpectProblem(upload(hash, "2024-05-06 07:08:09"), 400, "captured_at");
+  ExpectProblem(upload(hash, "2024-02-30T07:08:09Z"), 400, "captured_at");
+  ExpectProblem(upload(hash, "2999-01-01T00:00:00Z"), 400, "captured_at");
+  EXPECT_EQ(items(), before);
+
+  auto up = upload(hash, "2024-05-06T07:08:09.250Z");
+  ASSERT_TRUE(up);
+  ASSERT_EQ(up->status, 201) << up->body;
+  const Json item = Body(up);
+  EXPECT_EQ(item["sha256"], hash);
+  EXPECT_EQ(item["captured_at"], "2024-05-06T07:08:09.250Z");
+  EXPECT_EQ(items(), before + 1);
+  const std::string id = item["id"];
+  auto listed = world_->Get(mo, "/api/v1/evidence?incident=I-2022-001");
+  ASSERT_TRUE(listed);
+  bool found = false;
+  const Json listing = Body(listed);
+  for (const Json& e : listing["items"]) {
+    if (e["id"] == id) {
+      found = true;
+      EXPECT_EQ(e["captured_at"], "2024-05-06T07:08:09.250Z");
+    }
+  }
+  EXPECT_TRUE(found) << listed->body;
+  // The intake's custody record: before, the hash taken at capture; after,
+  // the bytes received.
+  auto custody = world_->Get(mo, "/api/v1/evidence/" + id + "/custody");
+  ASSERT_TRUE(custody && custody->status == 200);
+  const Json records = Body(custody)["items"];
+  ASSERT_FALSE(records.empty());
+  EXPECT_EQ(records[0]["action"], "evidence.add");
+  EXPECT_EQ(records[0]["before_digest"], hash);
+  EXPECT_EQ(records[0]["after_digest"], hash);
+}
+
 TEST_F(NewRoutesTest, ImportsRunInTheBackgroundWithProgress) {
   Login ana = world_->LogIn("ana");
   Login adi = world_->LogIn("adi");

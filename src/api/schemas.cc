@@ -412,10 +412,17 @@ void Inputs(Json& s) {
   // multipart/form-data: each part a member, a file's part holding its bytes.
   const Json file =
       Described(Json{{"type", "string"}, {"format", "binary"}}, "the file: a part with a filename");
-  s["EvidenceUpload"] = Input({{"file", file},
-                               {"incident", Described(NonEmpty(), "the incident's id")},
-                               {"description", Text(4096)}},
-                              {"file", "incident"});
+  s["EvidenceUpload"] = Input(
+      {{"file", file},
+       {"incident", Described(NonEmpty(), "the incident's id")},
+       {"description", Text(4096)},
+       {"captured_sha256", Described(Str(),
+                                     "a file captured offline: the SHA-256 (64 lowercase hex) "
+                                     "taken at capture; refused unless the bytes match")},
+       {"captured_at", Described(Str(),
+                                 "a file captured offline: when, ISO "
+                                 "8601 UTC (2026-03-01T09:30:00Z)")}},
+      {"file", "incident"});
   Json formats = Json::array({""});
   for (std::string_view format : kImportFormats) formats.push_back(format);
   s["ImportUpload"] =
@@ -751,6 +758,9 @@ void Views(Json& s) {
                          {"incident", Str()},
                          {"description", Str()},
                          {"added", Day()},
+                         {"captured_at", Described(Str(),
+                                                   "when a file captured offline was "
+                                                   "captured (ISO 8601 UTC)")},
                          {"blake2b", Described(Str(), "an upload's answer only")},
                          {"received_at", Described(Str(), "an upload's answer only")},
                          {"received_by", Described(Str(), "an upload's answer only")}},

@@ -440,6 +440,7 @@ Json ToJson(const EvidenceItem& v) {
   PutOpt(j, "incident", v.incident);
   PutOpt(j, "description", v.description);
   PutOpt(j, "added", v.added);
+  PutOpt(j, "captured_at", v.captured_at);
   return j;
 }
 
@@ -715,8 +716,8 @@ Status FromJson(const Json& j, Incident* out) {
 
 Status FromJson(const Json& j, EvidenceItem* out) {
   Obj o(j, "");
-  MARA_RETURN_IF_ERROR(
-      o.Open({"id", "sha256", "size", "media_type", "source", "incident", "description", "added"}));
+  MARA_RETURN_IF_ERROR(o.Open({"id", "sha256", "size", "media_type", "source", "incident",
+                               "description", "added", "captured_at"}));
   EvidenceItem v;
   MARA_RETURN_IF_ERROR(Str(o, "id", &v.id));
   MARA_RETURN_IF_ERROR(Str(o, "sha256", &v.sha256));
@@ -730,6 +731,7 @@ Status FromJson(const Json& j, EvidenceItem* out) {
   MARA_RETURN_IF_ERROR(OptStr(o, "incident", &v.incident));
   MARA_RETURN_IF_ERROR(OptStr(o, "description", &v.description));
   MARA_RETURN_IF_ERROR(OptDate(o, "added", &v.added));
+  MARA_RETURN_IF_ERROR(OptStr(o, "captured_at", &v.captured_at));
   MARA_RETURN_IF_ERROR(Finish(CheckRecord(v)));
   *out = std::move(v);
   return Status::Ok();

@@ -133,6 +133,10 @@ struct EvidenceItem {
   std::optional<std::string> incident;
   std::optional<std::string> description;
   std::optional<Date> added;
+  // When the file was captured, before it reached Mara (a monitor's device
+  // offline): ISO 8601 UTC, "2026-03-01T09:30:00Z". Its SHA-256 was taken at
+  // capture and matched `sha256` at intake.
+  std::optional<std::string> captured_at;
 };
 
 struct Finding {

@@ -202,6 +202,34 @@ Check CheckRecord(const Incident& v) {
   return CheckOptText("/narrative", v.narrative);
 }
 
+// An instant in UTC as ISO 8601 with seconds and an optional fraction:
+// "2026-03-01T09:30:00Z", "2026-03-01T09:30:00.250Z".
+Check CheckUtcTime(std::string_view field, std::string_view text) {
+  auto digits = [&](size_t from, size_t n) {
+    for (size_t i = from; i < from + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+    }
+    return true;
+  };
+  auto number = [&](size_t from, size_t n) {
+    int v = 0;
+    for (size_t i = from; i < from + n; ++i) v = v * 10 + (text[i] - '0');
+    return v;
+  };
+  bool ok = text.size() >= 20 && text.size() <= 30 && text.back() == 'Z' && text[10] == 'T' &&
+            text[13] == ':' && text[16] == ':' && digits(11, 2) && digits(14, 2) && digits(17, 2) &&
+            Date::Parse(text.substr(0, 10)).ok() && number(11, 2) < 24 && number(14, 2) < 60 &&
+            number(17, 2) < 60;
+  if (ok && text.size() > 20)
+    ok = text[19] == '.' && text.size() > 21 && digits(20, text.size() - 21);
+  if (!ok) {
+    return Fail(
+        std::string(field),
+        "expected an instant in UTC such as 2026-03-01T09:30:00Z, got " + QuoteForMessage(text));
+  }
+  return std::nullopt;
+}
+
 Check CheckRecord(const EvidenceItem& v) {
   MARA_RETURN_IF_FIELD_ERROR(CheckId("/id", v.id));
   bool hex = v.sha256.size() == 64;
@@ -214,6 +242,7 @@ Check CheckRecord(const EvidenceItem& v) {
   MARA_RETURN_IF_FIELD_ERROR(CheckText("/media_type", v.media_type, true));
   MARA_RETURN_IF_FIELD_ERROR(CheckOptId("/source", v.source));
   MARA_RETURN_IF_FIELD_ERROR(CheckOptId("/incident", v.incident));
+  if (v.captured_at) MARA_RETURN_IF_FIELD_ERROR(CheckUtcTime("/captured_at", *v.captured_at));
   return CheckOptText("/description", v.description);
 }
 
@@ -347,7 +376,11 @@ Check CheckNotAfter(const Party& v, Date today) {
   return std::nullopt;
 }
 Check CheckNotAfter(const Source&, Date) { return std::nullopt; }
-Check CheckNotAfter(const EvidenceItem&, Date) { return std::nullopt; }
+Check CheckNotAfter(const EvidenceItem& v, Date today) {
+  if (!v.captured_at) return std::nullopt;
+  Result<Date> day = Date::Parse(std::string_view(*v.captured_at).substr(0, 10));
+  return day.ok() ? NotAfter("/captured_at", *day, today) : std::nullopt;
+}
 Check CheckNotAfter(const Finding&, Date) { return std::nullopt; }
 Check CheckNotAfter(const Designation&, Date) { return std::nullopt; }
 

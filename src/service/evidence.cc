@@ -15,6 +15,7 @@
 
 #include "common/text.h"
 #include "domain/disclosure.h"
+#include "domain/validate.h"
 #include "security/encoding.h"
 #include "security/random.h"
 #include "security/secret.h"
@@ -377,6 +378,19 @@ Result<EvidenceItem> AddEvidence(Session& session, const std::string& path,
   item.source = intake.source;
   item.incident = intake.incident;
   item.description = intake.description;
+  item.captured_at = intake.captured_at;
+  if (intake.captured_sha256 && *intake.captured_sha256 != item.sha256) {
+    if (!added.empty()) ::unlink(added.c_str());
+    return Status::InvalidArgument("captured_sha256: the file received has SHA-256 " + item.sha256 +
+                                   ", not the " + QuoteForMessage(*intake.captured_sha256) +
+                                   " taken at capture: it changed since");
+  }
+  std::optional<FieldError> refused = CheckRecord(item);
+  if (!refused) refused = CheckNotAfter(item, Today(session.clock()));
+  if (refused) {
+    if (!added.empty()) ::unlink(added.c_str());
+    return Status::InvalidArgument(refused->field.substr(1) + ": " + refused->message);
+  }
   for (const EvidenceItem& e : registry.evidence) {
     if (e.id == item.id && e.sha256 != item.sha256) {
       if (!added.empty()) ::unlink(added.c_str());
@@ -390,7 +404,11 @@ Result<EvidenceItem> AddEvidence(Session& session, const std::string& path,
     Transaction tx(&store);
     MARA_RETURN_IF_ERROR(tx.Begin());
     MARA_RETURN_IF_ERROR(store.Put(item));
-    MARA_RETURN_IF_ERROR(session.Audit({"", "evidence.add", "evidence", item.id, "", item.sha256}));
+    // A file captured offline starts its custody at capture: the intake's
+    // before digest is the SHA-256 taken then (equal to the after digest,
+    // the bytes received).
+    MARA_RETURN_IF_ERROR(session.Audit({"", "evidence.add", "evidence", item.id,
+                                        intake.captured_sha256.value_or(""), item.sha256}));
     return tx.Commit();
   }();
   if (!s.ok()) {

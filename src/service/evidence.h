@@ -46,6 +46,13 @@ struct EvidenceIntake {
   std::optional<std::string> incident;
   std::optional<std::string> id;  // default "EV-" + the first 16 hex digits of the SHA-256
   std::optional<std::string> description;
+  // A file captured before it reached Mara (offline, on a monitor's device):
+  // the SHA-256 taken at capture (64 lowercase hex), which must equal the
+  // received bytes' (else kInvalidArgument naming "captured_sha256" and
+  // nothing is kept), and the instant of capture (ISO 8601 UTC, not after
+  // now), kept on the item as `captured_at`. Either may come alone.
+  std::optional<std::string> captured_sha256;
+  std::optional<std::string> captured_at;
 };
 
 // kAddEvidence (in the incident's situation when an incident is named).
