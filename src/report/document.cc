@@ -452,8 +452,12 @@ Document BuildDocument(const Report& r, Language lang) {
   s1.blocks.push_back(Paragraph(Message(lang, "summary.victims_intro")));
   s1.blocks.push_back(TableBlock(VictimTable(lang, r.victims)));
   if (!confidential) {
-    s1.blocks.push_back(
-        Note(Message(lang, "summary.small_cells", {{"min", Plain(lang, r.min_cell)}})));
+    s1.blocks.push_back(Note(Message(
+        lang, "summary.small_cells",
+        {{"min", Plain(lang, r.min_cell)},
+         {"cell", lang == Language::kEn ? "<" + Plain(lang, r.min_cell)
+                                        // Left to right, isolated (U+2066 ... U+2069).
+                                        : "\u2066<" + Plain(lang, r.min_cell) + "\u2069"}})));
   }
   auto [vt, vb] = Breakdown<Violation>(lang, "table.violation", "violation.", r.by_violation);
   const std::string by_violation = Message(lang, "chart.by_violation");

@@ -11,7 +11,9 @@
 // the policy's explanations) is never translated. In a language other than
 // English, data in running text and in titles is set between the Unicode
 // isolates U+2068 and U+2069 (kept in Markdown, written as <bdi> in HTML),
-// so that a name in Latin letters does not reorder an Arabic sentence.
+// so that a name in Latin letters does not reorder an Arabic sentence; what
+// always reads left to right (the "<3" of a small cell) is set between
+// U+2066 and U+2069 (<bdi dir="ltr">).
 #ifndef MARA_REPORT_DOCUMENT_H_
 #define MARA_REPORT_DOCUMENT_H_
 

@@ -82,12 +82,13 @@ std::string LogicalStyle() {
 }
 
 // Escaped text; in a language other than English the isolates around data
-// (document.h Isolate) become <bdi> elements.
+// (document.h Isolate; U+2066 for what always reads left to right) become
+// <bdi> elements.
 std::string HtmlText(Language lang, std::string_view text) {
   std::string out = EscapeXml(text);
   if (lang == Language::kEn) return out;
-  const std::pair<std::string_view, std::string_view> swaps[] = {{"\u2068", "<bdi>"},
-                                                                 {"\u2069", "</bdi>"}};
+  const std::pair<std::string_view, std::string_view> swaps[] = {
+      {"\u2068", "<bdi>"}, {"\u2066", "<bdi dir=\"ltr\">"}, {"\u2069", "</bdi>"}};
   for (const auto& [from, to] : swaps) {
     for (size_t at = out.find(from); at != std::string::npos; at = out.find(from, at + to.size())) {
       out.replace(at, from.size(), to);
@@ -111,10 +112,14 @@ void AppendHtmlTable(Language lang, const Table& t, std::string* out) {
       const bool numeric = i < t.numeric.size() && t.numeric[i];
       if (english) {
         *out += numeric ? "<td class=\"n\">" : "<td>";
+        *out += HtmlText(lang, row[i]);
+      } else if (numeric) {
+        // Numbers and "<3" read left to right; the cell keeps the page's
+        // alignment.
+        *out += "<td class=\"n\"><span dir=\"ltr\">" + HtmlText(lang, row[i]) + "</span>";
       } else {
-        *out += numeric ? "<td class=\"n\" dir=\"auto\">" : "<td dir=\"auto\">";
+        *out += "<td dir=\"auto\">" + HtmlText(lang, row[i]);
       }
-      *out += HtmlText(lang, row[i]);
       *out += "</td>";
     }
     *out += "</tr>\n";
