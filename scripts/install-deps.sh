@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libutf8proc-dev
   libsodium-dev libspdlog-dev libfmt-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev libboost1.81-dev
+  libicu-dev
   clang-format time ccache
   # The Debian package (cmake/package.cmake, scripts/package-test.sh): help2man
   # writes the man page, cpack needs dpkg-dev (dpkg-shlibdeps) and file, and

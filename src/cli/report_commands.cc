@@ -38,6 +38,7 @@ struct ReportArgs {
   std::string out;
   std::string policy;
   std::string reference;
+  std::string lang = "en";
 };
 
 Status WriteBytes(std::ofstream& f, const std::string& path, std::string_view bytes) {
@@ -94,6 +95,10 @@ void RegisterReport(CLI::App& app, Context& ctx) {
                   "confidential")
       ->check(CLI::IsMember({"public", "confidential"}));
   cmd->add_option("--out", args->out, "Output file, or - for standard output")->required();
+  cmd->add_option("--lang", args->lang,
+                  "Language of the report's fixed texts (html, md, pdf): ar, en, es, fr, ru or "
+                  "zh; default en")
+      ->check(CLI::IsMember({"ar", "en", "es", "fr", "ru", "zh"}));
   cmd->add_option("--policy", args->policy,
                   "Policy file (TOML); default: the built-in policies/default.toml");
   cmd->add_option("--reference", args->reference,
@@ -103,6 +108,7 @@ void RegisterReport(CLI::App& app, Context& ctx) {
     ctx.run = [&ctx, args]() -> Status {
       MARA_ASSIGN_OR_RETURN(report::Format format, report::ParseFormat(args->format));
       MARA_ASSIGN_OR_RETURN(report::Edition edition, report::ParseEdition(args->edition));
+      MARA_ASSIGN_OR_RETURN(report::Language lang, report::ParseLanguage(args->lang));
       MARA_ASSIGN_OR_RETURN(Policy policy,
                             args->policy.empty() ? DefaultPolicy() : LoadPolicyFile(args->policy));
       std::optional<std::vector<ReferenceEntry>> reference;
@@ -113,7 +119,7 @@ void RegisterReport(CLI::App& app, Context& ctx) {
       MARA_ASSIGN_OR_RETURN(report::Report r,
                             report::BuildReport(*session, policy, args->cycle, edition,
                                                 reference ? &*reference : nullptr));
-      MARA_ASSIGN_OR_RETURN(std::string bytes, report::Render(r, format));
+      MARA_ASSIGN_OR_RETURN(std::string bytes, report::Render(r, format, lang));
       ReportProvenance provenance;
       provenance.data_digest = r.data_digest;
       provenance.policy_digest = r.policy_digest;
@@ -121,6 +127,9 @@ void RegisterReport(CLI::App& app, Context& ctx) {
       provenance.cycle = r.cycle;
       provenance.edition = args->edition;
       provenance.format = std::string(report::FormatName(format));
+      if (report::FormatHasLanguage(format)) {
+        provenance.language = std::string(report::LanguageCode(lang));
+      }
       MARA_RETURN_IF_ERROR(
           WriteSignedOutput(*session, args->out, bytes, provenance,
                             fmt::format("{} {} edition of the {} report",

@@ -4,7 +4,16 @@
 //
 // Contract: BuildDocument is pure and deterministic; all text is plain
 // (renderers escape it); a chart is a complete SVG element that only HTML
-// embeds (Markdown prints the table beside it instead).
+// embeds (Markdown prints the table beside it instead). The fixed texts come
+// from the message catalogues (report/messages.h) in the document's
+// language, English by default, whose output is the report's reference
+// text; data (names, places, ids, narratives, dates, policy rule keys and
+// the policy's explanations) is never translated. In a language other than
+// English, data in running text and in titles is set between the Unicode
+// isolates U+2068 and U+2069 (kept in Markdown, written as <bdi> in HTML),
+// so that a name in Latin letters does not reorder an Arabic sentence; what
+// always reads left to right (the "<3" of a small cell) is set between
+// U+2066 and U+2069 (<bdi dir="ltr">).
 #ifndef MARA_REPORT_DOCUMENT_H_
 #define MARA_REPORT_DOCUMENT_H_
 
@@ -13,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "report/messages.h"
 #include "report/model.h"
 
 namespace mara::report {
@@ -40,19 +50,23 @@ struct Section {
 };
 
 struct Document {
+  Language lang = Language::kEn;
   std::string title;
   std::string edition_mark;                                     // "" for the public edition
   std::vector<std::pair<std::string, std::string>> provenance;  // label, value
+  // Per provenance line, its English label (the HTML's <meta> names do not
+  // change with the language).
+  std::vector<std::string> provenance_names;
   std::vector<Section> sections;
 };
 
-Document BuildDocument(const Report& r);
+Document BuildDocument(const Report& r, Language lang = Language::kEn);
 // One statement of case on its own, from its JSON in one edition
 // (service/case.h StatementOfCaseToJson, which decides what the edition
 // discloses: this shows all of it and nothing else): provenance (party,
 // cycle, edition, policy and data digests), the status in sentences, the
 // counted incidents and the party's record.
-Document BuildCaseDocument(const nlohmann::ordered_json& statement);
+Document BuildCaseDocument(const nlohmann::ordered_json& statement, Language lang = Language::kEn);
 // One self-contained HTML file of any document, in the report's style.
 std::string RenderDocumentHtml(const Document& d);
 
@@ -60,6 +74,17 @@ std::string RenderDocumentHtml(const Document& d);
 std::string Words(std::string_view snake);
 // 1234567 -> "1,234,567".
 std::string Thousands(int64_t v);
+
+// Data in running text: as it is in English, between U+2068 and U+2069 in
+// the other languages.
+std::string Isolate(Language lang, std::string_view data);
+// A value of a closed vocabulary in the language: the catalogue's
+// `prefix` + `name` ("violation." "sexual_slavery" -> "sexual slavery"),
+// or Words(name) when the catalogue has no such key.
+std::string VocabularyWord(Language lang, std::string_view prefix, std::string_view name);
+// As VocabularyWord, but English keeps the snake_case spelling itself
+// (where the English report prints codes such as "in_progress").
+std::string VocabularyCode(Language lang, std::string_view prefix, std::string_view name);
 
 }  // namespace mara::report
 

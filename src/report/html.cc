@@ -1,9 +1,14 @@
 // The HTML rendering: one self-contained file. No script, no external
 // request (no link, img or font from elsewhere), inline CSS with print rules
-// (page breaks, a running edition mark on every printed page).
+// (page breaks, a running edition mark on every printed page). The page is in
+// the document's language: <html lang dir>, the page's own words from the
+// catalogue, data isolated with <bdi> and data cells with dir="auto", and
+// CSS in logical properties (start/end rather than left/right). English
+// keeps the page it always had, byte for byte.
 #include <fmt/format.h>
 
 #include "report/document.h"
+#include "report/messages.h"
 #include "report/render.h"
 #include "report/svg.h"
 
@@ -56,7 +61,44 @@ body.confidential { padding-top: 3rem; }
 }
 )css";
 
-void AppendHtmlTable(const Table& t, std::string* out) {
+// The report's CSS with the physical directions of kStyle made logical, for
+// pages other than the English one.
+std::string LogicalStyle() {
+  std::string css(kStyle);
+  const std::pair<std::string_view, std::string_view> swaps[] = {
+      {"text-align: left", "text-align: start"}, {"text-align: right", "text-align: end"},
+      {"border-left:", "border-inline-start:"},  {"padding-left:", "padding-inline-start:"},
+      {"margin-left:", "margin-inline-start:"},  {"left: 0; right: 0;", "inset-inline: 0;"},
+  };
+  for (const auto& [from, to] : swaps) {
+    for (size_t at = css.find(from); at != std::string::npos; at = css.find(from, at + to.size())) {
+      css.replace(at, from.size(), to);
+    }
+  }
+  // The charts are drawn left to right in every language (their labels are
+  // placed by coordinates).
+  css += "svg.chart { direction: ltr; }\n";
+  return css;
+}
+
+// Escaped text; in a language other than English the isolates around data
+// (document.h Isolate; U+2066 for what always reads left to right) become
+// <bdi> elements.
+std::string HtmlText(Language lang, std::string_view text) {
+  std::string out = EscapeXml(text);
+  if (lang == Language::kEn) return out;
+  const std::pair<std::string_view, std::string_view> swaps[] = {
+      {"\u2068", "<bdi>"}, {"\u2066", "<bdi dir=\"ltr\">"}, {"\u2069", "</bdi>"}};
+  for (const auto& [from, to] : swaps) {
+    for (size_t at = out.find(from); at != std::string::npos; at = out.find(from, at + to.size())) {
+      out.replace(at, from.size(), to);
+    }
+  }
+  return out;
+}
+
+void AppendHtmlTable(Language lang, const Table& t, std::string* out) {
+  const bool english = lang == Language::kEn;
   *out += "<table><thead><tr>";
   for (size_t i = 0; i < t.header.size(); ++i) {
     *out += i < t.numeric.size() && t.numeric[i] ? "<th class=\"n\">" : "<th>";
@@ -67,8 +109,17 @@ void AppendHtmlTable(const Table& t, std::string* out) {
   for (const auto& row : t.rows) {
     *out += "<tr>";
     for (size_t i = 0; i < row.size(); ++i) {
-      *out += i < t.numeric.size() && t.numeric[i] ? "<td class=\"n\">" : "<td>";
-      *out += EscapeXml(row[i]);
+      const bool numeric = i < t.numeric.size() && t.numeric[i];
+      if (english) {
+        *out += numeric ? "<td class=\"n\">" : "<td>";
+        *out += HtmlText(lang, row[i]);
+      } else if (numeric) {
+        // Numbers and "<3" read left to right; the cell keeps the page's
+        // alignment.
+        *out += "<td class=\"n\"><span dir=\"ltr\">" + HtmlText(lang, row[i]) + "</span>";
+      } else {
+        *out += "<td dir=\"auto\">" + HtmlText(lang, row[i]);
+      }
       *out += "</td>";
     }
     *out += "</tr>\n";
@@ -79,18 +130,25 @@ void AppendHtmlTable(const Table& t, std::string* out) {
 }  // namespace
 
 std::string RenderDocumentHtml(const Document& d) {
+  const Language lang = d.lang;
+  const bool english = lang == Language::kEn;
   std::string out;
   out.reserve(1 << 16);
-  out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  out += english ? std::string("<!DOCTYPE html>\n<html lang=\"en\">\n")
+                 : fmt::format("<!DOCTYPE html>\n<html lang=\"{}\" dir=\"{}\">\n",
+                               LanguageCode(lang), Direction(lang));
+  out += "<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += fmt::format("<title>{}{}</title>\n", EscapeXml(d.title),
-                     d.edition_mark.empty() ? "" : " (confidential edition)");
-  for (const auto& [label, value] : d.provenance) {
-    out += fmt::format("<meta name=\"mara-{}\" content=\"{}\">\n", EscapeXml(Words(label)),
-                       EscapeXml(value));
+                     d.edition_mark.empty() ? "" : Message(lang, "html.confidential_suffix"));
+  for (size_t i = 0; i < d.provenance.size(); ++i) {
+    const std::string& name =
+        i < d.provenance_names.size() ? d.provenance_names[i] : d.provenance[i].first;
+    out += fmt::format("<meta name=\"mara-{}\" content=\"{}\">\n", EscapeXml(Words(name)),
+                       EscapeXml(d.provenance[i].second));
   }
   out += "<style>";
-  out += kStyle;
+  out += english ? std::string(kStyle) : LogicalStyle();
   out += "</style>\n";
   if (!d.edition_mark.empty()) {
     // The running header repeats the mark on every printed page.
@@ -104,43 +162,45 @@ std::string RenderDocumentHtml(const Document& d) {
   if (!d.edition_mark.empty()) {
     out += fmt::format("<div class=\"mark\">{}</div>\n", EscapeXml(d.edition_mark));
   }
-  out += fmt::format("<header>\n<h1>{}</h1>\n<dl class=\"prov\">\n", EscapeXml(d.title));
+  out += fmt::format("<header>\n<h1>{}</h1>\n<dl class=\"prov\">\n", HtmlText(lang, d.title));
   for (const auto& [label, value] : d.provenance) {
-    out += fmt::format("<dt>{}</dt><dd>{}</dd>\n", EscapeXml(label), EscapeXml(value));
+    out += fmt::format("<dt>{}</dt><dd{}>{}</dd>\n", EscapeXml(label),
+                       english ? "" : " dir=\"auto\"", EscapeXml(value));
   }
   out += "</dl>\n</header>\n";
   // A document of one section needs no table of contents.
   if (d.sections.size() > 1) {
-    out += "<nav class=\"toc\">\n<h2 id=\"contents\">Contents</h2>\n<ol>\n";
+    out += fmt::format("<nav class=\"toc\">\n<h2 id=\"contents\">{}</h2>\n<ol>\n",
+                       EscapeXml(Message(lang, "doc.contents")));
     for (const Section& s : d.sections) {
       out += fmt::format("<li{}><a href=\"#{}\">{}</a></li>\n", s.level > 2 ? " class=\"sub\"" : "",
-                         EscapeXml(s.anchor), EscapeXml(s.title));
+                         EscapeXml(s.anchor), HtmlText(lang, s.title));
     }
     out += "</ol>\n</nav>\n";
   }
   out += "<main>\n";
   for (const Section& s : d.sections) {
     out += fmt::format("<h{0} id=\"{1}\">{2}</h{0}>\n", s.level, EscapeXml(s.anchor),
-                       EscapeXml(s.title));
+                       HtmlText(lang, s.title));
     for (const Block& b : s.blocks) {
       switch (b.kind) {
         case Block::Kind::kParagraph:
-          out += "<p>" + EscapeXml(b.text) + "</p>\n";
+          out += "<p>" + HtmlText(lang, b.text) + "</p>\n";
           break;
         case Block::Kind::kNote:
-          out += "<p class=\"note\">" + EscapeXml(b.text) + "</p>\n";
+          out += "<p class=\"note\">" + HtmlText(lang, b.text) + "</p>\n";
           break;
         case Block::Kind::kList:
           out += "<ul>\n";
-          for (const std::string& item : b.items) out += "<li>" + EscapeXml(item) + "</li>\n";
+          for (const std::string& item : b.items) out += "<li>" + HtmlText(lang, item) + "</li>\n";
           out += "</ul>\n";
           break;
         case Block::Kind::kTable:
-          AppendHtmlTable(b.table, &out);
+          AppendHtmlTable(lang, b.table, &out);
           break;
         case Block::Kind::kChart:
-          out +=
-              "<figure>" + b.svg + "<figcaption>" + EscapeXml(b.text) + "</figcaption></figure>\n";
+          out += "<figure>" + b.svg + "<figcaption>" + HtmlText(lang, b.text) +
+                 "</figcaption></figure>\n";
           break;
       }
     }
@@ -149,10 +209,12 @@ std::string RenderDocumentHtml(const Document& d) {
   return out;
 }
 
-std::string RenderHtml(const Report& r) { return RenderDocumentHtml(BuildDocument(r)); }
+std::string RenderHtml(const Report& r, Language lang) {
+  return RenderDocumentHtml(BuildDocument(r, lang));
+}
 
-std::string RenderCaseHtml(const StatementOfCase& s, bool public_edition) {
-  return RenderDocumentHtml(BuildCaseDocument(StatementOfCaseToJson(s, public_edition)));
+std::string RenderCaseHtml(const StatementOfCase& s, bool public_edition, Language lang) {
+  return RenderDocumentHtml(BuildCaseDocument(StatementOfCaseToJson(s, public_edition), lang));
 }
 
 }  // namespace mara::report

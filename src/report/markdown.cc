@@ -1,8 +1,11 @@
 // The Markdown rendering: the same document as the HTML, with tables in
-// GitHub's pipe syntax; charts are left out (their tables follow them).
+// GitHub's pipe syntax; charts are left out (their tables follow them). In a
+// language other than English the isolates around data (document.h) stay in
+// the text, where they do what <bdi> does in HTML.
 #include <fmt/format.h>
 
 #include "report/document.h"
+#include "report/messages.h"
 #include "report/render.h"
 
 namespace mara::report {
@@ -57,15 +60,15 @@ void AppendMarkdownTable(const Table& t, std::string* out) {
 
 }  // namespace
 
-std::string RenderMarkdown(const Report& r) {
-  Document d = BuildDocument(r);
+std::string RenderMarkdown(const Report& r, Language lang) {
+  Document d = BuildDocument(r, lang);
   std::string out;
   if (!d.edition_mark.empty()) out += "**" + EscapeMd(d.edition_mark) + "**\n\n";
   out += "# " + EscapeMd(d.title) + "\n\n";
   for (const auto& [label, value] : d.provenance) {
     out += fmt::format("- {}: `{}`\n", EscapeMd(label), value);
   }
-  out += "\n## Contents\n\n";
+  out += "\n## " + EscapeMd(Message(lang, "doc.contents")) + "\n\n";
   for (const Section& s : d.sections) {
     out += fmt::format("{}- [{}](#{})\n", s.level > 2 ? "  " : "", EscapeMd(s.title), s.anchor);
   }

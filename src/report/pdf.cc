@@ -128,8 +128,8 @@ Result<std::string> HtmlToPdf(const std::string& document, const PdfOptions& opt
   return bytes;
 }
 
-Result<std::string> RenderPdf(const Report& r, const PdfOptions& options) {
-  return HtmlToPdf(RenderHtml(r), options);
+Result<std::string> RenderPdf(const Report& r, const PdfOptions& options, Language lang) {
+  return HtmlToPdf(RenderHtml(r, lang), options);
 }
 
 Result<std::string> RenderCasePdf(const StatementOfCase& s, bool public_edition,

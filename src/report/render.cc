@@ -33,12 +33,16 @@ std::string_view FormatName(Format format) {
   return "html";
 }
 
-Result<std::string> Render(const Report& r, Format format) {
+bool FormatHasLanguage(Format format) {
+  return format == Format::kHtml || format == Format::kMarkdown || format == Format::kPdf;
+}
+
+Result<std::string> Render(const Report& r, Format format, Language lang) {
   switch (format) {
     case Format::kHtml:
-      return RenderHtml(r);
+      return RenderHtml(r, lang);
     case Format::kMarkdown:
-      return RenderMarkdown(r);
+      return RenderMarkdown(r, lang);
     case Format::kJson:
       return RenderJson(r);
     case Format::kCsv:
@@ -46,7 +50,7 @@ Result<std::string> Render(const Report& r, Format format) {
     case Format::kFtm:
       return RenderFtm(r);
     case Format::kPdf:
-      return RenderPdf(r);
+      return RenderPdf(r, {}, lang);
   }
   return Status::InvalidArgument("unknown report format");
 }

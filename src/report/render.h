@@ -14,6 +14,8 @@
 //   directory; kNotFound when no Chromium binary is found, kIOError when it
 //   fails or writes no PDF. It runs a child process; call it from one
 //   thread at a time per temporary directory root.
+// - html, md and pdf are written in a language (report/messages.h), English
+//   by default; json, csv and ftm are data and have none.
 #ifndef MARA_REPORT_RENDER_H_
 #define MARA_REPORT_RENDER_H_
 
@@ -22,6 +24,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "report/messages.h"
 #include "report/model.h"
 
 namespace mara::report {
@@ -36,8 +39,8 @@ std::string_view FormatName(Format format);
 nlohmann::ordered_json ReportToJson(const Report& r);
 
 std::string RenderJson(const Report& r);
-std::string RenderHtml(const Report& r);
-std::string RenderMarkdown(const Report& r);
+std::string RenderHtml(const Report& r, Language lang = Language::kEn);
+std::string RenderMarkdown(const Report& r, Language lang = Language::kEn);
 // Two tables in one file, each opened by a "# table: NAME" line: the annex
 // (every listed, on-notice and removed party) and the per-situation counts.
 std::string RenderCsv(const Report& r);
@@ -49,18 +52,22 @@ struct PdfOptions {
   // "chromium-browser" on PATH.
   std::string chromium;
 };
-Result<std::string> RenderPdf(const Report& r, const PdfOptions& options = {});
+Result<std::string> RenderPdf(const Report& r, const PdfOptions& options = {},
+                              Language lang = Language::kEn);
 // Any self-contained HTML file printed to PDF by headless Chromium.
 Result<std::string> HtmlToPdf(const std::string& html, const PdfOptions& options = {});
 
 // A statement of case on its own (document.h BuildCaseDocument), as HTML or
 // PDF; the statement decides what the edition shows.
-std::string RenderCaseHtml(const StatementOfCase& s, bool public_edition);
+std::string RenderCaseHtml(const StatementOfCase& s, bool public_edition,
+                           Language lang = Language::kEn);
 Result<std::string> RenderCasePdf(const StatementOfCase& s, bool public_edition,
                                   const PdfOptions& options = {});
 
-// Any format; pdf with default options.
-Result<std::string> Render(const Report& r, Format format);
+// Any format; pdf with default options; `lang` for html, md and pdf.
+Result<std::string> Render(const Report& r, Format format, Language lang = Language::kEn);
+// Whether the format is written in a language (html, md, pdf).
+bool FormatHasLanguage(Format format);
 
 }  // namespace mara::report
 

@@ -30,6 +30,7 @@ Result<std::string> SignReportBytes(const Session& session, std::string_view byt
   if (provenance.cycle != 0) metadata["cycle"] = std::to_string(provenance.cycle);
   if (!provenance.edition.empty()) metadata["edition"] = provenance.edition;
   if (!provenance.format.empty()) metadata["format"] = provenance.format;
+  if (!provenance.language.empty()) metadata["language"] = provenance.language;
   return security::SignDetached(bytes, metadata, *session.keys().signing_key);
 }
 

@@ -37,6 +37,7 @@ struct ReportProvenance {
   int cycle = 0;            // 0: not given
   std::string edition;      // "public" | "confidential" (optional)
   std::string format;       // "html" | "md" | "json" | "csv" | "ftm" (optional)
+  std::string language;     // "ar" | "en" | "es" | "fr" | "ru" | "zh" (optional)
 };
 
 Result<std::string> SignReportFile(Session& session, const std::string& report_path,

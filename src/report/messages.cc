@@ -1,0 +1,231 @@
+#include "report/messages.h"
+
+#include <unicode/fmtable.h>
+#include <unicode/locid.h>
+#include <unicode/messagepattern.h>
+#include <unicode/msgfmt.h>
+#include <unicode/numfmt.h>
+#include <unicode/unistr.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "common/text.h"
+
+namespace mara::report {
+
+extern const std::string_view kCatalogueText[6];
+
+namespace {
+
+constexpr std::string_view kCodes[] = {"ar", "en", "es", "fr", "ru", "zh"};
+// The ICU locales: Arabic with Western digits (the United Nations' Arabic
+// documents print them), Chinese in Simplified characters.
+constexpr const char* kLocales[] = {"ar@numbers=latn", "en", "es", "fr", "ru", "zh_Hans"};
+
+size_t Index(Language lang) { return static_cast<size_t>(lang); }
+
+icu::Locale LocaleOf(Language lang) { return icu::Locale(kLocales[Index(lang)]); }
+
+std::string Utf8(const icu::UnicodeString& s) {
+  std::string out;
+  s.toUTF8String(out);
+  return out;
+}
+
+// Everything parsed lazily and kept for the life of the program; one mutex
+// guards the caches and the formatters (ICU formatters are not meant to be
+// shared between threads without it).
+struct State {
+  std::mutex mu;
+  bool loaded = false;
+  std::map<std::string, std::string, std::less<>> catalogue[6];
+  std::map<std::string, std::unique_ptr<icu::MessageFormat>, std::less<>> formats[6];
+  std::unique_ptr<icu::NumberFormat> counts[6];
+  std::unique_ptr<icu::NumberFormat> plain[6];
+  std::map<int, std::unique_ptr<icu::NumberFormat>> decimals[6];
+  std::set<std::string> missing;
+};
+
+State& TheState() {
+  static State* state = new State();
+  return *state;
+}
+
+void LoadLocked(State& st) {
+  if (st.loaded) return;
+  st.loaded = true;
+  for (size_t i = 0; i < 6; ++i) {
+    nlohmann::json j =
+        nlohmann::json::parse(kCatalogueText[i], nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object()) continue;  // the catalogue tests name the broken file
+    for (const auto& [key, value] : j.items()) {
+      if (value.is_string()) st.catalogue[i][key] = value.get<std::string>();
+    }
+  }
+}
+
+icu::MessageFormat* FormatLocked(State& st, Language lang, std::string_view key) {
+  const size_t i = Index(lang);
+  auto cached = st.formats[i].find(key);
+  if (cached != st.formats[i].end()) return cached->second.get();
+  auto pattern = st.catalogue[i].find(key);
+  if (pattern == st.catalogue[i].end()) return nullptr;
+  UErrorCode status = U_ZERO_ERROR;
+  UParseError parse_error;
+  auto format = std::make_unique<icu::MessageFormat>(icu::UnicodeString::fromUTF8(pattern->second),
+                                                     LocaleOf(lang), parse_error, status);
+  if (U_FAILURE(status)) return nullptr;
+  icu::MessageFormat* out = format.get();
+  st.formats[i].emplace(std::string(key), std::move(format));
+  return out;
+}
+
+icu::NumberFormat* CountFormatLocked(State& st, Language lang, bool grouping) {
+  std::unique_ptr<icu::NumberFormat>& f = (grouping ? st.counts : st.plain)[Index(lang)];
+  if (!f) {
+    UErrorCode status = U_ZERO_ERROR;
+    f.reset(icu::NumberFormat::createInstance(LocaleOf(lang), status));
+    if (U_FAILURE(status)) {
+      f.reset();
+    } else {
+      f->setGroupingUsed(grouping);
+    }
+  }
+  return f.get();
+}
+
+}  // namespace
+
+Result<Language> ParseLanguage(std::string_view text) {
+  for (size_t i = 0; i < 6; ++i) {
+    if (kCodes[i] == text) return static_cast<Language>(i);
+  }
+  return Status::InvalidArgument("--lang: unknown language " + QuoteForMessage(text) +
+                                 " (expected ar, en, es, fr, ru or zh)");
+}
+
+std::string_view LanguageCode(Language lang) { return kCodes[Index(lang)]; }
+
+std::string_view Direction(Language lang) { return lang == Language::kAr ? "rtl" : "ltr"; }
+
+std::string Message(Language lang, std::string_view key, std::initializer_list<MessageArg> args) {
+  State& st = TheState();
+  std::lock_guard<std::mutex> lock(st.mu);
+  LoadLocked(st);
+  icu::MessageFormat* format = FormatLocked(st, lang, key);
+  auto fail = [&] {
+    st.missing.insert(std::string(LanguageCode(lang)) + ":" + std::string(key));
+    return "[[" + std::string(key) + "]]";
+  };
+  if (format == nullptr) return fail();
+  std::vector<icu::UnicodeString> names;
+  std::vector<icu::Formattable> values;
+  names.reserve(args.size());
+  values.reserve(args.size());
+  for (const MessageArg& a : args) {
+    names.push_back(icu::UnicodeString::fromUTF8(a.name()));
+    const auto& v = a.value();
+    if (const int64_t* n = std::get_if<int64_t>(&v)) {
+      values.emplace_back(*n);
+    } else if (const double* d = std::get_if<double>(&v)) {
+      values.emplace_back(*d);
+    } else {
+      values.emplace_back(icu::UnicodeString::fromUTF8(std::get<std::string>(v)));
+    }
+  }
+  icu::UnicodeString out;
+  UErrorCode status = U_ZERO_ERROR;
+  format->format(names.data(), values.data(), static_cast<int32_t>(values.size()), out, status);
+  if (U_FAILURE(status)) return fail();
+  return Utf8(out);
+}
+
+bool HasMessage(Language lang, std::string_view key) {
+  State& st = TheState();
+  std::lock_guard<std::mutex> lock(st.mu);
+  LoadLocked(st);
+  return st.catalogue[Index(lang)].count(key) > 0;
+}
+
+std::string FormatCount(Language lang, int64_t value, bool grouping) {
+  State& st = TheState();
+  std::lock_guard<std::mutex> lock(st.mu);
+  icu::NumberFormat* f = CountFormatLocked(st, lang, grouping);
+  if (f == nullptr) return std::to_string(value);
+  icu::UnicodeString out;
+  f->format(value, out);
+  return Utf8(out);
+}
+
+std::string FormatDecimal(Language lang, double value, int decimals) {
+  State& st = TheState();
+  std::lock_guard<std::mutex> lock(st.mu);
+  std::unique_ptr<icu::NumberFormat>& f = st.decimals[Index(lang)][decimals];
+  if (!f) {
+    UErrorCode status = U_ZERO_ERROR;
+    f.reset(icu::NumberFormat::createInstance(LocaleOf(lang), status));
+    if (U_FAILURE(status)) {
+      f.reset();
+      return std::to_string(value);
+    }
+    f->setMinimumFractionDigits(decimals);
+    f->setMaximumFractionDigits(decimals);
+  }
+  icu::UnicodeString out;
+  f->format(value, out);
+  return Utf8(out);
+}
+
+std::vector<std::string> CatalogueKeys(Language lang) {
+  State& st = TheState();
+  std::lock_guard<std::mutex> lock(st.mu);
+  LoadLocked(st);
+  std::vector<std::string> keys;
+  for (const auto& [key, pattern] : st.catalogue[Index(lang)]) keys.push_back(key);
+  return keys;
+}
+
+std::optional<std::string> CataloguePattern(Language lang, std::string_view key) {
+  State& st = TheState();
+  std::lock_guard<std::mutex> lock(st.mu);
+  LoadLocked(st);
+  auto it = st.catalogue[Index(lang)].find(key);
+  if (it == st.catalogue[Index(lang)].end()) return std::nullopt;
+  return it->second;
+}
+
+Result<std::set<std::string>> ArgumentNames(Language lang, std::string_view key) {
+  std::optional<std::string> pattern = CataloguePattern(lang, key);
+  const std::string where = std::string(LanguageCode(lang)) + ":" + std::string(key);
+  if (!pattern) return Status::NotFound(where + ": no such message");
+  UErrorCode status = U_ZERO_ERROR;
+  UParseError parse_error;
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(*pattern);
+  icu::MessageFormat format(text, LocaleOf(lang), parse_error, status);
+  if (U_FAILURE(status)) {
+    return Status::InvalidArgument(where + ": ICU cannot parse the message (" +
+                                   u_errorName(status) + ")");
+  }
+  icu::MessagePattern parsed(text, &parse_error, status);
+  if (U_FAILURE(status)) {
+    return Status::InvalidArgument(where + ": ICU cannot parse the message (" +
+                                   u_errorName(status) + ")");
+  }
+  std::set<std::string> names;
+  for (int32_t i = 0; i < parsed.countParts(); ++i) {
+    const icu::MessagePattern::Part& part = parsed.getPart(i);
+    if (part.getType() == UMSGPAT_PART_TYPE_ARG_NAME) names.insert(Utf8(parsed.getSubstring(part)));
+  }
+  return names;
+}
+
+std::vector<std::string> MissingLookups() {
+  State& st = TheState();
+  std::lock_guard<std::mutex> lock(st.mu);
+  return {st.missing.begin(), st.missing.end()};
+}
+
+}  // namespace mara::report
