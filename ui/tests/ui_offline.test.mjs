@@ -6,10 +6,17 @@
 // text in IndexedDB, restores the network and sends: the three incidents
 // are the monitor's own, awaiting review, each with its photo whose SHA-256
 // is the one taken at capture. A draft whose ID was taken meanwhile is shown
-// as a conflict and sent under a new ID.
+// as a conflict and sent under a new ID; an expired login asks to log in and
+// keeps the draft; a situation taken away is the server's refusal, settled
+// by editing the draft; a file whose SHA-256 on the server differs from the
+// capture's is a conflict, never accepted silently. When the server's
+// evidence upload lists `captured_sha256` and `captured_at`, each file's
+// custody shows its capture.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
 import { ConsoleWatch, apiAs, password, startStack, stopStack } from './harness.mjs';
 
@@ -51,6 +58,21 @@ function crc32(buf) {
   }
   return ~c >>> 0;
 }
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// axe's violations (WCAG 2.1 A and AA, best practices) on the page as
+// shown, and its sideways scroll at the window's width.
+async function accessibilityProblems(page, where) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
+    return r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} (${v.help})`));
+  });
+  const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (over > 0) found.push(`sideways scroll of ${over}px`);
+  return found.map((f) => `${where}: ${f}`);
+}
+
 const sha = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
 
 // Logs in as `name` outside the browser; gives the cookie and CSRF token.
@@ -304,8 +326,10 @@ test('an expired login and a situation taken away are shown for the monitor to s
     throw new Error(`${e.message}\n${await page.getByRole('main').textContent()}`);
   });
   assert.match(await card.textContent(), /StateConflict/);
+  assert.deepEqual(await accessibilityProblems(page, 'the outbox with a conflict at 390 px'), []);
   await card.getByRole('link', { name: 'Edit the draft' }).click();
   await page.getByRole('heading', { level: 1, name: 'Edit an offline draft' }).waitFor();
+  assert.deepEqual(await accessibilityProblems(page, 'a draft edited at 390 px'), []);
   assert.equal(await page.getByLabel('Place name').inputValue(), `Place 5 ${MARK}`);
   await page.getByLabel('Situation').selectOption('SIT-VAL');
   await page.getByLabel('Party', { exact: true }).selectOption('P-NLF');
@@ -321,4 +345,47 @@ test('an expired login and a situation taken away are shown for the monitor to s
   await context.close();
   const problems = watch.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|status of (401|403|409)/.test(p));
   assert.deepEqual(problems, []);
+});
+
+test('a file whose hash on the server differs from the one taken at capture is a conflict', { timeout: 120_000 }, async () => {
+  const context = await stack.browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  watch.attach(page, 'offline-changed');
+  await page.goto(`${stack.base}/login`);
+  await page.getByLabel('Name').fill('chief');
+  await page.getByLabel('Password').fill(password('chief'));
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+  await page.goto(`${stack.base}/outbox`);
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Create and unlock' }).click();
+  await page.getByText('No drafts in this browser.').waitFor();
+  const photo = png(7, 7, 7);
+  await recordDraft(page, 6, photo);
+  // The server's answer names another SHA-256 (as if the bytes had changed on the way).
+  const other = 'f'.repeat(64);
+  await page.route('**/api/v1/evidence', async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    await route.fulfill({ response: res, json: { ...body, sha256: other } });
+  });
+  await page.getByRole('button', { name: 'Send now' }).click();
+  const card = page.locator('article.draft');
+  await card.filter({ hasText: 'Conflict: file photo-6.png changed since capture' }).waitFor();
+  const text = await card.textContent();
+  assert.match(text, /StateConflict/);
+  assert.ok(text.includes(sha(photo)) && text.includes(other), 'both hashes shown');
+  // Not silently accepted: the draft stays until the monitor removes it.
+  await page.unroute('**/api/v1/evidence');
+  await page.reload();
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+  await page.locator('article.draft').filter({ hasText: 'changed since capture' }).waitFor();
+  await page.locator('article.draft').getByRole('button', { name: 'Remove' }).click();
+  await page.locator('article.draft').getByRole('button', { name: 'Remove for good' }).click();
+  await page.getByText('No drafts in this browser.').waitFor();
+  await context.close();
+  assert.deepEqual(watch.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|status of (401|403|409)/.test(p)), []);
 });

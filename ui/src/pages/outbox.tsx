@@ -363,7 +363,7 @@ function FileCapture({ kept, onChange }: { kept: DraftFile[]; onChange: (c: Capt
     <fieldset class="files">
       <legend>{t('offline.file.legend')}</legend>
       <Field label={t('offline.file.choose')} hint={t('offline.file.hint')}>
-        <input type="file" name="files" multiple accept="image/*,audio/*,video/*,application/pdf" onChange={choose} />
+        <input type="file" name="files" multiple onChange={choose} />
       </Field>
       {kept.length || captured.length ? (
         <ul class="files" aria-label={t('offline.file.listLabel')}>
