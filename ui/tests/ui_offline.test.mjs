@@ -389,3 +389,50 @@ test('a file whose hash on the server differs from the one taken at capture is a
   await context.close();
   assert.deepEqual(watch.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|status of (401|403|409)/.test(p)), []);
 });
+
+test('the capture hash and time go with the file only when the server lists those parts', { timeout: 120_000 }, async () => {
+  const context = await stack.browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  watch.attach(page, 'offline-capture-parts');
+  // A server whose evidence upload lists captured_sha256 and captured_at
+  // (its OpenAPI document rewritten on the way), and its upload answered
+  // here after the parts are read.
+  await page.route('**/api/v1/openapi.json', async (route) => {
+    const res = await route.fetch();
+    const doc = await res.json();
+    const upload = doc.components.schemas.EvidenceUpload;
+    if (!('captured_sha256' in upload.properties)) {
+      upload.properties.captured_sha256 = { type: 'string' };
+      upload.properties.captured_at = { type: 'string' };
+    }
+    await route.fulfill({ response: res, json: doc });
+  });
+  const parts = [];
+  await page.route('**/api/v1/evidence', async (route) => {
+    const body = route.request().postDataBuffer()?.toString('latin1') ?? '';
+    const part = (name) => new RegExp(`name="${name}"\\r\\n\\r\\n([^\\r]*)\\r\\n`).exec(body)?.[1];
+    parts.push({ sha256: part('captured_sha256'), at: part('captured_at'), incident: part('incident') });
+    await route.fulfill({ status: 201, contentType: 'application/json', json: { id: 'EV-test', sha256: part('captured_sha256') ?? '', size: 1 } });
+  });
+  await page.goto(`${stack.base}/login`);
+  await page.getByLabel('Name').fill('chief');
+  await page.getByLabel('Password').fill(password('chief'));
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+  await page.goto(`${stack.base}/outbox`);
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Create and unlock' }).click();
+  await page.getByText('No drafts in this browser.').waitFor();
+  const photo = png(3, 30, 60);
+  const before = Date.now();
+  await recordDraft(page, 7, photo);
+  await page.getByRole('button', { name: 'Send now' }).click();
+  await page.getByText('1 draft sent.').waitFor();
+  assert.equal(parts.length, 1);
+  assert.equal(parts[0].sha256, sha(photo));
+  assert.match(parts[0].at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+  assert.ok(Date.parse(parts[0].at) >= before - 1000 && Date.parse(parts[0].at) <= Date.now());
+  await context.close();
+});
