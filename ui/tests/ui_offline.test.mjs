@@ -181,6 +181,7 @@ test('incidents recorded offline with photos are kept encrypted and sent when ba
   await page.getByText('No drafts in this browser.').waitFor();
 
   // Offline: three incidents, each with a photo.
+  const started = Date.now();
   await context.setOffline(true);
   const photos = [png(200, 10, 10), png(10, 200, 10), png(10, 10, 200)];
   for (let n = 1; n <= 3; n++) await recordDraft(page, n, photos[n - 1]);
@@ -228,6 +229,7 @@ test('incidents recorded offline with photos are kept encrypted and sent when ba
   assert.equal(taken.status, 201);
 
   // Back online: the drafts are sent (the `online` event, else "Send now").
+  const onlineAgain = Date.now();
   await context.setOffline(false);
   const sentHeading = page.getByRole('heading', { name: 'Sent in this visit' });
   try {
@@ -263,9 +265,14 @@ test('incidents recorded offline with photos are kept encrypted and sent when ba
     assert.equal(evidence.length, 1);
     assert.equal(evidence[0].sha256, expected[i]);
     if (capture) {
-      const custody = await apiAs(stack, 'mon', `/evidence/${encodeURIComponent(evidence[0].id)}/custody`);
-      assert.ok(custody.includes(expected[i]), 'the custody names the hash taken at capture');
-      assert.match(custody, /captur/i, 'the custody records the capture');
+      // The item keeps when it was captured (offline, before the upload),
+      // and its receipt in the custody names the hash taken at capture.
+      assert.match(evidence[0].captured_at ?? '', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+      const at = Date.parse(evidence[0].captured_at);
+      assert.ok(at >= started - 1000 && at <= onlineAgain, `captured ${evidence[0].captured_at} while offline`);
+      const custody = JSON.parse(await apiAs(stack, 'mon', `/evidence/${encodeURIComponent(evidence[0].id)}/custody`)).items;
+      const receipt = custody.find((r) => r.action === 'evidence.add');
+      assert.equal(receipt?.before_digest, expected[i], 'the custody starts from the hash taken at capture');
     }
   }
   const narratives = await Promise.all(ids.slice(0, 3).map(async (id) => JSON.parse(await apiAs(stack, 'mon', `/incidents/${encodeURIComponent(id)}`)).narrative));
