@@ -10,8 +10,9 @@
 // keeps the draft; a situation taken away is the server's refusal, settled
 // by editing the draft; a file whose SHA-256 on the server differs from the
 // capture's is a conflict, never accepted silently. When the server's
-// evidence upload lists `captured_sha256` and `captured_at`, each file's
-// custody shows its capture.
+// evidence upload lists `captured_sha256` and `captured_at`, they are sent
+// (and only then): each item keeps its capture time, its custody starts
+// from the capture's hash, and bytes that differ from it are refused.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -244,6 +245,8 @@ test('incidents recorded offline with photos are kept encrypted and sent when ba
   assert.match(await conflict.textContent(), /StateConflict/);
   await conflict.getByRole('button', { name: 'Send under a new ID' }).click();
   await page.getByText('1 draft sent.').waitFor();
+  // The outbox shown again: the four sent, none left.
+  await page.locator('section[aria-labelledby=sent-h] li a').nth(3).waitFor();
   assert.equal(await page.locator('article.draft').count(), 0);
   const ids = await page.locator('section[aria-labelledby=sent-h] li a').allTextContents();
   assert.equal(ids.length, 4, ids.join(' '));
@@ -344,6 +347,7 @@ test('an expired login and a situation taken away are shown for the monitor to s
   await page.getByRole('heading', { level: 1, name: 'Outbox' }).waitFor();
   await page.getByRole('button', { name: 'Send now' }).click();
   await page.getByText('1 draft sent.').waitFor();
+  await page.locator('section[aria-labelledby=sent-h] li a').first().waitFor();
   const [id] = await page.locator('section[aria-labelledby=sent-h] li a').allTextContents();
   const inc = JSON.parse(await apiAs(stack, 'mon', `/incidents/${encodeURIComponent(id)}`));
   assert.equal(inc.situation, 'SIT-VAL');
@@ -442,4 +446,40 @@ test('the capture hash and time go with the file only when the server lists thos
   assert.match(parts[0].at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
   assert.ok(Date.parse(parts[0].at) >= before - 1000 && Date.parse(parts[0].at) <= Date.now());
   await context.close();
+});
+
+test('a server that takes the capture refuses bytes that differ from it, and the draft is a conflict', { timeout: 120_000 }, async (t) => {
+  const openapi = await (await fetch(`${stack.base}/api/v1/openapi.json`)).json();
+  if (!('captured_sha256' in (openapi.components.schemas.EvidenceUpload?.properties ?? {}))) {
+    t.skip('this server does not take captured_sha256');
+    return;
+  }
+  const context = await stack.browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  watch.attach(page, 'offline-capture-refused');
+  watch.allow(400);
+  await page.goto(`${stack.base}/login`);
+  await page.getByLabel('Name').fill('chief');
+  await page.getByLabel('Password').fill(password('chief'));
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+  await page.goto(`${stack.base}/outbox`);
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Create and unlock' }).click();
+  await page.getByText('No drafts in this browser.').waitFor();
+  const photo = png(44, 55, 66);
+  await recordDraft(page, 8, photo);
+  // The bytes sent are not those captured: the capture's hash is another.
+  await page.route('**/api/v1/evidence', async (route) => {
+    const body = route.request().postDataBuffer().toString('latin1').replace(sha(photo), 'e'.repeat(64));
+    await route.continue({ postData: Buffer.from(body, 'latin1') });
+  });
+  await page.getByRole('button', { name: 'Send now' }).click();
+  const card = page.locator('article.draft');
+  await card.filter({ hasText: 'Conflict: file photo-8.png changed since capture' }).waitFor();
+  assert.match(await card.textContent(), /StateConflict/);
+  await context.close();
+  assert.deepEqual(watch.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|status of (400|401|403|409)/.test(p)), []);
 });

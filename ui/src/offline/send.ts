@@ -129,6 +129,11 @@ async function sendDraft(d: Draft, capture: boolean): Promise<'ok' | 'kept' | 's
         await mark(d, { state: 'waiting', problem: { kind: 'session', message: plainMessage(err.detail) } });
         return 'session';
       }
+      // A server that takes the capture's hash refuses bytes that differ from it.
+      if (err.status === 400 && fieldOf(err) === '/captured_sha256') {
+        await mark(d, { state: 'conflict', problem: { kind: 'fileChanged', message: t('offline.problem.fileChanged', { name: f.name }) } });
+        return 'kept';
+      }
       await mark(d, { state: 'failed', problem: { kind: 'server', message: plainMessage(err.detail) } });
       return 'kept';
     }
