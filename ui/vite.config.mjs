@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -32,12 +33,54 @@ function locales() {
   };
 }
 
+// The service worker (sw.js): the template with the list of the
+// application's files (everything the build writes, and public/) and a
+// version that changes with them, emitted as /sw.js.
+const publicDir = fileURLToPath(new URL('./public', import.meta.url));
+const swTemplate = fileURLToPath(new URL('./sw.js', import.meta.url));
+function publicFiles(dir, prefix = '') {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...publicFiles(path, `${prefix}${name}/`));
+    else out.push(`/${prefix}${name}`);
+  }
+  return out;
+}
+function serviceWorker() {
+  return {
+    name: 'mara-service-worker',
+    apply: 'build',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      const built = Object.keys(bundle).map((f) => `/${f}`);
+      const shell = [...new Set(['/index.html', ...built, ...(existsSync(publicDir) ? publicFiles(publicDir) : [])])]
+        .filter((f) => f !== '/sw.js' && !f.endsWith('.map'))
+        .sort();
+      const hash = createHash('sha256');
+      for (const f of shell) {
+        hash.update(f);
+        const item = bundle[f.slice(1)];
+        if (item) hash.update(item.type === 'chunk' ? item.code : item.source);
+        else if (existsSync(join(publicDir, f))) hash.update(readFileSync(join(publicDir, f)));
+      }
+      const template = readFileSync(swTemplate, 'utf8');
+      hash.update(template);
+      const version = hash.digest('hex').slice(0, 16);
+      const source = template
+        .replace('self.__MARA_SHELL__', JSON.stringify(shell))
+        .replace('self.__MARA_VERSION__', JSON.stringify(version));
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source });
+    },
+  };
+}
+
 // The built files are served by `mara serve --ui ui/dist`, whose CSP allows
 // only same-origin scripts and stylesheets: no inline code, no module preload
 // polyfill (it is inlined), assets as files rather than data URLs.
 export default defineConfig({
   base: '/',
-  plugins: [locales()],
+  plugins: [locales(), serviceWorker()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

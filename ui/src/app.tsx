@@ -7,10 +7,11 @@ import { LocationProvider, useLocation } from 'preact-iso';
 import { exec } from 'preact-iso/router';
 import { ApiError, get } from './api';
 import { humanize } from './components/common';
-import { LANGUAGES, language, onLanguageChange, setLanguage, t, type Language } from './i18n';
+import { LANGUAGES, formatNumber, language, onLanguageChange, setLanguage, t, type Language } from './i18n';
 import { plainMessage } from './messages';
 import type { PageContext, PageDef } from './page';
-import { hasRole, logout, me } from './session';
+import { counts, onDraftsChange } from './offline/store';
+import { hasRole, logout, me, unreachable } from './session';
 
 export interface Situation {
   id: string;
@@ -133,6 +134,7 @@ const navItems: Array<[string, string, string[] | null]> = [
   ['/publications', 'shell.nav.publications', null],
   ['/evidence', 'shell.nav.evidence', ['monitor', 'analyst', 'reviewer', 'decision_maker', 'admin']],
   ['/consent', 'shell.nav.consent', ['monitor']],
+  ['/outbox', 'shell.nav.outbox', ['monitor']],
   ['/import', 'shell.nav.import', ['analyst', 'admin']],
   ['/names', 'shell.nav.names', ['analyst', 'admin']],
   ['/users', 'shell.nav.users', ['admin']],
@@ -140,19 +142,47 @@ const navItems: Array<[string, string, string[] | null]> = [
   ['/account', 'shell.nav.account', null],
 ];
 
+// The pages that work with no connection (the offline drafts), shown
+// without a session when the server cannot be reached.
+export function offlinePath(path: string): boolean {
+  return path === '/outbox' || path.startsWith('/outbox/');
+}
+
+// The number of offline drafts not yet sent (IndexedDB), kept current.
+function useOutboxCount(): number {
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    const update = () =>
+      void counts()
+        .then((c) => setN(c.waiting + c.sending + c.failed + c.conflict))
+        .catch(() => setN(0));
+    update();
+    return onDraftsChange(update);
+  }, []);
+  return n;
+}
+
 function MainNav({ path }: { path: string }) {
-  if (!me()) return <nav aria-label={t('shell.mainNav')} class="mainnav" />;
+  const outbox = useOutboxCount();
+  const offline = !me() && unreachable();
+  if (!me() && !offline) return <nav aria-label={t('shell.mainNav')} class="mainnav" />;
   return (
     <nav aria-label={t('shell.mainNav')} class="mainnav">
       <ul>
         {navItems
-          .filter(([, , roles]) => !roles || hasRole(...roles))
+          .filter(([href, , roles]) => (offline ? offlinePath(href) : !roles || hasRole(...roles)))
           .map(([href, key]) => {
             const active = href === '/' ? path === '/' : path.startsWith(href);
             return (
               <li key={href}>
                 <a href={href} aria-current={active ? 'page' : undefined}>
                   {t(key)}
+                  {href === '/outbox' && outbox > 0 ? (
+                    <>
+                      {' '}
+                      <span class="badge outbox-count">{formatNumber(outbox)}</span>
+                    </>
+                  ) : null}
                 </a>
               </li>
             );
@@ -223,9 +253,16 @@ function Main({ path, search, visit }: { path: string; search: string; visit: nu
     const mine = ++seq.current;
     const current = () => mine === seq.current;
     const params = new URLSearchParams(search);
+    // With the server out of reach, the offline drafts are what works; they
+    // need no session (the passphrase guards them).
+    const offline = !me() && offlinePath(path);
+    if (!me() && unreachable() && !offline && path !== '/follow') {
+      routeTo('/outbox', true);
+      return;
+    }
     // The private follow page of a communication needs no login: its link is
     // the credential.
-    if (!me() && path !== '/login' && path !== '/follow') {
+    if (!me() && !offline && path !== '/login' && path !== '/follow') {
       const next = path + search;
       routeTo(`/login${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`, true);
       return;
@@ -233,7 +270,7 @@ function Main({ path, search, visit }: { path: string; search: string; visit: nu
     for (const r of routes) {
       const m = exec(path, r.path);
       if (!m) continue;
-      if (r.roles && !hasRole(...r.roles)) {
+      if (r.roles && !hasRole(...r.roles) && !offline) {
         setShown({ kind: 'message', title: t('shell.notAvailable'), body: <p>{t('shell.notAvailableBody')}</p> });
         return;
       }

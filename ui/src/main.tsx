@@ -2,9 +2,9 @@
 // (if any) and the reader's language are known. Each page module is loaded when its route is first
 // visited.
 import './styles.css';
-import { mount, route } from './app';
+import { mount, navigate, route } from './app';
 import { preferredLanguage, setLanguage } from './i18n';
-import { loadSession } from './session';
+import { loadSession, me } from './session';
 
 const editors = ['monitor', 'analyst', 'reviewer', 'decision_maker', 'admin'];
 
@@ -34,9 +34,31 @@ route('/consent/:id/withdraw', () => import('./pages/consent').then((m) => m.wit
 route('/consent/:id/restore', () => import('./pages/consent').then((m) => m.restoreConsent), ['monitor']);
 route('/evidence', () => import('./pages/evidence').then((m) => m.evidenceList), editors);
 route('/evidence/:id', () => import('./pages/evidence').then((m) => m.evidenceItem), editors);
+route('/outbox', () => import('./pages/outbox').then((m) => m.outbox), ['monitor']);
+route('/outbox/new', () => import('./pages/outbox').then((m) => m.draftPage), ['monitor']);
+route('/outbox/:id', () => import('./pages/outbox').then((m) => m.draftPage), ['monitor']);
 route('/users', () => import('./pages/users').then((m) => m.userList), ['admin']);
 route('/users/:id', () => import('./pages/users').then((m) => m.userDetail), ['admin']);
 route('/account', () => import('./pages/account').then((m) => m.default));
 
 const root = document.getElementById('app');
 if (root) void Promise.all([loadSession(), setLanguage(preferredLanguage())]).then(() => mount(root));
+
+// The service worker (public/sw.js, its list of files written by the build)
+// keeps the application's files, so that it opens with no network.
+if ('serviceWorker' in navigator) {
+  window.addEventListener('load', () => void navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {}));
+}
+
+// Back online: the session again, then the offline drafts are sent (when
+// the monitor has unlocked them in this page).
+window.addEventListener('online', () => {
+  void (async () => {
+    const before = me();
+    await loadSession(true);
+    if (!before && me()) navigate(location.pathname + location.search, true);
+    const { sendAll } = await import('./offline/send');
+    await sendAll();
+    if (location.pathname === '/outbox') navigate('/outbox', true);
+  })();
+});

@@ -1,7 +1,7 @@
 // The logged-in principal and what the interface offers it. The API is the
 // authority on every permission; these checks only hide controls that
 // would be refused.
-import { call, get, setCsrf } from './api';
+import { ApiError, call, get, setCsrf } from './api';
 
 export interface Me {
   name: string;
@@ -46,15 +46,24 @@ function hinted(): boolean {
   }
 }
 
+// Whether the last look at the session failed for want of a network (the
+// server unreachable): the offline drafts stay open then, and the hint is kept.
+let serverUnreachable = false;
+export function unreachable(): boolean {
+  return serverUnreachable;
+}
+
 export async function loadSession(force = false): Promise<Me | null> {
   if (!force && !hinted()) return (current = null);
   try {
     current = await get<Me>('/session');
     setCsrf(current.csrf_token);
+    serverUnreachable = false;
     hint(true);
-  } catch {
+  } catch (e) {
     current = null;
-    hint(false);
+    serverUnreachable = !(e instanceof ApiError);
+    if (!serverUnreachable) hint(false);
   }
   return current;
 }

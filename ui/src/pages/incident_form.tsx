@@ -9,6 +9,7 @@
 // perpetrator rows and the party list each offers, which follows the chosen
 // situation, are the form's state; every other value is read from the form
 // when it is submitted.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, call, enc, get } from '../api';
 import { announce, flash, navigate, parties, situations, type Party } from '../app';
@@ -79,7 +80,7 @@ function check(b: Record<string, unknown>, editing: boolean): Array<[string, str
   return errs;
 }
 
-interface Loaded {
+export interface Loaded {
   editing: boolean;
   inc: Partial<Incident>;
   etag: string | null;
@@ -88,7 +89,16 @@ interface Loaded {
   sources: Source[];
 }
 
-function IncidentForm({ editing, inc, etag, ps, sits, sources }: Loaded) {
+// What the offline drafts page changes: the body goes to `onDraft` instead
+// of the server, with `extra` controls (the files) before the buttons.
+export interface DraftOptions {
+  onDraft?: (body: Record<string, unknown>, form: HTMLFormElement) => Promise<void>;
+  extra?: ComponentChildren;
+  submitLabel?: string;
+  cancelHref?: string;
+}
+
+export function IncidentForm({ editing, inc, etag, ps, sits, sources, onDraft, extra, submitLabel, cancelHref }: Loaded & DraftOptions) {
   const refusals = useRefusals();
   const [situation, setSituation] = useState(inc.situation ?? '');
   const nextKey = useRef(0);
@@ -156,6 +166,14 @@ function IncidentForm({ editing, inc, etag, ps, sits, sources }: Loaded) {
       return;
     }
     setBusy(true);
+    if (onDraft) {
+      try {
+        await onDraft(body, form);
+      } finally {
+        setBusy(false);
+      }
+      return;
+    }
     try {
       let id = String(body.id ?? '');
       if (editing) {
@@ -318,11 +336,12 @@ function IncidentForm({ editing, inc, etag, ps, sits, sources }: Loaded) {
       <Field label={t('incidentForm.narrative')} pointer="/narrative" refusals={refusals}>
         <textarea name="narrative" rows={5} defaultValue={inc.narrative ?? ''} />
       </Field>
+      {extra}
       <div class="actions">
         <button type="submit" disabled={busy}>
-          {editing ? t('incidentForm.save') : t('incidentForm.record')}
+          {submitLabel ?? (editing ? t('incidentForm.save') : t('incidentForm.record'))}
         </button>
-        <a href={editing ? `/incidents/${enc(inc.id!)}` : '/incidents'} class="button secondary">
+        <a href={cancelHref ?? (editing ? `/incidents/${enc(inc.id!)}` : '/incidents')} class="button secondary">
           {t('incidentForm.cancel')}
         </a>
       </div>
