@@ -12,6 +12,7 @@
 #include "policy/assessment_output.h"
 #include "report/builder.h"
 #include "report/edition.h"
+#include "report/messages.h"
 #include "report/render.h"
 #include "service/audit.h"
 #include "service/authorized.h"
@@ -761,9 +762,13 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
         .pattern = "/api/v1/reports/{cycle}",
         .summary = "The annual report of a cycle",
         .query = {{"format", "html, md, json (default), csv or ftm"},
-                  {"edition", "public or confidential (default: the most the caller may read)"}},
+                  {"edition", "public or confidential (default: the most the caller may read)"},
+                  {"lang",
+                   "ar, en, es, fr, ru or zh: the language of the fixed texts (default: the "
+                   "one Accept-Language asks for, else en)"}},
         .produces = "text/html, text/markdown, text/csv, application/x-ndjson",
-        .response_schema = "Report"},
+        .response_schema = "Report",
+        .varies_by_language = true},
        [policy](Request& req, Session& session) -> Response {
          MARA_API_ASSIGN(int cycle, CycleParam(req), "cycle");
          const std::string format_text = req.Query("format").value_or("json");
@@ -773,6 +778,16 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
                           "format: pdf is produced by `mara report`, not served", "format");
          }
          MARA_API_ASSIGN(report::Edition edition, ReportEditionOf(req, session), "edition");
+         report::Language lang = report::NegotiateLanguage(req.Header("accept-language"));
+         if (std::optional<std::string> asked = req.Query("lang")) {
+           Result<report::Language> parsed = report::ParseLanguage(*asked);
+           if (!parsed.ok()) {
+             return Problem(
+                 400, "invalid_argument",
+                 "lang: expected ar, en, es, fr, ru or zh, got " + QuoteForMessage(*asked), "lang");
+           }
+           lang = *parsed;
+         }
          Result<report::Report> built = report::BuildReport(session, *policy, cycle, edition);
          if (!built.ok()) {
            // A refusal is about the edition asked for (or granted by default).
@@ -780,11 +795,13 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
            return ProblemFor(built.status(), refused ? "edition" : "");
          }
          report::Report& r = *built;
-         MARA_API_ASSIGN(std::string bytes, report::Render(r, format), "");
+         MARA_API_ASSIGN(std::string bytes, report::Render(r, format, lang), "");
          Response out;
          out.content_type = std::string(ContentTypeFor(format));
          out.body = std::move(bytes);
          out.headers.emplace_back("X-Mara-Edition", std::string(report::EditionName(edition)));
+         out.headers.emplace_back("Content-Language", std::string(report::LanguageCode(lang)));
+         out.headers.emplace_back("Vary", "Accept-Language");
          return out;
        }});
   routes.push_back({{.method = "GET",

@@ -6,6 +6,7 @@
 
 #include "api/resources.h"
 #include "common/text.h"
+#include "report/messages.h"
 
 namespace mara::api {
 namespace {
@@ -157,6 +158,11 @@ std::optional<ResponseCache::Key> ResponseCache::KeyFor(const Request& req,
     if (!value) continue;
     AppendField(param.name, &entry);
     AppendField(*value, &entry);
+  }
+  if (req.spec->varies_by_language) {
+    AppendField("Accept-Language", &entry);
+    AppendField(report::LanguageCode(report::NegotiateLanguage(req.Header("accept-language"))),
+                &entry);
   }
   return key;
 }

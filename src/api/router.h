@@ -137,6 +137,12 @@ struct RouteSpec {
   // refuses the password (401 or 403), and bounds the Argon2id checks with
   // the login's check slots.
   bool checks_password = false;
+  // The answer is worded in the request's language: the `lang` query
+  // parameter when given, else the one Accept-Language asks for
+  // (report::NegotiateLanguage). The response cache keys such a route's
+  // entries by that language too, and the answer says `Vary:
+  // Accept-Language`.
+  bool varies_by_language = false;
 };
 
 using Handler = std::function<Response(Request&)>;

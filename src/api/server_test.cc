@@ -734,6 +734,32 @@ TEST_F(ApiServerTest, TheAnnexIsOneAnswerForTheReadersItAdmits) {
   ExpectProblem(Get(LogIn("nemo"), "/api/v1/annex/2025"), 403, "");
 }
 
+TEST_F(ApiServerTest, ReportsSpeakTheLanguageTheRequestAsksFor) {
+  Login vera = LogIn("vera");
+  struct Case {
+    std::string query, accept, lang;
+  };
+  // One after another, so that the response cache has to keep them apart.
+  for (const Case& c :
+       {Case{"", "", "en"}, Case{"", "ar", "ar"}, Case{"", "fr-CA,fr;q=0.9,en;q=0.8", "fr"},
+        Case{"", "de-DE, zh;q=0.5, ru;q=0.7", "ru"}, Case{"", "de, *", "en"},
+        Case{"&lang=zh", "ar", "zh"}, Case{"", "AR-eg", "ar"}, Case{"", "", "en"},
+        Case{"", "es;q=0", "en"}}) {
+    httplib::Headers h;
+    if (!c.accept.empty()) h.emplace("Accept-Language", c.accept);
+    auto r = Get(vera, "/api/v1/reports/2025?format=html" + c.query, h);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(r->get_header_value("Content-Language"), c.lang) << c.accept << c.query;
+    EXPECT_NE(r->get_header_value("Vary").find("Accept-Language"), std::string::npos);
+    const std::string head =
+        c.lang == "en" ? "<html lang=\"en\">"
+                       : "<html lang=\"" + c.lang + "\" dir=\"" + (c.lang == "ar" ? "rtl" : "ltr");
+    EXPECT_NE(r->body.find(head), std::string::npos) << c.accept << c.query;
+  }
+  ExpectProblem(Get(vera, "/api/v1/reports/2025?format=html&lang=xx"), 400, "lang");
+}
+
 TEST_F(ApiServerTest, ViewerSeesOnlyThePublicEdition) {
   Login vera = LogIn("vera");
   Login admin = LogIn("operator");

@@ -7,6 +7,8 @@
 #include <unicode/numfmt.h>
 #include <unicode/unistr.h>
 
+#include <cctype>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -105,6 +107,39 @@ Result<Language> ParseLanguage(std::string_view text) {
   }
   return Status::InvalidArgument("--lang: unknown language " + QuoteForMessage(text) +
                                  " (expected ar, en, es, fr, ru or zh)");
+}
+
+Language NegotiateLanguage(std::string_view header) {
+  Language best = Language::kEn;
+  double best_q = 0;
+  while (!header.empty()) {
+    const size_t comma = header.find(',');
+    std::string_view range = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    double q = 1;
+    if (const size_t semi = range.find(';'); semi != std::string_view::npos) {
+      std::string_view param = range.substr(semi + 1);
+      range = range.substr(0, semi);
+      while (!param.empty() && param.front() == ' ') param.remove_prefix(1);
+      if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+        const std::string value(param.substr(2, 5));
+        char* end = nullptr;
+        q = std::strtod(value.c_str(), &end);
+        if (end == value.c_str() || q < 0 || q > 1) q = 0;
+      }
+    }
+    while (!range.empty() && range.front() == ' ') range.remove_prefix(1);
+    while (!range.empty() && range.back() == ' ') range.remove_suffix(1);
+    std::string primary(range.substr(0, range.find('-')));
+    for (char& c : primary) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (size_t i = 0; i < 6; ++i) {
+      if (kCodes[i] == primary && q > best_q) {
+        best = static_cast<Language>(i);
+        best_q = q;
+      }
+    }
+  }
+  return best;
 }
 
 std::string_view LanguageCode(Language lang) { return kCodes[Index(lang)]; }

@@ -44,6 +44,11 @@ inline constexpr Language kAllLanguages[] = {Language::kAr, Language::kEn, Langu
 
 // "ar", "en", "es", "fr", "ru" or "zh"; kInvalidArgument naming --lang otherwise.
 Result<Language> ParseLanguage(std::string_view text);
+// The language an HTTP Accept-Language header asks for: of the ranges it
+// lists ("fr-CA,fr;q=0.9,ar;q=0.5"), the one with the highest q whose
+// primary subtag is one of the six (ties: the first listed); English when
+// none is, when the header is empty or malformed, or for "*".
+Language NegotiateLanguage(std::string_view accept_language);
 // "ar", "en", ... (the BCP 47 tag written in <html lang>).
 std::string_view LanguageCode(Language lang);
 // "rtl" for Arabic, "ltr" otherwise.

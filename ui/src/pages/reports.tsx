@@ -6,7 +6,7 @@ import { AnnexSections, loadAnnex, type AnnexPublished } from '../annex';
 import { Card, humanize, Options } from '../components/common';
 import { Field } from '../components/forms';
 import { DataTable } from '../components/table';
-import { t } from '../i18n';
+import { language, t } from '../i18n';
 import { definePage } from '../page';
 import { readsConfidential } from '../session';
 import { REPORT_FORMATS } from '../vocab';
@@ -76,7 +76,7 @@ export default definePage({
               humanize(ed),
               ...REPORT_FORMATS.map(([fmt, n]) => (
                 // The accessible name begins with the visible text and adds the edition.
-                <a href={`/api/v1/reports/${cycle}?format=${fmt}&edition=${ed}`} download={`mara-report-${cycle}-${ed}.${fmt === 'ftm' ? 'ftm.json' : fmt}`} aria-label={t(`reports.download.label.${ed}`, { format: n })}>
+                <a href={`/api/v1/reports/${cycle}?format=${fmt}&edition=${ed}&lang=${language()}`} download={`mara-report-${cycle}-${ed}.${fmt === 'ftm' ? 'ftm.json' : fmt}`} aria-label={t(`reports.download.label.${ed}`, { format: n })}>
                   {t('reports.download.link', { format: n })}
                 </a>
               )),
