@@ -18,6 +18,8 @@ packages=(
   # its test reads the page with man-db.
   help2man dpkg-dev file man-db
   chromium poppler-utils
+  # Fonts for the reports' Arabic and Chinese PDFs (Chromium prints with them).
+  fonts-noto-core fonts-noto-cjk
   clang libclang-rt-14-dev
 )
 # The browser application's build and tests need Node.js 18 or later with

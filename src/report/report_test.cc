@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +19,7 @@
 #include "common/temp_dir.h"
 #include "report/builder.h"
 #include "report/edition.h"
+#include "report/messages.h"
 #include "report/render.h"
 #include "service/assess.h"
 #include "service/authorized.h"
@@ -576,6 +578,73 @@ TEST_F(GoldenTest, PdfHasPagesThatAreNotBlank) {
       EXPECT_GT(dark, 40u) << name << " is blank";
     }
     EXPECT_GE(pages, 3) << EditionName(edition);
+  }
+}
+
+// The code points of `text` (UTF-8) in [lo, hi].
+size_t CountInRange(const std::string& text, char32_t lo, char32_t hi) {
+  size_t n = 0;
+  for (size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    const int len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : 4;
+    char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+    for (int k = 1; k < len && i + k < text.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    }
+    n += cp >= lo && cp <= hi;
+    i += static_cast<size_t>(len);
+  }
+  return n;
+}
+
+// The Arabic and Chinese PDFs set their own scripts: the text extracted
+// from them (pdftotext) is in the script, a font for it is embedded
+// (pdffonts: for Chinese a CJK face, fonts-noto-cjk being a test
+// dependency), and the first page is not blank.
+TEST_F(GoldenTest, ArabicAndChinesePdfsCarryTheirScripts) {
+  ImportDemo();
+  struct Case {
+    Language lang;
+    char32_t lo, hi;
+    std::string font;
+  };
+  for (const Case& c :
+       {Case{Language::kAr, 0x0600, 0x06FF, ""}, Case{Language::kZh, 0x4E00, 0x9FFF, "CJK"}}) {
+    const std::string name(LanguageCode(c.lang));
+    Result<std::string> pdf = RenderPdf(Build(2025, Edition::kPublic), {}, c.lang);
+    ASSERT_TRUE(pdf.ok()) << pdf.status().ToString();
+    const std::string path = dir_.path() + "/report-" + name + ".pdf";
+    std::ofstream(path, std::ios::binary) << *pdf;
+    const std::string text_path = path + ".txt";
+    ASSERT_EQ(std::system(("pdftotext -enc UTF-8 " + path + " " + text_path).c_str()), 0);
+    const std::string text = ReadAll(text_path);
+    // Arabic may come out as presentation forms (U+FE70 to U+FEFF).
+    const size_t letters = CountInRange(text, c.lo, c.hi) +
+                           (c.lang == Language::kAr ? CountInRange(text, 0xFE70, 0xFEFF) : 0);
+    EXPECT_GT(letters, 300u) << name << ": " << text.substr(0, 400);
+    const std::string fonts_path = path + ".fonts";
+    ASSERT_EQ(std::system(("pdffonts " + path + " > " + fonts_path).c_str()), 0);
+    const std::string fonts = ReadAll(fonts_path);
+    EXPECT_GE(std::count(fonts.begin(), fonts.end(), '\n'), 3) << fonts;  // header and a font
+    // Chromium embeds the Noto CJK faces (CFF outlines) as Type 3 glyph
+    // fonts, each mapped to Unicode.
+    if (!c.font.empty()) {
+      EXPECT_TRUE(fonts.find(c.font) != std::string::npos ||
+                  fonts.find("Type 3") != std::string::npos)
+          << fonts;
+    }
+    const std::string prefix = dir_.path() + "/page-" + name;
+    ASSERT_EQ(std::system(("pdftoppm -r 40 -gray -f 1 -l 1 " + path + " " + prefix).c_str()), 0);
+    bool rendered = false;
+    for (const auto& entry : fs::directory_iterator(dir_.path())) {
+      if (entry.path().filename().string().rfind("page-" + name, 0) != 0) continue;
+      const std::string image = ReadAll(entry.path().string());
+      size_t dark = 0;
+      for (char px : image.substr(image.size() / 10)) dark += static_cast<unsigned char>(px) < 128;
+      EXPECT_GT(dark, 200u) << name << ": the first page is blank";
+      rendered = true;
+    }
+    EXPECT_TRUE(rendered) << name;
   }
 }
 
