@@ -2,11 +2,8 @@
 // file, an update changing only what it names, a rename, the four-eyes
 // verification of a measure, refusals naming the flag with their exit
 // codes, --if-version, the history, and --help.
-#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -17,7 +14,7 @@
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "cli/cli_test_support.h"
 
 namespace mara {
 namespace {
@@ -25,16 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-struct RegistryRun {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using RegistryRun = cli_test::CliRun;
 
 class RegistryCliTest : public ::testing::Test {
  protected:
@@ -60,29 +48,7 @@ class RegistryCliTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  RegistryRun Mara(std::vector<std::string> args) {
-    std::vector<std::string> all = {MARA_BINARY, "--db", db_};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& s : all) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    const fs::path out = dir_ / "out.txt", err = dir_ / "err.txt";
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid = 0;
-    RegistryRun r;
-    if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) return r;
-    posix_spawn_file_actions_destroy(&actions);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-    r.out = ReadAll(out);
-    r.err = ReadAll(err);
-    return r;
-  }
+  RegistryRun Mara(std::vector<std::string> args) { return cli_test::RunMara(db_, args, dir_); }
 
   RegistryRun As(const std::string& who, std::vector<std::string> args) {
     args.insert(args.begin(), {"--as", who, "registry"});
@@ -252,11 +218,11 @@ TEST_F(RegistryCliTest, MaterialAndEvidenceAreReadAndCheckedFromTheCommandLine) 
   const std::string got = (dir_ / "got.bin").string();
   RegistryRun read = Mara({"--as", "rita", "communication", "attachment", id, "1", "--out", got});
   ASSERT_EQ(read.code, 0) << read.err;
-  EXPECT_EQ(ReadAll(got), "the material");
+  EXPECT_EQ(cli_test::ReadFileBytes(got), "the material");
   RegistryRun again = Mara({"--as", "rita", "communication", "attachment", id, "1", "--out", got});
   EXPECT_NE(again.code, 0);
   EXPECT_THAT(again.err, HasSubstr("exists"));
-  EXPECT_EQ(ReadAll(got), "the material");
+  EXPECT_EQ(cli_test::ReadFileBytes(got), "the material");
   RegistryRun past = Mara({"--as", "rita", "communication", "attachment", id, "2", "--out",
                            (dir_ / "two.bin").string()});
   EXPECT_NE(past.code, 0);

@@ -249,3 +249,33 @@ export async function apiAs(stack, name, pathAndQuery) {
   if (!r.ok) throw new Error(`GET ${pathAndQuery} as ${name}: ${r.status}`);
   return r.text();
 }
+
+// The kind of an application path: segments that are lowercase words stay
+// (`/incidents/new`, `/incidents/ID/edit`), the others are identifiers.
+export function pageKind(pathname) {
+  return pathname
+    .split('/')
+    .map((s) => (s === '' || /^[a-z-]+$/.test(s) ? s : ':id'))
+    .join('/');
+}
+
+// The links of the banner (the main navigation, and the links beside the
+// user's name), as paths, each once.
+export async function navLinks(page) {
+  const paths = await page.locator('header a[href]').evaluateAll((as) =>
+    as.map((a) => new URL(a.href)).filter((u) => u.origin === location.origin && !u.pathname.startsWith('/api/')).map((u) => u.pathname),
+  );
+  return [...new Set(paths)];
+}
+
+// Links in the main region to other pages of the application (no API
+// routes, no downloads, no other sites), as paths with their query.
+export async function mainLinks(page) {
+  return page.locator('main a[href]').evaluateAll((as) =>
+    as
+      .filter((a) => !a.hasAttribute('download') && !a.target)
+      .map((a) => new URL(a.href))
+      .filter((u) => u.origin === location.origin && !u.pathname.startsWith('/api/'))
+      .map((u) => u.pathname + u.search),
+  );
+}

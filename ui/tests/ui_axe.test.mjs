@@ -32,7 +32,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ConsoleWatch, USERS, login, openPage, startStack, stopStack } from './harness.mjs';
+import { ConsoleWatch, USERS, login, mainLinks, navLinks, openPage, pageKind, startStack, stopStack } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -98,36 +98,6 @@ async function checkPage(page, url, label, act) {
   return problems;
 }
 
-// The kind of an application path: segments that are lowercase words stay
-// (`/incidents/new`, `/incidents/ID/edit`), the others are identifiers.
-function kind(pathname) {
-  return pathname
-    .split('/')
-    .map((s) => (s === '' || /^[a-z-]+$/.test(s) ? s : ':id'))
-    .join('/');
-}
-
-// The links of the banner (the main navigation, and the links beside the
-// user's name), as paths, each once.
-async function navLinks(page) {
-  const paths = await page.locator('header a[href]').evaluateAll((as) =>
-    as.map((a) => new URL(a.href)).filter((u) => u.origin === location.origin && !u.pathname.startsWith('/api/')).map((u) => u.pathname),
-  );
-  return [...new Set(paths)];
-}
-
-// Links in the main region to other pages of the application (no API
-// routes, no downloads, no other sites), as paths with their query.
-async function mainLinks(page) {
-  return page.locator('main a[href]').evaluateAll((as) =>
-    as
-      .filter((a) => !a.hasAttribute('download') && !a.target)
-      .map((a) => new URL(a.href))
-      .filter((u) => u.origin === location.origin && !u.pathname.startsWith('/api/'))
-      .map((u) => u.pathname + u.search),
-  );
-}
-
 test('axe finds nothing on the login page, and it fits 390 px', { timeout: 60_000 }, async () => {
   const page = await openPage(stack, watch, 'axe-login');
   const problems = await checkPage(page, '/login', 'logged out');
@@ -151,7 +121,7 @@ for (const [name, roles] of Object.entries(USERS)) {
       problems.push(...(await checkPage(page, queue[i], label)));
       // The links are the same at any width.
       for (const link of await mainLinks(page)) {
-        const k = kind(new URL(link, stack.base).pathname);
+        const k = pageKind(new URL(link, stack.base).pathname);
         if (seen.has(k)) continue;
         seen.add(k);
         queue.push(link);

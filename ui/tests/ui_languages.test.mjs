@@ -31,14 +31,14 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConsoleWatch, USERS, login, openPage, screenshotDir, startStack, stopStack } from './harness.mjs';
+import { ConsoleWatch, USERS, login, mainLinks, navLinks, openPage, pageKind, screenshotDir, startStack, stopStack } from './harness.mjs';
 
 const WIDTHS = [1280, 390];
 const LANGS = [
   { code: 'ar', name: 'Arabic', dir: 'rtl', script: /[\u0600-\u06FF]/ },
   { code: 'zh', name: 'Chinese', dir: 'ltr', script: /[\u4E00-\u9FFF]/ },
 ];
-// Kinds of page (see kind()) whose h1 is a record's name rather than a
+// Kinds of page (see pageKind()) whose h1 is a record's name rather than a
 // text of the application: their h2 headings are checked for the script.
 const H1_IS_DATA = new Set(['/parties/:id']);
 
@@ -66,36 +66,6 @@ async function chooseLanguage(page, code) {
   await page.locator('#language-menu').selectOption(code);
   await page.waitForFunction((c) => document.documentElement.lang === c && localStorage.getItem('mara.language') === c, code);
   await settle(page);
-}
-
-// The kind of an application path: segments that are lowercase words stay
-// (`/incidents/new`, `/incidents/ID/edit`), the others are identifiers.
-function kind(pathname) {
-  return pathname
-    .split('/')
-    .map((s) => (s === '' || /^[a-z-]+$/.test(s) ? s : ':id'))
-    .join('/');
-}
-
-// The links of the banner (the main navigation, and the links beside the
-// user's name), as paths, each once.
-async function navLinks(page) {
-  const paths = await page.locator('header a[href]').evaluateAll((as) =>
-    as.map((a) => new URL(a.href)).filter((u) => u.origin === location.origin && !u.pathname.startsWith('/api/')).map((u) => u.pathname),
-  );
-  return [...new Set(paths)];
-}
-
-// Links in the main region to other pages of the application (no API
-// routes, no downloads, no other sites), as paths with their query.
-async function mainLinks(page) {
-  return page.locator('main a[href]').evaluateAll((as) =>
-    as
-      .filter((a) => !a.hasAttribute('download') && !a.target)
-      .map((a) => new URL(a.href))
-      .filter((u) => u.origin === location.origin && !u.pathname.startsWith('/api/'))
-      .map((u) => u.pathname + u.search),
-  );
 }
 
 // What the page shows of its language and layout, measured in the page.
@@ -149,7 +119,7 @@ function problemsOf(m, lang, width, url, where, h1) {
   if (m.overflow > 1) problems.push(`sideways scroll on ${where}: the document is ${m.overflow}px wider than the window`);
   if (m.links.length === 0) problems.push(`no main navigation on ${where}`);
   for (const l of m.links) if (!lang.script.test(l.text)) problems.push(`navigation link "${l.text}" has no ${lang.name} letters on ${where}`);
-  if (H1_IS_DATA.has(kind(new URL(url, 'http://x').pathname))) {
+  if (H1_IS_DATA.has(pageKind(new URL(url, 'http://x').pathname))) {
     if (!m.h2.some((h) => lang.script.test(h))) h1.push(`${where}: h2 headings ${JSON.stringify(m.h2)} have no ${lang.name} letters`);
   } else if (!lang.script.test(m.h1)) {
     h1.push(`${where}: h1 "${m.h1}" has no ${lang.name} letters`);
@@ -213,7 +183,7 @@ describe('every page of every user in Arabic and in Chinese', { concurrency: 2 }
           }
           // The links are the same at any width.
           for (const link of await mainLinks(page)) {
-            const k = kind(new URL(link, stack.base).pathname);
+            const k = pageKind(new URL(link, stack.base).pathname);
             if (seen.has(k)) continue;
             seen.add(k);
             queue.push(link);
