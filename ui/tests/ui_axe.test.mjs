@@ -115,7 +115,7 @@ for (const [name, roles] of Object.entries(USERS)) {
     const problems = [];
     // Breadth first: the navigation's pages, then each new kind of page
     // linked from a page checked.
-    const seen = new Set(nav.map(kind));
+    const seen = new Set(nav.map(pageKind));
     const queue = [...nav];
     for (let i = 0; i < queue.length; i++) {
       problems.push(...(await checkPage(page, queue[i], label)));

@@ -165,7 +165,7 @@ describe('every page of every user in Arabic and in Chinese', { concurrency: 2 }
         const h1 = [];
         // Breadth first: the navigation's pages, then each new kind of page
         // linked from a page visited.
-        const seen = new Set(nav.map(kind));
+        const seen = new Set(nav.map(pageKind));
         const queue = [...nav];
         for (let i = 0; i < queue.length; i++) {
           // Loaded at the first width, then the window narrowed: the page
