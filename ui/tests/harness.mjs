@@ -279,3 +279,11 @@ export async function mainLinks(page) {
       .map((u) => u.pathname + u.search),
   );
 }
+
+// Waits until the page has rendered: its heading shown, the shell no
+// longer busy, no request in flight.
+export async function settle(page) {
+  await page.locator('main h1').first().waitFor();
+  await page.waitForFunction(() => !document.querySelector('main[aria-busy]') && !document.querySelector('main .loading'));
+  await page.waitForLoadState('networkidle');
+}

@@ -32,7 +32,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ConsoleWatch, USERS, login, mainLinks, navLinks, openPage, pageKind, startStack, stopStack } from './harness.mjs';
+import { ConsoleWatch, USERS, login, mainLinks, navLinks, openPage, pageKind, settle, startStack, stopStack } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -48,14 +48,6 @@ before(async () => {
 after(async () => {
   await stopStack(stack);
 });
-
-// Waits until the page has rendered: its heading shown, the shell no
-// longer busy, no request in flight.
-async function settle(page) {
-  await page.locator('main h1').first().waitFor();
-  await page.waitForFunction(() => !document.querySelector('main[aria-busy]') && !document.querySelector('main .loading'));
-  await page.waitForLoadState('networkidle');
-}
 
 // The violations axe finds on the page as shown, one line each.
 async function axeViolations(page, where) {

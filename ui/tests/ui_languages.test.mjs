@@ -31,7 +31,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConsoleWatch, USERS, login, mainLinks, navLinks, openPage, pageKind, screenshotDir, startStack, stopStack } from './harness.mjs';
+import { ConsoleWatch, USERS, login, mainLinks, navLinks, openPage, pageKind, settle, screenshotDir, startStack, stopStack } from './harness.mjs';
 
 const WIDTHS = [1280, 390];
 const LANGS = [
@@ -51,14 +51,6 @@ before(async () => {
 after(async () => {
   await stopStack(stack);
 });
-
-// Waits until the page has rendered: its heading shown, the shell no
-// longer busy, no request in flight.
-async function settle(page) {
-  await page.locator('main h1').first().waitFor();
-  await page.waitForFunction(() => !document.querySelector('main[aria-busy]') && !document.querySelector('main .loading'));
-  await page.waitForLoadState('networkidle');
-}
 
 // Chooses `code` in the banner's language menu and waits until the page
 // shows it.
