@@ -211,7 +211,45 @@ export async function openPage(stack, watch, label, width = 1280) {
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   watch.attach(page, label);
+  trackRequests(page);
   return page;
+}
+
+// The requests each tracked page has in flight, and when that number last
+// changed: what quiet() waits on.
+const inFlight = new WeakMap();
+
+// Counts a page's requests from the browser's own events: one up when a
+// request starts, one down when it finishes or fails (a redirect finishes
+// its request and starts a new one).
+export function trackRequests(page) {
+  if (inFlight.has(page)) return;
+  const state = { count: 0, changed: Date.now() };
+  inFlight.set(page, state);
+  const down = () => {
+    state.count -= 1;
+    state.changed = Date.now();
+  };
+  page.on('request', () => {
+    state.count += 1;
+    state.changed = Date.now();
+  });
+  page.on('requestfinished', down);
+  page.on('requestfailed', down);
+}
+
+// Waits until the page has had no request in flight for `ms` milliseconds:
+// Playwright's 'networkidle' with a window of `ms` instead of its fixed
+// 500 ms. A page not tracked (not opened with openPage) waits for
+// 'networkidle'.
+export async function quiet(page, ms = 150) {
+  const state = inFlight.get(page);
+  if (!state) return page.waitForLoadState('networkidle');
+  const deadline = Date.now() + 15_000;
+  while (state.count > 0 || Date.now() - state.changed < ms) {
+    if (Date.now() > deadline) throw new Error(`quiet: ${state.count} request(s) still in flight after 15 s`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 export async function login(page, stack, name) {
@@ -285,5 +323,5 @@ export async function mainLinks(page) {
 export async function settle(page) {
   await page.locator('main h1').first().waitFor();
   await page.waitForFunction(() => !document.querySelector('main[aria-busy]') && !document.querySelector('main .loading'));
-  await page.waitForLoadState('networkidle');
+  await quiet(page);
 }

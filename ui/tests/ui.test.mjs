@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConsoleWatch, apiAs, apiGet, checkEmbeddedApplication, hasApiRoute, login, mara, openPage, password, screenshotDir, startStack, stopStack } from './harness.mjs';
+import { ConsoleWatch, apiAs, apiGet, checkEmbeddedApplication, hasApiRoute, login, mara, openPage, password, quiet, screenshotDir, startStack, stopStack } from './harness.mjs';
 
 let stack;
 const watch = new ConsoleWatch();
@@ -225,7 +225,7 @@ test('a viewer downloads the public report in every format and it holds no confi
   for (const p of ['/', '/incidents', `/incidents/${NEW_ID}`, '/parties', '/parties/P-NLF', '/reports']) {
     await page.goto(`${stack.base}${p}`);
     await page.locator('main h1').waitFor();
-    await page.waitForLoadState('networkidle');
+    await quiet(page);
     assert.ok(!(await page.content()).includes(stack.marker), `${p} shows no confidential string to a viewer`);
   }
   await page.context().close();
@@ -334,7 +334,7 @@ test('screenshots of every main page at 1280 and 390 px, and the pages fit the n
       const page = current;
       await page.goto(`${stack.base}${p}`);
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-      await page.waitForLoadState('networkidle');
+      await quiet(page);
       // Nothing but the tables' own scroll areas may be wider than the window.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 1, `${name} at ${width}px overflows by ${overflow}px`);

@@ -32,7 +32,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ConsoleWatch, USERS, login, mainLinks, navLinks, openPage, pageKind, settle, startStack, stopStack } from './harness.mjs';
+import { ConsoleWatch, USERS, login, mainLinks, navLinks, openPage, pageKind, quiet, settle, startStack, stopStack } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -72,13 +72,19 @@ async function overflow(page) {
 // given) has brought it to the state to check; returns the problems found.
 async function checkPage(page, url, label, act) {
   const problems = [];
-  for (const width of WIDTHS) {
+  for (const [n, width] of WIDTHS.entries()) {
     await page.setViewportSize({ width, height: width < 600 ? 844 : 860 });
-    await page.goto(`${stack.base}${url}`);
-    await settle(page);
+    // Loaded at the first width (and again for each `act`); then the window
+    // is narrowed and the page lays itself out again without a new load.
+    if (n === 0 || act) {
+      await page.goto(`${stack.base}${url}`);
+      await settle(page);
+    } else {
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    }
     if (act) {
       await act(width);
-      await page.waitForLoadState('networkidle');
+      await quiet(page);
     }
     const where = `${url} at ${width}px ${label}`;
     problems.push(...(await axeViolations(page, where)));

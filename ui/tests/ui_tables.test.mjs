@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { ConsoleWatch, login, openPage, password, startStack, stopStack } from './harness.mjs';
+import { ConsoleWatch, login, openPage, password, quiet, startStack, stopStack } from './harness.mjs';
 
 let stack;
 const watch = new ConsoleWatch();
@@ -135,7 +135,7 @@ test('every page has unique landmarks and no skipped heading level', { timeout: 
     for (const [p, heading] of ALL_PAGES) {
       await page.goto(`${stack.base}${p}`);
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-      await page.waitForLoadState('networkidle');
+      await quiet(page);
       const { landmarks, headings } = await page.evaluate(() => {
         const text = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
         const nameOf = (el) => {
@@ -214,7 +214,7 @@ test('every table comes from the shared helper: sort buttons in the headers and 
   for (const [p, heading] of TABLE_PAGES) {
     await page.goto(`${stack.base}${p}`);
     await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-    await page.waitForLoadState('networkidle');
+    await quiet(page);
     const tables = await page.locator('main table').evaluateAll((ts) =>
       ts.map((t) => ({
         caption: t.caption?.textContent ?? '',
@@ -341,7 +341,7 @@ test('at 390x844 the key columns of the assessment and the other wide tables are
   for (const [p, heading] of ALL_PAGES) {
     await page.goto(`${stack.base}${p}`);
     await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-    await page.waitForLoadState('networkidle');
+    await quiet(page);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `${p} at 390px scrolls sideways by ${overflow}px`);
     // No cell of a shown table lies outside the window.
@@ -424,7 +424,7 @@ test('every badge has a text contrast of at least 4.5:1, computed from the rende
   for (const p of [`/assessment?cycle=${CYCLE}`, '/incidents', '/review', '/parties/P-NLF', '/parties/P-VAF']) {
     await page.goto(`${stack.base}${p}`);
     await page.locator('main h1').waitFor();
-    await page.waitForLoadState('networkidle');
+    await quiet(page);
     const badges = await page.locator('main .badge').evaluateAll((els) =>
       els.map((el) => {
         const rgb = (s) => s.match(/[\d.]+/g).map(Number);
@@ -488,7 +488,7 @@ test('the ten report download links (and every other link and button) have acces
   for (const [p, heading] of ALL_PAGES) {
     await page.goto(`${stack.base}${p}`);
     await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-    await page.waitForLoadState('networkidle');
+    await quiet(page);
     const mismatches = await page.evaluate(() => {
       const norm = (s) => s.replace(/\s+/g, ' ').trim().toLowerCase();
       const visible = (el) => {
