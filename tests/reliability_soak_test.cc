@@ -1,5 +1,5 @@
 // Soak (docs/reliability.md): mixed read and write API load on loopback for a
-// bounded time (MARA_SOAK_SECONDS, default 60; bench/soak/soak.sh runs 600),
+// bounded time (MARA_SOAK_SECONDS, default 30; bench/soak/soak.sh runs 600),
 // three clients without pause: lists and filters of incidents, parties,
 // stats, single records with their ETag, decisions replaced with If-Match,
 // API tokens issued and revoked. Per interval (a sixth of the run) it
@@ -58,7 +58,7 @@ double Percentile(std::vector<double> v, double p) {
 
 TEST(ReliabilitySoakTest, MixedLoadKeepsMemoryAndLatencyFlat) {
   const char* env = std::getenv("MARA_SOAK_SECONDS");
-  const int seconds = env != nullptr ? std::max(12, std::atoi(env)) : 60;
+  const int seconds = env != nullptr ? std::max(12, std::atoi(env)) : 30;
   constexpr int kIntervals = 6;
   auto tmp = ScopedTempDir::Create("mara-soak");
   ASSERT_TRUE(tmp.ok());
