@@ -1,17 +1,22 @@
 // The message catalogues (report/messages.h): every language has exactly
 // the English keys, every message parses under ICU in its language with the
 // English arguments, every key is one the code asks for, nothing the code
-// asks for is missing, and the demo report reads in Arabic and Chinese.
+// asks for is missing, the French messages follow French typography, and
+// the demo report reads in Arabic and Chinese.
 #include "report/messages.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "common/temp_dir.h"
 #include "domain/enums.h"
@@ -161,6 +166,166 @@ TEST(CatalogueTest, LanguagesAndNumbers) {
             " This is the highest number on record, and the 22nd consecutive cycle to set a "
             "record.");
   EXPECT_EQ(Message(Language::kEn, "no.such.key"), "[[no.such.key]]");
+}
+
+// The texts a message can show, its ICU syntax removed (as the browser
+// application's catalogue test does): an argument is "{name}", a plural's #
+// stays, and a plural or select gives one text per option (all
+// combinations, at most 256). Quoting follows ICU: '' is an apostrophe, and
+// ' before { } # or | quotes up to the next '.
+class MessageTexts {
+ public:
+  explicit MessageTexts(std::string_view pattern) : p_(pattern) {}
+
+  std::vector<std::string> All() {
+    size_t i = 0;
+    return Texts(i);
+  }
+
+ private:
+  static std::vector<std::string> Combined(const std::vector<std::string>& heads,
+                                           const std::vector<std::string>& tails) {
+    std::vector<std::string> out;
+    for (const std::string& h : heads) {
+      for (const std::string& t : tails) {
+        if (out.size() < 256) out.push_back(h + t);
+      }
+    }
+    return out;
+  }
+
+  // From p_[i] to the end or to the '}' that closes an option (left at i).
+  std::vector<std::string> Texts(size_t& i) {
+    std::vector<std::string> texts = {""};
+    std::string literal;
+    while (i < p_.size() && p_[i] != '}') {
+      if (p_[i] == '{') {
+        texts = Combined(texts, {literal});
+        literal.clear();
+        texts = Combined(texts, Argument(i));
+      } else if (p_[i] == '\'' && i + 1 < p_.size() && p_[i + 1] == '\'') {
+        literal += '\'';
+        i += 2;
+      } else if (p_[i] == '\'' && i + 1 < p_.size() &&
+                 std::string_view("{}#|").find(p_[i + 1]) != std::string_view::npos) {
+        for (++i; i < p_.size(); ++i) {
+          if (p_[i] != '\'') {
+            literal += p_[i];
+          } else if (i + 1 < p_.size() && p_[i + 1] == '\'') {
+            literal += '\'';
+            ++i;
+          } else {
+            ++i;
+            break;
+          }
+        }
+      } else {
+        literal += p_[i++];
+      }
+    }
+    return Combined(texts, {literal});
+  }
+
+  // Up to one of `stops` (left at i), trimmed.
+  std::string Until(size_t& i, std::string_view stops) {
+    const size_t start = i;
+    while (i < p_.size() && stops.find(p_[i]) == std::string_view::npos) ++i;
+    std::string out(p_.substr(start, i - start));
+    out.erase(0, out.find_first_not_of(" \n\t"));
+    out.erase(out.find_last_not_of(" \n\t") + 1);
+    return out;
+  }
+
+  // The argument at p_[i] == '{', through its closing '}'.
+  std::vector<std::string> Argument(size_t& i) {
+    ++i;
+    const std::string name = "{" + Until(i, ",}") + "}";
+    if (i >= p_.size() || p_[i++] == '}') return {name};
+    const std::string type = Until(i, ",}");
+    if (i >= p_.size() || p_[i++] == '}') return {name};
+    if (type == "plural" || type == "select" || type == "selectordinal") {
+      std::vector<std::string> out;
+      for (;;) {
+        Until(i, "{}");  // the option's selector (and a plural's offset)
+        if (i >= p_.size() || p_[i++] == '}') return out;
+        for (std::string& t : Texts(i)) out.push_back(std::move(t));
+        ++i;
+      }
+    }
+    for (int depth = 1; i < p_.size() && depth > 0; ++i) {  // the style
+      if (p_[i] == '{') ++depth;
+      if (p_[i] == '}') --depth;
+    }
+    return {name};
+  }
+
+  std::string_view p_;
+};
+
+// What breaks French typography in a text: a ; ? ! not after a narrow
+// no-break space (U+202F), a : not after a no-break space (U+00A0 or
+// U+202F; a time such as 10:30 and a URL's :// aside), a « not followed or
+// a » not preceded by one.
+std::vector<std::string> FrenchTypographyProblems(const std::string& text) {
+  const std::string nbsp = "\u00A0", narrow = "\u202F";
+  auto at = [&](size_t i, const std::string& s) { return text.compare(i, s.size(), s) == 0; };
+  auto after = [&](size_t i, const std::string& s) { return i >= s.size() && at(i - s.size(), s); };
+  auto no_break_before = [&](size_t i) { return after(i, nbsp) || after(i, narrow); };
+  auto digit = [&](size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
+  // A piece of the text around byte i, cut between characters.
+  auto around = [&](size_t i) {
+    size_t from = i > 24 ? i - 24 : 0, to = std::min(text.size(), i + 24);
+    while (from > 0 && (text[from] & 0xC0) == 0x80) --from;
+    while (to < text.size() && (text[to] & 0xC0) == 0x80) ++to;
+    return ", in \"" + text.substr(from, to - from) + "\"";
+  };
+  auto before = [&](size_t i) -> std::string {
+    if (i == 0) return "nothing";
+    if (text[i - 1] == ' ') return "a plain space";
+    if (after(i, nbsp)) return "U+00A0";
+    return "\"" + std::string(1, text[i - 1]) + "\"";
+  };
+  std::vector<std::string> problems;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == ';' || c == '?' || c == '!') {
+      if (!after(i, narrow) && !(i > 0 && (text[i - 1] == '?' || text[i - 1] == '!'))) {
+        problems.push_back("\"" + std::string(1, c) + "\" after " + before(i) + ", not U+202F" +
+                           around(i));
+      }
+    } else if (c == ':') {
+      if (no_break_before(i) || (i > 0 && digit(i - 1) && digit(i + 1)) || at(i + 1, "//")) {
+        continue;
+      }
+      problems.push_back("\":\" after " + before(i) + ", not a no-break space" + around(i));
+    } else if (at(i, "\u00AB") && !at(i + 2, nbsp) && !at(i + 2, narrow)) {
+      problems.push_back("\"\u00AB\" not followed by a no-break space" + around(i));
+    } else if (at(i, "\u00BB") && !no_break_before(i)) {
+      problems.push_back("\"\u00BB\" after " + before(i) + ", not a no-break space" + around(i));
+    }
+  }
+  return problems;
+}
+
+TEST(CatalogueTest, FrenchFollowsFrenchTypography) {
+  EXPECT_EQ(MessageTexts("{n, plural, one {# a} other {b {x}}}; '{c}' {d, number}").All(),
+            (std::vector<std::string>{"# a; {c} {d}", "b {x}; {c} {d}"}));
+  EXPECT_TRUE(FrenchTypographyProblems("Motif\u00A0: {a}\u202F; \u00AB\u00A0{b}\u00A0\u00BB "
+                                       "\u00E0 10:30, https://example.org")
+                  .empty());
+  EXPECT_EQ(FrenchTypographyProblems("Motif : {a}; \u00AB {b}\u00BB").size(), 4u);
+
+  std::string problems;
+  for (const std::string& key : CatalogueKeys(Language::kFr)) {
+    std::optional<std::string> pattern = CataloguePattern(Language::kFr, key);
+    ASSERT_TRUE(pattern.has_value()) << key;
+    std::set<std::string> found;
+    for (const std::string& text : MessageTexts(*pattern).All()) {
+      for (std::string& p : FrenchTypographyProblems(text)) found.insert(std::move(p));
+    }
+    for (const std::string& p : found) problems += "\n  fr.json " + key + ": " + p;
+  }
+  EXPECT_TRUE(problems.empty()) << "French messages that break French typography:" << problems;
 }
 
 class LanguageReportTest : public ::testing::Test {

@@ -4,6 +4,9 @@
 //   catalogue's keys (a missing key and a key English lacks both fail);
 // - every message parses as ICU MessageFormat in its language and uses the
 //   same arguments as the English one;
+// - French messages follow French typography: a narrow no-break space
+//   (U+202F) before ; ? ! and a no-break space (U+00A0 or U+202F) before :
+//   and inside « »;
 // - every key the code names exists, and every key is used: a key is used
 //   when its whole name is a string literal of src/, or starts with the
 //   fixed head of a template literal given to t() (`t(\`enum.${v}\`)`);
@@ -103,6 +106,74 @@ test('every message parses and uses the English message\'s arguments', () => {
           problems.push(`${ns}/${lang}.json "${key}": ${e.message}`);
         }
       }
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+// The texts a message can show, its ICU syntax removed: an argument is
+// "{name}", a plural's # stays "#", and a plural or select gives one text
+// per option (all combinations, at most 256).
+function textsOf(elements) {
+  let texts = [''];
+  for (const el of elements) {
+    let parts;
+    if (el.type === 0) parts = [el.value];
+    else if (el.type === 7) parts = ['#'];
+    else if (el.type === 5 || el.type === 6) parts = Object.values(el.options).flatMap((o) => textsOf(o.value));
+    else if (el.type === 8) parts = textsOf(el.children);
+    else parts = [`{${el.value}}`];
+    texts = texts.flatMap((t) => parts.map((p) => t + p)).slice(0, 256);
+  }
+  return texts;
+}
+
+// Text of French messages that is not French and keeps its own punctuation:
+// an HTTP header as it is typed.
+const NOT_FRENCH = ['Authorization: Bearer'];
+const NO_BREAK = new Set(['\u00A0', '\u202F']);
+
+// What breaks French typography in a text: a ; ? ! not after a narrow
+// no-break space, a : not after a no-break space (a time such as 10:30 and
+// a URL's :// aside), a « not followed or a » not preceded by one.
+function typographyProblems(text) {
+  for (const literal of NOT_FRENCH) text = text.split(literal).join('{}');
+  const problems = [];
+  const around = (i) => JSON.stringify(text.slice(Math.max(0, i - 24), i + 24));
+  const before = (i) => (i === 0 ? 'nothing' : text[i - 1] === ' ' ? 'a plain space' : text[i - 1] === '\u00A0' ? 'U+00A0' : `"${text[i - 1]}"`);
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    const prev = text[i - 1];
+    const next = text[i + 1];
+    if (';?!'.includes(c)) {
+      if (prev !== '\u202F' && !(prev && '?!'.includes(prev))) problems.push(`"${c}" after ${before(i)}, not U+202F, in ${around(i)}`);
+    } else if (c === ':') {
+      if (NO_BREAK.has(prev) || (/\d/.test(prev ?? '') && /\d/.test(next ?? '')) || text.startsWith('//', i + 1)) continue;
+      problems.push(`":" after ${before(i)}, not a no-break space, in ${around(i)}`);
+    } else if (c === '«' && !NO_BREAK.has(next)) {
+      problems.push(`"«" followed by ${next === ' ' ? 'a plain space' : next === undefined ? 'nothing' : `"${next}"`}, not a no-break space, in ${around(i)}`);
+    } else if (c === '»' && !NO_BREAK.has(prev)) {
+      problems.push(`"»" after ${before(i)}, not a no-break space, in ${around(i)}`);
+    }
+  }
+  return problems;
+}
+
+test('French messages put no-break spaces before : ; ? ! and inside « »', () => {
+  assert.deepEqual(typographyProblems('Motif\u00A0: {}\u202F; «\u00A0{}\u00A0» à 10:30, https://example.org'), []);
+  assert.equal(typographyProblems('Motif : {}; « {}»').length, 4);
+  const problems = [];
+  for (const ns of namespaces) {
+    if (!existsSync(join(localeDir, ns, 'fr.json'))) continue; // the first test names it
+    for (const [key, message] of Object.entries(catalogue(ns, 'fr'))) {
+      let texts;
+      try {
+        texts = textsOf(new IntlMessageFormat(message, 'fr').getAst());
+      } catch {
+        continue; // the second test names it
+      }
+      const found = new Set(texts.flatMap(typographyProblems));
+      for (const p of found) problems.push(`${ns}/fr.json "${key}": ${p}`);
     }
   }
   assert.deepEqual(problems, []);
