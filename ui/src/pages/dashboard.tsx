@@ -34,8 +34,8 @@ function GlanceBlock({ title, groups, cls, sitName }: { title: string; groups: A
                 <strong>
                   <bdi>{sitName(g.situation, g.situation_name)}</bdi>
                 </strong>
-                {': '}
-                {g.parties.map((p, i) => [i ? ', ' : '', <a href={`/parties/${encodeURIComponent(p.id)}`}>
+                {t('dashboard.situationPartiesSeparator')}
+                {g.parties.map((p, i) => [i ? t('dashboard.partySeparator') : '', <a href={`/parties/${encodeURIComponent(p.id)}`}>
                     <bdi>{p.name}</bdi>
                   </a>])}
               </li>
