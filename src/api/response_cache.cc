@@ -132,6 +132,12 @@ Result<std::optional<std::string>> ResponseCache::PrincipalDigest(const std::str
   return std::optional<std::string>(read.principal->digest);
 }
 
+std::string ResponseCache::PrincipalLanguage(const std::string& principal) {
+  Result<Reading> read = Read(principal);
+  if (!read.ok() || !read->principal) return "";
+  return read->principal->language;
+}
+
 std::optional<ResponseCache::Key> ResponseCache::KeyFor(const Request& req,
                                                         const std::string& principal) {
   if (req.spec == nullptr || !Cacheable(req.method, req.path)) return std::nullopt;

@@ -34,7 +34,8 @@
 //   flies must call Land() when its answer is Put() or given up (a
 //   waiter whose wait ends without an entry answers the request itself).
 // - PrincipalDigest() is that digest of the principal's stored record, as
-//   fresh as the keys (the server ends a login whose principal changed).
+//   fresh as the keys (the server ends a login whose principal changed);
+//   PrincipalLanguage() its preferred language, read the same way.
 // - Put() keeps only 200 responses, adding their ETag, within max_bytes in
 //   all (the entries are dropped together when it would be exceeded). It
 //   moves the body into an immutable shared buffer (Response::shared_body)
@@ -104,6 +105,9 @@ class ResponseCache {
   // nullopt: no such principal.
   Result<std::optional<std::string>> PrincipalDigest(const std::string& principal);
   Result<int64_t> DataVersion();
+  // The principal's preferred language, read as freshly as the keys; ""
+  // when it has none, is unknown or the read failed.
+  std::string PrincipalLanguage(const std::string& principal);
   std::optional<Response> Find(Key& key);
   uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
   uint64_t misses() const { return misses_.load(std::memory_order_relaxed); }

@@ -433,15 +433,23 @@ Handler Server::Impl::Authenticated(SessionHandler handler, bool serialised, boo
   return [this, handler, serialised, multipart](Request& req) -> Response {
     std::variant<std::string, Response> who = Authenticate(req);
     if (auto* refused = std::get_if<Response>(&who)) return *refused;
-    if (std::optional<Response> refused = RefusedBody(req)) return std::move(*refused);
+    // A body refused before the Session opens is worded in the principal's
+    // language too (read as the response cache reads it).
+    auto refusal = [&](Response r) {
+      req.principal_language = cache_.PrincipalLanguage(std::get<std::string>(who));
+      return r;
+    };
+    if (std::optional<Response> refused = RefusedBody(req)) return refusal(std::move(*refused));
     if (multipart) {
       // The parts are views into the body: a large upload's mapped spool
       // file, read in place, or the body in memory.
       const std::string_view body = req.spooled ? req.spooled->bytes() : std::string_view(req.body);
       Result<std::vector<FormPart>> parts = ParseMultipart(req.Header("content-type"), body);
-      if (!parts.ok()) return ProblemFor(parts.status(), "body");
+      if (!parts.ok()) return refusal(ProblemFor(parts.status(), "body"));
       req.parts = std::move(*parts);
-      if (std::optional<Response> refused = RefusedParts(req)) return std::move(*refused);
+      if (std::optional<Response> refused = RefusedParts(req)) {
+        return refusal(std::move(*refused));
+      }
       req.temp_dir = temp_dir_;
     }
     // Repeated reads of the assessment's views skip the Session and the
