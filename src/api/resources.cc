@@ -5,6 +5,7 @@
 #include <set>
 #include <utility>
 
+#include "api/language.h"
 #include "api/problem.h"
 #include "api/resources_internal.h"
 #include "common/text.h"
@@ -765,7 +766,8 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
                   {"edition", "public or confidential (default: the most the caller may read)"},
                   {"lang",
                    "ar, en, es, fr, ru or zh: the language of the fixed texts (default: the "
-                   "one Accept-Language asks for, else en)"}},
+                   "caller's preferred language, else the one Accept-Language asks for, else "
+                   "en)"}},
         .produces = "text/html, text/markdown, text/csv, application/x-ndjson",
         .response_schema = "Report",
         .varies_by_language = true},
@@ -778,16 +780,7 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
                           "format: pdf is produced by `mara report`, not served", "format");
          }
          MARA_API_ASSIGN(report::Edition edition, ReportEditionOf(req, session), "edition");
-         report::Language lang = report::NegotiateLanguage(req.Header("accept-language"));
-         if (std::optional<std::string> asked = req.Query("lang")) {
-           Result<report::Language> parsed = report::ParseLanguage(*asked);
-           if (!parsed.ok()) {
-             return Problem(
-                 400, "invalid_argument",
-                 "lang: expected ar, en, es, fr, ru or zh, got " + QuoteForMessage(*asked), "lang");
-           }
-           lang = *parsed;
-         }
+         MARA_API_ASSIGN(report::Language lang, RequestLanguage(req), "lang");
          Result<report::Report> built = report::BuildReport(session, *policy, cycle, edition);
          if (!built.ok()) {
            // A refusal is about the edition asked for (or granted by default).

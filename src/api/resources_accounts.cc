@@ -1,9 +1,12 @@
 // Principals and one's own account over HTTP (docs/api.md): the users an
 // admin manages (list, create, grant and revoke roles and situations,
-// disable and enable) and the caller's own password and API tokens. Every
+// disable and enable, set the preferred language) and the caller's own
+// password, preferred language and API tokens. Every
 // rule (who may, what an admin may not do to themselves, tokens revoked by a
 // change) lives in service/users.h and service/api_tokens.h; these handlers
 // parse and call.
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "api/problem.h"
@@ -28,7 +31,26 @@ Json UserView(const UserRecord& u) {
           {"situations", u.situations},
           {"disabled", u.disabled},
           {"has_password", !u.password_hash.empty()},
-          {"created_at", u.created_at}};
+          {"created_at", u.created_at},
+          {"language", u.language.empty() ? Json(nullptr) : Json(u.language)}};
+}
+
+// The body's `language`: a code, or "" for null (the schema admits only
+// the six codes and null); absent is nullopt.
+std::optional<std::string> LanguageMember(const Json& body) {
+  auto it = body.find("language");
+  if (it == body.end()) return std::nullopt;
+  return it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The user view of `name` after a change, or 204 when it is gone.
+Response UserAfterChange(Session& session, const std::string& name) {
+  Result<std::vector<UserRecord>> users = ListUsers(session);
+  if (!users.ok()) return ProblemFor(users.status());
+  for (const UserRecord& u : *users) {
+    if (u.name == name) return JsonResponse(UserView(u));
+  }
+  return NoContent();
 }
 
 // A list of strings {name: [..]} (absent: empty), or the 400 naming /name.
@@ -101,10 +123,12 @@ Response PostUser(Request& req, Session& session) {
                       "/password");
   }
   user.password = *password;
+  user.language = LanguageMember(*body).value_or("");
   Status added = AddUser(session, user);
   if (!added.ok()) {
-    const std::string field =
-        added.code() == StatusCode::kConflict ? "/name" : AssignmentField(added);
+    const std::string field = added.code() == StatusCode::kConflict       ? "/name"
+                              : added.message().starts_with("language: ") ? "/language"
+                                                                          : AssignmentField(added);
     return ProblemFor(added, field);
   }
   Result<std::vector<UserRecord>> users = ListUsers(session);
@@ -141,12 +165,7 @@ Response PostAssignment(Request& req, Session& session) {
     return ProblemFor(assigned,
                       field.empty() && assigned.code() == StatusCode::kConflict ? "/roles" : field);
   }
-  Result<std::vector<UserRecord>> users = ListUsers(session);
-  if (!users.ok()) return ProblemFor(users.status());
-  for (const UserRecord& u : *users) {
-    if (u.name == name) return JsonResponse(UserView(u));
-  }
-  return NoContent();
+  return UserAfterChange(session, name);
 }
 
 Response PutDisabled(Request& req, Session& session) {
@@ -161,12 +180,7 @@ Response PutDisabled(Request& req, Session& session) {
   if (!changed.ok()) {
     return ProblemFor(changed, changed.code() == StatusCode::kConflict ? "/disabled" : "name");
   }
-  Result<std::vector<UserRecord>> users = ListUsers(session);
-  if (!users.ok()) return ProblemFor(users.status());
-  for (const UserRecord& u : *users) {
-    if (u.name == name) return JsonResponse(UserView(u));
-  }
-  return NoContent();
+  return UserAfterChange(session, name);
 }
 
 Response PutOwnPassword(Request& req, Session& session) {
@@ -179,6 +193,29 @@ Response PutOwnPassword(Request& req, Session& session) {
   Status changed = ChangeOwnPassword(session, *current, *next);
   if (!changed.ok()) return PasswordProblem(changed);
   return NoContent();
+}
+
+Response PutUserLanguage(Request& req, Session& session) {
+  const std::string& name = req.params.at("name");
+  Result<Json> body = ParseBody(req);
+  if (!body.ok()) return ProblemFor(body.status(), "body");
+  Status changed = SetUserLanguage(session, name, LanguageMember(*body).value_or(""));
+  if (!changed.ok()) {
+    return ProblemFor(changed,
+                      changed.code() == StatusCode::kInvalidArgument ? "/language" : "name");
+  }
+  return UserAfterChange(session, name);
+}
+
+Response PutOwnLanguage(Request& req, Session& session) {
+  Result<Json> body = ParseBody(req);
+  if (!body.ok()) return ProblemFor(body.status(), "body");
+  const std::string language = LanguageMember(*body).value_or("");
+  Status changed = SetUserLanguage(session, session.name(), language);
+  if (!changed.ok()) {
+    return ProblemFor(changed, changed.code() == StatusCode::kInvalidArgument ? "/language" : "");
+  }
+  return JsonResponse({{"language", language.empty() ? Json(nullptr) : Json(language)}});
 }
 
 Response ListOwnTokens(Request&, Session& session) {
@@ -226,6 +263,23 @@ std::vector<SessionRoute> AccountRoutes() {
                      .request_schema = "DisabledInput",
                      .response_schema = "User"},
                     PutDisabled});
+  routes.push_back({{.method = "PUT",
+                     .pattern = "/api/v1/users/{name}/language",
+                     .summary = "Set or clear a principal's preferred language {language: ar, en, "
+                                "es, fr, ru, zh or null} (admins)",
+                     .has_body = true,
+                     .request_schema = "LanguageInput",
+                     .response_schema = "User"},
+                    PutUserLanguage});
+  routes.push_back({{.method = "PUT",
+                     .pattern = "/api/v1/account/language",
+                     .summary = "Set or clear your own preferred language {language: ar, en, es, "
+                                "fr, ru, zh or null}; the API and the browser application answer "
+                                "in it",
+                     .has_body = true,
+                     .request_schema = "LanguageInput",
+                     .response_schema = "AccountLanguage"},
+                    PutOwnLanguage});
   routes.push_back({{.method = "PUT",
                      .pattern = "/api/v1/account/password",
                      .summary = "Change your own password {current_password, new_password}; "

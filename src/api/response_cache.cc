@@ -4,6 +4,7 @@
 #include <chrono>
 #include <utility>
 
+#include "api/language.h"
 #include "api/resources.h"
 #include "common/text.h"
 #include "report/messages.h"
@@ -38,8 +39,9 @@ bool ResponseCache::Cacheable(std::string_view method, std::string_view path) {
          (path.starts_with("/api/v1/parties/") && path.ends_with("/dossier"));
 }
 
-void ResponseCache::ReadStore(const std::set<std::string>& principals, Result<int64_t>* version,
-                              std::map<std::string, Result<std::optional<std::string>>>* digests) {
+void ResponseCache::ReadStore(
+    const std::set<std::string>& principals, Result<int64_t>* version,
+    std::map<std::string, Result<std::optional<PrincipalFreshness>>>* digests) {
   reader_.Read(principals, version, digests);
 }
 
@@ -53,7 +55,7 @@ void ResponseCache::Probe(std::unique_lock<std::mutex>& lock, const std::string&
   const std::set<std::string> principals = probing_for_;
   lock.unlock();
   Result<int64_t> version = Status::IOError("the store was not read");
-  std::map<std::string, Result<std::optional<std::string>>> digests;
+  std::map<std::string, Result<std::optional<PrincipalFreshness>>> digests;
   ReadStore(principals, &version, &digests);
   std::string publications = reader_.publications();
   lock.lock();
@@ -126,14 +128,21 @@ Result<int64_t> ResponseCache::DataVersion() {
 
 Result<std::optional<std::string>> ResponseCache::PrincipalDigest(const std::string& principal) {
   MARA_ASSIGN_OR_RETURN(Reading read, Read(principal));
-  return read.digest;
+  if (!read.principal) return std::optional<std::string>();
+  return std::optional<std::string>(read.principal->digest);
+}
+
+std::string ResponseCache::PrincipalLanguage(const std::string& principal) {
+  Result<Reading> read = Read(principal);
+  if (!read.ok() || !read->principal) return "";
+  return read->principal->language;
 }
 
 std::optional<ResponseCache::Key> ResponseCache::KeyFor(const Request& req,
                                                         const std::string& principal) {
   if (req.spec == nullptr || !Cacheable(req.method, req.path)) return std::nullopt;
   Result<Reading> read = Read(principal);
-  if (!read.ok() || !read->digest.has_value()) return std::nullopt;
+  if (!read.ok() || !read->principal.has_value()) return std::nullopt;
   Key key;
   std::string& entry = key.entry;
   entry = std::to_string(read->version);
@@ -145,10 +154,11 @@ std::optional<ResponseCache::Key> ResponseCache::KeyFor(const Request& req,
     entry.push_back('*');
     AppendField(req.spec->method, &key.admission);
     AppendField(req.spec->pattern, &key.admission);
-    key.admission += *read->digest;
+    key.admission += read->principal->digest;
   } else {
-    entry += *read->digest;
+    entry += read->principal->digest;
   }
+  key.saved_language = read->principal->language;
   entry.push_back('\n');
   AppendField(req.path, &entry);
   // Declared parameters only, in the route's order: "?x=1" or a reordered
@@ -160,9 +170,8 @@ std::optional<ResponseCache::Key> ResponseCache::KeyFor(const Request& req,
     AppendField(*value, &entry);
   }
   if (req.spec->varies_by_language) {
-    AppendField("Accept-Language", &entry);
-    AppendField(report::LanguageCode(report::NegotiateLanguage(req.Header("accept-language"))),
-                &entry);
+    AppendField("language", &entry);
+    AppendField(report::LanguageCode(AnswerLanguage(req, key.saved_language)), &entry);
   }
   return key;
 }

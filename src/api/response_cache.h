@@ -11,7 +11,12 @@
 //   the principal's stored record (roles, situations, disabled, password),
 //   the path and the route's declared query parameters (Request::spec), in
 //   the order the route declares them, each with the first value given, as
-//   handlers read them (the server refuses undeclared ones before). nullopt
+//   handlers read them (the server refuses undeclared ones before), and for
+//   a route that varies by language (RouteSpec::varies_by_language) the
+//   language the request is answered in (api/language.h RequestLanguage,
+//   with the principal's preferred language read with the key, which the
+//   Key carries for the handler: a principal whose language changed never
+//   meets an entry of another language). nullopt
 //   when the request is not cacheable (not GET or HEAD, another route, no
 //   matched route) or the store cannot be read; the caller then serves it
 //   without the cache.
@@ -29,7 +34,8 @@
 //   flies must call Land() when its answer is Put() or given up (a
 //   waiter whose wait ends without an entry answers the request itself).
 // - PrincipalDigest() is that digest of the principal's stored record, as
-//   fresh as the keys (the server ends a login whose principal changed).
+//   fresh as the keys (the server ends a login whose principal changed);
+//   PrincipalLanguage() its preferred language, read the same way.
 // - Put() keeps only 200 responses, adding their ETag, within max_bytes in
 //   all (the entries are dropped together when it would be exceeded). It
 //   moves the body into an immutable shared buffer (Response::shared_body)
@@ -91,11 +97,17 @@ class ResponseCache {
     std::string entry;
     std::string admission;  // "": the entry is the principal's own
     bool flying = false;    // set by Find(): this caller answers the entry
+    // The principal's preferred language as read with the key ("" when
+    // none): the caller answers in the language the key names.
+    std::string saved_language;
   };
   std::optional<Key> KeyFor(const Request& req, const std::string& principal);
   // nullopt: no such principal.
   Result<std::optional<std::string>> PrincipalDigest(const std::string& principal);
   Result<int64_t> DataVersion();
+  // The principal's preferred language, read as freshly as the keys; ""
+  // when it has none, is unknown or the read failed.
+  std::string PrincipalLanguage(const std::string& principal);
   std::optional<Response> Find(Key& key);
   uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
   uint64_t misses() const { return misses_.load(std::memory_order_relaxed); }
@@ -108,7 +120,7 @@ class ResponseCache {
   struct Reading {
     int64_t version = 0;
     std::string publications;
-    std::optional<std::string> digest;  // nullopt: no such principal
+    std::optional<PrincipalFreshness> principal;  // nullopt: no such principal
   };
   // The data version and the digest of the principal's record, from reads
   // fresh enough for a request arriving now (see the contract); "" reads
@@ -116,7 +128,7 @@ class ResponseCache {
   Result<Reading> Read(const std::string& principal);
   // One read of the version and of these principals' digests.
   void ReadStore(const std::set<std::string>& principals, Result<int64_t>* version,
-                 std::map<std::string, Result<std::optional<std::string>>>* digests);
+                 std::map<std::string, Result<std::optional<PrincipalFreshness>>>* digests);
   // Runs one read for `principal` and pending_ on this thread; called and
   // returns with probe_mu_ held (released during the read).
   void Probe(std::unique_lock<std::mutex>& lock, const std::string& principal);
@@ -149,7 +161,7 @@ class ResponseCache {
   int64_t invalidated_at_ = INT64_MIN;
   struct Principal {
     int64_t read_at = INT64_MIN;
-    Result<std::optional<std::string>> digest{std::optional<std::string>()};
+    Result<std::optional<PrincipalFreshness>> digest{std::optional<PrincipalFreshness>()};
   };
   std::map<std::string, Principal> principals_;
   FreshnessReader reader_{db_};  // used by the running read alone

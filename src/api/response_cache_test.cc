@@ -75,7 +75,7 @@ class ResponseCacheTest : public ::testing::Test {
   int64_t DataVersion() {
     FreshnessReader reader(db_);
     Result<int64_t> version{int64_t{0}};
-    std::map<std::string, Result<std::optional<std::string>>> digests;
+    std::map<std::string, Result<std::optional<PrincipalFreshness>>> digests;
     reader.Read({}, &version, &digests);
     EXPECT_TRUE(version.ok()) << version.status().ToString();
     return version.ok() ? *version : -1;
@@ -169,6 +169,65 @@ TEST_F(ResponseCacheTest, KeysFollowTheDataThePrincipalAndTheQuery) {
   const std::optional<std::string> after_user = EntryOf(cache, req, "ana");
   ASSERT_TRUE(after_user.has_value());
   EXPECT_NE(after_user, after_data);
+}
+
+TEST_F(ResponseCacheTest, ARouteThatVariesByLanguageIsKeyedByTheLanguageAnswered) {
+  static const RouteSpec* spec = new RouteSpec{.method = "GET",
+                                               .pattern = "/api/v1/annex/{cycle}",
+                                               .query = {{"lang", "the language"}},
+                                               .same_for_readers = true,
+                                               .varies_by_language = true};
+  NewUser zoe;
+  zoe.name = "zoe";
+  zoe.roles = {"analyst"};
+  zoe.situations = {"SIT-A"};
+  zoe.language = "ar";
+  ASSERT_TRUE(AddUser(*session_, zoe).ok());
+  ASSERT_TRUE(SetUserLanguage(*session_, "ana", "fr").ok());
+  ResponseCache cache(db_, 1 << 20);
+  Request req = Get("/api/v1/annex/2025");
+  req.spec = spec;
+  req.headers["accept-language"] = "es";
+  // One entry for all readers, but one per language: ana (French) and zoe
+  // (Arabic) never share an answer, whatever they send.
+  std::optional<ResponseCache::Key> ana = cache.KeyFor(req, "ana");
+  std::optional<ResponseCache::Key> zoe_key = cache.KeyFor(req, "zoe");
+  ASSERT_TRUE(ana && zoe_key);
+  EXPECT_EQ(ana->saved_language, "fr");
+  EXPECT_EQ(zoe_key->saved_language, "ar");
+  EXPECT_NE(ana->entry, zoe_key->entry);
+  Response french;
+  french.body = "fr";
+  cache.Put(*ana, french);
+  ResponseCache::Key probe = *zoe_key;
+  std::optional<Response> hit = cache.Find(probe);
+  cache.Land(probe);
+  EXPECT_FALSE(hit.has_value());
+  // `lang` beats the saved language: both asking for Spanish share one entry.
+  Request spanish = req;
+  spanish.query = {{"lang", "es"}};
+  EXPECT_EQ(EntryOf(cache, spanish, "ana"), EntryOf(cache, spanish, "zoe"));
+  EXPECT_NE(EntryOf(cache, spanish, "ana"), ana->entry);
+  // A principal whose language changes moves to another entry (and is
+  // not logged out: the principal's digest is the same).
+  const std::optional<std::string> before = cache.PrincipalDigest("ana").value();
+  ASSERT_TRUE(SetUserLanguage(*session_, "ana", "ar").ok());
+  cache.Invalidate();
+  std::optional<ResponseCache::Key> ana_arabic = cache.KeyFor(req, "ana");
+  ASSERT_TRUE(ana_arabic);
+  EXPECT_EQ(ana_arabic->saved_language, "ar");
+  EXPECT_NE(ana_arabic->entry, ana->entry);
+  EXPECT_EQ(ana_arabic->entry, zoe_key->entry);
+  EXPECT_EQ(cache.PrincipalDigest("ana").value(), before);
+  // Without a saved language, Accept-Language decides.
+  ASSERT_TRUE(SetUserLanguage(*session_, "ana", "").ok());
+  cache.Invalidate();
+  Request english = req;
+  english.headers["accept-language"] = "en";
+  EXPECT_NE(EntryOf(cache, req, "ana"), EntryOf(cache, english, "ana"));
+  EXPECT_EQ(cache.PrincipalLanguage("ana"), "");
+  EXPECT_EQ(cache.PrincipalLanguage("zoe"), "ar");
+  EXPECT_EQ(cache.PrincipalLanguage("nobody"), "");
 }
 
 TEST_F(ResponseCacheTest, KeepsOnlySuccessesWithinItsBound) {

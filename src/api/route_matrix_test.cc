@@ -89,6 +89,9 @@ const std::map<std::string, std::string>& Expected() {
       {"POST /api/v1/users", "333332"},
       {"POST /api/v1/users/{name}/assignment", "333332"},
       {"PUT /api/v1/users/{name}/disabled", "333332"},
+      {"PUT /api/v1/users/{name}/language", "333332"},
+      // One's own language: everyone, and the login goes on.
+      {"PUT /api/v1/account/language", "222222"},
       // Exercised after the others: it ends the caller's logins.
       {"PUT /api/v1/account/password", "222222"},
       {"GET /api/v1/tokens", "222222"},
@@ -175,6 +178,7 @@ std::string PathFor(const std::string& pattern, World& world, const std::string&
       {"/api/v1/evidence/{id}/verification", ""},
       {"/api/v1/users/{name}/assignment", "/api/v1/users/rex/assignment"},
       {"/api/v1/users/{name}/disabled", "/api/v1/users/rex/disabled"},
+      {"/api/v1/users/{name}/language", "/api/v1/users/rex/language"},
       {"/api/v1/imports/{id}", "/api/v1/imports/IMP-000000000000000000000000"},
       {"/api/v1/annex/{cycle}", "/api/v1/annex/2025"},
       {"/api/v1/consistency/{cycle}", "/api/v1/consistency/2025"},
@@ -386,6 +390,9 @@ int Exercise(World& world, const Login& who, const std::string& user, const std:
         body = {{"action", "grant"}, {"situations", {"SIT-VAL"}}};
       } else if (pattern == "/api/v1/users/{name}/disabled") {
         body = {{"disabled", true}};
+      } else if (pattern == "/api/v1/users/{name}/language" ||
+                 pattern == "/api/v1/account/language") {
+        body = {{"language", "en"}};
       } else if (pattern == "/api/v1/account/password") {
         body = {{"current_password", testing_support::kPassword},
                 {"new_password", "another long password"}};

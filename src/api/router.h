@@ -62,6 +62,10 @@ struct Request {
   // The store's private temporary folder (api/spool.h, ResolveTempDir),
   // where handlers write the private files they need; set by the server.
   std::string temp_dir;
+  // The authenticated principal's preferred language ("ar", ...; "" when
+  // it has none or the request is not authenticated), set by the server
+  // before the handler runs; api/language.h words answers by it.
+  std::string principal_language;
   // The matched route, set by the server before the handler runs; every
   // query parameter of the request is one it declares.
   const RouteSpec* spec = nullptr;
@@ -137,11 +141,11 @@ struct RouteSpec {
   // refuses the password (401 or 403), and bounds the Argon2id checks with
   // the login's check slots.
   bool checks_password = false;
-  // The answer is worded in the request's language: the `lang` query
-  // parameter when given, else the one Accept-Language asks for
-  // (report::NegotiateLanguage). The response cache keys such a route's
-  // entries by that language too, and the answer says `Vary:
-  // Accept-Language`.
+  // The answer is worded in the request's language (api/language.h
+  // RequestLanguage: the `lang` query parameter when given, else the
+  // principal's preferred language, else the one Accept-Language asks
+  // for, else English). The response cache keys such a route's entries by
+  // that language too, and the answer says `Vary: Accept-Language`.
   bool varies_by_language = false;
 };
 

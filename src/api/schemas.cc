@@ -45,6 +45,11 @@ Json OrNull(Json schema) {
   }
   return Json{{"oneOf", Json::array({Type("null"), std::move(schema)})}};
 }
+// A principal's preferred language, null when none is set.
+Json PreferredLanguage() {
+  return Described(OrNull(Json{{"type", "string"}, {"enum", {"ar", "en", "es", "fr", "ru", "zh"}}}),
+                   "the preferred language: ar, en, es, fr, ru or zh; null when none is set");
+}
 // One of the domain's spellings of E (domain/enums.h).
 template <typename E>
 Json Enum() {
@@ -363,13 +368,15 @@ void Inputs(Json& s) {
   s["UserInput"] = Input({{"name", NonEmpty()},
                           {"roles", Strings()},
                           {"situations", Strings()},
-                          {"password", Described(NonEmpty(), "at least 12 characters")}},
+                          {"password", Described(NonEmpty(), "at least 12 characters")},
+                          {"language", PreferredLanguage()}},
                          {"name", "password"});
   s["AssignmentInput"] = Input({{"action", Json{{"type", "string"}, {"enum", {"grant", "revoke"}}}},
                                 {"roles", Strings()},
                                 {"situations", Strings()}},
                                {"action"});
   s["DisabledInput"] = Input({{"disabled", Bool()}}, {"disabled"});
+  s["LanguageInput"] = Input({{"language", PreferredLanguage()}}, {"language"});
   s["PasswordChangeInput"] = Input({{"current_password", Str()}, {"new_password", Str()}},
                                    {"current_password", "new_password"});
   s["TokenInput"] =
@@ -514,9 +521,13 @@ void Views(Json& s) {
                           {"roles", Strings()},
                           {"situations", Strings()},
                           {"disabled", Bool()},
+                          {"language", PreferredLanguage()},
                           {"csrf_token", Described(Str(), "empty for a bearer token")}},
                          {"name", "roles", "situations", "disabled", "csrf_token"});
-  s["LoginResult"] = Reply({{"name", Str()}, {"csrf_token", Str()}}, {"name", "csrf_token"});
+  s["LoginResult"] =
+      Reply({{"name", Str()}, {"language", PreferredLanguage()}, {"csrf_token", Str()}},
+            {"name", "csrf_token"});
+  s["AccountLanguage"] = Reply({{"language", PreferredLanguage()}}, {"language"});
   s["IssuedToken"] = Reply({{"id", Str()},
                             {"token", Described(Str(), "shown once: mara_...")},
                             {"principal", Str()},
@@ -557,7 +568,8 @@ void Views(Json& s) {
                      {"situations", Strings()},
                      {"disabled", Bool()},
                      {"has_password", Bool()},
-                     {"created_at", Str()}},
+                     {"created_at", Str()},
+                     {"language", PreferredLanguage()}},
                     {"name", "roles", "situations", "disabled", "has_password", "created_at"});
   s["UserList"] = Items("User");
   s["OwnToken"] = Reply({{"id", Str()},

@@ -20,6 +20,7 @@
 #include "api/http_body.h"
 #include "api/http_transport.h"
 #include "api/json_schema.h"
+#include "api/language.h"
 #include "api/login_guard.h"
 #include "api/metrics.h"
 #include "api/openapi.h"
@@ -432,15 +433,23 @@ Handler Server::Impl::Authenticated(SessionHandler handler, bool serialised, boo
   return [this, handler, serialised, multipart](Request& req) -> Response {
     std::variant<std::string, Response> who = Authenticate(req);
     if (auto* refused = std::get_if<Response>(&who)) return *refused;
-    if (std::optional<Response> refused = RefusedBody(req)) return std::move(*refused);
+    // A body refused before the Session opens is worded in the principal's
+    // language too (read as the response cache reads it).
+    auto refusal = [&](Response r) {
+      req.principal_language = cache_.PrincipalLanguage(std::get<std::string>(who));
+      return r;
+    };
+    if (std::optional<Response> refused = RefusedBody(req)) return refusal(std::move(*refused));
     if (multipart) {
       // The parts are views into the body: a large upload's mapped spool
       // file, read in place, or the body in memory.
       const std::string_view body = req.spooled ? req.spooled->bytes() : std::string_view(req.body);
       Result<std::vector<FormPart>> parts = ParseMultipart(req.Header("content-type"), body);
-      if (!parts.ok()) return ProblemFor(parts.status(), "body");
+      if (!parts.ok()) return refusal(ProblemFor(parts.status(), "body"));
       req.parts = std::move(*parts);
-      if (std::optional<Response> refused = RefusedParts(req)) return std::move(*refused);
+      if (std::optional<Response> refused = RefusedParts(req)) {
+        return refusal(std::move(*refused));
+      }
       req.temp_dir = temp_dir_;
     }
     // Repeated reads of the assessment's views skip the Session and the
@@ -448,6 +457,8 @@ Handler Server::Impl::Authenticated(SessionHandler handler, bool serialised, boo
     std::optional<ResponseCache::Key> cache_key;
     if (!serialised) cache_key = cache_.KeyFor(req, std::get<std::string>(who));
     if (cache_key) {
+      // The language the key names (api/language.h) is the one answered in.
+      req.principal_language = cache_key->saved_language;
       if (std::optional<Response> hit = cache_.Find(*cache_key)) return std::move(*hit);
     }
     // Requests waiting for this one's answer are released however it ends.
@@ -466,6 +477,7 @@ Handler Server::Impl::Authenticated(SessionHandler handler, bool serialised, boo
         Session::Open(SessionOptionsFor(std::get<std::string>(who)));
     if (!session.ok()) return ProblemFor(session.status());
     if ((*session)->principal().disabled) return DisabledPrincipal(req);
+    if (!cache_key) req.principal_language = (*session)->principal().language;
     Response response = handler(req, **session);
     if (cache_key) cache_.Put(*cache_key, response);
     // What this request wrote has committed: the next request sees it.
@@ -603,7 +615,12 @@ Response Server::Impl::Login(Request& req) {
     }
     sessions_[Blake2bHex(id)] = login;
   }
-  Response r = JsonResponse({{"name", name}, {"csrf_token", login.csrf}}, 201);
+  const std::string language = named ? named->principal().language : std::string();
+  req.principal_language = language;
+  Response r = JsonResponse({{"name", name},
+                             {"language", language.empty() ? Json(nullptr) : Json(language)},
+                             {"csrf_token", login.csrf}},
+                            201);
   r.headers.emplace_back("Set-Cookie", SetCookie(id, options_.session_lifetime.count()));
   return r;
 }
@@ -688,6 +705,7 @@ Response Server::Impl::WhoAmI(Request& req) {
   if (!session.ok()) return ProblemFor(session.status());
   if ((*session)->principal().disabled) return DisabledPrincipal(req);
   const security::Principal& p = (*session)->principal();
+  req.principal_language = p.language;
   Json roles = Json::array();
   for (security::Role role : p.roles) roles.push_back(std::string(security::ToString(role)));
   std::string csrf;
@@ -700,6 +718,7 @@ Response Server::Impl::WhoAmI(Request& req) {
                        {"roles", roles},
                        {"situations", p.situations},
                        {"disabled", p.disabled},
+                       {"language", p.language.empty() ? Json(nullptr) : Json(p.language)},
                        {"csrf_token", csrf}});
 }
 
@@ -974,6 +993,8 @@ Response Server::Impl::Dispatch(Request& req, std::string_view raw_query, std::s
       res.shared_body.reset();
     }
   }
+  // A problem's title in the request's language (api/language.h).
+  LocalizeProblem(res, AnswerLanguage(req, req.principal_language));
   ApplySecurityHeaders(res, csp);
   if (res.status == 204 || res.status == 304) {
     res.body.clear();

@@ -50,7 +50,11 @@ struct UserArgs {
   std::vector<std::string> situations;
   bool password_stdin = false;
   bool remove = false;
+  std::optional<std::string> language;
 };
+
+// `--language`: a code, or "none" to clear the preferred language.
+std::string LanguageArg(const std::string& value) { return value == "none" ? "" : value; }
 
 void RegisterUser(CLI::App& app, Context& ctx) {
   CLI::App* user = app.add_subcommand("user", "Principals and their roles (admin only)");
@@ -65,6 +69,8 @@ void RegisterUser(CLI::App& app, Context& ctx) {
                   "Assigned situation for monitor and analyst (repeatable)");
   add->add_flag("--password-stdin", add_args->password_stdin,
                 "Read a password (for the HTTP API) from standard input");
+  add->add_option("--language", add_args->language,
+                  "Preferred language: ar, en, es, fr, ru or zh (reports, browser, API)");
   add->callback([&ctx, add_args] {
     ctx.run = [&ctx, add_args]() -> Status {
       MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
@@ -72,6 +78,7 @@ void RegisterUser(CLI::App& app, Context& ctx) {
       u.name = add_args->name;
       u.roles = add_args->roles;
       u.situations = add_args->situations;
+      u.language = LanguageArg(add_args->language.value_or(""));
       if (add_args->password_stdin) {
         MARA_ASSIGN_OR_RETURN(u.password, PasswordFromStdin());
       }
@@ -96,13 +103,16 @@ void RegisterUser(CLI::App& app, Context& ctx) {
                          {"situations", u.situations},
                          {"disabled", u.disabled},
                          {"password", !u.password_hash.empty()},
-                         {"created_at", u.created_at}});
+                         {"created_at", u.created_at},
+                         {"language", u.language.empty() ? nlohmann::ordered_json(nullptr)
+                                                         : nlohmann::ordered_json(u.language)}});
         }
         std::printf("%s\n", out.dump(2).c_str());
       } else {
         for (const UserRecord& u : users) {
-          std::printf("%-24s %-40s %-24s%s\n", u.name.c_str(), JoinComma(u.roles).c_str(),
-                      JoinComma(u.situations).c_str(), u.disabled ? " disabled" : "");
+          std::printf("%-24s %-40s %-24s %-2s%s\n", u.name.c_str(), JoinComma(u.roles).c_str(),
+                      JoinComma(u.situations).c_str(),
+                      u.language.empty() ? "-" : u.language.c_str(), u.disabled ? " disabled" : "");
         }
       }
       return Status::Ok();
@@ -146,11 +156,22 @@ void RegisterUser(CLI::App& app, Context& ctx) {
   assign->add_option("--role", assign_args->roles, "Role (repeatable)");
   assign->add_option("--situation", assign_args->situations, "Situation id (repeatable)");
   assign->add_flag("--remove", assign_args->remove, "Take the roles and situations away");
+  assign->add_option("--language", assign_args->language,
+                     "Set the preferred language: ar, en, es, fr, ru or zh (none clears it)");
   assign->callback([&ctx, assign_args] {
     ctx.run = [&ctx, assign_args]() -> Status {
       MARA_ASSIGN_OR_RETURN(auto session, ctx.OpenSession(false));
-      MARA_RETURN_IF_ERROR(AssignUser(*session, assign_args->name, assign_args->roles,
-                                      assign_args->situations, assign_args->remove));
+      if (!assign_args->language && assign_args->roles.empty() && assign_args->situations.empty()) {
+        return Status::InvalidArgument("name a --role, a --situation or a --language");
+      }
+      if (!assign_args->roles.empty() || !assign_args->situations.empty()) {
+        MARA_RETURN_IF_ERROR(AssignUser(*session, assign_args->name, assign_args->roles,
+                                        assign_args->situations, assign_args->remove));
+      }
+      if (assign_args->language) {
+        MARA_RETURN_IF_ERROR(
+            SetUserLanguage(*session, assign_args->name, LanguageArg(*assign_args->language)));
+      }
       std::printf("Updated principal %s\n", assign_args->name.c_str());
       return session->Finish();
     };

@@ -97,6 +97,9 @@ struct Principal {
   std::set<Role> roles;
   std::set<std::string> situations;  // for monitor and analyst
   bool disabled = false;
+  // The preferred language ("ar", "en", ...; "" when none): it words what
+  // the principal reads and has no bearing on what it may do.
+  std::string language;
 };
 
 // What the operation touches; fields an operation does not need stay empty.

@@ -34,8 +34,9 @@ std::string PrincipalRecordDigest(const UserRecord& u) {
 FreshnessReader::FreshnessReader(std::string db) : db_(std::move(db)) {}
 FreshnessReader::~FreshnessReader() = default;
 
-void FreshnessReader::Read(const std::set<std::string>& principals, Result<int64_t>* version,
-                           std::map<std::string, Result<std::optional<std::string>>>* digests) {
+void FreshnessReader::Read(
+    const std::set<std::string>& principals, Result<int64_t>* version,
+    std::map<std::string, Result<std::optional<PrincipalFreshness>>>* digests) {
   if (store_ == nullptr) {
     Result<std::unique_ptr<Store>> opened =
         OpenStore(db_, StoreOptions{.create_if_missing = false});
@@ -68,9 +69,10 @@ void FreshnessReader::Read(const std::set<std::string>& principals, Result<int64
       digests->emplace(principal, user.status());
       continue;
     }
-    std::optional<std::string> digest;
-    if (user->has_value()) digest = PrincipalRecordDigest(**user);
-    digests->emplace(principal, std::move(digest));
+    std::optional<PrincipalFreshness> read;
+    if (user->has_value())
+      read = PrincipalFreshness{PrincipalRecordDigest(**user), (*user)->language};
+    digests->emplace(principal, std::move(read));
   }
   // A store that failed is opened again by the next read.
   if (!healthy) store_.reset();

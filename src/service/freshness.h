@@ -7,7 +7,8 @@
 //
 // Contract: Read() does one read of the version, of the publication
 // records (publications(): their digest as of that read, "" when it failed)
-// and of each named principal's digest (nullopt for an unknown principal);
+// and of each named principal's digest and preferred language (nullopt for
+// an unknown principal);
 // a failed read reports its error in place of the value and the connection
 // is opened again by the next read. Not thread-safe: the caller runs one
 // read at a time.
@@ -29,8 +30,15 @@ namespace mara {
 class Store;
 
 // The digest FreshnessReader reads for a principal: BLAKE2b of its name,
-// password hash, roles, situations and disabled flag, length-prefixed.
+// password hash, roles, situations and disabled flag, length-prefixed. Its
+// preferred language is left out: changing it ends no login.
 std::string PrincipalRecordDigest(const UserRecord& user);
+
+// What FreshnessReader reads of a principal's stored record.
+struct PrincipalFreshness {
+  std::string digest;    // PrincipalRecordDigest
+  std::string language;  // UserRecord::language ("" when none is set)
+};
 
 class FreshnessReader {
  public:
@@ -40,7 +48,7 @@ class FreshnessReader {
   FreshnessReader& operator=(const FreshnessReader&) = delete;
 
   void Read(const std::set<std::string>& principals, Result<int64_t>* version,
-            std::map<std::string, Result<std::optional<std::string>>>* digests);
+            std::map<std::string, Result<std::optional<PrincipalFreshness>>>* digests);
   const std::string& publications() const { return publications_; }
 
  private:

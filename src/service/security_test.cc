@@ -371,6 +371,81 @@ TEST_F(SecurityTest, FourEyesVerificationAndDecisionRules) {
 // `mara store copy` and `mara backup` act as a principal and leave a record
 // naming it: the copy in the source's chain (and so in the copied chain),
 // the backup in the source's chain.
+TEST_F(SecurityTest, PreferredLanguagesAreOwnOrAnAdminsAuditedAndOnlyTheSix) {
+  auto language_actions = [](Store& store) {
+    std::vector<std::string> out;
+    EXPECT_TRUE(store
+                    .ScanAuditRecords([&](const security::AuditRecord& r) {
+                      if (r.action == "user.language") {
+                        out.push_back(r.principal + " " + r.target_id);
+                      }
+                      return Status::Ok();
+                    })
+                    .ok());
+    return out;
+  };
+  auto stored = [](Session& s, const std::string& name) {
+    auto user = s.store().GetUser(name);
+    EXPECT_TRUE(user.ok() && user->has_value());
+    return user.ok() && user->has_value() ? (*user)->language : std::string("?");
+  };
+  {
+    // An admin sets it when adding a principal; only the six codes.
+    auto admin = As("as-admin");
+    NewUser u;
+    u.name = "amal";
+    u.roles = {"viewer"};
+    u.language = "ar";
+    ASSERT_TRUE(AddUser(*admin, u).ok());
+    EXPECT_EQ(stored(*admin, "amal"), "ar");
+    u.name = "xavier";
+    u.language = "de";
+    Status refused = AddUser(*admin, u);
+    EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(refused.message(), HasSubstr("expected ar, en, es, fr, ru or zh"));
+    EXPECT_FALSE(admin->store().GetUser("xavier")->has_value());
+    // And changes or clears anyone's.
+    ASSERT_TRUE(SetUserLanguage(*admin, "as-viewer", "es").ok());
+    EXPECT_EQ(stored(*admin, "as-viewer"), "es");
+    ASSERT_TRUE(SetUserLanguage(*admin, "amal", "").ok());
+    EXPECT_EQ(stored(*admin, "amal"), "");
+    EXPECT_EQ(SetUserLanguage(*admin, "nobody", "fr").code(), StatusCode::kNotFound);
+    ASSERT_TRUE(admin->Finish().ok());
+  }
+  auto viewer = As("as-viewer");
+  EXPECT_EQ(viewer->principal().language, "es");
+  auto token = IssueApiToken(*viewer, 30);
+  ASSERT_TRUE(token.ok()) << token.status().ToString();
+  // One's own: any principal, which the session sees at once.
+  ASSERT_TRUE(SetUserLanguage(*viewer, "as-viewer", "fr").ok());
+  EXPECT_EQ(viewer->principal().language, "fr");
+  EXPECT_EQ(stored(*viewer, "as-viewer"), "fr");
+  for (const char* bad : {"EN", "fr-CA", "de", " ar", "none"}) {
+    Status s = SetUserLanguage(*viewer, "as-viewer", bad);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(s.message(), HasSubstr("language: expected ar, en, es, fr, ru or zh")) << bad;
+  }
+  EXPECT_EQ(stored(*viewer, "as-viewer"), "fr");
+  // Not another's without manage_users.
+  Status denied = SetUserLanguage(*viewer, "as-analyst", "ru");
+  EXPECT_EQ(denied.code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(denied.message(), HasSubstr("manage_users"));
+  EXPECT_EQ(stored(*viewer, "as-analyst"), "");
+  // The same language again changes and audits nothing.
+  ASSERT_TRUE(SetUserLanguage(*viewer, "as-viewer", "fr").ok());
+  // A language change revokes no API token.
+  auto resolved = ResolveApiToken(*viewer, token->token, token->expires_at - 60);
+  ASSERT_TRUE(resolved.ok()) << resolved.status().ToString();
+  EXPECT_EQ(*resolved, "as-viewer");
+  ASSERT_TRUE(viewer->Finish().ok());
+  EXPECT_EQ(
+      language_actions(As("")->store()),
+      (std::vector<std::string>{"as-admin as-viewer", "as-admin amal", "as-viewer as-viewer"}));
+  // The chain, with the states of principals with and without a language,
+  // verifies.
+  EXPECT_TRUE(Verify().ok());
+}
+
 TEST_F(SecurityTest, StoreCopyAndBackupAreAdminOperationsRecordedInTheChain) {
   const fs::path dir(dir_.path());
   auto actions = [](Store& store) {

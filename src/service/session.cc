@@ -68,6 +68,7 @@ Result<security::Principal> PrincipalFromRecord(const UserRecord& record) {
   security::Principal p;
   p.name = record.name;
   p.disabled = record.disabled;
+  p.language = record.language;
   for (const std::string& role : record.roles) {
     Result<security::Role> r = security::ParseRole(role);
     if (!r.ok()) {

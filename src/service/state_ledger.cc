@@ -169,6 +169,9 @@ std::string StateDigest(const UserRecord& v) {
   j["situations"] = v.situations;
   j["disabled"] = v.disabled;
   j["created_at"] = v.created_at;
+  // Only when set, so the states of principals without one keep the digests
+  // the chain recorded before principals had languages.
+  if (!v.language.empty()) j["language"] = v.language;
   return Blake2bHex(j.dump());
 }
 std::string StateDigest(const NameReview& v) {

@@ -78,7 +78,8 @@ class StoreTransferTest : public ::testing::Test {
                 {"ana", "$argon2id$v=19$x", {"analyst"}, {"SIT-A"}, false, "2025-01-01T00:00:00Z"})
             .ok());
     ASSERT_TRUE(
-        store.PutUser({"bo", "", {"admin", "viewer"}, {}, true, "2025-01-02T00:00:00Z"}).ok());
+        store.PutUser({"bo", "", {"admin", "viewer"}, {}, true, "2025-01-02T00:00:00Z", "ar"})
+            .ok());
     NameReview review;
     review.origin = "acled";
     review.query = "Unknown armed men";
@@ -121,7 +122,8 @@ class StoreTransferTest : public ::testing::Test {
     }
     for (const UserRecord& u : OrEmpty(store.ListUsers())) {
       out += "user " + u.name + " " + u.password_hash + " " + std::to_string(u.roles.size()) +
-             std::to_string(u.situations.size()) + (u.disabled ? " off" : " on") + "\n";
+             std::to_string(u.situations.size()) + (u.disabled ? " off" : " on") +
+             " lang:" + u.language + "\n";
     }
     for (const NameReview& r : OrEmpty(store.ListNameReviews())) {
       out += "review " + std::to_string(r.id) + " " + r.origin + " " + r.query + "\n";

@@ -14,12 +14,21 @@ namespace {
 
 using security::Operation;
 
-std::string UserDigest(const UserRecord& u) {
+// What a principal may do and how it proves who it is: a change revokes
+// its API tokens.
+std::string SecurityDigest(const UserRecord& u) {
   std::string roles, situations;
   for (const auto& r : u.roles) roles += r + ";";
   for (const auto& s : u.situations) situations += s + ";";
   return Blake2bHex(u.name + "\n" + roles + "\n" + situations + "\n" + (u.disabled ? "1" : "0") +
                     "\n" + u.password_hash);
+}
+
+// The record's digest in the audit chain: the security digest alone for a
+// principal without a preferred language (as before principals had one).
+std::string UserDigest(const UserRecord& u) {
+  if (u.language.empty()) return SecurityDigest(u);
+  return Blake2bHex(SecurityDigest(u) + "\nlanguage:" + u.language);
 }
 
 Status CheckNames(const std::vector<std::string>& roles,
@@ -46,7 +55,7 @@ Result<UserRecord> Existing(Session& session, const std::string& name) {
 }
 
 // Writes `after` and audits the change in one transaction. A change to an
-// existing principal (password, roles, situations, disabled) revokes its API
+// existing principal's password, roles, situations or disabled flag revokes its API
 // tokens in the same transaction; its login sessions in `mara serve` end
 // because the digest of its record no longer matches (api/server.h).
 Status Save(Session& session, const std::string& action, const std::optional<UserRecord>& before,
@@ -56,7 +65,7 @@ Status Save(Session& session, const std::string& action, const std::optional<Use
   MARA_RETURN_IF_ERROR(session.store().PutUser(after));
   MARA_RETURN_IF_ERROR(session.Audit(
       {"", action, "users", after.name, before ? UserDigest(*before) : "", UserDigest(after)}));
-  if (before && UserDigest(*before) != UserDigest(after)) {
+  if (before && SecurityDigest(*before) != SecurityDigest(after)) {
     MARA_RETURN_IF_ERROR(RevokePrincipalTokens(session, after.name));
   }
   MARA_RETURN_IF_ERROR(tx.Commit());
@@ -74,6 +83,7 @@ Status AddUser(Session& session, const NewUser& user) {
                                    "starting with a letter or digit)");
   }
   MARA_RETURN_IF_ERROR(CheckNames(user.roles, user.situations));
+  MARA_RETURN_IF_ERROR(CheckUserLanguage(user.language));
   MARA_ASSIGN_OR_RETURN(std::optional<UserRecord> existing, session.store().GetUser(user.name));
   if (existing) return Status::Conflict("principal " + QuoteForMessage(user.name) + " exists");
   UserRecord record;
@@ -81,6 +91,7 @@ Status AddUser(Session& session, const NewUser& user) {
   record.roles = SortedUnique(user.roles);
   record.situations = SortedUnique(user.situations);
   record.created_at = NowIso(session.clock());
+  record.language = user.language;
   if (user.password) {
     MARA_ASSIGN_OR_RETURN(record.password_hash,
                           security::HashPassword(*user.password, user.limits));
@@ -116,6 +127,30 @@ Status SetUserPassword(Session& session, const std::string& name, const std::str
   UserRecord after = user;
   MARA_ASSIGN_OR_RETURN(after.password_hash, security::HashPassword(password, limits));
   return Save(session, "user.passwd", user, after);
+}
+
+Status CheckUserLanguage(std::string_view language) {
+  if (language.empty()) return Status::Ok();
+  for (std::string_view known : kUserLanguages) {
+    if (language == known) return Status::Ok();
+  }
+  return Status::InvalidArgument(
+      "language: expected ar, en, es, fr, ru or zh (or none to clear it), got " +
+      QuoteForMessage(language));
+}
+
+Status SetUserLanguage(Session& session, const std::string& name, const std::string& language) {
+  if (name != session.name()) MARA_RETURN_IF_ERROR(session.Require(Operation::kManageUsers));
+  if (session.principal().disabled) {
+    return Status::PermissionDenied("principal " + QuoteForMessage(session.name()) +
+                                    " is disabled");
+  }
+  MARA_RETURN_IF_ERROR(CheckUserLanguage(language));
+  MARA_ASSIGN_OR_RETURN(UserRecord user, Existing(session, name));
+  if (user.language == language) return Status::Ok();
+  UserRecord after = user;
+  after.language = language;
+  return Save(session, "user.language", user, after);
 }
 
 Status CheckNewPassword(std::string_view password) {

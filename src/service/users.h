@@ -2,13 +2,13 @@
 // every function authorised (security::Operation::kManageUsers, except that
 // anybody may change their own password) and audited.
 //
-// Contract: names and situations must be ids and roles one of the six
-// (kInvalidArgument otherwise); AddUser of an existing name is kConflict;
-// the others are kNotFound for an unknown name. Every change to an existing
-// principal revokes its API tokens (service/api_tokens.h) in its transaction. An admin cannot
-// disable themselves or take their own admin role away (kConflict), so a store never loses its last
-// way in by accident. Passwords are stored only as Argon2id hashes (security/password.h). A Session
-// is used from one thread.
+// Contract: names and situations must be ids, roles one of the six and a
+// preferred language one of kUserLanguages (kInvalidArgument otherwise); AddUser of an existing
+// name is kConflict; the others are kNotFound for an unknown name. Every change to an existing
+// principal but its language revokes its API tokens (service/api_tokens.h) in its transaction. An
+// admin cannot disable themselves or take their own admin role away (kConflict), so a store never
+// loses its last way in by accident. Passwords are stored only as Argon2id hashes
+// (security/password.h). A Session is used from one thread.
 #ifndef MARA_SERVICE_USERS_H_
 #define MARA_SERVICE_USERS_H_
 
@@ -28,8 +28,17 @@ struct NewUser {
   std::vector<std::string> roles;
   std::vector<std::string> situations;
   std::optional<std::string> password;
+  std::string language;  // "" (none) or one of kUserLanguages
   security::PasswordLimits limits = security::PasswordLimits::Interactive();
 };
+
+// The languages a principal may prefer (the six of the reports and the
+// browser application).
+inline constexpr std::string_view kUserLanguages[] = {"ar", "en", "es", "fr", "ru", "zh"};
+// Ok for one of kUserLanguages or "" (none); otherwise kInvalidArgument
+// "language: expected ar, en, es, fr, ru or zh (or none to clear it), got
+// '<text>'".
+Status CheckUserLanguage(std::string_view language);
 
 Status AddUser(Session& session, const NewUser& user);
 Result<std::vector<UserRecord>> ListUsers(Session& session);
@@ -51,6 +60,13 @@ Status CheckNewPassword(std::string_view password);
 Status ChangeOwnPassword(
     Session& session, const std::string& old_password, const std::string& new_password,
     const security::PasswordLimits& limits = security::PasswordLimits::Interactive());
+// Sets a principal's preferred language, or clears it with "": anybody
+// their own (unless disabled: kPermissionDenied), an admin anyone's.
+// Audited as `user.language`; unlike the other changes it neither revokes
+// the principal's API tokens nor ends its logins (the language is not part
+// of PrincipalRecordDigest). Setting the language it already has changes
+// and audits nothing.
+Status SetUserLanguage(Session& session, const std::string& name, const std::string& language);
 // Adds (or with `remove`, takes away) roles and situations.
 Status AssignUser(Session& session, const std::string& name, const std::vector<std::string>& roles,
                   const std::vector<std::string>& situations, bool remove);

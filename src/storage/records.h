@@ -78,6 +78,10 @@ struct UserRecord {
   std::vector<std::string> situations;  // assigned situation ids, sorted
   bool disabled = false;
   std::string created_at;  // ISO 8601 UTC
+  // The preferred language of the reports, the browser application and the
+  // API's problem titles: "ar", "en", "es", "fr", "ru" or "zh"; "" when
+  // none is set (service/users.h checks the value).
+  std::string language;
 };
 
 // Who created an incident and who last changed it, for the four-eyes rule.

@@ -1254,6 +1254,34 @@ TEST_P(StoreTest, UsersRoundTripInNameOrder) {
   EXPECT_FALSE(missing->has_value());
 }
 
+TEST_P(StoreTest, UsersKeepTheirPreferredLanguage) {
+  UserRecord a{"zoe", "", {"viewer"}, {}, false, "2025-01-01T00:00:00Z", "ar"};
+  UserRecord b{"amal", "", {"viewer"}, {}, false, "2025-01-02T00:00:00Z"};
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(store().PutUser(a).ok());
+  ASSERT_TRUE(store().PutUser(b).ok());
+  ASSERT_TRUE(store().Commit().ok());
+  auto users = store().ListUsers();
+  ASSERT_TRUE(users.ok()) << users.status().ToString();
+  ASSERT_EQ(users->size(), 2u);
+  EXPECT_EQ((*users)[0].language, "");
+  EXPECT_EQ((*users)[1].language, "ar");
+  // Changed and cleared by the upsert, like every other field.
+  a.language = "zh";
+  b.language = "fr";
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(store().PutUser(a).ok());
+  ASSERT_TRUE(store().PutUser(b).ok());
+  ASSERT_TRUE(store().Commit().ok());
+  EXPECT_EQ((*store().GetUser("zoe"))->language, "zh");
+  EXPECT_EQ((*store().GetUser("amal"))->language, "fr");
+  a.language.clear();
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(store().PutUser(a).ok());
+  ASSERT_TRUE(store().Commit().ok());
+  EXPECT_EQ((*store().GetUser("zoe"))->language, "");
+}
+
 TEST_P(StoreTest, ImportPrincipalIsCreatorAndEditorUntilAnEditInMara) {
   ASSERT_TRUE(store().Begin().ok());
   auto import_id = store().StartImport(MakeImport("a.csv"));  // principal "analyst"
@@ -1617,6 +1645,29 @@ TEST_F(SqliteStoreTest, SchemaVersionIsRecordedAndNewerVersionsAreRefused) {
   EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(s.status().message().find("schema version 999"), std::string::npos)
       << s.status().message();
+}
+
+TEST_F(SqliteStoreTest, AStoreOfVersion10GainsThePreferredLanguage) {
+  const std::string path = PathOf("v10.db");
+  {
+    auto store = MustOpen(path);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->Begin().ok());
+    ASSERT_TRUE(
+        store->PutUser({"zoe", "", {"viewer"}, {}, false, "2025-01-01T00:00:00Z", "ru"}).ok());
+    ASSERT_TRUE(store->Commit().ok());
+  }
+  // Back to version 10: no language column, no record of migration 11.
+  RawExec(path, "ALTER TABLE users DROP COLUMN language");
+  RawExec(path, "DELETE FROM schema_version WHERE version = 11");
+  auto store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), 11);
+  EXPECT_EQ(RawQuery(path, "SELECT max(version) FROM schema_version"), "11");
+  auto zoe = store->GetUser("zoe");
+  ASSERT_TRUE(zoe.ok() && zoe->has_value());
+  EXPECT_EQ((*zoe)->roles, (std::vector<std::string>{"viewer"}));
+  EXPECT_EQ((*zoe)->language, "");
 }
 
 TEST_F(SqliteStoreTest, AnotherApplicationsDatabaseIsRefused) {

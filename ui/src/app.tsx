@@ -11,7 +11,7 @@ import { LANGUAGES, formatNumber, language, onLanguageChange, setLanguage, t, ty
 import { plainMessage } from './messages';
 import type { PageContext, PageDef } from './page';
 import { counts, onDraftsChange } from './offline/store';
-import { hasRole, logout, me, unreachable } from './session';
+import { hasRole, logout, me, saveLanguage, unreachable } from './session';
 
 export interface Situation {
   id: string;
@@ -214,14 +214,25 @@ function UserBox() {
 }
 
 // The menu of the six languages, each named in itself; the choice is kept
-// in this browser (i18n.ts).
+// in this browser (i18n.ts) and, when someone is logged in, saved on their
+// account, so that it follows them to another browser and words what the
+// server writes for them (reports, problems).
+async function chooseLanguage(lang: Language): Promise<void> {
+  await setLanguage(lang, true);
+  try {
+    await saveLanguage(lang);
+  } catch (e) {
+    announce(t('shell.languageNotSaved', { error: errorText(e) }), 'error');
+  }
+}
+
 function LanguageMenu() {
   return (
     <div class="language">
       <label for="language-menu">{t('shell.language')}</label>
       <select
         id="language-menu"
-        onChange={(ev) => void setLanguage((ev.currentTarget as HTMLSelectElement).value as Language, true)}
+        onChange={(ev) => void chooseLanguage((ev.currentTarget as HTMLSelectElement).value as Language)}
       >
         {LANGUAGES.map((l) => (
           <option value={l.code} lang={l.code} selected={l.code === language()} key={l.code}>

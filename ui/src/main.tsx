@@ -1,10 +1,10 @@
 // Entry module: styles, routes, and the first render once the session
-// (if any) and the reader's language are known. Each page module is loaded when its route is first
+// (if any) and the reader's language (the account's, else this browser's) are known. Each page module is loaded when its route is first
 // visited.
 import './styles.css';
 import { mount, navigate, route } from './app';
 import { preferredLanguage, setLanguage } from './i18n';
-import { loadSession, me } from './session';
+import { adoptSavedLanguage, loadSession, me } from './session';
 
 const editors = ['monitor', 'analyst', 'reviewer', 'decision_maker', 'admin'];
 
@@ -42,7 +42,13 @@ route('/users/:id', () => import('./pages/users').then((m) => m.userDetail), ['a
 route('/account', () => import('./pages/account').then((m) => m.default));
 
 const root = document.getElementById('app');
-if (root) void Promise.all([loadSession(), setLanguage(preferredLanguage())]).then(() => mount(root));
+// The language saved on the account, when there is one, wins over this
+// browser's choice.
+if (root) {
+  void Promise.all([loadSession(), setLanguage(preferredLanguage())])
+    .then(() => adoptSavedLanguage())
+    .then(() => mount(root));
+}
 
 // The service worker (public/sw.js, its list of files written by the build)
 // keeps the application's files, so that it opens with no network.
@@ -56,6 +62,7 @@ window.addEventListener('online', () => {
   void (async () => {
     const before = me();
     await loadSession(true);
+    await adoptSavedLanguage();
     if (!before && me()) navigate(location.pathname + location.search, true);
     const { sendAll } = await import('./offline/send');
     await sendAll();

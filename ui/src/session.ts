@@ -2,11 +2,15 @@
 // authority on every permission; these checks only hide controls that
 // would be refused.
 import { ApiError, call, get, setCsrf } from './api';
+import { LANGUAGES, language, setLanguage, type Language } from './i18n';
 
 export interface Me {
   name: string;
   roles: string[];
   situations: string[];
+  // The language saved on the account (null: none), which the application
+  // adopts when the principal logs in or opens it logged in.
+  language?: Language | null;
   csrf_token: string;
 }
 
@@ -68,10 +72,28 @@ export async function loadSession(force = false): Promise<Me | null> {
   return current;
 }
 
+// The language saved on the account becomes the page's (and this
+// browser's) when it is another one; nothing changes without one.
+export async function adoptSavedLanguage(): Promise<void> {
+  const saved = current?.language;
+  if (!saved || !LANGUAGES.some((l) => l.code === saved) || saved === language()) return;
+  await setLanguage(saved, true);
+}
+
+// Saves `lang` on the account of the principal logged in (nothing when
+// nobody is); the page's language is set by the caller.
+export async function saveLanguage(lang: Language): Promise<void> {
+  if (!current || current.language === lang) return;
+  const reply = await call<{ language: Language | null }>('PUT', '/account/language', { language: lang });
+  if (current) current.language = reply.data.language;
+}
+
 export async function login(name: string, password: string): Promise<Me | null> {
   const reply = await call<{ csrf_token: string }>('POST', '/session', { name, password });
   setCsrf(reply.data.csrf_token);
-  return loadSession(true);
+  const who = await loadSession(true);
+  await adoptSavedLanguage();
+  return who;
 }
 
 // Forgets the login here without asking the server (which has ended it

@@ -365,10 +365,16 @@ test('every route answers as its schemas say, errors included', { timeout: 120_0
   await call('adm', 'POST', '/users', { body: { name: 'schema-user', roles: ['viewer'], situations: [], password: password('schema-user') }, expect: 201 });
   await logIn('schema-user');
   await call('schema-user', 'GET', '/tokens', { expect: 200 });
+  await refused('schema-user', 'PUT', '/account/language', { language: 'de' }, '/language', 'language');
+  await call('schema-user', 'PUT', '/account/language', { body: { language: 'fr' }, expect: 200 });
+  await call('schema-user', 'PUT', '/account/language', { body: { language: null }, expect: 200 });
   await call('schema-user', 'PUT', '/account/password', { body: { current_password: password('schema-user'), new_password: 7 }, expect: 400 });
   await call('schema-user', 'PUT', '/account/password', { body: { current_password: password('schema-user'), new_password: `${password('schema-user')}-next` }, expect: 204 });
   await refused('adm', 'POST', '/users/schema-user/assignment', { action: 'maybe' }, '/action', 'action');
   await call('adm', 'POST', '/users/schema-user/assignment', { body: { action: 'grant', roles: ['reviewer'] }, expect: 200 });
+  await refused('adm', 'PUT', '/users/schema-user/language', { language: 'xx' }, '/language', 'language');
+  await call('adm', 'PUT', '/users/schema-user/language', { body: { language: 'zh' }, expect: 200 });
+  await call('view', 'PUT', '/users/schema-user/language', { body: { language: 'ar' }, expect: 403 });
   await refused('adm', 'PUT', '/users/schema-user/disabled', { disabled: 'yes' }, '/disabled', 'disabled');
   await call('adm', 'PUT', '/users/schema-user/disabled', { body: { disabled: true }, expect: 200 });
   // The consent register and an evidence item's check (four eyes).

@@ -22,8 +22,14 @@
 // Every page and width is checked before the test fails, and the message
 // names each problem with its page, width and user.
 //
+// A language chosen while logged in is saved on the account too: each test
+// clears it at its end, so that the next login starts in English.
+//
 // Then: choosing English again gives `lang="en"`, `dir="ltr"` and the
-// English texts; the choice survives a reload. Screenshots of the
+// English texts; the choice survives a reload. A user who chose Arabic,
+// logged out and logged in again in a browser that kept nothing gets the
+// application in Arabic, and the report, asked for without `lang`, in
+// Arabic. Screenshots of the
 // dashboard, the incident list, a party's dossier and the annex page in
 // Arabic, as the viewer (so that they show no confidential text), go to
 // ar-<page>.png in the screenshot directory (harness.mjs).
@@ -31,7 +37,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConsoleWatch, USERS, login, mainLinks, navLinks, openPage, pageKind, settle, screenshotDir, startStack, stopStack } from './harness.mjs';
+import { ConsoleWatch, USERS, login, mainLinks, navLinks, openPage, pageKind, password, settle, screenshotDir, startStack, stopStack } from './harness.mjs';
 
 const WIDTHS = [1280, 390];
 const LANGS = [
@@ -58,6 +64,20 @@ async function chooseLanguage(page, code) {
   await page.locator('#language-menu').selectOption(code);
   await page.waitForFunction((c) => document.documentElement.lang === c && localStorage.getItem('mara.language') === c, code);
   await settle(page);
+}
+
+// Clears the language saved on the logged-in user's account.
+async function clearSavedLanguage(page) {
+  const status = await page.evaluate(async () => {
+    const me = await (await fetch('/api/v1/session')).json();
+    const r = await fetch('/api/v1/account/language', {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+      body: JSON.stringify({ language: null }),
+    });
+    return r.status;
+  });
+  assert.equal(status, 200, 'the saved language is cleared');
 }
 
 // What the page shows of its language and layout, measured in the page.
@@ -181,6 +201,7 @@ describe('every page of every user in Arabic and in Chinese', { concurrency: 2 }
             queue.push(link);
           }
         }
+        await clearSavedLanguage(page);
         await page.context().close();
         t.diagnostic(`pages visited: ${queue.join(' ')}`);
         // Every problem of every page at once, one a line: first the layout
@@ -232,6 +253,7 @@ test('choosing English again restores lang, dir and the English texts, and the c
   assert.equal(s.nav[0], 'Dashboard');
   assert.equal(s.h1, 'Dashboard');
   assert.equal(await page.locator('#language-menu').inputValue(), 'en');
+  await clearSavedLanguage(page);
   await page.context().close();
 });
 
@@ -251,6 +273,48 @@ test('screenshots in Arabic of the dashboard, the incident list, a party\'s doss
     assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
     await page.screenshot({ path: path.join(screenshotDir, `ar-${name}.png`), fullPage: name === 'dashboard' });
   }
+  await clearSavedLanguage(page);
+  await page.context().close();
+});
+
+test('a language chosen while logged in follows the user to a browser that kept nothing, and the report answers in it', { timeout: 60_000 }, async () => {
+  const page = await openPage(stack, watch, 'languages-account');
+  await login(page, stack, 'rev');
+  await chooseLanguage(page, 'ar');
+  const saved = await page.evaluate(async () => (await (await fetch('/api/v1/session')).json()).language);
+  assert.equal(saved, 'ar', 'the choice is saved on the account');
+  // Logged out, and everything this browser kept forgotten.
+  await page.locator('header .user button').click();
+  await page.waitForURL(`${stack.base}/login`);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.waitForFunction(() => document.documentElement.lang === 'en' && document.documentElement.dir === 'ltr');
+  await page.getByLabel('Name').fill('rev');
+  await page.getByLabel('Password').fill(password('rev'));
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForFunction(() => document.documentElement.lang === 'ar' && document.documentElement.dir === 'rtl');
+  await page.waitForURL(`${stack.base}/`);
+  await settle(page);
+  const shown = await page.evaluate(() => ({
+    h1: document.querySelector('main h1')?.textContent.trim(),
+    nav: document.querySelector('header nav a')?.textContent.trim(),
+    stored: localStorage.getItem('mara.language'),
+    menu: document.querySelector('#language-menu')?.value,
+  }));
+  assert.match(shown.h1, /[\u0600-\u06FF]/, `the dashboard's heading is Arabic: ${shown.h1}`);
+  assert.match(shown.nav, /[\u0600-\u06FF]/);
+  assert.equal(shown.stored, 'ar');
+  assert.equal(shown.menu, 'ar');
+  // The report, asked for without `lang` by a browser whose
+  // Accept-Language is English, answers in the account's language.
+  const report = await page.evaluate(async () => {
+    const r = await fetch('/api/v1/reports/2025?format=html', { headers: { 'Accept-Language': 'en-US,en;q=0.9' } });
+    return { status: r.status, language: r.headers.get('content-language'), head: (await r.text()).slice(0, 300) };
+  });
+  assert.equal(report.status, 200);
+  assert.equal(report.language, 'ar');
+  assert.match(report.head, /<html lang="ar" dir="rtl"/);
+  await clearSavedLanguage(page);
   await page.context().close();
 });
 

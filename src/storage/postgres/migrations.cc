@@ -249,7 +249,12 @@ CREATE TABLE communications(
 );
 )sql";
 
-constexpr std::array<Migration, 10> kMigrations = {{
+// Version 11. A principal's preferred language ("" when none is set).
+constexpr std::string_view kSchemaUserLanguage = R"sql(
+ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<Migration, 11> kMigrations = {{
     {1, "initial schema", kSchemaV1},
     {2, "facts projection for the assessment", kSchemaV2},
     {3, "name-review queue", kSchemaNameReviews},
@@ -261,6 +266,7 @@ constexpr std::array<Migration, 10> kMigrations = {{
      kSchemaLedgerByRecord},
     {9, "the facts projection on PostgreSQL", kSchemaFactsProjection},
     {10, "communications from outside", kSchemaCommunications},
+    {11, "a principal's preferred language", kSchemaUserLanguage},
 }};
 
 // pg_advisory_xact_lock key of schema changes ("MaraMigr").

@@ -1488,7 +1488,7 @@ Result<std::vector<NameReview>> PostgresStore::ListNameReviews() {
 // ---------------------------------------------------------------- users
 
 constexpr std::string_view kUserColumns =
-    "name, password_hash, roles, situations, disabled, created_at";
+    "name, password_hash, roles, situations, disabled, created_at, language";
 
 UserRecord ReadUser(const Rows& rows, int i) {
   UserRecord u;
@@ -1498,6 +1498,7 @@ UserRecord ReadUser(const Rows& rows, int i) {
   u.situations = SplitStrings(rows.Text(i, 3));
   u.disabled = rows.Text(i, 4) == "t";
   u.created_at = rows.Text(i, 5);
+  u.language = rows.Text(i, 6);
   return u;
 }
 
@@ -1514,15 +1515,16 @@ Status PostgresStore::PutUser(const UserRecord& user) {
   params_.Add(situations);
   params_.Add(user.disabled ? "true" : "false");
   params_.Add(user.created_at);
+  params_.Add(user.language);
   // Principals are not data of the listing: no DataVersion bump.
   MARA_ASSIGN_OR_RETURN(
       Rows rows,
       Read("put_user",
-           "INSERT INTO users(name, password_hash, roles, situations, disabled, created_at) "
-           "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO UPDATE SET "
+           "INSERT INTO users(name, password_hash, roles, situations, disabled, created_at, "
+           "language) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO UPDATE SET "
            "password_hash = excluded.password_hash, roles = excluded.roles, "
            "situations = excluded.situations, disabled = excluded.disabled, "
-           "created_at = excluded.created_at"));
+           "created_at = excluded.created_at, language = excluded.language"));
   return Status::Ok();
 }
 

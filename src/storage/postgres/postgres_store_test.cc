@@ -73,6 +73,27 @@ TEST_F(PostgresStoreTest, MigrationsAreThoseOfSqliteVersionForVersion) {
   EXPECT_EQ(store->SchemaVersion(), sqlite::kLatestSchemaVersion);
 }
 
+TEST_F(PostgresStoreTest, AStoreOfVersion10GainsThePreferredLanguage) {
+  {
+    auto store = MustOpen();
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->Begin().ok());
+    ASSERT_TRUE(
+        store->PutUser({"zoe", "", {"viewer"}, {}, false, "2025-01-01T00:00:00Z", "ru"}).ok());
+    ASSERT_TRUE(store->Commit().ok());
+  }
+  // Back to version 10: no language column, no record of migration 11.
+  Raw("ALTER TABLE users DROP COLUMN language");
+  Raw("DELETE FROM schema_version WHERE version = 11");
+  auto store = MustOpen();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), 11);
+  auto zoe = store->GetUser("zoe");
+  ASSERT_TRUE(zoe.ok() && zoe->has_value()) << zoe.status().ToString();
+  EXPECT_EQ((*zoe)->roles, (std::vector<std::string>{"viewer"}));
+  EXPECT_EQ((*zoe)->language, "");
+}
+
 TEST_F(PostgresStoreTest, OpenRefusesWhatIsNotACurrentMaraStore) {
   auto absent = OpenPostgresStore(url_, StoreOptions{.create_if_missing = false});
   ASSERT_FALSE(absent.ok());

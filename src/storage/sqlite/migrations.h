@@ -28,7 +28,7 @@ struct Migration {
 
 // Every migration, in version order (versions 1, 2, ... without gaps).
 std::span<const Migration> Migrations();
-inline constexpr int kLatestSchemaVersion = 10;
+inline constexpr int kLatestSchemaVersion = 11;
 
 // Brings `db` to kLatestSchemaVersion; returns the version it is at.
 Result<int> Migrate(Db& db);

@@ -188,11 +188,11 @@ Status PutUser(Db& db, const UserRecord& user) {
   }
   MARA_ASSIGN_OR_RETURN(
       StmtRef stmt,
-      db.Prepare("INSERT INTO users(name, password_hash, roles, situations, disabled, created_at) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(name) DO UPDATE SET "
+      db.Prepare("INSERT INTO users(name, password_hash, roles, situations, disabled, created_at, "
+                 "language) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(name) DO UPDATE SET "
                  "password_hash = excluded.password_hash, roles = excluded.roles, "
                  "situations = excluded.situations, disabled = excluded.disabled, "
-                 "created_at = excluded.created_at"));
+                 "created_at = excluded.created_at, language = excluded.language"));
   // Bound text is not copied: it must outlive Run().
   const std::string roles = Join(user.roles);
   const std::string situations = Join(user.situations);
@@ -202,12 +202,13 @@ Status PutUser(Db& db, const UserRecord& user) {
   stmt->BindText(4, situations);
   stmt->BindInt(5, user.disabled ? 1 : 0);
   stmt->BindText(6, user.created_at);
+  stmt->BindText(7, user.language);
   return stmt->Run();
 }
 
 namespace {
 constexpr std::string_view kUserColumns =
-    "name, password_hash, roles, situations, disabled, created_at";
+    "name, password_hash, roles, situations, disabled, created_at, language";
 
 UserRecord ReadUser(const Stmt& stmt) {
   UserRecord u;
@@ -217,6 +218,7 @@ UserRecord ReadUser(const Stmt& stmt) {
   u.situations = Split(stmt.ColumnText(3));
   u.disabled = stmt.ColumnInt(4) != 0;
   u.created_at = stmt.ColumnText(5);
+  u.language = stmt.ColumnText(6);
   return u;
 }
 }  // namespace
