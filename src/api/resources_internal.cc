@@ -34,6 +34,27 @@ Result<std::shared_ptr<const Policy>> PolicyFor(const Request& req, const Policy
                                  " (this server offers " + known + ")");
 }
 
+Result<i18n::Language> LanguageFor(const Request& req) {
+  std::optional<std::string> asked = req.Query("lang");
+  if (!asked) return i18n::NegotiateLanguage(req.Header("accept-language"));
+  Result<i18n::Language> parsed = i18n::ParseLanguage(*asked);
+  if (!parsed.ok()) {
+    return Status::InvalidArgument("lang: expected ar, en, es, fr, ru or zh, got " +
+                                   QuoteForMessage(*asked));
+  }
+  return *parsed;
+}
+
+void AddLanguageHeaders(i18n::Language lang, Response* out) {
+  out->headers.emplace_back("Content-Language", std::string(i18n::LanguageCode(lang)));
+  out->headers.emplace_back("Vary", "Accept-Language");
+}
+
+QueryParam LanguageParam(std::string_view what) {
+  return {"lang", "ar, en, es, fr, ru or zh: the language of " + std::string(what) +
+                      " (default: the one Accept-Language asks for, else en)"};
+}
+
 std::string EtagOfJson(const Json& j) {
   return EtagOf(j.dump(-1, ' ', false, Json::error_handler_t::replace));
 }

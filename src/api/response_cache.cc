@@ -6,7 +6,7 @@
 
 #include "api/resources.h"
 #include "common/text.h"
-#include "report/messages.h"
+#include "i18n/messages.h"
 
 namespace mara::api {
 namespace {
@@ -161,8 +161,7 @@ std::optional<ResponseCache::Key> ResponseCache::KeyFor(const Request& req,
   }
   if (req.spec->varies_by_language) {
     AppendField("Accept-Language", &entry);
-    AppendField(report::LanguageCode(report::NegotiateLanguage(req.Header("accept-language"))),
-                &entry);
+    AppendField(i18n::LanguageCode(i18n::NegotiateLanguage(req.Header("accept-language"))), &entry);
   }
   return key;
 }

@@ -139,7 +139,7 @@ struct RouteSpec {
   bool checks_password = false;
   // The answer is worded in the request's language: the `lang` query
   // parameter when given, else the one Accept-Language asks for
-  // (report::NegotiateLanguage). The response cache keys such a route's
+  // (i18n::NegotiateLanguage). The response cache keys such a route's
   // entries by that language too, and the answer says `Vary:
   // Accept-Language`.
   bool varies_by_language = false;
