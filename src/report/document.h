@@ -7,8 +7,12 @@
 // embeds (Markdown prints the table beside it instead). The fixed texts come
 // from the message catalogues (i18n/messages.h) in the document's
 // language, English by default, whose output is the report's reference
-// text; data (names, places, ids, narratives, dates, policy rule keys and
-// the policy's explanations) is never translated. In a language other than
+// text. The explanations of a status in the report's statements of case
+// are worded in the document's language (policy/explain.h, from the
+// assessment and Report::policy); in a statement of case laid out on its
+// own (BuildCaseDocument) they are printed as its JSON holds them and set
+// apart like data. Data (names, places, ids, narratives, dates, policy rule
+// keys) is never translated. In a language other than
 // English, data in running text and in titles is set between the Unicode
 // isolates U+2068 and U+2069 (kept in Markdown, written as <bdi> in HTML),
 // so that a name in Latin letters does not reorder an Arabic sentence; what
