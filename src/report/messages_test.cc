@@ -272,6 +272,20 @@ TEST_F(LanguageReportTest, ArabicIsRightToLeftAndChineseIsChinese) {
   EXPECT_NE(fr.find("## Table des matières"), std::string::npos);
   EXPECT_NE(fr.find("Violences sexuelles liées aux conflits"), std::string::npos);
 
+  // The statements of case explain each status in the report's language,
+  // with the annex's words for statuses and standards.
+  EXPECT_NE(fr.find("Inscrite sur la liste en application de la règle 1 : "), std::string::npos);
+  EXPECT_NE(fr.find("Combinaison des critères : "), std::string::npos);
+  EXPECT_EQ(fr.find("Listed by rule"), std::string::npos);
+  EXPECT_NE(ar.find("مدرج في القائمة بموجب القاعدة 1"), std::string::npos);
+  EXPECT_NE(ar.find("«أسباب معقولة»"), std::string::npos);
+  EXPECT_EQ(ar.find("How the criteria combine"), std::string::npos);
+  EXPECT_NE(zh.find("依规则 1 列入名单"), std::string::npos);
+  EXPECT_NE(RenderMarkdown(r, Language::kRu).find("Включена в перечень по правилу 1"),
+            std::string::npos);
+  EXPECT_NE(RenderMarkdown(r, Language::kEs).find("Incluida en la lista en virtud de la regla 1"),
+            std::string::npos);
+
   // English: no isolates, no bdi, no dir.
   const std::string en = RenderHtml(r);
   EXPECT_EQ(en, RenderHtml(r, Language::kEn));
