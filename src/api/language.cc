@@ -12,19 +12,19 @@ namespace mara::api {
 namespace {
 
 // The principal's language, else Accept-Language's.
-report::Language WithoutQuery(const Request& req, std::string_view saved_language) {
+i18n::Language WithoutQuery(const Request& req, std::string_view saved_language) {
   if (!saved_language.empty()) {
-    Result<report::Language> saved = report::ParseLanguage(saved_language);
+    Result<i18n::Language> saved = i18n::ParseLanguage(saved_language);
     if (saved.ok()) return *saved;
   }
-  return report::NegotiateLanguage(req.Header("accept-language"));
+  return i18n::NegotiateLanguage(req.Header("accept-language"));
 }
 
 }  // namespace
 
-Result<report::Language> RequestLanguage(const Request& req) {
+Result<i18n::Language> RequestLanguage(const Request& req) {
   if (std::optional<std::string> asked = req.Query("lang")) {
-    Result<report::Language> parsed = report::ParseLanguage(*asked);
+    Result<i18n::Language> parsed = i18n::ParseLanguage(*asked);
     if (!parsed.ok()) {
       return Status::InvalidArgument("lang: expected ar, en, es, fr, ru or zh, got " +
                                      QuoteForMessage(*asked));
@@ -34,15 +34,15 @@ Result<report::Language> RequestLanguage(const Request& req) {
   return WithoutQuery(req, req.principal_language);
 }
 
-report::Language AnswerLanguage(const Request& req, std::string_view saved_language) {
+i18n::Language AnswerLanguage(const Request& req, std::string_view saved_language) {
   if (std::optional<std::string> asked = req.Query("lang")) {
-    Result<report::Language> parsed = report::ParseLanguage(*asked);
+    Result<i18n::Language> parsed = i18n::ParseLanguage(*asked);
     if (parsed.ok()) return *parsed;
   }
   return WithoutQuery(req, saved_language);
 }
 
-void LocalizeProblem(Response& response, report::Language lang) {
+void LocalizeProblem(Response& response, i18n::Language lang) {
   if (response.content_type != kProblemJson) return;
   nlohmann::ordered_json doc =
       nlohmann::ordered_json::parse(response.Body(), nullptr, /*allow_exceptions=*/false);
@@ -52,7 +52,7 @@ void LocalizeProblem(Response& response, report::Language lang) {
   doc["title"] = *title;
   response.body = doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   response.shared_body.reset();
-  response.headers.emplace_back("Content-Language", std::string(report::LanguageCode(lang)));
+  response.headers.emplace_back("Content-Language", std::string(i18n::LanguageCode(lang)));
 }
 
 }  // namespace mara::api

@@ -9,7 +9,7 @@
 //   (a value other than ar, en, es, fr, ru and zh is kInvalidArgument
 //   naming `lang`); else the principal's preferred language
 //   (Request::principal_language) when it is one of the six; else the one
-//   Accept-Language asks for (report::NegotiateLanguage), which is English
+//   Accept-Language asks for (i18n::NegotiateLanguage), which is English
 //   when it asks for none of the six.
 // - AnswerLanguage(): the same with a given preferred language, a `lang`
 //   that is not one of the six passed over (a problem refusing `lang` is
@@ -25,13 +25,13 @@
 
 #include "api/router.h"
 #include "common/status.h"
-#include "report/messages.h"
+#include "i18n/messages.h"
 
 namespace mara::api {
 
-Result<report::Language> RequestLanguage(const Request& req);
-report::Language AnswerLanguage(const Request& req, std::string_view saved_language);
-void LocalizeProblem(Response& response, report::Language lang);
+Result<i18n::Language> RequestLanguage(const Request& req);
+i18n::Language AnswerLanguage(const Request& req, std::string_view saved_language);
+void LocalizeProblem(Response& response, i18n::Language lang);
 
 }  // namespace mara::api
 

@@ -214,21 +214,20 @@ TEST(ProblemTitlesTest, EnglishTitlesAreTheReasonPhrasesAndEveryLanguageHasEach)
   statuses.push_back(599);  // "Server Error"
   ASSERT_GT(statuses.size(), 20u);
   for (int status : statuses) {
-    EXPECT_EQ(report::ProblemTitle(report::Language::kEn, status),
-              std::string(ReasonPhrase(status)))
+    EXPECT_EQ(report::ProblemTitle(i18n::Language::kEn, status), std::string(ReasonPhrase(status)))
         << status;
-    for (report::Language lang : report::kAllLanguages) {
+    for (i18n::Language lang : i18n::kAllLanguages) {
       std::optional<std::string> title = report::ProblemTitle(lang, status);
       ASSERT_TRUE(title.has_value());
       EXPECT_FALSE(title->empty());
       EXPECT_EQ(title->find("[["), std::string::npos) << *title;
-      if (lang != report::Language::kEn) {
+      if (lang != i18n::Language::kEn) {
         EXPECT_NE(*title, std::string(ReasonPhrase(status)))
-            << report::LanguageCode(lang) << " " << status;
+            << i18n::LanguageCode(lang) << " " << status;
       }
     }
   }
-  EXPECT_FALSE(report::ProblemTitle(report::Language::kFr, 200).has_value());
+  EXPECT_FALSE(report::ProblemTitle(i18n::Language::kFr, 200).has_value());
 }
 
 }  // namespace

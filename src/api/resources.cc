@@ -10,10 +10,10 @@
 #include "api/resources_internal.h"
 #include "common/text.h"
 #include "domain/json_codec.h"
+#include "i18n/messages.h"
 #include "policy/assessment_output.h"
 #include "report/builder.h"
 #include "report/edition.h"
-#include "report/messages.h"
 #include "report/render.h"
 #include "service/audit.h"
 #include "service/authorized.h"
@@ -714,11 +714,14 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
         .pattern = "/api/v1/cases/{party}/{cycle}",
         .summary = "Statement of case for a party and cycle",
         .query = {{"edition", "public or confidential (default: the most the caller may read)"},
-                  {"format", "json (default) or html (one self-contained page)"}},
+                  {"format", "json (default) or html (one self-contained page)"},
+                  internal::LanguageParam("the explanation (and of the page's fixed texts)")},
         .produces = "text/html",
-        .response_schema = "StatementOfCase"},
+        .response_schema = "StatementOfCase",
+        .varies_by_language = true},
        [policy](Request& req, Session& session) -> Response {
          MARA_API_ASSIGN(int cycle, CycleParam(req), "cycle");
+         MARA_API_ASSIGN(i18n::Language lang, RequestLanguage(req), "lang");
          std::optional<Edition> requested;
          if (std::optional<std::string> text = req.Query("edition")) {
            MARA_API_ASSIGN(requested, ParseEdition(*text), "edition");
@@ -730,16 +733,17 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
          MARA_API_ASSIGN(Edition edition,
                          CaseEditionFor(session, req.params.at("party"), requested), "");
          const bool public_edition = edition == Edition::kPublic;
-         MARA_API_ASSIGN(
-             StatementOfCase statement,
-             BuildStatementOfCase(session, *policy, req.params.at("party"), cycle, public_edition),
-             "party");
+         MARA_API_ASSIGN(StatementOfCase statement,
+                         BuildStatementOfCase(session, *policy, req.params.at("party"), cycle,
+                                              public_edition, lang),
+                         "party");
          const std::string format = req.Query("format").value_or("json");
          if (format == "html") {
            Response out;
            out.content_type = "text/html; charset=utf-8";
-           out.body = report::RenderCaseHtml(statement, public_edition);
+           out.body = report::RenderCaseHtml(statement, public_edition, lang);
            out.headers.emplace_back("X-Mara-Edition", public_edition ? "public" : "confidential");
+           internal::AddLanguageHeaders(lang, &out);
            return out;
          }
          if (format != "json") {
@@ -748,7 +752,9 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
                           "--out FILE`)",
                           "format");
          }
-         return JsonResponse(StatementOfCaseToJson(statement, public_edition));
+         Response out = JsonResponse(StatementOfCaseToJson(statement, public_edition));
+         internal::AddLanguageHeaders(lang, &out);
+         return out;
        }});
   routes.push_back({{.method = "GET",
                      .pattern = "/api/v1/stats",
@@ -764,10 +770,7 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
         .summary = "The annual report of a cycle",
         .query = {{"format", "html, md, json (default), csv or ftm"},
                   {"edition", "public or confidential (default: the most the caller may read)"},
-                  {"lang",
-                   "ar, en, es, fr, ru or zh: the language of the fixed texts (default: the "
-                   "caller's preferred language, else the one Accept-Language asks for, else "
-                   "en)"}},
+                  internal::LanguageParam("the fixed texts")},
         .produces = "text/html, text/markdown, text/csv, application/x-ndjson",
         .response_schema = "Report",
         .varies_by_language = true},
@@ -780,7 +783,7 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
                           "format: pdf is produced by `mara report`, not served", "format");
          }
          MARA_API_ASSIGN(report::Edition edition, ReportEditionOf(req, session), "edition");
-         MARA_API_ASSIGN(report::Language lang, RequestLanguage(req), "lang");
+         MARA_API_ASSIGN(i18n::Language lang, RequestLanguage(req), "lang");
          Result<report::Report> built = report::BuildReport(session, *policy, cycle, edition);
          if (!built.ok()) {
            // A refusal is about the edition asked for (or granted by default).
@@ -793,8 +796,7 @@ std::vector<SessionRoute> ResourceRoutes(std::shared_ptr<const Policy> policy) {
          out.content_type = std::string(ContentTypeFor(format));
          out.body = std::move(bytes);
          out.headers.emplace_back("X-Mara-Edition", std::string(report::EditionName(edition)));
-         out.headers.emplace_back("Content-Language", std::string(report::LanguageCode(lang)));
-         out.headers.emplace_back("Vary", "Accept-Language");
+         internal::AddLanguageHeaders(lang, &out);
          return out;
        }});
   routes.push_back({{.method = "GET",

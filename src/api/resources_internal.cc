@@ -34,6 +34,18 @@ Result<std::shared_ptr<const Policy>> PolicyFor(const Request& req, const Policy
                                  " (this server offers " + known + ")");
 }
 
+void AddLanguageHeaders(i18n::Language lang, Response* out) {
+  out->headers.emplace_back("Content-Language", std::string(i18n::LanguageCode(lang)));
+  out->headers.emplace_back("Vary", "Accept-Language");
+}
+
+QueryParam LanguageParam(std::string_view what) {
+  return {"lang",
+          "ar, en, es, fr, ru or zh: the language of " + std::string(what) +
+              " (default: the caller's preferred language, else the one Accept-Language asks for, "
+              "else en)"};
+}
+
 std::string EtagOfJson(const Json& j) {
   return EtagOf(j.dump(-1, ' ', false, Json::error_handler_t::replace));
 }

@@ -21,6 +21,7 @@
 #include "common/status.h"
 #include "domain/disclosure.h"
 #include "domain/model.h"
+#include "i18n/messages.h"
 #include "policy/policy.h"
 #include "service/session.h"
 #include "service/visibility.h"
@@ -39,6 +40,12 @@ PolicySet MakePolicySet(std::shared_ptr<const Policy> server_policy);
 // ?policy=NAME (kInvalidArgument naming "policy" for an unknown name); the
 // server's policy when absent.
 Result<std::shared_ptr<const Policy>> PolicyFor(const Request& req, const PolicySet& policies);
+
+// The headers of an answer worded in `lang`: Content-Language, and Vary:
+// Accept-Language (the answer changes with that header).
+void AddLanguageHeaders(i18n::Language lang, Response* out);
+// The `lang` query parameter as routes declare it.
+QueryParam LanguageParam(std::string_view what);
 
 // kReadPublic somewhere (everywhere, or in one assigned situation).
 Status CanRead(Session& session);

@@ -8,6 +8,7 @@
 #include <tuple>
 #include <utility>
 
+#include "api/language.h"
 #include "api/problem.h"
 #include "api/resources_internal.h"
 #include "common/text.h"
@@ -161,6 +162,7 @@ Response ListPolicies(Request&, Session& session, const PolicySet& policies) {
 Response Dossier(Request& req, Session& session, const PolicySet& policies) {
   MARA_API_VIEW_CHECK(CanRead(session), "");
   const std::string& id = req.params.at("id");
+  MARA_API_VIEW_ASSIGN(i18n::Language lang, RequestLanguage(req), "lang");
   MARA_API_VIEW_ASSIGN(std::optional<int64_t> cycle_query, IntQuery(req, "cycle", 1000, 9999),
                        "cycle");
   MARA_API_VIEW_ASSIGN(Bundle registry, ReadRegistry(session), "");
@@ -178,9 +180,9 @@ Response Dossier(Request& req, Session& session, const PolicySet& policies) {
   }
   MARA_API_VIEW_ASSIGN(Edition granted, CaseEditionFor(session, id, std::nullopt), "");
   const bool confidential = granted == Edition::kConfidential;
-  MARA_API_VIEW_ASSIGN(StatementOfCase statement,
-                       BuildStatementOfCase(session, *policies.server, id, cycle, !confidential),
-                       "id");
+  MARA_API_VIEW_ASSIGN(
+      StatementOfCase statement,
+      BuildStatementOfCase(session, *policies.server, id, cycle, !confidential, lang), "id");
 
   Json children = Json::array();
   Json lineage = Json::array();
@@ -288,7 +290,9 @@ Response Dossier(Request& req, Session& session, const PolicySet& policies) {
                {"designations", std::move(designations)},
                {"engagements", std::move(engagements)},
                {"petitions", std::move(petitions)}};
-  return JsonResponse(body);
+  Response out = JsonResponse(body);
+  AddLanguageHeaders(lang, &out);
+  return out;
 }
 
 Response Dashboard(Request&, Session& session, const PolicySet& policies) {
@@ -418,8 +422,10 @@ std::vector<SessionRoute> ViewRoutes(const PolicySet& policies) {
       {{.method = "GET",
         .pattern = "/api/v1/parties/{id}/dossier",
         .summary = "A party's dossier: hierarchy, lineage, status history, statement of case",
-        .query = {{"cycle", "the cycle of the statement of case (default: the latest)", true}},
-        .response_schema = "Dossier"},
+        .query = {{"cycle", "the cycle of the statement of case (default: the latest)", true},
+                  LanguageParam("the explanation of the status")},
+        .response_schema = "Dossier",
+        .varies_by_language = true},
        [policies](Request& req, Session& session) { return Dossier(req, session, policies); }});
   routes.push_back(
       {{.method = "GET",

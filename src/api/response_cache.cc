@@ -7,7 +7,7 @@
 #include "api/language.h"
 #include "api/resources.h"
 #include "common/text.h"
-#include "report/messages.h"
+#include "i18n/messages.h"
 
 namespace mara::api {
 namespace {
@@ -171,7 +171,7 @@ std::optional<ResponseCache::Key> ResponseCache::KeyFor(const Request& req,
   }
   if (req.spec->varies_by_language) {
     AppendField("language", &entry);
-    AppendField(report::LanguageCode(AnswerLanguage(req, key.saved_language)), &entry);
+    AppendField(i18n::LanguageCode(AnswerLanguage(req, key.saved_language)), &entry);
   }
   return key;
 }

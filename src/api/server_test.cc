@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -758,6 +759,63 @@ TEST_F(ApiServerTest, ReportsSpeakTheLanguageTheRequestAsksFor) {
     EXPECT_NE(r->body.find(head), std::string::npos) << c.accept << c.query;
   }
   ExpectProblem(Get(vera, "/api/v1/reports/2025?format=html&lang=xx"), 400, "lang");
+}
+
+// The statement of case and the dossier word their explanation in the
+// request's language, and the response cache never answers one language
+// with another's entry.
+TEST_F(ApiServerTest, ExplanationsSpeakTheLanguageTheRequestAsksFor) {
+  Login vera = LogIn("vera");
+  auto summary_of = [](const std::string& body, bool dossier) {
+    Json j = Json::parse(body, nullptr, false);
+    const Json& e = dossier ? j["case"]["explanation"] : j["explanation"];
+    return e.is_object() ? e["summary"].get<std::string>() : std::string();
+  };
+  auto has_arabic = [](const std::string& s) {
+    return s.find("\xd8") != std::string::npos || s.find("\xd9") != std::string::npos;
+  };
+  for (const bool dossier : {false, true}) {
+    const std::string path = dossier ? "/api/v1/parties/P-VAF/dossier?cycle=2025"
+                                     : "/api/v1/cases/P-VAF/2025?edition=public";
+    struct Case {
+      std::string query, accept, lang;
+    };
+    std::map<std::string, std::string> summaries;
+    // One after another, twice, so that the second round comes from the
+    // cache where the route is cached.
+    for (int round = 0; round < 2; ++round) {
+      for (const Case& c : {Case{"", "", "en"}, Case{"", "ar", "ar"}, Case{"&lang=fr", "ar", "fr"},
+                            Case{"", "zh-CN,zh;q=0.9", "zh"}, Case{"", "en-GB", "en"},
+                            Case{"&lang=ru", "", "ru"}}) {
+        httplib::Headers h;
+        if (!c.accept.empty()) h.emplace("Accept-Language", c.accept);
+        auto r = Get(vera, path + c.query, h);
+        ASSERT_TRUE(r);
+        ASSERT_EQ(r->status, 200) << r->body;
+        EXPECT_EQ(r->get_header_value("Content-Language"), c.lang) << path << c.query << c.accept;
+        EXPECT_NE(r->get_header_value("Vary").find("Accept-Language"), std::string::npos);
+        const std::string summary = summary_of(r->body, dossier);
+        ASSERT_FALSE(summary.empty()) << r->body;
+        EXPECT_EQ(summary.find("[["), std::string::npos) << summary;
+        auto [it, fresh] = summaries.emplace(c.lang, summary);
+        EXPECT_EQ(it->second, summary) << "a different answer for " << c.lang;
+        if (c.lang == "en") EXPECT_NE(summary.find(" by rule "), std::string::npos) << summary;
+        if (c.lang == "ar") EXPECT_TRUE(has_arabic(summary)) << summary;
+        if (c.lang == "fr") EXPECT_NE(summary.find("règle"), std::string::npos) << summary;
+        if (c.lang == "zh") EXPECT_NE(summary.find("规则"), std::string::npos) << summary;
+        if (c.lang == "ru") EXPECT_NE(summary.find("правилу"), std::string::npos) << summary;
+      }
+    }
+    EXPECT_EQ(summaries.size(), 5u);
+    ExpectProblem(Get(vera, path + "&lang=xx"), 400, "lang");
+  }
+  // The statement of case's page: its fixed texts and its explanation.
+  auto page = Get(vera, "/api/v1/cases/P-VAF/2025?format=html&lang=fr");
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->status, 200) << page->body;
+  EXPECT_EQ(page->get_header_value("Content-Language"), "fr");
+  EXPECT_NE(page->body.find("<html lang=\"fr\""), std::string::npos);
+  EXPECT_NE(page->body.find("règle"), std::string::npos);
 }
 
 TEST_F(ApiServerTest, ViewerSeesOnlyThePublicEdition) {

@@ -268,6 +268,7 @@ struct CaseArgs {
   std::string out = "-";
   std::string policy;
   std::string edition;  // "": the most the principal may read
+  std::string lang = "en";
 };
 
 void RegisterCase(CLI::App& app, Context& ctx) {
@@ -291,8 +292,13 @@ void RegisterCase(CLI::App& app, Context& ctx) {
                   "public omits confidential sources, narratives, notes and small victim "
                   "counts (default: confidential when you may read it)")
       ->check(CLI::IsMember({"public", "confidential"}));
+  cmd->add_option("--lang", args->lang,
+                  "Language of the explanation of the status (every format) and of the fixed "
+                  "texts of html and pdf: ar, en, es, fr, ru or zh; default en")
+      ->check(CLI::IsMember({"ar", "en", "es", "fr", "ru", "zh"}));
   cmd->callback([&ctx, args] {
     ctx.run = [&ctx, args]() -> Status {
+      MARA_ASSIGN_OR_RETURN(i18n::Language lang, i18n::ParseLanguage(args->lang));
       MARA_ASSIGN_OR_RETURN(Policy policy, PolicyFrom(args->policy));
       MARA_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, ctx.OpenSession(/*create=*/false));
       std::optional<Edition> requested;
@@ -301,8 +307,9 @@ void RegisterCase(CLI::App& app, Context& ctx) {
       }
       MARA_ASSIGN_OR_RETURN(Edition edition, CaseEditionFor(*session, args->party, requested));
       const bool public_edition = edition == Edition::kPublic;
-      MARA_ASSIGN_OR_RETURN(StatementOfCase s, BuildStatementOfCase(*session, policy, args->party,
-                                                                    args->cycle, public_edition));
+      MARA_ASSIGN_OR_RETURN(
+          StatementOfCase s,
+          BuildStatementOfCase(*session, policy, args->party, args->cycle, public_edition, lang));
       std::string format = args->format.empty() ? (args->json ? "json" : "text") : args->format;
       if (args->json && format != "json") {
         return Status::InvalidArgument("--json: conflicts with --format " + format);
@@ -311,12 +318,12 @@ void RegisterCase(CLI::App& app, Context& ctx) {
       if (format == "json") {
         bytes = StatementOfCaseToJson(s, public_edition).dump(2) + "\n";
       } else if (format == "html") {
-        bytes = report::RenderCaseHtml(s, public_edition);
+        bytes = report::RenderCaseHtml(s, public_edition, lang);
       } else if (format == "pdf") {
         if (args->out == "-") {
           return Status::InvalidArgument("--out: a PDF statement of case needs a file, not -");
         }
-        MARA_ASSIGN_OR_RETURN(bytes, report::RenderCasePdf(s, public_edition));
+        MARA_ASSIGN_OR_RETURN(bytes, report::RenderCasePdf(s, public_edition, {}, lang));
       } else {
         bytes = StatementOfCaseToText(s, public_edition);
       }
@@ -327,6 +334,9 @@ void RegisterCase(CLI::App& app, Context& ctx) {
       provenance.cycle = s.cycle;
       provenance.edition = public_edition ? "public" : "confidential";
       provenance.format = format == "text" ? "txt" : format;
+      if (lang != i18n::Language::kEn) {
+        provenance.language = std::string(i18n::LanguageCode(lang));
+      }
       return WriteSignedOutput(*session, args->out, bytes, provenance,
                                format + " statement of case of " + args->party + " for " +
                                    std::to_string(args->cycle) + ", " + provenance.edition +

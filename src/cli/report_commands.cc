@@ -108,7 +108,7 @@ void RegisterReport(CLI::App& app, Context& ctx) {
     ctx.run = [&ctx, args]() -> Status {
       MARA_ASSIGN_OR_RETURN(report::Format format, report::ParseFormat(args->format));
       MARA_ASSIGN_OR_RETURN(report::Edition edition, report::ParseEdition(args->edition));
-      MARA_ASSIGN_OR_RETURN(report::Language lang, report::ParseLanguage(args->lang));
+      MARA_ASSIGN_OR_RETURN(i18n::Language lang, i18n::ParseLanguage(args->lang));
       MARA_ASSIGN_OR_RETURN(Policy policy,
                             args->policy.empty() ? DefaultPolicy() : LoadPolicyFile(args->policy));
       std::optional<std::vector<ReferenceEntry>> reference;
@@ -128,7 +128,7 @@ void RegisterReport(CLI::App& app, Context& ctx) {
       provenance.edition = args->edition;
       provenance.format = std::string(report::FormatName(format));
       if (report::FormatHasLanguage(format)) {
-        provenance.language = std::string(report::LanguageCode(lang));
+        provenance.language = std::string(i18n::LanguageCode(lang));
       }
       MARA_RETURN_IF_ERROR(
           WriteSignedOutput(*session, args->out, bytes, provenance,

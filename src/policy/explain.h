@@ -7,8 +7,13 @@
 // Contract:
 // - Pure: a function of the PartyAssessment (with its criteria, history and
 //   evidence), the policy it was assessed under and the cycle. No I/O.
-// - Sentences are English, complete, and name numbers with their unit and
-//   the policy's thresholds; they never name a policy key alone.
+// - Sentences are in the language asked for (English by default), built
+//   from the "explain.*" messages of src/policy/locales/LANG.json
+//   (i18n/messages.h) with the language's plurals and number formatting;
+//   statuses and standards read as in the report's annex (the report
+//   catalogue's party_status.* and standard.* words). They are complete
+//   and name numbers with their unit and the policy's thresholds; they
+//   never name a policy key alone. Years are written without grouping.
 // - Every criterion of the assessment has exactly one sentence, in the
 //   engine's order, with its met flag; a criterion the engine adds that has
 //   no sentence of its own still gets a generic one naming its measure.
@@ -19,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "i18n/messages.h"
 #include "policy/engine.h"
 #include "policy/policy.h"
 
@@ -43,7 +49,8 @@ struct Explanation {
   std::vector<std::string> would_change;
 };
 
-Explanation Explain(const PartyAssessment& party, const Policy& policy, int cycle);
+Explanation Explain(const PartyAssessment& party, const Policy& policy, int cycle,
+                    i18n::Language lang = i18n::Language::kEn);
 
 // Reading an assessment's criteria, for every text that words a status
 // (this file and the report's annex): the criterion of `rule` measured on

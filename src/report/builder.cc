@@ -296,6 +296,7 @@ Status Builder::Finish(const Assessor& assessor, const Assessment& assessment) {
   auto& case_candidates = case_candidates_;
   auto& late_counts = late_counts_;
   r.policy_name = policy.name;
+  r.policy = policy;
   r.policy_version = policy.version;
   r.policy_digest = assessment.policy_digest;
   r.data_digest = data_digest;
@@ -561,6 +562,7 @@ Status Builder::Finish(const Assessor& assessor, const Assessment& assessment) {
     sum.party = line_of(s.assessment);
     sum.criteria = s.assessment.criteria;
     sum.explanation = s.explanation;
+    sum.assessment = s.assessment;
     std::map<std::string, Source> cited;
     for (const CaseIncident& ci : s.incidents) {
       if (!IncludesConsent(edition, ci.incident.consent)) continue;

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "i18n/messages.h"
 #include "report/document.h"
-#include "report/messages.h"
 
 namespace mara::report {
 namespace {

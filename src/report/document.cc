@@ -4,9 +4,9 @@
 
 #include <map>
 
+#include "i18n/messages.h"
 #include "policy/policy.h"
 #include "report/edition.h"
-#include "report/messages.h"
 #include "report/svg.h"
 #include "security/clock.h"
 
@@ -159,18 +159,21 @@ Table PartyTable(Language lang, const std::vector<PartyLine>& parties) {
 }
 
 // The status in sentences (policy/explain.h): why, each criterion, how
-// they combine, what would change it. The sentences are the policy's, in
-// English, isolated like data in the other languages.
-void AddExplanation(Language lang, const Explanation& e, Section* sec) {
-  sec->blocks.push_back(Paragraph(Isolate(lang, e.summary)));
+// they combine, what would change it. The report holds them in English;
+// in another language they are worded again from the assessment and the
+// report's policy.
+void AddExplanation(Language lang, const Report& r, const PartyAssessment& a,
+                    const Explanation& english, Section* sec) {
+  const Explanation e = lang == Language::kEn ? english : Explain(a, r.policy, r.cycle, lang);
+  sec->blocks.push_back(Paragraph(e.summary));
   Table t = MakeTable(Headers(lang, {"table.criterion", "table.met"}), {false, false});
   for (const ExplainedCriterion& c : e.criteria)
     t.rows.push_back({c.sentence, Message(lang, c.met ? "word.yes" : "word.no")});
   sec->blocks.push_back(TableBlock(std::move(t)));
-  sec->blocks.push_back(Paragraph(Isolate(lang, e.combination)));
+  sec->blocks.push_back(Paragraph(e.combination));
   if (!e.would_change.empty()) {
     std::string text = Message(lang, "explain.would_change");
-    for (const std::string& w : e.would_change) text += " " + Isolate(lang, w);
+    for (const std::string& w : e.would_change) text += (lang == Language::kZh ? "" : " ") + w;
     sec->blocks.push_back(Paragraph(text));
   }
 }
@@ -244,7 +247,7 @@ void AddCase(Language lang, const StatementOfCase& s, const Report& r, Section* 
                             {"source", source}})
                  : Message(lang, "case.dissolved_date_unknown", {{"source", source}})));
   }
-  AddExplanation(lang, s.explanation, sec);
+  AddExplanation(lang, r, s.assessment, s.explanation, sec);
   Table inc = MakeTable(Headers(lang, {"table.incident", "table.date", "table.location",
                                        "table.violations", "table.victims", "table.standard",
                                        "table.evidence", "table.sources", "table.narrative"}),
@@ -334,7 +337,7 @@ void AddCaseSummary(Language lang, const CaseSummary& s, const Report& r, Sectio
        {"cycle", Plain(lang, r.cycle)},
        {"counted", s.counted_incidents},
        {"listing", s.listing_evidence}})));
-  AddExplanation(lang, s.explanation, sec);
+  AddExplanation(lang, r, s.assessment, s.explanation, sec);
   const std::string violations = ViolationCounts(lang, s.by_violation);
   std::vector<std::string> items;
   items.push_back(

@@ -5,10 +5,14 @@
 // Contract: BuildDocument is pure and deterministic; all text is plain
 // (renderers escape it); a chart is a complete SVG element that only HTML
 // embeds (Markdown prints the table beside it instead). The fixed texts come
-// from the message catalogues (report/messages.h) in the document's
+// from the message catalogues (i18n/messages.h) in the document's
 // language, English by default, whose output is the report's reference
-// text; data (names, places, ids, narratives, dates, policy rule keys and
-// the policy's explanations) is never translated. In a language other than
+// text. The explanations of a status in the report's statements of case
+// are worded in the document's language (policy/explain.h, from the
+// assessment and Report::policy); in a statement of case laid out on its
+// own (BuildCaseDocument) they are printed as its JSON holds them and set
+// apart like data. Data (names, places, ids, narratives, dates, policy rule
+// keys) is never translated. In a language other than
 // English, data in running text and in titles is set between the Unicode
 // isolates U+2068 and U+2069 (kept in Markdown, written as <bdi> in HTML),
 // so that a name in Latin letters does not reorder an Arabic sentence; what
@@ -22,10 +26,27 @@
 #include <utility>
 #include <vector>
 
-#include "report/messages.h"
+#include "i18n/messages.h"
 #include "report/model.h"
 
 namespace mara::report {
+
+// The language machinery (i18n/messages.h) by its short names.
+using i18n::ArgumentNames;
+using i18n::CatalogueKeys;
+using i18n::CataloguePattern;
+using i18n::Direction;
+using i18n::FormatCount;
+using i18n::FormatDecimal;
+using i18n::HasMessage;
+using i18n::kAllLanguages;
+using i18n::Language;
+using i18n::LanguageCode;
+using i18n::Message;
+using i18n::MessageArg;
+using i18n::MissingLookups;
+using i18n::NegotiateLanguage;
+using i18n::ParseLanguage;
 
 struct Table {
   std::vector<std::string> header;

@@ -7,8 +7,8 @@
 // keeps the page it always had, byte for byte.
 #include <fmt/format.h>
 
+#include "i18n/messages.h"
 #include "report/document.h"
-#include "report/messages.h"
 #include "report/render.h"
 #include "report/svg.h"
 

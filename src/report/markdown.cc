@@ -4,8 +4,8 @@
 // the text, where they do what <bdi> does in HTML.
 #include <fmt/format.h>
 
+#include "i18n/messages.h"
 #include "report/document.h"
-#include "report/messages.h"
 #include "report/render.h"
 
 namespace mara::report {

@@ -1,10 +1,12 @@
-// The message catalogues (report/messages.h): every language has exactly
-// the English keys, every message parses under ICU in its language with the
-// English arguments, every key is one the code asks for, nothing the code
-// asks for is missing, the French messages follow French typography, and
-// the demo report reads in Arabic and Chinese.
-#include "report/messages.h"
+// The message catalogues (i18n/messages.h), the report's and the policy's
+// explanations': every language has exactly the English keys, every message
+// parses under ICU in its language with the English arguments, every key is
+// one the code asks for (report/ or policy/), no key is defined by two
+// catalogues, nothing the code asks for is missing, and the demo report
+// reads in Arabic and Chinese; the French messages follow French typography.
+#include "i18n/messages.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -65,19 +67,22 @@ std::map<std::string, std::set<std::string>> Vocabularies() {
   };
 }
 
-// Every string literal of the report layer's sources (tests left out).
+// Every string literal of the sources of the layers that ask for messages:
+// the report and the policy's explanations (tests left out).
 std::set<std::string> LiteralsOfTheCode() {
   std::set<std::string> out;
   const std::regex literal("\"([a-z0-9_.]+)\"");
-  for (const auto& entry : fs::directory_iterator(kSourceDir + "/src/report")) {
-    const std::string name = entry.path().filename().string();
-    if (entry.path().extension() != ".cc" || name.ends_with("_test.cc")) continue;
-    std::ifstream in(entry.path());
-    std::stringstream text;
-    text << in.rdbuf();
-    const std::string s = text.str();
-    for (std::sregex_iterator it(s.begin(), s.end(), literal), end; it != end; ++it) {
-      out.insert((*it)[1].str());
+  for (const char* dir : {"/src/report", "/src/policy"}) {
+    for (const auto& entry : fs::directory_iterator(kSourceDir + dir)) {
+      const std::string name = entry.path().filename().string();
+      if (entry.path().extension() != ".cc" || name.ends_with("_test.cc")) continue;
+      std::ifstream in(entry.path());
+      std::stringstream text;
+      text << in.rdbuf();
+      const std::string s = text.str();
+      for (std::sregex_iterator it(s.begin(), s.end(), literal), end; it != end; ++it) {
+        out.insert((*it)[1].str());
+      }
     }
   }
   return out;
@@ -98,6 +103,28 @@ TEST(CatalogueTest, EveryLanguageHasExactlyTheEnglishKeys) {
                                << ", which en.json does not";
     }
   }
+}
+
+TEST(CatalogueTest, NoKeyIsDefinedByTwoCatalogues) {
+  EXPECT_THAT(i18n::CatalogueCollisions(), ::testing::IsEmpty());
+  EXPECT_EQ(i18n::CatalogueNames(), (std::vector<std::string>{"report", "policy"}));
+  for (Language lang : kAllLanguages) {
+    const std::vector<std::string> report = i18n::CatalogueKeys(lang, "report");
+    const std::vector<std::string> policy = i18n::CatalogueKeys(lang, "policy");
+    EXPECT_GT(report.size(), 100u) << LanguageCode(lang);
+    EXPECT_GT(policy.size(), 30u) << LanguageCode(lang);
+    EXPECT_EQ(report.size() + policy.size(), CatalogueKeys(lang).size()) << LanguageCode(lang);
+    // Each catalogue has its own keys in every language.
+    EXPECT_EQ(report, i18n::CatalogueKeys(Language::kEn, "report")) << LanguageCode(lang);
+    EXPECT_EQ(policy, i18n::CatalogueKeys(Language::kEn, "policy")) << LanguageCode(lang);
+    for (const std::string& key : policy) {
+      EXPECT_TRUE(key.starts_with("explain."))
+          << "src/policy/locales/" << LanguageCode(lang) << ".json: " << key;
+    }
+  }
+  EXPECT_EQ(i18n::CatalogueOf(Language::kFr, "explain.rule1"), "policy");
+  EXPECT_EQ(i18n::CatalogueOf(Language::kFr, "party_status.listed"), "report");
+  EXPECT_EQ(i18n::CatalogueOf(Language::kFr, "no.such.key"), std::nullopt);
 }
 
 TEST(CatalogueTest, EveryMessageParsesInItsLanguageWithTheEnglishArguments) {
@@ -408,6 +435,20 @@ TEST_F(LanguageReportTest, ArabicIsRightToLeftAndChineseIsChinese) {
   const std::string fr = RenderMarkdown(r, Language::kFr);
   EXPECT_NE(fr.find("## Table des matières"), std::string::npos);
   EXPECT_NE(fr.find("Violences sexuelles liées aux conflits"), std::string::npos);
+
+  // The statements of case explain each status in the report's language,
+  // with the annex's words for statuses and standards.
+  EXPECT_NE(fr.find("Inscrite sur la liste en application de la règle 1 : "), std::string::npos);
+  EXPECT_NE(fr.find("Combinaison des critères : "), std::string::npos);
+  EXPECT_EQ(fr.find("Listed by rule"), std::string::npos);
+  EXPECT_NE(ar.find("مدرج في القائمة بموجب القاعدة 1"), std::string::npos);
+  EXPECT_NE(ar.find("«أسباب معقولة»"), std::string::npos);
+  EXPECT_EQ(ar.find("How the criteria combine"), std::string::npos);
+  EXPECT_NE(zh.find("依规则 1 列入名单"), std::string::npos);
+  EXPECT_NE(RenderMarkdown(r, Language::kRu).find("Включена в перечень по правилу 1"),
+            std::string::npos);
+  EXPECT_NE(RenderMarkdown(r, Language::kEs).find("Incluida en la lista en virtud de la regla 1"),
+            std::string::npos);
 
   // English: no isolates, no bdi, no dir.
   const std::string en = RenderHtml(r);

@@ -19,6 +19,7 @@
 #include "domain/model.h"
 #include "policy/engine.h"
 #include "policy/explain.h"
+#include "policy/policy.h"
 #include "report/edition.h"
 #include "service/audit.h"
 #include "service/case.h"
@@ -144,7 +145,8 @@ struct EngagementLine {
 struct CaseSummary {
   PartyLine party;
   std::vector<Criterion> criteria;
-  Explanation explanation;  // the status in sentences (policy/explain.h)
+  Explanation explanation;     // the status in sentences (policy/explain.h), in English
+  PartyAssessment assessment;  // what the explanation reads, to word it in another language
   int64_t counted_incidents = 0;
   int64_t listing_evidence = 0;
   std::array<int64_t, EnumCount<Violation>()> by_violation{};
@@ -160,6 +162,10 @@ struct Report {
   std::string policy_version;
   std::string policy_digest;
   std::string data_digest;
+  // The policy itself: the explanations of the statements of case hold
+  // English sentences, and a rendering in another language words them
+  // again from the assessment and this policy (policy/explain.h).
+  Policy policy;
   // The signed head of the store's audit chain when the report was made
   // (absent for an empty chain): a reader who keeps the report holds an
   // anchor for `mara audit verify --head`.

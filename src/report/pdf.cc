@@ -133,8 +133,8 @@ Result<std::string> RenderPdf(const Report& r, const PdfOptions& options, Langua
 }
 
 Result<std::string> RenderCasePdf(const StatementOfCase& s, bool public_edition,
-                                  const PdfOptions& options) {
-  return HtmlToPdf(RenderCaseHtml(s, public_edition), options);
+                                  const PdfOptions& options, Language lang) {
+  return HtmlToPdf(RenderCaseHtml(s, public_edition, lang), options);
 }
 
 }  // namespace mara::report

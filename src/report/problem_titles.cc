@@ -32,12 +32,12 @@ constexpr std::pair<int, std::string_view> kProblemTitleKeys[] = {
 
 }  // namespace
 
-std::optional<std::string> ProblemTitle(Language lang, int http_status) {
+std::optional<std::string> ProblemTitle(i18n::Language lang, int http_status) {
   if (http_status < 400) return std::nullopt;
   for (const auto& [status, key] : kProblemTitleKeys) {
-    if (status == http_status) return Message(lang, key);
+    if (status == http_status) return i18n::Message(lang, key);
   }
-  return Message(lang, http_status < 500 ? "problem.client_error" : "problem.server_error");
+  return i18n::Message(lang, http_status < 500 ? "problem.client_error" : "problem.server_error");
 }
 
 std::vector<int> ProblemTitleStatuses() {

@@ -15,11 +15,11 @@
 #include <string>
 #include <vector>
 
-#include "report/messages.h"
+#include "i18n/messages.h"
 
 namespace mara::report {
 
-std::optional<std::string> ProblemTitle(Language lang, int http_status);
+std::optional<std::string> ProblemTitle(i18n::Language lang, int http_status);
 // The statuses with a title of their own, ascending.
 std::vector<int> ProblemTitleStatuses();
 

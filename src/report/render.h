@@ -14,7 +14,7 @@
 //   directory; kNotFound when no Chromium binary is found, kIOError when it
 //   fails or writes no PDF. It runs a child process; call it from one
 //   thread at a time per temporary directory root.
-// - html, md and pdf are written in a language (report/messages.h), English
+// - html, md and pdf are written in a language (i18n/messages.h), English
 //   by default; json, csv and ftm are data and have none.
 #ifndef MARA_REPORT_RENDER_H_
 #define MARA_REPORT_RENDER_H_
@@ -24,10 +24,27 @@
 #include <string_view>
 
 #include "common/status.h"
-#include "report/messages.h"
+#include "i18n/messages.h"
 #include "report/model.h"
 
 namespace mara::report {
+
+// The language machinery (i18n/messages.h) by its short names.
+using i18n::ArgumentNames;
+using i18n::CatalogueKeys;
+using i18n::CataloguePattern;
+using i18n::Direction;
+using i18n::FormatCount;
+using i18n::FormatDecimal;
+using i18n::HasMessage;
+using i18n::kAllLanguages;
+using i18n::Language;
+using i18n::LanguageCode;
+using i18n::Message;
+using i18n::MessageArg;
+using i18n::MissingLookups;
+using i18n::NegotiateLanguage;
+using i18n::ParseLanguage;
 
 enum class Format { kHtml, kMarkdown, kJson, kCsv, kFtm, kPdf };
 
@@ -58,11 +75,13 @@ Result<std::string> RenderPdf(const Report& r, const PdfOptions& options = {},
 Result<std::string> HtmlToPdf(const std::string& html, const PdfOptions& options = {});
 
 // A statement of case on its own (document.h BuildCaseDocument), as HTML or
-// PDF; the statement decides what the edition shows.
+// PDF; the statement decides what the edition shows, and its explanation is
+// printed as the statement holds it (service/case.h builds it in a
+// language), set apart like data.
 std::string RenderCaseHtml(const StatementOfCase& s, bool public_edition,
                            Language lang = Language::kEn);
 Result<std::string> RenderCasePdf(const StatementOfCase& s, bool public_edition,
-                                  const PdfOptions& options = {});
+                                  const PdfOptions& options = {}, Language lang = Language::kEn);
 
 // Any format; pdf with default options; `lang` for html, md and pdf.
 Result<std::string> Render(const Report& r, Format format, Language lang = Language::kEn);

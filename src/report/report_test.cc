@@ -17,9 +17,9 @@
 #include <sstream>
 
 #include "common/temp_dir.h"
+#include "i18n/messages.h"
 #include "report/builder.h"
 #include "report/edition.h"
-#include "report/messages.h"
 #include "report/render.h"
 #include "service/assess.h"
 #include "service/authorized.h"

@@ -114,11 +114,11 @@ Result<Assessment> AssessCycle(Session& session, const Policy& policy, int cycle
 
 Result<StatementOfCase> BuildStatementOfCase(Session& session, const Policy& policy,
                                              std::string_view party_id, int cycle,
-                                             bool public_edition) {
+                                             bool public_edition, i18n::Language lang) {
   const Operation read = public_edition ? Operation::kReadPublic : Operation::kReadConfidential;
   if (session.AuthorizeEverywhere(read).ok()) {
     MARA_RETURN_IF_ERROR(CheckCycle(cycle, Today(session.clock()).year()));
-    return BuildStatementOfCase(session.store(), policy, party_id, cycle);
+    return BuildStatementOfCase(session.store(), policy, party_id, cycle, lang);
   }
   // A situation-scoped principal reads the cases of its situations' parties;
   // any other party is answered as one that does not exist.
@@ -130,7 +130,7 @@ Result<StatementOfCase> BuildStatementOfCase(Session& session, const Policy& pol
     return Status::NotFound("party " + QuoteForMessage(party_id) + ": no such party");
   }
   MARA_RETURN_IF_ERROR(CheckCycle(cycle, Today(session.clock()).year()));
-  return BuildStatementOfCase(session.store(), policy, party_id, cycle);
+  return BuildStatementOfCase(session.store(), policy, party_id, cycle, lang);
 }
 
 Result<Edition> CaseEditionFor(Session& session, std::string_view party_id,

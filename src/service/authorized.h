@@ -61,9 +61,11 @@ Result<std::shared_ptr<const LiveView>> AnnexView(Session& session, const Policy
 // everywhere or, for a situation-scoped principal, in the party's situation
 // (another situation's party is kNotFound, as if it did not exist); a cycle
 // after the session clock's year is kInvalidArgument.
+// The explanation (policy/explain.h) is worded in `lang`.
 Result<StatementOfCase> BuildStatementOfCase(Session& session, const Policy& policy,
                                              std::string_view party_id, int cycle,
-                                             bool public_edition);
+                                             bool public_edition,
+                                             i18n::Language lang = i18n::Language::kEn);
 // The edition of a party's statement of case a caller gets when it names
 // none: confidential when it may read the party's situation's confidential
 // record, else public. A requested edition is returned as is (the build

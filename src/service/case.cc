@@ -80,7 +80,7 @@ OJson ArrayOf(const std::vector<T>& values) {
 
 StatementOfCase StatementOfCaseFrom(const Bundle& registry, const Policy& policy,
                                     const Assessment& assessment, const Party& party, int cycle,
-                                    const StatementOfCase* shared) {
+                                    const StatementOfCase* shared, i18n::Language lang) {
   StatementOfCase s;
   s.cycle = cycle;
   s.policy_name = policy.name;
@@ -103,7 +103,7 @@ StatementOfCase StatementOfCaseFrom(const Bundle& registry, const Policy& policy
     s.assessment.parent = party.parent;
     s.assessment.splinter_of = party.splinter_of;
   }
-  s.explanation = Explain(s.assessment, policy, cycle);
+  s.explanation = Explain(s.assessment, policy, cycle, lang);
   for (const Finding& f : OfParty(registry.findings, party.id)) {
     if (f.cycle <= cycle) s.findings.push_back(f);
   }
@@ -150,7 +150,8 @@ std::optional<CaseIncident> CaseIncidentFor(
 }
 
 Result<StatementOfCase> BuildStatementOfCase(Store& store, const Policy& policy,
-                                             std::string_view party_id, int cycle) {
+                                             std::string_view party_id, int cycle,
+                                             i18n::Language lang) {
   MARA_RETURN_IF_ERROR(CheckCycle(cycle));
   MARA_ASSIGN_OR_RETURN(Bundle registry, store.LoadRegistry());
   auto party_it = std::find_if(registry.parties.begin(), registry.parties.end(),
@@ -165,7 +166,8 @@ Result<StatementOfCase> BuildStatementOfCase(Store& store, const Policy& policy,
     return Status::Ok();
   }));
   Assessment assessment = assessor.Finish(data_digest);
-  StatementOfCase s = StatementOfCaseFrom(registry, policy, assessment, *party_it, cycle);
+  StatementOfCase s =
+      StatementOfCaseFrom(registry, policy, assessment, *party_it, cycle, nullptr, lang);
   MARA_ASSIGN_OR_RETURN(std::vector<Communication> communications, store.ListCommunications());
   for (Communication& c : communications) {
     if (c.party == party_it->id) s.communications.push_back(std::move(c));

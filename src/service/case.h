@@ -61,8 +61,8 @@ struct StatementOfCase {
   Party party;
   std::optional<Party> splinter_origin;  // the party it split from
   std::optional<Party> parent;
-  PartyAssessment assessment;           // criteria, evidence and status history
-  Explanation explanation;              // the status in sentences (policy/explain.h)
+  PartyAssessment assessment;  // criteria, evidence and status history
+  Explanation explanation;     // the status in sentences (policy/explain.h), in one language
   std::vector<CaseIncident> incidents;  // by date, then id
   std::vector<Finding> findings;        // about the party, cycles up to Y
   std::vector<Commitment> commitments;
@@ -89,9 +89,11 @@ struct StatementOfCase {
 // call only). `shared`, when given, is a statement built earlier from the
 // same registry whose hidden-source sets are shared instead of computed
 // again (the report builds hundreds of statements).
+// The explanation is worded in `lang` (policy/explain.h).
 StatementOfCase StatementOfCaseFrom(const Bundle& registry, const Policy& policy,
                                     const Assessment& assessment, const Party& party, int cycle,
-                                    const StatementOfCase* shared = nullptr);
+                                    const StatementOfCase* shared = nullptr,
+                                    i18n::Language lang = i18n::Language::kEn);
 std::optional<CaseIncident> CaseIncidentFor(
     const Assessor& assessor, const Policy& policy, const Incident& incident,
     std::string_view party_id, int cycle, const std::map<std::string_view, const Source*>& sources);

@@ -62,7 +62,8 @@ Result<Assessment> AssessCycle(Store& store, const Policy& policy, int cycle);
 // --- case.h ---
 
 Result<StatementOfCase> BuildStatementOfCase(Store& store, const Policy& policy,
-                                             std::string_view party_id, int cycle);
+                                             std::string_view party_id, int cycle,
+                                             i18n::Language lang = i18n::Language::kEn);
 
 // --- decisions.h ---
 

@@ -1,4 +1,4 @@
-#include "report/messages.h"
+#include "i18n/messages.h"
 
 #include <unicode/fmtable.h>
 #include <unicode/locid.h>
@@ -9,6 +9,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,9 +17,12 @@
 
 #include "common/text.h"
 
-namespace mara::report {
+namespace mara::i18n {
 
-extern const std::string_view kCatalogueText[6];
+// Generated from the catalogue files (messages_data.cc.in): per catalogue,
+// its name and its text in each language, in the order of enum Language.
+extern const std::string_view kCatalogueNames[2];
+extern const std::string_view kCatalogueText[2][6];
 
 namespace {
 
@@ -44,6 +48,9 @@ struct State {
   std::mutex mu;
   bool loaded = false;
   std::map<std::string, std::string, std::less<>> catalogue[6];
+  // Per language, the catalogue each key comes from.
+  std::map<std::string, std::string, std::less<>> origin[6];
+  std::set<std::string> collisions;
   std::map<std::string, std::unique_ptr<icu::MessageFormat>, std::less<>> formats[6];
   std::unique_ptr<icu::NumberFormat> counts[6];
   std::unique_ptr<icu::NumberFormat> plain[6];
@@ -59,12 +66,19 @@ State& TheState() {
 void LoadLocked(State& st) {
   if (st.loaded) return;
   st.loaded = true;
-  for (size_t i = 0; i < 6; ++i) {
-    nlohmann::json j =
-        nlohmann::json::parse(kCatalogueText[i], nullptr, /*allow_exceptions=*/false);
-    if (!j.is_object()) continue;  // the catalogue tests name the broken file
-    for (const auto& [key, value] : j.items()) {
-      if (value.is_string()) st.catalogue[i][key] = value.get<std::string>();
+  for (size_t c = 0; c < std::size(kCatalogueNames); ++c) {
+    for (size_t i = 0; i < 6; ++i) {
+      nlohmann::json j =
+          nlohmann::json::parse(kCatalogueText[c][i], nullptr, /*allow_exceptions=*/false);
+      if (!j.is_object()) continue;  // the catalogue tests name the broken file
+      for (const auto& [key, value] : j.items()) {
+        if (!value.is_string()) continue;
+        if (!st.catalogue[i].emplace(key, value.get<std::string>()).second) {
+          st.collisions.insert(std::string(kCodes[i]) + ":" + key);
+          continue;
+        }
+        st.origin[i].emplace(key, std::string(kCatalogueNames[c]));
+      }
     }
   }
 }
@@ -223,6 +237,37 @@ std::vector<std::string> CatalogueKeys(Language lang) {
   return keys;
 }
 
+std::vector<std::string> CatalogueNames() {
+  return {std::begin(kCatalogueNames), std::end(kCatalogueNames)};
+}
+
+std::vector<std::string> CatalogueKeys(Language lang, std::string_view catalogue) {
+  State& st = TheState();
+  std::lock_guard<std::mutex> lock(st.mu);
+  LoadLocked(st);
+  std::vector<std::string> keys;
+  for (const auto& [key, name] : st.origin[Index(lang)]) {
+    if (name == catalogue) keys.push_back(key);
+  }
+  return keys;
+}
+
+std::optional<std::string> CatalogueOf(Language lang, std::string_view key) {
+  State& st = TheState();
+  std::lock_guard<std::mutex> lock(st.mu);
+  LoadLocked(st);
+  auto it = st.origin[Index(lang)].find(key);
+  if (it == st.origin[Index(lang)].end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<std::string> CatalogueCollisions() {
+  State& st = TheState();
+  std::lock_guard<std::mutex> lock(st.mu);
+  LoadLocked(st);
+  return {st.collisions.begin(), st.collisions.end()};
+}
+
 std::optional<std::string> CataloguePattern(Language lang, std::string_view key) {
   State& st = TheState();
   std::lock_guard<std::mutex> lock(st.mu);
@@ -263,4 +308,4 @@ std::vector<std::string> MissingLookups() {
   return {st.missing.begin(), st.missing.end()};
 }
 
-}  // namespace mara::report
+}  // namespace mara::i18n

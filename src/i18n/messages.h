@@ -1,8 +1,11 @@
-// The report's fixed texts in six languages (docs/reports.md, "Languages"):
-// message catalogues, one JSON file per language in src/report/locales/
-// (a flat object: key -> ICU MessageFormat pattern), compiled into the
-// binary at build time (CMakeLists.txt writes generated/messages_data.cc),
-// and the numbers of each language.
+// Mara's texts in six languages (docs/reports.md, "Languages"): message
+// catalogues, one JSON file per language and catalogue (a flat object:
+// key -> ICU MessageFormat pattern), compiled into the binary at build time
+// (CMakeLists.txt writes generated/messages_data.cc), and the numbers of
+// each language. Two catalogues share one lookup: the report's fixed texts
+// (src/report/locales/LANG.json) and the policy's explanations
+// (src/policy/locales/LANG.json, keys "explain.*"); a key is defined in one
+// catalogue only (CatalogueCollisions, which the tests keep empty).
 //
 // Contract:
 // - ParseLanguage accepts exactly "ar", "en", "es", "fr", "ru" and "zh";
@@ -17,12 +20,13 @@
 //   (Arabic with Western digits, as the United Nations' Arabic documents
 //   print them); in English FormatCount(1234567) is "1,234,567".
 // - Direction is "rtl" for Arabic, "ltr" for the others.
-// - Catalogue access (CatalogueKeys, CataloguePattern, ArgumentNames) is
-//   for tests and tools; ArgumentNames is kInvalidArgument when ICU cannot
+// - Catalogue access (CatalogueNames, CatalogueKeys, CataloguePattern,
+//   CatalogueOf, CatalogueCollisions, ArgumentNames) is for tests and
+//   tools; ArgumentNames is kInvalidArgument when ICU cannot
 //   parse the pattern in its language, kNotFound when the key is missing.
 // All functions are thread-safe.
-#ifndef MARA_REPORT_MESSAGES_H_
-#define MARA_REPORT_MESSAGES_H_
+#ifndef MARA_I18N_MESSAGES_H_
+#define MARA_I18N_MESSAGES_H_
 
 #include <concepts>
 #include <cstdint>
@@ -36,7 +40,7 @@
 
 #include "common/status.h"
 
-namespace mara::report {
+namespace mara::i18n {
 
 enum class Language { kAr, kEn, kEs, kFr, kRu, kZh };
 inline constexpr Language kAllLanguages[] = {Language::kAr, Language::kEn, Language::kEs,
@@ -74,7 +78,7 @@ class MessageArg {
 };
 
 // The key's message in `lang` with the named arguments (see the contract).
-// (Named Message, not Format: render.h's enum Format shares the namespace.)
+// (Named Message, not Format: the report's enum Format is used beside it.)
 std::string Message(Language lang, std::string_view key,
                     std::initializer_list<MessageArg> args = {});
 // Whether the language's catalogue has the key.
@@ -86,8 +90,18 @@ std::string FormatCount(Language lang, int64_t value, bool grouping = true);
 // The number with exactly `decimals` fraction digits: 3.25, 1 -> "3.3" (en), "3,3" (fr).
 std::string FormatDecimal(Language lang, double value, int decimals);
 
-// The keys of a language's catalogue, sorted.
+// The names of the catalogues, in the order their files are read: "report"
+// (src/report/locales) and "policy" (src/policy/locales).
+std::vector<std::string> CatalogueNames();
+// The keys of a language's catalogues, sorted; with `catalogue` (one of
+// CatalogueNames), of that catalogue only.
 std::vector<std::string> CatalogueKeys(Language lang);
+std::vector<std::string> CatalogueKeys(Language lang, std::string_view catalogue);
+// The name of the catalogue that defines the key in `lang`, or nullopt.
+std::optional<std::string> CatalogueOf(Language lang, std::string_view key);
+// Keys defined by more than one catalogue of a language ("ar:key"), sorted;
+// the later catalogue's pattern is never used.
+std::vector<std::string> CatalogueCollisions();
 // The key's pattern, or nullopt when the catalogue lacks it.
 std::optional<std::string> CataloguePattern(Language lang, std::string_view key);
 // The names of the arguments the key's pattern uses, once ICU has parsed it
@@ -96,6 +110,6 @@ Result<std::set<std::string>> ArgumentNames(Language lang, std::string_view key)
 // The keys asked for and missing since the program started ("ar:key"), sorted.
 std::vector<std::string> MissingLookups();
 
-}  // namespace mara::report
+}  // namespace mara::i18n
 
-#endif  // MARA_REPORT_MESSAGES_H_
+#endif  // MARA_I18N_MESSAGES_H_
