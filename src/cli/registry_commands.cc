@@ -169,8 +169,7 @@ Status ApplyFlags(RegistryKind kind, const RecordArgs& args, Json& record) {
       const size_t eq = n.find('=');
       if (eq == std::string::npos || eq == 0) {
         return Status::InvalidArgument(
-            "--name-in: expected LANG=NAME (LANG one of ar, en, es, "
-            "fr, ru, zh), got " +
+            "--name-in: expected LANG=NAME (LANG one of ar, en, es, fr, ru, zh), got " +
             QuoteForMessage(n));
       }
       const std::string language = n.substr(0, eq);
