@@ -198,5 +198,91 @@ TEST_F(RegistryRoutesTest, AMeasureIsVerifiedByAnotherPerson) {
   EXPECT_EQ(Body(history)["history"][1]["by"], "rita");
 }
 
+TEST_F(RegistryRoutesTest, PartyNamesByLanguageAndTheReportsInThoseLanguages) {
+  Login ana = world_->LogIn("ana");
+  const std::string arabic = "جبهة الشمال";
+  const std::string french = "Front du Nord";
+  Json party = {{"id", "P-NAMES"},
+                {"name", "Names Front"},
+                {"kind", "non_state"},
+                {"situation", "SIT-VAL"},
+                {"names", {{"ar", arabic}, {"fr", french}, {"zh", nullptr}}}};
+  auto created = Post(ana, "/api/v1/parties", party);
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  auto read = world_->Get(ana, "/api/v1/parties/P-NAMES");
+  ASSERT_EQ(read->status, 200);
+  EXPECT_EQ(Body(read)["names"], (Json{{"ar", arabic}, {"fr", french}}));
+
+  // Unknown languages, empty names and control characters are refused,
+  // naming the member.
+  Json bad = party;
+  bad["id"] = "P-NAMES-2";
+  bad["names"] = {{"de", "Namensfront"}};
+  auto unknown = Post(ana, "/api/v1/parties", bad);
+  ASSERT_EQ(unknown->status, 400) << unknown->body;
+  EXPECT_NE(Body(unknown).value("field", "").find("/names"), std::string::npos) << unknown->body;
+  bad["names"] = {{"fr", ""}};
+  auto empty = Post(ana, "/api/v1/parties", bad);
+  ASSERT_EQ(empty->status, 400) << empty->body;
+  EXPECT_EQ(Body(empty).value("field", ""), "/names/fr") << empty->body;
+  bad["names"] = {{"fr", "Front\x07"}};
+  ExpectProblem(Post(ana, "/api/v1/parties", bad), 400, "/names/fr");
+  EXPECT_EQ(world_->Get(ana, "/api/v1/parties/P-NAMES-2")->status, 404);
+
+  // PUT replaces them; null removes them.
+  Json replaced = party;
+  replaced["names"] = {{"ru", "Фронт имён"}};
+  auto put = Put(ana, "/api/v1/parties/P-NAMES", replaced, read->get_header_value("ETag"));
+  ASSERT_EQ(put->status, 200) << put->body;
+  read = world_->Get(ana, "/api/v1/parties/P-NAMES");
+  EXPECT_EQ(Body(read)["names"], (Json{{"ru", "Фронт имён"}}));
+  replaced["names"] = nullptr;
+  put = Put(ana, "/api/v1/parties/P-NAMES", replaced, read->get_header_value("ETag"));
+  ASSERT_EQ(put->status, 200) << put->body;
+  EXPECT_FALSE(Body(world_->Get(ana, "/api/v1/parties/P-NAMES")).contains("names"));
+
+  // A listed party with an Arabic and a French name: the report in each
+  // language (by lang= or by Accept-Language) prints that name.
+  auto nlf = world_->Get(ana, "/api/v1/parties/P-NLF");
+  ASSERT_EQ(nlf->status, 200) << nlf->body;
+  Json named = Body(nlf);
+  for (const char* derived : {"children", "splinters"}) named.erase(derived);
+  named["names"] = {{"ar", arabic}, {"fr", french}};
+  put = Put(ana, "/api/v1/parties/P-NLF", named, nlf->get_header_value("ETag"));
+  ASSERT_EQ(put->status, 200) << put->body;
+  auto report = [&](const std::string& query, httplib::Headers headers = {}) {
+    auto res = world_->Get(ana, "/api/v1/reports/2025?" + query, headers);
+    EXPECT_EQ(res->status, 200) << res->body;
+    return res->body;
+  };
+  const std::string ar_html = report("format=html&lang=ar");
+  EXPECT_NE(ar_html.find(arabic), std::string::npos);
+  EXPECT_EQ(ar_html.find("Northern Liberation Front"), std::string::npos);
+  const std::string ar_md = report("format=md", {{"Accept-Language", "ar"}});
+  EXPECT_NE(ar_md.find(arabic), std::string::npos);
+  const std::string fr_md = report("format=md&lang=fr");
+  EXPECT_NE(fr_md.find(french), std::string::npos);
+  EXPECT_EQ(fr_md.find(arabic), std::string::npos);
+  const std::string en_md = report("format=md&lang=en");
+  EXPECT_NE(en_md.find("Northern Liberation Front (P-NLF)"), std::string::npos);
+  EXPECT_EQ(en_md.find(arabic), std::string::npos);
+  EXPECT_EQ(en_md.find(french), std::string::npos);
+  const std::string es_md = report("format=md", {{"Accept-Language", "es"}});
+  EXPECT_NE(es_md.find("Northern Liberation Front"), std::string::npos);
+  // The data formats keep the canonical name, and the JSON adds the others.
+  const Json json = Json::parse(report("format=json&lang=ar"));
+  bool found = false;
+  for (const auto& group : json["annex"]) {
+    for (const auto& p : group["non_state_parties"]) {
+      if (p["id"] != "P-NLF") continue;
+      found = true;
+      EXPECT_EQ(p["name"], "Northern Liberation Front");
+      EXPECT_EQ(p["names"]["ar"], arabic);
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
 }  // namespace
 }  // namespace mara::api

@@ -112,6 +112,15 @@ void Records(Json& s) {
        {"names_over_time",
         List(Reply({{"name", Str()}, {"from", Day()}, {"to", Day()}}, {"name"}))},
        {"dissolved", Reply({{"date", Day()}, {"source", Str()}}, {"source"})},
+       {"names", Described(Reply({{"ar", Str()},
+                                  {"en", Str()},
+                                  {"es", Str()},
+                                  {"fr", Str()},
+                                  {"ru", Str()},
+                                  {"zh", Str()}},
+                                 {}),
+                           "the party's name by language, when it has any; `name` is the "
+                           "canonical name")},
        {"children", Described(Strings(), "GET /parties/{id} only: parties that answer to it")},
        {"splinters", Described(Strings(), "GET /parties/{id} only: parties that split from it")}},
       {"id", "name", "aliases", "kind", "situation", "names_over_time"});
@@ -289,18 +298,29 @@ void RegistryInputs(Json& s) {
   Json names_over_time =
       List(NullWhereOptional(Input({{"name", Str()}, {"from", Day()}, {"to", Day()}}, {"name"})));
   Json dissolved = NullWhereOptional(Input({{"date", Day()}, {"source", Str()}}, {"source"}));
-  s["PartyInput"] = NullWhereOptional(
-      Input({{"id", Str()},
-             {"name", Str()},
-             {"aliases", Strings()},
-             {"kind", Enum<PartyKind>()},
-             {"situation", Str()},
-             {"parent", Described(Str(), "the party this unit answers to")},
-             {"splinter_of", Described(Str(), "the party this group broke away from")},
-             {"names_over_time", names_over_time},
-             {"dissolved",
-              Described(dissolved, "a change of it needs a decision maker; null: not dissolved")}},
-            {"id", "name", "kind", "situation"}));
+  Json names = NullWhereOptional(Input({{"ar", NonEmpty()},
+                                        {"en", NonEmpty()},
+                                        {"es", NonEmpty()},
+                                        {"fr", NonEmpty()},
+                                        {"ru", NonEmpty()},
+                                        {"zh", NonEmpty()}},
+                                       {}));
+  s["PartyInput"] = NullWhereOptional(Input(
+      {{"id", Str()},
+       {"name", Str()},
+       {"aliases", Strings()},
+       {"kind", Enum<PartyKind>()},
+       {"situation", Str()},
+       {"parent", Described(Str(), "the party this unit answers to")},
+       {"splinter_of", Described(Str(), "the party this group broke away from")},
+       {"names_over_time", names_over_time},
+       {"dissolved",
+        Described(dissolved, "a change of it needs a decision maker; null: not dissolved")},
+       {"names", Described(names,
+                           "the party's name in other languages and scripts, by report language; "
+                           "a report in that language prints it instead of `name` (null or a "
+                           "left-out language: none)")}},
+      {"id", "name", "kind", "situation"}));
   s["PartyReplacement"] = WithoutRequired(s["PartyInput"], {"id"});
   s["RenameInput"] =
       Input({{"name", Str()},

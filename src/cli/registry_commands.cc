@@ -102,6 +102,8 @@ struct RecordArgs {
   std::string dissolved_on;
   std::string dissolved_source;
   bool not_dissolved = false;
+  // Parties: names by language as LANG=NAME (an empty NAME removes it).
+  std::vector<std::string> names_in;
   std::vector<std::string> measures, measure_due, measure_status;
 };
 
@@ -163,6 +165,27 @@ Status ApplyFlags(RegistryKind kind, const RecordArgs& args, Json& record) {
     }
   }
   if (kind == RegistryKind::kParty) {
+    for (const std::string& n : args.names_in) {
+      const size_t eq = n.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        return Status::InvalidArgument(
+            "--name-in: expected LANG=NAME (LANG one of ar, en, es, fr, ru, zh), got " +
+            QuoteForMessage(n));
+      }
+      const std::string language = n.substr(0, eq);
+      const std::string name = n.substr(eq + 1);
+      if (!record.contains("names") || !record["names"].is_object()) {
+        record["names"] = Json::object();
+      }
+      if (name.empty()) {
+        record["names"].erase(language);
+      } else {
+        record["names"][language] = name;
+      }
+    }
+    if (record.contains("names") && record["names"].is_object() && record["names"].empty()) {
+      record.erase("names");
+    }
     if (args.not_dissolved) record.erase("dissolved");
     if (!args.dissolved_source.empty() || !args.dissolved_on.empty()) {
       Json d = record.contains("dissolved") ? record["dissolved"] : Json::object();
@@ -195,6 +218,10 @@ Status InFlagTerms(RegistryKind kind, Status status) {
   if (m.empty() || m[0] != '/') return status;
   const size_t end = m.find(':');
   const std::string member = m.substr(1, end == std::string::npos ? std::string::npos : end - 1);
+  if (kind == RegistryKind::kParty && (member == "names" || member.rfind("names/", 0) == 0)) {
+    return Status(status.code(), "--name-in (" + m.substr(0, end) + ")" +
+                                     m.substr(end == std::string::npos ? m.size() : end));
+  }
   for (const Flag& f : FlagsOf(kind)) {
     if (member == f.member || member.rfind(std::string(f.member) + "/", 0) == 0) {
       return Status(status.code(), std::string(f.flag) + " (" + m.substr(0, end) + ")" +
@@ -351,6 +378,10 @@ void AddRecordFlags(CLI::App* cmd, RecordArgs& args) {
                   "party: what records the dissolution (a source id or a citation); recording "
                   "or changing a dissolution needs a decision maker");
   cmd->add_flag("--not-dissolved", args.not_dissolved, "party: remove the dissolution record");
+  cmd->add_option("--name-in", args.names_in,
+                  "party: LANG=NAME, its name in a report language (ar, en, es, fr, ru or zh), "
+                  "which the reports in that language print; an empty NAME removes it "
+                  "(repeatable)");
   cmd->add_option("--measure", args.measures,
                   "commitment: MEASURE-ID:TEXT adds a measure or sets its text (repeatable)");
   cmd->add_option("--measure-due", args.measure_due,
@@ -391,12 +422,14 @@ RecordArgs ForKind(RegistryKind kind, const RecordArgs& raw, Status& unknown) {
           Status::InvalidArgument(flag + ": not a member of a " + std::string(SingularName(kind)));
     }
   }
-  const bool party_flags =
-      !raw.dissolved_on.empty() || !raw.dissolved_source.empty() || raw.not_dissolved;
+  const bool party_flags = !raw.dissolved_on.empty() || !raw.dissolved_source.empty() ||
+                           raw.not_dissolved || !raw.names_in.empty();
   const bool measure_flags =
       !raw.measures.empty() || !raw.measure_due.empty() || !raw.measure_status.empty();
   if (party_flags && kind != RegistryKind::kParty && unknown.ok()) {
-    unknown = Status::InvalidArgument("--dissolved-*: only parties are dissolved");
+    unknown = Status::InvalidArgument(raw.names_in.empty()
+                                          ? "--dissolved-*: only parties are dissolved"
+                                          : "--name-in: only parties carry names by language");
   }
   if (measure_flags && kind != RegistryKind::kCommitment && unknown.ok()) {
     unknown = Status::InvalidArgument("--measure*: only commitments carry measures");

@@ -248,6 +248,48 @@ TEST_F(RegistryCliTest, MaterialAndEvidenceAreReadAndCheckedFromTheCommandLine) 
   EXPECT_THAT(history.out, HasSubstr("History of incident I-1"));
 }
 
+TEST_F(RegistryCliTest, PartyNamesInOtherLanguages) {
+  RegistryRun r = As("ana", {"add", "party", "--id", "P-7", "--name", "Northern Front", "--kind",
+                             "non_state", "--situation", "SIT-A", "--name-in", "ar=الجبهة الشمالية",
+                             "--name-in", "fr=Front du Nord"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  nlohmann::json party = Exported()["parties"][0];
+  EXPECT_EQ(party["name"], "Northern Front");
+  EXPECT_EQ(party["names"], (nlohmann::json{{"ar", "الجبهة الشمالية"}, {"fr", "Front du Nord"}}));
+
+  // An update changes only the languages it names; an empty NAME removes one.
+  r = As("ana",
+         {"update", "party", "--id", "P-7", "--name-in", "fr=", "--name-in", "ru=Северный фронт"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  party = Exported()["parties"][0];
+  EXPECT_EQ(party["names"], (nlohmann::json{{"ar", "الجبهة الشمالية"}, {"ru", "Северный фронт"}}));
+  r = As("ana", {"update", "party", "--id", "P-7", "--name-in", "ar=", "--name-in", "ru="});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(Exported()["parties"][0].contains("names"));
+
+  // Refusals name the flag and the member, and write nothing.
+  const nlohmann::json before = Exported();
+  r = As("ana", {"update", "party", "--id", "P-7", "--name-in", "de=Nordfront"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--name-in (/names): unknown language 'de' (expected one of: ar, "
+                               "en, es, fr, ru, zh)"));
+  r = As("ana", {"update", "party", "--id", "P-7", "--name-in", "fr= Front"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--name-in (/names/fr): must not begin or end with spaces"));
+  r = As("ana", {"update", "party", "--id", "P-7", "--name-in", "fr=Front\tdu Nord"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--name-in (/names/fr): must not contain control characters"));
+  r = As("ana", {"update", "party", "--id", "P-7", "--name-in", "Front du Nord"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--name-in: expected LANG=NAME"));
+  r = Mara({"registry", "add", "source", "--id", "S-1", "--kind", "ngo", "--title", "T",
+            "--publisher", "P", "--reliability", "C", "--credibility", "3", "--confidential",
+            "false", "--name-in", "fr=Rapport"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--name-in: only parties carry names by language"));
+  EXPECT_EQ(Exported(), before);
+}
+
 TEST_F(RegistryCliTest, HelpDescribesTheCommands) {
   RegistryRun r = Mara({"registry", "--help"});
   EXPECT_EQ(r.code, 0);

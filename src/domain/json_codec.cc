@@ -374,6 +374,11 @@ Json ToJson(const Party& v) {
     d["source"] = v.dissolved->source;
     j["dissolved"] = std::move(d);
   }
+  if (!v.names.empty()) {
+    Json by_language = Json::object();
+    for (const auto& [language, name] : v.names) by_language[language] = name;
+    j["names"] = std::move(by_language);
+  }
   return j;
 }
 
@@ -582,7 +587,7 @@ Status FromJson(const Json& j, Situation* out) {
 Status FromJson(const Json& j, Party* out) {
   Obj o(j, "");
   MARA_RETURN_IF_ERROR(o.Open({"id", "name", "aliases", "kind", "situation", "parent",
-                               "splinter_of", "names_over_time", "dissolved"}));
+                               "splinter_of", "names_over_time", "dissolved", "names"}));
   Party v;
   MARA_RETURN_IF_ERROR(Str(o, "id", &v.id));
   MARA_RETURN_IF_ERROR(Str(o, "name", &v.name));
@@ -609,6 +614,16 @@ Status FromJson(const Json& j, Party* out) {
     MARA_RETURN_IF_ERROR(OptDate(d, "date", &dissolution.date));
     MARA_RETURN_IF_ERROR(Str(d, "source", &dissolution.source));
     v.dissolved = std::move(dissolution);
+  }
+  if (const Json* nj = o.Find("names")) {
+    const std::string ptr = o.Ptr("names");
+    if (!nj->is_object()) return Expected(ptr, "an object of names by language", *nj);
+    for (const auto& [language, name] : nj->items()) {
+      if (name.is_null()) continue;  // null: no name in that language
+      std::string text;
+      MARA_RETURN_IF_ERROR(ReadString(name, ptr + "/" + PointerToken(language), &text));
+      v.names[language] = std::move(text);
+    }
   }
   MARA_RETURN_IF_ERROR(Finish(CheckRecord(v)));
   *out = std::move(v);

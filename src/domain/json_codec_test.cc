@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
+
+#include "domain/validate.h"
 
 namespace mara {
 namespace {
@@ -344,6 +347,107 @@ TEST(JsonCodecTest, SituationWithoutCountryKeepsItsJson) {
                   .ok());
   EXPECT_EQ(s.iso3, std::nullopt);
   EXPECT_EQ(s.gwno, std::nullopt);
+}
+
+TEST(JsonCodecTest, PartyNamesByLanguageRoundTripAndAreOmittedWhenEmpty) {
+  Party p;
+  p.id = "P-1";
+  p.name = "Armed Group";
+  p.situation = "SIT-A";
+  // Without names the party's JSON is what it was before the field existed.
+  EXPECT_EQ(ToJson(p).dump(), R"({"id":"P-1","name":"Armed Group","aliases":[],"kind":"non_state",)"
+                              R"("situation":"SIT-A","names_over_time":[]})");
+  p.names = {{"fr", "Groupe armé"}, {"ar", "الجماعة المسلحة"}, {"zh", "武装团体"}};
+  ExpectRoundTrip(p);
+  EXPECT_EQ(ToJson(p).dump(),
+            R"({"id":"P-1","name":"Armed Group","aliases":[],"kind":"non_state",)"
+            R"("situation":"SIT-A","names_over_time":[],)"
+            R"("names":{"ar":"الجماعة المسلحة","fr":"Groupe armé","zh":"武装团体"}})");
+  Party back;
+  ASSERT_TRUE(FromJson(ToJson(p), &back).ok());
+  EXPECT_EQ(back.names, p.names);
+  // null and {} both mean no names.
+  Json j = ToJson(p);
+  j["names"] = nullptr;
+  ASSERT_TRUE(FromJson(j, &back).ok());
+  EXPECT_TRUE(back.names.empty());
+  j["names"] = Json::object();
+  ASSERT_TRUE(FromJson(j, &back).ok());
+  EXPECT_TRUE(back.names.empty());
+  EXPECT_EQ(ToJson(back).dump().find("names\":{"), std::string::npos);
+}
+
+TEST(JsonCodecTest, PartyNamesByLanguageAreChecked) {
+  Party party;
+  party.id = "P-1";
+  party.name = "A";
+  party.situation = "SIT-A";
+  const Json pj = ToJson(party);
+  struct Case {
+    Json names;
+    std::string error;  // "" when accepted
+  };
+  const std::vector<Case> cases = {
+      {Json::parse(R"({"ar":"الجماعة","en":"E","es":"E","fr":"F","ru":"Р","zh":"中"})"), ""},
+      {Json::parse(R"({"de":"Bewaffnete Gruppe"})"),
+       "/names: unknown language 'de' (expected one of: ar, en, es, fr, ru, zh)"},
+      {Json::parse(R"({"AR":"x"})"),
+       "/names: unknown language 'AR' (expected one of: ar, en, es, fr, ru, zh)"},
+      {Json::parse(R"({"":"x"})"),
+       "/names: unknown language '' (expected one of: ar, en, es, fr, ru, zh)"},
+      {Json::parse(R"({"ar-EG":"x"})"),
+       "/names: unknown language 'ar-EG' (expected one of: ar, en, es, fr, ru, zh)"},
+      {Json::parse(R"({"a/b\u0001":"x"})"),
+       "/names: unknown language 'a/b\\x01' (expected one of: ar, en, es, fr, ru, zh)"},
+      {Json::parse(R"({"fr":""})"), "/names/fr: must not be empty"},
+      {Json::parse(R"({"fr":"   "})"), "/names/fr: must not be empty"},
+      {Json::parse(R"({"fr":" Groupe"})"), "/names/fr: must not begin or end with spaces"},
+      {Json::parse(R"({"fr":"Groupe\n"})"), "/names/fr: must not begin or end with spaces"},
+      {Json::parse(R"({"fr":"Grou\u0000pe"})"),
+       "/names/fr: must not contain control characters (byte 4)"},
+      {Json::parse(R"({"ru":"Груп\tпа"})"),
+       "/names/ru: must not contain control characters (byte 8)"},
+      {Json::parse(R"({"es":"a\u007fb"})"),
+       "/names/es: must not contain control characters (byte 1)"},
+      {Json::parse(R"({"zh":"a\u0085b"})"),
+       "/names/zh: must not contain control characters (byte 1)"},
+      {Json::parse(R"({"fr":7})"), "/names/fr: expected a string, got 7"},
+      {Json::parse(R"({"fr":null,"ar":"الجماعة"})"), ""},
+      {Json::array({"fr"}), "/names: expected an object of names by language, got an array"},
+      {Json("Groupe"), "/names: expected an object of names by language, got a string"},
+      {Json{{"fr", std::string(kMaxTextLength + 1, 'x')}},
+       "/names/fr: text of 1048577 bytes is longer than the limit of 1048576"},
+      // Hostile text that is not a control character is data: it is kept as
+      // given and escaped where it is printed.
+      {Json::parse(R"({"fr":"<script>alert(1)</script> & \"q\" ' \u202e"})"), ""},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(PatchError<Party>(pj, "/names", c.names), c.error) << c.names.dump();
+  }
+  // Invalid UTF-8 never reaches the record.
+  Json bad = pj;
+  bad["names"] = Json::object();
+  bad["names"]["fr"] = std::string("Gr\xff");
+  Party v;
+  Status s = FromJson(bad, &v);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(), "/names/fr: invalid UTF-8 at byte 2");
+  // The validator itself (the path every input takes, not only JSON).
+  Party direct = party;
+  direct.names["ar"] = "\x01";
+  ASSERT_TRUE(CheckRecord(direct).has_value());
+  EXPECT_EQ(CheckRecord(direct)->field, "/names/ar");
+}
+
+TEST(JsonCodecTest, PartyNameInGivesTheLanguagesNameOrTheCanonicalOne) {
+  Party p;
+  p.name = "Armed Group";
+  p.names = {{"ar", "الجماعة المسلحة"}, {"fr", "Groupe armé"}};
+  EXPECT_EQ(PartyNameIn(p, "ar"), "الجماعة المسلحة");
+  EXPECT_EQ(PartyNameIn(p, "fr"), "Groupe armé");
+  EXPECT_EQ(PartyNameIn(p, "en"), "Armed Group");
+  EXPECT_EQ(PartyNameIn(p, "ru"), "Armed Group");
+  EXPECT_EQ(PartyNameIn(p, ""), "Armed Group");
 }
 
 TEST(JsonCodecTest, EscapesHostileUnknownKeys) {

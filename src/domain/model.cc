@@ -18,4 +18,12 @@ bool IsValidId(std::string_view id) {
   return true;
 }
 
+const std::string& PartyNameIn(const Party& party, std::string_view language) {
+  if (!language.empty()) {
+    auto it = party.names.find(std::string(language));
+    if (it != party.names.end() && !it->second.empty()) return it->second;
+  }
+  return party.name;
+}
+
 }  // namespace mara

@@ -10,8 +10,10 @@
 #define MARA_DOMAIN_MODEL_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/date.h"
@@ -60,7 +62,20 @@ struct Party {
   std::optional<std::string> splinter_of;
   std::vector<NameOverTime> names_over_time;
   std::optional<Dissolution> dissolved;
+  // The party's name in other languages and scripts, by report language code
+  // (kNameLanguages below). `name` stays
+  // the canonical name; a reader in a language sees PartyNameIn(party, code).
+  // Empty: the JSON form omits "names".
+  std::map<std::string, std::string> names;
 };
+
+// The languages a party's name may be given in (Party::names): the six of
+// the reports (report/messages.h).
+inline constexpr std::string_view kNameLanguages[] = {"ar", "en", "es", "fr", "ru", "zh"};
+
+// The name a reader of `language` (a report language code) sees: the party's
+// name in that language when it has one, else its canonical `name`.
+const std::string& PartyNameIn(const Party& party, std::string_view language);
 
 struct Location {
   std::string name;

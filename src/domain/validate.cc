@@ -104,6 +104,28 @@ Check NotAfter(std::string_view field, const std::optional<Date>& date, Date tod
   return std::nullopt;
 }
 
+// A name in one language (Party::names): required, no surrounding spaces,
+// no control characters (C0, DEL, C1), within kMaxTextLength.
+Check CheckNameText(std::string_view field, std::string_view text) {
+  MARA_RETURN_IF_FIELD_ERROR(CheckText(field, text, true));
+  constexpr std::string_view kSpace = " \t\r\n\v\f";
+  if (kSpace.find(text.front()) != std::string_view::npos ||
+      kSpace.find(text.back()) != std::string_view::npos) {
+    return Fail(std::string(field), "must not begin or end with spaces");
+  }
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const bool c1 = c == 0xC2 && i + 1 < text.size() &&
+                    static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+    if (c < 0x20 || c == 0x7F || c1) {
+      return Fail(std::string(field),
+                  "must not contain control characters (byte " + std::to_string(i) + ")");
+    }
+  }
+  return std::nullopt;
+}
+
 std::string JoinKey(std::initializer_list<std::string_view> parts) {
   std::string out;
   bool first = true;
@@ -153,6 +175,15 @@ Check CheckRecord(const Party& v) {
   }
   if (v.dissolved) {
     MARA_RETURN_IF_FIELD_ERROR(CheckText("/dissolved/source", v.dissolved->source, true));
+  }
+  for (const auto& [language, name] : v.names) {
+    const bool known = std::find(std::begin(kNameLanguages), std::end(kNameLanguages), language) !=
+                       std::end(kNameLanguages);
+    if (!known) {
+      return Fail("/names", "unknown language " + QuoteForMessage(language) +
+                                " (expected one of: ar, en, es, fr, ru, zh)");
+    }
+    MARA_RETURN_IF_FIELD_ERROR(CheckNameText("/names/" + language, name));
   }
   return std::nullopt;
 }

@@ -340,6 +340,7 @@ Status Builder::Finish(const Assessor& assessor, const Assessment& assessment) {
     l.kind = pa.kind;
     l.situation = pa.situation;
     l.aliases = parties.at(pa.id)->aliases;
+    l.names = parties.at(pa.id)->names;
     l.status = pa.status;
     l.status_since = pa.history.empty() ? cycle : pa.history.back().cycle;
     for (auto h = pa.history.rbegin(); h != pa.history.rend() && h->status == pa.status; ++h) {

@@ -101,6 +101,20 @@ Block TableOf(std::vector<std::string> header, std::vector<bool> numeric,
   return b;
 }
 
+// The name of a party object (a party record, or the {id, name, names} of a
+// related party) in the language: its "names" entry when given, else
+// `fallback`.
+std::string NameIn(const OJson& party, Language lang, const std::string& fallback) {
+  if (party.contains("names") && party["names"].is_object()) {
+    const OJson& names = party["names"];
+    auto it = names.find(std::string(LanguageCode(lang)));
+    if (it != names.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
+      return it->get<std::string>();
+    }
+  }
+  return fallback;
+}
+
 }  // namespace
 
 Document BuildCaseDocument(const OJson& s, Language lang) {
@@ -114,7 +128,9 @@ Document BuildCaseDocument(const OJson& s, Language lang) {
   Document d;
   d.lang = lang;
   d.title = Message(lang, "casedoc.title",
-                    {{"name", data(Text(s, "name"))}, {"party", data(party)}, {"cycle", cycle}});
+                    {{"name", data(NameIn(record, lang, Text(s, "name")))},
+                     {"party", data(party)},
+                     {"cycle", cycle}});
   if (confidential) d.edition_mark = Message(lang, "doc.confidential_mark");
   auto provenance = [&](const char* key, std::string value) {
     d.provenance.push_back({Message(lang, key), std::move(value)});
@@ -139,14 +155,16 @@ Document BuildCaseDocument(const OJson& s, Language lang) {
        {"override", CaseYesNo(Flag(s, "override"))},
        {"persistent", CaseYesNo(Flag(s, "persistent"))}})));
   if (s.contains("splinter_of") && s["splinter_of"].is_object()) {
-    status.blocks.push_back(NoteOf(Message(lang, "case.split_from",
-                                           {{"name", data(Text(s["splinter_of"], "name"))},
-                                            {"id", data(Text(s["splinter_of"], "id"))}})));
+    status.blocks.push_back(NoteOf(
+        Message(lang, "case.split_from",
+                {{"name", data(NameIn(s["splinter_of"], lang, Text(s["splinter_of"], "name")))},
+                 {"id", data(Text(s["splinter_of"], "id"))}})));
   }
   if (s.contains("parent") && s["parent"].is_object()) {
-    status.blocks.push_back(NoteOf(Message(
-        lang, "case.unit_of",
-        {{"name", data(Text(s["parent"], "name"))}, {"id", data(Text(s["parent"], "id"))}})));
+    status.blocks.push_back(
+        NoteOf(Message(lang, "case.unit_of",
+                       {{"name", data(NameIn(s["parent"], lang, Text(s["parent"], "name")))},
+                        {"id", data(Text(s["parent"], "id"))}})));
   }
   for (const OJson& n : Array(record, "names_over_time")) {
     status.blocks.push_back(NoteOf(Message(lang, "case.also_known_as",

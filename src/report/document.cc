@@ -105,7 +105,16 @@ std::string DesignationSentence(Language lang, const PartyLine& p) {
   return out.empty() ? "-" : out;
 }
 
-std::string PartyName(const PartyLine& p) { return fmt::format("{} ({})", p.name, p.id); }
+// "Name (id)", with the party's name in the report's language when it has
+// one (domain/model.h PartyNameIn), its canonical name otherwise.
+std::string PartyName(Language lang, const PartyLine& p) {
+  auto it = p.names.find(std::string(LanguageCode(lang)));
+  const std::string& name = it != p.names.end() && !it->second.empty() ? it->second : p.name;
+  return fmt::format("{} ({})", name, p.id);
+}
+std::string PartyName(Language lang, const Party& p) {
+  return fmt::format("{} ({})", PartyNameIn(p, LanguageCode(lang)), p.id);
+}
 
 // A published victim count: "withheld" in the language; numbers and "<N"
 // as they are.
@@ -149,7 +158,7 @@ Table PartyTable(Language lang, const std::vector<PartyLine>& parties) {
                                "table.listing_evidence", "table.notice_evidence", "table.marks"}),
                 {false, false, false, false, true, true, false});
   for (const PartyLine& p : parties) {
-    t.rows.push_back({PartyName(p), VocabularyWord(lang, "party_kind.", ToString(p.kind)),
+    t.rows.push_back({PartyName(lang, p), VocabularyWord(lang, "party_kind.", ToString(p.kind)),
                       VocabularyWord(lang, "party_status.", ToString(p.status)),
                       VocabularyWord(lang, "party_status.", ToString(p.previous_status)),
                       FormatCount(lang, p.listing_incidents), FormatCount(lang, p.notice_incidents),
@@ -229,14 +238,16 @@ void AddCase(Language lang, const StatementOfCase& s, const Report& r, Section* 
        {"override", "no"},
        {"persistent", YesNo(a.persistent)}})));
   if (s.splinter_origin) {
-    sec->blocks.push_back(Note(Message(lang, "case.split_from",
-                                       {{"name", Isolate(lang, s.splinter_origin->name)},
-                                        {"id", Isolate(lang, s.splinter_origin->id)}})));
+    sec->blocks.push_back(
+        Note(Message(lang, "case.split_from",
+                     {{"name", Isolate(lang, PartyNameIn(*s.splinter_origin, LanguageCode(lang)))},
+                      {"id", Isolate(lang, s.splinter_origin->id)}})));
   }
   if (s.parent) {
-    sec->blocks.push_back(Note(
-        Message(lang, "case.unit_of",
-                {{"name", Isolate(lang, s.parent->name)}, {"id", Isolate(lang, s.parent->id)}})));
+    sec->blocks.push_back(
+        Note(Message(lang, "case.unit_of",
+                     {{"name", Isolate(lang, PartyNameIn(*s.parent, LanguageCode(lang)))},
+                      {"id", Isolate(lang, s.parent->id)}})));
   }
   if (s.party.dissolved) {
     const std::string source = Isolate(lang, s.party.dissolved->source);
@@ -526,7 +537,7 @@ Document BuildDocument(const Report& r, Language lang) {
     for (const PartyLine& p : s.changes) {
       changes.push_back(
           Message(lang, "situation.change",
-                  {{"party", Isolate(lang, PartyName(p))},
+                  {{"party", Isolate(lang, PartyName(lang, p))},
                    {"from", VocabularyWord(lang, "party_status.", ToString(p.previous_status))},
                    {"to", VocabularyWord(lang, "party_status.", ToString(p.status))}}));
     }
@@ -550,7 +561,7 @@ Document BuildDocument(const Report& r, Language lang) {
           MakeTable(Headers(lang, {"table.party", "table.marks", "table.outside_designations"}),
                     {false, false, false});
       for (const PartyLine& p : *list)
-        t.rows.push_back({PartyName(p), Marks(lang, p), DesignationSentence(lang, p)});
+        t.rows.push_back({PartyName(lang, p), Marks(lang, p), DesignationSentence(lang, p)});
       sec.blocks.push_back(TableBlock(std::move(t)));
     }
     d.sections.push_back(std::move(sec));
@@ -580,7 +591,7 @@ Document BuildDocument(const Report& r, Language lang) {
         pending.push_back(
             Message(lang, m.measure.due ? "notice.pending_due" : "notice.pending", args));
       }
-      t.rows.push_back({PartyName(n.party), situation_name(n.party.situation), evidence,
+      t.rows.push_back({PartyName(lang, n.party), situation_name(n.party.situation), evidence,
                         pending.empty() ? Message(lang, "word.none_recorded")
                                         : Joined(lang, "sep.semicolon", pending),
                         Plain(lang, n.review_cycle)});
@@ -594,7 +605,7 @@ Document BuildDocument(const Report& r, Language lang) {
         Headers(lang, {"table.party", "table.situation", "table.from", "table.to", "table.reason"}),
         {false, false, false, false, false});
     for (const Removal& m : r.removals) {
-      t.rows.push_back({PartyName(m.party), situation_name(m.party.situation),
+      t.rows.push_back({PartyName(lang, m.party), situation_name(m.party.situation),
                         VocabularyWord(lang, "party_status.", ToString(m.party.previous_status)),
                         VocabularyWord(lang, "party_status.", ToString(m.party.status)), m.reason});
     }
@@ -684,7 +695,7 @@ Document BuildDocument(const Report& r, Language lang) {
     Table t = MakeTable(header, std::vector<bool>(header.size(), false));
     for (const EngagementLine& e : r.engagement) {
       std::vector<std::string> row = {
-          PartyName(e.party), VocabularyWord(lang, "party_status.", ToString(e.party.status)),
+          PartyName(lang, e.party), VocabularyWord(lang, "party_status.", ToString(e.party.status)),
           e.latest ? VocabularyWord(lang, "engagement_kind.", ToString(e.latest->kind))
                    : Message(lang, "word.none_recorded"),
           e.latest ? e.latest->date.ToString() : "-"};
@@ -701,13 +712,12 @@ Document BuildDocument(const Report& r, Language lang) {
       Paragraph(Message(lang, confidential ? "cases.intro_confidential" : "cases.intro_public")));
   d.sections.push_back(std::move(s9));
   for (const StatementOfCase& s : r.cases) {
-    Section sec{"case-" + s.party.id, Isolate(lang, PartyName(PartyLine{s.party.id, s.party.name})),
-                3};
+    Section sec{"case-" + s.party.id, Isolate(lang, PartyName(lang, s.party)), 3};
     AddCase(lang, s, r, &sec);
     d.sections.push_back(std::move(sec));
   }
   for (const CaseSummary& s : r.case_summaries) {
-    Section sec{"case-" + s.party.id, Isolate(lang, PartyName(s.party)), 3};
+    Section sec{"case-" + s.party.id, Isolate(lang, PartyName(lang, s.party)), 3};
     AddCaseSummary(lang, s, r, &sec);
     d.sections.push_back(std::move(sec));
   }

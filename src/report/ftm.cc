@@ -4,6 +4,7 @@
 // list (docs/reports.md maps each property).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -67,6 +68,12 @@ std::string RenderFtm(const Report& r) {
     props["name"] = Values({p.name});
     OJson aliases = OJson::array();
     for (const std::string& a : p.aliases) aliases.push_back(a);
+    // Its names in other languages are further aliases; `name` stays canonical.
+    for (const auto& [language, name] : p.names) {
+      if (name != p.name && std::find(aliases.begin(), aliases.end(), name) == aliases.end()) {
+        aliases.push_back(name);
+      }
+    }
     props["alias"] = std::move(aliases);
     // The country of the party's situation; left out where it has none.
     if (auto sit = countries.find(p.situation); sit != countries.end() && !sit->second.empty()) {

@@ -50,20 +50,23 @@ OJson DesignationJson(const Designation& d) {
 OJson PartyJson(const PartyLine& p) {
   OJson designations = OJson::array();
   for (const Designation& d : p.designations) designations.push_back(DesignationJson(d));
-  return {{"id", p.id},
-          {"name", p.name},
-          {"kind", ToString(p.kind)},
-          {"situation", p.situation},
-          {"status", ToString(p.status)},
-          {"previous_status", ToString(p.previous_status)},
-          {"newly_listed", p.newly_listed},
-          {"persistent", p.persistent},
-          {"consecutive_listed_cycles", p.consecutive_listed_cycles},
-          {"decided", p.decided},
-          {"override", p.override},
-          {"listing_incidents", p.listing_incidents},
-          {"notice_incidents", p.notice_incidents},
-          {"designations", std::move(designations)}};
+  OJson j = {{"id", p.id},
+             {"name", p.name},
+             {"kind", ToString(p.kind)},
+             {"situation", p.situation},
+             {"status", ToString(p.status)},
+             {"previous_status", ToString(p.previous_status)},
+             {"newly_listed", p.newly_listed},
+             {"persistent", p.persistent},
+             {"consecutive_listed_cycles", p.consecutive_listed_cycles},
+             {"decided", p.decided},
+             {"override", p.override},
+             {"listing_incidents", p.listing_incidents},
+             {"notice_incidents", p.notice_incidents},
+             {"designations", std::move(designations)}};
+  // The party's names by language, when it has any; `name` stays canonical.
+  if (!p.names.empty()) j["names"] = p.names;
+  return j;
 }
 
 OJson PartiesJson(const std::vector<PartyLine>& v) {

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +49,9 @@ struct PartyLine {
   PartyKind kind = PartyKind::kNonState;
   std::string situation;
   std::vector<std::string> aliases;
+  // The party's name in other languages (domain Party::names); the
+  // renderers print the report language's one (PartyNameIn), `name` when none.
+  std::map<std::string, std::string> names;
   PartyStatus status = PartyStatus::kNone;
   int status_since = 0;  // first cycle of the run of cycles with this status
   PartyStatus previous_status = PartyStatus::kNone;

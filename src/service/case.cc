@@ -231,10 +231,16 @@ OJson StatementOfCaseToJson(const StatementOfCase& s, bool public_edition) {
   j["persistent"] = s.assessment.persistent;
   OJson record = ToJson(s.party);
   j["party_record"] = std::move(record);
-  j["splinter_of"] = s.splinter_origin
-                         ? OJson{{"id", s.splinter_origin->id}, {"name", s.splinter_origin->name}}
-                         : OJson(nullptr);
-  j["parent"] = s.parent ? OJson{{"id", s.parent->id}, {"name", s.parent->name}} : OJson(nullptr);
+  // A related party: its id and name, and its names by language when it has
+  // any (left out otherwise, so such statements keep their JSON).
+  auto related = [](const std::optional<Party>& p) {
+    if (!p) return OJson(nullptr);
+    OJson out{{"id", p->id}, {"name", p->name}};
+    if (!p->names.empty()) out["names"] = p->names;
+    return out;
+  };
+  j["splinter_of"] = related(s.splinter_origin);
+  j["parent"] = related(s.parent);
   OJson party_json = PartyAssessmentToJson(s.assessment);
   j["evidence"] = party_json["evidence"];
   j["criteria"] = party_json["criteria"];

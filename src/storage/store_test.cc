@@ -270,6 +270,7 @@ void ExpectSame(const T& a, const T& b) {
   EXPECT_TRUE(Tie(a) == Tie(b));
   if constexpr (std::is_same_v<T, Party>) {
     EXPECT_TRUE(Ties(a.names_over_time) == Ties(b.names_over_time));
+    EXPECT_EQ(a.names, b.names);
   }
   if constexpr (std::is_same_v<T, Incident>) {
     EXPECT_TRUE(Ties(a.perpetrators) == Ties(b.perpetrators));
@@ -380,6 +381,39 @@ TEST_P(StoreTest, SituationKeepsItsCountry) {
       EXPECT_EQ(s.gwno, std::nullopt);
     }
   }
+}
+
+TEST_P(StoreTest, PartyKeepsItsNamesByLanguage) {
+  Party named = MakeParty("P-1", "SIT-A");
+  named.names = {{"ar", "جيش أ"},
+                 {"fr", "Armée de A"},
+                 {"ru", "Армия А"},
+                 {"zh", "A国军队"},
+                 {"es", "Ejército de \"A\"; 'A' \\ <b>"}};
+  Party plain = MakeParty("P-2", "SIT-A");
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(store().Put(MakeSituation("SIT-A")).ok());
+  ASSERT_TRUE(store().Put(named).ok());
+  ASSERT_TRUE(store().Put(plain).ok());
+  ASSERT_TRUE(store().Commit().ok());
+  Reopen();
+  auto loaded = store().LoadRegistry();
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ASSERT_EQ(loaded->parties.size(), 2u);
+  ExpectSame(loaded->parties[0], named);
+  ExpectSame(loaded->parties[1], plain);
+  EXPECT_TRUE(loaded->parties[1].names.empty());
+  // A party's names can be replaced and removed.
+  named.names = {{"ar", "جيش أ الجديد"}};
+  plain.names = {{"en", "Army of A (English)"}};
+  ASSERT_TRUE(store().Begin().ok());
+  ASSERT_TRUE(store().Put(named).ok());
+  ASSERT_TRUE(store().Put(plain).ok());
+  ASSERT_TRUE(store().Commit().ok());
+  loaded = store().LoadRegistry();
+  ASSERT_TRUE(loaded.ok());
+  ExpectSame(loaded->parties[0], named);
+  ExpectSame(loaded->parties[1], plain);
 }
 
 TEST_P(StoreTest, RegistryComesBackInCanonicalOrder) {

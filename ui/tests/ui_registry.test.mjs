@@ -1,6 +1,6 @@
 // Browser tests of the Registry pages against a fresh `mara serve` (see
 // harness.mjs): an analyst creates a party and a unit of it, renames the
-// party, adds a source, a designation, a commitment with a measure, an
+// party, gives it a name in Arabic (which the dossier in Arabic shows), adds a source, a designation, a commitment with a measure, an
 // engagement and a statement, and meets refusals in plain words beside the
 // fields; a reviewer verifies the measure (four eyes); a viewer reads
 // without the controls; the form is usable 390 px wide. The scenarios run
@@ -95,6 +95,41 @@ test('an analyst keeps the registry: parties, units, a rename and every other ki
   assert.equal(renamed.body.names_over_time[0].name, 'Registry Front');
   const history = page.getByRole('region', { name: 'History table' });
   await history.getByText('renamed').waitFor();
+
+  // Its name in Arabic: one of six optional inputs, each in its language
+  // and direction; the dossier in Arabic is headed by it, the canonical
+  // name beside it, and in English by the canonical name.
+  await page.goto(`${stack.base}/registry/parties/edit?id=P-REG`);
+  const arabicName = 'جبهة السجل المتجددة';
+  const nameInputs = [
+    ['Arabic', 'ar'],
+    ['Chinese', 'zh'],
+    ['English', 'en'],
+    ['French', 'fr'],
+    ['Russian', 'ru'],
+    ['Spanish', 'es'],
+  ];
+  for (const [language, code] of nameInputs) {
+    const input = page.getByLabel(`Name in ${language}`, { exact: true });
+    assert.equal(await input.getAttribute('lang'), code);
+    assert.equal(await input.getAttribute('dir'), 'auto');
+    assert.equal(await input.evaluate((el) => el.required), false);
+  }
+  await page.getByLabel('Name in Arabic').fill(arabicName);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await saved(page, 'party P-REG saved');
+  const named = await apiGet(page, '/parties/P-REG');
+  assert.deepEqual(named.body.names, { ar: arabicName });
+  await page.goto(`${stack.base}/parties/P-REG`);
+  await page.getByRole('heading', { level: 1, name: 'Renewed Registry Front' }).waitFor();
+  assert.equal(await page.locator('.canonical-name').count(), 0);
+  await page.locator('#language-menu').selectOption('ar');
+  await page.waitForFunction(() => document.documentElement.lang === 'ar');
+  await page.getByRole('heading', { level: 1, name: arabicName }).waitFor();
+  assert.match(await page.locator('.canonical-name').textContent(), /Renewed Registry Front/);
+  await page.locator('#language-menu').selectOption('en');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  await page.getByRole('heading', { level: 1, name: 'Renewed Registry Front' }).waitFor();
 
   // A source with its grades.
   await openNew(page, 'sources', 'Add a source');

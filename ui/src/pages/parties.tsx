@@ -8,7 +8,7 @@ import { Badge, humanize, Options } from '../components/common';
 import { CriteriaLists, type Criterion } from '../components/criteria';
 import { Field } from '../components/forms';
 import { DataTable } from '../components/table';
-import { t, type MessageValues } from '../i18n';
+import { language, t, type MessageValues } from '../i18n';
 import { definePage } from '../page';
 
 // A message with an element in it (`{slot}`): the text before and after it.
@@ -18,20 +18,31 @@ function around(key: string, values: MessageValues = {}): [string, string] {
   return [before, after];
 }
 
+// A party with its names by language (the record's `names`).
+type NamedParty = Party & { names?: Partial<Record<string, string>> };
+
+// The name a reader sees in the chosen language: the party's name in that
+// language when it has one, else its canonical name.
+function nameIn(p: NamedParty): string {
+  return p.names?.[language()] || p.name;
+}
+
 // One party in the tree, with its units under it.
 function PartyNode({ p, all, byId }: { p: Party; all: Party[]; byId: Map<string, Party> }) {
   const kids = all.filter((c) => c.parent === p.id);
   const splinterOf = around('parties.splinterOf');
   return (
     <li>
-      <a href={`/parties/${enc(p.id)}`}>{p.name}</a>{' '}
+      <a href={`/parties/${enc(p.id)}`}>
+        <bdi>{nameIn(p)}</bdi>
+      </a>{' '}
       <span class="muted">{`${p.id} · ${humanize(p.kind)}`}</span>
       {p.aliases?.length ? <div class="aliases">{t('parties.alsoKnownAs', { names: p.aliases.join(', ') })}</div> : null}
       {p.splinter_of ? (
         <div class="aliases">
           {splinterOf[0]}
           <a href={`/parties/${enc(p.splinter_of)}`}>
-            <bdi>{byId.get(p.splinter_of)?.name ?? p.splinter_of}</bdi>
+            <bdi>{byId.has(p.splinter_of) ? nameIn(byId.get(p.splinter_of)!) : p.splinter_of}</bdi>
           </a>
           {splinterOf[1]}
         </div>
@@ -54,7 +65,7 @@ export const partyRegistry = definePage({
   },
   View: ({ data: { ps, sits, q } }) => {
     const needle = q.toLowerCase();
-    const matches = (p: Party) => !needle || [p.name, p.id, ...(p.aliases ?? [])].some((s) => s.toLowerCase().includes(needle));
+    const matches = (p: NamedParty) => !needle || [p.name, p.id, ...(p.aliases ?? []), ...Object.values(p.names ?? {}).map(String)].some((s) => s.toLowerCase().includes(needle));
     const byId = new Map(ps.map((p) => [p.id, p]));
     const submit = (ev: SubmitEvent) => {
       ev.preventDefault();
@@ -204,8 +215,13 @@ export const partyDossier = definePage({
     return { id, cyc, cycle, d, ps };
   },
   View: ({ data: { id, cyc, cycle, d, ps } }) => {
-    const name = (pid: string) => ps.find((p) => p.id === pid)?.name ?? pid;
-    const p = d.party;
+    const name = (pid: string) => {
+      const found = ps.find((p) => p.id === pid);
+      return found ? nameIn(found) : pid;
+    };
+    const p: NamedParty = d.party;
+    // Its name in the reader's language, the canonical name beside it.
+    const shown = nameIn(p);
     const showCycle = (ev: SubmitEvent) => {
       ev.preventDefault();
       navigate(`/parties/${enc(id)}${qs({ cycle: String(new FormData(ev.currentTarget as HTMLFormElement).get('cycle') ?? '') })}`);
@@ -240,9 +256,10 @@ export const partyDossier = definePage({
         <p class="crumbs">
           <a href="/parties">{t('parties.heading')}</a>
           {' / '}
-          {p.name}
+          <bdi>{shown}</bdi>
         </p>
-        <h1>{p.name}</h1>
+        <h1>{shown}</h1>
+        {shown !== p.name ? <p class="canonical-name">{t('parties.canonicalName', { name: p.name })}</p> : null}
         <p class="lead">
           {`${p.id} · ${humanize(p.kind)} · ${p.situation}`}
           {p.parent ? (
@@ -289,7 +306,7 @@ export const partyDossier = definePage({
           <button type="submit">{t('parties.show')}</button>
         </form>
         <Section title={t('parties.statusHistory')} id="hist-h">
-          {entries.length ? <StatusTimeline title={t('parties.statusPerCycle', { name: p.name })} entries={entries} /> : <p>{t('parties.noStatus')}</p>}
+          {entries.length ? <StatusTimeline title={t('parties.statusPerCycle', { name: shown })} entries={entries} /> : <p>{t('parties.noStatus')}</p>}
           {entries.length ? (
             <DataTable
               headers={historyHeaders}
@@ -301,25 +318,25 @@ export const partyDossier = definePage({
         <Section title={t('parties.verifiedIncidents')} id="inc-h">
           {verified ? (
             <p>
-              {`${t('parties.verifiedCount', { count: verified, name: p.name })} `}
+              {`${t('parties.verifiedCount', { count: verified, name: shown })} `}
               <a href={`/incidents${qs({ party: p.id, status: 'verified' })}`}>{t('parties.seeThem')}</a>
             </p>
           ) : (
-            <p>{t('parties.noVerified', { name: p.name })}</p>
+            <p>{t('parties.noVerified', { name: shown })}</p>
           )}
           {verified ? (
             <DataTable
               headers={verifiedHeaders}
               rows={d.incidents.by_cycle.map((c) => [String(c.cycle), String(c.count)])}
-              caption={t('parties.verifiedPerCycle', { name: p.name })}
+              caption={t('parties.verifiedPerCycle', { name: shown })}
             />
           ) : null}
         </Section>
         <Section title={t('parties.caseOf', { cycle })} id="case-h">
           <p class="counted">
             {d.incidents.counted
-              ? t(kids.length ? 'parties.countedWithUnits' : 'parties.counted', { count: d.incidents.counted, name: p.name, cycle })
-              : t('parties.noneCounted', { name: p.name, cycle })}
+              ? t(kids.length ? 'parties.countedWithUnits' : 'parties.counted', { count: d.incidents.counted, name: shown, cycle })
+              : t('parties.noneCounted', { name: shown, cycle })}
           </p>
           {d.case?.explanation ? <ExplanationView e={d.case.explanation} /> : crit ? <CriteriaLists criteria={crit} /> : <p>{t('parties.noCase')}</p>}
           <p>
@@ -368,7 +385,7 @@ export const partyDossier = definePage({
         </Section>
         <Section title={t('parties.petitions')} id="pet-h">
           <p>
-            <a href={`/petitions${qs({ party: p.id })}`}>{t('parties.petitionsOf', { name: p.name })}</a>
+            <a href={`/petitions${qs({ party: p.id })}`}>{t('parties.petitionsOf', { name: shown })}</a>
           </p>
           <DataTable
             headers={petitionHeaders}

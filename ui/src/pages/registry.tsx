@@ -15,7 +15,7 @@ import { humanize, Options } from '../components/common';
 import { Field, pointerIn, useRefusals, type Refusals } from '../components/forms';
 import { DataTable } from '../components/table';
 import { definePage, type PageDef } from '../page';
-import { t, type MessageValues } from '../i18n';
+import { LANGUAGES, t, type Language, type MessageValues } from '../i18n';
 import { hasRole } from '../session';
 import {
   COMMITMENT_KINDS,
@@ -40,6 +40,7 @@ interface FieldDef {
   key?: boolean; // part of the record's key: fixed once stored
   options?: () => Promise<Array<[string, string]>>;
   hint?: string;
+  lang?: Language; // a text in this language (a party's name in it): its `lang`, `dir="auto"`
 }
 
 interface KindDef {
@@ -93,6 +94,9 @@ function kinds(): KindDef[] {
         { pointer: '/parent', label: t('registry.field.parent'), type: 'select', options: partyOptions('none'), hint: t('registry.hint.parent') },
         { pointer: '/splinter_of', label: t('registry.field.splinterOf'), type: 'select', options: partyOptions('none') },
         { pointer: '/aliases', label: t('registry.field.aliases'), type: 'list', hint: t('registry.hint.aliases') },
+        // Its name in each of the six languages, which the reports and pages
+        // in that language show instead of the canonical name.
+        ...LANGUAGES.map(({ code }, i): FieldDef => ({ pointer: `/names/${code}`, label: t(`registry.field.nameIn.${code}`), type: 'text', lang: code, hint: i === 0 ? t('registry.hint.nameIn') : undefined })),
         { pointer: '/dissolved/date', label: t('registry.field.dissolvedOn'), type: 'date', hint: t('registry.hint.dissolvedOn') },
         { pointer: '/dissolved/source', label: t('registry.field.dissolvedBy'), type: 'text', hint: t('registry.hint.dissolvedBy') },
       ],
@@ -355,7 +359,7 @@ function FieldControl({ f, value, options, fixed, refusals }: { f: FieldDef; val
   } else if (f.type === 'list') {
     control = <input type="text" name={name} required={required} defaultValue={Array.isArray(value) ? value.join(', ') : ''} />;
   } else {
-    control = <input type={f.type === 'date' ? 'date' : 'text'} name={name} required={required} defaultValue={text(value)} readOnly={fixed || undefined} autoComplete="off" />;
+    control = <input type={f.type === 'date' ? 'date' : 'text'} name={name} required={required} defaultValue={text(value)} readOnly={fixed || undefined} autoComplete="off" lang={f.lang} dir={f.lang ? 'auto' : undefined} />;
   }
   return (
     <Field label={f.label} pointer={f.pointer} refusals={refusals} hint={f.hint}>
@@ -507,6 +511,7 @@ function RecordForm({ data }: { data: RecordPage }) {
     delete body.splinters;
     for (const f of def.fields) setAt(body, f.pointer, readControl(f, form));
     if (body.dissolved && !Object.keys(body.dissolved as Rec).length) delete body.dissolved;
+    if (body.names && !Object.keys(body.names as Rec).length) delete body.names;
     if (hasMeasures) body.measures = readMeasures(form, measures);
     const errs: Array<[string, string]> = [];
     for (const f of def.fields) if (f.required && !(form.elements.namedItem(controlName(f)) as Control).value.trim()) errs.push([f.pointer, t('registry.required', { label: f.label })]);
