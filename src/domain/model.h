@@ -70,7 +70,7 @@ struct Party {
 };
 
 // The languages a party's name may be given in (Party::names): the six of
-// the reports (report/messages.h).
+// the reports (i18n/messages.h).
 inline constexpr std::string_view kNameLanguages[] = {"ar", "en", "es", "fr", "ru", "zh"};
 
 // The name a reader of `language` (a report language code) sees: the party's

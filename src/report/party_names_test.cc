@@ -14,8 +14,8 @@
 #include <sstream>
 
 #include "common/temp_dir.h"
+#include "i18n/messages.h"
 #include "report/builder.h"
-#include "report/messages.h"
 #include "report/render.h"
 #include "service/authorized.h"
 #include "service/case.h"
