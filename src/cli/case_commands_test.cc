@@ -45,10 +45,11 @@ class CaseLangCliTest : public ::testing::Test {
 TEST_F(CaseLangCliTest, FrenchExplainsTheStatusInFrench) {
   CaseCliRun fr = Mara({"case", "--party", "P-VAF", "--cycle", "2025", "--lang", "fr"});
   ASSERT_EQ(fr.code, 0) << fr.err;
-  EXPECT_THAT(fr.out, HasSubstr("Inscrite sur la liste en application de la règle 1 : ses "
-                                "incidents confirmés au niveau de preuve « motifs raisonnables » "
-                                "ou supérieur font apparaître une pratique systématique"));
-  EXPECT_THAT(fr.out, HasSubstr("Combinaison des critères : "));
+  EXPECT_THAT(fr.out,
+              HasSubstr("Inscrite sur la liste en application de la règle 1\u00a0: ses "
+                        "incidents confirmés au niveau de preuve «\u00a0motifs raisonnables\u00a0» "
+                        "ou supérieur font apparaître une pratique systématique"));
+  EXPECT_THAT(fr.out, HasSubstr("Combinaison des critères\u00a0: "));
   EXPECT_THAT(fr.out, Not(HasSubstr("Listed by rule 1")));
 
   // The default is English, as it has always been.

@@ -438,8 +438,9 @@ TEST_F(LanguageReportTest, ArabicIsRightToLeftAndChineseIsChinese) {
 
   // The statements of case explain each status in the report's language,
   // with the annex's words for statuses and standards.
-  EXPECT_NE(fr.find("Inscrite sur la liste en application de la règle 1 : "), std::string::npos);
-  EXPECT_NE(fr.find("Combinaison des critères : "), std::string::npos);
+  EXPECT_NE(fr.find("Inscrite sur la liste en application de la règle 1\u00a0: "),
+            std::string::npos);
+  EXPECT_NE(fr.find("Combinaison des critères\u00a0: "), std::string::npos);
   EXPECT_EQ(fr.find("Listed by rule"), std::string::npos);
   EXPECT_NE(ar.find("مدرج في القائمة بموجب القاعدة 1"), std::string::npos);
   EXPECT_NE(ar.find("«أسباب معقولة»"), std::string::npos);
