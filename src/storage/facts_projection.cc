@@ -175,6 +175,19 @@ struct BucketSummary {
 
 }  // namespace
 
+Status FactsTables::CodeNames(std::span<const std::string_view> names,
+                              std::vector<int64_t>* codes) {
+  codes->clear();
+  for (std::string_view name : names) {
+    MARA_ASSIGN_OR_RETURN(int64_t code, FindName(name));
+    if (code == 0) {
+      MARA_ASSIGN_OR_RETURN(code, InsertName(name));
+    }
+    codes->push_back(code);
+  }
+  return Status::Ok();
+}
+
 uint32_t FactsProjection::BucketOf(std::string_view id) {
   // FNV-1a over the bytes, then a finalizer so that ids differing only in
   // their last characters spread over every bucket. Part of the stored
@@ -205,6 +218,31 @@ Result<uint32_t> FactsProjection::CodeFor(std::string_view name) {
                               QuoteForMessage(name) + " is out of range");
   }
   return codes_.Insert(name, static_cast<uint32_t>(code));
+}
+
+Status FactsProjection::CodeNames(std::span<const std::string_view> names) {
+  std::vector<std::string_view> missing;
+  NameMap<bool> seen;
+  for (std::string_view name : names) {
+    if (codes_.Find(name) != nullptr || seen.Find(name) != nullptr) continue;
+    seen.Insert(name, true);
+    missing.push_back(name);
+  }
+  if (missing.empty()) return Status::Ok();
+  std::vector<int64_t> codes;
+  MARA_RETURN_IF_ERROR(db_.CodeNames(missing, &codes));
+  if (codes.size() != missing.size()) {
+    return Status::Corruption(db_.Where() + ": fact_names gave " + std::to_string(codes.size()) +
+                              " codes for " + std::to_string(missing.size()) + " names");
+  }
+  for (size_t i = 0; i < missing.size(); ++i) {
+    if (codes[i] <= 0 || codes[i] > UINT32_MAX) {
+      return Status::Corruption(db_.Where() + ": fact_names code " + std::to_string(codes[i]) +
+                                " for " + QuoteForMessage(missing[i]) + " is out of range");
+    }
+    codes_.Insert(missing[i], static_cast<uint32_t>(codes[i]));
+  }
+  return Status::Ok();
 }
 
 Status FactsProjection::Stage(const IncidentFacts& f) {

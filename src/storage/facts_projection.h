@@ -37,13 +37,14 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/name_map.h"
 #include "common/status.h"
 #include "domain/facts.h"
-#include "common/name_map.h"
 
 namespace mara {
 
@@ -61,6 +62,11 @@ class FactsTables {
   virtual Result<int64_t> FindName(std::string_view name) = 0;
   // Adds `name` and returns its new code.
   virtual Result<int64_t> InsertName(std::string_view name) = 0;
+  // The codes of `names` (distinct, none holding a NUL byte) in the same
+  // order, adding those that have none. The default asks FindName and
+  // InsertName for each; a backend where each statement is a round trip
+  // does it in a few.
+  virtual Status CodeNames(std::span<const std::string_view> names, std::vector<int64_t>* codes);
   // Every (code, name), in code order.
   virtual Status ForEachName(const std::function<Status(int64_t, std::string_view)>& fn) = 0;
   virtual Result<std::optional<std::string>> ReadBucket(uint32_t bucket) = 0;
@@ -99,6 +105,10 @@ class FactsProjection {
 
   // Records the facts of an incident just written in the open transaction.
   Status Stage(const IncidentFacts& facts);
+  // Gives each of `names` that has no code known here one, in a single call
+  // of FactsTables::CodeNames: a caller about to stage many records saves
+  // a statement per new name.
+  Status CodeNames(std::span<const std::string_view> names);
   // Stage() when every name of `facts` already has a code known here, so
   // that no statement runs (a caller streaming a COPY keeps its stream);
   // false, staging nothing, when one has none yet. A spill to the temporary

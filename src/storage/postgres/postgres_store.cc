@@ -4,6 +4,7 @@
 #include <charconv>
 #include <exception>
 #include <string>
+#include <span>
 #include <unordered_map>
 #include <utility>
 
@@ -158,6 +159,47 @@ class PgFactsTables final : public FactsTables {
                                   "INSERT INTO fact_names(name) VALUES ($1) RETURNING code", p));
     return rows.Int(0, 0);
   }
+  // Two statements for any number of names: the codes of those known, then
+  // the new ones added together.
+  Status CodeNames(std::span<const std::string_view> names, std::vector<int64_t>* codes) override {
+    codes->assign(names.size(), 0);
+    if (names.empty()) return Status::Ok();
+    std::unordered_map<std::string_view, size_t> index;
+    for (size_t i = 0; i < names.size(); ++i) index.emplace(names[i], i);
+    auto fill = [&](const Rows& rows) -> Status {
+      for (int r = 0; r < rows.size(); ++r) {
+        auto it = index.find(rows.Text(r, 0));
+        if (it == index.end()) {
+          return Status::Corruption(Where() + ": fact_names answered a name not asked for");
+        }
+        MARA_ASSIGN_OR_RETURN((*codes)[it->second], rows.Int(r, 1));
+      }
+      return Status::Ok();
+    };
+    Params p;
+    p.Add(TextArray(names));
+    MARA_ASSIGN_OR_RETURN(
+        Rows found,
+        conn_.Prepared("facts_find_names",
+                       "SELECT name, code FROM fact_names WHERE name = ANY($1::text[])", p));
+    MARA_RETURN_IF_ERROR(fill(found));
+    std::vector<std::string_view> fresh;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if ((*codes)[i] == 0) fresh.push_back(names[i]);
+    }
+    if (fresh.empty()) return Status::Ok();
+    p.Clear();
+    p.Add(TextArray(fresh));
+    MARA_ASSIGN_OR_RETURN(Rows added, conn_.Prepared("facts_insert_names",
+                                                     "INSERT INTO fact_names(name) SELECT "
+                                                     "unnest($1::text[]) RETURNING name, code",
+                                                     p));
+    if (added.size() != static_cast<int>(fresh.size())) {
+      return Status::Corruption(Where() + ": fact_names added " + std::to_string(added.size()) +
+                                " of " + std::to_string(fresh.size()) + " names");
+    }
+    return fill(added);
+  }
   Status ForEachName(const std::function<Status(int64_t, std::string_view)>& fn) override {
     Params none;
     MARA_ASSIGN_OR_RETURN(Rows rows,
@@ -224,6 +266,22 @@ class PgFactsTables final : public FactsTables {
   }
 
  private:
+  // A text[] literal: every element quoted, '"' and '\\' escaped.
+  static std::string TextArray(std::span<const std::string_view> values) {
+    std::string out = "{";
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      out.push_back('"');
+      for (char c : values[i]) {
+        if (c == '"' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+      }
+      out.push_back('"');
+    }
+    out.push_back('}');
+    return out;
+  }
+
   pg::Conn& conn_;
 };
 
@@ -970,6 +1028,14 @@ Status PostgresStore::StageFacts(const Incident& v) {
 }
 
 Status PostgresStore::StagePending() {
+  // The new names of every held-back record coded at once.
+  std::vector<std::string_view> names;
+  for (const PendingFacts& p : pending_facts_) {
+    names.push_back(p.situation);
+    names.push_back(p.location);
+    for (const auto& perpetrator : p.perpetrators) names.push_back(perpetrator.first);
+  }
+  MARA_RETURN_IF_ERROR(facts_->CodeNames(names));
   IncidentFacts f;
   for (const PendingFacts& p : pending_facts_) {
     f.id = p.id;
