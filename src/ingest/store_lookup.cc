@@ -6,8 +6,10 @@ Result<std::unique_ptr<StoreLookup>> StoreLookup::Load(Store& store) {
   std::unique_ptr<StoreLookup> lookup(new StoreLookup(store));
   auto add = [&](Collection c, const auto& records) {
     KeySet& keys = lookup->keys_[static_cast<size_t>(c)];
-    keys.reserve(records.size());
-    for (const auto& r : records) keys.insert(RecordKey(r));
+    for (const auto& r : records) {
+      const std::string key = RecordKey(r);
+      if (keys.Find(key) == nullptr) keys.Insert(key, true);
+    }
   };
   add(Collection::kSituations, registry.situations);
   add(Collection::kParties, registry.parties);
@@ -39,7 +41,7 @@ Result<std::optional<std::string>> StoreLookup::ParentOf(std::string_view party)
 
 bool StoreLookup::Stored(Collection collection, std::string_view key) const {
   const KeySet& keys = keys_[static_cast<size_t>(collection)];
-  return keys.find(key) != keys.end();
+  return keys.Find(key) != nullptr;
 }
 
 }  // namespace mara

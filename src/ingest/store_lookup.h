@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/name_map.h"
 #include "domain/validate.h"
 #include "storage/store.h"
 
@@ -39,7 +40,8 @@ class StoreLookup : public ReferenceLookup {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
-  using KeySet = std::unordered_set<std::string, Hash, std::equal_to<>>;
+  // Probed for every reference of every row an import reads.
+  using KeySet = NameMap<bool>;
 
   explicit StoreLookup(Store& store) : store_(store) {}
 

@@ -1,7 +1,10 @@
 #include "storage/facts_projection.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstring>
 
 #include "common/text.h"
@@ -172,6 +175,19 @@ struct BucketSummary {
 
 }  // namespace
 
+Status FactsTables::CodeNames(std::span<const std::string_view> names,
+                              std::vector<int64_t>* codes) {
+  codes->clear();
+  for (std::string_view name : names) {
+    MARA_ASSIGN_OR_RETURN(int64_t code, FindName(name));
+    if (code == 0) {
+      MARA_ASSIGN_OR_RETURN(code, InsertName(name));
+    }
+    codes->push_back(code);
+  }
+  return Status::Ok();
+}
+
 uint32_t FactsProjection::BucketOf(std::string_view id) {
   // FNV-1a over the bytes, then a finalizer so that ids differing only in
   // their last characters spread over every bucket. Part of the stored
@@ -192,24 +208,70 @@ Result<bool> FactsProjection::Ready() {
 }
 
 Result<uint32_t> FactsProjection::CodeFor(std::string_view name) {
-  if (auto it = codes_.find(name); it != codes_.end()) return it->second;
+  if (const uint32_t* code = codes_.Find(name)) return *code;
   MARA_ASSIGN_OR_RETURN(int64_t code, db_.FindName(name));
   if (code == 0) {
     MARA_ASSIGN_OR_RETURN(code, db_.InsertName(name));
-    names_added_.emplace_back(name);
   }
   if (code <= 0 || code > UINT32_MAX) {
     return Status::Corruption(db_.Where() + ": fact_names code " + std::to_string(code) + " for " +
                               QuoteForMessage(name) + " is out of range");
   }
-  codes_.emplace(std::string(name), static_cast<uint32_t>(code));
-  return static_cast<uint32_t>(code);
+  return codes_.Insert(name, static_cast<uint32_t>(code));
+}
+
+Status FactsProjection::CodeNames(std::span<const std::string_view> names) {
+  std::vector<std::string_view> missing;
+  NameMap<bool> seen;
+  for (std::string_view name : names) {
+    if (codes_.Find(name) != nullptr || seen.Find(name) != nullptr) continue;
+    seen.Insert(name, true);
+    missing.push_back(name);
+  }
+  if (missing.empty()) return Status::Ok();
+  std::vector<int64_t> codes;
+  MARA_RETURN_IF_ERROR(db_.CodeNames(missing, &codes));
+  if (codes.size() != missing.size()) {
+    return Status::Corruption(db_.Where() + ": fact_names gave " + std::to_string(codes.size()) +
+                              " codes for " + std::to_string(missing.size()) + " names");
+  }
+  for (size_t i = 0; i < missing.size(); ++i) {
+    if (codes[i] <= 0 || codes[i] > UINT32_MAX) {
+      return Status::Corruption(db_.Where() + ": fact_names code " + std::to_string(codes[i]) +
+                                " for " + QuoteForMessage(missing[i]) + " is out of range");
+    }
+    codes_.Insert(missing[i], static_cast<uint32_t>(codes[i]));
+  }
+  return Status::Ok();
 }
 
 Status FactsProjection::Stage(const IncidentFacts& f) {
-  if (staged_.capacity() < flush_bytes_) staged_.reserve(flush_bytes_ + (64u << 10));
   MARA_ASSIGN_OR_RETURN(uint32_t situation, CodeFor(f.situation));
   MARA_ASSIGN_OR_RETURN(uint32_t location, CodeFor(f.location_name));
+  party_codes_.clear();
+  for (const FactAttribution& a : f.perpetrators) {
+    MARA_ASSIGN_OR_RETURN(uint32_t party, CodeFor(a.party));
+    party_codes_.push_back(party);
+  }
+  return Append(f, situation, location);
+}
+
+Result<bool> FactsProjection::StageIfCoded(const IncidentFacts& f) {
+  const uint32_t* situation = codes_.Find(f.situation);
+  const uint32_t* location = codes_.Find(f.location_name);
+  if (situation == nullptr || location == nullptr) return false;
+  party_codes_.clear();
+  for (const FactAttribution& a : f.perpetrators) {
+    const uint32_t* party = codes_.Find(a.party);
+    if (party == nullptr) return false;
+    party_codes_.push_back(*party);
+  }
+  MARA_RETURN_IF_ERROR(Append(f, *situation, *location));
+  return true;
+}
+
+Status FactsProjection::Append(const IncidentFacts& f, uint32_t situation, uint32_t location) {
+  if (staged_.capacity() < flush_bytes_) staged_.reserve(flush_bytes_ + (64u << 10));
   std::string& out = staged_;
   const size_t before = out.size();
   PutVarint(out, f.id.size());
@@ -222,55 +284,143 @@ Status FactsProjection::Stage(const IncidentFacts& f) {
   PutVarint(out, situation);
   PutVarint(out, location);
   PutVarint(out, f.perpetrators.size());
-  for (const FactAttribution& a : f.perpetrators) {
-    MARA_ASSIGN_OR_RETURN(uint32_t party, CodeFor(a.party));
-    PutVarint(out, party);
-    out.push_back(static_cast<char>(a.standard));
+  for (size_t i = 0; i < f.perpetrators.size(); ++i) {
+    PutVarint(out, party_codes_[i]);
+    out.push_back(static_cast<char>(f.perpetrators[i].standard));
   }
   staged_index_.push_back(
       {BucketOf(f.id), static_cast<uint32_t>(before), static_cast<uint32_t>(out.size() - before)});
   staged_bytes_ += out.size() - before;
-  if (staged_bytes_ > flush_bytes_) return Flush();
+  if (staged_bytes_ > flush_bytes_) {
+    MARA_ASSIGN_OR_RETURN(bool spilled, SpillStaged());
+    if (!spilled) return Flush();
+  }
   return Status::Ok();
 }
 
-Status FactsProjection::Flush() {
-  if (staged_index_.empty()) return Status::Ok();
-  // Stable: within a bucket the records keep the order they were written in.
-  std::stable_sort(
-      staged_index_.begin(), staged_index_.end(),
-      [](const StagedRecord& a, const StagedRecord& b) { return a.bucket < b.bucket; });
-  std::vector<std::string_view> records;
-  for (size_t i = 0; i < staged_index_.size();) {
-    const uint32_t bucket = staged_index_[i].bucket;
-    records.clear();
-    for (; i < staged_index_.size() && staged_index_[i].bucket == bucket; ++i) {
-      records.push_back(
-          std::string_view(staged_).substr(staged_index_[i].offset, staged_index_[i].size));
-    }
-    MARA_RETURN_IF_ERROR(MergeBucket(bucket, records));
+void FactsProjection::GroupStaged(std::vector<uint32_t>* order,
+                                  std::vector<uint32_t>* starts) const {
+  starts->assign(kBuckets + 1, 0);
+  for (const StagedRecord& r : staged_index_) ++(*starts)[r.bucket + 1];
+  for (uint32_t b = 0; b < kBuckets; ++b) (*starts)[b + 1] += (*starts)[b];
+  std::vector<uint32_t> next(starts->begin(), starts->end() - 1);
+  order->resize(staged_index_.size());
+  for (uint32_t i = 0; i < staged_index_.size(); ++i) {
+    (*order)[next[staged_index_[i].bucket]++] = i;
   }
+}
+
+void FactsProjection::ClearStaged() {
   staged_.clear();
   staged_index_.clear();
   staged_bytes_ = 0;
+}
+
+void FactsProjection::CloseSpill() {
+  spill_.reset();
+  spill_size_ = 0;
+  runs_.clear();
+}
+
+Result<bool> FactsProjection::SpillStaged() {
+  if (!spill_) {
+    if (spill_unavailable_) return false;
+    spill_.reset(std::tmpfile());
+    if (!spill_) {
+      // No temporary directory: merge into the buckets at each bound.
+      spill_unavailable_ = true;
+      return false;
+    }
+    spill_size_ = 0;
+  }
+  std::vector<uint32_t> order, starts;
+  GroupStaged(&order, &starts);
+  std::vector<uint64_t> offsets(kBuckets + 1);
+  uint64_t at = spill_size_;
+  uint32_t k = 0;
+  for (uint32_t b = 0; b < kBuckets; ++b) {
+    offsets[b] = at;
+    for (; k < starts[b + 1]; ++k) {
+      const StagedRecord& r = staged_index_[order[k]];
+      if (std::fwrite(staged_.data() + r.offset, 1, r.size, spill_.get()) != r.size) {
+        CloseSpill();
+        return Status::IOError(db_.Where() +
+                               ": cannot write the facts projection's temporary file (" +
+                               std::strerror(errno) + ")");
+      }
+      at += r.size;
+    }
+  }
+  offsets[kBuckets] = at;
+  spill_size_ = at;
+  runs_.push_back(std::move(offsets));
+  ClearStaged();
+  return true;
+}
+
+Status FactsProjection::Flush() {
+  if (staged_index_.empty() && runs_.empty()) return Status::Ok();
+  std::vector<uint32_t> order, starts;
+  GroupStaged(&order, &starts);
+  if (spill_ && std::fflush(spill_.get()) != 0) {
+    CloseSpill();
+    return Status::IOError(db_.Where() + ": cannot write the facts projection's temporary file (" +
+                           std::strerror(errno) + ")");
+  }
+  std::vector<std::string_view> records;
+  std::string spilled;
+  Raw raw;
+  for (uint32_t bucket = 0; bucket < kBuckets; ++bucket) {
+    records.clear();
+    spilled.clear();
+    // The runs in the order they were written, then the arena: the order
+    // of writes, so that a later write of the same id wins.
+    for (const std::vector<uint64_t>& run : runs_) {
+      const uint64_t size = run[bucket + 1] - run[bucket];
+      if (size == 0) continue;
+      const size_t at = spilled.size();
+      spilled.resize(at + size);
+      const ssize_t got =
+          pread(fileno(spill_.get()), spilled.data() + at, size, static_cast<off_t>(run[bucket]));
+      if (got != static_cast<ssize_t>(size)) {
+        CloseSpill();
+        return Status::IOError(db_.Where() + ": cannot read the facts projection's temporary file");
+      }
+    }
+    for (std::string_view in = spilled; !in.empty();) {
+      if (!Decode(in, &raw)) {
+        CloseSpill();
+        return Status::IOError(db_.Where() +
+                               ": the facts projection's temporary file reads back damaged");
+      }
+      records.push_back(raw.whole);
+    }
+    for (uint32_t k = starts[bucket]; k < starts[bucket + 1]; ++k) {
+      const StagedRecord& r = staged_index_[order[k]];
+      records.push_back(std::string_view(staged_).substr(r.offset, r.size));
+    }
+    if (records.empty()) continue;
+    MARA_RETURN_IF_ERROR(MergeBucket(bucket, records));
+  }
+  ClearStaged();
+  CloseSpill();
   return Status::Ok();
 }
 
 void FactsProjection::Committed() {
-  names_added_.clear();
+  committed_codes_ = codes_.size();
   std::string().swap(staged_);
   std::vector<StagedRecord>().swap(staged_index_);
   staged_bytes_ = 0;
+  CloseSpill();
 }
 
 void FactsProjection::Discard() {
   std::string().swap(staged_);
   std::vector<StagedRecord>().swap(staged_index_);
   staged_bytes_ = 0;
-  for (const std::string& name : names_added_) {
-    if (auto it = codes_.find(name); it != codes_.end()) codes_.erase(it);
-  }
-  names_added_.clear();
+  CloseSpill();
+  codes_.TruncateTo(committed_codes_);
 }
 
 Status FactsProjection::MergeBucket(uint32_t bucket, const std::vector<std::string_view>& staged) {

@@ -41,14 +41,21 @@ std::string& Params::Next() {
   if (storage_.size() <= size_) {
     storage_.emplace_back();
     null_.push_back(false);
+    binary_.push_back(false);
   }
   null_[size_] = false;
+  binary_[size_] = false;
   std::string& s = storage_[size_++];
   s.clear();
   return s;
 }
 
 void Params::Add(std::string_view value) { Next().assign(value); }
+
+void Params::AddBytes(std::string_view value) {
+  Next().assign(value);
+  binary_[size_ - 1] = true;
+}
 
 void Params::AddNull() {
   Next();
@@ -89,9 +96,23 @@ const char* const* Params::values() {
   return pointers_.data();
 }
 
+const int* Params::lengths() {
+  lengths_.resize(size_);
+  for (size_t i = 0; i < size_; ++i) lengths_[i] = static_cast<int>(storage_[i].size());
+  return lengths_.data();
+}
+
+const int* Params::formats() {
+  formats_.resize(size_);
+  for (size_t i = 0; i < size_; ++i) formats_[i] = binary_[i] ? 1 : 0;
+  return formats_.data();
+}
+
 int Params::FirstWithNul() const {
   for (size_t i = 0; i < size_; ++i) {
-    if (!null_[i] && storage_[i].find('\0') != std::string::npos) return static_cast<int>(i) + 1;
+    if (!null_[i] && !binary_[i] && storage_[i].find('\0') != std::string::npos) {
+      return static_cast<int>(i) + 1;
+    }
   }
   return 0;
 }
@@ -101,6 +122,19 @@ int Params::FirstWithNul() const {
 std::optional<std::string> Rows::OptionalText(int row, int column) const {
   if (IsNull(row, column)) return std::nullopt;
   return std::string(Text(row, column));
+}
+
+Result<int64_t> Rows::BinaryInt(int row, int column) const {
+  const std::string_view bytes = Text(row, column);
+  if (bytes.size() != 2 && bytes.size() != 4 && bytes.size() != 8) {
+    return Status::Corruption("column " + std::string(PQfname(result_.get(), column)) + " holds " +
+                              std::to_string(bytes.size()) + " bytes, not a binary integer");
+  }
+  uint64_t value = 0;
+  for (char c : bytes) value = value << 8 | static_cast<uint8_t>(c);
+  // Sign-extend from the column's width.
+  const int shift = 64 - 8 * static_cast<int>(bytes.size());
+  return static_cast<int64_t>(value << shift) >> shift;
 }
 
 Result<int64_t> Rows::Int(int row, int column) const {
@@ -203,18 +237,19 @@ Status Conn::Exec(std::string_view sql) {
   return Status::Ok();
 }
 
-Result<Rows> Conn::Query(std::string_view sql, Params& params) {
+Result<Rows> Conn::Query(std::string_view sql, Params& params, ResultFormat format) {
   MARA_RETURN_IF_ERROR(EndCopy());
   if (int bad = params.FirstWithNul()) {
     return Status::InvalidArgument(where_ + ": value $" + std::to_string(bad) +
                                    " holds a NUL byte, which text cannot store");
   }
   const std::string text(sql);
-  return Finish(PQexecParams(conn_, text.c_str(), params.size(), nullptr, params.values(), nullptr,
-                             nullptr, 0));
+  return Finish(PQexecParams(conn_, text.c_str(), params.size(), nullptr, params.values(),
+                             params.lengths(), params.formats(), static_cast<int>(format)));
 }
 
-Result<Rows> Conn::Prepared(std::string_view name, std::string_view sql, Params& params) {
+Result<Rows> Conn::Prepared(std::string_view name, std::string_view sql, Params& params,
+                            ResultFormat format) {
   MARA_RETURN_IF_ERROR(EndCopy());
   if (int bad = params.FirstWithNul()) {
     return Status::InvalidArgument(where_ + ": value $" + std::to_string(bad) +
@@ -227,8 +262,8 @@ Result<Rows> Conn::Prepared(std::string_view name, std::string_view sql, Params&
                                                          params.size(), nullptr)));
     prepared_.insert(statement);
   }
-  return Finish(PQexecPrepared(conn_, statement.c_str(), params.size(), params.values(), nullptr,
-                               nullptr, 0));
+  return Finish(PQexecPrepared(conn_, statement.c_str(), params.size(), params.values(),
+                               params.lengths(), params.formats(), static_cast<int>(format)));
 }
 
 Status Conn::BeginCopy(std::string_view sql) {
@@ -294,24 +329,17 @@ bool Conn::Reusable() const {
 }
 
 void AppendCopyText(std::string_view value, std::string* out) {
-  for (char c : value) {
-    switch (c) {
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      default:
-        out->push_back(c);
-    }
+  // Runs without a character to escape are appended whole.
+  size_t start = 0;
+  for (size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
+    if (c != '\\' && c != '\t' && c != '\n' && c != '\r') continue;
+    out->append(value.data() + start, i - start);
+    out->push_back('\\');
+    out->push_back(c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : 'r');
+    start = i + 1;
   }
+  out->append(value.data() + start, value.size() - start);
 }
 
 // ---------------------------------------------------------------- Pool

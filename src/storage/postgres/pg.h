@@ -8,9 +8,12 @@
 //   sees a connection stuck in copy mode. Rows owns one PGresult (PQclear).
 //   Neither is copyable; neither is thread-safe (one thread at a time).
 // - Parameters are always sent separately from the SQL text (PQexecParams /
-//   PQexecPrepared, text format); no value is ever spliced into SQL. A value
-//   holding a NUL byte, which libpq cannot send, is refused with
-//   kInvalidArgument.
+//   PQexecPrepared); no value is ever spliced into SQL. Text parameters
+//   holding a NUL byte, which text cannot carry, are refused with
+//   kInvalidArgument; bytes (Params::AddBytes, for bytea) travel in binary
+//   format, as they are. Results are text unless a caller asks for binary
+//   ones (ResultFormat::kBinary: every column in its binary form, bytea as
+//   its bytes, integers big-endian).
 // - Pool hands out connections to one URL, keeps up to a few idle ones for
 //   reuse and is thread-safe. A Lease returns its connection on destruction
 //   when the connection is healthy and outside any transaction, and closes
@@ -43,11 +46,14 @@ namespace mara::pg {
 // `url` with any password removed, quoted for a message.
 std::string RedactUrl(std::string_view url);
 
-// Text-format statement parameters, $1, $2, ... in the order added.
+// Statement parameters, $1, $2, ... in the order added: text, except those
+// added with AddBytes.
 class Params {
  public:
   void Clear() { size_ = 0; }
   void Add(std::string_view value);
+  // Raw bytes in binary format (for a bytea parameter; may hold NUL).
+  void AddBytes(std::string_view value);
   void AddNull();
   void AddInt(int64_t value);
   // Shortest text that reads back as the same double.
@@ -56,9 +62,12 @@ class Params {
   void AddOptionalDouble(const std::optional<double>& value);
 
   int size() const { return static_cast<int>(size_); }
-  // Pointers for libpq, valid until the next Add or Clear.
+  // Pointers, lengths and formats for libpq, valid until the next Add or
+  // Clear.
   const char* const* values();
-  // The first value holding a NUL byte, if any (1-based), else 0.
+  const int* lengths();
+  const int* formats();
+  // The first text value holding a NUL byte, if any (1-based), else 0.
   int FirstWithNul() const;
 
  private:
@@ -67,8 +76,13 @@ class Params {
   size_t size_ = 0;
   std::vector<std::string> storage_;  // reused across Clear() for capacity
   std::vector<bool> null_;
+  std::vector<bool> binary_;
   std::vector<const char*> pointers_;
+  std::vector<int> lengths_;
+  std::vector<int> formats_;
 };
+
+enum class ResultFormat { kText = 0, kBinary = 1 };
 
 struct ResultDeleter {
   void operator()(PGresult* r) const { PQclear(r); }
@@ -89,6 +103,9 @@ class Rows {
             static_cast<size_t>(PQgetlength(result_.get(), row, column))};
   }
   std::optional<std::string> OptionalText(int row, int column) const;
+  // A column of a binary result holding a 2-, 4- or 8-byte integer
+  // (kCorruption otherwise).
+  Result<int64_t> BinaryInt(int row, int column) const;
   // kCorruption when the column does not hold a number.
   Result<int64_t> Int(int row, int column) const;
   Result<double> Double(int row, int column) const;
@@ -117,10 +134,12 @@ class Conn {
   // One or more statements without parameters whose rows nobody reads.
   Status Exec(std::string_view sql);
   // A statement with parameters, parsed on every call.
-  Result<Rows> Query(std::string_view sql, Params& params);
+  Result<Rows> Query(std::string_view sql, Params& params,
+                     ResultFormat format = ResultFormat::kText);
   // A statement prepared once per connection under `name`; `sql` must be
   // the same text on every call with that name.
-  Result<Rows> Prepared(std::string_view name, std::string_view sql, Params& params);
+  Result<Rows> Prepared(std::string_view name, std::string_view sql, Params& params,
+                        ResultFormat format = ResultFormat::kText);
 
   // COPY ... FROM STDIN: BeginCopy starts it (unless this same COPY is
   // already running), CopyRow appends one already-escaped line, EndCopy

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <exception>
 #include <string>
+#include <span>
 #include <unordered_map>
 #include <utility>
 
@@ -116,8 +117,8 @@ bool ParseStored(std::string_view text, E* out) {
 }
 
 // The facts projection's tables on the store's connection. Bucket blobs
-// travel as bytea in hex (the connection's parameters are text); a scan of
-// the buckets reads them through a cursor, a few at a time.
+// travel as bytea in binary format, both ways; a scan of the buckets reads
+// them through a cursor, a few at a time.
 class PgFactsTables final : public FactsTables {
  public:
   explicit PgFactsTables(pg::Conn& conn) : conn_(conn) {}
@@ -158,6 +159,47 @@ class PgFactsTables final : public FactsTables {
                                   "INSERT INTO fact_names(name) VALUES ($1) RETURNING code", p));
     return rows.Int(0, 0);
   }
+  // Two statements for any number of names: the codes of those known, then
+  // the new ones added together.
+  Status CodeNames(std::span<const std::string_view> names, std::vector<int64_t>* codes) override {
+    codes->assign(names.size(), 0);
+    if (names.empty()) return Status::Ok();
+    std::unordered_map<std::string_view, size_t> index;
+    for (size_t i = 0; i < names.size(); ++i) index.emplace(names[i], i);
+    auto fill = [&](const Rows& rows) -> Status {
+      for (int r = 0; r < rows.size(); ++r) {
+        auto it = index.find(rows.Text(r, 0));
+        if (it == index.end()) {
+          return Status::Corruption(Where() + ": fact_names answered a name not asked for");
+        }
+        MARA_ASSIGN_OR_RETURN((*codes)[it->second], rows.Int(r, 1));
+      }
+      return Status::Ok();
+    };
+    Params p;
+    p.Add(TextArray(names));
+    MARA_ASSIGN_OR_RETURN(
+        Rows found,
+        conn_.Prepared("facts_find_names",
+                       "SELECT name, code FROM fact_names WHERE name = ANY($1::text[])", p));
+    MARA_RETURN_IF_ERROR(fill(found));
+    std::vector<std::string_view> fresh;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if ((*codes)[i] == 0) fresh.push_back(names[i]);
+    }
+    if (fresh.empty()) return Status::Ok();
+    p.Clear();
+    p.Add(TextArray(fresh));
+    MARA_ASSIGN_OR_RETURN(Rows added, conn_.Prepared("facts_insert_names",
+                                                     "INSERT INTO fact_names(name) SELECT "
+                                                     "unnest($1::text[]) RETURNING name, code",
+                                                     p));
+    if (added.size() != static_cast<int>(fresh.size())) {
+      return Status::Corruption(Where() + ": fact_names added " + std::to_string(added.size()) +
+                                " of " + std::to_string(fresh.size()) + " names");
+    }
+    return fill(added);
+  }
   Status ForEachName(const std::function<Status(int64_t, std::string_view)>& fn) override {
     Params none;
     MARA_ASSIGN_OR_RETURN(Rows rows,
@@ -172,17 +214,17 @@ class PgFactsTables final : public FactsTables {
     Params p;
     p.AddInt(bucket);
     MARA_ASSIGN_OR_RETURN(Rows rows,
-                          conn_.Prepared("facts_read_bucket",
-                                         "SELECT records FROM fact_buckets WHERE bucket = $1", p));
+                          conn_.Prepared("facts_read_bucket_binary",
+                                         "SELECT records FROM fact_buckets WHERE bucket = $1", p,
+                                         pg::ResultFormat::kBinary));
     if (rows.size() == 0) return std::optional<std::string>();
-    MARA_ASSIGN_OR_RETURN(std::string blob, FromHex(bucket, rows.Text(0, 0)));
-    return std::optional<std::string>(std::move(blob));
+    return std::optional<std::string>(std::string(rows.Text(0, 0)));
   }
   Status WriteBucket(uint32_t bucket, std::string_view blob) override {
     Params p;
     p.AddInt(bucket);
-    p.Add(ToHex(blob));
-    MARA_ASSIGN_OR_RETURN(Rows rows, conn_.Prepared("facts_write_bucket",
+    p.AddBytes(blob);
+    MARA_ASSIGN_OR_RETURN(Rows rows, conn_.Prepared("facts_write_bucket_binary",
                                                     "INSERT INTO fact_buckets(bucket, records) "
                                                     "VALUES ($1, $2::bytea) ON CONFLICT (bucket) "
                                                     "DO UPDATE SET records = $2::bytea",
@@ -203,12 +245,15 @@ class PgFactsTables final : public FactsTables {
     Params none;
     Status s = [&]() -> Status {
       while (true) {
-        MARA_ASSIGN_OR_RETURN(Rows rows, conn_.Query("FETCH 8 FROM mara_fact_buckets", none));
+        MARA_ASSIGN_OR_RETURN(Rows rows, conn_.Query("FETCH 8 FROM mara_fact_buckets", none,
+                                                     pg::ResultFormat::kBinary));
         for (int i = 0; i < rows.size(); ++i) {
-          MARA_ASSIGN_OR_RETURN(int64_t bucket, rows.Int(i, 0));
-          MARA_ASSIGN_OR_RETURN(std::string blob,
-                                FromHex(static_cast<uint32_t>(bucket), rows.Text(i, 1)));
-          MARA_RETURN_IF_ERROR(fn(static_cast<uint32_t>(bucket), blob));
+          MARA_ASSIGN_OR_RETURN(int64_t bucket, rows.BinaryInt(i, 0));
+          if (bucket < 0 || bucket >= FactsProjection::kBuckets) {
+            return Status::Corruption(Where() + ": facts projection bucket " +
+                                      std::to_string(bucket) + " is out of range");
+          }
+          MARA_RETURN_IF_ERROR(fn(static_cast<uint32_t>(bucket), rows.Text(i, 1)));
         }
         if (rows.size() < 8) return Status::Ok();
       }
@@ -221,39 +266,19 @@ class PgFactsTables final : public FactsTables {
   }
 
  private:
-  static std::string ToHex(std::string_view bytes) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out = "\\x";
-    out.reserve(2 + 2 * bytes.size());
-    for (char c : bytes) {
-      const auto b = static_cast<uint8_t>(c);
-      out.push_back(kHex[b >> 4]);
-      out.push_back(kHex[b & 15]);
-    }
-    return out;
-  }
-  Result<std::string> FromHex(uint32_t bucket, std::string_view text) const {
-    auto nibble = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    if (!text.starts_with("\\x") || text.size() % 2 != 0) {
-      return Status::Corruption(Where() + ": facts projection bucket " + std::to_string(bucket) +
-                                " is not hex bytea");
-    }
-    std::string out;
-    out.resize((text.size() - 2) / 2);
-    for (size_t i = 0; i < out.size(); ++i) {
-      const int hi = nibble(text[2 + 2 * i]);
-      const int lo = nibble(text[3 + 2 * i]);
-      if (hi < 0 || lo < 0) {
-        return Status::Corruption(Where() + ": facts projection bucket " + std::to_string(bucket) +
-                                  " is not hex bytea");
+  // A text[] literal: every element quoted, '"' and '\\' escaped.
+  static std::string TextArray(std::span<const std::string_view> values) {
+    std::string out = "{";
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      out.push_back('"');
+      for (char c : values[i]) {
+        if (c == '"' || c == '\\') out.push_back('\\');
+        out.push_back(c);
       }
-      out[i] = static_cast<char>(hi << 4 | lo);
+      out.push_back('"');
     }
+    out.push_back('}');
     return out;
   }
 
@@ -977,10 +1002,20 @@ Status PostgresStore::StageFacts(const Incident& v) {
     facts_marked_stale_ = true;
     return Status::Ok();
   }
+  const std::string_view location = sealer_.FactsLocation(v.location.name);
+  if (pending_facts_.empty()) {
+    // Every name already coded (most rows): staged at once, without the
+    // copies; else held back, and so is every later row until the held ones
+    // are staged, to keep the order of writes.
+    IncidentFacts f = FactsOf(v);
+    f.location_name = location;
+    MARA_ASSIGN_OR_RETURN(bool staged, facts_->StageIfCoded(f));
+    if (staged) return Status::Ok();
+  }
   PendingFacts p;
   p.id = v.id;
   p.situation = v.situation;
-  p.location = sealer_.FactsLocation(v.location.name);
+  p.location = location;
   p.date = v.date;
   p.status = v.status;
   p.consent = v.consent;
@@ -993,6 +1028,14 @@ Status PostgresStore::StageFacts(const Incident& v) {
 }
 
 Status PostgresStore::StagePending() {
+  // The new names of every held-back record coded at once.
+  std::vector<std::string_view> names;
+  for (const PendingFacts& p : pending_facts_) {
+    names.push_back(p.situation);
+    names.push_back(p.location);
+    for (const auto& perpetrator : p.perpetrators) names.push_back(perpetrator.first);
+  }
+  MARA_RETURN_IF_ERROR(facts_->CodeNames(names));
   IncidentFacts f;
   for (const PendingFacts& p : pending_facts_) {
     f.id = p.id;

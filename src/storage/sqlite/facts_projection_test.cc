@@ -4,10 +4,12 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "common/temp_dir.h"
+#include "common/name_map.h"
 #include "storage/sqlite/facts_tables.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -246,6 +248,108 @@ TEST_F(FactsProjectionTest, FlushesWhenStagedRecordsExceedTheBound) {
   std::sort(expected.begin(), expected.end());
   std::sort(got.begin(), got.end());
   EXPECT_EQ(got, expected);
+}
+
+// Spill runs (flush_bytes 256: a run every few records), a scan in the
+// middle of the transaction, more writes, a rollback, and StageIfCoded.
+TEST_F(FactsProjectionTest, SpillRunsMergeOncePerBucketAndRollBack) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  store.reset();
+  auto db = sqlite::Db::Open(path_, SQLITE_OPEN_READWRITE);
+  ASSERT_TRUE(db.ok());
+  sqlite::SqliteFactsTables tables(**db);
+  FactsProjection projection(tables, "plain", /*flush_bytes=*/256);
+  std::vector<Incident> incidents;
+  for (int i = 0; i < 900; ++i) {
+    incidents.push_back(
+        MakeIncident("J-" + std::to_string((i * 7919) % 600), i, "L" + std::to_string(i % 37),
+                     {{"P-" + std::to_string(i % 11), Standard::kReasonableGrounds}}));
+  }
+  auto scan = [&]() {
+    std::vector<std::string> got;
+    EXPECT_TRUE(projection
+                    .Scan([&](const IncidentFacts& f) {
+                      got.push_back(Line(f));
+                      return Status::Ok();
+                    })
+                    .ok());
+    std::sort(got.begin(), got.end());
+    return got;
+  };
+  auto expect_last_writes = [&](size_t n) {
+    std::map<std::string, std::string> last;
+    for (size_t i = 0; i < n; ++i) last[incidents[i].id] = Line(FactsOf(incidents[i]));
+    std::vector<std::string> expected;
+    for (const auto& [id, line] : last) expected.push_back(line);
+    std::sort(expected.begin(), expected.end());
+    return expected;
+  };
+  ASSERT_TRUE((*db)->Exec("BEGIN IMMEDIATE").ok());
+  for (size_t i = 0; i < 400; ++i) ASSERT_TRUE(projection.Stage(FactsOf(incidents[i])).ok());
+  EXPECT_EQ(scan(), expect_last_writes(400));
+  for (size_t i = 400; i < 700; ++i) {
+    // Every name was met in the first 400: staged without a statement.
+    auto staged = projection.StageIfCoded(FactsOf(incidents[i]));
+    ASSERT_TRUE(staged.ok());
+    EXPECT_TRUE(*staged);
+  }
+  ASSERT_TRUE(projection.Flush().ok());
+  ASSERT_TRUE((*db)->Exec("COMMIT").ok());
+  projection.Committed();
+  EXPECT_EQ(scan(), expect_last_writes(700));
+
+  // A rolled-back transaction leaves the projection and the codes as they
+  // were, however many runs it spilled.
+  ASSERT_TRUE((*db)->Exec("BEGIN IMMEDIATE").ok());
+  Incident fresh = MakeIncident("J-new", 3, "Nowhere", {{"P-new", Standard::kCredibleInformation}});
+  auto coded = projection.StageIfCoded(FactsOf(fresh));
+  ASSERT_TRUE(coded.ok());
+  EXPECT_FALSE(*coded);
+  ASSERT_TRUE(projection.Stage(FactsOf(fresh)).ok());
+  for (size_t i = 700; i < 900; ++i) ASSERT_TRUE(projection.Stage(FactsOf(incidents[i])).ok());
+  ASSERT_TRUE((*db)->Exec("ROLLBACK").ok());
+  projection.Discard();
+  EXPECT_EQ(scan(), expect_last_writes(700));
+  ASSERT_TRUE((*db)->Exec("BEGIN IMMEDIATE").ok());
+  coded = projection.StageIfCoded(FactsOf(fresh));
+  ASSERT_TRUE(coded.ok());
+  EXPECT_FALSE(*coded) << "a code of a rolled-back name was kept";
+  ASSERT_TRUE(projection.Stage(FactsOf(fresh)).ok());
+  ASSERT_TRUE(projection.Flush().ok());
+  ASSERT_TRUE((*db)->Exec("COMMIT").ok());
+  projection.Committed();
+  std::vector<std::string> expected = expect_last_writes(700);
+  expected.push_back(Line(FactsOf(fresh)));
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(scan(), expected);
+}
+
+TEST(NameMapTest, FindsInsertsTruncatesAndKeepsViews) {
+  NameMap<uint32_t> map;
+  std::vector<std::string> keys;
+  for (int i = 0; i < 5000; ++i) keys.push_back("name-" + std::to_string(i));
+  keys.push_back(std::string(40000, 'x'));  // larger than a quarter chunk
+  keys.push_back("");
+  for (size_t i = 0; i < keys.size(); ++i) EXPECT_EQ(map.Insert(keys[i], i + 1), i + 1);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const uint32_t* v = map.Find(keys[i]);
+    ASSERT_NE(v, nullptr) << i;
+    EXPECT_EQ(*v, i + 1);
+  }
+  EXPECT_EQ(map.Find("name-5000"), nullptr);
+  map.TruncateTo(100);
+  EXPECT_EQ(map.size(), 100u);
+  EXPECT_NE(map.Find("name-99"), nullptr);
+  EXPECT_EQ(map.Find("name-100"), nullptr);
+  EXPECT_EQ(map.Find(""), nullptr);
+  NameMap<std::string_view> tokens;
+  const std::string_view kept = tokens.Insert("a", tokens.Bytes("token-a"));
+  for (int i = 0; i < 20000; ++i) {
+    tokens.Insert("k" + std::to_string(i), tokens.Bytes("v" + std::to_string(i)));
+  }
+  EXPECT_EQ(kept, "token-a");
+  EXPECT_EQ(*tokens.Find("k19999"), "v19999");
 }
 
 }  // namespace

@@ -158,21 +158,20 @@ Status Sealer::UnsealLocation(std::string_view id, std::string_view stored_name,
 
 std::string_view Sealer::FactsLocation(std::string_view plain) {
   if (!cipher_) return plain;
-  if (auto it = tokens_.find(plain); it != tokens_.end()) return it->second;
+  if (const std::string_view* token = tokens_.Find(plain)) return *token;
   // Bounded: a scan of many distinct names starts the cache again.
-  if (tokens_.size() >= (1u << 17)) tokens_.clear();
+  if (tokens_.size() >= (1u << 17)) tokens_.Clear();
   const std::string folded = Fold(plain);
   std::array<uint8_t, 16> mac{};
   crypto_generichash(mac.data(), mac.size(), reinterpret_cast<const uint8_t*>(folded.data()),
                      folded.size(), token_key_.data(), token_key_.size());
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string token;
-  token.reserve(2 * mac.size());
-  for (uint8_t b : mac) {
-    token.push_back(kHex[b >> 4]);
-    token.push_back(kHex[b & 15]);
+  std::array<char, 2 * 16> token{};
+  for (size_t i = 0; i < mac.size(); ++i) {
+    token[2 * i] = kHex[mac[i] >> 4];
+    token[2 * i + 1] = kHex[mac[i] & 15];
   }
-  return tokens_.emplace(std::string(plain), std::move(token)).first->second;
+  return tokens_.Insert(plain, tokens_.Bytes(std::string_view(token.data(), token.size())));
 }
 
 std::string Sealer::FactsLocationScheme() const {

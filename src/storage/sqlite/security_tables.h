@@ -34,6 +34,7 @@
 #include "security/audit_log.h"
 #include "security/field_cipher.h"
 #include "security/key_file.h"
+#include "common/name_map.h"
 #include "storage/sqlite/sqlite.h"
 #include "storage/store.h"
 
@@ -81,12 +82,9 @@ class Sealer {
   std::shared_ptr<const security::KeyMaterial> keys_;
   std::unique_ptr<security::FieldCipher> cipher_;
   std::array<uint8_t, 32> token_key_{};
-  // Tokens of the names met, so each distinct name is folded and hashed once.
-  struct NameHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, std::string, NameHash, std::equal_to<>> tokens_;
+  // Tokens of the names met, so each distinct name is folded and hashed once
+  // (the token's bytes are in the map's arena).
+  NameMap<std::string_view> tokens_;
 };
 
 Status PutUser(Db& db, const UserRecord& user);
