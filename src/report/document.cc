@@ -88,18 +88,23 @@ std::string Marks(Language lang, const PartyLine& p) {
   return out.empty() ? "-" : out;
 }
 
+// One designation in words: the message `key` (designation.line or
+// case.designation) with the designation's authority, program, kind and dates.
+std::string DesignationText(Language lang, std::string_view key, const Designation& d) {
+  return Message(lang, key,
+                 {{"authority", Isolate(lang, d.authority)},
+                  {"program", Isolate(lang, d.program)},
+                  {"kind", VocabularyWord(lang, "designation_kind.", ToString(d.kind))},
+                  {"listed_on", Isolate(lang, d.listed_on.ToString())},
+                  {"ended", d.ended_on ? Message(lang, "designation.ended",
+                                                 {{"date", Isolate(lang, d.ended_on->ToString())}})
+                                       : ""}});
+}
+
 std::string DesignationSentence(Language lang, const PartyLine& p) {
   std::vector<std::string> parts;
   for (const Designation& d : p.designations) {
-    parts.push_back(
-        Message(lang, "designation.line",
-                {{"authority", Isolate(lang, d.authority)},
-                 {"program", Isolate(lang, d.program)},
-                 {"kind", VocabularyWord(lang, "designation_kind.", ToString(d.kind))},
-                 {"listed_on", Isolate(lang, d.listed_on.ToString())},
-                 {"ended", d.ended_on ? Message(lang, "designation.ended",
-                                                {{"date", Isolate(lang, d.ended_on->ToString())}})
-                                      : ""}}));
+    parts.push_back(DesignationText(lang, "designation.line", d));
   }
   std::string out = Joined(lang, "sep.semicolon", parts);
   return out.empty() ? "-" : out;
@@ -298,15 +303,7 @@ void AddCase(Language lang, const StatementOfCase& s, const Report& r, Section* 
   }
   std::vector<std::string> items;
   for (const Designation& d : s.designations) {
-    items.push_back(
-        Message(lang, "case.designation",
-                {{"authority", Isolate(lang, d.authority)},
-                 {"program", Isolate(lang, d.program)},
-                 {"kind", VocabularyWord(lang, "designation_kind.", ToString(d.kind))},
-                 {"listed_on", Isolate(lang, d.listed_on.ToString())},
-                 {"ended", d.ended_on ? Message(lang, "designation.ended",
-                                                {{"date", Isolate(lang, d.ended_on->ToString())}})
-                                      : ""}}));
+    items.push_back(DesignationText(lang, "case.designation", d));
   }
   for (const Engagement& e : s.engagements) {
     items.push_back(

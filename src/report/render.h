@@ -24,27 +24,9 @@
 #include <string_view>
 
 #include "common/status.h"
-#include "i18n/messages.h"
 #include "report/model.h"
 
 namespace mara::report {
-
-// The language machinery (i18n/messages.h) by its short names.
-using i18n::ArgumentNames;
-using i18n::CatalogueKeys;
-using i18n::CataloguePattern;
-using i18n::Direction;
-using i18n::FormatCount;
-using i18n::FormatDecimal;
-using i18n::HasMessage;
-using i18n::kAllLanguages;
-using i18n::Language;
-using i18n::LanguageCode;
-using i18n::Message;
-using i18n::MessageArg;
-using i18n::MissingLookups;
-using i18n::NegotiateLanguage;
-using i18n::ParseLanguage;
 
 enum class Format { kHtml, kMarkdown, kJson, kCsv, kFtm, kPdf };
 
