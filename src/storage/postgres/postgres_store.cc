@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <exception>
-#include <string>
 #include <span>
+#include <string>
 #include <unordered_map>
 #include <utility>
 

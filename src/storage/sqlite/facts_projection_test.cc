@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "common/temp_dir.h"
 #include "common/name_map.h"
+#include "common/temp_dir.h"
 #include "storage/sqlite/facts_tables.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/sqlite_store.h"

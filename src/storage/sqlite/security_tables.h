@@ -30,11 +30,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/name_map.h"
 #include "common/status.h"
 #include "security/audit_log.h"
 #include "security/field_cipher.h"
 #include "security/key_file.h"
-#include "common/name_map.h"
 #include "storage/sqlite/sqlite.h"
 #include "storage/store.h"
 
