@@ -110,9 +110,14 @@ TEST_F(LanguageRoutesTest, AnAdminSetsAPrincipalsLanguageOnCreationAndAfter) {
   EXPECT_EQ(Parsed(changed)["language"], "zh");
   auto list = world_->Get(adi, "/api/v1/users");
   ASSERT_TRUE(list && list->status == 200);
-  for (const Json& u : Parsed(list)["items"]) {
-    if (u["name"] == "nadia") EXPECT_EQ(u["language"], "zh");
-    if (u["name"] == "vera") EXPECT_TRUE(u["language"].is_null());
+  const Json users = Parsed(list);
+  for (const Json& u : users["items"]) {
+    if (u["name"] == "nadia") {
+      EXPECT_EQ(u["language"], "zh");
+    }
+    if (u["name"] == "vera") {
+      EXPECT_TRUE(u["language"].is_null());
+    }
   }
   ExpectProblem(
       world_->Send(adi, "PUT", "/api/v1/users/nobody/language", Json{{"language", "zh"}}.dump()),
