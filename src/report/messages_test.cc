@@ -26,6 +26,7 @@
 #include "report/builder.h"
 #include "report/document.h"
 #include "report/render.h"
+#include "report/report_test_support.h"
 #include "security/clock.h"
 #include "service/authorized.h"
 #include "service/case.h"
@@ -355,36 +356,16 @@ TEST(CatalogueTest, FrenchFollowsFrenchTypography) {
   EXPECT_TRUE(problems.empty()) << "French messages that break French typography:" << problems;
 }
 
-class LanguageReportTest : public ::testing::Test {
+class LanguageReportTest : public testing::ReportSessionTest {
  protected:
   void SetUp() override {
-    Result<ScopedTempDir> dir = ScopedTempDir::Create("mara-lang-test");
-    ASSERT_TRUE(dir.ok()) << dir.status().ToString();
-    dir_ = std::move(*dir);
-    SessionOptions options;
-    options.db = dir_.path() + "/mara.db";
-    options.create = true;
-    options.clock = &clock_;
-    Result<std::unique_ptr<Session>> s = Session::Open(options);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    session_ = std::move(*s);
-    Result<Policy> p = DefaultPolicy();
-    ASSERT_TRUE(p.ok());
-    policy_ = *p;
+    OpenSession("mara-lang-test");
+    if (HasFatalFailure()) return;
     Result<ImportReport> r =
         ImportFile(*session_, kSourceDir + "/examples/demo.json", ImportOptions{});
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
-  Report Build(Edition edition) {
-    Result<Report> r = BuildReport(*session_, policy_, 2025, edition);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? std::move(*r) : Report{};
-  }
-
-  ScopedTempDir dir_;
-  security::FixedClock clock_{1780272000000};
-  std::unique_ptr<Session> session_;
-  Policy policy_;
+  Report Build(Edition edition) { return ReportSessionTest::Build(2025, edition); }
 };
 
 TEST_F(LanguageReportTest, EveryLanguageRendersWithoutAMissingMessage) {

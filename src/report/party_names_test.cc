@@ -17,6 +17,7 @@
 #include "i18n/messages.h"
 #include "report/builder.h"
 #include "report/render.h"
+#include "report/report_test_support.h"
 #include "service/authorized.h"
 #include "service/case.h"
 #include "service/import.h"
@@ -75,22 +76,11 @@ std::string NamesNormalised(const std::string& text) {
   return out;
 }
 
-class PartyNamesReportTest : public ::testing::Test {
+class PartyNamesReportTest : public testing::ReportSessionTest {
  protected:
   void SetUp() override {
-    Result<ScopedTempDir> dir = ScopedTempDir::Create("mara-party-names-report");
-    ASSERT_TRUE(dir.ok()) << dir.status().ToString();
-    dir_ = std::move(*dir);
-    SessionOptions options;
-    options.db = dir_.path() + "/mara.db";
-    options.create = true;
-    options.clock = &clock_;
-    Result<std::unique_ptr<Session>> s = Session::Open(options);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    session_ = std::move(*s);
-    Result<Policy> p = DefaultPolicy();
-    ASSERT_TRUE(p.ok());
-    policy_ = *p;
+    OpenSession("mara-party-names-report");
+    if (HasFatalFailure()) return;
     nlohmann::ordered_json demo = nlohmann::ordered_json::parse(
         NamesReadAll(std::string(MARA_SOURCE_DIR) + "/examples/demo.json"));
     for (auto& party : demo["parties"]) {
@@ -102,11 +92,7 @@ class PartyNamesReportTest : public ::testing::Test {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
 
-  Report Build(Edition edition) {
-    Result<Report> r = BuildReport(*session_, policy_, 2025, edition);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? std::move(*r) : Report{};
-  }
+  Report Build(Edition edition) { return ReportSessionTest::Build(2025, edition); }
 
   // The pdftotext text of the report's PDF in `lang`, normalised.
   std::string PdfText(const Report& r, Language lang) {
@@ -118,11 +104,6 @@ class PartyNamesReportTest : public ::testing::Test {
     EXPECT_EQ(std::system(("pdftotext -enc UTF-8 " + path + " " + path + ".txt").c_str()), 0);
     return NamesNormalised(NamesReadAll(path + ".txt"));
   }
-
-  ScopedTempDir dir_;
-  security::FixedClock clock_{1780272000000};  // 2026-06-01
-  std::unique_ptr<Session> session_;
-  Policy policy_;
 };
 
 TEST_F(PartyNamesReportTest, EachLanguagePrintsItsNameOrTheCanonicalOne) {

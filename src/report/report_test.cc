@@ -21,6 +21,7 @@
 #include "report/builder.h"
 #include "report/edition.h"
 #include "report/render.h"
+#include "report/report_test_support.h"
 #include "service/assess.h"
 #include "service/authorized.h"
 #include "service/case.h"
@@ -43,40 +44,18 @@ std::string ReadAll(const std::string& path) {
   return s.str();
 }
 
-class StoreFixture : public ::testing::Test {
+class StoreFixture : public testing::ReportSessionTest {
  protected:
   void SetUp() override {
-    Result<ScopedTempDir> dir = ScopedTempDir::Create("mara-report-test");
-    ASSERT_TRUE(dir.ok()) << dir.status().ToString();
-    dir_ = std::move(*dir);
-    SessionOptions options;
-    options.db = dir_.path() + "/mara.db";
-    options.create = true;
-    options.clock = &clock_;
-    Result<std::unique_ptr<Session>> s = Session::Open(options);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    session_ = std::move(*s);
+    OpenSession("mara-report-test");
+    if (HasFatalFailure()) return;
     store_ = &session_->store();
-    Result<Policy> p = DefaultPolicy();
-    ASSERT_TRUE(p.ok());
-    policy_ = *p;
   }
   void ImportDemo() {
     Result<ImportReport> r = ImportFile(*session_, kDemo, ImportOptions{});
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
-  Report Build(int cycle, Edition edition) {
-    Result<Report> r = BuildReport(*session_, policy_, cycle, edition);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? std::move(*r) : Report{};
-  }
-
-  ScopedTempDir dir_;
-  // 2026-06-01: the reports' "today".
-  security::FixedClock clock_{1780272000000};
-  std::unique_ptr<Session> session_;
   Store* store_ = nullptr;
-  Policy policy_;
 };
 
 // ------------------------------------------------------------------ edition
