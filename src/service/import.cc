@@ -11,10 +11,12 @@
 #include <functional>
 #include <memory>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "common/handoff.h"
 #include "common/text.h"
 #include "domain/json_codec.h"
 #include "domain/validate.h"
@@ -115,6 +117,15 @@ class RejectsFile {
     out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
   }
 
+  // A row whose fields are already CSV-encoded and joined, and its reason.
+  void RowWithReason(std::string_view encoded_fields, std::string_view reason) {
+    line_.assign(encoded_fields);
+    line_.push_back(',');
+    AppendCsvField(reason, &line_);
+    line_.push_back('\n');
+    out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
+  }
+
   Status Close() {
     out_.close();
     if (out_.fail()) return Status::IOError(path_ + ": write failed");
@@ -133,6 +144,33 @@ void Count(ImportReport* report, Collection c, bool existed) {
 
 // ---------------------------------------------------------------- CSV
 
+// Rows travel from the reading thread to the writing one in slots of this
+// many; a few slots are in flight, so memory stays constant.
+constexpr size_t kRowsPerSlot = 256;
+constexpr size_t kSlotsInFlight = 4;
+
+// One CSV row as the reading thread leaves it for the writing thread.
+struct ReadRow {
+  Incident incident;  // decoded and checked when `status` is ok
+  Status status;      // why the row is rejected, else ok
+  uint64_t line = 0;
+  uint64_t bytes_consumed = 0;  // of the file, after this row
+  std::string fields;           // skip_invalid only: the row's fields, CSV-encoded
+};
+
+struct ReadSlot {
+  std::vector<ReadRow> rows = std::vector<ReadRow>(kRowsPerSlot);
+  size_t count = 0;
+  bool last = false;  // the reader is done: at the end of the file, or `fatal`
+  Status fatal;       // the import fails here, after this slot's rows
+};
+
+// An incidents CSV is imported by two threads: this class's reading thread
+// parses, decodes and checks the rows (the file, the layout and the
+// registry snapshot are its own), and the calling thread writes them to the
+// store in file order, which keeps every Store call on the calling thread.
+// Errors are taken in file order, so the first one reported is the first row
+// that fails, whichever thread found it.
 class CsvImport {
  public:
   CsvImport(Store& store, const std::string& path, const ImportOptions& options,
@@ -143,16 +181,17 @@ class CsvImport {
     MARA_ASSIGN_OR_RETURN(report_.file_digest, FileDigest(path_));
     CsvReader::Options reader_options;
     reader_options.max_record_bytes = options_.max_csv_record_bytes;
-    MARA_ASSIGN_OR_RETURN(std::unique_ptr<CsvReader> reader,
-                          CsvReader::Open(path_, reader_options));
-    Result<bool> header = reader->Next();
+    MARA_ASSIGN_OR_RETURN(reader_, CsvReader::Open(path_, reader_options));
+    Result<bool> header = reader_->Next();
     if (!header.ok()) return At(header.status());
     if (!*header) return Status::InvalidArgument(path_ + ": empty file, expected a header row");
-    Result<IncidentCsvLayout> layout = IncidentCsvLayout::FromHeader(reader->fields());
+    Result<IncidentCsvLayout> layout = IncidentCsvLayout::FromHeader(reader_->fields());
     if (!layout.ok())
-      return At(layout.status().WithPrefix("line " + std::to_string(reader->line())));
-    const std::vector<std::string> header_fields(reader->fields().begin(), reader->fields().end());
-    reader->SetFieldNames(header_fields);
+      return At(layout.status().WithPrefix("line " + std::to_string(reader_->line())));
+    layout_ = std::move(layout).value();
+    const std::vector<std::string> header_fields(reader_->fields().begin(),
+                                                 reader_->fields().end());
+    reader_->SetFieldNames(header_fields);
 
     Transaction tx(&store_);
     MARA_RETURN_IF_ERROR(tx.Begin());
@@ -165,49 +204,27 @@ class CsvImport {
     record.principal = options_.principal;
     MARA_ASSIGN_OR_RETURN(report_.import_id, store_.StartImport(record));
 
-    RejectsFile rejects;
     if (options_.skip_invalid) {
       report_.rejects_path = path_ + ".rejects.csv";
-      MARA_RETURN_IF_ERROR(rejects.Open(report_.rejects_path));
+      MARA_RETURN_IF_ERROR(rejects_.Open(report_.rejects_path));
       std::vector<std::string_view> row(header_fields.begin(), header_fields.end());
       row.push_back("reject_reason");
-      rejects.Row(row);
+      rejects_.Row(row);
     }
 
-    const uint64_t total = reader->file_size();
-    uint64_t last_progress = 0;
+    const uint64_t total = reader_->file_size();
     if (options_.progress) options_.progress(0, total);
-    std::vector<std::string_view> reject_row;
-    for (;;) {
-      Result<bool> next = reader->Next();
-      Status row_status;
-      if (!next.ok()) {
-        if (!options_.skip_invalid || !reader->recoverable()) return At(next.status());
-        row_status = next.status();
-      } else if (!*next) {
-        break;
-      } else {
-        row_status = Row(reader->fields(), reader->line(), layout.value());
-        if (!row_status.ok() &&
-            (row_status.code() != StatusCode::kInvalidArgument || !options_.skip_invalid)) {
-          return At(row_status);
-        }
-      }
-      if (!row_status.ok()) {
-        ++report_.rejected;
-        reject_row.assign(reader->fields().begin(), reader->fields().end());
-        reject_row.push_back(row_status.message());
-        rejects.Row(reject_row);
-      }
-      if (options_.progress && reader->bytes_consumed() - last_progress >= (uint64_t{1} << 20)) {
-        last_progress = reader->bytes_consumed();
-        options_.progress(last_progress, total);
-      }
-    }
+    Handoff<ReadSlot> handoff(kSlotsInFlight);
+    std::thread reading([&] { Read(&handoff); });
+    Status written = Write(&handoff, total);
+    if (!written.ok()) handoff.Cancel();
+    reading.join();
+    MARA_RETURN_IF_ERROR(written);
+
     MARA_RETURN_IF_ERROR(
         store_.FinishImport(report_.import_id, report_.Accepted(), report_.rejected));
     if (options_.before_commit) MARA_RETURN_IF_ERROR(options_.before_commit(report_));
-    if (options_.skip_invalid) MARA_RETURN_IF_ERROR(rejects.Close());
+    if (options_.skip_invalid) MARA_RETURN_IF_ERROR(rejects_.Close());
     MARA_RETURN_IF_ERROR(tx.Commit());
     if (options_.progress) options_.progress(total, total);
     return Status::Ok();
@@ -221,24 +238,113 @@ class CsvImport {
                                    std::string(ColumnForPointer(pointer)) + "': " + message);
   }
 
-  Status Row(const std::vector<std::string_view>& fields, uint64_t line,
-             const IncidentCsvLayout& layout) {
-    if (fields.size() != layout.width()) {
+  // The reading thread: fills slots until the end of the file, a fatal
+  // error, or a cancel from the writing thread.
+  void Read(Handoff<ReadSlot>* handoff) {
+    for (;;) {
+      ReadSlot* slot = handoff->Fill();
+      if (slot == nullptr) return;
+      slot->count = 0;
+      slot->fatal = Status::Ok();
+      try {
+        FillSlot(slot);
+      } catch (const std::exception& e) {
+        slot->last = true;
+        slot->fatal = At(Status::IOError(std::string("reading the file: ") + e.what()));
+      }
+      const bool last = slot->last;
+      handoff->Publish(slot);
+      if (last) return;
+    }
+  }
+
+  void FillSlot(ReadSlot* slot) {
+    slot->last = false;
+    while (slot->count < slot->rows.size()) {
+      ReadRow& row = slot->rows[slot->count];
+      Result<bool> next = reader_->Next();
+      if (!next.ok()) {
+        if (!options_.skip_invalid || !reader_->recoverable()) {
+          slot->last = true;
+          slot->fatal = At(next.status());
+          return;
+        }
+        row.status = next.status();
+      } else if (!*next) {
+        slot->last = true;
+        return;
+      } else {
+        row.status = Check(reader_->fields(), reader_->line(), &row.incident);
+        if (!row.status.ok() &&
+            (row.status.code() != StatusCode::kInvalidArgument || !options_.skip_invalid)) {
+          slot->last = true;
+          slot->fatal = At(row.status);
+          return;
+        }
+      }
+      row.line = reader_->line();
+      row.bytes_consumed = reader_->bytes_consumed();
+      if (options_.skip_invalid) {
+        row.fields.clear();
+        const std::vector<std::string_view>& fields = reader_->fields();
+        for (size_t i = 0; i < fields.size(); ++i) {
+          if (i > 0) row.fields.push_back(',');
+          AppendCsvField(fields[i], &row.fields);
+        }
+      }
+      ++slot->count;
+    }
+  }
+
+  // Decodes and checks one row into *incident (reading thread).
+  Status Check(const std::vector<std::string_view>& fields, uint64_t line, Incident* incident) {
+    if (fields.size() != layout_.width()) {
       return Status::InvalidArgument(
-          "line " + std::to_string(line) + ": expected " + std::to_string(layout.width()) +
+          "line " + std::to_string(line) + ": expected " + std::to_string(layout_.width()) +
           " fields as in the header, got " + std::to_string(fields.size()));
     }
-    Status decoded = layout.Decode(fields, &incident_);
+    Status decoded = layout_.Decode(fields, incident);
     if (!decoded.ok()) return decoded.WithPrefix("line " + std::to_string(line));
-    if (std::optional<FieldError> e = CheckRecord(incident_)) {
+    if (std::optional<FieldError> e = CheckRecord(*incident)) {
       return FieldFailure(line, e->field, e->message);
     }
-    if (std::optional<FieldError> e = CheckNotAfter(incident_, today_)) {
+    if (std::optional<FieldError> e = CheckNotAfter(*incident, today_)) {
       return FieldFailure(line, e->field, e->message);
     }
-    MARA_ASSIGN_OR_RETURN(std::optional<FieldError> ref, CheckReferences(incident_, *lookup_));
+    MARA_ASSIGN_OR_RETURN(std::optional<FieldError> ref, CheckReferences(*incident, *lookup_));
     if (ref) return FieldFailure(line, ref->field, ref->message);
-    MARA_ASSIGN_OR_RETURN(PutOutcome outcome, store_.PutIncident(incident_, report_.import_id));
+    return Status::Ok();
+  }
+
+  // The calling thread: writes the rows of every published slot in order.
+  Status Write(Handoff<ReadSlot>* handoff, uint64_t total) {
+    uint64_t last_progress = 0;
+    for (;;) {
+      ReadSlot* slot = handoff->Drain();
+      if (slot == nullptr) return Status::IOError(path_ + ": the reading thread stopped");
+      for (size_t i = 0; i < slot->count; ++i) {
+        ReadRow& row = slot->rows[i];
+        Status row_status = row.status.ok() ? Put(row) : row.status;
+        if (!row_status.ok()) {
+          if (row_status.code() != StatusCode::kInvalidArgument || !options_.skip_invalid) {
+            return At(row_status);
+          }
+          ++report_.rejected;
+          rejects_.RowWithReason(row.fields, row_status.message());
+        }
+        if (options_.progress && row.bytes_consumed - last_progress >= (uint64_t{1} << 20)) {
+          last_progress = row.bytes_consumed;
+          options_.progress(last_progress, total);
+        }
+      }
+      if (slot->last) return slot->fatal;
+      handoff->Recycle(slot);
+    }
+  }
+
+  // Writes one checked row (calling thread).
+  Status Put(const ReadRow& row) {
+    MARA_ASSIGN_OR_RETURN(PutOutcome outcome, store_.PutIncident(row.incident, report_.import_id));
     switch (outcome) {
       case PutOutcome::kInserted:
         Count(&report_, Collection::kIncidents, false);
@@ -247,8 +353,8 @@ class CsvImport {
         Count(&report_, Collection::kIncidents, true);
         break;
       case PutOutcome::kDuplicateInImport:
-        return FieldFailure(line, "/id",
-                            "duplicate id " + QuoteForMessage(incident_.id) +
+        return FieldFailure(row.line, "/id",
+                            "duplicate id " + QuoteForMessage(row.incident.id) +
                                 ": an earlier row of this file has the same id");
     }
     return Status::Ok();
@@ -258,9 +364,12 @@ class CsvImport {
   const std::string& path_;
   const ImportOptions& options_;
   ImportReport& report_;
-  std::unique_ptr<StoreLookup> lookup_;
   const Date today_ = Today(options_);
-  Incident incident_;  // reused across rows
+  RejectsFile rejects_;
+  // The reading thread's own, once it starts.
+  std::unique_ptr<CsvReader> reader_;
+  IncidentCsvLayout layout_;
+  std::unique_ptr<StoreLookup> lookup_;
 };
 
 // ---------------------------------------------------------------- bundle

@@ -24,9 +24,11 @@
 //   `pointer,reason,record` (the record as JSON). A broken file (bad JSON,
 //   an unterminated CSV quote) still fails as a whole.
 // - Records are upserted by key, so importing the same file twice changes
-//   nothing the second time. Incident CSVs stream in constant memory (one
-//   row at a time; duplicate ids are found by the store, not a set); their
-//   references must already be stored. Bundles are parsed whole.
+//   nothing the second time. Incident CSVs stream in constant memory (a
+//   few slots of 256 rows; duplicate ids are found by the store, not a set):
+//   a second thread reads, decodes and checks the rows while the calling
+//   thread writes them. Their references must already be stored. Bundles
+//   are parsed whole.
 // - Status codes: kNotFound for a missing file, kInvalidArgument for bad
 //   input, kIOError/kCorruption/kConflict from the store or file system.
 // - The Store is used from the calling thread only; `progress` is called on
