@@ -151,8 +151,9 @@ constexpr size_t kSlotsInFlight = 4;
 
 // One CSV row as the reading thread leaves it for the writing thread.
 struct ReadRow {
-  Incident incident;  // decoded and checked when `status` is ok
-  Status status;      // why the row is rejected, else ok
+  Incident incident;          // decoded and checked when `status` is ok
+  PreparedIncident prepared;  // the store's preparation of `incident`, when ok
+  Status status;              // why the row is rejected, else ok
   uint64_t line = 0;
   uint64_t bytes_consumed = 0;  // of the file, after this row
   std::string fields;           // skip_invalid only: the row's fields, CSV-encoded
@@ -167,8 +168,9 @@ struct ReadSlot {
 
 // An incidents CSV is imported by two threads: this class's reading thread
 // parses, decodes and checks the rows (the file, the layout and the
-// registry snapshot are its own), and the calling thread writes them to the
-// store in file order, which keeps every Store call on the calling thread.
+// registry snapshot are its own) and has the store prepare them
+// (Store::PrepareIncident, which is thread-safe: sealing, the state digest),
+// and the calling thread writes them to the store in file order.
 // Errors are taken in file order, so the first one reported is the first row
 // that fails, whichever thread found it.
 class CsvImport {
@@ -275,6 +277,7 @@ class CsvImport {
         return;
       } else {
         row.status = Check(reader_->fields(), reader_->line(), &row.incident);
+        if (row.status.ok()) row.status = store_.PrepareIncident(row.incident, &row.prepared);
         if (!row.status.ok() &&
             (row.status.code() != StatusCode::kInvalidArgument || !options_.skip_invalid)) {
           slot->last = true;
@@ -344,7 +347,9 @@ class CsvImport {
 
   // Writes one checked row (calling thread).
   Status Put(const ReadRow& row) {
-    MARA_ASSIGN_OR_RETURN(PutOutcome outcome, store_.PutIncident(row.incident, report_.import_id));
+    MARA_ASSIGN_OR_RETURN(
+        PutOutcome outcome,
+        store_.PutPreparedIncident(row.incident, row.prepared, report_.import_id, nullptr));
     switch (outcome) {
       case PutOutcome::kInserted:
         Count(&report_, Collection::kIncidents, false);

@@ -27,12 +27,13 @@
 //   nothing the second time. Incident CSVs stream in constant memory (a
 //   few slots of 256 rows; duplicate ids are found by the store, not a set):
 //   a second thread reads, decodes and checks the rows while the calling
-//   thread writes them. Their references must already be stored. Bundles
+//   thread writes them (the reading thread calls only the thread-safe
+//   Store::PrepareIncident). Their references must already be stored. Bundles
 //   are parsed whole.
 // - Status codes: kNotFound for a missing file, kInvalidArgument for bad
 //   input, kIOError/kCorruption/kConflict from the store or file system.
-// - The Store is used from the calling thread only; `progress` is called on
-//   it with bytes read so far and the file size.
+// - The Store is written from the calling thread only; `progress` is called
+//   on it with bytes read so far and the file size.
 // The Store-level functions of this contract are declared in
 // service/core.h, inside the service layer; the layers above it call the
 // Session operations (authorized.h), which authorise and audit them.

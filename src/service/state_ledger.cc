@@ -404,13 +404,29 @@ Result<PutOutcome> LedgeredStore::PutIncident(const Incident& v, int64_t import_
 
 Result<PutOutcome> LedgeredStore::PutIncidentReplacing(const Incident& v, int64_t import_id,
                                                        std::optional<Incident>* replaced) {
+  PreparedIncident prepared;
+  MARA_RETURN_IF_ERROR(PrepareIncident(v, &prepared));
+  return PutPreparedIncident(v, prepared, import_id, replaced);
+}
+
+Status LedgeredStore::PrepareIncident(const Incident& v, PreparedIncident* out) const {
+  MARA_RETURN_IF_ERROR(inner_.PrepareIncident(v, out));
+  out->state_digest = StateDigest(v);
+  return Status::Ok();
+}
+
+Result<PutOutcome> LedgeredStore::PutPreparedIncident(const Incident& v,
+                                                      const PreparedIncident& prepared,
+                                                      int64_t import_id,
+                                                      std::optional<Incident>* replaced) {
   MARA_RETURN_IF_ERROR(LoadDigest());
   const bool track = digest_mode_ == DigestMode::kMaintained;
   std::optional<Incident> old;
   MARA_ASSIGN_OR_RETURN(
       PutOutcome outcome,
-      inner_.PutIncidentReplacing(
-          v, import_id, track || replaced != nullptr || change_log_ != nullptr ? &old : nullptr));
+      inner_.PutPreparedIncident(
+          v, prepared, import_id,
+          track || replaced != nullptr || change_log_ != nullptr ? &old : nullptr));
   if (outcome == PutOutcome::kDuplicateInImport) return outcome;
   if (change_log_ != nullptr) {
     DataChange& change = PendingChange();
@@ -424,7 +440,7 @@ Result<PutOutcome> LedgeredStore::PutIncidentReplacing(const Incident& v, int64_
       change.incidents.clear();
     }
   }
-  std::string digest = StateDigest(v);
+  std::string digest = prepared.state_digest;
   if (track) {
     // An inserted incident had no element, nor had a withdrawn one.
     std::optional<std::string> before("");

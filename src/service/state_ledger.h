@@ -186,6 +186,11 @@ class LedgeredStore final : public Store {
   Result<PutOutcome> PutIncident(const Incident& v, int64_t import_id) override;
   Result<PutOutcome> PutIncidentReplacing(const Incident& v, int64_t import_id,
                                           std::optional<Incident>* replaced) override;
+  // The inner store's preparation and the incident's state digest.
+  Status PrepareIncident(const Incident& v, PreparedIncident* out) const override;
+  Result<PutOutcome> PutPreparedIncident(const Incident& v, const PreparedIncident& prepared,
+                                         int64_t import_id,
+                                         std::optional<Incident>* replaced) override;
   Status DeleteDecision(std::string_view party, int cycle) override;
   Result<Bundle> LoadRegistry() override { return inner_.LoadRegistry(); }
   Result<std::optional<Incident>> GetIncident(std::string_view id) override {

@@ -7,12 +7,30 @@
 #define MARA_STORAGE_RECORDS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "domain/model.h"
 
 namespace mara {
+
+// An incident's location as its row stores it: the location itself, or,
+// when it is sealed, the sealed document in `name` and nothing else.
+struct StoredLocation {
+  std::string name;
+  std::optional<std::string> admin1;
+  std::optional<double> lat;
+  std::optional<double> lon;
+};
+
+// What writing an incident derives from the incident alone, worked out ahead
+// by Store::PrepareIncident (on any thread) for Store::PutPreparedIncident.
+struct PreparedIncident {
+  std::optional<std::string> narrative;  // as stored: sealed under the data key when there is one
+  StoredLocation location;               // as stored (sealed for a consent that asks it)
+  std::string state_digest;              // set by the layer that keeps the state ledger
+};
 
 // One row of the import log.
 struct ImportRecord {

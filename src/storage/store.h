@@ -94,6 +94,20 @@ class Store {
   // insert costs nothing more).
   virtual Result<PutOutcome> PutIncidentReplacing(const Incident& v, int64_t import_id,
                                                   std::optional<Incident>* replaced) = 0;
+  // Fills *out with what writing `v` derives from `v` alone: its narrative
+  // and location as stored (sealed under this store's keys) and, in a layer
+  // that keeps the state ledger, its state digest. Const and thread-safe,
+  // even while another thread writes through this store: an import prepares
+  // rows on its reading thread. kNotFound when sealing needs a data key that
+  // is not loaded.
+  virtual Status PrepareIncident(const Incident& v, PreparedIncident* out) const = 0;
+  // PutIncidentReplacing (`replaced` may be null) with `prepared` from
+  // PrepareIncident(v) on this same store; the outcome and the stored row
+  // are those PutIncidentReplacing(v, ...) gives.
+  virtual Result<PutOutcome> PutPreparedIncident(const Incident& v,
+                                                 const PreparedIncident& prepared,
+                                                 int64_t import_id,
+                                                 std::optional<Incident>* replaced) = 0;
 
   virtual Status DeleteDecision(std::string_view party, int cycle) = 0;
 

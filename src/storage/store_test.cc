@@ -593,6 +593,55 @@ TEST_P(StoreTest, PutIncidentReplacingHandsBackTheReplacedIncident) {
   EXPECT_FALSE(none->has_value());
 }
 
+TEST_P(StoreTest, IncidentsPreparedOnAnotherThreadAreStoredAsPutIncidentStoresThem) {
+  security::SeededRandom random(11);
+  auto keys = std::make_shared<security::KeyMaterial>(security::GenerateKeyMaterial(random));
+  store_.reset();
+  StoreOptions with_keys;
+  with_keys.keys = keys;
+  auto opened = GetParam().open(location_, with_keys);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  std::unique_ptr<Store> sealed = std::move(opened).value();
+  ASSERT_TRUE(sealed->Begin().ok());
+  ASSERT_TRUE(sealed->Put(MakeSituation("SIT-A")).ok());
+  ASSERT_TRUE(sealed->Put(MakeSource("S-1")).ok());
+  // Half the incidents are written plainly; the other half are prepared on a
+  // second thread while the first writes, as an import does.
+  constexpr int kCount = 400;
+  std::vector<Incident> incidents;
+  for (int i = 0; i < kCount; ++i) {
+    Incident v = MakeIncident("I-" + std::to_string(1000 + i));
+    v.consent = i % 3 == 0 ? Consent::kIdentifiedSharing : Consent::kInternalUse;
+    v.location.lat = 1.5 + i;
+    incidents.push_back(std::move(v));
+  }
+  std::vector<PreparedIncident> prepared(kCount);
+  std::vector<Status> prepared_status(kCount);
+  std::thread preparing([&] {
+    for (int i = 1; i < kCount; i += 2) {
+      prepared_status[i] = sealed->PrepareIncident(incidents[i], &prepared[i]);
+    }
+  });
+  for (int i = 0; i < kCount; i += 2) {
+    ASSERT_EQ(*sealed->PutIncident(incidents[i], 0), PutOutcome::kInserted);
+  }
+  preparing.join();
+  for (int i = 1; i < kCount; i += 2) {
+    ASSERT_TRUE(prepared_status[i].ok()) << prepared_status[i].ToString();
+    // Sealed under the data key: the stored form is not the plain text.
+    EXPECT_NE(prepared[i].narrative, incidents[i].narrative);
+    auto outcome = sealed->PutPreparedIncident(incidents[i], prepared[i], 0, nullptr);
+    ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+    EXPECT_EQ(*outcome, PutOutcome::kInserted);
+  }
+  ASSERT_TRUE(sealed->Commit().ok());
+  for (const Incident& v : incidents) {
+    auto back = sealed->GetIncident(v.id);
+    ASSERT_TRUE(back.ok() && back->has_value()) << back.status().ToString();
+    ExpectSame(**back, v);
+  }
+}
+
 TEST_P(StoreTest, RollbackLeavesTheStoreExactlyAsBefore) {
   Registry r;
   ASSERT_TRUE(store().Begin().ok());

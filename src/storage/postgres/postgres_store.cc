@@ -326,6 +326,12 @@ class PostgresStore final : public Store {
   Result<PutOutcome> PutIncident(const Incident& v, int64_t import_id) override {
     return PutIncidentReplacing(v, import_id, nullptr);
   }
+  Status PrepareIncident(const Incident& v, PreparedIncident* out) const override {
+    return sealer_.SealIncident(v, out);
+  }
+  Result<PutOutcome> PutPreparedIncident(const Incident& v, const PreparedIncident& prepared,
+                                         int64_t import_id,
+                                         std::optional<Incident>* replaced) override;
   Result<PutOutcome> PutIncidentReplacing(const Incident& v, int64_t import_id,
                                           std::optional<Incident>* replaced) override;
 
@@ -408,13 +414,12 @@ class PostgresStore final : public Store {
   // open transaction or a snapshot transaction of its own, so the callback
   // may use the store meanwhile and memory stays bounded.
   Status ScanRows(std::string_view sql, const std::function<Status(const Rows&, int)>& fn);
-  void AddIncidentParams(const Incident& v, int64_t import_id, const std::string& narrative);
-  Status AppendCopyLine(const Incident& v, int64_t import_id, const std::string& narrative);
+  void AddIncidentParams(const Incident& v, const PreparedIncident& prepared, int64_t import_id);
+  Status AppendCopyLine(const Incident& v, const PreparedIncident& prepared, int64_t import_id);
   Status DecodeIncident(const Rows& rows, int row, Incident* out, bool narrative = true) const;
   Status ScanIncidentRows(const std::function<Status(const Incident&)>& fn, bool narrative);
   Status CorruptIncident(std::string_view id, std::string_view column,
                          std::string_view value) const;
-  Result<std::string> SealNarrative(const Incident& v);
   // Replaces a name review's stored note with its plain text.
   Status UnsealNote(NameReview* v) const {
     if (v->note.empty()) return Status::Ok();
@@ -455,7 +460,7 @@ class PostgresStore final : public Store {
   };
   static constexpr size_t kPendingFacts = 65536;
   std::vector<PendingFacts> pending_facts_;
-  sqlite::Sealer::StoredLocation stored_location_;
+  PreparedIncident prepared_;  // for PutIncidentReplacing
   bool in_txn_ = false;
   bool dirty_ = false;
   int64_t committed_version_ = 0;
@@ -884,13 +889,8 @@ Status PostgresStore::DeleteDecision(std::string_view party, int cycle) {
 
 // ---------------------------------------------------------------- incidents
 
-Result<std::string> PostgresStore::SealNarrative(const Incident& v) {
-  if (!v.narrative) return std::string();
-  return sealer_.Seal(*v.narrative, "incidents", v.id, "narrative");
-}
-
-void PostgresStore::AddIncidentParams(const Incident& v, int64_t import_id,
-                                      const std::string& narrative) {
+void PostgresStore::AddIncidentParams(const Incident& v, const PreparedIncident& prepared,
+                                      int64_t import_id) {
   JoinEnums(v.violations, &violations_);
   JoinEnums(v.nexus, &nexus_);
   JoinPerpetrators(v.perpetrators, &perpetrators_);
@@ -900,10 +900,10 @@ void PostgresStore::AddIncidentParams(const Incident& v, int64_t import_id,
   params_.Add(v.situation);
   params_.Add(v.date.ToString());
   params_.Add(ToString(v.date_precision));
-  params_.Add(stored_location_.name);
-  params_.AddOptional(stored_location_.admin1);
-  params_.AddOptionalDouble(stored_location_.lat);
-  params_.AddOptionalDouble(stored_location_.lon);
+  params_.Add(prepared.location.name);
+  params_.AddOptional(prepared.location.admin1);
+  params_.AddOptionalDouble(prepared.location.lat);
+  params_.AddOptionalDouble(prepared.location.lon);
   params_.Add(violations_);
   params_.AddInt(v.victims.women);
   params_.AddInt(v.victims.girls);
@@ -920,8 +920,8 @@ void PostgresStore::AddIncidentParams(const Incident& v, int64_t import_id,
   }
   params_.Add(perpetrators_);
   params_.Add(sources_);
-  if (v.narrative) {
-    params_.Add(narrative);
+  if (prepared.narrative) {
+    params_.Add(*prepared.narrative);
   } else {
     params_.AddNull();
   }
@@ -929,11 +929,11 @@ void PostgresStore::AddIncidentParams(const Incident& v, int64_t import_id,
   params_.AddInt(import_id);
 }
 
-Status PostgresStore::AppendCopyLine(const Incident& v, int64_t import_id,
-                                     const std::string& narrative) {
+Status PostgresStore::AppendCopyLine(const Incident& v, const PreparedIncident& prepared,
+                                     int64_t import_id) {
   // The same values as the insert statement's, as one line of COPY text.
   const std::string principal = PrincipalOf(import_id);
-  AddIncidentParams(v, import_id, narrative);
+  AddIncidentParams(v, prepared, import_id);
   params_.Add(principal);
   params_.Add(principal);
   if (int bad = params_.FirstWithNul()) {
@@ -957,9 +957,15 @@ Status PostgresStore::AppendCopyLine(const Incident& v, int64_t import_id,
 
 Result<PutOutcome> PostgresStore::PutIncidentReplacing(const Incident& v, int64_t import_id,
                                                        std::optional<Incident>* replaced) {
+  MARA_RETURN_IF_ERROR(sealer_.SealIncident(v, &prepared_));
+  return PutPreparedIncident(v, prepared_, import_id, replaced);
+}
+
+Result<PutOutcome> PostgresStore::PutPreparedIncident(const Incident& v,
+                                                      const PreparedIncident& prepared,
+                                                      int64_t import_id,
+                                                      std::optional<Incident>* replaced) {
   MARA_RETURN_IF_ERROR(RequireTransaction("PutIncident"));
-  MARA_ASSIGN_OR_RETURN(std::string narrative, SealNarrative(v));
-  MARA_ASSIGN_OR_RETURN(stored_location_, sealer_.SealLocation(v));
   if (!max_id_loaded_) {
     params_.Clear();
     MARA_ASSIGN_OR_RETURN(Rows rows, Read("max_incident", "SELECT max(id) FROM incidents"));
@@ -968,13 +974,13 @@ Result<PutOutcome> PostgresStore::PutIncidentReplacing(const Incident& v, int64_
   }
   // Byte order, as the "C" collation of the id column.
   if (!max_id_ || v.id > *max_id_) {
-    MARA_RETURN_IF_ERROR(AppendCopyLine(v, import_id, narrative));
+    MARA_RETURN_IF_ERROR(AppendCopyLine(v, prepared, import_id));
     max_id_ = v.id;
     dirty_ = true;
     MARA_RETURN_IF_ERROR(StageFacts(v));
     return PutOutcome::kInserted;
   }
-  AddIncidentParams(v, import_id, narrative);
+  AddIncidentParams(v, prepared, import_id);
   params_.Add(PrincipalOf(import_id));
   MARA_ASSIGN_OR_RETURN(Rows inserted, Write("insert_incident", kInsertIncident));
   if (inserted.Affected() > 0) {
@@ -984,7 +990,7 @@ Result<PutOutcome> PostgresStore::PutIncidentReplacing(const Incident& v, int64_
   if (replaced != nullptr) {
     MARA_ASSIGN_OR_RETURN(*replaced, GetIncident(v.id));
     // The read used the shared parameters: the update's are set again.
-    AddIncidentParams(v, import_id, narrative);
+    AddIncidentParams(v, prepared, import_id);
     params_.Add(PrincipalOf(import_id));
   }
   MARA_ASSIGN_OR_RETURN(Rows updated, Write("update_incident", kUpdateIncident));
@@ -1874,7 +1880,7 @@ Result<int64_t> PostgresStore::ResealFields() {
         continue;
       }
       MARA_RETURN_IF_ERROR(sealer_.UnsealLocation(v.id, v.location.name, &v.location));
-      MARA_ASSIGN_OR_RETURN(sqlite::Sealer::StoredLocation stored, sealer_.SealLocation(v));
+      MARA_ASSIGN_OR_RETURN(StoredLocation stored, sealer_.SealLocation(v));
       params_.Clear();
       params_.Add(v.id);
       params_.Add(stored.name);

@@ -117,7 +117,17 @@ bool Sealer::NeedsReseal(std::string_view stored) const {
   return security::FieldKeyId(stored) != keys_->current_data_key()->id();
 }
 
-Result<Sealer::StoredLocation> Sealer::SealLocation(const Incident& incident) const {
+Status Sealer::SealIncident(const Incident& incident, PreparedIncident* out) const {
+  out->narrative.reset();
+  if (incident.narrative) {
+    MARA_ASSIGN_OR_RETURN(out->narrative,
+                          Seal(*incident.narrative, "incidents", incident.id, "narrative"));
+  }
+  MARA_ASSIGN_OR_RETURN(out->location, SealLocation(incident));
+  return Status::Ok();
+}
+
+Result<StoredLocation> Sealer::SealLocation(const Incident& incident) const {
   const Location& l = incident.location;
   if (!cipher_ || !LocationIsSealed(incident.consent)) {
     return StoredLocation{l.name, l.admin1, l.lat, l.lon};
@@ -491,7 +501,7 @@ Result<int64_t> ResealFields(Db& db, const Sealer& sealer) {
         continue;
       }
       MARA_RETURN_IF_ERROR(sealer.UnsealLocation(v.id, v.location.name, &v.location));
-      MARA_ASSIGN_OR_RETURN(Sealer::StoredLocation stored, sealer.SealLocation(v));
+      MARA_ASSIGN_OR_RETURN(StoredLocation stored, sealer.SealLocation(v));
       MARA_ASSIGN_OR_RETURN(StmtRef up, db.Prepare("UPDATE incidents SET location_name = ?2, "
                                                    "admin1 = NULL, lat = NULL, lon = NULL "
                                                    "WHERE id = ?1"));

@@ -55,16 +55,12 @@ class Sealer {
   // True when `stored` is plain or sealed under another key than the current.
   bool NeedsReseal(std::string_view stored) const;
 
-  // An incident's location as its row stores it.
-  struct StoredLocation {
-    std::string name;
-    std::optional<std::string> admin1;
-    std::optional<double> lat;
-    std::optional<double> lon;
-  };
   // The columns to write for `incident`: sealed when keys are loaded and
   // its consent is LocationIsSealed, else the location as it is.
   Result<StoredLocation> SealLocation(const Incident& incident) const;
+  // The narrative and location of `incident` as stored (Store::PrepareIncident);
+  // leaves out->state_digest alone. Thread-safe, like Seal.
+  Status SealIncident(const Incident& incident, PreparedIncident* out) const;
   // Replaces *location with the sealed document when `stored_name` (the
   // location_name column of incident `id`) is one; leaves it alone else.
   // kPermissionDenied without keys, kCorruption for a damaged document.

@@ -151,6 +151,12 @@ class SqliteStore final : public Store {
   Result<PutOutcome> PutIncident(const Incident& v, int64_t import_id) override {
     return PutIncidentReplacing(v, import_id, nullptr);
   }
+  Status PrepareIncident(const Incident& v, PreparedIncident* out) const override {
+    return sealer_.SealIncident(v, out);
+  }
+  Result<PutOutcome> PutPreparedIncident(const Incident& v, const PreparedIncident& prepared,
+                                         int64_t import_id,
+                                         std::optional<Incident>* replaced) override;
   Result<PutOutcome> PutIncidentReplacing(const Incident& v, int64_t import_id,
                                           std::optional<Incident>* replaced) override;
 
@@ -241,7 +247,8 @@ class SqliteStore final : public Store {
   // LoadDocs over a prepared statement whose parameters are bound.
   template <typename T>
   Status LoadDocsFrom(StmtRef& stmt, std::string_view collection, std::vector<T>* out);
-  void BindIncident(Stmt& stmt, const Incident& v, int64_t import_id);
+  void BindIncident(Stmt& stmt, const Incident& v, const PreparedIncident& prepared,
+                    int64_t import_id);
   Status DecodeIncident(const Stmt& stmt, Incident* out, bool narrative = true) const;
   Status ScanIncidentRows(const std::function<Status(const Incident&)>& fn, bool narrative);
   Status CorruptIncident(std::string_view id, std::string_view column,
@@ -284,8 +291,7 @@ class SqliteStore final : public Store {
   // the creator and editor of the incidents it writes.
   int64_t import_principal_id_ = 0;
   std::string import_principal_;
-  std::optional<std::string> sealed_narrative_;
-  sqlite::Sealer::StoredLocation stored_location_;
+  PreparedIncident prepared_;  // for PutIncidentReplacing
   sqlite::SqliteFactsTables facts_tables_;
   std::unique_ptr<FactsProjection> facts_;
   // Read at Begin(): whether this transaction maintains the projection.
@@ -676,7 +682,8 @@ Status SqliteStore::DeleteDecision(std::string_view party, int cycle) {
 
 // ---------------------------------------------------------------- incidents
 
-void SqliteStore::BindIncident(Stmt& stmt, const Incident& v, int64_t import_id) {
+void SqliteStore::BindIncident(Stmt& stmt, const Incident& v, const PreparedIncident& prepared,
+                               int64_t import_id) {
   date_ = v.date.ToString();
   JoinEnums(v.violations, &violations_);
   JoinEnums(v.nexus, &nexus_);
@@ -686,10 +693,10 @@ void SqliteStore::BindIncident(Stmt& stmt, const Incident& v, int64_t import_id)
   stmt.BindText(2, v.situation);
   stmt.BindText(3, date_);
   stmt.BindText(4, ToString(v.date_precision));
-  stmt.BindText(5, stored_location_.name);
-  stmt.BindOptionalText(6, stored_location_.admin1);
-  stmt.BindOptionalDouble(7, stored_location_.lat);
-  stmt.BindOptionalDouble(8, stored_location_.lon);
+  stmt.BindText(5, prepared.location.name);
+  stmt.BindOptionalText(6, prepared.location.admin1);
+  stmt.BindOptionalDouble(7, prepared.location.lat);
+  stmt.BindOptionalDouble(8, prepared.location.lon);
   stmt.BindText(9, violations_);
   stmt.BindInt(10, v.victims.women);
   stmt.BindInt(11, v.victims.girls);
@@ -707,7 +714,7 @@ void SqliteStore::BindIncident(Stmt& stmt, const Incident& v, int64_t import_id)
   }
   stmt.BindText(19, perpetrators_);
   stmt.BindText(20, sources_);
-  stmt.BindOptionalText(21, sealed_narrative_);
+  stmt.BindOptionalText(21, prepared.narrative);
   stmt.BindText(22, ToString(v.consent));
   stmt.BindInt(23, import_id);
   // Bound text is not copied, so bind a member, never a temporary.
@@ -718,20 +725,22 @@ void SqliteStore::BindIncident(Stmt& stmt, const Incident& v, int64_t import_id)
 
 Result<PutOutcome> SqliteStore::PutIncidentReplacing(const Incident& v, int64_t import_id,
                                                      std::optional<Incident>* replaced) {
+  MARA_RETURN_IF_ERROR(sealer_.SealIncident(v, &prepared_));
+  return PutPreparedIncident(v, prepared_, import_id, replaced);
+}
+
+Result<PutOutcome> SqliteStore::PutPreparedIncident(const Incident& v,
+                                                    const PreparedIncident& prepared,
+                                                    int64_t import_id,
+                                                    std::optional<Incident>* replaced) {
   MARA_RETURN_IF_ERROR(RequireTransaction("PutIncident"));
   if (!insert_incident_) {
     MARA_ASSIGN_OR_RETURN(insert_incident_, db_->PrepareUncached(kInsertIncident));
     MARA_ASSIGN_OR_RETURN(update_incident_, db_->PrepareUncached(kUpdateIncident));
   }
-  sealed_narrative_.reset();
-  if (v.narrative) {
-    MARA_ASSIGN_OR_RETURN(sealed_narrative_,
-                          sealer_.Seal(*v.narrative, "incidents", v.id, "narrative"));
-  }
-  MARA_ASSIGN_OR_RETURN(stored_location_, sealer_.SealLocation(v));
   {
     StmtRef stmt(insert_incident_.get());
-    BindIncident(*stmt, v, import_id);
+    BindIncident(*stmt, v, prepared, import_id);
     MARA_RETURN_IF_ERROR(stmt->Run());
   }
   if (db_->Changes() > 0) {
@@ -744,7 +753,7 @@ Result<PutOutcome> SqliteStore::PutIncidentReplacing(const Incident& v, int64_t 
   }
   {
     StmtRef stmt(update_incident_.get());
-    BindIncident(*stmt, v, import_id);
+    BindIncident(*stmt, v, prepared, import_id);
     MARA_RETURN_IF_ERROR(stmt->Run());
   }
   if (db_->Changes() > 0) {
