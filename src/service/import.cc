@@ -9,6 +9,7 @@
 #include <ctime>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <memory>
 #include <set>
 #include <thread>
@@ -180,7 +181,20 @@ class CsvImport {
       : store_(store), path_(path), options_(options), report_(*report) {}
 
   Status Run() {
-    MARA_ASSIGN_OR_RETURN(report_.file_digest, FileDigest(path_));
+    // The file's digest is read on a thread of its own while the header is
+    // checked and the registry loaded; the import log row needs it.
+    std::future<Result<std::string>> file_digest =
+        std::async(std::launch::async, [this] { return FileDigest(path_); });
+    Status ready = Start();
+    Result<std::string> digest = file_digest.get();
+    MARA_RETURN_IF_ERROR(ready);
+    MARA_ASSIGN_OR_RETURN(report_.file_digest, std::move(digest));
+    return Import();
+  }
+
+ private:
+  // Opens the file, checks its header and loads the registry snapshot.
+  Status Start() {
     CsvReader::Options reader_options;
     reader_options.max_record_bytes = options_.max_csv_record_bytes;
     MARA_ASSIGN_OR_RETURN(reader_, CsvReader::Open(path_, reader_options));
@@ -194,10 +208,15 @@ class CsvImport {
     const std::vector<std::string> header_fields(reader_->fields().begin(),
                                                  reader_->fields().end());
     reader_->SetFieldNames(header_fields);
-
-    Transaction tx(&store_);
-    MARA_RETURN_IF_ERROR(tx.Begin());
+    header_fields_ = header_fields;
+    MARA_RETURN_IF_ERROR(tx_.Begin());
     MARA_ASSIGN_OR_RETURN(lookup_, StoreLookup::Load(store_));
+    return Status::Ok();
+  }
+
+  // Writes the rows in the transaction Start() began.
+  Status Import() {
+    const std::vector<std::string>& header_fields = header_fields_;
     ImportRecord record;
     record.file = path_;
     record.format = std::string(kIncidentsCsv);
@@ -227,12 +246,11 @@ class CsvImport {
         store_.FinishImport(report_.import_id, report_.Accepted(), report_.rejected));
     if (options_.before_commit) MARA_RETURN_IF_ERROR(options_.before_commit(report_));
     if (options_.skip_invalid) MARA_RETURN_IF_ERROR(rejects_.Close());
-    MARA_RETURN_IF_ERROR(tx.Commit());
+    MARA_RETURN_IF_ERROR(tx_.Commit());
     if (options_.progress) options_.progress(total, total);
     return Status::Ok();
   }
 
- private:
   Status At(const Status& s) const { return s.WithPrefix(path_); }
 
   static Status FieldFailure(uint64_t line, std::string_view pointer, const std::string& message) {
@@ -370,6 +388,8 @@ class CsvImport {
   const ImportOptions& options_;
   ImportReport& report_;
   const Date today_ = Today(options_);
+  Transaction tx_{&store_};
+  std::vector<std::string> header_fields_;
   RejectsFile rejects_;
   // The reading thread's own, once it starts.
   std::unique_ptr<CsvReader> reader_;
