@@ -309,6 +309,88 @@ TEST_F(ImportTest, DuplicateIdsWithinAFile) {
             "/situations/1/id: duplicate id 'SIT-C' (first at /situations/0)");
 }
 
+// The reading thread finds bad rows and the writing thread duplicates; over
+// files of many slots the error reported is still the first in the file.
+TEST_F(ImportTest, TheFirstBadRowOfALongFileIsReportedWhicheverThreadFindsIt) {
+  std::string csv(kHeader);
+  for (int i = 1; i <= 3000; ++i) {
+    const std::string id = "I-" + std::to_string(i);
+    if (i == 2222) {
+      csv += Row("I-17");  // line 2223: a duplicate, found by the store
+    } else if (i == 2900) {
+      csv += Row(id, "date=2025-02-30");  // line 2901: found by the reader
+    } else {
+      csv += Row(id);
+    }
+  }
+  EXPECT_EQ(Fails("long.csv", csv, StatusCode::kInvalidArgument),
+            "line 2223: field 'id': duplicate id 'I-17': an earlier row of this file has the same "
+            "id");
+  // The other way round: the reader's row first.
+  std::string swapped(kHeader);
+  for (int i = 1; i <= 3000; ++i) {
+    const std::string id = "I-" + std::to_string(i);
+    if (i == 1500) {
+      swapped += Row(id, "date=2025-02-30");
+    } else if (i == 2500) {
+      swapped += Row("I-17");
+    } else {
+      swapped += Row(id);
+    }
+  }
+  EXPECT_EQ(Fails("swapped.csv", swapped, StatusCode::kInvalidArgument),
+            "line 1501: field 'date': no such calendar date '2025-02-30'");
+  // A file that breaks (an unterminated quote) after a bad row: the bad row.
+  std::string broken(kHeader);
+  for (int i = 1; i <= 1000; ++i) broken += Row("I-" + std::to_string(i));
+  broken += Row("I-5");
+  for (int i = 1001; i <= 2000; ++i) broken += Row("I-" + std::to_string(i));
+  broken += "I-X,\"never closed\n";
+  EXPECT_EQ(Fails("broken.csv", broken, StatusCode::kInvalidArgument),
+            "line 1002: field 'id': duplicate id 'I-5': an earlier row of this file has the same "
+            "id");
+}
+
+TEST_F(ImportTest, SkipInvalidKeepsFileOrderOverManySlots) {
+  ImportOptions skip;
+  skip.skip_invalid = true;
+  std::string csv(kHeader);
+  std::string expected(kHeader);
+  expected.insert(expected.size() - 1, ",reject_reason");
+  int accepted = 0;
+  for (int i = 1; i <= 2000; ++i) {
+    const std::string line = std::to_string(i + 1);
+    std::string row;
+    std::string reason;
+    if (i % 97 == 0) {
+      row = Row("I-" + std::to_string(i), "date=2025-02-30");
+      reason = "line " + line + ": field 'date': no such calendar date '2025-02-30'";
+    } else if (i % 101 == 0) {
+      row = Row("I-1");
+      reason = "line " + line +
+               ": field 'id': duplicate id 'I-1': an earlier row of this file has the same id";
+    } else {
+      row = Row("I-" + std::to_string(i));
+      ++accepted;
+    }
+    csv += row;
+    if (!reason.empty()) {
+      row.insert(row.size() - 1, "," + reason);
+      expected += row;
+    }
+  }
+  const std::string path = Write("many.csv", csv);
+  auto r = ImportFile(*store_, path, skip);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->inserted.Of(Collection::kIncidents), accepted);
+  EXPECT_EQ(r->rejected, 2000 - accepted);
+  std::ifstream in(r->rejects_path, std::ios::binary);
+  std::string rejects((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(rejects, expected);
+  EXPECT_TRUE(store_->HasIncident("I-1999").value());
+  EXPECT_FALSE(store_->HasIncident("I-97").value());
+}
+
 TEST_F(ImportTest, UnknownReferences) {
   EXPECT_EQ(Fails("a.csv",
                   std::string(kHeader) +
