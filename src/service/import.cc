@@ -235,11 +235,22 @@ class CsvImport {
 
     const uint64_t total = reader_->file_size();
     if (options_.progress) options_.progress(0, total);
-    Handoff<ReadSlot> handoff(kSlotsInFlight);
-    std::thread reading([&] { Read(&handoff); });
-    Status written = Write(&handoff, total);
-    if (!written.ok()) handoff.Cancel();
-    reading.join();
+    Status written;
+    {
+      Handoff<ReadSlot> handoff(kSlotsInFlight);
+      std::thread reading([&] { Read(&handoff); });
+      // Stops and joins the reading thread however this scope is left (an
+      // exception from the store included); a no-op cancel after the last slot.
+      struct Join {
+        Handoff<ReadSlot>& handoff;
+        std::thread& thread;
+        ~Join() {
+          handoff.Cancel();
+          thread.join();
+        }
+      } join{handoff, reading};
+      written = Write(&handoff, total);
+    }
     MARA_RETURN_IF_ERROR(written);
 
     MARA_RETURN_IF_ERROR(

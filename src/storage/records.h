@@ -29,7 +29,14 @@ struct StoredLocation {
 struct PreparedIncident {
   std::optional<std::string> narrative;  // as stored: sealed under the data key when there is one
   StoredLocation location;               // as stored (sealed for a consent that asks it)
-  std::string state_digest;              // set by the layer that keeps the state ledger
+  // The lists and dates as stored (storage/incident_columns.h).
+  std::string date;
+  std::optional<std::string> verified_on;
+  std::string violations;
+  std::string nexus;
+  std::string perpetrators;
+  std::string sources;
+  std::string state_digest;  // set by the layer that keeps the state ledger
 };
 
 // One row of the import log.

@@ -72,15 +72,6 @@ size_t CountParts(std::string_view joined) {
   return static_cast<size_t>(std::count(joined.begin(), joined.end(), ';')) + 1;
 }
 
-template <typename E>
-void JoinEnums(const std::vector<E>& values, std::string* out) {
-  out->clear();
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out->push_back(';');
-    out->append(ToString(values[i]));
-  }
-}
-
 void JoinStrings(const std::vector<std::string>& values, std::string* out) {
   out->clear();
   for (size_t i = 0; i < values.size(); ++i) {
@@ -96,16 +87,6 @@ std::vector<std::string> SplitStrings(std::string_view joined) {
     return Status::Ok();
   });
   return out;
-}
-
-void JoinPerpetrators(const std::vector<Attribution>& values, std::string* out) {
-  out->clear();
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out->push_back(';');
-    out->append(values[i].party);
-    out->push_back(':');
-    out->append(ToString(values[i].standard));
-  }
 }
 
 template <typename E>
@@ -327,7 +308,7 @@ class PostgresStore final : public Store {
     return PutIncidentReplacing(v, import_id, nullptr);
   }
   Status PrepareIncident(const Incident& v, PreparedIncident* out) const override {
-    return sealer_.SealIncident(v, out);
+    return sealer_.PrepareIncident(v, out);
   }
   Result<PutOutcome> PutPreparedIncident(const Incident& v, const PreparedIncident& prepared,
                                          int64_t import_id,
@@ -474,7 +455,6 @@ class PostgresStore final : public Store {
   std::optional<std::string> max_id_;
   std::unordered_map<int64_t, std::string> principals_;
   std::string copy_line_;
-  std::string date_, verified_on_, violations_, nexus_, perpetrators_, sources_;
 };
 
 // ---------------------------------------------------------------- transactions
@@ -891,35 +871,27 @@ Status PostgresStore::DeleteDecision(std::string_view party, int cycle) {
 
 void PostgresStore::AddIncidentParams(const Incident& v, const PreparedIncident& prepared,
                                       int64_t import_id) {
-  JoinEnums(v.violations, &violations_);
-  JoinEnums(v.nexus, &nexus_);
-  JoinPerpetrators(v.perpetrators, &perpetrators_);
-  JoinStrings(v.sources, &sources_);
   params_.Clear();
   params_.Add(v.id);
   params_.Add(v.situation);
-  params_.Add(v.date.ToString());
+  params_.Add(prepared.date);
   params_.Add(ToString(v.date_precision));
   params_.Add(prepared.location.name);
   params_.AddOptional(prepared.location.admin1);
   params_.AddOptionalDouble(prepared.location.lat);
   params_.AddOptionalDouble(prepared.location.lon);
-  params_.Add(violations_);
+  params_.Add(prepared.violations);
   params_.AddInt(v.victims.women);
   params_.AddInt(v.victims.girls);
   params_.AddInt(v.victims.men);
   params_.AddInt(v.victims.boys);
   params_.AddInt(v.victims.unknown);
   params_.Add(ToString(v.context));
-  params_.Add(nexus_);
+  params_.Add(prepared.nexus);
   params_.Add(ToString(v.status));
-  if (v.verified_on) {
-    params_.Add(v.verified_on->ToString());
-  } else {
-    params_.AddNull();
-  }
-  params_.Add(perpetrators_);
-  params_.Add(sources_);
+  params_.AddOptional(prepared.verified_on);
+  params_.Add(prepared.perpetrators);
+  params_.Add(prepared.sources);
   if (prepared.narrative) {
     params_.Add(*prepared.narrative);
   } else {
@@ -957,7 +929,7 @@ Status PostgresStore::AppendCopyLine(const Incident& v, const PreparedIncident& 
 
 Result<PutOutcome> PostgresStore::PutIncidentReplacing(const Incident& v, int64_t import_id,
                                                        std::optional<Incident>* replaced) {
-  MARA_RETURN_IF_ERROR(sealer_.SealIncident(v, &prepared_));
+  MARA_RETURN_IF_ERROR(sealer_.PrepareIncident(v, &prepared_));
   return PutPreparedIncident(v, prepared_, import_id, replaced);
 }
 

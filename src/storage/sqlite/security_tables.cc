@@ -8,6 +8,7 @@
 #include "common/text.h"
 #include "domain/json_codec.h"
 #include "security/random.h"
+#include "storage/incident_columns.h"
 
 namespace mara {
 
@@ -117,7 +118,8 @@ bool Sealer::NeedsReseal(std::string_view stored) const {
   return security::FieldKeyId(stored) != keys_->current_data_key()->id();
 }
 
-Status Sealer::SealIncident(const Incident& incident, PreparedIncident* out) const {
+Status Sealer::PrepareIncident(const Incident& incident, PreparedIncident* out) const {
+  JoinIncidentColumns(incident, out);
   out->narrative.reset();
   if (incident.narrative) {
     MARA_ASSIGN_OR_RETURN(out->narrative,

@@ -58,9 +58,11 @@ class Sealer {
   // The columns to write for `incident`: sealed when keys are loaded and
   // its consent is LocationIsSealed, else the location as it is.
   Result<StoredLocation> SealLocation(const Incident& incident) const;
-  // The narrative and location of `incident` as stored (Store::PrepareIncident);
-  // leaves out->state_digest alone. Thread-safe, like Seal.
-  Status SealIncident(const Incident& incident, PreparedIncident* out) const;
+  // Everything of `incident` as its row stores it (Store::PrepareIncident):
+  // the narrative and location sealed as Seal and SealLocation do, the lists
+  // and dates joined (storage/incident_columns.h); leaves out->state_digest
+  // alone. Thread-safe, like Seal.
+  Status PrepareIncident(const Incident& incident, PreparedIncident* out) const;
   // Replaces *location with the sealed document when `stored_name` (the
   // location_name column of incident `id`) is one; leaves it alone else.
   // kPermissionDenied without keys, kCorruption for a damaged document.

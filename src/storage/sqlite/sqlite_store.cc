@@ -81,33 +81,6 @@ size_t CountParts(std::string_view joined) {
   return static_cast<size_t>(std::count(joined.begin(), joined.end(), ';')) + 1;
 }
 
-template <typename E>
-void JoinEnums(const std::vector<E>& values, std::string* out) {
-  out->clear();
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out->push_back(';');
-    out->append(ToString(values[i]));
-  }
-}
-
-void JoinStrings(const std::vector<std::string>& values, std::string* out) {
-  out->clear();
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out->push_back(';');
-    out->append(values[i]);
-  }
-}
-
-void JoinPerpetrators(const std::vector<Attribution>& values, std::string* out) {
-  out->clear();
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out->push_back(';');
-    out->append(values[i].party);
-    out->push_back(':');
-    out->append(ToString(values[i].standard));
-  }
-}
-
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::unique_ptr<Db> db, int version,
@@ -152,7 +125,7 @@ class SqliteStore final : public Store {
     return PutIncidentReplacing(v, import_id, nullptr);
   }
   Status PrepareIncident(const Incident& v, PreparedIncident* out) const override {
-    return sealer_.SealIncident(v, out);
+    return sealer_.PrepareIncident(v, out);
   }
   Result<PutOutcome> PutPreparedIncident(const Incident& v, const PreparedIncident& prepared,
                                          int64_t import_id,
@@ -303,7 +276,6 @@ class SqliteStore final : public Store {
   // the assessment each run them a million times.
   std::unique_ptr<Stmt> insert_incident_;
   std::unique_ptr<Stmt> update_incident_;
-  std::string date_, verified_on_, violations_, nexus_, perpetrators_, sources_;
 };
 
 // ---------------------------------------------------------------- transactions
@@ -684,36 +656,26 @@ Status SqliteStore::DeleteDecision(std::string_view party, int cycle) {
 
 void SqliteStore::BindIncident(Stmt& stmt, const Incident& v, const PreparedIncident& prepared,
                                int64_t import_id) {
-  date_ = v.date.ToString();
-  JoinEnums(v.violations, &violations_);
-  JoinEnums(v.nexus, &nexus_);
-  JoinPerpetrators(v.perpetrators, &perpetrators_);
-  JoinStrings(v.sources, &sources_);
   stmt.BindText(1, v.id);
   stmt.BindText(2, v.situation);
-  stmt.BindText(3, date_);
+  stmt.BindText(3, prepared.date);
   stmt.BindText(4, ToString(v.date_precision));
   stmt.BindText(5, prepared.location.name);
   stmt.BindOptionalText(6, prepared.location.admin1);
   stmt.BindOptionalDouble(7, prepared.location.lat);
   stmt.BindOptionalDouble(8, prepared.location.lon);
-  stmt.BindText(9, violations_);
+  stmt.BindText(9, prepared.violations);
   stmt.BindInt(10, v.victims.women);
   stmt.BindInt(11, v.victims.girls);
   stmt.BindInt(12, v.victims.men);
   stmt.BindInt(13, v.victims.boys);
   stmt.BindInt(14, v.victims.unknown);
   stmt.BindText(15, ToString(v.context));
-  stmt.BindText(16, nexus_);
+  stmt.BindText(16, prepared.nexus);
   stmt.BindText(17, ToString(v.status));
-  if (v.verified_on) {
-    verified_on_ = v.verified_on->ToString();
-    stmt.BindText(18, verified_on_);
-  } else {
-    stmt.BindNull(18);
-  }
-  stmt.BindText(19, perpetrators_);
-  stmt.BindText(20, sources_);
+  stmt.BindOptionalText(18, prepared.verified_on);
+  stmt.BindText(19, prepared.perpetrators);
+  stmt.BindText(20, prepared.sources);
   stmt.BindOptionalText(21, prepared.narrative);
   stmt.BindText(22, ToString(v.consent));
   stmt.BindInt(23, import_id);
@@ -725,7 +687,7 @@ void SqliteStore::BindIncident(Stmt& stmt, const Incident& v, const PreparedInci
 
 Result<PutOutcome> SqliteStore::PutIncidentReplacing(const Incident& v, int64_t import_id,
                                                      std::optional<Incident>* replaced) {
-  MARA_RETURN_IF_ERROR(sealer_.SealIncident(v, &prepared_));
+  MARA_RETURN_IF_ERROR(sealer_.PrepareIncident(v, &prepared_));
   return PutPreparedIncident(v, prepared_, import_id, replaced);
 }
 
