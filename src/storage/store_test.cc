@@ -86,6 +86,19 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
 
   Store& store() { return *store_; }
 
+  // Closes the fixture's store and opens the same location with key
+  // material generated from `seed`.
+  std::unique_ptr<Store> OpenWithKeys(uint64_t seed) {
+    security::SeededRandom random(seed);
+    auto material = std::make_shared<security::KeyMaterial>(security::GenerateKeyMaterial(random));
+    store_.reset();
+    StoreOptions with_keys;
+    with_keys.keys = material;
+    auto opened = GetParam().open(location_, with_keys);
+    EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+    return opened.ok() ? std::move(opened).value() : nullptr;
+  }
+
   TempDir dir_;
   std::string location_;
   std::unique_ptr<Store> store_;
@@ -594,14 +607,8 @@ TEST_P(StoreTest, PutIncidentReplacingHandsBackTheReplacedIncident) {
 }
 
 TEST_P(StoreTest, IncidentsPreparedOnAnotherThreadAreStoredAsPutIncidentStoresThem) {
-  security::SeededRandom random(11);
-  auto keys = std::make_shared<security::KeyMaterial>(security::GenerateKeyMaterial(random));
-  store_.reset();
-  StoreOptions with_keys;
-  with_keys.keys = keys;
-  auto opened = GetParam().open(location_, with_keys);
-  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-  std::unique_ptr<Store> sealed = std::move(opened).value();
+  std::unique_ptr<Store> sealed = OpenWithKeys(11);
+  ASSERT_NE(sealed, nullptr);
   ASSERT_TRUE(sealed->Begin().ok());
   ASSERT_TRUE(sealed->Put(MakeSituation("SIT-A")).ok());
   ASSERT_TRUE(sealed->Put(MakeSource("S-1")).ok());
@@ -1579,14 +1586,8 @@ TEST_P(StoreTest, CommunicationsRoundTripFindByFollowDigestAndNeedTheirParty) {
 }
 
 TEST_P(StoreTest, CommunicationsAreSealedAtRest) {
-  security::SeededRandom random(11);
-  auto keys = std::make_shared<security::KeyMaterial>(security::GenerateKeyMaterial(random));
-  store_.reset();
-  StoreOptions with_keys;
-  with_keys.keys = keys;
-  auto opened = GetParam().open(location_, with_keys);
-  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-  std::unique_ptr<Store> sealed = std::move(opened).value();
+  std::unique_ptr<Store> sealed = OpenWithKeys(11);
+  ASSERT_NE(sealed, nullptr);
   ASSERT_TRUE(sealed->Begin().ok());
   ASSERT_TRUE(sealed->Put(MakeSituation("SIT-A")).ok());
   ASSERT_TRUE(sealed->Put(MakeParty("P-1", "SIT-A")).ok());
